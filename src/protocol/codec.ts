@@ -142,11 +142,24 @@ function writeValue(w: Writer, pf: PlannedField, flexible: boolean, v: any): voi
       else w.nullableString(v);
       return;
     case 'bytes':
+      if (flexible) w.compactNullableBytes(v);
+      else w.nullableBytes(v);
+      return;
     case 'records':
+      // Fetch hands over the batches read from disk as a list, written without concatenating.
+      if (Array.isArray(v)) return writeRecordChunks(w, flexible, v);
       if (flexible) w.compactNullableBytes(v);
       else w.nullableBytes(v);
       return;
   }
+}
+
+function writeRecordChunks(w: Writer, flexible: boolean, chunks: Buffer[]): void {
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  if (flexible) w.uvarint(size + 1);
+  else w.int32(size);
+  for (const c of chunks) w.raw(c);
 }
 
 function readStruct(r: Reader, p: Plan): Message {

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import {Flags} from '@oclif/core';
+import {KcollectCommand} from '../../src/cli/base-command.js';
+import {parseHostPort} from '../../src/lib/address.js';
+import {runBrokerUntilSignal} from '../../src/services/broker-service.js';
+
+export default class BrokerStart extends KcollectCommand {
+  static override summary = 'Run an embedded Kafka-compatible broker in the foreground';
+  static override description = 'Serves the Kafka wire protocol (kafkajs, librdkafka/kcat, kafka-python, confluent-kafka clients) with data on disk. Stops gracefully on Ctrl-C or SIGTERM.';
+  static override examples = ['<%= config.bin %> broker start', '<%= config.bin %> broker start --listen 127.0.0.1:9093 --data-dir .kcollect/broker-1 --id 1'];
+  static override enableJsonFlag = false;
+
+  static override flags = {
+    listen: Flags.string({default: '127.0.0.1:9092', env: 'KCOLLECT_LISTEN', description: 'HOST:PORT to listen on (port 0 picks a free port)'}),
+    'data-dir': Flags.string({default: '.kcollect/broker-0', env: 'KCOLLECT_DATA_DIR', description: 'where partition logs are kept'}),
+    id: Flags.integer({default: 0, min: 0, env: 'KCOLLECT_BROKER_ID', description: 'broker id (node.id)'}),
+    'advertised-listener': Flags.string({env: 'KCOLLECT_ADVERTISED_LISTENER', description: 'HOST:PORT given to clients (default: the listen address)'}),
+    'auto-create-topics': Flags.string({default: 'true', options: ['true', 'false'], env: 'KCOLLECT_AUTO_CREATE_TOPICS', description: 'create unknown topics on first use'}),
+    'num-partitions': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics'}),
+  };
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(BrokerStart);
+    const listen = parseHostPort(flags.listen, '127.0.0.1', '--listen');
+    const advertised = flags['advertised-listener'] ? parseHostPort(flags['advertised-listener'], listen.host, '--advertised-listener') : undefined;
+    await runBrokerUntilSignal({
+      host: listen.host,
+      port: listen.port,
+      advertisedHost: advertised?.host,
+      advertisedPort: advertised?.port,
+      dataDir: path.resolve(flags['data-dir']),
+      nodeId: flags.id,
+      autoCreateTopics: flags['auto-create-topics'] === 'true',
+      numPartitions: flags['num-partitions'],
+    });
+  }
+}

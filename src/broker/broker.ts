@@ -1,0 +1,138 @@
+import {randomBytes} from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {LogManager} from '../storage/log-manager.js';
+import {Connection} from './connection.js';
+import {allHandlers} from './handlers/index.js';
+import {PartitionWaiters} from './partition-waiters.js';
+import {Router} from './router.js';
+
+export interface BrokerOptions {
+  /** Interface and port to listen on; port 0 picks a free one. */
+  host: string;
+  port: number;
+  /** Host and port given to clients in Metadata; default: the listening address. */
+  advertisedHost?: string;
+  advertisedPort?: number;
+  dataDir: string;
+  nodeId: number;
+  autoCreateTopics: boolean;
+  numPartitions: number;
+  /** socket.request.max.bytes: larger frames close the connection before they are buffered. */
+  socketRequestMaxBytes: number;
+  groupInitialRebalanceDelayMs: number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
+  host: '127.0.0.1',
+  port: 9092,
+  dataDir: '.kcollect/broker-0',
+  nodeId: 0,
+  autoCreateTopics: true,
+  numPartitions: 1,
+  socketRequestMaxBytes: 104_857_600,
+  groupInitialRebalanceDelayMs: 3000,
+  log: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** A single-node Kafka-compatible broker: the embedded default behind every kcollect command. */
+export class Broker {
+  readonly router = new Router().register(...allHandlers);
+  readonly waiters = new PartitionWaiters();
+  private readonly connections = new Set<Connection>();
+  private idleWaiters: Array<() => void> = [];
+  private closing?: Promise<void>;
+
+  private constructor(
+    readonly options: BrokerOptions,
+    readonly logs: LogManager,
+    readonly clusterId: string,
+    private readonly server: net.Server,
+  ) {}
+
+  static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
+    const options = {...DEFAULT_BROKER_OPTIONS, ...overrides};
+    fs.mkdirSync(options.dataDir, {recursive: true});
+    const clusterId = loadOrCreateClusterId(options.dataDir, options.nodeId);
+    const logs = LogManager.open(options.dataDir);
+    logs.startRetention();
+    const server = net.createServer();
+    const broker = new Broker(options, logs, clusterId, server);
+    server.on('connection', (socket) => broker.connections.add(new Connection(socket, broker)));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return broker;
+  }
+
+  /** The address clients reach, as advertised in Metadata. */
+  get advertised(): {host: string; port: number} {
+    const bound = this.server.address() as net.AddressInfo;
+    return {host: this.options.advertisedHost ?? this.options.host, port: this.options.advertisedPort ?? bound.port};
+  }
+
+  get nodeId(): number {
+    return this.options.nodeId;
+  }
+
+  /** The controller is this node in single-node mode. */
+  get controllerId(): number {
+    return this.options.nodeId;
+  }
+
+  get closingDown(): boolean {
+    return this.closing !== undefined;
+  }
+
+  log(line: string): void {
+    this.options.log(line);
+  }
+
+  forgetConnection(c: Connection): void {
+    this.connections.delete(c);
+    this.connectionIdle();
+  }
+
+  connectionIdle(): void {
+    if (![...this.connections].some((c) => c.busy)) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /**
+   * Graceful stop: no new connections, wait (bounded) for requests being answered, wake
+   * long-polling fetches, then close sockets and the logs.
+   */
+  close(graceMs = 5000): Promise<void> {
+    this.closing ??= (async () => {
+      this.server.close();
+      this.waiters.wakeAll();
+      const idle = new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        this.connectionIdle();
+      });
+      await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      for (const c of [...this.connections]) c.close();
+      this.logs.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** Kafka keeps the cluster id in meta.properties; we do the same so restarts keep it. */
+function loadOrCreateClusterId(dataDir: string, nodeId: number): string {
+  const file = path.join(dataDir, 'meta.properties');
+  if (fs.existsSync(file)) {
+    const m = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(file, 'utf8'));
+    if (m) return m[1].trim();
+  }
+  const id = randomBytes(16).toString('base64url');
+  fs.writeFileSync(file, `version=1\ncluster.id=${id}\nnode.id=${nodeId}\n`);
+  return id;
+}

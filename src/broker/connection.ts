@@ -1,0 +1,157 @@
+import type {Socket} from 'node:net';
+import {decode, encode, isFlexible} from '../protocol/codec.js';
+import {readRequestHeader, writeResponseHeader, type RequestHeader} from '../protocol/header.js';
+import {ProtocolError, Reader} from '../protocol/reader.js';
+import {Writer} from '../protocol/writer.js';
+import type {Broker} from './broker.js';
+import {apiVersionsErrorResponse} from './handlers/18-api-versions.js';
+
+/** Stop reading from a client that has this many decoded-but-unanswered requests queued. */
+const MAX_QUEUED_REQUESTS = 64;
+
+/**
+ * One client connection: splits the byte stream into frames, answers requests one at a time in
+ * arrival order (as Kafka does, so pipelined requests get ordered responses), and closes only
+ * this connection when a frame is malformed.
+ */
+export class Connection {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private queue: Buffer[] = [];
+  private processing = false;
+  private closed = false;
+  readonly clientAddress: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly broker: Broker,
+  ) {
+    this.clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    this.chunks = [];
+    this.socket.destroy();
+    this.broker.forgetConnection(this);
+  }
+
+  /** True while a request is being answered; graceful shutdown waits for these. */
+  get busy(): boolean {
+    return this.processing;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered >= 4) {
+      const size = this.peekSize();
+      if (size < 0 || size > this.broker.options.socketRequestMaxBytes) {
+        // The length prefix is never used to allocate: refuse it before reading any further.
+        this.broker.log(`closing ${this.clientAddress}: request size ${size} exceeds socket.request.max.bytes=${this.broker.options.socketRequestMaxBytes}`);
+        return this.close();
+      }
+      if (this.buffered < 4 + size) break;
+      this.queue.push(this.take(4 + size).subarray(4));
+    }
+    if (this.queue.length >= MAX_QUEUED_REQUESTS) this.socket.pause();
+    void this.drainQueue();
+  }
+
+  private peekSize(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readInt32BE(0);
+    return Buffer.concat(this.chunks, 4).readInt32BE(0);
+  }
+
+  private take(n: number): Buffer {
+    let out: Buffer;
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.concat(this.chunks, n);
+      let left = n;
+      while (left > 0) {
+        const c = this.chunks[0];
+        if (c.length <= left) {
+          left -= c.length;
+          this.chunks.shift();
+        } else {
+          this.chunks[0] = c.subarray(left);
+          left = 0;
+        }
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  private async drainQueue(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const frame = this.queue.shift()!;
+        if (this.queue.length < MAX_QUEUED_REQUESTS / 2) this.socket.resume();
+        await this.answer(frame);
+        if (this.socket.writableNeedDrain) await new Promise((resolve) => this.socket.once('drain', resolve));
+      }
+    } finally {
+      this.processing = false;
+      this.broker.connectionIdle();
+    }
+  }
+
+  private async answer(frame: Buffer): Promise<void> {
+    const router = this.broker.router;
+    let header: RequestHeader | undefined;
+    try {
+      const r = new Reader(frame);
+      header = readRequestHeader(r, router.requestIsFlexible);
+      const handler = router.get(header.apiKey);
+      if (header.apiKey === 18 && !router.supports(18, header.apiVersion)) {
+        // KIP-511: an ApiVersions version we do not know is answered in v0 with our versions.
+        return this.send(header, 0, apiVersionsErrorResponse(router));
+      }
+      if (!handler || !router.supports(header.apiKey, header.apiVersion)) {
+        // Like Kafka: there is no response schema for an unknown key or version, so we disconnect.
+        throw new ProtocolError(`unsupported API key ${header.apiKey} version ${header.apiVersion}`);
+      }
+      const request = decode(handler.api.request, header.apiVersion, r);
+      const response = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress});
+      if (response !== undefined) this.send(header, header.apiVersion, response);
+    } catch (err) {
+      const what = header ? `api ${header.apiKey} v${header.apiVersion}` : 'request header';
+      if (err instanceof ProtocolError) {
+        this.broker.log(`closing ${this.clientAddress}: malformed ${what}: ${err.message}`);
+      } else {
+        this.broker.log(`closing ${this.clientAddress}: error answering ${what}: ${(err as Error)?.stack ?? err}`);
+      }
+      this.close();
+    }
+  }
+
+  private send(header: RequestHeader, version: number, body: Record<string, unknown>): void {
+    if (this.closed) return;
+    const schema = this.broker.router.get(header.apiKey)!.api.response;
+    const flexible = isFlexible(schema, version);
+    const w = new Writer();
+    const size = w.reserveInt32();
+    writeResponseHeader(w, header.correlationId, header.apiKey, flexible);
+    encode(schema, version, body, w);
+    size.set(w.length - 4);
+    const chunks = w.toChunks();
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+}

@@ -1,0 +1,23 @@
+import type {Message} from '../protocol/codec.js';
+import type {RequestHeader} from '../protocol/header.js';
+import type {ApiSchema} from '../protocol/schema.js';
+import type {Broker} from './broker.js';
+
+export interface RequestContext {
+  header: RequestHeader;
+  broker: Broker;
+  /** "host:port" of the client, for log lines and group member hosts. */
+  clientAddress: string;
+}
+
+/**
+ * One API of the broker. The versions it serves are declared here and nowhere else: the router
+ * advertises exactly these in ApiVersions.
+ */
+export interface Handler {
+  api: ApiSchema;
+  minVersion: number;
+  maxVersion: number;
+  /** Returns the response body, or undefined for requests that get no response (acks=0). */
+  handle(request: Message, ctx: RequestContext): Message | undefined | Promise<Message | undefined>;
+}

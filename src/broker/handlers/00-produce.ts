@@ -1,0 +1,67 @@
+// Produce 3-8 (RecordBatch v2 only). throttle_time_ms is the last field of the response.
+// acks=0 gets no response at all.
+import {ErrorCode} from '../../protocol/errors.js';
+import {Produce} from '../../protocol/messages/00-produce.js';
+import {Attr, BATCH_HEADER_SIZE, Compression, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
+import type {Broker} from '../broker.js';
+import type {Handler} from '../handler.js';
+
+export const produceHandler: Handler = {
+  api: Produce,
+  minVersion: 3,
+  maxVersion: 8,
+  handle(request, {broker, header}) {
+    const acks: number = request.acks;
+    const validAcks = acks === 0 || acks === 1 || acks === -1;
+    const responses = request.topicData.map((t: any) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p: any) =>
+        validAcks ? appendPartition(broker, t.name, p.index, p.records, header.apiVersion) : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
+      ),
+    }));
+    if (acks === 0) return undefined;
+    return {responses, throttleTimeMs: 0};
+  },
+};
+
+function failed(index: number, errorCode: number, errorMessage: string | null = null) {
+  return {index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage};
+}
+
+/** Kafka's checks for a client batch (UnifiedLog.analyzeAndValidateRecords, LogValidator). */
+function validateBatch(records: Buffer | null, maxMessageBytes: number, version: number): [number, string] | null {
+  if (!records || records.length < BATCH_HEADER_SIZE) return [ErrorCode.CORRUPT_MESSAGE, 'no record batch'];
+  const h = readBatchHeader(records);
+  if (h.magic !== 2) return [ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `magic ${h.magic}: only RecordBatch v2 is supported`];
+  if (h.size !== records.length) return [ErrorCode.INVALID_RECORD, 'exactly one whole record batch per partition is expected'];
+  if (h.size > maxMessageBytes) return [ErrorCode.MESSAGE_TOO_LARGE, `batch of ${h.size} bytes exceeds max.message.bytes=${maxMessageBytes}`];
+  if (!batchCrcValid(records)) return [ErrorCode.CORRUPT_MESSAGE, 'CRC32C mismatch'];
+  if (h.baseOffset !== 0) return [ErrorCode.INVALID_RECORD, 'base offset of a produced batch must be 0'];
+  if (h.recordsCount <= 0 || h.lastOffsetDelta + 1 !== h.recordsCount) return [ErrorCode.INVALID_RECORD, 'record count does not match lastOffsetDelta'];
+  if (h.attributes & Attr.control) return [ErrorCode.INVALID_RECORD, 'clients may not produce control batches'];
+  if (h.attributes & Attr.logAppendTime) return [ErrorCode.INVALID_TIMESTAMP, 'producers may not set LogAppendTime'];
+  if (compressionOf(h.attributes) > Compression.zstd) return [ErrorCode.CORRUPT_MESSAGE, 'unknown compression codec'];
+  if (compressionOf(h.attributes) === Compression.zstd && version < 7) return [ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs Produce v7+'];
+  if (h.producerId >= 0 && h.baseSequence < 0) return [ErrorCode.INVALID_RECORD, 'an idempotent batch needs a base sequence'];
+  return null;
+}
+
+function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number) {
+  const topic = broker.logs.topic(topicName);
+  const log = topic ? broker.logs.partition(topicName, index) : undefined;
+  if (!topic || !log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const invalid = validateBatch(records, topic.config.maxMessageBytes, version);
+  if (invalid) return {...failed(index, invalid[0], invalid[1]), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: invalid[1]}]};
+  const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
+  const appended = log.append(records!, {leaderEpoch: 0, logAppendTime});
+  broker.waiters.notify(topicName, index);
+  return {
+    index,
+    errorCode: ErrorCode.NONE,
+    baseOffset: appended.baseOffset,
+    logAppendTimeMs: logAppendTime ?? -1,
+    logStartOffset: log.logStartOffset,
+    recordErrors: [],
+    errorMessage: null,
+  };
+}

@@ -1,0 +1,77 @@
+// Fetch 4-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
+// is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
+import {ErrorCode} from '../../protocol/errors.js';
+import {Fetch} from '../../protocol/messages/01-fetch.js';
+import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
+import type {Broker} from '../broker.js';
+import type {Handler} from '../handler.js';
+import {PartitionWaiters} from '../partition-waiters.js';
+
+interface PartitionRequest {
+  partition: number;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+}
+
+export const fetchHandler: Handler = {
+  api: Fetch,
+  minVersion: 4,
+  maxVersion: 11,
+  async handle(request, {broker, header}) {
+    const deadline = Date.now() + Math.max(0, request.maxWaitMs);
+    const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
+    for (;;) {
+      const {responses, bytes, failed} = readAll(broker, request, header.apiVersion);
+      const left = deadline - Date.now();
+      if (bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0) {
+        return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses};
+      }
+      await broker.waiters.wait(keys, left);
+      if (broker.closingDown) return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: readAll(broker, request, header.apiVersion).responses};
+    }
+  },
+};
+
+function readAll(broker: Broker, request: any, version: number) {
+  let budget: number = request.maxBytes;
+  let bytes = 0;
+  let failed = false;
+  const responses = request.topics.map((t: any) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((p: PartitionRequest) => {
+      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version);
+      if (result.errorCode !== ErrorCode.NONE) failed = true;
+      bytes += result.size;
+      budget = Math.max(0, budget - result.size);
+      return result.response;
+    }),
+  }));
+  return {responses, bytes, failed};
+}
+
+function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number) {
+  const log = broker.logs.partition(topic, p.partition);
+  const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null as Buffer[] | null};
+  if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
+  const hw = log.highWatermark;
+  const offsets = {highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset};
+  // Later partitions may come back empty once the response budget is spent, but the first
+  // partition with data always gets at least one whole batch.
+  const limit = first ? p.partitionMaxBytes : Math.min(p.partitionMaxBytes, budget);
+  const batches = limit > 0 || first ? log.read(p.fetchOffset, Math.max(limit, 1), hw) : [];
+  if (batches === 'out-of-range') {
+    return {errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, size: 0, response: {...base, ...offsets, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE}};
+  }
+  if (version < 10 && batches.some(hasZstd)) {
+    // Clients on Fetch < v10 predate zstd and could not decode it (kafka-python uses v4).
+    return {errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, size: 0, response: {...base, ...offsets, errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE}};
+  }
+  const size = batches.reduce((n, b) => n + b.length, 0);
+  if (!first && size > limit) return {errorCode: ErrorCode.NONE, size: 0, response: {...base, ...offsets, errorCode: ErrorCode.NONE, records: []}};
+  return {errorCode: ErrorCode.NONE, size, response: {...base, ...offsets, errorCode: ErrorCode.NONE, records: batches}};
+}
+
+function hasZstd(chunk: Buffer): boolean {
+  for (const {header} of iterateBatches(chunk)) if (compressionOf(header.attributes) === Compression.zstd) return true;
+  return false;
+}

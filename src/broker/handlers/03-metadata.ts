@@ -1,0 +1,51 @@
+// Metadata 0-6. v0 treats an empty topic list as "all topics"; v1+ uses null for all.
+// controller_id must be a real broker: admin clients send CreateTopics etc. to it.
+import {ErrorCode} from '../../protocol/errors.js';
+import {Metadata} from '../../protocol/messages/03-metadata.js';
+import type {Broker} from '../broker.js';
+import type {Handler} from '../handler.js';
+import {autoCreateTopic} from './topics.js';
+
+export const metadataHandler: Handler = {
+  api: Metadata,
+  minVersion: 0,
+  maxVersion: 6,
+  handle(request, {broker, header}) {
+    const requested: string[] | null = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0) ? null : request.topics.map((t: {name: string}) => t.name);
+    const allowAutoCreate = header.apiVersion < 4 || request.allowAutoTopicCreation;
+    const names = requested ?? broker.logs.topics().map((t) => t.name);
+    const {host, port} = broker.advertised;
+    return {
+      throttleTimeMs: 0,
+      brokers: [{nodeId: broker.nodeId, host, port, rack: null}],
+      clusterId: broker.clusterId,
+      controllerId: broker.controllerId,
+      topics: names.map((name) => describeTopic(broker, name, requested !== null && allowAutoCreate)),
+    };
+  },
+};
+
+function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
+  let topic = broker.logs.topic(name);
+  if (!topic && mayCreate) {
+    const code = autoCreateTopic(broker, name);
+    if (code !== ErrorCode.NONE) return {errorCode: code, name, isInternal: false, partitions: []};
+    topic = broker.logs.topic(name);
+  }
+  if (!topic) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal: false, partitions: []};
+  const id = broker.nodeId;
+  return {
+    errorCode: ErrorCode.NONE,
+    name,
+    isInternal: name.startsWith('__'),
+    partitions: Array.from({length: topic.partitions}, (_, p) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: p,
+      leaderId: id,
+      leaderEpoch: 0,
+      replicaNodes: [id],
+      isrNodes: [id],
+      offlineReplicas: [],
+    })),
+  };
+}

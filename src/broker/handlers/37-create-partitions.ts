@@ -1,0 +1,28 @@
+// CreatePartitions 0-1: every topic gets a result entry, errors included.
+import {ErrorCode} from '../../protocol/errors.js';
+import {CreatePartitions} from '../../protocol/messages/37-create-partitions.js';
+import {errorMessage} from '../../lib/errors.js';
+import type {Handler} from '../handler.js';
+import {errorCodeOf} from './topics.js';
+
+export const createPartitionsHandler: Handler = {
+  api: CreatePartitions,
+  minVersion: 0,
+  maxVersion: 1,
+  handle(request, {broker}) {
+    const results = request.topics.map((t: any) => {
+      const topic = broker.logs.topic(t.name);
+      if (!topic) return {name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${t.name} does not exist`};
+      if (t.count <= topic.partitions) {
+        return {name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `topic has ${topic.partitions} partitions; the new total must be larger`};
+      }
+      try {
+        if (!request.validateOnly) broker.logs.addPartitions(t.name, t.count);
+        return {name: t.name, errorCode: ErrorCode.NONE, errorMessage: null};
+      } catch (err) {
+        return {name: t.name, errorCode: errorCodeOf(err), errorMessage: errorMessage(err)};
+      }
+    });
+    return {throttleTimeMs: 0, results};
+  },
+};

@@ -1,0 +1,21 @@
+// Topic creation shared by CreateTopics and auto-creation from Metadata.
+import {ErrorCode} from '../../protocol/errors.js';
+import type {Broker} from '../broker.js';
+
+/** The Kafka error code carried by a storage error (`err.code`), or UNKNOWN_SERVER_ERROR. */
+export function errorCodeOf(err: unknown): number {
+  const name = (err as {code?: string})?.code;
+  return name && name in ErrorCode ? ErrorCode[name as keyof typeof ErrorCode] : ErrorCode.UNKNOWN_SERVER_ERROR;
+}
+
+/** Kafka's auto.create.topics.enable: a Metadata request for an unknown topic creates it. */
+export function autoCreateTopic(broker: Broker, name: string): number {
+  if (!broker.options.autoCreateTopics) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  try {
+    broker.logs.createTopic(name, broker.options.numPartitions, {});
+    broker.log(`auto-created topic ${name} with ${broker.options.numPartitions} partition(s)`);
+    return ErrorCode.NONE;
+  } catch (err) {
+    return errorCodeOf(err);
+  }
+}

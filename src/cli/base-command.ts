@@ -1,0 +1,25 @@
+import {Command} from '@oclif/core';
+import {BugError, UserError} from '../lib/errors.js';
+import {KafkaProtocolError} from '../protocol/errors.js';
+
+/**
+ * Every kcollect command: `--json` prints the typed result of run(); a UserError prints one
+ * line and a hint (exit 1); anything else is ours and prints its stack.
+ */
+export abstract class KcollectCommand extends Command {
+  static override enableJsonFlag = true;
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
+    if (err instanceof UserError || err instanceof KafkaProtocolError) {
+      process.stderr.write(`kcollect: ${err.message}\n`);
+      if (err instanceof UserError && err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    // oclif's own parse errors (unknown flag, missing argument) are user errors too.
+    if (err.oclif !== undefined) return super.catch(err);
+    process.stderr.write(`kcollect: internal error (please report it): ${err.stack ?? err}\n`);
+    if (err instanceof BugError && err.cause) process.stderr.write(`caused by: ${String(err.cause)}\n`);
+    process.exitCode = 2;
+  }
+}

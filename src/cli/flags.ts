@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {Flags} from '@oclif/core';
+
+/** Written by `cluster up`; later commands find the running cluster here when no flag is given. */
+export const PROFILE_PATH = path.join('.kcollect', 'profile.json');
+
+interface Profile {
+  brokers?: string;
+  zookeeper?: string;
+}
+
+function readProfile(): Profile {
+  try {
+    return JSON.parse(fs.readFileSync(PROFILE_PATH, 'utf8')) as Profile;
+  } catch {
+    return {};
+  }
+}
+
+export const brokersFlag = Flags.string({
+  char: 'b',
+  env: 'KCOLLECT_BROKERS',
+  description: 'bootstrap brokers, HOST:PORT[,HOST:PORT...] (default: the profile from `cluster up`, else 127.0.0.1:9092)',
+});
+
+/** Flag or env var, then the profile, then the local default. */
+export function resolveBrokers(flag: string | undefined): string[] {
+  const value = flag ?? readProfile().brokers ?? '127.0.0.1:9092';
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const zookeeperFlag = Flags.string({
+  env: 'KCOLLECT_ZOOKEEPER',
+  description: 'ZooKeeper connect string, HOST:PORT[,HOST:PORT...][/chroot] (default: the profile from `cluster up`, else 127.0.0.1:2181)',
+});
+
+/** Flag or env var, then the profile, then the local default. */
+export function resolveZookeeper(flag: string | undefined): string {
+  return flag ?? readProfile().zookeeper ?? '127.0.0.1:2181';
+}

@@ -1,0 +1,55 @@
+// Fetch: records pass through as raw RecordBatch bytes; preferred_read_replica must stay -1 (kafkajs and librdkafka redirect to it); session_id 0 = no fetch session.
+import {type ApiSchema, array, field} from '../schema.js';
+
+export const Fetch: ApiSchema = {
+  apiKey: 1,
+  name: 'Fetch',
+  request: {
+    versions: '4-11',
+    flexibleVersions: '12+',
+    fields: [
+      field('replicaId', 'int32', '0-14', {default: -1}),
+      field('maxWaitMs', 'int32'),
+      field('minBytes', 'int32'),
+      field('maxBytes', 'int32', '3+', {default: 0x7fffffff}),
+      field('isolationLevel', 'int8', '4+'),
+      field('sessionId', 'int32', '7+'),
+      field('sessionEpoch', 'int32', '7+', {default: -1}),
+      array('topics', [
+        field('topic', 'string', '0-12'),
+        array('partitions', [
+          field('partition', 'int32'),
+          field('currentLeaderEpoch', 'int32', '9+', {default: -1}),
+          field('fetchOffset', 'int64'),
+          field('logStartOffset', 'int64', '5+', {default: -1}),
+          field('partitionMaxBytes', 'int32'),
+        ]),
+      ]),
+      array('forgottenTopicsData', [field('topic', 'string', '7-12'), array('partitions', 'int32', '7+')], '7+'),
+      field('rackId', 'string', '11+'),
+    ],
+  },
+  response: {
+    versions: '4-11',
+    flexibleVersions: '12+',
+    fields: [
+      field('throttleTimeMs', 'int32', '1+'),
+      field('errorCode', 'int16', '7+'),
+      field('sessionId', 'int32', '7+'),
+      array('responses', [
+        field('topic', 'string', '0-12'),
+        array('partitions', [
+          field('partitionIndex', 'int32'),
+          field('errorCode', 'int16'),
+          // Not a spec default: Kafka answers -1 (INVALID_HIGH_WATERMARK) on an error.
+          field('highWatermark', 'int64', '0+', {default: -1}),
+          field('lastStableOffset', 'int64', '4+', {default: -1}),
+          field('logStartOffset', 'int64', '5+', {default: -1}),
+          array('abortedTransactions', [field('producerId', 'int64', '4+'), field('firstOffset', 'int64', '4+')], '4+', {nullableVersions: '4+'}),
+          field('preferredReadReplica', 'int32', '11+', {default: -1}),
+          field('records', 'records', '0+', {nullableVersions: '0+'}),
+        ]),
+      ]),
+    ],
+  },
+};

@@ -1,0 +1,32 @@
+// ListOffsets: timestamp -1 = latest, -2 = earliest, else the first offset with timestamp >= T (-1/-1 if none); v0 (old_style_offsets array) is not served.
+import {type ApiSchema, array, field} from '../schema.js';
+
+export const ListOffsets: ApiSchema = {
+  apiKey: 2,
+  name: 'ListOffsets',
+  request: {
+    versions: '1-3',
+    flexibleVersions: '6+',
+    fields: [
+      field('replicaId', 'int32'),
+      field('isolationLevel', 'int8', '2+'),
+      array('topics', [field('name', 'string'), array('partitions', [field('partitionIndex', 'int32'), field('timestamp', 'int64')])]),
+    ],
+  },
+  response: {
+    versions: '1-3',
+    flexibleVersions: '6+',
+    fields: [
+      field('throttleTimeMs', 'int32', '2+'),
+      array('topics', [
+        field('name', 'string'),
+        array('partitions', [
+          field('partitionIndex', 'int32'),
+          field('errorCode', 'int16'),
+          field('timestamp', 'int64', '1+', {default: -1}),
+          field('offset', 'int64', '1+', {default: -1}),
+        ]),
+      ]),
+    ],
+  },
+};
