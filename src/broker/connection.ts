@@ -20,6 +20,7 @@ export class Connection {
   private queue: Buffer[] = [];
   private processing = false;
   private closed = false;
+  private readonly aborted = new AbortController();
   readonly clientAddress: string;
 
   constructor(
@@ -36,6 +37,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.aborted.abort();
     this.queue = [];
     this.chunks = [];
     this.socket.destroy();
@@ -127,7 +129,7 @@ export class Connection {
         throw new ProtocolError(`unsupported API key ${header.apiKey} version ${header.apiVersion}`);
       }
       const request = decode(handler.api.request, header.apiVersion, r);
-      const response = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress});
+      const response = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress, signal: this.aborted.signal});
       if (response !== undefined) this.send(header, header.apiVersion, response);
     } catch (err) {
       const what = header ? `api ${header.apiKey} v${header.apiVersion}` : 'request header';

@@ -8,6 +8,8 @@ export interface RequestContext {
   broker: Broker;
   /** "host:port" of the client, for log lines and group member hosts. */
   clientAddress: string;
+  /** Aborted when the client disconnects, so long polls stop waiting for nobody. */
+  signal: AbortSignal;
 }
 
 /**

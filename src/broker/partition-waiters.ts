@@ -12,11 +12,12 @@ export class PartitionWaiters {
     for (const wake of [...set]) wake();
   }
 
-  /** Resolves on the first append to any of `keys`, or after `ms`. */
-  wait(keys: string[], ms: number): Promise<void> {
+  /** Resolves on the first append to any of `keys`, after `ms`, or when `signal` aborts. */
+  wait(keys: string[], ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', wake);
         for (const k of keys) {
           const set = this.waiting.get(k);
           set?.delete(wake);
@@ -25,6 +26,7 @@ export class PartitionWaiters {
         resolve();
       };
       const timer = setTimeout(wake, ms);
+      signal?.addEventListener('abort', wake);
       for (const k of keys) {
         let set = this.waiting.get(k);
         if (!set) this.waiting.set(k, (set = new Set()));

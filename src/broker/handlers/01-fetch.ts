@@ -17,16 +17,16 @@ export const fetchHandler: Handler = {
   api: Fetch,
   minVersion: 4,
   maxVersion: 11,
-  async handle(request, {broker, header}) {
+  async handle(request, {broker, header, signal}) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
     for (;;) {
       const {responses, bytes, failed} = readAll(broker, request, header.apiVersion);
       const left = deadline - Date.now();
-      if (bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0) {
+      if (bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0 || signal.aborted) {
         return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses};
       }
-      await broker.waiters.wait(keys, left);
+      await broker.waiters.wait(keys, left, signal);
       if (broker.closingDown) return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: readAll(broker, request, header.apiVersion).responses};
     }
   },

@@ -1,4 +1,4 @@
-// Produce: throttle_time_ms is the LAST response field (first everywhere else but ApiVersions); acks=0 gets no response at all; records is a raw RecordBatch v2.
+// Produce: throttle_time_ms is the LAST response field; acks=0 gets no response at all; records is a raw RecordBatch v2.
 import {type ApiSchema, array, field} from '../schema.js';
 
 export const Produce: ApiSchema = {

@@ -1,4 +1,4 @@
-// Fetch: records pass through as raw RecordBatch bytes; preferred_read_replica must stay -1 (kafkajs and librdkafka redirect to it); session_id 0 = no fetch session.
+// Fetch: records are raw RecordBatch bytes; preferred_read_replica must stay -1 (clients redirect to it); session_id 0 = sessionless.
 import {type ApiSchema, array, field} from '../schema.js';
 
 export const Fetch: ApiSchema = {

@@ -1,4 +1,4 @@
-// ListOffsets: timestamp -1 = latest, -2 = earliest, else the first offset with timestamp >= T (-1/-1 if none); v0 (old_style_offsets array) is not served.
+// ListOffsets: timestamp -1 = latest, -2 = earliest, else first offset with timestamp >= T (-1/-1 if none); v0 is not served.
 import {type ApiSchema, array, field} from '../schema.js';
 
 export const ListOffsets: ApiSchema = {

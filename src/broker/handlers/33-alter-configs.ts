@@ -1,0 +1,31 @@
+// AlterConfigs 0-1: replaces a topic's whole set of overrides (not incremental).
+import {ErrorCode} from '../../protocol/errors.js';
+import {AlterConfigs} from '../../protocol/messages/33-alter-configs.js';
+import {errorMessage} from '../../lib/errors.js';
+import {validateTopicConfig} from '../../storage/topic-config.js';
+import type {Handler} from '../handler.js';
+import {RESOURCE_TOPIC} from './32-describe-configs.js';
+import {errorCodeOf} from './topics.js';
+
+export const alterConfigsHandler: Handler = {
+  api: AlterConfigs,
+  minVersion: 0,
+  maxVersion: 1,
+  handle(request, {broker}) {
+    const responses = request.resources.map((r: any) => {
+      const base = {resourceType: r.resourceType, resourceName: r.resourceName};
+      if (r.resourceType !== RESOURCE_TOPIC) return {...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'only topic configs can be altered; broker configs are static'};
+      if (!broker.logs.topic(r.resourceName)) return {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${r.resourceName} does not exist`};
+      const overrides: Record<string, string> = {};
+      for (const c of r.configs) if (c.value !== null) overrides[c.name] = c.value;
+      try {
+        if (request.validateOnly) validateTopicConfig(overrides);
+        else broker.logs.alterConfig(r.resourceName, overrides);
+        return {...base, errorCode: ErrorCode.NONE, errorMessage: null};
+      } catch (err) {
+        return {...base, errorCode: errorCodeOf(err), errorMessage: errorMessage(err)};
+      }
+    });
+    return {throttleTimeMs: 0, responses};
+  },
+};

@@ -1,0 +1,154 @@
+import net from 'node:net';
+import {decode, encode, isFlexible, type Message} from '../protocol/codec.js';
+import {KafkaProtocolError} from '../protocol/errors.js';
+import {readResponseHeader, writeRequestHeader} from '../protocol/header.js';
+import {Reader} from '../protocol/reader.js';
+import type {ApiSchema} from '../protocol/schema.js';
+import {Writer} from '../protocol/writer.js';
+import {UserError} from '../lib/errors.js';
+
+interface Pending {
+  api: ApiSchema;
+  version: number;
+  resolve(m: Message): void;
+  reject(e: Error): void;
+}
+
+/**
+ * A minimal Kafka protocol connection built on our own codec: pipelined requests matched to
+ * responses by correlation id. Used where kafkajs has no public API (group-less fetch) and by
+ * tests that need exact control over requests.
+ */
+export class WireConnection {
+  private nextCorrelationId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private error?: Error;
+  private versions = new Map<number, [number, number]>();
+
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly address: string,
+    private readonly clientId: string,
+  ) {
+    socket.on('data', (c) => this.onData(c));
+    socket.on('error', (e) => this.fail(e));
+    socket.on('close', () => this.fail(new Error(`connection to ${address} closed`)));
+  }
+
+  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000} = {}): Promise<WireConnection> {
+    const address = `${host}:${port}`;
+    const socket = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({host, port});
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new UserError(`no Kafka broker answers at ${address} (timed out)`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      s.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new UserError(`no Kafka broker answers at ${address} (${e.code ?? e.message})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
+      });
+    });
+    socket.setNoDelay(true);
+    return new WireConnection(socket, address, clientId);
+  }
+
+  /** Asks the broker which versions it serves; `pick` then chooses the highest common one. */
+  async negotiate(apiVersions: ApiSchema): Promise<void> {
+    const res = await this.request(apiVersions, 0, {});
+    for (const k of res.apiKeys) this.versions.set(k.apiKey, [k.minVersion, k.maxVersion]);
+  }
+
+  /** Highest version both we (`ours`) and the broker support. */
+  pick(api: ApiSchema, ours: [number, number]): number {
+    const theirs = this.versions.get(api.apiKey);
+    if (!theirs) throw new UserError(`the broker at ${this.address} does not support ${api.name}`);
+    const v = Math.min(ours[1], theirs[1]);
+    if (v < Math.max(ours[0], theirs[0])) throw new UserError(`no common ${api.name} version with the broker at ${this.address}`);
+    return v;
+  }
+
+  request(api: ApiSchema, version: number, body: Message): Promise<Message> {
+    return new Promise((resolve, reject) => {
+      this.sendRaw(api, version, body, {api, version, resolve, reject});
+    });
+  }
+
+  /** Sends without waiting for a response (Produce acks=0). */
+  send(api: ApiSchema, version: number, body: Message): void {
+    this.sendRaw(api, version, body);
+  }
+
+  private sendRaw(api: ApiSchema, version: number, body: Message, pending?: Pending): void {
+    if (this.error) return pending?.reject(this.error);
+    const correlationId = this.nextCorrelationId++;
+    const w = new Writer();
+    const size = w.reserveInt32();
+    writeRequestHeader(w, {apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.clientId}, isFlexible(api.request, version));
+    encode(api.request, version, body, w);
+    size.set(w.length - 4);
+    if (pending) this.pending.set(correlationId, pending);
+    this.socket.cork();
+    for (const c of w.toChunks()) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  /** Writes raw bytes (tests of malformed input). */
+  writeRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  get closed(): boolean {
+    return this.error !== undefined;
+  }
+
+  private fail(e: Error): void {
+    if (this.error) return;
+    this.error = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered >= 4) {
+      const first = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks, 4);
+      const size = first.readInt32BE(0);
+      if (this.buffered < 4 + size) return;
+      // Concatenate once, when the whole frame is there.
+      const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+      this.chunks = all.length > 4 + size ? [all.subarray(4 + size)] : [];
+      this.buffered -= 4 + size;
+      this.onFrame(all.subarray(4, 4 + size));
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    const correlationId = frame.readInt32BE(0);
+    const p = this.pending.get(correlationId);
+    if (!p) return;
+    this.pending.delete(correlationId);
+    try {
+      const r = new Reader(frame);
+      readResponseHeader(r, p.api.apiKey, isFlexible(p.api.response, p.version));
+      p.resolve(decode(p.api.response, p.version, r));
+    } catch (e) {
+      p.reject(e as Error);
+    }
+  }
+}
+
+/** Throws the Kafka error of a response field, keeping the protocol's name and code. */
+export function check(errorCode: number, detail?: string): void {
+  if (errorCode !== 0) throw new KafkaProtocolError(errorCode, detail);
+}

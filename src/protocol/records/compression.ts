@@ -1,0 +1,166 @@
+import {promisify} from 'node:util';
+import zlib from 'node:zlib';
+import zstd from '@mongodb-js/zstd';
+import lz4 from 'lz4-napi';
+import snappy from 'snappy';
+import {Compression} from './batch.js';
+
+/**
+ * Codecs for the compressed payload of a RecordBatch v2 (everything after recordsCount).
+ *
+ * compress() writes what the Java producer writes, so every consumer accepts it:
+ * - gzip: a single gzip member, zlib default level (Java GZIPOutputStream).
+ * - snappy: xerial framing with 32 KiB blocks (Java SnappyOutputStream). librdkafka and
+ *   kafkajs codecs read xerial too.
+ * - lz4: LZ4 frame, independent 64 KiB blocks, no checksums (KafkaLZ4BlockOutputStream;
+ *   librdkafka writes the same frame descriptor 60 40 82).
+ * - zstd: one frame at level 3 (zstd-jni's and librdkafka's default).
+ *
+ * decompress() accepts what any client writes: xerial or raw snappy (librdkafka), LZ4 frames
+ * with or without content size, block or content checksums and linked blocks, zstd frames
+ * with or without content size.
+ */
+
+const gzipAsync = promisify(zlib.gzip);
+const gunzipAsync = promisify(zlib.gunzip);
+
+const CODEC_NAMES: Record<number, string> = {0: 'none', 1: 'gzip', 2: 'snappy', 3: 'lz4', 4: 'zstd'};
+
+export function compressionName(codec: Compression): string {
+  return CODEC_NAMES[codec] ?? `unknown(${codec})`;
+}
+
+export async function compress(codec: Compression, data: Buffer): Promise<Buffer> {
+  switch (codec) {
+    case Compression.none:
+      return data;
+    case Compression.gzip:
+      return gzipAsync(data);
+    case Compression.snappy:
+      return xerialCompress(data);
+    case Compression.lz4:
+      return lz4FrameCompress(data);
+    case Compression.zstd:
+      return zstd.compress(data, ZSTD_LEVEL);
+    default:
+      throw new Error(`unknown compression codec ${codec}`);
+  }
+}
+
+export async function decompress(codec: Compression, data: Buffer): Promise<Buffer> {
+  try {
+    switch (codec) {
+      case Compression.none:
+        return data;
+      case Compression.gzip:
+        return await gunzipAsync(data);
+      case Compression.snappy:
+        return await snappyDecompress(data);
+      case Compression.lz4:
+        return await lz4.decompressFrame(data);
+      case Compression.zstd:
+        return await zstd.decompress(data);
+    }
+  } catch (e) {
+    throw new Error(`${compressionName(codec)} decompression failed: ${(e as Error).message}`, {cause: e});
+  }
+  throw new Error(`unknown compression codec ${codec}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// zstd
+
+const ZSTD_LEVEL = 3;
+
+// ---------------------------------------------------------------------------------------------
+// snappy, xerial framing: magic(8) version int32 compatibleVersion int32, then
+// [int32 length, raw snappy block]*. Several streams may be concatenated.
+
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+const XERIAL_HEADER_SIZE = 16;
+/** SnappyOutputStream.DEFAULT_BLOCK_SIZE. */
+const XERIAL_BLOCK_SIZE = 32 * 1024;
+
+function isXerialHeader(data: Buffer, at: number): boolean {
+  return data.length - at >= XERIAL_MAGIC.length && data.compare(XERIAL_MAGIC, 0, 8, at, at + 8) === 0;
+}
+
+async function xerialCompress(data: Buffer): Promise<Buffer> {
+  const header = Buffer.alloc(XERIAL_HEADER_SIZE);
+  XERIAL_MAGIC.copy(header, 0);
+  header.writeInt32BE(1, 8); // version
+  header.writeInt32BE(1, 12); // minimum compatible version
+  // Blocks are independent, so they compress in parallel on the libuv pool.
+  const jobs: Promise<Buffer>[] = [];
+  for (let at = 0; at < data.length; at += XERIAL_BLOCK_SIZE) {
+    jobs.push(snappy.compress(data.subarray(at, at + XERIAL_BLOCK_SIZE)));
+  }
+  const blocks = await Promise.all(jobs);
+  const parts: Buffer[] = [header];
+  for (const block of blocks) {
+    const len = Buffer.allocUnsafe(4);
+    len.writeInt32BE(block.length, 0);
+    parts.push(len, block);
+  }
+  return Buffer.concat(parts);
+}
+
+async function snappyDecompress(data: Buffer): Promise<Buffer> {
+  if (!isXerialHeader(data, 0)) {
+    // librdkafka writes one raw snappy block for the whole payload.
+    return (await snappy.uncompress(data, {asBuffer: true})) as Buffer;
+  }
+  const blocks: Buffer[] = [];
+  let at = 0;
+  while (at < data.length) {
+    if (isXerialHeader(data, at)) {
+      if (data.length - at < XERIAL_HEADER_SIZE) throw new Error(`truncated xerial header at byte ${at}`);
+      at += XERIAL_HEADER_SIZE;
+      continue;
+    }
+    if (data.length - at < 4) throw new Error(`truncated xerial block length at byte ${at}`);
+    const len = data.readInt32BE(at);
+    at += 4;
+    if (len < 0 || at + len > data.length) {
+      throw new Error(`xerial block of ${len} bytes at byte ${at - 4} overruns the ${data.length}-byte payload`);
+    }
+    blocks.push(data.subarray(at, at + len));
+    at += len;
+  }
+  const out = await Promise.all(blocks.map((b) => snappy.uncompress(b, {asBuffer: true}) as Promise<Buffer>));
+  return out.length === 1 ? out[0] : Buffer.concat(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// LZ4 frame. lz4-napi's own frame encoder picks up to 4 MiB blocks; Java's reader allocates the
+// block size the descriptor names, so we write the 64 KiB frame Java and librdkafka write,
+// from lz4-napi's block compressor (its output carries a 4-byte LE size prefix we drop).
+
+/** magic 0x184D2204 LE, FLG 0x60 (version 1, independent blocks), BD 0x40 (64 KiB), HC. */
+const LZ4_FRAME_HEADER = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82]);
+const LZ4_BLOCK_SIZE = 64 * 1024;
+const LZ4_UNCOMPRESSED_FLAG = 0x8000_0000;
+
+async function lz4FrameCompress(data: Buffer): Promise<Buffer> {
+  const jobs: Promise<Buffer>[] = [];
+  for (let at = 0; at < data.length; at += LZ4_BLOCK_SIZE) {
+    jobs.push(lz4.compress(data.subarray(at, at + LZ4_BLOCK_SIZE)));
+  }
+  const blocks = await Promise.all(jobs);
+  const parts: Buffer[] = [LZ4_FRAME_HEADER];
+  blocks.forEach((prefixed, i) => {
+    const block = prefixed.subarray(4);
+    const raw = data.subarray(i * LZ4_BLOCK_SIZE, (i + 1) * LZ4_BLOCK_SIZE);
+    const len = Buffer.allocUnsafe(4);
+    // Incompressible blocks are stored as is, flagged by the high bit, as LZ4F does.
+    if (block.length < raw.length) {
+      len.writeUInt32LE(block.length, 0);
+      parts.push(len, block);
+    } else {
+      len.writeUInt32LE((raw.length | LZ4_UNCOMPRESSED_FLAG) >>> 0, 0);
+      parts.push(len, raw);
+    }
+  });
+  parts.push(Buffer.alloc(4)); // EndMark
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,248 @@
+import {Reader} from '../reader.js';
+import {Writer} from '../writer.js';
+import {
+  Attr,
+  BATCH_HEADER_SIZE,
+  type BatchHeader,
+  Compression,
+  LOG_OVERHEAD,
+  Off,
+  compressionOf,
+  computeBatchCrc,
+  iterateBatches,
+} from './batch.js';
+import {compress, compressionName, decompress} from './compression.js';
+
+/** One record of a RecordBatch v2, with absolute offset and timestamp. */
+export interface KafkaRecord {
+  offset: number;
+  timestamp: number;
+  /** key, value and header values share memory with the input (or the decompressed payload). */
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Array<{key: string; value: Buffer | null}>;
+}
+
+export interface DecodedBatch {
+  header: BatchHeader;
+  /** Empty for control batches (transaction markers), which clients never surface. */
+  records: KafkaRecord[];
+}
+
+export interface DecodeOptions {
+  /** Check each batch's CRC-32C as a consumer with check.crcs=true does. Default true. */
+  verifyCrc?: boolean;
+}
+
+/**
+ * Decodes concatenated RecordBatch v2 batches (a Produce or Fetch records field). A trailing
+ * partial batch is ignored, as clients do with Fetch responses truncated at max_bytes. A
+ * malformed batch throws an Error naming its base offset.
+ */
+export async function decodeBatches(buf: Buffer, opts: DecodeOptions = {}): Promise<DecodedBatch[]> {
+  const verifyCrc = opts.verifyCrc ?? true;
+  const out: DecodedBatch[] = [];
+  let end = 0;
+  for (const {at, header} of iterateBatches(buf)) {
+    end = at + header.size;
+    const batch = buf.subarray(at, end);
+    const where = `batch at offset ${header.baseOffset} (byte ${at})`;
+    if (header.magic !== 2) throw new Error(`${where}: unsupported magic ${header.magic}, only RecordBatch v2 is supported`);
+    if (verifyCrc) {
+      const crc = computeBatchCrc(batch);
+      if (crc !== header.crc) {
+        throw new Error(`${where}: CRC-32C mismatch (stored ${hex32(header.crc)}, computed ${hex32(crc)})`);
+      }
+    }
+    if (header.attributes & Attr.control) {
+      out.push({header, records: []});
+      continue;
+    }
+    const codec = compressionOf(header.attributes);
+    let payload = batch.subarray(BATCH_HEADER_SIZE);
+    if (codec !== Compression.none) {
+      try {
+        payload = await decompress(codec, payload);
+      } catch (e) {
+        throw new Error(`${where}: ${(e as Error).message}`, {cause: e});
+      }
+    }
+    try {
+      out.push({header, records: decodeRecords(header, payload)});
+    } catch (e) {
+      const codecNote = codec === Compression.none ? '' : ` (${compressionName(codec)} payload)`;
+      throw new Error(`${where}${codecNote}: ${(e as Error).message}`, {cause: e});
+    }
+  }
+  // iterateBatches also stops at a length too small to be a batch; that is corruption, not a
+  // partial batch, and would otherwise hide every later batch silently.
+  if (buf.length - end >= LOG_OVERHEAD) {
+    const size = buf.readInt32BE(end + Off.batchLength) + LOG_OVERHEAD;
+    if (size < BATCH_HEADER_SIZE) {
+      throw new Error(`batch at byte ${end}: batchLength ${size - LOG_OVERHEAD} is smaller than a batch header`);
+    }
+  }
+  return out;
+}
+
+function hex32(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0');
+}
+
+function decodeRecords(header: BatchHeader, data: Buffer): KafkaRecord[] {
+  const count = header.recordsCount;
+  // Every record takes at least 7 bytes, so a hostile count cannot make us loop or allocate.
+  if (count < 0 || count * 7 > data.length) {
+    throw new Error(`recordsCount ${count} does not fit in ${data.length} bytes of records`);
+  }
+  const logAppendTime = (header.attributes & Attr.logAppendTime) !== 0;
+  const r = new Reader(data);
+  const records: KafkaRecord[] = new Array(count);
+  let i = 0;
+  try {
+    for (; i < count; i++) records[i] = decodeRecord(r, header, logAppendTime);
+  } catch (e) {
+    throw new Error(`record ${i}: ${(e as Error).message}`, {cause: e});
+  }
+  // Java's RecordIterator rejects this too ("records still remaining").
+  if (r.remaining !== 0) throw new Error(`${r.remaining} bytes left after ${count} records`);
+  return records;
+}
+
+function decodeRecord(r: Reader, header: BatchHeader, logAppendTime: boolean): KafkaRecord {
+  const len = r.varint();
+  const end = r.offset + len;
+  if (len < 0 || end > r.end) throw new Error(`length ${len} overruns the records`);
+  const rr = new Reader(r.buf, r.offset, end);
+  rr.int8(); // attributes, unused
+  const timestampDelta = rr.varlong();
+  const offsetDelta = rr.varint();
+  const key = nullableVarBytes(rr);
+  const value = nullableVarBytes(rr);
+  const headerCount = rr.varint();
+  if (headerCount < 0 || headerCount * 2 > rr.remaining) throw new Error(`bad header count ${headerCount}`);
+  const headers: KafkaRecord['headers'] = new Array(headerCount);
+  for (let h = 0; h < headerCount; h++) {
+    const keyLen = rr.varint();
+    if (keyLen < 0) throw new Error('null header key');
+    const hkey = rr.raw(keyLen).toString('utf8');
+    headers[h] = {key: hkey, value: nullableVarBytes(rr)};
+  }
+  if (rr.remaining !== 0) throw new Error(`${rr.remaining} bytes left over inside its declared length`);
+  r.offset = end;
+  return {
+    offset: header.baseOffset + offsetDelta,
+    // Consumers stamp every record of a LogAppendTime batch with the broker's time.
+    timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
+    key,
+    value,
+    headers,
+  };
+}
+
+function nullableVarBytes(r: Reader): Buffer | null {
+  const n = r.varint();
+  return n < 0 ? null : r.raw(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type Bytes = Buffer | Uint8Array | string;
+
+export interface RecordInput {
+  key?: Bytes | null;
+  value: Bytes | null;
+  headers?: Array<{key: string; value: Bytes | null}>;
+  /** CreateTime in ms; defaults to opts.baseTimestamp, else Date.now(). */
+  timestamp?: number;
+}
+
+export interface EncodeOptions {
+  compression?: Compression;
+  /** Timestamp for records that carry none (default Date.now()). */
+  baseTimestamp?: number;
+  /** Idempotent producers: id ≥ 0 with epoch and the first record's sequence. Default -1. */
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  transactional?: boolean;
+}
+
+function toBuffer(b: Bytes | null | undefined): Buffer | null {
+  if (b === null || b === undefined) return null;
+  if (typeof b === 'string') return Buffer.from(b, 'utf8');
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Bytes of a zig-zag varint; exact for |v| < 2^52, which covers timestamp deltas. */
+function varintSize(v: number): number {
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  let n = 1;
+  while (u >= 0x80) {
+    u = Math.floor(u / 0x80);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Builds one RecordBatch v2 as a Java producer does (MemoryRecordsBuilder): baseOffset 0,
+ * partitionLeaderEpoch -1, offset deltas 0..n-1, baseTimestamp = the first record's
+ * timestamp, maxTimestamp = the largest, CreateTime, CRC-32C over attributes..end.
+ */
+export async function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): Promise<Buffer> {
+  if (records.length === 0) throw new Error('a record batch needs at least one record');
+  const codec = opts.compression ?? Compression.none;
+  const defaultTs = opts.baseTimestamp ?? Date.now();
+  const timestamps = records.map((rec) => rec.timestamp ?? defaultTs);
+  for (const t of timestamps) if (!Number.isSafeInteger(t)) throw new Error(`timestamp ${t} is not an integer`);
+  const baseTimestamp = timestamps[0];
+  let maxTimestamp = baseTimestamp;
+  for (const t of timestamps) if (t > maxTimestamp) maxTimestamp = t;
+
+  const w = new Writer();
+  records.forEach((rec, i) => {
+    const key = toBuffer(rec.key);
+    const value = toBuffer(rec.value);
+    const headers = (rec.headers ?? []).map((h) => ({key: Buffer.from(h.key, 'utf8'), value: toBuffer(h.value)}));
+    const tsDelta = timestamps[i] - baseTimestamp;
+    let size = 1 + varintSize(tsDelta) + varintSize(i);
+    size += key ? varintSize(key.length) + key.length : 1;
+    size += value ? varintSize(value.length) + value.length : 1;
+    size += varintSize(headers.length);
+    for (const h of headers) {
+      size += varintSize(h.key.length) + h.key.length;
+      size += h.value ? varintSize(h.value.length) + h.value.length : 1;
+    }
+    // varint() writes the same bytes as varlong() for |v| < 2^52, without BigInt.
+    w.varint(size).int8(0).varint(tsDelta).varint(i);
+    if (key) w.varint(key.length).raw(key);
+    else w.varint(-1);
+    if (value) w.varint(value.length).raw(value);
+    else w.varint(-1);
+    w.varint(headers.length);
+    for (const h of headers) {
+      w.varint(h.key.length).raw(h.key);
+      if (h.value) w.varint(h.value.length).raw(h.value);
+      else w.varint(-1);
+    }
+  });
+  const payload = await compress(codec, w.toBuffer());
+
+  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
+  batch.writeBigInt64BE(0n, Off.baseOffset);
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, Off.batchLength);
+  batch.writeInt32BE(-1, Off.partitionLeaderEpoch);
+  batch.writeInt8(2, Off.magic);
+  batch.writeInt16BE(codec | (opts.transactional ? Attr.transactional : 0), Off.attributes);
+  batch.writeInt32BE(records.length - 1, Off.lastOffsetDelta);
+  batch.writeBigInt64BE(BigInt(baseTimestamp), Off.baseTimestamp);
+  batch.writeBigInt64BE(BigInt(maxTimestamp), Off.maxTimestamp);
+  batch.writeBigInt64BE(BigInt(opts.producerId ?? -1), Off.producerId);
+  batch.writeInt16BE(opts.producerEpoch ?? -1, Off.producerEpoch);
+  batch.writeInt32BE(opts.baseSequence ?? -1, Off.baseSequence);
+  batch.writeInt32BE(records.length, Off.recordsCount);
+  payload.copy(batch, BATCH_HEADER_SIZE);
+  batch.writeUInt32BE(computeBatchCrc(batch), Off.crc);
+  return batch;
+}

@@ -1,0 +1,21 @@
+import {UserError} from '../lib/errors.js';
+
+/** Kafka error names the storage layer raises; handlers map them to wire codes. */
+export type StorageErrorCode =
+  | 'TOPIC_ALREADY_EXISTS'
+  | 'INVALID_TOPIC_EXCEPTION'
+  | 'INVALID_PARTITIONS'
+  | 'INVALID_CONFIG'
+  | 'UNKNOWN_TOPIC_OR_PARTITION'
+  | 'OFFSET_OUT_OF_RANGE';
+
+/**
+ * A request the user can fix, carrying the Kafka error name so a handler answers with the same
+ * code a real broker would and the CLI still prints one line plus a hint.
+ */
+export class StorageError extends UserError {
+  constructor(readonly code: StorageErrorCode, message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'StorageError';
+  }
+}

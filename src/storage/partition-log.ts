@@ -1,0 +1,423 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {BugError} from '../lib/errors.js';
+import {Reader} from '../protocol/reader.js';
+import {Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
+import {StorageError} from './errors.js';
+import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
+import type {TopicConfig} from './topic-config.js';
+
+/**
+ * The log of one partition: a directory of segments in Kafka's on-disk layout, plus a
+ * `log-start-offset` checkpoint for DeleteRecords. Synchronous on purpose: every call finishes
+ * its file I/O before returning, so callers never see a half-applied append or truncation.
+ */
+
+const LOG_START_FILE = 'log-start-offset';
+const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
+/** Header walks read this much at a time: a sparse index gap is ~4 KB of batches. */
+const HEADER_CHUNK = 16 * 1024;
+/** flush.ms values at or above this mean "never"; spares a clock read per append. */
+const FLUSH_NEVER_MS = 2 ** 52;
+
+export interface PartitionLogOptions {
+  /** Kafka's index.interval.bytes; smaller values only make tests exercise the index. */
+  indexIntervalBytes?: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The stamped time for LogAppendTime topics, else -1 (the Produce response's value). */
+  logAppendTime: number;
+}
+
+export class PartitionLog {
+  private segments: Segment[] = [];
+  private startOffset = 0;
+  private hw = 0;
+  private totalBytes = 0;
+  private closed = false;
+  private unflushed = new Set<Segment>();
+  private messagesSinceFlush = 0;
+  private lastFlush = Date.now();
+  /** When true, append moves the high watermark to the log end (single replica). */
+  autoHighWatermark = true;
+  // One cached block of a segment for header walks; invalidated whenever bytes can change.
+  private readonly scratch = Buffer.allocUnsafe(HEADER_CHUNK);
+  private scratchSeg: Segment | undefined;
+  private scratchPos = 0;
+  private scratchLen = 0;
+
+  private constructor(
+    readonly dir: string,
+    private config: TopicConfig,
+    private readonly interval: number,
+  ) {}
+
+  static open(dir: string, config: TopicConfig, options: PartitionLogOptions = {}): PartitionLog {
+    const log = new PartitionLog(dir, config, options.indexIntervalBytes ?? DEFAULT_INDEX_INTERVAL_BYTES);
+    fs.mkdirSync(dir, {recursive: true});
+    const files = fs.readdirSync(dir);
+    const bases = new Set<number>();
+    for (const f of files) {
+      const m = SEGMENT_FILE.exec(f);
+      if (m && m[2] === 'log') bases.add(Number(m[1]));
+    }
+    for (const f of files) {
+      const m = SEGMENT_FILE.exec(f);
+      // Indexes without a log are what an interrupted segment deletion leaves behind.
+      if ((m && !bases.has(Number(m[1]))) || f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), {force: true});
+    }
+    const checkpoint = readCheckpoint(path.join(dir, LOG_START_FILE));
+    const sorted = [...bases].sort((a, b) => a - b);
+    if (sorted.length === 0) log.segments.push(Segment.create(dir, checkpoint, log.interval));
+    sorted.forEach((base, i) => log.segments.push(Segment.open(dir, base, log.interval, i === sorted.length - 1)));
+    log.totalBytes = log.segments.reduce((n, s) => n + s.size, 0);
+    log.startOffset = Math.max(checkpoint, log.segments[0].base);
+    // Offsets must never go backwards for consumers: if recovery lost data below a recorded
+    // log start offset, restart the log there, as Kafka does.
+    if (log.startOffset > log.logEndOffset) log.truncateFullyAndStartAt(log.startOffset);
+    log.hw = log.logEndOffset;
+    return log;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  /** Replication moves it; clamped to the log's bounds. */
+  set highWatermark(offset: number) {
+    this.hw = Math.min(Math.max(offset, this.startOffset), this.logEndOffset);
+  }
+
+  get sizeBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Base offsets of the segments, oldest first (for DescribeLogDirs and tests). */
+  segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.base);
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /**
+   * Appends one already validated batch: assigns its offsets and leader epoch in place (and the
+   * append time for LogAppendTime topics), rolls a segment if needed and writes it synchronously.
+   */
+  append(batch: Buffer, opts: {leaderEpoch: number; logAppendTime?: number}): AppendResult {
+    this.assertOpen();
+    const baseOffset = this.logEndOffset;
+    const count = batch.readInt32BE(Off.lastOffsetDelta) + 1;
+    const lastOffset = baseOffset + count - 1;
+    setBaseOffset(batch, baseOffset);
+    setPartitionLeaderEpoch(batch, opts.leaderEpoch);
+    let logAppendTime = -1;
+    if (opts.logAppendTime !== undefined) {
+      setLogAppendTime(batch, opts.logAppendTime);
+      logAppendTime = opts.logAppendTime;
+    }
+    const maxTimestamp = readInt64(batch, Off.maxTimestamp);
+    let seg = this.active;
+    if (this.shouldRoll(seg, batch.length, maxTimestamp, lastOffset)) seg = this.roll(baseOffset);
+    seg.append(batch, lastOffset, maxTimestamp);
+    this.totalBytes += batch.length;
+    if (this.autoHighWatermark) this.hw = lastOffset + 1;
+    this.unflushed.add(seg);
+    this.messagesSinceFlush += count;
+    if (this.messagesSinceFlush >= this.config.flushMessages || (this.config.flushMs < FLUSH_NEVER_MS && Date.now() - this.lastFlush >= this.config.flushMs)) {
+      this.flush();
+    }
+    return {baseOffset, lastOffset, logAppendTime};
+  }
+
+  /** Kafka's LogSegment.shouldRoll, minus jitter and preallocated-index limits. */
+  private shouldRoll(seg: Segment, size: number, maxTimestamp: number, lastOffset: number): boolean {
+    if (seg.size === 0) return false;
+    if (seg.size + size > this.config.segmentBytes) return true;
+    // Relative offsets in the index are int32.
+    if (lastOffset - seg.base > 0x7fffffff) return true;
+    const waited = seg.rollBaseTimestamp >= 0 && maxTimestamp >= 0 ? maxTimestamp - seg.rollBaseTimestamp : Date.now() - seg.createdAt;
+    return waited > this.config.segmentMs;
+  }
+
+  private roll(base: number): Segment {
+    // Seal first: once a newer segment exists, the older one's final time entry is on disk.
+    this.active.seal();
+    const seg = Segment.create(this.dir, base, this.interval);
+    this.segments.push(seg);
+    return seg;
+  }
+
+  /**
+   * Whole batches from the one containing fetchOffset, up to maxBytes (but always at least one
+   * batch, KIP-74) and stopping before any batch whose base offset is >= upTo.
+   */
+  read(fetchOffset: number, maxBytes: number, upTo: number = this.hw): Buffer[] | 'out-of-range' {
+    this.assertOpen();
+    const end = this.logEndOffset;
+    if (fetchOffset < this.startOffset || fetchOffset > end) return 'out-of-range';
+    const out: Buffer[] = [];
+    if (fetchOffset >= end || fetchOffset >= upTo) return out;
+    let budget = maxBytes;
+    let i = this.segmentIndexFor(fetchOffset);
+    let pos = this.locate(this.segments[i], fetchOffset);
+    for (; i < this.segments.length; i++, pos = 0) {
+      const seg = this.segments[i];
+      const available = seg.size - pos;
+      if (available < BATCH_HEADER_SIZE) continue;
+      let want = Math.min(available, Math.max(budget, 0));
+      if (out.length === 0) want = Math.max(want, Math.min(available, this.batchSizeAt(seg, pos)));
+      if (want < BATCH_HEADER_SIZE) break;
+      const buf = Buffer.allocUnsafe(want);
+      const got = readFully(seg.fd, buf, 0, want, pos);
+      let at = 0;
+      while (at + BATCH_HEADER_SIZE <= got) {
+        const size = buf.readInt32BE(at + Off.batchLength) + LOG_OVERHEAD;
+        if (readInt64(buf, at) >= upTo || at + size > got || (out.length > 0 && size > budget)) break;
+        out.push(buf.subarray(at, at + size));
+        budget -= size;
+        at += size;
+      }
+      if (at < available || budget <= 0) break;
+    }
+    return out;
+  }
+
+  /** Kafka ListOffsets by timestamp: the first offset whose record timestamp is >= ts. */
+  offsetForTimestamp(ts: number): {offset: number; timestamp: number} | null {
+    this.assertOpen();
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i];
+      const segEnd = i + 1 < this.segments.length ? this.segments[i + 1].base : this.logEndOffset;
+      if (seg.maxTimestamp < ts || segEnd <= this.startOffset) continue;
+      // Everything up to a time entry's offset is no newer than its timestamp.
+      const k = seg.time.lastBelow(ts);
+      const from = Math.max(k >= 0 ? seg.base + seg.time.rel[k] + 1 : seg.base, this.startOffset);
+      let pos = this.locate(seg, from);
+      while (pos + BATCH_HEADER_SIZE <= seg.size) {
+        const at = this.headerAt(seg, pos);
+        const h = this.scratch;
+        const size = h.readInt32BE(at + Off.batchLength) + LOG_OVERHEAD;
+        const base = readInt64(h, at);
+        const last = base + h.readInt32BE(at + Off.lastOffsetDelta);
+        const maxTs = readInt64(h, at + Off.maxTimestamp);
+        if (maxTs >= ts && last >= from) {
+          const attributes = h.readInt16BE(at + Off.attributes);
+          const exact = (attributes & (Attr.compressionMask | Attr.logAppendTime)) === 0 ? this.recordAtOrAfter(seg, pos, size, ts, from) : null;
+          return exact ?? {offset: Math.max(base, from), timestamp: maxTs};
+        }
+        pos += size;
+      }
+    }
+    return null;
+  }
+
+  /** Walks an uncompressed CreateTime batch's records for the exact first match. */
+  private recordAtOrAfter(seg: Segment, pos: number, size: number, ts: number, from: number): {offset: number; timestamp: number} | null {
+    const buf = Buffer.allocUnsafe(size);
+    readFully(seg.fd, buf, 0, size, pos);
+    const base = readInt64(buf, Off.baseOffset);
+    const baseTs = readInt64(buf, Off.baseTimestamp);
+    const count = buf.readInt32BE(Off.recordsCount);
+    try {
+      const r = new Reader(buf, BATCH_HEADER_SIZE);
+      for (let n = 0; n < count; n++) {
+        const len = r.varint();
+        const next = r.offset + len;
+        r.int8();
+        const timestamp = baseTs + r.varlong();
+        const offset = base + r.varint();
+        if (offset >= from && timestamp >= ts) return {offset, timestamp};
+        r.offset = next;
+      }
+    } catch {
+      // A batch we cannot walk still answers at batch granularity.
+    }
+    return null;
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset (persisted before any file goes) and removes the
+   * segments that now lie entirely below it. Never removes the active segment.
+   */
+  deleteRecordsBefore(offset: number): number {
+    this.assertOpen();
+    if (offset > this.logEndOffset || offset < 0) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `cannot delete records before offset ${offset}: the log ends at ${this.logEndOffset}`);
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    this.setLogStartOffset(offset);
+    while (this.segments.length > 1 && this.segments[1].base <= offset) this.removeOldest();
+    if (this.hw < offset) this.hw = offset;
+    return this.startOffset;
+  }
+
+  /**
+   * Deletes old segments by retention.ms (newest timestamp older than now - retention.ms) and
+   * retention.bytes, oldest first, never the active segment. Returns how many went.
+   */
+  enforceRetention(now: number): number {
+    this.assertOpen();
+    let deleted = 0;
+    const {retentionMs, retentionBytes} = this.config;
+    if (retentionMs >= 0) {
+      while (this.segments.length > 1 && now - this.segments[0].largestTimestamp() > retentionMs) {
+        this.removeOldest();
+        deleted++;
+      }
+    }
+    if (retentionBytes >= 0) {
+      let excess = this.totalBytes - retentionBytes;
+      while (this.segments.length > 1 && excess >= this.segments[0].size) {
+        excess -= this.segments[0].size;
+        this.removeOldest();
+        deleted++;
+      }
+    }
+    if (this.segments[0].base > this.startOffset) this.setLogStartOffset(this.segments[0].base);
+    return deleted;
+  }
+
+  /**
+   * Drops everything from offset on, at batch granularity: if offset falls inside a batch the
+   * whole batch goes and the log ends below offset. Used by followers to match their leader.
+   */
+  truncateTo(offset: number): void {
+    this.assertOpen();
+    if (offset >= this.logEndOffset) return;
+    this.scratchSeg = undefined;
+    if (offset < this.startOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return;
+    }
+    while (this.segments.length > 1 && this.active.base > offset) {
+      const seg = this.segments.pop()!;
+      this.unflushed.delete(seg);
+      seg.remove();
+    }
+    const seg = this.active;
+    seg.reactivate();
+    seg.truncateTo(offset);
+    this.totalBytes = this.segments.reduce((n, s) => n + s.size, 0);
+    this.hw = Math.min(this.hw, this.logEndOffset);
+  }
+
+  private truncateFullyAndStartAt(offset: number): void {
+    for (const seg of this.segments) seg.remove();
+    this.unflushed.clear();
+    this.segments = [Segment.create(this.dir, offset, this.interval)];
+    this.totalBytes = 0;
+    this.setLogStartOffset(offset);
+    this.hw = offset;
+  }
+
+  updateConfig(config: TopicConfig): void {
+    this.config = config;
+  }
+
+  /** fdatasync of everything appended since the last flush. */
+  flush(): void {
+    for (const seg of this.unflushed) seg.sync();
+    this.unflushed.clear();
+    this.messagesSinceFlush = 0;
+    this.lastFlush = Date.now();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    for (const seg of this.segments) seg.close();
+    this.closed = true;
+  }
+
+  /** Closes the log and removes its directory. */
+  delete(): void {
+    if (!this.closed) {
+      for (const seg of this.segments) seg.close();
+      this.closed = true;
+    }
+    fs.rmSync(this.dir, {recursive: true, force: true});
+  }
+
+  private removeOldest(): void {
+    const seg = this.segments.shift()!;
+    this.unflushed.delete(seg);
+    if (this.scratchSeg === seg) this.scratchSeg = undefined;
+    this.totalBytes -= seg.size;
+    seg.remove();
+  }
+
+  private setLogStartOffset(offset: number): void {
+    this.startOffset = offset;
+    const file = path.join(this.dir, LOG_START_FILE);
+    const tmp = `${file}.tmp`;
+    fs.writeFileSync(tmp, `${offset}\n`);
+    fs.renameSync(tmp, file);
+  }
+
+  /** The last segment whose base offset is <= offset. */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].base <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Position of the batch containing offset (or the first after it), via the sparse index. */
+  private locate(seg: Segment, offset: number): number {
+    const e = seg.index.floor(offset - seg.base);
+    let pos = e >= 0 ? seg.index.pos[e] : 0;
+    while (pos + BATCH_HEADER_SIZE <= seg.size) {
+      const at = this.headerAt(seg, pos);
+      const size = this.scratch.readInt32BE(at + Off.batchLength) + LOG_OVERHEAD;
+      if (readInt64(this.scratch, at) + this.scratch.readInt32BE(at + Off.lastOffsetDelta) >= offset) return pos;
+      pos += size;
+    }
+    return seg.size;
+  }
+
+  private batchSizeAt(seg: Segment, pos: number): number {
+    return this.scratch.readInt32BE(this.headerAt(seg, pos) + Off.batchLength) + LOG_OVERHEAD;
+  }
+
+  /** Index in `scratch` of the header at pos, reading a block only on a miss. */
+  private headerAt(seg: Segment, pos: number): number {
+    if (this.scratchSeg === seg && pos >= this.scratchPos && pos + BATCH_HEADER_SIZE <= this.scratchPos + this.scratchLen) {
+      return pos - this.scratchPos;
+    }
+    this.scratchLen = readFully(seg.fd, this.scratch, 0, Math.min(HEADER_CHUNK, seg.size - pos), pos);
+    this.scratchSeg = seg;
+    this.scratchPos = pos;
+    if (this.scratchLen < BATCH_HEADER_SIZE) throw new BugError(`${seg.logPath}: short read at ${pos}`);
+    return 0;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new BugError(`partition log ${this.dir} used after close`);
+  }
+}
+
+function readCheckpoint(file: string): number {
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}

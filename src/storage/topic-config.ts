@@ -1,0 +1,242 @@
+import {StorageError} from './errors.js';
+
+/**
+ * The topic configs kcollect supports, under their Kafka names so kafka-configs, kcat and admin
+ * clients work unchanged. Anything else is rejected rather than silently ignored: a user who sets
+ * a config expects it to take effect.
+ */
+
+/** DescribeConfigs config_type names (KIP-569). */
+export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'LIST';
+
+export interface TopicConfig {
+  retentionMs: number;
+  retentionBytes: number;
+  segmentBytes: number;
+  segmentMs: number;
+  maxMessageBytes: number;
+  messageTimestampType: 'CreateTime' | 'LogAppendTime';
+  cleanupPolicy: 'delete';
+  minInsyncReplicas: number;
+  uncleanLeaderElectionEnable: boolean;
+  compressionType: 'producer';
+  flushMessages: number;
+  flushMs: number;
+}
+
+export interface TopicConfigDef {
+  name: string;
+  key: keyof TopicConfig;
+  type: ConfigType;
+  /** As DescribeConfigs reports it. */
+  default: string;
+  readOnly: boolean;
+  sensitive: false;
+  doc: string;
+  /** Parses a trimmed value or returns why it is invalid (the fix, phrased for the user). */
+  parse(value: string): {ok: unknown} | {fix: string};
+}
+
+const LONG_MAX = 9223372036854775807n;
+const LONG_MIN = -9223372036854775808n;
+const INT_MAX = 2147483647;
+const LONG_MAX_STRING = '9223372036854775807';
+
+function integer(min: bigint, max: bigint, fix: string): TopicConfigDef['parse'] {
+  return (value) => {
+    if (!/^[+-]?\d+$/.test(value)) return {fix};
+    const n = BigInt(value);
+    if (n < min || n > max) return {fix};
+    // Values past 2^53 (Long.MAX defaults) only mean "never"; the rounding is harmless.
+    return {ok: Number(n)};
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[], fix: string): TopicConfigDef['parse'] {
+  return (value) => (values.includes(value as T) ? {ok: value} : {fix});
+}
+
+function def(d: Omit<TopicConfigDef, 'readOnly' | 'sensitive'>): TopicConfigDef {
+  return {...d, readOnly: false, sensitive: false};
+}
+
+export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
+  def({
+    name: 'retention.ms',
+    key: 'retentionMs',
+    type: 'LONG',
+    default: '604800000',
+    doc: 'How long to keep a log segment after its newest record before deleting it; -1 keeps data forever.',
+    parse: integer(-1n, LONG_MAX, 'use a whole number of milliseconds >= -1 (-1 keeps data forever), e.g. retention.ms=86400000'),
+  }),
+  def({
+    name: 'retention.bytes',
+    key: 'retentionBytes',
+    type: 'LONG',
+    default: '-1',
+    doc: 'Maximum size of a partition before its oldest segments are deleted; -1 means no limit.',
+    parse: integer(-1n, LONG_MAX, 'use a whole number of bytes >= -1 (-1 means no size limit), e.g. retention.bytes=1073741824'),
+  }),
+  def({
+    name: 'segment.bytes',
+    key: 'segmentBytes',
+    type: 'INT',
+    default: '1073741824',
+    doc: 'Size at which a new log segment file is started.',
+    parse: integer(14n, BigInt(INT_MAX), `use a whole number of bytes between 14 and ${INT_MAX}, e.g. segment.bytes=1073741824`),
+  }),
+  def({
+    name: 'segment.ms',
+    key: 'segmentMs',
+    type: 'LONG',
+    default: '604800000',
+    doc: 'Time after which a new log segment is started even if the current one is not full.',
+    parse: integer(1n, LONG_MAX, 'use a whole number of milliseconds >= 1, e.g. segment.ms=604800000'),
+  }),
+  def({
+    name: 'max.message.bytes',
+    key: 'maxMessageBytes',
+    type: 'INT',
+    default: '1048588',
+    doc: 'Largest record batch the broker accepts for this topic.',
+    parse: integer(0n, BigInt(INT_MAX), `use a whole number of bytes between 0 and ${INT_MAX}, e.g. max.message.bytes=1048588`),
+  }),
+  def({
+    name: 'message.timestamp.type',
+    key: 'messageTimestampType',
+    type: 'STRING',
+    default: 'CreateTime',
+    doc: 'Whether record timestamps are the producer\'s (CreateTime) or the broker\'s append time (LogAppendTime).',
+    parse: oneOf(['CreateTime', 'LogAppendTime'], 'use CreateTime or LogAppendTime (case matters)'),
+  }),
+  def({
+    name: 'cleanup.policy',
+    key: 'cleanupPolicy',
+    type: 'LIST',
+    default: 'delete',
+    doc: 'Only "delete" is supported: old segments are removed by retention. Log compaction is not implemented.',
+    parse: (value) => {
+      const policies = value.split(',').map((p) => p.trim());
+      if (policies.length === 1 && policies[0] === 'delete') return {ok: 'delete'};
+      if (policies.includes('compact')) {
+        return {fix: 'log compaction ("compact") is not supported by kcollect; use cleanup.policy=delete and size retention.ms/retention.bytes instead'};
+      }
+      return {fix: 'the only supported policy is "delete"; use cleanup.policy=delete'};
+    },
+  }),
+  def({
+    name: 'min.insync.replicas',
+    key: 'minInsyncReplicas',
+    type: 'INT',
+    default: '1',
+    doc: 'Minimum number of in-sync replicas that must acknowledge an acks=all write.',
+    parse: integer(1n, BigInt(INT_MAX), 'use a whole number >= 1, e.g. min.insync.replicas=2'),
+  }),
+  def({
+    name: 'unclean.leader.election.enable',
+    key: 'uncleanLeaderElectionEnable',
+    type: 'BOOLEAN',
+    default: 'false',
+    doc: 'Whether a replica outside the ISR may become leader, at the cost of losing data.',
+    parse: (value) => {
+      const v = value.toLowerCase();
+      return v === 'true' || v === 'false' ? {ok: v === 'true'} : {fix: 'use true or false'};
+    },
+  }),
+  def({
+    name: 'compression.type',
+    key: 'compressionType',
+    type: 'STRING',
+    default: 'producer',
+    doc: 'Only "producer" is supported: batches are stored as the producer compressed them.',
+    parse: (value) => {
+      if (value === 'producer') return {ok: 'producer'};
+      const known = ['uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'].includes(value);
+      return {
+        fix: known
+          ? `kcollect does not recompress on the broker, so compression.type=${value} is not supported; use compression.type=producer and set the codec on the producer (e.g. compression.codec=${value === 'uncompressed' ? 'none' : value})`
+          : 'use compression.type=producer and choose the codec on the producer',
+      };
+    },
+  }),
+  def({
+    name: 'flush.messages',
+    key: 'flushMessages',
+    type: 'LONG',
+    default: LONG_MAX_STRING,
+    doc: 'Force an fdatasync after this many records; by default the OS page cache decides.',
+    parse: integer(1n, LONG_MAX, `use a whole number >= 1 (default ${LONG_MAX_STRING} leaves flushing to the OS)`),
+  }),
+  def({
+    name: 'flush.ms',
+    key: 'flushMs',
+    type: 'LONG',
+    default: LONG_MAX_STRING,
+    doc: 'Force an fdatasync when this long has passed since the last one (checked on append).',
+    parse: integer(0n, LONG_MAX, `use a whole number of milliseconds >= 0 (default ${LONG_MAX_STRING} leaves flushing to the OS)`),
+  }),
+];
+
+const BY_NAME = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]));
+
+function mustParse(d: TopicConfigDef, raw: string): unknown {
+  const r = d.parse(raw.trim());
+  if ('fix' in r) {
+    throw new StorageError('INVALID_CONFIG', `invalid value "${raw}" for topic config ${d.name}: ${r.fix}`, r.fix);
+  }
+  return r.ok;
+}
+
+/** Defaults, resolved once; a default that fails its own validation is caught by the tests. */
+export const DEFAULT_TOPIC_CONFIG: Readonly<TopicConfig> = Object.freeze(
+  Object.fromEntries(TOPIC_CONFIGS.map((d) => [d.key, mustParse(d, d.default)])) as unknown as TopicConfig,
+);
+
+/**
+ * Validates per-topic overrides and resolves them over the defaults. Throws a StorageError with
+ * code INVALID_CONFIG naming the key and the fix; unknown keys are rejected too.
+ */
+export function validateTopicConfig(overrides: Record<string, string>): TopicConfig {
+  const config = {...DEFAULT_TOPIC_CONFIG} as Record<keyof TopicConfig, unknown>;
+  for (const [name, raw] of Object.entries(overrides)) {
+    const d = BY_NAME.get(name);
+    if (!d) {
+      throw new StorageError(
+        'INVALID_CONFIG',
+        `unknown topic config "${name}"; kcollect supports: ${TOPIC_CONFIGS.map((c) => c.name).join(', ')}`,
+        'remove it or use one of the supported names',
+      );
+    }
+    if (typeof raw !== 'string') {
+      throw new StorageError('INVALID_CONFIG', `topic config ${name} must be given as a string value`, `e.g. ${name}=${d.default}`);
+    }
+    config[d.key] = mustParse(d, raw);
+  }
+  return config as unknown as TopicConfig;
+}
+
+export interface ConfigEntry {
+  name: string;
+  value: string;
+  source: 'default' | 'topic';
+  type: ConfigType;
+  readOnly: boolean;
+  sensitive: false;
+  doc: string;
+}
+
+/** Every supported config with its effective value and where it comes from (DescribeConfigs). */
+export function describeTopicConfig(overrides: Record<string, string>): ConfigEntry[] {
+  return TOPIC_CONFIGS.map((d) => {
+    const own = Object.hasOwn(overrides, d.name);
+    return {
+      name: d.name,
+      value: own ? overrides[d.name].trim() : d.default,
+      source: own ? 'topic' : 'default',
+      type: d.type,
+      readOnly: d.readOnly,
+      sensitive: d.sensitive,
+      doc: d.doc,
+    };
+  });
+}

@@ -1,0 +1,150 @@
+import {ZkClient, type ZkState, type ZkWatchEvent, type ZkWatchListener, type ZkWatchType} from './client.js';
+import {isZkError} from './errors.js';
+import {joinZnodePath, validateZnodePath} from './paths.js';
+
+/** What `zk watch` reports: a znode change, or a change of the session's connection. */
+export type ZnodeWatchEvent =
+  | {time: string; type: Exclude<ZkWatchType, 'NODE_CHILDREN_CHANGED'>; path: string; version?: number}
+  | {time: string; type: 'NODE_CHILDREN_CHANGED'; path: string; added: string[]; removed: string[]}
+  | {time: string; type: 'CONNECTION'; state: ZkState};
+
+export interface ZnodeWatcher {
+  /** Resolves once the first watches are set. */
+  ready: Promise<void>;
+  /** Resolves when watching ends: stop() was called, or the session expired (then with 'expired'). */
+  done: Promise<'stopped' | 'expired'>;
+  stop(): void;
+}
+
+/**
+ * Keeps watching a znode (its data, its children, its creation and deletion) and, with
+ * `recursive`, everything under it, setting ZooKeeper's one-shot watches again after each event.
+ * Changes between an event and the re-arming are folded into the next read, as with any
+ * ZooKeeper watch: the latest state is never missed, intermediate ones can be.
+ */
+export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: boolean}, onEvent: (event: ZnodeWatchEvent) => void): ZnodeWatcher {
+  validateZnodePath(root);
+  const recursive = Boolean(options.recursive);
+  const childrenOf = new Map<string, Set<string>>();
+  const dataListeners = new Map<string, ZkWatchListener>();
+  const childListeners = new Map<string, ZkWatchListener>();
+  let stopped = false;
+  let finish!: (how: 'stopped' | 'expired') => void;
+  const done = new Promise<'stopped' | 'expired'>((resolve) => (finish = resolve));
+  const now = () => new Date().toISOString();
+
+  const report = (err: unknown) => {
+    if (stopped) return;
+    if (isZkError(err, 'NONODE')) return; // gone meanwhile; its parent's event covers it
+    if (isZkError(err, 'SESSIONEXPIRED') || isZkError(err, 'CONNECTIONLOSS') || isZkError(err, 'OPERATIONTIMEOUT')) return; // state events cover these
+    throw err;
+  };
+
+  const dataListener = (path: string): ZkWatchListener => {
+    let l = dataListeners.get(path);
+    if (!l) {
+      l = (e: ZkWatchEvent) => void onData(path, e).catch(report);
+      dataListeners.set(path, l);
+    }
+    return l;
+  };
+  const childListener = (path: string): ZkWatchListener => {
+    let l = childListeners.get(path);
+    if (!l) {
+      l = (e: ZkWatchEvent) => void onChildren(path, e).catch(report);
+      childListeners.set(path, l);
+    }
+    return l;
+  };
+
+  /** Sets data and child watches on an existing znode (and, recursively, its subtree). */
+  async function arm(path: string): Promise<void> {
+    if (stopped) return;
+    try {
+      await zk.get(path, {watch: dataListener(path)});
+      const children = await zk.children(path, {watch: childListener(path)});
+      childrenOf.set(path, new Set(children));
+      if (recursive) await Promise.all(children.map((c) => arm(joinZnodePath(path, c))));
+    } catch (err) {
+      if (!isZkError(err, 'NONODE')) throw err;
+      childrenOf.delete(path);
+      if (path === root) await armRoot();
+    }
+  }
+
+  /** The root may not exist (yet): an exists watch tells when it is created. */
+  async function armRoot(): Promise<void> {
+    if (stopped) return;
+    const stat = await zk.exists(root, {watch: dataListener(root)});
+    if (stat) await arm(root);
+  }
+
+  async function onData(path: string, e: ZkWatchEvent): Promise<void> {
+    if (stopped) return;
+    if (e.type === 'NODE_DELETED') {
+      onEvent({time: now(), type: 'NODE_DELETED', path});
+      childrenOf.delete(path);
+      if (path === root) await armRoot();
+      return;
+    }
+    if (e.type === 'NODE_CREATED') {
+      const stat = await zk.exists(path);
+      onEvent({time: now(), type: 'NODE_CREATED', path, version: stat?.version});
+      await arm(path);
+      return;
+    }
+    if (e.type === 'NODE_DATA_CHANGED') {
+      try {
+        const {stat} = await zk.get(path, {watch: dataListener(path)});
+        onEvent({time: now(), type: 'NODE_DATA_CHANGED', path, version: stat.version});
+      } catch (err) {
+        if (!isZkError(err, 'NONODE')) throw err;
+        onEvent({time: now(), type: 'NODE_DATA_CHANGED', path});
+        onEvent({time: now(), type: 'NODE_DELETED', path});
+        childrenOf.delete(path);
+        if (path === root) await armRoot();
+      }
+    }
+  }
+
+  async function onChildren(path: string, e: ZkWatchEvent): Promise<void> {
+    if (stopped || e.type !== 'NODE_CHILDREN_CHANGED') return; // NODE_DELETED is reported by the data watch
+    let children: string[];
+    try {
+      children = await zk.children(path, {watch: childListener(path)});
+    } catch (err) {
+      if (isZkError(err, 'NONODE')) return;
+      throw err;
+    }
+    const before = childrenOf.get(path) ?? new Set<string>();
+    const after = new Set(children);
+    const added = children.filter((c) => !before.has(c)).sort();
+    const removed = [...before].filter((c) => !after.has(c)).sort();
+    childrenOf.set(path, after);
+    onEvent({time: now(), type: 'NODE_CHILDREN_CHANGED', path, added, removed});
+    if (recursive) await Promise.all(added.map((c) => arm(joinZnodePath(path, c))));
+  }
+
+  const onState = (state: ZkState) => {
+    if (stopped) return;
+    onEvent({time: now(), type: 'CONNECTION', state});
+    if (state === 'expired' || state === 'auth_failed' || state === 'closed') {
+      stopped = true;
+      zk.off('state', onState);
+      finish('expired');
+    }
+  };
+  zk.on('state', onState);
+
+  const ready = armRoot();
+  return {
+    ready,
+    done,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      zk.off('state', onState);
+      finish('stopped');
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {Broker, type BrokerOptions} from '../../src/broker/broker.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const CLI = path.join(ROOT, 'bin/run.js');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `kcollect-${prefix}-`));
+}
+
+/** An in-process broker on a free port with its own data dir. */
+export async function startBroker(options: Partial<BrokerOptions> = {}): Promise<{broker: Broker; bootstrap: string; dataDir: string; logs: string[]}> {
+  const logs: string[] = [];
+  const dataDir = options.dataDir ?? tempDir('broker');
+  const broker = await Broker.start({port: 0, dataDir, groupInitialRebalanceDelayMs: 0, log: (l) => logs.push(l), ...options});
+  const {host, port} = broker.advertised;
+  return {broker, bootstrap: `${host}:${port}`, dataDir, logs};
+}
+
+export interface BrokerProcess {
+  proc: ChildProcess;
+  bootstrap: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `kcollect broker start` as a real child process; resolves once it printed its ready line. */
+export async function spawnBroker(dataDir: string, {port = 0, extraArgs = [] as string[]} = {}): Promise<BrokerProcess> {
+  const proc = spawn(process.execPath, [CLI, 'broker', 'start', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...extraArgs], {stdio: ['ignore', 'pipe', 'pipe']});
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const m = /ready on (\S+)/.exec(out);
+      if (m) {
+        proc.stdout!.off('data', onData);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    void exited.then((code) => reject(new Error(`broker exited (${code}) before it was ready:\n${out}`)));
+  });
+  return {proc, bootstrap, output: () => out, exited};
+}
