@@ -20,6 +20,10 @@ const HEADER_CHUNK = 16 * 1024;
 /** flush.ms values at or above this mean "never"; spares a clock read per append. */
 const FLUSH_NEVER_MS = 2 ** 52;
 
+/** ListOffsets sentinel timestamps; the caller answers these from logStartOffset / highWatermark. */
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+
 export interface PartitionLogOptions {
   /** Kafka's index.interval.bytes; smaller values only make tests exercise the index. */
   indexIntervalBytes?: number;

@@ -4,6 +4,7 @@ import {describeData, type ZnodeData} from './data.js';
 import {ZK_CODES, ZkError, isZkError, zkUserError, type ZkErrorContext} from './errors.js';
 import {joinZnodePath, parseConnectString, validateZnodePath, znodeName} from './paths.js';
 import type {ZnodeStat} from './stat.js';
+import {watchZnodes, type ZnodeWatchEvent} from './watch.js';
 
 /** Session settings of the one-shot znode commands. */
 export interface ZkCommandOptions {
@@ -248,5 +249,46 @@ export async function zkFind(options: ZkCommandOptions, path: string, pattern: s
   return withZk(options, {op: 'find', path}, async (zk) => {
     const tree = await walkTree(zk, path);
     return {path, pattern, ignoreCase: Boolean(opts.ignoreCase), matches: depthFirst(tree, path).filter((p) => re.test(p))};
+  });
+}
+
+export interface ZkWatchSummary {
+  path: string;
+  recursive: boolean;
+  events: number;
+  /** stopped: by the signal (Ctrl-C); expired: the session expired and the watches with it. */
+  end: 'stopped' | 'expired';
+}
+
+/**
+ * Watches until `signal` aborts, calling onEvent for every change; onReady once the watches are
+ * set. An expired session ends it with a UserError (the watches are gone with the session).
+ */
+export async function zkWatch(
+  options: ZkCommandOptions,
+  path: string,
+  opts: {recursive?: boolean; signal: AbortSignal; onReady?: () => void},
+  onEvent: (event: ZnodeWatchEvent) => void,
+): Promise<ZkWatchSummary> {
+  validateZnodePath(path);
+  let events = 0;
+  return withZk(options, {op: 'watch', path}, async (zk) => {
+    const watcher = watchZnodes(zk, path, {recursive: opts.recursive}, (e) => {
+      if (e.type !== 'CONNECTION') events++;
+      onEvent(e);
+    });
+    const stop = () => watcher.stop();
+    if (opts.signal.aborted) stop();
+    opts.signal.addEventListener('abort', stop, {once: true});
+    try {
+      await watcher.ready;
+      opts.onReady?.();
+      const end = await watcher.done;
+      if (end === 'expired') throw new UserError(`the ZooKeeper session expired while watching ${path}; its watches are gone`, 'run the command again to watch with a new session');
+      return {path, recursive: Boolean(opts.recursive), events, end};
+    } finally {
+      opts.signal.removeEventListener('abort', stop);
+      watcher.stop();
+    }
   });
 }

@@ -30,14 +30,21 @@ export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: bo
   const childListeners = new Map<string, ZkWatchListener>();
   let stopped = false;
   let finish!: (how: 'stopped' | 'expired') => void;
-  const done = new Promise<'stopped' | 'expired'>((resolve) => (finish = resolve));
+  let fail!: (err: unknown) => void;
+  const done = new Promise<'stopped' | 'expired'>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
   const now = () => new Date().toISOString();
 
   const report = (err: unknown) => {
     if (stopped) return;
     if (isZkError(err, 'NONODE')) return; // gone meanwhile; its parent's event covers it
-    if (isZkError(err, 'SESSIONEXPIRED') || isZkError(err, 'CONNECTIONLOSS') || isZkError(err, 'OPERATIONTIMEOUT')) return; // state events cover these
-    throw err;
+    // A lost connection: the watches are set again when the session reconnects (onState).
+    if (isZkError(err, 'SESSIONEXPIRED') || isZkError(err, 'CONNECTIONLOSS') || isZkError(err, 'OPERATIONTIMEOUT')) return;
+    stopped = true;
+    zk.off('state', onState);
+    fail(err);
   };
 
   const dataListener = (path: string): ZkWatchListener => {
@@ -125,9 +132,17 @@ export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: bo
     if (recursive) await Promise.all(added.map((c) => arm(joinZnodePath(path, c))));
   }
 
+  let wasDisconnected = false;
   const onState = (state: ZkState) => {
     if (stopped) return;
     onEvent({time: now(), type: 'CONNECTION', state});
+    if (state === 'disconnected') wasDisconnected = true;
+    if (state === 'connected' && wasDisconnected) {
+      // node-zookeeper-client sets the registered watches again itself; this covers a watch that
+      // was being set when the connection dropped.
+      wasDisconnected = false;
+      void armRoot().catch(report);
+    }
     if (state === 'expired' || state === 'auth_failed' || state === 'closed') {
       stopped = true;
       zk.off('state', onState);
