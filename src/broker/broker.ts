@@ -41,6 +41,8 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 export class Broker {
   readonly router = new Router().register(...allHandlers);
   readonly waiters = new PartitionWaiters();
+  /** Frames started (well-formed or not) and frames refused; for status output and tests. */
+  readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
   private idleWaiters: Array<() => void> = [];
   private closing?: Promise<void>;

@@ -6,8 +6,16 @@ import {Writer} from '../protocol/writer.js';
 import type {Broker} from './broker.js';
 import {apiVersionsErrorResponse} from './handlers/18-api-versions.js';
 
-/** Stop reading from a client that has this many decoded-but-unanswered requests queued. */
+/** Stop reading from a client that has this many requests waiting to be started. */
 const MAX_QUEUED_REQUESTS = 64;
+/** Requests of one connection being answered at once (long polls, produce writes). */
+const MAX_IN_FLIGHT = 16;
+
+interface Reply {
+  header: RequestHeader;
+  version: number;
+  body: Record<string, unknown>;
+}
 
 /**
  * One client connection: splits the byte stream into frames, answers requests one at a time in
@@ -18,7 +26,9 @@ export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private queue: Buffer[] = [];
-  private processing = false;
+  private inFlight: Array<Promise<Reply | undefined | 'close'>> = [];
+  private writing = false;
+  private broken = false;
   private closed = false;
   private readonly aborted = new AbortController();
   readonly clientAddress: string;
@@ -39,6 +49,7 @@ export class Connection {
     this.closed = true;
     this.aborted.abort();
     this.queue = [];
+    this.inFlight = [];
     this.chunks = [];
     this.socket.destroy();
     this.broker.forgetConnection(this);
@@ -46,7 +57,7 @@ export class Connection {
 
   /** True while a request is being answered; graceful shutdown waits for these. */
   get busy(): boolean {
-    return this.processing;
+    return this.inFlight.length > 0;
   }
 
   private onData(chunk: Buffer): void {
@@ -55,6 +66,7 @@ export class Connection {
     while (this.buffered >= 4) {
       const size = this.peekSize();
       if (size < 0 || size > this.broker.options.socketRequestMaxBytes) {
+        this.broker.stats.framesRejected++;
         // The length prefix is never used to allocate: refuse it before reading any further.
         this.broker.log(`closing ${this.clientAddress}: request size ${size} exceeds socket.request.max.bytes=${this.broker.options.socketRequestMaxBytes}`);
         return this.close();
@@ -63,7 +75,7 @@ export class Connection {
       this.queue.push(this.take(4 + size).subarray(4));
     }
     if (this.queue.length >= MAX_QUEUED_REQUESTS) this.socket.pause();
-    void this.drainQueue();
+    this.pump();
   }
 
   private peekSize(): number {
@@ -97,23 +109,38 @@ export class Connection {
     return out;
   }
 
-  private async drainQueue(): Promise<void> {
-    if (this.processing) return;
-    this.processing = true;
+  /**
+   * Starts queued requests, up to MAX_IN_FLIGHT at once. Each handler's synchronous part (e.g. a
+   * Produce append) runs here, in arrival order; replies are written strictly in that order too.
+   */
+  private pump(): void {
+    while (!this.closed && !this.broken && this.queue.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
+      this.inFlight.push(this.start(this.queue.shift()!));
+    }
+    if (this.queue.length < MAX_QUEUED_REQUESTS / 2) this.socket.resume();
+    void this.writeReplies();
+  }
+
+  private async writeReplies(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
     try {
-      while (!this.closed && this.queue.length > 0) {
-        const frame = this.queue.shift()!;
-        if (this.queue.length < MAX_QUEUED_REQUESTS / 2) this.socket.resume();
-        await this.answer(frame);
+      while (!this.closed && this.inFlight.length > 0) {
+        const reply = await this.inFlight[0];
+        this.inFlight.shift();
+        if (reply === 'close') return this.close();
+        if (reply) this.send(reply);
         if (this.socket.writableNeedDrain) await new Promise((resolve) => this.socket.once('drain', resolve));
+        this.pump();
       }
     } finally {
-      this.processing = false;
+      this.writing = false;
       this.broker.connectionIdle();
     }
   }
 
-  private async answer(frame: Buffer): Promise<void> {
+  private async start(frame: Buffer): Promise<Reply | undefined | 'close'> {
+    this.broker.stats.requests++;
     const router = this.broker.router;
     let header: RequestHeader | undefined;
     try {
@@ -122,27 +149,30 @@ export class Connection {
       const handler = router.get(header.apiKey);
       if (header.apiKey === 18 && !router.supports(18, header.apiVersion)) {
         // KIP-511: an ApiVersions version we do not know is answered in v0 with our versions.
-        return this.send(header, 0, apiVersionsErrorResponse(router));
+        return {header, version: 0, body: apiVersionsErrorResponse(router)};
       }
       if (!handler || !router.supports(header.apiKey, header.apiVersion)) {
         // Like Kafka: there is no response schema for an unknown key or version, so we disconnect.
         throw new ProtocolError(`unsupported API key ${header.apiKey} version ${header.apiVersion}`);
       }
       const request = decode(handler.api.request, header.apiVersion, r);
-      const response = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress, signal: this.aborted.signal});
-      if (response !== undefined) this.send(header, header.apiVersion, response);
+      const body = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress, signal: this.aborted.signal});
+      return body === undefined ? undefined : {header, version: header.apiVersion, body};
     } catch (err) {
+      // Nothing after a bad frame is started: the connection is closed once earlier replies are out.
+      this.broken = true;
+      this.broker.stats.framesRejected++;
       const what = header ? `api ${header.apiKey} v${header.apiVersion}` : 'request header';
       if (err instanceof ProtocolError) {
         this.broker.log(`closing ${this.clientAddress}: malformed ${what}: ${err.message}`);
       } else {
         this.broker.log(`closing ${this.clientAddress}: error answering ${what}: ${(err as Error)?.stack ?? err}`);
       }
-      this.close();
+      return 'close';
     }
   }
 
-  private send(header: RequestHeader, version: number, body: Record<string, unknown>): void {
+  private send({header, version, body}: Reply): void {
     if (this.closed) return;
     const schema = this.broker.router.get(header.apiKey)!.api.response;
     const flexible = isFlexible(schema, version);

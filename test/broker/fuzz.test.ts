@@ -100,22 +100,29 @@ describe('broker under malformed input', () => {
     expect(covered.size).toBe(env.broker.router.apiVersions().length);
 
     const rnd = prng(42);
-    let sent = 0;
-    while (sent < FRAMES) {
-      // Pipeline a burst of frames on one connection; the broker answers in order until a bad
-      // frame closes the connection, then we open a new one.
-      const socket = net.connect({host: '127.0.0.1', port});
-      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      socket.on('error', () => {});
-      socket.on('data', () => {});
-      const burst: Buffer[] = [];
-      for (let i = 0; i < 200 && sent < FRAMES; i++, sent++) burst.push(mutate(valid[Math.floor(rnd() * valid.length)], rnd));
-      socket.write(Buffer.concat(burst));
-      await new Promise((resolve) => {
-        socket.once('close', resolve);
-        setTimeout(() => socket.destroy(), 20);
-      });
-    }
+    const seen = () => env.broker.stats.requests + env.broker.stats.framesRejected;
+    // Each client sends one mutated frame at a time and moves on once it is answered, the
+    // connection is closed, or a few ms pass (acks=0, long polls); several clients in parallel.
+    const client = async () => {
+      while (seen() < FRAMES) {
+        const socket = net.connect({host: '127.0.0.1', port});
+        socket.on('error', () => {});
+        await new Promise((resolve) => socket.once('connect', resolve).once('close', resolve));
+        while (!socket.destroyed && seen() < FRAMES) {
+          const outcome = await new Promise<'answered' | 'closed' | 'silent'>((resolve) => {
+            const timer = setTimeout(() => resolve('silent'), 5);
+            socket.once('data', () => (clearTimeout(timer), resolve('answered')));
+            socket.once('close', () => (clearTimeout(timer), resolve('closed')));
+            socket.write(mutate(valid[Math.floor(rnd() * valid.length)], rnd));
+          });
+          socket.removeAllListeners('data').removeAllListeners('close');
+          if (outcome !== 'answered') socket.destroy();
+        }
+      }
+    };
+    await Promise.all(Array.from({length: 16}, client));
+    expect(seen()).toBeGreaterThanOrEqual(FRAMES);
+    expect(env.broker.stats.framesRejected).toBeGreaterThan(FRAMES / 10);
 
     // The broker is still up and a well-behaved client gets correct answers.
     const conn = await WireConnection.connect('127.0.0.1', port);
