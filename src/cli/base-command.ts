@@ -12,7 +12,7 @@ export abstract class KcollectCommand extends Command {
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
     if (err instanceof UserError || err instanceof KafkaProtocolError) {
       process.stderr.write(`kcollect: ${err.message}\n`);
-      const hint = err instanceof UserError ? err.hint : undefined;
+      const hint = err instanceof UserError ? (err as UserError).hint : undefined;
       if (hint) process.stderr.write(`  hint: ${hint}\n`);
       process.exitCode = 1;
       return;

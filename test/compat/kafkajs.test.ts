@@ -33,7 +33,7 @@ describe('kafkajs 2.2.4 against the broker', () => {
       expect(entries.get('retention.ms')).toMatchObject({configValue: '3600000', isDefault: false});
       expect(entries.get('segment.bytes')).toMatchObject({configValue: '1073741824', isDefault: true});
 
-      await admin.alterConfigs({resources: [{type: ConfigResourceTypes.TOPIC, name: 'admin-a', configEntries: [{name: 'retention.ms', value: '60000'}]}]});
+      await admin.alterConfigs({validateOnly: false, resources: [{type: ConfigResourceTypes.TOPIC, name: 'admin-a', configEntries: [{name: 'retention.ms', value: '60000'}]}]});
       const after = await admin.describeConfigs({includeSynonyms: false, resources: [{type: ConfigResourceTypes.TOPIC, name: 'admin-a', configNames: ['retention.ms']}]});
       expect(after.resources[0].configEntries).toEqual([expect.objectContaining({configName: 'retention.ms', configValue: '60000'})]);
 
