@@ -2,6 +2,8 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import {GroupCoordinator} from '../coordinator/group-coordinator.js';
+import {FileGroupStore} from '../coordinator/group-store.js';
 import {LogManager} from '../storage/log-manager.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
@@ -51,6 +53,7 @@ export class Broker {
     readonly options: BrokerOptions,
     readonly logs: LogManager,
     readonly clusterId: string,
+    readonly groups: GroupCoordinator,
     private readonly server: net.Server,
   ) {}
 
@@ -60,8 +63,13 @@ export class Broker {
     const clusterId = loadOrCreateClusterId(options.dataDir, options.nodeId);
     const logs = LogManager.open(options.dataDir);
     logs.startRetention();
+    const groups = new GroupCoordinator({
+      store: new FileGroupStore(path.join(options.dataDir, '__consumer_offsets')),
+      initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      onStoreError: (err) => options.log(`committing offsets failed: ${String(err)}`),
+    });
     const server = net.createServer();
-    const broker = new Broker(options, logs, clusterId, server);
+    const broker = new Broker(options, logs, clusterId, groups, server);
     server.on('connection', (socket) => broker.connections.add(new Connection(socket, broker)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -120,6 +128,7 @@ export class Broker {
         this.connectionIdle();
       });
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      this.groups.close();
       for (const c of [...this.connections]) c.close();
       this.logs.close();
     })();

@@ -5,7 +5,7 @@ import {startBroker, tempDir} from '../helpers/broker.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, requireTool} from '../helpers/system-deps.js';
 
-const run = requireTool('kcat', hasCommand('kcat'));
+const run = requireTool('kcat', hasCommand('kcat'), 'apt-get install -y kcat');
 
 const kcat = (args: string[], input?: string | Buffer) => runOk('kcat', args, {input});
 

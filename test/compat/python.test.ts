@@ -5,7 +5,7 @@ import {hasPythonModule, requireTool} from '../helpers/system-deps.js';
 
 // The Debian modules are only visible to /usr/bin/python3 (python3 on PATH may be a pyenv shim).
 const PY = '/usr/bin/python3';
-const runKafkaPython = requireTool('python3-kafka (kafka-python)', hasPythonModule('kafka'));
+const runKafkaPython = requireTool('python3-kafka', hasPythonModule('kafka'));
 const runConfluent = requireTool('python3-confluent-kafka', hasPythonModule('confluent_kafka'));
 
 const py = (script: string, ...args: string[]) => runOk(PY, ['-c', script, ...args]);

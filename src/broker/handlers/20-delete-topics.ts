@@ -11,6 +11,7 @@ export const deleteTopicsHandler: Handler = {
     const responses = request.topicNames.map((name: string) => {
       if (!broker.logs.topic(name)) return {name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION};
       broker.logs.deleteTopic(name);
+      broker.groups.deleteOffsetsForTopic(name);
       broker.log(`deleted topic ${name}`);
       return {name, errorCode: ErrorCode.NONE};
     });

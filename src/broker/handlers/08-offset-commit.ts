@@ -1,0 +1,32 @@
+// OffsetCommit 2-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools).
+import {OffsetCommit} from '../../protocol/messages/08-offset-commit.js';
+import type {Handler} from '../handler.js';
+
+export const offsetCommitHandler: Handler = {
+  api: OffsetCommit,
+  minVersion: 2,
+  maxVersion: 7,
+  handle(request, {broker}) {
+    const errors = broker.groups.commitOffsets({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      generationId: request.generationIdOrMemberEpoch,
+      groupInstanceId: request.groupInstanceId,
+      offsets: request.topics.flatMap((t: any) =>
+        t.partitions.map((p: any) => ({topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata})),
+      ),
+    });
+    return {throttleTimeMs: 0, topics: groupByTopic(errors, (e) => ({partitionIndex: e.partition, errorCode: e.errorCode}))};
+  },
+};
+
+/** Turns per-partition results into the protocol's topics[partitions[]] nesting, keeping order. */
+export function groupByTopic<T extends {topic: string}, R>(items: T[], toPartition: (item: T) => R): Array<{name: string; partitions: R[]}> {
+  const byTopic = new Map<string, R[]>();
+  for (const item of items) {
+    let list = byTopic.get(item.topic);
+    if (!list) byTopic.set(item.topic, (list = []));
+    list.push(toPartition(item));
+  }
+  return [...byTopic].map(([name, partitions]) => ({name, partitions}));
+}

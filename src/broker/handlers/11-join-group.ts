@@ -1,0 +1,26 @@
+// JoinGroup 0-5: a long poll held until the rebalance completes. v4+ gets MEMBER_ID_REQUIRED
+// for a first join (KIP-394); v0 has no rebalance timeout (the session timeout stands in).
+import {JoinGroup} from '../../protocol/messages/11-join-group.js';
+import type {Handler} from '../handler.js';
+
+export const joinGroupHandler: Handler = {
+  api: JoinGroup,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(request, {broker, header, clientAddress, signal}) {
+    const result = await broker.groups.join({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      clientId: header.clientId ?? '',
+      clientHost: `/${clientAddress.split(':')[0]}`,
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      rebalanceTimeoutMs: header.apiVersion >= 1 ? request.rebalanceTimeoutMs : -1,
+      protocolType: request.protocolType,
+      protocols: request.protocols,
+      requireKnownMemberId: header.apiVersion >= 4,
+      signal,
+    });
+    return {throttleTimeMs: 0, ...result, protocolName: result.protocolName};
+  },
+};

@@ -1,0 +1,18 @@
+// Heartbeat 0-3: REBALANCE_IN_PROGRESS is how members learn to rejoin.
+import {Heartbeat} from '../../protocol/messages/12-heartbeat.js';
+import type {Handler} from '../handler.js';
+
+export const heartbeatHandler: Handler = {
+  api: Heartbeat,
+  minVersion: 0,
+  maxVersion: 3,
+  handle(request, {broker}) {
+    const errorCode = broker.groups.heartbeat({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      generationId: request.generationId,
+      groupInstanceId: request.groupInstanceId,
+    });
+    return {throttleTimeMs: 0, errorCode};
+  },
+};

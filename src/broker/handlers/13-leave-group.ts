@@ -1,0 +1,16 @@
+// LeaveGroup 0-3: v0-2 carry one member id, v3 a batch with per-member errors.
+import {LeaveGroup} from '../../protocol/messages/13-leave-group.js';
+import type {Handler} from '../handler.js';
+
+export const leaveGroupHandler: Handler = {
+  api: LeaveGroup,
+  minVersion: 0,
+  maxVersion: 3,
+  handle(request, {broker, header}) {
+    const members = header.apiVersion >= 3 ? request.members : [{memberId: request.memberId, groupInstanceId: null}];
+    const result = broker.groups.leave({groupId: request.groupId, members});
+    // Before v3 the single member's error is the top-level error.
+    const errorCode = header.apiVersion >= 3 || result.errorCode !== 0 ? result.errorCode : (result.members[0]?.errorCode ?? 0);
+    return {throttleTimeMs: 0, errorCode, members: result.members};
+  },
+};
