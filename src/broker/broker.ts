@@ -4,10 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
+import {ProducerIdManager} from '../coordinator/producer-state.js';
 import {LogManager} from '../storage/log-manager.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
 import {PartitionWaiters} from './partition-waiters.js';
+import {ProducerStates} from './producer-states.js';
 import {Router} from './router.js';
 
 export interface BrokerOptions {
@@ -43,6 +45,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 export class Broker {
   readonly router = new Router().register(...allHandlers);
   readonly waiters = new PartitionWaiters();
+  readonly producerStates = new ProducerStates();
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
@@ -54,6 +57,7 @@ export class Broker {
     readonly logs: LogManager,
     readonly clusterId: string,
     readonly groups: GroupCoordinator,
+    readonly producerIds: ProducerIdManager,
     private readonly server: net.Server,
   ) {}
 
@@ -69,7 +73,8 @@ export class Broker {
       onStoreError: (err) => options.log(`committing offsets failed: ${String(err)}`),
     });
     const server = net.createServer();
-    const broker = new Broker(options, logs, clusterId, groups, server);
+    const producerIds = ProducerIdManager.open(path.join(options.dataDir, '__producer_ids'));
+    const broker = new Broker(options, logs, clusterId, groups, producerIds, server);
     server.on('connection', (socket) => broker.connections.add(new Connection(socket, broker)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -83,8 +88,13 @@ export class Broker {
 
   /** The address clients reach, as advertised in Metadata. */
   get advertised(): {host: string; port: number} {
+    return {host: this.options.advertisedHost ?? this.options.host, port: this.options.advertisedPort ?? this.listening.port};
+  }
+
+  /** The address the server is bound to (differs from `advertised` behind a proxy). */
+  get listening(): {host: string; port: number} {
     const bound = this.server.address() as net.AddressInfo;
-    return {host: this.options.advertisedHost ?? this.options.host, port: this.options.advertisedPort ?? bound.port};
+    return {host: bound.address, port: bound.port};
   }
 
   get nodeId(): number {
@@ -129,6 +139,7 @@ export class Broker {
       });
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       this.groups.close();
+      this.producerStates.close();
       for (const c of [...this.connections]) c.close();
       this.logs.close();
     })();

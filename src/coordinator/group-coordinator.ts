@@ -257,6 +257,8 @@ class Group {
     const members = [...this.members.values()];
     const all = members[0]!.protocols.map((p) => p.name);
     const candidates = this.commonProtocols(all);
+    // Join-time checks keep at least one protocol common to all members; never crash if not.
+    if (candidates.length === 0) return all[0] ?? '';
     const votes = new Map<string, number>();
     for (const m of members) {
       const choice = m.protocols.find((p) => candidates.includes(p.name))!.name;
@@ -315,14 +317,18 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- JoinGroup
 
   join(req: JoinGroupRequest): Promise<JoinGroupResult> {
-    return new Promise((resolve) => {
+    return new Promise((settle) => {
+      let group: Group | undefined;
+      const resolve = guardWithSignal(req.signal, settle, () => {
+        if (group) this.onJoinAborted(group, resolve);
+      });
       if (this.closed) return resolve(joinError(req.memberId, ErrorCode.NOT_COORDINATOR));
       if (!req.groupId) return resolve(joinError(req.memberId, ErrorCode.INVALID_GROUP_ID));
       if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > this.maxSessionTimeoutMs) {
         return resolve(joinError(req.memberId, ErrorCode.INVALID_SESSION_TIMEOUT));
       }
       const isUnknown = req.memberId === '';
-      let group = this.groups.get(req.groupId);
+      group = this.groups.get(req.groupId);
       let created = false;
       if (!group) {
         // Only a member without an id may create a group: a known id in an unknown group is stale.
@@ -343,7 +349,6 @@ export class GroupCoordinator {
         this.groups.delete(group.groupId);
       }
       if (group.state === 'PreparingRebalance') this.tryCompleteJoin(group);
-      if (req.signal) this.watchJoinAbort(group, req.signal);
     });
   }
 
@@ -372,7 +377,7 @@ export class GroupCoordinator {
           generationId: group.generationId,
           protocolType: group.protocolType,
           protocolName: group.protocolName ?? '',
-          leader: leaderBefore === staticId ? staticId : (group.leaderId ?? ''),
+          leader: leaderBefore ?? '',
           memberId: newMemberId,
           members: [],
         });
@@ -489,7 +494,7 @@ export class GroupCoordinator {
     old.joinWaiter = null;
     old.syncWaiter = null;
     // Rebuild the map so the member keeps its place in the leader succession order.
-    const entries = [...group.members.entries()].map(([id, m]) => (id === old.memberId ? [newMemberId, m] : [id, m]) as const);
+    const entries = [...group.members.entries()].map(([id, m]): [string, Member] => [id === old.memberId ? newMemberId : id, m]);
     group.members.clear();
     for (const [id, m] of entries) group.members.set(id, m);
     if (group.pendingSync.delete(old.memberId)) group.pendingSync.add(newMemberId);
@@ -498,19 +503,17 @@ export class GroupCoordinator {
     group.staticMembers.set(old.groupInstanceId!, newMemberId);
   }
 
-  private watchJoinAbort(group: Group, signal: AbortSignal): void {
-    const onAbort = () => {
-      // The client is gone: a parked new member would only hold the rebalance up until the
-      // rebalance timeout. Kafka cannot see this (muted sockets); we can.
-      for (const m of group.members.values()) {
-        if (m.isNew && m.joinWaiter && this.groups.get(group.groupId) === group && !signal.reason?.keep) {
-          // Only the member whose request was aborted: matched by its waiter below.
-        }
-      }
-    };
-    void onAbort;
-    void group;
-    void signal;
+  /**
+   * The client's connection went away while its JoinGroup was parked. A new member would hold
+   * the rebalance up until the rebalance timeout for nobody, so it goes (Kafka cannot see this,
+   * its sockets are muted, and relies on the 5-minute new-member timer). A known member stays:
+   * it counts as rejoined, and its session timer removes it after the rebalance if it is gone.
+   */
+  private onJoinAborted(group: Group, waiter: (r: JoinGroupResult) => void): void {
+    if (this.groups.get(group.groupId) !== group) return;
+    for (const m of group.members.values()) {
+      if (m.joinWaiter === waiter && m.isNew) return this.removeMemberAndUpdateGroup(group, m);
+    }
   }
 
   private joinResultFor(group: Group, member: Member): JoinGroupResult {
@@ -664,10 +667,22 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- SyncGroup
 
   sync(req: SyncGroupRequest): Promise<SyncGroupResult> {
-    return new Promise((resolve) => {
+    return new Promise((settle) => {
+      let parkedOn: Member | undefined;
+      let group: Group | undefined;
+      const resolve = guardWithSignal(req.signal, settle, () => {
+        // Gone before the assignment came: just stop waiting; the member stays until its
+        // session or the sync timeout says otherwise.
+        if (parkedOn?.syncWaiter === resolve && group?.members.get(parkedOn.memberId) === parkedOn) {
+          parkedOn.syncWaiter = null;
+          // Its session was on hold while parked: restart it so a vanished client expires.
+          this.scheduleSession(group, parkedOn);
+          resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+        }
+      });
       if (this.closed) return resolve(syncError(ErrorCode.NOT_COORDINATOR));
       if (!req.groupId) return resolve(syncError(ErrorCode.INVALID_GROUP_ID));
-      const group = this.groups.get(req.groupId);
+      group = this.groups.get(req.groupId);
       if (!group) return resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
       // A pending member has an id but no generation yet: it must (re)join first.
       if (group.pending.has(req.memberId)) return resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
@@ -685,24 +700,13 @@ export class GroupCoordinator {
           const previous = member.syncWaiter;
           member.syncWaiter = resolve;
           previous?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+          parkedOn = member;
           this.removePendingSync(group, member.memberId);
-          if (req.signal) {
-            const signal = req.signal;
-            const onAbort = () => {
-              if (member.syncWaiter === resolve) {
-                member.syncWaiter = null;
-                resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
-              }
-            };
-            if (signal.aborted) onAbort();
-            else signal.addEventListener('abort', onAbort, {once: true});
-          }
           if (group.leaderId === member.memberId) {
             const given = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
             // Members the leader left out get empty bytes, never a missing answer.
             for (const m of group.members.values()) m.assignment = copyBuffer(given.get(m.memberId));
             group.state = 'Stable';
-            this.persistGroup(group);
             this.propagateAssignment(group, ErrorCode.NONE, false);
           }
           return;
@@ -1081,6 +1085,29 @@ export class GroupCoordinator {
       this.setOffset(group, o);
     }
   }
+}
+
+/**
+ * Wraps a promise's resolve so that it settles once and stops listening to `signal` when it does.
+ * `onAbort` runs (once, after the current synchronous step) if the signal fires first.
+ */
+function guardWithSignal<T>(signal: AbortSignal | undefined, settle: (v: T) => void, onAbort: () => void): (v: T) => void {
+  let done = false;
+  const listener = () => {
+    if (!done) onAbort();
+  };
+  const resolve = (v: T) => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener('abort', listener);
+    settle(v);
+  };
+  if (signal) {
+    // Deferred so the request is registered (parked) before we look for it.
+    if (signal.aborted) queueMicrotask(listener);
+    else signal.addEventListener('abort', listener, {once: true});
+  }
+  return resolve;
 }
 
 type JoinParams = Omit<JoinGroupRequest, 'groupInstanceId' | 'rebalanceTimeoutMs'> & {

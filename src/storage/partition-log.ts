@@ -86,6 +86,10 @@ export class PartitionLog {
     return log;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get logStartOffset(): number {
     return this.startOffset;
   }

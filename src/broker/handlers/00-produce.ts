@@ -2,7 +2,8 @@
 // acks=0 gets no response at all.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
-import {Attr, BATCH_HEADER_SIZE, Compression, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
+import {lastSequenceOf} from '../../coordinator/producer-state.js';
+import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
 import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
 
@@ -29,7 +30,7 @@ function failed(index: number, errorCode: number, errorMessage: string | null = 
 }
 
 /** Kafka's checks for a client batch (UnifiedLog.analyzeAndValidateRecords, LogValidator). */
-function validateBatch(records: Buffer | null, maxMessageBytes: number, version: number): [number, string] | null {
+function validateBatch(records: Buffer | null, maxMessageBytes: number, version: number): [number, string] | BatchHeader {
   if (!records || records.length < BATCH_HEADER_SIZE) return [ErrorCode.CORRUPT_MESSAGE, 'no record batch'];
   const h = readBatchHeader(records);
   if (h.magic !== 2) return [ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `magic ${h.magic}: only RecordBatch v2 is supported`];
@@ -43,17 +44,26 @@ function validateBatch(records: Buffer | null, maxMessageBytes: number, version:
   if (compressionOf(h.attributes) > Compression.zstd) return [ErrorCode.CORRUPT_MESSAGE, 'unknown compression codec'];
   if (compressionOf(h.attributes) === Compression.zstd && version < 7) return [ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs Produce v7+'];
   if (h.producerId >= 0 && h.baseSequence < 0) return [ErrorCode.INVALID_RECORD, 'an idempotent batch needs a base sequence'];
-  return null;
+  return h;
 }
 
 function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number) {
   const topic = broker.logs.topic(topicName);
   const log = topic ? broker.logs.partition(topicName, index) : undefined;
   if (!topic || !log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  const invalid = validateBatch(records, topic.config.maxMessageBytes, version);
-  if (invalid) return {...failed(index, invalid[0], invalid[1]), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: invalid[1]}]};
+  const h = validateBatch(records, topic.config.maxMessageBytes, version);
+  if (Array.isArray(h)) return {...failed(index, h[0], h[1]), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: h[1]}]};
   const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
+  // Idempotence: a retried batch is answered with its original offsets, never appended twice.
+  const producers = h.producerId >= 0 ? broker.producerStates.forLog(log) : undefined;
+  const lastSequence = lastSequenceOf(h.baseSequence, h.lastOffsetDelta);
+  const check = producers?.check(h.producerId, h.producerEpoch, h.baseSequence, lastSequence);
+  if (check?.kind === 'error') return failed(index, check.errorCode);
+  if (check?.kind === 'duplicate') {
+    return {index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
+  }
   const appended = log.append(records!, {leaderEpoch: 0, logAppendTime});
+  producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
   broker.waiters.notify(topicName, index);
   return {
     index,

@@ -9,7 +9,9 @@ export const deleteTopicsHandler: Handler = {
   maxVersion: 3,
   handle(request, {broker}) {
     const responses = request.topicNames.map((name: string) => {
-      if (!broker.logs.topic(name)) return {name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION};
+      const topic = broker.logs.topic(name);
+      if (!topic) return {name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION};
+      for (let p = 0; p < topic.partitions; p++) broker.producerStates.forget(broker.logs.partition(name, p)!);
       broker.logs.deleteTopic(name);
       broker.groups.deleteOffsetsForTopic(name);
       broker.log(`deleted topic ${name}`);

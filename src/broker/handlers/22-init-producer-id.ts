@@ -1,0 +1,17 @@
+// InitProducerId 0-1: idempotent producers only (transactional ids are not supported).
+import {ErrorCode} from '../../protocol/errors.js';
+import {InitProducerId} from '../../protocol/messages/22-init-producer-id.js';
+import type {Handler} from '../handler.js';
+
+export const initProducerIdHandler: Handler = {
+  api: InitProducerId,
+  minVersion: 0,
+  maxVersion: 1,
+  handle(request, {broker}) {
+    if (request.transactionalId !== null) {
+      broker.log(`refused InitProducerId for transactional id "${request.transactionalId}": transactions are not supported`);
+      return {throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1};
+    }
+    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: broker.producerIds.nextProducerId(), producerEpoch: 0};
+  },
+};

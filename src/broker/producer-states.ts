@@ -1,0 +1,48 @@
+import {iterateBatches} from '../protocol/records/batch.js';
+import {ProducerStateTable} from '../coordinator/producer-state.js';
+import type {PartitionLog} from '../storage/partition-log.js';
+
+/** Snapshot producer state this often, so recovery after a kill replays only a short log tail. */
+const SNAPSHOT_INTERVAL_MS = 30_000;
+
+/**
+ * Idempotent-producer state for each partition, opened on first use: the last snapshot plus the
+ * batch headers written after it, so it matches the log exactly even after a kill -9.
+ */
+export class ProducerStates {
+  private readonly tables = new Map<PartitionLog, ProducerStateTable>();
+  private readonly timer = setInterval(() => this.snapshotAll(), SNAPSHOT_INTERVAL_MS).unref();
+
+  forLog(log: PartitionLog): ProducerStateTable {
+    let table = this.tables.get(log);
+    if (table) return table;
+    table = ProducerStateTable.open(log.dir, log.logEndOffset);
+    for (let offset = Math.max(table.snapshotOffset, log.logStartOffset); offset < log.logEndOffset; ) {
+      const chunk = log.read(offset, 1 << 20, log.logEndOffset);
+      if (chunk === 'out-of-range' || chunk.length === 0) break;
+      for (const batch of chunk) {
+        for (const {header} of iterateBatches(batch)) {
+          table.rebuildFrom([header]);
+          offset = header.baseOffset + header.lastOffsetDelta + 1;
+        }
+      }
+    }
+    this.tables.set(log, table);
+    return table;
+  }
+
+  /** A deleted partition's state goes with it. */
+  forget(log: PartitionLog): void {
+    this.tables.delete(log);
+  }
+
+  snapshotAll(): void {
+    for (const [log, table] of this.tables) if (!log.isClosed) table.snapshot(log.logEndOffset);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.snapshotAll();
+    this.tables.clear();
+  }
+}
