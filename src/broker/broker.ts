@@ -5,7 +5,7 @@ import path from 'node:path';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
-import {LogManager} from '../storage/log-manager.js';
+import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
 import {PartitionWaiters} from './partition-waiters.js';
@@ -41,6 +41,16 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
+/**
+ * Where topic changes are published besides the local logs: ZooKeeper in the classic Kafka
+ * layout when the broker runs with --zookeeper.
+ */
+export interface TopicMirror {
+  topicCreated(info: TopicInfo): Promise<void>;
+  topicDeleted(name: string): Promise<void>;
+  topicChanged(info: TopicInfo): Promise<void>;
+}
+
 /** A single-node Kafka-compatible broker: the embedded default behind every kcollect command. */
 export class Broker {
   readonly router = new Router().register(...allHandlers);
@@ -50,6 +60,7 @@ export class Broker {
   readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
   private idleWaiters: Array<() => void> = [];
+  mirror?: TopicMirror;
   private closing?: Promise<void>;
 
   private constructor(
@@ -108,6 +119,30 @@ export class Broker {
 
   get closingDown(): boolean {
     return this.closing !== undefined;
+  }
+
+  // Topic changes: the local logs first, then the mirror (ZooKeeper), as one step for callers.
+  async createTopic(name: string, partitions: number, overrides: Record<string, string>): Promise<TopicInfo> {
+    const info = this.logs.createTopic(name, partitions, overrides);
+    await this.mirror?.topicCreated(info);
+    return info;
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const info = this.logs.topic(name);
+    if (!info) return;
+    for (let p = 0; p < info.partitions; p++) this.producerStates.forget(this.logs.partition(name, p)!);
+    this.logs.deleteTopic(name);
+    this.groups.deleteOffsetsForTopic(name);
+    await this.mirror?.topicDeleted(name);
+  }
+
+  async addPartitions(name: string, total: number): Promise<void> {
+    await this.mirror?.topicChanged(this.logs.addPartitions(name, total));
+  }
+
+  async alterTopicConfig(name: string, overrides: Record<string, string>): Promise<void> {
+    await this.mirror?.topicChanged(this.logs.alterConfig(name, overrides));
   }
 
   log(line: string): void {

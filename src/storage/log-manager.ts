@@ -30,6 +30,14 @@ interface TopicState {
 const META_DIR = '__topics';
 const MAX_TOPIC_NAME = 249;
 const DEFAULT_RETENTION_CHECK_MS = 5 * 60_000;
+/** Each partition holds open file handles; a bound keeps one request from exhausting them. */
+export const MAX_PARTITIONS_PER_TOPIC = 1000;
+
+function checkPartitionCount(total: number): void {
+  if (total > MAX_PARTITIONS_PER_TOPIC) {
+    throw new StorageError('INVALID_PARTITIONS', `${total} partitions is more than this broker allows per topic (${MAX_PARTITIONS_PER_TOPIC}).`, `use at most ${MAX_PARTITIONS_PER_TOPIC} partitions`);
+  }
+}
 
 export class LogManager {
   private readonly topicsByName = new Map<string, TopicState>();
@@ -79,6 +87,7 @@ export class LogManager {
     if (!Number.isSafeInteger(partitions) || partitions < 1) {
       throw new StorageError('INVALID_PARTITIONS', `Number of partitions must be larger than 0 (got ${partitions}).`, 'use --partitions 1 or more');
     }
+    checkPartitionCount(partitions);
     return validateTopicConfig(overrides);
   }
 
@@ -110,6 +119,7 @@ export class LogManager {
         `ask for more than ${t.info.partitions} partitions; Kafka cannot remove partitions`,
       );
     }
+    checkPartitionCount(total);
     const info = {...t.info, partitions: total};
     const added = Array.from({length: total - t.info.partitions}, (_, i) => this.openPartition(info, t.info.partitions + i, true));
     this.writeTopicFile(info);

@@ -10,7 +10,7 @@ export const metadataHandler: Handler = {
   api: Metadata,
   minVersion: 0,
   maxVersion: 6,
-  handle(request, {broker, header}) {
+  async handle(request, {broker, header}) {
     const requested: string[] | null = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0) ? null : request.topics.map((t: {name: string}) => t.name);
     const allowAutoCreate = header.apiVersion < 4 || request.allowAutoTopicCreation;
     const names = requested ?? broker.logs.topics().map((t) => t.name);
@@ -20,15 +20,15 @@ export const metadataHandler: Handler = {
       brokers: [{nodeId: broker.nodeId, host, port, rack: null}],
       clusterId: broker.clusterId,
       controllerId: broker.controllerId,
-      topics: names.map((name) => describeTopic(broker, name, requested !== null && allowAutoCreate)),
+      topics: await Promise.all(names.map((name) => describeTopic(broker, name, requested !== null && allowAutoCreate))),
     };
   },
 };
 
-function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
+async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   let topic = broker.logs.topic(name);
   if (!topic && mayCreate) {
-    const code = autoCreateTopic(broker, name);
+    const code = await autoCreateTopic(broker, name);
     if (code !== ErrorCode.NONE) return {errorCode: code, name, isInternal: false, partitions: []};
     topic = broker.logs.topic(name);
   }

@@ -9,8 +9,12 @@ export const createTopicsHandler: Handler = {
   api: CreateTopics,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, {broker}) {
-    const topics = request.topics.map((t: any) => {
+  async handle(request, {broker}) {
+    const topics = [];
+    for (const t of request.topics) topics.push(await createOne(t));
+    return {throttleTimeMs: 0, topics};
+
+    async function createOne(t: any) {
       const fail = (errorCode: number, message: string) => ({name: t.name, errorCode, errorMessage: message});
       const assigned: number = t.assignments.length;
       const partitions: number = assigned > 0 ? assigned : t.numPartitions === -1 ? broker.options.numPartitions : t.numPartitions;
@@ -22,12 +26,11 @@ export const createTopicsHandler: Handler = {
       const overrides = Object.fromEntries(t.configs.map((c: any) => [c.name, c.value]));
       try {
         if (request.validateOnly) broker.logs.validateNewTopic(t.name, partitions, overrides);
-        else broker.logs.createTopic(t.name, partitions, overrides);
+        else await broker.createTopic(t.name, partitions, overrides);
         return {name: t.name, errorCode: ErrorCode.NONE, errorMessage: null};
       } catch (err) {
         return fail(errorCodeOf(err), errorMessage(err));
       }
-    });
-    return {throttleTimeMs: 0, topics};
+    }
   },
 };

@@ -11,8 +11,12 @@ export const alterConfigsHandler: Handler = {
   api: AlterConfigs,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, {broker}) {
-    const responses = request.resources.map((r: any) => {
+  async handle(request, {broker}) {
+    const responses = [];
+    for (const r of request.resources) responses.push(await alterOne(r));
+    return {throttleTimeMs: 0, responses};
+
+    async function alterOne(r: any) {
       const base = {resourceType: r.resourceType, resourceName: r.resourceName};
       if (r.resourceType !== RESOURCE_TOPIC) return {...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'only topic configs can be altered; broker configs are static'};
       if (!broker.logs.topic(r.resourceName)) return {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${r.resourceName} does not exist`};
@@ -20,12 +24,11 @@ export const alterConfigsHandler: Handler = {
       for (const c of r.configs) if (c.value !== null) overrides[c.name] = c.value;
       try {
         if (request.validateOnly) validateTopicConfig(overrides);
-        else broker.logs.alterConfig(r.resourceName, overrides);
+        else await broker.alterTopicConfig(r.resourceName, overrides);
         return {...base, errorCode: ErrorCode.NONE, errorMessage: null};
       } catch (err) {
         return {...base, errorCode: errorCodeOf(err), errorMessage: errorMessage(err)};
       }
-    });
-    return {throttleTimeMs: 0, responses};
+    }
   },
 };

@@ -9,20 +9,23 @@ export const createPartitionsHandler: Handler = {
   api: CreatePartitions,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, {broker}) {
-    const results = request.topics.map((t: any) => {
+  async handle(request, {broker}) {
+    const results = [];
+    for (const t of request.topics) results.push(await addOne(t));
+    return {throttleTimeMs: 0, results};
+
+    async function addOne(t: any) {
       const topic = broker.logs.topic(t.name);
       if (!topic) return {name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${t.name} does not exist`};
       if (t.count <= topic.partitions) {
         return {name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `topic has ${topic.partitions} partitions; the new total must be larger`};
       }
       try {
-        if (!request.validateOnly) broker.logs.addPartitions(t.name, t.count);
+        if (!request.validateOnly) await broker.addPartitions(t.name, t.count);
         return {name: t.name, errorCode: ErrorCode.NONE, errorMessage: null};
       } catch (err) {
         return {name: t.name, errorCode: errorCodeOf(err), errorMessage: errorMessage(err)};
       }
-    });
-    return {throttleTimeMs: 0, results};
+    }
   },
 };

@@ -9,10 +9,10 @@ export function errorCodeOf(err: unknown): number {
 }
 
 /** Kafka's auto.create.topics.enable: a Metadata request for an unknown topic creates it. */
-export function autoCreateTopic(broker: Broker, name: string): number {
+export async function autoCreateTopic(broker: Broker, name: string): Promise<number> {
   if (!broker.options.autoCreateTopics) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   try {
-    broker.logs.createTopic(name, broker.options.numPartitions, {});
+    await broker.createTopic(name, broker.options.numPartitions, {});
     broker.log(`auto-created topic ${name} with ${broker.options.numPartitions} partition(s)`);
     return ErrorCode.NONE;
   } catch (err) {
