@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {zookeeperFlag} from '../../src/cli/flags.js';
 import {parseHostPort} from '../../src/lib/address.js';
 import {runBrokerUntilSignal} from '../../src/services/broker-service.js';
 
@@ -17,6 +18,7 @@ export default class BrokerStart extends KcollectCommand {
     'advertised-listener': Flags.string({env: 'KCOLLECT_ADVERTISED_LISTENER', description: 'HOST:PORT given to clients (default: the listen address)'}),
     'auto-create-topics': Flags.string({default: 'true', options: ['true', 'false'], env: 'KCOLLECT_AUTO_CREATE_TOPICS', description: 'create unknown topics on first use'}),
     'num-partitions': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics'}),
+    zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
   async run(): Promise<void> {
@@ -32,6 +34,6 @@ export default class BrokerStart extends KcollectCommand {
       nodeId: flags.id,
       autoCreateTopics: flags['auto-create-topics'] === 'true',
       numPartitions: flags['num-partitions'],
-    });
+    }, flags.zookeeper);
   }
 }

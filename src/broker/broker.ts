@@ -42,13 +42,15 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 };
 
 /**
- * Where topic changes are published besides the local logs: ZooKeeper in the classic Kafka
- * layout when the broker runs with --zookeeper.
+ * The broker's link to a cluster (ZooKeeper in the classic Kafka layout, with --zookeeper):
+ * who the controller is, and where topic changes are published besides the local logs.
  */
-export interface TopicMirror {
+export interface ClusterLink {
+  readonly controllerId: number;
   topicCreated(info: TopicInfo): Promise<void>;
   topicDeleted(name: string): Promise<void>;
   topicChanged(info: TopicInfo): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A single-node Kafka-compatible broker: the embedded default behind every kcollect command. */
@@ -60,13 +62,13 @@ export class Broker {
   readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
   private idleWaiters: Array<() => void> = [];
-  mirror?: TopicMirror;
+  cluster?: ClusterLink;
   private closing?: Promise<void>;
 
   private constructor(
     readonly options: BrokerOptions,
     readonly logs: LogManager,
-    readonly clusterId: string,
+    private identity: {id: string; fresh: boolean},
     readonly groups: GroupCoordinator,
     readonly producerIds: ProducerIdManager,
     private readonly server: net.Server,
@@ -108,23 +110,36 @@ export class Broker {
     return {host: bound.address, port: bound.port};
   }
 
+  get clusterId(): string {
+    return this.identity.id;
+  }
+
+  /** A data dir that never joined a cluster takes the cluster's id, as a new Kafka broker does. */
+  adoptClusterId(id: string): boolean {
+    if (!this.identity.fresh) return id === this.identity.id;
+    writeMetaProperties(this.options.dataDir, id, this.nodeId);
+    this.identity = {id, fresh: false};
+    return true;
+  }
+
   get nodeId(): number {
     return this.options.nodeId;
   }
 
-  /** The controller is this node in single-node mode. */
+  /** This node, unless a cluster link says otherwise. */
   get controllerId(): number {
-    return this.options.nodeId;
+    const id = this.cluster?.controllerId ?? -1;
+    return id >= 0 ? id : this.options.nodeId;
   }
 
   get closingDown(): boolean {
     return this.closing !== undefined;
   }
 
-  // Topic changes: the local logs first, then the mirror (ZooKeeper), as one step for callers.
+  // Topic changes: the local logs first, then the cluster (ZooKeeper), as one step for callers.
   async createTopic(name: string, partitions: number, overrides: Record<string, string>): Promise<TopicInfo> {
     const info = this.logs.createTopic(name, partitions, overrides);
-    await this.mirror?.topicCreated(info);
+    await this.cluster?.topicCreated(info);
     return info;
   }
 
@@ -134,15 +149,15 @@ export class Broker {
     for (let p = 0; p < info.partitions; p++) this.producerStates.forget(this.logs.partition(name, p)!);
     this.logs.deleteTopic(name);
     this.groups.deleteOffsetsForTopic(name);
-    await this.mirror?.topicDeleted(name);
+    await this.cluster?.topicDeleted(name);
   }
 
   async addPartitions(name: string, total: number): Promise<void> {
-    await this.mirror?.topicChanged(this.logs.addPartitions(name, total));
+    await this.cluster?.topicChanged(this.logs.addPartitions(name, total));
   }
 
   async alterTopicConfig(name: string, overrides: Record<string, string>): Promise<void> {
-    await this.mirror?.topicChanged(this.logs.alterConfig(name, overrides));
+    await this.cluster?.topicChanged(this.logs.alterConfig(name, overrides));
   }
 
   log(line: string): void {
@@ -173,6 +188,7 @@ export class Broker {
         this.connectionIdle();
       });
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      await this.cluster?.close().catch((err) => this.log(`leaving the cluster: ${String(err)}`));
       this.groups.close();
       this.producerStates.close();
       for (const c of [...this.connections]) c.close();
@@ -183,13 +199,17 @@ export class Broker {
 }
 
 /** Kafka keeps the cluster id in meta.properties; we do the same so restarts keep it. */
-function loadOrCreateClusterId(dataDir: string, nodeId: number): string {
+function loadOrCreateClusterId(dataDir: string, nodeId: number): {id: string; fresh: boolean} {
   const file = path.join(dataDir, 'meta.properties');
   if (fs.existsSync(file)) {
     const m = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(file, 'utf8'));
-    if (m) return m[1].trim();
+    if (m) return {id: m[1].trim(), fresh: false};
   }
   const id = randomBytes(16).toString('base64url');
-  fs.writeFileSync(file, `version=1\ncluster.id=${id}\nnode.id=${nodeId}\n`);
-  return id;
+  writeMetaProperties(dataDir, id, nodeId);
+  return {id, fresh: true};
+}
+
+function writeMetaProperties(dataDir: string, clusterId: string, nodeId: number): void {
+  fs.writeFileSync(path.join(dataDir, 'meta.properties'), `version=1\ncluster.id=${clusterId}\nnode.id=${nodeId}\n`);
 }

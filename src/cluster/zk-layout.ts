@@ -1,0 +1,78 @@
+/**
+ * Kafka 2.x's ZooKeeper layout (kafka.zk.ZkData): the paths and the exact JSON it writes, so
+ * Kafka tooling and zkCli users find what they expect.
+ */
+export const ZkPaths = {
+  brokerIds: '/brokers/ids',
+  brokerTopics: '/brokers/topics',
+  controller: '/controller',
+  controllerEpoch: '/controller_epoch',
+  clusterId: '/cluster/id',
+  configTopics: '/config/topics',
+  configChanges: '/config/changes',
+  broker: (id: number) => `/brokers/ids/${id}`,
+  topic: (t: string) => `/brokers/topics/${t}`,
+  partitionState: (t: string, p: number) => `/brokers/topics/${t}/partitions/${p}/state`,
+  topicConfig: (t: string) => `/config/topics/${t}`,
+};
+
+/** Created at start-up, as Kafka's PersistentZkPaths. */
+export const PERSISTENT_PATHS = ['/consumers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification'];
+
+/** /brokers/ids/<id>, version 4 (Kafka 0.10 - 2.6). */
+export function brokerRegistration(host: string, port: number, rack: string | null = null): string {
+  return JSON.stringify({
+    listener_security_protocol_map: {PLAINTEXT: 'PLAINTEXT'},
+    endpoints: [`PLAINTEXT://${host}:${port}`],
+    jmx_port: -1,
+    host,
+    timestamp: String(Date.now()),
+    port,
+    version: 4,
+    ...(rack ? {rack} : {}),
+  });
+}
+
+export function parseBrokerRegistration(json: string): {host: string; port: number} {
+  const data = JSON.parse(json) as {host?: string; port?: number; endpoints?: string[]};
+  const m = /^PLAINTEXT:\/\/(.*):(\d+)$/.exec(data.endpoints?.[0] ?? '');
+  return m ? {host: m[1], port: Number(m[2])} : {host: data.host ?? '', port: data.port ?? -1};
+}
+
+/** /brokers/topics/<t>, version 3 (Kafka 2.8+): partition -> replica list, plus the topic id. */
+export function topicAssignment(topicIdBase64: string, replicas: number[][]): string {
+  const partitions: Record<string, number[]> = {};
+  replicas.forEach((r, p) => (partitions[String(p)] = r));
+  return JSON.stringify({removing_replicas: {}, partitions, topic_id: topicIdBase64, adding_replicas: {}, version: 3});
+}
+
+export function parseTopicAssignment(json: string): {topicId: string | null; replicas: number[][]} {
+  const data = JSON.parse(json) as {partitions?: Record<string, number[]>; topic_id?: string};
+  const entries = Object.entries(data.partitions ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  return {topicId: data.topic_id ?? null, replicas: entries.map(([, r]) => r)};
+}
+
+export function partitionState(s: {controllerEpoch: number; leader: number; leaderEpoch: number; isr: number[]}): string {
+  return JSON.stringify({controller_epoch: s.controllerEpoch, leader: s.leader, version: 1, leader_epoch: s.leaderEpoch, isr: s.isr});
+}
+
+export function topicConfig(overrides: Record<string, string>): string {
+  return JSON.stringify({version: 1, config: overrides});
+}
+
+export function parseTopicConfig(json: string): Record<string, string> {
+  return (JSON.parse(json) as {config?: Record<string, string>}).config ?? {};
+}
+
+export function controllerRegistration(brokerId: number): string {
+  return JSON.stringify({version: 1, brokerid: brokerId, timestamp: String(Date.now())});
+}
+
+export function clusterIdNode(id: string): string {
+  return JSON.stringify({version: '1', id});
+}
+
+/** Kafka prints topic ids as URL-safe base64 of the 16 UUID bytes, without padding. */
+export function uuidToBase64(uuid: string): string {
+  return Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
+}
