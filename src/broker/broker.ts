@@ -136,20 +136,26 @@ export class Broker {
     return this.closing !== undefined;
   }
 
-  // Topic changes: the local logs first, then the cluster (ZooKeeper), as one step for callers.
+  // Topic changes reach the local logs and the cluster (ZooKeeper) together or not at all, so a
+  // ZooKeeper failure never leaves a topic that exists on one side only.
   async createTopic(name: string, partitions: number, overrides: Record<string, string>): Promise<TopicInfo> {
     const info = this.logs.createTopic(name, partitions, overrides);
-    await this.cluster?.topicCreated(info);
+    try {
+      await this.cluster?.topicCreated(info);
+    } catch (err) {
+      this.logs.deleteTopic(name);
+      throw err;
+    }
     return info;
   }
 
   async deleteTopic(name: string): Promise<void> {
     const info = this.logs.topic(name);
     if (!info) return;
+    await this.cluster?.topicDeleted(name);
     for (let p = 0; p < info.partitions; p++) this.producerStates.forget(this.logs.partition(name, p)!);
     this.logs.deleteTopic(name);
     this.groups.deleteOffsetsForTopic(name);
-    await this.cluster?.topicDeleted(name);
   }
 
   async addPartitions(name: string, total: number): Promise<void> {
