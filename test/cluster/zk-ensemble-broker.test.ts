@@ -23,13 +23,12 @@ describe.runIf(haveZk)('a broker on a 3-node ZooKeeper ensemble', () => {
   });
 
   it('keeps working after the ensemble leader is killed', async () => {
-    const status = await zookeeperStatus(server.dataDir);
-    const leader = status.nodes.find((n) => n.mode === 'leader')!;
-    expect(leader).toBeDefined();
-    server.kill(leader.id, 'SIGKILL');
+    const {leaderId} = await zookeeperStatus(server.dataDir);
+    expect(leaderId).toBeGreaterThan(0);
+    server.kill(leaderId!, 'SIGKILL');
 
     // Through a surviving node: still registered (the session moved), and topic creation works.
-    const survivor = server.nodes.find((n) => n.id !== leader.id)!;
+    const survivor = server.nodes.find((n) => n.id !== leaderId)!;
     const zk = await ZkClient.connect(`${survivor.host}:${survivor.clientPort}`);
     const admin = new Kafka({clientId: 'ens', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: {retries: 10}}).admin();
     try {
