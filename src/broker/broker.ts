@@ -159,11 +159,13 @@ export class Broker {
   }
 
   async addPartitions(name: string, total: number): Promise<void> {
-    await this.cluster?.topicChanged(this.logs.addPartitions(name, total));
+    const info = this.logs.addPartitions(name, total);
+    await this.cluster?.topicChanged(info);
   }
 
   async alterTopicConfig(name: string, overrides: Record<string, string>): Promise<void> {
-    await this.cluster?.topicChanged(this.logs.alterConfig(name, overrides));
+    const info = this.logs.alterConfig(name, overrides);
+    await this.cluster?.topicChanged(info);
   }
 
   log(line: string): void {
