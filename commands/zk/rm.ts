@@ -25,7 +25,11 @@ export default class ZkRm extends KcollectCommand {
     const {args, flags} = await this.parse(ZkRm);
     const connection = {connectString: resolveZookeeper(flags.zookeeper), connectTimeoutMs: parseDuration(flags['connect-timeout'], '--connect-timeout')};
     const result = await zkRm(connection, args.path, {recursive: flags.recursive, force: flags.force, version: flags.version});
-    if (!this.jsonEnabled()) this.log(result.removed.length === 1 ? `Removed ${result.path}` : `Removed ${result.path} and ${result.removed.length - 1} znodes under it`);
+    if (!this.jsonEnabled()) {
+      const under = result.removed.filter((p) => p !== result.path).length;
+      if (!result.removed.includes(result.path)) this.log(`Removed ${under} znodes under ${result.path} (${result.path} itself stays)`);
+      else this.log(under === 0 ? `Removed ${result.path}` : `Removed ${result.path} and ${under} znodes under it`);
+    }
     return result;
   }
 }

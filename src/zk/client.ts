@@ -114,10 +114,51 @@ export class ZkClient extends EventEmitter {
     this.servers = parsed.servers;
     this.chroot = parsed.chroot;
     client.on('state', (state: ClientState) => {
-      if (this._state === 'closed') return;
+      if (this._state === 'closed' || this.closing) return; // close() reports 'closed' alone
       const name = STATE_NAMES.get(state.code);
       if (name) this.setState(name);
     });
+    this.installReadTimeout();
+  }
+
+  private lastReceived = Date.now();
+  private watchdog: NodeJS.Timeout | undefined;
+
+  /**
+   * node-zookeeper-client pings an idle connection but never notices that the answers stopped
+   * (a hung or partitioned server keeps the TCP connection open). Like the Java client, treat
+   * 2/3 of the session timeout without a byte from the server as a dead connection, and drop it
+   * so the client reconnects, to another server when there is one. The same limit applies to a
+   * server that accepts the TCP connection but never answers the handshake.
+   */
+  private installReadTimeout(): void {
+    const cm = (this.client as unknown as {connectionManager: ConnectionManagerInternals}).connectionManager;
+    const original = cm.onSocketData;
+    const self = this;
+    cm.onSocketData = function (this: unknown, buffer: Buffer) {
+      self.lastReceived = Date.now();
+      return original.call(this, buffer);
+    };
+    let socket: unknown;
+    this.watchdog = setInterval(() => {
+      if (this._state === 'closed' || this._state === 'expired' || this._state === 'auth_failed') return;
+      if (cm.socket !== socket) {
+        // a new connection attempt: it gets the full time
+        socket = cm.socket;
+        this.lastReceived = Date.now();
+        return;
+      }
+      // Connected: 2/3 of the session timeout (the Java client's read timeout); handshaking: the
+      // session timeout shared among the servers (its connect timeout), so each gets a turn.
+      const timeout = this.client.getSessionTimeout();
+      const live = this._state === 'connected' || this._state === 'read_only';
+      const limit = live ? (timeout * 2) / 3 : timeout / this.servers.length;
+      if (Date.now() - this.lastReceived > limit) {
+        this.lastReceived = Date.now();
+        cm.socket?.destroy();
+      }
+    }, 200);
+    this.watchdog.unref();
   }
 
   /** Connects and waits for a session; a UserError when none is established within connectTimeoutMs. */
@@ -398,28 +439,19 @@ export class ZkClient extends EventEmitter {
       }
     }
     type RawResult = {type: number; path?: string; stat?: ClientStat; err?: number};
-    return new Promise<ZkOpResult[]>((resolve, reject) => {
-      this.call<RawResult[]>('multi', undefined, (cb) => {
-        tx.commit((err, results: RawResult[] | undefined) => {
-          if (err) {
-            // The first result whose error is not "rolled back" (RUNTIMEINCONSISTENCY, -2) is the cause.
-            const i = results?.findIndex((r) => r.err !== undefined && r.err !== 0 && r.err !== ZK_CODES.RUNTIMEINCONSISTENCY) ?? -1;
-            const code = i >= 0 ? results![i]!.err! : (err as {code?: number}).code;
-            cb(typeof code === 'number' && i >= 0 ? new ZkError(code, ops[i]!.path, `multi (${ops[i]!.op})`) : err);
-          } else cb(null, results);
-        });
-      }).then(
-        (results) =>
-          resolve(
-            ops.map((o, i): ZkOpResult => {
-              const r = results[i];
-              if (o.op === 'create') return {op: 'create', path: r?.path ?? o.path};
-              if (o.op === 'set') return {op: 'set', stat: toZnodeStat(r!.stat!)};
-              return {op: o.op};
-            }),
-          ),
-        reject,
-      );
+    const results = await this.call<RawResult[]>('multi', undefined, (cb) =>
+      tx.commit((err, res: RawResult[] | undefined) => {
+        if (!err) return cb(null, res);
+        // The first result whose error is not "rolled back" (RUNTIMEINCONSISTENCY) is the cause.
+        const i = res?.findIndex((r) => r.err !== undefined && r.err !== 0 && r.err !== ZK_CODES.RUNTIMEINCONSISTENCY) ?? -1;
+        cb(i >= 0 ? new ZkError(res![i]!.err!, ops[i]!.path, `multi (${ops[i]!.op})`) : err);
+      }),
+    );
+    return ops.map((o, i): ZkOpResult => {
+      const r = results[i];
+      if (o.op === 'create') return {op: 'create', path: r?.path ?? o.path};
+      if (o.op === 'set') return {op: 'set', stat: toZnodeStat(r!.stat!)};
+      return {op: o.op};
     });
   }
 
@@ -447,6 +479,7 @@ export class ZkClient extends EventEmitter {
         this.client.close();
       });
     }
+    clearInterval(this.watchdog);
     // Stop the reconnect loop for good (node-zookeeper-client retries forever otherwise).
     cm.connect = () => {};
     if (cm.connectTimeoutHandler) clearTimeout(cm.connectTimeoutHandler);
@@ -458,6 +491,7 @@ export class ZkClient extends EventEmitter {
 
 interface ConnectionManagerInternals extends EventEmitter {
   connect: () => void;
+  onSocketData: (buffer: Buffer) => void;
   connectTimeoutHandler?: NodeJS.Timeout | null;
   socket?: {destroy(): void};
 }

@@ -48,7 +48,7 @@ export function hexDump(data: Buffer): string[] {
 
 /** Data given on the command line: the DATA argument, or --data-file (a path, or - for stdin). */
 export function readDataInput(arg: string | undefined, dataFile: string | undefined): Buffer | undefined {
-  if (arg !== undefined && dataFile !== undefined) throw new UserError('give the data either as an argument or with --data-file, not both');
+  if (arg !== undefined && dataFile !== undefined) throw new UserError('give the data either as an argument or with --data-file, not both', 'drop one of them');
   let data: Buffer | undefined;
   if (dataFile !== undefined) {
     try {

@@ -23,6 +23,9 @@ export async function withZk<T>(options: ZkCommandOptions, ctx: ZkErrorContext, 
   } catch (err) {
     if (!isZkError(err)) throw err;
     const c: ZkErrorContext = {...ctx, path: err.path ?? ctx.path, connectString: options.connectString, chroot: zk.chroot};
+    if (err.zkName === 'NONODE' && zk.chroot && !(await chrootExists(zk))) {
+      throw new UserError(`the chroot ${zk.chroot} of the connect string does not exist`, `create it with \`kcollect zk create ${zk.chroot} -p --zookeeper ${zk.servers.map((s) => `${s.host}:${s.port}`).join(',')}\``);
+    }
     try {
       if (err.zkName === 'BADVERSION' && c.path) c.actualVersion = (await zk.exists(c.path))?.version;
       if (err.zkName === 'NOTEMPTY' && c.path) c.children = (await zk.children(c.path)).sort();
@@ -32,6 +35,21 @@ export async function withZk<T>(options: ZkCommandOptions, ctx: ZkErrorContext, 
     throw zkUserError(err, c);
   } finally {
     await zk.close();
+  }
+}
+
+/** Whether the client's chroot exists, asked through a second session without the chroot. */
+async function chrootExists(zk: ZkClient): Promise<boolean> {
+  if (!zk.chroot) return true;
+  try {
+    const root = await ZkClient.connect(zk.servers.map((s) => `${s.host}:${s.port}`).join(','), {connectTimeoutMs: 3_000, sessionTimeoutMs: 10_000});
+    try {
+      return (await root.exists(zk.chroot)) !== null;
+    } finally {
+      await root.close();
+    }
+  } catch {
+    return true; // cannot tell: report the original error
   }
 }
 
@@ -204,6 +222,7 @@ export async function zkRm(options: ZkCommandOptions, path: string, opts: {recur
       path === '/' ? 'it would remove every znode (ZooKeeper keeps /zookeeper); pass --force if you mean it' : 'it holds the Kafka brokers\' registrations; pass --force if you mean it',
     );
   }
+  if (path === '/' && !opts.recursive) throw new UserError('/ itself cannot be removed', 'pass -r --force to remove everything under it');
   return withZk(options, {op: 'rm', path, expectedVersion: opts.version}, async (zk) => {
     const removed = await zk.remove(path, {recursive: opts.recursive, version: opts.version});
     return {path, recursive: Boolean(opts.recursive), removed};

@@ -64,26 +64,36 @@ export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: bo
     return l;
   };
 
-  /** Sets data and child watches on an existing znode (and, recursively, its subtree). */
-  async function arm(path: string): Promise<void> {
+  /**
+   * Sets data and child watches on an existing znode (and, recursively, its subtree). With
+   * `announce` (the znode was just created, or the session reconnected), children it did not know
+   * of are reported as added, since no child watch could have seen them arrive.
+   */
+  async function arm(path: string, announce = false): Promise<void> {
     if (stopped) return;
     try {
       await zk.get(path, {watch: dataListener(path)});
       const children = await zk.children(path, {watch: childListener(path)});
+      const before = childrenOf.get(path);
       childrenOf.set(path, new Set(children));
-      if (recursive) await Promise.all(children.map((c) => arm(joinZnodePath(path, c))));
+      if (announce) {
+        const added = children.filter((c) => !before?.has(c)).sort();
+        const removed = before ? [...before].filter((c) => !children.includes(c)).sort() : [];
+        if (added.length || removed.length) onEvent({time: now(), type: 'NODE_CHILDREN_CHANGED', path, added, removed});
+      }
+      if (recursive) await Promise.all(children.map((c) => arm(joinZnodePath(path, c), announce && !before?.has(c))));
     } catch (err) {
       if (!isZkError(err, 'NONODE')) throw err;
       childrenOf.delete(path);
-      if (path === root) await armRoot();
+      if (path === root) await armRoot(announce);
     }
   }
 
   /** The root may not exist (yet): an exists watch tells when it is created. */
-  async function armRoot(): Promise<void> {
+  async function armRoot(announce = false): Promise<void> {
     if (stopped) return;
     const stat = await zk.exists(root, {watch: dataListener(root)});
-    if (stat) await arm(root);
+    if (stat) await arm(root, announce);
   }
 
   async function onData(path: string, e: ZkWatchEvent): Promise<void> {
@@ -97,7 +107,7 @@ export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: bo
     if (e.type === 'NODE_CREATED') {
       const stat = await zk.exists(path);
       onEvent({time: now(), type: 'NODE_CREATED', path, version: stat?.version});
-      await arm(path);
+      await arm(path, true);
       return;
     }
     if (e.type === 'NODE_DATA_CHANGED') {
@@ -116,20 +126,28 @@ export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: bo
 
   async function onChildren(path: string, e: ZkWatchEvent): Promise<void> {
     if (stopped || e.type !== 'NODE_CHILDREN_CHANGED') return; // NODE_DELETED is reported by the data watch
+    // Taken now, before the await: the znode's own NODE_DELETED may be handled meanwhile.
+    const known = [...(childrenOf.get(path) ?? [])];
     let children: string[];
     try {
       children = await zk.children(path, {watch: childListener(path)});
     } catch (err) {
-      if (isZkError(err, 'NONODE')) return;
-      throw err;
+      if (!isZkError(err, 'NONODE')) throw err;
+      // The znode went right after its children did: they are all gone (its own NODE_DELETED follows).
+      const gone = known.sort();
+      childrenOf.delete(path);
+      if (gone.length) onEvent({time: now(), type: 'NODE_CHILDREN_CHANGED', path, added: [], removed: gone});
+      return;
     }
-    const before = childrenOf.get(path) ?? new Set<string>();
+    // Diff against what was known when the event fired: the znode's NODE_DELETED, arriving in
+    // the same read as this answer, may already have dropped it from childrenOf.
+    const before = new Set(known);
     const after = new Set(children);
     const added = children.filter((c) => !before.has(c)).sort();
-    const removed = [...before].filter((c) => !after.has(c)).sort();
-    childrenOf.set(path, after);
+    const removed = known.filter((c) => !after.has(c)).sort();
+    if (childrenOf.has(path)) childrenOf.set(path, after);
     onEvent({time: now(), type: 'NODE_CHILDREN_CHANGED', path, added, removed});
-    if (recursive) await Promise.all(added.map((c) => arm(joinZnodePath(path, c))));
+    if (recursive) await Promise.all(added.map((c) => arm(joinZnodePath(path, c), true)));
   }
 
   let wasDisconnected = false;
@@ -141,7 +159,7 @@ export function watchZnodes(zk: ZkClient, root: string, options: {recursive?: bo
       // node-zookeeper-client sets the registered watches again itself; this covers a watch that
       // was being set when the connection dropped.
       wasDisconnected = false;
-      void armRoot().catch(report);
+      void armRoot(true).catch(report);
     }
     if (state === 'expired' || state === 'auth_failed' || state === 'closed') {
       stopped = true;

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
 import {fourLetterWord, parseSrvr, type SrvrInfo, type ZkServerMode} from './four-letter.js';
-import {connectStringOf, planLayout, renderZooCfg, LOOPBACK, type EnsembleSize, type ZkNodeLayout} from './config.js';
+import {connectStringOf, planLayout, renderZooCfg, LOOPBACK, type EnsembleSize} from './config.js';
 import {requireZookeeper} from './package.js';
 
 export const DEFAULT_ZK_PORT = 2181;
@@ -147,8 +147,10 @@ function portFree(port: number, host = LOOPBACK): Promise<boolean> {
   });
 }
 
-/** The last lines of a log file, indented, for error hints. */
-export function logTail(file: string, lines = 15): string {
+const START_MARK = '--- kcollect: starting ZooKeeper node';
+
+/** The last lines of a log file (of its latest start), without stack frames, indented, for error hints. */
+export function logTail(file: string, lines = 12): string {
   try {
     const fd = fs.openSync(file, 'r');
     try {
@@ -156,7 +158,13 @@ export function logTail(file: string, lines = 15): string {
       const len = Math.min(size, 16 * 1024);
       const buf = Buffer.alloc(len);
       fs.readSync(fd, buf, 0, len, size - len);
-      const tail = buf.toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(-lines);
+      // Stack frames say little to a user; the ERROR lines and exception messages say it all.
+      const text = buf.toString('utf8');
+      const mark = text.lastIndexOf(START_MARK);
+      const tail = (mark >= 0 ? text.slice(mark) : text)
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/^\s+at /.test(l) && !/^\s+\.\.\. \d+ more/.test(l))
+        .slice(-lines);
       return tail.length ? tail.map((l) => `    ${l}`).join('\n') : '    (the log is empty)';
     } finally {
       fs.closeSync(fd);
@@ -217,7 +225,7 @@ export async function startZookeeper(options: StartZookeeperOptions = {}): Promi
       fs.mkdirSync(node.dataDir, {recursive: true});
       if (ensemble > 1) fs.writeFileSync(path.join(node.dataDir, 'myid'), `${node.id}\n`);
       fs.writeFileSync(node.configPath, renderZooCfg(node, layout));
-      fs.appendFileSync(node.logPath, `--- kcollect: starting ZooKeeper node ${node.id} at ${startedAt} ---\n`);
+      fs.appendFileSync(node.logPath, `${START_MARK} ${node.id} at ${startedAt} ---\n`);
       const logFd = fs.openSync(node.logPath, 'a');
       const heap = options.heapMb ?? 256;
       const args = [
