@@ -18,9 +18,10 @@ interface Reply {
 }
 
 /**
- * One client connection: splits the byte stream into frames, answers requests one at a time in
- * arrival order (as Kafka does, so pipelined requests get ordered responses), and closes only
- * this connection when a frame is malformed.
+ * One client connection: splits the byte stream into frames, starts requests in arrival order
+ * (several at once, so a long poll does not hold up the requests behind it), writes the replies
+ * strictly in that order as Kafka does, and closes only this connection when a frame is
+ * malformed.
  */
 export class Connection {
   private chunks: Buffer[] = [];
@@ -68,7 +69,7 @@ export class Connection {
       if (size < 0 || size > this.broker.options.socketRequestMaxBytes) {
         this.broker.stats.framesRejected++;
         // The length prefix is never used to allocate: refuse it before reading any further.
-        this.broker.log(`closing ${this.clientAddress}: request size ${size} exceeds socket.request.max.bytes=${this.broker.options.socketRequestMaxBytes}`);
+        this.broker.log(`closing ${this.clientAddress}: request size ${size} is negative or exceeds socket.request.max.bytes=${this.broker.options.socketRequestMaxBytes}`);
         return this.close();
       }
       if (this.buffered < 4 + size) break;
