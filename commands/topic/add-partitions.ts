@@ -1,0 +1,24 @@
+import {Args, Flags} from '@oclif/core';
+import {KcollectCommand} from '../../src/cli/base-command.js';
+import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {addPartitions} from '../../src/services/topic-service.js';
+import {table} from '../../src/services/text-table.js';
+
+export default class TopicAddPartitions extends KcollectCommand {
+  static override summary = 'Grow a topic to a new total number of partitions';
+  static override description = 'Kafka cannot remove partitions. Keys hash to partitions by count, so adding partitions moves where new records of a key land.';
+  static override examples = ['<%= config.bin %> topic add-partitions driving-logs --total 12'];
+
+  static override args = {name: Args.string({required: true, description: 'topic name'})};
+  static override flags = {
+    brokers: brokersFlag,
+    total: Flags.integer({char: 't', required: true, min: 1, env: 'KCOLLECT_PARTITIONS_TOTAL', description: 'the new total number of partitions'}),
+  };
+
+  async run(): Promise<{topic: string; before: number; after: number}> {
+    const {args, flags} = await this.parse(TopicAddPartitions);
+    const result = await addPartitions(resolveBrokers(flags.brokers), args.name, flags.total);
+    this.log(table(['TOPIC', 'PARTITIONS-BEFORE', 'PARTITIONS-AFTER', 'STATUS'], [[result.topic, result.before, result.after, 'OK']]));
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+import {Args, Flags} from '@oclif/core';
+import {KcollectCommand} from '../../src/cli/base-command.js';
+import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {alterTopicConfig, parseKeyValues} from '../../src/services/topic-service.js';
+import {table} from '../../src/services/text-table.js';
+import {listValues} from '../../src/services/list-values.js';
+import type {AlterConfigResult} from '../../src/client/admin.js';
+
+export default class TopicAlterConfig extends KcollectCommand {
+  static override summary = "Set or remove a topic's config overrides";
+  static override description = 'Other overrides of the topic are kept: kcollect reads the current ones and writes the full set back (AlterConfigs replaces them all).';
+  static override examples = [
+    '<%= config.bin %> topic alter-config driving-logs --set retention.ms=3600000',
+    '<%= config.bin %> topic alter-config driving-logs --delete retention.ms',
+  ];
+
+  static override args = {name: Args.string({required: true, description: 'topic name'})};
+  static override flags = {
+    brokers: brokersFlag,
+    set: Flags.string({char: 's', multiple: true, env: 'KCOLLECT_CONFIG_SET', description: 'override KEY=VALUE (repeatable)'}),
+    delete: Flags.string({char: 'd', multiple: true, env: 'KCOLLECT_CONFIG_DELETE', description: 'remove the override KEY, back to the default (repeatable)'}),
+  };
+
+  async run(): Promise<AlterConfigResult> {
+    const {args, flags} = await this.parse(TopicAlterConfig);
+    const result = await alterTopicConfig(resolveBrokers(flags.brokers), args.name, {
+      set: parseKeyValues(listValues(flags.set), '--set'),
+      delete: listValues(flags.delete),
+    });
+    if (result.changes.length === 0) this.log(`topic ${result.topic}: no change`);
+    else this.log(table(['KEY', 'OLD', 'NEW'], result.changes.map((c) => [c.key, c.from ?? '(default)', c.to ?? '(default)'])));
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+import {Args} from '@oclif/core';
+import {KcollectCommand} from '../../src/cli/base-command.js';
+import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {describeTopic} from '../../src/services/topic-service.js';
+import {keyValues, section, table} from '../../src/services/text-table.js';
+import type {TopicDescription} from '../../src/client/admin.js';
+
+const list = (ids: number[]) => `[${ids.join(' ')}]`;
+
+export default class TopicDescribe extends KcollectCommand {
+  static override summary = 'Show a topic: partitions (leader, replicas, ISR, offsets) and configs';
+  static override examples = ['<%= config.bin %> topic describe driving-logs', '<%= config.bin %> topic describe driving-logs --json'];
+
+  static override args = {name: Args.string({required: true, description: 'topic name'})};
+  static override flags = {brokers: brokersFlag};
+
+  async run(): Promise<TopicDescription> {
+    const {args, flags} = await this.parse(TopicDescribe);
+    const d = await describeTopic(resolveBrokers(flags.brokers), args.name);
+    const summary = keyValues([
+      ['NAME', d.name],
+      ['PARTITIONS', d.partitions.length],
+      ['REPLICAS', d.replicationFactor],
+      ['INTERNAL', String(d.internal)],
+    ]);
+    const partitions = table(
+      ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK'],
+      d.partitions.map((p) => [p.partition, p.leader, list(p.replicas), list(p.isr), p.logStartOffset, p.highWatermark]),
+    );
+    const configs = table(['KEY', 'VALUE', 'SOURCE'], d.configs.map((c) => [c.key, c.sensitive ? '(sensitive)' : c.value ?? '', c.source]));
+    this.log([section('SUMMARY', summary), section('PARTITIONS', partitions), section('CONFIGS', configs)].join('\n\n'));
+    return d;
+  }
+}

@@ -1,0 +1,277 @@
+import kafkajs from 'kafkajs';
+import type {Admin} from 'kafkajs';
+import {UserError} from '../lib/errors.js';
+import {createKafka, probeBrokers} from './kafka.js';
+import {hintFor, translateKafkaError} from './kafka-errors.js';
+
+const {ConfigResourceTypes} = kafkajs;
+
+export interface TopicSummary {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  internal: boolean;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  logStartOffset: number;
+  highWatermark: number;
+}
+
+/** DescribeConfigs config_source, named as Kafka names it. */
+export type ConfigSourceName =
+  | 'UNKNOWN'
+  | 'DYNAMIC_TOPIC_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+  | 'DEFAULT_CONFIG'
+  | 'DYNAMIC_BROKER_LOGGER_CONFIG';
+
+const SOURCE_NAMES: ConfigSourceName[] = [
+  'UNKNOWN',
+  'DYNAMIC_TOPIC_CONFIG',
+  'DYNAMIC_BROKER_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'STATIC_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+  'DYNAMIC_BROKER_LOGGER_CONFIG',
+];
+
+export interface ConfigEntry {
+  key: string;
+  value: string | null;
+  source: ConfigSourceName;
+  readOnly: boolean;
+  sensitive: boolean;
+}
+
+export interface TopicDescription {
+  name: string;
+  internal: boolean;
+  partitions: PartitionDescription[];
+  replicationFactor: number;
+  configs: ConfigEntry[];
+}
+
+export interface CreateTopicSpec {
+  name: string;
+  /** -1 or undefined: the broker's num.partitions. */
+  partitions?: number;
+  /** -1 or undefined: the broker's default.replication.factor. */
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+export interface ConfigChange {
+  key: string;
+  /** null: not overridden before (or removed after). */
+  from: string | null;
+  to: string | null;
+}
+
+export interface AlterConfigResult {
+  topic: string;
+  changes: ConfigChange[];
+  /** The topic's overrides after the change. */
+  overrides: Record<string, string>;
+}
+
+/**
+ * The toolkit's admin client. Callers see kcollect types and UserErrors that name the Kafka
+ * error; the engine (kafkajs today) stays behind this interface.
+ */
+export interface AdminClient {
+  listTopics(): Promise<TopicSummary[]>;
+  createTopic(spec: CreateTopicSpec): Promise<void>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  deleteTopic(name: string): Promise<void>;
+  /** Topic overrides only (DYNAMIC_TOPIC_CONFIG). */
+  topicOverrides(name: string): Promise<Record<string, string>>;
+  /** AlterConfigs replaces every override: read the current ones, apply, write the full set. */
+  alterTopicConfig(name: string, change: {set?: Record<string, string>; delete?: string[]}): Promise<AlterConfigResult>;
+  /** Grows the topic to `total` partitions; returns the count before. */
+  addPartitions(name: string, total: number): Promise<{before: number; after: number}>;
+  close(): Promise<void>;
+}
+
+export const missingTopic = (name: string) =>
+  new UserError(`topic "${name}" does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, hintFor('UNKNOWN_TOPIC_OR_PARTITION')!.replace('NAME', name));
+
+export async function connectAdmin(brokers: string[]): Promise<AdminClient> {
+  await probeBrokers(brokers);
+  const admin = createKafka(brokers).admin();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw translateKafkaError(err, 'connect', brokers);
+  }
+  return new KafkajsAdmin(admin, brokers);
+}
+
+/** Connects, runs `fn`, and always disconnects. */
+export async function withAdmin<T>(brokers: string[], fn: (admin: AdminClient) => Promise<T>): Promise<T> {
+  const admin = await connectAdmin(brokers);
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
+class KafkajsAdmin implements AdminClient {
+  constructor(
+    private readonly admin: Admin,
+    private readonly brokers: string[],
+  ) {}
+
+  private async call<T>(what: string, fn: () => Promise<T>, topic?: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw translateKafkaError(err, what, this.brokers, topic);
+    }
+  }
+
+  async listTopics(): Promise<TopicSummary[]> {
+    const {topics} = await this.call('list topics', () => this.admin.fetchTopicMetadata());
+    return topics
+      .map((t) => ({
+        name: t.name,
+        partitions: t.partitions.length,
+        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+        internal: t.name.startsWith('__'),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    const names = await this.call('list topics', () => this.admin.listTopics());
+    return names.includes(name);
+  }
+
+  private async requireTopic(name: string): Promise<void> {
+    if (!(await this.exists(name))) throw missingTopic(name);
+  }
+
+  async createTopic(spec: CreateTopicSpec): Promise<void> {
+    const configs = Object.entries(spec.configs ?? {}).map(([k, v]) => `${k}=${v}`);
+    const what = `create topic ${spec.name}${configs.length ? ` (${configs.join(', ')})` : ''}`;
+    const created = await this.call(what, () =>
+      this.admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: spec.name,
+            numPartitions: spec.partitions ?? -1,
+            replicationFactor: spec.replicationFactor ?? -1,
+            configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({name, value})),
+          },
+        ],
+      }),
+      spec.name,
+    );
+    if (!created) throw new UserError(`create topic ${spec.name}: TOPIC_ALREADY_EXISTS (36)`, hintFor("TOPIC_ALREADY_EXISTS")!.replace("NAME", spec.name));
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    await this.requireTopic(name);
+    const what = `describe topic ${name}`;
+    const [{topics}, offsets, configs] = await Promise.all([
+      this.call(what, () => this.admin.fetchTopicMetadata({topics: [name]})),
+      this.call(what, () => this.admin.fetchTopicOffsets(name)),
+      this.configs(name),
+    ]);
+    const meta = topics.find((t) => t.name === name);
+    if (!meta) throw missingTopic(name);
+    const byPartition = new Map(offsets.map((o) => [o.partition, o]));
+    const partitions = meta.partitions
+      .map((p) => ({
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: [...p.replicas],
+        isr: [...p.isr],
+        logStartOffset: Number(byPartition.get(p.partitionId)?.low ?? -1),
+        highWatermark: Number(byPartition.get(p.partitionId)?.high ?? -1),
+      }))
+      .sort((a, b) => a.partition - b.partition);
+    return {name, internal: name.startsWith('__'), partitions, replicationFactor: partitions[0]?.replicas.length ?? 0, configs};
+  }
+
+  private async configs(name: string): Promise<ConfigEntry[]> {
+    const res = await this.call(`describe configs of topic ${name}`, () =>
+      this.admin.describeConfigs({includeSynonyms: false, resources: [{type: ConfigResourceTypes.TOPIC, name}]}),
+    );
+    const resource = res.resources.find((r) => r.resourceName === name) ?? res.resources[0];
+    return (resource?.configEntries ?? [])
+      .map((c) => ({
+        key: c.configName,
+        value: c.configValue ?? null,
+        // v0 has no source, only is_default.
+        source: SOURCE_NAMES[c.configSource] ?? (c.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG'),
+        readOnly: c.readOnly,
+        sensitive: c.isSensitive,
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.requireTopic(name);
+    await this.call(`delete topic ${name}`, () => this.admin.deleteTopics({topics: [name]}));
+  }
+
+  async topicOverrides(name: string): Promise<Record<string, string>> {
+    await this.requireTopic(name);
+    const overrides: Record<string, string> = {};
+    for (const c of await this.configs(name)) {
+      if (c.source === 'DYNAMIC_TOPIC_CONFIG' && c.value !== null) overrides[c.key] = c.value;
+    }
+    return overrides;
+  }
+
+  async alterTopicConfig(name: string, change: {set?: Record<string, string>; delete?: string[]}): Promise<AlterConfigResult> {
+    const before = await this.topicOverrides(name);
+    const after = {...before};
+    for (const key of change.delete ?? []) {
+      if (!(key in after)) {
+        const current = Object.keys(before);
+        throw new UserError(
+          `topic "${name}" has no override for "${key}" to delete`,
+          current.length ? `its overrides are: ${current.join(', ')}` : 'the topic has no config overrides',
+        );
+      }
+      delete after[key];
+    }
+    Object.assign(after, change.set ?? {});
+    const set = Object.entries(change.set ?? {}).map(([k, v]) => `${k}=${v}`);
+    await this.call(`alter configs of topic ${name}${set.length ? ` (${set.join(', ')})` : ''}`, () =>
+      this.admin.alterConfigs({
+        validateOnly: false,
+        resources: [{type: ConfigResourceTypes.TOPIC, name, configEntries: Object.entries(after).map(([k, v]) => ({name: k, value: v}))}],
+      }),
+      name,
+    );
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    const changes = keys.filter((k) => before[k] !== after[k]).map((k) => ({key: k, from: before[k] ?? null, to: after[k] ?? null}));
+    return {topic: name, changes, overrides: after};
+  }
+
+  async addPartitions(name: string, total: number): Promise<{before: number; after: number}> {
+    await this.requireTopic(name);
+    const {topics} = await this.call(`describe topic ${name}`, () => this.admin.fetchTopicMetadata({topics: [name]}));
+    const before = topics.find((t) => t.name === name)?.partitions.length ?? 0;
+    if (total <= before) {
+      throw new UserError(`topic "${name}" already has ${before} partitions; --total must be larger (INVALID_PARTITIONS)`, `pass --total ${before + 1} or more; Kafka cannot remove partitions`);
+    }
+    await this.call(`add partitions to topic ${name}`, () => this.admin.createPartitions({topicPartitions: [{topic: name, count: total}]}), name);
+    return {before, after: total};
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}

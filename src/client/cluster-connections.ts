@@ -1,0 +1,107 @@
+import {ErrorCode} from '../protocol/errors.js';
+import {ApiVersions} from '../protocol/messages/18-api-versions.js';
+import {Metadata} from '../protocol/messages/03-metadata.js';
+import type {ApiSchema} from '../protocol/schema.js';
+import {parseHostPort} from '../lib/address.js';
+import {UserError} from '../lib/errors.js';
+import {missingTopic} from './admin.js';
+import {unreachable} from './kafka.js';
+import {WireConnection, check} from './wire-connection.js';
+
+export interface PartitionLeader {
+  partition: number;
+  /** -1 while no leader is elected. */
+  leader: number;
+}
+
+/**
+ * Connections to a cluster on our own wire client: bootstrap, Metadata for one topic, and one
+ * negotiated connection per broker, opened on first use.
+ */
+export class ClusterConnections {
+  private readonly nodes = new Map<number, {host: string; port: number}>();
+  private readonly open = new Map<number, Promise<WireConnection>>();
+  private bootstrap?: WireConnection;
+  private closed = false;
+
+  constructor(
+    readonly brokers: string[],
+    private readonly clientId = 'kcollect',
+  ) {}
+
+  /** A live connection to any bootstrap broker, for Metadata. */
+  private async anyBroker(): Promise<WireConnection> {
+    if (this.bootstrap && !this.bootstrap.closed) return this.bootstrap;
+    for (const b of this.brokers) {
+      const {host, port} = parseHostPort(b, '127.0.0.1', '--brokers');
+      try {
+        const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500});
+        await c.negotiate(ApiVersions);
+        this.bootstrap = c;
+        return c;
+      } catch {
+        // try the next one
+      }
+    }
+    throw unreachable(this.brokers);
+  }
+
+  /** The partitions of `topic` and their leaders; a missing topic is a UserError. */
+  async topicLeaders(topic: string): Promise<PartitionLeader[]> {
+    const conn = await this.anyBroker();
+    const version = conn.pick(Metadata, [1, 6]);
+    const res = await conn.request(Metadata, version, {topics: [{name: topic}], allowAutoTopicCreation: false});
+    for (const b of res.brokers) this.nodes.set(b.nodeId, {host: b.host, port: b.port});
+    const t = res.topics.find((x: {name: string}) => x.name === topic);
+    if (!t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw missingTopic(topic);
+    if (t.errorCode !== ErrorCode.NONE && t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) check(t.errorCode, `metadata for topic ${topic}`);
+    return t.partitions
+      .map((p: {partitionIndex: number; leaderId: number}) => ({partition: p.partitionIndex, leader: p.leaderId}))
+      .sort((a: PartitionLeader, b: PartitionLeader) => a.partition - b.partition);
+  }
+
+  /** A negotiated connection to broker `nodeId` (as named by the last Metadata). */
+  async node(nodeId: number): Promise<WireConnection> {
+    if (this.closed) throw new Error('connections closed');
+    const existing = this.open.get(nodeId);
+    if (existing) {
+      const c = await existing.catch(() => undefined);
+      if (c && !c.closed) return c;
+      this.open.delete(nodeId);
+    }
+    const addr = this.nodes.get(nodeId);
+    if (!addr) throw new UserError(`broker ${nodeId} is not in the cluster metadata`, 'the cluster is changing; retry');
+    const p = (async () => {
+      const c = await WireConnection.connect(addr.host, addr.port, {clientId: this.clientId, timeoutMs: 2500});
+      await c.negotiate(ApiVersions);
+      return c;
+    })();
+    this.open.set(nodeId, p);
+    try {
+      return await p;
+    } catch (err) {
+      this.open.delete(nodeId);
+      throw err;
+    }
+  }
+
+  /** Highest version both sides support on broker `nodeId`. */
+  async pick(nodeId: number, api: ApiSchema, ours: [number, number]): Promise<{conn: WireConnection; version: number}> {
+    const conn = await this.node(nodeId);
+    return {conn, version: conn.pick(api, ours)};
+  }
+
+  /** Drops the connection to one broker (after it failed), so the next use reconnects. */
+  forget(nodeId: number): void {
+    const p = this.open.get(nodeId);
+    this.open.delete(nodeId);
+    void p?.then((c) => c.close(), () => undefined);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.bootstrap?.close();
+    for (const p of this.open.values()) void p.then((c) => c.close(), () => undefined);
+    this.open.clear();
+  }
+}

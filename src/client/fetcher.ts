@@ -1,0 +1,266 @@
+import {ErrorCode, KafkaProtocolError} from '../protocol/errors.js';
+import {Fetch} from '../protocol/messages/01-fetch.js';
+import {decodeBatches} from '../protocol/records/records.js';
+import {UserError} from '../lib/errors.js';
+import {ClusterConnections, type PartitionLeader} from './cluster-connections.js';
+import {EARLIEST, LATEST, listOffsets, resolveStart, type StartPosition} from './start-offsets.js';
+import {check} from './wire-connection.js';
+
+export type {StartPosition} from './start-offsets.js';
+
+/** One record as read from the log. */
+export interface FetchedRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Array<{key: string; value: Buffer | null}>;
+}
+
+export interface FetchOptions {
+  brokers: string[];
+  topic: string;
+  /** Only these partitions (default: all). */
+  partitions?: number[];
+  start: StartPosition;
+  /** Stop once every partition has reached its high watermark (kcat -e). */
+  stopAtEnd?: boolean;
+  /** Stop after this many records in total. */
+  maxRecords?: number;
+  signal?: AbortSignal;
+  /** Fetch long-poll wait (default 500 ms). */
+  maxWaitMs?: number;
+  /** Non-fatal events worth telling the user (records deleted under us, leader moves). */
+  onWarning?: (message: string) => void;
+  clientId?: string;
+}
+
+export interface FetchSummary {
+  records: number;
+  stoppedBy: 'count' | 'end' | 'signal';
+  partitions: Array<{partition: number; nextOffset: number; highWatermark: number}>;
+}
+
+interface PartitionState {
+  partition: number;
+  leader: number;
+  position: number;
+  highWatermark: number;
+  done: boolean;
+}
+
+const RETRIABLE_PARTITION_ERRORS = new Set<number>([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.REPLICA_NOT_AVAILABLE,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+]);
+
+const MAX_CONSECUTIVE_FAILURES = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Reads a topic without a consumer group: Metadata for partitions and leaders, ListOffsets for
+ * the start, then one Fetch long-poll loop per leader. `deliver` is awaited before that leader
+ * fetches again, so a slow reader (a full stdout pipe) slows the fetching instead of buffering.
+ */
+export async function fetchRecords(options: FetchOptions, deliver: (records: FetchedRecord[]) => Promise<void> | void): Promise<FetchSummary> {
+  const {topic} = options;
+  const cluster = new ClusterConnections(options.brokers, options.clientId);
+  const warn = options.onWarning ?? (() => undefined);
+  let stoppedBy: FetchSummary['stoppedBy'] | undefined;
+  let fatal: unknown;
+  let wake: () => void = () => undefined;
+  const stop = (why: FetchSummary['stoppedBy']) => {
+    stoppedBy ??= why;
+    wake();
+  };
+  const onAbort = () => {
+    stop('signal');
+    cluster.close();
+  };
+  let delivered = 0;
+
+  try {
+    let leaders = selectPartitions(await cluster.topicLeaders(topic), options.partitions, topic);
+    const {offsets, bounds} = await resolveStart(cluster, topic, leaders, options.start);
+    const states: PartitionState[] = leaders.map(({partition, leader}) => ({
+      partition,
+      leader,
+      position: offsets.get(partition)!,
+      highWatermark: bounds.get(partition)!.highWatermark,
+      done: false,
+    }));
+    if (options.stopAtEnd) for (const s of states) s.done = s.position >= s.highWatermark;
+    if (options.maxRecords !== undefined && options.maxRecords <= 0) stop('count');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, {once: true});
+
+    const refreshLeaders = async () => {
+      leaders = selectPartitions(await cluster.topicLeaders(topic), options.partitions, topic);
+      for (const s of states) {
+        const l = leaders.find((x) => x.partition === s.partition);
+        if (l && l.leader !== s.leader) {
+          if (s.leader >= 0 && l.leader >= 0) warn(`partition ${s.partition}: leader moved from broker ${s.leader} to ${l.leader}`);
+          s.leader = l.leader;
+        }
+      }
+    };
+
+    const resetOutOfRange = async (s: PartitionState) => {
+      const [start] = [...(await listOffsets(cluster, topic, [{partition: s.partition, leader: s.leader}], () => EARLIEST)).values()];
+      const [end] = [...(await listOffsets(cluster, topic, [{partition: s.partition, leader: s.leader}], () => LATEST)).values()];
+      const to = s.position < start ? start : end;
+      warn(`partition ${s.partition}: offset ${s.position} is out of range [${start}, ${end}]; continuing at ${to}`);
+      s.position = to;
+    };
+
+    const leaderLoop = async (node: number): Promise<void> => {
+      let failures = 0;
+      while (stoppedBy === undefined) {
+        const mine = states.filter((s) => s.leader === node && !s.done);
+        if (mine.length === 0) return;
+        let res: any;
+        try {
+          const {conn, version} = await cluster.pick(node, Fetch, [4, 11]);
+          res = await conn.request(Fetch, version, {
+            replicaId: -1,
+            maxWaitMs: options.maxWaitMs ?? 500,
+            minBytes: 1,
+            maxBytes: 50 * 1024 * 1024,
+            isolationLevel: 0,
+            sessionId: 0,
+            sessionEpoch: -1,
+            topics: [{topic, partitions: mine.map((s) => ({partition: s.partition, fetchOffset: s.position, partitionMaxBytes: 1024 * 1024}))}],
+            forgottenTopicsData: [],
+            rackId: '',
+          });
+        } catch (err) {
+          if (stoppedBy !== undefined) return;
+          if (err instanceof KafkaProtocolError || ++failures > MAX_CONSECUTIVE_FAILURES) throw connectionLost(node, err);
+          cluster.forget(node);
+          await sleep(Math.min(100 * 2 ** failures, 2000));
+          await refreshLeaders().catch(() => undefined);
+          continue;
+        }
+        failures = 0;
+        if (res.errorCode) check(res.errorCode, `fetch from broker ${node}`);
+        let needRefresh = false;
+        const batch: FetchedRecord[] = [];
+        for (const t of res.responses) {
+          for (const p of t.partitions) {
+            const s = mine.find((x) => x.partition === p.partitionIndex);
+            if (!s) continue;
+            if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+              await resetOutOfRange(s);
+              continue;
+            }
+            if (RETRIABLE_PARTITION_ERRORS.has(p.errorCode)) {
+              needRefresh = true;
+              continue;
+            }
+            check(p.errorCode, `fetch ${topic}/${s.partition}`);
+            if (p.highWatermark >= 0) s.highWatermark = p.highWatermark;
+            if (p.records && p.records.length > 0) {
+              for (const b of await decodeOrExplain(p.records, topic, s.partition, s.position)) {
+                for (const r of b.records) {
+                  // A fetch returns whole batches: skip what lies before the requested offset.
+                  if (r.offset < s.position) continue;
+                  batch.push({topic, partition: s.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers});
+                }
+                s.position = Math.max(s.position, b.header.baseOffset + b.header.lastOffsetDelta + 1);
+              }
+            }
+            if (options.stopAtEnd && s.position >= s.highWatermark) s.done = true;
+          }
+        }
+        if (batch.length > 0 && stoppedBy === undefined) {
+          let out = batch;
+          if (options.maxRecords !== undefined && delivered + batch.length >= options.maxRecords) {
+            out = batch.slice(0, options.maxRecords - delivered);
+            stop('count');
+          }
+          delivered += out.length;
+          await deliver(out);
+        }
+        if (needRefresh) {
+          await sleep(200);
+          await refreshLeaders();
+        }
+      }
+    };
+
+    const running = new Map<number, Promise<void>>();
+    while (stoppedBy === undefined && fatal === undefined) {
+      const active = states.filter((s) => !s.done);
+      if (active.length === 0) {
+        stop('end');
+        break;
+      }
+      for (const node of new Set(active.map((s) => s.leader))) {
+        if (node < 0 || running.has(node)) continue;
+        running.set(
+          node,
+          leaderLoop(node)
+            .catch((err) => {
+              fatal ??= err;
+            })
+            .finally(() => {
+              running.delete(node);
+              wake();
+            }),
+        );
+      }
+      const woken = new Promise<void>((r) => (wake = r));
+      const leaderless = active.some((s) => s.leader < 0);
+      await Promise.race([woken, ...(leaderless ? [sleep(500).then(refreshLeaders)] : [])]);
+    }
+    if (fatal !== undefined) throw fatal;
+    return {
+      records: delivered,
+      stoppedBy: stoppedBy ?? 'end',
+      partitions: states.map((s) => ({partition: s.partition, nextOffset: s.position, highWatermark: s.highWatermark})),
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stoppedBy ??= 'signal';
+    cluster.close();
+  }
+}
+
+function selectPartitions(leaders: PartitionLeader[], wanted: number[] | undefined, topic: string): PartitionLeader[] {
+  if (!wanted || wanted.length === 0) return leaders;
+  for (const p of wanted) {
+    if (!leaders.some((l) => l.partition === p)) {
+      throw new UserError(
+        `partition ${p} does not exist: topic "${topic}" has ${leaders.length} partition(s) (UNKNOWN_TOPIC_OR_PARTITION)`,
+        `use --partition 0..${leaders.length - 1}`,
+      );
+    }
+  }
+  return leaders.filter((l) => wanted.includes(l.partition));
+}
+
+async function decodeOrExplain(records: Buffer, topic: string, partition: number, position: number) {
+  try {
+    return await decodeBatches(records);
+  } catch (err) {
+    throw new UserError(
+      `cannot decode records of ${topic}/${partition} near offset ${position}: ${(err as Error).message}`,
+      `the log holds a damaged batch; read past it with --partition ${partition} --from OFFSET`,
+    );
+  }
+}
+
+function connectionLost(node: number, err: unknown): Error {
+  if (err instanceof UserError) return err;
+  if (err instanceof KafkaProtocolError) return new UserError(`fetch from broker ${node}: ${err.message}`);
+  return new UserError(`lost the connection to broker ${node} (${(err as Error).message})`, 'check that the broker is running (`kcollect status`), then consume again from the last printed offset');
+}
+

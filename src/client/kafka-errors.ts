@@ -1,0 +1,76 @@
+import {UserError} from '../lib/errors.js';
+import {unreachable} from './kafka.js';
+
+/** What kafkajs puts on its errors; every field is optional because causes nest. */
+interface KafkajsErrorLike {
+  name?: string;
+  message?: string;
+  type?: string;
+  code?: number | string;
+  errors?: unknown[];
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** Hints for the Kafka errors a user can do something about. */
+const HINTS: Record<string, string> = {
+  UNKNOWN_TOPIC_OR_PARTITION: 'list topics with `kcollect topic list`, or create it with `kcollect topic create NAME`',
+  TOPIC_ALREADY_EXISTS: 'pick another name, or delete it first with `kcollect topic delete NAME`',
+  INVALID_PARTITIONS: 'the partition count must be at least 1 (and larger than the current one when adding partitions)',
+  INVALID_REPLICATION_FACTOR: 'the replication factor cannot exceed the number of brokers',
+  INVALID_CONFIG: 'check the config keys and values: Kafka topic config names, e.g. retention.ms=86400000 (`kcollect topic describe` of any topic lists them all)',
+  INVALID_TOPIC_EXCEPTION: 'topic names use letters, digits, ".", "_" and "-", at most 249 characters',
+  POLICY_VIOLATION: 'the broker refused the request by policy',
+  MESSAGE_TOO_LARGE: 'the record exceeds max.message.bytes; raise it with `kcollect topic alter-config NAME --set max.message.bytes=N`',
+  RECORD_LIST_TOO_LARGE: 'send fewer or smaller records per batch',
+  NOT_ENOUGH_REPLICAS: 'fewer in-sync replicas than min.insync.replicas: bring brokers back or use --acks 1',
+  UNSUPPORTED_COMPRESSION_TYPE: 'the broker does not accept this codec; try --compression gzip or none',
+  TOPIC_DELETION_DISABLED: 'the broker has delete.topic.enable=false',
+};
+
+export function hintFor(errorName: string): string | undefined {
+  return HINTS[errorName];
+}
+
+function isConnectionError(e: KafkajsErrorLike): boolean {
+  return (
+    e.name === 'KafkaJSConnectionError' ||
+    e.name === 'KafkaJSConnectionClosedError' ||
+    e.name === 'KafkaJSBrokerNotFound' ||
+    e.name === 'KafkaJSNoBrokerAvailableError' ||
+    /ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|Connection timeout|Connection error/.test(e.message ?? '')
+  );
+}
+
+/** The innermost error kafkajs wrapped (retries exceeded, aggregate errors). */
+function unwrap(err: unknown): KafkajsErrorLike {
+  let e = (err ?? {}) as KafkajsErrorLike;
+  for (let depth = 0; depth < 5; depth++) {
+    if (e.type) return e;
+    const inner = e.errors?.[0] ?? (e.name === 'KafkaJSNumberOfRetriesExceeded' ? e.cause ?? e.originalError : undefined);
+    if (!inner) return e;
+    e = inner as KafkajsErrorLike;
+  }
+  return e;
+}
+
+/**
+ * Turns a kafkajs error into a one-line UserError that keeps the Kafka protocol name and code
+ * ("UNKNOWN_TOPIC_OR_PARTITION (3)"); unreachable brokers become the standard message.
+ * `what` says what we were doing ("create topic orders"); `topic` fills the hints.
+ */
+export function translateKafkaError(err: unknown, what: string, brokers: string[], topic?: string): Error {
+  if (err instanceof UserError) return err;
+  const e = unwrap(err);
+  if (e.type) {
+    const code = typeof e.code === 'number' ? ` (${e.code})` : '';
+    const hint = hintFor(e.type);
+    return new UserError(`${what}: ${e.type}${code}`, topic && hint ? hint.replaceAll('NAME', topic) : hint);
+  }
+  if (isConnectionError(e) || isConnectionError(err as KafkajsErrorLike)) return unreachable(brokers);
+  if (e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSTimeout') {
+    return new UserError(`${what}: the broker did not answer in time (${e.message})`, 'check the broker is healthy (`kcollect status`), then retry');
+  }
+  if (e.name && e.name.startsWith('KafkaJS')) return new UserError(`${what}: ${e.message}`);
+  return err instanceof Error ? err : new Error(String(err));
+}

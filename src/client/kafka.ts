@@ -1,0 +1,61 @@
+import net from 'node:net';
+// kafkajs is CommonJS: named ESM imports from it fail at run time, so take the default export.
+import kafkajs from 'kafkajs';
+import type {Kafka as KafkaInstance} from 'kafkajs';
+import {UserError} from '../lib/errors.js';
+import {parseHostPort} from '../lib/address.js';
+
+const {Kafka, logLevel} = kafkajs;
+
+export const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
+
+/** The one-line error every command gives when no bootstrap broker accepts a connection. */
+export function unreachable(brokers: string[]): UserError {
+  return new UserError(`no Kafka broker answers at ${brokers.join(',')}`, UNREACHABLE_HINT);
+}
+
+/**
+ * Checks that at least one bootstrap broker accepts a TCP connection, so an unreachable cluster
+ * is reported in at most `timeoutMs` instead of after kafkajs' retries.
+ */
+export async function probeBrokers(brokers: string[], timeoutMs = 2500): Promise<void> {
+  const attempts = brokers.map((b) => {
+    const {host, port} = parseHostPort(b, '127.0.0.1', '--brokers');
+    return new Promise<void>((resolve, reject) => {
+      const socket = net.connect({host, port});
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('timeout'));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  });
+  try {
+    await Promise.any(attempts);
+  } catch {
+    throw unreachable(brokers);
+  }
+}
+
+/**
+ * A kafkajs client tuned for a CLI: fails within seconds when brokers are away, and stays silent
+ * unless KCOLLECT_DEBUG is set.
+ */
+export function createKafka(brokers: string[], clientId = 'kcollect'): KafkaInstance {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 2000,
+    requestTimeout: 30_000,
+    retry: {retries: 2, initialRetryTime: 100, maxRetryTime: 1000},
+    logLevel: process.env.KCOLLECT_DEBUG ? logLevel.DEBUG : logLevel.NOTHING,
+  });
+}

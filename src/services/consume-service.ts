@@ -1,0 +1,114 @@
+import {fetchRecords, type FetchSummary, type FetchedRecord, type StartPosition} from '../client/fetcher.js';
+import {UserError} from '../lib/errors.js';
+import {DEFAULT_FORMAT, compileFormat, recordToJson} from './record-format.js';
+
+export const FROM_HELP = 'beginning | end | N (offset) | -N (N before the end) | @TIMESTAMP_MS | @ISO_TIME (e.g. @2024-05-01T08:00:00Z)';
+
+/** Parses --from. */
+export function parseFrom(text: string): StartPosition {
+  const t = text.trim();
+  if (['beginning', 'start', 'oldest', 'earliest'].includes(t)) return {kind: 'beginning'};
+  if (['end', 'newest', 'latest'].includes(t)) return {kind: 'end'};
+  if (/^\d+$/.test(t)) return {kind: 'offset', offset: Number(t)};
+  if (/^-\d+$/.test(t)) return {kind: 'fromEnd', count: -Number(t)};
+  if (t.startsWith('@')) {
+    const rest = t.slice(1);
+    const ms = /^\d+$/.test(rest) ? Number(rest) : Date.parse(rest);
+    if (Number.isFinite(ms)) return {kind: 'timestamp', ms};
+  }
+  throw new UserError(`invalid --from "${text}"`, `use ${FROM_HELP}`);
+}
+
+/**
+ * Where records come from. Today: a group-less read of chosen partitions (fetchRecords).
+ * `consume --group G` plugs a group consumer in here, with the same writer.
+ */
+export type RecordSource = (deliver: (records: FetchedRecord[]) => Promise<void>, signal: AbortSignal) => Promise<FetchSummary>;
+
+export function groupLessSource(options: {
+  brokers: string[];
+  topic: string;
+  partitions?: number[];
+  from: StartPosition;
+  count?: number;
+  exitAtEnd: boolean;
+  onWarning?: (message: string) => void;
+}): RecordSource {
+  return (deliver, signal) =>
+    fetchRecords(
+      {
+        brokers: options.brokers,
+        topic: options.topic,
+        partitions: options.partitions,
+        start: options.from,
+        maxRecords: options.count,
+        stopAtEnd: options.exitAtEnd,
+        signal,
+        onWarning: options.onWarning,
+      },
+      deliver,
+    );
+}
+
+export interface WriteOptions {
+  /** kcat-style format; ignored with json. */
+  format?: string;
+  /** One JSON object per line. */
+  json?: boolean;
+  out: NodeJS.WritableStream;
+  /** Stops the read (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface ConsumeResult extends FetchSummary {
+  /** The reader went away (`| head`): not an error. */
+  outputClosed: boolean;
+}
+
+/**
+ * Streams records from `source` to `out` as they arrive: one write per fetched batch, waiting
+ * for 'drain' when the stream is full, and stopping quietly when the reader closes the pipe.
+ */
+export async function consumeTo(source: RecordSource, options: WriteOptions): Promise<ConsumeResult> {
+  const {out} = options;
+  const render = options.json ? (r: FetchedRecord) => Buffer.from(JSON.stringify(recordToJson(r)) + '\n') : compileFormat(options.format ?? DEFAULT_FORMAT);
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, {once: true});
+  if (options.signal?.aborted) stop.abort();
+  let outputClosed = false;
+  let outputError: Error | undefined;
+  let wakeWriter: (() => void) | undefined;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') outputClosed = true;
+    else outputError = err;
+    stop.abort();
+    wakeWriter?.();
+  };
+  const onDrain = () => wakeWriter?.();
+  out.on('error', onError);
+  out.on('drain', onDrain);
+  out.on('close', onDrain);
+
+  const deliver = async (records: FetchedRecord[]) => {
+    if (stop.signal.aborted) return;
+    const ok = out.write(Buffer.concat(records.map(render)));
+    if (!ok && !stop.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        wakeWriter = resolve;
+      });
+      wakeWriter = undefined;
+    }
+  };
+  try {
+    const summary = await source(deliver, stop.signal);
+    if (outputError) throw outputError;
+    return {...summary, outputClosed};
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    out.off('drain', onDrain);
+    out.off('close', onDrain);
+    // Keep swallowing EPIPE from writes still queued in the stream.
+    if (!outputClosed) out.off('error', onError);
+  }
+}

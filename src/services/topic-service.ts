@@ -1,0 +1,60 @@
+import {withAdmin, type AlterConfigResult, type TopicDescription, type TopicSummary} from '../client/admin.js';
+import {UserError} from '../lib/errors.js';
+
+/** Parses repeated `k=v` flags into a map; the flag name goes into the error. */
+export function parseKeyValues(items: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UserError(`${flag} "${item}" is not KEY=VALUE`, `e.g. ${flag} retention.ms=86400000`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export interface CreateTopicResult {
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export async function createTopic(
+  brokers: string[],
+  spec: {name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string>},
+): Promise<CreateTopicResult> {
+  return withAdmin(brokers, async (admin) => {
+    await admin.createTopic(spec);
+    // Report what the broker made of the defaults (-1).
+    const d = await admin.describeTopic(spec.name);
+    return {topic: spec.name, partitions: d.partitions.length, replicationFactor: d.replicationFactor, configs: spec.configs ?? {}};
+  });
+}
+
+export async function listTopics(brokers: string[]): Promise<{topics: TopicSummary[]}> {
+  return withAdmin(brokers, async (admin) => ({topics: await admin.listTopics()}));
+}
+
+export async function describeTopic(brokers: string[], name: string): Promise<TopicDescription> {
+  return withAdmin(brokers, (admin) => admin.describeTopic(name));
+}
+
+export async function deleteTopic(brokers: string[], name: string): Promise<{topic: string; deleted: true}> {
+  return withAdmin(brokers, async (admin) => {
+    await admin.deleteTopic(name);
+    return {topic: name, deleted: true as const};
+  });
+}
+
+export async function alterTopicConfig(brokers: string[], name: string, change: {set: Record<string, string>; delete: string[]}): Promise<AlterConfigResult> {
+  if (Object.keys(change.set).length === 0 && change.delete.length === 0) {
+    throw new UserError('nothing to change', 'pass --set KEY=VALUE and/or --delete KEY');
+  }
+  const both = change.delete.filter((k) => k in change.set);
+  if (both.length) throw new UserError(`${both.join(', ')} is both set and deleted`, 'pass each key to either --set or --delete');
+  return withAdmin(brokers, (admin) => admin.alterTopicConfig(name, change));
+}
+
+export async function addPartitions(brokers: string[], name: string, total: number): Promise<{topic: string; before: number; after: number}> {
+  return withAdmin(brokers, async (admin) => ({topic: name, ...(await admin.addPartitions(name, total))}));
+}

@@ -1,0 +1,163 @@
+import net from 'node:net';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {startBroker} from '../helpers/broker.js';
+import {expectUserError, kcollect, kcollectJson} from './cli.js';
+
+/** A loopback port with nothing listening. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const {port} = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('kcollect topic', () => {
+  let broker: Broker;
+  let bootstrap: string;
+  beforeAll(async () => {
+    ({broker, bootstrap} = await startBroker({autoCreateTopics: false}));
+  });
+  afterAll(async () => {
+    await broker?.close();
+  });
+  const cli = (...args: string[]) => kcollect(bootstrap, args);
+  const json = <T = any>(...args: string[]) => kcollectJson<T>(bootstrap, args);
+
+  it('creates a topic with partitions and configs, and reports it (human and --json)', async () => {
+    const human = await cli('topic', 'create', 'car-status', '--partitions', '3', '--replication-factor', '1', '--config', 'retention.ms=86400000', '-c', 'max.message.bytes=2097152');
+    expect(human.stderr).toBe('');
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n')[0]).toMatch(/^TOPIC\s+PARTITIONS\s+REPLICAS\s+STATUS$/);
+    expect(human.stdout).toMatch(/^car-status\s+3\s+1\s+OK$/m);
+
+    const created = await json('topic', 'create', 'driving-logs', '-p', '2');
+    expect(created).toEqual({topic: 'driving-logs', partitions: 2, replicationFactor: 1, configs: {}});
+  });
+
+  it('takes repeatable flags from KCOLLECT_* env vars', async () => {
+    const created = await kcollectJson(bootstrap, ['topic', 'create', 'from-env'], {env: {KCOLLECT_PARTITIONS: '2', KCOLLECT_TOPIC_CONFIG: 'retention.ms=1000,segment.ms=60000'}});
+    expect(created).toEqual({topic: 'from-env', partitions: 2, replicationFactor: 1, configs: {'retention.ms': '1000', 'segment.ms': '60000'}});
+  });
+
+  it('lists topics', async () => {
+    const human = await cli('topic', 'list');
+    expect(human.code).toBe(0);
+    const lines = human.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+PARTITIONS\s+REPLICAS$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^car-status\s+3\s+1$/));
+    const {topics} = await json('topic', 'list');
+    expect(topics).toContainEqual({name: 'driving-logs', partitions: 2, replicationFactor: 1, internal: false});
+    expect(topics.map((t: {name: string}) => t.name)).toEqual([...topics.map((t: {name: string}) => t.name)].sort());
+  });
+
+  it('describes partitions (leader, replicas, ISR, offsets) and configs with their source', async () => {
+    await kcollect(bootstrap, ['produce', 'car-status', '-p', '1'], {input: 'a\nb\nc\n'});
+    const d = await json('topic', 'describe', 'car-status');
+    expect(d.name).toBe('car-status');
+    expect(d.partitions).toEqual([
+      {partition: 0, leader: 0, replicas: [0], isr: [0], logStartOffset: 0, highWatermark: 0},
+      {partition: 1, leader: 0, replicas: [0], isr: [0], logStartOffset: 0, highWatermark: 3},
+      {partition: 2, leader: 0, replicas: [0], isr: [0], logStartOffset: 0, highWatermark: 0},
+    ]);
+    const config = (k: string) => d.configs.find((c: {key: string}) => c.key === k);
+    expect(config('retention.ms')).toMatchObject({value: '86400000', source: 'DYNAMIC_TOPIC_CONFIG'});
+    expect(config('max.message.bytes')).toMatchObject({value: '2097152', source: 'DYNAMIC_TOPIC_CONFIG'});
+    expect(config('segment.bytes')).toMatchObject({source: 'DEFAULT_CONFIG'});
+
+    const human = await cli('topic', 'describe', 'car-status');
+    expect(human.code).toBe(0);
+    const out = human.stdout;
+    expect(out).toMatch(/^SUMMARY\n=======\nNAME\s+car-status\nPARTITIONS\s+3\nREPLICAS\s+1\n/);
+    expect(out).toMatch(/\nPARTITIONS\n==========\nPARTITION\s+LEADER\s+REPLICAS\s+ISR\s+LOG-START\s+HIGH-WATERMARK\n/);
+    expect(out).toMatch(/^1\s+0\s+\[0\]\s+\[0\]\s+0\s+3$/m);
+    expect(out).toMatch(/\nCONFIGS\n=======\nKEY\s+VALUE\s+SOURCE\n/);
+    expect(out).toMatch(/^retention\.ms\s+86400000\s+DYNAMIC_TOPIC_CONFIG$/m);
+    expect(out.indexOf('SUMMARY')).toBeLessThan(out.indexOf('PARTITIONS\n====='));
+    expect(out.indexOf('PARTITIONS\n=====')).toBeLessThan(out.indexOf('CONFIGS'));
+  });
+
+  it('alter-config sets and deletes overrides and keeps the others', async () => {
+    const set = await json('topic', 'alter-config', 'car-status', '--set', 'retention.bytes=1048576', '--set', 'retention.ms=3600000');
+    expect(set.changes).toEqual([
+      {key: 'retention.bytes', from: null, to: '1048576'},
+      {key: 'retention.ms', from: '86400000', to: '3600000'},
+    ]);
+    expect(set.overrides).toEqual({'max.message.bytes': '2097152', 'retention.bytes': '1048576', 'retention.ms': '3600000'});
+
+    const human = await cli('topic', 'alter-config', 'car-status', '--delete', 'retention.bytes');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^KEY\s+OLD\s+NEW\n/);
+    expect(human.stdout).toMatch(/^retention\.bytes\s+1048576\s+\(default\)$/m);
+
+    const d = await json('topic', 'describe', 'car-status');
+    const overrides = Object.fromEntries(d.configs.filter((c: any) => c.source === 'DYNAMIC_TOPIC_CONFIG').map((c: any) => [c.key, c.value]));
+    expect(overrides).toEqual({'max.message.bytes': '2097152', 'retention.ms': '3600000'});
+  });
+
+  it('alter-config errors: an invalid value names the Kafka error; deleting an unset key says what is set', async () => {
+    const [invalid, unset, nothing] = await Promise.all([
+      cli('topic', 'alter-config', 'car-status', '--set', 'retention.ms=soon'),
+      cli('topic', 'alter-config', 'car-status', '--delete', 'segment.ms'),
+      cli('topic', 'alter-config', 'car-status'),
+    ]);
+    expectUserError(invalid, 'alter configs of topic car-status (retention.ms=soon): INVALID_CONFIG (40)');
+    expectUserError(unset, 'has no override for "segment.ms"', 'max.message.bytes, retention.ms');
+    expectUserError(nothing, 'nothing to change', '--set');
+  });
+
+  it('add-partitions grows a topic and refuses to shrink it', async () => {
+    expect(await json('topic', 'add-partitions', 'driving-logs', '--total', '5')).toEqual({topic: 'driving-logs', before: 2, after: 5});
+    const d = await json('topic', 'describe', 'driving-logs');
+    expect(d.partitions.map((p: {partition: number}) => p.partition)).toEqual([0, 1, 2, 3, 4]);
+    const human = await cli('topic', 'add-partitions', 'driving-logs', '--total', '6');
+    expect(human.stdout).toMatch(/^driving-logs\s+5\s+6\s+OK$/m);
+    expectUserError(await cli('topic', 'add-partitions', 'driving-logs', '--total', '3'), 'already has 6 partitions', '--total 7');
+  });
+
+  it('create refuses an existing topic and a bad config, naming the Kafka error', async () => {
+    const [exists, badConfig, badFlag] = await Promise.all([
+      cli('topic', 'create', 'car-status'),
+      cli('topic', 'create', 'bad-config', '-c', 'retention.ms=never'),
+      cli('topic', 'create', 'bad-flag', '-c', 'retention.ms'),
+    ]);
+    expectUserError(exists, 'TOPIC_ALREADY_EXISTS (36)', 'kcollect topic delete car-status');
+    expectUserError(badConfig, 'INVALID_CONFIG (40)');
+    expectUserError(badFlag, '--config "retention.ms" is not KEY=VALUE');
+  });
+
+  it('deletes a topic', async () => {
+    const human = await cli('topic', 'delete', 'from-env');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^from-env\s+OK$/m);
+    expect(await json('topic', 'delete', 'driving-logs')).toEqual({topic: 'driving-logs', deleted: true});
+    const {topics} = await json('topic', 'list');
+    expect(topics.map((t: {name: string}) => t.name)).toEqual(['car-status']);
+  });
+
+  it('a missing topic is one line naming UNKNOWN_TOPIC_OR_PARTITION with a hint, exit 1', async () => {
+    const results = await Promise.all(
+      [
+        ['topic', 'describe', 'nope'],
+        ['topic', 'describe', 'nope', '--json'],
+        ['topic', 'delete', 'nope'],
+        ['topic', 'alter-config', 'nope', '--set', 'retention.ms=1'],
+        ['topic', 'add-partitions', 'nope', '--total', '2'],
+      ].map((args) => cli(...args)),
+    );
+    for (const r of results) expectUserError(r, 'topic "nope" does not exist (UNKNOWN_TOPIC_OR_PARTITION)', 'kcollect topic create nope');
+  });
+
+  it('an unreachable broker is one line with a hint, exit 1, within seconds', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const results = await Promise.all([
+      ...[['topic', 'list'], ['topic', 'create', 'x'], ['topic', 'describe', 'x', '--json']].map((args) => kcollect(`127.0.0.1:${port}`, args)),
+      // -b wins over the environment
+      kcollect(bootstrap, ['topic', 'list', '-b', `127.0.0.1:${port}`]),
+    ]);
+    for (const r of results) expectUserError(r, `no Kafka broker answers at 127.0.0.1:${port}`, 'start one with `kcollect broker start`, or pass -b HOST:PORT');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
