@@ -1,4 +1,5 @@
 import {fetchRecords, type FetchSummary, type FetchedRecord, type StartPosition} from '../client/fetcher.js';
+import {consumeAsGroupMember} from '../client/group-consumer.js';
 import {UserError} from '../lib/errors.js';
 import {DEFAULT_FORMAT, compileFormat, recordToJson} from './record-format.js';
 
@@ -19,10 +20,7 @@ export function parseFrom(text: string): StartPosition {
   throw new UserError(`invalid --from "${text}"`, `use ${FROM_HELP}`);
 }
 
-/**
- * Where records come from. Today: a group-less read of chosen partitions (fetchRecords).
- * `consume --group G` plugs a group consumer in here, with the same writer.
- */
+/** Where records come from: a group-less read of chosen partitions, or a consumer group member. */
 export type RecordSource = (deliver: (records: FetchedRecord[]) => Promise<void>, signal: AbortSignal) => Promise<FetchSummary>;
 
 export function groupLessSource(options: {
@@ -45,6 +43,29 @@ export function groupLessSource(options: {
         stopAtEnd: options.exitAtEnd,
         signal,
         onWarning: options.onWarning,
+      },
+      deliver,
+    );
+}
+
+/**
+ * `consume --group G`: joins G and commits what was printed. --from only says where a group with
+ * no committed offsets starts; moving a group is `group reset-offsets`.
+ */
+export function groupSource(options: {brokers: string[]; topic: string; groupId: string; from: StartPosition; count?: number; exitAtEnd: boolean}): RecordSource {
+  if (options.from.kind !== 'beginning' && options.from.kind !== 'end') {
+    throw new UserError('with --group, --from takes beginning or end: where a group without committed offsets starts', 'move a group with `kcollect group reset-offsets`');
+  }
+  return (deliver, signal) =>
+    consumeAsGroupMember(
+      {
+        brokers: options.brokers,
+        topic: options.topic,
+        groupId: options.groupId,
+        startAtBeginning: options.from.kind === 'beginning',
+        maxRecords: options.count,
+        stopAtEnd: options.exitAtEnd,
+        signal,
       },
       deliver,
     );

@@ -5,7 +5,8 @@ import {run, type RunResult} from '../helpers/run.js';
 
 /** `node bin/run.js ...` as a user runs it, against `bootstrap` (KCOLLECT_BROKERS). */
 export function kcollect(bootstrap: string, args: string[], options: {input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = {...process.env, KCOLLECT_BROKERS: bootstrap, ...options.env};
+  // NODE_ENV=test (set by vitest) makes oclif look for TypeScript sources first: a slow detour.
+  const env: NodeJS.ProcessEnv = {...process.env, NODE_ENV: 'production', KCOLLECT_BROKERS: bootstrap, ...options.env};
   delete env.KCOLLECT_DEBUG;
   return run(process.execPath, [CLI, ...args], {input: options.input ?? '', env, timeoutMs: options.timeoutMs ?? 60_000});
 }
