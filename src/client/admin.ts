@@ -1,7 +1,7 @@
 import kafkajs from 'kafkajs';
 import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
-import {createKafka, probeBrokers} from './kafka.js';
+import {connectKafkaAdmin} from './kafka.js';
 import {hintFor, translateKafkaError} from './kafka-errors.js';
 
 const {ConfigResourceTypes} = kafkajs;
@@ -102,25 +102,13 @@ export interface AdminClient {
 export const missingTopic = (name: string) =>
   new UserError(`topic "${name}" does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, hintFor('UNKNOWN_TOPIC_OR_PARTITION')!.replace('NAME', name));
 
-export async function connectAdmin(brokers: string[]): Promise<AdminClient> {
-  await probeBrokers(brokers);
-  const admin = createKafka(brokers).admin();
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw translateKafkaError(err, 'connect', brokers);
-  }
-  return new KafkajsAdmin(admin, brokers);
+export function connectAdmin(brokers: string[]): Promise<AdminClient> {
+  return connectKafkaAdmin(brokers, (admin) => new KafkajsAdmin(admin, brokers));
 }
 
 /** Connects, runs `fn`, and always disconnects. */
-export async function withAdmin<T>(brokers: string[], fn: (admin: AdminClient) => Promise<T>): Promise<T> {
-  const admin = await connectAdmin(brokers);
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.close();
-  }
+export function withAdmin<T>(brokers: string[], fn: (admin: AdminClient) => Promise<T>): Promise<T> {
+  return connectKafkaAdmin(brokers, (admin) => new KafkajsAdmin(admin, brokers), fn);
 }
 
 class KafkajsAdmin implements AdminClient {

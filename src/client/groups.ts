@@ -7,7 +7,7 @@ import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {FindCoordinator} from '../protocol/messages/10-find-coordinator.js';
 import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
 import {missingTopic} from './admin.js';
-import {createKafka, probeBrokers, unreachable} from './kafka.js';
+import {connectKafkaAdmin, unreachable} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
 import {WireConnection} from './wire-connection.js';
 
@@ -87,25 +87,13 @@ export interface GroupAdmin {
   close(): Promise<void>;
 }
 
-export async function connectGroupAdmin(brokers: string[]): Promise<GroupAdmin> {
-  await probeBrokers(brokers);
-  const admin = createKafka(brokers).admin();
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw translateKafkaError(err, 'connect', brokers);
-  }
-  return new KafkajsGroupAdmin(admin, brokers);
+export function connectGroupAdmin(brokers: string[]): Promise<GroupAdmin> {
+  return connectKafkaAdmin(brokers, (admin) => new KafkajsGroupAdmin(admin, brokers));
 }
 
 /** Connects, runs `fn`, and always disconnects. */
-export async function withGroupAdmin<T>(brokers: string[], fn: (admin: GroupAdmin) => Promise<T>): Promise<T> {
-  const admin = await connectGroupAdmin(brokers);
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.close();
-  }
+export function withGroupAdmin<T>(brokers: string[], fn: (admin: GroupAdmin) => Promise<T>): Promise<T> {
+  return connectKafkaAdmin(brokers, (admin) => new KafkajsGroupAdmin(admin, brokers), fn);
 }
 
 export const GROUP_HINT = 'list the groups with `kcollect group list`';

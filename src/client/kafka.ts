@@ -1,9 +1,10 @@
 import net from 'node:net';
 // kafkajs is CommonJS: named ESM imports from it fail at run time, so take the default export.
 import kafkajs from 'kafkajs';
-import type {Kafka as KafkaInstance} from 'kafkajs';
+import type {Admin, Kafka as KafkaInstance} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
 import {parseHostPort} from '../lib/address.js';
+import {translateKafkaError} from './kafka-errors.js';
 
 const {Kafka, logLevel} = kafkajs;
 
@@ -58,4 +59,29 @@ export function createKafka(brokers: string[], clientId = 'kcollect'): KafkaInst
     retry: {retries: 2, initialRetryTime: 100, maxRetryTime: 1000},
     logLevel: process.env.KCOLLECT_DEBUG ? logLevel.DEBUG : logLevel.NOTHING,
   });
+}
+
+/**
+ * The admin clients' common lifecycle: probes the brokers (the standard one-line error within
+ * seconds when none answers), connects a kafkajs admin (a failed connect becomes a UserError) and
+ * wraps it. With `fn`, runs it on the client and always closes the client; without, returns the
+ * connected client for the caller to close.
+ */
+export function connectKafkaAdmin<C extends {close(): Promise<void>}>(brokers: string[], wrap: (admin: Admin) => C): Promise<C>;
+export function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn: (client: C) => Promise<T>): Promise<T>;
+export async function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn?: (client: C) => Promise<T>): Promise<C | T> {
+  await probeBrokers(brokers);
+  const admin = createKafka(brokers).admin();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw translateKafkaError(err, 'connect', brokers);
+  }
+  const client = wrap(admin);
+  if (!fn) return client;
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
 }

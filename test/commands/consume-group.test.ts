@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startBroker} from '../helpers/broker.js';
-import {expectUserError, kcollect} from './cli.js';
+import {expectUserError, kcollect} from '../helpers/cli.js';
 
 describe('kcollect consume --group', () => {
   let env: Awaited<ReturnType<typeof startBroker>>;

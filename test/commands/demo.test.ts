@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {CLI, tempDir} from '../helpers/broker.js';
-import {run} from '../helpers/run.js';
+import {tempDir} from '../helpers/broker.js';
+import {runCli} from '../helpers/cli.js';
 
 describe('kcollect demo', () => {
   it('runs the pilot end to end and reconciles: nothing lost, nothing doubled', async () => {
-    const r = await run(process.execPath, [CLI, 'demo', '--cars', '5', '--duration', '2s', '--dir', tempDir('demo'), '--json']);
+    const r = await runCli(['demo', '--cars', '5', '--duration', '2s', '--dir', tempDir('demo'), '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     // 5 drivers, one record per 100 ms each for 2 s, one header line each.

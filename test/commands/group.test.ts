@@ -6,16 +6,9 @@ import type {Broker} from '../../src/broker/broker.js';
 import {UserError} from '../../src/lib/errors.js';
 import {parseDatetime, parseIsoDuration, parseResetMode, parseTopicSpecs} from '../../src/services/group-service.js';
 import {startBroker} from '../helpers/broker.js';
-import {expectUserError, kcollect, kcollectJson} from './cli.js';
+import {expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
 
 const {Kafka, logLevel} = kafkajs;
-
-/**
- * Vitest sets NODE_ENV=test, and under it oclif first tries to register tsx/ts-node for the
- * TypeScript sources (which fails here, then it loads dist/ anyway): about 0.7 s more per spawn.
- * A user's shell has no NODE_ENV=test, so spawn the CLI as in production.
- */
-const PROD = {NODE_ENV: 'production'};
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -47,8 +40,8 @@ describe('kcollect group', () => {
   // Record timestamps of the `resets` topic are relative to this.
   const now = Date.now();
 
-  const cli = (...args: string[]) => kcollect(bootstrap, args, {env: PROD});
-  const json = <T = any>(...args: string[]) => kcollectJson<T>(bootstrap, args, {env: PROD});
+  const cli = (...args: string[]) => kcollect(bootstrap, args);
+  const json = <T = any>(...args: string[]) => kcollectJson<T>(bootstrap, args);
   /** partition -> committed offset of `group` on `topic` (-1: none). */
   const committed = async (group: string, topic: string) =>
     Object.fromEntries((await admin.fetchOffsets({groupId: group, topics: [topic]}))[0].partitions.map((p) => [p.partition, Number(p.offset)]));
@@ -217,7 +210,7 @@ describe('kcollect group', () => {
       return committed('replay', 'resets');
     };
     // Human output, and the topic list from the environment (space-separated specs).
-    const human = await kcollect(bootstrap, ['group', 'reset-offsets', 'replay', '--to-earliest', '--execute'], {env: {...PROD, KCOLLECT_RESET_TOPIC: 'resets:0 resets:1'}});
+    const human = await kcollect(bootstrap, ['group', 'reset-offsets', 'replay', '--to-earliest', '--execute'], {env: {KCOLLECT_RESET_TOPIC: 'resets:0 resets:1'}});
     expect(human.stderr).toBe('');
     expect(human.stdout).toMatch(/^resets\s+0\s+0\s+6\s+4\s+0$/m);
     expect(human.stdout).toMatch(/\ncommitted 2 offsets for group replay\n$/);
@@ -229,7 +222,7 @@ describe('kcollect group', () => {
     expect(await execute('--topic', 'resets', '--by-duration', 'PT2H30M')).toEqual({0: 3, 1: 2});
 
     // --execute alone has no environment variable: this stays a dry run.
-    const dry = await kcollectJson(bootstrap, ['group', 'reset-offsets', 'replay', '--to-latest'], {env: {...PROD, KCOLLECT_RESET_TOPIC: 'resets', KCOLLECT_RESET_EXECUTE: 'true', KCOLLECT_EXECUTE: 'true'}});
+    const dry = await kcollectJson(bootstrap, ['group', 'reset-offsets', 'replay', '--to-latest'], {env: {KCOLLECT_RESET_TOPIC: 'resets', KCOLLECT_RESET_EXECUTE: 'true', KCOLLECT_EXECUTE: 'true'}});
     expect(dry.executed).toBe(false);
     expect(await committed('replay', 'resets')).toEqual({0: 3, 1: 2});
   });
@@ -280,7 +273,7 @@ describe('kcollect group', () => {
         ['group', 'list'],
         ['group', 'reset-offsets', 'g', '--topic', 't', '--to-earliest', '--execute'],
         ['group', 'delete', 'g'],
-      ].map((args) => kcollect(`127.0.0.1:${port}`, args, {env: PROD})),
+      ].map((args) => kcollect(`127.0.0.1:${port}`, args)),
     );
     for (const r of results) expectUserError(r, `no Kafka broker answers at 127.0.0.1:${port}`, 'start one with `kcollect broker start`, or pass -b HOST:PORT');
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -7,9 +7,9 @@ import {Fetch} from '../../src/protocol/messages/01-fetch.js';
 import {ApiVersions} from '../../src/protocol/messages/18-api-versions.js';
 import {Compression, compressionOf} from '../../src/protocol/records/batch.js';
 import {decodeBatches} from '../../src/protocol/records/records.js';
-import {CLI, startBroker} from '../helpers/broker.js';
+import {startBroker} from '../helpers/broker.js';
+import {CLI, cliEnv, expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
 import {run} from '../helpers/run.js';
-import {expectUserError, kcollect, kcollectJson} from './cli.js';
 
 const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -244,7 +244,7 @@ describe('kcollect produce and consume', () => {
     const all = await cli(['consume', 'many', '--exit', '--format', '%s\\n']);
     expect(all.stdout.split('\n').filter(Boolean).sort()).toEqual([...lines].sort());
 
-    const env = {...process.env, KCOLLECT_BROKERS: bootstrap};
+    const env = cliEnv({KCOLLECT_BROKERS: bootstrap});
     const piped = await run('bash', ['-c', `"${process.execPath}" "${CLI}" consume many | head -n 3; echo "consume exit \${PIPESTATUS[0]}" >&2`], {env, timeoutMs: 30_000});
     expect(piped.stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect(piped.stderr).toBe('consume exit 0\n');

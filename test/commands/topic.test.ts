@@ -2,7 +2,7 @@ import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker} from '../helpers/broker.js';
-import {expectUserError, kcollect, kcollectJson} from './cli.js';
+import {expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
 
 /** A loopback port with nothing listening. */
 async function closedPort(): Promise<number> {

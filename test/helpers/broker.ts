@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {Broker, type BrokerOptions} from '../../src/broker/broker.js';
+import {CLI} from './cli.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const CLI = path.join(ROOT, 'bin/run.js');
+export {CLI, ROOT} from './cli.js';
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `kcollect-${prefix}-`));

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {today} from '../../src/simulate/common.js';
 import {writeStatusFile} from '../../src/simulate/status.js';
 import SimulateStatus from '../../commands/simulate/status.js';
-import {ENTRY, collect, runCli, spawnCli, type CliResult} from './cli.js';
+import {collect, expectUserError, runCli, spawnCli, type CliResult} from '../helpers/cli.js';
 import {DRIVING_HEADER_LINE, DRIVING_RECORD, STATUS_HEADER_LINE, STATUS_RECORD} from './formats.js';
 
 let dir: string;
@@ -25,14 +25,6 @@ const json = (r: CliResult) => {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 };
-function expectUserError(r: CliResult, message: RegExp): void {
-  expect(r.code, r.stderr).toBe(1);
-  expect(r.stdout).toBe('');
-  const errLines = r.stderr.trimEnd().split('\n');
-  expect(errLines).toHaveLength(2);
-  expect(errLines[0]).toMatch(message);
-  expect(errLines[1]).toMatch(/^ {2}hint: /);
-}
 
 describe('kcollect simulate status', () => {
   it('--json: writes the day file and reports file, lines, headers, bytes, cars', async () => {
@@ -77,8 +69,7 @@ describe('kcollect simulate status', () => {
 
   it('--help explains the temporary name and the rename', async () => {
     expect(SimulateStatus.description).toMatch(/hidden temporary name .* renamed when complete/);
-    // `--help` is answered by oclif's entry point, so only when the built bin/run.js is in use
-    if (!ENTRY[0].endsWith(path.join('bin', 'run.js'))) return;
+    // `--help` is answered by oclif's entry point (bin/run.js)
     const r = await runCli(['simulate', 'status', '--help'], {cwd: freshDir()});
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/hidden temporary name/);

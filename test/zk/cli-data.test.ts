@@ -4,7 +4,8 @@ import {beforeAll, describe, expect, it} from 'vitest';
 import {ZkClient} from '../../src/zk/client.js';
 import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {closedPort, eventually, expectUserError, runCli, runCliJson, spawnCli, useStandaloneZookeeper} from './helpers.js';
+import {expectUserErrorLine, runCli, runCliJson, spawnCli} from '../helpers/cli.js';
+import {closedPort, eventually, useStandaloneZookeeper} from './helpers.js';
 
 const haveZk = requireTool('zookeeper', zookeeperInstalled());
 
@@ -45,7 +46,7 @@ describe.skipIf(!haveZk)('zk data, chroot, watch and connection errors against a
   });
 
   it('a chroot in the connect string scopes every path, and a missing one is named', async () => {
-    expectUserError(await runCli(['zk', 'ls', '/', '--zookeeper', `${cs}/no/such/root`]), 'the chroot /no/such/root of the connect string does not exist');
+    expectUserErrorLine(await runCli(['zk', 'ls', '/', '--zookeeper', `${cs}/no/such/root`]), 'the chroot /no/such/root of the connect string does not exist');
     await cli('create', '/kafka-root', '-p');
     const chrooted = `${cs}/kafka-root`;
     expect((await runCli(['zk', 'create', '/brokers/ids/0', 'b0', '-p', '--zookeeper', chrooted])).code).toBe(0);
@@ -101,7 +102,7 @@ describe.skipIf(!haveZk)('zk data, chroot, watch and connection errors against a
   it('no server at the address: a UserError within the connect timeout', async () => {
     const port = await closedPort();
     const r = await runCli(['zk', 'ls', '/', '--zookeeper', `127.0.0.1:${port}`, '--connect-timeout', '1s']);
-    expectUserError(r, `no ZooKeeper answers at 127.0.0.1:${port}`);
+    expectUserErrorLine(r, `no ZooKeeper answers at 127.0.0.1:${port}`);
     expect(r.stderr).toContain('kcollect zk server start');
   });
 

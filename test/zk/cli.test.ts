@@ -7,7 +7,8 @@ import {readDataInput} from '../../src/zk/data.js';
 import {zkCreate, zkFind, zkGet, zkLs, zkRm, zkSet} from '../../src/zk/ops.js';
 import {zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {expectUserError, runCli, runCliJson, useStandaloneZookeeper} from './helpers.js';
+import {expectUserErrorLine, runCli, runCliJson} from '../helpers/cli.js';
+import {useStandaloneZookeeper} from './helpers.js';
 
 const haveZk = requireTool('zookeeper', zookeeperInstalled());
 
@@ -40,7 +41,7 @@ describe.skipIf(!haveZk)('zk commands end to end against a real standalone ZooKe
 
   it('starting it again from the same data dir is refused', async () => {
     const r = await runCli(['zk', 'server', 'start', '--port', String(server.nodes[0]!.clientPort), '--data-dir', dataDir]);
-    expectUserError(r, /ZooKeeper is already running from /);
+    expectUserErrorLine(r, /ZooKeeper is already running from /);
     expect(r.stderr).toContain('zk server stop');
   });
 
@@ -62,7 +63,7 @@ describe.skipIf(!haveZk)('zk commands end to end against a real standalone ZooKe
     const casChain = async () => {
       const set = await cliJson('set', '/e2e/app/config', '{"retention":"3d"}', '-v', '0');
       expect(set).toMatchObject({path: '/e2e/app/config', expectedVersion: 0, stat: {version: 1}});
-      expectUserError(await cli('set', '/e2e/app/config', 'lost update', '-v', '0'), 'version mismatch on /e2e/app/config: expected 0, it is at 1');
+      expectUserErrorLine(await cli('set', '/e2e/app/config', 'lost update', '-v', '0'), 'version mismatch on /e2e/app/config: expected 0, it is at 1');
       expect((await cli('get', '/e2e/app/config')).stdout).toBe('{"retention":"3d"}\n');
       const r = await cli('set', '/e2e/app/config', 'v2');
       expect(r.stdout).toBe('Set /e2e/app/config (now at version 2, 2 bytes)\n');
@@ -78,7 +79,7 @@ describe.skipIf(!haveZk)('zk commands end to end against a real standalone ZooKe
       const eph = await cli('create', '/e2e/app/session', '-e');
       expect(eph.stdout).toBe('Created /e2e/app/session\n');
       expect(eph.stderr).toMatch(/ephemeral/);
-      expectUserError(await cli('stat', '/e2e/app/session'), 'no znode /e2e/app/session'); // gone with the command's session
+      expectUserErrorLine(await cli('stat', '/e2e/app/session'), 'no znode /e2e/app/session'); // gone with the command's session
     };
     const [, [s1, s2]] = await Promise.all([casChain(), seqChain(), ephChain()]);
 
@@ -99,12 +100,12 @@ describe.skipIf(!haveZk)('zk commands end to end against a real standalone ZooKe
     expect(find.matches).toEqual([s1.path, s2.path]);
     expect(ifind.matches).toEqual(['/e2e/app/config']);
 
-    expectUserError(await cli('rm', '/e2e'), /^kcollect: \/e2e has children \(app\)$/);
+    expectUserErrorLine(await cli('rm', '/e2e'), /^kcollect: \/e2e has children \(app\)$/);
     const rm = await cliJson('rm', '/e2e', '-r');
     expect(rm).toMatchObject({path: '/e2e', recursive: true});
     expect(rm.removed).toHaveLength(5);
     expect(rm.removed.at(-1)).toBe('/e2e');
-    expectUserError(await cli('ls', '/e2e'), 'no znode /e2e');
+    expectUserErrorLine(await cli('ls', '/e2e'), 'no znode /e2e');
   });
 
   it('garbage input gets one-line errors with a hint', async () => {
@@ -123,7 +124,7 @@ describe.skipIf(!haveZk)('zk commands end to end against a real standalone ZooKe
       [['create', '/garbage/big', '--data-file', big], /takes at most 1048576 bytes/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(...args)));
-    results.forEach((r, i) => expectUserError(r, cases[i]![1]));
+    results.forEach((r, i) => expectUserErrorLine(r, cases[i]![1]));
 
     // The same operations in-process (what the commands call), for the rest of the list.
     const conn = {connectString: cs};
@@ -155,7 +156,7 @@ describe.skipIf(!haveZk)('zk commands end to end against a real standalone ZooKe
     expect(() => readDataInput('a', big)).toThrow(/either as an argument or with --data-file/);
     expect(() => readDataInput(undefined, path.join(dataDir, 'missing.bin'))).toThrow(/cannot read --data-file .*ENOENT/);
 
-    expectUserError(await runCli(['zk', 'ls', '/', '--zookeeper', 'localhost:notaport']), /invalid ZooKeeper connect string "localhost:notaport"/);
+    expectUserErrorLine(await runCli(['zk', 'ls', '/', '--zookeeper', 'localhost:notaport']), /invalid ZooKeeper connect string "localhost:notaport"/);
     // /brokers goes with --force
     await cli('create', '/brokers/ids/1', 'x', '-p');
     const forced = await cliJson('rm', '/brokers', '-r', '--force');

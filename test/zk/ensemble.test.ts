@@ -3,7 +3,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ZkClient} from '../../src/zk/client.js';
 import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {eventually, killAll, pickZkPort, runCli, runCliJson, tempDir} from './helpers.js';
+import {runCli, runCliJson} from '../helpers/cli.js';
+import {eventually, killAll, pickZkPort, tempDir} from './helpers.js';
 
 const haveZk = requireTool('zookeeper', zookeeperInstalled());
 

@@ -5,7 +5,7 @@ import {ZkError, zkUserError} from '../../src/zk/errors.js';
 import {ancestorPaths, parseConnectString, validateZnodePath, znodePathProblem} from '../../src/zk/paths.js';
 import {planLayout, renderZooCfg} from '../../src/zk/server/config.js';
 import {parseSrvr} from '../../src/zk/server/four-letter.js';
-import {runCli} from './helpers.js';
+import {runCli} from '../helpers/cli.js';
 
 describe('znode paths', () => {
   it('accepts what ZooKeeper accepts', () => {
