@@ -5,7 +5,7 @@ import type {ApiSchema} from '../protocol/schema.js';
 import {parseHostPort} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
 import {missingTopic} from './admin.js';
-import {unreachable} from './kafka.js';
+import {unreachable} from './kafka-errors.js';
 import {WireConnection, check} from './wire-connection.js';
 
 export interface PartitionLeader {

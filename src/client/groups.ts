@@ -7,7 +7,8 @@ import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {FindCoordinator} from '../protocol/messages/10-find-coordinator.js';
 import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
 import {missingTopic} from './admin.js';
-import {connectKafkaAdmin, unreachable} from './kafka.js';
+import {connectKafkaAdmin} from './kafka.js';
+import {unreachable} from './kafka-errors.js';
 import {translateKafkaError} from './kafka-errors.js';
 import {WireConnection} from './wire-connection.js';
 

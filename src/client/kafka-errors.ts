@@ -1,5 +1,11 @@
 import {UserError} from '../lib/errors.js';
-import {unreachable} from './kafka.js';
+
+const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
+
+/** The one-line error every command gives when no bootstrap broker accepts a connection. */
+export function unreachable(brokers: string[]): UserError {
+  return new UserError(`no Kafka broker answers at ${brokers.join(',')}`, UNREACHABLE_HINT);
+}
 
 /** What kafkajs puts on its errors; every field is optional because causes nest. */
 interface KafkajsErrorLike {

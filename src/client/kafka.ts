@@ -2,18 +2,10 @@ import net from 'node:net';
 // kafkajs is CommonJS: named ESM imports from it fail at run time, so take the default export.
 import kafkajs from 'kafkajs';
 import type {Admin, Kafka as KafkaInstance} from 'kafkajs';
-import {UserError} from '../lib/errors.js';
 import {parseHostPort} from '../lib/address.js';
-import {translateKafkaError} from './kafka-errors.js';
+import {translateKafkaError, unreachable} from './kafka-errors.js';
 
 const {Kafka, logLevel} = kafkajs;
-
-export const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
-
-/** The one-line error every command gives when no bootstrap broker accepts a connection. */
-export function unreachable(brokers: string[]): UserError {
-  return new UserError(`no Kafka broker answers at ${brokers.join(',')}`, UNREACHABLE_HINT);
-}
 
 /**
  * Checks that at least one bootstrap broker accepts a TCP connection, so an unreachable cluster
