@@ -3,6 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ZkClient} from '../../src/zk/client.js';
 import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
 import {type BrokerProcess, spawnBroker, tempDir} from '../helpers/broker.js';
+import {kcollectJson, runCliJson} from '../helpers/cli.js';
 import {requireTool} from '../helpers/system-deps.js';
 import {eventually, pickZkPort} from '../zk/helpers.js';
 
@@ -46,7 +47,11 @@ describe.runIf(haveZk)('a broker registered in ZooKeeper', () => {
     await admin.connect();
     await admin.createTopics({topics: [{topic: 'cars', numPartitions: 3, configEntries: [{name: 'retention.ms', value: '86400000'}]}, {topic: 'gone', numPartitions: 1}]});
     await admin.deleteTopics({topics: ['gone']});
-    expect((await zk.children('/brokers/topics')).sort()).toEqual((await admin.listTopics()).sort());
+    // What `kcollect zk ls /brokers/topics` lists is what `kcollect topic list` lists.
+    const inZk = await runCliJson(['zk', 'ls', '/brokers/topics', '--zookeeper', `${server.connectString}${chroot}`]);
+    const listed = await kcollectJson(first.bootstrap, ['topic', 'list']);
+    expect(inZk.children.sort()).toEqual(listed.topics.map((t: {name: string}) => t.name).sort());
+    expect(inZk.children.sort()).toEqual(['cars']);
     expect(await json(zk, '/brokers/topics/cars')).toMatchObject({version: 3, partitions: {0: [0], 1: [0], 2: [0]}});
     expect(await json(zk, '/brokers/topics/cars/partitions/2/state')).toMatchObject({leader: 0, isr: [0], leader_epoch: 0});
     expect(await json(zk, '/config/topics/cars')).toEqual({version: 1, config: {'retention.ms': '86400000'}});

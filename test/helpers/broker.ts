@@ -7,8 +7,17 @@ import {CLI} from './cli.js';
 
 export {CLI, ROOT} from './cli.js';
 
+const tempDirs: string[] = [];
+
+/** Called after each test file (test/helpers/setup.ts), once its brokers and servers stopped. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, {recursive: true, force: true});
+}
+
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `kcollect-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kcollect-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** An in-process broker on a free port with its own data dir. */
