@@ -63,11 +63,14 @@ describe('kafkajs consumer group of 3 against the broker', () => {
     const a = startMember(env.bootstrap, 'a');
     const b = startMember(env.bootstrap, 'b');
     members.push(a, b);
+    await until('a and b to share the partitions', () => [a, b].every((m) => m.lines.some((l) => l.startsWith('joined ') && /"orders":\[\d/.test(l))));
     await produce(1000);
     await until('a and b to commit some', () => committed(a).length > 0 && committed(b).length > 0);
 
     const c = startMember(env.bootstrap, 'c');
     members.push(c);
+    // Produce once c holds partitions, so the late joiner has work of its own.
+    await until('c to join with partitions', () => c.lines.some((l) => l.startsWith('joined ') && /"orders":\[\d/.test(l)));
     await produce(1000);
     await until('c to commit some', () => committed(c).length > 0);
 

@@ -23,11 +23,9 @@ export const fetchHandler: Handler = {
     for (;;) {
       const {responses, bytes, failed} = readAll(broker, request, header.apiVersion);
       const left = deadline - Date.now();
-      if (bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0 || signal.aborted) {
-        return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses};
-      }
+      const done = bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0;
+      if (done || signal.aborted || broker.closingDown) return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses};
       await broker.waiters.wait(keys, left, signal);
-      if (broker.closingDown) return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: readAll(broker, request, header.apiVersion).responses};
     }
   },
 };
