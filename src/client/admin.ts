@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
 import {connectKafkaAdmin} from './kafka.js';
-import {hintFor, translateKafkaError} from './kafka-errors.js';
+import {hintFor, translated} from './kafka-errors.js';
 
 const {ConfigResourceTypes} = kafkajs;
 
@@ -117,12 +117,8 @@ class KafkajsAdmin implements AdminClient {
     private readonly brokers: string[],
   ) {}
 
-  private async call<T>(what: string, fn: () => Promise<T>, topic?: string): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw translateKafkaError(err, what, this.brokers, topic);
-    }
+  private call<T>(what: string, fn: () => Promise<T>, topic?: string): Promise<T> {
+    return translated(what, this.brokers, fn, topic);
   }
 
   async listTopics(): Promise<TopicSummary[]> {

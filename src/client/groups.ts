@@ -8,8 +8,7 @@ import {FindCoordinator} from '../protocol/messages/10-find-coordinator.js';
 import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
 import {missingTopic} from './admin.js';
 import {connectKafkaAdmin} from './kafka.js';
-import {unreachable} from './kafka-errors.js';
-import {translateKafkaError} from './kafka-errors.js';
+import {translated, translateKafkaError, unreachable} from './kafka-errors.js';
 import {WireConnection} from './wire-connection.js';
 
 const {AssignerProtocol} = kafkajs;
@@ -121,12 +120,8 @@ class KafkajsGroupAdmin implements GroupAdmin {
     private readonly brokers: string[],
   ) {}
 
-  private async call<T>(what: string, fn: () => Promise<T>, topic?: string): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw translateKafkaError(err, what, this.brokers, topic);
-    }
+  private call<T>(what: string, fn: () => Promise<T>, topic?: string): Promise<T> {
+    return translated(what, this.brokers, fn, topic);
   }
 
   async listGroups(): Promise<GroupSummary[]> {

@@ -80,3 +80,12 @@ export function translateKafkaError(err: unknown, what: string, brokers: string[
   if (e.name && e.name.startsWith('KafkaJS')) return new UserError(`${what}: ${e.message}`);
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/** Runs one kafkajs call; its failure comes back translated as above. */
+export async function translated<T>(what: string, brokers: string[], fn: () => Promise<T>, topic?: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw translateKafkaError(err, what, brokers, topic);
+  }
+}

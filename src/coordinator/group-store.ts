@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {fsyncDir} from '../lib/fs.js';
 
 /**
  * Durable state of the group coordinator: committed offsets and the little group metadata that
@@ -258,14 +259,3 @@ function writeAll(fd: number, buf: Buffer, position: number): number {
   return buf.length;
 }
 
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}

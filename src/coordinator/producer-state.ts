@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {writeFileAtomic} from '../lib/fs.js';
 import {ErrorCode} from '../protocol/errors.js';
 
 /**
@@ -307,24 +308,3 @@ export class ProducerStateTable {
   }
 }
 
-function writeFileAtomic(file: string, content: string): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  try {
-    const dfd = fs.openSync(path.dirname(file), 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    // Directory fsync is unsupported on some filesystems; the rename is still atomic.
-  }
-}

@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {UserError, errorMessage} from '../lib/errors.js';
+import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from './errors.js';
 import {PartitionLog, type PartitionLogOptions} from './partition-log.js';
 import {validateTopicConfig, type TopicConfig} from './topic-config.js';
@@ -194,20 +195,7 @@ export class LogManager {
     // `<name>.tmp`, not `<name>.json.tmp`: a 249-character name must stay within 255 bytes.
     const tmp = file.replace(/\.json$/, '.tmp');
     const body = JSON.stringify({name: info.name, id: info.id, partitions: info.partitions, config: info.overrides}, null, 2) + '\n';
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeFileSync(fd, body);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    const dirFd = fs.openSync(path.dirname(file), 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
+    writeFileAtomic(file, body, tmp);
   }
 }
 

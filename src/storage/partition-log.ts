@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {BugError} from '../lib/errors.js';
+import {writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError} from './errors.js';
@@ -369,10 +370,7 @@ export class PartitionLog {
 
   private setLogStartOffset(offset: number): void {
     this.startOffset = offset;
-    const file = path.join(this.dir, LOG_START_FILE);
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, `${offset}\n`);
-    fs.renameSync(tmp, file);
+    writeFileAtomic(path.join(this.dir, LOG_START_FILE), `${offset}\n`);
   }
 
   /** The last segment whose base offset is <= offset. */

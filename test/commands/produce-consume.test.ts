@@ -7,6 +7,7 @@ import {Fetch} from '../../src/protocol/messages/01-fetch.js';
 import {ApiVersions} from '../../src/protocol/messages/18-api-versions.js';
 import {Compression, compressionOf} from '../../src/protocol/records/batch.js';
 import {decodeBatches} from '../../src/protocol/records/records.js';
+import type {RecordJson} from '../../src/services/record-format.js';
 import {startBroker} from '../helpers/broker.js';
 import {CLI, cliEnv, expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
 import {run} from '../helpers/run.js';
@@ -14,18 +15,8 @@ import {run} from '../helpers/run.js';
 const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface JsonRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: string | null;
-  value: string | null;
-  headers: Array<{key: string; value: string | null}>;
-  encoding?: Record<string, string>;
-}
 
-const jsonLines = (stdout: string): JsonRecord[] =>
+const jsonLines = (stdout: string): RecordJson[] =>
   stdout
     .split('\n')
     .filter(Boolean)
@@ -170,7 +161,7 @@ describe('kcollect produce and consume', () => {
       await produce('positions', second.join('\n'), '-p', '0', '-H', 'h=1');
       await produce('positions', other.map((v) => `k:${v}`).join('\n'), '-p', '1', '-K', ':');
     });
-    const values = (rs: JsonRecord[], partition?: number) => rs.filter((r) => partition === undefined || r.partition === partition).map((r) => r.value);
+    const values = (rs: RecordJson[], partition?: number) => rs.filter((r) => partition === undefined || r.partition === partition).map((r) => r.value);
 
     it('beginning, end, an offset and -N', async () => {
       const [all, p0, end, fromOffset, lastThree] = await Promise.all([
