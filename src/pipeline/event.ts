@@ -1,0 +1,30 @@
+/** Where an event's bytes came from: kept with the event so a rejected one can name its origin. */
+export interface EventOrigin {
+  file?: string;
+  inode?: number;
+  /** Byte offset of the event's first byte in the file. */
+  offset?: number;
+}
+
+/**
+ * Flume's event: a body plus string headers (they become Kafka record headers). `rejected`
+ * marks an event the source could not accept as a record (binary garbage, invalid UTF-8, too
+ * long): sinks that can dead-letter send it there with the reason, the others drop it and count.
+ */
+export interface Event {
+  headers: Record<string, string>;
+  body: Buffer;
+  origin?: EventOrigin;
+  rejected?: string;
+}
+
+export function makeEvent(body: Buffer | string, headers: Record<string, string> = {}, origin?: EventOrigin): Event {
+  return {headers, body: typeof body === 'string' ? Buffer.from(body) : body, origin};
+}
+
+/** Body bytes plus header bytes: what byte-bounded channels count. */
+export function eventSize(event: Event): number {
+  let size = event.body.length;
+  for (const key in event.headers) size += key.length + event.headers[key].length;
+  return size;
+}
