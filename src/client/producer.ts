@@ -194,9 +194,14 @@ class KafkajsTopicProducer implements TopicProducer {
     throw err;
   }
 
+  /** Throws the first failure once; the producer (and its idempotent sequence state) stays usable. */
   async flush(): Promise<DeliveryReport> {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
-    this.throwIfFailed();
+    try {
+      this.throwIfFailed();
+    } finally {
+      this.failure = undefined;
+    }
     return {
       topic: this.topic,
       records: this.acknowledged,

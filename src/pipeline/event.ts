@@ -6,6 +6,16 @@ export interface EventOrigin {
   offset?: number;
 }
 
+/** Where a drained event sits in Kafka: sinks name files and derive cell versions from it. */
+export interface KafkaPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Record timestamp, ms since the epoch. */
+  timestamp: number;
+  key: Buffer | null;
+}
+
 /**
  * Flume's event: a body plus string headers (they become Kafka record headers). `rejected`
  * marks an event the source could not accept as a record (binary garbage, invalid UTF-8, too
@@ -15,6 +25,8 @@ export interface Event {
   headers: Record<string, string>;
   body: Buffer;
   origin?: EventOrigin;
+  /** Set on events a drain read from Kafka. */
+  kafka?: KafkaPosition;
   rejected?: string;
 }
 

@@ -11,5 +11,36 @@ export interface Sink {
   readonly type: string;
   start?(): Promise<void>;
   write(events: Event[]): Promise<void>;
+  /** Resolves once the destination answers again, throws SinkUnavailableError while it does not. */
+  probe?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The destination did not answer (connection refused, timeout, 5xx): nothing is wrong with the
+ * events. The runner keeps them, backs off and probes until the destination answers again.
+ */
+export class SinkUnavailableError extends Error {
+  constructor(message: string, options?: {cause?: unknown}) {
+    super(message, options);
+    this.name = 'SinkUnavailableError';
+  }
+}
+
+/** One event the destination refused for what it holds (a 4xx, a record that does not map). */
+export interface RejectedEvent {
+  /** Index into the batch given to write(). */
+  index: number;
+  reason: string;
+}
+
+/**
+ * write() stored every event of the batch except `rejected`: those can never be written as they
+ * are, so the runner sends them to the dead-letter topic and goes on with the rest.
+ */
+export class SinkDataError extends Error {
+  constructor(readonly rejected: RejectedEvent[]) {
+    super(`${rejected.length} event(s) refused: ${rejected[0]?.reason ?? ''}`);
+    this.name = 'SinkDataError';
+  }
 }

@@ -1,0 +1,130 @@
+import {sleep} from '../lib/backoff.js';
+import {errorMessage} from '../lib/errors.js';
+import {Metrics} from '../telemetry/metrics.js';
+import type {Channel} from './channel.js';
+import type {Event} from './event.js';
+import {applyInterceptors, type Interceptor} from './interceptor.js';
+import {runSink} from './sink-runner.js';
+import type {Sink} from './sink.js';
+import type {Source} from './source.js';
+
+export interface SourceBinding {
+  source: Source;
+  interceptors: Interceptor[];
+  /** Every event goes to each of these channels (Flume's replicating selector). */
+  channels: Channel[];
+}
+
+export interface SinkBinding {
+  sink: Sink;
+  channel: Channel;
+  batchSize: number;
+}
+
+export interface AgentSpec {
+  name: string;
+  sources: SourceBinding[];
+  channels: Channel[];
+  sinks: SinkBinding[];
+}
+
+export interface AgentOptions {
+  log?: (line: string) => void;
+  /** After the sources stopped, how long sinks may keep draining the channels (default 10 s). */
+  drainMs?: number;
+}
+
+/**
+ * Runs sources, channels and sinks as one Flume-style agent. stop() stops the sources first,
+ * lets the sinks drain what the channels hold, then stops the sinks and closes the channels;
+ * a source whose events never reached safety keeps its old position and reads them again.
+ */
+export class Agent {
+  readonly metrics = new Metrics();
+  private readonly sourcesStop = new AbortController();
+  private readonly sinksStop = new AbortController();
+  private readonly log: (line: string) => void;
+  private sourceRuns: Promise<void>[] = [];
+  private sinkRuns: Promise<void>[] = [];
+  private failure?: Error;
+  private stopping?: Promise<void>;
+  /** Settles when every source ended by itself (finite sources) or after stop(). */
+  done!: Promise<void>;
+
+  constructor(
+    readonly spec: AgentSpec,
+    private readonly options: AgentOptions = {},
+  ) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    for (const {sink} of this.spec.sinks) await sink.start?.();
+    this.sinkRuns = this.spec.sinks.map(({sink, channel, batchSize}) =>
+      runSink(sink, channel, this.sinksStop.signal, {batchSize, metrics: this.metrics.component('SINK', sink.name, sink.type), log: this.log}),
+    );
+    this.sourceRuns = this.spec.sources.map((binding) => this.runSource(binding));
+    this.done = Promise.all(this.sourceRuns).then(() => undefined);
+  }
+
+  private async runSource({source, interceptors, channels}: SourceBinding): Promise<void> {
+    const metrics = this.metrics.component('SOURCE', source.name, source.type);
+    metrics.state = 'ok';
+    try {
+      await source.run({
+        signal: this.sourcesStop.signal,
+        count: (counter, n) => metrics.count(counter, n),
+        log: (line) => this.log(`source ${source.name}: ${line}`),
+        deliver: async (events: Event[]) => {
+          metrics.count('EventReceivedCount', events.length);
+          const kept = applyInterceptors(interceptors, events);
+          await Promise.all(channels.map((c) => c.put(kept)));
+          metrics.count('EventAcceptedCount', kept.length);
+        },
+      });
+      metrics.state = 'stopped';
+    } catch (err) {
+      metrics.state = 'failed';
+      if (!this.sourcesStop.signal.aborted) {
+        this.failure ??= new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
+        this.log(this.failure.message);
+      }
+    }
+  }
+
+  /** The first source failure, if any (a failed source stops only itself). */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Channel fill levels as gauges, for snapshots. */
+  sampleChannels(): void {
+    for (const channel of this.spec.channels) {
+      const fill = channel.fill();
+      const m = this.metrics.component('CHANNEL', channel.name, channel.constructor.name);
+      m.set('ChannelSize', fill.events);
+      m.set('ChannelBytes', fill.bytes);
+      m.set('ChannelCapacity', fill.capacityEvents);
+      m.set('ChannelFillPercentage', Math.round((100 * Math.max(fill.events / fill.capacityEvents, fill.bytes / fill.capacityBytes)) * 10) / 10);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.sourcesStop.abort();
+    const drainMs = this.options.drainMs ?? 10_000;
+    const deadline = Date.now() + drainMs;
+    // Sources wait for their last deliveries, which need the sinks running.
+    await Promise.race([Promise.all(this.sourceRuns), sleep(drainMs)]);
+    while (Date.now() < deadline && this.spec.channels.some((c) => c.fill().events > 0)) await sleep(50);
+    this.sinksStop.abort();
+    await Promise.all(this.sinkRuns);
+    for (const channel of this.spec.channels) await channel.close();
+    await Promise.all(this.sourceRuns);
+    for (const {sink} of this.spec.sinks) await sink.close().catch((err) => this.log(`sink ${sink.name}: close failed: ${errorMessage(err)}`));
+  }
+}
