@@ -3,6 +3,7 @@ import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {Event} from '../pipeline/event.js';
 import type {Sink} from '../pipeline/sink.js';
 import type {DeadLetterTopic} from './dead-letter.js';
+import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
   name: string;
@@ -17,6 +18,11 @@ export interface KafkaSinkOptions {
   /** Bodies over this size go to the dead-letter topic (Kafka's max.message.bytes, ~1 MB). */
   maxRecordBytes?: number;
   deadLetters?: DeadLetterTopic;
+  /**
+   * Records per partition read back on start to recognise lines a killed collector reads again
+   * (see redelivery-filter.ts); 0 turns the check off. Default 10,000.
+   */
+  redeliveryWindow?: number;
 }
 
 /**
@@ -31,6 +37,7 @@ export class KafkaSink implements Sink {
   private producer?: TopicProducer;
   /** The records of the last batch that failed: a retry sends the same partitions and order. */
   private sticky?: StickyPartitioner;
+  private redelivery?: RedeliveryFilter;
   private retrying?: {events: Event[]; records: OutgoingRecord[]};
 
   constructor(
@@ -42,6 +49,13 @@ export class KafkaSink implements Sink {
 
   async start(): Promise<void> {
     this.producer = await this.open();
+    const window = this.options.redeliveryWindow ?? 10_000;
+    if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window);
+  }
+
+  /** Lines skipped on start because Kafka already held them. */
+  get redeliveredSkipped(): number {
+    return this.redelivery?.skipped ?? 0;
   }
 
   private open(): Promise<TopicProducer> {
@@ -75,7 +89,7 @@ export class KafkaSink implements Sink {
     for (const event of events) {
       if (event.rejected) dead.push({event, reason: event.rejected});
       else if (event.body.length > maxBytes) dead.push({event, reason: `record of ${event.body.length} bytes exceeds ${maxBytes} bytes`});
-      else records.push(toRecord(event, this.options.key));
+      else if (!this.redelivery?.alreadyWritten(event)) records.push(toRecord(event, this.options.key));
     }
     if (dead.length > 0) await this.deadLetter(dead);
     const unkeyed = (this.sticky ??= new StickyPartitioner(producer.partitions)).nextBatch();
@@ -100,10 +114,13 @@ export class KafkaSink implements Sink {
 
 function toRecord(event: Event, key: KafkaSinkOptions['key']): OutgoingRecord {
   const timestamp = Number(event.headers.timestamp);
+  const headers = Object.entries(event.headers).map(([k, v]) => ({key: k, value: Buffer.from(v)}));
+  const origin = originHeader(event);
+  if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: Buffer.from(origin)});
   return {
     key: key ? key(event) : null,
     value: event.body,
-    headers: Object.entries(event.headers).map(([k, v]) => ({key: k, value: Buffer.from(v)})),
+    headers,
     timestamp: Number.isSafeInteger(timestamp) && timestamp > 0 ? timestamp : undefined,
   };
 }

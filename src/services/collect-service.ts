@@ -1,0 +1,111 @@
+import path from 'node:path';
+import type {Acks, CompressionName} from '../client/producer.js';
+import {MemoryChannel} from '../channels/memory-channel.js';
+import {Agent} from '../pipeline/agent.js';
+import type {Channel} from '../pipeline/channel.js';
+import type {Interceptor} from '../pipeline/interceptor.js';
+import type {Source} from '../pipeline/source.js';
+import {keyOf, type KeyOptions} from '../pipeline/key.js';
+import {DeadLetterTopic} from '../sinks/dead-letter.js';
+import {KafkaSink} from '../sinks/kafka-sink.js';
+import {StatusPublisher} from '../telemetry/status-file.js';
+import {FileChannel} from '../channels/file-channel.js';
+
+export interface ChannelChoice {
+  type: 'memory' | 'file';
+  /** The file channel's directory. */
+  dir?: string;
+  capacityEvents: number;
+  capacityBytes: number;
+}
+
+export interface CollectOptions {
+  /** Names the status file and the Kafka client id. */
+  name: string;
+  brokers: string[];
+  topic: string;
+  source: Source;
+  interceptors: Interceptor[];
+  channel: ChannelChoice;
+  key: KeyOptions;
+  dlqTopic?: string;
+  acks: Acks;
+  compression: CompressionName;
+  idempotent: boolean;
+  batchSize: number;
+  log: (line: string) => void;
+}
+
+export interface CollectReport {
+  name: string;
+  topic: string;
+  received: number;
+  accepted: number;
+  delivered: number;
+  /** Events the interceptors dropped (regex_filter). */
+  filtered: number;
+  state: string;
+}
+
+export async function openChannel(name: string, choice: ChannelChoice): Promise<Channel> {
+  if (choice.type === 'memory') return new MemoryChannel({name, capacityEvents: choice.capacityEvents, capacityBytes: choice.capacityBytes});
+  return FileChannel.open({name, dir: choice.dir ?? path.join('.kcollect', 'channels', name), capacityEvents: choice.capacityEvents, capacityBytes: choice.capacityBytes});
+}
+
+/**
+ * One source -> interceptors -> channel -> Kafka sink: what `tail-produce` and `spool-produce`
+ * run. Returns when the source ends by itself or the signal aborts, after the channel drained.
+ */
+export async function runCollector(options: CollectOptions, signal: AbortSignal): Promise<CollectReport> {
+  const channel = await openChannel(`${options.name}-channel`, options.channel);
+  const sink = new KafkaSink(
+    {
+      name: 'kafka',
+      brokers: options.brokers,
+      topic: options.topic,
+      key: (event) => keyOf(event, options.key),
+      acks: options.acks,
+      compression: options.compression,
+      idempotent: options.idempotent,
+      deadLetters: options.dlqTopic ? new DeadLetterTopic(options.dlqTopic, options.brokers) : undefined,
+    },
+    options.log,
+  );
+  const agent = new Agent(
+    {name: options.name, sources: [{source: options.source, interceptors: options.interceptors, channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: options.batchSize}]},
+    {log: options.log},
+  );
+  const status = new StatusPublisher(options.name, 'agent', () => {
+    agent.sampleChannels();
+    return agent.metrics.snapshot();
+  });
+  try {
+    await agent.start();
+  } catch (err) {
+    await channel.close();
+    throw err;
+  }
+  status.start();
+  const stop = () => void agent.stop();
+  signal.addEventListener('abort', stop, {once: true});
+  try {
+    await agent.done;
+    await agent.stop();
+  } finally {
+    signal.removeEventListener('abort', stop);
+    status.stop();
+  }
+  if (agent.error) throw agent.error;
+  const counters = (kind: string) => agent.metrics.snapshot().find((c) => c.kind === kind)?.counters ?? {};
+  const source = counters('SOURCE');
+  const sinkCounters = counters('SINK');
+  return {
+    name: options.name,
+    topic: options.topic,
+    received: source.EventReceivedCount ?? 0,
+    accepted: source.EventAcceptedCount ?? 0,
+    delivered: sinkCounters.EventDrainSuccessCount ?? 0,
+    filtered: (source.EventReceivedCount ?? 0) - (source.EventAcceptedCount ?? 0),
+    state: agent.metrics.snapshot().find((c) => c.kind === 'SINK')?.state ?? 'ok',
+  };
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {writeFileAtomic} from '../lib/fs.js';
+import type {ComponentSnapshot} from './metrics.js';
+
+/** Where running agents and drains publish their status; `kcollect status` and the dashboard read it. */
+export const STATUS_DIR = path.join('.kcollect', 'status');
+
+export interface StatusDocument {
+  name: string;
+  kind: 'agent' | 'drain';
+  pid: number;
+  startedAt: string;
+  updatedAt: string;
+  /** running, or stopped once the process ended cleanly. */
+  state: 'running' | 'stopped';
+  components: ComponentSnapshot[];
+}
+
+/** Rewrites `<dir>/<name>.json` every interval (atomically), and a last time on stop. */
+export class StatusPublisher {
+  private timer?: NodeJS.Timeout;
+  private readonly startedAt = new Date().toISOString();
+  readonly file: string;
+
+  constructor(
+    private readonly name: string,
+    private readonly kind: StatusDocument['kind'],
+    private readonly components: () => ComponentSnapshot[],
+    dir = STATUS_DIR,
+  ) {
+    this.file = path.join(dir, `${name.replace(/[^\w.-]/g, '_')}.json`);
+  }
+
+  start(intervalMs = 1000): void {
+    fs.mkdirSync(path.dirname(this.file), {recursive: true});
+    this.publish('running');
+    this.timer = setInterval(() => this.publish('running'), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.publish('stopped');
+  }
+
+  private publish(state: StatusDocument['state']): void {
+    const doc: StatusDocument = {name: this.name, kind: this.kind, pid: process.pid, startedAt: this.startedAt, updatedAt: new Date().toISOString(), state, components: this.components()};
+    try {
+      writeFileAtomic(this.file, JSON.stringify(doc, null, 2));
+    } catch {
+      // Status is for people watching; a full disk must not stop the pipeline.
+    }
+  }
+}
+
+/** Every published status; a "running" one whose process is gone is reported as "dead". */
+export function readStatuses(dir = STATUS_DIR): Array<StatusDocument & {alive: boolean}> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const out: Array<StatusDocument & {alive: boolean}> = [];
+  for (const name of names) {
+    try {
+      const doc = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as StatusDocument;
+      out.push({...doc, alive: doc.state === 'running' && processAlive(doc.pid)});
+    } catch {
+      // A file being replaced or not ours: skip it.
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
