@@ -2,8 +2,10 @@ import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {UserError} from '../src/lib/errors.js';
+import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom} from '../src/services/consume-service.js';
-import {DEFAULT_FORMAT, FORMAT_HELP} from '../src/services/record-format.js';
+import {SINK_KINDS, eventAsRecord, runGroupDrain, statusPrinter, type GroupDrainResult, type SinkKind} from '../src/services/drain-service.js';
+import {DEFAULT_FORMAT, FORMAT_HELP, compileFormat} from '../src/services/record-format.js';
 import {partitionList} from '../src/services/list-values.js';
 
 export default class Consume extends KcollectCommand {
@@ -12,12 +14,18 @@ export default class Consume extends KcollectCommand {
 
 --from: ${FROM_HELP}
 --format tokens: ${FORMAT_HELP}
---json prints one JSON object per record and line.`;
+--json prints one JSON object per record and line.
+
+--to stdout|file|hbase (with --group) drains the topic into a sink: offsets are committed only after the sink confirmed the write. When the sink fails (refused, timeout, 5xx) the partitions are paused, the group kept, the sink probed with capped exponential backoff, and the drain resumes from the last committed offset; a record the sink refuses for its content (a 4xx, a wrong field count) goes to the dead-letter topic (--dlq-topic, default TOPIC.dlq) with headers dlq.reason, dlq.topic, dlq.partition, dlq.offset. Status changes go to stderr; with --json every status is a JSON line ({"type":"status","state":"ok|parked|retrying","backlog":N,...}) and the last line is {"type":"summary",...}. Ctrl-C finishes and commits the write in flight.
+--to hbase writes multi-row CellSet puts through the HBase REST gateway; the defaults are the book's DriverCarInfo table (row key = reversed 14-digit time + '-' + car number, family cf1, the eight driving-log columns); each cell's version is the Kafka record's timestamp, so a record written twice stays one cell version.
+--to file rolls files like Flume's HDFS sink under --out-dir (path escapes), named PREFIX+TOPIC-PARTITION-FIRSTOFFSET+SUFFIX and kept under an in-use name until closed.`;
   static override examples = [
     '<%= config.bin %> consume driving-logs --from beginning --exit',
     "<%= config.bin %> consume driving-logs --from -10 --format '%p@%o %k=%s\\n'",
     '<%= config.bin %> consume driving-logs --from @2024-05-01T08:00:00Z --count 100 --json',
     '<%= config.bin %> consume driving-logs --group hbase-loader --exit',
+    '<%= config.bin %> consume SmartCar-Topic --group hbase-loader --to hbase --hbase-url http://127.0.0.1:8080 --create-table',
+    "<%= config.bin %> consume SmartCar-Topic --group archiver --to file --out-dir 'collect/%{topic}/wrk_date=%Y%m%d' --roll-count 10000",
   ];
 
   static override args = {topic: Args.string({required: true, description: 'topic to read'})};
@@ -30,6 +38,8 @@ export default class Consume extends KcollectCommand {
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop at the end of every partition instead of waiting for more'}),
     format: Flags.string({char: 'F', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
     group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
+    to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
+    ...sinkFlags,
   };
 
   async run(): Promise<void> {
@@ -41,6 +51,10 @@ export default class Consume extends KcollectCommand {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
+      if (flags.to) {
+        await this.drain(args.topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
+        return;
+      }
       if (flags.group && flags.partition) throw new UserError('--partition cannot be used with --group: the group assigns partitions', 'drop --partition, or drop --group to read chosen partitions');
       const source = flags.group
         ? groupSource({brokers, topic: args.topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit})
@@ -59,5 +73,33 @@ export default class Consume extends KcollectCommand {
       process.off('SIGTERM', onSignal);
     }
     // Records went to stdout as they arrived; --json already printed them one per line.
+  }
+
+  private async drain(topic: string, to: SinkKind, flags: Awaited<ReturnType<typeof this.parse<any, any, any>>>['flags'], brokers: string[], signal: AbortSignal): Promise<GroupDrainResult> {
+    if (!flags.group) throw new UserError('--to needs --group G: the drain commits what the sink confirmed as the group G', 'add --group NAME, or re-deliver a range without a group with `kcollect replay`');
+    if (flags.partition) throw new UserError('--partition cannot be used with --to: the group assigns partitions', 'drop --partition');
+    const from = parseFrom(flags.from);
+    if (from.kind !== 'beginning' && from.kind !== 'end') throw new UserError('with --group, --from takes beginning or end: where a group without committed offsets starts', 'move a group with `kcollect group reset-offsets`');
+    const json = this.jsonEnabled();
+    // With --to stdout the records own stdout, so status lines go to stderr.
+    const statusOut = to === 'stdout' ? process.stderr : process.stdout;
+    const render = compileFormat(flags.format);
+    const result = await runGroupDrain({
+      brokers,
+      topic,
+      groupId: flags.group,
+      sink: sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout, render: (e) => render(eventAsRecord(e))}),
+      deadLetterTopic: flags['dlq-topic'],
+      startAtBeginning: from.kind === 'beginning',
+      batchSize: flags['batch-size'],
+      count: flags.count,
+      exitAtEnd: flags.exit,
+      backoff: backoffFromFlags(flags),
+      signal,
+      onStatus: statusPrinter({json, out: statusOut, err: process.stderr}),
+    });
+    if (json) statusOut.write(JSON.stringify(result) + '\n');
+    else if (to !== 'stdout') process.stderr.write(`kcollect: ${result.records} record(s) written to ${result.sink}, ${result.deadLettered} sent to ${result.deadLetterTopic}\n`);
+    return result;
   }
 }

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {collectFlags, collectOptionsFromFlags, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
-import {parseDuration, parseSize} from '../src/lib/size.js';
+import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {SpoolDirSource} from '../src/sources/spooldir/source.js';
 
@@ -28,7 +28,7 @@ export default class SpoolProduce extends KcollectCommand {
     const {args, flags} = await this.parse(SpoolProduce);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     const options = collectOptionsFromFlags(flags, 'spool-produce', log);
-    const source = new SpoolDirSource({
+    const source = new SpoolDirSource(definedOnly({
       name: 'spooldir',
       dir: args.dir,
       deletePolicy: flags['delete-policy'] as 'never' | 'immediate',
@@ -40,7 +40,7 @@ export default class SpoolProduce extends KcollectCommand {
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
       batchMaxEvents: flags['batch-size'],
       maxLineBytes: parseSize(flags['max-line-bytes'], '--max-line-bytes'),
-    });
+    }));
     log(`ingesting files dropped into ${args.dir} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
     const report = await untilInterrupted((signal) => runCollector({...options, source}, signal));
     this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out`);

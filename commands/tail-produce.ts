@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {collectFlags, collectOptionsFromFlags, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
-import {parseDuration, parseSize} from '../src/lib/size.js';
+import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {TailSource} from '../src/sources/tail/tail-source.js';
 
@@ -33,7 +33,7 @@ export default class TailProduce extends KcollectCommand {
     const patterns = argv as string[];
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     const options = collectOptionsFromFlags(flags, 'tail-produce', log);
-    const source = new TailSource({
+    const source = new TailSource(definedOnly({
       name: 'tail',
       patterns,
       positionFile: flags['position-file'] ?? path.join('.kcollect', 'positions', `${options.name}.json`),
@@ -43,7 +43,7 @@ export default class TailProduce extends KcollectCommand {
       multilineTimeoutMs: parseDuration(flags['multiline-timeout'], '--multiline-timeout'),
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
       batchMaxEvents: flags['batch-size'],
-    });
+    }));
     log(`following ${patterns.join(' ')} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
     const report = await untilInterrupted((signal) => runCollector({...options, source}, signal));
     this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out`);

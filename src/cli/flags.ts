@@ -42,3 +42,11 @@ export const zookeeperFlag = Flags.string({
 export function resolveZookeeper(flag: string | undefined): string {
   return flag ?? readProfile().zookeeper ?? '127.0.0.1:2181';
 }
+
+export const DEFAULT_HBASE_URL = 'http://127.0.0.1:8080';
+
+export const hbaseUrlFlag = Flags.string({
+  env: 'KCOLLECT_HBASE_URL',
+  default: DEFAULT_HBASE_URL,
+  description: 'HBase REST gateway base URL (a real gateway, or `kcollect hbase serve`)',
+});

@@ -1,21 +1,14 @@
-/** Capped exponential back-off: initial, 2x initial, ... up to max; reset() after a success. */
-export class Backoff {
-  private attempt = 0;
+/** Capped exponential back-off: initial, 2x, 4x, ... up to max. */
+export interface BackoffPolicy {
+  initialMs: number;
+  maxMs: number;
+}
 
-  constructor(
-    private readonly initialMs = 100,
-    private readonly maxMs = 30_000,
-  ) {}
+export const DEFAULT_BACKOFF: BackoffPolicy = {initialMs: 500, maxMs: 30_000};
 
-  next(): number {
-    const ms = Math.min(this.maxMs, this.initialMs * 2 ** this.attempt);
-    this.attempt += 1;
-    return ms;
-  }
-
-  reset(): void {
-    this.attempt = 0;
-  }
+/** The wait before retry number `attempt` (0-based). */
+export function backoffDelay(attempt: number, {initialMs, maxMs}: BackoffPolicy): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
 }
 
 /** Resolves after ms, or at once when the signal aborts. */

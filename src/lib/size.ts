@@ -18,3 +18,8 @@ export function parseDuration(text: string, what = 'duration'): number {
   if (!m) throw new UserError(`invalid ${what} "${text}"`, 'use a number with a unit, e.g. 500ms, 30s, 2m, 1h');
   return Math.round(Number(m[1]) * DURATIONS[(m[2] ?? 'ms').toLowerCase()]);
 }
+
+/** The object without its undefined properties, so spreading it over defaults keeps them. */
+export function definedOnly<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
+}

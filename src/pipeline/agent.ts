@@ -5,7 +5,7 @@ import type {Channel} from './channel.js';
 import type {Event} from './event.js';
 import {applyInterceptors, type Interceptor} from './interceptor.js';
 import {runSink} from './sink-runner.js';
-import type {Sink} from './sink.js';
+import type {DeadLetters, Sink} from './sink.js';
 import type {Source} from './source.js';
 
 export interface SourceBinding {
@@ -19,6 +19,8 @@ export interface SinkBinding {
   sink: Sink;
   channel: Channel;
   batchSize: number;
+  /** Where events the sink refuses for their content go (default: logged and dropped). */
+  deadLetters?: DeadLetters & {close?(): Promise<void>};
 }
 
 export interface AgentSpec {
@@ -60,8 +62,8 @@ export class Agent {
 
   async start(): Promise<void> {
     for (const {sink} of this.spec.sinks) await sink.start?.();
-    this.sinkRuns = this.spec.sinks.map(({sink, channel, batchSize}) =>
-      runSink(sink, channel, this.sinksStop.signal, {batchSize, metrics: this.metrics.component('SINK', sink.name, sink.type), log: this.log}),
+    this.sinkRuns = this.spec.sinks.map(({sink, channel, batchSize, deadLetters}) =>
+      runSink(sink, channel, this.sinksStop.signal, {batchSize, deadLetters, metrics: this.metrics.component('SINK', sink.name, sink.type), log: this.log}),
     );
     this.sourceRuns = this.spec.sources.map((binding) => this.runSource(binding));
     this.done = Promise.all(this.sourceRuns).then(() => undefined);
@@ -125,6 +127,9 @@ export class Agent {
     await Promise.all(this.sinkRuns);
     for (const channel of this.spec.channels) await channel.close();
     await Promise.all(this.sourceRuns);
-    for (const {sink} of this.spec.sinks) await sink.close().catch((err) => this.log(`sink ${sink.name}: close failed: ${errorMessage(err)}`));
+    for (const {sink, deadLetters} of this.spec.sinks) {
+      await sink.close().catch((err) => this.log(`sink ${sink.name}: close failed: ${errorMessage(err)}`));
+      await deadLetters?.close?.();
+    }
   }
 }

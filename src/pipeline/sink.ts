@@ -44,3 +44,8 @@ export class SinkDataError extends Error {
     this.name = 'SinkDataError';
   }
 }
+
+/** Where events a sink refused for their content go (the dead-letter topic, sinks/dead-letter.ts). */
+export interface DeadLetters {
+  send(letters: Array<{event: Event; reason: string}>): Promise<void>;
+}

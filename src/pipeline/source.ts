@@ -8,7 +8,7 @@ export interface SourceContext {
    * (see Channel.put); only then may the source record that it has read them.
    */
   deliver(events: Event[]): Promise<void>;
-  /** Counts under the source's name (Flume names: EventReceivedCount, EventAcceptedCount, ...). */
+  /** Counts under the source's name. deliver() itself counts EventReceivedCount and EventAcceptedCount. */
   count(counter: string, n?: number): void;
   log(line: string): void;
 }

@@ -6,7 +6,7 @@ import type {Channel} from '../pipeline/channel.js';
 import type {Interceptor} from '../pipeline/interceptor.js';
 import type {Source} from '../pipeline/source.js';
 import {keyOf, type KeyOptions} from '../pipeline/key.js';
-import {DeadLetterTopic} from '../sinks/dead-letter.js';
+import {DeadLetterQueue} from '../sinks/dead-letter.js';
 import {KafkaSink} from '../sinks/kafka-sink.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
 import {FileChannel} from '../channels/file-channel.js';
@@ -67,12 +67,11 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
       acks: options.acks,
       compression: options.compression,
       idempotent: options.idempotent,
-      deadLetters: options.dlqTopic ? new DeadLetterTopic(options.dlqTopic, options.brokers) : undefined,
     },
     options.log,
   );
   const agent = new Agent(
-    {name: options.name, sources: [{source: options.source, interceptors: options.interceptors, channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: options.batchSize}]},
+    {name: options.name, sources: [{source: options.source, interceptors: options.interceptors, channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: options.batchSize, deadLetters: options.dlqTopic ? new DeadLetterQueue(options.brokers, options.dlqTopic, 'kafka') : undefined}]},
     {log: options.log},
   );
   const status = new StatusPublisher(options.name, 'agent', () => {

@@ -5,29 +5,51 @@ import type {Event} from '../pipeline/event.js';
 /** Kafka's default message.max.bytes: a dead letter's body is cut to fit under it. */
 const MAX_DEAD_LETTER_BODY = 1_000_000;
 
+export const DEAD_LETTER_HEADERS = {
+  reason: 'dlq.reason',
+  sink: 'dlq.sink',
+  file: 'dlq.file',
+  inode: 'dlq.inode',
+  byteOffset: 'dlq.byte-offset',
+  topic: 'dlq.topic',
+  partition: 'dlq.partition',
+  offset: 'dlq.offset',
+} as const;
+
+/** The default dead-letter topic of a topic. */
+export const deadLetterTopicFor = (topic: string) => `${topic}.dlq`;
+
+export interface DeadLetter {
+  event: Event;
+  reason: string;
+}
+
 /**
- * Where rejected events go: a Kafka topic, with headers that say why and where each came from
- * (file, inode and byte offset for collected lines; topic, partition and offset for drained
- * records). The topic is created on first use, as Kafka Connect does for its DLQ.
+ * Where refused events go: a Kafka topic, with the event's own key, value and headers plus
+ * headers that say why and where it came from (file, inode and byte offset for collected lines;
+ * topic, partition and offset for drained records). Created (1 partition) on first use, as
+ * Kafka Connect does for its DLQ.
  */
-export class DeadLetterTopic {
+export class DeadLetterQueue {
   private producer?: TopicProducer;
 
   constructor(
-    readonly topic: string,
     private readonly brokers: string[],
+    readonly topic: string,
+    private readonly sinkName?: string,
   ) {}
 
-  async send(events: Array<{event: Event; reason: string}>): Promise<void> {
-    if (events.length === 0) return;
+  /** Resolves once Kafka acknowledged every letter. */
+  async send(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
     this.producer ??= await this.open();
-    await this.producer.send(events.map(({event, reason}) => deadLetterRecord(event, reason)));
+    await this.producer.send(letters.map((l) => deadLetterRecord(l, this.sinkName)));
     await this.producer.flush();
   }
 
   private async open(): Promise<TopicProducer> {
     await withAdmin(this.brokers, async (admin) => {
-      if (!(await admin.listTopics()).some((t) => t.name === this.topic)) await admin.createTopic({name: this.topic, partitions: 1});
+      if (!(await admin.listTopics()).some((t) => t.name === this.topic)) await admin.createTopic({name: this.topic, partitions: 1}).catch(() => undefined);
     });
     return openProducer(this.topic, {brokers: this.brokers, idempotent: true, clientId: 'kcollect-dlq'});
   }
@@ -37,16 +59,18 @@ export class DeadLetterTopic {
   }
 }
 
-export function deadLetterRecord(event: Event, reason: string): OutgoingRecord {
-  const headers: Record<string, string> = {...event.headers, 'dlq.reason': reason};
+function deadLetterRecord({event, reason}: DeadLetter, sinkName?: string): OutgoingRecord {
+  const h = DEAD_LETTER_HEADERS;
+  const headers: Record<string, string> = {...event.headers, [h.reason]: reason};
+  if (sinkName !== undefined) headers[h.sink] = sinkName;
   const {origin, kafka} = event;
-  if (origin?.file !== undefined) headers['dlq.file'] = origin.file;
-  if (origin?.inode !== undefined) headers['dlq.inode'] = String(origin.inode);
-  if (origin?.offset !== undefined) headers['dlq.byte-offset'] = String(origin.offset);
+  if (origin?.file !== undefined) headers[h.file] = origin.file;
+  if (origin?.inode !== undefined) headers[h.inode] = String(origin.inode);
+  if (origin?.offset !== undefined) headers[h.byteOffset] = String(origin.offset);
   if (kafka) {
-    headers['dlq.topic'] = kafka.topic;
-    headers['dlq.partition'] = String(kafka.partition);
-    headers['dlq.offset'] = String(kafka.offset);
+    headers[h.topic] = kafka.topic;
+    headers[h.partition] = String(kafka.partition);
+    headers[h.offset] = String(kafka.offset);
   }
   return {
     key: kafka?.key ?? null,

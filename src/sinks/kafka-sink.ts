@@ -1,8 +1,7 @@
 import {openProducer, type Acks, type CompressionName, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {Event} from '../pipeline/event.js';
-import type {Sink} from '../pipeline/sink.js';
-import type {DeadLetterTopic} from './dead-letter.js';
+import {SinkDataError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
@@ -17,7 +16,6 @@ export interface KafkaSinkOptions {
   idempotent?: boolean;
   /** Bodies over this size go to the dead-letter topic (Kafka's max.message.bytes, ~1 MB). */
   maxRecordBytes?: number;
-  deadLetters?: DeadLetterTopic;
   /**
    * Records per partition read back on start to recognise lines a killed collector reads again
    * (see redelivery-filter.ts); 0 turns the check off. Default 10,000.
@@ -28,8 +26,8 @@ export interface KafkaSinkOptions {
 /**
  * Sends events to a Kafka topic: headers become record headers, a numeric `timestamp` header
  * (Flume's timestamp interceptor) becomes the record timestamp. write() resolves once Kafka
- * acknowledged every record. Rejected and oversized events go to the dead-letter topic (or, with
- * none configured, are counted and dropped with a log line).
+ * acknowledged every record; rejected and oversized events are refused with a SinkDataError
+ * once the rest is written, and the runner sends them to the dead-letter topic.
  */
 export class KafkaSink implements Sink {
   readonly type = 'kafka';
@@ -38,7 +36,7 @@ export class KafkaSink implements Sink {
   /** The records of the last batch that failed: a retry sends the same partitions and order. */
   private sticky?: StickyPartitioner;
   private redelivery?: RedeliveryFilter;
-  private retrying?: {events: Event[]; records: OutgoingRecord[]};
+  private retrying?: {events: Event[]; records: OutgoingRecord[]; refused: RejectedEvent[]};
 
   constructor(
     private readonly options: KafkaSinkOptions,
@@ -68,47 +66,39 @@ export class KafkaSink implements Sink {
     // One producer for the agent's life: its idempotent sequence numbers let the broker
     // recognise a retried batch it already wrote (the ack was lost) and not append it again.
     this.producer ??= await this.open();
-    const records = this.retrying?.events === events ? this.retrying.records : await this.prepare(events, this.producer);
-    if (records.length === 0) return;
-    try {
-      await this.producer.send(records);
-      await this.producer.flush();
-      this.retrying = undefined;
-    } catch (err) {
-      await this.producer.flush().catch(() => undefined); // settles what is in flight, clears the failure
-      this.retrying = {events, records};
-      throw err;
+    const prepared = this.retrying?.events === events ? this.retrying : this.prepare(events, this.producer);
+    const {records, refused} = prepared;
+    if (records.length > 0) {
+      try {
+        await this.producer.send(records);
+        await this.producer.flush();
+      } catch (err) {
+        await this.producer.flush().catch(() => undefined); // settles what is in flight, clears the failure
+        this.retrying = {events, ...prepared};
+        throw err;
+      }
     }
+    this.retrying = undefined;
+    if (refused.length > 0) throw new SinkDataError(refused);
   }
 
-  /** Dead-letters what cannot be a record; the rest, with partitions fixed now, for retries. */
-  private async prepare(events: Event[], producer: TopicProducer): Promise<OutgoingRecord[]> {
+  /** Records with their partitions fixed now (a retry must send the same), and what is refused. */
+  private prepare(events: Event[], producer: TopicProducer): {records: OutgoingRecord[]; refused: RejectedEvent[]} {
     const maxBytes = this.options.maxRecordBytes ?? 1_000_000;
     const records: OutgoingRecord[] = [];
-    const dead: Array<{event: Event; reason: string}> = [];
-    for (const event of events) {
-      if (event.rejected) dead.push({event, reason: event.rejected});
-      else if (event.body.length > maxBytes) dead.push({event, reason: `record of ${event.body.length} bytes exceeds ${maxBytes} bytes`});
+    const refused: RejectedEvent[] = [];
+    events.forEach((event, index) => {
+      if (event.rejected) refused.push({index, reason: event.rejected});
+      else if (event.body.length > maxBytes) refused.push({index, reason: `record of ${event.body.length} bytes exceeds ${maxBytes} bytes`});
       else if (!this.redelivery?.alreadyWritten(event)) records.push(toRecord(event, this.options.key));
-    }
-    if (dead.length > 0) await this.deadLetter(dead);
+    });
     const unkeyed = (this.sticky ??= new StickyPartitioner(producer.partitions)).nextBatch();
     for (const r of records) r.partition = r.key ? partitionForKey(r.key, producer.partitions) : unkeyed;
-    return records;
-  }
-
-  private async deadLetter(dead: Array<{event: Event; reason: string}>): Promise<void> {
-    const {deadLetters} = this.options;
-    if (deadLetters) return deadLetters.send(dead);
-    for (const {event, reason} of dead) {
-      const where = event.origin?.file ? ` (${event.origin.file} at byte ${event.origin.offset})` : '';
-      this.log(`dropped a rejected event${where}: ${reason}; set a dead-letter topic to keep them`);
-    }
+    return {records, refused};
   }
 
   async close(): Promise<void> {
     await this.producer?.close();
-    await this.options.deadLetters?.close();
   }
 }
 

@@ -3,7 +3,7 @@ import {MemoryChannel} from '../../src/channels/memory-channel.js';
 import {Agent} from '../../src/pipeline/agent.js';
 import {makeEvent, type Event} from '../../src/pipeline/event.js';
 import type {Source, SourceContext} from '../../src/pipeline/source.js';
-import {DeadLetterTopic} from '../../src/sinks/dead-letter.js';
+import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {KafkaSink} from '../../src/sinks/kafka-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {header, readTopic, topicValues} from '../helpers/kafka.js';
@@ -38,9 +38,9 @@ afterEach(async () => {
 
 async function kafkaAgent(bootstrap: string, source: Source, options: {dlq?: string; capacity?: number; idempotent?: boolean} = {}): Promise<Agent> {
   const channel = new MemoryChannel({name: 'mem', capacityEvents: options.capacity ?? 1000});
-  const deadLetters = options.dlq ? new DeadLetterTopic(options.dlq, [bootstrap]) : undefined;
-  const sink = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', key: (e) => Buffer.from(e.headers.n ?? ''), deadLetters, idempotent: options.idempotent});
-  const agent = new Agent({name: 'a1', sources: [{source, interceptors: [], channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: 100}]});
+  const deadLetters = options.dlq ? new DeadLetterQueue([bootstrap], options.dlq) : undefined;
+  const sink = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', key: (e) => Buffer.from(e.headers.n ?? ''), idempotent: options.idempotent});
+  const agent = new Agent({name: 'a1', sources: [{source, interceptors: [], channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: 100, deadLetters}]});
   agents.push(agent);
   await agent.start();
   return agent;

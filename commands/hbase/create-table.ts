@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core';
+import {KcollectCommand} from '../../src/cli/base-command.js';
+import {createTable, type CreateTableResult} from '../../src/services/hbase-service.js';
+import {hbaseUrlFlag} from '../../src/cli/flags.js';
+import {table} from '../../src/services/text-table.js';
+
+export default class HBaseCreateTable extends KcollectCommand {
+  static override summary = 'Create an HBase table through the REST gateway';
+  static override description =
+    'Works against a real HBase REST gateway or `kcollect hbase serve`. A table that exists already is fine: column families it lacks are added, the others are left alone.';
+  static override examples = [
+    '<%= config.bin %> hbase create-table DriverCarInfo --column-family cf1',
+    '<%= config.bin %> hbase create-table events -c raw -c meta --versions 1 --hbase-url http://hbase-rest:8080',
+  ];
+
+  static override args = {table: Args.string({required: true, description: 'table name ([namespace:]name)'})};
+
+  static override flags = {
+    'hbase-url': hbaseUrlFlag,
+    'column-family': Flags.string({char: 'c', required: true, multiple: true, env: 'KCOLLECT_HBASE_COLUMN_FAMILIES', description: 'column family (repeatable)'}),
+    versions: Flags.integer({min: 1, env: 'KCOLLECT_HBASE_VERSIONS', description: 'versions kept per cell (default: the server\'s, 3 on the emulator)'}),
+  };
+
+  async run(): Promise<CreateTableResult> {
+    const {args, flags} = await this.parse(HBaseCreateTable);
+    const result = await createTable(flags['hbase-url'], args.table, flags['column-family'], flags.versions);
+    this.log(`${result.created ? 'created table' : 'table exists:'} ${result.table} at ${result.url}`);
+    this.log(table(['COLUMN-FAMILY', 'VERSIONS'], result.families.map((f) => [f.name, f.versions])));
+    return result;
+  }
+}

@@ -1,0 +1,274 @@
+import {BugError} from '../lib/errors.js';
+import type {Channel, ChannelFill, Transaction} from '../pipeline/channel.js';
+import {eventSize, type Event} from '../pipeline/event.js';
+import {DirLock} from './file/dir-lock.js';
+import {WriteAheadLog} from './file/wal.js';
+import {encodeCommit, encodePut, toRanges} from './file/wal-records.js';
+
+export interface FileChannelOptions {
+  name: string;
+  /** Holds the log segments and a lock file; one channel per directory. */
+  dir: string;
+  capacityEvents: number;
+  /** Counted as eventSize() (body plus header characters), like the memory channel. */
+  capacityBytes: number;
+  /** A segment rolls before a record would take it past this size; 64 MiB by default. */
+  maxSegmentBytes?: number;
+}
+
+/** An event and its place in the log. */
+interface Entry {
+  seq: number;
+  event: Event;
+  size: number;
+}
+
+interface WaitingPut {
+  events: Event[];
+  size: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface OpenTransaction {
+  entries: Entry[];
+  state: 'open' | 'committing' | 'done';
+  committing?: Promise<void>;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Flume's file channel: a write-ahead log, so a kill -9 of the agent loses nothing a put resolved
+ * for. Every put is a record with consecutive sequence numbers; every commit a record naming the
+ * sequences it took for good. Opening replays the log: events put and never committed come back,
+ * in order. put() resolves once its record is fsynced (concurrent puts share fsyncs), waits while
+ * the channel is full, and resolves in call order; a put bigger than the whole capacity gets in
+ * when the channel is empty, as in the memory channel. Events not yet taken are also kept in
+ * memory, which the capacity bounds.
+ *
+ * Several transactions may be open at once and each commits or rolls back on its own; a rolled
+ * back event goes back to its place by sequence, so takes stay in put order. Ordering across
+ * sinks is only meaningful with one transaction open at a time.
+ */
+export class FileChannel implements Channel {
+  readonly name: string;
+  private readonly capacityEvents: number;
+  private readonly capacityBytes: number;
+  private readonly dir: string;
+  private readonly maxSegmentBytes: number;
+  private log: WriteAheadLog | null = null;
+  private lock: DirLock | null = null;
+  /** Events on disk and not taken, by sequence; `head` is the first one still here. */
+  private queue: Entry[] = [];
+  private head = 0;
+  private readonly transactions = new Set<OpenTransaction>();
+  private readonly waitingPuts: WaitingPut[] = [];
+  private readonly waitingTakers = new Set<() => void>();
+  private nextSeq = 0;
+  /** Every sequence below it has its put record on disk (it is queued, taken or committed). */
+  private durableSeq = 0;
+  /** Put and not committed, including puts still being written. */
+  private events = 0;
+  private bytes = 0;
+  private closed = false;
+
+  constructor(options: FileChannelOptions) {
+    this.name = options.name;
+    this.dir = options.dir;
+    this.capacityEvents = options.capacityEvents;
+    this.capacityBytes = options.capacityBytes;
+    this.maxSegmentBytes = options.maxSegmentBytes ?? 64 * 1024 * 1024;
+  }
+
+  static async open(options: FileChannelOptions): Promise<FileChannel> {
+    const channel = new FileChannel(options);
+    await channel.open();
+    return channel;
+  }
+
+  /** Locks the directory and replays the log. */
+  async open(): Promise<void> {
+    if (this.log) throw new BugError(`channel ${this.name} is already open`);
+    const lock = DirLock.acquire(this.dir, `file channel ${this.name}`);
+    try {
+      const replayed = await WriteAheadLog.open(this.dir, this.maxSegmentBytes);
+      this.log = replayed.log;
+      this.nextSeq = this.durableSeq = replayed.nextSeq;
+      for (const {seq, event} of replayed.events) {
+        const size = eventSize(event);
+        this.queue.push({seq, event, size});
+        this.events += 1;
+        this.bytes += size;
+      }
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    this.lock = lock;
+    this.log.release(this.lowestLiveSeq());
+  }
+
+  put(events: Event[]): Promise<void> {
+    if (this.closed || !this.log) return Promise.reject(new Error(`channel ${this.name} is ${this.closed ? 'closed' : 'not open'}`));
+    return new Promise<void>((resolve, reject) => {
+      this.waitingPuts.push({events: [...events], size: events.reduce((n, e) => n + eventSize(e), 0), resolve, reject});
+      this.admit();
+    });
+  }
+
+  /** Writes waiting puts, in order, while they fit; resolves each once its record is on disk. */
+  private admit(): void {
+    const log = this.log!;
+    while (this.waitingPuts.length > 0 && !this.closed) {
+      const put = this.waitingPuts[0];
+      const n = put.events.length;
+      const fits = this.events + n <= this.capacityEvents && this.bytes + put.size <= this.capacityBytes;
+      if (!fits && this.events > 0) return;
+      this.waitingPuts.shift();
+      const firstSeq = this.nextSeq;
+      let record: Buffer;
+      try {
+        record = n > 0 ? encodePut(firstSeq, put.events) : EMPTY;
+      } catch (err) {
+        put.reject(err as Error);
+        continue;
+      }
+      this.nextSeq += n;
+      this.events += n;
+      this.bytes += put.size;
+      const entries = put.events.map((event, i) => ({seq: firstSeq + i, event, size: eventSize(event)}));
+      // The log resolves appends in order, so entries join the queue in sequence order.
+      log.append(record, n > 0 ? firstSeq + n - 1 : undefined).then(
+        () => {
+          for (const entry of entries) this.queue.push(entry);
+          this.durableSeq = firstSeq + n;
+          // A roll may have sealed a segment whose events were all committed already.
+          log.release(this.lowestLiveSeq());
+          this.wakeTakers();
+          put.resolve();
+        },
+        (err: Error) => {
+          this.events -= n;
+          this.bytes -= put.size;
+          this.durableSeq = firstSeq + n;
+          put.reject(err);
+        },
+      );
+    }
+  }
+
+  async take(max: number, waitMs: number): Promise<Transaction | null> {
+    const deadline = Date.now() + waitMs;
+    while (this.head === this.queue.length && !this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await this.waitForPut(left);
+    }
+    if (this.closed || this.head === this.queue.length) return null;
+    const entries = this.queue.slice(this.head, this.head + Math.max(1, max));
+    this.head += entries.length;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    const tx: OpenTransaction = {entries, state: 'open'};
+    this.transactions.add(tx);
+    return {
+      events: entries.map((e) => e.event),
+      commit: () => this.commit(tx),
+      rollback: async () => this.rollback(tx),
+    };
+  }
+
+  private waitForPut(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waitingTakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waitingTakers.add(wake);
+    });
+  }
+
+  private wakeTakers(): void {
+    for (const wake of [...this.waitingTakers]) wake();
+  }
+
+  private commit(tx: OpenTransaction): Promise<void> {
+    if (tx.state === 'done') return Promise.resolve();
+    tx.committing ??= this.writeCommit(tx);
+    return tx.committing;
+  }
+
+  private async writeCommit(tx: OpenTransaction): Promise<void> {
+    if (this.closed) throw new Error(`channel ${this.name} is closed: the transaction's events will be replayed when it opens again`);
+    tx.state = 'committing';
+    try {
+      await this.log!.append(encodeCommit(toRanges(tx.entries.map((e) => e.seq))));
+    } catch (err) {
+      tx.state = 'open';
+      tx.committing = undefined;
+      throw err;
+    }
+    tx.state = 'done';
+    this.transactions.delete(tx);
+    for (const entry of tx.entries) {
+      this.events -= 1;
+      this.bytes -= entry.size;
+    }
+    this.log!.release(this.lowestLiveSeq());
+    this.admit();
+  }
+
+  /** Puts the events back where they were by sequence (at the head, with one transaction open). */
+  private rollback(tx: OpenTransaction): void {
+    if (tx.state !== 'open') return;
+    tx.state = 'done';
+    this.transactions.delete(tx);
+    if (this.closed) return;
+    const rest = this.queue.slice(this.head);
+    this.head = 0;
+    const back = tx.entries;
+    if (rest.length === 0 || back[back.length - 1].seq < rest[0].seq) {
+      this.queue = back.concat(rest);
+    } else {
+      const merged: Entry[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < back.length || j < rest.length) {
+        if (j === rest.length || (i < back.length && back[i].seq < rest[j].seq)) merged.push(back[i++]);
+        else merged.push(rest[j++]);
+      }
+      this.queue = merged;
+    }
+    this.wakeTakers();
+  }
+
+  /** Segments holding only sequences below this can go. */
+  private lowestLiveSeq(): number {
+    let lowest = this.head < this.queue.length ? Math.min(this.queue[this.head].seq, this.durableSeq) : this.durableSeq;
+    for (const tx of this.transactions) lowest = Math.min(lowest, tx.entries[0].seq);
+    return lowest;
+  }
+
+  fill(): ChannelFill {
+    return {events: this.events, bytes: this.bytes, capacityEvents: this.capacityEvents, capacityBytes: this.capacityBytes};
+  }
+
+  /**
+   * Stops taking puts (those still waiting for room reject), lets the ones being written finish,
+   * and closes the log. Open transactions are neither committed nor lost: their events replay.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const err = new Error(`channel ${this.name} closed before these events were put`);
+    for (const put of this.waitingPuts.splice(0)) put.reject(err);
+    this.wakeTakers();
+    if (this.log) await this.log.close();
+    this.lock?.release();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What a drain reports while it runs: `ok` (writing), `parked` (the sink failed; partitions
+ * paused, waiting before the next probe), `retrying` (probing the sink). backlog = records in
+ * Kafka not yet committed by the drain (log end - committed), null when it could not be read.
+ */
+export type DrainState = 'ok' | 'parked' | 'retrying';
+
+export interface DrainStatus {
+  type: 'status';
+  time: string;
+  state: DrainState;
+  sink: string;
+  written: number;
+  deadLettered: number;
+  backlog: number | null;
+  /** Failed writes and probes since the sink last accepted a write. */
+  attempt: number;
+  /** While parked: the wait before the next probe. */
+  retryInMs?: number;
+  /** Why the sink is not ok. */
+  error?: string;
+}
+
+export function describeStatus(s: DrainStatus): string {
+  const counts = `${s.written} written, ${s.deadLettered} dead-lettered, backlog ${s.backlog ?? '?'}`;
+  if (s.state === 'ok') return `${s.sink}: ok (${counts})`;
+  if (s.state === 'parked') return `${s.sink}: parked, partitions paused: ${s.error}; probing again in ${s.retryInMs} ms (${counts})`;
+  return `${s.sink}: retrying, probing the sink after ${s.attempt} failure(s) (${counts})`;
+}

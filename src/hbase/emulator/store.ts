@@ -1,0 +1,188 @@
+/**
+ * The emulator's tables in memory, with HBase's data model: rows sorted by unsigned key bytes,
+ * cells addressed by {row, family:qualifier, timestamp}, newest version first, at most VERSIONS
+ * versions per family. A put at an existing {row, column, timestamp} overwrites that version.
+ * Every change arrives as a LogEntry, so replaying the log rebuilds the same state.
+ */
+
+export interface FamilySchema {
+  name: string;
+  versions: number;
+}
+
+/** A change, exactly as logged; keys, columns and values base64 so any bytes survive JSON. */
+export type LogEntry =
+  | {op: 'schema'; table: string; families: FamilySchema[]}
+  | {op: 'drop'; table: string}
+  | {op: 'put'; table: string; cells: Array<[key: string, column: string, timestamp: number, value: string]>};
+
+export interface StoredCell {
+  key: Buffer;
+  column: Buffer;
+  timestamp: number;
+  value: Buffer;
+}
+
+/** 'family' (every qualifier) or 'family:qualifier'. */
+export interface ColumnSelector {
+  family: string;
+  qualifier?: Buffer;
+}
+
+export interface ReadOptions {
+  columns?: ColumnSelector[];
+  maxVersions: number;
+  /** [from, to): only versions with from <= timestamp < to */
+  timeRange?: [number, number];
+}
+
+interface Version {
+  timestamp: number;
+  value: Buffer;
+}
+
+/** Column versions of one row, by family, then qualifier (latin1 of its bytes). */
+type Row = Map<string, Map<string, Version[]>>;
+
+interface Table {
+  families: Map<string, FamilySchema>;
+  /** latin1 of the key bytes: string order is then unsigned byte order, HBase's row order */
+  rows: Map<string, Row>;
+}
+
+export const DEFAULT_VERSIONS = 3;
+
+/** Splits 'family:qualifier' bytes at the first ':'; null when there is none (HBase: 400). */
+export function splitColumn(column: Buffer): {family: string; qualifier: Buffer} | null {
+  const at = column.indexOf(0x3a);
+  if (at <= 0) return null;
+  return {family: column.subarray(0, at).toString('utf8'), qualifier: column.subarray(at + 1)};
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class Store {
+  private readonly tables = new Map<string, Table>();
+
+  tableNames(): string[] {
+    return [...this.tables.keys()].sort(byString);
+  }
+
+  families(table: string): FamilySchema[] | undefined {
+    const t = this.tables.get(table);
+    return t && [...t.families.values()];
+  }
+
+  rowCount(table: string): number {
+    return this.tables.get(table)?.rows.size ?? 0;
+  }
+
+  apply(entry: LogEntry): void {
+    switch (entry.op) {
+      case 'schema': {
+        const existing = this.tables.get(entry.table);
+        const families = new Map(entry.families.map((f) => [f.name, f]));
+        const table: Table = {families, rows: existing?.rows ?? new Map()};
+        this.tables.set(entry.table, table);
+        // A replaced schema drops the cells of families it no longer has, and extra versions.
+        for (const row of table.rows.values()) {
+          for (const [family, columns] of row) {
+            const schema = families.get(family);
+            if (!schema) row.delete(family);
+            else for (const versions of columns.values()) versions.splice(schema.versions);
+          }
+        }
+        return;
+      }
+      case 'drop':
+        this.tables.delete(entry.table);
+        return;
+      case 'put': {
+        const table = this.tables.get(entry.table);
+        if (!table) return;
+        for (const [key, column, timestamp, value] of entry.cells) {
+          const parts = splitColumn(Buffer.from(column, 'base64'));
+          const schema = parts && table.families.get(parts.family);
+          if (!parts || !schema) continue;
+          const rowKey = Buffer.from(key, 'base64').toString('latin1');
+          let row = table.rows.get(rowKey);
+          if (!row) table.rows.set(rowKey, (row = new Map()));
+          let columns = row.get(parts.family);
+          if (!columns) row.set(parts.family, (columns = new Map()));
+          const qualifier = parts.qualifier.toString('latin1');
+          let versions = columns.get(qualifier);
+          if (!versions) columns.set(qualifier, (versions = []));
+          insertVersion(versions, {timestamp, value: Buffer.from(value, 'base64')}, schema.versions);
+        }
+        return;
+      }
+    }
+  }
+
+  /** The row's cells in HBase's order (family, qualifier, newest first); [] when it has none. */
+  readRow(table: string, key: Buffer, options: ReadOptions): StoredCell[] {
+    const row = this.tables.get(table)?.rows.get(key.toString('latin1'));
+    if (!row) return [];
+    const cells: StoredCell[] = [];
+    for (const family of [...row.keys()].sort(byString)) {
+      const columns = row.get(family)!;
+      for (const qualifier of [...columns.keys()].sort(byString)) {
+        const q = Buffer.from(qualifier, 'latin1');
+        if (options.columns && !options.columns.some((c) => c.family === family && (!c.qualifier || c.qualifier.equals(q)))) continue;
+        const column = Buffer.concat([Buffer.from(`${family}:`), q]);
+        let taken = 0;
+        for (const v of columns.get(qualifier)!) {
+          if (taken >= options.maxVersions) break;
+          if (options.timeRange && (v.timestamp < options.timeRange[0] || v.timestamp >= options.timeRange[1])) continue;
+          cells.push({key, column, timestamp: v.timestamp, value: v.value});
+          taken++;
+        }
+      }
+    }
+    return cells;
+  }
+
+  /** The newest value of one column, or undefined. */
+  latest(table: string, key: Buffer, family: string, qualifier: Buffer): Buffer | undefined {
+    return this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[0]?.value;
+  }
+
+  /** Row keys from start (inclusive) to end (exclusive; empty = to the end), in key order. */
+  keysInRange(table: string, start: Buffer, end: Buffer): Buffer[] {
+    const rows = this.tables.get(table)?.rows;
+    if (!rows) return [];
+    const from = start.toString('latin1');
+    const to = end.length > 0 ? end.toString('latin1') : undefined;
+    return [...rows.keys()]
+      .filter((k) => k >= from && (to === undefined || k < to))
+      .sort(byString)
+      .map((k) => Buffer.from(k, 'latin1'));
+  }
+
+  /** The whole state as entries that rebuild it (to compact the log). */
+  *snapshot(): Generator<LogEntry> {
+    for (const [name, table] of this.tables) {
+      yield {op: 'schema', table: name, families: [...table.families.values()]};
+      for (const [rowKey, row] of table.rows) {
+        const key = Buffer.from(rowKey, 'latin1').toString('base64');
+        const cells: Array<[string, string, number, string]> = [];
+        for (const [family, columns] of row) {
+          for (const [qualifier, versions] of columns) {
+            const column = Buffer.concat([Buffer.from(`${family}:`), Buffer.from(qualifier, 'latin1')]).toString('base64');
+            for (const v of versions) cells.push([key, column, v.timestamp, v.value.toString('base64')]);
+          }
+        }
+        yield {op: 'put', table: name, cells};
+      }
+    }
+  }
+}
+
+/** Keeps `versions` sorted newest first; the same timestamp overwrites; trims to `max`. */
+function insertVersion(versions: Version[], v: Version, max: number): void {
+  const at = versions.findIndex((x) => x.timestamp <= v.timestamp);
+  if (at === -1) versions.push(v);
+  else if (versions[at].timestamp === v.timestamp) versions[at] = v;
+  else versions.splice(at, 0, v);
+  versions.splice(max);
+}

@@ -1,0 +1,222 @@
+/**
+ * Writes event bodies, one per line, into rolling files the way Flume's HDFS sink does: the
+ * directory comes from a path with escapes (path-escapes.ts), a file is written under an in-use
+ * name (default suffix .tmp) and renamed when it rolls (by size, count, age or idle time) or the
+ * sink closes. A drained event's file is named after where it starts in Kafka:
+ * `<prefix><topic>-<partition>-<first offset, 20 digits><suffix>`, so a replay of the same range
+ * with the same roll settings writes the same files again instead of adding copies. Size and
+ * count rolls depend only on the records; age and idle rolls depend on when records arrive.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {errorMessage} from '../lib/errors.js';
+import {fsyncDir} from '../lib/fs.js';
+import type {Event} from '../pipeline/event.js';
+import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
+import {PathEscapeError, compilePathEscapes} from './path-escapes.js';
+
+export interface FileRollOptions {
+  /** Directory template (hdfs.path): escapes allowed. */
+  dir: string;
+  /** Start of every file name; escapes allowed (hdfs.filePrefix). */
+  filePrefix?: string;
+  fileSuffix?: string;
+  inUsePrefix?: string;
+  inUseSuffix?: string;
+  /** Roll once a file holds this many bytes; 0: never. */
+  rollSize?: number;
+  /** Roll once a file holds this many events; 0: never. */
+  rollCount?: number;
+  /** Roll a file this long after it was opened; 0: never. */
+  rollIntervalMs?: number;
+  /** Close a file nothing was written to for this long; 0: never. */
+  idleTimeoutMs?: number;
+  name?: string;
+}
+
+export const FILE_ROLL_DEFAULTS = {filePrefix: '', fileSuffix: '.log', inUsePrefix: '', inUseSuffix: '.tmp', rollSize: 64 * 1024 * 1024, rollCount: 0, rollIntervalMs: 0, idleTimeoutMs: 0};
+
+/** Errors of the disk rather than of the records: worth waiting for (space freed, disk back). */
+const TRANSIENT = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE']);
+
+interface OpenFile {
+  dir: string;
+  finalName: string;
+  inUseName: string;
+  fd: number;
+  bytes: number;
+  count: number;
+  openedAt: number;
+  lastWriteAt: number;
+}
+
+export class FileRollSink implements Sink {
+  readonly type = 'file';
+  readonly name: string;
+  private readonly options: Required<Omit<FileRollOptions, 'name'>>;
+  private readonly dirOf: (e: Event) => string;
+  private readonly prefixOf: (e: Event) => string;
+  /** Open files by bucket: directory, prefix and Kafka partition. */
+  private readonly open = new Map<string, OpenFile>();
+  /** Directories already searched for files a crash left in use. */
+  private readonly recovered = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private lock: Promise<unknown> = Promise.resolve();
+  private sequence = 0;
+
+  constructor(options: FileRollOptions) {
+    this.options = {...FILE_ROLL_DEFAULTS, ...options};
+    this.name = options.name ?? `file:${options.dir}`;
+    this.dirOf = compilePathEscapes(options.dir);
+    this.prefixOf = compilePathEscapes(this.options.filePrefix);
+  }
+
+  async start(): Promise<void> {
+    const {rollIntervalMs, idleTimeoutMs} = this.options;
+    const every = Math.min(...[rollIntervalMs, idleTimeoutMs].filter((ms) => ms > 0));
+    if (Number.isFinite(every)) {
+      this.timer = setInterval(() => void this.serialized(() => this.rollExpired()).catch(() => undefined), Math.max(100, Math.min(every / 4, 1000)));
+      this.timer.unref();
+    }
+  }
+
+  write(events: Event[]): Promise<void> {
+    return this.serialized(() => this.writeNow(events));
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.serialized(async () => {
+      for (const key of [...this.open.keys()]) this.closeFile(key);
+    });
+  }
+
+  /** One write or roll at a time: timers and batches never touch a file together. */
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(events: Event[]): Promise<void> {
+    const rejected: RejectedEvent[] = [];
+    const touched = new Map<string, {file: OpenFile; bytesBefore: number; countBefore: number}>();
+    try {
+      events.forEach((event, index) => {
+        let dir: string;
+        let prefix: string;
+        try {
+          dir = this.dirOf(event);
+          prefix = this.prefixOf(event);
+        } catch (err) {
+          if (!(err instanceof PathEscapeError)) throw err;
+          rejected.push({index, reason: err.message});
+          return;
+        }
+        const key = `${dir}\0${prefix}\0${event.kafka ? `${event.kafka.topic}\0${event.kafka.partition}` : ''}`;
+        let file = this.open.get(key);
+        if (file && this.full(file)) {
+          this.closeFile(key);
+          touched.delete(key);
+          file = undefined;
+        }
+        if (!file) {
+          file = this.openFile(key, dir, prefix, event);
+        }
+        if (!touched.has(key)) touched.set(key, {file, bytesBefore: file.bytes, countBefore: file.count});
+        const line = Buffer.concat([event.body, NEWLINE]);
+        fs.writeSync(file.fd, line);
+        file.bytes += line.length;
+        file.count++;
+        file.lastWriteAt = Date.now();
+      });
+      // The write is confirmed once it is on disk: only then may the drain commit it.
+      for (const {file} of touched.values()) fs.fsyncSync(file.fd);
+    } catch (err) {
+      // Take back this batch's part of every file, so the retry does not write it twice.
+      for (const [key, t] of touched) {
+        try {
+          fs.ftruncateSync(t.file.fd, t.bytesBefore);
+          t.file.bytes = t.bytesBefore;
+          t.file.count = t.countBefore;
+        } catch {
+          this.discard(key);
+        }
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code && TRANSIENT.has(code)) throw new SinkUnavailableError(`cannot write files under ${this.options.dir}: ${errorMessage(err)}`, {cause: err});
+      throw err;
+    }
+    if (rejected.length > 0) throw new SinkDataError(rejected);
+  }
+
+  private full(file: OpenFile): boolean {
+    const {rollSize, rollCount} = this.options;
+    return (rollSize > 0 && file.bytes >= rollSize) || (rollCount > 0 && file.count >= rollCount);
+  }
+
+  private async rollExpired(): Promise<void> {
+    const {rollIntervalMs, idleTimeoutMs} = this.options;
+    const now = Date.now();
+    for (const [key, file] of this.open) {
+      if ((rollIntervalMs > 0 && now - file.openedAt >= rollIntervalMs) || (idleTimeoutMs > 0 && now - file.lastWriteAt >= idleTimeoutMs)) this.closeFile(key);
+    }
+  }
+
+  private openFile(key: string, dir: string, prefix: string, first: Event): OpenFile {
+    const {fileSuffix, inUsePrefix, inUseSuffix} = this.options;
+    fs.mkdirSync(dir, {recursive: true});
+    const stem = first.kafka ? `${prefix}${first.kafka.topic}-${first.kafka.partition}-${String(first.kafka.offset).padStart(20, '0')}` : `${prefix}${Date.now()}-${this.sequence++}`;
+    if (first.kafka) this.finishLeftovers(dir, `${prefix}${first.kafka.topic}-${first.kafka.partition}-`);
+    const finalName = stem + fileSuffix;
+    const inUseName = inUsePrefix + finalName + inUseSuffix;
+    // 'w' truncates: a replay rewrites the file it wrote before.
+    const fd = fs.openSync(path.join(dir, inUseName), 'w');
+    const now = Date.now();
+    const file: OpenFile = {dir, finalName, inUseName, fd, bytes: 0, count: 0, openedAt: now, lastWriteAt: now};
+    this.open.set(key, file);
+    return file;
+  }
+
+  /**
+   * A process killed while a file was open leaves it under its in-use name. Its records were
+   * committed (or will be read again into a later file), so it is finished under its final name.
+   */
+  private finishLeftovers(dir: string, stemStart: string): void {
+    const marker = `${dir}\0${stemStart}`;
+    if (this.recovered.has(marker)) return;
+    this.recovered.add(marker);
+    const {inUsePrefix, inUseSuffix, fileSuffix} = this.options;
+    for (const name of fs.readdirSync(dir)) {
+      if (!name.startsWith(inUsePrefix + stemStart) || !name.endsWith(fileSuffix + inUseSuffix) || inUsePrefix + inUseSuffix === '') continue;
+      const finalName = name.slice(inUsePrefix.length, name.length - inUseSuffix.length);
+      fs.renameSync(path.join(dir, name), path.join(dir, finalName));
+    }
+  }
+
+  private closeFile(key: string): void {
+    const file = this.open.get(key)!;
+    this.open.delete(key);
+    fs.fsyncSync(file.fd);
+    fs.closeSync(file.fd);
+    if (file.inUseName !== file.finalName) fs.renameSync(path.join(file.dir, file.inUseName), path.join(file.dir, file.finalName));
+    fsyncDir(file.dir);
+  }
+
+  /**
+   * A file that could not be cut back after a failed write is left under its in-use name (it
+   * holds committed records) and finished by the next open of its bucket.
+   */
+  private discard(key: string): void {
+    const file = this.open.get(key)!;
+    this.open.delete(key);
+    this.recovered.clear();
+    try {
+      fs.closeSync(file.fd);
+    } catch {
+      // Already gone with the disk.
+    }
+  }
+}
+
+const NEWLINE = Buffer.from('\n');

@@ -1,0 +1,91 @@
+/**
+ * Turns an event into an HBase row the way the book's SplitBolt does: the body is split at a
+ * delimiter into named fields, each field becomes the cell `family:name`, and the row key comes
+ * from a template over the fields. The cell version is the record's own time, never the clock,
+ * so writing the same record again overwrites the same cell instead of adding a version.
+ */
+import type {Event} from '../pipeline/event.js';
+import type {HBaseRow} from '../hbase/wire.js';
+import {UserError} from '../lib/errors.js';
+
+/** The book's DriverCarInfo qualifiers, in the driving log's field order. */
+export const BOOK_COLUMNS = ['date', 'car_number', 'speed_pedal', 'break_pedal', 'steer_angle', 'direct_light', 'speed', 'area_number'];
+
+/** The book's row key: the reversed 14-digit timestamp, '-', the car number. */
+export const BOOK_ROW_KEY = '{date:reverse}-{car_number}';
+
+export const ROW_KEY_HELP =
+  '{COLUMN} a field by its column name, {COLUMN:reverse} reversed, {topic} {partition} {offset} {key} where the record sits in Kafka; other text is kept';
+
+export interface RowMappingOptions {
+  family: string;
+  columns: string[];
+  rowKey: string;
+  /** Field separator in the body (default ','). */
+  delimiter?: string;
+}
+
+/** A record that cannot become a row: a data error for that one record. */
+export class RowMappingError extends Error {}
+
+type KeyPart = string | ((fields: string[], event: Event) => string);
+
+const KAFKA_TOKENS: Record<string, (e: Event) => string> = {
+  topic: (e) => kafkaOf(e).topic,
+  partition: (e) => String(kafkaOf(e).partition),
+  offset: (e) => String(kafkaOf(e).offset),
+  key: (e) => kafkaOf(e).key?.toString('utf8') ?? '',
+};
+
+function kafkaOf(e: Event) {
+  if (!e.kafka) throw new RowMappingError('the row key names a Kafka position, but the event was not read from Kafka');
+  return e.kafka;
+}
+
+export function compileRowKey(template: string, columns: string[]): (fields: string[], event: Event) => string {
+  const parts: KeyPart[] = [];
+  const re = /\{([^{}:]+)(?::([^{}]+))?\}/g;
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    if (m.index > last) parts.push(template.slice(last, m.index));
+    last = re.lastIndex;
+    const [token, name, modifier] = m;
+    const index = columns.indexOf(name);
+    if (modifier !== undefined && modifier !== 'reverse') throw new UserError(`unknown modifier "${modifier}" in row key token ${token}`, 'the one modifier is :reverse, e.g. {date:reverse}');
+    if (index >= 0) {
+      parts.push(modifier ? (f) => [...f[index]].reverse().join('') : (f) => f[index]);
+    } else if (name in KAFKA_TOKENS && !modifier) {
+      const get = KAFKA_TOKENS[name];
+      parts.push((_, e) => get(e));
+    } else {
+      throw new UserError(`row key token ${token} names no column`, `columns: ${columns.join(',')}; tokens: ${ROW_KEY_HELP}`);
+    }
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  if (!parts.some((p) => typeof p === 'function')) throw new UserError(`row key template "${template}" uses no field`, `every record would land in one row; tokens: ${ROW_KEY_HELP}`);
+  return (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join('');
+}
+
+/** The cell version: the Kafka record's timestamp, else the event's `timestamp` header (ms). */
+export function recordTime(event: Event): number {
+  if (event.kafka) return event.kafka.timestamp;
+  const header = event.headers.timestamp;
+  if (header !== undefined && /^\d+$/.test(header)) return Number(header);
+  throw new RowMappingError('the event has no record time (no Kafka timestamp, no timestamp header)');
+}
+
+export function compileRowMapping(options: RowMappingOptions): (event: Event) => HBaseRow {
+  const {family, columns} = options;
+  const delimiter = options.delimiter ?? ',';
+  if (!/^[^:\s]+$/.test(family)) throw new UserError(`invalid column family "${family}"`, 'a family name has no ":" and no spaces, e.g. cf1');
+  if (columns.length === 0 || columns.some((c) => c === '')) throw new UserError('--columns needs one name per field, e.g. date,car_number,speed', `the book's: ${BOOK_COLUMNS.join(',')}`);
+  const rowKey = compileRowKey(options.rowKey, columns);
+  const qualifiers = columns.map((c) => `${family}:${c}`);
+  return (event) => {
+    const fields = event.body.toString('utf8').split(delimiter);
+    if (fields.length !== columns.length) throw new RowMappingError(`${fields.length} field(s) where the columns name ${columns.length}`);
+    const timestamp = recordTime(event);
+    const key = rowKey(fields, event);
+    return {key: Buffer.from(key, 'utf8'), cells: fields.map((value, i) => ({column: qualifiers[i], value: Buffer.from(value, 'utf8'), timestamp}))};
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Writes events to an HBase table through the REST (Stargate) gateway: one multi-row CellSet PUT
+ * per batch. Cells carry the record's time as their version (hbase-rows.ts), so a batch written
+ * again after a failure or a replay lands on the same cells. A gateway that does not answer
+ * (refused, timeout, 5xx) is SinkUnavailableError; a 400 is the data of some row, found by
+ * splitting the batch until the refused rows stand alone (they go to the dead-letter topic).
+ */
+import {HBaseRequestError, HBaseUnavailableError, type HBaseRestClient} from '../hbase/rest-client.js';
+import type {HBaseRow} from '../hbase/wire.js';
+import {UserError, errorMessage} from '../lib/errors.js';
+import type {Event} from '../pipeline/event.js';
+import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
+import {RowMappingError} from './hbase-rows.js';
+
+export interface HBaseSinkOptions {
+  client: HBaseRestClient;
+  /** The gateway's address, for messages. */
+  url: string;
+  table: string;
+  family: string;
+  /** Event to row; throws RowMappingError for a record that does not map. */
+  toRow: (event: Event) => HBaseRow;
+  /** Create the table (with `family`) when it does not exist. */
+  createTable?: boolean;
+  name?: string;
+}
+
+interface IndexedRow {
+  index: number;
+  row: HBaseRow;
+}
+
+export class HBaseSink implements Sink {
+  readonly type = 'hbase';
+  readonly name: string;
+
+  constructor(private readonly options: HBaseSinkOptions) {
+    this.name = options.name ?? `hbase:${options.table}`;
+  }
+
+  async start(): Promise<void> {
+    const {client, table, family, url} = this.options;
+    try {
+      if (await client.tableExists(table)) return;
+      if (!this.options.createTable) throw new UserError(`HBase table "${table}" does not exist (at ${url})`, `create it with --create-table, or in the HBase shell: create '${table}','${family}'`);
+      await client.createTable(table, [family]);
+    } catch (err) {
+      if (err instanceof HBaseUnavailableError) throw new UserError(`the HBase REST gateway at ${url} does not answer (${err.message})`, 'start it (`kcollect hbase serve`, or `hbase rest start` on a cluster) or point --hbase-url at it');
+      throw this.fatal(err);
+    }
+  }
+
+  async write(events: Event[]): Promise<void> {
+    const rows: IndexedRow[] = [];
+    const rejected: RejectedEvent[] = [];
+    events.forEach((event, index) => {
+      try {
+        rows.push({index, row: this.options.toRow(event)});
+      } catch (err) {
+        if (!(err instanceof RowMappingError)) throw err;
+        rejected.push({index, reason: `cannot map to a row of ${this.options.table}: ${err.message}`});
+      }
+    });
+    await this.put(rows, rejected);
+    if (rejected.length > 0) throw new SinkDataError(rejected.sort((a, b) => a.index - b.index));
+  }
+
+  async probe(): Promise<void> {
+    try {
+      await this.options.client.tableExists(this.options.table);
+    } catch (err) {
+      throw this.fatal(err);
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  /** Puts `rows`; a 400 splits the batch in halves until the refused rows are alone. */
+  private async put(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await this.options.client.putRows(
+        this.options.table,
+        rows.map((r) => r.row),
+      );
+    } catch (err) {
+      if (!(err instanceof HBaseRequestError) || err.status !== 400) throw this.fatal(err);
+      if (rows.length === 1) {
+        rejected.push({index: rows[0].index, reason: `HBase refused the row (${err.status}): ${firstLine(err.body)}`});
+        return;
+      }
+      const half = Math.ceil(rows.length / 2);
+      await this.put(rows.slice(0, half), rejected);
+      await this.put(rows.slice(half), rejected);
+    }
+  }
+
+  /** What the runner must see: unavailable (retry), or a configuration error the user fixes. */
+  private fatal(err: unknown): Error {
+    const {table, family, url} = this.options;
+    if (err instanceof HBaseUnavailableError) return new SinkUnavailableError(`HBase at ${url}: ${err.message}`, {cause: err});
+    if (err instanceof HBaseRequestError) {
+      if (err.status === 404) return new UserError(`HBase table "${table}" or its column family "${family}" does not exist (404 at ${url})`, `pass --create-table, or in the HBase shell: create '${table}','${family}'`);
+      if (err.status === 403) return new UserError(`the HBase REST gateway at ${url} refuses writes (403: read-only?)`, 'set hbase.rest.readonly=false on the gateway');
+      return new UserError(`HBase at ${url} answered ${err.status}: ${firstLine(err.body)}`, 'check --table, --column-family and the gateway');
+    }
+    return err instanceof Error ? err : new Error(errorMessage(err));
+  }
+}
+
+const firstLine = (text: string) => text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface PickOptions {
+  fileSuffix: string;
+  tempSuffixes: readonly string[];
+  includePattern?: RegExp;
+  ignorePattern?: RegExp;
+  /** Size, mtime and inode unchanged for this long (by our clock) before a file is taken. */
+  stableMs: number;
+}
+
+export interface SpoolFile {
+  name: string;
+  path: string;
+  size: number;
+  /** For ordering. */
+  mtimeMs: number;
+  /** For telling whether the file changed. */
+  mtimeNs: bigint;
+  dev: bigint;
+  ino: bigint;
+  /** Unchanged for stableMs: the writer is done with it. */
+  stable: boolean;
+}
+
+interface Seen {
+  size: number;
+  mtimeNs: bigint;
+  ino: bigint;
+  since: number;
+}
+
+/**
+ * Finds the spool directory's candidate files, oldest mtime first (ties by name, like Flume),
+ * and tells which are stable. Stability is judged by watching, not by comparing mtime with the
+ * clock, so a copy that preserves mtimes (cp -p, rsync -t) or a skewed network clock cannot make
+ * a half-written file look finished.
+ */
+export class FilePicker {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(private readonly dir: string, private readonly options: PickOptions, private readonly now: () => number = () => performance.now()) {}
+
+  /** Names the source never reads: hidden files (and the ledger), done files, temporary files, filtered names. */
+  eligible(name: string): boolean {
+    const o = this.options;
+    if (name.startsWith('.')) return false;
+    if (name.endsWith(o.fileSuffix) || completedCopy(name, o.fileSuffix)) return false;
+    if (o.tempSuffixes.some((s) => name.endsWith(s))) return false;
+    if (o.includePattern && !o.includePattern.test(name)) return false;
+    if (o.ignorePattern?.test(name)) return false;
+    return true;
+  }
+
+  scan(): SpoolFile[] {
+    const now = this.now();
+    const files: SpoolFile[] = [];
+    const present = new Set<string>();
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!this.eligible(name)) continue;
+      const file = path.join(this.dir, name);
+      let st: fs.BigIntStats;
+      try {
+        st = fs.statSync(file, {bigint: true});
+      } catch {
+        continue; // gone since readdir
+      }
+      if (!st.isFile()) continue;
+      present.add(name);
+      const size = Number(st.size);
+      let seen = this.seen.get(name);
+      if (!seen || seen.size !== size || seen.mtimeNs !== st.mtimeNs || seen.ino !== st.ino) {
+        seen = {size, mtimeNs: st.mtimeNs, ino: st.ino, since: now};
+        this.seen.set(name, seen);
+      }
+      files.push({name, path: file, size, mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs, dev: st.dev, ino: st.ino, stable: now - seen.since >= this.options.stableMs});
+    }
+    for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
+    return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The file changed while being read: it has to be seen stable again. */
+  unsettle(name: string): void {
+    this.seen.delete(name);
+  }
+}
+
+/** `name.COMPLETED.3`: where a re-used name's file went (see rollFile). */
+function completedCopy(name: string, suffix: string): boolean {
+  const at = name.lastIndexOf(suffix + '.');
+  return at > 0 && /^\d+$/.test(name.slice(at + suffix.length + 1));
+}

@@ -1,0 +1,250 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {isUtf8} from 'node:buffer';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {UserError} from '../../lib/errors.js';
+import {eventSize, type Event} from '../../pipeline/event.js';
+import type {Source, SourceContext} from '../../pipeline/source.js';
+import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
+import {Ledger, type LedgerEntry} from './ledger.js';
+import {readLines, type Line} from './line-reader.js';
+import {lockSpool} from './lock.js';
+import {FilePicker, type SpoolFile} from './picker.js';
+import {rollFile, type DeletePolicy} from './roll.js';
+
+export interface SpoolDirOptions {
+  name: string;
+  dir: string;
+  /** Appended to an ingested file's name (Flume's fileSuffix). Default .COMPLETED. */
+  fileSuffix?: string;
+  /** never: rename with fileSuffix; immediate: delete once ingested. Default never. */
+  deletePolicy?: DeletePolicy;
+  /** Only names matching this are read (Flume's includePattern). */
+  includePattern?: RegExp;
+  /** Names matching this are never read (Flume's ignorePattern). */
+  ignorePattern?: RegExp;
+  /** Names ending in one of these are still being written. Default ['.tmp']. Dot-files are always skipped. */
+  tempSuffixes?: readonly string[];
+  /** A file is taken once its size, mtime and inode stayed the same this long. Default 2000. */
+  stableMs?: number;
+  /** How often the directory is listed when there is nothing to read (Flume's pollDelay). Default 500. */
+  pollIntervalMs?: number;
+  /** Default 1000 events. */
+  batchMaxEvents?: number;
+  /** Default 1 MiB (bodies plus headers). */
+  batchMaxBytes?: number;
+  /** Longer lines are delivered cut to this length and marked rejected. Default 1 MiB. */
+  maxLineBytes?: number;
+  /** Where the ledger lives. Default DIR/.kcollect-spool (hidden, so never read as input). */
+  ledgerDir?: string;
+  /** Header that receives the file's absolute path (Flume's fileHeaderKey, when fileHeader=true). */
+  fileHeaderKey?: string;
+  /** Header that receives the file's name (Flume's basenameHeaderKey, when basenameHeader=true). */
+  basenameHeaderKey?: string;
+}
+
+type OptionalOptions = 'includePattern' | 'ignorePattern' | 'fileHeaderKey' | 'basenameHeaderKey';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Flume's spooling-directory source: reads complete, immutable files dropped into a directory,
+ * line by line, then renames (or deletes) them. A ledger records each batch's end offset once
+ * the batch is safe, and a file's completion before it is renamed, so a crash at any point
+ * neither loses a line nor ingests a file twice; at most the batch in hand is delivered again.
+ */
+export class SpoolDirSource implements Source {
+  readonly type = 'spooldir';
+  readonly name: string;
+  private readonly o: Required<Omit<SpoolDirOptions, OptionalOptions>> & Pick<SpoolDirOptions, OptionalOptions>;
+  private readonly picker: FilePicker;
+  /** Names whose rename failed: warned once, retried every poll. */
+  private readonly rollFailed = new Set<string>();
+
+  constructor(options: SpoolDirOptions) {
+    this.name = options.name;
+    const dir = path.resolve(options.dir);
+    this.o = {
+      fileSuffix: '.COMPLETED',
+      deletePolicy: 'never',
+      tempSuffixes: ['.tmp'],
+      stableMs: 2000,
+      pollIntervalMs: 500,
+      batchMaxEvents: 1000,
+      batchMaxBytes: MiB,
+      maxLineBytes: MiB,
+      // An option given as undefined (an unset flag) keeps its default.
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SpoolDirOptions),
+      dir,
+      ledgerDir: path.resolve(options.ledgerDir ?? path.join(dir, '.kcollect-spool')),
+    };
+    for (const key of ['batchMaxEvents', 'batchMaxBytes', 'maxLineBytes'] as const) {
+      if (!Number.isSafeInteger(this.o[key]) || this.o[key] < 1) throw new UserError(`spooldir ${key} must be a whole number of at least 1, not ${this.o[key]}`);
+    }
+    for (const key of ['stableMs', 'pollIntervalMs'] as const) {
+      if (!Number.isFinite(this.o[key]) || this.o[key] < 0) throw new UserError(`spooldir ${key} must be 0 or more, not ${this.o[key]}`);
+    }
+    this.picker = new FilePicker(dir, this.o);
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    const {dir, ledgerDir, pollIntervalMs} = this.o;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      throw new UserError(`spool directory ${dir} does not exist`, 'create it, or give the directory the files are dropped into');
+    }
+    if (!st.isDirectory()) throw new UserError(`${dir} is not a directory`, 'give the directory the files are dropped into');
+    const ledger = Ledger.open(ledgerDir);
+    const unlock = lockSpool(ledgerDir, dir);
+    try {
+      // Entries of files renamed just before a crash (the ledger had not been told yet).
+      for (const name of ledger.names()) if (!fs.existsSync(path.join(dir, name))) ledger.remove(name);
+      while (!ctx.signal.aborted) {
+        const files = this.picker.scan();
+        const open: SpoolFile[] = [];
+        for (const file of files) {
+          if (ledger.get(file.name)?.done && (await this.rollIfDone(file, ledger, ctx))) continue;
+          open.push(file);
+        }
+        const next = open.find((f) => f.stable);
+        // Nothing to read, or a file that turned out to be still growing: wait for the next look.
+        if (!next || !(await this.ingest(next, ledger, ctx))) await sleep(pollIntervalMs, undefined, {signal: ctx.signal}).catch(() => {});
+      }
+    } finally {
+      unlock();
+    }
+  }
+
+  /** A file the ledger says is done (a crash came before its rename): rename it, never read it again. */
+  private async rollIfDone(file: SpoolFile, ledger: Ledger, ctx: SourceContext): Promise<boolean> {
+    const entry = ledger.get(file.name)!;
+    const fh = await fs.promises.open(file.path, 'r').catch(() => undefined);
+    if (!fh) return true; // gone
+    try {
+      const same = entry.dev === String(file.dev) && entry.ino === String(file.ino) && entry.size === file.size && entry.fingerprint === (await fingerprint(fh, entry.fingerprintBytes));
+      if (!same) return false;
+    } finally {
+      await fh.close();
+    }
+    this.roll(file, ledger, ctx);
+    return true;
+  }
+
+  private roll(file: SpoolFile, ledger: Ledger, ctx: SourceContext): void {
+    let dest: string | null;
+    try {
+      dest = rollFile(file.path, this.o.deletePolicy, this.o.fileSuffix);
+    } catch (err) {
+      // The ledger says done, so the file is never read again; the rename is retried each poll.
+      if (!this.rollFailed.has(file.name)) ctx.log(`cannot ${this.o.deletePolicy === 'immediate' ? 'delete' : 'rename'} ingested file ${file.path}: ${(err as Error).message} (will retry)`);
+      this.rollFailed.add(file.name);
+      return;
+    }
+    this.rollFailed.delete(file.name);
+    ledger.remove(file.name);
+    if (dest && path.basename(dest) !== file.name + this.o.fileSuffix) ctx.log(`file name ${file.name} was re-used: ${file.name + this.o.fileSuffix} exists, so this file was renamed to ${path.basename(dest)}`);
+  }
+
+  /**
+   * Reads one stable file from where the ledger left it, to its end (or until the agent stops).
+   * True when the file was finished.
+   */
+  private async ingest(file: SpoolFile, ledger: Ledger, ctx: SourceContext): Promise<boolean> {
+    const fh = await fs.promises.open(file.path, 'r').catch(() => undefined);
+    if (!fh) return true; // gone since the scan
+    try {
+      const st = await fh.stat({bigint: true});
+      if (st.ino !== file.ino || Number(st.size) !== file.size) {
+        this.picker.unsettle(file.name);
+        return false;
+      }
+      const size = file.size;
+      const dev = String(file.dev);
+      const ino = String(file.ino);
+      let entry = ledger.get(file.name);
+      const known = entry !== undefined && entry.dev === dev && entry.ino === ino && entry.fingerprint === (await fingerprint(fh, entry.fingerprintBytes));
+      if (entry && known && entry.offset > size) {
+        ctx.log(`${file.path} shrank below the ${entry.offset} bytes already read: reading it again from the start`);
+      } else if (entry && !known) {
+        ctx.log(`${file.path} is not the file of that name read before: reading it from the start`);
+      }
+      if (!entry || !known || entry.offset > size) {
+        const fingerprintBytes = Math.min(size, FINGERPRINT_BYTES);
+        entry = {dev, ino, size, fingerprint: await fingerprint(fh, fingerprintBytes), fingerprintBytes, offset: 0, done: false};
+      }
+      return await this.readFile(fh, file, entry, ledger, ctx);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async readFile(fh: fs.promises.FileHandle, file: SpoolFile, entry: LedgerEntry, ledger: Ledger, ctx: SourceContext): Promise<boolean> {
+    const {batchMaxEvents, batchMaxBytes, maxLineBytes} = this.o;
+    const size = file.size;
+    let batch: Event[] = [];
+    let batchBytes = 0;
+    let batchEnd = entry.offset;
+    let tail: Line | undefined;
+    // Delivers the batch, then records its end: the order that makes a crash repeat, not lose.
+    const flush = async (): Promise<boolean> => {
+      if (batch.length > 0) {
+        ctx.count('AppendBatchReceivedCount');
+        try {
+          await ctx.deliver(batch);
+        } catch (err) {
+          if (ctx.signal.aborted) return false;
+          throw err;
+        }
+        ctx.count('AppendBatchAcceptedCount');
+      }
+      if (batchEnd !== entry.offset || !ledger.get(file.name)) ledger.set(file.name, {...entry, offset: batchEnd});
+      entry.offset = batchEnd;
+      batch = [];
+      batchBytes = 0;
+      return !ctx.signal.aborted;
+    };
+
+    for await (const line of readLines(fh, entry.offset, size, maxLineBytes)) {
+      if (line.unterminated) {
+        tail = line;
+        break;
+      }
+      const event = this.toEvent(line, file);
+      batch.push(event);
+      batchBytes += eventSize(event);
+      batchEnd = line.end;
+      if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
+    }
+
+    // Did the writer touch the file while it was read? Then it was not finished after all.
+    const now = await fh.stat({bigint: true});
+    const byName = await fs.promises.stat(file.path, {bigint: true}).catch(() => undefined);
+    if (Number(now.size) !== size || now.mtimeNs !== file.mtimeNs || byName?.ino !== file.ino) {
+      ctx.log(`${file.path} changed while being read (${size} -> ${now.size} bytes): delivered up to byte ${batchEnd}, the rest is read once it stays unchanged`);
+      await flush();
+      this.picker.unsettle(file.name);
+      return false;
+    }
+    if (tail) {
+      batch.push(this.toEvent(tail, file));
+      batchEnd = tail.end;
+    }
+    if (!(await flush())) return false;
+    // Done in the ledger before the rename: a crash between the two renames it on restart.
+    ledger.set(file.name, {...entry, size, offset: size, done: true});
+    this.roll(file, ledger, ctx);
+    return true;
+  }
+
+  private toEvent(line: Line, file: SpoolFile): Event {
+    const headers: Record<string, string> = {};
+    if (this.o.fileHeaderKey) headers[this.o.fileHeaderKey] = file.path;
+    if (this.o.basenameHeaderKey) headers[this.o.basenameHeaderKey] = file.name;
+    const event: Event = {headers, body: line.body, origin: {file: file.path, inode: Number(file.ino), offset: line.offset}};
+    if (line.length > line.body.length) event.rejected = `line longer than ${this.o.maxLineBytes} bytes (${line.length})`;
+    else if (!isUtf8(line.body)) event.rejected = 'invalid UTF-8';
+    return event;
+  }
+}

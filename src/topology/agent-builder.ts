@@ -1,0 +1,141 @@
+import path from 'node:path';
+import {FileChannel} from '../channels/file-channel.js';
+import {MemoryChannel} from '../channels/memory-channel.js';
+import {HBaseRestClient} from '../hbase/rest-client.js';
+import {createInterceptors} from '../interceptors/index.js';
+import type {AgentSpec, SinkBinding, SourceBinding} from '../pipeline/agent.js';
+import type {Channel} from '../pipeline/channel.js';
+import {keyOf} from '../pipeline/key.js';
+import type {Sink} from '../pipeline/sink.js';
+import type {Source} from '../pipeline/source.js';
+import {definedOnly} from '../lib/size.js';
+import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
+import {FileRollSink} from '../sinks/file-roll-sink.js';
+import {BOOK_COLUMNS, BOOK_ROW_KEY, compileRowMapping} from '../sinks/hbase-rows.js';
+import {HBaseSink} from '../sinks/hbase-sink.js';
+import {KafkaSink} from '../sinks/kafka-sink.js';
+import {LoggerSink} from '../sinks/logger-sink.js';
+import {SpoolDirSource} from '../sources/spooldir/source.js';
+import {TailSource} from '../sources/tail/tail-source.js';
+import type {AgentConfig, ChannelConfig, SinkConfig, SourceConfig} from './agent-config.js';
+
+export interface BuildContext {
+  /** Brokers for Kafka sinks that name none (flag, profile or default). */
+  brokers: string[];
+  log: (line: string) => void;
+  /** Where relative state (positions, channels) goes when the file does not say. */
+  stateDir: string;
+}
+
+const DEFAULT_MAX_LINE = 1024 * 1024;
+
+/** Turns a validated agent file into running parts (not started). */
+export async function buildAgent(config: AgentConfig, context: BuildContext): Promise<AgentSpec> {
+  const channels = new Map<string, Channel>();
+  for (const [name, c] of Object.entries(config.channels)) channels.set(name, await buildChannel(name, c));
+  const sources: SourceBinding[] = Object.entries(config.sources).map(([name, s]) => ({
+    source: buildSource(name, s, config, context),
+    interceptors: createInterceptors(s.interceptors),
+    channels: s.channels.map((c) => channels.get(c)!),
+  }));
+  const sinks: SinkBinding[] = Object.entries(config.sinks).map(([name, s]) => ({
+    sink: buildSink(name, s, config, context),
+    channel: channels.get(s.channel)!,
+    batchSize: s.batchSize,
+    deadLetters: deadLettersFor(name, s, config, context),
+  }));
+  return {name: config.name, sources, channels: [...channels.values()], sinks};
+}
+
+async function buildChannel(name: string, c: ChannelConfig): Promise<Channel> {
+  if (c.type === 'memory') return new MemoryChannel({name, capacityEvents: c.capacity, capacityBytes: c.byteCapacity});
+  return FileChannel.open({name, dir: c.dir, capacityEvents: c.capacity, capacityBytes: c.byteCapacity});
+}
+
+function buildSource(name: string, s: SourceConfig, config: AgentConfig, context: BuildContext): Source {
+  const maxLineBytes = s.maxLineBytes ?? DEFAULT_MAX_LINE;
+  if (s.type === 'tail') {
+    return new TailSource(definedOnly({
+      name,
+      patterns: s.paths,
+      positionFile: s.positionFile ?? path.join(context.stateDir, 'positions', `${config.name}.${name}.json`),
+      startAt: s.startAt,
+      maxLineBytes,
+      multilineStart: s.multilineStart === undefined ? undefined : new RegExp(s.multilineStart),
+      multilineTimeoutMs: s.multilineTimeout,
+      pollIntervalMs: s.pollInterval,
+      batchMaxEvents: s.batchSize,
+    }));
+  }
+  return new SpoolDirSource(definedOnly({
+    name,
+    dir: s.spoolDir,
+    fileSuffix: s.fileSuffix,
+    deletePolicy: s.deletePolicy,
+    includePattern: s.includePattern === undefined ? undefined : new RegExp(s.includePattern),
+    ignorePattern: s.ignorePattern === undefined ? undefined : new RegExp(s.ignorePattern),
+    tempSuffixes: s.tempSuffixes,
+    stableMs: s.stableFor,
+    pollIntervalMs: s.pollInterval,
+    batchMaxEvents: s.batchSize,
+    maxLineBytes,
+    fileHeaderKey: s.fileHeaderKey,
+    basenameHeaderKey: s.basenameHeaderKey,
+  }));
+}
+
+function brokersOf(s: SinkConfig, config: AgentConfig, context: BuildContext): string[] {
+  const list = (s.type === 'kafka' ? s.brokers : undefined) ?? config.brokers;
+  return list?.split(',').map((b) => b.trim()) ?? context.brokers;
+}
+
+function deadLettersFor(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): DeadLetterQueue | undefined {
+  const topic = s.dlqTopic ?? (s.type === 'kafka' ? deadLetterTopicFor(s.topic) : undefined);
+  return topic === undefined ? undefined : new DeadLetterQueue(brokersOf(s, config, context), topic, name);
+}
+
+function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): Sink {
+  switch (s.type) {
+    case 'kafka': {
+      const brokers = brokersOf(s, config, context);
+      const key = s.key ? {keyHeader: s.key.header, keyField: s.key.field, fieldSeparator: s.key.separator} : {};
+      return new KafkaSink(
+        {
+          name,
+          brokers,
+          topic: s.topic,
+          key: (event) => keyOf(event, key),
+          acks: s.acks,
+          compression: s.compression,
+          idempotent: s.idempotent,
+        },
+        context.log,
+      );
+    }
+    case 'logger':
+      return new LoggerSink(name, (line) => context.log(`sink ${name}: ${line}`), s.maxBytesToLog);
+    case 'file_roll':
+      return new FileRollSink(definedOnly({
+        name,
+        dir: s.path,
+        filePrefix: s.filePrefix,
+        fileSuffix: s.fileSuffix,
+        inUsePrefix: s.inUsePrefix,
+        inUseSuffix: s.inUseSuffix,
+        rollSize: s.rollSize,
+        rollCount: s.rollCount,
+        rollIntervalMs: s.rollInterval,
+        idleTimeoutMs: s.idleTimeout,
+      }));
+    case 'hbase':
+      return new HBaseSink({
+        name,
+        client: new HBaseRestClient(s.url),
+        url: s.url,
+        table: s.table,
+        family: s.columnFamily,
+        createTable: s.createTable,
+        toRow: compileRowMapping({family: s.columnFamily, columns: s.columns ?? BOOK_COLUMNS, rowKey: s.rowKey ?? BOOK_ROW_KEY, delimiter: s.delimiter}),
+      });
+  }
+}

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import {z} from 'zod';
+import {interceptorConfigSchema} from '../interceptors/index.js';
+import {UserError} from '../lib/errors.js';
+import {parseDuration, parseSize} from '../lib/size.js';
+import {ACKS, COMPRESSIONS} from '../client/producer.js';
+
+/** "500ms", "2s" or a number of milliseconds. */
+const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  try {
+    return typeof v === 'number' ? v : parseDuration(v);
+  } catch {
+    ctx.addIssue({code: 'custom', message: `"${v}" is not a duration; use e.g. 500ms, 2s, 1m`});
+    return z.NEVER;
+  }
+});
+
+/** "64MiB", "1MB" or a number of bytes. */
+const size = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  try {
+    return typeof v === 'number' ? v : parseSize(v);
+  } catch {
+    ctx.addIssue({code: 'custom', message: `"${v}" is not a size; use e.g. 512, 64k, 10MiB`});
+    return z.NEVER;
+  }
+});
+
+const regex = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  {message: 'not a valid regular expression'},
+);
+
+const name = z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . -');
+const count = z.number().int().positive();
+
+const sourceCommon = {
+  channels: z.array(name).min(1),
+  interceptors: z.array(interceptorConfigSchema).default([]),
+  batchSize: count.optional(),
+  maxLineBytes: size.optional(),
+};
+
+const tailSource = z.strictObject({
+  type: z.literal('tail'),
+  paths: z.array(z.string().min(1)).min(1),
+  positionFile: z.string().optional(),
+  startAt: z.enum(['beginning', 'end']).default('beginning'),
+  multilineStart: regex.optional(),
+  multilineTimeout: duration.optional(),
+  pollInterval: duration.optional(),
+  ...sourceCommon,
+});
+
+const spoolSource = z.strictObject({
+  type: z.literal('spooldir'),
+  spoolDir: z.string().min(1),
+  fileSuffix: z.string().optional(),
+  deletePolicy: z.enum(['never', 'immediate']).optional(),
+  includePattern: regex.optional(),
+  ignorePattern: regex.optional(),
+  tempSuffixes: z.array(z.string()).optional(),
+  stableFor: duration.optional(),
+  pollInterval: duration.optional(),
+  fileHeaderKey: z.string().optional(),
+  basenameHeaderKey: z.string().optional(),
+  ...sourceCommon,
+});
+
+const memoryChannel = z.strictObject({type: z.literal('memory'), capacity: count.default(100_000), byteCapacity: size.default(64 * 1024 * 1024)});
+const fileChannel = z.strictObject({type: z.literal('file'), dir: z.string().min(1), capacity: count.default(1_000_000), byteCapacity: size.default(1024 * 1024 * 1024)});
+
+/** dlqTopic: refused events go there (Kafka, on the agent's brokers); kafka sinks default to TOPIC.dlq. */
+const sinkCommon = {channel: name, batchSize: count.default(1000), dlqTopic: z.string().min(1).optional()};
+
+const kafkaSink = z.strictObject({
+  type: z.literal('kafka'),
+  topic: z.string().min(1),
+  brokers: z.string().optional(),
+  key: z.strictObject({header: z.string().optional(), field: count.optional(), separator: z.string().min(1).optional()}).optional(),
+  acks: z.enum(ACKS).default('all'),
+  compression: z.enum(COMPRESSIONS).default('none'),
+  idempotent: z.boolean().default(true),
+  ...sinkCommon,
+});
+
+const loggerSink = z.strictObject({type: z.literal('logger'), maxBytesToLog: count.default(16), ...sinkCommon});
+
+const fileRollSink = z.strictObject({
+  type: z.literal('file_roll'),
+  path: z.string().min(1),
+  filePrefix: z.string().optional(),
+  fileSuffix: z.string().optional(),
+  inUsePrefix: z.string().optional(),
+  inUseSuffix: z.string().optional(),
+  rollSize: size.optional(),
+  rollCount: z.number().int().nonnegative().optional(),
+  rollInterval: duration.optional(),
+  idleTimeout: duration.optional(),
+  ...sinkCommon,
+});
+
+const hbaseSink = z.strictObject({
+  type: z.literal('hbase'),
+  url: z.string().url().default('http://127.0.0.1:8080'),
+  table: z.string().min(1),
+  columnFamily: z.string().min(1),
+  columns: z.array(z.string().min(1)).optional(),
+  rowKey: z.string().optional(),
+  delimiter: z.string().optional(),
+  createTable: z.boolean().default(false),
+  ...sinkCommon,
+});
+
+export const agentConfigSchema = z
+  .strictObject({
+    name,
+    /** Default bootstrap brokers for Kafka sinks (else the flag, the profile, 127.0.0.1:9092). */
+    brokers: z.string().optional(),
+    sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource])),
+    channels: z.record(name, z.discriminatedUnion('type', [memoryChannel, fileChannel])),
+    sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink])),
+  })
+  .superRefine((agent, ctx) => {
+    const channels = Object.keys(agent.channels);
+    const known = `defined channels: ${channels.join(', ') || 'none'}`;
+    for (const [source, s] of Object.entries(agent.sources)) {
+      s.channels.forEach((c, i) => {
+        if (!channels.includes(c)) ctx.addIssue({code: 'custom', path: ['sources', source, 'channels', i], message: `unknown channel "${c}" (${known})`});
+      });
+    }
+    const drained = new Set<string>();
+    for (const [sink, s] of Object.entries(agent.sinks)) {
+      if (!channels.includes(s.channel)) ctx.addIssue({code: 'custom', path: ['sinks', sink, 'channel'], message: `unknown channel "${s.channel}" (${known})`});
+      drained.add(s.channel);
+    }
+    for (const c of channels) {
+      if (!drained.has(c)) ctx.addIssue({code: 'custom', path: ['channels', c], message: 'no sink takes from this channel, so it would fill up and stop its sources; give a sink `channel: ' + c + '`'});
+    }
+    if (Object.keys(agent.sources).length === 0) ctx.addIssue({code: 'custom', path: ['sources'], message: 'an agent needs at least one source'});
+  });
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type SourceConfig = AgentConfig['sources'][string];
+export type ChannelConfig = AgentConfig['channels'][string];
+export type SinkConfig = AgentConfig['sinks'][string];
+
+/** Validates a parsed agent document; errors name the key (`sinks.k1.topic`) and the fix. */
+export function parseAgentConfig(doc: unknown, file: string): AgentConfig {
+  const result = agentConfigSchema.safeParse(doc);
+  if (result.success) return result.data;
+  const lines = result.error.issues.slice(0, 8).map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  throw new UserError(`${file} is not a valid agent file:\n${lines.join('\n')}`, 'fix the keys named above; topology/agents/ has working examples, and `kcollect agent import` converts a Flume properties file');
+}
+
+export function loadAgentConfig(file: string): AgentConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read agent file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, 'give the path of an agent YAML file, e.g. topology/agents/smartcar-driving.yaml');
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (err) {
+    throw new UserError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'check the indentation and quoting around the line named');
+  }
+  return parseAgentConfig(doc, file);
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {fetchRecords} from '../../src/client/fetcher.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
+import {collect, kcollect, spawnCli} from '../helpers/cli.js';
+
+async function topicLines(bootstrap: string, topic: string): Promise<string[]> {
+  const lines: string[] = [];
+  await fetchRecords({brokers: [bootstrap], topic, start: {kind: 'beginning'}, stopAtEnd: true, maxWaitMs: 100}, (records) => {
+    for (const r of records) lines.push(r.value!.toString());
+  });
+  return lines;
+}
+
+/** [1,2,3,7] -> ['1-3', '7']: a readable failure message. */
+function ranges(ns: number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ns.length; i++) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j] + 1) j++;
+    out.push(i === j ? `${ns[i]}` : `${ns[i]}-${ns[j]}`);
+    i = j;
+  }
+  return out;
+}
+
+describe('tail-produce killed with SIGKILL at random moments', () => {
+  it('after 20 kills and a last run, Kafka holds every written line exactly once (with rename rotations in between)', async () => {
+    const {bootstrap} = await startBroker();
+    const dir = tempDir('tail-kill');
+    const log = path.join(dir, 'driving.log');
+    const positions = path.join(dir, 'positions.json');
+    const topic = 'tail-kill';
+    expect((await kcollect(bootstrap, ['topic', 'create', topic, '--partitions', '3'])).code).toBe(0);
+    const args = ['tail-produce', log, '--topic', topic, '-b', bootstrap, '--position-file', positions, '--poll-interval', '20ms', '--batch-size', '50'];
+
+    // The writer: a few lines every few ms for the whole test; every so often a log4j-style rotation.
+    let written = 0;
+    let rotations = 0;
+    const writer = setInterval(() => {
+      let chunk = '';
+      for (let i = 0; i < 3; i++) chunk += `line ${++written} ${'x'.repeat(written % 50)}\n`;
+      fs.appendFileSync(log, chunk);
+    }, 5);
+    const rotate = () => fs.renameSync(log, `${log}.${++rotations}`);
+
+    const kills: number[] = [];
+    try {
+      for (let run = 1; run <= 20; run++) {
+        const child = spawnCli(args);
+        const result = collect(child);
+        const lifetime = 200 + Math.floor(Math.random() * 1800);
+        kills.push(lifetime);
+        // A random moment is the point here: not a precondition to wait for.
+        await new Promise((r) => setTimeout(r, lifetime));
+        if (run % 6 === 0) rotate();
+        child.kill('SIGKILL');
+        const {signal, stderr} = await result;
+        expect(signal, `run ${run} ended on its own:\n${stderr}`).toBe('SIGKILL');
+      }
+    } finally {
+      clearInterval(writer);
+    }
+
+    const last = spawnCli(args);
+    const lastResult = collect(last);
+    const deadline = Date.now() + 60_000;
+    let lines = await topicLines(bootstrap, topic);
+    while (new Set(lines).size < written && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      lines = await topicLines(bootstrap, topic);
+    }
+    last.kill('SIGINT');
+    const {code, signal, stderr} = await lastResult;
+    lines = await topicLines(bootstrap, topic);
+
+    const counts = new Map<string, number>();
+    for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+    const missing: number[] = [];
+    for (let n = 1; n <= written; n++) if (!counts.has(`line ${n} ${'x'.repeat(n % 50)}`)) missing.push(n);
+    const duplicated = [...counts].filter(([, c]) => c > 1).map(([l]) => l.split(' ').slice(0, 2).join(' '));
+    const context = `kill times ${kills.join(',')} ms; ${rotations} rotations; ${written} lines written`;
+    expect(ranges(missing), `missing lines (${context})\n${stderr}`).toEqual([]);
+    expect(duplicated, `duplicated lines (${context})`).toEqual([]);
+    expect(lines.length).toBe(written);
+    expect({code, signal}, stderr).toEqual({code: 0, signal: null});
+  }, 240_000);
+});

@@ -1,0 +1,37 @@
+import {describe, expect, it} from 'vitest';
+import {makeEvent} from '../../src/pipeline/event.js';
+import {BOOK_COLUMNS, BOOK_ROW_KEY, RowMappingError, compileRowMapping} from '../../src/sinks/hbase-rows.js';
+
+const kafka = {topic: 'SmartCar-Topic', partition: 2, offset: 41, timestamp: 1_700_000_000_123, key: Buffer.from('B0002')};
+
+describe('HBase row mapping', () => {
+  const toRow = compileRowMapping({family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY});
+
+  it("reproduces the book's SplitBolt: reversed time + '-' + car, eight cf1 cells, the record's time as version", () => {
+    const row = toRow({...makeEvent('20160101000002,B0002,3,0,F,N,45,C07'), kafka});
+    expect(row.key.toString()).toBe('20000010106102-B0002');
+    expect(row.cells.map((c) => [c.column, c.value.toString(), c.timestamp])).toEqual([
+      ['cf1:date', '20160101000002', kafka.timestamp],
+      ['cf1:car_number', 'B0002', kafka.timestamp],
+      ['cf1:speed_pedal', '3', kafka.timestamp],
+      ['cf1:break_pedal', '0', kafka.timestamp],
+      ['cf1:steer_angle', 'F', kafka.timestamp],
+      ['cf1:direct_light', 'N', kafka.timestamp],
+      ['cf1:speed', '45', kafka.timestamp],
+      ['cf1:area_number', 'C07', kafka.timestamp],
+    ]);
+  });
+
+  it('refuses a record with the wrong field count, and one with no record time', () => {
+    expect(() => toRow({...makeEvent('20160101000002,B0002'), kafka})).toThrow(RowMappingError);
+    expect(() => toRow(makeEvent('20160101000002,B0002,3,0,F,N,45,C07'))).toThrow(/no record time/);
+    expect(toRow(makeEvent('20160101000002,B0002,3,0,F,N,45,C07', {timestamp: '5'})).cells[0].timestamp).toBe(5);
+  });
+
+  it('takes Kafka positions in templates and rejects tokens that name nothing', () => {
+    const byOffset = compileRowMapping({family: 'f', columns: ['a', 'b'], rowKey: '{b}#{partition}-{offset}'});
+    expect(byOffset({...makeEvent('x,y'), kafka}).key.toString()).toBe('y#2-41');
+    expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: '{nope}'})).toThrow(/names no column/);
+    expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: 'fixed'})).toThrow(/uses no field/);
+  });
+});

@@ -1,0 +1,39 @@
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {expect, it} from 'vitest';
+import {tempDir} from '../helpers/broker.js';
+import {SpoolDirSource} from '../../src/sources/spooldir/source.js';
+import {RecordingContext, eventually} from './spooldir-context.js';
+
+const child = fileURLToPath(new URL('./spooldir-crash-child.ts', import.meta.url));
+
+it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothing lost, only the unacknowledged batch again', async () => {
+  const dir = tempDir('spool');
+  const out = path.join(tempDir('spool-out'), 'delivered.txt');
+  const lines = Array.from({length: 100}, (_, i) => `20160101${String(i * 4).padStart(6, '0')},K0001,${i}`);
+  fs.writeFileSync(path.join(dir, 'status.txt'), lines.join('\n') + '\n');
+
+  // Batches of 10: the first two are acknowledged, the third is in hand when the kill comes.
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, dir, out, '3', '10'], {stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd()});
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
+  await eventually(() => stdout.includes('STUCK') || proc.exitCode !== null, 'the child to hold its third batch');
+  expect(stderr).toBe('');
+  proc.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  expect(fs.readFileSync(out, 'utf8')).toBe(lines.slice(0, 30).join('\n') + '\n');
+  expect(fs.existsSync(path.join(dir, 'status.txt'))).toBe(true);
+
+  // The restarted agent takes over the dead one's lock and starts at the unacknowledged batch.
+  const ctx = new RecordingContext();
+  const running = new SpoolDirSource({name: 'spool', dir, stableMs: 0, pollIntervalMs: 10, batchMaxEvents: 10}).run(ctx);
+  await eventually(() => fs.existsSync(path.join(dir, 'status.txt.COMPLETED')), 'file renamed');
+  ctx.stop();
+  await running;
+  expect(ctx.bodies()).toEqual(lines.slice(20));
+});

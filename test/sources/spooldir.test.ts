@@ -1,0 +1,257 @@
+import {createHash} from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {tempDir} from '../helpers/broker.js';
+import {UserError} from '../../src/lib/errors.js';
+import {SpoolDirSource, type SpoolDirOptions} from '../../src/sources/spooldir/source.js';
+import {writeStatusFile} from '../../src/simulate/status.js';
+import {RECORD_LINE} from '../../src/simulate/common.js';
+import {RecordingContext, eventually} from './spooldir-context.js';
+
+function spool(dir: string, options: Partial<SpoolDirOptions> = {}): SpoolDirSource {
+  return new SpoolDirSource({name: 'spool', dir, stableMs: 0, pollIntervalMs: 10, ...options});
+}
+
+/** Writes a file with an mtime `ageS` seconds in the past (ordering is by mtime). */
+function drop(dir: string, name: string, content: string | Buffer, ageS = 0): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  if (ageS) {
+    const t = new Date(Date.now() - ageS * 1000);
+    fs.utimesSync(file, t, t);
+  }
+  return file;
+}
+
+const exists = (dir: string, name: string) => fs.existsSync(path.join(dir, name));
+const ledgerFiles = (dir: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(dir, '.kcollect-spool', 'ledger.json'), 'utf8')).files);
+
+describe('spooldir source', () => {
+  it('ingests complete files oldest first, line by line (LF and CRLF), then renames them .COMPLETED', async () => {
+    const dir = tempDir('spool');
+    drop(dir, 'b.log', 'b1\r\nb2\r\nb3 no newline', 20);
+    drop(dir, 'a.log', 'a1\n\na3\n', 10);
+    const ctx = new RecordingContext();
+    const running = spool(dir, {fileHeaderKey: 'file', basenameHeaderKey: 'basename'}).run(ctx);
+    await eventually(() => exists(dir, 'a.log.COMPLETED') && exists(dir, 'b.log.COMPLETED'), 'both files renamed');
+    ctx.stop();
+    await running;
+
+    expect(ctx.bodies()).toEqual(['b1', 'b2', 'b3 no newline', 'a1', '', 'a3']);
+    expect(ctx.events[0].headers).toEqual({file: path.join(dir, 'b.log'), basename: 'b.log'});
+    expect(ctx.events.map((e) => e.origin?.offset)).toEqual([0, 4, 8, 0, 3, 4]);
+    expect(ctx.events[3].origin?.inode).toBe(fs.statSync(path.join(dir, 'a.log.COMPLETED')).ino);
+    expect(exists(dir, 'a.log') || exists(dir, 'b.log')).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'a.log.COMPLETED'), 'utf8')).toBe('a1\n\na3\n');
+    expect(ledgerFiles(dir)).toEqual([]); // nothing left to remember once renamed
+    expect(ctx.counts.get('AppendBatchAcceptedCount')).toBeGreaterThanOrEqual(1);
+    expect(ctx.events.every((e) => e.rejected === undefined)).toBe(true);
+  });
+
+  it('deletes ingested files with deletePolicy immediate', async () => {
+    const dir = tempDir('spool');
+    drop(dir, 'status.txt', 'x\ny\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir, {deletePolicy: 'immediate'}).run(ctx);
+    await eventually(() => !exists(dir, 'status.txt'), 'file deleted');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['x', 'y']);
+    expect(fs.readdirSync(dir).filter((n) => !n.startsWith('.'))).toEqual([]);
+  });
+
+  it('leaves ignored, not-included, hidden and temporary files alone; a temporary file is taken once renamed', async () => {
+    const dir = tempDir('spool');
+    // All older than the file that is read, so they would have come first.
+    drop(dir, 'skip.bak', 'ignored\n', 50);
+    drop(dir, 'notes.md', 'not included\n', 50);
+    drop(dir, '.hidden.log', 'hidden\n', 50);
+    drop(dir, 'late.log.tmp', 'late\n', 50);
+    drop(dir, 'now.log', 'now\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir, {ignorePattern: /\.bak$/, includePattern: /\.(log|bak)(\.tmp)?$/, tempSuffixes: ['.tmp', '.part']}).run(ctx);
+    await eventually(() => exists(dir, 'now.log.COMPLETED'), 'now.log renamed');
+    expect(ctx.bodies()).toEqual(['now']);
+    expect(['skip.bak', 'notes.md', '.hidden.log', 'late.log.tmp'].every((n) => exists(dir, n))).toBe(true);
+
+    fs.renameSync(path.join(dir, 'late.log.tmp'), path.join(dir, 'late.log'));
+    await eventually(() => exists(dir, 'late.log.COMPLETED'), 'late.log renamed');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['now', 'late']);
+  });
+
+  it('does not take a file while it is still being written', async () => {
+    const dir = tempDir('spool');
+    const file = path.join(dir, 'growing.log');
+    let written = 0;
+    let writerDone = false;
+    let deliveredWhileWriting = false;
+    fs.writeFileSync(file, '');
+    // Appends every 20 ms, much faster than the 500 ms the source wants to see the file unchanged.
+    const writer = setInterval(() => {
+      fs.appendFileSync(file, `line ${++written}\n`);
+      if (written === 40) {
+        clearInterval(writer);
+        writerDone = true;
+      }
+    }, 20);
+    const ctx = new RecordingContext({
+      onDeliver: () => {
+        if (!writerDone) deliveredWhileWriting = true;
+      },
+    });
+    const running = spool(dir, {stableMs: 500}).run(ctx);
+    await eventually(() => exists(dir, 'growing.log.COMPLETED'), 'file renamed');
+    ctx.stop();
+    await running;
+    expect(deliveredWhileWriting).toBe(false);
+    expect(ctx.bodies()).toEqual(Array.from({length: 40}, (_, i) => `line ${i + 1}`));
+  });
+
+  it('stops at the size it took when a file grows while being read, warns, and reads the rest later', async () => {
+    const dir = tempDir('spool');
+    const file = drop(dir, 'trip.log', 'l1\nl2\nl3\npart');
+    let appended = false;
+    const ctx = new RecordingContext({
+      onDeliver: () => {
+        // The writer was not done after all: it finishes the half line and adds one.
+        if (!appended) fs.appendFileSync(file, 'ial\nl5\n');
+        appended = true;
+      },
+    });
+    const running = spool(dir, {batchMaxEvents: 2}).run(ctx);
+    await eventually(() => exists(dir, 'trip.log.COMPLETED'), 'file renamed');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['l1', 'l2', 'l3', 'partial', 'l5']);
+    expect(ctx.logs.some((l) => l.includes('changed while being read'))).toBe(true);
+  });
+
+  it('delivers invalid UTF-8 and over-long lines marked rejected, with their origin', async () => {
+    const dir = tempDir('spool');
+    const bad = Buffer.from([0x66, 0xff, 0xfe, 0x00]);
+    drop(dir, 'mixed.log', Buffer.concat([Buffer.from('ok\n'), bad, Buffer.from('\n' + 'x'.repeat(100) + '\nfine\n')]));
+    const ctx = new RecordingContext();
+    const running = spool(dir, {maxLineBytes: 50}).run(ctx);
+    await eventually(() => exists(dir, 'mixed.log.COMPLETED'), 'file renamed');
+    ctx.stop();
+    await running;
+    expect(ctx.events.map((e) => e.rejected)).toEqual([undefined, 'invalid UTF-8', 'line longer than 50 bytes (100)', undefined]);
+    expect(ctx.events[1].body).toEqual(bad);
+    expect(ctx.events[2].body.toString()).toBe('x'.repeat(50));
+    expect(ctx.events[2].origin).toMatchObject({file: path.join(dir, 'mixed.log'), offset: 8});
+    expect(ctx.events[3].body.toString()).toBe('fine');
+  });
+
+  it('never ingests a file twice: a restart skips renamed files, and a file the ledger marks done (crash before the rename) is only renamed', async () => {
+    const dir = tempDir('spool');
+    drop(dir, 'day1.log', 'd1\n');
+    const first = new RecordingContext();
+    let running = spool(dir).run(first);
+    await eventually(() => exists(dir, 'day1.log.COMPLETED'), 'day1 renamed');
+    first.stop();
+    await running;
+
+    // The state a crash leaves between "done" in the ledger and the rename.
+    const file = drop(dir, 'day2.log', 'd2\n');
+    const st = fs.statSync(file, {bigint: true});
+    const ledger = {version: 1, files: {'day2.log': {dev: String(st.dev), ino: String(st.ino), size: 3, fingerprint: createHash('sha256').update('d2\n').digest('hex'), fingerprintBytes: 3, offset: 3, done: true}}};
+    fs.writeFileSync(path.join(dir, '.kcollect-spool', 'ledger.json'), JSON.stringify(ledger));
+    drop(dir, 'day3.log', 'd3\n', -5);
+
+    const second = new RecordingContext();
+    running = spool(dir).run(second);
+    await eventually(() => exists(dir, 'day3.log.COMPLETED'), 'day3 renamed');
+    second.stop();
+    await running;
+    expect(second.bodies()).toEqual(['d3']);
+    expect(exists(dir, 'day2.log.COMPLETED') && !exists(dir, 'day2.log')).toBe(true);
+    expect(ledgerFiles(dir)).toEqual([]);
+  });
+
+  it('ingests a re-used name as a new file and keeps both: the second goes to NAME.COMPLETED.1', async () => {
+    const dir = tempDir('spool');
+    drop(dir, 'status.txt', 'first\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir).run(ctx);
+    await eventually(() => exists(dir, 'status.txt.COMPLETED'), 'first renamed');
+    drop(dir, 'status.txt', 'second\n');
+    await eventually(() => exists(dir, 'status.txt.COMPLETED.1'), 'second renamed');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['first', 'second']);
+    expect(fs.readFileSync(path.join(dir, 'status.txt.COMPLETED'), 'utf8')).toBe('first\n');
+    expect(fs.readFileSync(path.join(dir, 'status.txt.COMPLETED.1'), 'utf8')).toBe('second\n');
+    expect(ctx.logs.some((l) => l.includes('re-used'))).toBe(true);
+  });
+
+  it('resumes a partly ingested file at the recorded offset when stopped between batches', async () => {
+    const dir = tempDir('spool');
+    const lines = Array.from({length: 10}, (_, i) => `r${i}`);
+    drop(dir, 'cars.log', lines.join('\n') + '\n');
+    const first = new RecordingContext({onDeliver: (_e, c) => c.stop()});
+    await spool(dir, {batchMaxEvents: 3}).run(first);
+    expect(first.bodies()).toEqual(lines.slice(0, 3));
+    expect(exists(dir, 'cars.log')).toBe(true);
+
+    const second = new RecordingContext();
+    const running = spool(dir, {batchMaxEvents: 3}).run(second);
+    await eventually(() => exists(dir, 'cars.log.COMPLETED'), 'file renamed');
+    second.stop();
+    await running;
+    expect(second.bodies()).toEqual(lines.slice(3));
+  });
+
+  it('refuses a second reader of the same directory, a missing directory and a zero batch size', async () => {
+    const dir = tempDir('spool');
+    const ctx = new RecordingContext();
+    const running = spool(dir).run(ctx);
+    await eventually(() => exists(dir, '.kcollect-spool/lock'), 'lock taken');
+    await expect(spool(dir).run(new RecordingContext())).rejects.toThrow(/already being read/);
+    ctx.stop();
+    await running;
+    expect(exists(dir, '.kcollect-spool/lock')).toBe(false);
+    await expect(spool(path.join(dir, 'nope')).run(new RecordingContext())).rejects.toThrow(UserError);
+    expect(() => spool(dir, {batchMaxEvents: 0})).toThrow(/batchMaxEvents/);
+  });
+
+  it('ingests the 100-car daily status file entirely: every line once, in order per car', {timeout: 180_000}, async () => {
+    const dir = tempDir('spool');
+    const status = await writeStatusFile({cars: 100, date: '20160101', outDir: dir, seed: 7});
+    let events = 0;
+    let records = 0;
+    let bytes = 0;
+    let rejected = 0;
+    const lastTime = new Map<string, string>();
+    let outOfOrder = 0;
+    const ctx = new RecordingContext({
+      keep: false,
+      onDeliver: (batch) => {
+        for (const e of batch) {
+          events++;
+          bytes += e.body.length + 1;
+          if (e.rejected) rejected++;
+          const line = e.body.toString('latin1');
+          if (!RECORD_LINE.test(line)) continue;
+          records++;
+          const [time, car] = line.split(',', 2);
+          if ((lastTime.get(car) ?? '') >= time) outOfOrder++;
+          lastTime.set(car, time);
+        }
+      },
+    });
+    const running = spool(dir, {batchMaxEvents: 10_000, batchMaxBytes: 4 * 1024 * 1024}).run(ctx);
+    await eventually(() => exists(dir, path.basename(status.file) + '.COMPLETED'), 'status file renamed', 150_000);
+    ctx.stop();
+    await running;
+    expect(records).toBe(status.lines);
+    expect(records).toBe(100 * 21_601);
+    expect(events).toBe(status.lines + status.headers);
+    expect(bytes).toBe(status.bytes);
+    expect(rejected).toBe(0);
+    expect(lastTime.size).toBe(100);
+    expect(outOfOrder).toBe(0);
+  });
+});
