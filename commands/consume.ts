@@ -4,7 +4,8 @@ import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {UserError} from '../src/lib/errors.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom} from '../src/services/consume-service.js';
-import {SINK_KINDS, eventAsRecord, runGroupDrain, statusPrinter, type GroupDrainResult, type SinkKind} from '../src/services/drain-service.js';
+import {eventAsRecord, runGroupDrain, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
+import {SINK_KINDS, type SinkKind} from '../src/sinks/open-sink.js';
 import {DEFAULT_FORMAT, FORMAT_HELP, compileFormat} from '../src/services/record-format.js';
 import {partitionList} from '../src/services/list-values.js';
 

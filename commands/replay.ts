@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
-import {statusPrinter, type SinkKind} from '../src/services/drain-service.js';
+import {statusPrinter} from '../src/services/drain-service.js';
+import type {SinkKind} from '../src/sinks/open-sink.js';
 import {parseTime, replay} from '../src/services/replay-service.js';
 
 export default class Replay extends KcollectCommand {

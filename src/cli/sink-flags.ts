@@ -8,7 +8,7 @@ import {DEFAULT_BACKOFF} from '../lib/backoff.js';
 import {FILE_ROLL_DEFAULTS} from '../sinks/file-roll-sink.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY, ROW_KEY_HELP} from '../sinks/hbase-rows.js';
 import {PATH_ESCAPES_HELP} from '../sinks/path-escapes.js';
-import type {SinkKind, SinkSettings} from '../services/drain-service.js';
+import type {SinkKind, SinkSettings} from '../sinks/open-sink.js';
 
 export const sinkFlags = {
   'hbase-url': {...hbaseUrlFlag, helpGroup: 'HBASE'},

@@ -2,61 +2,16 @@
  * `consume --to stdout|file|hbase` and `replay`: builds the sink from the command's settings and
  * runs a drain (group member, or a range without a group), reporting status lines.
  */
-import {HBaseRestClient} from '../hbase/rest-client.js';
-import {UserError} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
-import type {Sink} from '../pipeline/sink.js';
 import type {BackoffPolicy} from '../lib/backoff.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {drainGroup, type DrainSummary} from '../drain/group-drain.js';
 import {describeStatus, type DrainState, type DrainStatus} from '../drain/status.js';
-import {FileRollSink, type FileRollOptions} from '../sinks/file-roll-sink.js';
-import {compileRowMapping} from '../sinks/hbase-rows.js';
-import {HBaseSink} from '../sinks/hbase-sink.js';
-import {OutputClosedError, StdoutSink} from '../sinks/stdout-sink.js';
+import {openSink, type SinkSettings} from '../sinks/open-sink.js';
+import {OutputClosedError} from '../sinks/stdout-sink.js';
+import {Metrics} from '../telemetry/metrics.js';
+import {StatusPublisher} from '../telemetry/status-file.js';
 import type {FetchedRecord} from '../client/fetcher.js';
-
-export const SINK_KINDS = ['stdout', 'file', 'hbase'] as const;
-export type SinkKind = (typeof SINK_KINDS)[number];
-
-export interface HBaseSinkSettings {
-  url: string;
-  table: string;
-  family: string;
-  columns: string[];
-  rowKey: string;
-  delimiter?: string;
-  createTable: boolean;
-  timeoutMs?: number;
-}
-
-export type SinkSettings =
-  | {kind: 'stdout'; out: NodeJS.WritableStream; render?: (event: Event) => Buffer}
-  | ({kind: 'file'} & FileRollOptions)
-  | ({kind: 'hbase'} & HBaseSinkSettings);
-
-/** HTTP timeout for the gateway: shorter than a real gateway's own retry budget (B.6). */
-const HBASE_TIMEOUT_MS = 10_000;
-
-export function openSink(settings: SinkSettings): Sink {
-  switch (settings.kind) {
-    case 'stdout':
-      return new StdoutSink({out: settings.out, render: settings.render});
-    case 'file':
-      return new FileRollSink(settings);
-    case 'hbase': {
-      let url: URL;
-      try {
-        url = new URL(settings.url);
-      } catch {
-        throw new UserError(`invalid --hbase-url "${settings.url}"`, 'use the REST gateway address, e.g. http://127.0.0.1:8080');
-      }
-      const toRow = compileRowMapping({family: settings.family, columns: settings.columns, rowKey: settings.rowKey, delimiter: settings.delimiter});
-      const client = new HBaseRestClient(url.toString().replace(/\/$/, ''), {timeoutMs: settings.timeoutMs ?? HBASE_TIMEOUT_MS});
-      return new HBaseSink({client, url: settings.url, table: settings.table, family: settings.family, toRow, createTable: settings.createTable});
-    }
-  }
-}
 
 /** A consumed event seen as a record again, for kcat-style --format on `--to stdout`. */
 export function eventAsRecord(event: Event): FetchedRecord {
@@ -116,8 +71,12 @@ export async function runGroupDrain(settings: GroupDrainSettings): Promise<Group
   const sink = openSink(settings.sink);
   const deadLetterTopic = settings.deadLetterTopic ?? deadLetterTopicFor(settings.topic);
   const deadLetters = new DeadLetterQueue(settings.brokers, deadLetterTopic, sink.name);
+  const metrics = new Metrics();
+  const status = new StatusPublisher(`drain-${settings.groupId}`, 'drain', () => metrics.snapshot());
+  status.start();
   try {
     const summary = await drainGroup({
+      metrics,
       brokers: settings.brokers,
       topic: settings.topic,
       groupId: settings.groupId,
@@ -136,6 +95,7 @@ export async function runGroupDrain(settings: GroupDrainSettings): Promise<Group
     if (err instanceof OutputClosedError) return {type: 'summary', sink: sink.name, deadLetterTopic, outputClosed: true, records: 0, deadLettered: 0, stoppedBy: 'signal', partitions: []};
     throw err;
   } finally {
+    status.stop();
     await sink.close();
     await deadLetters.close();
   }

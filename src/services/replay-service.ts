@@ -8,7 +8,7 @@ import type {BackoffPolicy} from '../lib/backoff.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {drainRange, type RangeSummary} from '../drain/range-drain.js';
 import type {DrainStatus} from '../drain/status.js';
-import {openSink, type SinkSettings} from './drain-service.js';
+import {openSink, type SinkSettings} from '../sinks/open-sink.js';
 
 /** Parses an ISO time, or @MS / MS since the epoch. */
 export function parseTime(text: string, flag: string): number {

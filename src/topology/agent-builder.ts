@@ -1,7 +1,6 @@
 import path from 'node:path';
 import {FileChannel} from '../channels/file-channel.js';
 import {MemoryChannel} from '../channels/memory-channel.js';
-import {HBaseRestClient} from '../hbase/rest-client.js';
 import {createInterceptors} from '../interceptors/index.js';
 import type {AgentSpec, SinkBinding, SourceBinding} from '../pipeline/agent.js';
 import type {Channel} from '../pipeline/channel.js';
@@ -10,9 +9,8 @@ import type {Sink} from '../pipeline/sink.js';
 import type {Source} from '../pipeline/source.js';
 import {definedOnly} from '../lib/size.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
-import {FileRollSink} from '../sinks/file-roll-sink.js';
-import {BOOK_COLUMNS, BOOK_ROW_KEY, compileRowMapping} from '../sinks/hbase-rows.js';
-import {HBaseSink} from '../sinks/hbase-sink.js';
+import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
+import {openSink} from '../sinks/open-sink.js';
 import {KafkaSink} from '../sinks/kafka-sink.js';
 import {LoggerSink} from '../sinks/logger-sink.js';
 import {SpoolDirSource} from '../sources/spooldir/source.js';
@@ -115,27 +113,22 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
     case 'logger':
       return new LoggerSink(name, (line) => context.log(`sink ${name}: ${line}`), s.maxBytesToLog);
     case 'file_roll':
-      return new FileRollSink(definedOnly({
-        name,
-        dir: s.path,
-        filePrefix: s.filePrefix,
-        fileSuffix: s.fileSuffix,
-        inUsePrefix: s.inUsePrefix,
-        inUseSuffix: s.inUseSuffix,
-        rollSize: s.rollSize,
-        rollCount: s.rollCount,
-        rollIntervalMs: s.rollInterval,
-        idleTimeoutMs: s.idleTimeout,
-      }));
+      return openSink(
+        definedOnly({
+          kind: 'file' as const,
+          name,
+          dir: s.path,
+          filePrefix: s.filePrefix,
+          fileSuffix: s.fileSuffix,
+          inUsePrefix: s.inUsePrefix,
+          inUseSuffix: s.inUseSuffix,
+          rollSize: s.rollSize,
+          rollCount: s.rollCount,
+          rollIntervalMs: s.rollInterval,
+          idleTimeoutMs: s.idleTimeout,
+        }),
+      );
     case 'hbase':
-      return new HBaseSink({
-        name,
-        client: new HBaseRestClient(s.url),
-        url: s.url,
-        table: s.table,
-        family: s.columnFamily,
-        createTable: s.createTable,
-        toRow: compileRowMapping({family: s.columnFamily, columns: s.columns ?? BOOK_COLUMNS, rowKey: s.rowKey ?? BOOK_ROW_KEY, delimiter: s.delimiter}),
-      });
+      return openSink({kind: 'hbase', name, url: s.url, table: s.table, family: s.columnFamily, columns: s.columns ?? BOOK_COLUMNS, rowKey: s.rowKey ?? BOOK_ROW_KEY, delimiter: s.delimiter, createTable: s.createTable});
   }
 }

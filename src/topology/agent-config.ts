@@ -156,8 +156,15 @@ export type SinkConfig = AgentConfig['sinks'][string];
 export function parseAgentConfig(doc: unknown, file: string): AgentConfig {
   const result = agentConfigSchema.safeParse(doc);
   if (result.success) return result.data;
-  const lines = result.error.issues.slice(0, 8).map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  throw new UserError(`${file} is not a valid agent file:\n${lines.join('\n')}`, 'fix the keys named above; topology/agents/ has working examples, and `kcollect agent import` converts a Flume properties file');
+  const problems = result.error.issues.slice(0, 8).map((issue) => `${issue.path.join('.') || '(top level)'}: ${readable(issue.message)}`);
+  throw new UserError(`${file} is not a valid agent file: ${problems.join('; ')}`, 'fix the keys named above; topology/agents/ has working examples, and `kcollect agent import` converts a Flume properties file');
+}
+
+/** zod's wording, said the way a person editing the file needs it. */
+function readable(message: string): string {
+  return message
+    .replace(/^Invalid input: expected (\w+), received undefined$/, 'missing (a $1 is required here)')
+    .replace(/^Unrecognized keys?: (.*)$/, 'unknown option $1 (misspelt, or not an option of this type)');
 }
 
 export function loadAgentConfig(file: string): AgentConfig {

@@ -3,7 +3,7 @@ import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {drainGroup} from '../../src/drain/group-drain.js';
 import type {DrainStatus} from '../../src/drain/status.js';
 import {startHBaseEmulator, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
-import {openSink} from '../../src/services/drain-service.js';
+import {openSink} from '../../src/sinks/open-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {BOOK_COLUMNS, drivingRecords, produceLines} from './driving-records.js';
 import {expectTableHoldsExactly} from './hbase-check.js';

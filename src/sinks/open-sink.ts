@@ -1,0 +1,52 @@
+import {HBaseRestClient} from '../hbase/rest-client.js';
+import {UserError} from '../lib/errors.js';
+import type {Event} from '../pipeline/event.js';
+import type {Sink} from '../pipeline/sink.js';
+import {FileRollSink, type FileRollOptions} from './file-roll-sink.js';
+import {compileRowMapping} from './hbase-rows.js';
+import {HBaseSink} from './hbase-sink.js';
+import {StdoutSink} from './stdout-sink.js';
+
+export const SINK_KINDS = ['stdout', 'file', 'hbase'] as const;
+export type SinkKind = (typeof SINK_KINDS)[number];
+
+export interface HBaseSinkSettings {
+  url: string;
+  table: string;
+  family: string;
+  columns: string[];
+  rowKey: string;
+  delimiter?: string;
+  createTable: boolean;
+  timeoutMs?: number;
+  name?: string;
+}
+
+export type SinkSettings =
+  | {kind: 'stdout'; out: NodeJS.WritableStream; render?: (event: Event) => Buffer}
+  | ({kind: 'file'} & FileRollOptions)
+  | ({kind: 'hbase'} & HBaseSinkSettings);
+
+/** HTTP timeout for the gateway: shorter than a real gateway's own retry budget (B.6). */
+const HBASE_TIMEOUT_MS = 10_000;
+
+/** The sink a drain, a replay or an agent file asks for. */
+export function openSink(settings: SinkSettings): Sink {
+  switch (settings.kind) {
+    case 'stdout':
+      return new StdoutSink({out: settings.out, render: settings.render});
+    case 'file':
+      return new FileRollSink(settings);
+    case 'hbase': {
+      let url: URL;
+      try {
+        url = new URL(settings.url);
+      } catch {
+        throw new UserError(`invalid --hbase-url "${settings.url}"`, 'use the REST gateway address, e.g. http://127.0.0.1:8080');
+      }
+      const toRow = compileRowMapping({family: settings.family, columns: settings.columns, rowKey: settings.rowKey, delimiter: settings.delimiter});
+      const client = new HBaseRestClient(url.toString().replace(/\/$/, ''), {timeoutMs: settings.timeoutMs ?? HBASE_TIMEOUT_MS});
+      return new HBaseSink({client, url: settings.url, table: settings.table, family: settings.family, toRow, createTable: settings.createTable, name: settings.name});
+    }
+  }
+}
