@@ -1,0 +1,21 @@
+import {isUtf8} from 'node:buffer';
+
+const TAB = 0x09;
+const LF = 0x0a;
+const DEL = 0x7f;
+
+/**
+ * Why a line cannot go out as a log record, or undefined when it can. Tab is the only control
+ * byte a text line may hold (\n too, inside a multiline group); anything else (NUL, ESC, ...)
+ * means binary data. Checked before UTF-8, since garbage usually fails both.
+ */
+export function rejectReason(body: Buffer): 'binary data' | 'invalid UTF-8' | undefined {
+  for (const byte of body) {
+    if ((byte < 0x20 && byte !== TAB && byte !== LF) || byte === DEL) return 'binary data';
+  }
+  return isUtf8(body) ? undefined : 'invalid UTF-8';
+}
+
+export function tooLongReason(maxLineBytes: number): string {
+  return `line exceeds ${maxLineBytes} bytes`;
+}

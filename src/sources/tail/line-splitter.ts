@@ -1,0 +1,90 @@
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** A complete line: its bytes without the line ending, and where it sits in the file. */
+export interface Line {
+  /** Offset of the line's first byte. */
+  offset: number;
+  /** Offset just past its newline: where reading resumes after this line. */
+  end: number;
+  /** At most maxLineBytes bytes; `length` says how long the line really was. */
+  body: Buffer;
+  length: number;
+}
+
+/**
+ * Splits a byte stream into lines ending in \n or \r\n. A line still missing its newline stays
+ * pending; a line longer than maxLineBytes keeps only its first maxLineBytes bytes in memory
+ * (the rest is counted and skipped), so a runaway line cannot exhaust memory.
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private kept = 0;
+  private length = 0;
+  private lastByte = -1;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    /** Offset of the next byte push() will see. */
+    private position = 0,
+  ) {}
+
+  /** Where the pending (incomplete) line starts: everything before it came out as lines. */
+  get pendingOffset(): number {
+    return this.position - this.length;
+  }
+
+  get hasPending(): boolean {
+    return this.length > 0;
+  }
+
+  push(chunk: Buffer): Line[] {
+    const lines: Line[] = [];
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(LF, start);
+      const stop = nl < 0 ? chunk.length : nl;
+      this.append(chunk.subarray(start, stop));
+      if (nl < 0) break;
+      this.position += 1;
+      lines.push(this.take(true));
+      start = nl + 1;
+    }
+    return lines;
+  }
+
+  /** The pending bytes as a last line without newline (a rotated file that will not grow). */
+  flushPending(): Line | null {
+    return this.length > 0 ? this.take(false) : null;
+  }
+
+  private append(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    const room = this.maxLineBytes + 1 - this.kept;
+    if (room > 0) {
+      const part = bytes.length <= room ? bytes : bytes.subarray(0, room);
+      // Copy: the chunk buffer is reused by the reader.
+      this.parts.push(Buffer.from(part));
+      this.kept += part.length;
+    }
+    this.length += bytes.length;
+    this.position += bytes.length;
+    this.lastByte = bytes[bytes.length - 1];
+  }
+
+  private take(newline: boolean): Line {
+    const content = newline && this.lastByte === CR ? this.length - 1 : this.length;
+    const joined = Buffer.concat(this.parts, this.kept);
+    const line: Line = {
+      offset: this.position - this.length - (newline ? 1 : 0),
+      end: this.position,
+      body: joined.subarray(0, Math.min(content, this.maxLineBytes)),
+      length: content,
+    };
+    this.parts = [];
+    this.kept = 0;
+    this.length = 0;
+    this.lastByte = -1;
+    return line;
+  }
+}

@@ -1,0 +1,317 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {errorMessage} from '../../lib/errors.js';
+import type {Event} from '../../pipeline/event.js';
+import type {Source, SourceContext} from '../../pipeline/source.js';
+import {rejectReason, tooLongReason} from './classify.js';
+import {headMatches, identify, inodeKey} from './file-identity.js';
+import {expandPatterns} from './glob.js';
+import {PositionStore, type FilePosition} from './position-store.js';
+import {TailedFile, type ReadyLine} from './tailed-file.js';
+
+export interface TailSourceOptions {
+  name: string;
+  /** Paths or globs (`*`, `?`, `[...]` in any segment, not recursive). */
+  patterns: string[];
+  positionFile: string;
+  /** Where to start in files found on the very first start (no position file yet). */
+  startAt: 'beginning' | 'end';
+  /** Longer lines go out as one rejected event, cut to this many bytes. */
+  maxLineBytes: number;
+  /** A line matching this starts a record; the lines after it that do not are joined to it. */
+  multilineStart?: RegExp;
+  /** Flush a pending multiline group after this long without a new line (default 1000). */
+  multilineTimeoutMs?: number;
+  /** How often to look for new data, new files and rotations when idle (default 250). */
+  pollIntervalMs?: number;
+  /** Events per deliver() call (default 500). */
+  batchMaxEvents?: number;
+  /** Body bytes per deliver() call (default 1 MiB). */
+  batchMaxBytes?: number;
+  /** Keep a rotated-away or deleted file open this long after it stopped growing (default 5000). */
+  rotateWaitMs?: number;
+  /** Write the position file at most this often; 0 = after every delivered batch (default 0). */
+  positionWriteIntervalMs?: number;
+}
+
+/**
+ * Follows growing files (Flume's TAILDIR, without its rename duplicates): files are followed by
+ * identity (dev+ino+fingerprint, see file-identity.ts), a rotated file is drained through its
+ * open handle, truncation restarts at 0, and the position file moves only after deliver()
+ * resolved, so a restart neither loses nor repeats a line.
+ */
+export class TailSource implements Source {
+  readonly type = 'tail';
+  readonly name: string;
+  private readonly files = new Map<string, TailedFile>();
+  private store!: PositionStore;
+  private roundRobin = 0;
+  private lastPositionWrite = 0;
+  private readonly o: Required<Omit<TailSourceOptions, 'multilineStart'>> & Pick<TailSourceOptions, 'multilineStart'>;
+
+  constructor(options: TailSourceOptions) {
+    this.name = options.name;
+    this.o = {
+      multilineTimeoutMs: 1000,
+      pollIntervalMs: 250,
+      batchMaxEvents: 500,
+      batchMaxBytes: 1024 * 1024,
+      rotateWaitMs: 5000,
+      positionWriteIntervalMs: 0,
+      ...options,
+    };
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    this.store = PositionStore.load(this.o.positionFile);
+    try {
+      await this.discover(ctx, this.store.existed ? 'beginning' : this.o.startAt);
+      await this.resumeRotatedAway(ctx);
+      this.savePositions(ctx, true);
+      let lastScan = Date.now();
+      while (!ctx.signal.aborted) {
+        const now = Date.now();
+        if (now - lastScan >= this.o.pollIntervalMs) {
+          await this.discover(ctx, 'beginning');
+          await this.refreshAll(ctx, now);
+          lastScan = now;
+        }
+        const delivered = await this.deliverBatch(ctx);
+        await this.retireDrained(ctx, Date.now());
+        this.savePositions(ctx, false);
+        if (!delivered) await sleep(this.o.pollIntervalMs, ctx.signal);
+      }
+    } finally {
+      this.savePositions(ctx, true);
+      for (const file of this.files.values()) await file.handle.close().catch(() => {});
+      this.files.clear();
+    }
+  }
+
+  /**
+   * Opens matching files not followed yet. A file in the position file (same dev+ino and first
+   * bytes) resumes at its offset; any other is new: read from 0, or per `startAt` on the first
+   * start. Followed files no matching path leads to any more are marked detached.
+   */
+  private async discover(ctx: SourceContext, startNew: 'beginning' | 'end'): Promise<void> {
+    const seen = new Set<string>();
+    for (const filePath of await expandPatterns(this.o.patterns)) {
+      const st = await fs.stat(filePath, {bigint: true}).catch(() => null);
+      if (!st) continue;
+      const key = inodeKey(st.dev, st.ino);
+      seen.add(key);
+      const followed = this.files.get(key);
+      if (followed) {
+        if (followed.path !== filePath) ctx.log(`${followed.path} is now ${filePath}; following it`);
+        followed.path = filePath;
+        followed.detached = false;
+        continue;
+      }
+      const opened = await this.open(ctx, filePath, startNew, false);
+      if (opened) seen.add(opened.key);
+    }
+    for (const [key, file] of this.files) {
+      if (seen.has(key) || file.detached) continue;
+      file.detached = true;
+      ctx.log(`${file.path} was renamed away or deleted; reading it to its end`);
+    }
+  }
+
+  /**
+   * Opens one file; returns its dev:ino key and whether it resumed at a stored position, or null
+   * when it vanished or is unreadable.
+   */
+  private async open(
+    ctx: SourceContext,
+    filePath: string,
+    startNew: 'beginning' | 'end',
+    detached: boolean,
+    known?: FilePosition,
+  ): Promise<{key: string; resumed: boolean} | null> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(filePath, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') ctx.log(`cannot open ${filePath}: ${errorMessage(err)}`);
+      return null;
+    }
+    // The identity comes from the handle: the name may point at another file by now.
+    const {identity, size} = await identify(handle);
+    const key = inodeKey(identity.dev, identity.ino);
+    if (this.files.has(key)) {
+      await handle.close();
+      return {key, resumed: false};
+    }
+    const stored = known ?? this.store.get(identity.dev, identity.ino);
+    const resumed = stored !== undefined && stored.offset <= size && (await headMatches(handle, stored));
+    let offset: number;
+    let how: string;
+    if (resumed) {
+      offset = stored.offset;
+      how = 'resuming';
+    } else {
+      offset = startNew === 'end' ? await lastLineStart(handle, size) : 0;
+      how = stored ? 'a new file on a reused inode or rewritten while we were down: reading' : 'new file: reading';
+    }
+    const file = new TailedFile(handle, identity, filePath, size, offset, {...this.o, onRestart: (f) => this.restarted(ctx, f)}, Date.now());
+    file.detached = detached;
+    this.files.set(key, file);
+    this.store.set(file.position());
+    ctx.count('FileOpenedCount');
+    ctx.log(`${filePath}: ${how} from offset ${offset}`);
+    return {key, resumed};
+  }
+
+  /**
+   * On start, a file in the position file that no pattern matches may have been rotated away
+   * while we were down: look for its identity next to where it was, and read what is left.
+   * Identities whose file is gone are forgotten.
+   */
+  private async resumeRotatedAway(ctx: SourceContext): Promise<void> {
+    for (const stored of this.store.all()) {
+      if (this.files.has(inodeKey(stored.dev, stored.ino))) continue;
+      const dir = path.dirname(stored.path);
+      let found: string | null = null;
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+        const st = await fs.stat(path.join(dir, name), {bigint: true}).catch(() => null);
+        if (st?.isFile() && String(st.dev) === stored.dev && String(st.ino) === stored.ino) found = path.join(dir, name);
+      }
+      const opened = found ? await this.open(ctx, found, 'beginning', true, stored) : null;
+      if (opened?.resumed) continue;
+      // Gone, or another file on that inode now: the old identity is finished.
+      const file = opened && this.files.get(opened.key);
+      if (file) {
+        this.files.delete(opened.key);
+        await file.handle.close();
+      }
+      this.store.delete(stored.dev, stored.ino);
+    }
+  }
+
+  /** Notices growth, truncation and rewrites of the followed files. */
+  private async refreshAll(ctx: SourceContext, now: number): Promise<void> {
+    for (const [key, file] of this.files) {
+      try {
+        await file.refresh(now);
+      } catch (err) {
+        await this.drop(ctx, key, file, err);
+      }
+    }
+  }
+
+  private restarted(ctx: SourceContext, file: TailedFile): void {
+    ctx.count('FileTruncatedCount');
+    ctx.log(`${file.path} was truncated or rewritten; reading it again from offset 0`);
+    this.store.set(file.position());
+  }
+
+  /** Reads up to one batch from the files and delivers it; false when there was nothing. */
+  private async deliverBatch(ctx: SourceContext): Promise<boolean> {
+    const events: Event[] = [];
+    const marks = new Map<TailedFile, {generation: number; end: number}>();
+    let bytes = 0;
+    const now = Date.now();
+    // Rotated-away files first (their lines are older than those of the file that replaced them),
+    // then the others from a rotating start, so one busy file cannot starve the rest.
+    const all = [...this.files.entries()];
+    const live = all.filter(([, f]) => !f.detached);
+    const shift = live.length > 0 ? this.roundRobin++ % live.length : 0;
+    const ordered = [...all.filter(([, f]) => f.detached), ...live.slice(shift), ...live.slice(0, shift)];
+    for (const [key, file] of ordered) {
+      try {
+        while (events.length < this.o.batchMaxEvents && bytes < this.o.batchMaxBytes) {
+          file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
+          const ready = await file.next(now);
+          if (!ready) break;
+          events.push(this.toEvent(ctx, file, ready));
+          bytes += ready.line.body.length;
+          marks.set(file, {generation: ready.generation, end: ready.line.end});
+        }
+        file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
+      } catch (err) {
+        await this.drop(ctx, key, file, err);
+      }
+    }
+    if (events.length === 0) return false;
+    try {
+      await ctx.deliver(events);
+    } catch (err) {
+      ctx.count('ChannelWriteFail');
+      ctx.log(`delivery of ${events.length} events failed (${errorMessage(err)}); reading them again`);
+      for (const file of marks.keys()) file.rewind();
+      await sleep(this.o.pollIntervalMs, ctx.signal);
+      return false;
+    }
+    for (const [file, mark] of marks) {
+      file.commit(mark.generation, mark.end);
+      this.store.set(file.position());
+    }
+    return true;
+  }
+
+  private toEvent(ctx: SourceContext, file: TailedFile, {line}: ReadyLine): Event {
+    const event: Event = {headers: {}, body: line.body, origin: {file: file.path, inode: Number(file.identity.ino), offset: line.offset}};
+    const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes) : rejectReason(line.body);
+    if (rejected) {
+      event.rejected = rejected;
+      ctx.count('EventRejectedCount');
+    }
+    return event;
+  }
+
+  /** Closes rotated-away files that are read to the end and quiet for rotateWaitMs. */
+  private async retireDrained(ctx: SourceContext, now: number): Promise<void> {
+    for (const [key, file] of this.files) {
+      if (!file.detached || !file.atEof || now - file.lastGrowthAt < this.o.rotateWaitMs) continue;
+      file.flushAll();
+      if (!file.drained) continue;
+      this.files.delete(key);
+      this.store.delete(file.identity.dev, file.identity.ino);
+      await file.handle.close().catch(() => {});
+      ctx.log(`${file.path}: read to its end; closed`);
+    }
+  }
+
+  /** A read failed: close the file but keep its position, so the next scan resumes it. */
+  private async drop(ctx: SourceContext, key: string, file: TailedFile, err: unknown): Promise<void> {
+    ctx.count('FileReadErrorCount');
+    ctx.log(`cannot read ${file.path}: ${errorMessage(err)}`);
+    this.files.delete(key);
+    await file.handle.close().catch(() => {});
+  }
+
+  private savePositions(ctx: SourceContext, force: boolean): void {
+    if (!this.store?.hasChanges) return;
+    const now = Date.now();
+    if (!force && now - this.lastPositionWrite < this.o.positionWriteIntervalMs) return;
+    try {
+      this.store.save();
+      this.lastPositionWrite = now;
+    } catch (err) {
+      ctx.count('CheckpointWriteErrorCount');
+      ctx.log(`cannot write position file ${this.o.positionFile}: ${errorMessage(err)}`);
+    }
+  }
+}
+
+/** Start of the last line (after the last newline), so `--from-end` never starts mid-line. */
+async function lastLineStart(handle: fs.FileHandle, size: number): Promise<number> {
+  const length = Math.min(size, 64 * 1024);
+  const buf = Buffer.alloc(length);
+  const {bytesRead} = await handle.read(buf, 0, length, size - length);
+  const nl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+  return nl < 0 ? size : size - length + nl + 1;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, {once: true});
+  });
+}

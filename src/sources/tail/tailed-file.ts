@@ -1,0 +1,157 @@
+import type {FileHandle} from 'node:fs/promises';
+import {FINGERPRINT_MAX_BYTES, headMatches, identify, type FileIdentity} from './file-identity.js';
+import {LineSplitter, type Line} from './line-splitter.js';
+import {MultilineGrouper} from './multiline.js';
+import type {FilePosition} from './position-store.js';
+
+const CHUNK_BYTES = 64 * 1024;
+
+export interface LineOptions {
+  maxLineBytes: number;
+  multilineStart?: RegExp;
+  /** Called when the file turned out truncated or rewritten and is read again from 0. */
+  onRestart?: (file: TailedFile) => void;
+}
+
+/** A line ready to go out, tagged with the file generation it was read in. */
+export interface ReadyLine {
+  line: Line;
+  generation: number;
+}
+
+/**
+ * One followed file, held open so it is read by identity, not by name: after a rename or delete
+ * the handle still reads the same bytes. Tracks two offsets: `readOffset` (bytes handed to the
+ * splitter) and `committed` (end of the last delivered line: what the position file may say).
+ * `generation` counts restarts from 0 (truncation, rewrite), so a delivery that completes for
+ * the old content cannot move the position of the new.
+ */
+export class TailedFile {
+  readOffset: number;
+  committed: number;
+  generation = 0;
+  size: number;
+  /** No matching path leads to this file any more (renamed away or deleted): drain, then close. */
+  detached = false;
+  atEof = false;
+  lastGrowthAt: number;
+  readonly ready: ReadyLine[] = [];
+  private splitter: LineSplitter;
+  private grouper?: MultilineGrouper;
+  private readonly buffer = Buffer.alloc(CHUNK_BYTES);
+
+  constructor(
+    readonly handle: FileHandle,
+    public identity: FileIdentity,
+    public path: string,
+    size: number,
+    offset: number,
+    private readonly options: LineOptions,
+    now: number,
+  ) {
+    this.size = size;
+    this.readOffset = offset;
+    this.committed = offset;
+    this.lastGrowthAt = now;
+    this.splitter = new LineSplitter(options.maxLineBytes, offset);
+    this.grouper = this.newGrouper();
+  }
+
+  position(): FilePosition {
+    return {...this.identity, path: this.path, offset: this.committed};
+  }
+
+  /**
+   * Re-stats the open file and notices growth. Starts again from 0 when it shrank below what we
+   * read (truncation, copytruncate) or its first bytes changed (rewritten in place).
+   */
+  async refresh(now: number): Promise<void> {
+    const {identity, size} = await identify(this.handle);
+    if (size > this.size) this.lastGrowthAt = now;
+    this.size = size;
+    if (size < this.readOffset || !(await headMatches(this.handle, this.identity))) this.restartFromZero(identity, now);
+    else if (this.identity.fingerprintBytes < Math.min(size, FINGERPRINT_MAX_BYTES)) this.identity = identity;
+  }
+
+  /** The next complete line (or group), reading more of the file as needed; null at EOF. */
+  async next(now: number): Promise<ReadyLine | null> {
+    while (this.ready.length === 0) {
+      const {bytesRead} = await this.handle.read(this.buffer, 0, CHUNK_BYTES, this.readOffset);
+      if (bytesRead === 0) {
+        this.atEof = true;
+        return null;
+      }
+      this.atEof = false;
+      // Bytes read after a truncate-and-refill are the new file's, not the continuation of the
+      // old one: check the head after every read, so they are never passed off as old lines.
+      if (!(await headMatches(this.handle, this.identity))) {
+        this.restartFromZero((await identify(this.handle)).identity, now);
+        continue;
+      }
+      this.readOffset += bytesRead;
+      if (this.readOffset > this.size) (this.size = this.readOffset), (this.lastGrowthAt = now);
+      for (const line of this.splitter.push(this.buffer.subarray(0, bytesRead))) this.queue(line, now);
+    }
+    return this.ready.shift()!;
+  }
+
+  /** Completes a multiline group nobody added to for `timeoutMs` while the file was at EOF. */
+  flushGroupIfIdle(now: number, timeoutMs: number): void {
+    if (this.grouper?.hasPending && this.atEof && now - this.grouper.lastAddedAt >= timeoutMs) this.flushGroup();
+  }
+
+  /** A file that will not grow any more: its last line may lack a newline; send it anyway. */
+  flushAll(): void {
+    const last = this.splitter.flushPending();
+    if (last) this.queue(last, this.lastGrowthAt);
+    this.flushGroup();
+  }
+
+  /** Everything read has been delivered and nothing is held back. */
+  get drained(): boolean {
+    return this.ready.length === 0 && !this.splitter.hasPending && !this.grouper?.hasPending && this.committed === this.readOffset;
+  }
+
+  commit(generation: number, end: number): void {
+    if (generation === this.generation && end > this.committed) this.committed = end;
+  }
+
+  /** A delivery failed: forget what was read past the committed offset and read it again. */
+  rewind(): void {
+    this.ready.length = 0;
+    this.restartAt(this.committed);
+  }
+
+  /** Lines already read stay queued, a pending multiline group is completed first. */
+  private restartFromZero(identity: FileIdentity, now: number): void {
+    this.flushGroup();
+    this.generation++;
+    this.identity = identity;
+    this.restartAt(0);
+    this.lastGrowthAt = now;
+    this.options.onRestart?.(this);
+  }
+
+  private restartAt(offset: number): void {
+    this.readOffset = offset;
+    this.committed = offset;
+    this.splitter = new LineSplitter(this.options.maxLineBytes, offset);
+    this.grouper = this.newGrouper();
+    this.atEof = false;
+  }
+
+  private queue(line: Line, now: number): void {
+    const done = this.grouper ? this.grouper.add(line, now) : line;
+    if (done) this.ready.push({line: done, generation: this.generation});
+  }
+
+  private flushGroup(): void {
+    const group = this.grouper?.flush();
+    if (group) this.ready.push({line: group, generation: this.generation});
+  }
+
+  private newGrouper(): MultilineGrouper | undefined {
+    const {multilineStart, maxLineBytes} = this.options;
+    return multilineStart ? new MultilineGrouper(multilineStart, maxLineBytes) : undefined;
+  }
+}

@@ -1,0 +1,82 @@
+import {describe, expect, it} from 'vitest';
+import {rejectReason} from '../../src/sources/tail/classify.js';
+import {segmentRegExp} from '../../src/sources/tail/glob.js';
+import {LineSplitter} from '../../src/sources/tail/line-splitter.js';
+import {MultilineGrouper} from '../../src/sources/tail/multiline.js';
+
+function feed(splitter: LineSplitter, ...chunks: string[]) {
+  return chunks.flatMap((c) => splitter.push(Buffer.from(c))).map((l) => ({text: l.body.toString(), offset: l.offset, end: l.end, length: l.length}));
+}
+
+describe('LineSplitter', () => {
+  it('splits on \\n and \\r\\n across chunk boundaries, with file offsets', () => {
+    const s = new LineSplitter(100, 10);
+    expect(feed(s, 'ab', 'c\r', '\nde\n', '\n', 'f')).toEqual([
+      {text: 'abc', offset: 10, end: 15, length: 3},
+      {text: 'de', offset: 15, end: 18, length: 2},
+      {text: '', offset: 18, end: 19, length: 0},
+    ]);
+    expect(s.pendingOffset).toBe(19);
+    expect(feed(s, 'g\n')).toEqual([{text: 'fg', offset: 19, end: 22, length: 2}]);
+  });
+
+  it('keeps a lone \\r inside a line', () => {
+    expect(feed(new LineSplitter(100), 'a\rb\n')[0].text).toBe('a\rb');
+  });
+
+  it('an over-long line comes out once, cut to the limit, with its real length', () => {
+    const s = new LineSplitter(4);
+    expect(feed(s, '1234', '5678', '9\r\nok\n')).toEqual([
+      {text: '1234', offset: 0, end: 11, length: 9},
+      {text: 'ok', offset: 11, end: 14, length: 2},
+    ]);
+    // Exactly at the limit with \r\n is not over it.
+    expect(feed(new LineSplitter(4), '1234\r\n')).toEqual([{text: '1234', offset: 0, end: 6, length: 4}]);
+  });
+
+  it('flushPending hands out a last line without newline', () => {
+    const s = new LineSplitter(100);
+    feed(s, 'a\nlast');
+    expect(s.flushPending()).toMatchObject({offset: 2, end: 6, length: 4});
+    expect(s.hasPending).toBe(false);
+  });
+});
+
+describe('MultilineGrouper', () => {
+  const line = (text: string, offset: number) => ({body: Buffer.from(text), offset, end: offset + text.length + 1, length: text.length});
+
+  it('caps a group that never sees another start line', () => {
+    const g = new MultilineGrouper(/^START/, 10);
+    expect(g.add(line('START abc', 0), 0)).toBeNull();
+    expect(g.add(line('more more more', 10), 0)).toBeNull();
+    const group = g.flush()!;
+    expect(group.body.toString()).toBe('START abc\n');
+    expect(group).toMatchObject({offset: 0, end: 25, length: 24});
+  });
+
+  it('lines before the first start line form their own group', () => {
+    const g = new MultilineGrouper(/^S/, 100);
+    g.add(line('orphan', 0), 0);
+    expect(g.add(line('S1', 7), 0)!.body.toString()).toBe('orphan');
+  });
+});
+
+describe('rejectReason', () => {
+  it('accepts text with tabs, rejects control bytes and invalid UTF-8', () => {
+    expect(rejectReason(Buffer.from('a\tb ü €'))).toBeUndefined();
+    expect(rejectReason(Buffer.from([0x61, 0x00]))).toBe('binary data');
+    expect(rejectReason(Buffer.from('\x1b[31mred'))).toBe('binary data');
+    expect(rejectReason(Buffer.from([0x61, 0xc3]))).toBe('invalid UTF-8');
+  });
+});
+
+describe('segmentRegExp', () => {
+  it('matches like a shell within one segment', () => {
+    const re = segmentRegExp('app-[0-9]?.log*');
+    expect(['app-12.log', 'app-3x.log.1'].every((n) => re.test(n))).toBe(true);
+    expect(['app-x1.log', 'app-1.txt', 'xapp-12.log'].some((n) => re.test(n))).toBe(false);
+    expect(segmentRegExp('*.log').test('.hidden.log')).toBe(false);
+    expect(segmentRegExp('[!a]*').test('b.log')).toBe(true);
+    expect(segmentRegExp('a+b(1).log').test('a+b(1).log')).toBe(true);
+  });
+});

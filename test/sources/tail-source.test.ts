@@ -1,0 +1,320 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {hashHead} from '../../src/sources/tail/file-identity.js';
+import {tempDir} from '../helpers/broker.js';
+import {append, inodeOf, numbered, paths, readPositions, RecordingContext, startTail, until} from './tail-helpers.js';
+
+/** Makes deliver() check, while events are in flight, that the position file does not claim them. */
+function guardPositions(ctx: RecordingContext, positionFile: string): string[] {
+  const violations: string[] = [];
+  ctx.before = async (events) => {
+    const positions = readPositions(positionFile);
+    for (const e of events) {
+      const p = positions.find((x) => x.ino === String(e.origin!.inode));
+      if (p && p.offset > e.origin!.offset! && p.path === e.origin!.file) violations.push(`${p.path}@${p.offset} ahead of in-flight ${e.origin!.offset}`);
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  };
+  return violations;
+}
+
+describe('TailSource: following one file', () => {
+  it('reads existing lines, follows appends, holds a partial line until its newline, strips \\r\\n', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    fs.writeFileSync(log, 'one\r\ntwo\nthr');
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await until('the two complete lines', () => tail.ctx.lines().length === 2, tail.ctx);
+    expect(tail.ctx.lines()).toEqual(['one', 'two']);
+    fs.appendFileSync(log, 'ee\n\nfour\n');
+    await until('the rest', () => tail.ctx.lines().length === 5, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual(['one', 'two', 'three', '', 'four']);
+    const origins = tail.ctx.delivered.map((e) => e.origin);
+    expect(origins[2]).toEqual({file: log, inode: Number(inodeOf(log)), offset: 9});
+    expect(readPositions(positions)).toMatchObject([{path: log, ino: inodeOf(log), offset: fs.statSync(log).size}]);
+  });
+
+  it('--from-end on the first start skips what is there (from the start of a partial last line)', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    fs.writeFileSync(log, 'old 1\nold 2\npart');
+    const tail = startTail({patterns: [log], positionFile: positions, startAt: 'end'});
+    await until('the position file', () => readPositions(positions).length === 1, tail.ctx);
+    fs.appendFileSync(log, 'ial\nnew\n');
+    await until('new lines', () => tail.ctx.lines().length === 2, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual(['partial', 'new']);
+  });
+
+  it('never writes a position ahead of delivery, even with slow deliveries', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 300));
+    const ctx = new RecordingContext();
+    const violations = guardPositions(ctx, positions);
+    const tail = startTail({patterns: [log], positionFile: positions, batchMaxEvents: 7}, ctx);
+    await until('300 lines', () => ctx.lines().length === 300, ctx);
+    append(log, numbered('a', 301, 400));
+    await until('400 lines', () => ctx.lines().length === 400, ctx);
+    await tail.stop();
+    expect(violations).toEqual([]);
+    expect(ctx.lines()).toEqual(numbered('a', 1, 400));
+  });
+
+  it('a failed delivery is read again: nothing lost, nothing twice, position unmoved meanwhile', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 50));
+    const ctx = new RecordingContext();
+    let failures = 0;
+    ctx.before = () => {
+      if (failures < 3) {
+        failures++;
+        expect(readPositions(positions)[0].offset).toBe(0);
+        throw new Error('channel closed');
+      }
+    };
+    const tail = startTail({patterns: [log], positionFile: positions, batchMaxEvents: 20}, ctx);
+    await until('50 lines', () => ctx.lines().length === 50, ctx);
+    await tail.stop();
+    expect(failures).toBe(3);
+    expect(ctx.counts.ChannelWriteFail).toBe(3);
+    expect(ctx.lines()).toEqual(numbered('a', 1, 50));
+  });
+});
+
+describe('TailSource: rotation', () => {
+  it('rename rotation: drains the renamed file (even written after the rename), then reads the new one from 0', async () => {
+    const dir = tempDir('tail');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 100));
+    const ctx = new RecordingContext();
+    const violations = guardPositions(ctx, positions);
+    const tail = startTail({patterns: [log], positionFile: positions, rotateWaitMs: 300}, ctx);
+    await until('first lines', () => ctx.lines().length >= 10, ctx);
+    // A log4j-style writer: holds its handle across the rename and flushes after it.
+    const writer = fs.openSync(log, 'a');
+    fs.renameSync(log, rotated);
+    fs.writeSync(writer, numbered('a', 101, 150).map((l) => `${l}\n`).join(''));
+    fs.closeSync(writer);
+    append(log, numbered('b', 1, 100));
+    const want = [...numbered('a', 1, 150), ...numbered('b', 1, 100)];
+    await until('all lines', () => ctx.lines().length >= want.length, ctx);
+    await until('the rotated file closed', () => readPositions(positions).length === 1, ctx);
+    await tail.stop();
+    expect([...ctx.lines()].sort()).toEqual([...want].sort());
+    // Each file's lines in order.
+    expect(ctx.lines().filter((l) => l.startsWith('a'))).toEqual(numbered('a', 1, 150));
+    expect(readPositions(positions)).toMatchObject([{path: log, ino: inodeOf(log)}]);
+    expect(violations).toEqual([]);
+  });
+
+  it('rename rotation with a glob that also matches the rotated name: no line twice', async () => {
+    const dir = tempDir('tail');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 100));
+    const tail = startTail({patterns: [path.join(dir, 'a.log*')], positionFile: positions});
+    await until('first lines', () => tail.ctx.lines().length >= 10, tail.ctx);
+    fs.renameSync(log, rotated);
+    append(rotated, numbered('a', 101, 120));
+    append(log, numbered('b', 1, 30));
+    await until('all lines', () => tail.ctx.lines().length >= 150, tail.ctx);
+    await tail.stop();
+    expect([...tail.ctx.lines()].sort()).toEqual([...numbered('a', 1, 120), ...numbered('b', 1, 30)].sort());
+    expect(readPositions(positions).map((p) => p.path).sort()).toEqual([log, rotated]);
+  });
+
+  it('copytruncate: reads the truncated file again from 0', async () => {
+    const dir = tempDir('tail');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 50));
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await until('old lines', () => tail.ctx.lines().length === 50, tail.ctx);
+    fs.copyFileSync(log, rotated);
+    fs.truncateSync(log, 0);
+    append(log, numbered('b', 1, 5));
+    await until('new lines', () => tail.ctx.lines().length === 55, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual([...numbered('a', 1, 50), ...numbered('b', 1, 5)]);
+    expect(tail.ctx.counts.FileTruncatedCount).toBe(1);
+  });
+
+  it('copytruncate followed by more bytes than were read: the changed first bytes give it away', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 5));
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await until('old lines', () => tail.ctx.lines().length === 5, tail.ctx);
+    // Truncate and refill past the old size in one go, before the next poll can see a short file.
+    const fd = fs.openSync(log, 'r+');
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, numbered('b', 1, 20).map((l) => `${l}\n`).join(''), 0);
+    fs.closeSync(fd);
+    await until('new lines', () => tail.ctx.lines().length === 25, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual([...numbered('a', 1, 5), ...numbered('b', 1, 20)]);
+  });
+
+  it('delete and re-create: the new file is read from 0, the old identity forgotten', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 20));
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await until('old lines', () => tail.ctx.lines().length === 20, tail.ctx);
+    const oldIno = inodeOf(log);
+    fs.unlinkSync(log);
+    append(log, numbered('b', 1, 20));
+    await until('new lines', () => tail.ctx.lines().length === 40, tail.ctx);
+    await until('the old identity dropped', () => readPositions(positions).every((p) => p.ino !== oldIno || inodeOf(log) === oldIno), tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual([...numbered('a', 1, 20), ...numbered('b', 1, 20)]);
+    expect(readPositions(positions)).toHaveLength(1);
+  });
+});
+
+describe('TailSource: restart from the position file', () => {
+  it('continues where delivery stopped: lines appended while down come once', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 30));
+    const first = startTail({patterns: [log], positionFile: positions, startAt: 'end'});
+    await until('the position file', () => readPositions(positions).length === 1, first.ctx);
+    append(log, numbered('a', 31, 40));
+    await until('10 lines', () => first.ctx.lines().length === 10, first.ctx);
+    await first.stop();
+    append(log, numbered('a', 41, 60));
+    // startAt 'end' applies to the first start only: the position file exists now.
+    const second = startTail({patterns: [log], positionFile: positions, startAt: 'end'});
+    await until('20 more lines', () => second.ctx.lines().length === 20, second.ctx);
+    await second.stop();
+    expect([...first.ctx.lines(), ...second.ctx.lines()]).toEqual(numbered('a', 31, 60));
+  });
+
+  it('a file renamed while down (to a name the pattern does not match) continues at its offset; the new file is read from 0', async () => {
+    const dir = tempDir('tail');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 10));
+    const first = startTail({patterns: [log], positionFile: positions});
+    await until('10 lines', () => first.ctx.lines().length === 10, first.ctx);
+    await first.stop();
+    append(log, numbered('a', 11, 15));
+    fs.renameSync(log, rotated);
+    append(log, numbered('b', 1, 10));
+    const second = startTail({patterns: [log], positionFile: positions});
+    await until('the rest', () => second.ctx.lines().length === 15, second.ctx);
+    await until('the rotated file closed', () => readPositions(positions).length === 1, second.ctx);
+    await second.stop();
+    expect([...first.ctx.lines(), ...second.ctx.lines()].sort()).toEqual([...numbered('a', 1, 15), ...numbered('b', 1, 10)].sort());
+  });
+
+  it('a reused inode with different first bytes is a new file: read from 0, not from the stored offset', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('new', 1, 5));
+    const st = fs.statSync(log, {bigint: true});
+    // What the position file would say had an older file with other content lived on this inode.
+    const old = Buffer.from('old line 1\nold line 2\n');
+    fs.mkdirSync(path.dirname(positions), {recursive: true});
+    fs.writeFileSync(
+      positions,
+      JSON.stringify({version: 1, files: [{dev: String(st.dev), ino: String(st.ino), fingerprint: hashHead(old), fingerprintBytes: old.length, path: log, offset: 22}]}),
+    );
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await until('5 lines', () => tail.ctx.lines().length === 5, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual(numbered('new', 1, 5));
+  });
+
+  it('the same identity and first bytes resumes at the stored offset', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, ['done 1', 'done 2', 'todo 3']);
+    const st = fs.statSync(log, {bigint: true});
+    const head = fs.readFileSync(log);
+    fs.mkdirSync(path.dirname(positions), {recursive: true});
+    fs.writeFileSync(
+      positions,
+      JSON.stringify({version: 1, files: [{dev: String(st.dev), ino: String(st.ino), fingerprint: hashHead(head.subarray(0, 7)), fingerprintBytes: 7, path: '/elsewhere/old-name.log', offset: 14}]}),
+    );
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await until('1 line', () => tail.ctx.lines().length === 1, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual(['todo 3']);
+  });
+
+  it('a damaged position file stops the source with a clear error instead of guessing', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    fs.writeFileSync(log, 'x\n');
+    fs.mkdirSync(path.dirname(positions), {recursive: true});
+    fs.writeFileSync(positions, '{"version": 1, "files": [{"ino": 3}]}');
+    const tail = startTail({patterns: [log], positionFile: positions});
+    await expect(tail.stop()).rejects.toThrow(/unexpected layout/);
+  });
+});
+
+describe('TailSource: content', () => {
+  it('multiline: joins continuation lines to their start line; the last group goes after the timeout', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, ['2024-01-01 ERROR boom', 'java.lang.RuntimeException: x', '\tat A.b(A.java:1)', '2024-01-01 INFO ok', '2024-01-01 WARN tail', '\tat C.d']);
+    const tail = startTail({patterns: [log], positionFile: positions, multilineStart: /^\d{4}-\d\d-\d\d /});
+    await until('3 groups', () => tail.ctx.lines().length === 3, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual([
+      '2024-01-01 ERROR boom\njava.lang.RuntimeException: x\n\tat A.b(A.java:1)',
+      '2024-01-01 INFO ok',
+      '2024-01-01 WARN tail\n\tat C.d',
+    ]);
+    expect(tail.ctx.delivered.map((e) => e.origin!.offset)).toEqual([0, 70, 89]);
+    expect(readPositions(positions)[0].offset).toBe(fs.statSync(log).size);
+  });
+
+  it('garbage, invalid UTF-8 and over-long lines become rejected events with their origin; nothing crashes', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    const long = 'x'.repeat(5000);
+    fs.writeFileSync(
+      log,
+      Buffer.concat([
+        Buffer.from('good 1\n'),
+        Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x1b, 0x0a]),
+        Buffer.from('caf\xe9\n', 'latin1'),
+        Buffer.from(`${long}\r\n`),
+        Buffer.from('tab\tis fine, ünïcödé too\n'),
+      ]),
+    );
+    const tail = startTail({patterns: [log], positionFile: positions, maxLineBytes: 1000});
+    await until('5 events', () => tail.ctx.delivered.length === 5, tail.ctx);
+    await tail.stop();
+    const events = tail.ctx.delivered;
+    expect(events.map((e) => e.rejected)).toEqual([undefined, 'binary data', 'invalid UTF-8', 'line exceeds 1000 bytes', undefined]);
+    expect(events[3].body).toEqual(Buffer.from('x'.repeat(1000)));
+    expect(events.map((e) => e.origin!.offset)).toEqual([0, 7, 13, 18, 5020]);
+    expect(events[4].body.toString()).toBe('tab\tis fine, ünïcödé too');
+    expect(tail.ctx.counts.EventRejectedCount).toBe(3);
+  });
+});
+
+describe('TailSource: discovery', () => {
+  it('glob: files present at the first start follow startAt, files appearing later are read from the beginning', async () => {
+    const dir = tempDir('tail');
+    const positions = path.join(dir, 'state', 'positions.json');
+    const logs = path.join(dir, 'logs');
+    fs.mkdirSync(logs);
+    append(path.join(logs, 'early.log'), ['early old']);
+    append(path.join(logs, 'notes.txt'), ['not matched']);
+    const tail = startTail({patterns: [path.join(logs, '*.log')], positionFile: positions, startAt: 'end'});
+    await until('the position file', () => readPositions(positions).length === 1, tail.ctx);
+    append(path.join(logs, 'early.log'), ['early new']);
+    append(path.join(logs, 'late.log'), ['late 1', 'late 2']);
+    append(path.join(logs, '.hidden.log'), ['hidden']);
+    await until('3 lines', () => tail.ctx.lines().length === 3, tail.ctx);
+    append(path.join(logs, 'late.log'), ['late 3']);
+    await until('4 lines', () => tail.ctx.lines().length === 4, tail.ctx);
+    await tail.stop();
+    expect([...tail.ctx.lines()].sort()).toEqual(['early new', 'late 1', 'late 2', 'late 3']);
+  });
+});
