@@ -1,186 +1,181 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type {Broker} from '../broker/broker.js';
-import {createKafka} from '../client/kafka.js';
-import {openProducer, type TopicProducer} from '../client/producer.js';
-import {simulateDriving} from '../simulate/driving.js';
+import {withAdmin} from '../client/admin.js';
+import {startHBaseEmulator} from '../hbase/emulator/index.js';
 import {RECORD_LINE, today} from '../simulate/common.js';
+import {DRIVING_STEP_SECONDS, REALTIME_TICK_MS, runDrivingSimulator} from '../simulate/driving.js';
+import {writeStatusFile} from '../simulate/status.js';
+import {deadLetterTopicFor} from '../sinks/dead-letter.js';
+import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
+import {loadAgentConfig, type AgentConfig} from '../topology/agent-config.js';
+import {runAgent} from './agent-service.js';
 import {startBroker} from './broker-service.js';
+import {runGroupDrain} from './drain-service.js';
+import {compareStage, fileSinkLines, hbaseLines, readLogLines, tally, topicValues, type StageCount} from './reconcile.js';
 
-export const DEMO_TOPIC = 'SmartCar-Topic';
-const DRAIN_GROUP = 'smartcar-drain';
+export const DRIVING_TOPIC = 'SmartCar-Topic';
+export const STATUS_TOPIC = 'SmartCar-Status-Topic';
+export const HBASE_TABLE = 'DriverCarInfo';
+const AGENTS_DIR = path.resolve(import.meta.dirname, '../../../topology/agents');
 
 export interface DemoOptions {
   cars: number;
   durationMs: number;
-  /** Working directory: broker data, the driving log, the broker's log. Wiped at the start. */
+  /** Working directory: broker data, logs, spool, HBase, files. Wiped at the start. */
   dir: string;
-  /** Progress lines for a person watching. */
   progress: (line: string) => void;
 }
 
-export interface DemoReport {
-  topic: string;
-  brokers: string;
-  cars: number;
-  /** Record lines the driving simulator wrote (headers excluded). */
+export interface PipelineReconciliation {
+  pipeline: string;
+  /** Record lines the simulator wrote. */
   written: number;
-  /** Lines the collector rejected (the book's `^\d{14}` filter drops the per-car headers). */
-  filtered: number;
-  /** Records Kafka acknowledged. */
-  acknowledged: number;
-  /** Sum of the partitions' high watermarks. */
-  inKafka: number;
-  /** Records the consumer group read. */
-  consumed: number;
+  stages: StageCount[];
+  deadLettered: number;
   lost: number;
   duplicated: number;
+}
+
+export interface DemoReport {
+  brokers: string;
+  hbase: string;
+  cars: number;
+  pipelines: PipelineReconciliation[];
   reconciled: boolean;
   elapsedMs: number;
 }
 
 /**
- * The smart-car pilot, end to end on the embedded broker: drivers write their real-time log,
- * a collector follows the file and sends each record to Kafka keyed by car number (so a car's
- * records stay in order in one partition), a consumer group drains the topic, and the counts are
- * reconciled line by line.
+ * The smart-car pilot end to end: a broker, the HBase REST emulator, both simulators, the book's
+ * two agents (driving log via tail and regex filter; daily status file via spooldir), a drain of
+ * the driving topic into HBase and one of the status topic into files by day; then every line
+ * written is looked for in Kafka and in the sink, and the counts are reconciled.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
-  fs.rmSync(options.dir, {recursive: true, force: true});
-  fs.mkdirSync(options.dir, {recursive: true});
-  const brokerLog = fs.createWriteStream(path.join(options.dir, 'broker.log'));
-  const broker = await startBroker({port: 0, dataDir: path.join(options.dir, 'broker'), groupInitialRebalanceDelayMs: 0, log: (l) => brokerLog.write(`${l}\n`)});
-  const {host, port} = broker.advertised;
-  const brokers = [`${host}:${port}`];
-  options.progress(`broker ready on ${brokers[0]} (data in ${broker.options.dataDir})`);
+  const {dir, progress} = options;
+  fs.rmSync(dir, {recursive: true, force: true});
+  fs.mkdirSync(dir, {recursive: true});
+  const logFile = fs.createWriteStream(path.join(dir, 'demo.log'));
+  const log = (line: string) => logFile.write(`${new Date().toISOString()} ${line}\n`);
+  const broker = await startBroker({port: 0, dataDir: path.join(dir, 'broker'), groupInitialRebalanceDelayMs: 0, log});
+  const brokers = [`${broker.advertised.host}:${broker.advertised.port}`];
+  const hbase = await startHBaseEmulator({dataDir: path.join(dir, 'hbase')});
+  progress(`broker on ${brokers[0]}, HBase REST emulator on ${hbase.url}; working in ${dir}`);
+  const stop = new AbortController();
+  const running: Array<Promise<unknown>> = [];
   try {
-    await broker.createTopic(DEMO_TOPIC, 3, {});
-    const drain = await startDrain(brokers);
-    const producer = await openProducer(DEMO_TOPIC, {brokers, idempotent: true, acks: 'all', clientId: 'smartcar-collector'});
-    const logFile = path.join(options.dir, 'driver-realtime-log', 'SmartCarDriverInfo.log');
-    const collector = new LineCollector(logFile, producer);
-    options.progress(`${options.cars} drivers writing ${logFile} for ${Math.round(options.durationMs / 1000)} s; collecting into ${DEMO_TOPIC}`);
-    let lastReport = Date.now();
-    let written = 0;
-    for await (const batch of simulateDriving({cars: options.cars, outFile: logFile, speed: 'realtime', durationMs: options.durationMs, date: today(), truncate: true})) {
-      written = batch.total.lines;
-      await collector.collect();
-      if (Date.now() - lastReport >= 5000) {
-        lastReport = Date.now();
-        options.progress(`written ${written}, sent ${collector.sent}, consumed ${drain.consumed()}`);
-      }
-    }
-    await collector.collect();
-    const delivery = await producer.flush();
-    await producer.close();
-    const inKafka = highWatermarks(broker);
-    options.progress(`simulator done: ${written} records; waiting for the consumer group to drain ${inKafka}`);
-    await drain.until(inKafka, 60_000);
-    await drain.stop();
-    const seen = drain.seen();
-    const lines = readRecordLines(logFile);
-    const lost = lines.filter((l) => !seen.has(l)).length;
-    const consumed = drain.consumed();
-    return {
-      topic: DEMO_TOPIC,
-      brokers: brokers[0],
-      cars: options.cars,
-      written,
-      filtered: collector.filtered,
-      acknowledged: delivery.records,
-      inKafka,
-      consumed,
-      lost,
-      duplicated: consumed - seen.size,
-      reconciled: lost === 0 && consumed === seen.size && lines.length === written,
-      elapsedMs: Date.now() - started,
+    await withAdmin(brokers, async (admin) => {
+      for (const name of [DRIVING_TOPIC, STATUS_TOPIC]) await admin.createTopic({name, partitions: 3});
+    });
+    const paths = {
+      drivingLog: path.join(dir, 'driver-realtime-log', 'SmartCarDriverInfo.log'),
+      spool: path.join(dir, 'car-batch-log'),
+      statusOut: path.join(dir, 'SmartCar'),
+      files: path.join(dir, 'collect'),
+      state: path.join(dir, 'state'),
     };
+    fs.mkdirSync(paths.spool, {recursive: true});
+
+    // Drains first, so the pipeline is complete before the first line is written.
+    const drainStop = new AbortController();
+    const backlog = new Map<string, number | null>();
+    const drain = (groupId: string, topic: string, sink: Parameters<typeof runGroupDrain>[0]['sink']) =>
+      runGroupDrain({brokers, topic, groupId, sink, startAtBeginning: true, exitAtEnd: false, signal: drainStop.signal, onStatus: (s) => backlog.set(groupId, s.backlog)});
+    const drains = [
+      drain('smartcar-hbase', DRIVING_TOPIC, {kind: 'hbase', url: hbase.url, table: HBASE_TABLE, family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY, createTable: true}),
+      drain('smartcar-files', STATUS_TOPIC, {kind: 'file', dir: path.join(paths.files, '%{logType}', 'wrk_date=%Y%m%d'), filePrefix: 'car-batch-log-', rollCount: 10_000, idleTimeoutMs: 1000}),
+    ];
+    running.push(...drains);
+
+    const agents = [
+      runAgent(bookAgent('smartcar-driving.yaml', (c) => {
+        const source = c.sources.DriverCarInfo_TailSource;
+        if (source.type === 'tail') Object.assign(source, {paths: [paths.drivingLog], positionFile: path.join(paths.state, 'driving-positions.json')});
+      }), {brokers, signal: stop.signal, log, stateDir: paths.state}),
+      runAgent(bookAgent('smartcar-status.yaml', (c) => {
+        const source = c.sources.SmartCarInfo_SpoolSource;
+        if (source.type === 'spooldir') Object.assign(source, {spoolDir: paths.spool, stableFor: 500});
+      }), {brokers, signal: stop.signal, log, stateDir: paths.state}),
+    ];
+    running.push(...agents);
+    progress(`agents running: driving log -> ${DRIVING_TOPIC} -> HBase ${HBASE_TABLE}; status files -> ${STATUS_TOPIC} -> ${paths.files}`);
+
+    // The simulated span of the drivers' run; the status file covers the same span.
+    const ticks = Math.ceil(options.durationMs / REALTIME_TICK_MS);
+    const simulatedSeconds = Math.min(86_400, (ticks - 1) * DRIVING_STEP_SECONDS);
+    const date = today();
+    const status = await writeStatusFile({cars: options.cars, date, outDir: paths.statusOut, toSecond: simulatedSeconds});
+    const statusLines = readLogLines([status.file], RECORD_LINE); // the spool source deletes the file it ingested
+    fs.renameSync(status.file, path.join(paths.spool, path.basename(status.file)));
+    progress(`status file of ${status.lines} records dropped into ${paths.spool}; ${options.cars} drivers writing ${paths.drivingLog} for ${Math.round(options.durationMs / 1000)} s`);
+    let lastReport = Date.now();
+    const driving = await runDrivingSimulator({
+      cars: options.cars,
+      outFile: paths.drivingLog,
+      speed: 'realtime',
+      durationMs: options.durationMs,
+      date,
+      truncate: true,
+      onBatch: (b) => {
+        if (Date.now() - lastReport < 5000) return;
+        lastReport = Date.now();
+        progress(`drivers wrote ${b.total.lines} records`);
+      },
+    });
+    progress(`drivers done: ${driving.lines} records; letting the agents and drains catch up`);
+
+    await waitFor(async () => (await topicValues(brokers, DRIVING_TOPIC)).length >= driving.lines && !fs.existsSync(path.join(paths.spool, path.basename(status.file))), 60_000);
+    stop.abort();
+    await Promise.all(agents);
+    await waitFor(() => [...backlog.values()].every((b) => b === 0) && backlog.size === 2, 60_000);
+    drainStop.abort();
+    await Promise.all(drains);
+
+    progress('reconciling every line written against Kafka, HBase and the files');
+    const pipelines = [
+      await reconcile('driving log -> HBase', readLogLines([paths.drivingLog], RECORD_LINE), {
+        kafka: await topicValues(brokers, DRIVING_TOPIC),
+        sinkStage: 'HBase rows',
+        sink: await hbaseLines(hbase.url, HBASE_TABLE, 'cf1', BOOK_COLUMNS),
+        deadLettered: (await topicValues(brokers, deadLetterTopicFor(DRIVING_TOPIC))).length,
+      }),
+      await reconcile('status file -> files', statusLines, {
+        kafka: await topicValues(brokers, STATUS_TOPIC),
+        sinkStage: 'lines in files',
+        sink: fileSinkLines(paths.files),
+        deadLettered: (await topicValues(brokers, deadLetterTopicFor(STATUS_TOPIC))).length,
+      }),
+    ];
+    return {brokers: brokers[0], hbase: hbase.url, cars: options.cars, pipelines, reconciled: pipelines.every((p) => p.lost === 0 && p.duplicated === 0), elapsedMs: Date.now() - started};
   } finally {
+    stop.abort();
+    await Promise.allSettled(running);
+    await hbase.stop();
     await broker.close();
-    brokerLog.end();
+    logFile.end();
   }
 }
 
-function highWatermarks(broker: Broker): number {
-  const info = broker.logs.topic(DEMO_TOPIC)!;
-  let total = 0;
-  for (let p = 0; p < info.partitions; p++) total += broker.logs.partition(DEMO_TOPIC, p)!.highWatermark;
-  return total;
+/** One of the shipped agent files, with its paths pointed into the demo's directory. */
+function bookAgent(file: string, adjust: (config: AgentConfig) => void): AgentConfig {
+  const config = loadAgentConfig(path.join(AGENTS_DIR, file));
+  adjust(config);
+  return config;
 }
 
-function readRecordLines(file: string): string[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => RECORD_LINE.test(l));
+async function reconcile(pipeline: string, written: string[], found: {kafka: string[]; sinkStage: string; sink: string[]; deadLettered: number}): Promise<PipelineReconciliation> {
+  const want = tally(written);
+  const stages = [compareStage('Kafka', want, found.kafka), compareStage(found.sinkStage, want, found.sink)];
+  const lost = Math.max(...stages.map((s) => s.lost)) - found.deadLettered;
+  return {pipeline, written: written.length, stages, deadLettered: found.deadLettered, lost: Math.max(0, lost), duplicated: Math.max(...stages.map((s) => s.duplicated + s.unexpected))};
 }
 
-/**
- * Follows the driving log from where it last stopped and sends every complete record line,
- * keyed by car number; header lines are filtered out as the book's Flume regex filter does.
- */
-class LineCollector {
-  private position = 0;
-  private partial = '';
-  sent = 0;
-  filtered = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly producer: TopicProducer,
-  ) {}
-
-  async collect(): Promise<void> {
-    const fd = fs.openSync(this.file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (size <= this.position) return;
-      const buf = Buffer.alloc(size - this.position);
-      fs.readSync(fd, buf, 0, buf.length, this.position);
-      this.position = size;
-      const lines = (this.partial + buf.toString('utf8')).split('\n');
-      this.partial = lines.pop()!;
-      const records = [];
-      for (const line of lines) {
-        if (!RECORD_LINE.test(line)) {
-          this.filtered++;
-          continue;
-        }
-        records.push({key: Buffer.from(line.split(',')[1]), value: Buffer.from(line)});
-      }
-      if (records.length > 0) await this.producer.send(records);
-      this.sent += records.length;
-    } finally {
-      fs.closeSync(fd);
-    }
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    // A failed look (a topic not there yet) is just a "not yet".
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** A consumer group reading the topic from the beginning and remembering every record. */
-async function startDrain(brokers: string[]) {
-  const consumer = createKafka(brokers, 'smartcar-drain').consumer({groupId: DRAIN_GROUP, maxWaitTimeInMs: 500});
-  const seen = new Set<string>();
-  let consumed = 0;
-  await consumer.connect();
-  await consumer.subscribe({topic: DEMO_TOPIC, fromBeginning: true});
-  await consumer.run({
-    eachBatch: async ({batch, resolveOffset, heartbeat}) => {
-      for (const m of batch.messages) {
-        consumed++;
-        seen.add(m.value!.toString());
-        resolveOffset(m.offset);
-      }
-      await heartbeat();
-    },
-  });
-  return {
-    consumed: () => consumed,
-    seen: () => seen,
-    async until(target: number, timeoutMs: number): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (consumed < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    },
-    stop: () => consumer.disconnect(),
-  };
 }

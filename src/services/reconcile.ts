@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {fetchRecords} from '../client/fetcher.js';
+import {withAdmin} from '../client/admin.js';
+import {HBaseRestClient} from '../hbase/rest-client.js';
+
+/** How one stage's copy of the lines compares with what was written. */
+export interface StageCount {
+  stage: string;
+  /** Copies found in this stage. */
+  count: number;
+  /** Written lines this stage does not hold. */
+  lost: number;
+  /** Extra copies of written lines in this stage. */
+  duplicated: number;
+  /** Lines in this stage that were never written (should be 0; a sign of corruption). */
+  unexpected: number;
+}
+
+/** Counts of each distinct line. */
+export function tally(lines: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+  return counts;
+}
+
+/** Compares a stage's lines with the written ones, line by line (as a multiset). */
+export function compareStage(stage: string, written: Map<string, number>, found: Iterable<string>): StageCount {
+  const have = tally(found);
+  let count = 0;
+  let lost = 0;
+  let duplicated = 0;
+  let unexpected = 0;
+  for (const [line, n] of have) {
+    count += n;
+    const want = written.get(line);
+    if (want === undefined) unexpected += n;
+    else if (n > want) duplicated += n - want;
+  }
+  for (const [line, n] of written) lost += Math.max(0, n - (have.get(line) ?? 0));
+  return {stage, count, lost, duplicated, unexpected};
+}
+
+/** Record lines of log files (what the `^\d{14}`-style filter keeps). */
+export function readLogLines(files: string[], keep: RegExp): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (keep.test(line)) out.push(line.replace(/\r$/, ''));
+  }
+  return out;
+}
+
+/** Every value of a topic, from the beginning to its current end; [] when it does not exist. */
+export async function topicValues(brokers: string[], topic: string): Promise<string[]> {
+  const exists = await withAdmin(brokers, async (admin) => (await admin.listTopics()).some((t) => t.name === topic));
+  if (!exists) return [];
+  const values: string[] = [];
+  await fetchRecords({brokers, topic, start: {kind: 'beginning'}, stopAtEnd: true, maxWaitMs: 100, clientId: 'kcollect-verify'}, (records) => {
+    for (const r of records) values.push(r.value?.toString('utf8') ?? '');
+  });
+  return values;
+}
+
+/** Rows of an HBase table turned back into lines: the named columns' values joined by `delimiter`. */
+export async function hbaseLines(url: string, table: string, family: string, columns: string[], delimiter = ','): Promise<string[]> {
+  const client = new HBaseRestClient(url);
+  try {
+    if (!(await client.tableExists(table))) return [];
+    const lines: string[] = [];
+    for await (const row of client.scan(table, {batch: 5000})) {
+      const latest = new Map<string, string>();
+      for (const cell of row.cells) {
+        const prev = latest.get(cell.column);
+        if (prev === undefined) latest.set(cell.column, cell.value.toString('utf8'));
+      }
+      lines.push(columns.map((c) => latest.get(`${family}:${c}`) ?? '').join(delimiter));
+    }
+    return lines;
+  } finally {
+    client.close();
+  }
+}
+
+/** Lines of the closed files under a file sink's directory (in-use names, ending `inUseSuffix`, skipped). */
+export function fileSinkLines(dir: string, inUseSuffix = '.tmp'): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, {withFileTypes: true});
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !e.name.endsWith(inUseSuffix)) for (const line of fs.readFileSync(p, 'utf8').split('\n')) if (line !== '') out.push(line);
+    }
+  };
+  walk(dir);
+  return out;
+}
