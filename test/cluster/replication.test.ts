@@ -1,6 +1,9 @@
 import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
+import {WireConnection} from '../../src/client/wire-connection.js';
+import {ApiVersions} from '../../src/protocol/messages/18-api-versions.js';
+import {FindCoordinator} from '../../src/protocol/messages/10-find-coordinator.js';
 import {startBroker} from '../../src/services/broker-service.js';
 import {ZkClient} from '../../src/zk/client.js';
 import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
@@ -143,5 +146,52 @@ describe.runIf(haveZk)('replication across three brokers', () => {
       if (!s.isr.includes(before.leader)) throw new Error('not back in the isr');
     }, 30_000);
     expect(brokers.get(before.leader)!.logs.partition('failover', 0)!.logEndOffset).toBe(brokers.get(after.leader)!.logs.partition('failover', 0)!.logEndOffset);
+  }, 90_000);
+
+  it('keeps committed offsets when the group coordinator goes: the group moves to a live broker and resumes there', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.createTopics({topics: [{topic: 'resume', numPartitions: 1, replicationFactor: 2}], waitForLeaders: true});
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({topic: 'resume', acks: -1, messages: Array.from({length: 10}, (_, i) => ({value: String(i)}))});
+
+    const first: string[] = [];
+    const consumer = kafka().consumer({groupId: 'resumers'});
+    await consumer.connect();
+    await consumer.subscribe({topic: 'resume', fromBeginning: true});
+    await consumer.run({eachMessage: async ({message}) => void first.push(message.value!.toString())});
+    await eventually(async () => {
+      if (first.length < 10) throw new Error(`${first.length} read`);
+    });
+    await consumer.disconnect();
+
+    const [host, port] = bootstrap()[0].split(':');
+    const conn = await WireConnection.connect(host, Number(port));
+    await conn.negotiate(ApiVersions);
+    const coordinator = (await conn.request(FindCoordinator, 1, {key: 'resumers', keyType: 0})).nodeId;
+    conn.close();
+    expect(await json(zk, '/consumers/resumers/offsets/resume/0')).toBe(10);
+    await brokers.get(coordinator)!.close();
+    brokers.delete(coordinator);
+
+    await producer.send({topic: 'resume', acks: -1, messages: Array.from({length: 5}, (_, i) => ({value: String(10 + i)}))});
+    await producer.disconnect();
+    await eventually(async () => {
+      const offsets = await admin.fetchOffsets({groupId: 'resumers', topics: ['resume']});
+      expect(offsets[0].partitions[0].offset).toBe('10');
+    }, 30_000);
+    await admin.disconnect();
+    const second: string[] = [];
+    const again = kafka().consumer({groupId: 'resumers'});
+    await again.connect();
+    await again.subscribe({topic: 'resume', fromBeginning: true});
+    await again.run({eachMessage: async ({message}) => void second.push(message.value!.toString())});
+    await eventually(async () => {
+      if (second.length < 5) throw new Error(`${second.length} read`);
+    }, 30_000);
+    await again.disconnect();
+    expect(second).toEqual(['10', '11', '12', '13', '14']);
+    await start(coordinator);
   }, 90_000);
 });
