@@ -28,6 +28,8 @@ export interface KcollectOptions {
   port?: number;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']. */
   nodeArgs?: string[];
+  /** Extra `broker start` flags, e.g. ['--id', '2', '--zookeeper', 'HOST:PORT']. */
+  brokerArgs?: string[];
 }
 
 export class KcollectPeer implements Peer {
@@ -54,6 +56,7 @@ export class KcollectPeer implements Peer {
       opts.dataDir,
       '--num-partitions',
       String(opts.numPartitions ?? 1),
+      ...(opts.brokerArgs ?? []),
     ];
     const child = spawnTracked(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot});
     let stderr = '';

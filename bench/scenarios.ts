@@ -2,6 +2,7 @@ import path from 'node:path';
 import {diskWrite, loopbackTcp} from './limits.js';
 import {generateFile, kcatDrain, kcatGroupDrain, kcatProduce, loadSpec, watermark, type LoadSpec} from './load.js';
 import {measureStartup} from './peers.js';
+import {acksAllRf3} from './replication.js';
 import {median} from './proc.js';
 import {alternate, type BenchContext, type FactRow, type Measure, type ProducedTopic, type Row, type Scenario} from './scenario.js';
 
@@ -243,11 +244,7 @@ export const scenarios: Scenario[] = [
   produce,
   drain,
   groupDrain,
-  {
-    name: 'acks-all-rf3',
-    title: 'Produce with acks=all to a replication-factor-3 topic',
-    todo: 'needs multi-broker replication (cluster up); peer: mock with test.mock.num.brokers=3',
-  },
+  acksAllRf3,
   {
     name: 'tail-produce',
     title: 'Tail to Kafka: `kcollect tail-produce FILE` vs `tail -F FILE | kcat -P`',

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {zookeeperFlag} from '../../src/cli/flags.js';
 import {parseHostPort} from '../../src/lib/address.js';
+import {parseDuration} from '../../src/lib/size.js';
 import {runBrokerUntilSignal} from '../../src/services/broker-service.js';
 
 export default class BrokerStart extends KcollectCommand {
@@ -18,6 +19,8 @@ export default class BrokerStart extends KcollectCommand {
     'advertised-listener': Flags.string({env: 'KCOLLECT_ADVERTISED_LISTENER', description: 'HOST:PORT given to clients (default: the listen address)'}),
     'auto-create-topics': Flags.string({default: 'true', options: ['true', 'false'], env: 'KCOLLECT_AUTO_CREATE_TOPICS', description: 'create unknown topics on first use'}),
     'num-partitions': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics'}),
+    'default-replication-factor': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1)'}),
+    'replica-lag-time-max': Flags.string({default: '30s', env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
@@ -34,6 +37,8 @@ export default class BrokerStart extends KcollectCommand {
       nodeId: flags.id,
       autoCreateTopics: flags['auto-create-topics'] === 'true',
       numPartitions: flags['num-partitions'],
+      defaultReplicationFactor: flags['default-replication-factor'],
+      replicaLagTimeMaxMs: parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max'),
     }, flags.zookeeper);
   }
 }

@@ -5,12 +5,16 @@ import path from 'node:path';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
+import {StorageError} from '../storage/errors.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
+import type {ClusterLink} from './cluster-link.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {Router} from './router.js';
+
+export type {ClusterLink} from './cluster-link.js';
 
 export interface BrokerOptions {
   /** Interface and port to listen on; port 0 picks a free one. */
@@ -26,6 +30,10 @@ export interface BrokerOptions {
   /** socket.request.max.bytes: larger frames close the connection before they are buffered. */
   socketRequestMaxBytes: number;
   groupInitialRebalanceDelayMs: number;
+  /** Replication factor of topics created without one (auto-creation, -1 in CreateTopics). */
+  defaultReplicationFactor: number;
+  /** replica.lag.time.max.ms: a follower this far behind leaves the ISR. */
+  replicaLagTimeMaxMs: number;
   log: (line: string) => void;
 }
 
@@ -38,20 +46,11 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   numPartitions: 1,
   socketRequestMaxBytes: 104_857_600,
   groupInitialRebalanceDelayMs: 3000,
+  defaultReplicationFactor: 1,
+  replicaLagTimeMaxMs: 30_000,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
-/**
- * The broker's link to a cluster (ZooKeeper in the classic Kafka layout, with --zookeeper):
- * who the controller is, and where topic changes are published besides the local logs.
- */
-export interface ClusterLink {
-  readonly controllerId: number;
-  topicCreated(info: TopicInfo): Promise<void>;
-  topicDeleted(name: string): Promise<void>;
-  topicChanged(info: TopicInfo): Promise<void>;
-  close(): Promise<void>;
-}
 
 /** A single-node Kafka-compatible broker: the embedded default behind every kcollect command. */
 export class Broker {
@@ -138,10 +137,13 @@ export class Broker {
 
   // Topic changes reach the local logs and the cluster (ZooKeeper) together or not at all, so a
   // ZooKeeper failure never leaves a topic that exists on one side only.
-  async createTopic(name: string, partitions: number, overrides: Record<string, string>): Promise<TopicInfo> {
+  async createTopic(name: string, partitions: number, overrides: Record<string, string>, replicationFactor = -1, assignment?: number[][]): Promise<TopicInfo> {
+    const rf = replicationFactor === -1 ? this.options.defaultReplicationFactor : replicationFactor;
+    this.logs.validateNewTopic(name, partitions, overrides);
+    const replicas = assignment ?? this.assignReplicas(partitions, rf);
     const info = this.logs.createTopic(name, partitions, overrides);
     try {
-      await this.cluster?.topicCreated(info);
+      await this.cluster?.topicCreated(info, replicas);
     } catch (err) {
       this.logs.deleteTopic(name);
       throw err;
@@ -149,10 +151,26 @@ export class Broker {
     return info;
   }
 
+  /** Replica lists for new partitions: the cluster spreads them; a single node holds them all. */
+  assignReplicas(partitions: number, replicationFactor: number): number[][] {
+    if (this.cluster) return this.cluster.assignReplicas(partitions, replicationFactor);
+    if (replicationFactor !== 1) {
+      throw new StorageError('INVALID_REPLICATION_FACTOR', `Replication factor: ${replicationFactor} larger than available brokers: 1.`, 'use --replication-factor 1 on a single broker');
+    }
+    return Array.from({length: partitions}, () => [this.nodeId]);
+  }
+
   async deleteTopic(name: string): Promise<void> {
     const info = this.logs.topic(name);
     if (!info) return;
     await this.cluster?.topicDeleted(name);
+    this.dropLocalTopic(name);
+  }
+
+  /** The cluster deleted the topic: its local logs, producer state and committed offsets go. */
+  dropLocalTopic(name: string): void {
+    const info = this.logs.topic(name);
+    if (!info) return;
     for (let p = 0; p < info.partitions; p++) this.producerStates.forget(this.logs.partition(name, p)!);
     this.logs.deleteTopic(name);
     this.groups.deleteOffsetsForTopic(name);

@@ -5,17 +5,24 @@ import {Flags} from '@oclif/core';
 /** Written by `cluster up`; later commands find the running cluster here when no flag is given. */
 export const PROFILE_PATH = path.join('.kcollect', 'profile.json');
 
-interface Profile {
+export interface Profile {
   brokers?: string;
   zookeeper?: string;
+  /** The cluster state file of `cluster up` (absolute path). */
+  cluster?: string;
 }
 
-function readProfile(): Profile {
+export function readProfile(): Profile {
   try {
     return JSON.parse(fs.readFileSync(PROFILE_PATH, 'utf8')) as Profile;
   } catch {
     return {};
   }
+}
+
+export function writeProfile(profile: Profile): void {
+  fs.mkdirSync(path.dirname(PROFILE_PATH), {recursive: true});
+  fs.writeFileSync(PROFILE_PATH, `${JSON.stringify(profile, null, 2)}\n`);
 }
 
 export const brokersFlag = Flags.string({

@@ -14,6 +14,7 @@ export const ZkPaths = {
   topic: (t: string) => `/brokers/topics/${t}`,
   partitionState: (t: string, p: number) => `/brokers/topics/${t}/partitions/${p}/state`,
   topicConfig: (t: string) => `/config/topics/${t}`,
+  partitions: (t: string) => `/brokers/topics/${t}/partitions`,
 };
 
 /** Created at start-up, as Kafka's PersistentZkPaths. */
@@ -76,3 +77,19 @@ export function clusterIdNode(id: string): string {
 export function uuidToBase64(uuid: string): string {
   return Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
 }
+
+export interface PartitionStateData {
+  controllerEpoch: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+}
+
+export function parsePartitionState(json: string): PartitionStateData {
+  const d = JSON.parse(json) as {controller_epoch?: number; leader?: number; leader_epoch?: number; isr?: number[]};
+  return {controllerEpoch: d.controller_epoch ?? 0, leader: d.leader ?? -1, leaderEpoch: d.leader_epoch ?? 0, isr: d.isr ?? []};
+}
+
+/** Kafka's ZooKeeper-era committed offsets: /consumers/<group>/offsets/<topic>/<partition>, data the offset in decimal. */
+export const consumerOffsetPath = (group: string, topic: string, partition: number) => `/consumers/${group}/offsets/${topic}/${partition}`;
+export const consumerOffsetsRoot = (group: string) => `/consumers/${group}/offsets`;

@@ -1,5 +1,9 @@
-import type {Broker, ClusterLink} from '../broker/broker.js';
+import type {Broker} from '../broker/broker.js';
+import type {BrokerEndpoint, ClusterLink, PartitionView} from '../broker/cluster-link.js';
+import type {StoredOffset} from '../coordinator/group-store.js';
 import {errorMessage, UserError} from '../lib/errors.js';
+import {ErrorCode} from '../protocol/errors.js';
+import {StorageError} from '../storage/errors.js';
 import type {TopicInfo} from '../storage/log-manager.js';
 import {ZkClient} from '../zk/client.js';
 import {isZkError} from '../zk/errors.js';
@@ -16,14 +20,21 @@ import {
   uuidToBase64,
   ZkPaths,
 } from './zk-layout.js';
+import {ClusterView, type TopicRecord} from './cluster-view.js';
+import {Controller} from './controller.js';
+import {ReplicaManager} from './replica-manager.js';
+import {coordinatorOf, readOffsets, writeOffsets, ZkProducerIds} from './zk-groups.js';
 
 const SESSION_TIMEOUT_MS = 6000;
 
 /**
  * A broker registered in ZooKeeper the way Kafka 2.x registers: ephemeral /brokers/ids/<id>,
  * controller election through the ephemeral /controller, and every topic under /brokers/topics
- * and /config/topics. ZooKeeper holds the topic metadata, so a broker restarted on an empty data
- * dir gets its topics back. When the session expires the broker registers again.
+ * and /config/topics. ZooKeeper holds the topic metadata and each partition's leader, ISR and
+ * leader epoch: every broker mirrors the topics into its local logs and takes the roles the
+ * partition states give it (ClusterView -> ReplicaManager); the controller moves leadership when
+ * brokers come and go. A broker restarted on an empty data dir gets its topics back. When the
+ * session expires the broker registers again.
  */
 export class ZkRegistration implements ClusterLink {
   private zk!: ZkClient;
@@ -31,11 +42,32 @@ export class ZkRegistration implements ClusterLink {
   /** The broker id that holds /controller, -1 while unknown. */
   controllerId = -1;
   controllerEpoch = 0;
+  private readonly view: ClusterView;
+  private readonly replicas: ReplicaManager;
+  private readonly controller: Controller;
+  private readonly producerIds: ZkProducerIds;
+  /** Groups this broker coordinates whose committed offsets it has read from ZooKeeper. */
+  private readonly loadedGroups = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly broker: Broker,
     private readonly connectString: string,
-  ) {}
+  ) {
+    this.view = new ClusterView(
+      {
+        brokersChanged: () => {
+          this.loadedGroups.clear();
+          this.controller.trigger();
+        },
+        topicChanged: (name, topic) => this.mirrorTopic(name, topic),
+        partitionChanged: (topic, p, record, replicas) => this.replicas.partitionChanged(topic, p, record, replicas),
+      },
+      (line) => broker.log(line),
+    );
+    this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
+    this.controller = new Controller(() => this.zk, () => this.controllerEpoch, (line) => broker.log(line));
+    this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
+  }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
     const reg = new ZkRegistration(broker, connectString);
@@ -49,12 +81,16 @@ export class ZkRegistration implements ClusterLink {
     this.zk.on('expired', () => {
       if (this.closed) return;
       this.broker.log(`ZooKeeper session expired: registering broker ${this.broker.nodeId} again`);
+      this.view.detach();
+      this.controller.deactivate();
       void this.reregister();
     });
     for (const p of PERSISTENT_PATHS) await this.zk.ensurePath(p);
     await this.checkClusterId();
-    await this.syncTopics();
+    await this.publishLocalTopics();
+    await this.view.attach(this.zk);
     await this.registerBroker();
+    await this.view.refreshBrokers();
     await this.elect();
   }
 
@@ -116,6 +152,7 @@ export class ZkRegistration implements ClusterLink {
       this.controllerEpoch = await this.bumpControllerEpoch();
       this.controllerId = this.broker.nodeId;
       this.broker.log(`broker ${this.broker.nodeId} is the controller (epoch ${this.controllerEpoch})`);
+      this.controller.activate();
     } catch (err) {
       if (!isZkError(err, 'NODEEXISTS')) throw err;
     }
@@ -126,6 +163,7 @@ export class ZkRegistration implements ClusterLink {
         },
       });
       this.controllerId = (JSON.parse(data.toString()) as {brokerid: number}).brokerid;
+      if (this.controllerId !== this.broker.nodeId) this.controller.deactivate();
     } catch (err) {
       // Gone between our create and get: run the election again.
       if (isZkError(err, 'NONODE')) return this.elect();
@@ -153,68 +191,157 @@ export class ZkRegistration implements ClusterLink {
     }
   }
 
-  /** ZooKeeper is the truth for topics: bring them into the local logs; publish local-only ones. */
-  private async syncTopics(): Promise<void> {
+  /** Topics this data dir holds that ZooKeeper does not know (a broker that ran without it) are published, led by this broker. */
+  private async publishLocalTopics(): Promise<void> {
     const inZk = new Set(await this.zk.children(ZkPaths.brokerTopics));
-    for (const name of inZk) {
-      const {replicas} = parseTopicAssignment((await this.zk.get(ZkPaths.topic(name))).data.toString());
-      const overrides = await this.readTopicConfig(name);
-      const local = this.broker.logs.topic(name);
-      if (!local) {
-        this.broker.logs.createTopic(name, replicas.length, overrides);
-        this.broker.log(`topic ${name} (${replicas.length} partitions) restored from ZooKeeper`);
-      } else {
-        if (local.partitions < replicas.length) this.broker.logs.addPartitions(name, replicas.length);
-        if (JSON.stringify(local.overrides) !== JSON.stringify(overrides)) this.broker.logs.alterConfig(name, overrides);
-      }
+    for (const info of this.broker.logs.topics()) {
+      if (!inZk.has(info.name)) await this.topicCreated(info, Array.from({length: info.partitions}, () => [this.broker.nodeId]));
     }
-    for (const info of this.broker.logs.topics()) if (!inZk.has(info.name)) await this.topicCreated(info);
   }
 
-  private async readTopicConfig(name: string): Promise<Record<string, string>> {
+  /** ZooKeeper is the truth for topics: the local logs follow what the view reports. */
+  private mirrorTopic(name: string, topic: TopicRecord | undefined): void {
+    const logs = this.broker.logs;
     try {
-      return parseTopicConfig((await this.zk.get(ZkPaths.topicConfig(name))).data.toString());
+      if (!topic) {
+        this.replicas.topicRemoved(name);
+        if (logs.topic(name)) this.broker.dropLocalTopic(name);
+        return;
+      }
+      const local = logs.topic(name);
+      if (!local) {
+        logs.createTopic(name, topic.replicas.length, topic.config);
+        this.broker.log(`topic ${name} (${topic.replicas.length} partitions) from ZooKeeper`);
+        return;
+      }
+      if (local.partitions < topic.replicas.length) logs.addPartitions(name, topic.replicas.length);
+      if (JSON.stringify(local.overrides) !== JSON.stringify(topic.config)) logs.alterConfig(name, topic.config);
     } catch (err) {
-      if (isZkError(err, 'NONODE')) return {};
-      throw err;
+      this.broker.log(`mirroring topic ${name} from ZooKeeper failed: ${errorMessage(err)}`);
     }
   }
 
-  async topicCreated(info: TopicInfo): Promise<void> {
-    const id = this.broker.nodeId;
-    await this.zk.create(ZkPaths.topicConfig(info.name), topicConfig(info.overrides)).catch(ignore('NODEEXISTS'));
-    await this.zk.create(ZkPaths.topic(info.name), topicAssignment(uuidToBase64(info.id), Array.from({length: info.partitions}, () => [id])));
-    await this.writePartitionStates(info, 0);
+  liveBrokers(): BrokerEndpoint[] {
+    return this.view.liveBrokers();
+  }
+
+  partition(topic: string, index: number): PartitionView | undefined {
+    const t = this.view.topics.get(topic);
+    const record = t?.partitions.get(index);
+    if (!t || !record) return undefined;
+    return {leader: record.state.leader, leaderEpoch: record.state.leaderEpoch, isr: record.state.isr, replicas: t.replicas[index] ?? []};
+  }
+
+  /** Kafka's rack-unaware assignment, simplified: round robin over the live brokers from a random start. */
+  assignReplicas(count: number, replicationFactor: number): number[][] {
+    const live = this.view.liveBrokers().map((b) => b.nodeId);
+    if (replicationFactor < 1 || replicationFactor > live.length) {
+      throw new StorageError('INVALID_REPLICATION_FACTOR', `Replication factor: ${replicationFactor} larger than available brokers: ${live.length}.`, `use a replication factor between 1 and ${live.length}, or start more brokers`);
+    }
+    const start = Math.floor(Math.random() * live.length);
+    return Array.from({length: count}, (_, p) => Array.from({length: replicationFactor}, (_, r) => live[(start + p + r) % live.length]));
+  }
+
+  async topicCreated(info: TopicInfo, assignment: number[][]): Promise<void> {
+    await this.zk.create(ZkPaths.topicConfig(info.name), topicConfig(info.overrides)).catch(async (err) => {
+      if (!isZkError(err, 'NODEEXISTS')) throw err;
+      await this.zk.set(ZkPaths.topicConfig(info.name), topicConfig(info.overrides));
+    });
+    // Assignment and every partition state in one transaction: no broker ever sees half a topic.
+    await this.zk.multi([
+      {op: 'create', path: ZkPaths.topic(info.name), data: topicAssignment(uuidToBase64(info.id), assignment)},
+      {op: 'create', path: ZkPaths.partitions(info.name)},
+      ...this.partitionStateOps(info.name, assignment, 0),
+    ]);
+  }
+
+  private partitionStateOps(topic: string, assignment: number[][], from: number) {
+    return assignment.slice(from).flatMap((replicas, i) => [
+      {op: 'create' as const, path: `${ZkPaths.partitions(topic)}/${from + i}`},
+      {op: 'create' as const, path: ZkPaths.partitionState(topic, from + i), data: partitionState({controllerEpoch: this.controllerEpoch, leader: replicas[0], leaderEpoch: 0, isr: replicas})},
+    ]);
   }
 
   async topicDeleted(name: string): Promise<void> {
+    this.replicas.topicRemoved(name);
     await this.zk.remove(ZkPaths.topic(name), {recursive: true}).catch(ignore('NONODE'));
     await this.zk.remove(ZkPaths.topicConfig(name)).catch(ignore('NONODE'));
   }
 
   async topicChanged(info: TopicInfo): Promise<void> {
-    const id = this.broker.nodeId;
-    const assignment = topicAssignment(uuidToBase64(info.id), Array.from({length: info.partitions}, () => [id]));
-    await this.zk.set(ZkPaths.topic(info.name), assignment);
+    const current = parseTopicAssignment((await this.zk.get(ZkPaths.topic(info.name))).data.toString()).replicas;
+    const added = info.partitions > current.length ? this.assignReplicas(info.partitions - current.length, current[0]?.length ?? 1) : [];
+    const assignment = [...current, ...added];
     await this.zk.set(ZkPaths.topicConfig(info.name), topicConfig(info.overrides)).catch(async (err) => {
       if (!isZkError(err, 'NONODE')) throw err;
       await this.zk.create(ZkPaths.topicConfig(info.name), topicConfig(info.overrides));
     });
     // Kafka announces config changes so that other brokers reload them.
     await this.zk.create(`${ZkPaths.configChanges}/config_change_`, JSON.stringify({version: 2, entity_path: `topics/${info.name}`}), {sequential: true});
-    await this.writePartitionStates(info, 0);
+    if (added.length === 0) return;
+    await this.zk.ensurePath(ZkPaths.partitions(info.name));
+    await this.zk.multi([{op: 'set', path: ZkPaths.topic(info.name), data: topicAssignment(uuidToBase64(info.id), assignment)}, ...this.partitionStateOps(info.name, assignment, current.length)]);
   }
 
-  private async writePartitionStates(info: TopicInfo, from: number): Promise<void> {
-    const id = this.broker.nodeId;
-    for (let p = from; p < info.partitions; p++) {
-      const state = partitionState({controllerEpoch: this.controllerEpoch, leader: id, leaderEpoch: 0, isr: [id]});
-      await this.zk.create(ZkPaths.partitionState(info.name, p), state, {parents: true}).catch(ignore('NODEEXISTS'));
+  leaderError(topic: string, index: number): number {
+    return this.replicas.leaderError(topic, index);
+  }
+
+  leaderEpoch(topic: string, index: number): number {
+    return this.replicas.leaderEpoch(topic, index);
+  }
+
+  appended(topic: string, index: number): void {
+    this.replicas.appended(topic, index);
+  }
+
+  awaitReplication(topic: string, index: number, offset: number, minIsr: number, timeoutMs: number, signal: AbortSignal): Promise<number> {
+    return this.replicas.awaitReplication(topic, index, offset, minIsr, timeoutMs, signal);
+  }
+
+  isrSize(topic: string, index: number): number {
+    return this.replicas.isrSize(topic, index);
+  }
+
+  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number {
+    return this.replicas.followerFetched(topic, index, replicaId, fetchOffset);
+  }
+
+  coordinatorFor(groupId: string): BrokerEndpoint | undefined {
+    return coordinatorOf(groupId, this.view.liveBrokers());
+  }
+
+  async prepareGroup(groupId: string): Promise<number> {
+    if (this.coordinatorFor(groupId)?.nodeId !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR;
+    let loading = this.loadedGroups.get(groupId);
+    if (!loading) {
+      // Taking over a group: the commits of its previous coordinators are in ZooKeeper.
+      loading = readOffsets(this.zk, groupId).then((offsets) => this.broker.groups.adoptOffsets(groupId, offsets));
+      this.loadedGroups.set(groupId, loading);
     }
+    try {
+      await loading;
+      return ErrorCode.NONE;
+    } catch (err) {
+      this.loadedGroups.delete(groupId);
+      this.broker.log(`loading the offsets of group ${groupId} failed: ${errorMessage(err)}`);
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+  }
+
+  offsetsCommitted(groupId: string, offsets: StoredOffset[]): Promise<void> {
+    return writeOffsets(this.zk, groupId, offsets);
+  }
+
+  nextProducerId(): Promise<number> {
+    return this.producerIds.nextProducerId();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.controller.deactivate();
+    this.view.detach();
+    await this.replicas.close();
     if (this.broker.cluster === this) this.broker.cluster = undefined;
     await this.zk.close();
   }

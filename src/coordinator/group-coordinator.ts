@@ -919,6 +919,24 @@ export class GroupCoordinator {
     return {errorCode: ErrorCode.NONE, offsets};
   }
 
+  /**
+   * Offsets committed through another coordinator (the group moved here when its coordinator
+   * left the cluster): they are the latest, so they replace what this coordinator held.
+   */
+  adoptOffsets(groupId: string, offsets: StoredOffset[]): void {
+    if (this.closed || offsets.length === 0) return;
+    const group = this.groups.get(groupId) ?? this.createGroup(groupId);
+    const known = (o: StoredOffset) => group.offsets.get(o.topic)?.get(o.partition);
+    // The metadata string lives only with the coordinator that took the commit; keep it when the offset is unchanged.
+    const merged = offsets.map((o) => (known(o)?.offset === o.offset ? {...o, metadata: known(o)!.metadata, leaderEpoch: known(o)!.leaderEpoch} : o));
+    try {
+      this.store.appendOffsets(groupId, merged);
+    } catch (err) {
+      this.onStoreError(err);
+    }
+    for (const o of merged) this.setOffset(group, o);
+  }
+
   /** A topic was deleted: its committed offsets go too, and groups left with nothing vanish. */
   deleteOffsetsForTopic(topic: string): void {
     if (this.closed) return;

@@ -7,7 +7,9 @@ export type StorageErrorCode =
   | 'INVALID_PARTITIONS'
   | 'INVALID_CONFIG'
   | 'UNKNOWN_TOPIC_OR_PARTITION'
-  | 'OFFSET_OUT_OF_RANGE';
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'INVALID_REPLICATION_FACTOR'
+  | 'INVALID_REPLICA_ASSIGNMENT';
 
 /**
  * A request the user can fix, carrying the Kafka error name so a handler answers with the same

@@ -323,7 +323,8 @@ export class PartitionLog {
     this.hw = Math.min(this.hw, this.logEndOffset);
   }
 
-  private truncateFullyAndStartAt(offset: number): void {
+  /** Empties the log and restarts it at offset (a follower below its leader's log start). */
+  truncateFullyAndStartAt(offset: number): void {
     for (const seg of this.segments) seg.remove();
     this.unflushed.clear();
     this.segments = [Segment.create(this.dir, offset, this.interval)];

@@ -11,19 +11,33 @@ export const produceHandler: Handler = {
   api: Produce,
   minVersion: 3,
   maxVersion: 8,
-  handle(request, {broker, header}) {
+  async handle(request, {broker, header, signal}) {
     const acks: number = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const responses = request.topicData.map((t: any) => ({
-      name: t.name,
-      partitionResponses: t.partitionData.map((p: any) =>
-        validAcks ? appendPartition(broker, t.name, p.index, p.records, header.apiVersion) : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
-      ),
-    }));
+    const responses = await Promise.all(
+      request.topicData.map(async (t: any) => ({
+        name: t.name,
+        partitionResponses: await Promise.all(
+          t.partitionData.map((p: any) => {
+            if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+            const appended = appendPartition(broker, t.name, p.index, p.records, header.apiVersion, acks);
+            return acks === -1 && appended.errorCode === ErrorCode.NONE ? awaitIsr(broker, t.name, appended, request.timeoutMs, signal) : appended;
+          }),
+        ),
+      })),
+    );
     if (acks === 0) return undefined;
     return {responses, throttleTimeMs: 0};
   },
 };
+
+/** acks=all: the answer waits until every ISR member has the batch (the high watermark passed it). */
+async function awaitIsr(broker: Broker, topic: string, appended: ReturnType<typeof appendPartition> & {lastOffset?: number}, timeoutMs: number, signal: AbortSignal) {
+  if (!broker.cluster || appended.lastOffset === undefined) return appended;
+  const minIsr = broker.logs.topic(topic)?.config.minInsyncReplicas ?? 1;
+  const errorCode = await broker.cluster.awaitReplication(topic, appended.index, appended.lastOffset, minIsr, timeoutMs, signal);
+  return errorCode === ErrorCode.NONE ? appended : failed(appended.index, errorCode);
+}
 
 function failed(index: number, errorCode: number, errorMessage: string | null = null) {
   return {index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage};
@@ -47,10 +61,17 @@ function validateBatch(records: Buffer | null, maxMessageBytes: number, version:
   return h;
 }
 
-function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number) {
+function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number, acks: number) {
   const topic = broker.logs.topic(topicName);
   const log = topic ? broker.logs.partition(topicName, index) : undefined;
   if (!topic || !log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const cluster = broker.cluster;
+  const notLeader = cluster?.leaderError(topicName, index) ?? ErrorCode.NONE;
+  if (notLeader !== ErrorCode.NONE) return failed(index, notLeader);
+  // min.insync.replicas is checked before the append (Kafka's appendRecordsToLeader).
+  if (cluster && acks === -1 && cluster.isrSize(topicName, index) < topic.config.minInsyncReplicas) {
+    return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS, `the ISR has ${cluster.isrSize(topicName, index)} replica(s), min.insync.replicas is ${topic.config.minInsyncReplicas}`);
+  }
   const h = validateBatch(records, topic.config.maxMessageBytes, version);
   if (Array.isArray(h)) return {...failed(index, h[0], h[1]), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: h[1]}]};
   const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
@@ -60,12 +81,14 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   const check = producers?.check(h.producerId, h.producerEpoch, h.baseSequence, lastSequence);
   if (check?.kind === 'error') return failed(index, check.errorCode);
   if (check?.kind === 'duplicate') {
-    return {index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
+    return {lastOffset: check.lastOffset, index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
   }
-  const appended = log.append(records!, {leaderEpoch: 0, logAppendTime});
+  const appended = log.append(records!, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
   producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
+  cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
   return {
+    lastOffset: appended.lastOffset,
     index,
     errorCode: ErrorCode.NONE,
     baseOffset: appended.baseOffset,

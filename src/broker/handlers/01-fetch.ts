@@ -1,5 +1,6 @@
 // Fetch 4-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
+// Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
 import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
@@ -20,8 +21,15 @@ export const fetchHandler: Handler = {
   async handle(request, {broker, header, signal}) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
+    // A follower's fetch offset is its log end: the leader counts it for the ISR and high watermark.
+    const replicaErrors = new Map<string, number>();
+    if (request.replicaId >= 0 && broker.cluster) {
+      for (const t of request.topics) {
+        for (const p of t.partitions as PartitionRequest[]) replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset));
+      }
+    }
     for (;;) {
-      const {responses, bytes, failed} = readAll(broker, request, header.apiVersion);
+      const {responses, bytes, failed} = readAll(broker, request, header.apiVersion, replicaErrors);
       const left = deadline - Date.now();
       const done = bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0;
       if (done || signal.aborted || broker.closingDown) return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses};
@@ -30,14 +38,14 @@ export const fetchHandler: Handler = {
   },
 };
 
-function readAll(broker: Broker, request: any, version: number) {
+function readAll(broker: Broker, request: any, version: number, replicaErrors: Map<string, number>) {
   let budget: number = request.maxBytes;
   let bytes = 0;
   let failed = false;
   const responses = request.topics.map((t: any) => ({
     topic: t.topic,
     partitions: t.partitions.map((p: PartitionRequest) => {
-      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version);
+      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version, request.replicaId >= 0, replicaErrors.get(PartitionWaiters.key(t.topic, p.partition)));
       if (result.errorCode !== ErrorCode.NONE) failed = true;
       bytes += result.size;
       budget = Math.max(0, budget - result.size);
@@ -47,16 +55,20 @@ function readAll(broker: Broker, request: any, version: number) {
   return {responses, bytes, failed};
 }
 
-function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number) {
+function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, replicaError = ErrorCode.NONE) {
   const log = broker.logs.partition(topic, p.partition);
   const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null as Buffer[] | null};
   if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
+  // Only the leader serves; followers read beyond the high watermark (up to the log end), consumers up to it.
+  const notLeader = fromReplica ? replicaError : (broker.cluster?.leaderError(topic, p.partition) ?? ErrorCode.NONE);
+  if (notLeader !== ErrorCode.NONE) return {errorCode: notLeader, size: 0, response: {...base, errorCode: notLeader}};
   const hw = log.highWatermark;
+  const upTo = fromReplica ? log.logEndOffset : hw;
   const offsets = {highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset};
   // Later partitions may come back empty once the response budget is spent, but the first
   // partition with data always gets at least one whole batch.
   const limit = first ? p.partitionMaxBytes : Math.min(p.partitionMaxBytes, budget);
-  const batches = limit > 0 || first ? log.read(p.fetchOffset, Math.max(limit, 1), hw) : [];
+  const batches = limit > 0 || first ? log.read(p.fetchOffset, Math.max(limit, 1), upTo) : [];
   if (batches === 'out-of-range') {
     return {errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, size: 0, response: {...base, ...offsets, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE}};
   }

@@ -19,6 +19,8 @@ export const listOffsetsHandler: Handler = {
         partitions: t.partitions.map((p: any) => {
           const log = broker.logs.partition(t.name, p.partitionIndex);
           if (!log) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1};
+          const notLeader = broker.cluster?.leaderError(t.name, p.partitionIndex) ?? ErrorCode.NONE;
+          if (notLeader !== ErrorCode.NONE) return {partitionIndex: p.partitionIndex, errorCode: notLeader, timestamp: -1, offset: -1};
           if (p.timestamp === EARLIEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset};
           if (p.timestamp === LATEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.highWatermark};
           const found = log.offsetForTimestamp(p.timestamp);

@@ -1,5 +1,6 @@
 // Metadata 0-6. v0 treats an empty topic list as "all topics"; v1+ uses null for all.
-// controller_id must be a real broker: admin clients send CreateTopics etc. to it.
+// controller_id must be a real broker: admin clients send CreateTopics etc. to it. In a cluster,
+// brokers, leaders, replicas and ISRs come from ZooKeeper (the ClusterLink).
 import {ErrorCode} from '../../protocol/errors.js';
 import {Metadata} from '../../protocol/messages/03-metadata.js';
 import type {Broker} from '../broker.js';
@@ -15,9 +16,10 @@ export const metadataHandler: Handler = {
     const allowAutoCreate = header.apiVersion < 4 || request.allowAutoTopicCreation;
     const names = requested ?? broker.logs.topics().map((t) => t.name);
     const {host, port} = broker.advertised;
+    const brokers = broker.cluster ? broker.cluster.liveBrokers() : [{nodeId: broker.nodeId, host, port}];
     return {
       throttleTimeMs: 0,
-      brokers: [{nodeId: broker.nodeId, host, port, rack: null}],
+      brokers: brokers.map((b) => ({...b, rack: null})),
       clusterId: broker.clusterId,
       controllerId: broker.controllerId,
       topics: await Promise.all(names.map((name) => describeTopic(broker, name, requested !== null && allowAutoCreate))),
@@ -34,18 +36,23 @@ async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   }
   if (!topic) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal: false, partitions: []};
   const id = broker.nodeId;
+  const live = new Set(broker.cluster?.liveBrokers().map((b) => b.nodeId) ?? [id]);
   return {
     errorCode: ErrorCode.NONE,
     name,
     isInternal: name.startsWith('__'),
-    partitions: Array.from({length: topic.partitions}, (_, p) => ({
-      errorCode: ErrorCode.NONE,
-      partitionIndex: p,
-      leaderId: id,
-      leaderEpoch: 0,
-      replicaNodes: [id],
-      isrNodes: [id],
-      offlineReplicas: [],
-    })),
+    partitions: Array.from({length: topic.partitions}, (_, p) => {
+      const view = broker.cluster ? broker.cluster.partition(name, p) : {leader: id, leaderEpoch: 0, replicas: [id], isr: [id]};
+      if (!view) return {errorCode: ErrorCode.LEADER_NOT_AVAILABLE, partitionIndex: p, leaderId: -1, leaderEpoch: -1, replicaNodes: [], isrNodes: [], offlineReplicas: []};
+      return {
+        errorCode: view.leader >= 0 ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
+        partitionIndex: p,
+        leaderId: view.leader,
+        leaderEpoch: view.leaderEpoch,
+        replicaNodes: view.replicas,
+        isrNodes: view.isr,
+        offlineReplicas: view.replicas.filter((r) => !live.has(r)),
+      };
+    }),
   };
 }

@@ -1,21 +1,34 @@
 // OffsetCommit 2-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools).
 import {OffsetCommit} from '../../protocol/messages/08-offset-commit.js';
 import type {Handler} from '../handler.js';
+import {coordinatorError} from './group-gate.js';
+import {ErrorCode} from '../../protocol/errors.js';
 
 export const offsetCommitHandler: Handler = {
   api: OffsetCommit,
   minVersion: 2,
   maxVersion: 7,
-  handle(request, {broker}) {
-    const errors = broker.groups.commitOffsets({
+  async handle(request, {broker}) {
+    const gate = await coordinatorError(broker, request.groupId);
+    const all = request.topics.flatMap((t: any) => t.partitions.map((p: any) => ({topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata})));
+    if (gate !== 0) return {throttleTimeMs: 0, topics: groupByTopic(all, (o: any) => ({partitionIndex: o.partition, errorCode: gate}))};
+    let errors = broker.groups.commitOffsets({
       groupId: request.groupId,
       memberId: request.memberId,
       generationId: request.generationIdOrMemberEpoch,
       groupInstanceId: request.groupInstanceId,
-      offsets: request.topics.flatMap((t: any) =>
-        t.partitions.map((p: any) => ({topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata})),
-      ),
+      offsets: all,
     });
+    // In a cluster a commit counts once ZooKeeper has it: the next coordinator reads it from there.
+    const accepted = all.filter((_: unknown, i: number) => errors[i]?.errorCode === ErrorCode.NONE);
+    if (broker.cluster && accepted.length > 0) {
+      try {
+        await broker.cluster.offsetsCommitted(request.groupId, accepted.map((o: any) => ({...o, metadata: o.metadata ?? '', leaderEpoch: o.leaderEpoch ?? -1, commitTimestamp: Date.now()})));
+      } catch (err) {
+        broker.log(`storing offsets of group ${request.groupId} in ZooKeeper failed: ${String(err)}`);
+        errors = errors.map((e) => (e.errorCode === ErrorCode.NONE ? {...e, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE} : e));
+      }
+    }
     return {throttleTimeMs: 0, topics: groupByTopic(errors, (e) => ({partitionIndex: e.partition, errorCode: e.errorCode}))};
   },
 };

@@ -1,4 +1,5 @@
-// FindCoordinator 0-2: a single node coordinates every group itself.
+// FindCoordinator 0-2: a single node coordinates every group itself; in a cluster the group's
+// hash picks one of the live brokers (see cluster/zk-groups.ts).
 import {ErrorCode} from '../../protocol/errors.js';
 import {FindCoordinator} from '../../protocol/messages/10-find-coordinator.js';
 import type {Handler} from '../handler.js';
@@ -13,7 +14,8 @@ export const findCoordinatorHandler: Handler = {
     if ((request.keyType ?? KEY_GROUP) !== KEY_GROUP) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'transactions are not supported', nodeId: -1, host: '', port: -1};
     }
-    const {host, port} = broker.advertised;
-    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: broker.nodeId, host, port};
+    const coordinator = broker.cluster ? broker.cluster.coordinatorFor(request.key) : {nodeId: broker.nodeId, ...broker.advertised};
+    if (!coordinator) return {throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'no live broker', nodeId: -1, host: '', port: -1};
+    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: coordinator.nodeId, host: coordinator.host, port: coordinator.port};
   },
 };

@@ -2,12 +2,15 @@
 // for a first join (KIP-394); v0 has no rebalance timeout (the session timeout stands in).
 import {JoinGroup} from '../../protocol/messages/11-join-group.js';
 import type {Handler} from '../handler.js';
+import {coordinatorError} from './group-gate.js';
 
 export const joinGroupHandler: Handler = {
   api: JoinGroup,
   minVersion: 0,
   maxVersion: 5,
   async handle(request, {broker, header, clientAddress, signal}) {
+    const gate = await coordinatorError(broker, request.groupId);
+    if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, generationId: -1, protocolName: '', leader: '', memberId: request.memberId, members: []};
     const result = await broker.groups.join({
       groupId: request.groupId,
       memberId: request.memberId,

@@ -1,12 +1,15 @@
 // Heartbeat 0-3: REBALANCE_IN_PROGRESS is how members learn to rejoin.
 import {Heartbeat} from '../../protocol/messages/12-heartbeat.js';
 import type {Handler} from '../handler.js';
+import {coordinatorError} from './group-gate.js';
 
 export const heartbeatHandler: Handler = {
   api: Heartbeat,
   minVersion: 0,
   maxVersion: 3,
-  handle(request, {broker}) {
+  async handle(request, {broker}) {
+    const gate = await coordinatorError(broker, request.groupId);
+    if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate};
     const errorCode = broker.groups.heartbeat({
       groupId: request.groupId,
       memberId: request.memberId,

@@ -1,12 +1,15 @@
 // LeaveGroup 0-3: v0-2 carry one member id, v3 a batch with per-member errors.
 import {LeaveGroup} from '../../protocol/messages/13-leave-group.js';
 import type {Handler} from '../handler.js';
+import {coordinatorError} from './group-gate.js';
 
 export const leaveGroupHandler: Handler = {
   api: LeaveGroup,
   minVersion: 0,
   maxVersion: 3,
-  handle(request, {broker, header}) {
+  async handle(request, {broker, header}) {
+    const gate = await coordinatorError(broker, request.groupId);
+    if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, members: []};
     const members = header.apiVersion >= 3 ? request.members : [{memberId: request.memberId, groupInstanceId: null}];
     const result = broker.groups.leave({groupId: request.groupId, members});
     // Before v3 the single member's error is the top-level error.

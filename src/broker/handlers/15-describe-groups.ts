@@ -1,13 +1,16 @@
 // DescribeGroups 0-4.
 import {DescribeGroups} from '../../protocol/messages/15-describe-groups.js';
 import type {Handler} from '../handler.js';
+import {coordinatorError} from './group-gate.js';
 
 export const describeGroupsHandler: Handler = {
   api: DescribeGroups,
   minVersion: 0,
   maxVersion: 4,
-  handle(request, {broker}) {
-    const groups = request.groups.map((id: string) => {
+  async handle(request, {broker}) {
+    const gates = await Promise.all(request.groups.map((id: string) => coordinatorError(broker, id)));
+    const groups = request.groups.map((id: string, i: number) => {
+      if (gates[i] !== 0) return {errorCode: gates[i], groupId: id, groupState: '', protocolType: '', protocolData: '', members: []};
       const g = broker.groups.describeGroup(id);
       return {
         errorCode: g.errorCode,

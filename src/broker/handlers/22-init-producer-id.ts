@@ -7,11 +7,11 @@ export const initProducerIdHandler: Handler = {
   api: InitProducerId,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, {broker}) {
+  async handle(request, {broker}) {
     if (request.transactionalId !== null) {
       broker.log(`refused InitProducerId for transactional id "${request.transactionalId}": transactions are not supported`);
       return {throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1};
     }
-    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: broker.producerIds.nextProducerId(), producerEpoch: 0};
+    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: broker.cluster ? await broker.cluster.nextProducerId() : broker.producerIds.nextProducerId(), producerEpoch: 0};
   },
 };

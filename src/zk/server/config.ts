@@ -29,9 +29,10 @@ export const LOOPBACK = '127.0.0.1';
 /**
  * The loopback layout: node i (1-based) gets client port port+i-1, quorum port port+707+i-1 and
  * election port port+1707+i-1 (2181..2183, 2888..2890, 3888..3890 by default), so one
- * ensemble's nine ports never overlap each other.
+ * ensemble's nine ports never overlap each other. `hosts` puts node i on its own address
+ * (the multi-node topology's 127.0.0.2-4).
  */
-export function planLayout(ensemble: EnsembleSize, port: number, baseDir: string): ZkNodeLayout[] {
+export function planLayout(ensemble: EnsembleSize, port: number, baseDir: string, hosts?: string[]): ZkNodeLayout[] {
   if (ensemble !== 1 && ensemble !== 3) throw new UserError(`--ensemble ${String(ensemble)} is not supported`, 'use 1 (standalone) or 3 (a quorum that survives one node failing)');
   const top = port + (ensemble === 3 ? ELECTION_PORT_OFFSET + 2 : 0);
   if (!Number.isInteger(port) || port < 1024 || top > 65535) {
@@ -42,7 +43,7 @@ export function planLayout(ensemble: EnsembleSize, port: number, baseDir: string
     const dir = path.join(baseDir, `node-${i}`);
     nodes.push({
       id: i,
-      host: LOOPBACK,
+      host: hosts?.[i - 1] ?? LOOPBACK,
       clientPort: port + i - 1,
       peerPort: ensemble === 3 ? port + PEER_PORT_OFFSET + i - 1 : undefined,
       electionPort: ensemble === 3 ? port + ELECTION_PORT_OFFSET + i - 1 : undefined,

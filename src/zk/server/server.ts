@@ -23,6 +23,8 @@ export interface StartZookeeperOptions {
   timeoutMs?: number;
   /** JVM heap per node. Default 256. */
   heapMb?: number;
+  /** Address of each node (default 127.0.0.1 for all). */
+  hosts?: string[];
 }
 
 export interface ZkNodeInfo {
@@ -196,7 +198,7 @@ export async function startZookeeper(options: StartZookeeperOptions = {}): Promi
   const port = options.port ?? DEFAULT_ZK_PORT;
   const dataDir = path.resolve(options.dataDir ?? DEFAULT_ZK_DATA_DIR);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const layout = planLayout(ensemble, port, dataDir);
+  const layout = planLayout(ensemble, port, dataDir, options.hosts);
 
   const previous = readServerState(dataDir);
   if (previous) {

@@ -1,0 +1,54 @@
+import type {StoredOffset} from '../coordinator/group-store.js';
+import type {TopicInfo} from '../storage/log-manager.js';
+
+export interface BrokerEndpoint {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** One partition as the cluster knows it (ZooKeeper's partition state plus the assignment). */
+export interface PartitionView {
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/**
+ * The broker's link to a cluster (ZooKeeper in the classic Kafka layout, with --zookeeper): the
+ * live brokers, who leads each partition, where topic changes are published besides the local
+ * logs, and the leader's side of replication that the Produce and Fetch handlers call.
+ * Without a link the broker is a single node that leads everything.
+ */
+export interface ClusterLink {
+  readonly controllerId: number;
+  liveBrokers(): BrokerEndpoint[];
+  partition(topic: string, index: number): PartitionView | undefined;
+  /** Replica lists for `count` new partitions; throws a StorageError (INVALID_REPLICATION_FACTOR) when impossible. */
+  assignReplicas(count: number, replicationFactor: number): number[][];
+  topicCreated(info: TopicInfo, assignment: number[][]): Promise<void>;
+  topicDeleted(name: string): Promise<void>;
+  topicChanged(info: TopicInfo): Promise<void>;
+
+  /** NONE when this broker leads the partition; else NOT_LEADER_OR_FOLLOWER or LEADER_NOT_AVAILABLE. */
+  leaderError(topic: string, index: number): number;
+  leaderEpoch(topic: string, index: number): number;
+  /** The leader appended: with an ISR of one the high watermark moves at once. */
+  appended(topic: string, index: number): void;
+  /** acks=all: resolves with an error code once every ISR member has `offset` (HW > offset), or on timeout. */
+  awaitReplication(topic: string, index: number, offset: number, minIsr: number, timeoutMs: number, signal: AbortSignal): Promise<number>;
+  isrSize(topic: string, index: number): number;
+  /** A follower fetched from fetchOffset: its log end for the ISR and high-watermark computation. */
+  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number;
+
+  /** The broker that coordinates the group, or undefined while no broker is live. */
+  coordinatorFor(groupId: string): BrokerEndpoint | undefined;
+  /** NONE once this broker coordinates the group and holds its committed offsets; else NOT_COORDINATOR. */
+  prepareGroup(groupId: string): Promise<number>;
+  /** Commits are acknowledged only once they are in ZooKeeper, where any next coordinator finds them. */
+  offsetsCommitted(groupId: string, offsets: StoredOffset[]): Promise<void>;
+  /** Producer ids unique across the cluster. */
+  nextProducerId(): Promise<number>;
+  close(): Promise<void>;
+}

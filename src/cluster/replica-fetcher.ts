@@ -1,0 +1,132 @@
+import type {BrokerEndpoint} from '../broker/cluster-link.js';
+import {WireConnection} from '../client/wire-connection.js';
+import {errorMessage} from '../lib/errors.js';
+import {ApiVersions} from '../protocol/messages/18-api-versions.js';
+import {Fetch} from '../protocol/messages/01-fetch.js';
+import type {Message} from '../protocol/codec.js';
+
+/** How long the leader may hold a follower's fetch when it has nothing new. */
+const MAX_WAIT_MS = 500;
+const PARTITION_MAX_BYTES = 1 << 20;
+const RETRY_MS = 300;
+
+export interface FetchTarget {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+}
+
+/** What a fetcher needs from the replica manager. */
+export interface FetcherHost {
+  readonly nodeId: number;
+  endpoint(brokerId: number): BrokerEndpoint | undefined;
+  /** The partitions this broker follows on `leaderId`, with its log end offsets. */
+  targets(leaderId: number): FetchTarget[];
+  /** One partition of the leader's answer. */
+  fetched(leaderId: number, topic: string, response: Message): void;
+  log(line: string): void;
+}
+
+/**
+ * The follower side of replication towards one leader: a loop of Fetch requests carrying this
+ * broker's id as replica_id (so the leader serves beyond its high watermark and counts our
+ * fetch offset as our log end), from each followed partition's log end offset.
+ */
+export class ReplicaFetcher {
+  private conn?: WireConnection;
+  private version = 4;
+  private stopped = false;
+  private readonly done: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    readonly leaderId: number,
+    private readonly host: FetcherHost,
+  ) {
+    this.done = this.run();
+  }
+
+  /** New partitions to follow: stop waiting and fetch at once. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.conn?.close();
+    this.wake?.();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      const targets = this.host.targets(this.leaderId);
+      if (targets.length === 0) {
+        await this.pause(RETRY_MS);
+        continue;
+      }
+      try {
+        const conn = await this.connection();
+        const response = await conn.request(Fetch, this.version, this.request(targets));
+        failures = 0;
+        if (this.stopped) return;
+        for (const t of response.responses) for (const p of t.partitions) this.host.fetched(this.leaderId, t.topic, p);
+        if (response.responses.some((t: any) => t.partitions.some((p: any) => p.errorCode !== 0))) await this.pause(RETRY_MS);
+      } catch (err) {
+        this.conn?.close();
+        this.conn = undefined;
+        if (this.stopped) return;
+        if (failures++ === 0) this.host.log(`replica fetcher to broker ${this.leaderId}: ${errorMessage(err)}`);
+        await this.pause(Math.min(2000, RETRY_MS * failures));
+      }
+    }
+  }
+
+  private request(targets: FetchTarget[]): Message {
+    const byTopic = new Map<string, FetchTarget[]>();
+    for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
+    return {
+      replicaId: this.host.nodeId,
+      maxWaitMs: MAX_WAIT_MS,
+      minBytes: 1,
+      maxBytes: 16 * PARTITION_MAX_BYTES,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...byTopic].map(([topic, parts]) => ({
+        topic,
+        partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.fetchOffset, logStartOffset: -1, partitionMaxBytes: PARTITION_MAX_BYTES})),
+      })),
+      forgottenTopicsData: [],
+      rackId: '',
+    };
+  }
+
+  private async connection(): Promise<WireConnection> {
+    if (this.conn && !this.conn.closed) return this.conn;
+    const endpoint = this.host.endpoint(this.leaderId);
+    if (!endpoint) throw new Error(`broker ${this.leaderId} is not registered`);
+    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`});
+    try {
+      await conn.negotiate(ApiVersions);
+      this.version = conn.pick(Fetch, [4, 11]);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    this.conn = conn;
+    return conn;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,367 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type {Broker} from '../broker/broker.js';
+import {PartitionWaiters} from '../broker/partition-waiters.js';
+import {PRODUCER_STATE_FILE} from '../coordinator/producer-state.js';
+import {errorMessage} from '../lib/errors.js';
+import {writeFileAtomic} from '../lib/fs.js';
+import type {Message} from '../protocol/codec.js';
+import {ErrorCode} from '../protocol/errors.js';
+import {iterateBatches} from '../protocol/records/batch.js';
+import type {PartitionLog} from '../storage/partition-log.js';
+import type {ZkClient} from '../zk/client.js';
+import {isZkError} from '../zk/errors.js';
+import type {ClusterView, PartitionRecord} from './cluster-view.js';
+import {ReplicaFetcher, type FetchTarget, type FetcherHost} from './replica-fetcher.js';
+import {parsePartitionState, partitionState, ZkPaths} from './zk-layout.js';
+
+/** Kafka's replication-offset-checkpoint: each partition's high watermark, so a restart does not expose uncommitted data. */
+const CHECKPOINT_FILE = 'replication-offset-checkpoint.json';
+const CHECKPOINT_INTERVAL_MS = 5000;
+
+interface FollowerState {
+  /** Its log end offset (the offset of its last fetch); -1 until it fetched from this leader. */
+  leo: number;
+  lastCaughtUp: number;
+  lastFetchTime: number;
+  leaderLeoAtLastFetch: number;
+}
+
+type Role = 'leader' | 'follower' | 'offline' | 'none';
+
+interface Partition {
+  topic: string;
+  index: number;
+  log: PartitionLog;
+  role: Role;
+  leader: number;
+  epoch: number;
+  controllerEpoch: number;
+  isr: number[];
+  replicas: number[];
+  zkVersion: number;
+  followers: Map<number, FollowerState>;
+  isrWriting: boolean;
+}
+
+/**
+ * This broker's replicas: the leader side (follower log ends, ISR shrink and expand written to the
+ * partition state znode with a version check as Kafka 2.x's leader does, the high watermark as the
+ * minimum log end over the ISR, acks=all waits) and the follower side (truncate to the high
+ * watermark on a leader change, then one ReplicaFetcher per leader). Roles follow the partition
+ * state znodes that the ClusterView watches.
+ */
+export class ReplicaManager implements FetcherHost {
+  private readonly partitions = new Map<string, Partition>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly checkpoint: Record<string, number>;
+  private readonly shrinkTimer: NodeJS.Timeout;
+  private readonly checkpointTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly view: ClusterView,
+    private readonly zk: () => ZkClient,
+  ) {
+    this.checkpoint = readCheckpoint(path.join(broker.options.dataDir, CHECKPOINT_FILE));
+    const lag = broker.options.replicaLagTimeMaxMs;
+    this.shrinkTimer = setInterval(() => this.shrinkIsrs(), Math.max(100, lag / 2)).unref();
+    this.checkpointTimer = setInterval(() => this.writeCheckpoint(), CHECKPOINT_INTERVAL_MS).unref();
+  }
+
+  get nodeId(): number {
+    return this.broker.nodeId;
+  }
+
+  log(line: string): void {
+    this.broker.log(line);
+  }
+
+  endpoint(brokerId: number) {
+    return this.view.brokers.get(brokerId);
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  /** The partition state znode changed (or was first read). */
+  partitionChanged(topic: string, index: number, record: PartitionRecord, replicas: number[]): void {
+    if (this.closed) return;
+    const log = this.broker.logs.partition(topic, index);
+    if (!log) return;
+    const key = PartitionWaiters.key(topic, index);
+    let part = this.partitions.get(key);
+    if (!part || part.log !== log) {
+      // A log we have not managed yet: the high watermark comes from the checkpoint, never from the log end.
+      log.autoHighWatermark = false;
+      log.highWatermark = Math.min(this.checkpoint[checkpointKey(topic, index)] ?? 0, log.logEndOffset);
+      part = {topic, index, log, role: 'none', leader: -1, epoch: -1, controllerEpoch: 0, isr: [], replicas: [], zkVersion: -1, followers: new Map(), isrWriting: false};
+      this.partitions.set(key, part);
+    }
+    const {leader, leaderEpoch, isr, controllerEpoch} = record.state;
+    const me = this.broker.nodeId;
+    const changed = part.leader !== leader || part.epoch !== leaderEpoch;
+    const wasLeader = part.role === 'leader';
+    Object.assign(part, {replicas, zkVersion: record.zkVersion, controllerEpoch, isr});
+    if (!replicas.includes(me)) {
+      this.setRole(part, 'none', leader, leaderEpoch);
+    } else if (leader === me) {
+      if (!wasLeader || changed) this.becomeLeader(part, leaderEpoch);
+      this.maybeAdvanceHighWatermark(part);
+    } else if (leader < 0) {
+      this.setRole(part, 'offline', leader, leaderEpoch);
+    } else if (part.role !== 'follower' || changed) {
+      this.becomeFollower(part, leader, leaderEpoch);
+    }
+    // Waiting produce requests and long polls re-check leadership.
+    this.broker.waiters.notify(topic, index);
+  }
+
+  /** The topic is gone from ZooKeeper: stop following it before its logs go. */
+  topicRemoved(topic: string): void {
+    for (const [key, part] of this.partitions) {
+      if (part.topic !== topic) continue;
+      this.partitions.delete(key);
+      this.unfollow(part);
+    }
+  }
+
+  private becomeLeader(part: Partition, epoch: number): void {
+    this.unfollow(part);
+    const now = Date.now();
+    part.followers = new Map(part.replicas.filter((id) => id !== this.nodeId).map((id) => [id, {leo: -1, lastCaughtUp: now, lastFetchTime: now, leaderLeoAtLastFetch: -1}]));
+    // Idempotence state is rebuilt from the log as it now is (it may hold batches replicated from the old leader).
+    this.broker.producerStates.forget(part.log);
+    part.role = 'leader';
+    part.leader = this.nodeId;
+    part.epoch = epoch;
+    this.log(`${part.topic}-${part.index}: leader (epoch ${epoch}, isr [${part.isr.join(',')}], log end ${part.log.logEndOffset})`);
+  }
+
+  /**
+   * Kafka before KIP-101: a replica that follows a new leader drops what is above its high
+   * watermark (possibly never committed, possibly different on the new leader) and fetches it again.
+   */
+  private becomeFollower(part: Partition, leader: number, epoch: number): void {
+    this.unfollow(part);
+    const hw = part.log.highWatermark;
+    if (part.log.logEndOffset > hw) {
+      this.log(`${part.topic}-${part.index}: truncating from ${part.log.logEndOffset} to the high watermark ${hw} to follow broker ${leader}`);
+      part.log.truncateTo(hw);
+    }
+    this.broker.producerStates.forget(part.log);
+    fs.rmSync(path.join(part.log.dir, PRODUCER_STATE_FILE), {force: true});
+    part.role = 'follower';
+    part.leader = leader;
+    part.epoch = epoch;
+    let fetcher = this.fetchers.get(leader);
+    if (!fetcher) this.fetchers.set(leader, (fetcher = new ReplicaFetcher(leader, this)));
+    fetcher.poke();
+  }
+
+  private setRole(part: Partition, role: Role, leader: number, epoch: number): void {
+    if (part.role === 'follower') this.unfollow(part);
+    part.role = role;
+    part.leader = leader;
+    part.epoch = epoch;
+  }
+
+  private unfollow(part: Partition): void {
+    if (part.role !== 'follower') return;
+    part.role = 'none';
+    const fetcher = this.fetchers.get(part.leader);
+    if (fetcher && this.targets(part.leader).length === 0) {
+      this.fetchers.delete(part.leader);
+      void fetcher.stop();
+    }
+  }
+
+  // ------------------------------------------------------------------ follower side
+
+  targets(leaderId: number): FetchTarget[] {
+    const out: FetchTarget[] = [];
+    for (const p of this.partitions.values()) {
+      if (p.role === 'follower' && p.leader === leaderId && !p.log.isClosed) out.push({topic: p.topic, partition: p.index, fetchOffset: p.log.logEndOffset});
+    }
+    return out;
+  }
+
+  fetched(leaderId: number, topic: string, r: Message): void {
+    const part = this.partitions.get(PartitionWaiters.key(topic, r.partitionIndex));
+    if (!part || part.role !== 'follower' || part.leader !== leaderId || part.log.isClosed) return;
+    const log = part.log;
+    if (r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      // Below the leader's log start: start over there. Beyond its log end: drop our excess.
+      if (log.logEndOffset < r.logStartOffset) log.truncateFullyAndStartAt(r.logStartOffset);
+      else if (r.highWatermark >= 0) log.truncateTo(Math.max(r.highWatermark, log.logStartOffset));
+      return;
+    }
+    if (r.errorCode !== ErrorCode.NONE) return;
+    if (r.records) {
+      for (const {at, header} of iterateBatches(r.records)) {
+        const end = header.baseOffset + header.lastOffsetDelta + 1;
+        if (end <= log.logEndOffset) continue;
+        if (header.baseOffset !== log.logEndOffset) {
+          this.log(`${topic}-${r.partitionIndex}: leader sent offset ${header.baseOffset}, expected ${log.logEndOffset}; fetching again`);
+          break;
+        }
+        // Kept as the leader wrote it: its offsets, leader epoch and timestamps.
+        log.append(Buffer.from(r.records.subarray(at, at + header.size)), {leaderEpoch: header.partitionLeaderEpoch});
+      }
+    }
+    if (r.highWatermark >= 0) log.highWatermark = Math.min(r.highWatermark, log.logEndOffset);
+  }
+
+  // ------------------------------------------------------------------ leader side
+
+  private leaderPart(topic: string, index: number): Partition | undefined {
+    const part = this.partitions.get(PartitionWaiters.key(topic, index));
+    return part?.role === 'leader' && !part.log.isClosed ? part : undefined;
+  }
+
+  leaderError(topic: string, index: number): number {
+    if (this.leaderPart(topic, index)) return ErrorCode.NONE;
+    const record = this.view.partition(topic, index);
+    if (!record && !this.broker.logs.partition(topic, index)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    return record && record.state.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  }
+
+  leaderEpoch(topic: string, index: number): number {
+    return this.partitions.get(PartitionWaiters.key(topic, index))?.epoch ?? 0;
+  }
+
+  isrSize(topic: string, index: number): number {
+    return this.leaderPart(topic, index)?.isr.length ?? 0;
+  }
+
+  appended(topic: string, index: number): void {
+    const part = this.leaderPart(topic, index);
+    if (part) this.maybeAdvanceHighWatermark(part);
+  }
+
+  async awaitReplication(topic: string, index: number, offset: number, minIsr: number, timeoutMs: number, signal: AbortSignal): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const key = PartitionWaiters.key(topic, index);
+    for (;;) {
+      const part = this.leaderPart(topic, index);
+      if (!part) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      if (part.log.highWatermark > offset) return part.isr.length < minIsr ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
+      const left = deadline - Date.now();
+      if (left <= 0 || signal.aborted || this.closed) return ErrorCode.REQUEST_TIMED_OUT;
+      await this.broker.waiters.wait([key], left, signal);
+    }
+  }
+
+  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number {
+    const part = this.leaderPart(topic, index);
+    if (!part) return this.leaderError(topic, index);
+    const f = part.followers.get(replicaId);
+    if (!f) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+    const now = Date.now();
+    const leo = part.log.logEndOffset;
+    // Caught up: at our log end now, or at least where our log ended when it last fetched (Kafka's rule under steady writes).
+    if (fetchOffset >= leo) f.lastCaughtUp = now;
+    else if (fetchOffset >= f.leaderLeoAtLastFetch && f.leaderLeoAtLastFetch >= 0) f.lastCaughtUp = Math.max(f.lastCaughtUp, f.lastFetchTime);
+    f.leo = Math.min(fetchOffset, leo);
+    f.lastFetchTime = now;
+    f.leaderLeoAtLastFetch = leo;
+    if (!part.isr.includes(replicaId) && f.leo >= part.log.highWatermark) {
+      void this.writeIsr(part, (isr) => (isr.includes(replicaId) ? isr : [...isr, replicaId]), `broker ${replicaId} caught up`);
+    }
+    this.maybeAdvanceHighWatermark(part);
+    return ErrorCode.NONE;
+  }
+
+  /** The high watermark is the smallest log end over the ISR; it never goes back. */
+  private maybeAdvanceHighWatermark(part: Partition): void {
+    if (part.role !== 'leader') return;
+    let hw = part.log.logEndOffset;
+    for (const id of part.isr) {
+      if (id === this.nodeId) continue;
+      const f = part.followers.get(id);
+      if (!f || f.leo < 0) return;
+      hw = Math.min(hw, f.leo);
+    }
+    if (hw > part.log.highWatermark) {
+      part.log.highWatermark = hw;
+      this.broker.waiters.notify(part.topic, part.index);
+    }
+  }
+
+  /** replica.lag.time.max.ms: followers that have not caught up for that long leave the ISR. */
+  private shrinkIsrs(): void {
+    const now = Date.now();
+    const lag = this.broker.options.replicaLagTimeMaxMs;
+    for (const part of this.partitions.values()) {
+      if (part.role !== 'leader' || part.log.isClosed) continue;
+      const leo = part.log.logEndOffset;
+      const out = part.isr.filter((id) => {
+        const f = part.followers.get(id);
+        return id !== this.nodeId && f !== undefined && f.leo < leo && now - f.lastCaughtUp > lag;
+      });
+      if (out.length > 0) void this.writeIsr(part, (isr) => isr.filter((id) => !out.includes(id)), `broker(s) ${out.join(',')} fell behind`);
+    }
+  }
+
+  /** Leader-side ISR change: a conditional write of the state znode, re-read and retried on a version conflict. */
+  private async writeIsr(part: Partition, change: (isr: number[]) => number[], why: string): Promise<void> {
+    if (part.isrWriting) return;
+    part.isrWriting = true;
+    const statePath = ZkPaths.partitionState(part.topic, part.index);
+    try {
+      for (let attempt = 0; attempt < 5 && part.role === 'leader' && !this.closed; attempt++) {
+        const isr = change(part.isr);
+        if (isr.length === part.isr.length && isr.every((id) => part.isr.includes(id))) return;
+        const state = {controllerEpoch: part.controllerEpoch, leader: this.nodeId, leaderEpoch: part.epoch, isr};
+        try {
+          const stat = await this.zk().set(statePath, partitionState(state), {version: part.zkVersion});
+          this.log(`${part.topic}-${part.index}: isr [${part.isr.join(',')}] -> [${isr.join(',')}] (${why})`);
+          this.view.recordWrite(part.topic, part.index, {state, zkVersion: stat.version});
+          return;
+        } catch (err) {
+          if (!isZkError(err, 'BADVERSION')) throw err;
+          const {data, stat} = await this.zk().get(statePath);
+          this.view.recordWrite(part.topic, part.index, {state: parsePartitionState(data.toString()), zkVersion: stat.version});
+        }
+      }
+    } catch (err) {
+      this.log(`${part.topic}-${part.index}: changing the isr failed: ${errorMessage(err)}`);
+    } finally {
+      part.isrWriting = false;
+    }
+    this.maybeAdvanceHighWatermark(part);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  writeCheckpoint(): void {
+    for (const p of this.partitions.values()) if (!p.log.isClosed) this.checkpoint[checkpointKey(p.topic, p.index)] = p.log.highWatermark;
+    try {
+      writeFileAtomic(path.join(this.broker.options.dataDir, CHECKPOINT_FILE), JSON.stringify(this.checkpoint));
+    } catch (err) {
+      this.log(`writing the high-watermark checkpoint failed: ${errorMessage(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.shrinkTimer);
+    clearInterval(this.checkpointTimer);
+    await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
+    this.fetchers.clear();
+    this.writeCheckpoint();
+  }
+}
+
+function checkpointKey(topic: string, index: number): string {
+  return `${topic}-${index}`;
+}
+
+function readCheckpoint(file: string): Record<string, number> {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import {isIPv4} from 'node:net';
+import {LineCounter, parseDocument} from 'yaml';
+import {z} from 'zod';
+import {UserError} from '../lib/errors.js';
+import {parseDuration} from '../lib/size.js';
+
+/**
+ * A cluster topology file (topology/*.yaml): ZooKeeper and brokers with their addresses and data
+ * dirs, validated once here. Errors name the file, the line and the YAML path of the bad key, and
+ * say how to fix it.
+ */
+
+const host = z.string().refine((h) => isIPv4(h), {message: 'must be an IPv4 address, e.g. 127.0.0.1 (loopback 127.0.0.2-4 for the multi-node layout)'});
+const port = z.number({message: 'must be a port number'}).int().min(1024, {message: 'must be 1024 or above (no root needed)'}).max(65535, {message: 'must be at most 65535'});
+const duration = z.string().refine((s) => /^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$/i.test(s), {message: 'must be a duration such as 500ms, 10s or 1m'});
+
+const zookeeperSchema = z.strictObject({
+  ensemble: z.union([z.literal(1), z.literal(3)], {message: 'must be 1 (standalone) or 3 (an ensemble)'}).default(1),
+  port: port.default(2181),
+  /** One address per node (ensemble); every node on 127.0.0.1 when absent. */
+  hosts: z.array(host).optional(),
+  dataDir: z.string().min(1).default('.kcollect/cluster/zk'),
+  chroot: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._-]+)+$/, {message: 'must be a znode path such as /kafka'})
+    .optional(),
+});
+
+const brokerSchema = z.strictObject({
+  id: z.number({message: 'must be a broker id (a whole number >= 0)'}).int().min(0),
+  host: host.default('127.0.0.1'),
+  port,
+  dataDir: z.string().min(1).optional(),
+});
+
+const defaultsSchema = z.strictObject({
+  replicationFactor: z.number().int().min(1).default(1),
+  numPartitions: z.number().int().min(1).default(1),
+  replicaLagTimeMax: duration.default('10s'),
+});
+
+const base = {
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  brokers: z.array(brokerSchema).min(1, {message: 'needs at least one broker'}),
+  defaults: defaultsSchema.default({replicationFactor: 1, numPartitions: 1, replicaLagTimeMax: '10s'}),
+};
+
+export const topologySchema = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({type: z.literal('single-broker'), zookeeper: zookeeperSchema.optional(), ...base}),
+      z.strictObject({type: z.literal('multi-broker-single-node'), zookeeper: zookeeperSchema, ...base}),
+      z.strictObject({type: z.literal('multi-broker-multi-node'), zookeeper: zookeeperSchema, ...base}),
+    ],
+    {message: 'type must be one of single-broker, multi-broker-single-node, multi-broker-multi-node'},
+  )
+  .superRefine((t, ctx) => {
+    const issue = (path: Array<string | number>, message: string) => ctx.addIssue({code: 'custom', path, message});
+    const ids = new Set<number>();
+    const addresses = new Set<string>();
+    t.brokers.forEach((b, i) => {
+      if (ids.has(b.id)) issue(['brokers', i, 'id'], `broker id ${b.id} is used twice; give every broker its own id`);
+      ids.add(b.id);
+      const addr = `${b.host}:${b.port}`;
+      if (addresses.has(addr)) issue(['brokers', i, 'port'], `${addr} is used by two brokers; give each its own port (or host)`);
+      addresses.add(addr);
+    });
+    if (t.type === 'single-broker' && t.brokers.length !== 1) issue(['brokers'], `a single-broker topology has exactly one broker (found ${t.brokers.length}); use type: multi-broker-single-node for more`);
+    if (t.type !== 'single-broker' && t.brokers.length < 2) issue(['brokers'], 'a multi-broker topology needs at least 2 brokers; use type: single-broker for one');
+    if (t.type === 'multi-broker-single-node' && new Set(t.brokers.map((b) => b.host)).size > 1) issue(['brokers'], 'on a single node every broker has the same host; use type: multi-broker-multi-node for several hosts');
+    if (t.type === 'multi-broker-multi-node' && new Set(t.brokers.map((b) => b.host)).size !== t.brokers.length) issue(['brokers'], 'on several nodes every broker has its own host (e.g. 127.0.0.2, 127.0.0.3, 127.0.0.4)');
+    if (t.zookeeper?.hosts && t.zookeeper.hosts.length !== t.zookeeper.ensemble) issue(['zookeeper', 'hosts'], `lists ${t.zookeeper.hosts.length} host(s) for an ensemble of ${t.zookeeper.ensemble}; give one per node`);
+    if (t.defaults.replicationFactor > t.brokers.length) issue(['defaults', 'replicationFactor'], `${t.defaults.replicationFactor} is more than the ${t.brokers.length} broker(s); use at most ${t.brokers.length}`);
+    if (t.brokers.length > 1 && !t.zookeeper) issue(['zookeeper'], 'several brokers need ZooKeeper; add a zookeeper: section');
+  });
+
+export type Topology = z.infer<typeof topologySchema>;
+export type TopologyBroker = Topology['brokers'][number];
+
+export interface ResolvedBroker {
+  id: number;
+  host: string;
+  port: number;
+  dataDir: string;
+}
+
+/** Data dir of a broker: as given, or .kcollect/cluster/broker-<id>. */
+export function brokerDataDir(b: TopologyBroker): string {
+  return b.dataDir ?? `.kcollect/cluster/broker-${b.id}`;
+}
+
+export function replicaLagMs(t: Topology): number {
+  return parseDuration(t.defaults.replicaLagTimeMax, 'defaults.replicaLagTimeMax');
+}
+
+/** Reads and validates a topology file; every problem becomes one UserError naming the key. */
+export function loadTopology(file: string): Topology {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read topology file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'pass the path of a YAML file, e.g. topology/multi-broker-single-node.yaml');
+  }
+  return parseTopology(text, file);
+}
+
+export function parseTopology(text: string, file = '<topology>'): Topology {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false});
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const at = e.linePos?.[0] ? `:${e.linePos[0].line}` : '';
+    throw new UserError(`${file}${at}: not valid YAML: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, colons, quotes)');
+  }
+  const result = topologySchema.safeParse(doc.toJS());
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    let path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys;
+      path = [path, keys[0]].filter(Boolean).join('.');
+      message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      message = 'is missing';
+    }
+    const node = doc.getIn(issue.path as Array<string | number>, true) as {range?: [number, number, number]} | undefined;
+    const line = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
+    return {where: `${file}${line}`, path: path || '(top level)', message, code: issue.code};
+  });
+  const first = problems[0];
+  const rest = problems.length > 1 ? `\n${problems.slice(1).map((p) => `  ${p.where}: ${p.path}: ${p.message}`).join('\n')}` : '';
+  throw new UserError(`${first.where}: ${first.path}: ${first.message}${rest}`, hintFor(first.path, first.code));
+}
+
+function hintFor(path: string, code: string): string {
+  if (code === 'unrecognized_keys') return 'remove or rename that key; allowed at the top: type, name, description, zookeeper, brokers, defaults; per broker: id, host, port, dataDir; zookeeper: ensemble, port, hosts, dataDir, chroot; defaults: replicationFactor, numPartitions, replicaLagTimeMax';
+  if (path === 'type' || path === '(top level)') return 'start the file with type: single-broker, type: multi-broker-single-node or type: multi-broker-multi-node';
+  return 'see topology/multi-broker-single-node.yaml for a working example';
+}
+
+/** The topology of `cluster up --brokers N [--zookeeper]`: N brokers on 127.0.0.1 from port 9092. */
+export function generatedTopology(brokers: number, zookeeper: boolean, basePort = 9092): Topology {
+  const text = [
+    `type: ${brokers === 1 ? 'single-broker' : 'multi-broker-single-node'}`,
+    `name: generated-${brokers}`,
+    ...(zookeeper || brokers > 1 ? ['zookeeper:', '  ensemble: 1', '  port: 2181'] : []),
+    'brokers:',
+    ...Array.from({length: brokers}, (_, i) => `  - {id: ${i + 1}, host: 127.0.0.1, port: ${basePort + i}}`),
+    'defaults:',
+    `  replicationFactor: ${Math.min(3, brokers)}`,
+  ].join('\n');
+  return parseTopology(text, `--brokers ${brokers}`);
+}

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {loadTopology, parseTopology} from '../../src/topology/cluster-topology.js';
+import {ROOT, tempDir} from '../helpers/broker.js';
+import {expectUserError, runCli, runCliJson} from '../helpers/cli.js';
+
+const shipped = fs.readdirSync(path.join(ROOT, 'topology')).filter((f) => f.endsWith('.yaml'));
+
+describe('topology files', () => {
+  it('ships the three topologies, all valid', () => {
+    expect(shipped.sort()).toEqual(expect.arrayContaining(['multi-broker-multi-node.yaml', 'multi-broker-single-node.yaml', 'single-broker.yaml']));
+    const single = loadTopology(path.join(ROOT, 'topology/single-broker.yaml'));
+    expect(single.brokers).toHaveLength(1);
+    const node = loadTopology(path.join(ROOT, 'topology/multi-broker-single-node.yaml'));
+    expect(node.zookeeper?.ensemble).toBe(1);
+    expect(new Set(node.brokers.map((b) => b.port)).size).toBe(3);
+    const nodes = loadTopology(path.join(ROOT, 'topology/multi-broker-multi-node.yaml'));
+    expect(nodes.zookeeper).toMatchObject({ensemble: 3, hosts: ['127.0.0.2', '127.0.0.3', '127.0.0.4']});
+    expect(nodes.brokers.map((b) => b.host)).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
+  });
+
+  it('names the file, line and key of a mistake, and how to fix it', () => {
+    const text = ['type: multi-broker-single-node', 'zookeeper:', '  prot: 2181', 'brokers:', '  - {id: 1, port: 9092}', '  - {id: 1, port: 9093}'].join('\n');
+    expect(() => parseTopology(text, 'my.yaml')).toThrow(/^my\.yaml:3: zookeeper\.prot: unknown key "prot"/);
+    expect(() => parseTopology(text, 'my.yaml')).toThrow(/my\.yaml:6: brokers\[1\]\.id: broker id 1 is used twice/);
+    expect(() => parseTopology('type: three-brokers\nbrokers: []', 'x.yaml')).toThrow(/x\.yaml:1: type: type must be one of single-broker, multi-broker-single-node, multi-broker-multi-node/);
+    expect(() => parseTopology('type: multi-broker-multi-node\nzookeeper: {}\nbrokers:\n  - {id: 1, host: 127.0.0.2, port: 9092}\n  - {id: 2, host: 127.0.0.2, port: 9093}\n', 'x.yaml')).toThrow(/brokers: on several nodes every broker has its own host/);
+    expect(() => parseTopology('type: single-broker\nbrokers:\n  - {id: 0, port: 9092, host: localhost}\n', 'x.yaml')).toThrow(/x\.yaml:3: brokers\[0\]\.host: must be an IPv4 address/);
+  });
+
+  it('`kcollect topology validate` accepts a good file and rejects a bad one with a hint', async () => {
+    const ok = await runCliJson(['topology', 'validate', 'topology/multi-broker-multi-node.yaml']);
+    expect(ok).toMatchObject({valid: true, type: 'multi-broker-multi-node', brokers: 3, zookeeper: 3});
+    const dir = tempDir('topology');
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'type: single-broker\nbrokers:\n  - {id: 0, port: 9092, data_dir: x}\n');
+    expectUserError(await runCli(['topology', 'validate', path.join(dir, 'bad.yaml')]), 'bad.yaml:3: brokers[0].data_dir: unknown key "data_dir"', 'per broker: id, host, port, dataDir');
+  });
+});
