@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {parseDuration} from '../src/lib/size.js';
 import {type DemoReport, runDemo} from '../src/services/demo.js';
+import {DEMO_TOPOLOGIES, type DemoTopology} from '../src/services/demo-cluster.js';
 import {table} from '../src/services/text-table.js';
 
 export default class Demo extends KcollectCommand {
@@ -12,6 +13,7 @@ export default class Demo extends KcollectCommand {
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --cars 100 --duration 1m'];
 
   static override flags = {
+    topology: Flags.string({options: [...DEMO_TOPOLOGIES], default: 'single-broker', env: 'KCOLLECT_DEMO_TOPOLOGY', description: 'single-broker: one embedded broker; the multi-broker ones start ZooKeeper and 3 broker processes with replication factor 3 (needs the zookeeper package)'}),
     cars: Flags.integer({default: 20, min: 1, max: 1000, env: 'KCOLLECT_DEMO_CARS', description: 'simulated drivers'}),
     duration: Flags.string({default: '15s', env: 'KCOLLECT_DEMO_DURATION', description: 'how long the drivers write (e.g. 30s, 2m)'}),
     dir: Flags.string({default: '.kcollect/demo', env: 'KCOLLECT_DEMO_DIR', description: 'working directory (wiped at the start)'}),
@@ -21,6 +23,7 @@ export default class Demo extends KcollectCommand {
     const {flags} = await this.parse(Demo);
     const quiet = this.jsonEnabled();
     const report = await runDemo({
+      topology: flags.topology as DemoTopology,
       cars: flags.cars,
       durationMs: parseDuration(flags.duration, '--duration'),
       dir: path.resolve(flags.dir),

@@ -62,23 +62,23 @@ export interface ClusterUpResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function readClusterState(): ClusterState | undefined {
+export function readClusterState(statePath = CLUSTER_STATE_PATH): ClusterState | undefined {
   try {
-    const s = JSON.parse(fs.readFileSync(CLUSTER_STATE_PATH, 'utf8')) as ClusterState;
+    const s = JSON.parse(fs.readFileSync(statePath, 'utf8')) as ClusterState;
     return s.format === 1 && Array.isArray(s.brokers) ? s : undefined;
   } catch {
     return undefined;
   }
 }
 
-function saveState(state: ClusterState): void {
-  fs.mkdirSync(path.dirname(CLUSTER_STATE_PATH), {recursive: true});
-  writeFileAtomic(CLUSTER_STATE_PATH, `${JSON.stringify(state, null, 2)}\n`);
+function saveState(state: ClusterState, statePath: string): void {
+  fs.mkdirSync(path.dirname(statePath), {recursive: true});
+  writeFileAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`);
 }
 
-function requireState(): ClusterState {
-  const state = readClusterState();
-  if (!state) throw new UserError(`no cluster was started from ${process.cwd()} (no ${CLUSTER_STATE_PATH})`, 'start one with `kcollect cluster up topology/multi-broker-single-node.yaml`');
+function requireState(statePath = CLUSTER_STATE_PATH): ClusterState {
+  const state = readClusterState(statePath);
+  if (!state) throw new UserError(`no cluster was started from ${process.cwd()} (no ${statePath})`, 'start one with `kcollect cluster up topology/multi-broker-single-node.yaml`');
   return state;
 }
 
@@ -100,8 +100,15 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function clusterUp(topology: Topology): Promise<ClusterUpResult> {
-  const previous = readClusterState();
+export interface ClusterUpOptions {
+  /** Where the running cluster is recorded (the demo keeps its own, away from the user's). */
+  statePath?: string;
+  /** Write .kcollect/profile.json so later commands find the cluster (default true). */
+  profile?: boolean;
+}
+
+export async function clusterUp(topology: Topology, {statePath = CLUSTER_STATE_PATH, profile = true}: ClusterUpOptions = {}): Promise<ClusterUpResult> {
+  const previous = readClusterState(statePath);
   if (previous && (previous.brokers.some(brokerAlive) || (previous.zookeeper && fs.existsSync(path.join(previous.zookeeper.dataDir, 'kcollect-zk.json'))))) {
     throw new UserError(`a cluster (${previous.name}) is already running from ${process.cwd()}`, 'see it with `kcollect cluster status`, stop it with `kcollect cluster down`');
   }
@@ -116,7 +123,7 @@ export async function clusterUp(topology: Topology): Promise<ClusterUpResult> {
       const zk = topology.zookeeper;
       const handle = await startZookeeper({ensemble: zk.ensemble, port: zk.port, dataDir: zk.dataDir, hosts: zk.hosts});
       state.zookeeper = {dataDir: handle.dataDir, connectString: `${handle.connectString}${zk.chroot ?? ''}`};
-      saveState(state);
+      saveState(state, statePath);
     }
     for (const b of topology.brokers) {
       const dataDir = path.resolve(brokerDataDir(b));
@@ -132,16 +139,16 @@ export async function clusterUp(topology: Topology): Promise<ClusterUpResult> {
       ];
       const proc = await spawnBroker(b.id, b.host, b.port, dataDir, args);
       state.brokers.push(proc);
-      saveState(state);
+      saveState(state, statePath);
     }
     if (state.zookeeper) await waitForMembers(state);
   } catch (err) {
     await stopAll(state).catch(() => {});
-    fs.rmSync(CLUSTER_STATE_PATH, {force: true});
+    fs.rmSync(statePath, {force: true});
     throw err;
   }
   const brokers = state.brokers.map((b) => `${b.host}:${b.port}`).join(',');
-  writeProfile({...readProfile(), brokers, zookeeper: state.zookeeper?.connectString, cluster: path.resolve(CLUSTER_STATE_PATH)});
+  if (profile) writeProfile({...readProfile(), brokers, zookeeper: state.zookeeper?.connectString, cluster: path.resolve(statePath)});
   return {
     name: state.name,
     type: state.type,
@@ -319,8 +326,8 @@ export interface ClusterDownResult {
   purged: string[];
 }
 
-export async function clusterDown(purge: boolean): Promise<ClusterDownResult> {
-  const state = requireState();
+export async function clusterDown(purge: boolean, statePath = CLUSTER_STATE_PATH): Promise<ClusterDownResult> {
+  const state = requireState(statePath);
   const brokers = await stopAll(state);
   const purged: string[] = [];
   if (purge) {
@@ -329,9 +336,9 @@ export async function clusterDown(purge: boolean): Promise<ClusterDownResult> {
       purged.push(dir);
     }
   }
-  fs.rmSync(CLUSTER_STATE_PATH, {force: true});
+  fs.rmSync(statePath, {force: true});
   const profile = readProfile();
-  if (profile.cluster === path.resolve(CLUSTER_STATE_PATH)) fs.rmSync(PROFILE_PATH, {force: true});
+  if (profile.cluster === path.resolve(statePath)) fs.rmSync(PROFILE_PATH, {force: true});
   return {name: state.name, brokers, zookeeperStopped: state.zookeeper !== undefined, purged};
 }
 
@@ -356,6 +363,6 @@ export async function clusterRestart(id: number): Promise<{id: number; pid: numb
   const previous = await stopBroker(b);
   const next = await spawnBroker(b.id, b.host, b.port, b.dataDir, b.args);
   state.brokers = state.brokers.map((x) => (x.id === id ? next : x));
-  saveState(state);
+  saveState(state, CLUSTER_STATE_PATH);
   return {id, pid: next.pid, address: `${b.host}:${b.port}`, previous};
 }

@@ -9,7 +9,7 @@ import {deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
 import {loadAgentConfig, type AgentConfig} from '../topology/agent-config.js';
 import {runAgent} from './agent-service.js';
-import {startBroker} from './broker-service.js';
+import {startDemoCluster, type DemoTopology} from './demo-cluster.js';
 import {runGroupDrain} from './drain-service.js';
 import {compareStage, fileSinkLines, hbaseLines, readLogLines, tally, topicValues, type StageCount} from './reconcile.js';
 
@@ -19,6 +19,7 @@ export const HBASE_TABLE = 'DriverCarInfo';
 const AGENTS_DIR = path.resolve(import.meta.dirname, '../../../topology/agents');
 
 export interface DemoOptions {
+  topology: DemoTopology;
   cars: number;
   durationMs: number;
   /** Working directory: broker data, logs, spool, HBase, files. Wiped at the start. */
@@ -37,6 +38,7 @@ export interface PipelineReconciliation {
 }
 
 export interface DemoReport {
+  topology: DemoTopology;
   brokers: string;
   hbase: string;
   cars: number;
@@ -58,15 +60,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   fs.mkdirSync(dir, {recursive: true});
   const logFile = fs.createWriteStream(path.join(dir, 'demo.log'));
   const log = (line: string) => logFile.write(`${new Date().toISOString()} ${line}\n`);
-  const broker = await startBroker({port: 0, dataDir: path.join(dir, 'broker'), groupInitialRebalanceDelayMs: 0, log});
-  const brokers = [`${broker.advertised.host}:${broker.advertised.port}`];
+  progress(`starting ${options.topology} in ${dir}`);
+  const cluster = await startDemoCluster(options.topology, dir, log);
+  const {brokers} = cluster;
   const hbase = await startHBaseEmulator({dataDir: path.join(dir, 'hbase')});
-  progress(`broker on ${brokers[0]}, HBase REST emulator on ${hbase.url}; working in ${dir}`);
+  progress(`${cluster.describe}; HBase REST emulator on ${hbase.url}`);
   const stop = new AbortController();
   const running: Array<Promise<unknown>> = [];
   try {
     await withAdmin(brokers, async (admin) => {
-      for (const name of [DRIVING_TOPIC, STATUS_TOPIC]) await admin.createTopic({name, partitions: 3});
+      // With replicas, acks=all waits for two of them: one broker may fail without losing a record.
+      const configs: Record<string, string> = cluster.replicationFactor > 1 ? {'min.insync.replicas': '2'} : {};
+      for (const name of [DRIVING_TOPIC, STATUS_TOPIC]) await admin.createTopic({name, partitions: 3, replicationFactor: cluster.replicationFactor, configs});
     });
     const paths = {
       drivingLog: path.join(dir, 'driver-realtime-log', 'SmartCarDriverInfo.log'),
@@ -147,12 +152,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         deadLettered: (await topicValues(brokers, deadLetterTopicFor(STATUS_TOPIC))).length,
       }),
     ];
-    return {brokers: brokers[0], hbase: hbase.url, cars: options.cars, pipelines, reconciled: pipelines.every((p) => p.lost === 0 && p.duplicated === 0), elapsedMs: Date.now() - started};
+    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, cars: options.cars, pipelines, reconciled: pipelines.every((p) => p.lost === 0 && p.duplicated === 0), elapsedMs: Date.now() - started};
   } finally {
     stop.abort();
     await Promise.allSettled(running);
     await hbase.stop();
-    await broker.close();
+    await cluster.stop();
     logFile.end();
   }
 }
