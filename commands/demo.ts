@@ -14,8 +14,8 @@ export default class Demo extends KcollectCommand {
 
   static override flags = {
     topology: Flags.string({options: [...DEMO_TOPOLOGIES], default: 'single-broker', env: 'KCOLLECT_DEMO_TOPOLOGY', description: 'single-broker: one embedded broker; the multi-broker ones start ZooKeeper and 3 broker processes with replication factor 3 (needs the zookeeper package)'}),
-    cars: Flags.integer({default: 20, min: 1, max: 1000, env: 'KCOLLECT_DEMO_CARS', description: 'simulated drivers'}),
-    duration: Flags.string({default: '15s', env: 'KCOLLECT_DEMO_DURATION', description: 'how long the drivers write (e.g. 30s, 2m)'}),
+    cars: Flags.integer({default: 100, min: 1, max: 1000, env: 'KCOLLECT_DEMO_CARS', description: 'simulated cars (the book: 100), each with a driver'}),
+    duration: Flags.string({default: '30s', env: 'KCOLLECT_DEMO_DURATION', description: 'how long the drivers write (e.g. 30s, 2m)'}),
     dir: Flags.string({default: '.kcollect/demo', env: 'KCOLLECT_DEMO_DIR', description: 'working directory (wiped at the start)'}),
   };
 

@@ -1,13 +1,42 @@
 import {describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/broker.js';
 import {runCli} from '../helpers/cli.js';
+import {zookeeperInstalled} from '../../src/zk/server/index.js';
+import {requireTool} from '../helpers/system-deps.js';
 
-describe('kcollect demo', () => {
-  it('runs the pilot end to end and reconciles: nothing lost, nothing doubled', async () => {
-    const r = await runCli(['demo', '--cars', '5', '--duration', '2s', '--dir', tempDir('demo'), '--json']);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
-    // 5 drivers, one record per 100 ms each for 2 s, one header line each.
-    expect(report).toMatchObject({cars: 5, written: 100, filtered: 5, acknowledged: 100, inKafka: 100, consumed: 100, lost: 0, duplicated: 0, reconciled: true});
-  }, 60_000);
+const haveZk = requireTool('zookeeper', zookeeperInstalled());
+
+interface Report {
+  topology: string;
+  reconciled: boolean;
+  pipelines: Array<{pipeline: string; written: number; lost: number; duplicated: number; deadLettered: number; stages: Array<{stage: string; count: number; lost: number; duplicated: number; unexpected: number}>}>;
+}
+
+async function demo(topology: string): Promise<Report> {
+  const r = await runCli(['demo', '--topology', topology, '--cars', '100', '--duration', '60s', '--dir', tempDir('demo'), '--json'], {timeoutMs: 240_000});
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Report;
+}
+
+function expectReconciled(report: Report): void {
+  expect(report.reconciled).toBe(true);
+  for (const p of report.pipelines) {
+    expect(p.written, p.pipeline).toBeGreaterThan(0);
+    expect([p.lost, p.duplicated, p.deadLettered], p.pipeline).toEqual([0, 0, 0]);
+    // Every stage (Kafka, then HBase or the files) holds each written line exactly once.
+    for (const s of p.stages) expect([s.stage, s.count, s.lost, s.duplicated, s.unexpected]).toEqual([s.stage, p.written, 0, 0, 0]);
+  }
+}
+
+describe('kcollect demo: the pilot for 60 s, every line written found once in Kafka and in its sink', () => {
+  it('on the embedded single broker', async () => {
+    const report = await demo('single-broker');
+    expectReconciled(report);
+    // 100 drivers, a record per 100 ms for 60 s.
+    expect(report.pipelines[0].written).toBe(100 * 600);
+  }, 300_000);
+
+  it.skipIf(!haveZk)('on ZooKeeper and three brokers on one node (replication factor 3)', async () => {
+    expectReconciled(await demo('multi-broker-single-node'));
+  }, 300_000);
 });
