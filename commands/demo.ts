@@ -4,7 +4,7 @@ import {KcollectCommand} from '../src/cli/base-command.js';
 import {parseDuration} from '../src/lib/size.js';
 import {type DemoReport, runDemo} from '../src/services/demo.js';
 import {DEMO_TOPOLOGIES, type DemoTopology} from '../src/services/demo-cluster.js';
-import {table} from '../src/services/text-table.js';
+import {reconciliationTable} from '../src/services/reconcile.js';
 
 export default class Demo extends KcollectCommand {
   static override summary = 'Run the whole smart-car pilot on embedded parts and reconcile every line';
@@ -31,14 +31,7 @@ export default class Demo extends KcollectCommand {
     });
     if (!quiet) {
       this.log('');
-      const rows: Array<Array<string | number>> = [];
-      for (const p of report.pipelines) {
-        rows.push([p.pipeline, 'written by the simulator', p.written, '', '']);
-        for (const s of p.stages) rows.push(['', s.stage, s.count, s.lost, s.duplicated + s.unexpected]);
-        rows.push(['', 'dead-lettered', p.deadLettered, '', '']);
-        rows.push(['', 'RESULT', '', p.lost, p.duplicated]);
-      }
-      this.log(table(['PIPELINE', 'STAGE', 'RECORDS', 'LOST', 'DUPLICATED'], rows));
+      this.log(reconciliationTable(report.pipelines));
       this.log(report.reconciled ? 'reconciled: nothing lost, nothing doubled' : 'NOT reconciled');
     }
     if (!report.reconciled) process.exitCode = 1;

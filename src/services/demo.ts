@@ -11,7 +11,7 @@ import {loadAgentConfig, type AgentConfig} from '../topology/agent-config.js';
 import {runAgent} from './agent-service.js';
 import {startDemoCluster, type DemoTopology} from './demo-cluster.js';
 import {runGroupDrain} from './drain-service.js';
-import {compareStage, fileSinkLines, hbaseLines, readLogLines, tally, topicValues, type StageCount} from './reconcile.js';
+import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, topicValues, type PipelineReconciliation} from './reconcile.js';
 
 export const DRIVING_TOPIC = 'SmartCar-Topic';
 export const STATUS_TOPIC = 'SmartCar-Status-Topic';
@@ -25,16 +25,6 @@ export interface DemoOptions {
   /** Working directory: broker data, logs, spool, HBase, files. Wiped at the start. */
   dir: string;
   progress: (line: string) => void;
-}
-
-export interface PipelineReconciliation {
-  pipeline: string;
-  /** Record lines the simulator wrote. */
-  written: number;
-  stages: StageCount[];
-  deadLettered: number;
-  lost: number;
-  duplicated: number;
 }
 
 export interface DemoReport {
@@ -139,13 +129,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     progress('reconciling every line written against Kafka, HBase and the files');
     const pipelines = [
-      await reconcile('driving log -> HBase', readLogLines([paths.drivingLog], RECORD_LINE), {
+      reconcilePipeline('driving log -> HBase', readLogLines([paths.drivingLog], RECORD_LINE), {
         kafka: await topicValues(brokers, DRIVING_TOPIC),
         sinkStage: 'HBase rows',
         sink: await hbaseLines(hbase.url, HBASE_TABLE, 'cf1', BOOK_COLUMNS),
         deadLettered: (await topicValues(brokers, deadLetterTopicFor(DRIVING_TOPIC))).length,
       }),
-      await reconcile('status file -> files', statusLines, {
+      reconcilePipeline('status file -> files', statusLines, {
         kafka: await topicValues(brokers, STATUS_TOPIC),
         sinkStage: 'lines in files',
         sink: fileSinkLines(paths.files),
@@ -167,13 +157,6 @@ function bookAgent(file: string, adjust: (config: AgentConfig) => void): AgentCo
   const config = loadAgentConfig(path.join(AGENTS_DIR, file));
   adjust(config);
   return config;
-}
-
-async function reconcile(pipeline: string, written: string[], found: {kafka: string[]; sinkStage: string; sink: string[]; deadLettered: number}): Promise<PipelineReconciliation> {
-  const want = tally(written);
-  const stages = [compareStage('Kafka', want, found.kafka), compareStage(found.sinkStage, want, found.sink)];
-  const lost = Math.max(...stages.map((s) => s.lost)) - found.deadLettered;
-  return {pipeline, written: written.length, stages, deadLettered: found.deadLettered, lost: Math.max(0, lost), duplicated: Math.max(...stages.map((s) => s.duplicated + s.unexpected))};
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {

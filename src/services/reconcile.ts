@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fetchRecords} from '../client/fetcher.js';
 import {withAdmin} from '../client/admin.js';
-import {HBaseRestClient} from '../hbase/rest-client.js';
+import {HBaseRestClient, HBaseUnavailableError} from '../hbase/rest-client.js';
+import {UserError} from '../lib/errors.js';
+import {table} from './text-table.js';
 
 /** How one stage's copy of the lines compares with what was written. */
 export interface StageCount {
@@ -15,6 +17,18 @@ export interface StageCount {
   duplicated: number;
   /** Lines in this stage that were never written (should be 0; a sign of corruption). */
   unexpected: number;
+}
+
+export interface PipelineReconciliation {
+  pipeline: string;
+  /** Record lines written at the start of the pipeline. */
+  written: number;
+  stages: StageCount[];
+  deadLettered: number;
+  /** Written lines missing from a stage and not dead-lettered. */
+  lost: number;
+  /** Extra copies (or lines never written) in any stage. */
+  duplicated: number;
 }
 
 /** Counts of each distinct line. */
@@ -65,20 +79,25 @@ export async function topicValues(brokers: string[], topic: string): Promise<str
 export async function hbaseLines(url: string, table: string, family: string, columns: string[], delimiter = ','): Promise<string[]> {
   const client = new HBaseRestClient(url);
   try {
-    if (!(await client.tableExists(table))) return [];
-    const lines: string[] = [];
-    for await (const row of client.scan(table, {batch: 5000})) {
-      const latest = new Map<string, string>();
-      for (const cell of row.cells) {
-        const prev = latest.get(cell.column);
-        if (prev === undefined) latest.set(cell.column, cell.value.toString('utf8'));
-      }
-      lines.push(columns.map((c) => latest.get(`${family}:${c}`) ?? '').join(delimiter));
-    }
-    return lines;
+    return await readRows(client, table, family, columns, delimiter);
+  } catch (err) {
+    if (err instanceof HBaseUnavailableError) throw new UserError(`the HBase REST gateway at ${url} does not answer (${err.message})`, 'start it, or point --hbase-url at it');
+    throw err;
   } finally {
     client.close();
   }
+}
+
+async function readRows(client: HBaseRestClient, table: string, family: string, columns: string[], delimiter: string): Promise<string[]> {
+  if (!(await client.tableExists(table))) return [];
+  const lines: string[] = [];
+  for await (const row of client.scan(table, {batch: 5000})) {
+    // A scan returns the newest version of each cell first.
+    const latest = new Map<string, string>();
+    for (const cell of row.cells) if (!latest.has(cell.column)) latest.set(cell.column, cell.value.toString('utf8'));
+    lines.push(columns.map((c) => latest.get(`${family}:${c}`) ?? '').join(delimiter));
+  }
+  return lines;
 }
 
 /** Lines of the closed files under a file sink's directory (in-use names, ending `inUseSuffix`, skipped). */
@@ -99,4 +118,25 @@ export function fileSinkLines(dir: string, inUseSuffix = '.tmp'): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** Each written line looked for in Kafka and in the sink: what a pipeline lost or doubled. */
+export function reconcilePipeline(pipeline: string, written: string[], found: {kafka: string[]; sinkStage?: string; sink?: string[]; deadLettered: number}): PipelineReconciliation {
+  const want = tally(written);
+  const stages = [compareStage('Kafka', want, found.kafka)];
+  if (found.sink) stages.push(compareStage(found.sinkStage ?? 'sink', want, found.sink));
+  const lost = Math.max(0, Math.max(...stages.map((s) => s.lost)) - found.deadLettered);
+  return {pipeline, written: written.length, stages, deadLettered: found.deadLettered, lost, duplicated: Math.max(...stages.map((s) => s.duplicated + s.unexpected))};
+}
+
+/** The reconciliation as a person reads it: every stage's count, what it lost and doubled. */
+export function reconciliationTable(pipelines: PipelineReconciliation[]): string {
+  const rows: Array<Array<string | number>> = [];
+  for (const p of pipelines) {
+    rows.push([p.pipeline, 'written', p.written, '', '']);
+    for (const s of p.stages) rows.push(['', s.stage, s.count, s.lost, s.duplicated + s.unexpected]);
+    rows.push(['', 'dead-lettered', p.deadLettered, '', '']);
+    rows.push(['', 'RESULT', '', p.lost, p.duplicated]);
+  }
+  return table(['PIPELINE', 'STAGE', 'RECORDS', 'LOST', 'DUPLICATED'], rows);
 }
