@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import YAML from 'yaml';
 import {z} from 'zod';
 import {interceptorConfigSchema} from '../interceptors/index.js';
 import {UserError} from '../lib/errors.js';
 import {parseDuration, parseSize} from '../lib/size.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';
+import {parseYaml} from './yaml-config.js';
 
 /** "500ms", "2s" or a number of milliseconds. */
 const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
@@ -152,19 +152,13 @@ export type SourceConfig = AgentConfig['sources'][string];
 export type ChannelConfig = AgentConfig['channels'][string];
 export type SinkConfig = AgentConfig['sinks'][string];
 
-/** Validates a parsed agent document; errors name the key (`sinks.k1.topic`) and the fix. */
-export function parseAgentConfig(doc: unknown, file: string): AgentConfig {
-  const result = agentConfigSchema.safeParse(doc);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 8).map((issue) => `${issue.path.join('.') || '(top level)'}: ${readable(issue.message)}`);
-  throw new UserError(`${file} is not a valid agent file: ${problems.join('; ')}`, 'fix the keys named above; topology/agents/ has working examples, and `kcollect agent import` converts a Flume properties file');
-}
-
-/** zod's wording, said the way a person editing the file needs it. */
-function readable(message: string): string {
-  return message
-    .replace(/^Invalid input: expected (\w+), received undefined$/, 'missing (a $1 is required here)')
-    .replace(/^Unrecognized keys?: (.*)$/, 'unknown option $1 (misspelt, or not an option of this type)');
+/** Validates an agent file's text; errors name the file, line and key (`sinks.k1.topic`) and the fix. */
+export function parseAgentConfig(text: string, file: string): AgentConfig {
+  return parseYaml(text, file, agentConfigSchema, (path, code) =>
+    code === 'unrecognized_keys'
+      ? 'remove or rename that key; the options of each type are listed in the README (Agents), and topology/agents/ has working examples'
+      : 'topology/agents/ has working examples; `kcollect agent import` converts a Flume properties file',
+  );
 }
 
 export function loadAgentConfig(file: string): AgentConfig {
@@ -174,11 +168,5 @@ export function loadAgentConfig(file: string): AgentConfig {
   } catch (err) {
     throw new UserError(`cannot read agent file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, 'give the path of an agent YAML file, e.g. topology/agents/smartcar-driving.yaml');
   }
-  let doc: unknown;
-  try {
-    doc = YAML.parse(text);
-  } catch (err) {
-    throw new UserError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'check the indentation and quoting around the line named');
-  }
-  return parseAgentConfig(doc, file);
+  return parseAgentConfig(text, file);
 }

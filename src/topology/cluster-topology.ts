@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import {isIPv4} from 'node:net';
-import {LineCounter, parseDocument} from 'yaml';
 import {z} from 'zod';
 import {UserError} from '../lib/errors.js';
 import {parseDuration} from '../lib/size.js';
+import {parseYaml} from './yaml-config.js';
 
 /**
  * A cluster topology file (topology/*.yaml): ZooKeeper and brokers with their addresses and data
@@ -108,32 +108,7 @@ export function loadTopology(file: string): Topology {
 }
 
 export function parseTopology(text: string, file = '<topology>'): Topology {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false});
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const at = e.linePos?.[0] ? `:${e.linePos[0].line}` : '';
-    throw new UserError(`${file}${at}: not valid YAML: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, colons, quotes)');
-  }
-  const result = topologySchema.safeParse(doc.toJS());
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    let path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys;
-      path = [path, keys[0]].filter(Boolean).join('.');
-      message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      message = 'is missing';
-    }
-    const node = doc.getIn(issue.path as Array<string | number>, true) as {range?: [number, number, number]} | undefined;
-    const line = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
-    return {where: `${file}${line}`, path: path || '(top level)', message, code: issue.code};
-  });
-  const first = problems[0];
-  const rest = problems.length > 1 ? `\n${problems.slice(1).map((p) => `  ${p.where}: ${p.path}: ${p.message}`).join('\n')}` : '';
-  throw new UserError(`${first.where}: ${first.path}: ${first.message}${rest}`, hintFor(first.path, first.code));
+  return parseYaml(text, file, topologySchema, hintFor);
 }
 
 function hintFor(path: string, code: string): string {

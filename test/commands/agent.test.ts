@@ -73,11 +73,12 @@ describe('kcollect agent run (the shipped smart-car agents)', () => {
     };
     const misspelt = write('misspelt.yaml', ['name: a1', 'sources:', '  s1: {type: tail, paths: [x.log], channels: [c1]}', 'channels:', '  c1: {type: memory, capacty: 10}', 'sinks:', '  k1: {type: kafka, channel: c1}']);
     let r = await runCli(['agent', 'run', misspelt]);
-    expectUserErrorLine(r, /misspelt\.yaml is not a valid agent file/);
-    expect(r.stderr).toMatch(/channels\.c1: unknown option "capacty"/);
-    expect(r.stderr).toMatch(/sinks\.k1\.topic: missing/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^kcollect: .*misspelt\.yaml:5: channels\.c1\.capacty: unknown key "capacty"$/m);
+    expect(r.stderr).toMatch(/misspelt\.yaml:7: sinks\.k1\.topic: is missing$/m);
+    expect(r.stderr).toMatch(/^ {2}hint: remove or rename that key/m);
     const dangling = write('dangling.yaml', ['name: a1', 'sources:', '  s1: {type: tail, paths: [x.log], channels: [c9]}', 'channels:', '  c1: {type: memory}', 'sinks:', '  k1: {type: kafka, channel: c1, topic: t}']);
     r = await runCli(['agent', 'run', dangling]);
-    expectUserErrorLine(r, /sources\.s1\.channels\.0: unknown channel "c9" \(defined channels: c1\)/);
+    expectUserErrorLine(r, /dangling\.yaml:3: sources\.s1\.channels\[0\]: unknown channel "c9" \(defined channels: c1\)$/);
   });
 });

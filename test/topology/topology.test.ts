@@ -37,3 +37,11 @@ describe('topology files', () => {
     expectUserError(await runCli(['topology', 'validate', path.join(dir, 'bad.yaml')]), 'bad.yaml:3: brokers[0].data_dir: unknown key "data_dir"', 'per broker: id, host, port, dataDir');
   });
 });
+
+describe('every shipped topology and agent file', () => {
+  const files = [...fs.readdirSync('topology').filter((f) => f.endsWith('.yaml')).map((f) => `topology/${f}`), ...fs.readdirSync('topology/agents').map((f) => `topology/agents/${f}`)];
+  it.each(files)('%s passes `kcollect topology validate`', async (file) => {
+    const r = await runCliJson(['topology', 'validate', file]);
+    expect(r).toMatchObject({file, valid: true, kind: file.includes('/agents/') ? 'agent' : 'topology'});
+  });
+});
