@@ -4,6 +4,7 @@ import {Metrics} from '../telemetry/metrics.js';
 import type {Channel} from './channel.js';
 import type {Event} from './event.js';
 import {applyInterceptors, type Interceptor} from './interceptor.js';
+import {route, type ChannelSelector} from './selector.js';
 import {runSink} from './sink-runner.js';
 import type {DeadLetters, Sink} from './sink.js';
 import type {Source} from './source.js';
@@ -11,8 +12,9 @@ import type {Source} from './source.js';
 export interface SourceBinding {
   source: Source;
   interceptors: Interceptor[];
-  /** Every event goes to each of these channels (Flume's replicating selector). */
   channels: Channel[];
+  /** Which of the channels each event goes to (default: all of them, Flume's replicating). */
+  selector?: ChannelSelector;
 }
 
 export interface SinkBinding {
@@ -69,7 +71,7 @@ export class Agent {
     this.done = Promise.all(this.sourceRuns).then(() => undefined);
   }
 
-  private async runSource({source, interceptors, channels}: SourceBinding): Promise<void> {
+  private async runSource({source, interceptors, channels, selector}: SourceBinding): Promise<void> {
     const metrics = this.metrics.component('SOURCE', source.name, source.type);
     metrics.state = 'ok';
     try {
@@ -80,7 +82,14 @@ export class Agent {
         deliver: async (events: Event[]) => {
           metrics.count('EventReceivedCount', events.length);
           const kept = applyInterceptors(interceptors, events);
-          await Promise.all(channels.map((c) => c.put(kept)));
+          const required: Array<Promise<void>> = [];
+          for (const {channel, events: some, optional} of route(kept, channels, selector)) {
+            const put = channel.put(some);
+            // An optional channel is not waited for; losing its copy is only counted.
+            if (optional) put.catch(() => metrics.count('OptionalChannelPutFailedCount', some.length));
+            else required.push(put);
+          }
+          await Promise.all(required);
           metrics.count('EventAcceptedCount', kept.length);
         },
       });

@@ -66,12 +66,18 @@ export function compileRowKey(template: string, columns: string[]): (fields: str
   return (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join('');
 }
 
-/** The cell version: the Kafka record's timestamp, else the event's `timestamp` header (ms). */
-export function recordTime(event: Event): number {
+/**
+ * The cell version: the Kafka record's timestamp, else the event's `timestamp` header (ms), else
+ * the record's own `date` field (the book's yyyyMMddHHmmss, read as UTC; its hour 24 is the next
+ * midnight). Never the clock, so writing a record again overwrites the same version.
+ */
+export function recordTime(event: Event, date?: string): number {
   if (event.kafka) return event.kafka.timestamp;
   const header = event.headers.timestamp;
   if (header !== undefined && /^\d+$/.test(header)) return Number(header);
-  throw new RowMappingError('the event has no record time (no Kafka timestamp, no timestamp header)');
+  const m = date === undefined ? null : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(date);
+  if (m) return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  throw new RowMappingError('the event has no record time (no Kafka timestamp, no timestamp header, no yyyyMMddHHmmss date field)');
 }
 
 export function compileRowMapping(options: RowMappingOptions): (event: Event) => HBaseRow {
@@ -81,10 +87,11 @@ export function compileRowMapping(options: RowMappingOptions): (event: Event) =>
   if (columns.length === 0 || columns.some((c) => c === '')) throw new UserError('--columns needs one name per field, e.g. date,car_number,speed', `the book's: ${BOOK_COLUMNS.join(',')}`);
   const rowKey = compileRowKey(options.rowKey, columns);
   const qualifiers = columns.map((c) => `${family}:${c}`);
+  const dateField = columns.indexOf('date');
   return (event) => {
     const fields = event.body.toString('utf8').split(delimiter);
     if (fields.length !== columns.length) throw new RowMappingError(`${fields.length} field(s) where the columns name ${columns.length}`);
-    const timestamp = recordTime(event);
+    const timestamp = recordTime(event, dateField < 0 ? undefined : fields[dateField]);
     const key = rowKey(fields, event);
     return {key: Buffer.from(key, 'utf8'), cells: fields.map((value, i) => ({column: qualifiers[i], value: Buffer.from(value, 'utf8'), timestamp}))};
   };

@@ -4,6 +4,8 @@ import {MemoryChannel} from '../channels/memory-channel.js';
 import {createInterceptors} from '../interceptors/index.js';
 import type {AgentSpec, SinkBinding, SourceBinding} from '../pipeline/agent.js';
 import type {Channel} from '../pipeline/channel.js';
+import type {ChannelSelector} from '../pipeline/selector.js';
+import {SinkGroup, type SinkGroupPolicy} from '../pipeline/sink-group.js';
 import {keyOf} from '../pipeline/key.js';
 import type {Sink} from '../pipeline/sink.js';
 import type {Source} from '../pipeline/source.js';
@@ -31,18 +33,40 @@ const DEFAULT_MAX_LINE = 1024 * 1024;
 export async function buildAgent(config: AgentConfig, context: BuildContext): Promise<AgentSpec> {
   const channels = new Map<string, Channel>();
   for (const [name, c] of Object.entries(config.channels)) channels.set(name, await buildChannel(name, c));
+  const channel = (c: string) => channels.get(c)!;
   const sources: SourceBinding[] = Object.entries(config.sources).map(([name, s]) => ({
     source: buildSource(name, s, config, context),
     interceptors: createInterceptors(s.interceptors),
-    channels: s.channels.map((c) => channels.get(c)!),
+    channels: s.channels.map(channel),
+    selector: s.selector && buildSelector(s.selector, channel),
   }));
-  const sinks: SinkBinding[] = Object.entries(config.sinks).map(([name, s]) => ({
-    sink: buildSink(name, s, config, context),
-    channel: channels.get(s.channel)!,
-    batchSize: s.batchSize,
-    deadLetters: deadLettersFor(name, s, config, context),
-  }));
-  return {name: config.name, sources, channels: [...channels.values()], sinks};
+  const sinks = new Map(Object.entries(config.sinks).map(([name, s]) => [name, buildSink(name, s, config, context)]));
+  const bindings: SinkBinding[] = [];
+  const grouped = new Set<string>();
+  // A sink group runs as one sink on its members' channel.
+  for (const [name, g] of Object.entries(config.sinkGroups)) {
+    const members = g.sinks.map((k) => sinks.get(k)!);
+    const policy: SinkGroupPolicy = g.processor === 'failover' ? {processor: 'failover', priorities: new Map(g.sinks.map((k) => [sinks.get(k)!, g.priority[k] ?? 0]))} : {processor: 'load_balance', selector: g.selector};
+    const first = config.sinks[g.sinks[0]];
+    const penalty = {initialMs: 1000, maxMs: g.processor === 'failover' ? g.maxPenalty : g.backoff ? g.maxTimeout : 0};
+    bindings.push({
+      sink: new SinkGroup(name, members, policy, penalty, context.log),
+      channel: channel(first.channel),
+      batchSize: Math.min(...g.sinks.map((k) => config.sinks[k].batchSize)),
+      deadLetters: deadLettersFor(g.sinks[0], first, config, context),
+    });
+    for (const k of g.sinks) grouped.add(k);
+  }
+  for (const [name, s] of Object.entries(config.sinks)) {
+    if (!grouped.has(name)) bindings.push({sink: sinks.get(name)!, channel: channel(s.channel), batchSize: s.batchSize, deadLetters: deadLettersFor(name, s, config, context)});
+  }
+  return {name: config.name, sources, channels: [...channels.values()], sinks: bindings};
+}
+
+function buildSelector(s: NonNullable<SourceConfig['selector']>, channel: (name: string) => Channel): ChannelSelector {
+  const optional = s.optional.map(channel);
+  if (s.type === 'replicating') return {type: 'replicating', optional};
+  return {type: 'multiplexing', header: s.header, mapping: new Map(Object.entries(s.mapping).map(([v, list]) => [v, list.map(channel)])), default: s.default.map(channel), optional};
 }
 
 async function buildChannel(name: string, c: ChannelConfig): Promise<Channel> {

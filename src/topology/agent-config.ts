@@ -41,8 +41,15 @@ const regex = z.string().refine(
 const name = z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . -');
 const count = z.number().int().positive();
 
+/** Flume's channel selectors: replicating (every channel) or multiplexing (by a header's value). */
+const selector = z.discriminatedUnion('type', [
+  z.strictObject({type: z.literal('replicating'), optional: z.array(name).default([])}),
+  z.strictObject({type: z.literal('multiplexing'), header: z.string().min(1), mapping: z.record(z.string(), z.array(name).min(1)), default: z.array(name).min(1), optional: z.array(name).default([])}),
+]);
+
 const sourceCommon = {
   channels: z.array(name).min(1),
+  selector: selector.optional(),
   interceptors: z.array(interceptorConfigSchema).default([]),
   batchSize: count.optional(),
   maxLineBytes: size.optional(),
@@ -119,6 +126,12 @@ const hbaseSink = z.strictObject({
   ...sinkCommon,
 });
 
+/** Flume's sink processors: several sinks on one channel, as failover or load balancing. */
+const sinkGroup = z.discriminatedUnion('processor', [
+  z.strictObject({processor: z.literal('failover'), sinks: z.array(name).min(2), priority: z.record(name, z.number().int()).default({}), maxPenalty: duration.default(30_000)}),
+  z.strictObject({processor: z.literal('load_balance'), sinks: z.array(name).min(2), selector: z.enum(['round_robin', 'random']).default('round_robin'), backoff: z.boolean().default(true), maxTimeout: duration.default(30_000)}),
+]);
+
 export const agentConfigSchema = z
   .strictObject({
     name,
@@ -127,6 +140,7 @@ export const agentConfigSchema = z
     sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource])),
     channels: z.record(name, z.discriminatedUnion('type', [memoryChannel, fileChannel])),
     sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink])),
+    sinkGroups: z.record(name, sinkGroup).default({}),
   })
   .superRefine((agent, ctx) => {
     const channels = Object.keys(agent.channels);
@@ -134,6 +148,27 @@ export const agentConfigSchema = z
     for (const [source, s] of Object.entries(agent.sources)) {
       s.channels.forEach((c, i) => {
         if (!channels.includes(c)) ctx.addIssue({code: 'custom', path: ['sources', source, 'channels', i], message: `unknown channel "${c}" (${known})`});
+      });
+      const sel = s.selector;
+      const named: Array<[Array<string | number>, string[]]> = sel ? [[['optional'], sel.optional]] : [];
+      if (sel?.type === 'multiplexing') {
+        named.push([['default'], sel.default]);
+        for (const [value, list] of Object.entries(sel.mapping)) named.push([['mapping', value], list]);
+      }
+      for (const [where, list] of named) {
+        list.forEach((c, i) => {
+          if (!s.channels.includes(c)) ctx.addIssue({code: 'custom', path: ['sources', source, 'selector', ...where, i], message: `"${c}" is not one of this source's channels (${s.channels.join(', ')}); add it to channels`});
+        });
+      }
+    }
+    const grouped = new Map<string, string>();
+    for (const [group, g] of Object.entries(agent.sinkGroups)) {
+      g.sinks.forEach((k, i) => {
+        const where = ['sinkGroups', group, 'sinks', i];
+        if (!(k in agent.sinks)) ctx.addIssue({code: 'custom', path: where, message: `unknown sink "${k}" (defined sinks: ${Object.keys(agent.sinks).join(', ')})`});
+        else if (agent.sinks[k].channel !== agent.sinks[g.sinks[0]]?.channel) ctx.addIssue({code: 'custom', path: where, message: `sinks of a group take from one channel: "${k}" takes from ${agent.sinks[k].channel}, "${g.sinks[0]}" from ${agent.sinks[g.sinks[0]]?.channel}`});
+        if (grouped.has(k)) ctx.addIssue({code: 'custom', path: where, message: `sink "${k}" is already in group ${grouped.get(k)}; a sink belongs to one group`});
+        grouped.set(k, group);
       });
     }
     const drained = new Set<string>();

@@ -24,7 +24,12 @@ describe('HBase row mapping', () => {
 
   it('refuses a record with the wrong field count, and one with no record time', () => {
     expect(() => toRow({...makeEvent('20160101000002,B0002'), kafka})).toThrow(RowMappingError);
-    expect(() => toRow(makeEvent('20160101000002,B0002,3,0,F,N,45,C07'))).toThrow(/no record time/);
+    expect(() => toRow(makeEvent('2016010100000x,B0002,3,0,F,N,45,C07'))).toThrow(/no record time/);
+  });
+
+  it('outside Kafka, takes the version from the record\'s own date (the book\'s hour 24 is the next midnight)', () => {
+    expect(toRow(makeEvent('20160101000002,B0002,3,0,F,N,45,C07')).cells[0].timestamp).toBe(Date.UTC(2016, 0, 1, 0, 0, 2));
+    expect(toRow(makeEvent('20160101240000,B0002,3,0,F,N,45,C07')).cells[0].timestamp).toBe(Date.UTC(2016, 0, 2, 0, 0, 0));
     expect(toRow(makeEvent('20160101000002,B0002,3,0,F,N,45,C07', {timestamp: '5'})).cells[0].timestamp).toBe(5);
   });
 

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {fileSinkLines, hbaseLines, readLogLines} from '../../src/services/reconcile.js';
+import {BOOK_COLUMNS} from '../../src/sinks/hbase-rows.js';
+import {runDrivingSimulator} from '../../src/simulate/driving.js';
+import {tempDir} from '../helpers/broker.js';
+import {collect, spawnCli} from '../helpers/cli.js';
+import {spawnServe} from '../hbase/serve-process.js';
+
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await Promise.resolve().then(check).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('agent flows', () => {
+  it('failover: driving records go to HBase, to the file sink while HBase is killed, and nothing is lost or doubled', async () => {
+    const cwd = tempDir('agent-failover');
+    const hbaseDir = path.join(cwd, 'hbase');
+    let hbase = await spawnServe(hbaseDir);
+    const agentFile = path.join(cwd, 'failover.yaml');
+    fs.writeFileSync(
+      agentFile,
+      `name: failover
+sources:
+  driving:
+    type: tail
+    paths: [driving.log]
+    interceptors: [{type: regex_filter, regex: '^\\d{14}'}]
+    channels: [c1]
+channels:
+  c1: {type: memory}
+sinks:
+  hbase: {type: hbase, channel: c1, url: '${hbase.url}', table: DriverCarInfo, columnFamily: cf1, createTable: true, batchSize: 100}
+  files: {type: file_roll, channel: c1, path: out, rollCount: 200, batchSize: 100}
+sinkGroups:
+  g1: {processor: failover, sinks: [hbase, files], priority: {hbase: 10, files: 5}, maxPenalty: 60s}
+`,
+    );
+    const log = path.join(cwd, 'driving.log');
+    await runDrivingSimulator({cars: 10, outFile: log, speed: 'max', date: '20160101', toSecond: 400, seed: 1});
+    const agent = spawnCli(['agent', 'run', agentFile], {cwd});
+    const done = collect(agent);
+    const phase1 = readLogLines([log], /^\d{14}/).length;
+    await until(async () => (await hbaseLines(hbase.url, 'DriverCarInfo', 'cf1', BOOK_COLUMNS)).length >= phase1, 'HBase to hold the first records');
+
+    hbase.proc.kill('SIGKILL');
+    await hbase.exited;
+    await runDrivingSimulator({cars: 10, outFile: log, speed: 'max', date: '20160102', toSecond: 400, seed: 2});
+    const written = readLogLines([log], /^\d{14}/);
+    // The file sink closes a file every 200 records; the rest is closed when the agent stops.
+    await until(() => fileSinkLines(path.join(cwd, 'out')).length >= Math.floor((written.length - phase1) / 200) * 200, 'the file sink to take over');
+    agent.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/sink group g1: hbase failed/);
+
+    hbase = await spawnServe(hbaseDir);
+    const inHBase = await hbaseLines(hbase.url, 'DriverCarInfo', 'cf1', BOOK_COLUMNS);
+    const inFiles = fileSinkLines(path.join(cwd, 'out'));
+    hbase.proc.kill('SIGTERM');
+    await hbase.exited;
+    expect(inHBase.length).toBeGreaterThanOrEqual(phase1);
+    expect(inFiles.length).toBeGreaterThan(0);
+    expect([...inHBase, ...inFiles].sort()).toEqual(written.sort());
+  });
+});
