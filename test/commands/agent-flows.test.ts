@@ -4,7 +4,9 @@ import {describe, expect, it} from 'vitest';
 import {fileSinkLines, hbaseLines, readLogLines} from '../../src/services/reconcile.js';
 import {BOOK_COLUMNS} from '../../src/sinks/hbase-rows.js';
 import {runDrivingSimulator} from '../../src/simulate/driving.js';
-import {tempDir} from '../helpers/broker.js';
+import {ROOT, startBroker, tempDir} from '../helpers/broker.js';
+import {topicValues} from '../helpers/kafka.js';
+import {writeStatusFile} from '../../src/simulate/status.js';
 import {collect, spawnCli} from '../helpers/cli.js';
 import {spawnServe} from '../hbase/serve-process.js';
 
@@ -66,5 +68,30 @@ sinkGroups:
     expect(inHBase.length).toBeGreaterThanOrEqual(phase1);
     expect(inFiles.length).toBeGreaterThan(0);
     expect([...inHBase, ...inFiles].sort()).toEqual(written.sort());
+  });
+
+  it('type 2 (topology/agents/flume-type2-routing.yaml): turning cars routed to files, the rest to Kafka, status files on their own chain', async () => {
+    const {broker, bootstrap} = await startBroker();
+    await broker.createTopic('SmartCar-Topic', 3, {});
+    await broker.createTopic('SmartCar-Status-Topic', 3, {});
+    const cwd = tempDir('agent-type2');
+    const log = path.join(cwd, 'driver-realtime-log', 'SmartCarDriverInfo.log');
+    await runDrivingSimulator({cars: 10, outFile: log, speed: 'max', date: '20160101', toSecond: 300, seed: 5});
+    fs.mkdirSync(path.join(cwd, 'car-batch-log'));
+    const status = await writeStatusFile({cars: 2, date: '20160101', outDir: path.join(cwd, 'car-batch-log'), toSecond: 400, seed: 5});
+    const statusLines = readLogLines([status.file], /^\d{14}/);
+    const driving = readLogLines([log], /^\d{14}/);
+    const turning = driving.filter((l) => /^(?:[^,]*,){5}[LR],/.test(l));
+    expect(turning.length).toBeGreaterThan(0);
+    const agent = spawnCli(['agent', 'run', path.join(ROOT, 'topology/agents/flume-type2-routing.yaml'), '-b', bootstrap], {cwd});
+    const done = collect(agent);
+    await until(async () => (await topicValues(bootstrap, 'SmartCar-Topic')).length >= driving.length - turning.length && (await topicValues(bootstrap, 'SmartCar-Status-Topic')).length >= statusLines.length, 'both chains to deliver');
+    agent.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect((await topicValues(bootstrap, 'SmartCar-Topic')).sort()).toEqual(driving.filter((l) => !turning.includes(l)).sort());
+    expect(fileSinkLines(path.join(cwd, 'collect', 'turning')).sort()).toEqual(turning.sort());
+    expect((await topicValues(bootstrap, 'SmartCar-Status-Topic')).sort()).toEqual(statusLines.sort());
+    await broker.close();
   });
 });
