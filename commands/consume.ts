@@ -10,7 +10,7 @@ import {DEFAULT_FORMAT, FORMAT_HELP, compileFormat} from '../src/services/record
 import {partitionList} from '../src/services/list-values.js';
 
 export default class Consume extends KcollectCommand {
-  static override summary = 'Print records of a topic to stdout';
+  static override summary = 'Read a topic: print its records, or drain it into HBase, rolling files or stdout as a consumer group';
   static override description = `Without --group, reads without a consumer group (nothing is committed). With --group G, joins the group G and commits each batch once it was printed; --from then only says where a group with no committed offsets starts. Records are printed as they arrive; the command runs until Ctrl-C, --count records, or with --exit the end of every partition.
 
 --from: ${FROM_HELP}

@@ -93,9 +93,13 @@ export class ClusterView {
     if (changed) this.listener.brokersChanged();
   }
 
+  /** The latest list of /brokers/topics. */
+  private topicNames = new Set<string>();
+
   private async loadTopics(session: number): Promise<void> {
     const names = new Set(await this.zk.children(ZkPaths.brokerTopics, {watch: this.guard(session, 'topics', () => this.loadTopics(session))}));
     if (session !== this.session) return;
+    this.topicNames = names;
     for (const name of [...this.topics.keys()]) {
       if (!names.has(name)) {
         this.topics.delete(name);
@@ -115,7 +119,8 @@ export class ClusterView {
       if (isZkError(err, 'NONODE')) return;
       throw err;
     }
-    if (session !== this.session) return;
+    // A read that began before the topic was deleted must not bring it back.
+    if (session !== this.session || !this.topicNames.has(name)) return;
     const previous = this.topics.get(name);
     const topic: TopicRecord = {replicas, config, partitions: previous?.partitions ?? new Map()};
     this.topics.set(name, topic);
@@ -128,8 +133,11 @@ export class ClusterView {
       const watch = this.guard(session, `config of ${name}`, async () => {
         const topic = this.topics.get(name);
         if (!topic) return;
-        topic.config = await this.readConfig(session, name);
-        if (session === this.session) this.listener.topicChanged(name, topic);
+        const config = await this.readConfig(session, name);
+        // The topic may have been deleted while the config was read.
+        if (session !== this.session || this.topics.get(name) !== topic) return;
+        topic.config = config;
+        this.listener.topicChanged(name, topic);
       });
       return parseTopicConfig((await this.zk.get(ZkPaths.topicConfig(name), {watch})).data.toString());
     } catch (err) {

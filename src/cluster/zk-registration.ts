@@ -253,6 +253,18 @@ export class ZkRegistration implements ClusterLink {
       {op: 'create', path: ZkPaths.partitions(info.name)},
       ...this.partitionStateOps(info.name, assignment, 0),
     ]);
+    await this.untilKnown(info.name, assignment.length);
+  }
+
+  /**
+   * Waits (bounded) until this broker's view holds the state of every partition, as Kafka's
+   * CreateTopics waits for the metadata: a client that asks for the topic's leaders right after
+   * creating it then finds them instead of LEADER_NOT_AVAILABLE.
+   */
+  private async untilKnown(topic: string, partitions: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const known = () => Array.from({length: partitions}, (_, p) => this.partition(topic, p)).every((v) => v !== undefined && v.leader >= 0);
+    while (!known() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   private partitionStateOps(topic: string, assignment: number[][], from: number) {
@@ -281,6 +293,7 @@ export class ZkRegistration implements ClusterLink {
     if (added.length === 0) return;
     await this.zk.ensurePath(ZkPaths.partitions(info.name));
     await this.zk.multi([{op: 'set', path: ZkPaths.topic(info.name), data: topicAssignment(uuidToBase64(info.id), assignment)}, ...this.partitionStateOps(info.name, assignment, current.length)]);
+    await this.untilKnown(info.name, assignment.length);
   }
 
   leaderError(topic: string, index: number): number {
