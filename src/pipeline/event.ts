@@ -4,6 +4,10 @@ export interface EventOrigin {
   inode?: number;
   /** Byte offset of the event's first byte in the file. */
   offset?: number;
+  /** The host that read the file: set when the event leaves it (agent-to-agent forwarding). */
+  host?: string;
+  /** An identity chosen by whoever made the event, used instead of host:inode:offset. */
+  id?: string;
 }
 
 /** Where a drained event sits in Kafka: sinks name files and derive cell versions from it. */
@@ -28,6 +32,8 @@ export interface Event {
   /** Set on events a drain read from Kafka. */
   kafka?: KafkaPosition;
   rejected?: string;
+  /** A sender could not tell whether an earlier copy arrived. */
+  redelivered?: boolean;
 }
 
 export function makeEvent(body: Buffer | string, headers: Record<string, string> = {}, origin?: EventOrigin): Event {

@@ -17,8 +17,9 @@ export interface KafkaSinkOptions {
   /** Bodies over this size go to the dead-letter topic (Kafka's max.message.bytes, ~1 MB). */
   maxRecordBytes?: number;
   /**
-   * Records per partition read back on start to recognise lines a killed collector reads again
-   * (see redelivery-filter.ts); 0 turns the check off. Default 10,000.
+   * Records per partition read back on start to recognise lines a killed collector reads again,
+   * and before writing a batch with events marked redelivered (see redelivery-filter.ts); 0
+   * turns both checks off. Default 10,000.
    */
   redeliveryWindow?: number;
 }
@@ -37,6 +38,8 @@ export class KafkaSink implements Sink {
   private sticky?: StickyPartitioner;
   private redelivery?: RedeliveryFilter;
   private retrying?: {events: Event[]; records: OutgoingRecord[]; refused: RejectedEvent[]};
+  /** Redelivered events found already in Kafka and skipped. */
+  private recheckSkipped = 0;
 
   constructor(
     private readonly options: KafkaSinkOptions,
@@ -51,9 +54,9 @@ export class KafkaSink implements Sink {
     if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window);
   }
 
-  /** Lines skipped on start because Kafka already held them. */
+  /** Lines skipped because Kafka already held them (after a restart, or marked redelivered). */
   get redeliveredSkipped(): number {
-    return this.redelivery?.skipped ?? 0;
+    return (this.redelivery?.skipped ?? 0) + this.recheckSkipped;
   }
 
   private open(): Promise<TopicProducer> {
@@ -66,7 +69,7 @@ export class KafkaSink implements Sink {
     // One producer for the agent's life: its idempotent sequence numbers let the broker
     // recognise a retried batch it already wrote (the ack was lost) and not append it again.
     this.producer ??= await this.open();
-    const prepared = this.retrying?.events === events ? this.retrying : this.prepare(events, this.producer);
+    const prepared = this.retrying?.events === events ? this.retrying : this.prepare(events, this.producer, await this.recentRecords(events));
     const {records, refused} = prepared;
     if (records.length > 0) {
       try {
@@ -82,16 +85,30 @@ export class KafkaSink implements Sink {
     if (refused.length > 0) throw new SinkDataError(refused);
   }
 
+  /**
+   * The topic's recent records when some events are marked redelivered: another agent may have
+   * written them before it died. A failed read fails the write (it is retried); never skip the check.
+   */
+  private async recentRecords(events: Event[]): Promise<RedeliveryFilter | undefined> {
+    const window = this.options.redeliveryWindow ?? 10_000;
+    if (window === 0 || !events.some((e) => e.redelivered)) return undefined;
+    return RedeliveryFilter.load(this.options.brokers, this.options.topic, window);
+  }
+
   /** Records with their partitions fixed now (a retry must send the same), and what is refused. */
-  private prepare(events: Event[], producer: TopicProducer): {records: OutgoingRecord[]; refused: RejectedEvent[]} {
+  private prepare(events: Event[], producer: TopicProducer, recent?: RedeliveryFilter): {records: OutgoingRecord[]; refused: RejectedEvent[]} {
     const maxBytes = this.options.maxRecordBytes ?? 1_000_000;
     const records: OutgoingRecord[] = [];
     const refused: RejectedEvent[] = [];
     events.forEach((event, index) => {
       if (event.rejected) refused.push({index, reason: event.rejected});
       else if (event.body.length > maxBytes) refused.push({index, reason: `record of ${event.body.length} bytes exceeds ${maxBytes} bytes`});
-      else if (!this.redelivery?.alreadyWritten(event)) records.push(toRecord(event, this.options.key));
+      else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key));
     });
+    if (recent && recent.skipped > 0) {
+      this.recheckSkipped += recent.skipped;
+      this.log(`sink ${this.name}: ${recent.skipped} redelivered event(s) were already in topic ${this.options.topic}; skipped`);
+    }
     const unkeyed = (this.sticky ??= new StickyPartitioner(producer.partitions)).nextBatch();
     for (const r of records) r.partition = r.key ? partitionForKey(r.key, producer.partitions) : unkeyed;
     return {records, refused};

@@ -3,15 +3,17 @@ import {crc32c} from '@node-rs/crc32';
 import {fetchRecords} from '../client/fetcher.js';
 import type {Event} from '../pipeline/event.js';
 
-/** Record header naming where a collected line came from: `host:inode:byteOffset`. */
+/** Record header naming where a collected line came from: `host:inode:byteOffset` (or the origin's own id). */
 export const ORIGIN_HEADER = 'kcollect.origin';
 
 const HOST = os.hostname();
 
+/** The host is the one that read the file (set when the event was forwarded), else this one. */
 export function originHeader(event: Event): string | undefined {
   const {origin} = event;
+  if (origin?.id !== undefined) return origin.id;
   if (origin?.inode === undefined || origin.offset === undefined) return undefined;
-  return `${HOST}:${origin.inode}:${origin.offset}`;
+  return `${origin.host ?? HOST}:${origin.inode}:${origin.offset}`;
 }
 
 const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;
@@ -21,6 +23,8 @@ const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;
  * after Kafka acknowledged a batch but before its file position was saved reads those lines
  * again. On start the sink reads back the last records of each partition; a line whose origin
  * (host, inode, byte offset) and content match one of them is already in Kafka and is skipped.
+ * The Kafka sink also loads one for each batch holding events a forwarding agent marked as
+ * redelivered (an aggregator may have written them before it died), and skips those it holds.
  */
 export class RedeliveryFilter {
   private seen = new Set<string>();
@@ -44,6 +48,11 @@ export class RedeliveryFilter {
   alreadyWritten(event: Event): boolean {
     if (this.budget <= 0) return false;
     this.budget -= 1;
+    return this.holds(event);
+  }
+
+  /** True when a record read back has this event's origin and content (each record matches once). */
+  holds(event: Event): boolean {
     const origin = originHeader(event);
     if (origin === undefined || !this.seen.delete(identity(origin, event.body))) return false;
     this.skipped += 1;

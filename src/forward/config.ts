@@ -1,0 +1,60 @@
+import {z} from 'zod';
+import {parseDuration, parseSize} from '../lib/size.js';
+import {ForwardSink} from './forward-sink.js';
+import {DEFAULT_MAX_FRAME_BYTES, ForwardSource} from './forward-source.js';
+
+/**
+ * Agent-file keys of the forward sink and source, without the keys every sink or source has
+ * (channel, batchSize; channels, interceptors, ...): the agent schema adds those.
+ */
+
+const duration = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  try {
+    const ms = typeof v === 'number' ? v : parseDuration(v);
+    if (ms > 0) return ms;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({code: 'custom', message: `"${v}" is not a positive duration; use e.g. 500ms, 5s, 1m`});
+  return z.NEVER;
+});
+
+const size = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  try {
+    const bytes = typeof v === 'number' ? v : parseSize(v);
+    if (bytes >= 1024) return bytes;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({code: 'custom', message: `"${v}" is not a size of at least 1KiB; use e.g. 16MiB`});
+  return z.NEVER;
+});
+
+export const forwardSinkSchema = z.strictObject({
+  type: z.literal('forward'),
+  /** The receiving agent's forward source. */
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65_535),
+  connectTimeout: duration.default(5000),
+  /** A batch unacknowledged this long counts as maybe delivered (see ForwardSink). */
+  ackTimeout: duration.default(20_000),
+});
+
+export const forwardSourceSchema = z.strictObject({
+  type: z.literal('forward'),
+  /** 127.0.0.1 by default; 0.0.0.0 (or an interface's address) to take batches from other hosts. */
+  bind: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535),
+  maxFrameBytes: size.default(DEFAULT_MAX_FRAME_BYTES),
+});
+
+export type ForwardSinkConfig = z.output<typeof forwardSinkSchema>;
+export type ForwardSourceConfig = z.output<typeof forwardSourceSchema>;
+
+export function createForwardSink(name: string, config: ForwardSinkConfig): ForwardSink {
+  return new ForwardSink({name, host: config.host, port: config.port, connectTimeoutMs: config.connectTimeout, ackTimeoutMs: config.ackTimeout});
+}
+
+export function createForwardSource(name: string, config: ForwardSourceConfig): ForwardSource {
+  return new ForwardSource({name, bind: config.bind, port: config.port, maxFrameBytes: config.maxFrameBytes});
+}
