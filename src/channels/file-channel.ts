@@ -96,6 +96,8 @@ export class FileChannel implements Channel {
       this.log = replayed.log;
       this.nextSeq = this.durableSeq = replayed.nextSeq;
       for (const {seq, event} of replayed.events) {
+        // A sink may have written it before the crash: sinks that can check, check first.
+        event.redelivered = true;
         const size = eventSize(event);
         this.queue.push({seq, event, size});
         this.events += 1;

@@ -1,5 +1,5 @@
 import type {Event} from '../pipeline/event.js';
-import {EventReader, WireFormatError, encodedEventSize, writeEvent} from './codec.js';
+import {EventReader, WireFormatError, encodedEventSize, writeEvent} from '../pipeline/event-codec.js';
 
 /**
  * The forwarding protocol, one TCP connection from a forward sink to a forward source. Every

@@ -1,6 +1,6 @@
 import {crc32c} from '@node-rs/crc32';
 import type {Event} from '../../pipeline/event.js';
-import {encodedEventSize, EventReader, writeEvent} from './event-codec.js';
+import {encodedEventSize, EventReader, writeEvent} from '../../pipeline/event-codec.js';
 
 /**
  * The file channel's write-ahead log records. Frame: body length u32, CRC-32C of the body u32,
@@ -85,17 +85,17 @@ export class RecordReader {
 
 /** A body whose CRC matched: if it still does not decode, the file is not ours or not this version. */
 function decodeBody(body: Buffer): WalRecord {
-  const reader = new EventReader(body, 1);
   try {
     if (body[0] === PUT) {
-      const firstSeq = reader.f64();
+      const firstSeq = body.readDoubleLE(1);
+      const reader = new EventReader(body, 13);
       const events: Event[] = [];
-      for (let n = reader.u32(); n > 0; n--) events.push(reader.event());
+      for (let n = body.readUInt32LE(9); n > 0; n--) events.push(reader.event());
       return {type: 'put', firstSeq, events};
     }
     if (body[0] === COMMIT) {
       const ranges: SeqRange[] = [];
-      for (let n = reader.u32(); n > 0; n--) ranges.push([reader.f64(), reader.f64()]);
+      for (let n = body.readUInt32LE(1), at = 5; n > 0; n--, at += 16) ranges.push([body.readDoubleLE(at), body.readDoubleLE(at + 8)]);
       return {type: 'commit', ranges};
     }
   } catch (err) {

@@ -1,7 +1,7 @@
-import type {Event, EventOrigin, KafkaPosition} from '../pipeline/event.js';
+import type {Event, EventOrigin, KafkaPosition} from './event.js';
 
 /**
- * A whole Event as bytes on the forwarding wire, big-endian: flags u8, headers (u32 count, then
+ * A whole Event as bytes (the forwarding wire, the file channel's log), big-endian: flags u8, headers (u32 count, then
  * key and value strings), body (u32 length + bytes), then origin, Kafka position and rejected
  * reason when the flags say so. Strings are u32 byte length + UTF-8; numbers that can pass 2^32
  * (inode, offsets, timestamps) are float64, exact up to 2^53.
