@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {BugError} from '../lib/errors.js';
 import type {Channel, ChannelFill, Transaction} from '../pipeline/channel.js';
 import {eventSize, type Event} from '../pipeline/event.js';
@@ -90,6 +91,7 @@ export class FileChannel implements Channel {
   /** Locks the directory and replays the log. */
   async open(): Promise<void> {
     if (this.log) throw new BugError(`channel ${this.name} is already open`);
+    fs.mkdirSync(this.dir, {recursive: true});
     const lock = DirLock.acquire(this.dir, `file channel ${this.name}`);
     try {
       const replayed = await WriteAheadLog.open(this.dir, this.maxSegmentBytes);

@@ -72,9 +72,10 @@ export class SinkGroup implements Sink {
         return;
       } catch (err) {
         if (err instanceof SinkDataError) throw err;
+        // Said once when a sink starts failing, not on every retry.
+        if (m.failures === 0) this.log(`sink group ${this.name}: ${m.sink.name} failed (${errorMessage(err)}); ${this.policy.processor === 'failover' ? 'failing over' : 'trying the next sink'}`);
         m.penaltyUntil = Date.now() + backoffDelay(m.failures++, this.penalty);
         failures.push(`${m.sink.name}: ${errorMessage(err)}`);
-        this.log(`sink group ${this.name}: ${m.sink.name} failed (${errorMessage(err)}); ${this.policy.processor === 'failover' ? 'failing over' : 'trying the next sink'}`);
       }
     }
     throw new SinkUnavailableError(`every sink of group ${this.name} failed: ${failures.join('; ')}`);

@@ -15,6 +15,7 @@ import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
 import {openSink} from '../sinks/open-sink.js';
 import {KafkaSink} from '../sinks/kafka-sink.js';
 import {LoggerSink} from '../sinks/logger-sink.js';
+import {createForwardSink, createForwardSource} from '../forward/config.js';
 import {SpoolDirSource} from '../sources/spooldir/source.js';
 import {TailSource} from '../sources/tail/tail-source.js';
 import type {AgentConfig, ChannelConfig, SinkConfig, SourceConfig} from './agent-config.js';
@@ -76,6 +77,7 @@ async function buildChannel(name: string, c: ChannelConfig): Promise<Channel> {
 
 function buildSource(name: string, s: SourceConfig, config: AgentConfig, context: BuildContext): Source {
   const maxLineBytes = s.maxLineBytes ?? DEFAULT_MAX_LINE;
+  if (s.type === 'forward') return createForwardSource(name, s);
   if (s.type === 'tail') {
     return new TailSource(definedOnly({
       name,
@@ -134,6 +136,8 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
         context.log,
       );
     }
+    case 'forward':
+      return createForwardSink(name, s);
     case 'logger':
       return new LoggerSink(name, (line) => context.log(`sink ${name}: ${line}`), s.maxBytesToLog);
     case 'file_roll':

@@ -4,6 +4,7 @@ import {interceptorConfigSchema} from '../interceptors/index.js';
 import {UserError} from '../lib/errors.js';
 import {parseDuration, parseSize} from '../lib/size.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';
+import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
 import {parseYaml} from './yaml-config.js';
 
 /** "500ms", "2s" or a number of milliseconds. */
@@ -81,6 +82,8 @@ const spoolSource = z.strictObject({
   ...sourceCommon,
 });
 
+const forwardSource = z.strictObject({...forwardSourceSchema.shape, ...sourceCommon});
+
 const memoryChannel = z.strictObject({type: z.literal('memory'), capacity: count.default(100_000), byteCapacity: size.default(64 * 1024 * 1024)});
 const fileChannel = z.strictObject({type: z.literal('file'), dir: z.string().min(1), capacity: count.default(1_000_000), byteCapacity: size.default(1024 * 1024 * 1024)});
 
@@ -97,6 +100,8 @@ const kafkaSink = z.strictObject({
   idempotent: z.boolean().default(true),
   ...sinkCommon,
 });
+
+const forwardSink = z.strictObject({...forwardSinkSchema.shape, ...sinkCommon});
 
 const loggerSink = z.strictObject({type: z.literal('logger'), maxBytesToLog: count.default(16), ...sinkCommon});
 
@@ -137,9 +142,9 @@ export const agentConfigSchema = z
     name,
     /** Default bootstrap brokers for Kafka sinks (else the flag, the profile, 127.0.0.1:9092). */
     brokers: z.string().optional(),
-    sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource])),
+    sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource, forwardSource])),
     channels: z.record(name, z.discriminatedUnion('type', [memoryChannel, fileChannel])),
-    sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink])),
+    sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink, forwardSink])),
     sinkGroups: z.record(name, sinkGroup).default({}),
   })
   .superRefine((agent, ctx) => {
@@ -203,5 +208,14 @@ export function loadAgentConfig(file: string): AgentConfig {
   } catch (err) {
     throw new UserError(`cannot read agent file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, 'give the path of an agent YAML file, e.g. topology/agents/smartcar-driving.yaml');
   }
-  return parseAgentConfig(text, file);
+  return parseAgentConfig(substituteEnv(text, file), file);
+}
+
+/** `${NAME}` and `${NAME:-default}` take environment variables, so one file serves several agents. */
+export function substituteEnv(text: string, file: string, env: NodeJS.ProcessEnv = process.env): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+    const value = env[name] ?? fallback;
+    if (value === undefined) throw new UserError(`${file} uses \${${name}}, which is not set`, `set it (${name}=... kcollect agent run ${file}) or give a default: \${${name}:-value}`);
+    return value;
+  });
 }
