@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:collect`: collection and drain throughput, each side by side with a peer in the
+ * same run, on the same file and the same kcollect broker (child process, data in os.tmpdir()):
+ *   - tail-produce catching up on a driving log vs `kcat -P -l FILE` (`tail -F | kcat -P` never
+ *     hands kcat its last lines without an end of input, so it cannot be timed to completion);
+ *   - spool-produce of the 100-car daily status file (~104 MB) vs `kcat -P -l FILE`;
+ *   - a drain to files (`consume --to file --exit`) vs `kcat -C -e > file`;
+ *   - a drain into the HBase REST emulator (records/s; no peer here).
+ * syslog-ng with its Kafka destination is not in Debian's packages on this machine, so it is not
+ * measured. Prints a markdown table; never run by `npm test`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {createKafka} from '../src/client/kafka.js';
+import {runDrivingSimulator} from '../src/simulate/driving.js';
+import {writeStatusFile} from '../src/simulate/status.js';
+import {KcollectPeer, repoRoot} from './peers.js';
+import {cleanupNow, installCleanupHandlers, makeTempDir, runTimed, sleep, spawnTracked, stopChild} from './proc.js';
+
+const RUN = path.join(repoRoot, 'bin', 'run.js');
+const kc = (args: string[], cwd: string) => spawnTracked(process.execPath, [RUN, ...args], {cwd, stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, NODE_ENV: 'production'}});
+
+async function recordsIn(brokers: string, topic: string): Promise<number> {
+  const admin = createKafka([brokers], 'bench').admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createTopic(brokers: string, topic: string): Promise<void> {
+  const admin = createKafka([brokers], 'bench').admin();
+  await admin.connect();
+  await admin.createTopics({topics: [{topic, numPartitions: 3}]});
+  await admin.disconnect();
+}
+
+/** Seconds from now until the topic holds `count` records. */
+async function timeUntil(brokers: string, topic: string, count: number, start: () => void): Promise<number> {
+  const t0 = performance.now();
+  start();
+  while ((await recordsIn(brokers, topic)) < count) await sleep(100);
+  return (performance.now() - t0) / 1000;
+}
+
+const rate = (n: number, s: number) => `${Math.round(n / s / 1000)} k/s`;
+
+async function main(): Promise<void> {
+  installCleanupHandlers();
+  const tmp = makeTempDir('kcollect-bench-collect-');
+  const broker = await KcollectPeer.start({dataDir: path.join(tmp, 'broker'), numPartitions: 3});
+  const b = broker.bootstrap;
+  const rows: string[][] = [];
+  try {
+    // 1. Tail: catch up on 300,000 driving lines already in the file.
+    const log = path.join(tmp, 'driving.log');
+    const driving = await runDrivingSimulator({cars: 100, outFile: log, speed: 'max', date: '20160101', toSecond: 5998, seed: 1});
+    const lines = driving.lines + driving.headers;
+    await createTopic(b, 'tail-kcollect');
+    await createTopic(b, 'tail-kcat');
+    let child = kc(['tail-produce', log, '-t', 'tail-kcollect', '-b', b, '--position-file', path.join(tmp, 'pos.json')], tmp);
+    const tailK = await timeUntil(b, 'tail-kcollect', lines, () => undefined);
+    await stopChild(child);
+    const tailP = (await runTimed('kcat', ['-P', '-b', b, '-t', 'tail-kcat', '-l', log])).seconds;
+    rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB)`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, (tailP / tailK).toFixed(2)]);
+
+    // 2. Spool: the 100-car daily status file.
+    const spool = path.join(tmp, 'spool');
+    fs.mkdirSync(spool);
+    const status = await writeStatusFile({cars: 100, date: '20160101', outDir: path.join(tmp, 'status'), seed: 1});
+    const statusLines = status.lines + status.headers;
+    await createTopic(b, 'spool-kcollect');
+    await createTopic(b, 'spool-kcat');
+    child = kc(['spool-produce', spool, '-t', 'spool-kcollect', '-b', b, '--stable-for', '200ms', '--poll-interval', '100ms'], tmp);
+    await sleep(1500);
+    const spoolK = await timeUntil(b, 'spool-kcollect', statusLines, () => fs.copyFileSync(status.file, path.join(spool, 'status.txt')));
+    await stopChild(child);
+    const kcatSpool = await runTimed('kcat', ['-P', '-b', b, '-t', 'spool-kcat', '-l', status.file]);
+    rows.push(['spool-produce', `100-car status file, ${statusLines.toLocaleString('en')} lines (${(status.bytes / 1e6).toFixed(0)} MB)`, `${spoolK.toFixed(1)} s`, `kcat -P -l: ${kcatSpool.seconds.toFixed(1)} s`, (kcatSpool.seconds / spoolK).toFixed(2)]);
+
+    // 3. Drain the status topic to files vs kcat -C -e > file.
+    const drainK = await runTimed(process.execPath, [RUN, 'consume', 'spool-kcollect', '-b', b, '-g', 'bench-files', '--to', 'file', '--out-dir', path.join(tmp, 'files'), '--exit', '--batch-size', '5000'], {stdout: 'ignore'});
+    const drainP = await runTimed('sh', ['-c', `kcat -C -b ${b} -t spool-kcollect -o beginning -e > ${path.join(tmp, 'kcat.out')}`]);
+    rows.push(['drain to files', `${statusLines.toLocaleString('en')} records`, `${drainK.seconds.toFixed(1)} s (${rate(statusLines, drainK.seconds)})`, `kcat -C -e > file: ${drainP.seconds.toFixed(1)} s (${rate(statusLines, drainP.seconds)})`, (drainP.seconds / drainK.seconds).toFixed(2)]);
+
+    // 4. Drain the driving topic into the HBase REST emulator.
+    const hbase = spawnTracked(process.execPath, [RUN, 'hbase', 'serve', '--port', '0', '--data-dir', path.join(tmp, 'hbase')], {stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, NODE_ENV: 'production'}});
+    const url = await new Promise<string>((resolve) => {
+      let out = '';
+      hbase.stdout!.on('data', (d) => {
+        out += d;
+        const m = /ready on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+    });
+    await createTopic(b, 'driving');
+    await runTimed('sh', ['-c', `grep -E '^[0-9]{14}' ${log} | kcat -P -b ${b} -t driving`]);
+    const toHBase = await runTimed(process.execPath, [RUN, 'consume', 'driving', '-b', b, '-g', 'bench-hbase', '--to', 'hbase', '--hbase-url', url, '--table', 'DriverCarInfo', '--column-family', 'cf1', '--create-table', '--exit', '--batch-size', '2000'], {stdout: 'ignore'});
+    await stopChild(hbase);
+    rows.push(['drain into HBase (REST emulator)', `${driving.lines.toLocaleString('en')} driving records, 8 cells each`, `${toHBase.seconds.toFixed(1)} s (${rate(driving.lines, toHBase.seconds)})`, 'no peer', '']);
+  } finally {
+    await broker.stop();
+    cleanupNow();
+  }
+  console.log('| Scenario | Load | kcollect | Peer, same run | peer time / kcollect time |');
+  console.log('|---|---|--:|--:|--:|');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import {Flags} from '@oclif/core';
+import {UserError} from '../lib/errors.js';
+import {AvroLineEncoder} from '../registry/avro-encoder.js';
+import {BUILTIN_SCHEMA_NAMES, loadAvroSchema} from '../registry/schema-source.js';
+
+export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:8081';
+
+/** Where Avro schemas are registered and looked up. */
+export const registryUrlFlag = Flags.string({
+  env: 'KCOLLECT_REGISTRY_URL',
+  default: DEFAULT_REGISTRY_URL,
+  description: 'Schema Registry base URL (a Confluent Schema Registry, or `kcollect registry serve`)',
+});
+
+/** What a collecting command needs for `--format avro`. */
+export const avroProduceFlags = {
+  format: Flags.string({options: ['text', 'avro'], default: 'text', env: 'KCOLLECT_RECORD_FORMAT', description: 'record values: the line as text, or an Avro record in the Confluent wire format (schema registered under TOPIC-value)'}),
+  'avro-schema': Flags.string({env: 'KCOLLECT_AVRO_SCHEMA', description: `with --format avro: the record schema, field i = field i of the line: ${BUILTIN_SCHEMA_NAMES.join(' or ')} (the smart-car logs), or an .avsc file`}),
+  'registry-url': registryUrlFlag,
+};
+
+/** The encoder `--format avro` asks for (registers the schema now), or undefined for text. */
+export async function avroEncoderFromFlags(
+  flags: {format: string; 'avro-schema'?: string; 'registry-url': string; 'field-separator'?: string},
+  topic: string,
+): Promise<AvroLineEncoder | undefined> {
+  if (flags.format !== 'avro') return undefined;
+  const schema = flags['avro-schema'];
+  if (schema === undefined) throw new UserError('--format avro needs --avro-schema', `${BUILTIN_SCHEMA_NAMES.join(' or ')} for the smart-car logs, or the path of an .avsc record schema`);
+  return AvroLineEncoder.create({registryUrl: flags['registry-url'], topic, schema: loadAvroSchema(schema), delimiter: flags['field-separator']});
+}
