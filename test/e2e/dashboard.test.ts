@@ -57,7 +57,8 @@ describe.skipIf(!haveTmux)('kcollect dashboard in a terminal', () => {
   beforeAll(async () => {
     broker = await spawnBroker(path.join(cwd, 'broker'));
     children.push(broker.proc);
-    env = cliEnv({KCOLLECT_BROKERS: broker.bootstrap});
+    // A person's terminal: not CI (with CI set, Ink draws only the last frame).
+    env = cliEnv({KCOLLECT_BROKERS: broker.bootstrap, CI: undefined});
     const opts = {cwd, env: {KCOLLECT_BROKERS: broker.bootstrap}};
     expect((await runCli(['topic', 'create', 'SmartCar-Topic', '--partitions', '2'], opts)).code).toBe(0);
     const hbaseUrl = await started((hbase = spawnCli(['hbase', 'serve', '--port', '0', '--data-dir', path.join(cwd, 'hbase')], opts)), /ready on (http:\/\/\S+)/);
