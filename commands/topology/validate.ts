@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import {Args} from '@oclif/core';
-import YAML from 'yaml';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {loadAgentConfig} from '../../src/topology/agent-config.js';
 import {loadTopology} from '../../src/topology/cluster-topology.js';
@@ -9,13 +8,12 @@ export type TopologyValidateResult =
   | {file: string; valid: true; kind: 'topology'; type: string; brokers: number; zookeeper: number}
   | {file: string; valid: true; kind: 'agent'; name: string; sources: number; channels: number; sinks: number};
 
-/** An agent file has sources; everything else is read as a cluster topology. */
+/** An agent file has sources (read as text: `${VAR}` placeholders are not YAML yet). */
 function isAgentFile(file: string): boolean {
   try {
-    const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
-    return typeof doc === 'object' && doc !== null && 'sources' in doc;
+    return /^sources:/m.test(fs.readFileSync(file, 'utf8'));
   } catch {
-    return false; // the topology loader reports the read or YAML error
+    return false; // the topology loader reports the read error
   }
 }
 
