@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import {BugError} from '../lib/errors.js';
 import type {Channel, ChannelFill, Transaction} from '../pipeline/channel.js';
 import {eventSize, type Event} from '../pipeline/event.js';
-import {DirLock} from './file/dir-lock.js';
+import {acquirePidLock} from '../lib/pid-lock.js';
 import {WriteAheadLog} from './file/wal.js';
 import {encodeCommit, encodePut, toRanges} from './file/wal-records.js';
 
@@ -59,7 +59,7 @@ export class FileChannel implements Channel {
   private readonly dir: string;
   private readonly maxSegmentBytes: number;
   private log: WriteAheadLog | null = null;
-  private lock: DirLock | null = null;
+  private unlock: (() => void) | null = null;
   /** Events on disk and not taken, by sequence; `head` is the first one still here. */
   private queue: Entry[] = [];
   private head = 0;
@@ -92,7 +92,7 @@ export class FileChannel implements Channel {
   async open(): Promise<void> {
     if (this.log) throw new BugError(`channel ${this.name} is already open`);
     fs.mkdirSync(this.dir, {recursive: true});
-    const lock = DirLock.acquire(this.dir, `file channel ${this.name}`);
+    const unlock = acquirePidLock(this.dir, {what: `file channel ${this.name} (${this.dir})`, hint: 'give each channel its own directory, or stop the other agent first'});
     try {
       const replayed = await WriteAheadLog.open(this.dir, this.maxSegmentBytes);
       this.log = replayed.log;
@@ -106,10 +106,10 @@ export class FileChannel implements Channel {
         this.bytes += size;
       }
     } catch (err) {
-      lock.release();
+      unlock();
       throw err;
     }
-    this.lock = lock;
+    this.unlock = unlock;
     this.log.release(this.lowestLiveSeq());
   }
 
@@ -273,6 +273,6 @@ export class FileChannel implements Channel {
     for (const put of this.waitingPuts.splice(0)) put.reject(err);
     this.wakeTakers();
     if (this.log) await this.log.close();
-    this.lock?.release();
+    this.unlock?.();
   }
 }

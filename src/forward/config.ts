@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {parseDuration, parseSize} from '../lib/size.js';
+import {byteSize, durationMs} from '../lib/config-units.js';
 import {ForwardSink} from './forward-sink.js';
 import {DEFAULT_MAX_FRAME_BYTES, ForwardSource} from './forward-source.js';
 
@@ -8,27 +8,8 @@ import {DEFAULT_MAX_FRAME_BYTES, ForwardSource} from './forward-source.js';
  * (channel, batchSize; channels, interceptors, ...): the agent schema adds those.
  */
 
-const duration = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
-  try {
-    const ms = typeof v === 'number' ? v : parseDuration(v);
-    if (ms > 0) return ms;
-  } catch {
-    // reported below
-  }
-  ctx.addIssue({code: 'custom', message: `"${v}" is not a positive duration; use e.g. 500ms, 5s, 1m`});
-  return z.NEVER;
-});
-
-const size = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
-  try {
-    const bytes = typeof v === 'number' ? v : parseSize(v);
-    if (bytes >= 1024) return bytes;
-  } catch {
-    // reported below
-  }
-  ctx.addIssue({code: 'custom', message: `"${v}" is not a size of at least 1KiB; use e.g. 16MiB`});
-  return z.NEVER;
-});
+const duration = durationMs.refine((ms) => ms > 0, {message: 'must be a positive duration, e.g. 500ms, 5s, 1m'});
+const size = byteSize.refine((bytes) => bytes >= 1024, {message: 'must be at least 1KiB, e.g. 16MiB'});
 
 export const forwardSinkSchema = z.strictObject({
   type: z.literal('forward'),

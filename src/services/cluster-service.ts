@@ -1,12 +1,12 @@
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {PROFILE_PATH, readProfile, writeProfile} from '../cli/flags.js';
 import {WireConnection} from '../client/wire-connection.js';
 import {errorMessage, UserError} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
+import {portFree} from '../lib/ports.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Metadata} from '../protocol/messages/03-metadata.js';
 import {brokerDataDir, replicaLagMs, type Topology} from '../topology/cluster-topology.js';
@@ -90,14 +90,6 @@ export function brokerAlive(b: BrokerProcessInfo): boolean {
   } catch {
     return true;
   }
-}
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen({port, host, exclusive: true}, () => s.close(() => resolve(true)));
-  });
 }
 
 export interface ClusterUpOptions {

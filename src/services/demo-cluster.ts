@@ -1,5 +1,5 @@
-import net from 'node:net';
 import path from 'node:path';
+import {freePort, portFree} from '../lib/ports.js';
 import {ELECTION_PORT_OFFSET, PEER_PORT_OFFSET} from '../zk/server/index.js';
 import {loadTopology, type Topology} from '../topology/cluster-topology.js';
 import {startBroker} from './broker-service.js';
@@ -45,25 +45,6 @@ async function relocate(t: Topology, dir: string): Promise<Topology> {
   const brokers = [];
   for (const b of t.brokers) brokers.push({...b, port: await freePort(b.host), dataDir: path.join(dir, 'cluster', `broker-${b.id}`)});
   return {...t, zookeeper: zk, brokers} as Topology;
-}
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen({port, host, exclusive: true}, () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen({port: 0, host, exclusive: true}, () => {
-      const {port} = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A client port whose whole block (client, quorum and election ports of every node) is free. */

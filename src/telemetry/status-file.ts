@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../lib/fs.js';
+import {pidAlive} from '../lib/process.js';
 import type {ComponentSnapshot} from './metrics.js';
 
 /** Where running agents and drains publish their status; `kcollect status` and the dashboard read it. */
@@ -66,19 +67,10 @@ export function readStatuses(dir = STATUS_DIR): Array<StatusDocument & {alive: b
   for (const name of names) {
     try {
       const doc = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as StatusDocument;
-      out.push({...doc, alive: doc.state === 'running' && processAlive(doc.pid)});
+      out.push({...doc, alive: doc.state === 'running' && pidAlive(doc.pid)});
     } catch {
       // A file being replaced or not ours: skip it.
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,30 +2,10 @@ import fs from 'node:fs';
 import {z} from 'zod';
 import {interceptorConfigSchema} from '../interceptors/index.js';
 import {UserError} from '../lib/errors.js';
-import {parseDuration, parseSize} from '../lib/size.js';
+import {byteSize, durationMs} from '../lib/config-units.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';
 import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
 import {parseYaml} from './yaml-config.js';
-
-/** "500ms", "2s" or a number of milliseconds. */
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  try {
-    return typeof v === 'number' ? v : parseDuration(v);
-  } catch {
-    ctx.addIssue({code: 'custom', message: `"${v}" is not a duration; use e.g. 500ms, 2s, 1m`});
-    return z.NEVER;
-  }
-});
-
-/** "64MiB", "1MB" or a number of bytes. */
-const size = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
-  try {
-    return typeof v === 'number' ? v : parseSize(v);
-  } catch {
-    ctx.addIssue({code: 'custom', message: `"${v}" is not a size; use e.g. 512, 64k, 10MiB`});
-    return z.NEVER;
-  }
-});
 
 const regex = z.string().refine(
   (s) => {
@@ -53,7 +33,7 @@ const sourceCommon = {
   selector: selector.optional(),
   interceptors: z.array(interceptorConfigSchema).default([]),
   batchSize: count.optional(),
-  maxLineBytes: size.optional(),
+  maxLineBytes: byteSize.optional(),
 };
 
 const tailSource = z.strictObject({
@@ -62,8 +42,8 @@ const tailSource = z.strictObject({
   positionFile: z.string().optional(),
   startAt: z.enum(['beginning', 'end']).default('beginning'),
   multilineStart: regex.optional(),
-  multilineTimeout: duration.optional(),
-  pollInterval: duration.optional(),
+  multilineTimeout: durationMs.optional(),
+  pollInterval: durationMs.optional(),
   ...sourceCommon,
 });
 
@@ -75,8 +55,8 @@ const spoolSource = z.strictObject({
   includePattern: regex.optional(),
   ignorePattern: regex.optional(),
   tempSuffixes: z.array(z.string()).optional(),
-  stableFor: duration.optional(),
-  pollInterval: duration.optional(),
+  stableFor: durationMs.optional(),
+  pollInterval: durationMs.optional(),
   fileHeaderKey: z.string().optional(),
   basenameHeaderKey: z.string().optional(),
   ...sourceCommon,
@@ -84,8 +64,8 @@ const spoolSource = z.strictObject({
 
 const forwardSource = z.strictObject({...forwardSourceSchema.shape, ...sourceCommon});
 
-const memoryChannel = z.strictObject({type: z.literal('memory'), capacity: count.default(100_000), byteCapacity: size.default(64 * 1024 * 1024)});
-const fileChannel = z.strictObject({type: z.literal('file'), dir: z.string().min(1), capacity: count.default(1_000_000), byteCapacity: size.default(1024 * 1024 * 1024)});
+const memoryChannel = z.strictObject({type: z.literal('memory'), capacity: count.default(100_000), byteCapacity: byteSize.default(64 * 1024 * 1024)});
+const fileChannel = z.strictObject({type: z.literal('file'), dir: z.string().min(1), capacity: count.default(1_000_000), byteCapacity: byteSize.default(1024 * 1024 * 1024)});
 
 /** dlqTopic: refused events go there (Kafka, on the agent's brokers); kafka sinks default to TOPIC.dlq. */
 const sinkCommon = {channel: name, batchSize: count.default(1000), dlqTopic: z.string().min(1).optional()};
@@ -112,10 +92,10 @@ const fileRollSink = z.strictObject({
   fileSuffix: z.string().optional(),
   inUsePrefix: z.string().optional(),
   inUseSuffix: z.string().optional(),
-  rollSize: size.optional(),
+  rollSize: byteSize.optional(),
   rollCount: z.number().int().nonnegative().optional(),
-  rollInterval: duration.optional(),
-  idleTimeout: duration.optional(),
+  rollInterval: durationMs.optional(),
+  idleTimeout: durationMs.optional(),
   ...sinkCommon,
 });
 
@@ -133,8 +113,8 @@ const hbaseSink = z.strictObject({
 
 /** Flume's sink processors: several sinks on one channel, as failover or load balancing. */
 const sinkGroup = z.discriminatedUnion('processor', [
-  z.strictObject({processor: z.literal('failover'), sinks: z.array(name).min(2), priority: z.record(name, z.number().int()).default({}), maxPenalty: duration.default(30_000)}),
-  z.strictObject({processor: z.literal('load_balance'), sinks: z.array(name).min(2), selector: z.enum(['round_robin', 'random']).default('round_robin'), backoff: z.boolean().default(true), maxTimeout: duration.default(30_000)}),
+  z.strictObject({processor: z.literal('failover'), sinks: z.array(name).min(2), priority: z.record(name, z.number().int()).default({}), maxPenalty: durationMs.default(30_000)}),
+  z.strictObject({processor: z.literal('load_balance'), sinks: z.array(name).min(2), selector: z.enum(['round_robin', 'random']).default('round_robin'), backoff: z.boolean().default(true), maxTimeout: durationMs.default(30_000)}),
 ]);
 
 export const agentConfigSchema = z

@@ -9,14 +9,7 @@ import {topicValues} from '../helpers/kafka.js';
 import {writeStatusFile} from '../../src/simulate/status.js';
 import {collect, spawnCli} from '../helpers/cli.js';
 import {spawnServe} from '../hbase/serve-process.js';
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(check).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import {until} from '../helpers/poll.js';
 
 describe('agent flows', () => {
   it('failover: driving records go to HBase, to the file sink while HBase is killed, and nothing is lost or doubled', async () => {

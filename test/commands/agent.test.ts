@@ -6,16 +6,9 @@ import {writeStatusFile} from '../../src/simulate/status.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {ROOT, collect, expectUserErrorLine, runCli, spawnCli} from '../helpers/cli.js';
 import {header, readTopic} from '../helpers/kafka.js';
+import {until} from '../helpers/poll.js';
 
 const AGENTS = path.join(ROOT, 'topology', 'agents');
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('kcollect agent run (the shipped smart-car agents)', () => {
   it('smartcar-driving: every record line of the drivers\' log reaches SmartCar-Topic once, keyed by car, headers filtered out', async () => {

@@ -1,29 +1,13 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ROOT, startBroker, tempDir} from '../helpers/broker.js';
 import {spawnCli} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
+import {until} from '../helpers/poll.js';
+import {freePort} from '../../src/lib/ports.js';
 
 const AGENTS = path.join(ROOT, 'topology', 'agents');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const {port} = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('Flume layout type 4 from the shipped agent files', () => {
   it('three collectors, two aggregators, aggregator 1 killed -9 mid-stream and restarted: every line in Kafka exactly once', async () => {
@@ -57,14 +41,14 @@ describe('Flume layout type 4 from the shipped agent files', () => {
     };
     try {
       const writer = setInterval(() => write(20), 50);
-      await until(async () => (await topicValues(bootstrap, 'SmartCar-Topic')).length >= 600, 'the first 600 lines');
+      await until(async () => (await topicValues(bootstrap, 'SmartCar-Topic')).length >= 600, 'the first 600 lines', 60_000);
       aggregators[0].kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 1500));
       clearInterval(writer);
       // What aggregator 1 had acknowledged is on its disk (file channel): it is delivered once the
       // aggregator is back, and what it had already sent to Kafka is not sent again.
       aggregators[0] = aggregator(p1);
-      await until(async () => (await topicValues(bootstrap, 'SmartCar-Topic')).length >= written.length, 'every line, through aggregator 2 and the restarted aggregator 1').catch(async (err) => {
+      await until(async () => (await topicValues(bootstrap, 'SmartCar-Topic')).length >= written.length, 'every line, through aggregator 2 and the restarted aggregator 1', 60_000).catch(async (err) => {
         const have = await topicValues(bootstrap, 'SmartCar-Topic');
         const missing = written.filter((l) => !have.includes(l));
         throw new Error(`${err.message}: ${have.length} of ${written.length}; missing e.g. ${missing.slice(0, 3).join(' | ')}\n${[...output].map(([n, o]) => `--- ${n}\n${o}`).join('\n')}`);

@@ -15,6 +15,8 @@ await new SpoolDirSource({name: 'spool', dir, stableMs: 0, pollIntervalMs: 10, b
     fs.appendFileSync(out, events.map((e) => e.body.toString() + '\n').join(''));
     if (++batches < Number(stuckAfter)) return;
     process.stdout.write('STUCK\n');
+    // Hang with the batch in hand; the timer keeps Node from exiting on an empty event loop.
+    setInterval(() => {}, 60_000);
     await new Promise(() => {});
   },
   count() {},

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {rejectReason} from '../../src/sources/tail/classify.js';
 import {segmentRegExp} from '../../src/sources/tail/glob.js';
-import {LineSplitter} from '../../src/sources/tail/line-splitter.js';
+import {LineSplitter} from '../../src/sources/line-splitter.js';
 import {MultilineGrouper} from '../../src/sources/tail/multiline.js';
 
 function feed(splitter: LineSplitter, ...chunks: string[]) {

@@ -8,7 +8,7 @@ import type {Source, SourceContext} from '../../pipeline/source.js';
 import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
 import {Ledger, type LedgerEntry} from './ledger.js';
 import {readLines, type Line} from './line-reader.js';
-import {lockSpool} from './lock.js';
+import {acquirePidLock} from '../../lib/pid-lock.js';
 import {FilePicker, type SpoolFile} from './picker.js';
 import {rollFile, type DeletePolicy} from './roll.js';
 
@@ -97,7 +97,8 @@ export class SpoolDirSource implements Source {
     }
     if (!st.isDirectory()) throw new UserError(`${dir} is not a directory`, 'give the directory the files are dropped into');
     const ledger = Ledger.open(ledgerDir);
-    const unlock = lockSpool(ledgerDir, dir);
+    // One reader per spool directory: two would both ingest every file.
+    const unlock = acquirePidLock(ledgerDir, {what: `the spool directory ${dir}`, use: 'being read', hint: 'run one spool source per directory (stop the other one first)'});
     try {
       // Entries of files renamed just before a crash (the ledger had not been told yet).
       for (const name of ledger.names()) if (!fs.existsSync(path.join(dir, name))) ledger.remove(name);

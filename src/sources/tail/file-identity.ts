@@ -22,7 +22,7 @@ export function inodeKey(dev: string | bigint, ino: string | bigint): string {
 }
 
 export function hashHead(head: Buffer): string {
-  return createHash('sha256').update(head).digest('hex').slice(0, 32);
+  return createHash('sha256').update(head).digest('hex');
 }
 
 /** The first `length` bytes of an open file (fewer if it is shorter now). */

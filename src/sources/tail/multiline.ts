@@ -1,4 +1,4 @@
-import type {Line} from './line-splitter.js';
+import type {Line} from '../line-splitter.js';
 
 const NEWLINE = Buffer.from('\n');
 

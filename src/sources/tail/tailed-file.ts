@@ -1,6 +1,6 @@
 import type {FileHandle} from 'node:fs/promises';
 import {FINGERPRINT_MAX_BYTES, headMatches, identify, type FileIdentity} from './file-identity.js';
-import {LineSplitter, type Line} from './line-splitter.js';
+import {LineSplitter, type Line} from '../line-splitter.js';
 import {MultilineGrouper} from './multiline.js';
 import type {FilePosition} from './position-store.js';
 

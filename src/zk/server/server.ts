@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
+import {pidAlive} from '../../lib/process.js';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
@@ -114,21 +115,6 @@ export function readServerState(dataDir: string): ZkServerState | undefined {
   }
 }
 
-/** Alive and not a zombie. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return true;
-  }
-}
 
 /** The pid is alive and is the ZooKeeper we started with that config (not a recycled pid). */
 function isOurNode(node: ZkNodeInfo): boolean {
@@ -395,3 +381,5 @@ export async function probeZookeeper(servers: Array<{host: string; port: number}
   const nodes = await Promise.all(servers.map(async (s, i) => ({...(await nodeStatus(s)), id: i + 1})));
   return {source: 'connect-string', connectString: servers.map((s) => `${s.host}:${s.port}`).join(','), ensemble: servers.length, nodes, ...summarize(nodes)};
 }
+
+export {pidAlive};

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {UserError} from './errors.js';
+import {pidAlive} from './process.js';
+
+/** Lock files this process holds: its own pid in a lock file may also be a dead namesake's. */
+const held = new Set<string>();
+
+export interface PidLockOwner {
+  /** What the directory is for, in messages: "file channel c1", "the spool directory /x". */
+  what: string;
+  /** How the holder uses it, in messages (default "in use"): "being read". */
+  use?: string;
+  /** How to get out of the way of the process holding it. */
+  hint: string;
+}
+
+/**
+ * A `lock` file in `dir` holding the owner's pid, for directories one process at a time may use
+ * (a channel's log, a spool directory's ledger). A lock whose process is gone (kill -9; in a
+ * container the new process may even have the dead one's pid) is taken over. Returns the release.
+ */
+export function acquirePidLock(dir: string, owner: PidLockOwner): () => void {
+  const file = path.resolve(dir, 'lock');
+  if (held.has(file)) throw new UserError(`${owner.what} is already ${owner.use ?? 'in use'} by this process`, owner.hint);
+  for (;;) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, {flag: 'wx'});
+      held.add(file);
+      return () => {
+        held.delete(file);
+        fs.rmSync(file, {force: true});
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot lock ${owner.what}: ${(err as Error).message}`, `give ${owner.what} a directory you can write to`);
+    }
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+      throw new UserError(`${owner.what} is already ${owner.use ?? 'in use'} by process ${pid}`, owner.hint);
+    }
+    fs.rmSync(file, {force: true});
+  }
+}
