@@ -3,6 +3,8 @@ import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {UserError} from '../src/lib/errors.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
+import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
+import {decodedRecordSource} from '../src/services/value-format.js';
 import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom} from '../src/services/consume-service.js';
 import {eventAsRecord, runGroupDrain, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
 import {SINK_KINDS, type SinkKind} from '../src/sinks/open-sink.js';
@@ -19,13 +21,15 @@ export default class Consume extends KcollectCommand {
 
 --to stdout|file|hbase (with --group) drains the topic into a sink: offsets are committed only after the sink confirmed the write. When the sink fails (refused, timeout, 5xx) the partitions are paused, the group kept, the sink probed with capped exponential backoff, and the drain resumes from the last committed offset; a record the sink refuses for its content (a 4xx, a wrong field count) goes to the dead-letter topic (--dlq-topic, default TOPIC.dlq) with headers dlq.reason, dlq.topic, dlq.partition, dlq.offset. Status changes go to stderr; with --json every status is a JSON line ({"type":"status","state":"ok|parked|retrying","backlog":N,...}) and the last line is {"type":"summary",...}. Ctrl-C finishes and commits the write in flight.
 --to hbase writes multi-row CellSet puts through the HBase REST gateway; the defaults are the book's DriverCarInfo table (row key = reversed 14-digit time + '-' + car number, family cf1, the eight driving-log columns); each cell's version is the Kafka record's timestamp, so a record written twice stays one cell version.
---to file rolls files like Flume's HDFS sink under --out-dir (path escapes), named PREFIX+TOPIC-PARTITION-FIRSTOFFSET+SUFFIX and kept under an in-use name until closed.`;
+--to file rolls files like Flume's HDFS sink under --out-dir (path escapes), named PREFIX+TOPIC-PARTITION-FIRSTOFFSET+SUFFIX and kept under an in-use name until closed.
+--value-format avro reads values written by \`tail-produce --format avro\` (Confluent wire format): each is decoded through the schema registry at --registry-url to the comma-separated line, so printed records, HBase rows and files are the same as for text. With --to, a value that does not decode goes to the dead-letter topic, and a registry that does not answer is handled like a sink that does not answer (paused, probed, nothing committed).`;
   static override examples = [
     '<%= config.bin %> consume driving-logs --from beginning --exit',
     "<%= config.bin %> consume driving-logs --from -10 --format '%p@%o %k=%s\\n'",
     '<%= config.bin %> consume driving-logs --from @2024-05-01T08:00:00Z --count 100 --json',
     '<%= config.bin %> consume driving-logs --group hbase-loader --exit',
     '<%= config.bin %> consume SmartCar-Topic --group hbase-loader --to hbase --hbase-url http://127.0.0.1:8080 --create-table',
+    '<%= config.bin %> consume SmartCar-Topic --group hbase-loader --to hbase --create-table --value-format avro --registry-url http://127.0.0.1:8081',
     "<%= config.bin %> consume SmartCar-Topic --group archiver --to file --out-dir 'collect/%{topic}/wrk_date=%Y%m%d' --roll-count 10000",
   ];
 
@@ -41,6 +45,7 @@ export default class Consume extends KcollectCommand {
     group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
     to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
     ...sinkFlags,
+    ...valueFormatFlags,
   };
 
   async run(): Promise<void> {
@@ -57,7 +62,7 @@ export default class Consume extends KcollectCommand {
         return;
       }
       if (flags.group && flags.partition) throw new UserError('--partition cannot be used with --group: the group assigns partitions', 'drop --partition, or drop --group to read chosen partitions');
-      const source = flags.group
+      const records = flags.group
         ? groupSource({brokers, topic: args.topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit})
         : groupLessSource({
             brokers,
@@ -68,6 +73,7 @@ export default class Consume extends KcollectCommand {
             exitAtEnd: flags.exit,
             onWarning: (m) => process.stderr.write(`kcollect: warning: ${m}\n`),
           });
+      const source = decodedRecordSource(records, valueFormatFromFlags(flags), (m) => process.stderr.write(`kcollect: warning: ${m}\n`));
       await consumeTo(source, {format: flags.format, json: this.jsonEnabled(), out: process.stdout, signal: interrupt.signal});
     } finally {
       process.off('SIGINT', onSignal);
@@ -90,6 +96,7 @@ export default class Consume extends KcollectCommand {
       topic,
       groupId: flags.group,
       sink: sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout, render: (e) => render(eventAsRecord(e))}),
+      valueFormat: valueFormatFromFlags(flags),
       deadLetterTopic: flags['dlq-topic'],
       startAtBeginning: from.kind === 'beginning',
       batchSize: flags['batch-size'],

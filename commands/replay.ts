@@ -2,13 +2,14 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
+import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {statusPrinter} from '../src/services/drain-service.js';
 import type {SinkKind} from '../src/sinks/open-sink.js';
 import {parseTime, replay} from '../src/services/replay-service.js';
 
 export default class Replay extends KcollectCommand {
   static override summary = 'Re-deliver a time or offset range of a topic to a sink';
-  static override description = `Reads TOPIC without a consumer group (no group's offsets move) from --from (a time) or --from-offset (in every partition) to the end, or to --until / --until-offset, optionally only the records whose key is --key (one car), and writes them to --to hbase|file|stdout with the same sink flags as \`consume --to\`. HBase cells and file names are derived from the records, so a replay overwrites what the first delivery wrote instead of adding copies. A sink that fails is probed with backoff until it answers; refused records go to the dead-letter topic. --json prints status lines and a final {"type":"summary",...} line.`;
+  static override description = `Reads TOPIC without a consumer group (no group's offsets move) from --from (a time) or --from-offset (in every partition) to the end, or to --until / --until-offset, optionally only the records whose key is --key (one car), and writes them to --to hbase|file|stdout with the same sink flags as \`consume --to\`. HBase cells and file names are derived from the records, so a replay overwrites what the first delivery wrote instead of adding copies. A sink that fails is probed with backoff until it answers; refused records go to the dead-letter topic. --value-format avro decodes Avro values (Confluent wire format, through --registry-url) to the comma-separated line first, as \`consume --to\` does. --json prints status lines and a final {"type":"summary",...} line.`;
   static override examples = [
     '<%= config.bin %> replay --topic SmartCar-Topic --from 2024-05-01T08:00:00Z --until 2024-05-01T09:00:00Z --to hbase',
     '<%= config.bin %> replay --topic SmartCar-Topic --from-offset 0 --key K0001 --to hbase --table DriverCarInfo',
@@ -25,6 +26,7 @@ export default class Replay extends KcollectCommand {
     key: Flags.string({char: 'k', env: 'KCOLLECT_REPLAY_KEY', description: 'only records with this key (e.g. a car number)'}),
     to: Flags.string({required: true, env: 'KCOLLECT_TO', options: ['stdout', 'file', 'hbase'], description: 'the sink'}),
     ...sinkFlags,
+    ...valueFormatFlags,
   };
 
   async run(): Promise<void> {
@@ -46,6 +48,7 @@ export default class Replay extends KcollectCommand {
         untilOffset: flags['until-offset'],
         key: flags.key,
         sink: sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout}),
+        valueFormat: valueFormatFromFlags(flags),
         deadLetterTopic: flags['dlq-topic'],
         batchSize: flags['batch-size'],
         backoff: backoffFromFlags(flags),

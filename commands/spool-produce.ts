@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {collectFlags, collectOptionsFromFlags, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
+import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {SpoolDirSource} from '../src/sources/spooldir/source.js';
@@ -15,6 +16,7 @@ export default class SpoolProduce extends KcollectCommand {
 
   static override flags = {
     ...collectFlags,
+    ...avroProduceFlags,
     'delete-policy': Flags.string({options: ['never', 'immediate'], default: 'never', env: 'KCOLLECT_DELETE_POLICY', description: 'never: rename ingested files with --file-suffix; immediate: delete them'}),
     'file-suffix': Flags.string({default: '.COMPLETED', env: 'KCOLLECT_FILE_SUFFIX', description: 'appended to the name of an ingested file'}),
     'ignore-pattern': Flags.string({env: 'KCOLLECT_IGNORE_PATTERN', description: 'file names matching this regex are never read'}),
@@ -28,6 +30,8 @@ export default class SpoolProduce extends KcollectCommand {
     const {args, flags} = await this.parse(SpoolProduce);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     const options = collectOptionsFromFlags(flags, 'spool-produce', log);
+    const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
+    if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);
     const source = new SpoolDirSource(definedOnly({
       name: 'spooldir',
       dir: args.dir,
@@ -42,8 +46,8 @@ export default class SpoolProduce extends KcollectCommand {
       maxLineBytes: parseSize(flags['max-line-bytes'], '--max-line-bytes'),
     }));
     log(`ingesting files dropped into ${args.dir} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
-    const report = await untilInterrupted((signal) => runCollector({...options, source}, signal));
-    this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out`);
+    const report = await untilInterrupted((signal) => runCollector({...options, source, valueEncoder}, signal));
+    this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out${report.deadLettered > 0 ? `; ${report.deadLettered} sent to ${options.dlqTopic}` : ''}`);
     return report;
   }
 }

@@ -3,16 +3,18 @@ import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {collectFlags, collectOptionsFromFlags, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
+import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {TailSource} from '../src/sources/tail/tail-source.js';
 
 export default class TailProduce extends KcollectCommand {
   static override summary = 'Follow growing log files and send each new line to a topic';
-  static override description = `Like Flume's TAILDIR source with a Kafka sink, without its losses and duplicates: files are followed by identity (device, inode and a fingerprint of their first bytes), so rename rotation (a.log -> a.log.1), copytruncate, truncation, delete and re-create and files that appear later are each read once. The position file moves only after Kafka acknowledged the lines, so a restart (even after kill -9) neither loses nor repeats a line. Lines that cannot be records go to the dead-letter topic with their file, inode and byte offset. Runs until Ctrl-C.`;
+  static override description = `Like Flume's TAILDIR source with a Kafka sink, without its losses and duplicates: files are followed by identity (device, inode and a fingerprint of their first bytes), so rename rotation (a.log -> a.log.1), copytruncate, truncation, delete and re-create and files that appear later are each read once. The position file moves only after Kafka acknowledged the lines, so a restart (even after kill -9) neither loses nor repeats a line. Lines that cannot be records go to the dead-letter topic with their file, inode and byte offset. With --format avro each line becomes an Avro record in the Confluent wire format (schema registered under TOPIC-value at --registry-url); a line that does not fit the schema goes to the dead-letter topic with the reason. Runs until Ctrl-C.`;
   static override examples = [
     "<%= config.bin %> tail-produce driver-realtime-log/SmartCarDriverInfo.log --topic SmartCar-Topic --include '^\\d{14}' --key-field 2",
     "<%= config.bin %> tail-produce '/var/log/app/*.log' --topic app-logs --from-end --multiline-start '^\\d{4}-'",
+    "<%= config.bin %> tail-produce driver-realtime-log/SmartCarDriverInfo.log --topic SmartCar-Topic --include '^\\d{14}' --key-field 2 --format avro --avro-schema smartcar-driving",
   ];
 
   static override strict = false;
@@ -20,6 +22,7 @@ export default class TailProduce extends KcollectCommand {
 
   static override flags = {
     ...collectFlags,
+    ...avroProduceFlags,
     'position-file': Flags.string({env: 'KCOLLECT_POSITION_FILE', description: 'where the read positions are kept (default .kcollect/positions/NAME.json)'}),
     'from-beginning': Flags.boolean({exclusive: ['from-end'], env: 'KCOLLECT_FROM_BEGINNING', description: 'read files seen for the first time from their start (the default)'}),
     'from-end': Flags.boolean({exclusive: ['from-beginning'], env: 'KCOLLECT_FROM_END', description: 'send only lines written after the start, for files seen for the first time'}),
@@ -33,6 +36,8 @@ export default class TailProduce extends KcollectCommand {
     const patterns = argv as string[];
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     const options = collectOptionsFromFlags(flags, 'tail-produce', log);
+    const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
+    if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);
     const source = new TailSource(definedOnly({
       name: 'tail',
       patterns,
@@ -45,8 +50,8 @@ export default class TailProduce extends KcollectCommand {
       batchMaxEvents: flags['batch-size'],
     }));
     log(`following ${patterns.join(' ')} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
-    const report = await untilInterrupted((signal) => runCollector({...options, source}, signal));
-    this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out`);
+    const report = await untilInterrupted((signal) => runCollector({...options, source, valueEncoder}, signal));
+    this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out${report.deadLettered > 0 ? `; ${report.deadLettered} sent to ${options.dlqTopic}` : ''}`);
     return report;
   }
 }

@@ -30,7 +30,7 @@ export class ClusterConnections {
   ) {}
 
   /** A live connection to any bootstrap broker, for Metadata. */
-  private async anyBroker(): Promise<WireConnection> {
+  async anyBroker(): Promise<WireConnection> {
     if (this.bootstrap && !this.bootstrap.closed) return this.bootstrap;
     for (const b of this.brokers) {
       const {host, port} = parseHostPort(b, '127.0.0.1', '--brokers');

@@ -5,9 +5,13 @@ import {BUILTIN_SCHEMAS, type BuiltinSchemaName} from './avro.js';
 
 export const BUILTIN_SCHEMA_NAMES = Object.keys(BUILTIN_SCHEMAS) as BuiltinSchemaName[];
 
-/** `driving` or `status` (the smart-car schemas), else the path of an .avsc file. */
+/** The names the agent files and the README use for the same two schemas. */
+const BUILTIN_ALIASES: Record<string, BuiltinSchemaName> = {'smartcar-driving': 'driving', 'smartcar-status': 'status'};
+
+/** `driving` or `status` (the smart-car schemas; also `smartcar-driving`, `smartcar-status`), else the path of an .avsc file. */
 export function loadAvroSchema(spec: string): avro.Schema {
-  if (spec in BUILTIN_SCHEMAS) return BUILTIN_SCHEMAS[spec as BuiltinSchemaName] as unknown as avro.Schema;
+  const builtin = Object.hasOwn(BUILTIN_ALIASES, spec) ? BUILTIN_ALIASES[spec] : spec;
+  if (Object.hasOwn(BUILTIN_SCHEMAS, builtin)) return BUILTIN_SCHEMAS[builtin as BuiltinSchemaName] as unknown as avro.Schema;
   let text: string;
   try {
     text = fs.readFileSync(spec, 'utf8');

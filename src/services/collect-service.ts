@@ -7,7 +7,7 @@ import type {Interceptor} from '../pipeline/interceptor.js';
 import type {Source} from '../pipeline/source.js';
 import {keyOf, type KeyOptions} from '../pipeline/key.js';
 import {DeadLetterQueue} from '../sinks/dead-letter.js';
-import {KafkaSink} from '../sinks/kafka-sink.js';
+import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
 import {FileChannel} from '../channels/file-channel.js';
 
@@ -33,6 +33,8 @@ export interface CollectOptions {
   compression: CompressionName;
   idempotent: boolean;
   batchSize: number;
+  /** `--format avro`: record values are the encoder's (the key is still cut from the line). */
+  valueEncoder?: ValueEncoder;
   log: (line: string) => void;
 }
 
@@ -44,6 +46,8 @@ export interface CollectReport {
   delivered: number;
   /** Events the interceptors dropped (regex_filter). */
   filtered: number;
+  /** Lines sent to the dead-letter topic instead (binary, too long, not fitting the Avro schema). */
+  deadLettered: number;
   state: string;
 }
 
@@ -67,6 +71,7 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
       acks: options.acks,
       compression: options.compression,
       idempotent: options.idempotent,
+      valueEncoder: options.valueEncoder,
     },
     options.log,
   );
@@ -105,6 +110,7 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
     accepted: source.EventAcceptedCount ?? 0,
     delivered: sinkCounters.EventDrainSuccessCount ?? 0,
     filtered: (source.EventReceivedCount ?? 0) - (source.EventAcceptedCount ?? 0),
+    deadLettered: sinkCounters.DeadLetterCount ?? 0,
     state: agent.metrics.snapshot().find((c) => c.kind === 'SINK')?.state ?? 'ok',
   };
 }

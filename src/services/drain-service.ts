@@ -8,6 +8,7 @@ import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {drainGroup, type DrainSummary} from '../drain/group-drain.js';
 import {describeStatus, type DrainState, type DrainStatus} from '../drain/status.js';
 import {openSink, type SinkSettings} from '../sinks/open-sink.js';
+import {withValueFormat, type ValueFormat} from './value-format.js';
 import {OutputClosedError} from '../sinks/stdout-sink.js';
 import {Metrics} from '../telemetry/metrics.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
@@ -49,6 +50,8 @@ export interface GroupDrainSettings {
   topic: string;
   groupId: string;
   sink: SinkSettings;
+  /** `--value-format avro`: values are decoded to the line before the sink sees them. */
+  valueFormat?: ValueFormat;
   deadLetterTopic?: string;
   startAtBeginning: boolean;
   batchSize?: number;
@@ -68,7 +71,7 @@ export interface GroupDrainResult extends DrainSummary {
 }
 
 export async function runGroupDrain(settings: GroupDrainSettings): Promise<GroupDrainResult> {
-  const sink = openSink(settings.sink);
+  const sink = withValueFormat(openSink(settings.sink), settings.valueFormat, settings.sink.kind === 'hbase' ? settings.sink.delimiter : undefined);
   const deadLetterTopic = settings.deadLetterTopic ?? deadLetterTopicFor(settings.topic);
   const deadLetters = new DeadLetterQueue(settings.brokers, deadLetterTopic, sink.name);
   const metrics = new Metrics();

@@ -9,6 +9,7 @@ import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {drainRange, type RangeSummary} from '../drain/range-drain.js';
 import type {DrainStatus} from '../drain/status.js';
 import {openSink, type SinkSettings} from '../sinks/open-sink.js';
+import {withValueFormat, type ValueFormat} from './value-format.js';
 
 /** Parses an ISO time, or @MS / MS since the epoch. */
 export function parseTime(text: string, flag: string): number {
@@ -27,6 +28,8 @@ export interface ReplaySettings {
   untilOffset?: number;
   key?: string;
   sink: SinkSettings;
+  /** `--value-format avro`: values are decoded to the line before the sink sees them. */
+  valueFormat?: ValueFormat;
   deadLetterTopic?: string;
   batchSize?: number;
   backoff?: BackoffPolicy;
@@ -45,7 +48,7 @@ export async function replay(settings: ReplaySettings): Promise<ReplayResult> {
   if ((settings.fromMs === undefined) === (settings.fromOffset === undefined)) throw new UserError('replay needs exactly one of --from ISO_TIME and --from-offset N', 'e.g. --from 2024-05-01T08:00:00Z --until 2024-05-01T09:00:00Z');
   if (settings.untilMs !== undefined && settings.fromMs !== undefined && settings.untilMs <= settings.fromMs) throw new UserError('--until is not after --from: the range is empty', 'give an end time after the start');
   const start: StartPosition = settings.fromOffset !== undefined ? {kind: 'offset', offset: settings.fromOffset} : {kind: 'timestamp', ms: settings.fromMs!};
-  const sink = openSink(settings.sink);
+  const sink = withValueFormat(openSink(settings.sink), settings.valueFormat, settings.sink.kind === 'hbase' ? settings.sink.delimiter : undefined);
   const deadLetterTopic = settings.deadLetterTopic ?? deadLetterTopicFor(settings.topic);
   const deadLetters = new DeadLetterQueue(settings.brokers, deadLetterTopic, sink.name);
   try {

@@ -1,5 +1,6 @@
 import {openProducer, type Acks, type CompressionName, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
+import {ProduceError} from '../client/wire-producer.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
@@ -22,12 +23,25 @@ export interface KafkaSinkOptions {
    * turns both checks off. Default 10,000.
    */
   redeliveryWindow?: number;
+  /**
+   * Turns each event's body into the record value (`format: avro`: registry/avro-encoder.ts),
+   * after the key was cut from the line. A function is called once, at start (the Avro encoder
+   * registers its schema then). An event it returns marked rejected goes to the dead-letter
+   * topic as it was read, with the reason.
+   */
+  valueEncoder?: ValueEncoder | (() => Promise<ValueEncoder>);
+}
+
+/** Changes an event's body into the bytes sent, or marks the event rejected (never throws for data). */
+export interface ValueEncoder {
+  encode(event: Event): Event;
 }
 
 /**
  * Sends events to a Kafka topic: headers become record headers, a numeric `timestamp` header
  * (Flume's timestamp interceptor) becomes the record timestamp. write() resolves once Kafka
- * acknowledged every record; rejected and oversized events are refused with a SinkDataError
+ * acknowledged every record; rejected and oversized events (and lines the value encoder refuses,
+ * e.g. a line that does not fit the Avro schema) are refused with a SinkDataError
  * once the rest is written, and the runner sends them to the dead-letter topic.
  */
 export class KafkaSink implements Sink {
@@ -38,6 +52,7 @@ export class KafkaSink implements Sink {
   private sticky?: StickyPartitioner;
   private redelivery?: RedeliveryFilter;
   private retrying?: {events: Event[]; records: OutgoingRecord[]; refused: RejectedEvent[]};
+  private encoder?: ValueEncoder;
   /** Redelivered events found already in Kafka and skipped. */
   private recheckSkipped = 0;
 
@@ -49,6 +64,7 @@ export class KafkaSink implements Sink {
   }
 
   async start(): Promise<void> {
+    await this.makeEncoder();
     this.producer = await this.open();
     const window = this.options.redeliveryWindow ?? 10_000;
     if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window);
@@ -57,6 +73,11 @@ export class KafkaSink implements Sink {
   /** Lines skipped because Kafka already held them (after a restart, or marked redelivered). */
   get redeliveredSkipped(): number {
     return (this.redelivery?.skipped ?? 0) + this.recheckSkipped;
+  }
+
+  private async makeEncoder(): Promise<void> {
+    const encoder = this.options.valueEncoder;
+    if (encoder && !this.encoder) this.encoder = typeof encoder === 'function' ? await encoder() : encoder;
   }
 
   private open(): Promise<TopicProducer> {
@@ -69,6 +90,7 @@ export class KafkaSink implements Sink {
     // One producer for the agent's life: its idempotent sequence numbers let the broker
     // recognise a retried batch it already wrote (the ack was lost) and not append it again.
     this.producer ??= await this.open();
+    await this.makeEncoder();
     const prepared = this.retrying?.events === events ? this.retrying : this.prepare(events, this.producer, await this.recentRecords(events));
     const {records, refused} = prepared;
     if (records.length > 0) {
@@ -76,9 +98,10 @@ export class KafkaSink implements Sink {
         await this.producer.send(records);
         await this.producer.flush();
       } catch (err) {
-        await this.producer.flush().catch(() => undefined); // settles what is in flight, clears the failure
-        this.retrying = {events, ...prepared};
-        throw err;
+        const failure = await this.producer.flush().then(() => err, (e) => e); // settles what is in flight, clears the failure
+        // Resend only what Kafka did not acknowledge: the rest is written already.
+        this.retrying = {events, refused, records: failure instanceof ProduceError ? failure.unacknowledged : records};
+        throw failure;
       }
     }
     this.retrying = undefined;
@@ -100,10 +123,13 @@ export class KafkaSink implements Sink {
     const maxBytes = this.options.maxRecordBytes ?? 1_000_000;
     const records: OutgoingRecord[] = [];
     const refused: RejectedEvent[] = [];
-    events.forEach((event, index) => {
+    const encoder = this.encoder;
+    events.forEach((read, index) => {
+      // The key is cut from the line as read; the value (and the redelivery check) is what is sent.
+      const event = encoder && !read.rejected ? encoder.encode(read) : read;
       if (event.rejected) refused.push({index, reason: event.rejected});
       else if (event.body.length > maxBytes) refused.push({index, reason: `record of ${event.body.length} bytes exceeds ${maxBytes} bytes`});
-      else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key));
+      else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null));
     });
     if (recent && recent.skipped > 0) {
       this.recheckSkipped += recent.skipped;
@@ -119,13 +145,13 @@ export class KafkaSink implements Sink {
   }
 }
 
-function toRecord(event: Event, key: KafkaSinkOptions['key']): OutgoingRecord {
+function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
   const timestamp = Number(event.headers.timestamp);
   const headers = Object.entries(event.headers).map(([k, v]) => ({key: k, value: Buffer.from(v)}));
   const origin = originHeader(event);
   if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: Buffer.from(origin)});
   return {
-    key: key ? key(event) : null,
+    key,
     value: event.body,
     headers,
     timestamp: Number.isSafeInteger(timestamp) && timestamp > 0 ? timestamp : undefined,

@@ -195,7 +195,7 @@ export class LogManager {
     // `<name>.tmp`, not `<name>.json.tmp`: a 249-character name must stay within 255 bytes.
     const tmp = file.replace(/\.json$/, '.tmp');
     const body = JSON.stringify({name: info.name, id: info.id, partitions: info.partitions, config: info.overrides}, null, 2) + '\n';
-    writeFileAtomic(file, body, tmp);
+    writeFileAtomic(file, body, {tmp});
   }
 }
 

@@ -13,9 +13,13 @@ import {definedOnly} from '../lib/size.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
 import {openSink} from '../sinks/open-sink.js';
-import {KafkaSink} from '../sinks/kafka-sink.js';
+import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
+import {AvroLineEncoder} from '../registry/avro-encoder.js';
+import {loadAvroSchema} from '../registry/schema-source.js';
+import {UserError} from '../lib/errors.js';
 import {LoggerSink} from '../sinks/logger-sink.js';
 import {createForwardSink, createForwardSource} from '../forward/config.js';
+import {createNetSource} from '../sources/net/config.js';
 import {SpoolDirSource} from '../sources/spooldir/source.js';
 import {TailSource} from '../sources/tail/tail-source.js';
 import type {AgentConfig, ChannelConfig, SinkConfig, SourceConfig} from './agent-config.js';
@@ -76,6 +80,7 @@ async function buildChannel(name: string, c: ChannelConfig): Promise<Channel> {
 }
 
 function buildSource(name: string, s: SourceConfig, config: AgentConfig, context: BuildContext): Source {
+  if (s.type === 'netcat' || s.type === 'syslogtcp' || s.type === 'syslogudp' || s.type === 'http') return createNetSource(name, s, s.batchSize);
   const maxLineBytes = s.maxLineBytes ?? DEFAULT_MAX_LINE;
   if (s.type === 'forward') return createForwardSource(name, s);
   if (s.type === 'tail') {
@@ -132,6 +137,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
           acks: s.acks,
           compression: s.compression,
           idempotent: s.idempotent,
+          valueEncoder: s.format.type === 'avro' ? avroValues(name, s.topic, s.format, context) : undefined,
         },
         context.log,
       );
@@ -159,4 +165,19 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
     case 'hbase':
       return openSink({kind: 'hbase', name, url: s.url, table: s.table, family: s.columnFamily, columns: s.columns ?? BOOK_COLUMNS, rowKey: s.rowKey ?? BOOK_ROW_KEY, delimiter: s.delimiter, createTable: s.createTable});
   }
+}
+
+/** `format: {type: avro}`: the encoder, made (its schema registered) when the sink starts. */
+function avroValues(name: string, topic: string, format: Extract<Extract<SinkConfig, {type: 'kafka'}>['format'], {type: 'avro'}>, context: BuildContext): () => Promise<ValueEncoder> {
+  return async () => {
+    try {
+      const encoder = await AvroLineEncoder.create({registryUrl: format.registryUrl, topic, schema: loadAvroSchema(format.schema), delimiter: format.delimiter});
+      context.log(`sink ${name}: values are Avro: schema id ${encoder.schemaId}, subject ${encoder.subject} at ${format.registryUrl}`);
+      return encoder;
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const hint = err.hint?.includes('--registry-url') ? `start one with \`kcollect registry serve\`, or set sinks.${name}.format.registryUrl` : err.hint;
+      throw new UserError(`sinks.${name}.format: ${err.message}`, hint);
+    }
+  };
 }

@@ -5,6 +5,7 @@ import {UserError} from '../lib/errors.js';
 import {byteSize, durationMs} from '../lib/config-units.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';
 import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
+import {httpSourceSchema, netcatSourceSchema, syslogTcpSourceSchema, syslogUdpSourceSchema} from '../sources/net/config.js';
 import {parseYaml} from './yaml-config.js';
 
 const regex = z.string().refine(
@@ -64,11 +65,28 @@ const spoolSource = z.strictObject({
 
 const forwardSource = z.strictObject({...forwardSourceSchema.shape, ...sourceCommon});
 
+/** Network sources read no files: no maxLineBytes (netcat has Flume's maxLineLength, syslogtcp eventSize). */
+const netCommon = {channels: sourceCommon.channels, selector: sourceCommon.selector, interceptors: sourceCommon.interceptors, batchSize: sourceCommon.batchSize};
+const netcatSource = z.strictObject({...netcatSourceSchema.shape, ...netCommon});
+const syslogTcpSource = z.strictObject({...syslogTcpSourceSchema.shape, ...netCommon});
+const syslogUdpSource = z.strictObject({...syslogUdpSourceSchema.shape, ...netCommon});
+const httpSource = z.strictObject({...httpSourceSchema.shape, ...netCommon});
+
 const memoryChannel = z.strictObject({type: z.literal('memory'), capacity: count.default(100_000), byteCapacity: byteSize.default(64 * 1024 * 1024)});
 const fileChannel = z.strictObject({type: z.literal('file'), dir: z.string().min(1), capacity: count.default(1_000_000), byteCapacity: byteSize.default(1024 * 1024 * 1024)});
 
 /** dlqTopic: refused events go there (Kafka, on the agent's brokers); kafka sinks default to TOPIC.dlq. */
 const sinkCommon = {channel: name, batchSize: count.default(1000), dlqTopic: z.string().min(1).optional()};
+
+/**
+ * What a kafka sink sends as the record value: the line (text), or an Avro record in the
+ * Confluent wire format, its schema (smartcar-driving, smartcar-status or an .avsc file)
+ * registered under TOPIC-value when the agent starts.
+ */
+const kafkaFormat = z.discriminatedUnion('type', [
+  z.strictObject({type: z.literal('text')}),
+  z.strictObject({type: z.literal('avro'), schema: z.string().min(1), registryUrl: z.string().url().default('http://127.0.0.1:8081'), delimiter: z.string().min(1).default(',')}),
+]);
 
 const kafkaSink = z.strictObject({
   type: z.literal('kafka'),
@@ -78,6 +96,7 @@ const kafkaSink = z.strictObject({
   acks: z.enum(ACKS).default('all'),
   compression: z.enum(COMPRESSIONS).default('none'),
   idempotent: z.boolean().default(true),
+  format: kafkaFormat.default({type: 'text'}),
   ...sinkCommon,
 });
 
@@ -122,7 +141,7 @@ export const agentConfigSchema = z
     name,
     /** Default bootstrap brokers for Kafka sinks (else the flag, the profile, 127.0.0.1:9092). */
     brokers: z.string().optional(),
-    sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource, forwardSource])),
+    sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource, forwardSource, netcatSource, syslogTcpSource, syslogUdpSource, httpSource])),
     channels: z.record(name, z.discriminatedUnion('type', [memoryChannel, fileChannel])),
     sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink, forwardSink])),
     sinkGroups: z.record(name, sinkGroup).default({}),

@@ -9,7 +9,7 @@ import {RecordingContext, eventually} from './spooldir-context.js';
 
 const child = fileURLToPath(new URL('./spooldir-crash-child.ts', import.meta.url));
 
-it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothing lost, only the unacknowledged batch again', async () => {
+it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothing lost, only the unacknowledged batches again', async () => {
   const dir = tempDir('spool');
   const out = path.join(tempDir('spool-out'), 'delivered.txt');
   const lines = Array.from({length: 100}, (_, i) => `20160101${String(i * 4).padStart(6, '0')},K0001,${i}`);
@@ -26,7 +26,11 @@ it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothi
   expect(stderr).toBe('');
   proc.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
-  expect(fs.readFileSync(out, 'utf8')).toBe(lines.slice(0, 30).join('\n') + '\n');
+  // The source goes on handing batches to the channel while the third waits for its
+  // acknowledgement; what reached the channel is the file's lines in order.
+  const handed = fs.readFileSync(out, 'utf8').split('\n').slice(0, -1);
+  expect(handed.length).toBeGreaterThanOrEqual(30);
+  expect(handed).toEqual(lines.slice(0, handed.length));
   expect(fs.existsSync(path.join(dir, 'status.txt'))).toBe(true);
 
   // The restarted agent takes over the dead one's lock and starts at the unacknowledged batch.

@@ -292,6 +292,115 @@ describe('importFlumeConfig: other configurations', () => {
   });
 });
 
+describe('importFlumeConfig: network sources', () => {
+  const agent = (lines: string[]) => ['n.channels = c', 'n.sinks = k', 'n.channels.c.type = memory', 'n.sinks.k.type = logger', 'n.sinks.k.channel = c', ...lines].join('\n');
+
+  it('netcat, syslogtcp, syslogudp and http with their Flume options', () => {
+    const result = importFlumeConfig(
+      agent([
+        'n.sources = nc st su web',
+        'n.sources.nc.type = netcat',
+        'n.sources.nc.bind = 0.0.0.0',
+        'n.sources.nc.port = 44444',
+        'n.sources.nc.ack-every-event = true',
+        'n.sources.nc.max-line-length = 1024',
+        'n.sources.nc.channels = c',
+        'n.sources.st.type = syslogtcp',
+        'n.sources.st.host = 10.0.0.1',
+        'n.sources.st.port = 5140',
+        'n.sources.st.eventSize = 8192',
+        'n.sources.st.keepFields = all',
+        'n.sources.st.clientIPHeader = clientIP',
+        'n.sources.st.clientHostnameHeader = clientHost',
+        'n.sources.st.channels = c',
+        'n.sources.su.type = org.apache.flume.source.SyslogUDPSource',
+        'n.sources.su.host = 127.0.0.1',
+        'n.sources.su.port = 5141',
+        'n.sources.su.keepFields = hostname timestamp',
+        'n.sources.su.channels = c',
+        'n.sources.web.type = http',
+        'n.sources.web.port = 8080',
+        'n.sources.web.handler = org.apache.flume.source.http.JSONHandler',
+        'n.sources.web.channels = c',
+      ]),
+    );
+    const config = agentConfigSchema.parse(result.config);
+    expect(result.config.sources).toEqual({
+      nc: {type: 'netcat', bind: '0.0.0.0', port: 44444, ack: true, maxLineLength: 1024, channels: ['c']},
+      st: {type: 'syslogtcp', bind: '10.0.0.1', port: 5140, eventSize: 8192, keepFields: true, clientIPHeader: 'clientIP', channels: ['c']},
+      su: {type: 'syslogudp', bind: '127.0.0.1', port: 5141, channels: ['c']},
+      web: {type: 'http', port: 8080, channels: ['c']},
+    });
+    expect(config.sources.web).toMatchObject({bind: '127.0.0.1', maxBodyBytes: 1024 * 1024});
+    expect(Object.fromEntries(result.unconverted.map((u) => [u.key, u.reason]))).toEqual({
+      'n.sources.st.clientHostnameHeader': expect.stringMatching(/does not look up senders' host names/),
+      'n.sources.su.keepFields': expect.stringMatching(/"hostname timestamp": kcollect keeps all header fields in the body \(keepFields: true\) or none/),
+    });
+    const notes = (key: string) => result.notes.filter((n) => n.key === key).map((n) => n.note).join(' | ');
+    expect(notes('n.sources.st.host')).toBe('becomes bind: 10.0.0.1');
+    expect(notes('n.sources.web.type')).toMatch(/Flume listens on 0\.0\.0\.0.*kcollect listens on 127\.0\.0\.1 only.*\| answers 200 only once the events are safe/);
+    expect(notes('n.sources.nc.type')).toMatch(/answered FAILED like Flume, but the connection stays open/);
+  });
+
+  it('multiport_syslogtcp: one syslogtcp source per port, portHeader as a static header on each', () => {
+    const result = importFlumeConfig(
+      agent([
+        'n.sources = mp',
+        'n.sources.mp.type = multiport_syslogtcp',
+        'n.sources.mp.host = 0.0.0.0',
+        'n.sources.mp.ports = 10001 10002',
+        'n.sources.mp.portHeader = port',
+        'n.sources.mp.charset.default = UTF-8',
+        'n.sources.mp.charset.port.10002 = ISO-8859-1',
+        'n.sources.mp.batchSize = 500',
+        'n.sources.mp.channels = c',
+      ]),
+    );
+    agentConfigSchema.parse(result.config);
+    expect(result.config.sources).toEqual({
+      mp_10001: {type: 'syslogtcp', port: 10001, bind: '0.0.0.0', channels: ['c'], batchSize: 500, interceptors: [{type: 'static', key: 'port', value: '10001', preserveExisting: false}]},
+      mp_10002: {type: 'syslogtcp', port: 10002, bind: '0.0.0.0', channels: ['c'], batchSize: 500, interceptors: [{type: 'static', key: 'port', value: '10002', preserveExisting: false}]},
+    });
+    expect(keysOf(result.unconverted)).toEqual(['n.sources.mp.charset.port.10002']);
+    expect(result.notes.find((n) => n.key === 'n.sources.mp.ports')?.note).toMatch(/one source per port \(mp_10001, mp_10002\)/);
+  });
+
+  it('an http handler other than JSONHandler, TLS, a netcat without port: listed as not converted', () => {
+    const result = importFlumeConfig(
+      agent([
+        'n.sources = blob tls nc ok',
+        'n.sources.blob.type = http',
+        'n.sources.blob.port = 8081',
+        'n.sources.blob.handler = org.apache.flume.sink.solr.morphline.BlobHandler',
+        'n.sources.blob.handler.maxBlobLength = 100',
+        'n.sources.blob.channels = c',
+        'n.sources.tls.type = syslogtcp',
+        'n.sources.tls.host = 127.0.0.1',
+        'n.sources.tls.port = 6514',
+        'n.sources.tls.ssl = true',
+        'n.sources.tls.keystore = /etc/ks.jks',
+        'n.sources.tls.channels = c',
+        'n.sources.nc.type = netcat',
+        'n.sources.nc.bind = 127.0.0.1',
+        'n.sources.nc.channels = c',
+        'n.sources.ok.type = netcatudp',
+        'n.sources.ok.port = 1',
+        'n.sources.ok.channels = c',
+      ]),
+    );
+    expect(Object.keys(result.config.sources)).toEqual(['tls']);
+    const reasons = Object.fromEntries(result.unconverted.map((u) => [u.key, u.reason]));
+    expect(reasons).toMatchObject({
+      'n.sources.blob.handler': expect.stringMatching(/BlobHandler: kcollect's http source reads Flume's JSONHandler format only/),
+      'n.sources.blob.handler.maxBlobLength': 'belongs to sources.blob, which is not converted',
+      'n.sources.tls.ssl': expect.stringMatching(/plain TCP\/HTTP; put a TLS terminator/),
+      'n.sources.tls.keystore': expect.stringMatching(/plain TCP\/HTTP/),
+      'n.sources.nc.type': 'a netcat source needs port',
+      'n.sources.ok.type': expect.stringMatching(/no netcat UDP source/),
+    });
+  });
+});
+
 describe('kcollect agent import', () => {
   it('prints YAML that `agent run` accepts, with the unconverted keys in its header and on stderr', async () => {
     const r = await runCli(['agent', 'import', path.join(FIXTURES, 'SmartCar_Agent.conf')]);

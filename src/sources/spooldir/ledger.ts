@@ -66,15 +66,20 @@ export class Ledger {
 
   set(name: string, entry: LedgerEntry): void {
     this.files.set(name, entry);
-    this.save();
+    this.save(entry.done);
   }
 
   remove(name: string): void {
-    if (this.files.delete(name)) this.save();
+    if (this.files.delete(name)) this.save(false);
   }
 
-  private save(): void {
+  /**
+   * Progress within a file is saved after every batch without fsync: a killed process keeps it,
+   * and an older ledger after an OS crash means lines read again, which the Kafka sink
+   * recognises. A finished file is fsynced, so it is never ingested twice.
+   */
+  private save(fsync: boolean): void {
     const content: LedgerFile = {version: 1, files: Object.fromEntries(this.files)};
-    writeFileAtomic(this.file, JSON.stringify(content, null, 1) + '\n');
+    writeFileAtomic(this.file, JSON.stringify(content, null, 1) + '\n', {fsync});
   }
 }

@@ -33,6 +33,8 @@ export interface SpoolDirOptions {
   batchMaxEvents?: number;
   /** Default 1 MiB (bodies plus headers). */
   batchMaxBytes?: number;
+  /** Batches handed to the channel and not yet safe, while reading goes on. Default 8. */
+  maxPendingBatches?: number;
   /** Longer lines are delivered cut to this length and marked rejected. Default 1 MiB. */
   maxLineBytes?: number;
   /** Where the ledger lives. Default DIR/.kcollect-spool (hidden, so never read as input). */
@@ -72,6 +74,7 @@ export class SpoolDirSource implements Source {
       pollIntervalMs: 500,
       batchMaxEvents: 1000,
       batchMaxBytes: MiB,
+      maxPendingBatches: 8,
       maxLineBytes: MiB,
       // An option given as undefined (an unset flag) keeps its default.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SpoolDirOptions),
@@ -188,22 +191,36 @@ export class SpoolDirSource implements Source {
     let batchBytes = 0;
     let batchEnd = entry.offset;
     let tail: Line | undefined;
-    // Delivers the batch, then records its end: the order that makes a crash repeat, not lose.
-    const flush = async (): Promise<boolean> => {
+    // Batches handed to the channel and not yet safe, oldest first: reading goes on meanwhile.
+    // Each records its end in the ledger once it and every batch before it were delivered, the
+    // order that makes a crash repeat, not lose.
+    const pending: Promise<void>[] = [];
+    let lastDelivery = Promise.resolve();
+    const flush = async (final = false): Promise<boolean> => {
       if (batch.length > 0) {
         ctx.count('AppendBatchReceivedCount');
-        try {
-          await ctx.deliver(batch);
-        } catch (err) {
-          if (ctx.signal.aborted) return false;
-          throw err;
-        }
-        ctx.count('AppendBatchAcceptedCount');
+        const delivery = ctx.deliver(batch);
+        delivery.catch(() => undefined); // awaited in its turn below
+        const end = batchEnd;
+        lastDelivery = lastDelivery.then(async () => {
+          await delivery;
+          ctx.count('AppendBatchAcceptedCount');
+          ledger.set(file.name, {...entry, offset: end});
+          entry.offset = end;
+        });
+        lastDelivery.catch(() => undefined);
+        pending.push(lastDelivery);
+        batch = [];
+        batchBytes = 0;
+      } else if (!ledger.get(file.name)) {
+        ledger.set(file.name, {...entry});
       }
-      if (batchEnd !== entry.offset || !ledger.get(file.name)) ledger.set(file.name, {...entry, offset: batchEnd});
-      entry.offset = batchEnd;
-      batch = [];
-      batchBytes = 0;
+      try {
+        while (pending.length > (final || ctx.signal.aborted ? 0 : this.o.maxPendingBatches - 1)) await pending.shift();
+      } catch (err) {
+        if (!ctx.signal.aborted) throw err;
+        await Promise.allSettled(pending);
+      }
       return !ctx.signal.aborted;
     };
 
@@ -224,7 +241,7 @@ export class SpoolDirSource implements Source {
     const byName = await fs.promises.stat(file.path, {bigint: true}).catch(() => undefined);
     if (Number(now.size) !== size || now.mtimeNs !== file.mtimeNs || byName?.ino !== file.ino) {
       ctx.log(`${file.path} changed while being read (${size} -> ${now.size} bytes): delivered up to byte ${batchEnd}, the rest is read once it stays unchanged`);
-      await flush();
+      await flush(true);
       this.picker.unsettle(file.name);
       return false;
     }
@@ -232,7 +249,7 @@ export class SpoolDirSource implements Source {
       batch.push(this.toEvent(tail, file));
       batchEnd = tail.end;
     }
-    if (!(await flush())) return false;
+    if (!(await flush(true))) return false;
     // Done in the ledger before the rename: a crash between the two renames it on restart.
     ledger.set(file.name, {...entry, size, offset: size, done: true});
     this.roll(file, ledger, ctx);

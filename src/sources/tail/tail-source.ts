@@ -32,6 +32,8 @@ export interface TailSourceOptions {
   rotateWaitMs?: number;
   /** Write the position file at most this often; 0 = after every delivered batch (default 0). */
   positionWriteIntervalMs?: number;
+  /** Batches handed to the channel and not yet safe, while reading goes on (default 8). */
+  maxPendingBatches?: number;
 }
 
 /**
@@ -47,6 +49,13 @@ export class TailSource implements Source {
   private store!: PositionStore;
   private roundRobin = 0;
   private lastPositionWrite = 0;
+  /**
+   * Deliveries not yet safe, oldest first. Each settles after the one before it, so positions
+   * move in reading order; each says whether it (and every earlier one) was delivered.
+   */
+  private pending: Promise<boolean>[] = [];
+  private lastDelivery: Promise<boolean> = Promise.resolve(true);
+  private deliveryFailed = false;
   private readonly o: Required<Omit<TailSourceOptions, 'multilineStart'>> & Pick<TailSourceOptions, 'multilineStart'>;
 
   constructor(options: TailSourceOptions) {
@@ -58,6 +67,7 @@ export class TailSource implements Source {
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
       positionWriteIntervalMs: 0,
+      maxPendingBatches: 8,
       ...options,
     };
   }
@@ -76,12 +86,14 @@ export class TailSource implements Source {
           await this.refreshAll(ctx, now);
           lastScan = now;
         }
-        const delivered = await this.deliverBatch(ctx);
+        const read = await this.deliverBatch(ctx);
+        if (!(await this.settleDeliveries(ctx))) continue;
         await this.retireDrained(ctx, Date.now());
         this.savePositions(ctx, false);
-        if (!delivered) await sleep(this.o.pollIntervalMs, ctx.signal);
+        if (!read) await sleep(this.o.pollIntervalMs, ctx.signal);
       }
     } finally {
+      await this.lastDelivery;
       this.savePositions(ctx, true);
       for (const file of this.files.values()) await file.handle.close().catch(() => {});
       this.files.clear();
@@ -233,24 +245,50 @@ export class TailSource implements Source {
       }
     }
     if (events.length === 0) return false;
-    try {
-      await ctx.deliver(events);
-    } catch (err) {
-      ctx.count('ChannelWriteFail');
-      ctx.log(`delivery of ${events.length} events failed (${errorMessage(err)}); reading them again`);
-      for (const file of marks.keys()) file.rewind();
-      await sleep(this.o.pollIntervalMs, ctx.signal);
-      return false;
-    }
-    for (const [file, mark] of marks) {
-      file.commit(mark.generation, mark.end);
-      this.store.set(file.position());
-    }
+    const delivery = ctx.deliver(events);
+    const earlier = this.lastDelivery;
+    this.lastDelivery = (async () => {
+      const ok = await delivery.then(
+        () => true,
+        (err) => {
+          ctx.log(`delivery of ${events.length} events failed (${errorMessage(err)}); reading them again`);
+          this.deliveryFailed = true;
+          return false;
+        },
+      );
+      if (!(await earlier) || !ok) return false;
+      for (const [file, mark] of marks) {
+        file.commit(mark.generation, mark.end);
+        this.store.set(file.position());
+      }
+      return true;
+    })();
+    this.pending.push(this.lastDelivery);
     return true;
+  }
+
+  /**
+   * Waits while too many deliveries are pending. After a failed one, waits for all of them and
+   * reads again from the last safe position; lines past it that did reach the channel are then
+   * marked redelivered (see TailedFile.rewind), so the Kafka sink checks before writing them
+   * twice. False after such a rewind.
+   */
+  private async settleDeliveries(ctx: SourceContext): Promise<boolean> {
+    while (!this.deliveryFailed && this.pending.length >= this.o.maxPendingBatches) await this.pending.shift();
+    if (!this.deliveryFailed) return true;
+    await this.lastDelivery;
+    this.pending = [];
+    this.lastDelivery = Promise.resolve(true);
+    this.deliveryFailed = false;
+    ctx.count('ChannelWriteFail');
+    for (const file of this.files.values()) file.rewind();
+    await sleep(this.o.pollIntervalMs, ctx.signal);
+    return false;
   }
 
   private toEvent(ctx: SourceContext, file: TailedFile, {line}: ReadyLine): Event {
     const event: Event = {headers: {}, body: line.body, origin: {file: file.path, inode: Number(file.identity.ino), offset: line.offset}};
+    if (line.offset < file.rereadUntil) event.redelivered = true;
     const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes) : rejectReason(line.body);
     if (rejected) {
       event.rejected = rejected;

@@ -30,6 +30,8 @@ export class TailedFile {
   readOffset: number;
   committed: number;
   generation = 0;
+  /** After a rewind: lines before this offset may have reached the channel already. */
+  rereadUntil = 0;
   size: number;
   /** No matching path leads to this file any more (renamed away or deleted): drain, then close. */
   detached = false;
@@ -119,6 +121,7 @@ export class TailedFile {
   /** A delivery failed: forget what was read past the committed offset and read it again. */
   rewind(): void {
     this.ready.length = 0;
+    this.rereadUntil = Math.max(this.rereadUntil, this.readOffset);
     this.restartAt(this.committed);
   }
 
@@ -127,6 +130,7 @@ export class TailedFile {
     this.flushGroup();
     this.generation++;
     this.identity = identity;
+    this.rereadUntil = 0;
     this.restartAt(0);
     this.lastGrowthAt = now;
     this.options.onRestart?.(this);

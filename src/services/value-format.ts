@@ -1,0 +1,49 @@
+/**
+ * `--value-format avro` for `consume` (printing, or `--to SINK`) and `replay`: Avro values in the
+ * Confluent wire format become the delimited line again before they are printed or written.
+ */
+import type {FetchedRecord} from '../client/fetcher.js';
+import {AvroValueSink} from '../drain/avro-values.js';
+import type {Sink} from '../pipeline/sink.js';
+import {AvroDecodeError, AvroDecoder, registryUserError} from '../registry/avro-encoder.js';
+import {RegistryRestClient} from '../registry/rest-client.js';
+import type {RecordSource} from './consume-service.js';
+
+/** How record values are read: undefined is text (as they are). */
+export type ValueFormat = {type: 'avro'; registryUrl: string};
+
+/** The sink seeing decoded lines (joined with `delimiter`, the sink's field delimiter). */
+export function withValueFormat(sink: Sink, format: ValueFormat | undefined, delimiter?: string): Sink {
+  return format === undefined ? sink : new AvroValueSink(sink, format.registryUrl, delimiter);
+}
+
+/**
+ * The records with their values decoded, for printing. A value that does not decode is printed as
+ * it is, with a warning; a registry that does not answer stops the read (nothing more is printed,
+ * so a group commits nothing more).
+ */
+export function decodedRecordSource(source: RecordSource, format: ValueFormat | undefined, warn: (message: string) => void): RecordSource {
+  if (format === undefined) return source;
+  const decoder = new AvroDecoder(format.registryUrl);
+  const decode = async (r: FetchedRecord): Promise<FetchedRecord> => {
+    if (r.value === null) return r;
+    try {
+      return {...r, value: Buffer.from(await decoder.decodeToLine(r.value), 'utf8')};
+    } catch (err) {
+      if (!(err instanceof AvroDecodeError)) throw registryUserError(err, format.registryUrl, `decoding the value at ${r.topic}/${r.partition}@${r.offset}`);
+      warn(`${r.topic}/${r.partition}@${r.offset}: value printed as it is: ${err.message}`);
+      return r;
+    }
+  };
+  return async (deliver, signal) => {
+    // A registry that is not there is the usual mistake: say so before reading anything.
+    await new RegistryRestClient(format.registryUrl).subjects().catch((err: unknown) => {
+      throw registryUserError(err, format.registryUrl, 'reading Avro record values');
+    });
+    return source(async (records) => {
+      const decoded: FetchedRecord[] = [];
+      for (const r of records) decoded.push(await decode(r));
+      await deliver(decoded);
+    }, signal);
+  };
+}
