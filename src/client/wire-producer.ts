@@ -12,8 +12,12 @@ import type {Acks, CompressionName, DeliveryReport, OutgoingRecord, PartitionDel
 
 /** Kafka's default max.message.bytes: a batch larger than this is refused. */
 const MAX_BATCH_BYTES = 1_000_000;
-/** How long one batch is retried (leader moves, broker restarts) before send reports failure. */
-const DEFAULT_DELIVERY_TIMEOUT_MS = 15_000;
+export interface WireProducerTimeouts {
+  /** How long one batch is retried (leader moves, broker restarts) before it fails. Default 15 s. */
+  deliveryTimeoutMs?: number;
+  /** How long a request waits for its answer before it is sent again. Default 10 s. */
+  requestTimeoutMs?: number;
+}
 const RETRY_BACKOFF = {initialMs: 100, maxMs: 2000};
 /** Errors after which our producer id's sequence numbers are of no use any more. */
 const SEQUENCE_LOST = new Set<number>([ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, ErrorCode.INVALID_PRODUCER_EPOCH, ErrorCode.UNKNOWN_PRODUCER_ID]);
@@ -66,20 +70,20 @@ export class WireTopicProducer implements TopicProducer {
     readonly topic: string,
     leaders: number[],
     private producer: {producerId: number; producerEpoch: number},
-    private readonly options: ProducerOptions & {acks: Acks; deliveryTimeoutMs: number},
+    private readonly options: ProducerOptions & Required<WireProducerTimeouts> & {acks: Acks},
   ) {
     this.leaders = leaders;
     this.sticky = new StickyPartitioner(leaders.length);
   }
 
-  static async open(topic: string, options: ProducerOptions & {deliveryTimeoutMs?: number}): Promise<WireTopicProducer> {
+  static async open(topic: string, options: ProducerOptions & WireProducerTimeouts): Promise<WireTopicProducer> {
     const cluster = new ClusterConnections(options.brokers, options.clientId ?? 'kcollect');
     try {
       const leaders = (await cluster.topicLeaders(topic)).map((p) => p.leader);
       const idempotent = options.idempotent ?? false;
       const producer = idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1};
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
-      return new WireTopicProducer(cluster, topic, leaders, producer, {...options, acks, deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS});
+      return new WireTopicProducer(cluster, topic, leaders, producer, {deliveryTimeoutMs: 15_000, requestTimeoutMs: 10_000, ...options, acks});
     } catch (err) {
       cluster.close();
       throw err;
@@ -139,19 +143,19 @@ export class WireTopicProducer implements TopicProducer {
 
   /** Sends one encoded batch until the leader acknowledges it; resolves with its base offset. */
   private async deliver(partition: number, batch: Buffer): Promise<number | null> {
-    const {acks, deliveryTimeoutMs} = this.options;
+    const {acks, deliveryTimeoutMs, requestTimeoutMs} = this.options;
     const deadline = Date.now() + deliveryTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       const leader = this.leaders[partition];
       try {
         if (leader < 0) throw new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, `partition ${partition}`);
         const {conn, version} = await this.cluster.pick(leader, Produce, [3, 8]);
-        const body = {transactionalId: null, acks: acks === 'all' ? -1 : Number(acks), timeoutMs: deliveryTimeoutMs, topicData: [{name: this.topic, partitionData: [{index: partition, records: batch}]}]};
+        const body = {transactionalId: null, acks: acks === 'all' ? -1 : Number(acks), timeoutMs: requestTimeoutMs, topicData: [{name: this.topic, partitionData: [{index: partition, records: batch}]}]};
         if (acks === '0') {
           conn.send(Produce, version, body);
           return null;
         }
-        const res = await withTimeout(conn.request(Produce, version, body), deliveryTimeoutMs + 5000, () => this.cluster.forget(leader));
+        const res = await withTimeout(conn.request(Produce, version, body), requestTimeoutMs, () => this.cluster.forget(leader));
         const r = res.responses[0].partitionResponses[0];
         // A duplicate is a batch the broker already wrote (our earlier attempt's ack was lost).
         if (r.errorCode === ErrorCode.NONE || r.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) return r.baseOffset >= 0 ? Number(r.baseOffset) : null;

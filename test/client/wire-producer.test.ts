@@ -1,0 +1,82 @@
+import {afterAll, describe, expect, it} from 'vitest';
+import {ProduceError, WireTopicProducer} from '../../src/client/wire-producer.js';
+import type {OutgoingRecord} from '../../src/client/producer.js';
+import {spawnBroker, startBroker, tempDir} from '../helpers/broker.js';
+import {droppingProxy} from '../helpers/dropping-proxy.js';
+import {readTopic, topicValues} from '../helpers/kafka.js';
+import {runOk} from '../helpers/run.js';
+import {CLI} from '../helpers/cli.js';
+import {freePort} from '../../src/lib/ports.js';
+
+const PRODUCE = 0;
+const records = (from: number, n: number, partition?: number): OutgoingRecord[] =>
+  Array.from({length: n}, (_, i) => ({key: null, value: Buffer.from(`v${from + i}`), partition, headers: [{key: 'n', value: Buffer.from(String(from + i))}]}));
+
+describe('the wire producer', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('writes keyed and unkeyed records with headers and reports their offsets', async () => {
+    const {broker, bootstrap} = await startBroker();
+    cleanups.push(() => broker.close());
+    await runOk(process.execPath, [CLI, 'topic', 'create', 'plain', '-b', bootstrap, '-p', '3']);
+    const producer = await WireTopicProducer.open('plain', {brokers: [bootstrap], idempotent: true});
+    await producer.send([...records(0, 50), {key: Buffer.from('K0001'), value: Buffer.from('keyed'), timestamp: 1_451_606_400_000}]);
+    const report = await producer.flush();
+    await producer.close();
+    expect(report.records).toBe(51);
+    expect(report.partitions.reduce((n, p) => n + (p.lastOffset! - p.firstOffset! + 1), 0)).toBe(51);
+    const read = await readTopic(bootstrap, 'plain');
+    expect(read.map((r) => r.value?.toString()).sort()).toEqual([...records(0, 50).map((r) => r.value!.toString()), 'keyed'].sort());
+    const keyed = read.find((r) => r.key?.toString() === 'K0001')!;
+    expect(Number(keyed.timestamp)).toBe(1_451_606_400_000);
+    expect(read.find((r) => r.value?.toString() === 'v7')!.headers.find((h) => h.key === 'n')?.value?.toString()).toBe('7');
+  });
+
+  it('a produce response lost on the way: the batch is sent again with its sequence and written once', async () => {
+    let target = {host: '127.0.0.1', port: 0};
+    const proxy = await droppingProxy(() => target, PRODUCE);
+    cleanups.push(proxy.close);
+    const {broker} = await startBroker({advertisedPort: proxy.port});
+    cleanups.push(() => broker.close());
+    target = broker.listening;
+    await runOk(process.execPath, [CLI, 'topic', 'create', 'lost-ack', '-b', `127.0.0.1:${proxy.port}`]);
+    const producer = await WireTopicProducer.open('lost-ack', {brokers: [`127.0.0.1:${proxy.port}`], idempotent: true, requestTimeoutMs: 500});
+    await producer.send(records(0, 100, 0));
+    await producer.send(records(100, 100, 0));
+    await producer.flush();
+    await producer.close();
+    expect(proxy.dropped()).toBe(1);
+    expect(await topicValues(`127.0.0.1:${proxy.port}`, 'lost-ack')).toEqual(records(0, 200).map((r) => r.value!.toString()));
+  });
+
+  it('a broker killed -9: the failure names what was not acknowledged; sent again after the restart, every record is in Kafka once', async () => {
+    const dataDir = tempDir('wire-producer');
+    const port = await freePort();
+    let b = await spawnBroker(dataDir, {port});
+    cleanups.push(() => b.proc.kill('SIGKILL'));
+    await runOk(process.execPath, [CLI, 'topic', 'create', 'killed', '-b', b.bootstrap, '-p', '2']);
+    const producer = await WireTopicProducer.open('killed', {brokers: [b.bootstrap], idempotent: true, deliveryTimeoutMs: 1500, requestTimeoutMs: 500});
+    await producer.send(records(0, 100));
+    await producer.flush();
+
+    b.proc.kill('SIGKILL');
+    await b.exited;
+    const unsent = await producer
+      .send(records(100, 100))
+      .then(() => producer.flush())
+      .then(
+        () => [],
+        (err) => (err instanceof ProduceError ? err.unacknowledged : Promise.reject(err)),
+      );
+    expect(unsent.map((r) => r.value!.toString())).toEqual(records(100, 100).map((r) => r.value!.toString()));
+
+    b = await spawnBroker(dataDir, {port});
+    await producer.send(unsent);
+    await producer.flush();
+    await producer.close();
+    expect((await topicValues(b.bootstrap, 'killed')).sort()).toEqual(records(0, 200).map((r) => r.value!.toString()).sort());
+  });
+});
