@@ -2,12 +2,12 @@
  * `npm run bench:collect`: collection and drain throughput, each side by side with a peer in the
  * same run, on the same file and the same kcollect broker (child process, data in os.tmpdir()):
  *   - tail-produce catching up on a driving log vs `kcat -P -l FILE` (`tail -F | kcat -P` never
- *     hands kcat its last lines without an end of input, so it cannot be timed to completion);
+ *     hands kcat its last lines without an end of input, so it cannot be timed to completion) and
+ *     vs syslog-ng following the same file into Kafka (file() source, kafka-c() destination);
  *   - spool-produce of the 100-car daily status file (~104 MB) vs `kcat -P -l FILE`;
  *   - a drain to files (`consume --to file --exit`) vs `kcat -C -e > file`;
  *   - a drain into the HBase REST emulator (records/s; no peer here).
- * syslog-ng with its Kafka destination is not in Debian's packages on this machine, so it is not
- * measured. Prints a markdown table; never run by `npm test`.
+ * Prints a markdown table; never run by `npm test`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import {createKafka} from '../src/client/kafka.js';
 import {runDrivingSimulator} from '../src/simulate/driving.js';
 import {writeStatusFile} from '../src/simulate/status.js';
 import {KcollectPeer, repoRoot} from './peers.js';
+import {SYSLOG_NG_INSTALL, startSyslogNg, syslogNgVersion} from './syslog-ng.js';
 import {cleanupNow, installCleanupHandlers, makeTempDir, runTimed, sleep, spawnTracked, stopChild} from './proc.js';
 
 const RUN = path.join(repoRoot, 'bin', 'run.js');
@@ -66,6 +67,18 @@ async function main(): Promise<void> {
     await stopChild(child);
     const tailP = (await runTimed('kcat', ['-P', '-b', b, '-t', 'tail-kcat', '-l', log])).seconds;
     rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB)`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, (tailP / tailK).toFixed(2)]);
+    const syslogNg = syslogNgVersion();
+    if (syslogNg) {
+      await createTopic(b, 'tail-syslog-ng');
+      const dir = path.join(tmp, 'syslog-ng');
+      fs.mkdirSync(dir);
+      let peer: ReturnType<typeof startSyslogNg> | undefined;
+      const tailS = await timeUntil(b, 'tail-syslog-ng', lines, () => (peer = startSyslogNg(dir, log, b, 'tail-syslog-ng')));
+      await stopChild(peer!);
+      rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng ${syslogNg} file() -> kafka-c(): ${tailS.toFixed(2)} s (${rate(lines, tailS)})`, (tailS / tailK).toFixed(2)]);
+    } else {
+      rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng: not installed (${SYSLOG_NG_INSTALL})`, '']);
+    }
 
     // 2. Spool: the 100-car daily status file.
     const spool = path.join(tmp, 'spool');
