@@ -7,4 +7,5 @@ import {execute} from '@oclif/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', root], {stdio: 'inherit'});
+execFileSync(process.execPath, [fileURLToPath(new URL('write-manifest.js', import.meta.url))], {stdio: 'inherit'});
 await execute({dir: import.meta.url});
