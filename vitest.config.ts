@@ -9,5 +9,8 @@ export default defineConfig({
     // Compat and fault tests start real processes on fixed loopback ports; files run in parallel
     // but each picks free ports.
     pool: 'forks',
+    // Most files wait on child processes and sockets rather than compute: two at a time even on
+    // a 2-core machine (vitest's default there is one).
+    maxWorkers: 2,
   },
 });
