@@ -100,7 +100,12 @@ export class FileRollSink implements Sink {
 
   private async writeNow(events: Event[]): Promise<void> {
     const rejected: RejectedEvent[] = [];
-    const touched = new Map<string, {file: OpenFile; bytesBefore: number; countBefore: number}>();
+    // Lines are gathered per file and written with one call per file (and before a file rolls).
+    const touched = new Map<string, {file: OpenFile; bytesBefore: number; countBefore: number; lines: Buffer[]}>();
+    const writeGathered = (t: {file: OpenFile; lines: Buffer[]}) => {
+      if (t.lines.length > 0) fs.writeSync(t.file.fd, Buffer.concat(t.lines));
+      t.lines = [];
+    };
     try {
       events.forEach((event, index) => {
         let dir: string;
@@ -116,6 +121,8 @@ export class FileRollSink implements Sink {
         const key = `${dir}\0${prefix}\0${event.kafka ? `${event.kafka.topic}\0${event.kafka.partition}` : ''}`;
         let file = this.open.get(key);
         if (file && this.full(file)) {
+          const t = touched.get(key);
+          if (t) writeGathered(t);
           this.closeFile(key);
           touched.delete(key);
           file = undefined;
@@ -123,15 +130,18 @@ export class FileRollSink implements Sink {
         if (!file) {
           file = this.openFile(key, dir, prefix, event);
         }
-        if (!touched.has(key)) touched.set(key, {file, bytesBefore: file.bytes, countBefore: file.count});
-        const line = Buffer.concat([event.body, NEWLINE]);
-        fs.writeSync(file.fd, line);
-        file.bytes += line.length;
+        let t = touched.get(key);
+        if (!t) touched.set(key, (t = {file, bytesBefore: file.bytes, countBefore: file.count, lines: []}));
+        t.lines.push(event.body, NEWLINE);
+        file.bytes += event.body.length + NEWLINE.length;
         file.count++;
         file.lastWriteAt = Date.now();
       });
       // The write is confirmed once it is on disk: only then may the drain commit it.
-      for (const {file} of touched.values()) fs.fsyncSync(file.fd);
+      for (const t of touched.values()) {
+        writeGathered(t);
+        fs.fsyncSync(t.file.fd);
+      }
     } catch (err) {
       // Take back this batch's part of every file, so the retry does not write it twice.
       for (const [key, t] of touched) {
