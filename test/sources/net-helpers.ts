@@ -1,7 +1,21 @@
 import net from 'node:net';
 import type {Source, SourceContext} from '../../src/pipeline/source.js';
 import type {BoundAddress} from '../../src/sources/net/listen.js';
-import {eventually} from './spooldir-context.js';
+import {afterEach} from 'vitest';
+import {RecordingContext, eventually} from './spooldir-context.js';
+
+/** A maker of recording contexts that are all stopped after each test (so the sources end). */
+export function stoppedAfterEach(): (options?: ConstructorParameters<typeof RecordingContext>[0]) => RecordingContext {
+  const contexts: RecordingContext[] = [];
+  afterEach(() => {
+    for (const ctx of contexts.splice(0)) ctx.stop();
+  });
+  return (options = {}) => {
+    const ctx = new RecordingContext(options);
+    contexts.push(ctx);
+    return ctx;
+  };
+}
 
 /** Starts a network source on a free port; `stopped` settles when run() returned. */
 export async function start(source: Source & {listening: Promise<BoundAddress>}, ctx: SourceContext): Promise<{port: number; stopped: Promise<void>}> {

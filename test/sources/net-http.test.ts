@@ -1,18 +1,10 @@
 import http from 'node:http';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {HttpSource} from '../../src/sources/net/http-source.js';
-import {connect, gate, start} from './net-helpers.js';
-import {RecordingContext, eventually} from './spooldir-context.js';
+import {connect, gate, start, stoppedAfterEach} from './net-helpers.js';
+import {eventually} from './spooldir-context.js';
 
-const contexts: RecordingContext[] = [];
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.stop();
-});
-function context(options: ConstructorParameters<typeof RecordingContext>[0] = {}): RecordingContext {
-  const ctx = new RecordingContext(options);
-  contexts.push(ctx);
-  return ctx;
-}
+const context = stoppedAfterEach();
 
 async function post(port: number, body: string, init: RequestInit = {}): Promise<{status: number; json: {accepted?: number; error?: string}; headers: Headers}> {
   const res = await fetch(`http://127.0.0.1:${port}/`, {method: 'POST', body, headers: {'Content-Type': 'application/json'}, ...init});

@@ -1,18 +1,9 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {NetcatSource} from '../../src/sources/net/netcat-source.js';
-import {connect, gate, start} from './net-helpers.js';
-import {RecordingContext, eventually} from './spooldir-context.js';
+import {connect, gate, start, stoppedAfterEach} from './net-helpers.js';
+import {eventually} from './spooldir-context.js';
 
-const contexts: RecordingContext[] = [];
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.stop();
-});
-
-function context(options: ConstructorParameters<typeof RecordingContext>[0] = {}): RecordingContext {
-  const ctx = new RecordingContext(options);
-  contexts.push(ctx);
-  return ctx;
-}
+const context = stoppedAfterEach();
 
 describe('netcat source', () => {
   it('one event per line, in order, \\r\\n tolerated, lines split across writes; origin is the peer', async () => {

@@ -3,27 +3,19 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import {promisify} from 'node:util';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {Event} from '../../src/pipeline/event.js';
 import {SyslogTcpSource} from '../../src/sources/net/syslog-tcp-source.js';
 import {SyslogUdpSource} from '../../src/sources/net/syslog-udp-source.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {connect, start} from './net-helpers.js';
-import {RecordingContext, eventually} from './spooldir-context.js';
+import {connect, start, stoppedAfterEach} from './net-helpers.js';
+import {eventually} from './spooldir-context.js';
 
 const LOGGER = '/usr/bin/logger';
 const haveLogger = requireTool('logger', fs.existsSync(LOGGER), 'apt-get install -y bsdutils');
 const logger = (args: string[]) => promisify(execFile)(LOGGER, args);
 
-const contexts: RecordingContext[] = [];
-afterEach(() => {
-  for (const ctx of contexts.splice(0)) ctx.stop();
-});
-function context(): RecordingContext {
-  const ctx = new RecordingContext();
-  contexts.push(ctx);
-  return ctx;
-}
+const context = stoppedAfterEach();
 
 // logger writes this machine's name (RFC 3164 cuts it at the first dot).
 const HOSTNAMES = [os.hostname(), os.hostname().split('.')[0]];
