@@ -4,6 +4,7 @@ import kafkajs from 'kafkajs';
 import type {Admin, Kafka as KafkaInstance} from 'kafkajs';
 import {parseHostPort} from '../lib/address.js';
 import {translateKafkaError, unreachable} from './kafka-errors.js';
+import {registerCodecs} from './codecs.js';
 
 const {Kafka, logLevel} = kafkajs;
 
@@ -40,9 +41,10 @@ export async function probeBrokers(brokers: string[], timeoutMs = 2500): Promise
 
 /**
  * A kafkajs client tuned for a CLI: fails within seconds when brokers are away, and stays silent
- * unless KCOLLECT_DEBUG is set.
+ * unless KCOLLECT_DEBUG is set. Its consumers read snappy, LZ4 and zstd batches too.
  */
 export function createKafka(brokers: string[], clientId = 'kcollect'): KafkaInstance {
+  registerCodecs();
   return new Kafka({
     clientId,
     brokers,

@@ -146,6 +146,9 @@ describe('kcollect produce and consume', () => {
     }
     const outputs = await Promise.all(Object.keys(codecs).map((c) => cli(['consume', `z-${c}`, '--exit'])));
     for (const o of outputs) expect(o.stdout).toBe(lines.map((l) => `${l}\n`).join(''));
+    // A consumer group (kafkajs underneath) reads every codec too.
+    const asGroup = await Promise.all(Object.keys(codecs).map((c) => cli(['consume', `z-${c}`, '--group', `g-${c}`, '--exit'])));
+    for (const o of asGroup) expect(o.stdout).toBe(lines.map((l) => `${l}\n`).join(''));
   });
 
   describe('--from, --partition, --count, --exit, --format', () => {
