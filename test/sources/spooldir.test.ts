@@ -129,20 +129,22 @@ describe('spooldir source', () => {
     expect(ctx.logs.some((l) => l.includes('changed while being read'))).toBe(true);
   });
 
-  it('delivers invalid UTF-8 and over-long lines marked rejected, with their origin', async () => {
+  it('delivers binary, invalid UTF-8 and over-long lines marked rejected, with their origin', async () => {
     const dir = tempDir('spool');
-    const bad = Buffer.from([0x66, 0xff, 0xfe, 0x00]);
-    drop(dir, 'mixed.log', Buffer.concat([Buffer.from('ok\n'), bad, Buffer.from('\n' + 'x'.repeat(100) + '\nfine\n')]));
+    const bad = Buffer.from([0x66, 0xff, 0xfe]);
+    const binary = Buffer.from([0x00, 0x1b, 0x41]);
+    drop(dir, 'mixed.log', Buffer.concat([Buffer.from('ok\n'), bad, Buffer.from('\n' + 'x'.repeat(100) + '\n'), binary, Buffer.from('\nfine\n')]));
     const ctx = new RecordingContext();
     const running = spool(dir, {maxLineBytes: 50}).run(ctx);
     await eventually(() => exists(dir, 'mixed.log.COMPLETED'), 'file renamed');
     ctx.stop();
     await running;
-    expect(ctx.events.map((e) => e.rejected)).toEqual([undefined, 'invalid UTF-8', 'line longer than 50 bytes (100)', undefined]);
+    expect(ctx.events.map((e) => e.rejected)).toEqual([undefined, 'invalid UTF-8', 'line of 100 bytes exceeds 50 bytes', 'binary data', undefined]);
     expect(ctx.events[1].body).toEqual(bad);
     expect(ctx.events[2].body.toString()).toBe('x'.repeat(50));
-    expect(ctx.events[2].origin).toMatchObject({file: path.join(dir, 'mixed.log'), offset: 8});
-    expect(ctx.events[3].body.toString()).toBe('fine');
+    expect(ctx.events[2].origin).toMatchObject({file: path.join(dir, 'mixed.log'), offset: 7});
+    expect(ctx.events[3].body).toEqual(binary);
+    expect(ctx.events[4].body.toString()).toBe('fine');
   });
 
   it('never ingests a file twice: a restart skips renamed files, and a file the ledger marks done (crash before the rename) is only renamed', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {rejectReason} from '../../src/sources/tail/classify.js';
+import {rejectReason} from '../../src/sources/classify.js';
 import {segmentRegExp} from '../../src/sources/tail/glob.js';
 import {LineSplitter} from '../../src/sources/line-splitter.js';
 import {MultilineGrouper} from '../../src/sources/tail/multiline.js';

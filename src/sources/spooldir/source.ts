@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {isUtf8} from 'node:buffer';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {UserError} from '../../lib/errors.js';
 import {eventSize, type Event} from '../../pipeline/event.js';
@@ -11,6 +10,7 @@ import {readLines, type Line} from './line-reader.js';
 import {acquirePidLock} from '../../lib/pid-lock.js';
 import {FilePicker, type SpoolFile} from './picker.js';
 import {rollFile, type DeletePolicy} from './roll.js';
+import {rejectReason, tooLongReason} from '../classify.js';
 
 export interface SpoolDirOptions {
   name: string;
@@ -261,8 +261,8 @@ export class SpoolDirSource implements Source {
     if (this.o.fileHeaderKey) headers[this.o.fileHeaderKey] = file.path;
     if (this.o.basenameHeaderKey) headers[this.o.basenameHeaderKey] = file.name;
     const event: Event = {headers, body: line.body, origin: {file: file.path, inode: Number(file.ino), offset: line.offset}};
-    if (line.length > line.body.length) event.rejected = `line longer than ${this.o.maxLineBytes} bytes (${line.length})`;
-    else if (!isUtf8(line.body)) event.rejected = 'invalid UTF-8';
+    const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
+    if (rejected) event.rejected = rejected;
     return event;
   }
 }

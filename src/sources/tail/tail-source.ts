@@ -3,7 +3,7 @@ import path from 'node:path';
 import {errorMessage} from '../../lib/errors.js';
 import type {Event} from '../../pipeline/event.js';
 import type {Source, SourceContext} from '../../pipeline/source.js';
-import {rejectReason, tooLongReason} from './classify.js';
+import {rejectReason, tooLongReason} from '../classify.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
 import {expandPatterns} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
@@ -289,7 +289,7 @@ export class TailSource implements Source {
   private toEvent(ctx: SourceContext, file: TailedFile, {line}: ReadyLine): Event {
     const event: Event = {headers: {}, body: line.body, origin: {file: file.path, inode: Number(file.identity.ino), offset: line.offset}};
     if (line.offset < file.rereadUntil) event.redelivered = true;
-    const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes) : rejectReason(line.body);
+    const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
     if (rejected) {
       event.rejected = rejected;
       ctx.count('EventRejectedCount');

@@ -1,5 +1,5 @@
 import type {Event} from '../../../pipeline/event.js';
-import {rejectReason} from '../../tail/classify.js';
+import {rejectReason} from '../../classify.js';
 import type {SyslogFrame} from './framing.js';
 import {parseSyslog} from './parse.js';
 

@@ -16,6 +16,7 @@ export function rejectReason(body: Buffer): 'binary data' | 'invalid UTF-8' | un
   return isUtf8(body) ? undefined : 'invalid UTF-8';
 }
 
-export function tooLongReason(maxLineBytes: number): string {
-  return `line exceeds ${maxLineBytes} bytes`;
+/** The reason for a line cut to `maxLineBytes` from its `length` bytes. */
+export function tooLongReason(maxLineBytes: number, length: number): string {
+  return `line of ${length} bytes exceeds ${maxLineBytes} bytes`;
 }
