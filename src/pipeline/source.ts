@@ -13,6 +13,20 @@ export interface SourceContext {
   log(line: string): void;
 }
 
+/**
+ * Batches a file source hands to its channels before the first is safe: it reads ahead while
+ * Kafka acknowledges. After a kill, up to this many batches (plus the one in hand) are read again.
+ */
+export const PENDING_BATCHES = 8;
+
+/**
+ * How many recent records per partition a Kafka sink must check after a restart to recognise
+ * every line its sources may read again (see KafkaSinkOptions.redeliveryWindow).
+ */
+export function rereadWindow(batchSize: number): number {
+  return Math.max(10_000, (PENDING_BATCHES + 1) * batchSize);
+}
+
 /** Reads events from somewhere until the signal aborts (or, for finite sources, the input ends). */
 export interface Source {
   readonly name: string;

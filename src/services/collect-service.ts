@@ -4,7 +4,7 @@ import {MemoryChannel} from '../channels/memory-channel.js';
 import {Agent} from '../pipeline/agent.js';
 import type {Channel} from '../pipeline/channel.js';
 import type {Interceptor} from '../pipeline/interceptor.js';
-import type {Source} from '../pipeline/source.js';
+import {rereadWindow, type Source} from '../pipeline/source.js';
 import {keyOf, type KeyOptions} from '../pipeline/key.js';
 import {DeadLetterQueue} from '../sinks/dead-letter.js';
 import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
@@ -72,6 +72,7 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
       compression: options.compression,
       idempotent: options.idempotent,
       valueEncoder: options.valueEncoder,
+      redeliveryWindow: rereadWindow(options.batchSize),
     },
     options.log,
   );

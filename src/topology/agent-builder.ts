@@ -8,7 +8,7 @@ import type {ChannelSelector} from '../pipeline/selector.js';
 import {SinkGroup, type SinkGroupPolicy} from '../pipeline/sink-group.js';
 import {keyOf} from '../pipeline/key.js';
 import type {Sink} from '../pipeline/sink.js';
-import type {Source} from '../pipeline/source.js';
+import {rereadWindow, type Source} from '../pipeline/source.js';
 import {definedOnly} from '../lib/size.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
@@ -138,6 +138,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
           compression: s.compression,
           idempotent: s.idempotent,
           valueEncoder: s.format.type === 'avro' ? avroValues(name, s.topic, s.format, context) : undefined,
+          redeliveryWindow: rereadWindow(Math.max(0, ...Object.values(config.sources).map((source) => source.batchSize ?? 0))),
         },
         context.log,
       );

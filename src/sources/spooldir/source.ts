@@ -3,7 +3,7 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {UserError} from '../../lib/errors.js';
 import {eventSize, type Event} from '../../pipeline/event.js';
-import type {Source, SourceContext} from '../../pipeline/source.js';
+import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
 import {Ledger, type LedgerEntry} from './ledger.js';
 import {readLines, type Line} from './line-reader.js';
@@ -74,7 +74,7 @@ export class SpoolDirSource implements Source {
       pollIntervalMs: 500,
       batchMaxEvents: 1000,
       batchMaxBytes: MiB,
-      maxPendingBatches: 8,
+      maxPendingBatches: PENDING_BATCHES,
       maxLineBytes: MiB,
       // An option given as undefined (an unset flag) keeps its default.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SpoolDirOptions),

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {errorMessage} from '../../lib/errors.js';
 import type {Event} from '../../pipeline/event.js';
-import type {Source, SourceContext} from '../../pipeline/source.js';
+import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
 import {expandPatterns} from './glob.js';
@@ -67,7 +67,7 @@ export class TailSource implements Source {
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
       positionWriteIntervalMs: 0,
-      maxPendingBatches: 8,
+      maxPendingBatches: PENDING_BATCHES,
       ...options,
     };
   }
