@@ -245,10 +245,5 @@ export const scenarios: Scenario[] = [
   drain,
   groupDrain,
   acksAllRf3,
-  {
-    name: 'tail-produce',
-    title: 'Tail to Kafka: `kcollect tail-produce FILE` vs `tail -F FILE | kcat -P`',
-    todo: 'needs `kcollect tail-produce`; later also syslog-ng kafka-c and rsyslog omkafka (environment.md section 5)',
-  },
 ];
 
