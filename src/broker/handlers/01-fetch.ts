@@ -1,6 +1,7 @@
 // Fetch 4-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
+// Error answers carry empty records, never null (size -1): librdkafka spins on "invalid MessageSetSize -1".
 import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
 import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
@@ -57,7 +58,7 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
 
 function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, replicaError = ErrorCode.NONE) {
   const log = broker.logs.partition(topic, p.partition);
-  const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null as Buffer[] | null};
+  const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: [] as Buffer[]};
   if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
   // Only the leader serves; followers read beyond the high watermark (up to the log end), consumers up to it.
   const notLeader = fromReplica ? replicaError : (broker.cluster?.leaderError(topic, p.partition) ?? ErrorCode.NONE);
