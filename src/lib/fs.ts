@@ -22,20 +22,68 @@ export interface AtomicWriteOptions {
    * times a second where an older one after an OS crash costs a re-read, never a loss.
    */
   fsync?: boolean;
+  /** Permissions of a new file (default 0600: data and state are the owner's). */
+  mode?: number;
+}
+
+/**
+ * The one seam every durable write goes through (storage, stores, sinks, emulators), so tests can
+ * make writes fail the way a full disk does: ENOSPC, or a short write before it.
+ */
+export const diskIo = {
+  write: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number => fs.writeSync(fd, buffer, offset, length, position),
+  fsync: (fd: number): void => fs.fsyncSync(fd),
+};
+
+function noSpace(): NodeJS.ErrnoException {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC', errno: -28, syscall: 'write'});
+}
+
+/**
+ * Writes all of `buffer` at `position` (null: at the file position) or throws. A short write is
+ * not a success: the rest is retried, and a write that makes no progress is ENOSPC.
+ */
+export function writeAll(fd: number, buffer: Uint8Array, position: number | null = null): void {
+  let done = 0;
+  while (done < buffer.length) {
+    const n = diskIo.write(fd, buffer, done, buffer.length - done, position === null ? null : position + done);
+    if (n <= 0) throw noSpace();
+    done += n;
+  }
+}
+
+/**
+ * Appends `buffer` to a file whose length is `size`, whole or not at all: when the write fails
+ * part-way, what it wrote is cut off again, so the file never ends in a torn record.
+ */
+export function appendWhole(fd: number, buffer: Uint8Array, size: number): void {
+  try {
+    writeAll(fd, buffer, size);
+  } catch (err) {
+    try {
+      fs.ftruncateSync(fd, size);
+    } catch {
+      // The reader's recovery scan still cuts a torn tail; the caller learns of the failure.
+    }
+    throw err;
+  }
 }
 
 /**
  * Replaces `file` as a whole: write a temp file, fsync it, rename it over, fsync the directory.
- * A crash leaves either the old content or the new, never a mix.
+ * A crash or a full disk leaves either the old content or the new, never a mix.
  */
-export function writeFileAtomic(file: string, content: string | Buffer, {tmp = `${file}.tmp`, fsync = true}: AtomicWriteOptions = {}): void {
-  const fd = fs.openSync(tmp, 'w');
+export function writeFileAtomic(file: string, content: string | Buffer, {tmp = `${file}.tmp`, fsync = true, mode = 0o600}: AtomicWriteOptions = {}): void {
+  const fd = fs.openSync(tmp, 'w', mode);
   try {
-    fs.writeFileSync(fd, content);
-    if (fsync) fs.fsyncSync(fd);
-  } finally {
+    writeAll(fd, typeof content === 'string' ? Buffer.from(content) : content, 0);
+    if (fsync) diskIo.fsync(fd);
+  } catch (err) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, {force: true});
+    throw err;
   }
+  fs.closeSync(fd);
   fs.renameSync(tmp, file);
   if (fsync) fsyncDir(path.dirname(file));
 }
