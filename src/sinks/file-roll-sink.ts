@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {errorMessage} from '../lib/errors.js';
-import {fsyncDir} from '../lib/fs.js';
+import {diskIo, fsyncDir, writeAll} from '../lib/fs.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {PathEscapeError, compilePathEscapes} from './path-escapes.js';
@@ -87,7 +87,7 @@ export class FileRollSink implements Sink {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.serialized(async () => {
-      for (const key of [...this.open.keys()]) this.closeFile(key);
+      for (const file of [...this.open.values()]) this.closeFile(file);
     });
   }
 
@@ -100,12 +100,12 @@ export class FileRollSink implements Sink {
 
   private async writeNow(events: Event[]): Promise<void> {
     const rejected: RejectedEvent[] = [];
-    // Lines are gathered per file and written with one call per file (and before a file rolls).
-    const touched = new Map<string, {file: OpenFile; bytesBefore: number; countBefore: number; lines: Buffer[]}>();
-    const writeGathered = (t: {file: OpenFile; lines: Buffer[]}) => {
-      if (t.lines.length > 0) fs.writeSync(t.file.fd, Buffer.concat(t.lines));
-      t.lines = [];
-    };
+    // This batch's lines per file, written with one call per file once the batch is gathered.
+    const touched = new Map<OpenFile, {bytesBefore: number; countBefore: number; lines: Buffer[]}>();
+    // Files that filled up: closed only once the whole batch is on disk, so a failed batch can
+    // be taken back from every file it touched (a closed file would keep its part: duplicates).
+    const rolled: Array<{key: string; file: OpenFile}> = [];
+    const openedHere = new Set<OpenFile>();
     try {
       events.forEach((event, index) => {
         let dir: string;
@@ -121,43 +121,62 @@ export class FileRollSink implements Sink {
         const key = `${dir}\0${prefix}\0${event.kafka ? `${event.kafka.topic}\0${event.kafka.partition}` : ''}`;
         let file = this.open.get(key);
         if (file && this.full(file)) {
-          const t = touched.get(key);
-          if (t) writeGathered(t);
-          this.closeFile(key);
-          touched.delete(key);
+          rolled.push({key, file});
+          this.open.delete(key);
           file = undefined;
         }
         if (!file) {
           file = this.openFile(key, dir, prefix, event);
+          openedHere.add(file);
         }
-        let t = touched.get(key);
-        if (!t) touched.set(key, (t = {file, bytesBefore: file.bytes, countBefore: file.count, lines: []}));
+        let t = touched.get(file);
+        if (!t) touched.set(file, (t = {bytesBefore: file.bytes, countBefore: file.count, lines: []}));
         t.lines.push(event.body, NEWLINE);
         file.bytes += event.body.length + NEWLINE.length;
         file.count++;
         file.lastWriteAt = Date.now();
       });
-      // The write is confirmed once it is on disk: only then may the drain commit it.
-      for (const t of touched.values()) {
-        writeGathered(t);
-        fs.fsyncSync(t.file.fd);
+      // The write is confirmed once it is on disk: only then may the drain commit it. Each file
+      // gets the batch's lines at the batch's own place, so nothing a failed try left is kept.
+      for (const [file, t] of touched) {
+        writeAll(file.fd, Buffer.concat(t.lines), t.bytesBefore);
+        diskIo.fsync(file.fd);
       }
     } catch (err) {
-      // Take back this batch's part of every file, so the retry does not write it twice.
-      for (const [key, t] of touched) {
-        try {
-          fs.ftruncateSync(t.file.fd, t.bytesBefore);
-          t.file.bytes = t.bytesBefore;
-          t.file.count = t.countBefore;
-        } catch {
-          this.discard(key);
-        }
-      }
+      this.takeBack(touched, rolled, openedHere);
       const code = (err as NodeJS.ErrnoException).code;
       if (code && TRANSIENT.has(code)) throw new SinkUnavailableError(`cannot write files under ${this.options.dir}: ${errorMessage(err)}`, {cause: err});
       throw err;
     }
+    for (const {file} of rolled) this.closeFile(file);
     if (rejected.length > 0) throw new SinkDataError(rejected);
+  }
+
+  /**
+   * Undoes a failed batch: files it opened go, files it rolled are open again, and every other
+   * file it touched is cut back to where the batch began, so the retry writes each line once.
+   */
+  private takeBack(touched: Map<OpenFile, {bytesBefore: number; countBefore: number}>, rolled: Array<{key: string; file: OpenFile}>, openedHere: Set<OpenFile>): void {
+    for (const file of openedHere) {
+      for (const [key, open] of this.open) if (open === file) this.open.delete(key);
+      try {
+        fs.closeSync(file.fd);
+        fs.rmSync(path.join(file.dir, file.inUseName), {force: true});
+      } catch {
+        // The retry opens (and truncates) the same name again.
+      }
+    }
+    for (const {key, file} of rolled) if (!openedHere.has(file)) this.open.set(key, file);
+    for (const [file, t] of touched) {
+      if (openedHere.has(file)) continue;
+      try {
+        fs.ftruncateSync(file.fd, t.bytesBefore);
+        file.bytes = t.bytesBefore;
+        file.count = t.countBefore;
+      } catch {
+        this.discard(file);
+      }
+    }
   }
 
   private full(file: OpenFile): boolean {
@@ -169,19 +188,19 @@ export class FileRollSink implements Sink {
     const {rollIntervalMs, idleTimeoutMs} = this.options;
     const now = Date.now();
     for (const [key, file] of this.open) {
-      if ((rollIntervalMs > 0 && now - file.openedAt >= rollIntervalMs) || (idleTimeoutMs > 0 && now - file.lastWriteAt >= idleTimeoutMs)) this.closeFile(key);
+      if ((rollIntervalMs > 0 && now - file.openedAt >= rollIntervalMs) || (idleTimeoutMs > 0 && now - file.lastWriteAt >= idleTimeoutMs)) this.closeFile(file);
     }
   }
 
   private openFile(key: string, dir: string, prefix: string, first: Event): OpenFile {
     const {fileSuffix, inUsePrefix, inUseSuffix} = this.options;
-    fs.mkdirSync(dir, {recursive: true});
+    fs.mkdirSync(dir, {recursive: true, mode: 0o700});
     const stem = first.kafka ? `${prefix}${first.kafka.topic}-${first.kafka.partition}-${String(first.kafka.offset).padStart(20, '0')}` : `${prefix}${Date.now()}-${this.sequence++}`;
     if (first.kafka) this.finishLeftovers(dir, `${prefix}${first.kafka.topic}-${first.kafka.partition}-`);
     const finalName = stem + fileSuffix;
     const inUseName = inUsePrefix + finalName + inUseSuffix;
     // 'w' truncates: a replay rewrites the file it wrote before.
-    const fd = fs.openSync(path.join(dir, inUseName), 'w');
+    const fd = fs.openSync(path.join(dir, inUseName), 'w', 0o600);
     const now = Date.now();
     const file: OpenFile = {dir, finalName, inUseName, fd, bytes: 0, count: 0, openedAt: now, lastWriteAt: now};
     this.open.set(key, file);
@@ -204,10 +223,9 @@ export class FileRollSink implements Sink {
     }
   }
 
-  private closeFile(key: string): void {
-    const file = this.open.get(key)!;
-    this.open.delete(key);
-    fs.fsyncSync(file.fd);
+  private closeFile(file: OpenFile): void {
+    for (const [key, open] of this.open) if (open === file) this.open.delete(key);
+    diskIo.fsync(file.fd);
     fs.closeSync(file.fd);
     if (file.inUseName !== file.finalName) fs.renameSync(path.join(file.dir, file.inUseName), path.join(file.dir, file.finalName));
     fsyncDir(file.dir);
@@ -217,9 +235,8 @@ export class FileRollSink implements Sink {
    * A file that could not be cut back after a failed write is left under its in-use name (it
    * holds committed records) and finished by the next open of its bucket.
    */
-  private discard(key: string): void {
-    const file = this.open.get(key)!;
-    this.open.delete(key);
+  private discard(file: OpenFile): void {
+    for (const [key, open] of this.open) if (open === file) this.open.delete(key);
     this.recovered.clear();
     try {
       fs.closeSync(file.fd);

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import type {Event} from '../../src/pipeline/event.js';
-import {SinkDataError} from '../../src/pipeline/sink.js';
+import {SinkDataError, SinkUnavailableError} from '../../src/pipeline/sink.js';
 import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
 import {compilePathEscapes} from '../../src/sinks/path-escapes.js';
 import {tempDir} from '../helpers/broker.js';
+import {fillDisk, type FullDisk} from '../helpers/failing-disk.js';
 
 const at = (offset: number, body: string, timestamp = Date.UTC(2016, 0, 1, 13, 5)): Event => ({headers: {logType: 'driving'}, body: Buffer.from(body), kafka: {topic: 't', partition: 0, offset, timestamp, key: null}});
 
@@ -33,5 +34,59 @@ describe('rolling file sink', () => {
     const final = path.join(dir, 'driving');
     expect(fs.readdirSync(final).sort()).toEqual(['t-0-00000000000000000000.log', 't-0-00000000000000000002.log']);
     expect(fs.readFileSync(path.join(final, 't-0-00000000000000000002.log'), 'utf8')).toBe('c\ne\n');
+  });
+});
+
+describe('rolling file sink on a full disk', () => {
+  let disk: FullDisk | undefined;
+  afterEach(() => {
+    disk?.restore();
+    disk = undefined;
+  });
+
+  /** Every line of every file (final and in use), in offset order of the files' names. */
+  const lines = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .sort()
+      .flatMap((name) => fs.readFileSync(path.join(dir, name), 'utf8').split('\n').slice(0, -1));
+
+  it('fails a batch it cannot write whole, leaves no part of it in any file, and takes it again once space returns', async () => {
+    const dir = tempDir('roll-full');
+    const sink = new FileRollSink({dir, rollCount: 7});
+    await sink.start();
+    const batch = (from: number) => Array.from({length: 5}, (_, i) => at(from + i, `line-${String(from + i).padStart(4, '0')}`));
+    const confirmed: string[] = [];
+    let failures = 0;
+    for (let from = 0; from < 60; from += 5) {
+      // The disk fills part-way through the run: the next write is cut short, then refused.
+      if (from === 20 && !disk) disk = fillDisk({allowBytes: 30});
+      try {
+        await sink.write(batch(from));
+      } catch (err) {
+        expect(err).toBeInstanceOf(SinkUnavailableError);
+        failures++;
+        // What the files hold is exactly what was confirmed: no torn line, no line of the failed batch.
+        expect(lines(dir)).toEqual(confirmed);
+        if (failures === 3) disk!.free();
+        from -= 5; // the drain retries the same records
+        continue;
+      }
+      confirmed.push(...batch(from).map((e) => e.body.toString()));
+    }
+    await sink.close();
+    expect(failures).toBe(3);
+    expect(lines(dir)).toEqual(Array.from({length: 60}, (_, i) => `line-${String(i).padStart(4, '0')}`));
+    expect(fs.readdirSync(dir).every((n) => n.endsWith('.log'))).toBe(true);
+  });
+
+  it('creates its files 0600 and its directories 0700', async () => {
+    const dir = tempDir('roll-modes');
+    const sink = new FileRollSink({dir: path.join(dir, 'out', '%{logType}')});
+    await sink.write([at(0, 'a')]);
+    await sink.close();
+    expect(fs.statSync(path.join(dir, 'out')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dir, 'out', 'driving')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dir, 'out', 'driving', 't-0-00000000000000000000.log')).mode & 0o777).toBe(0o600);
   });
 });

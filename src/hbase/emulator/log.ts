@@ -3,10 +3,12 @@
  * on start. A change is written and fdatasync'ed before the request is acknowledged, so
  * anything a client saw succeed survives a crash. A torn last line (a crash mid-write, never
  * acknowledged) is cut off on open; a bad line before the end is corruption and stops the start.
+ * An append that fails part-way (a full disk) is cut back before the error reaches the caller, so
+ * the log never holds a change that was refused, and the next append works once space returns.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {fsyncDir} from '../../lib/fs.js';
+import {appendWhole, diskIo, fsyncDir, writeAll} from '../../lib/fs.js';
 import {UserError} from '../../lib/errors.js';
 import {Store, type LogEntry} from './store.js';
 
@@ -15,26 +17,46 @@ export const LOG_FILE = 'hbase-rest-emulator.jsonl';
 /** Above this size the log is rewritten on open from the state it holds (old versions go). */
 export const COMPACT_ABOVE_BYTES = 64 * 1024 * 1024;
 
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+
 export class MutationLog {
+  /** A failed fsync: the kernel may have dropped the pages, so nothing later can be trusted. */
+  private broken?: Error;
+
   private constructor(
     readonly file: string,
     private readonly handle: fs.promises.FileHandle,
+    /** Bytes of whole entries: where the next one goes. */
+    private size: number,
   ) {}
 
   /** Replays `dir`'s log into `store`, then opens the log for appending. */
   static async open(dir: string, store: Store, compactAboveBytes = COMPACT_ABOVE_BYTES): Promise<MutationLog> {
-    fs.mkdirSync(dir, {recursive: true});
+    fs.mkdirSync(dir, {recursive: true, mode: 0o700});
     const file = path.join(dir, LOG_FILE);
     const goodBytes = replay(file, store);
+    if (fs.existsSync(file) && fs.statSync(file).size > goodBytes) fs.truncateSync(file, goodBytes);
     if (goodBytes > compactAboveBytes) compact(file, store);
-    else if (fs.existsSync(file) && fs.statSync(file).size > goodBytes) fs.truncateSync(file, goodBytes);
-    return new MutationLog(file, await fs.promises.open(file, 'a'));
+    // Not O_APPEND: every entry is written at `size`, over whatever a failed append could not cut.
+    const handle = await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
+    return new MutationLog(file, handle, (await handle.stat()).size);
   }
 
-  /** Resolves once the entry is on disk. Callers serialise appends (the log's order is the apply order). */
+  /**
+   * Resolves once the entry is on disk; rejects (having written nothing that stays) when it
+   * could not be. Callers serialise appends (the log's order is the apply order).
+   */
   async append(entry: LogEntry): Promise<void> {
-    await this.handle.write(`${JSON.stringify(entry)}\n`);
-    await this.handle.datasync();
+    if (this.broken) throw new Error(`the log could not be synced (${this.broken.message}); restart the emulator`);
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+    appendWhole(this.handle.fd, line, this.size);
+    try {
+      await this.handle.datasync();
+    } catch (err) {
+      this.broken = err as Error;
+      throw err;
+    }
+    this.size += line.length;
   }
 
   async close(): Promise<void> {
@@ -71,16 +93,28 @@ function replay(file: string, store: Store): number {
   return offset;
 }
 
-/** Rewrites the log from the store: temp file, fsync, rename, so a crash keeps one or the other. */
+/**
+ * Rewrites the log from the store: temp file, fsync, rename, so a crash keeps one or the other.
+ * Compaction only saves space: when the disk cannot hold the new file, the old log stays.
+ */
 function compact(file: string, store: Store): void {
   const tmp = `${file}.compact`;
-  const fd = fs.openSync(tmp, 'w');
+  const fd = fs.openSync(tmp, 'w', 0o600);
   try {
-    for (const entry of store.snapshot()) fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
+    let position = 0;
+    for (const entry of store.snapshot()) {
+      const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+      writeAll(fd, line, position);
+      position += line.length;
+    }
+    diskIo.fsync(fd);
+  } catch (err) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, {force: true});
+    if (DISK_FULL.has((err as NodeJS.ErrnoException).code ?? '')) return;
+    throw err;
   }
+  fs.closeSync(fd);
   fs.renameSync(tmp, file);
   fsyncDir(path.dirname(file));
 }

@@ -119,8 +119,6 @@ class Emulator {
   private readonly maxBody: number;
   /** changes run one at a time, so the log's order is the order they were applied in */
   private tail: Promise<unknown> = Promise.resolve();
-  /** set when the log could not be written: no more changes until a restart */
-  private logFailure?: string;
 
   constructor(
     private readonly store: Store,
@@ -386,24 +384,23 @@ class Emulator {
     return holds ? puts : null;
   }
 
-  /** Runs a change after the ones before it; a failed log write stops all later changes. */
+  /** Runs a change after the ones before it. */
   private change(fn: () => Promise<void>): Promise<void> {
-    const run = this.tail.then(() => {
-      if (this.logFailure) throw new Reply(503, `Unavailable\r\nthe emulator's log could not be written (${this.logFailure}); restart it`);
-      return fn();
-    });
+    const run = this.tail.then(fn);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  /** Logs the change (durably) and then applies it. */
+  /**
+   * Logs the change (durably) and then applies it. A change the log refused (a full disk) is
+   * answered 503 and not applied: the client retries, and succeeds once there is space again.
+   */
   private async commit(entry: LogEntry): Promise<void> {
     if (this.log) {
       try {
         await this.log.append(entry);
       } catch (err) {
-        this.logFailure = (err as Error).message;
-        throw new Reply(503, `Unavailable\r\n${this.logFailure}`);
+        throw new Reply(503, `Unavailable\r\nthe emulator's log could not be written: ${(err as Error).message}`);
       }
     }
     this.store.apply(entry);
