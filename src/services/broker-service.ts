@@ -1,7 +1,9 @@
-import {Broker, type BrokerOptions} from '../broker/broker.js';
+import fs from 'node:fs';
+import {Broker, DEFAULT_BROKER_OPTIONS, type BrokerOptions} from '../broker/broker.js';
 import {ZkRegistration} from '../cluster/zk-registration.js';
 import {UserError} from '../lib/errors.js';
 import {formatHostPort} from '../lib/address.js';
+import {acquirePidLock} from '../lib/pid-lock.js';
 
 /** A broker, registered in ZooKeeper when a connect string is given. */
 export async function startBroker(options: Partial<BrokerOptions>, zookeeper?: string): Promise<Broker> {
@@ -17,8 +19,22 @@ export async function startBroker(options: Partial<BrokerOptions>, zookeeper?: s
   return broker;
 }
 
-/** Starts a broker, prints one ready line, and stops it gracefully on SIGINT/SIGTERM. */
+/**
+ * Starts a broker, prints one ready line, and stops it gracefully on SIGINT/SIGTERM. The data dir
+ * is locked for as long as the broker runs: a second broker on it would overwrite its records.
+ */
 export async function runBrokerUntilSignal(options: Partial<BrokerOptions>, zookeeper?: string): Promise<void> {
+  const dataDir = options.dataDir ?? DEFAULT_BROKER_OPTIONS.dataDir;
+  fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
+  const unlock = acquirePidLock(dataDir, {what: `the broker data dir ${dataDir}`, hint: 'stop the other broker first, or give this one its own --data-dir'});
+  try {
+    await runBroker(options, zookeeper);
+  } finally {
+    unlock();
+  }
+}
+
+async function runBroker(options: Partial<BrokerOptions>, zookeeper?: string): Promise<void> {
   let broker: Broker;
   try {
     broker = await startBroker(options, zookeeper);

@@ -19,8 +19,10 @@
  *   before anything is applied.
  * - GET /_emulator/status: {down, mode, failRate}.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import {acquirePidLock} from '../../lib/pid-lock.js';
 import {b64, decodeSegment, type CellSetJson} from '../wire.js';
 import {MutationLog} from './log.js';
 import {Scanners} from './scanners.js';
@@ -73,7 +75,14 @@ const badRequest = (detail: string) => new Reply(400, `Bad request\r\n${detail}`
 
 export async function startHBaseEmulator(options: EmulatorOptions = {}): Promise<HBaseEmulator> {
   const store = new Store();
-  const log = options.dataDir ? await MutationLog.open(options.dataDir, store, options.compactLogAboveBytes) : undefined;
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
+  let log: MutationLog | undefined;
+  try {
+    log = options.dataDir ? await MutationLog.open(options.dataDir, store, options.compactLogAboveBytes) : undefined;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const emulator = new Emulator(store, log, options);
   const server = http.createServer((req, res) => emulator.handle(req, res));
   server.keepAliveTimeout = 30_000; // Jetty's idle timeout
@@ -84,6 +93,7 @@ export async function startHBaseEmulator(options: EmulatorOptions = {}): Promise
     });
   } catch (err) {
     await log?.close();
+    unlock();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -95,6 +105,7 @@ export async function startHBaseEmulator(options: EmulatorOptions = {}): Promise
     server.closeAllConnections();
     await closed;
     await log?.close();
+    unlock();
   };
   const port = (server.address() as {port: number}).port;
   const host = options.host ?? '127.0.0.1';
@@ -106,6 +117,12 @@ export async function startHBaseEmulator(options: EmulatorOptions = {}): Promise
     setFailRate: (rate) => emulator.setFailRate(rate),
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** One emulator per data dir: a second one would interleave its log with the first's. */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+  return acquirePidLock(dir, {what: `the HBase emulator's data dir ${dir}`, hint: 'stop the other `kcollect hbase serve` first, or give this one its own --data-dir'});
 }
 
 class Emulator {

@@ -10,7 +10,9 @@
  * POST /compatibility/subjects/{s}/versions[/{v|latest}][?verbose=true].
  * Not served: JSON Schema and Protobuf, schema references, modes, contexts, version deletes.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import {acquirePidLock} from '../../lib/pid-lock.js';
 import {RegistryError, RegistryStore, type SchemaInput, type VersionRef} from './store.js';
 
 export interface RegistryEmulatorOptions {
@@ -37,22 +39,35 @@ const httpError = (status: number, reason: string) => new RegistryError(status, 
 const routeNotFound = () => httpError(404, 'Not Found');
 
 export async function startRegistryEmulator(options: RegistryEmulatorOptions = {}): Promise<RegistryEmulator> {
-  const store = RegistryStore.open(options.dataDir);
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
+  let store: RegistryStore;
   const server = http.createServer((req, res) => handle(store, req, res));
   server.keepAliveTimeout = 30_000; // Jetty's idle timeout, as the real registry
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  try {
+    store = RegistryStore.open(options.dataDir);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const port = (server.address() as {port: number}).port;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
-    return closed;
+    return closed.finally(unlock);
   };
   return {url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, stop: () => (stopping ??= stop())};
+}
+
+/** One registry per data dir: a second one would overwrite the first's schemas. */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+  return acquirePidLock(dir, {what: `the registry emulator's data dir ${dir}`, hint: 'stop the other `kcollect registry serve` first, or give this one its own --data-dir'});
 }
 
 function handle(store: RegistryStore, req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -76,22 +76,10 @@ export class RegistryStore {
   ) {}
 
   static open(dataDir?: string): RegistryStore {
-    const fresh: State = {nextId: 1, schemas: {}, subjects: {}, compatibility: DEFAULT_COMPATIBILITY, subjectCompatibility: {}};
-    if (!dataDir) return new RegistryStore(fresh, undefined);
-    fs.mkdirSync(dataDir, {recursive: true});
+    if (!dataDir) return new RegistryStore(freshState(), undefined);
+    fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
     const file = path.join(dataDir, STATE_FILE);
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (text === undefined) return new RegistryStore(fresh, file);
-    try {
-      return new RegistryStore({...fresh, ...(JSON.parse(text) as State)}, file);
-    } catch (err) {
-      throw new UserError(`${file} is damaged: ${(err as Error).message}`, 'restore it, or move it away to start with an empty registry');
-    }
+    return new RegistryStore(readState(file), file);
   }
 
   subjects(includeDeleted: boolean): string[] {
@@ -249,8 +237,40 @@ export class RegistryStore {
     return type;
   }
 
+  /**
+   * Writes the changed state before it is answered. When it cannot be written (a full disk), the
+   * change is undone: the state goes back to what the file holds, so nothing is served (or
+   * answered again to a retry) that a restart would not find.
+   */
   private save(): void {
-    if (this.file) writeFileAtomic(this.file, `${JSON.stringify(this.state, null, 1)}\n`);
+    if (!this.file) return;
+    try {
+      writeFileAtomic(this.file, `${JSON.stringify(this.state, null, 1)}\n`);
+    } catch (err) {
+      this.state = readState(this.file);
+      this.types.clear();
+      throw err;
+    }
+  }
+}
+
+function freshState(): State {
+  return {nextId: 1, schemas: {}, subjects: {}, compatibility: DEFAULT_COMPATIBILITY, subjectCompatibility: {}};
+}
+
+/** The state `file` holds (a fresh one when there is no file yet). */
+function readState(file: string): State {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return freshState();
+    throw err;
+  }
+  try {
+    return {...freshState(), ...(JSON.parse(text) as State)};
+  } catch (err) {
+    throw new UserError(`${file} is damaged: ${(err as Error).message}`, 'restore it, or move it away to start with an empty registry');
   }
 }
 

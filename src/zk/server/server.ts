@@ -4,6 +4,7 @@ import {pidAlive} from '../../lib/process.js';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
+import {acquirePidLock} from '../../lib/pid-lock.js';
 import {fourLetterWord, parseSrvr, type SrvrInfo, type ZkServerMode} from './four-letter.js';
 import {connectStringOf, planLayout, renderZooCfg, LOOPBACK, type EnsembleSize} from './config.js';
 import {requireZookeeper} from './package.js';
@@ -179,6 +180,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * stopping what it started.
  */
 export async function startZookeeper(options: StartZookeeperOptions = {}): Promise<ZookeeperHandle> {
+  const dataDir = path.resolve(options.dataDir ?? DEFAULT_ZK_DATA_DIR);
+  // Held while starting, so two starts on one dir cannot both find it free; once started, the
+  // state file names the running nodes.
+  fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
+  const unlock = acquirePidLock(dataDir, {what: `the ZooKeeper data dir ${dataDir}`, use: 'being started', hint: 'wait for the other `kcollect zk server start` to finish, or give this one its own --data-dir'});
+  try {
+    return await startNodes(options);
+  } finally {
+    unlock();
+  }
+}
+
+async function startNodes(options: StartZookeeperOptions): Promise<ZookeeperHandle> {
   const install = requireZookeeper();
   const ensemble = options.ensemble ?? 1;
   const port = options.port ?? DEFAULT_ZK_PORT;
@@ -210,7 +224,7 @@ export async function startZookeeper(options: StartZookeeperOptions = {}): Promi
   const startedAt = new Date().toISOString();
   try {
     for (const node of layout) {
-      fs.mkdirSync(node.dataDir, {recursive: true});
+      fs.mkdirSync(node.dataDir, {recursive: true, mode: 0o700});
       if (ensemble > 1) fs.writeFileSync(path.join(node.dataDir, 'myid'), `${node.id}\n`);
       fs.writeFileSync(node.configPath, renderZooCfg(node, layout));
       fs.appendFileSync(node.logPath, `${START_MARK} ${node.id} at ${startedAt} ---\n`);
