@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {collectFlags, collectOptionsFromFlags, regexFlag} from '../src/cli/collect-flags.js';
+import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
@@ -29,7 +29,7 @@ export default class SpoolProduce extends KcollectCommand {
   async run(): Promise<CollectReport> {
     const {args, flags} = await this.parse(SpoolProduce);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
-    const options = collectOptionsFromFlags(flags, 'spool-produce', log);
+    const options = collectOptionsFromFlags(flags, defaultCollectorName('spool-produce', [args.dir], flags.topic), log);
     const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
     if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);
     const source = new SpoolDirSource(definedOnly({

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {collectFlags, collectOptionsFromFlags, regexFlag} from '../src/cli/collect-flags.js';
+import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {TailSource} from '../src/sources/tail/tail-source.js';
+
+const POSITIONS_DIR = path.join('.kcollect', 'positions');
 
 export default class TailProduce extends KcollectCommand {
   static override summary = 'Follow growing log files and send each new line to a topic';
@@ -23,7 +25,7 @@ export default class TailProduce extends KcollectCommand {
   static override flags = {
     ...collectFlags,
     ...avroProduceFlags,
-    'position-file': Flags.string({env: 'KCOLLECT_POSITION_FILE', description: 'where the read positions are kept (default .kcollect/positions/NAME.json)'}),
+    'position-file': Flags.string({env: 'KCOLLECT_POSITION_FILE', description: 'where the read positions are kept (default .kcollect/positions/NAME.json; without --name, NAME is tail-produce-<hash of the files and topic>)'}),
     'from-beginning': Flags.boolean({exclusive: ['from-end'], env: 'KCOLLECT_FROM_BEGINNING', description: 'read files seen for the first time from their start (the default)'}),
     'from-end': Flags.boolean({exclusive: ['from-beginning'], env: 'KCOLLECT_FROM_END', description: 'send only lines written after the start, for files seen for the first time'}),
     'multiline-start': Flags.string({env: 'KCOLLECT_MULTILINE_START', description: 'a line matching this regex starts a record; following lines that do not are joined to it (stack traces)'}),
@@ -35,13 +37,15 @@ export default class TailProduce extends KcollectCommand {
     const {argv, flags} = await this.parse(TailProduce);
     const patterns = argv as string[];
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
-    const options = collectOptionsFromFlags(flags, 'tail-produce', log);
+    const options = collectOptionsFromFlags(flags, defaultCollectorName('tail-produce', patterns, flags.topic), log);
     const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
     if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);
     const source = new TailSource(definedOnly({
       name: 'tail',
       patterns,
-      positionFile: flags['position-file'] ?? path.join('.kcollect', 'positions', `${options.name}.json`),
+      positionFile: flags['position-file'] ?? path.join(POSITIONS_DIR, `${options.name}.json`),
+      // Before positions were kept per run, every unnamed run shared this file: read it (only) for the files given.
+      legacyPositionFile: flags['position-file'] || flags.name ? undefined : path.join(POSITIONS_DIR, 'tail-produce.json'),
       startAt: flags['from-end'] ? 'end' : 'beginning',
       maxLineBytes: parseSize(flags['max-line-bytes'], '--max-line-bytes'),
       multilineStart: regexFlag('--multiline-start', flags['multiline-start']),

@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto';
+import path from 'node:path';
 import {Flags} from '@oclif/core';
 import {ACKS, COMPRESSIONS, type Acks, type CompressionName} from '../client/producer.js';
 import {createInterceptors, type InterceptorConfig} from '../interceptors/index.js';
@@ -65,6 +67,17 @@ export function interceptorsFromFlags(flags: CollectFlagValues): InterceptorConf
   if (flags['host-header']) chain.push({type: 'host'});
   for (const {key, value} of parseHeaders(listValues(flags.header))) chain.push({type: 'static', key, value});
   return chain;
+}
+
+/**
+ * The name of a collector run without --name: the command plus a stable hash of what it reads
+ * and where it sends it, so runs with other inputs or topics in one working directory never
+ * share a position file, a file channel or a status file (one would resume the other's files
+ * into its own topic), while the same command run again finds its own.
+ */
+export function defaultCollectorName(command: string, inputs: readonly string[], topic: string): string {
+  const key = JSON.stringify({inputs: inputs.map((p) => path.resolve(p)), topic});
+  return `${command}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
 export function collectOptionsFromFlags(flags: CollectFlagValues, defaultName: string, log: (line: string) => void): Omit<CollectOptions, 'source'> {

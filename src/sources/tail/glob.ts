@@ -64,6 +64,16 @@ export async function expandPattern(pattern: string): Promise<string[]> {
   return files;
 }
 
+/** Whether `file` is a path one of `patterns` names (one expandPattern would find, if it exists). */
+export function matchesAnyPattern(file: string, patterns: readonly string[]): boolean {
+  const segmentsOf = (p: string) => path.resolve(p).split(path.sep).filter(Boolean);
+  const parts = segmentsOf(file);
+  return patterns.some((pattern) => {
+    const globs = segmentsOf(pattern);
+    return globs.length === parts.length && globs.every((g, i) => (hasGlob(g) ? segmentRegExp(g).test(parts[i]) : g === parts[i]));
+  });
+}
+
 export async function expandPatterns(patterns: readonly string[]): Promise<string[]> {
   const seen = new Set<string>();
   for (const pattern of patterns) for (const file of await expandPattern(pattern)) seen.add(file);

@@ -5,7 +5,7 @@ import type {Event} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
-import {expandPatterns} from './glob.js';
+import {expandPatterns, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
 import {TailedFile, type ReadyLine} from './tailed-file.js';
 
@@ -14,6 +14,12 @@ export interface TailSourceOptions {
   /** Paths or globs (`*`, `?`, `[...]` in any segment, not recursive). */
   patterns: string[];
   positionFile: string;
+  /**
+   * A position file shared with other runs (how unnamed runs kept positions before): when
+   * `positionFile` does not exist yet, its entries for the files given here are taken over.
+   * It is only read.
+   */
+  legacyPositionFile?: string;
   /** Where to start in files found on the very first start (no position file yet). */
   startAt: 'beginning' | 'end';
   /** Longer lines go out as one rejected event, cut to this many bytes. */
@@ -56,7 +62,7 @@ export class TailSource implements Source {
   private pending: Promise<boolean>[] = [];
   private lastDelivery: Promise<boolean> = Promise.resolve(true);
   private deliveryFailed = false;
-  private readonly o: Required<Omit<TailSourceOptions, 'multilineStart'>> & Pick<TailSourceOptions, 'multilineStart'>;
+  private readonly o: Required<Omit<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>> & Pick<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>;
 
   constructor(options: TailSourceOptions) {
     this.name = options.name;
@@ -74,8 +80,9 @@ export class TailSource implements Source {
 
   async run(ctx: SourceContext): Promise<void> {
     this.store = PositionStore.load(this.o.positionFile);
+    const known = this.store.existed || this.adoptLegacyPositions(ctx);
     try {
-      await this.discover(ctx, this.store.existed ? 'beginning' : this.o.startAt);
+      await this.discover(ctx, known ? 'beginning' : this.o.startAt);
       await this.resumeRotatedAway(ctx);
       this.savePositions(ctx, true);
       let lastScan = Date.now();
@@ -174,14 +181,41 @@ export class TailSource implements Source {
     return {key, resumed};
   }
 
+  /** Takes over the legacy position file's entries for files this run follows; true when there were any. */
+  private adoptLegacyPositions(ctx: SourceContext): boolean {
+    const legacy = this.o.legacyPositionFile;
+    if (!legacy) return false;
+    let adopted = 0;
+    try {
+      for (const entry of PositionStore.load(legacy).all()) {
+        if (!this.follows(entry)) continue;
+        this.store.set(entry);
+        adopted++;
+      }
+    } catch (err) {
+      ctx.log(`not resuming from ${legacy}: ${errorMessage(err)}`);
+      return false;
+    }
+    if (adopted > 0) ctx.log(`resuming ${adopted} file(s) from ${legacy}; positions are kept in ${this.o.positionFile} from now on`);
+    return adopted > 0;
+  }
+
   /**
-   * On start, a file in the position file that no pattern matches may have been rotated away
-   * while we were down: look for its identity next to where it was, and read what is left.
-   * Identities whose file is gone are forgotten.
+   * Whether a stored position is one of this run's files: it was last seen under a path the
+   * patterns name. Others belong to another run sharing the position file: never read, kept.
+   */
+  private follows(stored: FilePosition): boolean {
+    return matchesAnyPattern(stored.path, this.o.patterns);
+  }
+
+  /**
+   * On start, a file of ours in the position file that no pattern matches now may have been
+   * rotated away while we were down: look for its identity next to where it was, and read what
+   * is left. Identities whose file is gone are forgotten.
    */
   private async resumeRotatedAway(ctx: SourceContext): Promise<void> {
     for (const stored of this.store.all()) {
-      if (this.files.has(inodeKey(stored.dev, stored.ino))) continue;
+      if (this.files.has(inodeKey(stored.dev, stored.ino)) || !this.follows(stored)) continue;
       const dir = path.dirname(stored.path);
       let found: string | null = null;
       for (const name of await fs.readdir(dir).catch(() => [] as string[])) {

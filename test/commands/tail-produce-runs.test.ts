@@ -1,0 +1,94 @@
+/**
+ * tail-produce runs in one working directory each follow only the files they were given: two
+ * runs with other files and topics never send each other's lines, and a position file kept from
+ * before (shared by every unnamed run) still resumes the files it is given, and only those.
+ */
+import type {ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {fetchRecords} from '../../src/client/fetcher.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
+import {collect, kcollect, spawnCli} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
+
+let broker: Broker;
+let bootstrap: string;
+beforeAll(async () => {
+  ({broker, bootstrap} = await startBroker());
+});
+afterAll(async () => {
+  await broker?.close();
+});
+
+async function topicLines(topic: string): Promise<string[]> {
+  const lines: string[] = [];
+  await fetchRecords({brokers: [bootstrap], topic, start: {kind: 'beginning'}, stopAtEnd: true, maxWaitMs: 100}, (records) => {
+    for (const r of records) lines.push(r.value!.toString());
+  });
+  return lines;
+}
+
+const lines = (prefix: string, from: number, to: number) => Array.from({length: to - from}, (_, i) => `${prefix}-${from + i}`);
+const append = (file: string, ls: string[]) => fs.appendFileSync(file, ls.map((l) => `${l}\n`).join(''));
+
+/** Runs `tail-produce ARGS` in `cwd` until `topic` holds `expected` lines, then stops it with SIGINT. */
+async function runUntil(cwd: string, args: string[], topic: string, expected: number): Promise<string> {
+  const child: ChildProcess = spawnCli(['tail-produce', ...args, '--topic', topic, '-b', bootstrap, '--poll-interval', '50ms'], {cwd});
+  const result = collect(child);
+  try {
+    await until(async () => (await topicLines(topic)).length >= expected, `${expected} lines in ${topic}`);
+  } finally {
+    child.kill('SIGINT');
+  }
+  const {code, stderr} = await result;
+  expect(code, stderr).toBe(0);
+  return stderr;
+}
+
+describe('tail-produce runs sharing a working directory', () => {
+  it("each topic holds only its own file's lines, and each run resumes its own file", async () => {
+    const cwd = tempDir('tail-runs');
+    for (const t of ['runs-a', 'runs-b']) expect((await kcollect(bootstrap, ['topic', 'create', t])).code).toBe(0);
+    append(path.join(cwd, 'a.log'), lines('a', 0, 5));
+    append(path.join(cwd, 'b.log'), lines('b', 0, 5));
+
+    await runUntil(cwd, ['a.log'], 'runs-a', 5);
+    // a.log grows while its collector is down; the other run must not pick that up.
+    append(path.join(cwd, 'a.log'), lines('a', 5, 10));
+    await runUntil(cwd, ['b.log'], 'runs-b', 5);
+    // The first run, started again, resumes a.log where it stopped.
+    await runUntil(cwd, ['a.log'], 'runs-a', 10);
+
+    expect(await topicLines('runs-a')).toEqual(lines('a', 0, 10));
+    expect(await topicLines('runs-b')).toEqual(lines('b', 0, 5));
+    const positionFiles = fs.readdirSync(path.join(cwd, '.kcollect', 'positions')).sort();
+    expect(positionFiles).toHaveLength(2);
+    expect(positionFiles.every((n) => /^tail-produce-[0-9a-f]{12}\.json$/.test(n))).toBe(true);
+    for (const name of positionFiles) expect(fs.statSync(path.join(cwd, '.kcollect', 'positions', name)).mode & 0o777).toBe(0o600);
+  });
+
+  it('an old shared position file resumes the files given, and keeps the entries of the others', async () => {
+    const cwd = tempDir('tail-legacy');
+    for (const t of ['legacy-a', 'legacy-b']) expect((await kcollect(bootstrap, ['topic', 'create', t])).code).toBe(0);
+    append(path.join(cwd, 'a.log'), lines('a', 0, 5));
+    append(path.join(cwd, 'b.log'), lines('b', 0, 5));
+    // Positions as unnamed runs used to keep them: both files in one file.
+    const shared = path.join('.kcollect', 'positions', 'tail-produce.json');
+    await runUntil(cwd, ['a.log', '--position-file', shared], 'legacy-a', 5);
+    await runUntil(cwd, ['b.log', '--position-file', shared], 'legacy-b', 5);
+    const before = fs.readFileSync(path.join(cwd, shared), 'utf8');
+    expect(JSON.parse(before).files.map((f: {path: string}) => path.basename(f.path)).sort()).toEqual(['a.log', 'b.log']);
+
+    append(path.join(cwd, 'a.log'), lines('a', 5, 8));
+    append(path.join(cwd, 'b.log'), lines('b', 5, 8));
+    const stderr = await runUntil(cwd, ['a.log'], 'legacy-a', 8);
+    expect(stderr).toMatch(/resuming 1 file\(s\) from \.kcollect\/positions\/tail-produce\.json/);
+
+    expect(await topicLines('legacy-a')).toEqual(lines('a', 0, 8));
+    expect(await topicLines('legacy-b')).toEqual(lines('b', 0, 5));
+    // The old file is only read: b.log's entry is still there for its own run.
+    expect(fs.readFileSync(path.join(cwd, shared), 'utf8')).toBe(before);
+  });
+});
