@@ -91,7 +91,7 @@ export class FileChannel implements Channel {
   /** Locks the directory and replays the log. */
   async open(): Promise<void> {
     if (this.log) throw new BugError(`channel ${this.name} is already open`);
-    fs.mkdirSync(this.dir, {recursive: true});
+    fs.mkdirSync(this.dir, {recursive: true, mode: 0o700});
     const unlock = acquirePidLock(this.dir, {what: `file channel ${this.name} (${this.dir})`, hint: 'give each channel its own directory, or stop the other agent first'});
     try {
       const replayed = await WriteAheadLog.open(this.dir, this.maxSegmentBytes);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
-import {fsyncDir} from '../../lib/fs.js';
+import {appendWhole, fsyncDir} from '../../lib/fs.js';
 import type {Event} from '../../pipeline/event.js';
 import {InvalidRecordError, RecordReader} from './wal-records.js';
 
@@ -38,9 +38,11 @@ function segmentFile(dir: string, id: number): string {
  * and fdatasync'ed in batches: whatever queued up while one fsync ran goes out with the next one
  * (group commit), and every append resolves, in order, only once its record is on disk.
  * Segments roll at maxSegmentBytes; sealed segments are deleted oldest first once every event in
- * them was committed. A write or fsync error poisons the log (after a failed fsync the kernel may
- * have dropped the pages, so nothing later can be trusted): every later append rejects with it,
- * and reopening recovers what reached the disk.
+ * them was committed. A write that fails (a full disk) is cut back off the segment and rejects
+ * the appends it carried, and later appends are tried again, so the channel goes on once there
+ * is space. An fsync error poisons the log (after a failed fsync the kernel may have dropped the
+ * pages, so nothing later can be trusted): every later append rejects with it, and reopening
+ * recovers what reached the disk.
  */
 export class WriteAheadLog {
   private queue: Append[] = [];
@@ -56,7 +58,7 @@ export class WriteAheadLog {
 
   /** Reads every segment, cuts a torn tail off the last one and opens it for appending. */
   static async open(dir: string, maxSegmentBytes: number): Promise<Replayed> {
-    fs.mkdirSync(dir, {recursive: true});
+    fs.mkdirSync(dir, {recursive: true, mode: 0o700});
     const ids = fs
       .readdirSync(dir)
       .map((name) => SEGMENT.exec(name)?.[1])
@@ -100,7 +102,7 @@ export class WriteAheadLog {
     }
     if (segments.length === 0) {
       const file = segmentFile(dir, 0);
-      fs.closeSync(fs.openSync(file, 'wx'));
+      fs.closeSync(fs.openSync(file, 'wx', 0o600));
       fsyncDir(dir);
       segments.push({id: 0, file, size: 0, lastSeq: -1});
     }
@@ -129,52 +131,61 @@ export class WriteAheadLog {
       try {
         await this.writeBatch(batch);
       } catch (err) {
-        this.failure = err instanceof Error ? err : new Error(String(err));
-        for (const append of [...batch, ...this.queue]) append.reject(this.failure);
+        const error = err instanceof Error ? err : new Error(String(err));
+        // Appends already on disk were resolved; rejecting them again changes nothing.
+        for (const append of batch) append.reject(error);
+        if (!this.failure) continue;
+        for (const append of this.queue) append.reject(this.failure);
         this.queue = [];
         break;
       }
-      for (const append of batch) append.resolve();
     }
     this.writing = null;
   }
 
+  /** Writes the batch in as few writes as segment rolls allow; each append resolves once its write is on disk. */
   private async writeBatch(batch: Append[]): Promise<void> {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for (const {record, lastSeq} of batch) {
-      const active = this.segments[this.segments.length - 1];
-      const used = active.size + pendingBytes;
-      if (used > 0 && used + record.length > this.maxSegmentBytes) {
-        await this.write(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
+    let chunk: Append[] = [];
+    let bytes = 0;
+    for (const append of batch) {
+      const used = this.segments[this.segments.length - 1].size + bytes;
+      if (used > 0 && used + append.record.length > this.maxSegmentBytes) {
+        await this.write(chunk, bytes);
+        chunk = [];
+        bytes = 0;
         await this.roll();
       }
-      pending.push(record);
-      pendingBytes += record.length;
-      if (lastSeq !== undefined) this.segments[this.segments.length - 1].lastSeq = lastSeq;
+      chunk.push(append);
+      bytes += append.record.length;
     }
-    await this.write(pending, pendingBytes);
+    await this.write(chunk, bytes);
   }
 
-  private async write(buffers: Buffer[], bytes: number): Promise<void> {
-    if (bytes === 0) return;
+  /** Appends the records whole or not at all, syncs them, then resolves their appends. */
+  private async write(chunk: Append[], bytes: number): Promise<void> {
+    if (chunk.length === 0) return;
     const active = this.segments[this.segments.length - 1];
-    const data = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers, bytes);
-    let done = 0;
-    while (done < bytes) {
-      const {bytesWritten} = await this.handle.write(data, done, bytes - done, active.size + done);
-      done += bytesWritten;
+    const data = chunk.length === 1 ? chunk[0].record : Buffer.concat(chunk.map((a) => a.record), bytes);
+    appendWhole(this.handle.fd, data, active.size);
+    try {
+      await this.handle.datasync();
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      throw err;
     }
-    await this.handle.datasync();
     active.size += bytes;
+    for (const append of chunk) {
+      if (append.lastSeq !== undefined) active.lastSeq = append.lastSeq;
+      append.resolve();
+    }
   }
 
   private async roll(): Promise<void> {
     const previous = this.segments[this.segments.length - 1];
     const next: Segment = {id: previous.id + 1, file: segmentFile(this.dir, previous.id + 1), size: 0, lastSeq: previous.lastSeq};
-    const handle = await fs.promises.open(next.file, 'wx');
+    // A sealed segment must end in a whole record: cut what a failed write could not take back.
+    await this.handle.truncate(previous.size);
+    const handle = await fs.promises.open(next.file, 'wx', 0o600);
     fsyncDir(this.dir);
     await this.handle.close();
     this.handle = handle;
