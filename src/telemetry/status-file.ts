@@ -34,7 +34,7 @@ export class StatusPublisher {
   }
 
   start(intervalMs = 1000): void {
-    fs.mkdirSync(path.dirname(this.file), {recursive: true});
+    fs.mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700});
     this.publish('running');
     this.timer = setInterval(() => this.publish('running'), intervalMs);
     this.timer.unref();

@@ -30,11 +30,21 @@ interface LedgerFile {
  * once a file is renamed or deleted its entry goes, so the ledger stays small.
  */
 export class Ledger {
+  /** Why the last save failed, until one succeeds (the state in memory is then written whole). */
+  private saveError: Error | undefined;
+
   private constructor(readonly file: string, private readonly files: Map<string, LedgerEntry>) {}
+
+  /** The failure of a save since the last call, once: for the source to report. */
+  takeSaveError(): Error | undefined {
+    const err = this.saveError;
+    this.saveError = undefined;
+    return err;
+  }
 
   static open(dir: string): Ledger {
     try {
-      fs.mkdirSync(dir, {recursive: true});
+      fs.mkdirSync(dir, {recursive: true, mode: 0o700});
     } catch (err) {
       throw new UserError(`cannot create the spool ledger directory ${dir}: ${(err as Error).message}`, 'give a ledger directory you can write to');
     }
@@ -76,10 +86,16 @@ export class Ledger {
   /**
    * Progress within a file is saved after every batch without fsync: a killed process keeps it,
    * and an older ledger after an OS crash means lines read again, which the Kafka sink
-   * recognises. A finished file is fsynced, so it is never ingested twice.
+   * recognises. A finished file is fsynced, so it is never ingested twice. A save that fails (a
+   * full disk) leaves the previous ledger whole; the next save writes everything, so reading
+   * goes on, and a crash before that only means lines read again.
    */
   private save(fsync: boolean): void {
     const content: LedgerFile = {version: 1, files: Object.fromEntries(this.files)};
-    writeFileAtomic(this.file, JSON.stringify(content, null, 1) + '\n', {fsync});
+    try {
+      writeFileAtomic(this.file, JSON.stringify(content, null, 1) + '\n', {fsync});
+    } catch (err) {
+      this.saveError = err as Error;
+    }
   }
 }

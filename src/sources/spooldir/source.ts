@@ -207,6 +207,7 @@ export class SpoolDirSource implements Source {
           ctx.count('AppendBatchAcceptedCount');
           ledger.set(file.name, {...entry, offset: end});
           entry.offset = end;
+          reportSaveError(ledger, ctx);
         });
         lastDelivery.catch(() => undefined);
         pending.push(lastDelivery);
@@ -252,6 +253,7 @@ export class SpoolDirSource implements Source {
     if (!(await flush(true))) return false;
     // Done in the ledger before the rename: a crash between the two renames it on restart.
     ledger.set(file.name, {...entry, size, offset: size, done: true});
+    reportSaveError(ledger, ctx);
     this.roll(file, ledger, ctx);
     return true;
   }
@@ -265,4 +267,12 @@ export class SpoolDirSource implements Source {
     if (rejected) event.rejected = rejected;
     return event;
   }
+}
+
+/** A ledger save that failed is said once (and counted); reading goes on and the next save catches up. */
+function reportSaveError(ledger: Ledger, ctx: SourceContext): void {
+  const err = ledger.takeSaveError();
+  if (!err) return;
+  ctx.count('CheckpointWriteErrorCount');
+  ctx.log(`cannot write the spool ledger ${ledger.file} (${err.message}); it is written again after the next batch`);
 }

@@ -69,7 +69,7 @@ export class PositionStore {
 
   save(): void {
     if (!this.dirty) return;
-    fs.mkdirSync(path.dirname(this.file), {recursive: true});
+    fs.mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700});
     const content: PositionFileContent = {version: 1, files: this.all()};
     // Written after every delivered batch, so no fsync: a killed process keeps it, and an older
     // position after an OS crash only means lines read again, which the Kafka sink recognises.
