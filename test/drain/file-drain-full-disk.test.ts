@@ -3,6 +3,7 @@
  * committed offset never passes the lines that are whole in the files, and once space returns
  * the same drain (no restart) writes the rest: every record exactly once.
  */
+import type {ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -31,15 +32,18 @@ describe.skipIf(!canMountTmpfs())('file drain on a full disk (8 MB tmpfs)', () =
     const {broker, bootstrap} = await startBroker();
     const disk = mountTmpfs(8);
     const outDir = path.join(disk.dir, 'out');
-    fs.mkdirSync(outDir);
-    const drain = spawnCli(['consume', 'full', '--group', 'archiver', '--to', 'file', '--out-dir', outDir, '-b', bootstrap]);
-    const result = collect(drain);
+    let drain: ChildProcess | undefined;
+    let result: Promise<unknown> = Promise.resolve();
     try {
+      fs.mkdirSync(outDir);
+      // Created first: the drain would otherwise create it (auto-create) and `topic create` fail.
       expect((await kcollect(bootstrap, ['topic', 'create', 'full'])).code).toBe(0);
+      drain = spawnCli(['consume', 'full', '--group', 'archiver', '--to', 'file', '--out-dir', outDir, '-b', bootstrap]);
+      result = collect(drain);
       const input = Array.from({length: RECORDS}, (_, i) => line(i)).join('\n') + '\n';
       // The disk fills with room for only part of the topic.
       const filler = path.join(disk.dir, 'filler');
-      fs.writeFileSync(filler, Buffer.alloc(8 * 1024 * 1024 - input.length / 2 - 256 * 1024));
+      fs.writeFileSync(filler, Buffer.alloc(8 * 1024 * 1024 - Math.floor(input.length / 2) - 256 * 1024));
       expect((await kcollect(bootstrap, ['produce', 'full'], {input})).code).toBe(0);
 
       const committed = async () => (await describeGroup([bootstrap], 'archiver')).offsets.find((o) => o.topic === 'full')?.committed ?? 0;
@@ -60,7 +64,7 @@ describe.skipIf(!canMountTmpfs())('file drain on a full disk (8 MB tmpfs)', () =
       expect(lines.length).toBe(RECORDS);
       expect(lines).toEqual(Array.from({length: RECORDS}, (_, i) => line(i)));
     } finally {
-      if (drain.exitCode === null && drain.signalCode === null) drain.kill('SIGKILL');
+      if (drain && drain.exitCode === null && drain.signalCode === null) drain.kill('SIGKILL');
       await result;
       await broker.close();
       disk.unmount();
