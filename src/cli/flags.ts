@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {writeFileAtomic} from '../lib/fs.js';
 import {Flags} from '@oclif/core';
 
 /** Written by `cluster up`; later commands find the running cluster here when no flag is given. */
@@ -21,8 +22,8 @@ export function readProfile(): Profile {
 }
 
 export function writeProfile(profile: Profile): void {
-  fs.mkdirSync(path.dirname(PROFILE_PATH), {recursive: true});
-  fs.writeFileSync(PROFILE_PATH, `${JSON.stringify(profile, null, 2)}\n`);
+  fs.mkdirSync(path.dirname(PROFILE_PATH), {recursive: true, mode: 0o700});
+  writeFileAtomic(PROFILE_PATH, `${JSON.stringify(profile, null, 2)}\n`, {fsync: false});
 }
 
 export const brokersFlag = Flags.string({

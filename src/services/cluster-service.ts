@@ -72,7 +72,7 @@ export function readClusterState(statePath = CLUSTER_STATE_PATH): ClusterState |
 }
 
 function saveState(state: ClusterState, statePath: string): void {
-  fs.mkdirSync(path.dirname(statePath), {recursive: true});
+  fs.mkdirSync(path.dirname(statePath), {recursive: true, mode: 0o700});
   writeFileAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`);
 }
 
@@ -167,10 +167,10 @@ function nodesOf(state: ClusterState): ClusterNode[] {
 }
 
 async function spawnBroker(id: number, host: string, port: number, dataDir: string, args: string[]): Promise<BrokerProcessInfo> {
-  fs.mkdirSync(dataDir, {recursive: true});
+  fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
   const logPath = path.join(dataDir, 'broker.log');
   const mark = `--- kcollect: starting broker ${id} at ${new Date().toISOString()} ---\n`;
-  fs.appendFileSync(logPath, mark);
+  fs.appendFileSync(logPath, mark, {mode: 0o600});
   const fd = fs.openSync(logPath, 'a');
   const child = spawn(process.execPath, [CLI, ...args], {detached: true, stdio: ['ignore', fd, fd], env: {...process.env, NODE_ENV: 'production'}});
   fs.closeSync(fd);

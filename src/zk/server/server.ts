@@ -225,9 +225,9 @@ async function startNodes(options: StartZookeeperOptions): Promise<ZookeeperHand
   try {
     for (const node of layout) {
       fs.mkdirSync(node.dataDir, {recursive: true, mode: 0o700});
-      if (ensemble > 1) fs.writeFileSync(path.join(node.dataDir, 'myid'), `${node.id}\n`);
-      fs.writeFileSync(node.configPath, renderZooCfg(node, layout));
-      fs.appendFileSync(node.logPath, `${START_MARK} ${node.id} at ${startedAt} ---\n`);
+      if (ensemble > 1) fs.writeFileSync(path.join(node.dataDir, 'myid'), `${node.id}\n`, {mode: 0o600});
+      fs.writeFileSync(node.configPath, renderZooCfg(node, layout), {mode: 0o600});
+      fs.appendFileSync(node.logPath, `${START_MARK} ${node.id} at ${startedAt} ---\n`, {mode: 0o600});
       const logFd = fs.openSync(node.logPath, 'a');
       const heap = options.heapMb ?? 256;
       const args = [
@@ -252,11 +252,11 @@ async function startNodes(options: StartZookeeperOptions): Promise<ZookeeperHand
       });
       child.on('exit', (code, signal) => exits.set(node.id, signal ? `killed by ${signal}` : `exit code ${code}`));
       child.unref();
-      fs.writeFileSync(node.pidPath, `${pid}\n`);
+      fs.writeFileSync(node.pidPath, `${pid}\n`, {mode: 0o600});
       nodes.push({id: node.id, pid, host: node.host, clientPort: node.clientPort, peerPort: node.peerPort, electionPort: node.electionPort, dir: node.dir, configPath: node.configPath, logPath: node.logPath});
     }
     const state: ZkServerState = {format: 1, ensemble, connectString: connectStringOf(layout), dataDir, startedAt, nodes};
-    fs.writeFileSync(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+    fs.writeFileSync(statePath(dataDir), `${JSON.stringify(state, null, 2)}\n`, {mode: 0o600});
 
     const leaderId = await waitUntilServing(nodes, ensemble, timeoutMs, exits);
     return makeHandle(state, leaderId);
