@@ -54,7 +54,7 @@ async function keys(client: HBaseRestClient): Promise<string[]> {
 
 describe('HBase emulator on a full disk', () => {
   it('answers 503 to puts it cannot log whole, carries on once space returns, and keeps every 200 across a restart', async () => {
-    const dataDir = tempDir('hbase-full');
+    const dataDir = path.join(tempDir('hbase-full'), 'data');
     const first = await serve(dataDir);
     await first.client.createTable('T', ['cf1']);
     const before = await putEach(first.client, 0, 10);
@@ -77,6 +77,9 @@ describe('HBase emulator on a full disk', () => {
     const acked = [...before.acked, ...full.acked, ...after.acked];
     expect(await keys(second.client)).toEqual(acked.map((i) => row(i).key.toString()));
     for (const i of acked) expect((await second.client.getRow('T', row(i).key))?.cells[0].value.toString()).toBe(row(i).cells[0].value.toString());
+    // The data is the owner's alone.
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dataDir, LOG_FILE)).mode & 0o777).toBe(0o600);
   });
 
   it('keeps the old log when compaction on start finds the disk full, and compacts once there is space', async () => {
