@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
 import {connectKafkaAdmin} from './kafka.js';
-import {alterTopicConfigs} from './alter-topic-configs.js';
+import {alterTopicConfigs, checkNewTopicConfigs} from './topic-config-requests.js';
 import {hintFor, translated} from './kafka-errors.js';
 
 const {ConfigResourceTypes} = kafkajs;
@@ -146,6 +146,7 @@ class KafkajsAdmin implements AdminClient {
   async createTopic(spec: CreateTopicSpec): Promise<void> {
     const configs = Object.entries(spec.configs ?? {}).map(([k, v]) => `${k}=${v}`);
     const what = `create topic ${spec.name}${configs.length ? ` (${configs.join(', ')})` : ''}`;
+    if (configs.length) await checkNewTopicConfigs(this.brokers, spec.name, spec.configs!, what);
     const created = await this.call(what, () =>
       this.admin.createTopics({
         waitForLeaders: true,

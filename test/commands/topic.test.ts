@@ -155,7 +155,7 @@ describe('kcollect topic', () => {
       cli('topic', 'create', 'bad-flag', '-c', 'retention.ms'),
     ]);
     expectUserError(exists, 'TOPIC_ALREADY_EXISTS (36)', 'kcollect topic delete car-status');
-    expectUserError(badConfig, 'INVALID_CONFIG (40)');
+    expectUserError(badConfig, 'INVALID_CONFIG (40): invalid value "never" for topic config retention.ms');
     expectUserError(badFlag, '--config "retention.ms" is not KEY=VALUE');
   });
 
