@@ -2,6 +2,7 @@ import kafkajs from 'kafkajs';
 import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
 import {connectKafkaAdmin} from './kafka.js';
+import {alterTopicConfigs, checkNewTopicConfigs} from './topic-config-requests.js';
 import {hintFor, translated} from './kafka-errors.js';
 
 const {ConfigResourceTypes} = kafkajs;
@@ -145,6 +146,7 @@ class KafkajsAdmin implements AdminClient {
   async createTopic(spec: CreateTopicSpec): Promise<void> {
     const configs = Object.entries(spec.configs ?? {}).map(([k, v]) => `${k}=${v}`);
     const what = `create topic ${spec.name}${configs.length ? ` (${configs.join(', ')})` : ''}`;
+    if (configs.length) await checkNewTopicConfigs(this.brokers, spec.name, spec.configs!, what);
     const created = await this.call(what, () =>
       this.admin.createTopics({
         waitForLeaders: true,
@@ -232,13 +234,7 @@ class KafkajsAdmin implements AdminClient {
     }
     Object.assign(after, change.set ?? {});
     const set = Object.entries(change.set ?? {}).map(([k, v]) => `${k}=${v}`);
-    await this.call(`alter configs of topic ${name}${set.length ? ` (${set.join(', ')})` : ''}`, () =>
-      this.admin.alterConfigs({
-        validateOnly: false,
-        resources: [{type: ConfigResourceTypes.TOPIC, name, configEntries: Object.entries(after).map(([k, v]) => ({name: k, value: v}))}],
-      }),
-      name,
-    );
+    await alterTopicConfigs(this.brokers, name, after, `alter configs of topic ${name}${set.length ? ` (${set.join(', ')})` : ''}`);
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     const changes = keys.filter((k) => before[k] !== after[k]).map((k) => ({key: k, from: before[k] ?? null, to: after[k] ?? null}));
     return {topic: name, changes, overrides: after};

@@ -46,6 +46,8 @@ export class PartitionLog {
   private unflushed = new Set<Segment>();
   private messagesSinceFlush = 0;
   private lastFlush = Date.now();
+  /** segment.jitter.ms drawn for the active segment. */
+  private rollJitterMs = 0;
   /** When true, append moves the high watermark to the log end (single replica). */
   autoHighWatermark = true;
   // One cached block of a segment for header walks; invalidated whenever bytes can change.
@@ -151,14 +153,15 @@ export class PartitionLog {
     return {baseOffset, lastOffset, logAppendTime};
   }
 
-  /** Kafka's LogSegment.shouldRoll, minus jitter and preallocated-index limits. */
+  /** Kafka's LogSegment.shouldRoll (its offset index's fill limit standing for both indexes). */
   private shouldRoll(seg: Segment, size: number, maxTimestamp: number, lastOffset: number): boolean {
     if (seg.size === 0) return false;
     if (seg.size + size > this.config.segmentBytes) return true;
+    if (seg.index.length >= Math.floor(this.config.segmentIndexBytes / 8)) return true;
     // Relative offsets in the index are int32.
     if (lastOffset - seg.base > 0x7fffffff) return true;
     const waited = seg.rollBaseTimestamp >= 0 && maxTimestamp >= 0 ? maxTimestamp - seg.rollBaseTimestamp : Date.now() - seg.createdAt;
-    return waited > this.config.segmentMs;
+    return waited > this.config.segmentMs - this.rollJitterMs;
   }
 
   private roll(base: number): Segment {
@@ -166,6 +169,8 @@ export class PartitionLog {
     this.active.seal();
     const seg = Segment.create(this.dir, base, this.interval);
     this.segments.push(seg);
+    const {segmentJitterMs, segmentMs} = this.config;
+    this.rollJitterMs = segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(segmentJitterMs, segmentMs)) : 0;
     return seg;
   }
 

@@ -7,7 +7,7 @@ import {StorageError} from './errors.js';
  */
 
 /** DescribeConfigs config_type names (KIP-569). */
-export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'LIST';
+export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'DOUBLE' | 'LIST';
 
 export interface TopicConfig {
   retentionMs: number;
@@ -22,6 +22,20 @@ export interface TopicConfig {
   compressionType: 'producer';
   flushMessages: number;
   flushMs: number;
+  messageTimestampDifferenceMaxMs: number;
+  messageTimestampBeforeMaxMs: number;
+  messageTimestampAfterMaxMs: number;
+  segmentIndexBytes: number;
+  segmentJitterMs: number;
+  preallocate: false;
+  messageFormatVersion: string;
+  messageDownconversionEnable: boolean;
+  leaderReplicationThrottledReplicas: '';
+  followerReplicationThrottledReplicas: '';
+  deleteRetentionMs: number;
+  minCleanableDirtyRatio: number;
+  minCompactionLagMs: number;
+  maxCompactionLagMs: number;
 }
 
 export interface TopicConfigDef {
@@ -54,6 +68,21 @@ function integer(min: bigint, max: bigint, fix: string): TopicConfigDef['parse']
 
 function oneOf<T extends string>(values: readonly T[], fix: string): TopicConfigDef['parse'] {
   return (value) => (values.includes(value as T) ? {ok: value} : {fix});
+}
+
+function bool(): TopicConfigDef['parse'] {
+  return (value) => {
+    const v = value.toLowerCase();
+    return v === 'true' || v === 'false' ? {ok: v === 'true'} : {fix: 'use true or false'};
+  };
+}
+
+/** Replication throttling needs the dynamic broker rates (leader/follower.replication.throttled.rate) kcollect lacks. */
+function noThrottle(name: string): TopicConfigDef['parse'] {
+  return (value) =>
+    value === ''
+      ? {ok: ''}
+      : {fix: `replication throttling is not implemented (kcollect has no leader/follower.replication.throttled.rate), so ${name} cannot take effect; leave it empty and reassign without --throttle`};
 }
 
 function def(d: Omit<TopicConfigDef, 'readOnly' | 'sensitive'>): TopicConfigDef {
@@ -138,10 +167,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     type: 'BOOLEAN',
     default: 'false',
     doc: 'Whether a replica outside the ISR may become leader, at the cost of losing data.',
-    parse: (value) => {
-      const v = value.toLowerCase();
-      return v === 'true' || v === 'false' ? {ok: v === 'true'} : {fix: 'use true or false'};
-    },
+    parse: bool(),
   }),
   def({
     name: 'compression.type',
@@ -174,6 +200,125 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     default: LONG_MAX_STRING,
     doc: 'Force an fdatasync when this long has passed since the last one (checked on append).',
     parse: integer(0n, LONG_MAX, `use a whole number of milliseconds >= 0 (default ${LONG_MAX_STRING} leaves flushing to the OS)`),
+  }),
+  def({
+    name: 'message.timestamp.difference.max.ms',
+    key: 'messageTimestampDifferenceMaxMs',
+    type: 'LONG',
+    default: LONG_MAX_STRING,
+    doc: 'With CreateTime, the largest difference allowed between a record\'s timestamp and the broker\'s clock; a batch outside it gets INVALID_TIMESTAMP. Deprecated by Kafka 3.6 in favour of message.timestamp.before/after.max.ms, and used for either of them left at its default.',
+    parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. message.timestamp.difference.max.ms=3600000'),
+  }),
+  def({
+    name: 'message.timestamp.before.max.ms',
+    key: 'messageTimestampBeforeMaxMs',
+    type: 'LONG',
+    default: LONG_MAX_STRING,
+    doc: 'With CreateTime, how far a record\'s timestamp may lie behind the broker\'s clock; older batches get INVALID_TIMESTAMP.',
+    parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. message.timestamp.before.max.ms=86400000'),
+  }),
+  def({
+    name: 'message.timestamp.after.max.ms',
+    key: 'messageTimestampAfterMaxMs',
+    type: 'LONG',
+    default: LONG_MAX_STRING,
+    doc: 'With CreateTime, how far a record\'s timestamp may lie ahead of the broker\'s clock; later batches get INVALID_TIMESTAMP.',
+    parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. message.timestamp.after.max.ms=3600000'),
+  }),
+  def({
+    name: 'segment.index.bytes',
+    key: 'segmentIndexBytes',
+    type: 'INT',
+    default: '10485760',
+    doc: 'Size of a segment\'s offset index (8 bytes an entry); a segment whose index is full is rolled.',
+    parse: integer(4n, BigInt(INT_MAX), `use a whole number of bytes between 4 and ${INT_MAX}, e.g. segment.index.bytes=10485760`),
+  }),
+  def({
+    name: 'segment.jitter.ms',
+    key: 'segmentJitterMs',
+    type: 'LONG',
+    default: '0',
+    doc: 'Up to this much random time is taken off segment.ms for each new segment, so partitions do not all roll at once.',
+    parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. segment.jitter.ms=0'),
+  }),
+  def({
+    name: 'preallocate',
+    key: 'preallocate',
+    type: 'BOOLEAN',
+    default: 'false',
+    doc: 'Only false is supported: segment files grow with appends and are not preallocated.',
+    parse: (value) => {
+      const v = value.toLowerCase();
+      if (v === 'false') return {ok: false};
+      return {fix: v === 'true' ? 'kcollect does not preallocate segment files (they grow with each append); use preallocate=false' : 'use true or false'};
+    },
+  }),
+  def({
+    name: 'message.format.version',
+    key: 'messageFormatVersion',
+    type: 'STRING',
+    default: '3.0-IV1',
+    doc: 'Accepted and ignored, as Kafka 3.x ignores it: batches are always stored in the v2 format (magic 2).',
+    parse: (value) => (/^\d+\.\d+(\.\d+)?(-IV\d+)?$/.test(value) ? {ok: value} : {fix: 'use a Kafka version such as 2.8 or 3.0-IV1 (it is ignored: batches are always v2)'}),
+  }),
+  def({
+    name: 'message.downconversion.enable',
+    key: 'messageDownconversionEnable',
+    type: 'BOOLEAN',
+    default: 'true',
+    doc: 'Whether old-format consumers may be served down-converted batches. kcollect serves only Fetch v4+ (record batches v2), so there is never anything to down-convert whatever the value.',
+    parse: bool(),
+  }),
+  def({
+    name: 'leader.replication.throttled.replicas',
+    key: 'leaderReplicationThrottledReplicas',
+    type: 'LIST',
+    default: '',
+    doc: 'Only empty is supported: replication is not throttled.',
+    parse: noThrottle('leader.replication.throttled.replicas'),
+  }),
+  def({
+    name: 'follower.replication.throttled.replicas',
+    key: 'followerReplicationThrottledReplicas',
+    type: 'LIST',
+    default: '',
+    doc: 'Only empty is supported: replication is not throttled.',
+    parse: noThrottle('follower.replication.throttled.replicas'),
+  }),
+  def({
+    name: 'delete.retention.ms',
+    key: 'deleteRetentionMs',
+    type: 'LONG',
+    default: '86400000',
+    doc: 'How long a compacted topic keeps tombstones. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. delete.retention.ms=86400000'),
+  }),
+  def({
+    name: 'min.cleanable.dirty.ratio',
+    key: 'minCleanableDirtyRatio',
+    type: 'DOUBLE',
+    default: '0.5',
+    doc: 'Share of uncompacted log that triggers compaction. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    parse: (value) => {
+      const n = Number(value);
+      return value !== '' && Number.isFinite(n) && n >= 0 && n <= 1 ? {ok: n} : {fix: 'use a number between 0 and 1, e.g. min.cleanable.dirty.ratio=0.5'};
+    },
+  }),
+  def({
+    name: 'min.compaction.lag.ms',
+    key: 'minCompactionLagMs',
+    type: 'LONG',
+    default: '0',
+    doc: 'Minimum age before a record may be compacted. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. min.compaction.lag.ms=0'),
+  }),
+  def({
+    name: 'max.compaction.lag.ms',
+    key: 'maxCompactionLagMs',
+    type: 'LONG',
+    default: LONG_MAX_STRING,
+    doc: 'Maximum time a record may stay uncompacted. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    parse: integer(1n, LONG_MAX, `use a whole number of milliseconds >= 1, e.g. max.compaction.lag.ms=${LONG_MAX_STRING}`),
   }),
 ];
 
@@ -239,4 +384,18 @@ export function describeTopicConfig(overrides: Record<string, string>): ConfigEn
       doc: d.doc,
     };
   });
+}
+
+/**
+ * How far (ms) a CreateTime timestamp may lie behind and ahead of the broker's clock: each
+ * message.timestamp.before/after.max.ms left at its default falls back to the deprecated
+ * message.timestamp.difference.max.ms, as in Kafka 3.6+.
+ */
+export function timestampBounds(config: TopicConfig): {beforeMs: number; afterMs: number} {
+  const d = DEFAULT_TOPIC_CONFIG;
+  const pick = (own: number, ownDefault: number) => (own !== ownDefault ? own : config.messageTimestampDifferenceMaxMs);
+  return {
+    beforeMs: pick(config.messageTimestampBeforeMaxMs, d.messageTimestampBeforeMaxMs),
+    afterMs: pick(config.messageTimestampAfterMaxMs, d.messageTimestampAfterMaxMs),
+  };
 }

@@ -46,6 +46,7 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     32: {resources: [{resourceType: 2, resourceName: topic, configurationKeys: null}], includeSynonyms: true},
     33: {resources: [{resourceType: 2, resourceName: 'fuzz-nonexistent', configs: [{name: 'retention.ms', value: '1'}]}], validateOnly: true},
     37: {topics: [{name: 'fuzz-nonexistent', count: 2, assignments: null}], timeoutMs: 1000, validateOnly: true},
+    44: {resources: [{resourceType: 2, resourceName: 'fuzz-nonexistent', configs: [{name: 'retention.ms', configOperation: 0, value: '1'}]}], validateOnly: true},
   };
 }
 

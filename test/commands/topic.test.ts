@@ -1,8 +1,11 @@
 import net from 'node:net';
+import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker} from '../helpers/broker.js';
 import {expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
+
+const {Kafka, logLevel} = kafkajs;
 
 /** A loopback port with nothing listening. */
 async function closedPort(): Promise<number> {
@@ -102,9 +105,38 @@ describe('kcollect topic', () => {
       cli('topic', 'alter-config', 'car-status', '--delete', 'segment.ms'),
       cli('topic', 'alter-config', 'car-status'),
     ]);
-    expectUserError(invalid, 'alter configs of topic car-status (retention.ms=soon): INVALID_CONFIG (40)');
+    expectUserError(invalid, 'alter configs of topic car-status (retention.ms=soon): INVALID_CONFIG (40): invalid value "soon" for topic config retention.ms: use a whole number of milliseconds');
     expectUserError(unset, 'has no override for "segment.ms"', 'max.message.bytes, retention.ms');
     expectUserError(nothing, 'nothing to change', '--set');
+  });
+
+  it('alter-config prints why the broker refuses a config it cannot honour, and changes nothing', async () => {
+    const [prealloc, throttle, unknown] = await Promise.all([
+      cli('topic', 'alter-config', 'car-status', '--set', 'preallocate=true'),
+      cli('topic', 'alter-config', 'car-status', '--set', 'follower.replication.throttled.replicas=0:1'),
+      cli('topic', 'alter-config', 'car-status', '--set', 'retention.hours=5'),
+    ]);
+    expectUserError(prealloc, 'INVALID_CONFIG (40): invalid value "true" for topic config preallocate: kcollect does not preallocate segment files');
+    expectUserError(throttle, 'topic config follower.replication.throttled.replicas: replication throttling is not implemented');
+    expectUserError(unknown, 'INVALID_CONFIG (40): unknown topic config "retention.hours"');
+    const d = await json('topic', 'describe', 'car-status');
+    const overrides = Object.fromEntries(d.configs.filter((c: any) => c.source === 'DYNAMIC_TOPIC_CONFIG').map((c: any) => [c.key, c.value]));
+    expect(overrides).toEqual({'max.message.bytes': '2097152', 'retention.ms': '3600000'});
+  });
+
+  it('accepts Kafka\'s other topic configs and enforces message.timestamp.difference.max.ms on produce', async () => {
+    const set = await json('topic', 'alter-config', 'driving-logs', '--set', 'message.timestamp.difference.max.ms=60000', '--set', 'message.format.version=2.8', '--set', 'segment.jitter.ms=1000');
+    expect(set.overrides).toEqual({'message.timestamp.difference.max.ms': '60000', 'message.format.version': '2.8', 'segment.jitter.ms': '1000'});
+    const kafka = new Kafka({brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: {retries: 0}});
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({topic: 'driving-logs', messages: [{partition: 0, value: 'now', timestamp: String(Date.now())}]});
+      const stale = producer.send({topic: 'driving-logs', messages: [{partition: 0, value: 'old', timestamp: String(Date.now() - 3_600_000)}]});
+      await expect(stale).rejects.toMatchObject({type: 'INVALID_TIMESTAMP'});
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('add-partitions grows a topic and refuses to shrink it', async () => {
@@ -123,7 +155,7 @@ describe('kcollect topic', () => {
       cli('topic', 'create', 'bad-flag', '-c', 'retention.ms'),
     ]);
     expectUserError(exists, 'TOPIC_ALREADY_EXISTS (36)', 'kcollect topic delete car-status');
-    expectUserError(badConfig, 'INVALID_CONFIG (40)');
+    expectUserError(badConfig, 'INVALID_CONFIG (40): invalid value "never" for topic config retention.ms');
     expectUserError(badFlag, '--config "retention.ms" is not KEY=VALUE');
   });
 

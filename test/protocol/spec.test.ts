@@ -61,7 +61,9 @@ function stripComments(text: string): string {
 }
 
 function loadSpec(file: string): SpecMessage {
-  return JSON.parse(stripComments(readFileSync(path.join(SPEC_DIR, file), 'utf8'))) as SpecMessage;
+  // more/ holds the specs of the APIs beyond the first set (transactions, ACLs, incremental configs).
+  const at = existsSync(path.join(SPEC_DIR, file)) ? path.join(SPEC_DIR, file) : path.join(SPEC_DIR, 'more', file);
+  return JSON.parse(stripComments(readFileSync(at, 'utf8'))) as SpecMessage;
 }
 
 const camel = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);

@@ -156,6 +156,26 @@ describe('PartitionLog segments', () => {
     expect(log.segmentBaseOffsets()).toEqual([0, 2]);
   });
 
+  it('takes segment.jitter.ms off segment.ms for each new segment', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const log = openLog({'segment.ms': '1000', 'segment.jitter.ms': '400'});
+    log.append(makeBatch(1, {timestamp: 10_000}), {leaderEpoch: 0});
+    log.append(makeBatch(1, {timestamp: 11_001}), {leaderEpoch: 0});
+    expect(log.segmentBaseOffsets()).toEqual([0, 1]);
+    // The new segment drew 200 ms of jitter: it rolls 801 ms after its first batch, not 1001.
+    log.append(makeBatch(1, {timestamp: 11_802}), {leaderEpoch: 0});
+    expect(log.segmentBaseOffsets()).toEqual([0, 1, 2]);
+  });
+
+  it('rolls when the offset index is full (segment.index.bytes) and still reads every offset', () => {
+    const log = openLog({'segment.index.bytes': '16'}, 1);
+    for (let i = 0; i < 12; i++) log.append(makeBatch(2, {valueSize: 20}), {leaderEpoch: 0});
+    const bases = log.segmentBaseOffsets();
+    expect(bases.length).toBeGreaterThan(2);
+    for (const b of bases.slice(1)) expect(b % 2).toBe(0);
+    expect(batches(log).length).toBe(12);
+  });
+
   it('keeps everything across a reopen, with or without a clean close', () => {
     let log = openLog({'segment.bytes': '1500'}, 100);
     for (let i = 0; i < 30; i++) log.append(makeBatch(3, {timestamp: 1000 + i}), {leaderEpoch: 1});

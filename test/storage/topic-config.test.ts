@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {DEFAULT_TOPIC_CONFIG, describeTopicConfig, TOPIC_CONFIGS, validateTopicConfig} from '../../src/storage/topic-config.js';
+import {DEFAULT_TOPIC_CONFIG, describeTopicConfig, timestampBounds, TOPIC_CONFIGS, validateTopicConfig} from '../../src/storage/topic-config.js';
 
 function rejection(overrides: Record<string, string>): {code?: string; message: string} {
   try {
@@ -69,6 +69,33 @@ describe('topic config', () => {
     const unknown = rejection({'retention.hours': '5'});
     expect(unknown.code).toBe('INVALID_CONFIG');
     expect(unknown.message).toMatch(/unknown topic config "retention\.hours".*retention\.ms/);
+  });
+
+  it('accepts Kafka\'s other topic configs with their meaning', () => {
+    const c = validateTopicConfig({
+      'message.timestamp.difference.max.ms': '3600000',
+      'segment.index.bytes': '4096',
+      'segment.jitter.ms': '1000',
+      preallocate: 'false',
+      'message.format.version': '2.8-IV1',
+      'message.downconversion.enable': 'false',
+      'follower.replication.throttled.replicas': '',
+      'delete.retention.ms': '1000',
+      'min.cleanable.dirty.ratio': '0.1',
+    });
+    expect(c).toMatchObject({segmentIndexBytes: 4096, segmentJitterMs: 1000, preallocate: false, messageFormatVersion: '2.8-IV1', messageDownconversionEnable: false, minCleanableDirtyRatio: 0.1});
+    expect(timestampBounds(c)).toEqual({beforeMs: 3600000, afterMs: 3600000});
+    // The newer before/after configs win over the deprecated difference when set.
+    expect(timestampBounds(validateTopicConfig({'message.timestamp.difference.max.ms': '5000', 'message.timestamp.after.max.ms': '10'}))).toEqual({beforeMs: 5000, afterMs: 10});
+  });
+
+  it('refuses the topic configs kcollect cannot honour, naming the config and why', () => {
+    expect(rejection({preallocate: 'true'}).message).toMatch(/topic config preallocate: kcollect does not preallocate segment files.*preallocate=false/);
+    expect(rejection({'follower.replication.throttled.replicas': '0:1,1:2'}).message).toMatch(/follower\.replication\.throttled\.replicas: replication throttling is not implemented/);
+    expect(rejection({'leader.replication.throttled.replicas': '*'}).message).toMatch(/leader\.replication\.throttled\.replicas/);
+    expect(rejection({'message.format.version': 'latest'}).message).toMatch(/message\.format\.version.*Kafka version/);
+    expect(rejection({'segment.index.bytes': '3'}).message).toMatch(/segment\.index\.bytes.*between 4/);
+    expect(rejection({'min.cleanable.dirty.ratio': '1.5'}).message).toMatch(/min\.cleanable\.dirty\.ratio.*between 0 and 1/);
   });
 
   it('lists every config with its value and source', () => {

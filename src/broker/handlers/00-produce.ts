@@ -4,6 +4,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
 import {lastSequenceOf} from '../../coordinator/producer-state.js';
 import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
+import {timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
 
@@ -61,6 +62,21 @@ function validateBatch(records: Buffer | null, maxMessageBytes: number, version:
   return h;
 }
 
+/**
+ * Kafka's LogValidator.validateTimestamp for CreateTime topics, applied to the batch's first and
+ * largest timestamps (the header's), which bound every record a producer writes in order.
+ */
+function timestampError(h: BatchHeader, config: TopicConfig, now: number): string | undefined {
+  if (config.messageTimestampType !== 'CreateTime') return undefined;
+  const {beforeMs, afterMs} = timestampBounds(config);
+  for (const ts of [h.baseTimestamp, h.maxTimestamp]) {
+    if (ts >= 0 && (ts < now - beforeMs || ts > now + afterMs)) {
+      return `timestamp ${ts} is out of range: it must lie within [${now - beforeMs}, ${now + afterMs}] (message.timestamp.before.max.ms/after.max.ms/difference.max.ms of this topic)`;
+    }
+  }
+  return undefined;
+}
+
 function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number, acks: number) {
   const topic = broker.logs.topic(topicName);
   const log = topic ? broker.logs.partition(topicName, index) : undefined;
@@ -74,6 +90,8 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   }
   const h = validateBatch(records, topic.config.maxMessageBytes, version);
   if (Array.isArray(h)) return {...failed(index, h[0], h[1]), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: h[1]}]};
+  const badTimestamp = timestampError(h, topic.config, Date.now());
+  if (badTimestamp) return {...failed(index, ErrorCode.INVALID_TIMESTAMP, badTimestamp), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: badTimestamp}]};
   const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
   // Idempotence: a retried batch is answered with its original offsets, never appended twice.
   const producers = h.producerId >= 0 ? broker.producerStates.forLog(log) : undefined;

@@ -21,6 +21,7 @@ import {describeConfigsHandler} from './32-describe-configs.js';
 import {alterConfigsHandler} from './33-alter-configs.js';
 import {createPartitionsHandler} from './37-create-partitions.js';
 import {deleteGroupsHandler} from './42-delete-groups.js';
+import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these. */
 export const allHandlers: Handler[] = [
@@ -46,4 +47,5 @@ export const allHandlers: Handler[] = [
   alterConfigsHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
+  incrementalAlterConfigsHandler,
 ];

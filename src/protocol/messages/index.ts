@@ -21,6 +21,7 @@ import {DescribeConfigs} from './32-describe-configs.js';
 import {AlterConfigs} from './33-alter-configs.js';
 import {CreatePartitions} from './37-create-partitions.js';
 import {DeleteGroups} from './42-delete-groups.js';
+import {IncrementalAlterConfigs} from './44-incremental-alter-configs.js';
 
 /** Every API whose messages we define, sorted by api key. */
 export const SCHEMAS: readonly ApiSchema[] = [
@@ -46,6 +47,7 @@ export const SCHEMAS: readonly ApiSchema[] = [
   AlterConfigs,
   CreatePartitions,
   DeleteGroups,
+  IncrementalAlterConfigs,
 ];
 
 export const SCHEMA_BY_KEY: ReadonlyMap<number, ApiSchema> = new Map(SCHEMAS.map((s) => [s.apiKey, s]));
