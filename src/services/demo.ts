@@ -8,6 +8,7 @@ import {writeStatusFile} from '../simulate/status.js';
 import {deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
 import {loadAgentConfig, type AgentConfig} from '../topology/agent-config.js';
+import {BUNDLED_DIR} from '../topology/bundled.js';
 import {runAgent} from './agent-service.js';
 import {startDemoCluster, type DemoTopology} from './demo-cluster.js';
 import {runGroupDrain} from './drain-service.js';
@@ -16,7 +17,6 @@ import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, topicValues,
 export const DRIVING_TOPIC = 'SmartCar-Topic';
 export const STATUS_TOPIC = 'SmartCar-Status-Topic';
 export const HBASE_TABLE = 'DriverCarInfo';
-const AGENTS_DIR = path.resolve(import.meta.dirname, '../../../topology/agents');
 
 export interface DemoOptions {
   topology: DemoTopology;
@@ -154,7 +154,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
 /** One of the shipped agent files, with its paths pointed into the demo's directory. */
 function bookAgent(file: string, adjust: (config: AgentConfig) => void): AgentConfig {
-  const config = loadAgentConfig(path.join(AGENTS_DIR, file));
+  const config = loadAgentConfig(path.join(BUNDLED_DIR, 'agents', file));
   adjust(config);
   return config;
 }
