@@ -102,7 +102,13 @@ const kafkaSink = z.strictObject({
 
 const forwardSink = z.strictObject({...forwardSinkSchema.shape, ...sinkCommon});
 
-const loggerSink = z.strictObject({type: z.literal('logger'), maxBytesToLog: count.default(16), ...sinkCommon});
+const loggerSink = z.strictObject({
+  type: z.literal('logger'),
+  maxBytesToLog: count.default(16),
+  // events printed per 10 s; the others are counted (Flume prints every one: `sample: all`)
+  sample: z.union([count, z.literal('all')]).default(10),
+  ...sinkCommon,
+});
 
 const fileRollSink = z.strictObject({
   type: z.literal('file_roll'),
