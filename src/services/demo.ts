@@ -25,6 +25,8 @@ export interface DemoOptions {
   /** Working directory: broker data, logs, spool, HBase, files. Wiped at the start. */
   dir: string;
   progress: (line: string) => void;
+  /** Ctrl-C: the drivers stop, the pipeline gets a few seconds to catch up, and what was written so far is reconciled. */
+  signal?: AbortSignal;
 }
 
 export interface DemoReport {
@@ -34,6 +36,8 @@ export interface DemoReport {
   cars: number;
   pipelines: PipelineReconciliation[];
   reconciled: boolean;
+  /** Stopped by the signal before the drivers' full duration. */
+  interrupted: boolean;
   elapsedMs: number;
 }
 
@@ -112,18 +116,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       durationMs: options.durationMs,
       date,
       truncate: true,
+      signal: options.signal,
       onBatch: (b) => {
         if (Date.now() - lastReport < 5000) return;
         lastReport = Date.now();
         progress(`drivers wrote ${b.total.lines} records`);
       },
     });
-    progress(`drivers done: ${driving.lines} records; letting the agents and drains catch up`);
+    const interrupted = options.signal?.aborted ?? false;
+    progress(`drivers ${interrupted ? 'interrupted' : 'done'}: ${driving.lines} records; letting the agents and drains catch up`);
+    const catchUpMs = interrupted ? 5000 : 60_000;
 
-    await waitFor(async () => (await topicValues(brokers, DRIVING_TOPIC)).length >= driving.lines && !fs.existsSync(path.join(paths.spool, path.basename(status.file))), 60_000);
+    await waitFor(async () => (await topicValues(brokers, DRIVING_TOPIC)).length >= driving.lines && !fs.existsSync(path.join(paths.spool, path.basename(status.file))), catchUpMs);
     stop.abort();
     await Promise.all(agents);
-    await waitFor(() => [...backlog.values()].every((b) => b === 0) && backlog.size === 2, 60_000);
+    await waitFor(() => [...backlog.values()].every((b) => b === 0) && backlog.size === 2, catchUpMs);
     drainStop.abort();
     await Promise.all(drains);
 
@@ -142,7 +149,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         deadLettered: (await topicValues(brokers, deadLetterTopicFor(STATUS_TOPIC))).length,
       }),
     ];
-    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, cars: options.cars, pipelines, reconciled: pipelines.every((p) => p.lost === 0 && p.duplicated === 0), elapsedMs: Date.now() - started};
+    const reconciled = pipelines.every((p) => p.lost === 0 && p.notYet === 0 && p.duplicated === 0);
+    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, cars: options.cars, pipelines, reconciled, interrupted, elapsedMs: Date.now() - started};
   } finally {
     stop.abort();
     await Promise.allSettled(running);
