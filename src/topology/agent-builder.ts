@@ -161,6 +161,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
           rollCount: s.rollCount,
           rollIntervalMs: s.rollInterval,
           idleTimeoutMs: s.idleTimeout,
+          timeFrom: s.timeFrom,
         }),
       );
     case 'hbase':

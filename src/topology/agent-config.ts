@@ -5,6 +5,7 @@ import {UserError} from '../lib/errors.js';
 import {byteSize, durationMs} from '../lib/config-units.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';
 import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
+import {TIME_FROM} from '../sinks/path-escapes.js';
 import {httpSourceSchema, netcatSourceSchema, syslogTcpSourceSchema, syslogUdpSourceSchema} from '../sources/net/config.js';
 import {parseYaml} from './yaml-config.js';
 
@@ -121,6 +122,7 @@ const fileRollSink = z.strictObject({
   rollCount: z.number().int().nonnegative().optional(),
   rollInterval: durationMs.optional(),
   idleTimeout: durationMs.optional(),
+  timeFrom: z.enum(TIME_FROM).optional(),
   ...sinkCommon,
 });
 
