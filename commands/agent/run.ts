@@ -21,7 +21,7 @@ export default class AgentRun extends KcollectCommand {
     const config = loadAgentConfig(resolveConfigFile(args.file, 'agent'));
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     const report = await untilInterrupted((signal) =>
-      runAgent(config, {brokers: resolveBrokers(flags.brokers), signal, log, stateDir: '.kcollect', onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
+      runAgent(config, {brokers: resolveBrokers(flags.brokers), signal, log, stateDir: '.kcollect', progress: this.jsonEnabled() ? undefined : process.stderr, onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
     );
     const rows = report.components.map((c) => [`${c.kind}.${c.name}`, c.type, c.state ?? '', Object.entries(c.counters).map(([k, v]) => `${k}=${v}`).join(' ')]);
     this.log(table(['COMPONENT', 'TYPE', 'STATE', 'COUNTERS'], rows));

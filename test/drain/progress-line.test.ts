@@ -7,6 +7,8 @@ import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import type {DrainStatus} from '../../src/drain/status.js';
 import {clock, progressLine} from '../../src/lib/progress.js';
+import {describeAgentProgress} from '../../src/services/agent-progress.js';
+import {collectSummary} from '../../src/services/collect-service.js';
 import {statusPrinter} from '../../src/services/drain-service.js';
 
 function stream(tty: boolean): {out: NodeJS.WriteStream; text: () => string} {
@@ -48,5 +50,24 @@ describe('progress line', () => {
     expect(text()).toMatch(/kcollect: hbase:T: parked, partitions paused: HBase answers 503/);
     expect(clock(3725)).toBe('1:02:05');
     expect(clock(65)).toBe('1:05');
+  });
+});
+
+describe('collector progress and summary', () => {
+  it('sums what the sources read, the channels hold and the sinks delivered, and names a sink in trouble', () => {
+    const line = describeAgentProgress(
+      [
+        {kind: 'SOURCE', name: 'tail', type: 'tail', counters: {EventReceivedCount: 2_160_100}},
+        {kind: 'CHANNEL', name: 'c', type: 'file', counters: {ChannelSize: 1500}},
+        {kind: 'SINK', name: 'kafka', type: 'kafka', state: 'parked', counters: {EventDrainSuccessCount: 2_000_000}},
+      ],
+      41_234.4,
+    );
+    expect(line).toBe('2,160,100 read, 1,500 queued, 2,000,000 delivered (41,234/s); kafka parked');
+  });
+
+  it('the summary counts what was really sent, apart from lines read again that Kafka already held', () => {
+    const report = {name: 'n', topic: 'T', received: 1000, accepted: 1000, delivered: 0, alreadyInKafka: 1000, filtered: 0, deadLettered: 0, state: 'ok'};
+    expect(collectSummary(report)).toBe('sent 0 line(s) to T; 1,000 read again and already in Kafka (not sent twice); 0 filtered out');
   });
 });
