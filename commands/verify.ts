@@ -43,7 +43,10 @@ export default class Verify extends KcollectCommand {
       }
     };
     readWritten(); // a bad path fails before the slow reads
+    const step = (what: string) => this.jsonEnabled() || this.logToStderr(`kcollect: reading ${what}`);
+    step(`topic ${flags.topic}`);
     const kafka = await topicValues(brokers, flags.topic);
+    step(flags['hbase-table'] ? `HBase table ${flags['hbase-table']}` : flags['out-dir'] ? `the files in ${flags['out-dir']}` : 'the dead-letter topic');
     const columns = flags.columns?.split(',').map((c) => c.trim()) ?? BOOK_COLUMNS;
     const sink = flags['hbase-table']
       ? {sinkStage: `HBase ${flags['hbase-table']}`, sink: await hbaseLines(flags['hbase-url'], flags['hbase-table'], flags['column-family'], columns)}
