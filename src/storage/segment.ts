@@ -193,7 +193,8 @@ export class Segment {
       seg.readRollBase();
     } else {
       if (!intact || (seg.size > 0 && seg.time.length === 0)) seg.recover(-1);
-      seg.closeIndexes();
+      // seal, not just close: a rebuilt index gets its closing time entry (the segment's max).
+      seg.seal();
     }
     return seg;
   }
