@@ -184,7 +184,7 @@ export class LogCleaner {
     const lastBatchOfProducer = new Map<number, number>();
     let dirtyRecords = 0;
     for (const {segment, endOffset} of plan.segments) {
-      for (const h of await this.headers(log, segment)) {
+      for await (const h of this.headers(log, segment)) {
         if (h.producerId >= 0) lastBatchOfProducer.set(h.producerId, h.baseOffset + h.lastOffsetDelta);
         if (endOffset > plan.firstDirty) dirtyRecords += h.recordsCount;
       }
@@ -318,17 +318,20 @@ export class LogCleaner {
     }
   }
 
-  /** Batch headers only (61 bytes read per batch), yielding now and then. */
-  private async headers(log: PartitionLog, segment: Segment): Promise<BatchHeader[]> {
-    const out: BatchHeader[] = [];
+  /** Batch headers only: each read serves the headers within it, and skips large batches' bodies. */
+  private async *headers(log: PartitionLog, segment: Segment): AsyncGenerator<BatchHeader> {
     for (let pos = 0; pos + BATCH_HEADER_SIZE <= segment.size; ) {
-      const h = readBatchHeader(this.read(log, segment, pos, BATCH_HEADER_SIZE));
-      if (h.size < BATCH_HEADER_SIZE) throw new Error(`${segment.logPath}: invalid batch length at position ${pos}`);
-      out.push(h);
-      pos += h.size;
-      if (out.length % 1024 === 0) await this.throttle(1024 * BATCH_HEADER_SIZE);
+      const chunk = this.read(log, segment, pos, Math.min(this.config.ioBufferSize, segment.size - pos));
+      let at = 0;
+      while (at + BATCH_HEADER_SIZE <= chunk.length) {
+        const h = readBatchHeader(chunk, at);
+        if (h.size < BATCH_HEADER_SIZE) throw new Error(`${segment.logPath}: invalid batch length at position ${pos + at}`);
+        yield h;
+        at += h.size;
+      }
+      pos += at;
+      await this.throttle(chunk.length);
     }
-    return out;
   }
 
   /** Reads from a segment only while the log still holds it: a removed segment's fd may be reused. */

@@ -190,6 +190,21 @@ describe('log cleaner', () => {
     expect(log.enforceRetention(Date.now() + 10_000)).toBe(0);
   });
 
+  it('drops its work when the log changes under a pass (a follower truncating) and cleans it later', async () => {
+    openLog();
+    await fill(4, 4);
+    const c = cleaner();
+    const pass = c.cleanOnce();
+    // The pass is reading; the log is cut back below its segments meanwhile.
+    log.truncateTo(5);
+    expect(await pass).toBeUndefined();
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toEqual([]);
+    expect((await readAll()).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4]);
+    await fill(3, 4);
+    expect(await c.cleanOnce()).toBeDefined();
+    expect(table(await readAll())).toEqual({k0: 'v2-0', k1: 'v2-1', k2: 'v2-2', k3: 'v2-3'});
+  });
+
   describe('crash during a swap', () => {
     it('discards a half-written .cleaned segment at start-up', async () => {
       openLog();
