@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto';
+import crypto from 'node:crypto';
 
 /**
  * The log cleaner's key -> latest offset map in one fixed buffer (Kafka's SkimpyOffsetMap): each
@@ -61,6 +61,6 @@ export class OffsetMap {
   }
 }
 
-function md5(key: Buffer): Buffer {
-  return createHash('md5').update(key).digest();
-}
+/** crypto.hash (Node 20.12+) is twice as fast as createHash for short keys. */
+const md5: (key: Buffer) => Buffer =
+  typeof crypto.hash === 'function' ? (key) => crypto.hash('md5', key, 'buffer') as unknown as Buffer : (key) => crypto.createHash('md5').update(key).digest();
