@@ -118,6 +118,20 @@ describe('log compaction seen by Kafka clients', () => {
     }
   }, 120_000);
 
+  it('refuses DeleteRecords on a compact-only topic with POLICY_VIOLATION, as Kafka does', async () => {
+    await createCompacted('no-delete-records');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.fetchTopicMetadata({topics: ['no-delete-records']});
+      const err = await admin.deleteTopicRecords({topic: 'no-delete-records', partitions: [{partition: 0, offset: '-1'}]}).catch((e) => e);
+      // kafkajs wraps the per-partition error it refuses to retry.
+      expect(err.cause.partitions.map((p: any) => p.error.type)).toEqual(['POLICY_VIOLATION']);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it.runIf(haveKcat)('drops tombstones once delete.retention.ms has passed', async () => {
     const topic = 'tombstones';
     await createCompacted(topic, [{name: 'delete.retention.ms', value: '500'}]);
