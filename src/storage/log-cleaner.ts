@@ -80,6 +80,8 @@ interface Pass {
   nextHorizon: number;
 }
 
+const FULL_DISK = new Set(['ENOSPC', 'EDQUOT']);
+
 /** The log changed under the pass (retention, truncation, deletion): its work is dropped. */
 class LogChanged extends Error {}
 
@@ -127,6 +129,11 @@ export class LogCleaner {
       return await this.clean(best, now);
     } catch (err) {
       if (err instanceof LogChanged) return undefined;
+      if (FULL_DISK.has((err as NodeJS.ErrnoException).code ?? '')) {
+        // The old segments are untouched; a later pass tries again.
+        this.config.log(`log cleaner: ${best.part.name}: ${errorMessage(err)}; trying again in ${this.config.backoffMs} ms`);
+        return undefined;
+      }
       this.failed.add(best.part.log);
       this.config.log(`log cleaner: ${best.part.name} cannot be compacted and is left as it is until restart: ${errorMessage(err)}`);
       return undefined;
