@@ -128,7 +128,8 @@ export class LogCleaner {
     try {
       return await this.clean(best, now);
     } catch (err) {
-      if (err instanceof LogChanged) return undefined;
+      // A deleted topic or a broker shutting down: nothing to report.
+      if (err instanceof LogChanged || best.part.log.isClosed) return undefined;
       if (FULL_DISK.has((err as NodeJS.ErrnoException).code ?? '')) {
         // The old segments are untouched; a later pass tries again.
         this.config.log(`log cleaner: ${best.part.name}: ${errorMessage(err)}; trying again in ${this.config.backoffMs} ms`);
