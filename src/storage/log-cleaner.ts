@@ -131,7 +131,7 @@ export class LogCleaner {
       // A deleted topic or a broker shutting down: nothing to report.
       if (err instanceof LogChanged || best.part.log.isClosed) return undefined;
       if (FULL_DISK.has((err as NodeJS.ErrnoException).code ?? '')) {
-        // The old segments are untouched; a later pass tries again.
+        // Each segment is either its old self or a complete cleaned copy; a later pass goes on.
         this.config.log(`log cleaner: ${best.part.name}: ${errorMessage(err)}; trying again in ${this.config.backoffMs} ms`);
         return undefined;
       }
