@@ -19,13 +19,12 @@ export const offsetCommitHandler: Handler = {
       groupInstanceId: request.groupInstanceId,
       offsets: all,
     });
-    // In a cluster a commit counts once ZooKeeper has it: the next coordinator reads it from there.
-    const accepted = all.filter((_: unknown, i: number) => errors[i]?.errorCode === ErrorCode.NONE);
-    if (broker.cluster && accepted.length > 0) {
+    // In a cluster a commit counts once the in-sync replicas of its __consumer_offsets partition have it.
+    if (broker.cluster && errors.some((e) => e.errorCode === ErrorCode.NONE)) {
       try {
-        await broker.cluster.offsetsCommitted(request.groupId, accepted.map((o: any) => ({...o, metadata: o.metadata ?? '', leaderEpoch: o.leaderEpoch ?? -1, commitTimestamp: Date.now()})));
+        await broker.cluster.offsetsCommitted(request.groupId);
       } catch (err) {
-        broker.log(`storing offsets of group ${request.groupId} in ZooKeeper failed: ${String(err)}`);
+        broker.log(`committing offsets of group ${request.groupId}: ${String(err)}`);
         errors = errors.map((e) => (e.errorCode === ErrorCode.NONE ? {...e, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE} : e));
       }
     }
