@@ -21,6 +21,8 @@ export default class BrokerStart extends KcollectCommand {
     'num-partitions': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics'}),
     'default-replication-factor': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1)'}),
     'replica-lag-time-max': Flags.string({default: '30s', env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR'}),
+    'offsets-topic-num-partitions': Flags.integer({default: 50, min: 1, max: 1000, env: 'KCOLLECT_OFFSETS_TOPIC_NUM_PARTITIONS', description: 'offsets.topic.num.partitions: partitions of __consumer_offsets when it is created'}),
+    'offsets-topic-replication-factor': Flags.integer({default: 3, min: 1, env: 'KCOLLECT_OFFSETS_TOPIC_REPLICATION_FACTOR', description: 'offsets.topic.replication.factor: replicas of __consumer_offsets (capped at the live brokers when it is created)'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
@@ -39,6 +41,8 @@ export default class BrokerStart extends KcollectCommand {
       numPartitions: flags['num-partitions'],
       defaultReplicationFactor: flags['default-replication-factor'],
       replicaLagTimeMaxMs: parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max'),
+      offsetsTopicNumPartitions: flags['offsets-topic-num-partitions'],
+      offsetsTopicReplicationFactor: flags['offsets-topic-replication-factor'],
     }, flags.zookeeper);
   }
 }
