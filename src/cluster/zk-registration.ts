@@ -71,6 +71,9 @@ export class ZkRegistration implements ClusterLink {
   }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
+    // In a cluster a broker coordinates only the groups of the offsets partitions it leads: they
+    // are loaded as it becomes their leader, not from whatever replicas its data dir holds.
+    broker.groups.unloadGroups(() => true);
     const reg = new ZkRegistration(broker, connectString);
     await reg.register();
     broker.cluster = reg;
@@ -336,13 +339,8 @@ export class ZkRegistration implements ClusterLink {
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
     const p = this.broker.offsetsStore.partitionFor(groupId)!;
-    if (this.replicas.leaderError(OFFSETS_TOPIC, p) !== ErrorCode.NONE) return ErrorCode.NOT_COORDINATOR;
-    const epoch = this.replicas.leaderEpoch(OFFSETS_TOPIC, p);
-    let loaded = this.loadedOffsets.get(p);
-    if (!loaded || loaded.epoch !== epoch) {
-      loaded = {epoch, loading: this.loadOffsetsPartition(p)};
-      this.loadedOffsets.set(p, loaded);
-    }
+    const loaded = this.loadAsLeader(p);
+    if (!loaded) return ErrorCode.NOT_COORDINATOR;
     try {
       await loaded.loading;
       return ErrorCode.NONE;
@@ -371,10 +369,29 @@ export class ZkRegistration implements ClusterLink {
     }
   }
 
-  /** No longer the leader of an offsets partition: its groups go to the new coordinator. */
+  /** The load of partition p's groups for the current leader epoch; undefined unless this broker leads p. */
+  private loadAsLeader(p: number): {epoch: number; loading: Promise<void>} | undefined {
+    if (this.replicas.leaderError(OFFSETS_TOPIC, p) !== ErrorCode.NONE) return undefined;
+    const epoch = this.replicas.leaderEpoch(OFFSETS_TOPIC, p);
+    let loaded = this.loadedOffsets.get(p);
+    if (!loaded || loaded.epoch !== epoch) {
+      loaded = {epoch, loading: this.loadOffsetsPartition(p)};
+      this.loadedOffsets.set(p, loaded);
+    }
+    return loaded;
+  }
+
+  /** As Kafka: the new leader of an offsets partition loads its groups, the old one drops them. */
   private offsetsPartitionChanged(p: number): void {
-    if (!this.loadedOffsets.has(p) || this.replicas.leaderError(OFFSETS_TOPIC, p) === ErrorCode.NONE) return;
-    this.loadedOffsets.delete(p);
+    const loaded = this.loadAsLeader(p);
+    if (loaded) {
+      loaded.loading.catch((err) => {
+        if (this.loadedOffsets.get(p) === loaded) this.loadedOffsets.delete(p);
+        this.broker.log(`loading the groups of ${OFFSETS_TOPIC}-${p} failed: ${errorMessage(err)}`);
+      });
+      return;
+    }
+    if (!this.loadedOffsets.delete(p)) return;
     this.broker.groups.unloadGroups((groupId) => this.broker.offsetsStore.partitionFor(groupId) === p);
   }
 

@@ -1,4 +1,4 @@
-// OffsetCommit 2-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools).
+// OffsetCommit 0-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools, every v0 commit).
 import {OffsetCommit} from '../../protocol/messages/08-offset-commit.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
@@ -6,7 +6,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 
 export const offsetCommitHandler: Handler = {
   api: OffsetCommit,
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 7,
   async handle(request, {broker}) {
     const gate = await coordinatorError(broker, request.groupId);
@@ -14,8 +14,8 @@ export const offsetCommitHandler: Handler = {
     if (gate !== 0) return {throttleTimeMs: 0, topics: groupByTopic(all, (o: any) => ({partitionIndex: o.partition, errorCode: gate}))};
     let errors = broker.groups.commitOffsets({
       groupId: request.groupId,
-      memberId: request.memberId,
-      generationId: request.generationIdOrMemberEpoch,
+      memberId: request.memberId ?? '',
+      generationId: request.generationIdOrMemberEpoch ?? -1,
       groupInstanceId: request.groupInstanceId,
       offsets: all,
     });
