@@ -5,6 +5,7 @@ import path from 'node:path';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
+import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from '../storage/errors.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
@@ -56,7 +57,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 export class Broker {
   readonly router = new Router().register(...allHandlers);
   readonly waiters = new PartitionWaiters();
-  readonly producerStates = new ProducerStates();
+  readonly producerStates = new ProducerStates((line) => this.log(line));
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
@@ -237,5 +238,5 @@ function loadOrCreateClusterId(dataDir: string, nodeId: number): {id: string; fr
 }
 
 function writeMetaProperties(dataDir: string, clusterId: string, nodeId: number): void {
-  fs.writeFileSync(path.join(dataDir, 'meta.properties'), `version=1\ncluster.id=${clusterId}\nnode.id=${nodeId}\n`);
+  writeFileAtomic(path.join(dataDir, 'meta.properties'), `version=1\ncluster.id=${clusterId}\nnode.id=${nodeId}\n`);
 }

@@ -943,7 +943,12 @@ export class GroupCoordinator {
     let touched = false;
     for (const group of this.groups.values()) if (group.offsets.has(topic)) touched = true;
     if (!touched) return;
-    this.store.deleteTopicOffsets(topic);
+    try {
+      this.store.deleteTopicOffsets(topic);
+    } catch (err) {
+      // The topic is gone either way; offsets a restart would bring back point at nothing.
+      this.onStoreError(err);
+    }
     for (const group of [...this.groups.values()]) {
       group.offsets.delete(topic);
       if (group.state === 'Empty' && !group.hasOffsets()) this.dropGroup(group);

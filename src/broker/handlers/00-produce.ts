@@ -4,9 +4,11 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
 import {lastSequenceOf} from '../../coordinator/producer-state.js';
 import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
+import {StorageError} from '../../storage/errors.js';
 import {timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
+import {errorCodeOf} from './topics.js';
 
 export const produceHandler: Handler = {
   api: Produce,
@@ -101,7 +103,15 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   if (check?.kind === 'duplicate') {
     return {lastOffset: check.lastOffset, index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
   }
-  const appended = log.append(records!, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
+  let appended;
+  try {
+    appended = log.append(records!, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
+  } catch (err) {
+    // A full disk fails this partition only, and nothing of the batch was kept: the client retries.
+    if (!(err instanceof StorageError)) throw err;
+    broker.log(`produce to ${topicName}-${index} refused: ${err.message}`);
+    return failed(index, errorCodeOf(err), err.message);
+  }
   producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
