@@ -9,6 +9,7 @@ import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from '../storage/errors.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
+import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
 import {PartitionWaiters} from './partition-waiters.js';
@@ -57,6 +58,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 export class Broker {
   readonly router = new Router().register(...allHandlers);
   readonly waiters = new PartitionWaiters();
+  readonly appendOrder = new AppendOrder();
   readonly producerStates = new ProducerStates((line) => this.log(line));
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};

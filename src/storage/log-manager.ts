@@ -234,13 +234,20 @@ export class LogManager {
   }
 }
 
-/** Kafka's Topic.validate rules. */
+/**
+ * Topics the broker keeps itself (group offsets live in their own store): clients may neither
+ * create nor produce to them, as with Kafka. `__transaction_state` joins when transactions do.
+ */
+export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets']);
+
+/** Kafka's Topic.validate rules, and no internal topic. */
 export function validateTopicName(name: string): void {
   const bad = (why: string) => new StorageError('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal, ${why}`, "use 1-249 characters from a-z, A-Z, 0-9, '.', '_' and '-'");
   if (name.length === 0) throw bad("it can't be empty");
   if (name === '.' || name === '..') throw bad("it can't be '.' or '..'");
   if (name.length > MAX_TOPIC_NAME) throw bad(`it can't be longer than ${MAX_TOPIC_NAME} characters`);
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) throw bad("it contains a character other than ASCII alphanumerics, '.', '_' and '-'");
+  if (INTERNAL_TOPICS.has(name)) throw new StorageError('INVALID_TOPIC_EXCEPTION', `Topic "${name}" is internal to the broker`, 'pick a name that is not one of the internal topics');
 }
 
 function loadTopicFile(file: string): TopicInfo {
