@@ -2,11 +2,12 @@ import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {UserError} from '../src/lib/errors.js';
+import {thousands} from '../src/lib/progress.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {decodedRecordSource} from '../src/services/value-format.js';
 import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom} from '../src/services/consume-service.js';
-import {eventAsRecord, runGroupDrain, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
+import {eventAsRecord, runGroupDrain, statusIntervalMs, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
 import {SINK_KINDS, type SinkKind} from '../src/sinks/open-sink.js';
 import {DEFAULT_FORMAT, FORMAT_HELP, compileFormat} from '../src/services/record-format.js';
 import {partitionList} from '../src/services/list-values.js';
@@ -91,6 +92,7 @@ export default class Consume extends KcollectCommand {
     // With --to stdout the records own stdout, so status lines go to stderr.
     const statusOut = to === 'stdout' ? process.stderr : process.stdout;
     const render = compileFormat(flags.format);
+    const printer = statusPrinter({json, out: statusOut, err: process.stderr, live: to !== 'stdout'});
     const result = await runGroupDrain({
       brokers,
       topic,
@@ -104,10 +106,12 @@ export default class Consume extends KcollectCommand {
       exitAtEnd: flags.exit,
       backoff: backoffFromFlags(flags),
       signal,
-      onStatus: statusPrinter({json, out: statusOut, err: process.stderr}),
+      onStatus: printer,
+      statusIntervalMs: json ? undefined : statusIntervalMs(process.stderr),
     });
+    printer.end();
     if (json) statusOut.write(JSON.stringify(result) + '\n');
-    else if (to !== 'stdout') process.stderr.write(`kcollect: ${result.records} record(s) written to ${result.sink}, ${result.deadLettered} sent to ${result.deadLetterTopic}\n`);
+    else if (to !== 'stdout') process.stderr.write(`kcollect: ${thousands(result.records)} record(s) written to ${result.sink}, ${thousands(result.deadLettered)} sent to ${result.deadLetterTopic}\n`);
     return result;
   }
 }

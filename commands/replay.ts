@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core';
+import {thousands} from '../src/lib/progress.js';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
-import {statusPrinter} from '../src/services/drain-service.js';
+import {statusIntervalMs, statusPrinter} from '../src/services/drain-service.js';
 import type {SinkKind} from '../src/sinks/open-sink.js';
 import {parseTime, replay} from '../src/services/replay-service.js';
 
@@ -38,6 +39,7 @@ export default class Replay extends KcollectCommand {
     const to = flags.to as SinkKind;
     const json = this.jsonEnabled();
     const statusOut = to === 'stdout' ? process.stderr : process.stdout;
+    const printer = statusPrinter({json, out: statusOut, err: process.stderr, live: to !== 'stdout'});
     try {
       const result = await replay({
         brokers: resolveBrokers(flags.brokers),
@@ -53,11 +55,13 @@ export default class Replay extends KcollectCommand {
         batchSize: flags['batch-size'],
         backoff: backoffFromFlags(flags),
         signal: interrupt.signal,
-        onStatus: statusPrinter({json, out: statusOut, err: process.stderr}),
+        onStatus: printer,
+        statusIntervalMs: json ? undefined : statusIntervalMs(process.stderr),
       });
+      printer.end();
       // Status lines and the summary are JSON lines of their own, not oclif's pretty result.
       if (json) statusOut.write(JSON.stringify(result) + '\n');
-      else process.stderr.write(`kcollect: replayed ${result.read} record(s) of ${result.topic}: ${result.written} written to ${result.sink}, ${result.deadLettered} sent to ${result.deadLetterTopic}\n`);
+      else process.stderr.write(`kcollect: replayed ${thousands(result.read)} record(s) of ${result.topic}: ${thousands(result.written)} written to ${result.sink}, ${thousands(result.deadLettered)} sent to ${result.deadLetterTopic}\n`);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
