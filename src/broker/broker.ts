@@ -59,6 +59,8 @@ export class Broker {
   readonly router = new Router().register(...allHandlers);
   readonly waiters = new PartitionWaiters();
   readonly appendOrder = new AppendOrder();
+  /** Partitions whose last append the disk refused: logged once when it starts and once when it ends. */
+  readonly refusingWrites = new Set<string>();
   readonly producerStates = new ProducerStates((line) => this.log(line));
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};

@@ -155,14 +155,17 @@ function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, inde
     return {lastOffset: check.lastOffset, index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
   }
   let appended;
+  const partition = `${topicName}-${index}`;
   try {
     appended = log.append(records, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
   } catch (err) {
     // A full disk fails this partition only, and nothing of the batch was kept: the client retries.
     if (!(err instanceof StorageError)) throw err;
-    broker.log(`produce to ${topicName}-${index} refused: ${err.message}`);
+    if (!broker.refusingWrites.has(partition)) broker.log(`produce to ${partition} refused (KAFKA_STORAGE_ERROR) until its disk takes writes again: ${err.message}`);
+    broker.refusingWrites.add(partition);
     return failed(index, errorCodeOf(err), err.message);
   }
+  if (broker.refusingWrites.delete(partition)) broker.log(`${partition} takes writes again`);
   producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
