@@ -5,7 +5,7 @@
  * once, the log holds it once at offset 1, `consume --from beginning --exit` prints every
  * acknowledged record, and so does a broker restarted after SIGKILL (root only).
  */
-import {spawn} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {spawnBroker, type BrokerProcess} from '../helpers/broker.js';
 import {cliEnv, CLI, collect, kcollect, ROOT} from '../helpers/cli.js';
@@ -23,6 +23,7 @@ describe.skipIf(!canMountTmpfs())('broker on a full disk (8 MB tmpfs)', () => {
     const disk = mountTmpfs(8);
     const dataDir = `${disk.dir}/broker`;
     let broker: BrokerProcess | undefined;
+    let producing: ChildProcess | undefined;
     try {
       broker = await spawnBroker(dataDir);
       const first = broker;
@@ -31,7 +32,7 @@ describe.skipIf(!canMountTmpfs())('broker on a full disk (8 MB tmpfs)', () => {
       expect(seeded.code, seeded.stderr).toBe(0);
 
       disk.fill();
-      const producing = spawn(process.execPath, [CLI, 'produce', 'p', '-b', first.bootstrap], {cwd: ROOT, env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe']});
+      producing = spawn(process.execPath, [CLI, 'produce', 'p', '-b', first.bootstrap], {cwd: ROOT, env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe']});
       producing.stdin!.end('ONE-SMALL-LINE\n');
       const produced = collect(producing);
       // The broker answers every try with KAFKA_STORAGE_ERROR; the producer keeps retrying.
@@ -60,6 +61,7 @@ describe.skipIf(!canMountTmpfs())('broker on a full disk (8 MB tmpfs)', () => {
       expect((await kcollect(broker.bootstrap, ['produce', 'p'], {input: 'after-restart\n'})).code).toBe(0);
       expect((await readTopic(broker.bootstrap, 'p')).map((r) => r.offset)).toEqual([0, 1, 2]);
     } finally {
+      producing?.kill('SIGKILL');
       const last = broker;
       if (last && last.proc.exitCode === null && last.proc.signalCode === null) {
         last.proc.kill('SIGKILL');
@@ -67,5 +69,6 @@ describe.skipIf(!canMountTmpfs())('broker on a full disk (8 MB tmpfs)', () => {
       }
       disk.unmount();
     }
-  });
+    // A dozen CLI runs and two broker starts: minutes on a loaded machine.
+  }, 240_000);
 });
