@@ -60,4 +60,17 @@ describe('a drain meeting an undecodable batch', () => {
 
     expect(broker.groups.fetchOffsets('loader', [{topic: 'damaged', partition: 0}]).offsets[0].offset).toBe(1004);
   });
+
+  it('ends `consume --group` with one line and a hint instead of waiting forever', async () => {
+    await broker.createTopic('damaged-print', 1, {});
+    const log = broker.logs.partition('damaged-print', 0)!;
+    log.append(await lyingBatch(), {leaderEpoch: 0});
+    const r = await kcollect(bootstrap, ['consume', 'damaged-print', '--group', 'printer', '--exit'], {timeoutMs: 90_000});
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^kcollect: consume damaged-print as group printer stopped after 0 record\(s\): .+\n  hint: a damaged batch may follow/);
+    // Without a group, the reader names the batch.
+    const plain = await kcollect(bootstrap, ['consume', 'damaged-print', '--exit']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/batch at offset 0 .*recordsCount 1000/);
+  });
 });
