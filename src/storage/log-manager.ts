@@ -29,8 +29,10 @@ interface TopicState {
 }
 
 const META_DIR = '__topics';
-/** `<topic>-<partition>`: the directory of one partition log. */
+/** `<topic>-<partition>`: the directory of one partition log... */
 const PARTITION_DIR = /^(.+)-(\d+)$/;
+/** ...which holds segments, the log start checkpoint, producer state, and temp files of these. */
+const PARTITION_FILE = /^(\d{20}\.(log|index|timeindex)|log-start-offset|producer-state\.snapshot)(\.tmp)?$/;
 const MAX_TOPIC_NAME = 249;
 const DEFAULT_RETENTION_CHECK_MS = 5 * 60_000;
 /** Each partition holds open file handles; a bound keeps one request from exhausting them. */
@@ -179,13 +181,15 @@ export class LogManager {
   /**
    * Partition directories a kill -9 left behind: those renamed for deletion (`-delete`), and
    * those of a topic without metadata (a delete killed after its commit point, a create before).
+   * Only directories holding nothing but a partition log's files count: anything else someone
+   * keeps in the data dir stays.
    */
   private removeLeftoverPartitions(): void {
     for (const entry of fs.readdirSync(this.dataDir, {withFileTypes: true})) {
       if (!entry.isDirectory()) continue;
       const m = PARTITION_DIR.exec(entry.name);
       const orphan = m !== null && !((this.topicsByName.get(m[1])?.info.partitions ?? 0) > Number(m[2]));
-      if (!orphan && !entry.name.endsWith(DELETED_DIR_SUFFIX)) continue;
+      if (!(orphan || entry.name.endsWith(DELETED_DIR_SUFFIX)) || !holdsOnlyLogFiles(path.join(this.dataDir, entry.name))) continue;
       if (orphan) process.stderr.write(`kcollect: removing ${entry.name}: no topic ${m![1]} with that partition is defined in ${META_DIR}/\n`);
       fs.rmSync(path.join(this.dataDir, entry.name), {recursive: true, force: true});
     }
@@ -239,6 +243,10 @@ export class LogManager {
  * create nor produce to them, as with Kafka. `__transaction_state` joins when transactions do.
  */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets']);
+
+function holdsOnlyLogFiles(dir: string): boolean {
+  return fs.readdirSync(dir, {withFileTypes: true}).every((f) => f.isFile() && PARTITION_FILE.test(f.name));
+}
 
 /** Kafka's Topic.validate rules, and no internal topic. */
 export function validateTopicName(name: string): void {

@@ -138,9 +138,12 @@ describe('LogManager', () => {
     fs.renameSync(path.join(dataDir, 'gone-0'), doomed);
     fs.rmSync(path.join(doomed, '00000000000000000000.index'));
     fs.mkdirSync(path.join(dataDir, 'kept-7'));
+    // Not a partition log, though named like one: left alone.
+    fs.mkdirSync(path.join(dataDir, 'backup-2024'));
+    fs.writeFileSync(path.join(dataDir, 'backup-2024', 'notes.txt'), 'mine\n');
 
     mgr = LogManager.open(dataDir);
-    expect(fs.readdirSync(dataDir).sort()).toEqual(['__topics', 'kept-0', 'kept-1']);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['__topics', 'backup-2024', 'kept-0', 'kept-1']);
     expect(mgr.partition('kept', 0)!.logEndOffset).toBe(2);
     expect(mgr.topic('gone')).toBeUndefined();
   });
