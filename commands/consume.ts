@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core';
+import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {UserError} from '../src/lib/errors.js';
 import {thousands} from '../src/lib/progress.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
@@ -34,7 +35,7 @@ export default class Consume extends KcollectCommand {
     "<%= config.bin %> consume SmartCar-Topic --group archiver --to file --out-dir 'collect/%{topic}/wrk_date=%Y%m%d' --roll-count 10000",
   ];
 
-  static override args = {topic: Args.string({required: true, description: 'topic to read'})};
+  static override args = {topic: topicArg};
 
   static override flags = {
     brokers: brokersFlag,
@@ -42,7 +43,8 @@ export default class Consume extends KcollectCommand {
     partition: Flags.string({char: 'p', multiple: true, env: 'KCOLLECT_CONSUME_PARTITION', description: 'read only these partitions: -p 0 -p 2 or -p 0,2 (default: all)'}),
     count: Flags.integer({char: 'c', min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records'}),
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop at the end of every partition instead of waiting for more'}),
-    format: Flags.string({char: 'F', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
+    topic: topicFlag,
+    format: Flags.string({char: 'f', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
     group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
     to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
     ...sinkFlags,
@@ -51,6 +53,7 @@ export default class Consume extends KcollectCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
+    const topic = resolveTopic(args.topic, flags.topic);
     const brokers = resolveBrokers(flags.brokers);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
@@ -59,15 +62,15 @@ export default class Consume extends KcollectCommand {
     process.once('SIGTERM', onSignal);
     try {
       if (flags.to) {
-        await this.drain(args.topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
+        await this.drain(topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
         return;
       }
       if (flags.group && flags.partition) throw new UserError('--partition cannot be used with --group: the group assigns partitions', 'drop --partition, or drop --group to read chosen partitions');
       const records = flags.group
-        ? groupSource({brokers, topic: args.topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit})
+        ? groupSource({brokers, topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit})
         : groupLessSource({
             brokers,
-            topic: args.topic,
+            topic,
             partitions: partitionList(flags.partition),
             from,
             count: flags.count,

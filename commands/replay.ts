@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {thousands} from '../src/lib/progress.js';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {statusIntervalMs, statusPrinter} from '../src/services/drain-service.js';
@@ -17,9 +18,11 @@ export default class Replay extends KcollectCommand {
     "<%= config.bin %> replay --topic SmartCar-Topic --from-offset 0 --to file --out-dir restore/%Y%m%d --roll-count 10000",
   ];
 
+  static override args = {topic: topicArg};
+
   static override flags = {
     brokers: brokersFlag,
-    topic: Flags.string({char: 't', required: true, env: 'KCOLLECT_TOPIC', description: 'topic to replay'}),
+    topic: topicFlag,
     from: Flags.string({env: 'KCOLLECT_REPLAY_FROM', exactlyOne: ['from', 'from-offset'], description: 'first record time: ISO time (2024-05-01T08:00:00Z) or ms since the epoch'}),
     'from-offset': Flags.integer({min: 0, env: 'KCOLLECT_REPLAY_FROM_OFFSET', description: 'first offset, in every partition'}),
     until: Flags.string({env: 'KCOLLECT_REPLAY_UNTIL', description: 'stop before records at or after this time (ISO or ms)'}),
@@ -31,7 +34,7 @@ export default class Replay extends KcollectCommand {
   };
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Replay);
+    const {args, flags} = await this.parse(Replay);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();
     process.once('SIGINT', onSignal);
@@ -43,7 +46,7 @@ export default class Replay extends KcollectCommand {
     try {
       const result = await replay({
         brokers: resolveBrokers(flags.brokers),
-        topic: flags.topic,
+        topic: resolveTopic(args.topic, flags.topic),
         fromMs: flags.from === undefined ? undefined : parseTime(flags.from, '--from'),
         fromOffset: flags['from-offset'],
         untilMs: flags.until === undefined ? undefined : parseTime(flags.until, '--until'),

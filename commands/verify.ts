@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, hbaseUrlFlag, resolveBrokers} from '../src/cli/flags.js';
 import {regexFlag} from '../src/cli/collect-flags.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {listValues} from '../src/services/list-values.js';
 import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, reconciliationTable, topicValues, type PipelineReconciliation} from '../src/services/reconcile.js';
 import {deadLetterTopicFor} from '../src/sinks/dead-letter.js';
@@ -17,11 +18,13 @@ export default class Verify extends KcollectCommand {
     '<%= config.bin %> verify --lines status-copy.txt --topic SmartCar-Status-Topic --out-dir collect',
   ];
 
+  static override args = {topic: topicArg};
+
   static override flags = {
     brokers: brokersFlag,
     lines: Flags.string({required: true, multiple: true, env: 'KCOLLECT_VERIFY_LINES', description: 'source log file(s) whose record lines must all arrive (repeatable)'}),
     include: Flags.string({default: '^\\d{14}', env: 'KCOLLECT_VERIFY_INCLUDE', description: 'which lines of the files are records (the collector\'s filter)'}),
-    topic: Flags.string({char: 't', required: true, env: 'KCOLLECT_TOPIC', description: 'the topic the lines were collected into'}),
+    topic: topicFlag,
     'dlq-topic': Flags.string({env: 'KCOLLECT_DLQ_TOPIC', description: 'dead-letter topic (default TOPIC.dlq)'}),
     'hbase-table': Flags.string({exclusive: ['out-dir'], env: 'KCOLLECT_VERIFY_HBASE_TABLE', description: 'also look for every line in this HBase table'}),
     'hbase-url': hbaseUrlFlag,
@@ -31,7 +34,8 @@ export default class Verify extends KcollectCommand {
   };
 
   async run(): Promise<PipelineReconciliation> {
-    const {flags} = await this.parse(Verify);
+    const {args, flags} = await this.parse(Verify);
+    const topic = resolveTopic(args.topic, flags.topic);
     const brokers = resolveBrokers(flags.brokers);
     const include = regexFlag('--include', flags.include);
     const files = listValues(flags.lines);
@@ -44,8 +48,8 @@ export default class Verify extends KcollectCommand {
     };
     readWritten(); // a bad path fails before the slow reads
     const step = (what: string) => this.jsonEnabled() || this.logToStderr(`kcollect: reading ${what}`);
-    step(`topic ${flags.topic}`);
-    const kafka = await topicValues(brokers, flags.topic);
+    step(`topic ${topic}`);
+    const kafka = await topicValues(brokers, topic);
     step(flags['hbase-table'] ? `HBase table ${flags['hbase-table']}` : flags['out-dir'] ? `the files in ${flags['out-dir']}` : 'the dead-letter topic');
     const columns = flags.columns?.split(',').map((c) => c.trim()) ?? BOOK_COLUMNS;
     const sink = flags['hbase-table']
@@ -53,9 +57,9 @@ export default class Verify extends KcollectCommand {
       : flags['out-dir']
         ? {sinkStage: `files in ${flags['out-dir']}`, sink: fileSinkLines(flags['out-dir'])}
         : {};
-    const result = reconcilePipeline(`${files.join(' ')} -> ${flags.topic}`, readWritten(), {
+    const result = reconcilePipeline(`${files.join(' ')} -> ${topic}`, readWritten(), {
       kafka,
-      deadLettered: (await topicValues(brokers, flags['dlq-topic'] ?? deadLetterTopicFor(flags.topic))).length,
+      deadLettered: (await topicValues(brokers, flags['dlq-topic'] ?? deadLetterTopicFor(topic))).length,
       ...sink,
     });
     this.log(reconciliationTable([result]));

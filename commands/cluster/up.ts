@@ -13,20 +13,21 @@ export default class ClusterUp extends KcollectCommand {
   static override examples = [
     '<%= config.bin %> cluster up multi-broker-single-node --detach',
     '<%= config.bin %> cluster up my-topology.yaml',
-    '<%= config.bin %> cluster up --brokers 3',
-    '<%= config.bin %> cluster up --brokers 1 --zookeeper',
+    '<%= config.bin %> cluster up --broker-count 3',
+    '<%= config.bin %> cluster up --broker-count 1 --zookeeper',
   ];
   static override args = {file: Args.string({required: false, description: 'topology YAML file, or the name of a shipped one (`kcollect topology list`)'})};
   static override flags = {
-    brokers: Flags.integer({min: 1, max: 9, env: 'KCOLLECT_CLUSTER_BROKERS', description: 'instead of a file: this many brokers on 127.0.0.1:9092..'}),
-    zookeeper: Flags.boolean({default: false, description: 'with --brokers 1: also start ZooKeeper (always started for more brokers)'}),
+    // Not --brokers: everywhere else that is -b HOST:PORT,...
+    'broker-count': Flags.integer({min: 1, max: 9, env: 'KCOLLECT_CLUSTER_BROKERS', description: 'instead of a file: this many brokers on 127.0.0.1:9092..'}),
+    zookeeper: Flags.boolean({default: false, description: 'with --broker-count 1: also start ZooKeeper (always started for more brokers)'}),
     detach: Flags.boolean({default: false, env: 'KCOLLECT_CLUSTER_DETACH', description: 'return once everything is up, leaving it running'}),
   };
 
   async run(): Promise<ClusterUpResult> {
     const {args, flags} = await this.parse(ClusterUp);
-    if (args.file && flags.brokers) throw new UserError('give a topology file or --brokers, not both', 'e.g. `kcollect cluster up topology/multi-broker-single-node.yaml` or `kcollect cluster up --brokers 3`');
-    const topology = args.file ? loadTopology(resolveConfigFile(args.file, 'topology')) : generatedTopology(flags.brokers ?? 1, flags.zookeeper);
+    if (args.file && flags['broker-count']) throw new UserError('give a topology file or --broker-count, not both', 'e.g. `kcollect cluster up multi-broker-single-node` or `kcollect cluster up --broker-count 3`');
+    const topology = args.file ? loadTopology(resolveConfigFile(args.file, 'topology')) : generatedTopology(flags['broker-count'] ?? 1, flags.zookeeper);
     const result = await clusterUp(topology);
     if (!this.jsonEnabled()) {
       this.log(`cluster ${result.name} (${result.type}) is up\n`);

@@ -315,7 +315,7 @@ async function writeFully(fh: fs.promises.FileHandle, buf: Buffer, length: numbe
  * go out together, so the long-run rate stays 10 records per car per second.
  */
 export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<DrivingBatch, DrivingResult> {
-  const started = performance.now();
+  let started = performance.now();
   const cars = checkCars(options.cars);
   const date = checkDate(options.date);
   const seed = resolveSeed(options.seed);
@@ -357,6 +357,7 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
 
   try {
     options.onStart?.({file, seed, wildCars, cars, date});
+    started = performance.now(); // the duration and the real-time schedule count from the first write
     while (total.ticks < limit) {
       if (signal?.aborted) {
         stoppedBy = 'signal';
