@@ -8,10 +8,12 @@ import {OffsetsTopicStore} from '../coordinator/offsets-topic-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {ErrorCode} from '../protocol/errors.js';
+import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from '../storage/errors.js';
 import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
+import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
 import {offsetsTopicOverrides} from './offsets-topic.js';
@@ -79,7 +81,10 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 export class Broker {
   readonly router = new Router().register(...allHandlers);
   readonly waiters = new PartitionWaiters();
-  readonly producerStates = new ProducerStates();
+  readonly appendOrder = new AppendOrder();
+  /** Partitions whose last append the disk refused: logged once when it starts and once when it ends. */
+  readonly refusingWrites = new Set<string>();
+  readonly producerStates = new ProducerStates((line) => this.log(line));
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
@@ -295,5 +300,5 @@ function loadOrCreateClusterId(dataDir: string, nodeId: number): {id: string; fr
 }
 
 function writeMetaProperties(dataDir: string, clusterId: string, nodeId: number): void {
-  fs.writeFileSync(path.join(dataDir, 'meta.properties'), `version=1\ncluster.id=${clusterId}\nnode.id=${nodeId}\n`);
+  writeFileAtomic(path.join(dataDir, 'meta.properties'), `version=1\ncluster.id=${clusterId}\nnode.id=${nodeId}\n`);
 }

@@ -3,9 +3,6 @@
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import type {Broker} from './broker.js';
 
-/** Kafka's internal topics: described as is_internal in Metadata. */
-export const INTERNAL_TOPICS: ReadonlySet<string> = new Set([OFFSETS_TOPIC, '__transaction_state']);
-
 /** Kafka's settings for the offsets topic: compacted (the last commit per group and partition), 100 MiB segments. */
 export function offsetsTopicOverrides(): Record<string, string> {
   return {'cleanup.policy': 'compact', 'segment.bytes': '104857600'};

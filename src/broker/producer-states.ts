@@ -1,3 +1,4 @@
+import {errorMessage} from '../lib/errors.js';
 import {iterateBatches} from '../protocol/records/batch.js';
 import {ProducerStateTable} from '../coordinator/producer-state.js';
 import type {PartitionLog} from '../storage/partition-log.js';
@@ -12,6 +13,8 @@ const SNAPSHOT_INTERVAL_MS = 30_000;
 export class ProducerStates {
   private readonly tables = new Map<PartitionLog, ProducerStateTable>();
   private readonly timer = setInterval(() => this.snapshotAll(), SNAPSHOT_INTERVAL_MS).unref();
+
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
 
   forLog(log: PartitionLog): ProducerStateTable {
     let table = this.tables.get(log);
@@ -36,8 +39,16 @@ export class ProducerStates {
     this.tables.delete(log);
   }
 
+  /** A snapshot the disk refused costs only a longer replay at the next open: reported, not thrown. */
   snapshotAll(): void {
-    for (const [log, table] of this.tables) if (!log.isClosed) table.snapshot(log.logEndOffset);
+    for (const [log, table] of this.tables) {
+      if (log.isClosed) continue;
+      try {
+        table.snapshot(log.logEndOffset);
+      } catch (err) {
+        this.log(`producer state snapshot of ${log.dir} not written: ${errorMessage(err)}`);
+      }
+    }
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import {errorMessage, UserError} from '../lib/errors.js';
 import type {FetchedRecord, FetchSummary} from './fetcher.js';
 import {createKafka, probeBrokers} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
@@ -31,11 +32,21 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   let stoppedBy: FetchSummary['stoppedBy'] = 'signal';
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
+  let ended = false;
   const stop = (why: FetchSummary['stoppedBy']) => {
     stoppedBy = why;
+    ended = true;
     finish();
   };
   options.signal.addEventListener('abort', () => stop('signal'), {once: true});
+  // kafkajs gives up for good on an error it does not retry (e.g. a batch it cannot decode):
+  // end with that error rather than wait forever.
+  let crashed: unknown;
+  consumer.on(consumer.events.CRASH, ({payload}) => {
+    if (payload.restart) return;
+    crashed = payload.error;
+    stop('signal');
+  });
   try {
     await Promise.all([consumer.connect(), admin.connect()]);
     await consumer.subscribe({topic, fromBeginning: options.startAtBeginning});
@@ -66,12 +77,20 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
     });
     if (options.stopAtEnd) void watchForEnd();
     await finished;
+    if (crashed !== undefined) throw stoppedReading(crashed);
     return {records, stoppedBy, partitions: await positions()};
   } catch (err) {
     throw translateKafkaError(err, `consume ${topic} as group ${groupId}`, brokers);
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
+  }
+
+  function stoppedReading(err: unknown): UserError {
+    return new UserError(
+      `consume ${topic} as group ${groupId} stopped after ${records} record(s): ${errorMessage(err)}`,
+      `a damaged batch may follow the group's committed offsets (\`kcollect group describe ${groupId}\`); \`kcollect consume ${topic} --from OFFSET --exit\` without --group names the batch`,
+    );
   }
 
   async function positions(): Promise<FetchSummary['partitions']> {
@@ -84,7 +103,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
 
   /** The group is at the end when, for every partition, what it committed reached the log end. */
   async function watchForEnd(): Promise<void> {
-    while (!options.signal.aborted && stoppedBy === 'signal') {
+    while (!options.signal.aborted && !ended) {
       const ps = await positions().catch(() => []);
       if (ps.length > 0 && ps.every((p) => p.nextOffset >= p.highWatermark)) return stop('end');
       await new Promise((r) => setTimeout(r, END_CHECK_MS));

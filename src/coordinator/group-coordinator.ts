@@ -960,6 +960,7 @@ export class GroupCoordinator {
     try {
       this.store.deleteTopicOffsets(topic);
     } catch (err) {
+      // The topic is gone either way; offsets a restart would bring back point at nothing.
       this.onStoreError(err);
     }
     for (const group of [...this.groups.values()]) {

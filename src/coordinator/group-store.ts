@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {fsyncDir} from '../lib/fs.js';
+import {appendWhole, diskIo, writeFileAtomic} from '../lib/fs.js';
 
 /**
  * Durable state of the group coordinator: committed offsets and the little group metadata that
@@ -222,24 +222,18 @@ export class FileGroupStore implements GroupStore {
     this.fd = null;
   }
 
-  /** Rewrites the log as the live state. Public for tests and for an admin "compact now". */
+  /**
+   * Rewrites the log as the live state. Public for tests and for an admin "compact now".
+   * Atomic (temp file, rename): on a full disk the old log stays as it was.
+   */
   compact(): void {
     const fd = this.requireFd();
-    const tmp = this.file + '.tmp';
-    const out = fs.openSync(tmp, 'w');
-    let bytes = 0;
-    try {
-      for (const rec of this.live.records()) bytes += writeAll(out, Buffer.from(JSON.stringify(rec) + '\n'), bytes);
-      fs.fsyncSync(out);
-    } finally {
-      fs.closeSync(out);
-    }
-    fs.renameSync(tmp, this.file);
-    fsyncDir(this.dir);
+    const body = Buffer.concat([...this.live.records()].map((rec) => Buffer.from(JSON.stringify(rec) + '\n')));
+    writeFileAtomic(this.file, body);
     fs.closeSync(fd);
     this.fd = fs.openSync(this.file, fs.constants.O_WRONLY);
-    this.fileBytes = bytes;
-    this.liveBytes = bytes;
+    this.fileBytes = body.length;
+    this.liveBytes = body.length;
   }
 
   /** Current size of the log file in bytes. */
@@ -247,13 +241,25 @@ export class FileGroupStore implements GroupStore {
     return this.fileBytes;
   }
 
+  /** One line, whole or not at all: a line cut short by a full disk is cut off again and throws. */
   private append(rec: LogRecord): void {
     const fd = this.requireFd();
     const line = Buffer.from(JSON.stringify(rec) + '\n');
-    this.fileBytes += writeAll(fd, line, this.fileBytes);
-    if (this.fsync) fs.fsyncSync(fd);
+    appendWhole(fd, line, this.fileBytes);
+    this.fileBytes += line.length;
+    if (this.fsync) diskIo.fsync(fd);
     this.live.apply(rec);
-    if (this.shouldCompact()) this.compact();
+    if (this.shouldCompact()) this.compactIfRoom();
+  }
+
+  /** The record is already durable: a compaction the disk has no room for waits for a later append. */
+  private compactIfRoom(): void {
+    try {
+      this.compact();
+    } catch {
+      // The log keeps growing by the records alone; try again once it has doubled once more.
+      this.liveBytes = this.fileBytes;
+    }
   }
 
   private shouldCompact(): boolean {
@@ -265,11 +271,3 @@ export class FileGroupStore implements GroupStore {
     return this.fd;
   }
 }
-
-/** Positional writes at the tracked end, so a truncated torn tail is overwritten, not skipped. */
-function writeAll(fd: number, buf: Buffer, position: number): number {
-  let done = 0;
-  while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
-  return buf.length;
-}
-

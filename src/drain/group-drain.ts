@@ -17,6 +17,7 @@ import {DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffPolicy} from '../lib/b
 import type {DeadLetterQueue} from '../sinks/dead-letter.js';
 import {deliverBatch} from '../pipeline/sink-runner.js';
 import {recordToEvent} from './events.js';
+import {skipUndecodable, type UndecodableBatch} from './undecodable.js';
 import type {DrainState, DrainStatus} from './status.js';
 
 export interface GroupDrainOptions {
@@ -64,6 +65,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   let retryInMs: number | undefined;
   let written = 0;
   let deadLettered = 0;
+  const skippedBatches: UndecodableBatch[] = [];
   /** Next offset to write per partition, as this member last committed it (or saw it start). */
   const committed = new Map<number, number>();
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;
@@ -84,7 +86,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
 
   let statusChain = Promise.resolve();
   const report = () => {
-    const snapshot = {state, attempt, error: lastError, retryInMs, written, deadLettered};
+    const snapshot = {state, attempt, error: lastError, retryInMs, written, deadLettered, skippedBatches: skippedBatches.length > 0 ? [...skippedBatches] : undefined};
     if (metrics) {
       metrics.state = state;
       metrics.set('EventDrainSuccessCount', written);
@@ -195,8 +197,11 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     await Promise.all([consumer.connect(), admin.connect()]);
     // A rebalance may hand partitions to others: forget what this member knew of them.
     consumer.on(consumer.events.GROUP_JOIN, () => committed.clear());
+    consumer.on(consumer.events.CRASH, ({payload}) => {
+      if (!payload.restart) void recoverFromCrash(payload.error);
+    });
     await consumer.subscribe({topic, fromBeginning: options.startAtBeginning});
-    await consumer.run({autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch});
+    await runConsumer();
     report();
     if (options.stopAtEnd) void watchForEnd();
     await finished;
@@ -216,6 +221,34 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     await probing;
     await consumer.disconnect().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
+  }
+
+  function runConsumer(): Promise<void> {
+    return consumer.run({autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch});
+  }
+
+  /**
+   * kafkajs stopped for good: it could not decode a fetch (a damaged batch), or met another
+   * error it does not retry. An undecodable batch is dead-lettered, reported and committed past,
+   * and the consumer runs again; anything else ends the drain with the error instead of a stall.
+   */
+  async function recoverFromCrash(err: unknown): Promise<void> {
+    if (stoppedBy !== undefined) return;
+    try {
+      const found = await skipUndecodable({brokers, topic, groupId, admin, sink, deadLetters, startAtBeginning: options.startAtBeginning});
+      if (found.skipped.length === 0) return fail(err);
+      written += found.written;
+      deadLettered += found.deadLettered;
+      for (const batch of found.skipped) committed.set(batch.partition, batch.lastOffset + 1);
+      metrics?.count('UndecodableBatchCount', found.skipped.length);
+      skippedBatches.push(...found.skipped);
+      report();
+      if (stoppedBy !== undefined) return;
+      await consumer.connect();
+      await runConsumer();
+    } catch (e) {
+      fail(e);
+    }
   }
 
   async function positions(): Promise<FetchSummary['partitions']> {

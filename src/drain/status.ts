@@ -19,10 +19,14 @@ export interface DrainStatus {
   retryInMs?: number;
   /** Why the sink is not ok. */
   error?: string;
+  /** Batches no consumer could decode: sent whole to the dead-letter topic and committed past. */
+  skippedBatches?: Array<{partition: number; baseOffset: number; lastOffset: number; reason: string}>;
 }
 
 export function describeStatus(s: DrainStatus): string {
-  const counts = `${s.written} written, ${s.deadLettered} dead-lettered, backlog ${s.backlog ?? '?'}`;
+  const last = s.skippedBatches?.at(-1);
+  const skipped = last ? `; ${s.skippedBatches!.length} undecodable batch(es) dead-lettered, the last at partition ${last.partition} offsets ${last.baseOffset}..${last.lastOffset}: ${last.reason}` : '';
+  const counts = `${s.written} written, ${s.deadLettered} dead-lettered, backlog ${s.backlog ?? '?'}${skipped}`;
   if (s.state === 'ok') return `${s.sink}: ok (${counts})`;
   if (s.state === 'parked') return `${s.sink}: parked, partitions paused: ${s.error}; probing again in ${s.retryInMs} ms (${counts})`;
   return `${s.sink}: retrying, probing the sink after ${s.attempt} failure(s) (${counts})`;

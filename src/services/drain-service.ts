@@ -36,6 +36,7 @@ export function eventAsRecord(event: Event): FetchedRecord {
  */
 export function statusPrinter(options: {json: boolean; out: NodeJS.WritableStream; err: NodeJS.WriteStream; live?: boolean}): ((s: DrainStatus) => void) & {end(): void} {
   let last: DrainState = 'ok';
+  let skippedSeen = 0;
   const line = progressLine(options.err);
   const rate = rateMeter();
   const print = (s: DrainStatus) => {
@@ -44,8 +45,10 @@ export function statusPrinter(options: {json: boolean; out: NodeJS.WritableStrea
       return;
     }
     const perSecond = rate(s.written);
-    if (s.state !== last) line.note(describeStatus(s));
+    const skipped = s.skippedBatches?.length ?? 0;
+    if (s.state !== last || skipped > skippedSeen) line.note(describeStatus(s));
     last = s.state;
+    skippedSeen = skipped;
     if (options.live === false) return;
     const eta = s.backlog && perSecond > 0 ? `, ETA ${clock(s.backlog / perSecond)}` : '';
     const backlog = s.backlog === null ? '' : `, backlog ${thousands(s.backlog)}`;

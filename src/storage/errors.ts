@@ -9,7 +9,8 @@ export type StorageErrorCode =
   | 'UNKNOWN_TOPIC_OR_PARTITION'
   | 'OFFSET_OUT_OF_RANGE'
   | 'INVALID_REPLICATION_FACTOR'
-  | 'INVALID_REPLICA_ASSIGNMENT';
+  | 'INVALID_REPLICA_ASSIGNMENT'
+  | 'KAFKA_STORAGE_ERROR';
 
 /**
  * A request the user can fix, carrying the Kafka error name so a handler answers with the same
@@ -20,4 +21,14 @@ export class StorageError extends UserError {
     super(message, hint);
     this.name = 'StorageError';
   }
+}
+
+/**
+ * A write of a partition's files failed (ENOSPC, EIO, ...): Kafka's KAFKA_STORAGE_ERROR, which
+ * clients retry. Other errors (our own bugs) pass through unchanged.
+ */
+export function storageFailure(err: unknown, what: string): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (err instanceof StorageError || typeof code !== 'string') return err;
+  return new StorageError('KAFKA_STORAGE_ERROR', `${what}: ${(err as Error).message}`, code === 'ENOSPC' ? 'free space on the broker\'s data disk; the partition takes writes again as soon as there is room' : 'check the broker\'s data disk');
 }

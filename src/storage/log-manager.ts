@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {UserError, errorMessage} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
-import {StorageError} from './errors.js';
+import {StorageError, storageFailure} from './errors.js';
 import {type CleanablePartition, LogCleaner, type LogCleanerConfig} from './log-cleaner.js';
-import {PartitionLog, type PartitionLogOptions} from './partition-log.js';
+import {DELETED_DIR_SUFFIX, PartitionLog, type PartitionLogOptions} from './partition-log.js';
 import {validateTopicConfig, type TopicConfig} from './topic-config.js';
 
 /**
@@ -30,6 +30,10 @@ interface TopicState {
 }
 
 const META_DIR = '__topics';
+/** `<topic>-<partition>`: the directory of one partition log... */
+const PARTITION_DIR = /^(.+)-(\d+)$/;
+/** ...which holds segments, the log start checkpoint, producer state, and temp files of these. */
+const PARTITION_FILE = /^(\d{20}\.(log|index|timeindex)|log-start-offset|producer-state\.snapshot)(\.tmp)?$/;
 const MAX_TOPIC_NAME = 249;
 const DEFAULT_RETENTION_CHECK_MS = 5 * 60_000;
 /** Each partition holds open file handles; a bound keeps one request from exhausting them. */
@@ -63,6 +67,7 @@ export class LogManager {
       const logs = Array.from({length: info.partitions}, (_, p) => mgr.openPartition(info, p));
       mgr.topicsByName.set(info.name, {info, logs});
     }
+    mgr.removeLeftoverPartitions();
     return mgr;
   }
 
@@ -100,7 +105,7 @@ export class LogManager {
     // Logs first, metadata last: a crash in between leaves only directories that the next
     // create of this name wipes.
     const logs = Array.from({length: partitions}, (_, p) => this.openPartition(info, p, true));
-    this.writeTopicFile(info);
+    this.writeTopicFileOrDrop(info, logs);
     this.topicsByName.set(name, {info, logs});
     return info;
   }
@@ -125,7 +130,7 @@ export class LogManager {
     checkPartitionCount(total);
     const info = {...t.info, partitions: total};
     const added = Array.from({length: total - t.info.partitions}, (_, i) => this.openPartition(info, t.info.partitions + i, true));
-    this.writeTopicFile(info);
+    this.writeTopicFileOrDrop(info, added);
     t.info = info;
     t.logs.push(...added);
     return info;
@@ -191,6 +196,23 @@ export class LogManager {
     this.topicsByName.clear();
   }
 
+  /**
+   * Partition directories a kill -9 left behind: those renamed for deletion (`-delete`), and
+   * those of a topic without metadata (a delete killed after its commit point, a create before).
+   * Only directories holding nothing but a partition log's files count: anything else someone
+   * keeps in the data dir stays.
+   */
+  private removeLeftoverPartitions(): void {
+    for (const entry of fs.readdirSync(this.dataDir, {withFileTypes: true})) {
+      if (!entry.isDirectory()) continue;
+      const m = PARTITION_DIR.exec(entry.name);
+      const orphan = m !== null && !((this.topicsByName.get(m[1])?.info.partitions ?? 0) > Number(m[2]));
+      if (!(orphan || entry.name.endsWith(DELETED_DIR_SUFFIX)) || !holdsOnlyLogFiles(path.join(this.dataDir, entry.name))) continue;
+      if (orphan) process.stderr.write(`kcollect: removing ${entry.name}: no topic ${m![1]} with that partition is defined in ${META_DIR}/\n`);
+      fs.rmSync(path.join(this.dataDir, entry.name), {recursive: true, force: true});
+    }
+  }
+
   private mustGet(name: string): TopicState {
     const t = this.topicsByName.get(name);
     if (!t) throw new StorageError('UNKNOWN_TOPIC_OR_PARTITION', `topic ${name} does not exist`, 'list topics with `kcollect topic list`');
@@ -207,14 +229,46 @@ export class LogManager {
     return path.join(this.dataDir, META_DIR, `${name}.json`);
   }
 
-  /** Write, fsync, rename, fsync the directory: the file is either the old or the new version. */
+  /** The metadata is the commit point: when the disk refuses it, the new partitions go again. */
+  private writeTopicFileOrDrop(info: TopicInfo, created: PartitionLog[]): void {
+    try {
+      this.writeTopicFile(info);
+    } catch (err) {
+      for (const log of created) log.delete();
+      throw err;
+    }
+  }
+
+  /**
+   * Write, fsync, rename, fsync the directory: the file is either the old or the new version.
+   * A full disk is KAFKA_STORAGE_ERROR and changes nothing.
+   */
   private writeTopicFile(info: TopicInfo): void {
     const file = this.topicFile(info.name);
     // `<name>.tmp`, not `<name>.json.tmp`: a 249-character name must stay within 255 bytes.
     const tmp = file.replace(/\.json$/, '.tmp');
     const body = JSON.stringify({name: info.name, id: info.id, partitions: info.partitions, config: info.overrides}, null, 2) + '\n';
-    writeFileAtomic(file, body, {tmp});
+    try {
+      writeFileAtomic(file, body, {tmp});
+    } catch (err) {
+      throw storageFailure(err, `cannot write the metadata of topic ${info.name}`);
+    }
   }
+}
+
+/**
+ * Kafka's internal topics: the broker creates and writes them itself; clients may neither create
+ * nor produce to them, and Metadata marks them is_internal.
+ */
+export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
+
+/** CreateTopics and auto-creation: a client may not make an internal topic. */
+export function refuseInternalTopic(name: string): void {
+  if (INTERNAL_TOPICS.has(name)) throw new StorageError('INVALID_TOPIC_EXCEPTION', `Topic "${name}" is internal to the broker`, 'pick a name that is not one of the internal topics');
+}
+
+function holdsOnlyLogFiles(dir: string): boolean {
+  return fs.readdirSync(dir, {withFileTypes: true}).every((f) => f.isFile() && PARTITION_FILE.test(f.name));
 }
 
 /** Kafka's Topic.validate rules. */

@@ -1,10 +1,11 @@
+import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {BugError} from '../lib/errors.js';
 import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
-import {StorageError} from './errors.js';
+import {StorageError, storageFailure} from './errors.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
 import {deletes, type TopicConfig} from './topic-config.js';
 
@@ -25,6 +26,9 @@ const SWAP_SUFFIX = '.swap';
 const HEADER_CHUNK = 16 * 1024;
 /** flush.ms values at or above this mean "never"; spares a clock read per append. */
 const FLUSH_NEVER_MS = 2 ** 52;
+
+/** Marks a partition directory being deleted (Kafka's LogManager naming). */
+export const DELETED_DIR_SUFFIX = '-delete';
 
 /** ListOffsets sentinel timestamps; the caller answers these from logStartOffset / highWatermark. */
 export const LATEST_TIMESTAMP = -1;
@@ -150,8 +154,13 @@ export class PartitionLog {
     }
     const maxTimestamp = readInt64(batch, Off.maxTimestamp);
     let seg = this.active;
-    if (this.shouldRoll(seg, batch.length, maxTimestamp, lastOffset)) seg = this.roll(baseOffset);
-    seg.append(batch, lastOffset, maxTimestamp);
+    try {
+      if (this.shouldRoll(seg, batch.length, maxTimestamp, lastOffset)) seg = this.roll(baseOffset);
+      seg.append(batch, lastOffset, maxTimestamp);
+    } catch (err) {
+      // Nothing of the batch is left in the log (Segment.append undoes itself): safe to retry.
+      throw storageFailure(err, `cannot append to ${this.dir}`);
+    }
     this.totalBytes += batch.length;
     if (this.autoHighWatermark) this.hw = lastOffset + 1;
     this.unflushed.add(seg);
@@ -175,8 +184,15 @@ export class PartitionLog {
 
   private roll(base: number): Segment {
     // Seal first: once a newer segment exists, the older one's final time entry is on disk.
-    this.active.seal();
-    const seg = Segment.create(this.dir, base, this.interval);
+    const sealed = this.active;
+    sealed.seal();
+    let seg: Segment;
+    try {
+      seg = Segment.create(this.dir, base, this.interval);
+    } catch (err) {
+      sealed.openIndexes();
+      throw err;
+    }
     this.segments.push(seg);
     const {segmentJitterMs, segmentMs} = this.config;
     this.rollJitterMs = segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(segmentJitterMs, segmentMs)) : 0;
@@ -424,13 +440,24 @@ export class PartitionLog {
     this.closed = true;
   }
 
-  /** Closes the log and removes its directory. */
+  /**
+   * Closes the log and removes its directory. Renamed first, as Kafka does, to
+   * `<topic>-<partition>.<id>-delete`: one atomic step takes the log out of the data dir, and
+   * what a kill -9 leaves of the removal is recognisable at the next start-up.
+   */
   delete(): void {
     if (!this.closed) {
       for (const seg of this.segments) seg.close();
       this.closed = true;
     }
-    fs.rmSync(this.dir, {recursive: true, force: true});
+    const doomed = `${this.dir}.${randomUUID().replaceAll('-', '')}${DELETED_DIR_SUFFIX}`;
+    try {
+      fs.renameSync(this.dir, doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    fs.rmSync(doomed, {recursive: true, force: true});
   }
 
   private removeOldest(): void {
@@ -441,9 +468,14 @@ export class PartitionLog {
     seg.remove();
   }
 
+  /** Durable first: a checkpoint the disk refused leaves the log start where it was. */
   private setLogStartOffset(offset: number): void {
+    try {
+      writeFileAtomic(path.join(this.dir, LOG_START_FILE), `${offset}\n`);
+    } catch (err) {
+      throw storageFailure(err, `cannot move the log start offset of ${this.dir} to ${offset}`);
+    }
     this.startOffset = offset;
-    writeFileAtomic(path.join(this.dir, LOG_START_FILE), `${offset}\n`);
   }
 
   /** The last segment whose base offset is <= offset. */

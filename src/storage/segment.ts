@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {appendWhole} from '../lib/fs.js';
 import {BATCH_HEADER_SIZE, batchCrcValid, LOG_OVERHEAD, Off} from '../protocol/records/batch.js';
 
 /**
@@ -31,11 +32,6 @@ export function readFully(fd: number, buf: Buffer, off: number, len: number, pos
     done += n;
   }
   return done;
-}
-
-function writeFully(fd: number, buf: Buffer, off: number, len: number, pos: number): void {
-  let done = 0;
-  while (done < len) done += fs.writeSync(fd, buf, off + done, len - done, pos + done);
 }
 
 /** Growable (relative offset, position) pairs; typed arrays keep a 1 GB segment's index small. */
@@ -199,22 +195,45 @@ export class Segment {
     return seg;
   }
 
-  /** Writes one batch at the end. The bytes are in the page cache when this returns. */
+  /**
+   * Writes one batch at the end, with its index entries, whole or not at all: when any write
+   * fails (a full disk), the log, both indexes and every counter are put back as they were, so a
+   * retry lands where this batch would have and nothing half-written is ever read.
+   * The bytes are in the page cache when this returns.
+   */
   append(batch: Buffer, lastOffset: number, maxTimestamp: number): void {
-    const pos = this.size;
+    const before = this.mark();
     try {
-      writeFully(this.fd, batch, 0, batch.length, pos);
+      appendWhole(this.fd, batch, before.size);
+      this.size = before.size + batch.length;
+      this.track(before.size, batch.length, lastOffset, maxTimestamp, true);
     } catch (err) {
-      // A short write (e.g. ENOSPC) must not leave bytes that a later append would land after.
-      try {
-        fs.ftruncateSync(this.fd, pos);
-      } catch {
-        // recovery at the next open cuts it instead
-      }
+      this.rollBack(before);
       throw err;
     }
-    this.size = pos + batch.length;
-    this.track(pos, batch.length, lastOffset, maxTimestamp, true);
+  }
+
+  private mark() {
+    const {size, maxTimestamp, offsetOfMaxTimestamp, nextOffset, rollBaseTimestamp, bytesSinceIndex} = this;
+    return {size, maxTimestamp, offsetOfMaxTimestamp, nextOffset, rollBaseTimestamp, bytesSinceIndex, indexLength: this.index.length, timeLength: this.time.length};
+  }
+
+  private rollBack(m: ReturnType<Segment['mark']>): void {
+    this.size = m.size;
+    this.maxTimestamp = m.maxTimestamp;
+    this.offsetOfMaxTimestamp = m.offsetOfMaxTimestamp;
+    this.nextOffset = m.nextOffset;
+    this.rollBaseTimestamp = m.rollBaseTimestamp;
+    this.bytesSinceIndex = m.bytesSinceIndex;
+    this.index.length = m.indexLength;
+    this.time.length = m.timeLength;
+    try {
+      fs.ftruncateSync(this.fd, m.size);
+      fs.ftruncateSync(this.indexFd, m.indexLength * INDEX_ENTRY_SIZE);
+      fs.ftruncateSync(this.timeFd, m.timeLength * TIME_INDEX_ENTRY_SIZE);
+    } catch {
+      // Shrinking needs no space; should it fail anyway, recovery at the next open cuts the tail.
+    }
   }
 
   /** Index bookkeeping shared by append and recovery, in Kafka's order and with its rules. */
@@ -242,7 +261,7 @@ export class Segment {
   private writeIndexEntry(i: number): void {
     entryScratch.writeInt32BE(this.index.rel[i], 0);
     entryScratch.writeInt32BE(this.index.pos[i], 4);
-    writeFully(this.indexFd, entryScratch, 0, INDEX_ENTRY_SIZE, i * INDEX_ENTRY_SIZE);
+    appendWhole(this.indexFd, entryScratch.subarray(0, INDEX_ENTRY_SIZE), i * INDEX_ENTRY_SIZE);
   }
 
   private writeTimeEntry(i: number): void {
@@ -250,7 +269,7 @@ export class Segment {
     entryScratch.writeInt32BE(Math.floor(ts / 0x1_0000_0000), 0);
     entryScratch.writeUInt32BE(ts >>> 0, 4);
     entryScratch.writeInt32BE(this.time.rel[i], 8);
-    writeFully(this.timeFd, entryScratch, 0, TIME_INDEX_ENTRY_SIZE, i * TIME_INDEX_ENTRY_SIZE);
+    appendWhole(this.timeFd, entryScratch, i * TIME_INDEX_ENTRY_SIZE);
   }
 
   /**
@@ -432,7 +451,13 @@ export class Segment {
     if (this.indexFd < 0) return;
     if (this.maxTimestamp > this.time.lastTs) {
       this.time.push(this.maxTimestamp, this.offsetOfMaxTimestamp - this.base);
-      this.writeTimeEntry(this.time.length - 1);
+      try {
+        this.writeTimeEntry(this.time.length - 1);
+      } catch (err) {
+        // Still the active segment: the roll is retried with the next append.
+        this.time.length--;
+        throw err;
+      }
     }
     this.closeIndexes();
   }

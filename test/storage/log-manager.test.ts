@@ -124,4 +124,27 @@ describe('LogManager', () => {
     mgr.stop();
     expect(log.segmentBaseOffsets()).toEqual([4]);
   });
+
+  it('cleans up at start-up what a kill -9 during a topic delete left behind', () => {
+    mgr.createTopic('gone', 3);
+    mgr.createTopic('kept', 2);
+    for (const t of ['gone', 'kept']) mgr.partition(t, 0)!.append(makeBatch(2), {leaderEpoch: 0});
+    mgr.close();
+    // Killed mid-delete: the metadata (the commit point) is gone, one partition was renamed for
+    // deletion and half removed, the others were not reached yet. Plus a partition beyond
+    // kept's count, as an interrupted add-partitions leaves it.
+    fs.rmSync(path.join(dataDir, '__topics', 'gone.json'));
+    const doomed = path.join(dataDir, 'gone-0.5f1c2e9a0b7d4e3f8a6b1c2d3e4f5a6b-delete');
+    fs.renameSync(path.join(dataDir, 'gone-0'), doomed);
+    fs.rmSync(path.join(doomed, '00000000000000000000.index'));
+    fs.mkdirSync(path.join(dataDir, 'kept-7'));
+    // Not a partition log, though named like one: left alone.
+    fs.mkdirSync(path.join(dataDir, 'backup-2024'));
+    fs.writeFileSync(path.join(dataDir, 'backup-2024', 'notes.txt'), 'mine\n');
+
+    mgr = LogManager.open(dataDir);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['__topics', 'backup-2024', 'kept-0', 'kept-1']);
+    expect(mgr.partition('kept', 0)!.logEndOffset).toBe(2);
+    expect(mgr.topic('gone')).toBeUndefined();
+  });
 });

@@ -4,9 +4,16 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
 import {lastSequenceOf} from '../../coordinator/producer-state.js';
 import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
+import {errorMessage} from '../../lib/errors.js';
+import {decompressCapped} from '../../protocol/records/capped-decompress.js';
+import {checkRecords, type RecordsProblem} from '../../protocol/records/validate.js';
+import {StorageError} from '../../storage/errors.js';
+import {INTERNAL_TOPICS, type TopicInfo} from '../../storage/log-manager.js';
+import type {PartitionLog} from '../../storage/partition-log.js';
 import {timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
+import {errorCodeOf} from './topics.js';
 
 export const produceHandler: Handler = {
   api: Produce,
@@ -19,9 +26,10 @@ export const produceHandler: Handler = {
       request.topicData.map(async (t: any) => ({
         name: t.name,
         partitionResponses: await Promise.all(
-          t.partitionData.map((p: any) => {
+          t.partitionData.map(async (p: any) => {
             if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
-            const appended = appendPartition(broker, t.name, p.index, p.records, header.apiVersion, acks);
+            // appendPartition appends synchronously (in arrival order) unless it must wait in line.
+            const appended = await appendPartition(broker, t.name, p.index, p.records, header.apiVersion, acks);
             return acks === -1 && appended.errorCode === ErrorCode.NONE ? awaitIsr(broker, t.name, appended, request.timeoutMs, signal) : appended;
           }),
         ),
@@ -33,14 +41,26 @@ export const produceHandler: Handler = {
 };
 
 /** acks=all: the answer waits until every ISR member has the batch (the high watermark passed it). */
-async function awaitIsr(broker: Broker, topic: string, appended: ReturnType<typeof appendPartition> & {lastOffset?: number}, timeoutMs: number, signal: AbortSignal) {
+async function awaitIsr(broker: Broker, topic: string, appended: PartitionResponse, timeoutMs: number, signal: AbortSignal) {
   if (!broker.cluster || appended.lastOffset === undefined) return appended;
   const minIsr = broker.logs.topic(topic)?.config.minInsyncReplicas ?? 1;
   const errorCode = await broker.cluster.awaitReplication(topic, appended.index, appended.lastOffset, minIsr, timeoutMs, signal);
   return errorCode === ErrorCode.NONE ? appended : failed(appended.index, errorCode);
 }
 
-function failed(index: number, errorCode: number, errorMessage: string | null = null) {
+interface PartitionResponse {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  /** Kept for acks=all, which waits for the ISR to pass it. */
+  lastOffset?: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  recordErrors: Array<{batchIndex: number; batchIndexErrorMessage: string}>;
+  errorMessage: string | null;
+}
+
+function failed(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
   return {index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage};
 }
 
@@ -77,7 +97,8 @@ function timestampError(h: BatchHeader, config: TopicConfig, now: number): strin
   return undefined;
 }
 
-function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number, acks: number) {
+function appendPartition(broker: Broker, topicName: string, index: number, records: Buffer | null, version: number, acks: number): PartitionResponse | Promise<PartitionResponse> {
+  if (INTERNAL_TOPICS.has(topicName)) return failed(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   const topic = broker.logs.topic(topicName);
   const log = topic ? broker.logs.partition(topicName, index) : undefined;
   if (!topic || !log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -89,9 +110,41 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
     return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS, `the ISR has ${cluster.isrSize(topicName, index)} replica(s), min.insync.replicas is ${topic.config.minInsyncReplicas}`);
   }
   const h = validateBatch(records, topic.config.maxMessageBytes, version);
-  if (Array.isArray(h)) return {...failed(index, h[0], h[1]), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: h[1]}]};
+  if (Array.isArray(h)) return refused(index, h[0], h[1]);
   const badTimestamp = timestampError(h, topic.config, Date.now());
-  if (badTimestamp) return {...failed(index, ErrorCode.INVALID_TIMESTAMP, badTimestamp), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: badTimestamp}]};
+  if (badTimestamp) return refused(index, ErrorCode.INVALID_TIMESTAMP, badTimestamp);
+  // Every record is checked before anything is stored; a compressed batch is decompressed for
+  // that (bounded by max.message.bytes), and its append waits in line behind earlier ones.
+  const problem = compressionOf(h.attributes) === Compression.none ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount) : checkCompressedRecords(records!, h, topic.config.maxMessageBytes);
+  return broker.appendOrder.enqueue(`${topicName}\0${index}`, problem, (found) => {
+    if (found) return refused(index, ErrorCode[found.error], `invalid record batch: ${found.message}`);
+    // Things may have moved while this batch waited in line.
+    if (log.isClosed) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    const moved = cluster?.leaderError(topicName, index) ?? ErrorCode.NONE;
+    if (moved !== ErrorCode.NONE) return failed(index, moved);
+    return appendChecked(broker, topic, log, index, records!, h);
+  });
+}
+
+/** Decompresses (capped) and walks the records; an undecodable payload is CORRUPT_MESSAGE. */
+async function checkCompressedRecords(records: Buffer, h: BatchHeader, maxMessageBytes: number): Promise<RecordsProblem | undefined> {
+  let payload: Buffer;
+  try {
+    payload = await decompressCapped(compressionOf(h.attributes), records.subarray(BATCH_HEADER_SIZE), maxMessageBytes);
+  } catch (err) {
+    return {error: 'CORRUPT_MESSAGE', message: `${errorMessage(err)} (max.message.bytes=${maxMessageBytes})`};
+  }
+  return checkRecords(payload, 0, payload.length, h.recordsCount);
+}
+
+function refused(index: number, errorCode: number, message: string): PartitionResponse {
+  return {...failed(index, errorCode, message), recordErrors: [{batchIndex: 0, batchIndexErrorMessage: message}]};
+}
+
+/** A valid batch's turn: idempotence check, append, producer state, waiters. */
+function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, index: number, records: Buffer, h: BatchHeader): PartitionResponse {
+  const topicName = topic.name;
+  const cluster = broker.cluster;
   const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
   // Idempotence: a retried batch is answered with its original offsets, never appended twice.
   const producers = h.producerId >= 0 ? broker.producerStates.forLog(log) : undefined;
@@ -101,7 +154,18 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   if (check?.kind === 'duplicate') {
     return {lastOffset: check.lastOffset, index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
   }
-  const appended = log.append(records!, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
+  let appended;
+  const partition = `${topicName}-${index}`;
+  try {
+    appended = log.append(records, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
+  } catch (err) {
+    // A full disk fails this partition only, and nothing of the batch was kept: the client retries.
+    if (!(err instanceof StorageError)) throw err;
+    if (!broker.refusingWrites.has(partition)) broker.log(`produce to ${partition} refused (KAFKA_STORAGE_ERROR) until its disk takes writes again: ${err.message}`);
+    broker.refusingWrites.add(partition);
+    return failed(index, errorCodeOf(err), err.message);
+  }
+  if (broker.refusingWrites.delete(partition)) broker.log(`${partition} takes writes again`);
   producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);

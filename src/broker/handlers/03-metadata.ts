@@ -6,7 +6,8 @@ import {Metadata} from '../../protocol/messages/03-metadata.js';
 import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
 import {autoCreateTopic} from './topics.js';
-import {ensureOffsetsTopic, INTERNAL_TOPICS} from '../offsets-topic.js';
+import {INTERNAL_TOPICS} from '../../storage/log-manager.js';
+import {ensureOffsetsTopic} from '../offsets-topic.js';
 import {OFFSETS_TOPIC} from '../../protocol/consumer-offsets.js';
 
 export const metadataHandler: Handler = {

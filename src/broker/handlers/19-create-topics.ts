@@ -3,6 +3,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {CreateTopics} from '../../protocol/messages/19-create-topics.js';
 import {errorMessage} from '../../lib/errors.js';
 import type {Handler} from '../handler.js';
+import {refuseInternalTopic} from '../../storage/log-manager.js';
 import {errorCodeOf} from './topics.js';
 
 export const createTopicsHandler: Handler = {
@@ -26,6 +27,7 @@ export const createTopicsHandler: Handler = {
       }
       const overrides = Object.fromEntries(t.configs.map((c: any) => [c.name, c.value]));
       try {
+        refuseInternalTopic(t.name);
         if (request.validateOnly) {
           broker.logs.validateNewTopic(t.name, partitions, overrides);
           if (!assignment) broker.assignReplicas(partitions, replication === -1 ? broker.options.defaultReplicationFactor : replication);

@@ -1,8 +1,10 @@
 // DeleteRecords 0-1: offset -1 means "up to the high watermark".
 import {ErrorCode} from '../../protocol/errors.js';
 import {DeleteRecords} from '../../protocol/messages/21-delete-records.js';
+import {StorageError} from '../../storage/errors.js';
 import {deletes} from '../../storage/topic-config.js';
 import type {Handler} from '../handler.js';
+import {errorCodeOf} from './topics.js';
 
 export const deleteRecordsHandler: Handler = {
   api: DeleteRecords,
@@ -18,7 +20,13 @@ export const deleteRecordsHandler: Handler = {
         if (!deletes(log.topicConfig)) return {partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.POLICY_VIOLATION};
         const target = p.offset === -1 ? log.highWatermark : p.offset;
         if (target < 0 || target > log.highWatermark) return {partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE};
-        if (target > log.logStartOffset) log.deleteRecordsBefore(target);
+        try {
+          if (target > log.logStartOffset) log.deleteRecordsBefore(target);
+        } catch (err) {
+          if (!(err instanceof StorageError)) throw err;
+          broker.log(`DeleteRecords on ${t.name}-${p.partitionIndex} refused: ${err.message}`);
+          return {partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: errorCodeOf(err)};
+        }
         return {partitionIndex: p.partitionIndex, lowWatermark: log.logStartOffset, errorCode: ErrorCode.NONE};
       }),
     }));

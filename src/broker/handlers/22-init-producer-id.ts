@@ -1,6 +1,7 @@
 // InitProducerId 0-1: idempotent producers only (transactional ids are not supported).
 import {ErrorCode} from '../../protocol/errors.js';
 import {InitProducerId} from '../../protocol/messages/22-init-producer-id.js';
+import {errorMessage} from '../../lib/errors.js';
 import type {Handler} from '../handler.js';
 
 export const initProducerIdHandler: Handler = {
@@ -12,6 +13,15 @@ export const initProducerIdHandler: Handler = {
       broker.log(`refused InitProducerId for transactional id "${request.transactionalId}": transactions are not supported`);
       return {throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1};
     }
-    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: broker.cluster ? await broker.cluster.nextProducerId() : broker.producerIds.nextProducerId(), producerEpoch: 0};
+    let producerId: number;
+    try {
+      producerId = broker.cluster ? await broker.cluster.nextProducerId() : broker.producerIds.nextProducerId();
+    } catch (err) {
+      // The id block could not be reserved durably (a full disk): no id is handed out; clients retry.
+      if (!(err as NodeJS.ErrnoException)?.code) throw err;
+      broker.log(`InitProducerId refused: ${errorMessage(err)}`);
+      return {throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1, producerEpoch: -1};
+    }
+    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId, producerEpoch: 0};
   },
 };

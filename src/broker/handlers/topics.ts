@@ -1,5 +1,6 @@
 // Topic creation shared by CreateTopics and auto-creation from Metadata.
 import {ErrorCode} from '../../protocol/errors.js';
+import {refuseInternalTopic} from '../../storage/log-manager.js';
 import type {Broker} from '../broker.js';
 
 /** The Kafka error code carried by a storage error (`err.code`), or UNKNOWN_SERVER_ERROR. */
@@ -12,6 +13,7 @@ export function errorCodeOf(err: unknown): number {
 export async function autoCreateTopic(broker: Broker, name: string): Promise<number> {
   if (!broker.options.autoCreateTopics) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   try {
+    refuseInternalTopic(name);
     await broker.createTopic(name, broker.options.numPartitions, {});
     broker.log(`auto-created topic ${name} with ${broker.options.numPartitions} partition(s)`);
     return ErrorCode.NONE;

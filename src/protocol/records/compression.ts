@@ -77,11 +77,11 @@ const ZSTD_LEVEL = 3;
 // [int32 length, raw snappy block]*. Several streams may be concatenated.
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
-const XERIAL_HEADER_SIZE = 16;
+export const XERIAL_HEADER_SIZE = 16;
 /** SnappyOutputStream.DEFAULT_BLOCK_SIZE. */
 const XERIAL_BLOCK_SIZE = 32 * 1024;
 
-function isXerialHeader(data: Buffer, at: number): boolean {
+export function isXerialHeader(data: Buffer, at: number): boolean {
   return data.length - at >= XERIAL_MAGIC.length && data.compare(XERIAL_MAGIC, 0, 8, at, at + 8) === 0;
 }
 

@@ -1,0 +1,150 @@
+/**
+ * The broker checks every record of a produced batch, as Kafka's LogValidator does, and refuses
+ * what consumers could not read; clients may not produce to internal topics.
+ */
+import kafkajs from 'kafkajs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {WireConnection} from '../../src/client/wire-connection.js';
+import {ErrorCode} from '../../src/protocol/errors.js';
+import {Produce} from '../../src/protocol/messages/00-produce.js';
+import {Compression, computeBatchCrc, Off} from '../../src/protocol/records/batch.js';
+import {decodeBatches, encodeBatch} from '../../src/protocol/records/records.js';
+import {startBroker} from '../helpers/broker.js';
+import {run} from '../helpers/run.js';
+import {hasCommand, requireTool} from '../helpers/system-deps.js';
+
+let broker: Broker;
+let bootstrap: string;
+let conn: WireConnection;
+
+beforeAll(async () => {
+  ({broker, bootstrap} = await startBroker());
+  await broker.createTopic('v', 1, {});
+  const {host, port} = broker.advertised;
+  conn = await WireConnection.connect(host, port);
+});
+afterAll(async () => {
+  conn.close();
+  await broker.close();
+});
+
+function produce(topic: string, batch: Buffer) {
+  return conn.request(Produce, 8, {transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{name: topic, partitionData: [{index: 0, records: batch}]}]}).then((res) => res.responses[0].partitionResponses[0]);
+}
+
+/** Rewrites header fields of a batch and fixes its CRC, as a lying client would. */
+function lie(batch: Buffer, fields: {recordsCount?: number; lastOffsetDelta?: number}): Buffer {
+  const out = Buffer.from(batch);
+  if (fields.recordsCount !== undefined) out.writeInt32BE(fields.recordsCount, Off.recordsCount);
+  if (fields.lastOffsetDelta !== undefined) out.writeInt32BE(fields.lastOffsetDelta, Off.lastOffsetDelta);
+  out.writeUInt32BE(computeBatchCrc(out), Off.crc);
+  return out;
+}
+
+const end = () => broker.logs.partition('v', 0)!.logEndOffset;
+
+describe('record batch validation', () => {
+  it('refuses a batch claiming 1000 records with one inside; offsets do not jump', async () => {
+    const before = end();
+    const lying = lie(await encodeBatch([{value: 'one'}]), {recordsCount: 1000, lastOffsetDelta: 999});
+    const res = await produce('v', lying);
+    expect(res.errorCode).toBe(ErrorCode.INVALID_RECORD);
+    expect(res.errorMessage).toMatch(/recordsCount is 1000 but the batch holds 1 record/);
+    expect(end()).toBe(before);
+    const ok = await produce('v', await encodeBatch([{value: 'next'}]));
+    expect(ok).toMatchObject({errorCode: ErrorCode.NONE, baseOffset: before});
+  });
+
+  it('refuses offset deltas out of order, fewer records than claimed, and a record that overruns', async () => {
+    const before = end();
+    const two = await encodeBatch([{value: 'a'}, {value: 'b'}]);
+    // Record 1's offset delta byte (varint 1 = 0x02) set to 0: two records at delta 0.
+    const deltas = Buffer.from(two);
+    // Record 1 starts after record 0's length byte and body: length, attributes, timestamp delta, offset delta.
+    const second = 62 + deltas[61] / 2;
+    expect(deltas[second + 3]).toBe(2);
+    deltas[second + 3] = 0;
+    expect((await produce('v', lie(deltas, {}))).errorCode).toBe(ErrorCode.INVALID_RECORD);
+    // Claims 3 records, holds 2.
+    expect((await produce('v', lie(two, {recordsCount: 3, lastOffsetDelta: 2}))).errorCode).toBe(ErrorCode.INVALID_RECORD);
+    // Record 0's length grows past the batch end.
+    const overrun = Buffer.from(two);
+    overrun[61] = 0x7e;
+    const res = await produce('v', lie(overrun, {}));
+    expect(res.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect(res.errorMessage).toMatch(/record 0: length 63 overruns the batch/);
+    expect(end()).toBe(before);
+  });
+
+  it('walks compressed batches too, and refuses one that decompresses past max.message.bytes', async () => {
+    const before = end();
+    for (const compression of [Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd]) {
+      const lying = lie(await encodeBatch([{value: 'one'}], {compression}), {recordsCount: 1000, lastOffsetDelta: 999});
+      expect((await produce('v', lying)).errorCode, `codec ${compression}`).toBe(ErrorCode.INVALID_RECORD);
+      // 4 MB of zeros compress to far less than the 1 MB max.message.bytes.
+      const bomb = await encodeBatch([{value: Buffer.alloc(4 << 20)}], {compression});
+      expect(bomb.length).toBeLessThan(1 << 20);
+      const res = await produce('v', bomb);
+      expect(res.errorCode, `codec ${compression}`).toBe(ErrorCode.CORRUPT_MESSAGE);
+      expect(res.errorMessage).toMatch(/decompresses to more than 1048588 bytes/);
+    }
+    expect(end()).toBe(before);
+    for (const compression of [Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd]) {
+      expect((await produce('v', await encodeBatch([{value: 'fine'}, {value: 'too'}], {compression}))).errorCode).toBe(ErrorCode.NONE);
+    }
+    expect(end()).toBe(before + 8);
+  });
+
+  it('keeps an idempotent producer\'s pipelined batches in order when a compressed one is checked first', async () => {
+    await broker.createTopic('order', 1, {});
+    const pid = {producerId: 4242, producerEpoch: 0};
+    const sent = await Promise.all([
+      encodeBatch([{value: 'first'}], {...pid, baseSequence: 0, compression: Compression.zstd}),
+      encodeBatch([{value: 'second'}], {...pid, baseSequence: 1}),
+      encodeBatch([{value: 'third'}], {...pid, baseSequence: 2, compression: Compression.gzip}),
+      encodeBatch([{value: 'fourth'}], {...pid, baseSequence: 3}),
+    ]);
+    const answers = await Promise.all(sent.map((b) => produce('order', b)));
+    expect(answers.map((a) => [a.errorCode, a.baseOffset])).toEqual([[0, 0], [0, 1], [0, 2], [0, 3]]);
+    const log = broker.logs.partition('order', 0)!;
+    const stored = log.read(0, 1 << 20, log.logEndOffset);
+    if (stored === 'out-of-range') throw new Error('out of range');
+    const values = (await decodeBatches(Buffer.concat(stored))).flatMap((b) => b.records.map((r) => String(r.value)));
+    expect(values).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+});
+
+describe('internal topics', () => {
+  it('refuses produce to __consumer_offsets on the wire, and its creation by a client', async () => {
+    const res = await produce('__consumer_offsets', await encodeBatch([{value: 'x'}]));
+    expect(res.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    const admin = new kafkajs.Kafka({brokers: [bootstrap], clientId: 'internal-test', logLevel: kafkajs.logLevel.NOTHING, retry: {retries: 0}}).admin();
+    await admin.connect();
+    try {
+      await expect(admin.createTopics({topics: [{topic: '__transaction_state'}]})).rejects.toMatchObject({errors: [{type: 'INVALID_TOPIC_EXCEPTION'}]});
+    } finally {
+      await admin.disconnect();
+    }
+    expect(broker.logs.topic('__transaction_state')).toBeUndefined();
+  });
+
+  it('refuses a kafkajs producer writing to __consumer_offsets (the broker alone writes it)', async () => {
+    const kafka = new kafkajs.Kafka({brokers: [bootstrap], clientId: 'internal-test', logLevel: kafkajs.logLevel.NOTHING, retry: {retries: 0}});
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await expect(producer.send({topic: '__consumer_offsets', messages: [{value: 'forged commit'}]})).rejects.toThrow(/invalid topic/i);
+    } finally {
+      await producer.disconnect();
+    }
+    const offsets = broker.logs.topic('__consumer_offsets');
+    for (let p = 0; p < (offsets?.partitions ?? 0); p++) expect(broker.logs.partition('__consumer_offsets', p)!.logEndOffset).toBe(0);
+  });
+
+  it.runIf(requireTool('kcat', hasCommand('kcat')))('refuses kcat producing to __consumer_offsets', async () => {
+    const r = await run('kcat', ['-b', bootstrap, '-P', '-t', '__consumer_offsets', '-p', '0'], {input: 'forged\n', timeoutMs: 30_000});
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/invalid topic|INVALID_TOPIC/i);
+  });
+});
