@@ -132,7 +132,7 @@ export class ZkRegistration implements ClusterLink {
     const deadline = Date.now() + 3 * SESSION_TIMEOUT_MS;
     for (;;) {
       try {
-        await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port), {mode: 'ephemeral'});
+        await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port, null, this.broker.advertisedListeners()), {mode: 'ephemeral'});
         return;
       } catch (err) {
         if (!isZkError(err, 'NODEEXISTS') || Date.now() > deadline) {

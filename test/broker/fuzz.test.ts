@@ -37,6 +37,8 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     14: {groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null, assignments: [{memberId: 'm', assignment: Buffer.from([0, 1])}]},
     15: {groups: ['g'], includeAuthorizedOperations: false},
     16: {},
+    17: {mechanism: 'PLAIN'},
+    36: {authBytes: Buffer.from('\u0000alice\u0000secret')},
     22: {transactionalId: null, transactionTimeoutMs: 1000},
     42: {groupsNames: ['g-nonexistent']},
     18: {clientSoftwareName: 'fuzz', clientSoftwareVersion: '1.0'},

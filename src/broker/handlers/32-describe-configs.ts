@@ -55,7 +55,8 @@ function configEntries(broker: Broker, type: number, name: string): Entry[] | st
       'num.partitions': String(o.numPartitions),
       'socket.request.max.bytes': String(o.socketRequestMaxBytes),
       'group.initial.rebalance.delay.ms': String(o.groupInitialRebalanceDelayMs),
-      'advertised.listeners': `PLAINTEXT://${broker.advertised.host}:${broker.advertised.port}`,
+      'advertised.listeners': broker.advertisedListeners().map((l) => `${l.name}://${l.host}:${l.port}`).join(','),
+      'listener.security.protocol.map': broker.advertisedListeners().map((l) => `${l.name}:${l.securityProtocol}`).join(','),
     };
     return Object.entries(staticConfig).map(([k, v]) => ({name: k, value: v, readOnly: true, source: SOURCE.staticBroker}));
   }
