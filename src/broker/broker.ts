@@ -6,6 +6,8 @@ import tls from 'node:tls';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
+import {authorize} from '../security/acl.js';
+import {AclStore} from '../security/acl-store.js';
 import type {AuthorizerSettings, ListenerConfig} from '../security/listener.js';
 import {isTls} from '../security/listener.js';
 import {RateLimitedLog} from '../security/rate-limited-log.js';
@@ -78,8 +80,9 @@ export class Broker {
   private readonly connections = new Set<Connection>();
   /** Failed authentications, logged with the peer address but never more than a few per window. */
   readonly authFailures: RateLimitedLog;
-  /** SCRAM credentials and ACLs; a cluster link replaces it with ZooKeeper. */
+  /** SCRAM credentials and ACLs; a cluster link may replace it with ZooKeeper. */
   security: SecurityStore;
+  private aclStore?: {of: SecurityStore; acls: AclStore};
   private idleWaiters: Array<() => void> = [];
   cluster?: ClusterLink;
   private closing?: Promise<void>;
@@ -144,6 +147,18 @@ export class Broker {
   private accept(socket: net.Socket, listener: ListenerConfig, principal?: string): void {
     if (this.closing) return void socket.destroy();
     this.connections.add(new Connection(socket, this, new Session(listener, socket.remoteAddress ?? '', principal)));
+  }
+
+  get acls(): AclStore {
+    if (this.aclStore?.of !== this.security) this.aclStore = {of: this.security, acls: new AclStore(this.security)};
+    return this.aclStore.acls;
+  }
+
+  /** The one authorization check every handler makes; without authorizer.class.name all is allowed. */
+  authorize(session: Session, operation: number, resourceType: number, name: string): boolean {
+    const settings = this.options.authorizer;
+    if (!settings?.enabled) return true;
+    return authorize(this.acls.all(), settings, session.principal, session.clientHost, operation, resourceType, name);
   }
 
   /** Re-reads every TLS listener's certificates (SIGHUP); false when one could not be loaded. */

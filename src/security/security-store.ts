@@ -8,6 +8,8 @@ import {writeFileAtomic} from '../lib/fs.js';
  * Kafka's JSON. Reads come from memory so authentication and authorization never wait.
  */
 export interface SecurityStore {
+  /** Changes whenever a node changes, so readers can cache what they parsed. */
+  readonly generation: number;
   get(node: string): string | undefined;
   /** Every node under `prefix` (its full path and data). */
   under(prefix: string): Array<[string, string]>;
@@ -19,6 +21,7 @@ export interface SecurityStore {
 export class DataDirSecurityStore implements SecurityStore {
   private readonly nodes: Map<string, string>;
   private readonly file: string;
+  generation = 0;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'security-nodes.json');
@@ -48,5 +51,6 @@ export class DataDirSecurityStore implements SecurityStore {
     writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(next), null, 1));
     this.nodes.clear();
     for (const [k, v] of next) this.nodes.set(k, v);
+    this.generation++;
   }
 }

@@ -3,6 +3,7 @@
 import {ErrorCode} from '../../protocol/errors.js';
 import {FindCoordinator} from '../../protocol/messages/10-find-coordinator.js';
 import {endpointOn} from '../cluster-link.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 
 const KEY_GROUP = 0;
@@ -14,6 +15,9 @@ export const findCoordinatorHandler: Handler = {
   handle(request, {broker, session}) {
     if ((request.keyType ?? KEY_GROUP) !== KEY_GROUP) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'transactions are not supported', nodeId: -1, host: '', port: -1};
+    }
+    if (!broker.authorize(session, Operation.DESCRIBE, ResourceType.GROUP, request.key)) {
+      return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Group authorization failed.', nodeId: -1, host: '', port: -1};
     }
     const found = broker.cluster ? broker.cluster.coordinatorFor(request.key) : {nodeId: broker.nodeId, ...broker.advertisedOf(session.listener.name)};
     const coordinator = found && endpointOn(found, session.listener.name);

@@ -4,6 +4,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {AlterUserScramCredentials} from '../../protocol/messages/51-alter-user-scram-credentials.js';
 import {credentialFromSalted, MAX_ITERATIONS, MIN_ITERATIONS, mechanismOfCode} from '../../security/scram.js';
 import {deleteScram, upsertScram} from '../../security/scram-credentials.js';
+import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 
 interface Change {
@@ -18,9 +19,13 @@ export const alterUserScramCredentialsHandler: Handler = {
   api: AlterUserScramCredentials,
   minVersion: 0,
   maxVersion: 0,
-  async handle(request, {broker}) {
+  async handle(request, {broker, session}) {
     const deletions = request.deletions as Change[];
     const upsertions = request.upsertions as Change[];
+    if (!broker.authorize(session, Operation.ALTER, ResourceType.CLUSTER, CLUSTER_NAME)) {
+      const users = [...new Set([...deletions, ...upsertions].map((c) => c.name))];
+      return {throttleTimeMs: 0, results: users.map((user) => ({user, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Alter on the cluster is needed to change SCRAM credentials'}))};
+    }
     const results = new Map<string, {errorCode: number; errorMessage: string | null}>();
     const fail = (user: string, errorCode: number, errorMessage: string) => results.set(user, {errorCode, errorMessage});
     // Kafka refuses a user named twice for one mechanism, or with an unusable value, as a whole.

@@ -18,6 +18,9 @@ import {createTopicsHandler} from './19-create-topics.js';
 import {deleteTopicsHandler} from './20-delete-topics.js';
 import {deleteRecordsHandler} from './21-delete-records.js';
 import {initProducerIdHandler} from './22-init-producer-id.js';
+import {describeAclsHandler} from './29-describe-acls.js';
+import {createAclsHandler} from './30-create-acls.js';
+import {deleteAclsHandler} from './31-delete-acls.js';
 import {describeConfigsHandler} from './32-describe-configs.js';
 import {alterConfigsHandler} from './33-alter-configs.js';
 import {saslAuthenticateHandler} from './36-sasl-authenticate.js';
@@ -48,6 +51,9 @@ export const allHandlers: Handler[] = [
   deleteTopicsHandler,
   deleteRecordsHandler,
   initProducerIdHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   saslAuthenticateHandler,
