@@ -20,9 +20,8 @@ export const ZkPaths = {
 /** Created at start-up, as Kafka's PersistentZkPaths. */
 export const PERSISTENT_PATHS = ['/consumers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification'];
 
-/** /brokers/ids/<id>, version 4 (Kafka 0.10 - 2.6). */
 /**
- * /brokers/ids/<id>, version 4: every listener's endpoint and protocol; host and port are the
+ * /brokers/ids/<id>, version 4 (Kafka 0.10 - 2.6): every listener's endpoint and protocol; host and port are the
  * inter-broker listener's (the first endpoint), which the other brokers replicate from.
  */
 export function brokerRegistration(host: string, port: number, rack: string | null = null, listeners: Array<{name: string; securityProtocol: string; host: string; port: number}> = [{name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host, port}]): string {
