@@ -25,6 +25,7 @@ import {ReplicaManager} from './replica-manager.js';
 import {groupsWithZkOffsets, readOffsets, removeOffsets, ZkProducerIds} from './zk-groups.js';
 import {ensureOffsetsTopic} from '../broker/offsets-topic.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
+import {ZkSecurityStore} from './zk-security-store.js';
 
 const SESSION_TIMEOUT_MS = 6000;
 
@@ -47,6 +48,8 @@ export class ZkRegistration implements ClusterLink {
   private readonly replicas: ReplicaManager;
   private readonly controller: Controller;
   private readonly producerIds: ZkProducerIds;
+  /** SCRAM credentials and ACLs of the whole cluster (/config/users, /kafka-acl...). */
+  private readonly security: ZkSecurityStore;
   /** __consumer_offsets partitions this broker leads and has loaded its groups from: the leader epoch loaded. */
   private readonly loadedOffsets = new Map<number, {epoch: number; loading: Promise<void>}>();
 
@@ -68,6 +71,7 @@ export class ZkRegistration implements ClusterLink {
     this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
     this.controller = new Controller(() => this.zk, () => this.controllerEpoch, (line) => broker.log(line));
     this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
+    this.security = new ZkSecurityStore(() => this.zk, (line) => broker.log(line));
   }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
@@ -86,10 +90,13 @@ export class ZkRegistration implements ClusterLink {
       if (this.closed) return;
       this.broker.log(`ZooKeeper session expired: registering broker ${this.broker.nodeId} again`);
       this.view.detach();
+      this.security.detach();
       this.controller.deactivate();
       void this.reregister();
     });
     for (const p of PERSISTENT_PATHS) await this.zk.ensurePath(p);
+    await this.security.attach();
+    this.broker.security = this.security;
     await this.checkClusterId();
     await this.publishLocalTopics();
     await this.view.attach(this.zk);
@@ -136,7 +143,7 @@ export class ZkRegistration implements ClusterLink {
     const deadline = Date.now() + 3 * SESSION_TIMEOUT_MS;
     for (;;) {
       try {
-        await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port), {mode: 'ephemeral'});
+        await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port, null, this.broker.advertisedListeners()), {mode: 'ephemeral'});
         return;
       } catch (err) {
         if (!isZkError(err, 'NODEEXISTS') || Date.now() > deadline) {
@@ -412,6 +419,7 @@ export class ZkRegistration implements ClusterLink {
     this.closed = true;
     this.controller.deactivate();
     this.view.detach();
+    this.security.detach();
     await this.replicas.close();
     if (this.broker.cluster === this) this.broker.cluster = undefined;
     await this.zk.close();

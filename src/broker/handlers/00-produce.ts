@@ -12,6 +12,7 @@ import {INTERNAL_TOPICS, type TopicInfo} from '../../storage/log-manager.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 import {timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {errorCodeOf} from './topics.js';
 
@@ -19,7 +20,7 @@ export const produceHandler: Handler = {
   api: Produce,
   minVersion: 3,
   maxVersion: 8,
-  async handle(request, {broker, header, signal}) {
+  async handle(request, {broker, header, signal, session}) {
     const acks: number = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const responses = await Promise.all(
@@ -28,6 +29,7 @@ export const produceHandler: Handler = {
         partitionResponses: await Promise.all(
           t.partitionData.map(async (p: any) => {
             if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+            if (!broker.authorize(session, Operation.WRITE, ResourceType.TOPIC, t.name)) return failed(p.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             // appendPartition appends synchronously (in arrival order) unless it must wait in line.
             const appended = await appendPartition(broker, t.name, p.index, p.records, header.apiVersion, acks);
             return acks === -1 && appended.errorCode === ErrorCode.NONE ? awaitIsr(broker, t.name, appended, request.timeoutMs, signal) : appended;

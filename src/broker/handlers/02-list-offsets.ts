@@ -3,6 +3,7 @@
 // of at most max_num_offsets offsets instead of one offset and timestamp.
 import {ErrorCode} from '../../protocol/errors.js';
 import {ListOffsets} from '../../protocol/messages/02-list-offsets.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 import type {Handler} from '../handler.js';
 
@@ -13,7 +14,7 @@ export const listOffsetsHandler: Handler = {
   api: ListOffsets,
   minVersion: 0,
   maxVersion: 3,
-  handle(request, {broker, header}) {
+  handle(request, {broker, header, session}) {
     const v0 = header.apiVersion === 0;
     const failed = (partitionIndex: number, errorCode: number) => ({partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1, offset: -1});
     return {
@@ -21,6 +22,7 @@ export const listOffsetsHandler: Handler = {
       topics: request.topics.map((t: any) => ({
         name: t.name,
         partitions: t.partitions.map((p: any) => {
+          if (!broker.authorize(session, Operation.DESCRIBE, ResourceType.TOPIC, t.name)) return failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           const log = broker.logs.partition(t.name, p.partitionIndex);
           if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const notLeader = broker.cluster?.leaderError(t.name, p.partitionIndex) ?? ErrorCode.NONE;
