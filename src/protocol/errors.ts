@@ -36,6 +36,8 @@ const TABLE = [
   [27, 'REBALANCE_IN_PROGRESS', false],
   [28, 'INVALID_COMMIT_OFFSET_SIZE', false],
   [32, 'INVALID_TIMESTAMP', false],
+  [33, 'UNSUPPORTED_SASL_MECHANISM', false],
+  [34, 'ILLEGAL_SASL_STATE', false],
   [35, 'UNSUPPORTED_VERSION', false],
   [36, 'TOPIC_ALREADY_EXISTS', false],
   [37, 'INVALID_PARTITIONS', false],

@@ -12,6 +12,7 @@ import {LeaveGroup} from './13-leave-group.js';
 import {SyncGroup} from './14-sync-group.js';
 import {DescribeGroups} from './15-describe-groups.js';
 import {ListGroups} from './16-list-groups.js';
+import {SaslHandshake} from './17-sasl-handshake.js';
 import {ApiVersions} from './18-api-versions.js';
 import {CreateTopics} from './19-create-topics.js';
 import {DeleteTopics} from './20-delete-topics.js';
@@ -19,6 +20,7 @@ import {DeleteRecords} from './21-delete-records.js';
 import {InitProducerId} from './22-init-producer-id.js';
 import {DescribeConfigs} from './32-describe-configs.js';
 import {AlterConfigs} from './33-alter-configs.js';
+import {SaslAuthenticate} from './36-sasl-authenticate.js';
 import {CreatePartitions} from './37-create-partitions.js';
 import {DeleteGroups} from './42-delete-groups.js';
 import {IncrementalAlterConfigs} from './44-incremental-alter-configs.js';
@@ -38,6 +40,7 @@ export const SCHEMAS: readonly ApiSchema[] = [
   SyncGroup,
   DescribeGroups,
   ListGroups,
+  SaslHandshake,
   ApiVersions,
   CreateTopics,
   DeleteTopics,
@@ -45,6 +48,7 @@ export const SCHEMAS: readonly ApiSchema[] = [
   InitProducerId,
   DescribeConfigs,
   AlterConfigs,
+  SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,
