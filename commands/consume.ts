@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {UserError} from '../src/lib/errors.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
@@ -36,7 +36,7 @@ export default class Consume extends KcollectCommand {
   static override args = {topic: Args.string({required: true, description: 'topic to read'})};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     from: Flags.string({char: 'o', default: 'beginning', env: 'KCOLLECT_FROM', description: `where to start in each partition: ${FROM_HELP}`}),
     partition: Flags.string({char: 'p', multiple: true, env: 'KCOLLECT_CONSUME_PARTITION', description: 'read only these partitions: -p 0 -p 2 or -p 0,2 (default: all)'}),
     count: Flags.integer({char: 'c', min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records'}),
@@ -50,7 +50,7 @@ export default class Consume extends KcollectCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
-    const brokers = resolveBrokers(flags.brokers);
+    const brokers = resolveKafka(flags);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {ACKS, COMPRESSIONS, type DeliveryReport} from '../src/client/producer.js';
 import {parseHeaders, produceLines} from '../src/services/produce-service.js';
 import {table} from '../src/services/text-table.js';
@@ -18,7 +18,7 @@ export default class Produce extends KcollectCommand {
   static override args = {topic: Args.string({required: true, description: 'topic to write to'})};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     file: Flags.string({char: 'f', env: 'KCOLLECT_PRODUCE_FILE', description: 'read lines from this file instead of stdin'}),
     'key-delimiter': Flags.string({char: 'K', env: 'KCOLLECT_KEY_DELIMITER', description: 'split each line at the first DELIM into key and value (lines without it get no key)'}),
     header: Flags.string({char: 'H', multiple: true, env: 'KCOLLECT_HEADERS', description: 'header KEY=VALUE added to every record (repeatable)'}),
@@ -31,7 +31,7 @@ export default class Produce extends KcollectCommand {
   async run(): Promise<DeliveryReport> {
     const {args, flags} = await this.parse(Produce);
     const report = await produceLines({
-      brokers: resolveBrokers(flags.brokers),
+      brokers: resolveKafka(flags),
       topic: args.topic,
       file: flags.file,
       keyDelimiter: flags['key-delimiter'],

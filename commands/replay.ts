@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {statusPrinter} from '../src/services/drain-service.js';
@@ -17,7 +17,7 @@ export default class Replay extends KcollectCommand {
   ];
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     topic: Flags.string({char: 't', required: true, env: 'KCOLLECT_TOPIC', description: 'topic to replay'}),
     from: Flags.string({env: 'KCOLLECT_REPLAY_FROM', exactlyOne: ['from', 'from-offset'], description: 'first record time: ISO time (2024-05-01T08:00:00Z) or ms since the epoch'}),
     'from-offset': Flags.integer({min: 0, env: 'KCOLLECT_REPLAY_FROM_OFFSET', description: 'first offset, in every partition'}),
@@ -40,7 +40,7 @@ export default class Replay extends KcollectCommand {
     const statusOut = to === 'stdout' ? process.stderr : process.stdout;
     try {
       const result = await replay({
-        brokers: resolveBrokers(flags.brokers),
+        brokers: resolveKafka(flags),
         topic: flags.topic,
         fromMs: flags.from === undefined ? undefined : parseTime(flags.from, '--from'),
         fromOffset: flags['from-offset'],

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, hbaseUrlFlag, resolveBrokers} from '../src/cli/flags.js';
+import {hbaseUrlFlag} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {regexFlag} from '../src/cli/collect-flags.js';
 import {listValues} from '../src/services/list-values.js';
 import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, reconciliationTable, topicValues, type PipelineReconciliation} from '../src/services/reconcile.js';
@@ -18,7 +19,7 @@ export default class Verify extends KcollectCommand {
   ];
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     lines: Flags.string({required: true, multiple: true, env: 'KCOLLECT_VERIFY_LINES', description: 'source log file(s) whose record lines must all arrive (repeatable)'}),
     include: Flags.string({default: '^\\d{14}', env: 'KCOLLECT_VERIFY_INCLUDE', description: 'which lines of the files are records (the collector\'s filter)'}),
     topic: Flags.string({char: 't', required: true, env: 'KCOLLECT_TOPIC', description: 'the topic the lines were collected into'}),
@@ -32,7 +33,7 @@ export default class Verify extends KcollectCommand {
 
   async run(): Promise<PipelineReconciliation> {
     const {flags} = await this.parse(Verify);
-    const brokers = resolveBrokers(flags.brokers);
+    const brokers = resolveKafka(flags);
     let written: string[];
     try {
       written = readLogLines(listValues(flags.lines), regexFlag('--include', flags.include));

@@ -5,6 +5,7 @@ import type {ApiSchema} from '../protocol/schema.js';
 import {parseHostPort} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
 import {missingTopic} from './admin.js';
+import {ClientSecurityError} from './client-config.js';
 import {unreachable} from './kafka-errors.js';
 import {WireConnection, check} from './wire-connection.js';
 
@@ -39,8 +40,9 @@ export class ClusterConnections {
         await c.negotiate(ApiVersions);
         this.bootstrap = c;
         return c;
-      } catch {
-        // try the next one
+      } catch (err) {
+        // A refused login or certificate is the same on every broker: say so, not "unreachable".
+        if (err instanceof ClientSecurityError) throw err;
       }
     }
     throw unreachable(this.brokers);
