@@ -148,11 +148,23 @@ export function parseClientConfig(properties: readonly ClientProperty[]): Parsed
 }
 
 function unknownKey(p: ClientProperty): UserError {
-  const near = USED_KEYS.find((k) => k.replaceAll(/[._]/g, '') === p.key.toLowerCase().replaceAll(/[._-]/g, ''));
+  const typed = p.key.toLowerCase().replaceAll(/[_-]/g, '.');
+  const near = USED_KEYS.find((k) => editDistance(k, typed) <= 2);
   return new UserError(
     `${p.where}: unknown client property "${p.key}"${near ? ` (did you mean ${near}?)` : ''}`,
     `kcollect takes librdkafka/Java client properties: ${USED_KEYS.filter((k) => !k.includes('.pem') && !k.startsWith('ssl.keystore.') && k !== 'ssl.truststore.certificates').join(', ')}`,
   );
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({length: b.length + 1}, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 const REFERENCE = /\$\{(?:(env|file):)?([^}]+)\}/g;
