@@ -19,8 +19,9 @@ export default class AgentRun extends KcollectCommand {
     const {args, flags} = await this.parse(AgentRun);
     const config = loadAgentConfig(args.file);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
+    const brokers = resolveKafka(flags, Object.entries(config.properties ?? {}).map(([key, value]) => ({key, value, where: `${args.file}: properties`})));
     const report = await untilInterrupted((signal) =>
-      runAgent(config, {brokers: resolveKafka(flags), signal, log, stateDir: '.kcollect', onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
+      runAgent(config, {brokers, signal, log, stateDir: '.kcollect', onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
     );
     const rows = report.components.map((c) => [`${c.kind}.${c.name}`, c.type, c.state ?? '', Object.entries(c.counters).map(([k, v]) => `${k}=${v}`).join(' ')]);
     this.log(table(['COMPONENT', 'TYPE', 'STATE', 'COUNTERS'], rows));

@@ -27,17 +27,20 @@ export interface KafkaFlagValues {
   property?: string[] | string;
 }
 
-/** The client properties of all layers, lowest first: profile, --command-config (or KCOLLECT_CLIENT_CONFIG), -X. */
-export function clientProperties(flags: KafkaFlagValues): ClientProperty[] {
+/**
+ * The client properties of all layers, lowest first: profile, `file` (an agent file's), then
+ * --command-config (or KCOLLECT_CLIENT_CONFIG), then -X.
+ */
+export function clientProperties(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientProperty[] {
   const profile = Object.entries(readProfile().client ?? {}).map(([key, value]) => ({key, value, where: 'profile .kcollect/profile.json'}));
-  const file = flags['command-config'];
-  const fromFile = file === undefined ? [] : readCommandConfig(file);
+  const commandConfig = flags['command-config'];
+  const fromFile = commandConfig === undefined ? [] : readCommandConfig(commandConfig);
   const fromX = listValues(flags.property).map((text) => {
     const eq = text.indexOf('=');
     if (eq <= 0) throw new UserError(`-X "${text.split('=')[0]}": not KEY=VALUE`, 'e.g. -X security.protocol=SSL');
     return {key: text.slice(0, eq), value: text.slice(eq + 1), where: '-X'};
   });
-  return [...profile, ...fromFile, ...fromX];
+  return [...profile, ...file, ...fromFile, ...fromX];
 }
 
 function readCommandConfig(file: string): ClientProperty[] {
@@ -51,8 +54,8 @@ function readCommandConfig(file: string): ClientProperty[] {
 }
 
 /** The client config the flags describe; ignored properties are named on stderr. */
-export function clientConfigFromFlags(flags: KafkaFlagValues): ClientConfig {
-  const {config, ignored} = parseClientConfig(clientProperties(flags));
+export function clientConfigFromFlags(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientConfig {
+  const {config, ignored} = parseClientConfig(clientProperties(flags, file));
   for (const key of ignored) process.stderr.write(`kcollect: client property ${key} does not apply to kcollect (ignored)\n`);
   return config;
 }
@@ -61,7 +64,7 @@ export function clientConfigFromFlags(flags: KafkaFlagValues): ClientConfig {
  * The bootstrap brokers the flags name, with their client config made the default of every
  * Kafka connection this command opens.
  */
-export function resolveKafka(flags: KafkaFlagValues): string[] {
-  setDefaultClientConfig(clientConfigFromFlags(flags));
+export function resolveKafka(flags: KafkaFlagValues, file: ClientProperty[] = []): string[] {
+  setDefaultClientConfig(clientConfigFromFlags(flags, file));
   return resolveBrokers(flags.brokers);
 }

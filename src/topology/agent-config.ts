@@ -141,6 +141,11 @@ export const agentConfigSchema = z
     name,
     /** Default bootstrap brokers for Kafka sinks (else the flag, the profile, 127.0.0.1:9092). */
     brokers: z.string().optional(),
+    /**
+     * Client properties of its Kafka sinks and dead-letter topics (security.protocol, sasl.*,
+     * ssl.*; secrets as ${env:NAME} or ${file:PATH}), below --command-config and -X.
+     */
+    properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
     sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource, forwardSource, netcatSource, syslogTcpSource, syslogUdpSource, httpSource])),
     channels: z.record(name, z.discriminatedUnion('type', [memoryChannel, fileChannel])),
     sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink, forwardSink])),
