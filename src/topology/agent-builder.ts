@@ -17,6 +17,7 @@ import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
 import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
 import {UserError} from '../lib/errors.js';
+import {redactUrl} from '../lib/http-security.js';
 import {LoggerSink} from '../sinks/logger-sink.js';
 import {createForwardSink, createForwardSource} from '../forward/config.js';
 import {createNetSource} from '../sources/net/config.js';
@@ -173,7 +174,7 @@ function avroValues(name: string, topic: string, format: Extract<Extract<SinkCon
   return async () => {
     try {
       const encoder = await AvroLineEncoder.create({registryUrl: format.registryUrl, topic, schema: loadAvroSchema(format.schema), delimiter: format.delimiter});
-      context.log(`sink ${name}: values are Avro: schema id ${encoder.schemaId}, subject ${encoder.subject} at ${format.registryUrl}`);
+      context.log(`sink ${name}: values are Avro: schema id ${encoder.schemaId}, subject ${encoder.subject} at ${redactUrl(format.registryUrl)}`);
       return encoder;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
