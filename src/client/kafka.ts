@@ -88,10 +88,10 @@ export function kafkajsSecurity(config: ClientConfig): Pick<KafkaConfig, 'ssl' |
  * connected client for the caller to close.
  */
 export function connectKafkaAdmin<C extends {close(): Promise<void>}>(brokers: string[], wrap: (admin: Admin) => C): Promise<C>;
-export function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn: (client: C) => Promise<T>): Promise<T>;
-export async function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn?: (client: C) => Promise<T>): Promise<C | T> {
+export function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn: (client: C) => Promise<T>, config?: ClientConfig): Promise<T>;
+export async function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn?: (client: C) => Promise<T>, config?: ClientConfig): Promise<C | T> {
   await probeBrokers(brokers);
-  const admin = createKafka(brokers).admin();
+  const admin = createKafka(brokers, 'kcollect', config).admin();
   try {
     await admin.connect();
   } catch (err) {

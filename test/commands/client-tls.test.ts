@@ -7,7 +7,8 @@ import type {Broker} from '../../src/broker/broker.js';
 import {freePort} from '../../src/lib/ports.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {haveOpenssl, makeTestCerts, type TestCerts} from '../helpers/certs.js';
-import {expectUserError, expectUserErrorLine, kcollect} from '../helpers/cli.js';
+import {collect, expectUserError, expectUserErrorLine, kcollect, spawnCli} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
 
 /**
  * kcollect's clients over TLS with a client certificate: the embedded broker behind a TLS proxy
@@ -135,5 +136,48 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr + r.stdout).not.toContain(secret);
     }
+  });
+
+  it("an agent file's kafka sink takes client properties, its key password from ${file:...}, kept out of the status file", async () => {
+    const cwd = tempDir('agent-tls');
+    const log = path.join(cwd, 'app.log');
+    fs.writeFileSync(log, 'first\nsecond\nthird\n');
+    fs.writeFileSync(path.join(cwd, 'key-password'), `${certs.clientKeyPassword}\n`);
+    const create = await kcollect(tlsAddress, ['topic', 'create', 'agent-secure', '--command-config', clientProps]);
+    expect(create.code, create.stderr).toBe(0);
+    fs.writeFileSync(
+      path.join(cwd, 'agent.yaml'),
+      [
+        'name: secure-agent',
+        'sources:',
+        '  app: {type: tail, paths: [app.log], channels: [mem]}',
+        'channels:',
+        '  mem: {type: memory}',
+        'sinks:',
+        '  out:',
+        '    type: kafka',
+        '    channel: mem',
+        '    topic: agent-secure',
+        `    brokers: ${tlsAddress}`,
+        '    properties:',
+        '      security.protocol: SSL',
+        `      ssl.ca.location: ${certs.ca}`,
+        `      ssl.certificate.location: ${certs.clientCert}`,
+        `      ssl.key.location: ${certs.clientKey}`,
+        `      ssl.key.password: \${file:${path.join(cwd, 'key-password')}}`,
+        '',
+      ].join('\n'),
+    );
+    const agent = spawnCli(['agent', 'run', 'agent.yaml'], {cwd});
+    const done = collect(agent);
+    const read = async () => (await kcollect(tlsAddress, ['consume', 'agent-secure', '--exit', '-F', '%s\\n', '--command-config', clientProps])).stdout.split('\n').filter(Boolean);
+    await until(async () => (await read()).length >= 3, 'the agent to deliver the log over TLS');
+    agent.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect((await read()).sort()).toEqual(['first', 'second', 'third']);
+    const statusDir = path.join(cwd, '.kcollect', 'status');
+    for (const f of fs.readdirSync(statusDir)) expect(fs.readFileSync(path.join(statusDir, f), 'utf8')).not.toContain(certs.clientKeyPassword);
+    expect(r.stdout + r.stderr).not.toContain(certs.clientKeyPassword);
   });
 });
