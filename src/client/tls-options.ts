@@ -26,8 +26,10 @@ export function isTlsFailure(e: NodeJS.ErrnoException): boolean {
 
 export function tlsFailure(address: string, e: NodeJS.ErrnoException): ClientSecurityError {
   const hostname = /ALTNAME|does not match|Hostname/i.test(`${e.code ?? ''} ${e.message}`);
+  // OpenSSL's messages run over several lines; an error here is one.
+  const message = e.message.replaceAll(/\s+/g, ' ').trim();
   return new ClientSecurityError(
-    `TLS handshake with ${address} failed: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`,
+    `TLS handshake with ${address} failed: ${message}${e.code && !message.includes(e.code) ? ` (${e.code})` : ''}`,
     hostname
       ? 'the broker certificate does not name this host: connect by a name it holds, or set ssl.endpoint.identification.algorithm=none'
       : 'check ssl.ca.location (the CA that signed the broker certificate), the client certificate and key, and that this port is an SSL or SASL_SSL listener',

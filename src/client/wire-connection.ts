@@ -37,7 +37,8 @@ export class WireConnection {
     private readonly clientId: string,
   ) {
     socket.on('data', (c) => this.onData(c));
-    socket.on('error', (e) => this.fail(e));
+    // TLS 1.3 refuses a missing client certificate only after the handshake: still a TLS failure.
+    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(socket instanceof tls.TLSSocket && isTlsFailure(e) ? tlsFailure(address, e) : e));
     socket.on('close', () => this.fail(new Error(`connection to ${address} closed`)));
   }
 
