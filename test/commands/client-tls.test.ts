@@ -80,11 +80,11 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
     expect(produce.code, produce.stderr).toBe(0);
     expect(produce.stdout).toContain('produced 3 record(s) to secure');
 
-    const consume = await kcollect(tlsAddress, ['consume', 'secure', '--exit', '-F', '%s\\n', ...tlsX()]);
+    const consume = await kcollect(tlsAddress, ['consume', 'secure', '--exit', '-f', '%s\\n', ...tlsX()]);
     expect(consume.code, consume.stderr).toBe(0);
     expect(consume.stdout.split('\n').filter(Boolean).sort()).toEqual(['one', 'three', 'two']);
 
-    const grouped = await kcollect(tlsAddress, ['consume', 'secure', '--group', 'tls-readers', '--exit', '-F', '%s\\n', '--command-config', clientProps]);
+    const grouped = await kcollect(tlsAddress, ['consume', 'secure', '--group', 'tls-readers', '--exit', '-f', '%s\\n', '--command-config', clientProps]);
     expect(grouped.code, grouped.stderr).toBe(0);
     expect(grouped.stdout.split('\n').filter(Boolean).sort()).toEqual(['one', 'three', 'two']);
 
@@ -169,7 +169,7 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
     );
     const agent = spawnCli(['agent', 'run', 'agent.yaml'], {cwd});
     const done = collect(agent);
-    const read = async () => (await kcollect(tlsAddress, ['consume', 'agent-secure', '--exit', '-F', '%s\\n', '--command-config', clientProps])).stdout.split('\n').filter(Boolean);
+    const read = async () => (await kcollect(tlsAddress, ['consume', 'agent-secure', '--exit', '-f', '%s\\n', '--command-config', clientProps])).stdout.split('\n').filter(Boolean);
     await until(async () => (await read()).length >= 3, 'the agent to deliver the log over TLS');
     agent.kill('SIGINT');
     const r = await done;
