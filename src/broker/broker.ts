@@ -2,9 +2,18 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
+import {authorize} from '../security/acl.js';
+import {AclStore} from '../security/acl-store.js';
+import type {AuthorizerSettings, ListenerConfig} from '../security/listener.js';
+import {isTls} from '../security/listener.js';
+import {RateLimitedLog} from '../security/rate-limited-log.js';
+import {DataDirSecurityStore, type SecurityStore} from '../security/security-store.js';
+import {Session} from '../security/session.js';
+import {CertificateReloader, certificatePrincipal, tlsServerOptions} from '../security/tls.js';
 import {StorageError} from '../storage/errors.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
@@ -34,6 +43,15 @@ export interface BrokerOptions {
   defaultReplicationFactor: number;
   /** replica.lag.time.max.ms: a follower this far behind leaves the ISR. */
   replicaLagTimeMaxMs: number;
+  /**
+   * Kafka's `listeners` with their security; when absent, one PLAINTEXT listener on host:port
+   * advertised as advertisedHost:advertisedPort.
+   */
+  listeners?: ListenerConfig[];
+  /** inter.broker.listener.name: the address registered for the other brokers. */
+  interBrokerListener?: string;
+  /** authorizer.class.name and its settings; absent: every request is allowed, as in Kafka. */
+  authorizer?: AuthorizerSettings;
   log: (line: string) => void;
 }
 
@@ -60,6 +78,11 @@ export class Broker {
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
   private readonly connections = new Set<Connection>();
+  /** Failed authentications, logged with the peer address but never more than a few per window. */
+  readonly authFailures: RateLimitedLog;
+  /** SCRAM credentials and ACLs; a cluster link may replace it with ZooKeeper. */
+  security: SecurityStore;
+  private aclStore?: {of: SecurityStore; acls: AclStore};
   private idleWaiters: Array<() => void> = [];
   cluster?: ClusterLink;
   private closing?: Promise<void>;
@@ -70,8 +93,11 @@ export class Broker {
     private identity: {id: string; fresh: boolean},
     readonly groups: GroupCoordinator,
     readonly producerIds: ProducerIdManager,
-    private readonly server: net.Server,
-  ) {}
+    private readonly servers: Array<{listener: ListenerConfig; server: net.Server; reloader?: CertificateReloader}>,
+  ) {
+    this.authFailures = new RateLimitedLog(options.log);
+    this.security = new DataDirSecurityStore(options.dataDir);
+  }
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
     const options = {...DEFAULT_BROKER_OPTIONS, ...overrides};
@@ -84,28 +110,94 @@ export class Broker {
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       onStoreError: (err) => options.log(`committing offsets failed: ${String(err)}`),
     });
-    const server = net.createServer();
+    const listeners = options.listeners ?? [{name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: options.host, port: options.port, advertisedHost: options.advertisedHost, advertisedPort: options.advertisedPort}];
+    const servers = listeners.map((listener) => ({listener, server: isTls(listener.securityProtocol) ? tls.createServer(tlsServerOptions(listener.tls!, listener.name)) : net.createServer()}));
     const producerIds = ProducerIdManager.open(path.join(options.dataDir, '__producer_ids'));
-    const broker = new Broker(options, logs, clusterId, groups, producerIds, server);
-    server.on('connection', (socket) => broker.connections.add(new Connection(socket, broker)));
+    const broker = new Broker(options, logs, clusterId, groups, producerIds, servers);
+    try {
+      for (const s of servers) await broker.listen(s);
+    } catch (err) {
+      for (const s of servers) s.server.close();
+      groups.close();
+      logs.close();
+      throw err;
+    }
+    return broker;
+  }
+
+  private async listen(s: {listener: ListenerConfig; server: net.Server; reloader?: CertificateReloader}): Promise<void> {
+    const {listener, server} = s;
+    if (server instanceof tls.Server) {
+      s.reloader = new CertificateReloader(server, listener.tls!, listener.name, this.options.log);
+      server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(socket, listener, certificatePrincipal(socket)));
+      // A plaintext client, an untrusted certificate, a handshake cut short: that peer only.
+      server.on('tlsClientError', (err, socket) => this.authFailures.write(`listener ${listener.name}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`));
+    } else {
+      server.on('connection', (socket) => this.accept(socket, listener));
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => {
+      server.listen(listener.port, listener.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
-    return broker;
   }
 
-  /** The address clients reach, as advertised in Metadata. */
+  private accept(socket: net.Socket, listener: ListenerConfig, principal?: string): void {
+    if (this.closing) return void socket.destroy();
+    this.connections.add(new Connection(socket, this, new Session(listener, socket.remoteAddress ?? '', principal)));
+  }
+
+  get acls(): AclStore {
+    if (this.aclStore?.of !== this.security) this.aclStore = {of: this.security, acls: new AclStore(this.security)};
+    return this.aclStore.acls;
+  }
+
+  /** The one authorization check every handler makes; without authorizer.class.name all is allowed. */
+  authorize(session: Session, operation: number, resourceType: number, name: string): boolean {
+    const settings = this.options.authorizer;
+    if (!settings?.enabled) return true;
+    return authorize(this.acls.all(), settings, session.principal, session.clientHost, operation, resourceType, name);
+  }
+
+  /** Re-reads every TLS listener's certificates (SIGHUP); false when one could not be loaded. */
+  reloadCertificates(): boolean {
+    return this.servers.every((s) => s.reloader?.reload() ?? true);
+  }
+
+  /** The inter-broker listener: what ZooKeeper registers and what a single node advertises by default. */
+  private get interBroker(): {listener: ListenerConfig; server: net.Server} {
+    const name = this.options.interBrokerListener;
+    return this.servers.find((s) => s.listener.name === name) ?? this.servers[0];
+  }
+
+  /** The address clients reach, as advertised in Metadata (the inter-broker listener's). */
   get advertised(): {host: string; port: number} {
-    return {host: this.options.advertisedHost ?? this.options.host, port: this.options.advertisedPort ?? this.listening.port};
+    return this.advertisedOf(this.interBroker.listener.name);
+  }
+
+  /** A listener's advertised address (Metadata answers each client with its own listener's). */
+  advertisedOf(name: string): {host: string; port: number} {
+    const s = this.servers.find((x) => x.listener.name === name) ?? this.interBroker;
+    const bound = s.server.address() as net.AddressInfo;
+    return {host: s.listener.advertisedHost ?? s.listener.host, port: s.listener.advertisedPort ?? bound.port};
+  }
+
+  /** Every listener's advertised address, for the ZooKeeper registration. */
+  advertisedListeners(): Array<{name: string; securityProtocol: string; host: string; port: number}> {
+    return this.servers.map((s) => ({name: s.listener.name, securityProtocol: s.listener.securityProtocol, ...this.advertisedOf(s.listener.name)}));
   }
 
   /** The address the server is bound to (differs from `advertised` behind a proxy). */
   get listening(): {host: string; port: number} {
-    const bound = this.server.address() as net.AddressInfo;
+    return this.listeningOn(this.interBroker.listener.name);
+  }
+
+  listeningOn(name: string): {host: string; port: number} {
+    const s = this.servers.find((x) => x.listener.name === name);
+    if (!s) throw new Error(`no listener named ${name}`);
+    const bound = s.server.address() as net.AddressInfo;
     return {host: bound.address, port: bound.port};
   }
 
@@ -207,7 +299,10 @@ export class Broker {
    */
   close(graceMs = 5000): Promise<void> {
     this.closing ??= (async () => {
-      this.server.close();
+      for (const s of this.servers) {
+        s.server.close();
+        s.reloader?.close();
+      }
       this.waiters.wakeAll();
       const idle = new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);

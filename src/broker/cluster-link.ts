@@ -3,8 +3,17 @@ import type {TopicInfo} from '../storage/log-manager.js';
 
 export interface BrokerEndpoint {
   nodeId: number;
+  /** The inter-broker listener's address. */
   host: string;
   port: number;
+  /** Every listener's address by name, so each client is answered in its own listener's terms. */
+  listeners?: Record<string, {host: string; port: number}>;
+}
+
+/** The address of `b` on listener `name` (Kafka answers Metadata with the requesting listener's). */
+export function endpointOn(b: BrokerEndpoint, name: string): {nodeId: number; host: string; port: number} {
+  const l = b.listeners?.[name];
+  return {nodeId: b.nodeId, host: l?.host ?? b.host, port: l?.port ?? b.port};
 }
 
 /** One partition as the cluster knows it (ZooKeeper's partition state plus the assignment). */

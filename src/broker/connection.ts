@@ -3,8 +3,10 @@ import {decode, encode, isFlexible} from '../protocol/codec.js';
 import {readRequestHeader, writeResponseHeader, type RequestHeader} from '../protocol/header.js';
 import {ProtocolError, Reader} from '../protocol/reader.js';
 import {Writer} from '../protocol/writer.js';
+import type {Session} from '../security/session.js';
 import type {Broker} from './broker.js';
 import {apiVersionsErrorResponse} from './handlers/18-api-versions.js';
+import {rawSaslStep} from './handlers/17-sasl-handshake.js';
 
 /** Stop reading from a client that has this many requests waiting to be started. */
 const MAX_QUEUED_REQUESTS = 64;
@@ -17,6 +19,11 @@ interface Reply {
   body: Record<string, unknown>;
 }
 
+/** A SASL token answered outside Kafka's framing (after SaslHandshake v0): size + bytes. */
+interface RawReply {
+  raw: Buffer;
+}
+
 /**
  * One client connection: splits the byte stream into frames, starts requests in arrival order
  * (several at once, so a long poll does not hold up the requests behind it), writes the replies
@@ -27,7 +34,7 @@ export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private queue: Buffer[] = [];
-  private inFlight: Array<Promise<Reply | undefined | 'close'>> = [];
+  private inFlight: Array<Promise<Reply | RawReply | undefined | 'close'>> = [];
   private writing = false;
   private broken = false;
   private closed = false;
@@ -37,6 +44,7 @@ export class Connection {
   constructor(
     private readonly socket: Socket,
     private readonly broker: Broker,
+    readonly session: Session,
   ) {
     this.clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
@@ -131,6 +139,7 @@ export class Connection {
         this.inFlight.shift();
         if (reply === 'close') return this.close();
         if (reply) this.send(reply);
+        if (this.session.closeAfterReply) return this.endAfterWrites();
         if (this.socket.writableNeedDrain) await new Promise((resolve) => this.socket.once('drain', resolve));
         this.pump();
       }
@@ -140,11 +149,22 @@ export class Connection {
     }
   }
 
-  private async start(frame: Buffer): Promise<Reply | undefined | 'close'> {
+  /** Lets the last reply reach the client, then closes (failed authentication). */
+  private endAfterWrites(): void {
+    this.broken = true;
+    this.socket.end();
+    setTimeout(() => this.close(), 1000).unref();
+  }
+
+  private async start(frame: Buffer): Promise<Reply | RawReply | undefined | 'close'> {
     this.broker.stats.requests++;
     const router = this.broker.router;
     let header: RequestHeader | undefined;
     try {
+      if (this.session.sasl?.raw && !this.session.authenticated) {
+        const raw = rawSaslStep(frame, this.session, this.broker, this.clientAddress);
+        return raw === 'close' ? 'close' : {raw};
+      }
       const r = new Reader(frame);
       header = readRequestHeader(r, router.requestIsFlexible);
       const handler = router.get(header.apiKey);
@@ -152,12 +172,17 @@ export class Connection {
         // KIP-511: an ApiVersions version we do not know is answered in v0 with our versions.
         return {header, version: 0, body: apiVersionsErrorResponse(router)};
       }
+      if (!this.session.mayServe(header.apiKey)) {
+        // As Kafka: any other request before SASL authentication ends the connection.
+        this.broker.authFailures.write(`closing ${this.clientAddress} (listener ${this.session.listener.name}): api ${header.apiKey} sent before SASL authentication`);
+        return 'close';
+      }
       if (!handler || !router.supports(header.apiKey, header.apiVersion)) {
         // Like Kafka: there is no response schema for an unknown key or version, so we disconnect.
         throw new ProtocolError(`unsupported API key ${header.apiKey} version ${header.apiVersion}`);
       }
       const request = decode(handler.api.request, header.apiVersion, r);
-      const body = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress, signal: this.aborted.signal});
+      const body = await handler.handle(request, {header, broker: this.broker, clientAddress: this.clientAddress, signal: this.aborted.signal, session: this.session});
       return body === undefined ? undefined : {header, version: header.apiVersion, body};
     } catch (err) {
       // Nothing after a bad frame is started: the connection is closed once earlier replies are out.
@@ -173,8 +198,15 @@ export class Connection {
     }
   }
 
-  private send({header, version, body}: Reply): void {
+  private send(reply: Reply | RawReply): void {
     if (this.closed) return;
+    if ('raw' in reply) {
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(reply.raw.length);
+      this.socket.write(Buffer.concat([size, reply.raw]));
+      return;
+    }
+    const {header, version, body} = reply;
     const schema = this.broker.router.get(header.apiKey)!.api.response;
     const flexible = isFlexible(schema, version);
     const w = new Writer();

@@ -1,6 +1,7 @@
 import type {Message} from '../protocol/codec.js';
 import type {RequestHeader} from '../protocol/header.js';
 import type {ApiSchema} from '../protocol/schema.js';
+import type {Session} from '../security/session.js';
 import type {Broker} from './broker.js';
 
 export interface RequestContext {
@@ -10,6 +11,8 @@ export interface RequestContext {
   clientAddress: string;
   /** Aborted when the client disconnects, so long polls stop waiting for nobody. */
   signal: AbortSignal;
+  /** The connection's listener, principal and SASL state. */
+  session: Session;
 }
 
 /**

@@ -16,7 +16,8 @@ const RESOURCE_TOPIC = 2;
 
 const entries = (configs: Record<string, string>) => Object.entries(configs).map(([name, value]) => ({name, value}));
 
-async function requestAny(brokers: string[], api: ApiSchema, ours: [number, number], body: Message): Promise<Message> {
+/** One request to whichever bootstrap broker answers first, at the highest common version. */
+export async function requestAny(brokers: string[], api: ApiSchema, ours: [number, number], body: Message): Promise<Message> {
   const cluster = new ClusterConnections(brokers);
   try {
     const conn = await cluster.anyBroker();

@@ -80,8 +80,8 @@ export class ClusterView {
     const next = new Map<number, BrokerEndpoint>();
     for (const id of ids) {
       try {
-        const {host, port} = parseBrokerRegistration((await this.zk.get(ZkPaths.broker(Number(id)))).data.toString());
-        next.set(Number(id), {nodeId: Number(id), host, port});
+        const {host, port, listeners} = parseBrokerRegistration((await this.zk.get(ZkPaths.broker(Number(id)))).data.toString());
+        next.set(Number(id), {nodeId: Number(id), host, port, listeners});
       } catch (err) {
         if (!isZkError(err, 'NONODE')) throw err;
       }

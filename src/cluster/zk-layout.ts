@@ -20,11 +20,14 @@ export const ZkPaths = {
 /** Created at start-up, as Kafka's PersistentZkPaths. */
 export const PERSISTENT_PATHS = ['/consumers', '/brokers/ids', '/brokers/topics', '/brokers/seqid', '/config/changes', '/config/topics', '/config/clients', '/config/users', '/config/brokers', '/admin/delete_topics', '/isr_change_notification', '/latest_producer_id_block', '/log_dir_event_notification'];
 
-/** /brokers/ids/<id>, version 4 (Kafka 0.10 - 2.6). */
-export function brokerRegistration(host: string, port: number, rack: string | null = null): string {
+/**
+ * /brokers/ids/<id>, version 4 (Kafka 0.10 - 2.6): every listener's endpoint and protocol; host and port are the
+ * inter-broker listener's (the first endpoint), which the other brokers replicate from.
+ */
+export function brokerRegistration(host: string, port: number, rack: string | null = null, listeners: Array<{name: string; securityProtocol: string; host: string; port: number}> = [{name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host, port}]): string {
   return JSON.stringify({
-    listener_security_protocol_map: {PLAINTEXT: 'PLAINTEXT'},
-    endpoints: [`PLAINTEXT://${host}:${port}`],
+    listener_security_protocol_map: Object.fromEntries(listeners.map((l) => [l.name, l.securityProtocol])),
+    endpoints: listeners.map((l) => `${l.name}://${l.host}:${l.port}`),
     jmx_port: -1,
     host,
     timestamp: String(Date.now()),
@@ -34,10 +37,15 @@ export function brokerRegistration(host: string, port: number, rack: string | nu
   });
 }
 
-export function parseBrokerRegistration(json: string): {host: string; port: number} {
+/** The inter-broker address (host, port) and each listener's endpoint by name. */
+export function parseBrokerRegistration(json: string): {host: string; port: number; listeners: Record<string, {host: string; port: number}>} {
   const data = JSON.parse(json) as {host?: string; port?: number; endpoints?: string[]};
-  const m = /^PLAINTEXT:\/\/(.*):(\d+)$/.exec(data.endpoints?.[0] ?? '');
-  return m ? {host: m[1], port: Number(m[2])} : {host: data.host ?? '', port: data.port ?? -1};
+  const listeners: Record<string, {host: string; port: number}> = {};
+  for (const e of data.endpoints ?? []) {
+    const m = /^([^:]+):\/\/(.*):(\d+)$/.exec(e);
+    if (m) listeners[m[1]] = {host: m[2].replace(/^\[|\]$/g, ''), port: Number(m[3])};
+  }
+  return {host: data.host ?? '', port: data.port ?? -1, listeners};
 }
 
 /** /brokers/topics/<t>, version 3 (Kafka 2.8+): partition -> replica list, plus the topic id. */

@@ -24,6 +24,7 @@ import {ClusterView, type TopicRecord} from './cluster-view.js';
 import {Controller} from './controller.js';
 import {ReplicaManager} from './replica-manager.js';
 import {coordinatorOf, readOffsets, writeOffsets, ZkProducerIds} from './zk-groups.js';
+import {ZkSecurityStore} from './zk-security-store.js';
 
 const SESSION_TIMEOUT_MS = 6000;
 
@@ -46,6 +47,8 @@ export class ZkRegistration implements ClusterLink {
   private readonly replicas: ReplicaManager;
   private readonly controller: Controller;
   private readonly producerIds: ZkProducerIds;
+  /** SCRAM credentials and ACLs of the whole cluster (/config/users, /kafka-acl...). */
+  private readonly security: ZkSecurityStore;
   /** Groups this broker coordinates whose committed offsets it has read from ZooKeeper. */
   private readonly loadedGroups = new Map<string, Promise<void>>();
 
@@ -67,6 +70,7 @@ export class ZkRegistration implements ClusterLink {
     this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
     this.controller = new Controller(() => this.zk, () => this.controllerEpoch, (line) => broker.log(line));
     this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
+    this.security = new ZkSecurityStore(() => this.zk, (line) => broker.log(line));
   }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
@@ -82,10 +86,13 @@ export class ZkRegistration implements ClusterLink {
       if (this.closed) return;
       this.broker.log(`ZooKeeper session expired: registering broker ${this.broker.nodeId} again`);
       this.view.detach();
+      this.security.detach();
       this.controller.deactivate();
       void this.reregister();
     });
     for (const p of PERSISTENT_PATHS) await this.zk.ensurePath(p);
+    await this.security.attach();
+    this.broker.security = this.security;
     await this.checkClusterId();
     await this.publishLocalTopics();
     await this.view.attach(this.zk);
@@ -132,7 +139,7 @@ export class ZkRegistration implements ClusterLink {
     const deadline = Date.now() + 3 * SESSION_TIMEOUT_MS;
     for (;;) {
       try {
-        await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port), {mode: 'ephemeral'});
+        await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port, null, this.broker.advertisedListeners()), {mode: 'ephemeral'});
         return;
       } catch (err) {
         if (!isZkError(err, 'NODEEXISTS') || Date.now() > deadline) {
@@ -354,6 +361,7 @@ export class ZkRegistration implements ClusterLink {
     this.closed = true;
     this.controller.deactivate();
     this.view.detach();
+    this.security.detach();
     await this.replicas.close();
     if (this.broker.cluster === this) this.broker.cluster = undefined;
     await this.zk.close();

@@ -35,6 +35,9 @@ const TABLE = [
   [26, 'INVALID_SESSION_TIMEOUT', false],
   [27, 'REBALANCE_IN_PROGRESS', false],
   [28, 'INVALID_COMMIT_OFFSET_SIZE', false],
+  [29, 'TOPIC_AUTHORIZATION_FAILED', false],
+  [30, 'GROUP_AUTHORIZATION_FAILED', false],
+  [31, 'CLUSTER_AUTHORIZATION_FAILED', false],
   [32, 'INVALID_TIMESTAMP', false],
   [33, 'UNSUPPORTED_SASL_MECHANISM', false],
   [34, 'ILLEGAL_SASL_STATE', false],
@@ -53,6 +56,8 @@ const TABLE = [
   [47, 'INVALID_PRODUCER_EPOCH', false],
   [49, 'INVALID_PRODUCER_ID_MAPPING', false],
   [51, 'CONCURRENT_TRANSACTIONS', true],
+  [53, 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', false],
+  [54, 'SECURITY_DISABLED', false],
   [58, 'SASL_AUTHENTICATION_FAILED', false],
   [59, 'UNKNOWN_PRODUCER_ID', false],
   [60, 'REASSIGNMENT_IN_PROGRESS', false],
@@ -68,6 +73,9 @@ const TABLE = [
   [82, 'FENCED_INSTANCE_ID', false],
   [87, 'INVALID_RECORD', false],
   [88, 'UNSTABLE_OFFSET_COMMIT', true],
+  [91, 'RESOURCE_NOT_FOUND', false],
+  [92, 'DUPLICATE_RESOURCE', false],
+  [93, 'UNACCEPTABLE_CREDENTIAL', false],
 ] as const;
 
 type ErrorName = (typeof TABLE)[number][1];

@@ -7,6 +7,10 @@ import {acquirePidLock} from '../lib/pid-lock.js';
 
 /** A broker, registered in ZooKeeper when a connect string is given. */
 export async function startBroker(options: Partial<BrokerOptions>, zookeeper?: string): Promise<Broker> {
+  const inter = options.listeners?.find((l) => l.name === (options.interBrokerListener ?? options.listeners?.[0].name));
+  if (zookeeper && inter && inter.securityProtocol !== 'PLAINTEXT') {
+    throw new UserError(`inter.broker.listener.name=${inter.name} is a ${inter.securityProtocol} listener: replication between kcollect brokers does not speak TLS or SASL yet`, 'add a PLAINTEXT listener on a loopback or private address for inter.broker.listener.name');
+  }
   const broker = await Broker.start(options);
   if (zookeeper) {
     try {
@@ -40,14 +44,20 @@ async function runBroker(options: Partial<BrokerOptions>, zookeeper?: string): P
     broker = await startBroker(options, zookeeper);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UserError(`${options.host}:${options.port} is already in use`, 'stop the other broker or pass --listen with another port');
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${options.host}:${options.port} (${code})`, 'pass --listen with a local address and a port above 1023');
+    const at = (err as {address?: string; port?: number}).address ? `${(err as {address: string}).address}:${(err as {port: number}).port}` : `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE') throw new UserError(`${at} is already in use`, 'stop the other broker or pass --listen (or listeners) with another port');
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${at} (${code})`, 'pass --listen (or listeners) with a local address and a port above 1023');
     throw err;
   }
   const zk = zookeeper ? `, registered in ZooKeeper ${zookeeper}` : '';
-  process.stdout.write(`kcollect broker ${broker.nodeId} ready on ${formatHostPort(broker.advertised)} (data dir ${broker.options.dataDir}${zk})\n`);
+  const others = broker.advertisedListeners().length > 1 ? `; listeners ${broker.advertisedListeners().map((l) => `${l.name}://${formatHostPort(l)}`).join(',')}` : '';
+  process.stdout.write(`kcollect broker ${broker.nodeId} ready on ${formatHostPort(broker.advertised)} (data dir ${broker.options.dataDir}${zk}${others})\n`);
+  // SIGHUP re-reads the TLS keystores and truststores (certificate rotation without restart).
+  const reload = () => broker.reloadCertificates();
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
+      process.off('SIGHUP', reload);
       process.stderr.write(`${signal}: stopping broker ${broker.nodeId}\n`);
       broker.close().then(resolve, resolve);
     };

@@ -37,7 +37,12 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     14: {groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null, assignments: [{memberId: 'm', assignment: Buffer.from([0, 1])}]},
     15: {groups: ['g'], includeAuthorizedOperations: false},
     16: {},
+    17: {mechanism: 'PLAIN'},
+    36: {authBytes: Buffer.from('\u0000alice\u0000secret')},
     22: {transactionalId: null, transactionTimeoutMs: 1000},
+    29: {resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1},
+    30: {creations: [{resourceType: 2, resourceName: topic, resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3}]},
+    31: {filters: [{resourceTypeFilter: 2, resourceNameFilter: 'fuzz-nonexistent', patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1}]},
     42: {groupsNames: ['g-nonexistent']},
     18: {clientSoftwareName: 'fuzz', clientSoftwareVersion: '1.0'},
     19: {topics: [{name: 'fuzz-created', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{name: 'retention.ms', value: '1000'}]}], timeoutMs: 1000, validateOnly: true},
@@ -46,6 +51,8 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     32: {resources: [{resourceType: 2, resourceName: topic, configurationKeys: null}], includeSynonyms: true},
     33: {resources: [{resourceType: 2, resourceName: 'fuzz-nonexistent', configs: [{name: 'retention.ms', value: '1'}]}], validateOnly: true},
     37: {topics: [{name: 'fuzz-nonexistent', count: 2, assignments: null}], timeoutMs: 1000, validateOnly: true},
+    50: {users: null},
+    51: {deletions: [{name: 'fuzz-nobody', mechanism: 1}], upsertions: []},
     44: {resources: [{resourceType: 2, resourceName: 'fuzz-nonexistent', configs: [{name: 'retention.ms', configOperation: 0, value: '1'}]}], validateOnly: true},
   };
 }

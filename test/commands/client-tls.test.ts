@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {freePort} from '../../src/lib/ports.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
-import {haveOpenssl, makeTestCerts, type TestCerts} from '../helpers/certs.js';
+import {haveOpenssl, makeCerts, type TestCerts} from '../helpers/certs.js';
 import {collect, expectUserError, expectUserErrorLine, kcollect, spawnCli} from '../helpers/cli.js';
 import {until} from '../helpers/poll.js';
 
@@ -24,7 +24,7 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
   const sockets = new Set<net.Socket>();
 
   beforeAll(async () => {
-    certs = makeTestCerts();
+    certs = await makeCerts(tempDir('certs'));
     const port = await freePort();
     ({broker} = await startBroker({advertisedPort: port}));
     const upstream = broker.listening.port;
@@ -54,7 +54,7 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
         'ssl.truststore.type=PEM',
         `ssl.truststore.location=${certs.ca}`,
         `ssl.certificate.location=${certs.clientCert}`,
-        `ssl.key.location=${certs.clientKey}`,
+        `ssl.key.location=${certs.clientKeyEncrypted}`,
         `ssl.key.password=${certs.clientKeyPassword}`,
         'client.id=tls-test',
         '',
@@ -68,7 +68,7 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
     await broker?.close();
   });
 
-  const tlsX = () => ['-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${certs.ca}`, '-X', `ssl.certificate.location=${certs.clientCert}`, '-X', `ssl.key.location=${certs.clientKey}`, '-X', `ssl.key.password=${certs.clientKeyPassword}`];
+  const tlsX = () => ['-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${certs.ca}`, '-X', `ssl.certificate.location=${certs.clientCert}`, '-X', `ssl.key.location=${certs.clientKeyEncrypted}`, '-X', `ssl.key.password=${certs.clientKeyPassword}`];
 
   it('creates a topic, produces, consumes with and without a group, and lists groups, all through TLS', async () => {
     const create = await kcollect(tlsAddress, ['topic', 'create', 'secure', '-p', '2', '--command-config', clientProps]);
@@ -162,7 +162,7 @@ describe.skipIf(!haveOpenssl())('every Kafka command over TLS (-X, --command-con
         '      security.protocol: SSL',
         `      ssl.ca.location: ${certs.ca}`,
         `      ssl.certificate.location: ${certs.clientCert}`,
-        `      ssl.key.location: ${certs.clientKey}`,
+        `      ssl.key.location: ${certs.clientKeyEncrypted}`,
         `      ssl.key.password: \${file:${path.join(cwd, 'key-password')}}`,
         '',
       ].join('\n'),

@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import fs from 'node:fs';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
-import {haveOpenssl, makeTestCerts, type TestCerts} from '../helpers/certs.js';
+import {haveOpenssl, makeCerts, type TestCerts} from '../helpers/certs.js';
 import {expectUserErrorLine, kcollect, runCli} from '../helpers/cli.js';
 import {spawnServe, type ServeProcess} from '../hbase/serve-process.js';
 
@@ -20,7 +20,7 @@ describe.skipIf(!haveOpenssl())('HBase REST over TLS with basic auth', () => {
   let withCredentials: string;
 
   beforeAll(async () => {
-    certs = makeTestCerts();
+    certs = await makeCerts(tempDir('certs'));
     serve = await spawnServe(tempDir('hbase-secure'), ['--tls-cert', certs.serverCert, '--tls-key', certs.serverKey], {KCOLLECT_SERVE_BASIC_AUTH: `loader:${PASSWORD}`});
     url = serve.url;
     withCredentials = url.replace('https://', `https://loader:${PASSWORD}@`);

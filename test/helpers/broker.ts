@@ -38,7 +38,12 @@ export interface BrokerProcess {
 
 /** `kcollect broker start` as a real child process; resolves once it printed its ready line. */
 export async function spawnBroker(dataDir: string, {port = 0, extraArgs = [] as string[]} = {}): Promise<BrokerProcess> {
-  const proc = spawn(process.execPath, [CLI, 'broker', 'start', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...extraArgs], {stdio: ['ignore', 'pipe', 'pipe']});
+  return spawnBrokerWith(['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...extraArgs]);
+}
+
+/** `kcollect broker start ARGS...` (e.g. `--config server.properties`) once it printed its ready line. */
+export async function spawnBrokerWith(args: string[]): Promise<BrokerProcess> {
+  const proc = spawn(process.execPath, [CLI, 'broker', 'start', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

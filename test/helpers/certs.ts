@@ -1,44 +1,73 @@
-import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {tempDir} from './broker.js';
+import {runOk} from './run.js';
 import {hasCommand, requireTool} from './system-deps.js';
 
 export const haveOpenssl = (): boolean => requireTool('openssl', hasCommand('openssl'));
 
 export interface TestCerts {
   dir: string;
-  /** The CA certificate (PEM) that signed everything below. */
+  /** The CA that signs the broker's and alice's certificates (the truststore). */
   ca: string;
-  /** Server certificate for 127.0.0.1 and localhost, and its key. */
+  /** The broker's keystore: certificate then private key encrypted with `keyPassword`. */
+  keystore: string;
+  keyPassword: string;
+  /** The broker's certificate and its unencrypted key (for a TLS server of a test). */
   serverCert: string;
   serverKey: string;
-  /** Client certificate (CN=client) and its key, encrypted with `clientKeyPassword`. */
+  /** alice's client certificate and key (subject CN=alice,O=kcollect-test). */
   clientCert: string;
   clientKey: string;
+  /** alice's key again, encrypted with `clientKeyPassword` (ssl.key.password). */
+  clientKeyEncrypted: string;
   clientKeyPassword: string;
-  /** A second CA, which signed nothing here: a client trusting it trusts no server. */
+  /** The CA that signed the stranger: trusting it trusts no broker here. */
   otherCa: string;
+  /** A certificate and key from a CA the broker does not trust. */
+  strangerCert: string;
+  strangerKey: string;
 }
 
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
+const openssl = (dir: string, args: string[]) => runOk('openssl', args, {cwd: dir});
+
+/** Issues `name`.pem/.key for `subject` signed by ca (P-256 keys: fast to make). */
+async function issue(dir: string, name: string, subject: string, ca: string, san?: string): Promise<void> {
+  await openssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+  const ext = `${name}.ext`;
+  fs.writeFileSync(path.join(dir, ext), san ? `subjectAltName=${san}\n` : 'basicConstraints=CA:FALSE\n');
+  await openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', ext]);
 }
 
-/** A throwaway CA with a server and a client certificate, made with openssl. */
-export function makeTestCerts(): TestCerts {
-  const dir = tempDir('certs');
-  const selfSigned = (name: string) => openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.pem`]);
-  selfSigned('ca');
-  selfSigned('other-ca');
-  const sign = (name: string, subject: string, ext: string, keyArgs: string[]) => {
-    openssl(dir, ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', ...keyArgs, '-out', `${name}.key`]);
-    openssl(dir, ['req', '-new', '-key', `${name}.key`, ...(keyArgs.length ? ['-passin', 'pass:client-key-pw'] : []), '-subj', subject, '-out', `${name}.csr`]);
-    fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`]);
+async function selfSignedCa(dir: string, name: string, subject: string): Promise<void> {
+  await openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', subject]);
+}
+
+/** A development PKI made with openssl, as a user would for a test cluster. */
+export async function makeCerts(dir: string, serverCn = 'localhost'): Promise<TestCerts> {
+  await selfSignedCa(dir, 'ca', '/CN=kcollect-test-ca');
+  await selfSignedCa(dir, 'other-ca', '/CN=someone-else-ca');
+  await issue(dir, 'server', `/CN=${serverCn}`, 'ca', 'DNS:localhost,IP:127.0.0.1');
+  await issue(dir, 'alice', '/O=kcollect-test/CN=alice', 'ca');
+  await issue(dir, 'stranger', '/CN=alice', 'other-ca');
+  const keyPassword = 'keystore-secret';
+  await openssl(dir, ['pkcs8', '-topk8', '-in', 'server.key', '-out', 'server-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${keyPassword}`]);
+  const clientKeyPassword = 'alice-key-secret';
+  await openssl(dir, ['pkcs8', '-topk8', '-in', 'alice.key', '-out', 'alice-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${clientKeyPassword}`]);
+  const keystore = path.join(dir, 'server-keystore.pem');
+  fs.writeFileSync(keystore, fs.readFileSync(path.join(dir, 'server.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'server-enc.key'), 'utf8'));
+  return {
+    dir,
+    ca: path.join(dir, 'ca.pem'),
+    keystore,
+    keyPassword,
+    serverCert: path.join(dir, 'server.pem'),
+    serverKey: path.join(dir, 'server.key'),
+    clientCert: path.join(dir, 'alice.pem'),
+    clientKey: path.join(dir, 'alice.key'),
+    clientKeyEncrypted: path.join(dir, 'alice-enc.key'),
+    clientKeyPassword,
+    otherCa: path.join(dir, 'other-ca.pem'),
+    strangerCert: path.join(dir, 'stranger.pem'),
+    strangerKey: path.join(dir, 'stranger.key'),
   };
-  sign('server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n', []);
-  sign('client', '/CN=client', 'extendedKeyUsage=clientAuth\n', ['-aes-256-cbc', '-pass', 'pass:client-key-pw']);
-  const at = (f: string) => path.join(dir, f);
-  return {dir, ca: at('ca.pem'), serverCert: at('server.pem'), serverKey: at('server.key'), clientCert: at('client.pem'), clientKey: at('client.key'), clientKeyPassword: 'client-key-pw', otherCa: at('other-ca.pem')};
 }

@@ -61,8 +61,9 @@ function stripComments(text: string): string {
 }
 
 function loadSpec(file: string): SpecMessage {
-  // more/ and optional/ hold the specs of the APIs beyond the first set (transactions, ACLs, incremental configs, SASL).
-  const at = ['', 'more', 'optional'].map((dir) => path.join(SPEC_DIR, dir, file)).find((p) => existsSync(p)) ?? path.join(SPEC_DIR, file);
+  // more/ holds the specs of the APIs beyond the first set (transactions, ACLs, incremental configs);
+  // optional/ the inter-broker ones and SASL.
+  const at = [path.join(SPEC_DIR, file), path.join(SPEC_DIR, 'more', file), path.join(SPEC_DIR, 'optional', file)].find((f) => existsSync(f)) ?? path.join(SPEC_DIR, file);
   return JSON.parse(stripComments(readFileSync(at, 'utf8'))) as SpecMessage;
 }
 

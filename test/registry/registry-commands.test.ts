@@ -6,7 +6,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DRIVING_SCHEMA} from '../../src/registry/avro.js';
 import {tempDir} from '../helpers/broker.js';
-import {haveOpenssl, makeTestCerts} from '../helpers/certs.js';
+import {haveOpenssl, makeCerts} from '../helpers/certs.js';
 import {expectUserError, expectUserErrorLine, runCli, runCliJson, spawnCli} from '../helpers/cli.js';
 
 interface Serve {
@@ -132,7 +132,7 @@ describe.skipIf(!haveOpenssl())('registry serve over https with basic auth', () 
   let secure: Serve;
   let ca: string;
   beforeAll(async () => {
-    const certs = makeTestCerts();
+    const certs = await makeCerts(tempDir('certs'));
     ca = certs.ca;
     secure = await spawnServe(tempDir('registry-secure'), ['--tls-cert', certs.serverCert, '--tls-key', certs.serverKey], {KCOLLECT_SERVE_BASIC_AUTH: `writer:${PASSWORD}`});
   });

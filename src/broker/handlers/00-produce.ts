@@ -6,13 +6,14 @@ import {lastSequenceOf} from '../../coordinator/producer-state.js';
 import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
 import {timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 
 export const produceHandler: Handler = {
   api: Produce,
   minVersion: 3,
   maxVersion: 8,
-  async handle(request, {broker, header, signal}) {
+  async handle(request, {broker, header, signal, session}) {
     const acks: number = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const responses = await Promise.all(
@@ -21,6 +22,7 @@ export const produceHandler: Handler = {
         partitionResponses: await Promise.all(
           t.partitionData.map((p: any) => {
             if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+            if (!broker.authorize(session, Operation.WRITE, ResourceType.TOPIC, t.name)) return failed(p.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const appended = appendPartition(broker, t.name, p.index, p.records, header.apiVersion, acks);
             return acks === -1 && appended.errorCode === ErrorCode.NONE ? awaitIsr(broker, t.name, appended, request.timeoutMs, signal) : appended;
           }),

@@ -6,6 +6,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
 import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
 import type {Broker} from '../broker.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {PartitionWaiters} from '../partition-waiters.js';
 
@@ -19,7 +20,7 @@ export const fetchHandler: Handler = {
   api: Fetch,
   minVersion: 4,
   maxVersion: 11,
-  async handle(request, {broker, header, signal}) {
+  async handle(request, {broker, header, signal, session}) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
     // A follower's fetch offset is its log end: the leader counts it for the ISR and high watermark.
@@ -29,8 +30,12 @@ export const fetchHandler: Handler = {
         for (const p of t.partitions as PartitionRequest[]) replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset));
       }
     }
+    // Followers need ClusterAction on the cluster; consumers Read on each topic.
+    const follower = request.replicaId >= 0;
+    const mayFollow = follower && broker.authorize(session, Operation.CLUSTER_ACTION, ResourceType.CLUSTER, 'kafka-cluster');
+    const denied = new Set<string>(request.topics.map((t: any) => t.topic).filter((name: string) => (follower ? !mayFollow : !broker.authorize(session, Operation.READ, ResourceType.TOPIC, name))));
     for (;;) {
-      const {responses, bytes, failed} = readAll(broker, request, header.apiVersion, replicaErrors);
+      const {responses, bytes, failed} = readAll(broker, request, header.apiVersion, replicaErrors, denied);
       const left = deadline - Date.now();
       const done = bytes >= Math.max(1, request.minBytes) || failed || left <= 0 || keys.length === 0;
       if (done || signal.aborted || broker.closingDown) return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses};
@@ -39,13 +44,17 @@ export const fetchHandler: Handler = {
   },
 };
 
-function readAll(broker: Broker, request: any, version: number, replicaErrors: Map<string, number>) {
+function readAll(broker: Broker, request: any, version: number, replicaErrors: Map<string, number>, denied: Set<string>) {
   let budget: number = request.maxBytes;
   let bytes = 0;
   let failed = false;
   const responses = request.topics.map((t: any) => ({
     topic: t.topic,
     partitions: t.partitions.map((p: PartitionRequest) => {
+      if (denied.has(t.topic)) {
+        failed = true;
+        return {partitionIndex: p.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: []};
+      }
       const result = readPartition(broker, t.topic, p, budget, bytes === 0, version, request.replicaId >= 0, replicaErrors.get(PartitionWaiters.key(t.topic, p.partition)));
       if (result.errorCode !== ErrorCode.NONE) failed = true;
       bytes += result.size;

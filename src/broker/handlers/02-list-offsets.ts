@@ -2,6 +2,7 @@
 // timestamp >= T (or -1/-1 when there is none).
 import {ErrorCode} from '../../protocol/errors.js';
 import {ListOffsets} from '../../protocol/messages/02-list-offsets.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 
 const LATEST = -1;
@@ -11,12 +12,13 @@ export const listOffsetsHandler: Handler = {
   api: ListOffsets,
   minVersion: 1,
   maxVersion: 3,
-  handle(request, {broker}) {
+  handle(request, {broker, session}) {
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t: any) => ({
         name: t.name,
         partitions: t.partitions.map((p: any) => {
+          if (!broker.authorize(session, Operation.DESCRIBE, ResourceType.TOPIC, t.name)) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, timestamp: -1, offset: -1};
           const log = broker.logs.partition(t.name, p.partitionIndex);
           if (!log) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1};
           const notLeader = broker.cluster?.leaderError(t.name, p.partitionIndex) ?? ErrorCode.NONE;

@@ -4,6 +4,8 @@
 import {ErrorCode} from '../../protocol/errors.js';
 import {Metadata} from '../../protocol/messages/03-metadata.js';
 import type {Broker} from '../broker.js';
+import {endpointOn} from '../cluster-link.js';
+import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {autoCreateTopic} from './topics.js';
 
@@ -11,18 +13,26 @@ export const metadataHandler: Handler = {
   api: Metadata,
   minVersion: 0,
   maxVersion: 6,
-  async handle(request, {broker, header}) {
+  async handle(request, {broker, header, session}) {
     const requested: string[] | null = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0) ? null : request.topics.map((t: {name: string}) => t.name);
     const allowAutoCreate = header.apiVersion < 4 || request.allowAutoTopicCreation;
-    const names = requested ?? broker.logs.topics().map((t) => t.name);
-    const {host, port} = broker.advertised;
-    const brokers = broker.cluster ? broker.cluster.liveBrokers() : [{nodeId: broker.nodeId, host, port}];
+    // Listing all topics leaves out those the principal may not describe (as Kafka does).
+    const describable = (name: string) => broker.authorize(session, Operation.DESCRIBE, ResourceType.TOPIC, name);
+    const names = requested ?? broker.logs.topics().map((t) => t.name).filter(describable);
+    const listener = session.listener.name;
+    const brokers = broker.cluster ? broker.cluster.liveBrokers().map((b) => endpointOn(b, listener)) : [{nodeId: broker.nodeId, ...broker.advertisedOf(listener)}];
     return {
       throttleTimeMs: 0,
       brokers: brokers.map((b) => ({...b, rack: null})),
       clusterId: broker.clusterId,
       controllerId: broker.controllerId,
-      topics: await Promise.all(names.map((name) => describeTopic(broker, name, requested !== null && allowAutoCreate))),
+      topics: await Promise.all(
+        names.map((name) => {
+          if (!describable(name)) return {errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, isInternal: false, partitions: []};
+          const mayCreate = requested !== null && allowAutoCreate && (broker.authorize(session, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME) || broker.authorize(session, Operation.CREATE, ResourceType.TOPIC, name));
+          return describeTopic(broker, name, mayCreate);
+        }),
+      ),
     };
   },
 };

@@ -1,5 +1,6 @@
 // OffsetCommit 2-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools).
 import {OffsetCommit} from '../../protocol/messages/08-offset-commit.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
 import {ErrorCode} from '../../protocol/errors.js';
@@ -8,19 +9,21 @@ export const offsetCommitHandler: Handler = {
   api: OffsetCommit,
   minVersion: 2,
   maxVersion: 7,
-  async handle(request, {broker}) {
-    const gate = await coordinatorError(broker, request.groupId);
+  async handle(request, {broker, session}) {
+    const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     const all = request.topics.flatMap((t: any) => t.partitions.map((p: any) => ({topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata})));
     if (gate !== 0) return {throttleTimeMs: 0, topics: groupByTopic(all, (o: any) => ({partitionIndex: o.partition, errorCode: gate}))};
+    // Committing a topic's offsets needs Read on the topic too.
+    const readable = (o: any) => broker.authorize(session, Operation.READ, ResourceType.TOPIC, o.topic);
     let errors = broker.groups.commitOffsets({
       groupId: request.groupId,
       memberId: request.memberId,
       generationId: request.generationIdOrMemberEpoch,
       groupInstanceId: request.groupInstanceId,
-      offsets: all,
+      offsets: all.filter(readable),
     });
     // In a cluster a commit counts once ZooKeeper has it: the next coordinator reads it from there.
-    const accepted = all.filter((_: unknown, i: number) => errors[i]?.errorCode === ErrorCode.NONE);
+    const accepted = all.filter(readable).filter((_: unknown, i: number) => errors[i]?.errorCode === ErrorCode.NONE);
     if (broker.cluster && accepted.length > 0) {
       try {
         await broker.cluster.offsetsCommitted(request.groupId, accepted.map((o: any) => ({...o, metadata: o.metadata ?? '', leaderEpoch: o.leaderEpoch ?? -1, commitTimestamp: Date.now()})));
@@ -29,6 +32,7 @@ export const offsetCommitHandler: Handler = {
         errors = errors.map((e) => (e.errorCode === ErrorCode.NONE ? {...e, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE} : e));
       }
     }
+    errors = [...errors, ...all.filter((o: any) => !readable(o)).map((o: any) => ({topic: o.topic, partition: o.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED}))];
     return {throttleTimeMs: 0, topics: groupByTopic(errors, (e) => ({partitionIndex: e.partition, errorCode: e.errorCode}))};
   },
 };

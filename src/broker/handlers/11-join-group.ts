@@ -1,6 +1,7 @@
 // JoinGroup 0-5: a long poll held until the rebalance completes. v4+ gets MEMBER_ID_REQUIRED
 // for a first join (KIP-394); v0 has no rebalance timeout (the session timeout stands in).
 import {JoinGroup} from '../../protocol/messages/11-join-group.js';
+import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
 
@@ -8,8 +9,8 @@ export const joinGroupHandler: Handler = {
   api: JoinGroup,
   minVersion: 0,
   maxVersion: 5,
-  async handle(request, {broker, header, clientAddress, signal}) {
-    const gate = await coordinatorError(broker, request.groupId);
+  async handle(request, {broker, header, clientAddress, signal, session}) {
+    const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, generationId: -1, protocolName: '', leader: '', memberId: request.memberId, members: []};
     const result = await broker.groups.join({
       groupId: request.groupId,

@@ -1,5 +1,6 @@
 // Heartbeat 0-3: REBALANCE_IN_PROGRESS is how members learn to rejoin.
 import {Heartbeat} from '../../protocol/messages/12-heartbeat.js';
+import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
 
@@ -7,8 +8,8 @@ export const heartbeatHandler: Handler = {
   api: Heartbeat,
   minVersion: 0,
   maxVersion: 3,
-  async handle(request, {broker}) {
-    const gate = await coordinatorError(broker, request.groupId);
+  async handle(request, {broker, session}) {
+    const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate};
     const errorCode = broker.groups.heartbeat({
       groupId: request.groupId,

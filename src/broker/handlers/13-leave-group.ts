@@ -1,5 +1,6 @@
 // LeaveGroup 0-3: v0-2 carry one member id, v3 a batch with per-member errors.
 import {LeaveGroup} from '../../protocol/messages/13-leave-group.js';
+import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
 
@@ -7,8 +8,8 @@ export const leaveGroupHandler: Handler = {
   api: LeaveGroup,
   minVersion: 0,
   maxVersion: 3,
-  async handle(request, {broker, header}) {
-    const gate = await coordinatorError(broker, request.groupId);
+  async handle(request, {broker, header, session}) {
+    const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, members: []};
     const members = header.apiVersion >= 3 ? request.members : [{memberId: request.memberId, groupInstanceId: null}];
     const result = broker.groups.leave({groupId: request.groupId, members});

@@ -1,5 +1,6 @@
 // DescribeGroups 0-4.
 import {DescribeGroups} from '../../protocol/messages/15-describe-groups.js';
+import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
 
@@ -7,8 +8,8 @@ export const describeGroupsHandler: Handler = {
   api: DescribeGroups,
   minVersion: 0,
   maxVersion: 4,
-  async handle(request, {broker}) {
-    const gates = await Promise.all(request.groups.map((id: string) => coordinatorError(broker, id)));
+  async handle(request, {broker, session}) {
+    const gates = await Promise.all(request.groups.map((id: string) => coordinatorError(broker, id, session, Operation.DESCRIBE)));
     const groups = request.groups.map((id: string, i: number) => {
       if (gates[i] !== 0) return {errorCode: gates[i], groupId: id, groupState: '', protocolType: '', protocolData: '', members: []};
       const g = broker.groups.describeGroup(id);

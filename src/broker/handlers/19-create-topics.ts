@@ -2,6 +2,7 @@
 import {ErrorCode} from '../../protocol/errors.js';
 import {CreateTopics} from '../../protocol/messages/19-create-topics.js';
 import {errorMessage} from '../../lib/errors.js';
+import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {errorCodeOf} from './topics.js';
 
@@ -9,13 +10,16 @@ export const createTopicsHandler: Handler = {
   api: CreateTopics,
   minVersion: 0,
   maxVersion: 4,
-  async handle(request, {broker}) {
+  async handle(request, {broker, session}) {
     const topics = [];
     for (const t of request.topics) topics.push(await createOne(t));
     return {throttleTimeMs: 0, topics};
 
     async function createOne(t: any) {
       const fail = (errorCode: number, message: string) => ({name: t.name, errorCode, errorMessage: message});
+      if (!broker.authorize(session, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME) && !broker.authorize(session, Operation.CREATE, ResourceType.TOPIC, t.name)) {
+        return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `not authorized to create topic ${t.name}`);
+      }
       const assigned: number = t.assignments.length;
       const partitions: number = assigned > 0 ? assigned : t.numPartitions === -1 ? broker.options.numPartitions : t.numPartitions;
       const replication: number = assigned > 0 ? -1 : t.replicationFactor;

@@ -1,16 +1,18 @@
 // DeleteRecords 0-1: offset -1 means "up to the high watermark".
 import {ErrorCode} from '../../protocol/errors.js';
 import {DeleteRecords} from '../../protocol/messages/21-delete-records.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 
 export const deleteRecordsHandler: Handler = {
   api: DeleteRecords,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, {broker}) {
+  handle(request, {broker, session}) {
     const topics = request.topics.map((t: any) => ({
       name: t.name,
       partitions: t.partitions.map((p: any) => {
+        if (!broker.authorize(session, Operation.DELETE, ResourceType.TOPIC, t.name)) return {partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED};
         const log = broker.logs.partition(t.name, p.partitionIndex);
         if (!log) return {partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION};
         const target = p.offset === -1 ? log.highWatermark : p.offset;

@@ -3,6 +3,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {DescribeConfigs} from '../../protocol/messages/32-describe-configs.js';
 import {describeTopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
+import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 
 export const RESOURCE_TOPIC = 2;
@@ -14,9 +15,13 @@ export const describeConfigsHandler: Handler = {
   api: DescribeConfigs,
   minVersion: 0,
   maxVersion: 2,
-  handle(request, {broker}) {
+  handle(request, {broker, session}) {
     const results = request.resources.map((r: any) => {
       const base = {resourceType: r.resourceType, resourceName: r.resourceName};
+      const [type, name] = r.resourceType === RESOURCE_BROKER ? [ResourceType.CLUSTER, CLUSTER_NAME] : [ResourceType.TOPIC, r.resourceName];
+      if (!broker.authorize(session, Operation.DESCRIBE_CONFIGS, type, name)) {
+        return {...base, errorCode: type === ResourceType.CLUSTER ? ErrorCode.CLUSTER_AUTHORIZATION_FAILED : ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: `not authorized to describe the configs of ${r.resourceName || 'the broker'}`, configs: []};
+      }
       const entries = configEntries(broker, r.resourceType, r.resourceName);
       if (typeof entries === 'string') return {...base, errorCode: entries === 'unknown-topic' ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_REQUEST, errorMessage: entries, configs: []};
       const wanted: string[] | null = r.configurationKeys;
@@ -55,7 +60,8 @@ function configEntries(broker: Broker, type: number, name: string): Entry[] | st
       'num.partitions': String(o.numPartitions),
       'socket.request.max.bytes': String(o.socketRequestMaxBytes),
       'group.initial.rebalance.delay.ms': String(o.groupInitialRebalanceDelayMs),
-      'advertised.listeners': `PLAINTEXT://${broker.advertised.host}:${broker.advertised.port}`,
+      'advertised.listeners': broker.advertisedListeners().map((l) => `${l.name}://${l.host}:${l.port}`).join(','),
+      'listener.security.protocol.map': broker.advertisedListeners().map((l) => `${l.name}:${l.securityProtocol}`).join(','),
     };
     return Object.entries(staticConfig).map(([k, v]) => ({name: k, value: v, readOnly: true, source: SOURCE.staticBroker}));
   }

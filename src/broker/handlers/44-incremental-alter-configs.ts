@@ -3,6 +3,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {IncrementalAlterConfigs} from '../../protocol/messages/44-incremental-alter-configs.js';
 import {errorMessage} from '../../lib/errors.js';
 import {TOPIC_CONFIGS, validateTopicConfig} from '../../storage/topic-config.js';
+import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {RESOURCE_TOPIC} from './32-describe-configs.js';
 import {errorCodeOf} from './topics.js';
@@ -54,13 +55,16 @@ export const incrementalAlterConfigsHandler: Handler = {
   api: IncrementalAlterConfigs,
   minVersion: 0,
   maxVersion: 1,
-  async handle(request, {broker}) {
+  async handle(request, {broker, session}) {
     const responses = [];
     for (const r of request.resources) responses.push(await alterOne(r));
     return {throttleTimeMs: 0, responses};
 
     async function alterOne(r: any) {
       const base = {resourceType: r.resourceType, resourceName: r.resourceName};
+      if (r.resourceType === RESOURCE_TOPIC && !broker.authorize(session, Operation.ALTER_CONFIGS, ResourceType.TOPIC, r.resourceName)) {
+        return {...base, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: `not authorized to alter the configs of ${r.resourceName}`};
+      }
       if (r.resourceType !== RESOURCE_TOPIC) return {...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'only topic configs can be altered; broker configs are static'};
       const topic = broker.logs.topic(r.resourceName);
       if (!topic) return {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `topic ${r.resourceName} does not exist`};

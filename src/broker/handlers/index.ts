@@ -12,16 +12,23 @@ import {leaveGroupHandler} from './13-leave-group.js';
 import {syncGroupHandler} from './14-sync-group.js';
 import {describeGroupsHandler} from './15-describe-groups.js';
 import {listGroupsHandler} from './16-list-groups.js';
+import {saslHandshakeHandler} from './17-sasl-handshake.js';
 import {apiVersionsHandler} from './18-api-versions.js';
 import {createTopicsHandler} from './19-create-topics.js';
 import {deleteTopicsHandler} from './20-delete-topics.js';
 import {deleteRecordsHandler} from './21-delete-records.js';
 import {initProducerIdHandler} from './22-init-producer-id.js';
+import {describeAclsHandler} from './29-describe-acls.js';
+import {createAclsHandler} from './30-create-acls.js';
+import {deleteAclsHandler} from './31-delete-acls.js';
 import {describeConfigsHandler} from './32-describe-configs.js';
 import {alterConfigsHandler} from './33-alter-configs.js';
+import {saslAuthenticateHandler} from './36-sasl-authenticate.js';
 import {createPartitionsHandler} from './37-create-partitions.js';
 import {deleteGroupsHandler} from './42-delete-groups.js';
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js';
+import {describeUserScramCredentialsHandler} from './50-describe-user-scram-credentials.js';
+import {alterUserScramCredentialsHandler} from './51-alter-user-scram-credentials.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these. */
 export const allHandlers: Handler[] = [
@@ -38,14 +45,21 @@ export const allHandlers: Handler[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
   deleteRecordsHandler,
   initProducerIdHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
   describeConfigsHandler,
   alterConfigsHandler,
+  saslAuthenticateHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
 ];

@@ -18,12 +18,17 @@ import {CreateTopics} from './19-create-topics.js';
 import {DeleteTopics} from './20-delete-topics.js';
 import {DeleteRecords} from './21-delete-records.js';
 import {InitProducerId} from './22-init-producer-id.js';
+import {DescribeAcls} from './29-describe-acls.js';
+import {CreateAcls} from './30-create-acls.js';
+import {DeleteAcls} from './31-delete-acls.js';
 import {DescribeConfigs} from './32-describe-configs.js';
 import {AlterConfigs} from './33-alter-configs.js';
 import {SaslAuthenticate} from './36-sasl-authenticate.js';
 import {CreatePartitions} from './37-create-partitions.js';
 import {DeleteGroups} from './42-delete-groups.js';
 import {IncrementalAlterConfigs} from './44-incremental-alter-configs.js';
+import {DescribeUserScramCredentials} from './50-describe-user-scram-credentials.js';
+import {AlterUserScramCredentials} from './51-alter-user-scram-credentials.js';
 
 /** Every API whose messages we define, sorted by api key. */
 export const SCHEMAS: readonly ApiSchema[] = [
@@ -46,12 +51,17 @@ export const SCHEMAS: readonly ApiSchema[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,
+  DescribeUserScramCredentials,
+  AlterUserScramCredentials,
 ];
 
 export const SCHEMA_BY_KEY: ReadonlyMap<number, ApiSchema> = new Map(SCHEMAS.map((s) => [s.apiKey, s]));
