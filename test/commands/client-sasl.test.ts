@@ -79,6 +79,11 @@ describe.runIf(haveOpenssl())('kcollect produce/consume/topic/group against SASL
     expect(grouped.code, grouped.stderr).toBe(0);
     expect(grouped.stdout.split('\n').filter(Boolean).sort()).toEqual(['one', 'three', 'two']);
 
+    // kcollect's own security commands go through the same client config.
+    const users = await runCli(['user', 'list', '--json', ...scram('SCRAM-SHA-256', 'carol-256-pw')]);
+    expect(users.code, users.stderr).toBe(0);
+    expect(users.stdout).toContain('carol');
+
     // SASL_PLAINTEXT: SASL without TLS.
     const listed = await runCli(['topic', 'list', '--json', '-b', saslPlain, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanism=SCRAM-SHA-512', '-X', 'sasl.username=carol', '-X', 'sasl.password=carol-512-pw']);
     expect(listed.code, listed.stderr).toBe(0);
