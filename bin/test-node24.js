@@ -21,7 +21,7 @@ if (!fs.existsSync(node)) {
 
 const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const runs = [
-  ['test/protocol', 'test/storage', 'test/pipeline', 'test/interceptors', 'test/sinks', 'test/simulate', 'test/topology', 'test/channels', 'test/client', 'test/telemetry', 'test/ui', 'test/compat', 'test/commands/produce-consume.test.ts'],
+  ['test/protocol', 'test/storage', 'test/pipeline', 'test/interceptors', 'test/sinks', 'test/simulate', 'test/topology', 'test/channels', 'test/client', 'test/telemetry', 'test/ui', 'test/compat', 'test/commands/produce-consume.test.ts', 'test/commands/group.test.ts'],
   ['test/commands/demo.test.ts', '-t', 'embedded single broker'],
 ];
 // The CLI the tests spawn runs on this Node too (they start it with process.execPath).

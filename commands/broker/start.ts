@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {zookeeperFlag} from '../../src/cli/flags.js';
 import {UserError} from '../../src/lib/errors.js';
-import {parseDuration} from '../../src/lib/size.js';
+import {parseDuration, parseSize} from '../../src/lib/size.js';
 import {runBrokerUntilSignal} from '../../src/services/broker-service.js';
 import {plaintextListener, readServerProperties} from '../../src/services/server-properties.js';
 
@@ -28,6 +28,12 @@ export default class BrokerStart extends KcollectCommand {
     'num-partitions': Flags.integer({min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics (num.partitions) [default: 1]'}),
     'default-replication-factor': Flags.integer({min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1) [default: 1]'}),
     'replica-lag-time-max': Flags.string({env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR [default: 30s]'}),
+    'log-cleaner-enable': Flags.string({options: ['true', 'false'], env: 'KCOLLECT_LOG_CLEANER_ENABLE', description: 'log.cleaner.enable: compact cleanup.policy=compact topics in the background [default: true]'}),
+    'log-cleaner-backoff': Flags.string({env: 'KCOLLECT_LOG_CLEANER_BACKOFF', description: 'log.cleaner.backoff.ms: how long the cleaner waits when no log needs cleaning [default: 15s]'}),
+    'log-cleaner-dedupe-buffer-size': Flags.string({env: 'KCOLLECT_LOG_CLEANER_DEDUPE_BUFFER_SIZE', description: 'log.cleaner.dedupe.buffer.size: memory for the key map of one cleaning pass (24 bytes a key) [default: 128MiB]'}),
+    'log-cleaner-io-max-bytes-per-second': Flags.string({env: 'KCOLLECT_LOG_CLEANER_IO_MAX_BYTES_PER_SECOND', description: 'log.cleaner.io.max.bytes.per.second: cap on the cleaner\'s reads plus writes, e.g. 50MiB (default: no cap)'}),
+    'offsets-topic-num-partitions': Flags.integer({min: 1, max: 1000, env: 'KCOLLECT_OFFSETS_TOPIC_NUM_PARTITIONS', description: 'offsets.topic.num.partitions: partitions of __consumer_offsets when it is created [default: 50]'}),
+    'offsets-topic-replication-factor': Flags.integer({min: 1, env: 'KCOLLECT_OFFSETS_TOPIC_REPLICATION_FACTOR', description: 'offsets.topic.replication.factor: replicas of __consumer_offsets (capped at the live brokers when it is created) [default: 3]'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (zookeeper.connect; off by default)'},
   };
 
@@ -47,6 +53,12 @@ export default class BrokerStart extends KcollectCommand {
     if (flags['num-partitions'] !== undefined) options.numPartitions = flags['num-partitions'];
     if (flags['default-replication-factor'] !== undefined) options.defaultReplicationFactor = flags['default-replication-factor'];
     if (flags['replica-lag-time-max'] !== undefined) options.replicaLagTimeMaxMs = parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max');
+    if (flags['log-cleaner-enable'] !== undefined) options.logCleanerEnable = flags['log-cleaner-enable'] === 'true';
+    if (flags['log-cleaner-backoff'] !== undefined) options.logCleanerBackoffMs = parseDuration(flags['log-cleaner-backoff'], '--log-cleaner-backoff');
+    if (flags['log-cleaner-dedupe-buffer-size'] !== undefined) options.logCleanerDedupeBufferSize = parseSize(flags['log-cleaner-dedupe-buffer-size'], '--log-cleaner-dedupe-buffer-size');
+    if (flags['log-cleaner-io-max-bytes-per-second'] !== undefined) options.logCleanerIoMaxBytesPerSecond = parseSize(flags['log-cleaner-io-max-bytes-per-second'], '--log-cleaner-io-max-bytes-per-second');
+    if (flags['offsets-topic-num-partitions'] !== undefined) options.offsetsTopicNumPartitions = flags['offsets-topic-num-partitions'];
+    if (flags['offsets-topic-replication-factor'] !== undefined) options.offsetsTopicReplicationFactor = flags['offsets-topic-replication-factor'];
     if (file.noEffect.length > 0) process.stderr.write(`${flags.config}: ${file.noEffect.join(', ')} accepted but without effect (one event loop, no thread pools or socket buffer sizes)\n`);
     await runBrokerUntilSignal(options, flags.zookeeper ?? file.zookeeper);
   }

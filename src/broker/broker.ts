@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
-import {FileGroupStore} from '../coordinator/group-store.js';
+import {readLegacyGroupLog} from '../coordinator/group-store.js';
+import {OffsetsTopicStore} from '../coordinator/offsets-topic-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
 import {authorize} from '../security/acl.js';
 import {AclStore} from '../security/acl-store.js';
@@ -14,11 +15,15 @@ import {RateLimitedLog} from '../security/rate-limited-log.js';
 import {DataDirSecurityStore, type SecurityStore} from '../security/security-store.js';
 import {Session} from '../security/session.js';
 import {CertificateReloader, certificatePrincipal, tlsServerOptions} from '../security/tls.js';
+import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
+import {ErrorCode} from '../protocol/errors.js';
 import {StorageError} from '../storage/errors.js';
+import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
+import {offsetsTopicOverrides} from './offsets-topic.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {Router} from './router.js';
@@ -52,6 +57,18 @@ export interface BrokerOptions {
   interBrokerListener?: string;
   /** authorizer.class.name and its settings; absent: every request is allowed, as in Kafka. */
   authorizer?: AuthorizerSettings;
+  /** log.cleaner.enable: compact cleanup.policy=compact topics in the background. */
+  logCleanerEnable: boolean;
+  /** log.cleaner.backoff.ms: the cleaner's pause when no log needs cleaning. */
+  logCleanerBackoffMs: number;
+  /** log.cleaner.dedupe.buffer.size: bytes for the key -> offset map of one cleaning pass. */
+  logCleanerDedupeBufferSize: number;
+  /** log.cleaner.io.max.bytes.per.second: the cleaner's disk reads plus writes. */
+  logCleanerIoMaxBytesPerSecond: number;
+  /** offsets.topic.num.partitions: partitions of __consumer_offsets when it is created. */
+  offsetsTopicNumPartitions: number;
+  /** offsets.topic.replication.factor (capped at the live brokers when the topic is created). */
+  offsetsTopicReplicationFactor: number;
   log: (line: string) => void;
 }
 
@@ -66,6 +83,12 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   groupInitialRebalanceDelayMs: 3000,
   defaultReplicationFactor: 1,
   replicaLagTimeMaxMs: 30_000,
+  logCleanerEnable: true,
+  logCleanerBackoffMs: DEFAULT_LOG_CLEANER_CONFIG.backoffMs,
+  logCleanerDedupeBufferSize: DEFAULT_LOG_CLEANER_CONFIG.dedupeBufferSize,
+  logCleanerIoMaxBytesPerSecond: DEFAULT_LOG_CLEANER_CONFIG.ioMaxBytesPerSecond,
+  offsetsTopicNumPartitions: 50,
+  offsetsTopicReplicationFactor: 3,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -94,6 +117,7 @@ export class Broker {
     readonly groups: GroupCoordinator,
     readonly producerIds: ProducerIdManager,
     private readonly servers: Array<{listener: ListenerConfig; server: net.Server; reloader?: CertificateReloader}>,
+    readonly offsetsStore: OffsetsTopicStore,
   ) {
     this.authFailures = new RateLimitedLog(options.log);
     this.security = new DataDirSecurityStore(options.dataDir);
@@ -105,15 +129,38 @@ export class Broker {
     const clusterId = loadOrCreateClusterId(options.dataDir, options.nodeId);
     const logs = LogManager.open(options.dataDir);
     logs.startRetention();
+    if (options.logCleanerEnable) {
+      logs.startCleaner({
+        backoffMs: options.logCleanerBackoffMs,
+        dedupeBufferSize: options.logCleanerDedupeBufferSize,
+        ioMaxBytesPerSecond: options.logCleanerIoMaxBytesPerSecond,
+        log: options.log,
+      });
+    }
+    let broker: Broker | undefined;
+    const offsetsStore = new OffsetsTopicStore({
+      partitions: () => logs.topic(OFFSETS_TOPIC)?.partitions,
+      log: (p) => logs.partition(OFFSETS_TOPIC, p),
+      append: (p, batch) => broker!.appendInternal(OFFSETS_TOPIC, p, batch),
+    });
+    const legacy = readLegacyGroupLog(options.dataDir);
+    if (legacy && (legacy.state.groups.length > 0 || legacy.state.offsets.length > 0) && !logs.topic(OFFSETS_TOPIC)) {
+      logs.createTopic(OFFSETS_TOPIC, options.offsetsTopicNumPartitions, offsetsTopicOverrides());
+    }
     const groups = new GroupCoordinator({
-      store: new FileGroupStore(path.join(options.dataDir, '__consumer_offsets')),
+      store: offsetsStore,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
-      onStoreError: (err) => options.log(`committing offsets failed: ${String(err)}`),
+      onStoreError: (err) => options.log(`writing to ${OFFSETS_TOPIC} failed: ${String(err)}`),
     });
     const listeners = options.listeners ?? [{name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: options.host, port: options.port, advertisedHost: options.advertisedHost, advertisedPort: options.advertisedPort}];
     const servers = listeners.map((listener) => ({listener, server: isTls(listener.securityProtocol) ? tls.createServer(tlsServerOptions(listener.tls!, listener.name)) : net.createServer()}));
     const producerIds = ProducerIdManager.open(path.join(options.dataDir, '__producer_ids'));
-    const broker = new Broker(options, logs, clusterId, groups, producerIds, servers);
+    broker = new Broker(options, logs, clusterId, groups, producerIds, servers, offsetsStore);
+    if (legacy) {
+      groups.migrate(legacy.state);
+      legacy.done();
+      options.log(`moved ${legacy.state.offsets.length} committed offset(s) of ${new Set(legacy.state.offsets.map((o) => o.groupId)).size} group(s) from ${legacy.file} to ${OFFSETS_TOPIC}`);
+    }
     try {
       for (const s of servers) await broker.listen(s);
     } catch (err) {
@@ -124,7 +171,6 @@ export class Broker {
     }
     return broker;
   }
-
   private async listen(s: {listener: ListenerConfig; server: net.Server; reloader?: CertificateReloader}): Promise<void> {
     const {listener, server} = s;
     if (server instanceof tls.Server) {
@@ -280,6 +326,17 @@ export class Broker {
 
   log(line: string): void {
     this.options.log(line);
+  }
+
+  /** The broker's own records (__consumer_offsets), appended as the partition's leader. */
+  appendInternal(topic: string, partition: number, batch: Buffer): void {
+    const log = this.logs.partition(topic, partition);
+    if (!log) throw new Error(`${topic}-${partition} is not on broker ${this.nodeId}`);
+    // A follower's log takes only what its leader sends.
+    if (this.cluster && this.cluster.leaderError(topic, partition) !== ErrorCode.NONE) throw new Error(`broker ${this.nodeId} does not lead ${topic}-${partition}`);
+    log.append(batch, {leaderEpoch: this.cluster?.leaderEpoch(topic, partition) ?? 0});
+    this.cluster?.appended(topic, partition);
+    this.waiters.notify(topic, partition);
   }
 
   forgetConnection(c: Connection): void {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {UserError} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
 
 /**
@@ -25,7 +26,7 @@ export class DataDirSecurityStore implements SecurityStore {
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'security-nodes.json');
-    this.nodes = fs.existsSync(this.file) ? new Map(Object.entries(JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, string>)) : new Map();
+    this.nodes = fs.existsSync(this.file) ? readNodes(this.file) : new Map();
   }
 
   get(node: string): string | undefined {
@@ -52,5 +53,13 @@ export class DataDirSecurityStore implements SecurityStore {
     this.nodes.clear();
     for (const [k, v] of next) this.nodes.set(k, v);
     this.generation++;
+  }
+}
+
+function readNodes(file: string): Map<string, string> {
+  try {
+    return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>));
+  } catch (err) {
+    throw new UserError(`cannot read the broker's users and ACLs from ${file}: ${(err as Error).message}`, 'restore the file from a backup, or move it away to start with no SCRAM users and no ACLs');
   }
 }

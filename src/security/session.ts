@@ -15,11 +15,15 @@ export class Session {
   /** Set when the reply being written is the last one (failed authentication). */
   closeAfterReply = false;
 
+  /** The client's IP as ACL hosts name it (an IPv4 client of a dual-stack listener without ::ffff:). */
+  readonly clientHost: string;
+
   constructor(
     readonly listener: ListenerConfig,
-    readonly clientHost: string,
+    remoteAddress: string,
     certificatePrincipal?: string,
   ) {
+    this.clientHost = remoteAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
     this.principal = certificatePrincipal ?? ANONYMOUS;
     this.authenticated = listener.sasl === undefined;
   }

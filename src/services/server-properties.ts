@@ -44,7 +44,6 @@ const NO_EFFECT = new Set([
 
 /** Kafka keys whose behaviour is fixed here: accepted only with the value we behave as. */
 const FIXED: Record<string, {ok: (v: string) => boolean; behaviour: string}> = {
-  'offsets.topic.replication.factor': {ok: (v) => v === '1', behaviour: 'committed offsets are kept by the coordinating broker (and ZooKeeper in a cluster); only 1 is accepted'},
   'transaction.state.log.replication.factor': {ok: () => true, behaviour: ''},
   'transaction.state.log.min.isr': {ok: () => true, behaviour: ''},
   'log.retention.hours': {ok: (v) => v === '168', behaviour: 'the broker-wide retention is 7 days; set retention.ms per topic instead'},
@@ -72,6 +71,12 @@ const BROKER_KEYS = new Set([
   'replica.lag.time.max.ms',
   'socket.request.max.bytes',
   'group.initial.rebalance.delay.ms',
+  'offsets.topic.num.partitions',
+  'offsets.topic.replication.factor',
+  'log.cleaner.enable',
+  'log.cleaner.backoff.ms',
+  'log.cleaner.dedupe.buffer.size',
+  'log.cleaner.io.max.bytes.per.second',
   'authorizer.class.name',
   'super.users',
   'allow.everyone.if.no.acl.found',
@@ -151,6 +156,12 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   setIf(options, 'replicaLagTimeMaxMs', int('replica.lag.time.max.ms', 1));
   setIf(options, 'socketRequestMaxBytes', int('socket.request.max.bytes', 1));
   setIf(options, 'groupInitialRebalanceDelayMs', int('group.initial.rebalance.delay.ms', 0));
+  setIf(options, 'offsetsTopicNumPartitions', int('offsets.topic.num.partitions', 1));
+  setIf(options, 'offsetsTopicReplicationFactor', int('offsets.topic.replication.factor', 1));
+  setIf(options, 'logCleanerEnable', bool('log.cleaner.enable'));
+  setIf(options, 'logCleanerBackoffMs', int('log.cleaner.backoff.ms', 0));
+  setIf(options, 'logCleanerDedupeBufferSize', int('log.cleaner.dedupe.buffer.size', 1));
+  setIf(options, 'logCleanerIoMaxBytesPerSecond', int('log.cleaner.io.max.bytes.per.second', 1));
 
   const listeners = props.has('listeners') ? parseListeners(props, listenerKeys, file, base) : undefined;
   if (listeners) {

@@ -109,6 +109,12 @@ describe.runIf(haveKcat)('ACL authorization (AclAuthorizer, super.users, deny be
     await acl('create', '--allow-principal', 'User:bob', '--operation', 'Write', '--topic', 'car-', '--resource-pattern-type', 'prefixed');
     expect((await kcat('bob', ['-P', '-t', 'car-1'], 'vroom\n')).code).toBe(0);
     expect((await kcat('bob', ['-P', '-t', 'truck-1'], 'x\n')).stderr).toMatch(/Topic authorization failed/);
+    // A deny for another host leaves bob (on 127.0.0.1) alone; one for his host stops him.
+    await acl('create', '--deny-principal', 'User:bob', '--deny-host', '10.9.9.9', '--operation', 'Write', '--topic', 'car-1');
+    expect((await kcat('bob', ['-P', '-t', 'car-1'], 'again\n')).code).toBe(0);
+    await acl('create', '--deny-principal', 'User:bob', '--deny-host', '127.0.0.1', '--operation', 'All', '--topic', 'car-1');
+    expect((await kcat('bob', ['-P', '-t', 'car-1'], 'x\n')).stderr).toMatch(/Topic authorization failed/);
+    await acl('delete', '--topic', 'car-1');
   });
 
   it('cluster operations: creating topics needs Create on the cluster (or the topic)', async () => {

@@ -1,4 +1,4 @@
-// OffsetFetch 1-5: -1 and no error for a partition never committed; topics null (v2+) = all.
+// OffsetFetch 0-5: -1 and no error for a partition never committed; topics null (v2+) = all.
 import {ErrorCode} from '../../protocol/errors.js';
 import {OffsetFetch} from '../../protocol/messages/09-offset-fetch.js';
 import {Operation, ResourceType} from '../../security/acl.js';
@@ -8,7 +8,7 @@ import {groupByTopic} from './08-offset-commit.js';
 
 export const offsetFetchHandler: Handler = {
   api: OffsetFetch,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 5,
   async handle(request, {broker, session}) {
     const wanted = request.topics === null ? null : request.topics.flatMap((t: any) => t.partitionIndexes.map((partition: number) => ({topic: t.name, partition})));
