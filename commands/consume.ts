@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {UserError} from '../src/lib/errors.js';
 import {thousands} from '../src/lib/progress.js';
@@ -38,7 +38,7 @@ export default class Consume extends KcollectCommand {
   static override args = {topic: topicArg};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     from: Flags.string({char: 'o', default: 'beginning', env: 'KCOLLECT_FROM', description: `where to start in each partition: ${FROM_HELP}`}),
     partition: Flags.string({char: 'p', multiple: true, env: 'KCOLLECT_CONSUME_PARTITION', description: 'read only these partitions: -p 0 -p 2 or -p 0,2 (default: all)'}),
     count: Flags.integer({char: 'c', min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records'}),
@@ -54,7 +54,7 @@ export default class Consume extends KcollectCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
     const topic = resolveTopic(args.topic, flags.topic);
-    const brokers = resolveBrokers(flags.brokers);
+    const brokers = resolveKafka(flags);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers, zookeeperFlag} from '../src/cli/flags.js';
+import {zookeeperFlag} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {UserError} from '../src/lib/errors.js';
 import {parseDuration} from '../src/lib/size.js';
@@ -19,7 +20,7 @@ Off a TTY, or with --once, prints one plain snapshot and exits (--json: the snap
   static override examples = ['<%= config.bin %> dashboard', '<%= config.bin %> dashboard -b 127.0.0.1:9092 --zookeeper 127.0.0.1:2181 --refresh 2s', '<%= config.bin %> dashboard --once'];
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     zookeeper: zookeeperFlag,
     refresh: Flags.string({default: '1s', env: 'KCOLLECT_REFRESH', description: 'time between snapshots, e.g. 500ms, 2s'}),
     once: Flags.boolean({default: false, env: 'KCOLLECT_ONCE', description: 'print one plain snapshot and exit (the default off a TTY)'}),
@@ -30,7 +31,7 @@ Off a TTY, or with --once, prints one plain snapshot and exits (--json: the snap
     const {flags} = await this.parse(Dashboard);
     const refreshMs = parseDuration(flags.refresh, '--refresh');
     if (refreshMs < 100) throw new UserError(`--refresh ${flags.refresh} is too short`, 'use 100ms or more, e.g. --refresh 1s');
-    const options = {brokers: resolveBrokers(flags.brokers), zookeeper: zookeeperFor(flags.zookeeper), dataDir: flags['data-dir']};
+    const options = {brokers: resolveKafka(flags), zookeeper: zookeeperFor(flags.zookeeper), dataDir: flags['data-dir']};
     if (flags.once || this.jsonEnabled() || !process.stdout.isTTY || !process.stdin.isTTY) {
       const snapshot = await takeSnapshot(options);
       if (!this.jsonEnabled()) this.log(renderPlain(snapshot));

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {ACKS, COMPRESSIONS, type DeliveryReport} from '../src/client/producer.js';
 import {parseHeaders, produceLines} from '../src/services/produce-service.js';
@@ -19,7 +19,7 @@ export default class Produce extends KcollectCommand {
   static override args = {topic: topicArg};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     topic: topicFlag,
     file: Flags.string({char: 'l', env: 'KCOLLECT_PRODUCE_FILE', description: 'read lines from this file instead of stdin (kcat -l)'}),
     key: Flags.string({char: 'k', exclusive: ['key-delimiter'], env: 'KCOLLECT_PRODUCE_KEY', description: 'this key on every record (kcat -k)'}),
@@ -34,7 +34,7 @@ export default class Produce extends KcollectCommand {
   async run(): Promise<DeliveryReport> {
     const {args, flags} = await this.parse(Produce);
     const report = await produceLines({
-      brokers: resolveBrokers(flags.brokers),
+      brokers: resolveKafka(flags),
       topic: resolveTopic(args.topic, flags.topic),
       file: flags.file,
       keyDelimiter: flags['key-delimiter'],

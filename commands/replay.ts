@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {thousands} from '../src/lib/progress.js';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
@@ -21,7 +21,7 @@ export default class Replay extends KcollectCommand {
   static override args = {topic: topicArg};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     topic: topicFlag,
     from: Flags.string({env: 'KCOLLECT_REPLAY_FROM', exactlyOne: ['from', 'from-offset'], description: 'first record time: ISO time (2024-05-01T08:00:00Z) or ms since the epoch'}),
     'from-offset': Flags.integer({min: 0, env: 'KCOLLECT_REPLAY_FROM_OFFSET', description: 'first offset, in every partition'}),
@@ -45,7 +45,7 @@ export default class Replay extends KcollectCommand {
     const printer = statusPrinter({json, out: statusOut, err: process.stderr, live: to !== 'stdout'});
     try {
       const result = await replay({
-        brokers: resolveBrokers(flags.brokers),
+        brokers: resolveKafka(flags),
         topic: resolveTopic(args.topic, flags.topic),
         fromMs: flags.from === undefined ? undefined : parseTime(flags.from, '--from'),
         fromOffset: flags['from-offset'],

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {brokersFlag, hbaseUrlFlag, resolveBrokers} from '../src/cli/flags.js';
+import {hbaseUrlFlag} from '../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {regexFlag} from '../src/cli/collect-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {listValues} from '../src/services/list-values.js';
@@ -21,7 +22,7 @@ export default class Verify extends KcollectCommand {
   static override args = {topic: topicArg};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     lines: Flags.string({required: true, multiple: true, env: 'KCOLLECT_VERIFY_LINES', description: 'source log file(s) whose record lines must all arrive (repeatable)'}),
     include: Flags.string({default: '^\\d{14}', env: 'KCOLLECT_VERIFY_INCLUDE', description: 'which lines of the files are records (the collector\'s filter)'}),
     topic: topicFlag,
@@ -36,7 +37,7 @@ export default class Verify extends KcollectCommand {
   async run(): Promise<PipelineReconciliation> {
     const {args, flags} = await this.parse(Verify);
     const topic = resolveTopic(args.topic, flags.topic);
-    const brokers = resolveBrokers(flags.brokers);
+    const brokers = resolveKafka(flags);
     const include = regexFlag('--include', flags.include);
     const files = listValues(flags.lines);
     const readWritten = () => {

@@ -1,6 +1,6 @@
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {aclFlags, toAclFlags} from '../../src/cli/acl-flags.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {type AclRow, createAclsFromFlags} from '../../src/services/acl-service.js';
 import {aclTable} from '../../src/services/acl-table.js';
 
@@ -12,11 +12,11 @@ export default class AclCreate extends KcollectCommand {
     '<%= config.bin %> acl create --allow-principal User:drain --operation Read --topic car- --resource-pattern-type prefixed --group drain',
   ];
 
-  static override flags = {brokers: brokersFlag, ...aclFlags};
+  static override flags = {...kafkaFlags, ...aclFlags};
 
   async run(): Promise<{created: AclRow[]}> {
     const {flags} = await this.parse(AclCreate);
-    const created = await createAclsFromFlags(resolveBrokers(flags.brokers), toAclFlags(flags));
+    const created = await createAclsFromFlags(resolveKafka(flags), toAclFlags(flags));
     this.log(aclTable(created));
     return {created};
   }

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {untilInterrupted} from '../../src/cli/interrupt.js';
 import {runAgent, type AgentReport} from '../../src/services/agent-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -14,14 +14,15 @@ export default class AgentRun extends KcollectCommand {
   static override examples = ['<%= config.bin %> agent run smartcar-driving', '<%= config.bin %> agent run topology/agents/smartcar-driving.yaml', '<%= config.bin %> agent run my-agent.yaml -b kafka1:9092,kafka2:9092'];
 
   static override args = {file: Args.string({required: true, description: 'agent YAML file, or the name of a shipped one (`kcollect topology list`)'})};
-  static override flags = {brokers: brokersFlag};
+  static override flags = {...kafkaFlags};
 
   async run(): Promise<AgentReport> {
     const {args, flags} = await this.parse(AgentRun);
     const config = loadAgentConfig(resolveConfigFile(args.file, 'agent'));
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
+    const brokers = resolveKafka(flags, Object.entries(config.properties ?? {}).map(([key, value]) => ({key, value, where: `${args.file}: properties`})));
     const report = await untilInterrupted((signal) =>
-      runAgent(config, {brokers: resolveBrokers(flags.brokers), signal, log, stateDir: '.kcollect', progress: this.jsonEnabled() ? undefined : process.stderr, onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
+      runAgent(config, {brokers, signal, log, stateDir: '.kcollect', progress: this.jsonEnabled() ? undefined : process.stderr, onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
     );
     const rows = report.components.map((c) => [`${c.kind}.${c.name}`, c.type, c.state ?? '', Object.entries(c.counters).map(([k, v]) => `${k}=${v}`).join(' ')]);
     this.log(table(['COMPONENT', 'TYPE', 'STATE', 'COUNTERS'], rows));

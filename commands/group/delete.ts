@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {deleteGroup} from '../../src/services/group-service.js';
 import {table} from '../../src/services/text-table.js';
 
@@ -10,11 +10,11 @@ export default class GroupDelete extends KcollectCommand {
   static override examples = ['<%= config.bin %> group delete hbase-drain'];
 
   static override args = {group: Args.string({required: true, description: 'consumer group id'})};
-  static override flags = {brokers: brokersFlag};
+  static override flags = {...kafkaFlags};
 
   async run(): Promise<{group: string; deleted: true}> {
     const {args, flags} = await this.parse(GroupDelete);
-    const result = await deleteGroup(resolveBrokers(flags.brokers), args.group);
+    const result = await deleteGroup(resolveKafka(flags), args.group);
     this.log(table(['GROUP', 'STATUS'], [[result.group, 'OK']]));
     return result;
   }

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeGroup, type GroupDescription} from '../../src/services/group-service.js';
 import {keyValues, section, table} from '../../src/services/text-table.js';
 
@@ -10,11 +10,11 @@ export default class GroupDescribe extends KcollectCommand {
   static override examples = ['<%= config.bin %> group describe hbase-drain', '<%= config.bin %> group describe hbase-drain --json'];
 
   static override args = {group: Args.string({required: true, description: 'consumer group id'})};
-  static override flags = {brokers: brokersFlag};
+  static override flags = {...kafkaFlags};
 
   async run(): Promise<GroupDescription> {
     const {args, flags} = await this.parse(GroupDescribe);
-    const d = await describeGroup(resolveBrokers(flags.brokers), args.group);
+    const d = await describeGroup(resolveKafka(flags), args.group);
     const summary = keyValues([
       ['GROUP', d.group],
       ['STATE', d.state],

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {parseResetMode, parseTopicSpecs, resetOffsets, type ResetOffsetsResult} from '../../src/services/group-service.js';
 import {table} from '../../src/services/text-table.js';
 import {UserError} from '../../src/lib/errors.js';
@@ -31,7 +31,7 @@ The group must have no live members.`;
   static override args = {group: Args.string({required: true, description: 'consumer group id'})};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     topic: Flags.string({
       char: 't',
       multiple: true,
@@ -60,7 +60,7 @@ The group must have no live members.`;
     });
     const topics = parseTopicSpecs(flags.topic);
     if (flags['all-topics'] && topics.length > 0) throw new UserError('pass either --topic or --all-topics, not both', 'drop --all-topics to reset only the named topics');
-    const result = await resetOffsets(resolveBrokers(flags.brokers), {
+    const result = await resetOffsets(resolveKafka(flags), {
       group: args.group,
       topics: flags['all-topics'] ? 'all' : topics,
       mode,

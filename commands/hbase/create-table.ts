@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {createTable, type CreateTableResult} from '../../src/services/hbase-service.js';
 import {hbaseUrlFlag} from '../../src/cli/flags.js';
 import {table} from '../../src/services/text-table.js';
@@ -17,13 +18,14 @@ export default class HBaseCreateTable extends KcollectCommand {
 
   static override flags = {
     'hbase-url': hbaseUrlFlag,
+    ...httpClientFlags('hbase', 'HBase REST gateway'),
     'column-family': Flags.string({char: 'c', required: true, multiple: true, env: 'KCOLLECT_HBASE_COLUMN_FAMILIES', description: 'column family (repeatable)'}),
     versions: Flags.integer({min: 1, env: 'KCOLLECT_HBASE_VERSIONS', description: 'versions kept per cell (default: the server\'s, 3 on the emulator)'}),
   };
 
   async run(): Promise<CreateTableResult> {
     const {args, flags} = await this.parse(HBaseCreateTable);
-    const result = await createTable(flags['hbase-url'], args.table, flags['column-family'], flags.versions);
+    const result = await createTable(flags['hbase-url'], args.table, flags['column-family'], flags.versions, httpClientSecurity('hbase', flags));
     this.log(`${result.created ? 'created table' : 'table exists:'} ${result.table} at ${result.url}`);
     this.log(table(['COLUMN-FAMILY', 'VERSIONS'], result.families.map((f) => [f.name, f.versions])));
     return result;

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {displayBytes, getRow, type GetResult} from '../../src/services/hbase-service.js';
 import {hbaseUrlFlag} from '../../src/cli/flags.js';
 import {table} from '../../src/services/text-table.js';
@@ -20,13 +21,14 @@ export default class HBaseGet extends KcollectCommand {
 
   static override flags = {
     'hbase-url': hbaseUrlFlag,
+    ...httpClientFlags('hbase', 'HBase REST gateway'),
     versions: Flags.integer({min: 1, default: 1, env: 'KCOLLECT_HBASE_GET_VERSIONS', description: 'versions per column to show, newest first'}),
     column: Flags.string({env: 'KCOLLECT_HBASE_COLUMN', description: 'only this column family or family:qualifier'}),
   };
 
   async run(): Promise<GetResult> {
     const {args, flags} = await this.parse(HBaseGet);
-    const result = await getRow(flags['hbase-url'], args.table, args.row, {versions: flags.versions, column: flags.column});
+    const result = await getRow(flags['hbase-url'], args.table, args.row, {versions: flags.versions, column: flags.column}, httpClientSecurity('hbase', flags));
     if (!result.found) {
       // As `hbase shell` scripts and grep expect: a missing row is a failure, said on stderr.
       this.logToStderr(`kcollect: row ${args.row} not found in ${args.table}`);

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {displayBytes, scanTable, type ScanResult} from '../../src/services/hbase-service.js';
 import {hbaseUrlFlag} from '../../src/cli/flags.js';
 import {table} from '../../src/services/text-table.js';
@@ -17,6 +18,7 @@ export default class HBaseScan extends KcollectCommand {
 
   static override flags = {
     'hbase-url': hbaseUrlFlag,
+    ...httpClientFlags('hbase', 'HBase REST gateway'),
     'start-row': Flags.string({env: 'KCOLLECT_HBASE_START_ROW', description: 'first row key (inclusive)'}),
     'end-row': Flags.string({env: 'KCOLLECT_HBASE_END_ROW', description: 'stop before this row key (exclusive)'}),
     limit: Flags.integer({min: 1, env: 'KCOLLECT_HBASE_LIMIT', description: 'stop after N rows'}),
@@ -25,7 +27,7 @@ export default class HBaseScan extends KcollectCommand {
 
   async run(): Promise<ScanResult> {
     const {args, flags} = await this.parse(HBaseScan);
-    const result = await scanTable(flags['hbase-url'], args.table, {startRow: flags['start-row'], endRow: flags['end-row'], limit: flags.limit, batch: flags.batch});
+    const result = await scanTable(flags['hbase-url'], args.table, {startRow: flags['start-row'], endRow: flags['end-row'], limit: flags.limit, batch: flags.batch}, httpClientSecurity('hbase', flags));
     const lines = result.rows.flatMap((r) => r.cells.map((c) => [r.key, c.column, c.timestamp, displayBytes(Buffer.from(c.valueBase64, 'base64'))]));
     if (lines.length > 0) this.log(table(['ROW', 'COLUMN', 'TIMESTAMP', 'VALUE'], lines));
     this.log(`${result.count} row(s)${result.limited ? ` (stopped at --limit ${flags.limit})` : ''}`);

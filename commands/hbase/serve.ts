@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpServerFlags, httpServerSecurity} from '../../src/cli/http-flags.js';
 import {UserError} from '../../src/lib/errors.js';
 import {serveUntilSignal} from '../../src/services/hbase-service.js';
 
@@ -14,6 +15,7 @@ Fault drills: --fail-rate answers that share of table requests with 503; POST /_
   static override examples = [
     '<%= config.bin %> hbase serve',
     '<%= config.bin %> hbase serve --port 0 --data-dir /tmp/hbase --fail-rate 0.1',
+    'KCOLLECT_SERVE_BASIC_AUTH=admin:secret <%= config.bin %> hbase serve --tls-cert server.pem --tls-key server.key',
     'curl -X POST http://127.0.0.1:8080/_emulator/down   # drill: the sink sees HBase down',
   ];
   static override enableJsonFlag = false;
@@ -23,12 +25,13 @@ Fault drills: --fail-rate answers that share of table requests with 503; POST /_
     host: Flags.string({default: '127.0.0.1', env: 'KCOLLECT_HBASE_HOST', description: 'address to listen on'}),
     'data-dir': Flags.string({default: '.kcollect/hbase', env: 'KCOLLECT_HBASE_DATA_DIR', description: 'where the tables are kept'}),
     'fail-rate': Flags.string({default: '0', env: 'KCOLLECT_HBASE_FAIL_RATE', description: 'share of table requests answered 503, from 0 to 1 (fault drills)'}),
+    ...httpServerFlags,
   };
 
   async run(): Promise<void> {
     const {flags} = await this.parse(HBaseServe);
     const failRate = Number(flags['fail-rate']);
     if (!(failRate >= 0 && failRate <= 1)) throw new UserError(`--fail-rate must be a number from 0 to 1, not "${flags['fail-rate']}"`, 'e.g. --fail-rate 0.1 fails one table request in ten');
-    await serveUntilSignal({host: flags.host, port: flags.port, dataDir: path.resolve(flags['data-dir']), failRate}, (line) => this.log(line));
+    await serveUntilSignal({host: flags.host, port: flags.port, dataDir: path.resolve(flags['data-dir']), failRate, security: httpServerSecurity(flags)}, (line) => this.log(line));
   }
 }

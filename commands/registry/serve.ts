@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpServerFlags, httpServerSecurity} from '../../src/cli/http-flags.js';
 import {serveRegistryUntilSignal} from '../../src/services/registry-service.js';
 
 export default class RegistryServe extends KcollectCommand {
@@ -19,10 +20,11 @@ It serves Avro schemas with the registry's paths, JSON shapes and error codes: s
     port: Flags.integer({default: 8081, min: 0, max: 65535, env: 'KCOLLECT_REGISTRY_PORT', description: 'port to listen on (0 picks a free port; the ready line shows it)'}),
     host: Flags.string({default: '127.0.0.1', env: 'KCOLLECT_REGISTRY_HOST', description: 'address to listen on'}),
     'data-dir': Flags.string({default: path.join('.kcollect', 'registry'), env: 'KCOLLECT_REGISTRY_DATA_DIR', description: 'where the schemas are kept'}),
+    ...httpServerFlags,
   };
 
   async run(): Promise<void> {
     const {flags} = await this.parse(RegistryServe);
-    await serveRegistryUntilSignal({host: flags.host, port: flags.port, dataDir: path.resolve(flags['data-dir'])}, (line) => this.log(line));
+    await serveRegistryUntilSignal({host: flags.host, port: flags.port, dataDir: path.resolve(flags['data-dir']), security: httpServerSecurity(flags)}, (line) => this.log(line));
   }
 }

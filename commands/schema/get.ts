@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {registryUrlFlag} from '../../src/cli/registry-flags.js';
 import {UserError} from '../../src/lib/errors.js';
 import {getSchema, type SchemaResult} from '../../src/services/registry-service.js';
@@ -17,6 +18,7 @@ export default class SchemaGet extends KcollectCommand {
 
   static override flags = {
     'registry-url': registryUrlFlag,
+    ...httpClientFlags('registry', 'Schema Registry'),
     version: Flags.string({char: 'v', default: 'latest', env: 'KCOLLECT_SCHEMA_VERSION', description: 'version number, or latest'}),
     id: Flags.integer({min: 1, env: 'KCOLLECT_SCHEMA_ID', description: 'the global schema id, instead of a subject'}),
   };
@@ -24,7 +26,7 @@ export default class SchemaGet extends KcollectCommand {
   async run(): Promise<SchemaResult> {
     const {args, flags} = await this.parse(SchemaGet);
     if ((flags.id === undefined) === (args.subject === undefined)) throw new UserError('give a SUBJECT or --id, not both and not neither', 'e.g. kcollect schema get SmartCar-Topic-value, or kcollect schema get --id 1');
-    const result = await getSchema(flags['registry-url'], flags.id === undefined ? {subject: args.subject!, version: parseVersion(flags.version)} : {id: flags.id});
+    const result = await getSchema(flags['registry-url'], flags.id === undefined ? {subject: args.subject!, version: parseVersion(flags.version)} : {id: flags.id}, httpClientSecurity('registry', flags));
     this.log(result.subject === undefined ? `schema id ${result.id}` : `${result.subject} version ${result.version}, schema id ${result.id}`);
     this.log(JSON.stringify(JSON.parse(result.schema), null, 2));
     return result;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {registryUrlFlag} from '../../src/cli/registry-flags.js';
 import {UserError} from '../../src/lib/errors.js';
 import {BUILTIN_SCHEMAS, type BuiltinSchemaName} from '../../src/registry/avro.js';
@@ -19,6 +20,7 @@ export default class SchemaRegister extends KcollectCommand {
 
   static override flags = {
     'registry-url': registryUrlFlag,
+    ...httpClientFlags('registry', 'Schema Registry'),
     file: Flags.string({char: 'f', exactlyOne: ['file', 'builtin'], env: 'KCOLLECT_SCHEMA_FILE', description: 'an Avro schema file (.avsc, JSON)'}),
     builtin: Flags.string({options: Object.keys(BUILTIN_SCHEMAS), exactlyOne: ['file', 'builtin'], env: 'KCOLLECT_SCHEMA_BUILTIN', description: "one of kcollect's smart-car schemas: driving (the driving log) or status (the status log)"}),
   };
@@ -26,7 +28,7 @@ export default class SchemaRegister extends KcollectCommand {
   async run(): Promise<RegisterResult> {
     const {args, flags} = await this.parse(SchemaRegister);
     const schema = flags.file === undefined ? JSON.stringify(BUILTIN_SCHEMAS[flags.builtin as BuiltinSchemaName]) : readSchemaFile(flags.file);
-    const result = await registerSchema(flags['registry-url'], args.subject, schema);
+    const result = await registerSchema(flags['registry-url'], args.subject, schema, httpClientSecurity('registry', flags));
     this.log(`registered ${result.subject} version ${result.version} as schema id ${result.id} in ${result.url}`);
     return result;
   }

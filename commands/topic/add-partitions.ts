@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {addPartitions} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
 
@@ -11,13 +11,13 @@ export default class TopicAddPartitions extends KcollectCommand {
 
   static override args = {name: Args.string({required: true, description: 'topic name'})};
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     total: Flags.integer({char: 't', required: true, min: 1, env: 'KCOLLECT_PARTITIONS_TOTAL', description: 'the new total number of partitions'}),
   };
 
   async run(): Promise<{topic: string; before: number; after: number}> {
     const {args, flags} = await this.parse(TopicAddPartitions);
-    const result = await addPartitions(resolveBrokers(flags.brokers), args.name, flags.total);
+    const result = await addPartitions(resolveKafka(flags), args.name, flags.total);
     this.log(table(['TOPIC', 'PARTITIONS-BEFORE', 'PARTITIONS-AFTER', 'STATUS'], [[result.topic, result.before, result.after, 'OK']]));
     return result;
   }

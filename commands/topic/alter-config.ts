@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {alterTopicConfig, parseKeyValues} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
 import {listValues} from '../../src/services/list-values.js';
@@ -16,14 +16,14 @@ export default class TopicAlterConfig extends KcollectCommand {
 
   static override args = {name: Args.string({required: true, description: 'topic name'})};
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     set: Flags.string({char: 's', multiple: true, env: 'KCOLLECT_CONFIG_SET', description: 'override KEY=VALUE (repeatable)'}),
     delete: Flags.string({char: 'd', multiple: true, env: 'KCOLLECT_CONFIG_DELETE', description: 'remove the override KEY, back to the default (repeatable)'}),
   };
 
   async run(): Promise<AlterConfigResult> {
     const {args, flags} = await this.parse(TopicAlterConfig);
-    const result = await alterTopicConfig(resolveBrokers(flags.brokers), args.name, {
+    const result = await alterTopicConfig(resolveKafka(flags), args.name, {
       set: parseKeyValues(listValues(flags.set), '--set'),
       delete: listValues(flags.delete),
     });

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {createTopic, parseKeyValues, type CreateTopicResult} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
 import {listValues} from '../../src/services/list-values.js';
@@ -15,7 +15,7 @@ export default class TopicCreate extends KcollectCommand {
   static override args = {name: Args.string({required: true, description: 'topic name'})};
 
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     partitions: Flags.integer({char: 'p', min: 1, env: 'KCOLLECT_PARTITIONS', description: "number of partitions (default: the broker's num.partitions)"}),
     'replication-factor': Flags.integer({char: 'r', min: 1, env: 'KCOLLECT_REPLICATION_FACTOR', description: "replicas per partition (default: the broker's default)"}),
     config: Flags.string({char: 'c', multiple: true, env: 'KCOLLECT_TOPIC_CONFIG', description: 'topic config KEY=VALUE (repeatable; comma-separated in the env var), e.g. retention.ms=86400000'}),
@@ -23,7 +23,7 @@ export default class TopicCreate extends KcollectCommand {
 
   async run(): Promise<CreateTopicResult> {
     const {args, flags} = await this.parse(TopicCreate);
-    const result = await createTopic(resolveBrokers(flags.brokers), {
+    const result = await createTopic(resolveKafka(flags), {
       name: args.name,
       partitions: flags.partitions,
       replicationFactor: flags['replication-factor'],

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeTopic} from '../../src/services/topic-service.js';
 import {keyValues, section, table} from '../../src/services/text-table.js';
 import type {TopicDescription} from '../../src/client/admin.js';
@@ -12,11 +12,11 @@ export default class TopicDescribe extends KcollectCommand {
   static override examples = ['<%= config.bin %> topic describe driving-logs', '<%= config.bin %> topic describe driving-logs --json'];
 
   static override args = {name: Args.string({required: true, description: 'topic name'})};
-  static override flags = {brokers: brokersFlag};
+  static override flags = {...kafkaFlags};
 
   async run(): Promise<TopicDescription> {
     const {args, flags} = await this.parse(TopicDescribe);
-    const d = await describeTopic(resolveBrokers(flags.brokers), args.name);
+    const d = await describeTopic(resolveKafka(flags), args.name);
     const summary = keyValues([
       ['TOPIC', d.name],
       ['PARTITIONS', d.partitions.length],

@@ -1,5 +1,5 @@
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {listTopics} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
 import type {TopicSummary} from '../../src/client/admin.js';
@@ -9,11 +9,11 @@ export default class TopicList extends KcollectCommand {
   static override aliases = ['topic ls'];
   static override examples = ['<%= config.bin %> topic list', '<%= config.bin %> topic list --json'];
 
-  static override flags = {brokers: brokersFlag};
+  static override flags = {...kafkaFlags};
 
   async run(): Promise<{topics: TopicSummary[]}> {
     const {flags} = await this.parse(TopicList);
-    const result = await listTopics(resolveBrokers(flags.brokers));
+    const result = await listTopics(resolveKafka(flags));
     this.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], result.topics.map((t) => [t.name, t.partitions, t.replicationFactor])));
     return result;
   }

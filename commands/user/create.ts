@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {SCRAM_MECHANISMS, type ScramMechanism} from '../../src/security/scram.js';
 import {createUser, readPassword} from '../../src/services/user-service.js';
 
@@ -11,7 +11,7 @@ export default class UserCreate extends KcollectCommand {
 
   static override args = {name: Args.string({required: true, description: 'user name'})};
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     mechanism: Flags.string({options: [...SCRAM_MECHANISMS], default: 'SCRAM-SHA-256', env: 'KCOLLECT_SCRAM_MECHANISM', description: 'SCRAM mechanism'}),
     password: Flags.string({env: 'KCOLLECT_USER_PASSWORD', description: 'the password (prefer --password-file: it stays out of shell history)'}),
     'password-file': Flags.string({env: 'KCOLLECT_USER_PASSWORD_FILE', description: 'a file whose first line is the password'}),
@@ -21,7 +21,7 @@ export default class UserCreate extends KcollectCommand {
   async run(): Promise<{user: string; mechanism: string; iterations: number}> {
     const {args, flags} = await this.parse(UserCreate);
     const password = readPassword(flags.password, flags['password-file']);
-    const result = await createUser(resolveBrokers(flags.brokers), args.name, flags.mechanism as ScramMechanism, password, flags.iterations);
+    const result = await createUser(resolveKafka(flags), args.name, flags.mechanism as ScramMechanism, password, flags.iterations);
     this.log(`user ${result.user}: ${result.mechanism} credentials set (${result.iterations} iterations)`);
     return result;
   }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {SCRAM_MECHANISMS, type ScramMechanism} from '../../src/security/scram.js';
 import {deleteUser} from '../../src/services/user-service.js';
 
@@ -10,13 +10,13 @@ export default class UserDelete extends KcollectCommand {
 
   static override args = {name: Args.string({required: true, description: 'user name'})};
   static override flags = {
-    brokers: brokersFlag,
+    ...kafkaFlags,
     mechanism: Flags.string({options: [...SCRAM_MECHANISMS], env: 'KCOLLECT_SCRAM_MECHANISM', description: 'only this mechanism (default: all of the user)'}),
   };
 
   async run(): Promise<{user: string; deleted: string[]}> {
     const {args, flags} = await this.parse(UserDelete);
-    const result = await deleteUser(resolveBrokers(flags.brokers), args.name, flags.mechanism as ScramMechanism | undefined);
+    const result = await deleteUser(resolveKafka(flags), args.name, flags.mechanism as ScramMechanism | undefined);
     this.log(`user ${result.user}: deleted ${result.deleted.join(', ')} credentials`);
     return result;
   }

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {brokersFlag, resolveBrokers} from '../../src/cli/flags.js';
+import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import type {ScramUser} from '../../src/client/scram-users.js';
 import {table} from '../../src/services/text-table.js';
 import {listUsers} from '../../src/services/user-service.js';
@@ -11,11 +11,11 @@ export default class UserList extends KcollectCommand {
   static override strict = false;
 
   static override args = {name: Args.string({description: 'only these users (default: all)'})};
-  static override flags = {brokers: brokersFlag};
+  static override flags = {...kafkaFlags};
 
   async run(): Promise<{users: ScramUser[]}> {
     const {argv, flags} = await this.parse(UserList);
-    const users = await listUsers(resolveBrokers(flags.brokers), argv as string[]);
+    const users = await listUsers(resolveKafka(flags), argv as string[]);
     this.log(table(['USER', 'MECHANISM', 'ITERATIONS'], users.flatMap((u) => u.credentials.map((c) => [u.user, c.mechanism, c.iterations]))));
     return {users};
   }

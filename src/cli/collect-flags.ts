@@ -8,11 +8,11 @@ import {parseSize} from '../lib/size.js';
 import type {CollectOptions} from '../services/collect-service.js';
 import {parseHeaders} from '../services/produce-service.js';
 import {listValues} from '../services/list-values.js';
-import {brokersFlag, resolveBrokers} from './flags.js';
+import {kafkaFlags, resolveKafka, type KafkaFlagValues} from './client-flags.js';
 
 /** Flags every collecting command shares: where to send, how to key, filter, buffer and deliver. */
 export const collectFlags = {
-  brokers: brokersFlag,
+  ...kafkaFlags,
   topic: Flags.string({char: 't', required: true, env: 'KCOLLECT_TOPIC', description: 'topic to send the lines to'}),
   'key-field': Flags.integer({min: 1, env: 'KCOLLECT_KEY_FIELD', description: 'record key = this field of the line, 1-based (2 = the car number in the smart-car logs), so one car stays in order in one partition'}),
   'key-header': Flags.string({env: 'KCOLLECT_KEY_HEADER', description: 'record key = the value of this event header (wins over --key-field when set)'}),
@@ -35,8 +35,7 @@ export const collectFlags = {
   name: Flags.string({env: 'KCOLLECT_NAME', description: 'name of this collector in `kcollect status` and the dashboard'}),
 };
 
-type CollectFlagValues = {
-  brokers?: string;
+type CollectFlagValues = KafkaFlagValues & {
   topic: string;
   'key-field'?: number;
   'key-header'?: string;
@@ -84,7 +83,7 @@ export function collectOptionsFromFlags(flags: CollectFlagValues, defaultName: s
   const name = flags.name ?? defaultName;
   return {
     name,
-    brokers: resolveBrokers(flags.brokers),
+    brokers: resolveKafka(flags),
     topic: flags.topic,
     interceptors: createInterceptors(interceptorsFromFlags(flags)),
     channel: {type: flags.channel as 'memory' | 'file', dir: flags['channel-dir'], capacityEvents: flags['channel-capacity'], capacityBytes: parseSize(flags['channel-bytes'], '--channel-bytes')},

@@ -11,6 +11,8 @@ export interface Profile {
   zookeeper?: string;
   /** The cluster state file of `cluster up` (absolute path). */
   cluster?: string;
+  /** Client properties (security.protocol, sasl.*, ssl.*) for every command, below --command-config and -X. */
+  client?: Record<string, string>;
 }
 
 export function readProfile(): Profile {

@@ -1,4 +1,5 @@
 import {hbaseUrlFlag} from './flags.js';
+import {httpClientFlags, httpClientSecurity} from './http-flags.js';
 /** The sink flags `consume --to ...` and `replay --to ...` share, and the settings they make. */
 import {Flags} from '@oclif/core';
 import {UserError} from '../lib/errors.js';
@@ -12,6 +13,7 @@ import type {SinkKind, SinkSettings} from '../sinks/open-sink.js';
 
 export const sinkFlags = {
   'hbase-url': {...hbaseUrlFlag, helpGroup: 'HBASE'},
+  ...httpClientFlags('hbase', 'HBase REST gateway'),
   table: Flags.string({env: 'KCOLLECT_HBASE_TABLE', default: 'DriverCarInfo', helpGroup: 'HBASE', description: 'HBase table'}),
   'column-family': Flags.string({env: 'KCOLLECT_HBASE_FAMILY', default: 'cf1', helpGroup: 'HBASE', description: 'column family of every cell'}),
   columns: Flags.string({env: 'KCOLLECT_HBASE_COLUMNS', default: BOOK_COLUMNS.join(','), helpGroup: 'HBASE', description: 'qualifier of each comma-separated field of a record, in order'}),
@@ -54,6 +56,7 @@ export function sinkSettingsFromFlags(kind: SinkKind, flags: SinkFlagValues, std
         .map((c) => c.trim()),
       rowKey: flags['row-key'],
       createTable: flags['create-table'],
+      security: httpClientSecurity('hbase', flags),
     };
   }
   if (!flags['out-dir']) throw new UserError('--to file needs --out-dir DIR', `e.g. --out-dir 'collect/%{topic}/wrk_date=%Y%m%d'; escapes: ${PATH_ESCAPES_HELP}`);

@@ -1,3 +1,4 @@
+import type {ClientConfig} from './client-config.js';
 import kafkajs from 'kafkajs';
 import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
@@ -115,8 +116,8 @@ export function connectAdmin(brokers: string[]): Promise<AdminClient> {
 }
 
 /** Connects, runs `fn`, and always disconnects. */
-export function withAdmin<T>(brokers: string[], fn: (admin: AdminClient) => Promise<T>): Promise<T> {
-  return connectKafkaAdmin(brokers, (admin) => new KafkajsAdmin(admin, brokers), fn);
+export function withAdmin<T>(brokers: string[], fn: (admin: AdminClient) => Promise<T>, config?: ClientConfig): Promise<T> {
+  return connectKafkaAdmin(brokers, (admin) => new KafkajsAdmin(admin, brokers), fn, config);
 }
 
 class KafkajsAdmin implements AdminClient {

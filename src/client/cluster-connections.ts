@@ -5,6 +5,7 @@ import type {ApiSchema} from '../protocol/schema.js';
 import {parseHostPort} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
 import {missingTopic} from './admin.js';
+import {ClientSecurityError, defaultClientConfig, type ClientConfig} from './client-config.js';
 import {unreachable} from './kafka-errors.js';
 import {WireConnection, check} from './wire-connection.js';
 
@@ -48,6 +49,8 @@ export class ClusterConnections {
   constructor(
     readonly brokers: string[],
     private readonly clientId = 'kcollect',
+    /** TLS and SASL settings (default: the command's). */
+    private readonly config: ClientConfig = defaultClientConfig(),
   ) {}
 
   /** A live connection to any bootstrap broker, for Metadata. */
@@ -56,12 +59,13 @@ export class ClusterConnections {
     for (const b of this.brokers) {
       const {host, port} = parseHostPort(b, '127.0.0.1', '--brokers');
       try {
-        const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500});
+        const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
         await c.negotiate(ApiVersions);
         this.bootstrap = c;
         return c;
-      } catch {
-        // try the next one
+      } catch (err) {
+        // A refused login or certificate is the same on every broker: say so, not "unreachable".
+        if (err instanceof ClientSecurityError) throw err;
       }
     }
     throw unreachable(this.brokers);
@@ -93,7 +97,7 @@ export class ClusterConnections {
     const addr = this.nodes.get(nodeId);
     if (!addr) throw new UserError(`broker ${nodeId} is not in the cluster metadata`, 'the cluster is changing; retry');
     const p = (async () => {
-      const c = await WireConnection.connect(addr.host, addr.port, {clientId: this.clientId, timeoutMs: 2500});
+      const c = await WireConnection.connect(addr.host, addr.port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
       await c.negotiate(ApiVersions);
       return c;
     })();

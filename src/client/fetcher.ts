@@ -2,6 +2,7 @@ import {ErrorCode, KafkaProtocolError} from '../protocol/errors.js';
 import {Fetch} from '../protocol/messages/01-fetch.js';
 import {decodeBatches} from '../protocol/records/records.js';
 import {UserError} from '../lib/errors.js';
+import type {ClientConfig} from './client-config.js';
 import {ClusterConnections, type PartitionLeader} from './cluster-connections.js';
 import {EARLIEST, LATEST, listOffsets, resolveStart, type StartPosition} from './start-offsets.js';
 import {check} from './wire-connection.js';
@@ -21,6 +22,8 @@ export interface FetchedRecord {
 
 export interface FetchOptions {
   brokers: string[];
+  /** TLS and SASL settings (default: the command's). */
+  clientConfig?: ClientConfig;
   topic: string;
   /** Only these partitions (default: all). */
   partitions?: number[];
@@ -72,7 +75,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function fetchRecords(options: FetchOptions, deliver: (records: FetchedRecord[]) => Promise<void> | void): Promise<FetchSummary> {
   const {topic} = options;
-  const cluster = new ClusterConnections(options.brokers, options.clientId);
+  const cluster = new ClusterConnections(options.brokers, options.clientId, options.clientConfig);
   const warn = options.onWarning ?? (() => undefined);
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;
   let fatal: unknown;

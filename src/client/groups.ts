@@ -9,6 +9,7 @@ import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
 import {missingTopic} from './admin.js';
 import {connectKafkaAdmin} from './kafka.js';
 import {translated, translateKafkaError, unreachable} from './kafka-errors.js';
+import {ClientSecurityError} from './client-config.js';
 import {WireConnection} from './wire-connection.js';
 
 const {AssignerProtocol} = kafkajs;
@@ -219,8 +220,8 @@ async function connectAny(brokers: string[]): Promise<WireConnection> {
       const c = await WireConnection.connect(host, port, {clientId: 'kcollect', timeoutMs: 2500});
       await c.negotiate(ApiVersions);
       return c;
-    } catch {
-      // try the next one
+    } catch (err) {
+      if (err instanceof ClientSecurityError) throw err;
     }
   }
   throw unreachable(brokers);

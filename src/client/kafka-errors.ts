@@ -1,4 +1,5 @@
 import {UserError} from '../lib/errors.js';
+import {ClientSecurityError} from './client-config.js';
 
 const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
 
@@ -48,6 +49,16 @@ function isConnectionError(e: KafkajsErrorLike): boolean {
   );
 }
 
+/** A refused SASL login or TLS handshake: the broker is there, the client settings are wrong. */
+function securityFailure(e: KafkajsErrorLike): {message: string; hint: string} | undefined {
+  const message = e.message ?? '';
+  if (e.name === 'KafkaJSSASLAuthenticationError') return {message, hint: 'check sasl.username and sasl.password (or sasl.jaas.config) and sasl.mechanism'};
+  if (/certificate|secure TLS|SSL routines|altnames|EPROTO/i.test(message)) {
+    return {message: `TLS handshake failed: ${message}`, hint: 'check ssl.ca.location (the CA that signed the broker certificate), the client certificate and key, and that this port is an SSL or SASL_SSL listener'};
+  }
+  return undefined;
+}
+
 /** The innermost error kafkajs wrapped (retries exceeded, aggregate errors). */
 function unwrap(err: unknown): KafkajsErrorLike {
   let e = (err ?? {}) as KafkajsErrorLike;
@@ -73,6 +84,8 @@ export function translateKafkaError(err: unknown, what: string, brokers: string[
     const hint = hintFor(e.type);
     return new UserError(`${what}: ${e.type}${code}`, topic && hint ? hint.replaceAll('NAME', topic) : hint);
   }
+  const security = securityFailure(e) ?? securityFailure(err as KafkajsErrorLike);
+  if (security) return new ClientSecurityError(`${what}: ${security.message}`, security.hint);
   if (isConnectionError(e) || isConnectionError(err as KafkajsErrorLike)) return unreachable(brokers);
   if (e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSTimeout') {
     return new UserError(`${what}: the broker did not answer in time (${e.message})`, 'check the broker is healthy (`kcollect status`), then retry');

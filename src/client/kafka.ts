@@ -1,10 +1,11 @@
 import net from 'node:net';
 // kafkajs is CommonJS: named ESM imports from it fail at run time, so take the default export.
 import kafkajs from 'kafkajs';
-import type {Admin, Kafka as KafkaInstance} from 'kafkajs';
+import type {Admin, Kafka as KafkaInstance, KafkaConfig, SASLOptions} from 'kafkajs';
 import {parseHostPort} from '../lib/address.js';
 import {translateKafkaError, unreachable} from './kafka-errors.js';
 import {registerCodecs} from './codecs.js';
+import {defaultClientConfig, type ClientConfig} from './client-config.js';
 
 const {Kafka, logLevel} = kafkajs;
 
@@ -41,18 +42,43 @@ export async function probeBrokers(brokers: string[], timeoutMs = 2500): Promise
 
 /**
  * A kafkajs client tuned for a CLI: fails within seconds when brokers are away, and stays silent
- * unless KCOLLECT_DEBUG is set. Its consumers read snappy, LZ4 and zstd batches too.
+ * unless KCOLLECT_DEBUG is set. Its consumers read snappy, LZ4 and zstd batches too. TLS and SASL
+ * come from the client config (the command's unless given).
  */
-export function createKafka(brokers: string[], clientId = 'kcollect'): KafkaInstance {
+export function createKafka(brokers: string[], clientId = 'kcollect', config: ClientConfig = defaultClientConfig()): KafkaInstance {
   registerCodecs();
   return new Kafka({
     clientId,
     brokers,
+    ...kafkajsSecurity(config),
     connectionTimeout: 2000,
     requestTimeout: 30_000,
     retry: {retries: 2, initialRetryTime: 100, maxRetryTime: 1000},
     logLevel: process.env.KCOLLECT_DEBUG ? logLevel.DEBUG : logLevel.NOTHING,
   });
+}
+
+/** kafkajs' `ssl` and `sasl` options for a client config. */
+export function kafkajsSecurity(config: ClientConfig): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (config.tls) {
+    const t = config.tls;
+    out.ssl = {
+      ca: t.ca,
+      cert: t.cert,
+      key: t.key,
+      passphrase: t.keyPassword,
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: t.verifyCertificate,
+      ...(t.verifyHostname ? {} : {checkServerIdentity: () => undefined}),
+    };
+  }
+  if (config.sasl) {
+    const {username, password} = config.sasl;
+    const mechanism = config.sasl.mechanism.toLowerCase() as 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    out.sasl = {mechanism, username, password} as SASLOptions;
+  }
+  return out;
 }
 
 /**
@@ -62,10 +88,10 @@ export function createKafka(brokers: string[], clientId = 'kcollect'): KafkaInst
  * connected client for the caller to close.
  */
 export function connectKafkaAdmin<C extends {close(): Promise<void>}>(brokers: string[], wrap: (admin: Admin) => C): Promise<C>;
-export function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn: (client: C) => Promise<T>): Promise<T>;
-export async function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn?: (client: C) => Promise<T>): Promise<C | T> {
+export function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn: (client: C) => Promise<T>, config?: ClientConfig): Promise<T>;
+export async function connectKafkaAdmin<C extends {close(): Promise<void>}, T>(brokers: string[], wrap: (admin: Admin) => C, fn?: (client: C) => Promise<T>, config?: ClientConfig): Promise<C | T> {
   await probeBrokers(brokers);
-  const admin = createKafka(brokers).admin();
+  const admin = createKafka(brokers, 'kcollect', config).admin();
   try {
     await admin.connect();
   } catch (err) {

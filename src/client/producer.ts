@@ -1,3 +1,4 @@
+import type {ClientConfig} from './client-config.js';
 import {WireTopicProducer} from './wire-producer.js';
 
 export const ACKS = ['all', '-1', '1', '0'] as const;
@@ -14,6 +15,8 @@ export interface ProducerOptions {
   /** Batches in flight before send() waits (default 8); one at a time within a partition. */
   maxInFlight?: number;
   clientId?: string;
+  /** TLS and SASL settings (default: the command's). */
+  clientConfig?: ClientConfig;
 }
 
 export interface OutgoingRecord {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import {decode, encode, isFlexible, type Message} from '../protocol/codec.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
 import {readResponseHeader, writeRequestHeader} from '../protocol/header.js';
@@ -6,6 +7,9 @@ import {Reader} from '../protocol/reader.js';
 import type {ApiSchema} from '../protocol/schema.js';
 import {Writer} from '../protocol/writer.js';
 import {UserError} from '../lib/errors.js';
+import {defaultClientConfig, type ClientConfig} from './client-config.js';
+import {saslLogin} from './sasl.js';
+import {isTlsFailure, tlsFailure, tlsOptions} from './tls-options.js';
 
 interface Pending {
   api: ApiSchema;
@@ -33,35 +37,55 @@ export class WireConnection {
     private readonly clientId: string,
   ) {
     socket.on('data', (c) => this.onData(c));
-    socket.on('error', (e) => this.fail(e));
+    // TLS 1.3 refuses a missing client certificate only after the handshake: still a TLS failure.
+    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(socket instanceof tls.TLSSocket && isTlsFailure(e) ? tlsFailure(address, e) : e));
     socket.on('close', () => this.fail(new Error(`connection to ${address} closed`)));
   }
 
-  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000} = {}): Promise<WireConnection> {
+  /**
+   * Opens a connection: TLS when the config says SSL or SASL_SSL, then the SASL login when it
+   * says SASL_*. `config` defaults to the command's (defaultClientConfig()).
+   */
+  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig()}: {clientId?: string; timeoutMs?: number; config?: ClientConfig} = {}): Promise<WireConnection> {
     const address = `${host}:${port}`;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({host, port});
+      const s = config.tls ? tls.connect(tlsOptions(host, port, config.tls)) : net.connect({host, port});
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new UserError(`no Kafka broker answers at ${address} (timed out)`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
+        reject(new UserError(`no Kafka broker answers at ${address} (timed out${config.tls ? ' during the TLS handshake' : ''})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
       }, timeoutMs);
-      s.once('connect', () => {
+      s.once(config.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         resolve(s);
       });
       s.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new UserError(`no Kafka broker answers at ${address} (${e.code ?? e.message})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
+        reject(config.tls && isTlsFailure(e) ? tlsFailure(address, e) : new UserError(`no Kafka broker answers at ${address} (${e.code ?? e.message})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
       });
     });
     socket.setNoDelay(true);
-    return new WireConnection(socket, address, clientId);
+    const conn = new WireConnection(socket, address, clientId);
+    if (config.sasl) {
+      try {
+        await saslLogin(conn, config.sasl);
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
+    }
+    return conn;
   }
 
   /** Asks the broker which versions it serves; `pick` then chooses the highest common one. */
   async negotiate(apiVersions: ApiSchema): Promise<void> {
+    if (this.versions.size > 0) return;
     const res = await this.request(apiVersions, 0, {});
     for (const k of res.apiKeys) this.versions.set(k.apiKey, [k.minVersion, k.maxVersion]);
+  }
+
+  /** Whether the broker serves `api` at all (after negotiate). */
+  supports(api: ApiSchema): boolean {
+    return this.versions.has(api.apiKey);
   }
 
   /** Highest version both we (`ours`) and the broker support. */

@@ -77,7 +77,7 @@ export class WireTopicProducer implements TopicProducer {
   }
 
   static async open(topic: string, options: ProducerOptions & WireProducerTimeouts): Promise<WireTopicProducer> {
-    const cluster = new ClusterConnections(options.brokers, options.clientId ?? 'kcollect');
+    const cluster = new ClusterConnections(options.brokers, options.clientId ?? 'kcollect', options.clientConfig);
     try {
       const leaders = (await cluster.topicLeaders(topic)).map((p) => p.leader);
       const idempotent = options.idempotent ?? false;

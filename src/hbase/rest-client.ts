@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {authorizationHeader, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
 import {decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type HBaseRow} from './wire.js';
 
 export type {HBaseCell, HBaseRow} from './wire.js';
@@ -73,13 +74,24 @@ export class HBaseRestClient {
   private readonly timeoutMs: number;
   private readonly agent: http.Agent;
 
-  constructor(baseUrl: string, options: {timeoutMs?: number} = {}) {
-    this.url = new URL(baseUrl);
-    if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${baseUrl}`);
+  private readonly authorization: Record<string, string>;
+
+  /**
+   * `baseUrl` may hold `user:password@` (basic auth, as `security` may too); an https URL is
+   * checked against `security.ca` and presents `security.cert` when the gateway asks.
+   */
+  constructor(baseUrl: string, options: {timeoutMs?: number; security?: HttpClientSecurity} = {}) {
+    const {url, username, password} = splitUrlCredentials(baseUrl);
+    this.url = new URL(url);
+    if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${url}`);
     this.baseUrl = this.url.href.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    const Agent = this.url.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new Agent({keepAlive: true, maxSockets: 16});
+    const security = {...options.security, ...(username !== undefined ? {username, password} : {})};
+    this.authorization = authorizationHeader(security);
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new https.Agent({keepAlive: true, maxSockets: 16, ca: security.ca, cert: security.cert, key: security.key, passphrase: security.keyPassword, minVersion: 'TLSv1.2'})
+        : new http.Agent({keepAlive: true, maxSockets: 16});
   }
 
   /** Closes idle keep-alive connections (a process exits sooner). */
@@ -270,7 +282,7 @@ export class HBaseRestClient {
 
   private sendOnce(method: string, path: string, payload: Buffer | undefined): Promise<Reply> {
     const prefix = this.url.pathname.replace(/\/+$/, '');
-    const headers: http.OutgoingHttpHeaders = {Accept: JSON_TYPE};
+    const headers: http.OutgoingHttpHeaders = {Accept: JSON_TYPE, ...this.authorization};
     if (payload) {
       headers['Content-Type'] = JSON_TYPE;
       headers['Content-Length'] = payload.length;

@@ -7,6 +7,7 @@
 import csr from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import {UserError} from '../lib/errors.js';
+import {redactUrl, splitUrlCredentials} from '../lib/http-security.js';
 import type {Event} from '../pipeline/event.js';
 import type {Interceptor} from '../pipeline/interceptor.js';
 import {LineRecordError, LineRecordMapping, recordFields} from './avro.js';
@@ -87,8 +88,14 @@ export interface DecodedValue {
 export class AvroDecoder {
   private readonly registry: InstanceType<typeof csr.SchemaRegistry>;
 
-  constructor(readonly registryUrl: string) {
-    this.registry = new csr.SchemaRegistry({host: registryUrl.replace(/\/+$/, '')});
+  /** The registry's URL without credentials (printable). */
+  readonly registryUrl: string;
+
+  /** `registryUrl` may hold `user:password@` for basic auth. */
+  constructor(registryUrl: string) {
+    const {url, username, password} = splitUrlCredentials(registryUrl);
+    this.registryUrl = url.replace(/\/+$/, '');
+    this.registry = new csr.SchemaRegistry({host: this.registryUrl, ...(username !== undefined ? {auth: {username, password: password ?? ''}} : {})});
   }
 
   /**
@@ -151,7 +158,9 @@ export function registryUserError(err: unknown, url: string, doing: string): unk
           ? 'check the schema: it must be valid Avro JSON'
           : err.status === 404
             ? '`kcollect schema list` shows the subjects and versions the registry holds'
-            : `the schema registry at ${url} answered ${err.status} (error_code ${err.errorCode})`;
+            : err.status === 401
+              ? 'give the credentials as --registry-url https://USER:PASSWORD@HOST:PORT, or --registry-user with KCOLLECT_REGISTRY_PASSWORD'
+              : `the schema registry at ${redactUrl(url)} answered ${err.status} (error_code ${err.errorCode})`;
     return new UserError(`${doing}: ${err.message}`, hint);
   }
   if (err instanceof RegistryUnavailableError) return new UserError(`${doing}: ${err.message}`, `start one with \`kcollect registry serve\`, or pass --registry-url (KCOLLECT_REGISTRY_URL)`);

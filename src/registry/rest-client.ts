@@ -2,6 +2,10 @@
  * A small client of the Confluent Schema Registry REST API (real, or `kcollect registry serve`):
  * the calls the CLI and the encoder make, with the registry's own error codes kept.
  */
+import http from 'node:http';
+import https from 'node:https';
+import {authorizationHeader, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
+
 export const REGISTRY_MEDIA_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 /** The registry answered with an error: its HTTP status, error_code and message. */
@@ -39,12 +43,25 @@ export function valueSubject(topic: string): string {
 
 export class RegistryRestClient {
   readonly url: string;
+  private readonly agent: http.Agent;
+  private readonly authorization: Record<string, string>;
 
+  /**
+   * `url` may hold `user:password@` (basic auth, as `security` may too; the URL kept and printed
+   * never does); an https registry is checked against `security.ca`.
+   */
   constructor(
     url: string,
     private readonly timeoutMs = 10_000,
+    security: HttpClientSecurity = {},
   ) {
-    this.url = url.replace(/\/+$/, '');
+    const split = splitUrlCredentials(url);
+    this.url = split.url.replace(/\/+$/, '');
+    const s = {...security, ...(split.username !== undefined ? {username: split.username, password: split.password} : {})};
+    this.authorization = authorizationHeader(s);
+    this.agent = this.url.startsWith('https:')
+      ? new https.Agent({keepAlive: true, ca: s.ca, cert: s.cert, key: s.key, passphrase: s.keyPassword, minVersion: 'TLSv1.2'})
+      : new http.Agent({keepAlive: true});
   }
 
   /** Registers `schema` (JSON text) under `subject`: its id, the same id for the same schema. */
@@ -97,6 +114,8 @@ export class RegistryRestClient {
       throw new RegistryUnavailableError(`no answer from the schema registry at ${this.url} (${cause})`, {cause: err});
     });
     const text = await res.text();
+    // Behind an authenticating proxy the 401 body may not be the registry's JSON.
+    if (res.status === 401) throw new RegistryRequestError(401, 401, 'Unauthorized (401): the registry refused our credentials');
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
@@ -110,19 +129,35 @@ export class RegistryRestClient {
     return json as T;
   }
 
-  private send(method: string, path: string, body: unknown): Promise<Response> {
-    return fetch(`${this.url}${path}`, {
-      method,
-      headers: {Accept: `${REGISTRY_MEDIA_TYPE}, application/json`, ...(body === undefined ? {} : {'Content-Type': REGISTRY_MEDIA_TYPE})},
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.timeoutMs),
+  private send(method: string, path: string, body: unknown): Promise<{status: number; ok: boolean; text(): Promise<string>}> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: http.OutgoingHttpHeaders = {Accept: `${REGISTRY_MEDIA_TYPE}, application/json`, ...this.authorization};
+    if (payload) {
+      headers['Content-Type'] = REGISTRY_MEDIA_TYPE;
+      headers['Content-Length'] = payload.length;
+    }
+    const transport = this.url.startsWith('https:') ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(`${this.url}${path}`, {method, headers, agent: this.agent, timeout: this.timeoutMs}, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(Object.assign(new Error(err.message), {cause: err})));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({status, ok: status >= 200 && status < 300, text: async () => text});
+        });
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), {code: 'ETIMEDOUT'})));
+      req.on('error', (err) => reject(Object.assign(new Error(err.message), {cause: err})));
+      req.end(payload);
     });
   }
 }
 
 function isStaleConnection(err: unknown): boolean {
   const code = (err as {cause?: {code?: string}}).cause?.code;
-  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function enc(subject: string): string {

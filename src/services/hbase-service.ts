@@ -3,6 +3,7 @@
  * REST gateway (real or emulated) and turn its failures into UserErrors a user can act on.
  */
 import {UserError} from '../lib/errors.js';
+import {redactUrl, type HttpClientSecurity} from '../lib/http-security.js';
 import {HBaseRequestError, HBaseRestClient, HBaseUnavailableError, type HBaseCell, type HBaseRow} from '../hbase/rest-client.js';
 import {startHBaseEmulator, type EmulatorOptions} from '../hbase/emulator/index.js';
 
@@ -46,8 +47,8 @@ export interface ScanResult {
   limited: boolean;
 }
 
-export async function createTable(url: string, table: string, families: string[], versions?: number): Promise<CreateTableResult> {
-  return withClient(url, table, async (client) => {
+export async function createTable(url: string, table: string, families: string[], versions?: number, security?: HttpClientSecurity): Promise<CreateTableResult> {
+  return withClient(url, security, table, async (client, url) => {
     const existed = await client.tableExists(table);
     await client.createTable(table, families, {versions});
     const schema = (await client.tableSchema(table)) ?? [];
@@ -55,8 +56,8 @@ export async function createTable(url: string, table: string, families: string[]
   });
 }
 
-export async function getRow(url: string, table: string, row: string, options: {versions?: number; column?: string}): Promise<GetResult> {
-  return withClient(url, table, async (client) => {
+export async function getRow(url: string, table: string, row: string, options: {versions?: number; column?: string}, security?: HttpClientSecurity): Promise<GetResult> {
+  return withClient(url, security, table, async (client, url) => {
     const found = await client.getRow(table, row, options);
     // The gateway answers 404 for a missing table and a missing row alike.
     if (!found && !(await client.tableExists(table))) throw missingTable(table, url);
@@ -64,8 +65,8 @@ export async function getRow(url: string, table: string, row: string, options: {
   });
 }
 
-export async function scanTable(url: string, table: string, options: {startRow?: string; endRow?: string; limit?: number; batch?: number}): Promise<ScanResult> {
-  return withClient(url, table, async (client) => {
+export async function scanTable(url: string, table: string, options: {startRow?: string; endRow?: string; limit?: number; batch?: number}, security?: HttpClientSecurity): Promise<ScanResult> {
+  return withClient(url, security, table, async (client, url) => {
     const rows: RowView[] = [];
     let limited = false;
     for await (const row of client.scan(table, {startRow: options.startRow, endRow: options.endRow, batch: options.batch})) {
@@ -134,26 +135,40 @@ function rowView(row: HBaseRow): RowView {
   return {key: displayBytes(row.key), keyBase64: row.key.toString('base64'), cells: row.cells.map(cellView)};
 }
 
+/** The gateway wants (other) credentials. */
+export function unauthorized(url: string): UserError {
+  return new UserError(`the HBase REST gateway at ${url} refused our credentials (401 Unauthorized)`, 'give them as --hbase-url https://USER:PASSWORD@HOST:PORT or --hbase-user with KCOLLECT_HBASE_PASSWORD');
+}
+
+/** Node's codes for a failed TLS handshake or certificate check. */
+export function isTlsError(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|ERR_SSL|EPROTO|DEPTH_ZERO|ALTNAME/.test(code);
+}
+
 function missingTable(table: string, url: string): UserError {
   return new UserError(`table ${table} does not exist at ${url}`, `create it with \`kcollect hbase create-table ${table} --column-family cf1\``);
 }
 
-async function withClient<T>(url: string, table: string, fn: (client: HBaseRestClient) => Promise<T>): Promise<T> {
+/** Runs fn on a client of the gateway at `given` (its credentials, if any, never printed: fn gets the URL without them). */
+async function withClient<T>(given: string, security: HttpClientSecurity | undefined, table: string, fn: (client: HBaseRestClient, url: string) => Promise<T>): Promise<T> {
+  const url = redactUrl(given);
   let client: HBaseRestClient;
   try {
-    client = new HBaseRestClient(url, {timeoutMs: 30_000});
+    client = new HBaseRestClient(given, {timeoutMs: 30_000, security});
   } catch {
     throw new UserError(`invalid HBase REST URL: ${url}`, 'pass --hbase-url like http://127.0.0.1:8080');
   }
   try {
-    return await fn(client);
+    return await fn(client, url);
   } catch (err) {
     if (err instanceof HBaseUnavailableError) {
       if (err.status === undefined) {
+        if (isTlsError(err.code)) throw new UserError(`TLS with the HBase REST gateway at ${url} failed: ${err.message.split(': ').slice(1).join(': ')}`, 'check --hbase-ca (the CA that signed the gateway certificate), --hbase-cert and --hbase-key');
         throw new UserError(`cannot reach the HBase REST gateway at ${url}${err.code ? ` (${err.code})` : ''}`, 'start one with `kcollect hbase serve`, or point --hbase-url (KCOLLECT_HBASE_URL) at a running gateway');
       }
       throw new UserError(`the HBase REST gateway at ${url} is unavailable (HTTP ${err.status})`, 'HBase behind the gateway is down or overloaded; try again later');
     }
+    if (err instanceof HBaseRequestError && err.status === 401) throw unauthorized(url);
     if (err instanceof HBaseRequestError) {
       if (err.status === 404) throw missingTable(table, url);
       throw new UserError(err.message, 'check the table, row and column names; a real gateway may also refuse (403) when it is read-only');

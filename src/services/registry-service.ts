@@ -3,6 +3,7 @@
  * talk to a Schema Registry (Confluent's or the emulator) and turn its refusals into UserErrors
  * that carry the registry's own reason.
  */
+import type {HttpClientSecurity} from '../lib/http-security.js';
 import {UserError} from '../lib/errors.js';
 import {registryUserError} from '../registry/avro-encoder.js';
 import {startRegistryEmulator, type RegistryEmulatorOptions} from '../registry/emulator/index.js';
@@ -36,8 +37,8 @@ export interface ListResult {
   subjects: SubjectSummary[];
 }
 
-export async function registerSchema(url: string, subject: string, schema: string): Promise<RegisterResult> {
-  const client = new RegistryRestClient(url);
+export async function registerSchema(url: string, subject: string, schema: string, security?: HttpClientSecurity): Promise<RegisterResult> {
+  const client = new RegistryRestClient(url, undefined, security);
   return withRegistry(client, `registering the schema under ${subject}`, async () => {
     const id = await client.register(subject, schema);
     const {version} = await client.lookup(subject, schema);
@@ -45,8 +46,8 @@ export async function registerSchema(url: string, subject: string, schema: strin
   });
 }
 
-export async function getSchema(url: string, which: {subject: string; version: number | 'latest'} | {id: number}): Promise<SchemaResult> {
-  const client = new RegistryRestClient(url);
+export async function getSchema(url: string, which: {subject: string; version: number | 'latest'} | {id: number}, security?: HttpClientSecurity): Promise<SchemaResult> {
+  const client = new RegistryRestClient(url, undefined, security);
   if ('id' in which) {
     return withRegistry(client, `getting schema ${which.id}`, async () => ({url: client.url, id: which.id, schema: (await client.schemaById(which.id)).schema}));
   }
@@ -56,8 +57,8 @@ export async function getSchema(url: string, which: {subject: string; version: n
   });
 }
 
-export async function listSubjects(url: string): Promise<ListResult> {
-  const client = new RegistryRestClient(url);
+export async function listSubjects(url: string, security?: HttpClientSecurity): Promise<ListResult> {
+  const client = new RegistryRestClient(url, undefined, security);
   return withRegistry(client, 'listing subjects', async () => {
     const subjects: SubjectSummary[] = [];
     for (const subject of await client.subjects()) {

@@ -1,3 +1,4 @@
+import type {ClientConfig} from '../client/client-config.js';
 import {withAdmin} from '../client/admin.js';
 import {openProducer, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import type {Event} from '../pipeline/event.js';
@@ -37,6 +38,8 @@ export class DeadLetterQueue {
     private readonly brokers: string[],
     readonly topic: string,
     private readonly sinkName?: string,
+    /** TLS and SASL settings (default: the command's). */
+    private readonly clientConfig?: ClientConfig,
   ) {}
 
   /** Resolves once Kafka acknowledged every letter. */
@@ -50,8 +53,8 @@ export class DeadLetterQueue {
   private async open(): Promise<TopicProducer> {
     await withAdmin(this.brokers, async (admin) => {
       if (!(await admin.listTopics()).some((t) => t.name === this.topic)) await admin.createTopic({name: this.topic, partitions: 1}).catch(() => undefined);
-    });
-    return openProducer(this.topic, {brokers: this.brokers, idempotent: true, clientId: 'kcollect-dlq'});
+    }, this.clientConfig);
+    return openProducer(this.topic, {brokers: this.brokers, idempotent: true, clientId: 'kcollect-dlq', clientConfig: this.clientConfig});
   }
 
   async close(): Promise<void> {

@@ -101,6 +101,7 @@ export class HBaseSink implements Sink {
     if (err instanceof HBaseUnavailableError) return new SinkUnavailableError(`HBase at ${url}: ${err.message}`, {cause: err});
     if (err instanceof HBaseRequestError) {
       if (err.status === 404) return new UserError(`HBase table "${table}" or its column family "${family}" does not exist (404 at ${url})`, `pass --create-table, or in the HBase shell: create '${table}','${family}'`);
+      if (err.status === 401) return new UserError(`the HBase REST gateway at ${url} refused our credentials (401 Unauthorized)`, 'give them as --hbase-url https://USER:PASSWORD@HOST:PORT or --hbase-user with KCOLLECT_HBASE_PASSWORD (agent files: user:password@ in url, from ${ENV})');
       if (err.status === 403) return new UserError(`the HBase REST gateway at ${url} refuses writes (403: read-only?)`, 'set hbase.rest.readonly=false on the gateway');
       return new UserError(`HBase at ${url} answered ${err.status}: ${firstLine(err.body)}`, 'check --table, --column-family and the gateway');
     }

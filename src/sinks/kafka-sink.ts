@@ -1,3 +1,4 @@
+import type {ClientConfig} from '../client/client-config.js';
 import {openProducer, type Acks, type CompressionName, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import {ProduceError} from '../client/wire-producer.js';
@@ -6,6 +7,8 @@ import {SinkDataError, type RejectedEvent, type Sink} from '../pipeline/sink.js'
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
+  /** TLS and SASL settings (default: the command's). */
+  clientConfig?: ClientConfig;
   name: string;
   brokers: string[];
   topic: string;
@@ -67,7 +70,7 @@ export class KafkaSink implements Sink {
     await this.makeEncoder();
     this.producer = await this.open();
     const window = this.options.redeliveryWindow ?? 10_000;
-    if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window);
+    if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
   }
 
   /** Lines skipped because Kafka already held them (after a restart, or marked redelivered). */
@@ -83,7 +86,7 @@ export class KafkaSink implements Sink {
   private open(): Promise<TopicProducer> {
     const {brokers, topic, acks, compression} = this.options;
     const idempotent = this.options.idempotent ?? true;
-    return openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, clientId: `kcollect-${this.name}`});
+    return openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig});
   }
 
   async write(events: Event[]): Promise<void> {
@@ -115,7 +118,7 @@ export class KafkaSink implements Sink {
   private async recentRecords(events: Event[]): Promise<RedeliveryFilter | undefined> {
     const window = this.options.redeliveryWindow ?? 10_000;
     if (window === 0 || !events.some((e) => e.redelivered)) return undefined;
-    return RedeliveryFilter.load(this.options.brokers, this.options.topic, window);
+    return RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
   }
 
   /** Records with their partitions fixed now (a retry must send the same), and what is refused. */

@@ -1,5 +1,6 @@
 import {HBaseRestClient} from '../hbase/rest-client.js';
 import {UserError} from '../lib/errors.js';
+import {redactUrl, type HttpClientSecurity} from '../lib/http-security.js';
 import type {Event} from '../pipeline/event.js';
 import type {Sink} from '../pipeline/sink.js';
 import {FileRollSink, type FileRollOptions} from './file-roll-sink.js';
@@ -20,6 +21,8 @@ export interface HBaseSinkSettings {
   createTable: boolean;
   timeoutMs?: number;
   name?: string;
+  /** TLS (CA, client certificate) and basic auth; credentials may also be in `url`. */
+  security?: HttpClientSecurity;
 }
 
 export type SinkSettings =
@@ -42,11 +45,11 @@ export function openSink(settings: SinkSettings): Sink {
       try {
         url = new URL(settings.url);
       } catch {
-        throw new UserError(`invalid --hbase-url "${settings.url}"`, 'use the REST gateway address, e.g. http://127.0.0.1:8080');
+        throw new UserError(`invalid --hbase-url "${redactUrl(settings.url)}"`, 'use the REST gateway address, e.g. http://127.0.0.1:8080');
       }
       const toRow = compileRowMapping({family: settings.family, columns: settings.columns, rowKey: settings.rowKey, delimiter: settings.delimiter});
-      const client = new HBaseRestClient(url.toString().replace(/\/$/, ''), {timeoutMs: settings.timeoutMs ?? HBASE_TIMEOUT_MS});
-      return new HBaseSink({client, url: settings.url, table: settings.table, family: settings.family, toRow, createTable: settings.createTable, name: settings.name});
+      const client = new HBaseRestClient(url.toString().replace(/\/$/, ''), {timeoutMs: settings.timeoutMs ?? HBASE_TIMEOUT_MS, security: settings.security});
+      return new HBaseSink({client, url: client.baseUrl, table: settings.table, family: settings.family, toRow, createTable: settings.createTable, name: settings.name});
     }
   }
 }

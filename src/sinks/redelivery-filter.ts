@@ -1,3 +1,4 @@
+import type {ClientConfig} from '../client/client-config.js';
 import os from 'node:os';
 import {crc32c} from '@node-rs/crc32';
 import {fetchRecords} from '../client/fetcher.js';
@@ -32,9 +33,9 @@ export class RedeliveryFilter {
   private budget = 0;
   skipped = 0;
 
-  static async load(brokers: string[], topic: string, window: number): Promise<RedeliveryFilter> {
+  static async load(brokers: string[], topic: string, window: number, clientConfig?: ClientConfig): Promise<RedeliveryFilter> {
     const filter = new RedeliveryFilter();
-    await fetchRecords({brokers, topic, start: {kind: 'fromEnd', count: window}, stopAtEnd: true, maxWaitMs: 100, clientId: 'kcollect-redelivery-check'}, (records) => {
+    await fetchRecords({brokers, clientConfig, topic, start: {kind: 'fromEnd', count: window}, stopAtEnd: true, maxWaitMs: 100, clientId: 'kcollect-redelivery-check'}, (records) => {
       for (const r of records) {
         const origin = r.headers.find((h) => h.key === ORIGIN_HEADER)?.value;
         if (origin && r.value) filter.seen.add(identity(origin.toString(), r.value));

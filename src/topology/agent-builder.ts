@@ -16,7 +16,9 @@ import {openSink} from '../sinks/open-sink.js';
 import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
 import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
+import {parseClientConfig, type ClientConfig} from '../client/client-config.js';
 import {UserError} from '../lib/errors.js';
+import {redactUrl} from '../lib/http-security.js';
 import {LoggerSink} from '../sinks/logger-sink.js';
 import {createForwardSink, createForwardSource} from '../forward/config.js';
 import {createNetSource} from '../sources/net/config.js';
@@ -118,9 +120,18 @@ function brokersOf(s: SinkConfig, config: AgentConfig, context: BuildContext): s
   return list?.split(',').map((b) => b.trim()) ?? context.brokers;
 }
 
+/** A kafka sink's own client properties, parsed; undefined: the agent's (the command's default). */
+function clientConfigOf(name: string, s: SinkConfig, context: BuildContext): ClientConfig | undefined {
+  if (s.type !== 'kafka' || s.properties === undefined) return undefined;
+  const where = `sinks.${name}.properties`;
+  const {config, ignored} = parseClientConfig(Object.entries(s.properties).map(([key, value]) => ({key, value, where})));
+  for (const key of ignored) context.log(`${where}: client property ${key} does not apply to kcollect (ignored)`);
+  return config;
+}
+
 function deadLettersFor(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): DeadLetterQueue | undefined {
   const topic = s.dlqTopic ?? (s.type === 'kafka' ? deadLetterTopicFor(s.topic) : undefined);
-  return topic === undefined ? undefined : new DeadLetterQueue(brokersOf(s, config, context), topic, name);
+  return topic === undefined ? undefined : new DeadLetterQueue(brokersOf(s, config, context), topic, name, clientConfigOf(name, s, context));
 }
 
 function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): Sink {
@@ -132,6 +143,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
         {
           name,
           brokers,
+          clientConfig: clientConfigOf(name, s, context),
           topic: s.topic,
           key: (event) => keyOf(event, key),
           acks: s.acks,
@@ -174,7 +186,7 @@ function avroValues(name: string, topic: string, format: Extract<Extract<SinkCon
   return async () => {
     try {
       const encoder = await AvroLineEncoder.create({registryUrl: format.registryUrl, topic, schema: loadAvroSchema(format.schema), delimiter: format.delimiter});
-      context.log(`sink ${name}: values are Avro: schema id ${encoder.schemaId}, subject ${encoder.subject} at ${format.registryUrl}`);
+      context.log(`sink ${name}: values are Avro: schema id ${encoder.schemaId}, subject ${encoder.subject} at ${redactUrl(format.registryUrl)}`);
       return encoder;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;

@@ -89,10 +89,15 @@ const kafkaFormat = z.discriminatedUnion('type', [
   z.strictObject({type: z.literal('avro'), schema: z.string().min(1), registryUrl: z.string().url().default('http://127.0.0.1:8081'), delimiter: z.string().min(1).default(',')}),
 ]);
 
+/** Kafka client properties (librdkafka/Java names), values as text. */
+const clientProperties = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+
 const kafkaSink = z.strictObject({
   type: z.literal('kafka'),
   topic: z.string().min(1),
   brokers: z.string().optional(),
+  /** This sink's own client properties (with its own brokers: another cluster); else the agent's. */
+  properties: clientProperties.optional(),
   key: z.strictObject({header: z.string().optional(), field: count.optional(), separator: z.string().min(1).optional()}).optional(),
   acks: z.enum(ACKS).default('all'),
   compression: z.enum(COMPRESSIONS).default('none'),
@@ -149,6 +154,11 @@ export const agentConfigSchema = z
     name,
     /** Default bootstrap brokers for Kafka sinks (else the flag, the profile, 127.0.0.1:9092). */
     brokers: z.string().optional(),
+    /**
+     * Client properties of its Kafka sinks and dead-letter topics (security.protocol, sasl.*,
+     * ssl.*; secrets as ${env:NAME} or ${file:PATH}), below --command-config and -X.
+     */
+    properties: clientProperties.optional(),
     sources: z.record(name, z.discriminatedUnion('type', [tailSource, spoolSource, forwardSource, netcatSource, syslogTcpSource, syslogUdpSource, httpSource])),
     channels: z.record(name, z.discriminatedUnion('type', [memoryChannel, fileChannel])),
     sinks: z.record(name, z.discriminatedUnion('type', [kafkaSink, loggerSink, fileRollSink, hbaseSink, forwardSink])),

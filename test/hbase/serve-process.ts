@@ -9,15 +9,15 @@ export interface ServeProcess {
 }
 
 /** `kcollect hbase serve` as a real child process on a free port; resolves at its ready line. */
-export async function spawnServe(dataDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
-  const proc = spawnCli(['hbase', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs]);
+export async function spawnServe(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const proc = spawnCli(['hbase', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {env});
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => proc.once('exit', (code, signal) => resolve({code, signal})));
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
-      const m = /HBase REST emulator ready on (http:\/\/\S+)/.exec(out);
+      const m = /HBase REST emulator ready on (https?:\/\/\S+)/.exec(out);
       if (m) {
         proc.stdout!.off('data', onData);
         resolve(m[1]);

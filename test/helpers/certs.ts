@@ -12,9 +12,17 @@ export interface TestCerts {
   /** The broker's keystore: certificate then private key encrypted with `keyPassword`. */
   keystore: string;
   keyPassword: string;
+  /** The broker's certificate and its unencrypted key (for a TLS server of a test). */
+  serverCert: string;
+  serverKey: string;
   /** alice's client certificate and key (subject CN=alice,O=kcollect-test). */
   clientCert: string;
   clientKey: string;
+  /** alice's key again, encrypted with `clientKeyPassword` (ssl.key.password). */
+  clientKeyEncrypted: string;
+  clientKeyPassword: string;
+  /** The CA that signed the stranger: trusting it trusts no broker here. */
+  otherCa: string;
   /** A certificate and key from a CA the broker does not trust. */
   strangerCert: string;
   strangerKey: string;
@@ -43,6 +51,8 @@ export async function makeCerts(dir: string, serverCn = 'localhost'): Promise<Te
   await issue(dir, 'stranger', '/CN=alice', 'other-ca');
   const keyPassword = 'keystore-secret';
   await openssl(dir, ['pkcs8', '-topk8', '-in', 'server.key', '-out', 'server-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${keyPassword}`]);
+  const clientKeyPassword = 'alice-key-secret';
+  await openssl(dir, ['pkcs8', '-topk8', '-in', 'alice.key', '-out', 'alice-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${clientKeyPassword}`]);
   const keystore = path.join(dir, 'server-keystore.pem');
   fs.writeFileSync(keystore, fs.readFileSync(path.join(dir, 'server.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'server-enc.key'), 'utf8'));
   return {
@@ -50,8 +60,13 @@ export async function makeCerts(dir: string, serverCn = 'localhost'): Promise<Te
     ca: path.join(dir, 'ca.pem'),
     keystore,
     keyPassword,
+    serverCert: path.join(dir, 'server.pem'),
+    serverKey: path.join(dir, 'server.key'),
     clientCert: path.join(dir, 'alice.pem'),
     clientKey: path.join(dir, 'alice.key'),
+    clientKeyEncrypted: path.join(dir, 'alice-enc.key'),
+    clientKeyPassword,
+    otherCa: path.join(dir, 'other-ca.pem'),
     strangerCert: path.join(dir, 'stranger.pem'),
     strangerKey: path.join(dir, 'stranger.key'),
   };

@@ -6,7 +6,8 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DRIVING_SCHEMA} from '../../src/registry/avro.js';
 import {tempDir} from '../helpers/broker.js';
-import {expectUserError, runCli, runCliJson, spawnCli} from '../helpers/cli.js';
+import {haveOpenssl, makeCerts} from '../helpers/certs.js';
+import {expectUserError, expectUserErrorLine, runCli, runCliJson, spawnCli} from '../helpers/cli.js';
 
 interface Serve {
   proc: ChildProcess;
@@ -15,15 +16,15 @@ interface Serve {
 }
 
 /** `kcollect registry serve --port 0` as a child process; resolves at its ready line. */
-async function spawnServe(dataDir: string): Promise<Serve> {
-  const proc = spawnCli(['registry', 'serve', '--port', '0', '--data-dir', dataDir]);
+async function spawnServe(dataDir: string, args: string[] = [], serveEnv: Record<string, string> = {}): Promise<Serve> {
+  const proc = spawnCli(['registry', 'serve', '--port', '0', '--data-dir', dataDir, ...args], {env: serveEnv});
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => proc.once('exit', (code, signal) => resolve({code, signal})));
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
-      const m = /^Schema Registry emulator ready on (http:\/\/127\.0\.0\.1:\d+) /m.exec(out);
+      const m = /^Schema Registry emulator ready on (https?:\/\/127\.0\.0\.1:\d+) /m.exec(out);
       if (m) resolve(m[1]);
     };
     proc.stdout!.on('data', onData);
@@ -123,5 +124,41 @@ describe('kcollect registry and schema commands', () => {
     const {port} = s.address() as net.AddressInfo;
     await new Promise((resolve) => s.close(resolve));
     expectUserError(await runCli(['schema', 'list', '--registry-url', `http://127.0.0.1:${port}`]), 'no answer from the schema registry', 'kcollect registry serve');
+  });
+});
+
+describe.skipIf(!haveOpenssl())('registry serve over https with basic auth', () => {
+  const PASSWORD = 'Regi5try-Pa55word';
+  let secure: Serve;
+  let ca: string;
+  beforeAll(async () => {
+    const certs = await makeCerts(tempDir('certs'));
+    ca = certs.ca;
+    secure = await spawnServe(tempDir('registry-secure'), ['--tls-cert', certs.serverCert, '--tls-key', certs.serverKey], {KCOLLECT_SERVE_BASIC_AUTH: `writer:${PASSWORD}`});
+  });
+  afterAll(() => stop(secure));
+
+  it('refuses without credentials (401), fails TLS without the CA, and serves with both, never printing the password', async () => {
+    expect(secure.url).toMatch(/^https:/);
+    const schema = path.join(tempDir('registry-secure-schema'), 'driving.avsc');
+    fs.writeFileSync(schema, JSON.stringify(DRIVING_SCHEMA));
+    const noAuth = await runCli(['schema', 'register', 'cars-value', '--file', schema, '--registry-url', secure.url, '--registry-ca', ca]);
+    expectUserErrorLine(noAuth, /Unauthorized \(401\)/);
+    expect(noAuth.stderr).toContain('--registry-user');
+
+    const withCredentials = secure.url.replace('https://', `https://writer:${PASSWORD}@`);
+    const noCa = await runCli(['schema', 'register', 'cars-value', '--file', schema, '--registry-url', withCredentials]);
+    expect(noCa.code).toBe(1);
+    expect(noCa.stderr).toMatch(/certificate|UNABLE_TO_VERIFY|SELF_SIGNED/i);
+    expect(noCa.stderr).not.toContain(PASSWORD);
+
+    const registered = await runCli(['schema', 'register', 'cars-value', '--file', schema, '--registry-url', withCredentials, '--registry-ca', ca, '--json']);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(JSON.parse(registered.stdout)).toMatchObject({url: secure.url, subject: 'cars-value', version: 1});
+    expect(registered.stdout + registered.stderr).not.toContain(PASSWORD);
+
+    const listed = await runCli(['schema', 'list', '--registry-url', secure.url, '--registry-ca', ca, '--registry-user', 'writer', '--json'], {env: {KCOLLECT_REGISTRY_PASSWORD: PASSWORD}});
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).subjects.map((s: {subject: string}) => s.subject)).toEqual(['cars-value']);
   });
 });

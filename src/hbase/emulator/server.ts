@@ -22,6 +22,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import {createSecuredServer, type HttpServerSecurity} from '../../lib/http-security.js';
 import {acquirePidLock} from '../../lib/pid-lock.js';
 import {b64, decodeSegment, type CellSetJson} from '../wire.js';
 import {MutationLog} from './log.js';
@@ -42,6 +43,8 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** a log larger than this is rewritten on start from the data it holds (default 64 MiB) */
   compactLogAboveBytes?: number;
+  /** https and basic auth (every path, the /_emulator switches too) */
+  security?: HttpServerSecurity;
 }
 
 export interface HBaseEmulator {
@@ -84,7 +87,7 @@ export async function startHBaseEmulator(options: EmulatorOptions = {}): Promise
     throw err;
   }
   const emulator = new Emulator(store, log, options);
-  const server = http.createServer((req, res) => emulator.handle(req, res));
+  const server = createSecuredServer(options.security, 'HBase REST', (req, res) => emulator.handle(req, res));
   server.keepAliveTimeout = 30_000; // Jetty's idle timeout
   try {
     await new Promise<void>((resolve, reject) => {
@@ -110,8 +113,9 @@ export async function startHBaseEmulator(options: EmulatorOptions = {}): Promise
   const port = (server.address() as {port: number}).port;
   const host = options.host ?? '127.0.0.1';
   emulator.nodeName = `${host}:${port}`;
+  emulator.scheme = options.security?.tls ? 'https' : 'http';
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${emulator.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     setDown: (down, mode = '503') => emulator.setDown(down, mode),
     setFailRate: (rate) => emulator.setFailRate(rate),
@@ -127,6 +131,7 @@ function lockDataDir(dir: string): () => void {
 
 class Emulator {
   nodeName = '';
+  scheme = 'http';
   private down = false;
   private downMode: DownMode = '503';
   private failRate: number;
@@ -299,7 +304,7 @@ class Emulator {
       const families = method === 'POST' && existing ? [...existing.filter((f) => !requested.some((r) => r.name === f.name)), ...requested] : requested;
       await this.commit({op: 'schema', table, families});
       if (method === 'POST' && existing) return sendText(res, 200, '');
-      res.setHeader('Location', `http://${req.headers.host ?? this.nodeName}/${tableSegment}/schema`);
+      res.setHeader('Location', `${this.scheme}://${req.headers.host ?? this.nodeName}/${tableSegment}/schema`);
       sendText(res, 201, '');
     });
   }
@@ -319,7 +324,7 @@ class Emulator {
       const spec = {table, startRow: Buffer.from(String(model.startRow ?? ''), 'base64'), endRow: Buffer.from(String(model.endRow ?? ''), 'base64'), batch, read};
       const created = this.scanners.create(this.store, spec);
       if (created === null) throw new Reply(503, 'Unavailable\r\ntoo many open scanners');
-      res.setHeader('Location', `http://${req.headers.host ?? this.nodeName}/${tableSegment}/scanner/${created}`);
+      res.setHeader('Location', `${this.scheme}://${req.headers.host ?? this.nodeName}/${tableSegment}/scanner/${created}`);
       return sendText(res, 201, '');
     }
     if (method === 'DELETE') {

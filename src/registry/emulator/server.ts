@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import {createSecuredServer, type HttpServerSecurity} from '../../lib/http-security.js';
 import {acquirePidLock} from '../../lib/pid-lock.js';
 import {RegistryError, RegistryStore, type SchemaInput, type VersionRef} from './store.js';
 
@@ -21,6 +22,8 @@ export interface RegistryEmulatorOptions {
   host?: string;
   /** where registry.json lives; without one, schemas live in memory only */
   dataDir?: string;
+  /** https and basic auth */
+  security?: HttpServerSecurity;
 }
 
 export interface RegistryEmulator {
@@ -41,7 +44,7 @@ const routeNotFound = () => httpError(404, 'Not Found');
 export async function startRegistryEmulator(options: RegistryEmulatorOptions = {}): Promise<RegistryEmulator> {
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   let store: RegistryStore;
-  const server = http.createServer((req, res) => handle(store, req, res));
+  const server = createSecuredServer(options.security, 'Schema Registry', (req, res) => handle(store, req, res));
   server.keepAliveTimeout = 30_000; // Jetty's idle timeout, as the real registry
   const host = options.host ?? '127.0.0.1';
   try {
@@ -61,7 +64,7 @@ export async function startRegistryEmulator(options: RegistryEmulatorOptions = {
     server.closeAllConnections();
     return closed.finally(unlock);
   };
-  return {url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, stop: () => (stopping ??= stop())};
+  return {url: `${options.security?.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`, port, stop: () => (stopping ??= stop())};
 }
 
 /** One registry per data dir: a second one would overwrite the first's schemas. */

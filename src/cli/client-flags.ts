@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import {Flags} from '@oclif/core';
+import {parseClientConfig, setDefaultClientConfig, type ClientConfig, type ClientProperty} from '../client/client-config.js';
+import {UserError} from '../lib/errors.js';
+import {listValues} from '../services/list-values.js';
+import {parseProperties} from '../topology/java-properties.js';
+import {brokersFlag, readProfile, resolveBrokers} from './flags.js';
+
+/** Every command that talks to Kafka: where the cluster is, and how to connect to it (TLS, SASL). */
+export const kafkaFlags = {
+  brokers: brokersFlag,
+  'command-config': Flags.string({
+    env: 'KCOLLECT_CLIENT_CONFIG',
+    description: 'client properties file (Kafka CLI --command-config): security.protocol, sasl.mechanism, sasl.username, sasl.password or sasl.jaas.config, ssl.truststore.location, ssl.keystore.location, ...',
+  }),
+  property: Flags.string({
+    char: 'X',
+    multiple: true,
+    env: 'KCOLLECT_CLIENT_PROPERTIES',
+    description: 'client property KEY=VALUE (repeatable, kcat -X; wins over --command-config), e.g. -X security.protocol=SASL_SSL -X sasl.mechanism=SCRAM-SHA-256; secrets as ${env:NAME} or ${file:PATH}',
+  }),
+};
+
+export interface KafkaFlagValues {
+  brokers?: string;
+  'command-config'?: string;
+  property?: string[] | string;
+}
+
+/**
+ * The client properties of all layers, lowest first: profile, `file` (an agent file's), then
+ * --command-config (or KCOLLECT_CLIENT_CONFIG), then -X.
+ */
+export function clientProperties(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientProperty[] {
+  const profile = Object.entries(readProfile().client ?? {}).map(([key, value]) => ({key, value, where: 'profile .kcollect/profile.json'}));
+  const commandConfig = flags['command-config'];
+  const fromFile = commandConfig === undefined ? [] : readCommandConfig(commandConfig);
+  const fromX = listValues(flags.property).map((text) => {
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new UserError(`-X "${text.split('=')[0]}": not KEY=VALUE`, 'e.g. -X security.protocol=SSL');
+    return {key: text.slice(0, eq), value: text.slice(eq + 1), where: '-X'};
+  });
+  return [...profile, ...file, ...fromFile, ...fromX];
+}
+
+function readCommandConfig(file: string): ClientProperty[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`--command-config ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'give a Java properties file of client properties');
+  }
+  return parseProperties(text, file).map((p) => ({key: p.key, value: p.value, where: `${file}:${p.line}`}));
+}
+
+/** The client config the flags describe; ignored properties are named on stderr. */
+export function clientConfigFromFlags(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientConfig {
+  const {config, ignored} = parseClientConfig(clientProperties(flags, file));
+  for (const key of ignored) process.stderr.write(`kcollect: client property ${key} does not apply to kcollect (ignored)\n`);
+  return config;
+}
+
+/**
+ * The bootstrap brokers the flags name, with their client config made the default of every
+ * Kafka connection this command opens.
+ */
+export function resolveKafka(flags: KafkaFlagValues, file: ClientProperty[] = []): string[] {
+  setDefaultClientConfig(clientConfigFromFlags(flags, file));
+  return resolveBrokers(flags.brokers);
+}
