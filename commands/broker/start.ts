@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {zookeeperFlag} from '../../src/cli/flags.js';
 import {parseHostPort} from '../../src/lib/address.js';
-import {parseDuration} from '../../src/lib/size.js';
+import {definedOnly, parseDuration, parseSize} from '../../src/lib/size.js';
 import {runBrokerUntilSignal} from '../../src/services/broker-service.js';
 
 export default class BrokerStart extends KcollectCommand {
@@ -21,6 +21,9 @@ export default class BrokerStart extends KcollectCommand {
     'num-partitions': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics'}),
     'default-replication-factor': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1)'}),
     'replica-lag-time-max': Flags.string({default: '30s', env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR'}),
+    'queued-max-request-bytes': Flags.string({default: '100MiB', env: 'KCOLLECT_QUEUED_MAX_REQUEST_BYTES', description: 'queued.max.request.bytes: bytes of requests being received or answered, all connections together; past it the broker stops reading until answers give bytes back'}),
+    'connections-max-idle': Flags.string({default: '10m', env: 'KCOLLECT_CONNECTIONS_MAX_IDLE', description: 'connections.max.idle.ms: close connections with no traffic for this long'}),
+    'max-connections': Flags.integer({min: 1, env: 'KCOLLECT_MAX_CONNECTIONS', description: 'max.connections: refuse connections beyond this many (default: unlimited)'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
@@ -28,7 +31,7 @@ export default class BrokerStart extends KcollectCommand {
     const {flags} = await this.parse(BrokerStart);
     const listen = parseHostPort(flags.listen, '127.0.0.1', '--listen');
     const advertised = flags['advertised-listener'] ? parseHostPort(flags['advertised-listener'], listen.host, '--advertised-listener') : undefined;
-    await runBrokerUntilSignal({
+    await runBrokerUntilSignal(definedOnly({
       host: listen.host,
       port: listen.port,
       advertisedHost: advertised?.host,
@@ -39,6 +42,9 @@ export default class BrokerStart extends KcollectCommand {
       numPartitions: flags['num-partitions'],
       defaultReplicationFactor: flags['default-replication-factor'],
       replicaLagTimeMaxMs: parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max'),
-    }, flags.zookeeper);
+      queuedMaxRequestBytes: parseSize(flags['queued-max-request-bytes'], '--queued-max-request-bytes'),
+      connectionsMaxIdleMs: parseDuration(flags['connections-max-idle'], '--connections-max-idle'),
+      maxConnections: flags['max-connections'],
+    }), flags.zookeeper);
   }
 }

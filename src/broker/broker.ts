@@ -12,6 +12,7 @@ import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
+import {RequestMemory} from './request-memory.js';
 import {Router} from './router.js';
 
 export type {ClusterLink} from './cluster-link.js';
@@ -29,6 +30,16 @@ export interface BrokerOptions {
   numPartitions: number;
   /** socket.request.max.bytes: larger frames close the connection before they are buffered. */
   socketRequestMaxBytes: number;
+  /**
+   * queued.max.request.bytes: bytes of requests being received or answered, all connections
+   * together; past it the broker stops reading until answers give bytes back. Kafka's default is
+   * unbounded (-1); ours is socket.request.max.bytes, so hostile clients cannot exhaust memory.
+   */
+  queuedMaxRequestBytes: number;
+  /** connections.max.idle.ms: a connection with no traffic and nothing in flight this long is closed. */
+  connectionsMaxIdleMs: number;
+  /** max.connections: connections beyond it are closed on arrival. */
+  maxConnections: number;
   groupInitialRebalanceDelayMs: number;
   /** Replication factor of topics created without one (auto-creation, -1 in CreateTopics). */
   defaultReplicationFactor: number;
@@ -45,6 +56,9 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   autoCreateTopics: true,
   numPartitions: 1,
   socketRequestMaxBytes: 104_857_600,
+  queuedMaxRequestBytes: 104_857_600,
+  connectionsMaxIdleMs: 600_000,
+  maxConnections: 2_147_483_647,
   groupInitialRebalanceDelayMs: 3000,
   defaultReplicationFactor: 1,
   replicaLagTimeMaxMs: 30_000,
@@ -59,7 +73,9 @@ export class Broker {
   readonly producerStates = new ProducerStates();
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
+  readonly requestMemory: RequestMemory;
   private readonly connections = new Set<Connection>();
+  private readonly idleSweep: NodeJS.Timeout;
   private idleWaiters: Array<() => void> = [];
   cluster?: ClusterLink;
   private closing?: Promise<void>;
@@ -71,7 +87,13 @@ export class Broker {
     readonly groups: GroupCoordinator,
     readonly producerIds: ProducerIdManager,
     private readonly server: net.Server,
-  ) {}
+  ) {
+    const queued = options.queuedMaxRequestBytes;
+    this.requestMemory = new RequestMemory(queued > 0 ? queued : Number.POSITIVE_INFINITY);
+    // Kafka's selector checks idle connections the same way: a sweep, not a timer per socket.
+    const sweepMs = Math.max(100, Math.min(options.connectionsMaxIdleMs / 4, 30_000));
+    this.idleSweep = setInterval(() => this.closeIdleConnections(), sweepMs).unref();
+  }
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
     const options = {...DEFAULT_BROKER_OPTIONS, ...overrides};
@@ -87,7 +109,9 @@ export class Broker {
     const server = net.createServer();
     const producerIds = ProducerIdManager.open(path.join(options.dataDir, '__producer_ids'));
     const broker = new Broker(options, logs, clusterId, groups, producerIds, server);
+    server.maxConnections = options.maxConnections;
     server.on('connection', (socket) => broker.connections.add(new Connection(socket, broker)));
+    server.on('drop', (d) => options.log(`refused connection from ${d?.remoteAddress}:${d?.remotePort}: max.connections=${options.maxConnections} reached`));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => {
@@ -195,6 +219,16 @@ export class Broker {
     this.connectionIdle();
   }
 
+  private closeIdleConnections(): void {
+    const idleSince = Date.now() - this.options.connectionsMaxIdleMs;
+    for (const c of [...this.connections]) {
+      if (!c.busy && c.lastActive < idleSince) {
+        this.log(`closing ${c.clientAddress}: idle for more than connections.max.idle.ms=${this.options.connectionsMaxIdleMs}`);
+        c.close();
+      }
+    }
+  }
+
   connectionIdle(): void {
     if (![...this.connections].some((c) => c.busy)) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -208,6 +242,7 @@ export class Broker {
   close(graceMs = 5000): Promise<void> {
     this.closing ??= (async () => {
       this.server.close();
+      clearInterval(this.idleSweep);
       this.waiters.wakeAll();
       const idle = new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);

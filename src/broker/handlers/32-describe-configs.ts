@@ -54,6 +54,9 @@ function configEntries(broker: Broker, type: number, name: string): Entry[] | st
       'auto.create.topics.enable': String(o.autoCreateTopics),
       'num.partitions': String(o.numPartitions),
       'socket.request.max.bytes': String(o.socketRequestMaxBytes),
+      'queued.max.request.bytes': String(o.queuedMaxRequestBytes),
+      'connections.max.idle.ms': String(o.connectionsMaxIdleMs),
+      'max.connections': String(o.maxConnections),
       'group.initial.rebalance.delay.ms': String(o.groupInitialRebalanceDelayMs),
       'advertised.listeners': `PLAINTEXT://${broker.advertised.host}:${broker.advertised.port}`,
     };
