@@ -1,5 +1,5 @@
 import {sleep} from '../lib/backoff.js';
-import {errorMessage} from '../lib/errors.js';
+import {UserError, errorMessage} from '../lib/errors.js';
 import {Metrics} from '../telemetry/metrics.js';
 import type {Channel} from './channel.js';
 import type {Event} from './event.js';
@@ -97,8 +97,12 @@ export class Agent {
     } catch (err) {
       metrics.state = 'failed';
       if (!this.sourcesStop.signal.aborted) {
-        this.failure ??= new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
-        this.log(this.failure.message);
+        const failure = err instanceof UserError ? new UserError(`source ${source.name}: ${err.message}`, err.hint) : new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
+        this.failure ??= failure;
+        // A source the user has to fix (a port in use, a missing directory) stops the agent at
+        // once and the command says why; any other failure stops only that source, said here.
+        if (err instanceof UserError) void this.stop();
+        else this.log(failure.message);
       }
     }
   }
@@ -129,8 +133,10 @@ export class Agent {
     this.sourcesStop.abort();
     const drainMs = this.options.drainMs ?? 10_000;
     const deadline = Date.now() + drainMs;
-    // Sources wait for their last deliveries, which need the sinks running.
-    await Promise.race([Promise.all(this.sourceRuns), sleep(drainMs)]);
+    // Sources wait for their last deliveries, which need the sinks running. The timer is cleared
+    // once they are done: a pending timer would keep an idle process alive for the whole drainMs.
+    const sourcesDone = new AbortController();
+    await Promise.race([Promise.all(this.sourceRuns).finally(() => sourcesDone.abort()), sleep(drainMs, sourcesDone.signal)]);
     while (Date.now() < deadline && this.spec.channels.some((c) => c.fill().events > 0)) await sleep(50);
     this.sinksStop.abort();
     await Promise.all(this.sinkRuns);
