@@ -6,7 +6,10 @@
 export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!interrupt.signal.aborted) return interrupt.abort();
+    if (!interrupt.signal.aborted) {
+      process.stderr.write(`kcollect: ${signal}: stopping once what is in flight is safe (Ctrl-C again to stop at once)\n`);
+      return interrupt.abort();
+    }
     process.stderr.write(`kcollect: ${signal} again: exiting now; positions stay at the last acknowledged batch\n`);
     process.exit(130);
   };
@@ -15,6 +18,9 @@ export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T
   try {
     return await fn(interrupt.signal);
   } finally {
+    // Stopped by a signal: a connection to a destination that stopped answering must not keep
+    // the process alive. The timer is unref'd, so it fires only if something else still would.
+    if (interrupt.signal.aborted) setTimeout(() => process.exit(), 1000).unref();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

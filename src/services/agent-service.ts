@@ -38,13 +38,9 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   }
   status.start();
   options.onStarted?.();
-  const stop = () => void agent.stop();
-  options.signal.addEventListener('abort', stop, {once: true});
   try {
-    await agent.done;
-    await agent.stop();
+    await agent.runUntil(options.signal);
   } finally {
-    options.signal.removeEventListener('abort', stop);
     status.stop();
   }
   if (agent.error) throw agent.error;

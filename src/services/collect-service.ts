@@ -91,13 +91,9 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
     throw err;
   }
   status.start();
-  const stop = () => void agent.stop();
-  signal.addEventListener('abort', stop, {once: true});
   try {
-    await agent.done;
-    await agent.stop();
+    await agent.runUntil(signal);
   } finally {
-    signal.removeEventListener('abort', stop);
     status.stop();
   }
   if (agent.error) throw agent.error;
