@@ -42,6 +42,10 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** a log larger than this is rewritten on start from the data it holds (default 64 MiB) */
   compactLogAboveBytes?: number;
+  /** open scanners at most; more are answered 503 (default 1000) */
+  maxScanners?: number;
+  /** a scanner not read for this long is dropped (default 5 minutes) */
+  scannerIdleMs?: number;
 }
 
 export interface HBaseEmulator {
@@ -132,7 +136,7 @@ class Emulator {
   private failRate: number;
   private requests = 0;
   private readonly startCode = Date.now();
-  private readonly scanners = new Scanners();
+  private readonly scanners: Scanners;
   private readonly maxBody: number;
   /** changes run one at a time, so the log's order is the order they were applied in */
   private tail: Promise<unknown> = Promise.resolve();
@@ -144,6 +148,7 @@ class Emulator {
   ) {
     this.failRate = checkRate(options.failRate ?? 0);
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.scanners = new Scanners(options.maxScanners, options.scannerIdleMs);
   }
 
   setDown(down: boolean, mode: DownMode): void {
@@ -321,8 +326,8 @@ class Emulator {
       const read: ReadOptions = {columns, maxVersions: positiveInt(model.maxVersions, 'maxVersions') ?? 1};
       if (model.startTime !== undefined || model.endTime !== undefined) read.timeRange = [Number(model.startTime ?? 0), Number(model.endTime ?? Number.MAX_SAFE_INTEGER)];
       const spec = {table, startRow: Buffer.from(String(model.startRow ?? ''), 'base64'), endRow: Buffer.from(String(model.endRow ?? ''), 'base64'), batch, read};
-      const created = this.scanners.create(this.store, spec);
-      if (created === null) throw new Reply(503, 'Unavailable\r\ntoo many open scanners');
+      const created = this.scanners.create(spec);
+      if (created === null) throw new Reply(503, `Unavailable\r\ntoo many open scanners (${this.scanners.maxOpen}): delete finished ones (DELETE /<table>/scanner/<id>) or wait for idle ones to expire`);
       res.setHeader('Location', `http://${req.headers.host ?? this.nodeName}/${tableSegment}/scanner/${created}`);
       return sendText(res, 201, '');
     }
