@@ -17,7 +17,7 @@ async function writeTopology(dir: string, kind: 'multi-broker-single-node' | 'mu
   const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' ? 3 : 1);
   const brokerPort = zkPort + 3000;
   let text = shipped.replace('port: 2181', `port: ${zkPort}`);
-  text = kind === 'multi-broker-multi-node' ? text.replaceAll('port: 9092', `port: ${brokerPort}`) : text.replace('9092', String(brokerPort)).replace('9093', String(brokerPort + 1)).replace('9094', String(brokerPort + 2));
+  text = kind === 'multi-broker-multi-node' ? text.replaceAll('port: 9092', `port: ${brokerPort}`) : text.replace('port: 9092', `port: ${brokerPort}`).replace('port: 9093', `port: ${brokerPort + 1}`).replace('port: 9094', `port: ${brokerPort + 2}`);
   const file = path.join(dir, `${kind}.yaml`);
   fs.writeFileSync(file, text);
   return file;
