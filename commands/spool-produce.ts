@@ -5,7 +5,7 @@ import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {collectSummary, runCollector, type CollectReport} from '../src/services/collect-service.js';
-import {SpoolDirSource} from '../src/sources/spooldir/source.js';
+import {SpoolDirSource, checkSpoolDir} from '../src/sources/spooldir/source.js';
 
 export default class SpoolProduce extends KcollectCommand {
   static override summary = 'Send complete files dropped into a directory to a topic, line by line';
@@ -29,6 +29,7 @@ export default class SpoolProduce extends KcollectCommand {
   async run(): Promise<CollectReport> {
     const {args, flags} = await this.parse(SpoolProduce);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
+    checkSpoolDir(args.dir);
     const options = collectOptionsFromFlags(flags, defaultCollectorName('spool-produce', [args.dir], flags.topic), log);
     const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
     if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);

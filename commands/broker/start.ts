@@ -34,6 +34,9 @@ export default class BrokerStart extends KcollectCommand {
     'log-cleaner-io-max-bytes-per-second': Flags.string({env: 'KCOLLECT_LOG_CLEANER_IO_MAX_BYTES_PER_SECOND', description: 'log.cleaner.io.max.bytes.per.second: cap on the cleaner\'s reads plus writes, e.g. 50MiB (default: no cap)'}),
     'offsets-topic-num-partitions': Flags.integer({min: 1, max: 1000, env: 'KCOLLECT_OFFSETS_TOPIC_NUM_PARTITIONS', description: 'offsets.topic.num.partitions: partitions of __consumer_offsets when it is created [default: 50]'}),
     'offsets-topic-replication-factor': Flags.integer({min: 1, env: 'KCOLLECT_OFFSETS_TOPIC_REPLICATION_FACTOR', description: 'offsets.topic.replication.factor: replicas of __consumer_offsets (capped at the live brokers when it is created) [default: 3]'}),
+    'queued-max-request-bytes': Flags.string({env: 'KCOLLECT_QUEUED_MAX_REQUEST_BYTES', description: 'queued.max.request.bytes: bytes of requests being received or answered, all connections together; past it the broker stops reading until answers give bytes back [default: 100MiB]'}),
+    'connections-max-idle': Flags.string({env: 'KCOLLECT_CONNECTIONS_MAX_IDLE', description: 'connections.max.idle.ms: close connections with no traffic for this long [default: 10m]'}),
+    'max-connections': Flags.integer({min: 1, env: 'KCOLLECT_MAX_CONNECTIONS', description: 'max.connections: refuse connections beyond this many (default: unlimited)'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (zookeeper.connect; off by default)'},
   };
 
@@ -59,6 +62,9 @@ export default class BrokerStart extends KcollectCommand {
     if (flags['log-cleaner-io-max-bytes-per-second'] !== undefined) options.logCleanerIoMaxBytesPerSecond = parseSize(flags['log-cleaner-io-max-bytes-per-second'], '--log-cleaner-io-max-bytes-per-second');
     if (flags['offsets-topic-num-partitions'] !== undefined) options.offsetsTopicNumPartitions = flags['offsets-topic-num-partitions'];
     if (flags['offsets-topic-replication-factor'] !== undefined) options.offsetsTopicReplicationFactor = flags['offsets-topic-replication-factor'];
+    if (flags['queued-max-request-bytes'] !== undefined) options.queuedMaxRequestBytes = parseSize(flags['queued-max-request-bytes'], '--queued-max-request-bytes');
+    if (flags['connections-max-idle'] !== undefined) options.connectionsMaxIdleMs = parseDuration(flags['connections-max-idle'], '--connections-max-idle');
+    if (flags['max-connections'] !== undefined) options.maxConnections = flags['max-connections'];
     if (file.noEffect.length > 0) process.stderr.write(`${flags.config}: ${file.noEffect.join(', ')} accepted but without effect (one event loop, no thread pools or socket buffer sizes)\n`);
     await runBrokerUntilSignal(options, flags.zookeeper ?? file.zookeeper);
   }

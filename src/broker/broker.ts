@@ -28,6 +28,7 @@ import {allHandlers} from './handlers/index.js';
 import {offsetsTopicOverrides} from './offsets-topic.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
+import {RequestMemory} from './request-memory.js';
 import {Router} from './router.js';
 
 export type {ClusterLink} from './cluster-link.js';
@@ -45,6 +46,16 @@ export interface BrokerOptions {
   numPartitions: number;
   /** socket.request.max.bytes: larger frames close the connection before they are buffered. */
   socketRequestMaxBytes: number;
+  /**
+   * queued.max.request.bytes: bytes of requests being received or answered, all connections
+   * together; past it the broker stops reading until answers give bytes back. Kafka's default is
+   * unbounded (-1); ours is socket.request.max.bytes, so hostile clients cannot exhaust memory.
+   */
+  queuedMaxRequestBytes: number;
+  /** connections.max.idle.ms: a connection with no traffic and nothing in flight this long is closed. */
+  connectionsMaxIdleMs: number;
+  /** max.connections: connections beyond it are closed on arrival. */
+  maxConnections: number;
   groupInitialRebalanceDelayMs: number;
   /** Replication factor of topics created without one (auto-creation, -1 in CreateTopics). */
   defaultReplicationFactor: number;
@@ -82,6 +93,9 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   autoCreateTopics: true,
   numPartitions: 1,
   socketRequestMaxBytes: 104_857_600,
+  queuedMaxRequestBytes: 104_857_600,
+  connectionsMaxIdleMs: 600_000,
+  maxConnections: 2_147_483_647,
   groupInitialRebalanceDelayMs: 3000,
   defaultReplicationFactor: 1,
   replicaLagTimeMaxMs: 30_000,
@@ -105,12 +119,14 @@ export class Broker {
   readonly producerStates = new ProducerStates((line) => this.log(line));
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
+  readonly requestMemory: RequestMemory;
   private readonly connections = new Set<Connection>();
   /** Failed authentications, logged with the peer address but never more than a few per window. */
   readonly authFailures: RateLimitedLog;
   /** SCRAM credentials and ACLs; a cluster link may replace it with ZooKeeper. */
   security: SecurityStore;
   private aclStore?: {of: SecurityStore; acls: AclStore};
+  private readonly idleSweep: NodeJS.Timeout;
   private idleWaiters: Array<() => void> = [];
   cluster?: ClusterLink;
   private closing?: Promise<void>;
@@ -126,6 +142,11 @@ export class Broker {
   ) {
     this.authFailures = new RateLimitedLog(options.log);
     this.security = new DataDirSecurityStore(options.dataDir);
+    const queued = options.queuedMaxRequestBytes;
+    this.requestMemory = new RequestMemory(queued > 0 ? queued : Number.POSITIVE_INFINITY);
+    // Kafka's selector checks idle connections the same way: a sweep, not a timer per socket.
+    const sweepMs = Math.max(100, Math.min(options.connectionsMaxIdleMs / 4, 30_000));
+    this.idleSweep = setInterval(() => this.closeIdleConnections(), sweepMs).unref();
   }
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
@@ -197,6 +218,10 @@ export class Broker {
 
   private accept(socket: net.Socket, listener: ListenerConfig, principal?: string): void {
     if (this.closing) return void socket.destroy();
+    if (this.connections.size >= this.options.maxConnections) {
+      this.options.log(`refused connection from ${socket.remoteAddress}:${socket.remotePort}: max.connections=${this.options.maxConnections} reached`);
+      return void socket.destroy();
+    }
     this.connections.add(new Connection(socket, this, new Session(listener, socket.remoteAddress ?? '', principal)));
   }
 
@@ -349,6 +374,16 @@ export class Broker {
     this.connectionIdle();
   }
 
+  private closeIdleConnections(): void {
+    const idleSince = Date.now() - this.options.connectionsMaxIdleMs;
+    for (const c of [...this.connections]) {
+      if (!c.busy && c.lastActive < idleSince) {
+        this.log(`closing ${c.clientAddress}: idle for more than connections.max.idle.ms=${this.options.connectionsMaxIdleMs}`);
+        c.close();
+      }
+    }
+  }
+
   connectionIdle(): void {
     if (![...this.connections].some((c) => c.busy)) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -365,6 +400,7 @@ export class Broker {
         s.server.close();
         s.reloader?.close();
       }
+      clearInterval(this.idleSweep);
       this.waiters.wakeAll();
       const idle = new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);

@@ -13,6 +13,19 @@ const MAX_QUEUED_REQUESTS = 64;
 /** Requests of one connection being answered at once (long polls, produce writes). */
 const MAX_IN_FLIGHT = 16;
 
+interface PartialFrame {
+  size: number;
+  reserved: boolean;
+  body?: Buffer;
+  filled: number;
+}
+
+interface QueuedFrame {
+  body: Buffer;
+  /** Bytes of queued.max.request.bytes held until the request was answered. */
+  reserved: number;
+}
+
 interface Reply {
   header: RequestHeader;
   version: number;
@@ -33,7 +46,11 @@ interface RawReply {
 export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
-  private queue: Buffer[] = [];
+  /** The frame whose length prefix was read and whose body is still arriving. */
+  private partial?: PartialFrame;
+  private queue: QueuedFrame[] = [];
+  /** When bytes last came in or went out; idle connections are closed (connections.max.idle.ms). */
+  lastActive = Date.now();
   private inFlight: Array<Promise<Reply | RawReply | undefined | 'close'>> = [];
   private writing = false;
   private broken = false;
@@ -57,6 +74,11 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.aborted.abort();
+    const memory = this.broker.requestMemory;
+    for (const f of this.queue) memory.release(f.reserved);
+    if (this.partial?.reserved) memory.release(this.partial.size);
+    else if (this.partial) memory.cancel(this.onMemoryGranted);
+    this.partial = undefined;
     this.queue = [];
     this.inFlight = [];
     this.chunks = [];
@@ -66,25 +88,84 @@ export class Connection {
 
   /** True while a request is being answered; graceful shutdown waits for these. */
   get busy(): boolean {
-    return this.inFlight.length > 0;
+    return this.inFlight.length > 0 || this.queue.length > 0;
   }
 
   private onData(chunk: Buffer): void {
+    this.lastActive = Date.now();
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    while (this.buffered >= 4) {
-      const size = this.peekSize();
-      if (size < 0 || size > this.broker.options.socketRequestMaxBytes) {
-        this.broker.stats.framesRejected++;
-        // The length prefix is never used to allocate: refuse it before reading any further.
-        this.broker.log(`closing ${this.clientAddress}: request size ${size} is negative or exceeds socket.request.max.bytes=${this.broker.options.socketRequestMaxBytes}`);
-        return this.close();
+    this.readFrames();
+  }
+
+  /**
+   * Cuts complete frames off the received bytes. A frame's size is reserved from the broker's
+   * queued.max.request.bytes budget before its body is read; without room this connection stops
+   * reading until room is given back. A body is copied into one buffer of its own as it arrives, so
+   * the socket's read chunks are short-lived and a big buffer goes back to the OS once answered.
+   */
+  private readFrames(): void {
+    while (!this.closed) {
+      if (!this.partial) {
+        if (this.buffered < 4) break;
+        const size = this.peekSize();
+        if (size < 0 || size > this.broker.options.socketRequestMaxBytes) {
+          this.broker.stats.framesRejected++;
+          // The length prefix is never used to allocate: refuse it before reading any further.
+          this.broker.log(`closing ${this.clientAddress}: request size ${size} is negative or exceeds socket.request.max.bytes=${this.broker.options.socketRequestMaxBytes}`);
+          return this.close();
+        }
+        this.take(4);
+        const frame: PartialFrame = {size, reserved: false, filled: 0};
+        this.partial = frame;
+        frame.reserved = this.broker.requestMemory.reserve(size, this.onMemoryGranted);
+        if (!frame.reserved) break;
       }
-      if (this.buffered < 4 + size) break;
-      this.queue.push(this.take(4 + size).subarray(4));
+      const frame = this.partial;
+      if (!frame.reserved) break;
+      if (!frame.body) {
+        if (this.buffered >= frame.size) {
+          this.queue.push({body: this.take(frame.size), reserved: frame.size});
+          this.partial = undefined;
+          continue;
+        }
+        frame.body = Buffer.allocUnsafeSlow(frame.size);
+      }
+      frame.filled += this.drainInto(frame.body, frame.filled);
+      if (frame.filled < frame.size) break;
+      this.queue.push({body: frame.body, reserved: frame.size});
+      this.partial = undefined;
     }
-    if (this.queue.length >= MAX_QUEUED_REQUESTS) this.socket.pause();
+    this.updateFlow();
     this.pump();
+  }
+
+  private readonly onMemoryGranted = (): void => {
+    // A connection that closed while waiting cancelled its reservation, so `partial` is still set.
+    this.partial!.reserved = true;
+    this.readFrames();
+  };
+
+  /** Moves buffered bytes into `target` from `offset` on; returns how many were moved. */
+  private drainInto(target: Buffer, offset: number): number {
+    let moved = 0;
+    while (this.chunks.length > 0 && offset + moved < target.length) {
+      const c = this.chunks[0];
+      const n = Math.min(c.length, target.length - offset - moved);
+      c.copy(target, offset + moved, 0, n);
+      moved += n;
+      if (n === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(n);
+    }
+    this.buffered -= moved;
+    return moved;
+  }
+
+  /** Reads while there is room: fewer than MAX_QUEUED_REQUESTS waiting and memory reserved. */
+  private updateFlow(): void {
+    const waitingForMemory = this.partial !== undefined && !this.partial.reserved;
+    if (waitingForMemory || this.queue.length >= MAX_QUEUED_REQUESTS) this.socket.pause();
+    else if (this.queue.length < MAX_QUEUED_REQUESTS / 2) this.socket.resume();
   }
 
   private peekSize(): number {
@@ -94,6 +175,7 @@ export class Connection {
   }
 
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     let out: Buffer;
     const first = this.chunks[0];
     if (first.length >= n) {
@@ -126,7 +208,7 @@ export class Connection {
     while (!this.closed && !this.broken && this.queue.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
       this.inFlight.push(this.start(this.queue.shift()!));
     }
-    if (this.queue.length < MAX_QUEUED_REQUESTS / 2) this.socket.resume();
+    this.updateFlow();
     void this.writeReplies();
   }
 
@@ -156,7 +238,15 @@ export class Connection {
     setTimeout(() => this.close(), 1000).unref();
   }
 
-  private async start(frame: Buffer): Promise<Reply | RawReply | undefined | 'close'> {
+  private async start(frame: QueuedFrame): Promise<Reply | RawReply | undefined | 'close'> {
+    try {
+      return await this.answer(frame.body);
+    } finally {
+      this.broker.requestMemory.release(frame.reserved);
+    }
+  }
+
+  private async answer(frame: Buffer): Promise<Reply | RawReply | undefined | 'close'> {
     this.broker.stats.requests++;
     const router = this.broker.router;
     let header: RequestHeader | undefined;
@@ -215,6 +305,7 @@ export class Connection {
     encode(schema, version, body, w);
     size.set(w.length - 4);
     const chunks = w.toChunks();
+    this.lastActive = Date.now();
     this.socket.cork();
     for (const c of chunks) this.socket.write(c);
     this.socket.uncork();

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import {errorMessage} from '../lib/errors.js';
+import {errorMessage, listenFailure} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
 import type {Source, SourceContext} from '../pipeline/source.js';
 import {FrameError, FrameReader, encodeFrame, type Frame} from './frames.js';
@@ -56,7 +56,7 @@ export class ForwardSource implements Source {
         });
       });
     } catch (err) {
-      const failure = new Error(`cannot listen on ${this.options.bind ?? '127.0.0.1'}:${this.options.port}: ${errorMessage(err)}`);
+      const failure = listenFailure(this.options.bind ?? '127.0.0.1', this.options.port, err);
       this.bound.reject(failure);
       throw failure;
     }

@@ -24,3 +24,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, {once: true});
   });
 }
+
+/** Waits for `work` at most `ms`; true if it settled by then. The timer never outlives the wait. */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const done = new AbortController();
+  let settled = false;
+  const watched = work.then(
+    () => undefined,
+    () => undefined,
+  ).finally(() => {
+    settled = true;
+    done.abort();
+  });
+  await Promise.race([watched, sleep(ms, done.signal)]);
+  return settled;
+}

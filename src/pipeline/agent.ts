@@ -1,5 +1,5 @@
-import {sleep} from '../lib/backoff.js';
-import {errorMessage} from '../lib/errors.js';
+import {settlesWithin, sleep} from '../lib/backoff.js';
+import {UserError, errorMessage} from '../lib/errors.js';
 import {Metrics} from '../telemetry/metrics.js';
 import type {Channel} from './channel.js';
 import type {Event} from './event.js';
@@ -32,6 +32,9 @@ export interface AgentSpec {
   sinks: SinkBinding[];
 }
 
+/** After drainMs ran out, how long each remaining stop step still gets. */
+const STEP_MS = 1000;
+
 export interface AgentOptions {
   log?: (line: string) => void;
   /** After the sources stopped, how long sinks may keep draining the channels (default 10 s). */
@@ -52,6 +55,8 @@ export class Agent {
   private sinkRuns: Promise<void>[] = [];
   private failure?: Error;
   private stopping?: Promise<void>;
+  private stopRequested!: () => void;
+  private readonly stopRequest = new Promise<void>((resolve) => (this.stopRequested = resolve));
   /** Settles when every source ended by itself (finite sources) or after stop(). */
   done!: Promise<void>;
 
@@ -97,8 +102,12 @@ export class Agent {
     } catch (err) {
       metrics.state = 'failed';
       if (!this.sourcesStop.signal.aborted) {
-        this.failure ??= new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
-        this.log(this.failure.message);
+        const failure = err instanceof UserError ? new UserError(`source ${source.name}: ${err.message}`, err.hint) : new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
+        this.failure ??= failure;
+        // A source the user has to fix (a port in use, a missing directory) stops the agent at
+        // once and the command says why; any other failure stops only that source, said here.
+        if (err instanceof UserError) void this.stop();
+        else this.log(failure.message);
       }
     }
   }
@@ -121,24 +130,47 @@ export class Agent {
   }
 
   stop(): Promise<void> {
+    this.stopRequested();
     this.stopping ??= this.shutdown();
     return this.stopping;
+  }
+
+  /**
+   * After start(): runs until every source ended or `signal` aborts, then stops. A source still
+   * waiting on a delivery that cannot finish does not hold the stop up (shutdown is bounded).
+   */
+  async runUntil(signal: AbortSignal): Promise<void> {
+    const stop = () => void this.stop();
+    signal.addEventListener('abort', stop, {once: true});
+    if (signal.aborted) stop();
+    try {
+      await Promise.race([this.done, this.stopRequest]);
+      await this.stop();
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   private async shutdown(): Promise<void> {
     this.sourcesStop.abort();
     const drainMs = this.options.drainMs ?? 10_000;
     const deadline = Date.now() + drainMs;
-    // Sources wait for their last deliveries, which need the sinks running.
-    await Promise.race([Promise.all(this.sourceRuns), sleep(drainMs)]);
+    // What is left of drainMs, and at least a moment for each later step (closing, rolling back).
+    const left = () => Math.max(deadline - Date.now(), STEP_MS);
+    // Sources wait for their last deliveries, which need the sinks running; an idle agent stops at once.
+    await settlesWithin(Promise.all(this.sourceRuns), left());
     while (Date.now() < deadline && this.spec.channels.some((c) => c.fill().events > 0)) await sleep(50);
     this.sinksStop.abort();
-    await Promise.all(this.sinkRuns);
+    // A write to a destination that stopped answering is not waited for without end: its events
+    // were never committed, so the source reads them again on the next start.
+    if (!(await settlesWithin(Promise.all(this.sinkRuns), left()))) this.log(`a sink is still writing after ${drainMs} ms; stopping without it (its events will be read again)`);
     for (const channel of this.spec.channels) await channel.close();
-    await Promise.all(this.sourceRuns);
+    await settlesWithin(Promise.all(this.sourceRuns), left());
     for (const {sink, deadLetters} of this.spec.sinks) {
-      await sink.close().catch((err) => this.log(`sink ${sink.name}: close failed: ${errorMessage(err)}`));
-      await deadLetters?.close?.();
+      const closed = sink.close().catch((err) => this.log(`sink ${sink.name}: close failed: ${errorMessage(err)}`));
+      if (!(await settlesWithin(closed, left()))) this.log(`sink ${sink.name}: close did not finish; stopping without it`);
+      await settlesWithin(deadLetters?.close?.() ?? Promise.resolve(), left());
     }
   }
+
 }

@@ -42,13 +42,9 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   status.start();
   options.onStarted?.();
   const progress = options.progress && reportAgentProgress(options.progress, snapshot);
-  const stop = () => void agent.stop();
-  options.signal.addEventListener('abort', stop, {once: true});
   try {
-    await agent.done;
-    await agent.stop();
+    await agent.runUntil(options.signal);
   } finally {
-    options.signal.removeEventListener('abort', stop);
     progress?.stop();
     status.stop();
   }

@@ -109,13 +109,9 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
   }
   status.start();
   const progress = options.progress && reportAgentProgress(options.progress, snapshot);
-  const stop = () => void agent.stop();
-  signal.addEventListener('abort', stop, {once: true});
   try {
-    await agent.done;
-    await agent.stop();
+    await agent.runUntil(signal);
   } finally {
-    signal.removeEventListener('abort', stop);
     progress?.stop();
     status.stop();
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import {openProducer, type Acks, type CompressionName, type DeliveryReport, type OutgoingRecord} from '../client/producer.js';
-import {UserError} from '../lib/errors.js';
+import {UserError, unreadableFile} from '../lib/errors.js';
 
 export interface ProduceOptions {
   brokers: string[];
@@ -56,8 +56,7 @@ async function* lines(input: NodeJS.ReadableStream): AsyncGenerator<Buffer[]> {
 export async function produceLines(options: ProduceOptions): Promise<DeliveryReport> {
   let input = options.input ?? process.stdin;
   if (options.file) {
-    if (!fs.existsSync(options.file)) throw new UserError(`no such file: ${options.file}`, 'pass an existing file to --file, or pipe lines on stdin');
-    input = fs.createReadStream(options.file, {highWaterMark: 1024 * 1024});
+    input = fs.createReadStream(options.file, {fd: openForLines(options.file), highWaterMark: 1024 * 1024});
   }
   const delimiter = options.keyDelimiter ? Buffer.from(options.keyDelimiter, 'utf8') : undefined;
   const headers = (options.headers ?? []).map((h) => ({key: h.key, value: Buffer.from(h.value, 'utf8')}));
@@ -91,4 +90,20 @@ export async function produceLines(options: ProduceOptions): Promise<DeliveryRep
   } finally {
     await producer.close();
   }
+}
+
+/** Opens --file before anything is sent, so a file that cannot be read is one clear line. */
+function openForLines(file: string): number {
+  const hint = 'pass a readable file to --file, or pipe lines on stdin';
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw unreadableFile(file, err, hint);
+  }
+  if (fs.fstatSync(fd).isDirectory()) {
+    fs.closeSync(fd);
+    throw new UserError(`${file} is a directory, not a file`, hint);
+  }
+  return fd;
 }

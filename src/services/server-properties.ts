@@ -77,6 +77,9 @@ const BROKER_KEYS = new Set([
   'log.cleaner.backoff.ms',
   'log.cleaner.dedupe.buffer.size',
   'log.cleaner.io.max.bytes.per.second',
+  'queued.max.request.bytes',
+  'connections.max.idle.ms',
+  'max.connections',
   'authorizer.class.name',
   'super.users',
   'allow.everyone.if.no.acl.found',
@@ -162,6 +165,9 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   setIf(options, 'logCleanerBackoffMs', int('log.cleaner.backoff.ms', 0));
   setIf(options, 'logCleanerDedupeBufferSize', int('log.cleaner.dedupe.buffer.size', 1));
   setIf(options, 'logCleanerIoMaxBytesPerSecond', int('log.cleaner.io.max.bytes.per.second', 1));
+  setIf(options, 'queuedMaxRequestBytes', int('queued.max.request.bytes', -1));
+  setIf(options, 'connectionsMaxIdleMs', int('connections.max.idle.ms', 1));
+  setIf(options, 'maxConnections', int('max.connections', 1));
 
   const listeners = props.has('listeners') ? parseListeners(props, listenerKeys, file, base) : undefined;
   if (listeners) {

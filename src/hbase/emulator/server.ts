@@ -45,6 +45,10 @@ export interface EmulatorOptions {
   compactLogAboveBytes?: number;
   /** https and basic auth (every path, the /_emulator switches too) */
   security?: HttpServerSecurity;
+  /** open scanners at most; more are answered 503 (default 1000) */
+  maxScanners?: number;
+  /** a scanner not read for this long is dropped (default 5 minutes) */
+  scannerIdleMs?: number;
 }
 
 export interface HBaseEmulator {
@@ -137,7 +141,7 @@ class Emulator {
   private failRate: number;
   private requests = 0;
   private readonly startCode = Date.now();
-  private readonly scanners = new Scanners();
+  private readonly scanners: Scanners;
   private readonly maxBody: number;
   /** changes run one at a time, so the log's order is the order they were applied in */
   private tail: Promise<unknown> = Promise.resolve();
@@ -149,6 +153,7 @@ class Emulator {
   ) {
     this.failRate = checkRate(options.failRate ?? 0);
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.scanners = new Scanners(options.maxScanners, options.scannerIdleMs);
   }
 
   setDown(down: boolean, mode: DownMode): void {
@@ -188,7 +193,11 @@ class Emulator {
       },
     ).catch((err: unknown) => {
       if (err instanceof Reply) sendText(res, err.status, err.text);
-      else sendText(res, 500, `Internal server error\r\n${(err as Error).stack ?? err}`);
+      else {
+        // Ours to fix: said on the emulator's stderr; the client gets no stack (no paths of ours).
+        process.stderr.write(`HBase REST emulator: ${req.method} ${req.url} failed: ${(err as Error).stack ?? err}\n`);
+        sendText(res, 500, 'Internal server error');
+      }
     });
   }
 
@@ -314,7 +323,7 @@ class Emulator {
       if (method !== 'PUT' && method !== 'POST') throw new Reply(405, 'Method Not Allowed');
       const families = this.store.families(table);
       if (!families) throw notFound();
-      const model = (json ?? {}) as Record<string, unknown>;
+      const model = checkScannerModel(json);
       if (model.filter !== undefined) throw badRequest('scanner filters are not emulated');
       const columns = (model.column as string[] | undefined)?.map((c) => parseSelector(Buffer.from(c, 'base64')));
       checkFamilies(families, columns);
@@ -322,8 +331,8 @@ class Emulator {
       const read: ReadOptions = {columns, maxVersions: positiveInt(model.maxVersions, 'maxVersions') ?? 1};
       if (model.startTime !== undefined || model.endTime !== undefined) read.timeRange = [Number(model.startTime ?? 0), Number(model.endTime ?? Number.MAX_SAFE_INTEGER)];
       const spec = {table, startRow: Buffer.from(String(model.startRow ?? ''), 'base64'), endRow: Buffer.from(String(model.endRow ?? ''), 'base64'), batch, read};
-      const created = this.scanners.create(this.store, spec);
-      if (created === null) throw new Reply(503, 'Unavailable\r\ntoo many open scanners');
+      const created = this.scanners.create(spec);
+      if (created === null) throw new Reply(503, `Unavailable\r\ntoo many open scanners (${this.scanners.maxOpen}): delete finished ones (DELETE /<table>/scanner/<id>) or wait for idle ones to expire`);
       res.setHeader('Location', `${this.scheme}://${req.headers.host ?? this.nodeName}/${tableSegment}/scanner/${created}`);
       return sendText(res, 201, '');
     }
@@ -361,7 +370,7 @@ class Emulator {
   private async put(table: string, pathRow: Buffer, pathColumns: string | undefined, params: URLSearchParams, json: CellSetJson, res: http.ServerResponse): Promise<void> {
     const check = params.get('check');
     if (check !== null && check !== 'put') throw badRequest(check === 'delete' || check === 'append' || check === 'increment' ? `check=${check} is not emulated` : `invalid check: ${check}`);
-    if (!json || !Array.isArray(json.Row)) throw badRequest('the body is not a CellSet: no "Row" array');
+    checkCellSet(json);
     const columnsInPath = pathColumns ? pathColumns.split(',').map((c) => decodeSegment(c)) : [];
     const now = Date.now();
     const cells: Array<{key: Buffer; column: Buffer; timestamp: number; value: Buffer}> = [];
@@ -459,6 +468,39 @@ function parseJsonBody(req: http.IncomingMessage, body: Buffer): unknown {
   }
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
+
+/**
+ * A CellSet body is checked for its shape before it is used: a client's `{"Row":[null]}` or
+ * `"key":5` is a 400 saying what is wrong, never a TypeError.
+ */
+function checkCellSet(json: unknown): asserts json is CellSetJson & {Row: NonNullable<CellSetJson['Row']>} {
+  if (!isObject(json) || !Array.isArray(json.Row)) throw badRequest('the body is not a CellSet: no "Row" array');
+  json.Row.forEach((row: unknown, r: number) => {
+    if (!isObject(row)) throw badRequest(`Row[${r}] is not an object`);
+    if (!optional(row.key, 'string')) throw badRequest(`Row[${r}].key is not a base64 string`);
+    if (!Array.isArray(row.Cell)) throw badRequest(`Row[${r}] has no "Cell" array`);
+    row.Cell.forEach((cell: unknown, c: number) => {
+      const where = `Row[${r}].Cell[${c}]`;
+      if (!isObject(cell)) throw badRequest(`${where} is not an object`);
+      if (!optional(cell.column, 'string')) throw badRequest(`${where}.column is not a base64 string`);
+      if (!optional(cell.$, 'string')) throw badRequest(`${where}.$ is not a base64 string`);
+      if (!optional(cell.timestamp, 'number')) throw badRequest(`${where}.timestamp is not a number`);
+    });
+  });
+}
+
+/** A scanner model's fields, checked for their types (see checkCellSet). */
+function checkScannerModel(json: unknown): Record<string, unknown> {
+  if (json === undefined) return {};
+  if (!isObject(json)) throw badRequest('the body is not a Scanner model (a JSON object)');
+  for (const key of ['startRow', 'endRow'] as const) if (!optional(json[key], 'string')) throw badRequest(`${key} is not a base64 string`);
+  for (const key of ['startTime', 'endTime'] as const) if (!optional(json[key], 'number')) throw badRequest(`${key} is not a number`);
+  if (json.column !== undefined && (!Array.isArray(json.column) || json.column.some((c) => typeof c !== 'string'))) throw badRequest('column is not an array of base64 strings');
+  return json;
+}
+
 function acceptsJson(req: http.IncomingMessage): boolean {
   const accept = req.headers.accept;
   if (!accept) return true;
@@ -468,8 +510,9 @@ function acceptsJson(req: http.IncomingMessage): boolean {
 function parseColumnSchema(json: unknown): FamilySchema[] {
   const list = (json as {ColumnSchema?: unknown} | undefined)?.ColumnSchema;
   if (!Array.isArray(list) || list.length === 0) throw badRequest('a table needs at least one column family in "ColumnSchema"');
-  return list.map((c: {name?: unknown; VERSIONS?: unknown}) => {
-    const name = String(c?.name ?? '');
+  return list.map((c: unknown, i: number) => {
+    if (!isObject(c) || typeof c.name !== 'string') throw badRequest(`ColumnSchema[${i}] is not an object with a "name" string`);
+    const name = c.name;
     if (!FAMILY_NAME.test(name)) throw badRequest(`invalid column family name: ${name}`);
     const versions = c.VERSIONS === undefined ? DEFAULT_VERSIONS : Number(c.VERSIONS);
     if (!Number.isInteger(versions) || versions < 1) throw badRequest(`invalid VERSIONS for ${name}: ${c.VERSIONS}`);

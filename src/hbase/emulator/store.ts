@@ -48,6 +48,10 @@ interface Table {
   families: Map<string, FamilySchema>;
   /** latin1 of the key bytes: string order is then unsigned byte order, HBase's row order */
   rows: Map<string, Row>;
+  /** the keys of `rows` in order, for scanners to walk without copying (see orderedKeys) */
+  sortedKeys: string[];
+  /** keys of rows added since sortedKeys was last brought up to date */
+  addedKeys: string[];
 }
 
 export const DEFAULT_VERSIONS = 3;
@@ -82,7 +86,7 @@ export class Store {
       case 'schema': {
         const existing = this.tables.get(entry.table);
         const families = new Map(entry.families.map((f) => [f.name, f]));
-        const table: Table = {families, rows: existing?.rows ?? new Map()};
+        const table: Table = {families, rows: existing?.rows ?? new Map(), sortedKeys: existing?.sortedKeys ?? [], addedKeys: existing?.addedKeys ?? []};
         this.tables.set(entry.table, table);
         // A replaced schema drops the cells of families it no longer has, and extra versions.
         for (const row of table.rows.values()) {
@@ -106,7 +110,10 @@ export class Store {
           if (!parts || !schema) continue;
           const rowKey = Buffer.from(key, 'base64').toString('latin1');
           let row = table.rows.get(rowKey);
-          if (!row) table.rows.set(rowKey, (row = new Map()));
+          if (!row) {
+            table.rows.set(rowKey, (row = new Map()));
+            table.addedKeys.push(rowKey);
+          }
           let columns = row.get(parts.family);
           if (!columns) row.set(parts.family, (columns = new Map()));
           const qualifier = parts.qualifier.toString('latin1');
@@ -147,16 +154,20 @@ export class Store {
     return this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[0]?.value;
   }
 
-  /** Row keys from start (inclusive) to end (exclusive; empty = to the end), in key order. */
-  keysInRange(table: string, start: Buffer, end: Buffer): Buffer[] {
-    const rows = this.tables.get(table)?.rows;
-    if (!rows) return [];
-    const from = start.toString('latin1');
-    const to = end.length > 0 ? end.toString('latin1') : undefined;
-    return [...rows.keys()]
-      .filter((k) => k >= from && (to === undefined || k < to))
-      .sort(byString)
-      .map((k) => Buffer.from(k, 'latin1'));
+  /**
+   * The first row key after `after` (from `start` on when undefined) and before `end` (empty =
+   * no end), in key order; undefined past the last. Scanners step through a range with it, so
+   * an open scanner holds one key, not a copy of its range.
+   */
+  nextKey(table: string, start: Buffer, end: Buffer, after?: Buffer): Buffer | undefined {
+    const t = this.tables.get(table);
+    if (!t) return undefined;
+    const keys = orderedKeys(t);
+    const i = after === undefined ? lowerBound(keys, start.toString('latin1')) : upperBound(keys, after.toString('latin1'));
+    if (i >= keys.length) return undefined;
+    const key = keys[i];
+    if (end.length > 0 && key >= end.toString('latin1')) return undefined;
+    return Buffer.from(key, 'latin1');
   }
 
   /** The whole state as entries that rebuild it (to compact the log). */
@@ -185,4 +196,36 @@ function insertVersion(versions: Version[], v: Version, max: number): void {
   else if (versions[at].timestamp === v.timestamp) versions[at] = v;
   else versions.splice(at, 0, v);
   versions.splice(max);
+}
+
+/** First index whose key is >= `key`. */
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose key is > `key`. */
+function upperBound(keys: string[], key: string): number {
+  const i = lowerBound(keys, key);
+  return i < keys.length && keys[i] === key ? i + 1 : i;
+}
+
+/** The table's keys in order: rows added since the last call are sorted and merged in once. */
+function orderedKeys(table: Table): string[] {
+  if (table.addedKeys.length === 0) return table.sortedKeys;
+  const added = table.addedKeys.sort(byString);
+  const old = table.sortedKeys;
+  const merged: string[] = new Array(old.length + added.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) merged[k] = j >= added.length || (i < old.length && old[i] < added[j]) ? old[i++] : added[j++];
+  table.sortedKeys = merged;
+  table.addedKeys = [];
+  return merged;
 }

@@ -4,6 +4,7 @@ import zstd from '@mongodb-js/zstd';
 import lz4 from 'lz4-napi';
 import snappy from 'snappy';
 import {Compression} from './batch.js';
+import {lz4Bound, snappyBound, zstdBound} from './decompressed-size.js';
 
 /**
  * Codecs for the compressed payload of a RecordBatch v2 (everything after recordsCount).
@@ -47,24 +48,50 @@ export async function compress(codec: Compression, data: Buffer): Promise<Buffer
   }
 }
 
-export async function decompress(codec: Compression, data: Buffer): Promise<Buffer> {
+/**
+ * Decompressed payloads larger than this are refused unless the caller allows more: consumers
+ * are not made to inflate a small hostile batch into gigabytes.
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+/** A compressed payload that would decompress to more than the caller allows. */
+export class DecompressedTooLargeError extends Error {
+  constructor(codec: Compression, maxBytes: number, size?: number) {
+    super(`${compressionName(codec)} decompression failed: the payload decompresses to ${size === undefined ? 'more than' : `${size} bytes, more than`} the ${maxBytes}-byte limit`);
+    this.name = 'DecompressedTooLargeError';
+  }
+}
+
+export async function decompress(codec: Compression, data: Buffer, maxBytes = DEFAULT_MAX_DECOMPRESSED_BYTES): Promise<Buffer> {
+  // What the codec's framing says the output can be, checked before inflating anything.
+  const bound = codec === Compression.snappy ? snappyBound(data, (at) => isXerialHeader(data, at), XERIAL_HEADER_SIZE) : codec === Compression.lz4 ? lz4Bound(data) : codec === Compression.zstd ? zstdBound(data) : undefined;
+  if (bound !== undefined && bound > maxBytes) throw new DecompressedTooLargeError(codec, maxBytes, codec === Compression.lz4 ? undefined : bound);
+  let out: Buffer;
   try {
     switch (codec) {
       case Compression.none:
         return data;
       case Compression.gzip:
-        return await gunzipAsync(data);
+        out = await gunzipAsync(data, {maxOutputLength: maxBytes});
+        break;
       case Compression.snappy:
-        return await snappyDecompress(data);
+        out = await snappyDecompress(data);
+        break;
       case Compression.lz4:
-        return await lz4.decompressFrame(data);
+        out = await lz4.decompressFrame(data);
+        break;
       case Compression.zstd:
-        return await zstd.decompress(data);
+        out = await zstd.decompress(data);
+        break;
+      default:
+        throw new Error(`unknown compression codec ${codec}`);
     }
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressedTooLargeError(codec, maxBytes);
     throw new Error(`${compressionName(codec)} decompression failed: ${(e as Error).message}`, {cause: e});
   }
-  throw new Error(`unknown compression codec ${codec}`);
+  if (out.length > maxBytes) throw new DecompressedTooLargeError(codec, maxBytes, out.length);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ export interface DecodedBatch {
 export interface DecodeOptions {
   /** Check each batch's CRC-32C as a consumer with check.crcs=true does. Default true. */
   verifyCrc?: boolean;
+  /** A compressed batch decompressing to more is an error (default DEFAULT_MAX_DECOMPRESSED_BYTES). */
+  maxDecompressedBytes?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function decodeBatches(buf: Buffer, opts: DecodeOptions = {}): Prom
     let payload = batch.subarray(BATCH_HEADER_SIZE);
     if (codec !== Compression.none) {
       try {
-        payload = await decompress(codec, payload);
+        payload = await decompress(codec, payload, opts.maxDecompressedBytes);
       } catch (e) {
         throw new Error(`${where}: ${(e as Error).message}`, {cause: e});
       }

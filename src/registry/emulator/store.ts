@@ -255,7 +255,15 @@ export class RegistryStore {
 }
 
 function freshState(): State {
-  return {nextId: 1, schemas: {}, subjects: {}, compatibility: DEFAULT_COMPATIBILITY, subjectCompatibility: {}};
+  return {nextId: 1, schemas: dict(), subjects: dict(), compatibility: DEFAULT_COMPATIBILITY, subjectCompatibility: dict()};
+}
+
+/**
+ * Subjects are named by clients: kept in objects without a prototype, so "__proto__" or
+ * "constructor" are subjects like any other, not Object.prototype's properties.
+ */
+function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
 /** The state `file` holds (a fresh one when there is no file yet). */
@@ -268,7 +276,8 @@ function readState(file: string): State {
     throw err;
   }
   try {
-    return {...freshState(), ...(JSON.parse(text) as State)};
+    const state = {...freshState(), ...(JSON.parse(text) as State)};
+    return {...state, schemas: dict(state.schemas), subjects: dict(state.subjects), subjectCompatibility: dict(state.subjectCompatibility)};
   } catch (err) {
     throw new UserError(`${file} is damaged: ${(err as Error).message}`, 'restore it, or move it away to start with an empty registry');
   }

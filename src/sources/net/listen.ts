@@ -1,5 +1,5 @@
 import net from 'node:net';
-import {errorMessage} from '../../lib/errors.js';
+import {listenFailure} from '../../lib/errors.js';
 import type {SourceContext} from '../../pipeline/source.js';
 
 export interface BoundAddress {
@@ -27,9 +27,9 @@ export class ListenAddress {
     this.settle.resolve(address);
   }
 
-  /** The error run() throws: names the address and why. */
+  /** The error run() throws: names the address and why (the user's to fix: a port, an address). */
   failed(bind: string, port: number, err: unknown): Error {
-    const failure = new Error(`cannot listen on ${bind}:${port}: ${errorMessage(err)}`);
+    const failure = listenFailure(bind, port, err);
     this.settle.reject(failure);
     return failure;
   }

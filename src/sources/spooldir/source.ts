@@ -92,13 +92,7 @@ export class SpoolDirSource implements Source {
 
   async run(ctx: SourceContext): Promise<void> {
     const {dir, ledgerDir, pollIntervalMs} = this.o;
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(dir);
-    } catch {
-      throw new UserError(`spool directory ${dir} does not exist`, 'create it, or give the directory the files are dropped into');
-    }
-    if (!st.isDirectory()) throw new UserError(`${dir} is not a directory`, 'give the directory the files are dropped into');
+    checkSpoolDir(dir);
     const ledger = Ledger.open(ledgerDir);
     // One reader per spool directory: two would both ingest every file.
     const unlock = acquirePidLock(ledgerDir, {what: `the spool directory ${dir}`, use: 'being read', hint: 'run one spool source per directory (stop the other one first)'});
@@ -275,4 +269,15 @@ function reportSaveError(ledger: Ledger, ctx: SourceContext): void {
   if (!err) return;
   ctx.count('CheckpointWriteErrorCount');
   ctx.log(`cannot write the spool ledger ${ledger.file} (${err.message}); it is written again after the next batch`);
+}
+
+/** The spool directory must exist before files can be dropped into it. */
+export function checkSpoolDir(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new UserError(`spool directory ${dir} does not exist`, 'create it, or give the directory the files are dropped into');
+  }
+  if (!st.isDirectory()) throw new UserError(`${dir} is not a directory`, 'give the directory the files are dropped into');
 }

@@ -73,9 +73,3 @@ export function matchesAnyPattern(file: string, patterns: readonly string[]): bo
     return globs.length === parts.length && globs.every((g, i) => (hasGlob(g) ? segmentRegExp(g).test(parts[i]) : g === parts[i]));
   });
 }
-
-export async function expandPatterns(patterns: readonly string[]): Promise<string[]> {
-  const seen = new Set<string>();
-  for (const pattern of patterns) for (const file of await expandPattern(pattern)) seen.add(file);
-  return [...seen];
-}

@@ -5,7 +5,7 @@ import type {Event} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
-import {expandPatterns, matchesAnyPattern} from './glob.js';
+import {expandPattern, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
 import {TailedFile, type ReadyLine} from './tailed-file.js';
 
@@ -54,6 +54,7 @@ export class TailSource implements Source {
   private readonly files = new Map<string, TailedFile>();
   private store!: PositionStore;
   private roundRobin = 0;
+  private readonly announcedMissing = new Set<string>();
   private lastPositionWrite = 0;
   /**
    * Deliveries not yet safe, oldest first. Each settles after the one before it, so positions
@@ -114,7 +115,7 @@ export class TailSource implements Source {
    */
   private async discover(ctx: SourceContext, startNew: 'beginning' | 'end'): Promise<void> {
     const seen = new Set<string>();
-    for (const filePath of await expandPatterns(this.o.patterns)) {
+    for (const filePath of await this.expandPatterns(ctx)) {
       const st = await fs.stat(filePath, {bigint: true}).catch(() => null);
       if (!st) continue;
       const key = inodeKey(st.dev, st.ino);
@@ -134,6 +135,20 @@ export class TailSource implements Source {
       file.detached = true;
       ctx.log(`${file.path} was renamed away or deleted; reading it to its end`);
     }
+  }
+
+  /** The files the patterns name now; a pattern that names none is said once ("waiting for"). */
+  private async expandPatterns(ctx: SourceContext): Promise<string[]> {
+    const found = new Set<string>();
+    for (const pattern of this.o.patterns) {
+      const files = await expandPattern(pattern);
+      if (files.length === 0 && !this.announcedMissing.has(pattern)) {
+        this.announcedMissing.add(pattern);
+        ctx.log(`waiting for ${pattern} to appear`);
+      }
+      for (const file of files) found.add(file);
+    }
+    return [...found];
   }
 
   /**
