@@ -21,6 +21,7 @@ export default class BrokerStart extends KcollectCommand {
     'num-partitions': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics'}),
     'default-replication-factor': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1)'}),
     'replica-lag-time-max': Flags.string({default: '30s', env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR'}),
+    'zookeeper-session-timeout': Flags.string({default: '6s', env: 'KCOLLECT_ZOOKEEPER_SESSION_TIMEOUT', description: 'zookeeper.session.timeout.ms: a broker silent this long loses its registration and its leaderships (ZooKeeper clamps it to 2-20 ticks)'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
@@ -39,6 +40,7 @@ export default class BrokerStart extends KcollectCommand {
       numPartitions: flags['num-partitions'],
       defaultReplicationFactor: flags['default-replication-factor'],
       replicaLagTimeMaxMs: parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max'),
+      zookeeperSessionTimeoutMs: parseDuration(flags['zookeeper-session-timeout'], '--zookeeper-session-timeout'),
     }, flags.zookeeper);
   }
 }

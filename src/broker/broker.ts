@@ -34,6 +34,8 @@ export interface BrokerOptions {
   defaultReplicationFactor: number;
   /** replica.lag.time.max.ms: a follower this far behind leaves the ISR. */
   replicaLagTimeMaxMs: number;
+  /** zookeeper.session.timeout.ms: how long ZooKeeper keeps a silent broker registered. */
+  zookeeperSessionTimeoutMs: number;
   log: (line: string) => void;
 }
 
@@ -48,6 +50,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   groupInitialRebalanceDelayMs: 3000,
   defaultReplicationFactor: 1,
   replicaLagTimeMaxMs: 30_000,
+  zookeeperSessionTimeoutMs: 6000,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -207,6 +210,7 @@ export class Broker {
    */
   close(graceMs = 5000): Promise<void> {
     this.closing ??= (async () => {
+      await this.cluster?.controlledShutdown().catch((err) => this.log(`controlled shutdown: ${String(err)}`));
       this.server.close();
       this.waiters.wakeAll();
       const idle = new Promise<void>((resolve) => {

@@ -22,10 +22,12 @@ import {
 } from './zk-layout.js';
 import {ClusterView, type TopicRecord} from './cluster-view.js';
 import {Controller} from './controller.js';
+import {PeerWatch} from './peer-watch.js';
 import {ReplicaManager} from './replica-manager.js';
 import {coordinatorOf, readOffsets, writeOffsets, ZkProducerIds} from './zk-groups.js';
 
-const SESSION_TIMEOUT_MS = 6000;
+/** How long controlled shutdown waits for leadership to move before the broker stops anyway. */
+const CONTROLLED_SHUTDOWN_MS = 5000;
 
 /**
  * A broker registered in ZooKeeper the way Kafka 2.x registers: ephemeral /brokers/ids/<id>,
@@ -39,6 +41,8 @@ const SESSION_TIMEOUT_MS = 6000;
 export class ZkRegistration implements ClusterLink {
   private zk!: ZkClient;
   private closed = false;
+  /** Controlled shutdown under way: the registration is withdrawn on purpose. */
+  private leaving = false;
   /** The broker id that holds /controller, -1 while unknown. */
   controllerId = -1;
   controllerEpoch = 0;
@@ -46,6 +50,7 @@ export class ZkRegistration implements ClusterLink {
   private readonly replicas: ReplicaManager;
   private readonly controller: Controller;
   private readonly producerIds: ZkProducerIds;
+  private readonly peers: PeerWatch;
   /** Groups this broker coordinates whose committed offsets it has read from ZooKeeper. */
   private readonly loadedGroups = new Map<string, Promise<void>>();
 
@@ -57,6 +62,7 @@ export class ZkRegistration implements ClusterLink {
       {
         brokersChanged: () => {
           this.loadedGroups.clear();
+          this.peers.sync();
           this.controller.trigger();
         },
         topicChanged: (name, topic) => this.mirrorTopic(name, topic),
@@ -67,6 +73,11 @@ export class ZkRegistration implements ClusterLink {
     this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
     this.controller = new Controller(() => this.zk, () => this.controllerEpoch, (line) => broker.log(line));
     this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
+    this.peers = new PeerWatch({nodeId: broker.nodeId, zk: () => this.zk, liveBrokers: () => this.view.liveBrokers(), log: (line) => broker.log(line)});
+  }
+
+  private get sessionTimeoutMs(): number {
+    return this.broker.options.zookeeperSessionTimeoutMs;
   }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
@@ -77,9 +88,9 @@ export class ZkRegistration implements ClusterLink {
   }
 
   private async register(): Promise<void> {
-    this.zk = await ZkClient.connect(this.connectString, {sessionTimeoutMs: SESSION_TIMEOUT_MS, createChroot: true});
+    this.zk = await ZkClient.connect(this.connectString, {sessionTimeoutMs: this.sessionTimeoutMs, createChroot: true});
     this.zk.on('expired', () => {
-      if (this.closed) return;
+      if (this.closed || this.leaving) return;
       this.broker.log(`ZooKeeper session expired: registering broker ${this.broker.nodeId} again`);
       this.view.detach();
       this.controller.deactivate();
@@ -129,10 +140,11 @@ export class ZkRegistration implements ClusterLink {
    */
   private async registerBroker(): Promise<void> {
     const {host, port} = this.broker.advertised;
-    const deadline = Date.now() + 3 * SESSION_TIMEOUT_MS;
+    const deadline = Date.now() + 3 * this.sessionTimeoutMs;
     for (;;) {
       try {
         await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port), {mode: 'ephemeral'});
+        void this.watchOwnRegistration(this.zk).catch((err) => this.broker.log(`watching the registration of broker ${this.broker.nodeId}: ${errorMessage(err)}`));
         return;
       } catch (err) {
         if (!isZkError(err, 'NODEEXISTS') || Date.now() > deadline) {
@@ -144,9 +156,29 @@ export class ZkRegistration implements ClusterLink {
     }
   }
 
+  /**
+   * A peer that found this broker's port refusing connections removes its registration (see
+   * PeerWatch); if this broker is in fact alive, it registers again at once.
+   */
+  private async watchOwnRegistration(zk: ZkClient): Promise<void> {
+    const path = ZkPaths.broker(this.broker.nodeId);
+    const stat = await zk.exists(path, {
+      watch: (e) => {
+        if (e.type !== 'NODE_DELETED' || this.closed || this.leaving || zk !== this.zk) return;
+        this.broker.log(`the registration of broker ${this.broker.nodeId} was removed while it runs: registering again`);
+        const {host, port} = this.broker.advertised;
+        zk.create(path, brokerRegistration(host, port), {mode: 'ephemeral'})
+          .catch(ignore('NODEEXISTS'))
+          .then(() => this.watchOwnRegistration(zk))
+          .catch((err) => this.broker.log(`registering again failed: ${errorMessage(err)}`));
+      },
+    });
+    if (!stat && !this.closed && !this.leaving) throw new Error(`the registration of broker ${this.broker.nodeId} vanished`);
+  }
+
   /** Whoever creates /controller is the controller; the others watch it and try again when it goes. */
   private async elect(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.leaving) return;
     try {
       await this.zk.create(ZkPaths.controller, controllerRegistration(this.broker.nodeId), {mode: 'ephemeral'});
       this.controllerEpoch = await this.bumpControllerEpoch();
@@ -350,8 +382,44 @@ export class ZkRegistration implements ClusterLink {
     return this.producerIds.nextProducerId();
   }
 
+  /**
+   * Controlled shutdown (Kafka's ControlledShutdown): hand over the controller role, withdraw the
+   * registration so the controller moves every partition this broker leads to another ISR
+   * member, and wait (bounded) for that while still answering, so clients are sent to the new
+   * leaders instead of finding a closed port.
+   */
+  async controlledShutdown(): Promise<void> {
+    if (this.closed || this.leaving) return;
+    const me = this.broker.nodeId;
+    if (!this.view.liveBrokers().some((b) => b.nodeId !== me)) return;
+    this.leaving = true;
+    try {
+      if (this.controller.isActive) {
+        this.controller.deactivate();
+        await this.zk.remove(ZkPaths.controller).catch(ignore('NONODE'));
+      }
+      await this.zk.remove(ZkPaths.broker(me)).catch(ignore('NONODE'));
+      const deadline = Date.now() + CONTROLLED_SHUTDOWN_MS;
+      while (this.leadsMovable() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      this.broker.log(this.leadsMovable() ? `controlled shutdown: some partitions still led by broker ${me} after ${CONTROLLED_SHUTDOWN_MS} ms` : `controlled shutdown: broker ${me} leads no partition another replica can take`);
+    } catch (err) {
+      this.broker.log(`controlled shutdown: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Some partition is led by this broker and has another live ISR member to take over. */
+  private leadsMovable(): boolean {
+    const me = this.broker.nodeId;
+    const live = new Set(this.view.liveBrokers().map((b) => b.nodeId));
+    for (const t of this.view.topics.values()) {
+      for (const r of t.partitions.values()) if (r.state.leader === me && r.state.isr.some((id) => id !== me && live.has(id))) return true;
+    }
+    return false;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.peers.stop();
     this.controller.deactivate();
     this.view.detach();
     await this.replicas.close();

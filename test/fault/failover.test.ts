@@ -1,27 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import kafkajs from 'kafkajs';
 import {afterAll, describe, expect, it} from 'vitest';
 import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
 import {runCli, runCliJson} from '../helpers/cli.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {eventually, pickZkPort} from '../zk/helpers.js';
+import {writeTopology} from '../helpers/topology.js';
+import {eventually} from '../zk/helpers.js';
 
 const {Kafka, logLevel} = kafkajs;
 const haveZk = requireTool('zookeeper', zookeeperInstalled());
-
-/** A topology file like the shipped one, on free ports in a temp dir. */
-async function writeTopology(dir: string, kind: 'multi-broker-single-node' | 'multi-broker-multi-node'): Promise<string> {
-  const shipped = fs.readFileSync(path.resolve(import.meta.dirname, `../../topology/${kind}.yaml`), 'utf8');
-  const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' ? 3 : 1);
-  const brokerPort = zkPort + 3000;
-  let text = shipped.replace('port: 2181', `port: ${zkPort}`);
-  text = kind === 'multi-broker-multi-node' ? text.replaceAll('port: 9092', `port: ${brokerPort}`) : text.replace('9092', String(brokerPort)).replace('9093', String(brokerPort + 1)).replace('9094', String(brokerPort + 2));
-  const file = path.join(dir, `${kind}.yaml`);
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 for (const kind of ['multi-broker-single-node', 'multi-broker-multi-node'] as const) {
   describe.runIf(haveZk)(`failover on ${kind}`, () => {

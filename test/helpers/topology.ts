@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {pickZkPort} from '../zk/helpers.js';
+
+export type MultiBrokerKind = 'multi-broker-single-node' | 'multi-broker-multi-node';
+
+/**
+ * A topology file like the shipped one, on free ports in a temp dir; `sessionTimeout` replaces
+ * the shipped zookeeper.sessionTimeout.
+ */
+export async function writeTopology(dir: string, kind: MultiBrokerKind, {sessionTimeout}: {sessionTimeout?: string} = {}): Promise<string> {
+  const shipped = fs.readFileSync(path.resolve(import.meta.dirname, `../../topology/${kind}.yaml`), 'utf8');
+  const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' ? 3 : 1);
+  const brokerPort = zkPort + 3000;
+  let text = shipped.replace('port: 2181', `port: ${zkPort}`);
+  // Only the brokers' port keys: the description mentions the shipped ports too.
+  text = text.replace(/port: (9092|9093|9094)\b/g, (_, p: string) => `port: ${kind === 'multi-broker-multi-node' ? brokerPort : brokerPort + Number(p) - 9092}`);
+  if (sessionTimeout) text = text.replace(/sessionTimeout: \S+/, `sessionTimeout: ${sessionTimeout}`);
+  const file = path.join(dir, `${kind}.yaml`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** The bytes of a partition's log on one broker (its segments in offset order), to compare replicas. */
+export function partitionLogBytes(brokerDataDir: string, topic: string, partition: number): Buffer {
+  const dir = path.join(brokerDataDir, `${topic}-${partition}`);
+  const segments = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+  return Buffer.concat(segments.map((f) => fs.readFileSync(path.join(dir, f))));
+}
