@@ -37,10 +37,11 @@ export class WireConnection {
     socket.on('close', () => this.fail(new Error(`connection to ${address} closed`)));
   }
 
-  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000} = {}): Promise<WireConnection> {
+  /** `localAddress`: the source address to connect from (a loopback "node" of the multi-node layout). */
+  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000, localAddress}: {clientId?: string; timeoutMs?: number; localAddress?: string} = {}): Promise<WireConnection> {
     const address = `${host}:${port}`;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({host, port});
+      const s = net.connect({host, port, localAddress});
       const timer = setTimeout(() => {
         s.destroy();
         reject(new UserError(`no Kafka broker answers at ${address} (timed out)`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type {BrokerEndpoint} from '../broker/cluster-link.js';
+import {loopbackSourceFor} from '../lib/address.js';
 import {errorMessage} from '../lib/errors.js';
 import type {ZkClient} from '../zk/client.js';
 import {isZkError} from '../zk/errors.js';
@@ -13,6 +14,8 @@ const RETRY_MS = 1000;
 
 export interface PeerWatchHost {
   readonly nodeId: number;
+  /** The address this broker listens on: loopback connections leave from it. */
+  readonly localHost: string;
   zk(): ZkClient;
   /** The brokers registered in ZooKeeper, as this broker's view last read them. */
   liveBrokers(): BrokerEndpoint[];
@@ -73,7 +76,7 @@ export class PeerWatch {
   private connect(endpoint: BrokerEndpoint): void {
     const ch = this.channels.get(endpoint.nodeId);
     if (!ch || !this.current(endpoint)) return;
-    const socket = net.connect({host: endpoint.host, port: endpoint.port});
+    const socket = net.connect({host: endpoint.host, port: endpoint.port, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
     ch.socket = socket;
     socket.setNoDelay(true);
     socket.on('data', () => {}); // the peer never writes on this channel; drain anyway
@@ -93,7 +96,8 @@ export class PeerWatch {
   /** The channel closed (or never opened): confirm the death, or reconnect. */
   private async suspect(endpoint: BrokerEndpoint): Promise<void> {
     try {
-      const dead = (await refused(endpoint)) && (await new Promise((r) => setTimeout(r, PROBE_AGAIN_MS)), await refused(endpoint));
+      const from = loopbackSourceFor(this.host.localHost, endpoint.host);
+      const dead = (await refused(endpoint, from)) && (await new Promise((r) => setTimeout(r, PROBE_AGAIN_MS)), await refused(endpoint, from));
       if (!this.current(endpoint)) return;
       if (!dead || !(await this.removeRegistration(endpoint))) this.later(endpoint);
     } catch (err) {
@@ -135,9 +139,9 @@ function ignoreGone(err: unknown): void {
 }
 
 /** True only when the connection is actively refused: nothing listens there. */
-function refused(endpoint: BrokerEndpoint): Promise<boolean> {
+function refused(endpoint: BrokerEndpoint, localAddress: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({host: endpoint.host, port: endpoint.port});
+    const socket = net.connect({host: endpoint.host, port: endpoint.port, localAddress});
     const done = (result: boolean) => {
       clearTimeout(timer);
       socket.destroy();

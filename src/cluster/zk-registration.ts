@@ -41,6 +41,11 @@ const CONTROLLED_SHUTDOWN_MS = 5000;
 export class ZkRegistration implements ClusterLink {
   private zk!: ZkClient;
   private closed = false;
+  /** Stepped down after losing ZooKeeper for a session timeout; the timer that will do it. */
+  private steppedDown = false;
+  private stepDownTimer?: NodeJS.Timeout;
+  /** The version of /controller_epoch this broker wrote when it became controller: its writes are conditional on it. */
+  private controllerEpochZkVersion = -1;
   /** Controlled shutdown under way: the registration is withdrawn on purpose. */
   private leaving = false;
   /** The broker id that holds /controller, -1 while unknown. */
@@ -71,9 +76,9 @@ export class ZkRegistration implements ClusterLink {
       (line) => broker.log(line),
     );
     this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
-    this.controller = new Controller(() => this.zk, () => this.controllerEpoch, (line) => broker.log(line));
+    this.controller = new Controller(() => this.zk, () => ({epoch: this.controllerEpoch, zkVersion: this.controllerEpochZkVersion}), (line) => broker.log(line));
     this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
-    this.peers = new PeerWatch({nodeId: broker.nodeId, zk: () => this.zk, liveBrokers: () => this.view.liveBrokers(), log: (line) => broker.log(line)});
+    this.peers = new PeerWatch({nodeId: broker.nodeId, localHost: broker.options.host, zk: () => this.zk, liveBrokers: () => this.view.liveBrokers(), log: (line) => broker.log(line)});
   }
 
   private get sessionTimeoutMs(): number {
@@ -88,7 +93,11 @@ export class ZkRegistration implements ClusterLink {
   }
 
   private async register(): Promise<void> {
-    this.zk = await ZkClient.connect(this.connectString, {sessionTimeoutMs: this.sessionTimeoutMs, createChroot: true});
+    this.zk = await ZkClient.connect(this.connectString, {sessionTimeoutMs: this.sessionTimeoutMs, createChroot: true, localHost: this.broker.options.host});
+    this.steppedDown = false;
+    clearTimeout(this.stepDownTimer);
+    this.stepDownTimer = undefined;
+    this.watchConnection(this.zk);
     this.zk.on('expired', () => {
       if (this.closed || this.leaving) return;
       this.broker.log(`ZooKeeper session expired: registering broker ${this.broker.nodeId} again`);
@@ -103,6 +112,40 @@ export class ZkRegistration implements ClusterLink {
     await this.registerBroker();
     await this.view.refreshBrokers();
     await this.elect();
+  }
+
+  /**
+   * A broker that cannot reach ZooKeeper cannot know whether it still leads: once a whole session
+   * timeout has passed since the server last answered, its session is gone on the server's side
+   * and the controller may have elected other leaders, so it steps down. Back in touch with the
+   * same session, it reads the partition states again and takes back what is still its own.
+   */
+  private watchConnection(zk: ZkClient): void {
+    zk.on('state', (state) => {
+      if (zk !== this.zk || this.closed) return;
+      if (state === 'disconnected' && !this.stepDownTimer && !this.steppedDown) {
+        const left = Math.max(0, zk.lastHeardAt + this.sessionTimeoutMs - Date.now());
+        this.stepDownTimer = setTimeout(() => {
+          this.stepDownTimer = undefined;
+          if (zk !== this.zk || this.closed || zk.state === 'connected') return;
+          this.steppedDown = true;
+          this.broker.log(`ZooKeeper out of reach for the session timeout (${this.sessionTimeoutMs} ms): stepping down as leader${this.controller.isActive ? ' and controller' : ''}`);
+          this.controller.deactivate();
+          this.replicas.stepDown();
+        }, left);
+        this.stepDownTimer.unref();
+      } else if (state === 'connected') {
+        clearTimeout(this.stepDownTimer);
+        this.stepDownTimer = undefined;
+        if (!this.steppedDown) return;
+        this.steppedDown = false;
+        this.broker.log('ZooKeeper reachable again with the same session: reading the partition states again');
+        this.view
+          .attach(zk)
+          .then(() => this.elect())
+          .catch((err) => this.broker.log(`re-reading the cluster after reconnecting failed: ${errorMessage(err)}`));
+      }
+    });
   }
 
   private async reregister(): Promise<void> {
@@ -181,7 +224,7 @@ export class ZkRegistration implements ClusterLink {
     if (this.closed || this.leaving) return;
     try {
       await this.zk.create(ZkPaths.controller, controllerRegistration(this.broker.nodeId), {mode: 'ephemeral'});
-      this.controllerEpoch = await this.bumpControllerEpoch();
+      ({epoch: this.controllerEpoch, zkVersion: this.controllerEpochZkVersion} = await this.bumpControllerEpoch());
       this.controllerId = this.broker.nodeId;
       this.broker.log(`broker ${this.broker.nodeId} is the controller (epoch ${this.controllerEpoch})`);
       this.controller.activate();
@@ -196,6 +239,8 @@ export class ZkRegistration implements ClusterLink {
       });
       this.controllerId = (JSON.parse(data.toString()) as {brokerid: number}).brokerid;
       if (this.controllerId !== this.broker.nodeId) this.controller.deactivate();
+      // Still ours after stepping down: the session survived, so no other controller was elected.
+      else if (!this.controller.isActive) this.controller.activate();
     } catch (err) {
       // Gone between our create and get: run the election again.
       if (isZkError(err, 'NONODE')) return this.elect();
@@ -203,18 +248,18 @@ export class ZkRegistration implements ClusterLink {
     }
   }
 
-  private async bumpControllerEpoch(): Promise<number> {
+  private async bumpControllerEpoch(): Promise<{epoch: number; zkVersion: number}> {
     for (;;) {
       try {
         const {data, stat} = await this.zk.get(ZkPaths.controllerEpoch);
         const next = Number(data.toString()) + 1;
-        await this.zk.set(ZkPaths.controllerEpoch, String(next), {version: stat.version});
-        return next;
+        const written = await this.zk.set(ZkPaths.controllerEpoch, String(next), {version: stat.version});
+        return {epoch: next, zkVersion: written.version};
       } catch (err) {
         if (isZkError(err, 'NONODE')) {
           try {
             await this.zk.create(ZkPaths.controllerEpoch, '1');
-            return 1;
+            return {epoch: 1, zkVersion: 0};
           } catch (e) {
             if (!isZkError(e, 'NODEEXISTS')) throw e;
           }
@@ -419,6 +464,7 @@ export class ZkRegistration implements ClusterLink {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.stepDownTimer);
     this.peers.stop();
     this.controller.deactivate();
     this.view.detach();

@@ -6,15 +6,17 @@ export type MultiBrokerKind = 'multi-broker-single-node' | 'multi-broker-multi-n
 
 /**
  * A topology file like the shipped one, on free ports in a temp dir; `sessionTimeout` replaces
- * the shipped zookeeper.sessionTimeout.
+ * the shipped zookeeper.sessionTimeout; `standaloneZk` makes the ensemble one node on 127.0.0.1.
  */
-export async function writeTopology(dir: string, kind: MultiBrokerKind, {sessionTimeout}: {sessionTimeout?: string} = {}): Promise<string> {
+export async function writeTopology(dir: string, kind: MultiBrokerKind, {sessionTimeout, standaloneZk = false}: {sessionTimeout?: string; standaloneZk?: boolean} = {}): Promise<string> {
   const shipped = fs.readFileSync(path.resolve(import.meta.dirname, `../../topology/${kind}.yaml`), 'utf8');
-  const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' ? 3 : 1);
+  const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' && !standaloneZk ? 3 : 1);
   const brokerPort = zkPort + 3000;
   let text = shipped.replace('port: 2181', `port: ${zkPort}`);
   // Only the brokers' port keys: the description mentions the shipped ports too.
   text = text.replace(/port: (9092|9093|9094)\b/g, (_, p: string) => `port: ${kind === 'multi-broker-multi-node' ? brokerPort : brokerPort + Number(p) - 9092}`);
+  // One ZooKeeper on 127.0.0.1, outside the nodes: cutting a node off then leaves a quorum intact.
+  if (standaloneZk) text = text.replace(/ensemble: 3/, 'ensemble: 1').replace(/\n  hosts: \[[^\]]*\]/, '');
   if (sessionTimeout) text = text.replace(/sessionTimeout: \S+/, `sessionTimeout: ${sessionTimeout}`);
   const file = path.join(dir, `${kind}.yaml`);
   fs.writeFileSync(file, text);
