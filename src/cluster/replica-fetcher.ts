@@ -62,6 +62,15 @@ export class ReplicaFetcher {
   }
 
   private async run(): Promise<void> {
+    try {
+      await this.loop();
+    } finally {
+      // A connection opened while stop() was under way must not outlive the fetcher (it would keep the process alive).
+      this.conn?.close();
+    }
+  }
+
+  private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       const targets = this.host.targets(this.leaderId);
