@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/helpers/setup.ts'],
+    globalSetup: ['test/helpers/default-ports-guard.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Compat and fault tests start real processes on fixed loopback ports; files run in parallel

@@ -1,12 +1,14 @@
-import {Args, Flags} from '@oclif/core';
+import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {UserError} from '../src/lib/errors.js';
+import {thousands} from '../src/lib/progress.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {decodedRecordSource} from '../src/services/value-format.js';
 import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom} from '../src/services/consume-service.js';
-import {eventAsRecord, runGroupDrain, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
+import {eventAsRecord, runGroupDrain, statusIntervalMs, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
 import {SINK_KINDS, type SinkKind} from '../src/sinks/open-sink.js';
 import {DEFAULT_FORMAT, FORMAT_HELP, compileFormat} from '../src/services/record-format.js';
 import {partitionList} from '../src/services/list-values.js';
@@ -33,7 +35,7 @@ export default class Consume extends KcollectCommand {
     "<%= config.bin %> consume SmartCar-Topic --group archiver --to file --out-dir 'collect/%{topic}/wrk_date=%Y%m%d' --roll-count 10000",
   ];
 
-  static override args = {topic: Args.string({required: true, description: 'topic to read'})};
+  static override args = {topic: topicArg};
 
   static override flags = {
     brokers: brokersFlag,
@@ -41,7 +43,8 @@ export default class Consume extends KcollectCommand {
     partition: Flags.string({char: 'p', multiple: true, env: 'KCOLLECT_CONSUME_PARTITION', description: 'read only these partitions: -p 0 -p 2 or -p 0,2 (default: all)'}),
     count: Flags.integer({char: 'c', min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records'}),
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop at the end of every partition instead of waiting for more'}),
-    format: Flags.string({char: 'F', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
+    topic: topicFlag,
+    format: Flags.string({char: 'f', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
     group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
     to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
     ...sinkFlags,
@@ -50,6 +53,7 @@ export default class Consume extends KcollectCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
+    const topic = resolveTopic(args.topic, flags.topic);
     const brokers = resolveBrokers(flags.brokers);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
@@ -58,15 +62,15 @@ export default class Consume extends KcollectCommand {
     process.once('SIGTERM', onSignal);
     try {
       if (flags.to) {
-        await this.drain(args.topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
+        await this.drain(topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
         return;
       }
       if (flags.group && flags.partition) throw new UserError('--partition cannot be used with --group: the group assigns partitions', 'drop --partition, or drop --group to read chosen partitions');
       const records = flags.group
-        ? groupSource({brokers, topic: args.topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit})
+        ? groupSource({brokers, topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit})
         : groupLessSource({
             brokers,
-            topic: args.topic,
+            topic,
             partitions: partitionList(flags.partition),
             from,
             count: flags.count,
@@ -91,6 +95,7 @@ export default class Consume extends KcollectCommand {
     // With --to stdout the records own stdout, so status lines go to stderr.
     const statusOut = to === 'stdout' ? process.stderr : process.stdout;
     const render = compileFormat(flags.format);
+    const printer = statusPrinter({json, out: statusOut, err: process.stderr, live: to !== 'stdout'});
     const result = await runGroupDrain({
       brokers,
       topic,
@@ -104,10 +109,12 @@ export default class Consume extends KcollectCommand {
       exitAtEnd: flags.exit,
       backoff: backoffFromFlags(flags),
       signal,
-      onStatus: statusPrinter({json, out: statusOut, err: process.stderr}),
+      onStatus: printer,
+      statusIntervalMs: json ? undefined : statusIntervalMs(process.stderr),
     });
+    printer.end();
     if (json) statusOut.write(JSON.stringify(result) + '\n');
-    else if (to !== 'stdout') process.stderr.write(`kcollect: ${result.records} record(s) written to ${result.sink}, ${result.deadLettered} sent to ${result.deadLetterTopic}\n`);
+    else if (to !== 'stdout') process.stderr.write(`kcollect: ${thousands(result.records)} record(s) written to ${result.sink}, ${thousands(result.deadLettered)} sent to ${result.deadLetterTopic}\n`);
     return result;
   }
 }

@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core';
+import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {ACKS, COMPRESSIONS, type DeliveryReport} from '../src/client/producer.js';
 import {parseHeaders, produceLines} from '../src/services/produce-service.js';
 import {table} from '../src/services/text-table.js';
@@ -12,14 +13,16 @@ export default class Produce extends KcollectCommand {
     'Records with a key go to the partition the Java client would pick (murmur2 of the key); records without one fill one partition per batch. The command exits once Kafka acknowledged every record, and reports how many it did.';
   static override examples = [
     'echo hello | <%= config.bin %> produce driving-logs',
-    '<%= config.bin %> produce driving-logs --file trips.log --key-delimiter , -H source=car-17 --compression zstd',
+    '<%= config.bin %> produce -t driving-logs -l trips.log -k car-17', '<%= config.bin %> produce driving-logs --file trips.log --key-delimiter , -H source=car-17 --compression zstd',
   ];
 
-  static override args = {topic: Args.string({required: true, description: 'topic to write to'})};
+  static override args = {topic: topicArg};
 
   static override flags = {
     brokers: brokersFlag,
-    file: Flags.string({char: 'f', env: 'KCOLLECT_PRODUCE_FILE', description: 'read lines from this file instead of stdin'}),
+    topic: topicFlag,
+    file: Flags.string({char: 'l', env: 'KCOLLECT_PRODUCE_FILE', description: 'read lines from this file instead of stdin (kcat -l)'}),
+    key: Flags.string({char: 'k', exclusive: ['key-delimiter'], env: 'KCOLLECT_PRODUCE_KEY', description: 'this key on every record (kcat -k)'}),
     'key-delimiter': Flags.string({char: 'K', env: 'KCOLLECT_KEY_DELIMITER', description: 'split each line at the first DELIM into key and value (lines without it get no key)'}),
     header: Flags.string({char: 'H', multiple: true, env: 'KCOLLECT_HEADERS', description: 'header KEY=VALUE added to every record (repeatable)'}),
     acks: Flags.string({options: [...ACKS], default: 'all', env: 'KCOLLECT_ACKS', description: 'acknowledgements to wait for: all (-1), 1 (leader), 0 (none)'}),
@@ -32,9 +35,10 @@ export default class Produce extends KcollectCommand {
     const {args, flags} = await this.parse(Produce);
     const report = await produceLines({
       brokers: resolveBrokers(flags.brokers),
-      topic: args.topic,
+      topic: resolveTopic(args.topic, flags.topic),
       file: flags.file,
       keyDelimiter: flags['key-delimiter'],
+      key: flags.key,
       headers: parseHeaders(listValues(flags.header)),
       partition: flags.partition,
       acks: flags.acks as DeliveryReport['acks'],

@@ -1,9 +1,11 @@
 import {Flags} from '@oclif/core';
+import {thousands} from '../src/lib/progress.js';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {brokersFlag, resolveBrokers} from '../src/cli/flags.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
-import {statusPrinter} from '../src/services/drain-service.js';
+import {statusIntervalMs, statusPrinter} from '../src/services/drain-service.js';
 import type {SinkKind} from '../src/sinks/open-sink.js';
 import {parseTime, replay} from '../src/services/replay-service.js';
 
@@ -16,9 +18,11 @@ export default class Replay extends KcollectCommand {
     "<%= config.bin %> replay --topic SmartCar-Topic --from-offset 0 --to file --out-dir restore/%Y%m%d --roll-count 10000",
   ];
 
+  static override args = {topic: topicArg};
+
   static override flags = {
     brokers: brokersFlag,
-    topic: Flags.string({char: 't', required: true, env: 'KCOLLECT_TOPIC', description: 'topic to replay'}),
+    topic: topicFlag,
     from: Flags.string({env: 'KCOLLECT_REPLAY_FROM', exactlyOne: ['from', 'from-offset'], description: 'first record time: ISO time (2024-05-01T08:00:00Z) or ms since the epoch'}),
     'from-offset': Flags.integer({min: 0, env: 'KCOLLECT_REPLAY_FROM_OFFSET', description: 'first offset, in every partition'}),
     until: Flags.string({env: 'KCOLLECT_REPLAY_UNTIL', description: 'stop before records at or after this time (ISO or ms)'}),
@@ -30,7 +34,7 @@ export default class Replay extends KcollectCommand {
   };
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Replay);
+    const {args, flags} = await this.parse(Replay);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();
     process.once('SIGINT', onSignal);
@@ -38,10 +42,11 @@ export default class Replay extends KcollectCommand {
     const to = flags.to as SinkKind;
     const json = this.jsonEnabled();
     const statusOut = to === 'stdout' ? process.stderr : process.stdout;
+    const printer = statusPrinter({json, out: statusOut, err: process.stderr, live: to !== 'stdout'});
     try {
       const result = await replay({
         brokers: resolveBrokers(flags.brokers),
-        topic: flags.topic,
+        topic: resolveTopic(args.topic, flags.topic),
         fromMs: flags.from === undefined ? undefined : parseTime(flags.from, '--from'),
         fromOffset: flags['from-offset'],
         untilMs: flags.until === undefined ? undefined : parseTime(flags.until, '--until'),
@@ -53,11 +58,13 @@ export default class Replay extends KcollectCommand {
         batchSize: flags['batch-size'],
         backoff: backoffFromFlags(flags),
         signal: interrupt.signal,
-        onStatus: statusPrinter({json, out: statusOut, err: process.stderr}),
+        onStatus: printer,
+        statusIntervalMs: json ? undefined : statusIntervalMs(process.stderr),
       });
+      printer.end();
       // Status lines and the summary are JSON lines of their own, not oclif's pretty result.
       if (json) statusOut.write(JSON.stringify(result) + '\n');
-      else process.stderr.write(`kcollect: replayed ${result.read} record(s) of ${result.topic}: ${result.written} written to ${result.sink}, ${result.deadLettered} sent to ${result.deadLetterTopic}\n`);
+      else process.stderr.write(`kcollect: replayed ${thousands(result.read)} record(s) of ${result.topic}: ${thousands(result.written)} written to ${result.sink}, ${thousands(result.deadLettered)} sent to ${result.deadLetterTopic}\n`);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

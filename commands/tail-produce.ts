@@ -5,7 +5,7 @@ import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} 
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
-import {runCollector, type CollectReport} from '../src/services/collect-service.js';
+import {collectSummary, runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {TailSource} from '../src/sources/tail/tail-source.js';
 
 const POSITIONS_DIR = path.join('.kcollect', 'positions');
@@ -54,8 +54,8 @@ export default class TailProduce extends KcollectCommand {
       batchMaxEvents: flags['batch-size'],
     }));
     log(`following ${patterns.join(' ')} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
-    const report = await untilInterrupted((signal) => runCollector({...options, source, valueEncoder}, signal));
-    this.log(`sent ${report.delivered} line(s) to ${report.topic}; ${report.filtered} filtered out${report.deadLettered > 0 ? `; ${report.deadLettered} sent to ${options.dlqTopic}` : ''}`);
+    const report = await untilInterrupted((signal) => runCollector({...options, source, valueEncoder, progress: this.jsonEnabled() ? undefined : process.stderr}, signal));
+    this.log(collectSummary(report, options.dlqTopic));
     return report;
   }
 }

@@ -5,22 +5,23 @@ import {untilInterrupted} from '../../src/cli/interrupt.js';
 import {runAgent, type AgentReport} from '../../src/services/agent-service.js';
 import {table} from '../../src/services/text-table.js';
 import {loadAgentConfig} from '../../src/topology/agent-config.js';
+import {resolveConfigFile} from '../../src/topology/bundled.js';
 
 export default class AgentRun extends KcollectCommand {
   static override summary = 'Run a collection agent: its sources, interceptors, channels and sinks, from a YAML file';
   static override description =
     'The YAML names sources (tail, spooldir), channels (memory, file) and sinks (kafka, hbase, file_roll, logger) the way a Flume agent file does; topology/agents/ ships the smart-car agents and `kcollect agent import` converts a Flume properties file. Every source moves its position only once its events are safe. Runs until Ctrl-C, then drains the channels and prints the counters.';
-  static override examples = ['<%= config.bin %> agent run topology/agents/smartcar-driving.yaml', '<%= config.bin %> agent run my-agent.yaml -b kafka1:9092,kafka2:9092'];
+  static override examples = ['<%= config.bin %> agent run smartcar-driving', '<%= config.bin %> agent run topology/agents/smartcar-driving.yaml', '<%= config.bin %> agent run my-agent.yaml -b kafka1:9092,kafka2:9092'];
 
-  static override args = {file: Args.string({required: true, description: 'agent YAML file'})};
+  static override args = {file: Args.string({required: true, description: 'agent YAML file, or the name of a shipped one (`kcollect topology list`)'})};
   static override flags = {brokers: brokersFlag};
 
   async run(): Promise<AgentReport> {
     const {args, flags} = await this.parse(AgentRun);
-    const config = loadAgentConfig(args.file);
+    const config = loadAgentConfig(resolveConfigFile(args.file, 'agent'));
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     const report = await untilInterrupted((signal) =>
-      runAgent(config, {brokers: resolveBrokers(flags.brokers), signal, log, stateDir: '.kcollect', onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
+      runAgent(config, {brokers: resolveBrokers(flags.brokers), signal, log, stateDir: '.kcollect', progress: this.jsonEnabled() ? undefined : process.stderr, onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
     );
     const rows = report.components.map((c) => [`${c.kind}.${c.name}`, c.type, c.state ?? '', Object.entries(c.counters).map(([k, v]) => `${k}=${v}`).join(' ')]);
     this.log(table(['COMPONENT', 'TYPE', 'STATE', 'COUNTERS'], rows));

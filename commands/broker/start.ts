@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {zookeeperFlag} from '../../src/cli/flags.js';
 import {parseHostPort} from '../../src/lib/address.js';
-import {parseDuration} from '../../src/lib/size.js';
+import {parseDuration, parseSize} from '../../src/lib/size.js';
 import {runBrokerUntilSignal} from '../../src/services/broker-service.js';
 
 export default class BrokerStart extends KcollectCommand {
@@ -22,6 +22,10 @@ export default class BrokerStart extends KcollectCommand {
     'default-replication-factor': Flags.integer({default: 1, min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1)'}),
     'replica-lag-time-max': Flags.string({default: '30s', env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR'}),
     'zookeeper-session-timeout': Flags.string({default: '6s', env: 'KCOLLECT_ZOOKEEPER_SESSION_TIMEOUT', description: 'zookeeper.session.timeout.ms: a broker silent this long loses its registration and its leaderships (ZooKeeper clamps it to 2-20 ticks)'}),
+    'log-cleaner-enable': Flags.string({default: 'true', options: ['true', 'false'], env: 'KCOLLECT_LOG_CLEANER_ENABLE', description: 'log.cleaner.enable: compact cleanup.policy=compact topics in the background'}),
+    'log-cleaner-backoff': Flags.string({default: '15s', env: 'KCOLLECT_LOG_CLEANER_BACKOFF', description: 'log.cleaner.backoff.ms: how long the cleaner waits when no log needs cleaning'}),
+    'log-cleaner-dedupe-buffer-size': Flags.string({default: '128MiB', env: 'KCOLLECT_LOG_CLEANER_DEDUPE_BUFFER_SIZE', description: 'log.cleaner.dedupe.buffer.size: memory for the key map of one cleaning pass (24 bytes a key)'}),
+    'log-cleaner-io-max-bytes-per-second': Flags.string({env: 'KCOLLECT_LOG_CLEANER_IO_MAX_BYTES_PER_SECOND', description: 'log.cleaner.io.max.bytes.per.second: cap on the cleaner\'s reads plus writes, e.g. 50MiB (default: no cap)'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
@@ -41,6 +45,10 @@ export default class BrokerStart extends KcollectCommand {
       defaultReplicationFactor: flags['default-replication-factor'],
       replicaLagTimeMaxMs: parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max'),
       zookeeperSessionTimeoutMs: parseDuration(flags['zookeeper-session-timeout'], '--zookeeper-session-timeout'),
+      logCleanerEnable: flags['log-cleaner-enable'] === 'true',
+      logCleanerBackoffMs: parseDuration(flags['log-cleaner-backoff'], '--log-cleaner-backoff'),
+      logCleanerDedupeBufferSize: parseSize(flags['log-cleaner-dedupe-buffer-size'], '--log-cleaner-dedupe-buffer-size'),
+      logCleanerIoMaxBytesPerSecond: flags['log-cleaner-io-max-bytes-per-second'] ? parseSize(flags['log-cleaner-io-max-bytes-per-second'], '--log-cleaner-io-max-bytes-per-second') : Number.POSITIVE_INFINITY,
     }, flags.zookeeper);
   }
 }

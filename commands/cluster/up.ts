@@ -1,29 +1,33 @@
 import {Args, Flags} from '@oclif/core';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {UserError} from '../../src/lib/errors.js';
-import {clusterDown, clusterUp, type ClusterUpResult} from '../../src/services/cluster-service.js';
+import {untilInterrupted} from '../../src/cli/interrupt.js';
+import {clusterDown, clusterUp, watchCluster, type ClusterUpResult} from '../../src/services/cluster-service.js';
 import {table} from '../../src/services/text-table.js';
+import {resolveConfigFile} from '../../src/topology/bundled.js';
 import {generatedTopology, loadTopology} from '../../src/topology/cluster-topology.js';
 
 export default class ClusterUp extends KcollectCommand {
   static override summary = 'Start a topology: ZooKeeper, then the brokers, each waited for';
   static override description = 'Starts every part of the topology in order as its own process and waits until each answers, then prints the nodes and a line to paste, and writes .kcollect/profile.json so later commands find the cluster without flags. Without --detach it stays in the foreground and stops everything on Ctrl-C.';
   static override examples = [
-    '<%= config.bin %> cluster up topology/multi-broker-single-node.yaml --detach',
-    '<%= config.bin %> cluster up --brokers 3',
-    '<%= config.bin %> cluster up --brokers 1 --zookeeper',
+    '<%= config.bin %> cluster up multi-broker-single-node --detach',
+    '<%= config.bin %> cluster up my-topology.yaml',
+    '<%= config.bin %> cluster up --broker-count 3',
+    '<%= config.bin %> cluster up --broker-count 1 --zookeeper',
   ];
-  static override args = {file: Args.string({required: false, description: 'topology YAML file (topology/*.yaml)'})};
+  static override args = {file: Args.string({required: false, description: 'topology YAML file, or the name of a shipped one (`kcollect topology list`)'})};
   static override flags = {
-    brokers: Flags.integer({min: 1, max: 9, env: 'KCOLLECT_CLUSTER_BROKERS', description: 'instead of a file: this many brokers on 127.0.0.1:9092..'}),
-    zookeeper: Flags.boolean({default: false, description: 'with --brokers 1: also start ZooKeeper (always started for more brokers)'}),
+    // Not --brokers: everywhere else that is -b HOST:PORT,...
+    'broker-count': Flags.integer({min: 1, max: 9, env: 'KCOLLECT_CLUSTER_BROKERS', description: 'instead of a file: this many brokers on 127.0.0.1:9092..'}),
+    zookeeper: Flags.boolean({default: false, description: 'with --broker-count 1: also start ZooKeeper (always started for more brokers)'}),
     detach: Flags.boolean({default: false, env: 'KCOLLECT_CLUSTER_DETACH', description: 'return once everything is up, leaving it running'}),
   };
 
   async run(): Promise<ClusterUpResult> {
     const {args, flags} = await this.parse(ClusterUp);
-    if (args.file && flags.brokers) throw new UserError('give a topology file or --brokers, not both', 'e.g. `kcollect cluster up topology/multi-broker-single-node.yaml` or `kcollect cluster up --brokers 3`');
-    const topology = args.file ? loadTopology(args.file) : generatedTopology(flags.brokers ?? 1, flags.zookeeper);
+    if (args.file && flags['broker-count']) throw new UserError('give a topology file or --broker-count, not both', 'e.g. `kcollect cluster up multi-broker-single-node` or `kcollect cluster up --broker-count 3`');
+    const topology = args.file ? loadTopology(resolveConfigFile(args.file, 'topology')) : generatedTopology(flags['broker-count'] ?? 1, flags.zookeeper);
     const result = await clusterUp(topology);
     if (!this.jsonEnabled()) {
       this.log(`cluster ${result.name} (${result.type}) is up\n`);
@@ -33,18 +37,11 @@ export default class ClusterUp extends KcollectCommand {
     }
     if (flags.detach) return result;
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    this.log('running in the foreground; Ctrl-C stops the cluster');
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        process.stderr.write(`${signal}: stopping the cluster\n`);
-        clusterDown(false).then(() => resolve(), (err) => {
-          process.stderr.write(`stopping failed: ${String(err)}\n`);
-          resolve();
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    this.logToStderr('running in the foreground; Ctrl-C stops the cluster');
+    await untilInterrupted((signal) => watchCluster(signal, (line) => this.logToStderr(line)));
+    this.logToStderr('stopping the cluster');
+    const down = await clusterDown(false);
+    this.logToStderr(down.brokers.map((b) => `broker ${b.id}: ${b.result}`).join(', ') + (down.zookeeperStopped ? ', ZooKeeper stopped' : ''));
     return result;
   }
 }

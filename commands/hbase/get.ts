@@ -28,7 +28,9 @@ export default class HBaseGet extends KcollectCommand {
     const {args, flags} = await this.parse(HBaseGet);
     const result = await getRow(flags['hbase-url'], args.table, args.row, {versions: flags.versions, column: flags.column});
     if (!result.found) {
-      this.log(`row ${args.row} not found in ${args.table}`);
+      // As `hbase shell` scripts and grep expect: a missing row is a failure, said on stderr.
+      this.logToStderr(`kcollect: row ${args.row} not found in ${args.table}`);
+      process.exitCode = 1;
       return result;
     }
     this.log(table(['COLUMN', 'TIMESTAMP', 'VALUE'], result.cells.map((c) => [c.column, c.timestamp, displayBytes(Buffer.from(c.valueBase64, 'base64'))])));

@@ -10,7 +10,7 @@ export default class SimulateDriving extends KcollectCommand {
     "Reproduces the book's DriverLogMain: one header line per car (\"Driver Status Infomation,...\", the book's typo), then one record per car every 2 simulated seconds, 000000 through the hour-24 record 240000 (43,201 records per car).",
     'Record: yyyyMMddHHmmss,CarNum,AccStep,BrkStep,WheelStep,DirLightStep,Speed,AreaNum, e.g. 20160101000002,B0002,3,0,F,N,45,C07. 10% of the cars are wild drivers; congestion areas (A10 B02 C04 D05 E10 F06) cut speed to 30%.',
     '--speed realtime (default): every car writes a record each 100 ms, as the book does (100 cars: ~1,000 lines/s; the simulated day takes 72 minutes). --speed max: as fast as possible.',
-    'Lines are appended (use --truncate to start the file afresh, like the book), always as whole lines in one write per batch, so `tail -F` or `kcollect tail-produce` never sees half a line. Stops at the end of the simulated day, after --duration, or on Ctrl-C / SIGTERM, then prints what it wrote.',
+    'Lines are appended (use --truncate to start the file afresh, like the book); a run of a day the file already holds goes on after its last record, so no time and car repeat. Always whole lines in one write per batch, so `tail -F` or `kcollect tail-produce` never sees half a line. Stops at the end of the simulated day, after --duration, or on Ctrl-C / SIGTERM, then prints what it wrote.',
     'Same --seed, same lines (in either speed mode).',
   ].join('\n\n');
   static override examples = [

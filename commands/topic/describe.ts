@@ -18,7 +18,7 @@ export default class TopicDescribe extends KcollectCommand {
     const {args, flags} = await this.parse(TopicDescribe);
     const d = await describeTopic(resolveBrokers(flags.brokers), args.name);
     const summary = keyValues([
-      ['NAME', d.name],
+      ['TOPIC', d.name],
       ['PARTITIONS', d.partitions.length],
       ['REPLICAS', d.replicationFactor],
       ['INTERNAL', String(d.internal)],

@@ -14,7 +14,7 @@ export default class TopicList extends KcollectCommand {
   async run(): Promise<{topics: TopicSummary[]}> {
     const {flags} = await this.parse(TopicList);
     const result = await listTopics(resolveBrokers(flags.brokers));
-    this.log(table(['NAME', 'PARTITIONS', 'REPLICAS'], result.topics.map((t) => [t.name, t.partitions, t.replicationFactor])));
+    this.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], result.topics.map((t) => [t.name, t.partitions, t.replicationFactor])));
     return result;
   }
 }

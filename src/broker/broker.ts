@@ -6,6 +6,7 @@ import {GroupCoordinator} from '../coordinator/group-coordinator.js';
 import {FileGroupStore} from '../coordinator/group-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
 import {StorageError} from '../storage/errors.js';
+import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
 import {Connection} from './connection.js';
@@ -36,6 +37,14 @@ export interface BrokerOptions {
   replicaLagTimeMaxMs: number;
   /** zookeeper.session.timeout.ms: how long ZooKeeper keeps a silent broker registered. */
   zookeeperSessionTimeoutMs: number;
+  /** log.cleaner.enable: compact cleanup.policy=compact topics in the background. */
+  logCleanerEnable: boolean;
+  /** log.cleaner.backoff.ms: the cleaner's pause when no log needs cleaning. */
+  logCleanerBackoffMs: number;
+  /** log.cleaner.dedupe.buffer.size: bytes for the key -> offset map of one cleaning pass. */
+  logCleanerDedupeBufferSize: number;
+  /** log.cleaner.io.max.bytes.per.second: the cleaner's disk reads plus writes. */
+  logCleanerIoMaxBytesPerSecond: number;
   log: (line: string) => void;
 }
 
@@ -51,6 +60,10 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   defaultReplicationFactor: 1,
   replicaLagTimeMaxMs: 30_000,
   zookeeperSessionTimeoutMs: 6000,
+  logCleanerEnable: true,
+  logCleanerBackoffMs: DEFAULT_LOG_CLEANER_CONFIG.backoffMs,
+  logCleanerDedupeBufferSize: DEFAULT_LOG_CLEANER_CONFIG.dedupeBufferSize,
+  logCleanerIoMaxBytesPerSecond: DEFAULT_LOG_CLEANER_CONFIG.ioMaxBytesPerSecond,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -82,6 +95,14 @@ export class Broker {
     const clusterId = loadOrCreateClusterId(options.dataDir, options.nodeId);
     const logs = LogManager.open(options.dataDir);
     logs.startRetention();
+    if (options.logCleanerEnable) {
+      logs.startCleaner({
+        backoffMs: options.logCleanerBackoffMs,
+        dedupeBufferSize: options.logCleanerDedupeBufferSize,
+        ioMaxBytesPerSecond: options.logCleanerIoMaxBytesPerSecond,
+        log: options.log,
+      });
+    }
     const groups = new GroupCoordinator({
       store: new FileGroupStore(path.join(options.dataDir, '__consumer_offsets')),
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,

@@ -7,7 +7,7 @@ import type {BackoffPolicy} from '../lib/backoff.js';
 import {DEFAULT_BACKOFF} from '../lib/backoff.js';
 import {FILE_ROLL_DEFAULTS} from '../sinks/file-roll-sink.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY, ROW_KEY_HELP} from '../sinks/hbase-rows.js';
-import {PATH_ESCAPES_HELP} from '../sinks/path-escapes.js';
+import {PATH_ESCAPES_HELP, TIME_FROM} from '../sinks/path-escapes.js';
 import type {SinkKind, SinkSettings} from '../sinks/open-sink.js';
 
 export const sinkFlags = {
@@ -25,7 +25,8 @@ export const sinkFlags = {
   'roll-size': Flags.string({env: 'KCOLLECT_ROLL_SIZE', default: '64MiB', helpGroup: 'FILE', description: 'close a file once it holds this many bytes (0: never)'}),
   'roll-count': Flags.integer({env: 'KCOLLECT_ROLL_COUNT', default: 0, min: 0, helpGroup: 'FILE', description: 'close a file once it holds this many records (0: never)'}),
   'roll-interval': Flags.string({env: 'KCOLLECT_ROLL_INTERVAL', default: '0', helpGroup: 'FILE', description: 'close a file this long after it was opened, e.g. 30s (0: never)'}),
-  'idle-timeout': Flags.string({env: 'KCOLLECT_IDLE_TIMEOUT', default: '0', helpGroup: 'FILE', description: 'close a file nothing was written to for this long, e.g. 100s (0: never)'}),
+  'idle-timeout': Flags.string({env: 'KCOLLECT_IDLE_TIMEOUT', default: '30s', helpGroup: 'FILE', description: 'close a file nothing was written to for this long (0: never)'}),
+  'time-from': Flags.string({env: 'KCOLLECT_TIME_FROM', default: 'record', options: [...TIME_FROM], helpGroup: 'FILE', description: "the time of the path's %Y %m %d ...: record = the line's leading yyyyMMddHHmmss (else the timestamp header), header = the timestamp header (when it was collected), kafka = the Kafka record's timestamp"}),
   'batch-size': Flags.integer({env: 'KCOLLECT_BATCH_SIZE', default: 500, min: 1, description: 'records per sink write (and per offset commit)'}),
   'dlq-topic': Flags.string({env: 'KCOLLECT_DLQ_TOPIC', description: 'dead-letter topic for records the sink refuses (default: TOPIC.dlq, created on first use)'}),
   'retry-backoff': Flags.string({env: 'KCOLLECT_RETRY_BACKOFF', default: `${DEFAULT_BACKOFF.initialMs}ms`, description: 'first wait before probing a failed sink; doubles per failure'}),
@@ -67,5 +68,6 @@ export function sinkSettingsFromFlags(kind: SinkKind, flags: SinkFlagValues, std
     rollCount: flags['roll-count'],
     rollIntervalMs: parseDuration(flags['roll-interval'], '--roll-interval'),
     idleTimeoutMs: parseDuration(flags['idle-timeout'], '--idle-timeout'),
+    timeFrom: flags['time-from'],
   };
 }

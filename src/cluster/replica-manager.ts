@@ -219,12 +219,13 @@ export class ReplicaManager implements FetcherHost {
       for (const {at, header} of iterateBatches(r.records)) {
         const end = header.baseOffset + header.lastOffsetDelta + 1;
         if (end <= log.logEndOffset) continue;
-        if (header.baseOffset !== log.logEndOffset) {
+        // A batch past our log end is a gap the leader's log cleaner left; one straddling it is not.
+        if (header.baseOffset < log.logEndOffset) {
           this.log(`${topic}-${r.partitionIndex}: leader sent offset ${header.baseOffset}, expected ${log.logEndOffset}; fetching again`);
           break;
         }
         // Kept as the leader wrote it: its offsets, leader epoch and timestamps.
-        log.append(Buffer.from(r.records.subarray(at, at + header.size)), {leaderEpoch: header.partitionLeaderEpoch});
+        log.append(Buffer.from(r.records.subarray(at, at + header.size)), {leaderEpoch: header.partitionLeaderEpoch, asFollower: true});
       }
     }
     if (r.highWatermark >= 0) log.highWatermark = Math.min(r.highWatermark, log.logEndOffset);

@@ -30,6 +30,8 @@ export interface RangeDrainOptions {
   signal: AbortSignal;
   backoff?: BackoffPolicy;
   onStatus?: (status: DrainStatus) => void;
+  /** Also report the counts this often while all is well (a progress line); default: only state changes. */
+  statusIntervalMs?: number;
 }
 
 export interface RangeSummary {
@@ -48,8 +50,13 @@ export async function drainRange(options: RangeDrainOptions): Promise<RangeSumma
   let written = 0;
   let deadLettered = 0;
   let read = 0;
-  const status = (s: Pick<DrainStatus, 'state' | 'attempt' | 'retryInMs' | 'error'>) =>
+  let current: Pick<DrainStatus, 'state' | 'attempt' | 'retryInMs' | 'error'> = {state: 'ok', attempt: 0};
+  const status = (s: typeof current) => {
+    current = s;
     options.onStatus?.({type: 'status', time: new Date().toISOString(), sink: sink.name, written, deadLettered, backlog: null, ...s});
+  };
+  const ticker = options.statusIntervalMs ? setInterval(() => status(current), options.statusIntervalMs) : undefined;
+  ticker?.unref();
 
   const inRange = (r: FetchedRecord) =>
     (options.untilMs === undefined || r.timestamp < options.untilMs) &&
@@ -93,6 +100,7 @@ export async function drainRange(options: RangeDrainOptions): Promise<RangeSumma
     });
     return {read, written, deadLettered, stoppedBy: signal.aborted ? 'signal' : 'end', partitions: summary.partitions};
   } finally {
+    clearInterval(ticker);
     signal.removeEventListener('abort', onAbort);
   }
 }

@@ -3,6 +3,7 @@ import type {ComponentSnapshot} from '../telemetry/metrics.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
 import {buildAgent} from '../topology/agent-builder.js';
 import type {AgentConfig} from '../topology/agent-config.js';
+import {reportAgentProgress} from './agent-progress.js';
 
 export interface AgentRunOptions {
   brokers: string[];
@@ -11,6 +12,8 @@ export interface AgentRunOptions {
   stateDir: string;
   /** Called once every part started. */
   onStarted?: () => void;
+  /** Where a progress line goes while it runs (a terminal, or a log every few seconds). */
+  progress?: NodeJS.WriteStream;
 }
 
 export interface AgentReport {
@@ -38,6 +41,7 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
   }
   status.start();
   options.onStarted?.();
+  const progress = options.progress && reportAgentProgress(options.progress, snapshot);
   const stop = () => void agent.stop();
   options.signal.addEventListener('abort', stop, {once: true});
   try {
@@ -45,6 +49,7 @@ export async function runAgent(config: AgentConfig, options: AgentRunOptions): P
     await agent.stop();
   } finally {
     options.signal.removeEventListener('abort', stop);
+    progress?.stop();
     status.stop();
   }
   if (agent.error) throw agent.error;

@@ -6,6 +6,7 @@ import {PROFILE_PATH, readProfile, writeProfile} from '../cli/flags.js';
 import {WireConnection} from '../client/wire-connection.js';
 import {errorMessage, UserError} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
+import {sleep} from '../lib/backoff.js';
 import {portFree} from '../lib/ports.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Metadata} from '../protocol/messages/03-metadata.js';
@@ -60,7 +61,6 @@ export interface ClusterUpResult {
   profile: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function readClusterState(statePath = CLUSTER_STATE_PATH): ClusterState | undefined {
   try {
@@ -292,6 +292,28 @@ export async function clusterStatus(): Promise<ClusterStatusResult> {
     underReplicated,
     offline,
   };
+}
+
+/** One line of what a user watches: brokers answering, controller, ZooKeeper, partitions in trouble. */
+export function clusterSummary(s: ClusterStatusResult): string {
+  const up = s.brokers.filter((b) => b.answers).length;
+  const down = s.brokers.filter((b) => !b.answers).map((b) => `${b.id} (${b.process})`);
+  const zk = s.zookeeper ? `, ZooKeeper ${s.zookeeper.serving}/${s.zookeeper.ensemble} serving` : '';
+  return (
+    `brokers answering ${up}/${s.brokers.length}${down.length > 0 ? ` (down: ${down.join(', ')})` : ''}` +
+    `, controller ${s.controller ?? 'none'}${zk}, ${s.partitions} partition(s), ${s.underReplicated.length} under-replicated, ${s.offline.length} offline`
+  );
+}
+
+/** Polls the cluster until `signal` aborts, reporting each change of its summary line (the foreground of `cluster up`). */
+export async function watchCluster(signal: AbortSignal, report: (line: string) => void, everyMs = 2000): Promise<void> {
+  let last = '';
+  while (!signal.aborted) {
+    const line = clusterSummary(await clusterStatus());
+    if (line !== last) report(`${new Date().toISOString().slice(11, 19)} ${line}`);
+    last = line;
+    await sleep(everyMs, signal);
+  }
 }
 
 async function stopBroker(b: BrokerProcessInfo, timeoutMs = 15_000): Promise<'stopped' | 'killed' | 'not running'> {

@@ -8,6 +8,8 @@ import {rereadWindow, type Source} from '../pipeline/source.js';
 import {keyOf, type KeyOptions} from '../pipeline/key.js';
 import {DeadLetterQueue} from '../sinks/dead-letter.js';
 import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
+import {thousands} from '../lib/progress.js';
+import {reportAgentProgress} from './agent-progress.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
 import {FileChannel} from '../channels/file-channel.js';
 
@@ -36,6 +38,8 @@ export interface CollectOptions {
   /** `--format avro`: record values are the encoder's (the key is still cut from the line). */
   valueEncoder?: ValueEncoder;
   log: (line: string) => void;
+  /** Where a progress line goes while it runs (a terminal, or a log every few seconds). */
+  progress?: NodeJS.WriteStream;
 }
 
 export interface CollectReport {
@@ -43,12 +47,24 @@ export interface CollectReport {
   topic: string;
   received: number;
   accepted: number;
+  /** Lines Kafka acknowledged from this run. */
   delivered: number;
+  /** Lines read again (after a restart) that Kafka already held: skipped, not sent twice. */
+  alreadyInKafka: number;
   /** Events the interceptors dropped (regex_filter). */
   filtered: number;
   /** Lines sent to the dead-letter topic instead (binary, too long, not fitting the Avro schema). */
   deadLettered: number;
   state: string;
+}
+
+/** The closing line of `tail-produce` and `spool-produce`: what was really sent, and what was not. */
+export function collectSummary(r: CollectReport, dlqTopic?: string): string {
+  const parts = [`sent ${thousands(r.delivered)} line(s) to ${r.topic}`];
+  if (r.alreadyInKafka > 0) parts.push(`${thousands(r.alreadyInKafka)} read again and already in Kafka (not sent twice)`);
+  parts.push(`${thousands(r.filtered)} filtered out`);
+  if (r.deadLettered > 0) parts.push(`${thousands(r.deadLettered)} sent to ${dlqTopic}`);
+  return parts.join('; ');
 }
 
 export async function openChannel(name: string, choice: ChannelChoice): Promise<Channel> {
@@ -80,10 +96,11 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
     {name: options.name, sources: [{source: options.source, interceptors: options.interceptors, channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: options.batchSize, deadLetters: options.dlqTopic ? new DeadLetterQueue(options.brokers, options.dlqTopic, 'kafka') : undefined}]},
     {log: options.log},
   );
-  const status = new StatusPublisher(options.name, 'agent', () => {
+  const snapshot = () => {
     agent.sampleChannels();
     return agent.metrics.snapshot();
-  });
+  };
+  const status = new StatusPublisher(options.name, 'agent', snapshot);
   try {
     await agent.start();
   } catch (err) {
@@ -91,6 +108,7 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
     throw err;
   }
   status.start();
+  const progress = options.progress && reportAgentProgress(options.progress, snapshot);
   const stop = () => void agent.stop();
   signal.addEventListener('abort', stop, {once: true});
   try {
@@ -98,6 +116,7 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
     await agent.stop();
   } finally {
     signal.removeEventListener('abort', stop);
+    progress?.stop();
     status.stop();
   }
   if (agent.error) throw agent.error;
@@ -109,7 +128,8 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
     topic: options.topic,
     received: source.EventReceivedCount ?? 0,
     accepted: source.EventAcceptedCount ?? 0,
-    delivered: sinkCounters.EventDrainSuccessCount ?? 0,
+    delivered: (sinkCounters.EventDrainSuccessCount ?? 0) - sink.redeliveredSkipped,
+    alreadyInKafka: sink.redeliveredSkipped,
     filtered: (source.EventReceivedCount ?? 0) - (source.EventAcceptedCount ?? 0),
     deadLettered: sinkCounters.DeadLetterCount ?? 0,
     state: agent.metrics.snapshot().find((c) => c.kind === 'SINK')?.state ?? 'ok',

@@ -3,7 +3,7 @@ import {consumeAsGroupMember} from '../client/group-consumer.js';
 import {UserError} from '../lib/errors.js';
 import {DEFAULT_FORMAT, compileFormat, recordToJson} from './record-format.js';
 
-export const FROM_HELP = 'beginning | end | N (offset) | -N (N before the end) | @TIMESTAMP_MS | @ISO_TIME (e.g. @2024-05-01T08:00:00Z)';
+export const FROM_HELP = 'beginning | end | N (offset) | -N (N before the end) | @TIMESTAMP_MS | ISO_TIME or @ISO_TIME (e.g. 2024-05-01T08:00:00Z)';
 
 /** Parses --from. */
 export function parseFrom(text: string): StartPosition {
@@ -17,6 +17,8 @@ export function parseFrom(text: string): StartPosition {
     const ms = /^\d+$/.test(rest) ? Number(rest) : Date.parse(rest);
     if (Number.isFinite(ms)) return {kind: 'timestamp', ms};
   }
+  // An ISO time without the @, as `replay --from` takes it.
+  if (/^\d{4}-\d{2}-\d{2}T/.test(t) && Number.isFinite(Date.parse(t))) return {kind: 'timestamp', ms: Date.parse(t)};
   throw new UserError(`invalid --from "${text}"`, `use ${FROM_HELP}`);
 }
 

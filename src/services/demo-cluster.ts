@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {freePort, portFree} from '../lib/ports.js';
 import {ELECTION_PORT_OFFSET, PEER_PORT_OFFSET} from '../zk/server/index.js';
+import {BUNDLED_DIR} from '../topology/bundled.js';
 import {loadTopology, type Topology} from '../topology/cluster-topology.js';
 import {startBroker} from './broker-service.js';
 import {clusterDown, clusterUp} from './cluster-service.js';
@@ -8,7 +9,6 @@ import {clusterDown, clusterUp} from './cluster-service.js';
 export const DEMO_TOPOLOGIES = ['single-broker', 'multi-broker-single-node', 'multi-broker-multi-node'] as const;
 export type DemoTopology = (typeof DEMO_TOPOLOGIES)[number];
 
-const TOPOLOGY_DIR = path.resolve(import.meta.dirname, '../../../topology');
 
 export interface DemoCluster {
   brokers: string[];
@@ -28,7 +28,7 @@ export async function startDemoCluster(topology: DemoTopology, dir: string, log:
     const address = `${broker.advertised.host}:${broker.advertised.port}`;
     return {brokers: [address], replicationFactor: 1, describe: `embedded broker on ${address}`, stop: () => broker.close()};
   }
-  const shipped = loadTopology(path.join(TOPOLOGY_DIR, `${topology}.yaml`));
+  const shipped = loadTopology(path.join(BUNDLED_DIR, `${topology}.yaml`));
   const moved = await relocate(shipped, dir);
   const statePath = path.join(dir, 'cluster', 'state.json');
   const up = await clusterUp(moved, {statePath, profile: false});

@@ -8,6 +8,7 @@ import {writeStatusFile} from '../simulate/status.js';
 import {deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
 import {loadAgentConfig, type AgentConfig} from '../topology/agent-config.js';
+import {BUNDLED_DIR} from '../topology/bundled.js';
 import {runAgent} from './agent-service.js';
 import {startDemoCluster, type DemoTopology} from './demo-cluster.js';
 import {runGroupDrain} from './drain-service.js';
@@ -16,7 +17,6 @@ import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, topicValues,
 export const DRIVING_TOPIC = 'SmartCar-Topic';
 export const STATUS_TOPIC = 'SmartCar-Status-Topic';
 export const HBASE_TABLE = 'DriverCarInfo';
-const AGENTS_DIR = path.resolve(import.meta.dirname, '../../../topology/agents');
 
 export interface DemoOptions {
   topology: DemoTopology;
@@ -25,6 +25,8 @@ export interface DemoOptions {
   /** Working directory: broker data, logs, spool, HBase, files. Wiped at the start. */
   dir: string;
   progress: (line: string) => void;
+  /** Ctrl-C: the drivers stop, the pipeline gets a few seconds to catch up, and what was written so far is reconciled. */
+  signal?: AbortSignal;
 }
 
 export interface DemoReport {
@@ -34,6 +36,8 @@ export interface DemoReport {
   cars: number;
   pipelines: PipelineReconciliation[];
   reconciled: boolean;
+  /** Stopped by the signal before the drivers' full duration. */
+  interrupted: boolean;
   elapsedMs: number;
 }
 
@@ -112,18 +116,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       durationMs: options.durationMs,
       date,
       truncate: true,
+      signal: options.signal,
       onBatch: (b) => {
         if (Date.now() - lastReport < 5000) return;
         lastReport = Date.now();
         progress(`drivers wrote ${b.total.lines} records`);
       },
     });
-    progress(`drivers done: ${driving.lines} records; letting the agents and drains catch up`);
+    const interrupted = options.signal?.aborted ?? false;
+    progress(`drivers ${interrupted ? 'interrupted' : 'done'}: ${driving.lines} records; letting the agents and drains catch up`);
+    const catchUpMs = interrupted ? 5000 : 60_000;
 
-    await waitFor(async () => (await topicValues(brokers, DRIVING_TOPIC)).length >= driving.lines && !fs.existsSync(path.join(paths.spool, path.basename(status.file))), 60_000);
+    await waitFor(async () => (await topicValues(brokers, DRIVING_TOPIC)).length >= driving.lines && !fs.existsSync(path.join(paths.spool, path.basename(status.file))), catchUpMs);
     stop.abort();
     await Promise.all(agents);
-    await waitFor(() => [...backlog.values()].every((b) => b === 0) && backlog.size === 2, 60_000);
+    await waitFor(() => [...backlog.values()].every((b) => b === 0) && backlog.size === 2, catchUpMs);
     drainStop.abort();
     await Promise.all(drains);
 
@@ -142,7 +149,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         deadLettered: (await topicValues(brokers, deadLetterTopicFor(STATUS_TOPIC))).length,
       }),
     ];
-    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, cars: options.cars, pipelines, reconciled: pipelines.every((p) => p.lost === 0 && p.duplicated === 0), elapsedMs: Date.now() - started};
+    const reconciled = pipelines.every((p) => p.lost === 0 && p.notYet === 0 && p.duplicated === 0);
+    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, cars: options.cars, pipelines, reconciled, interrupted, elapsedMs: Date.now() - started};
   } finally {
     stop.abort();
     await Promise.allSettled(running);
@@ -154,7 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
 /** One of the shipped agent files, with its paths pointed into the demo's directory. */
 function bookAgent(file: string, adjust: (config: AgentConfig) => void): AgentConfig {
-  const config = loadAgentConfig(path.join(AGENTS_DIR, file));
+  const config = loadAgentConfig(path.join(BUNDLED_DIR, 'agents', file));
   adjust(config);
   return config;
 }

@@ -6,6 +6,7 @@ import type {Event} from '../pipeline/event.js';
 import type {BackoffPolicy} from '../lib/backoff.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {drainGroup, type DrainSummary} from '../drain/group-drain.js';
+import {clock, progressLine, rateMeter, thousands} from '../lib/progress.js';
 import {describeStatus, type DrainState, type DrainStatus} from '../drain/status.js';
 import {openSink, type SinkSettings} from '../sinks/open-sink.js';
 import {withValueFormat, type ValueFormat} from './value-format.js';
@@ -29,21 +30,32 @@ export function eventAsRecord(event: Event): FetchedRecord {
 }
 
 /**
- * Status lines: with json every status as one JSON line, otherwise a human line on stderr when
- * the state changes (and none while all is well from the start).
+ * Status lines: with json every status as one JSON line; otherwise a progress line on stderr
+ * (written, rate, backlog and ETA: live on a terminal, every few seconds in a log) unless `live`
+ * is off (records own the terminal: `--to stdout`), and a kept line whenever the state changes.
  */
-export function statusPrinter(options: {json: boolean; out: NodeJS.WritableStream; err: NodeJS.WritableStream}): (s: DrainStatus) => void {
+export function statusPrinter(options: {json: boolean; out: NodeJS.WritableStream; err: NodeJS.WriteStream; live?: boolean}): ((s: DrainStatus) => void) & {end(): void} {
   let last: DrainState = 'ok';
-  return (s) => {
+  const line = progressLine(options.err);
+  const rate = rateMeter();
+  const print = (s: DrainStatus) => {
     if (options.json) {
       options.out.write(JSON.stringify(s) + '\n');
       return;
     }
-    if (s.state === last) return;
+    const perSecond = rate(s.written);
+    if (s.state !== last) line.note(describeStatus(s));
     last = s.state;
-    options.err.write(`kcollect: ${describeStatus(s)}\n`);
+    if (options.live === false) return;
+    const eta = s.backlog && perSecond > 0 ? `, ETA ${clock(s.backlog / perSecond)}` : '';
+    const backlog = s.backlog === null ? '' : `, backlog ${thousands(s.backlog)}`;
+    line.update(`${s.sink}: ${s.state}, ${thousands(s.written)} written (${thousands(Math.round(perSecond))}/s), ${thousands(s.deadLettered)} dead-lettered${backlog}${eta}`);
   };
+  return Object.assign(print, {end: () => line.end()});
 }
+
+/** How often a drain reports: often enough for a live line on a terminal. */
+export const statusIntervalMs = (stream: NodeJS.WriteStream) => (stream.isTTY ? 1000 : 5000);
 
 export interface GroupDrainSettings {
   brokers: string[];
@@ -60,6 +72,7 @@ export interface GroupDrainSettings {
   backoff?: BackoffPolicy;
   signal: AbortSignal;
   onStatus?: (s: DrainStatus) => void;
+  statusIntervalMs?: number;
 }
 
 export interface GroupDrainResult extends DrainSummary {
@@ -92,6 +105,7 @@ export async function runGroupDrain(settings: GroupDrainSettings): Promise<Group
       backoff: settings.backoff,
       signal: settings.signal,
       onStatus: settings.onStatus,
+      statusIntervalMs: settings.statusIntervalMs,
     });
     return {type: 'summary', sink: sink.name, deadLetterTopic, outputClosed: false, ...summary};
   } catch (err) {

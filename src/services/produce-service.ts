@@ -10,6 +10,8 @@ export interface ProduceOptions {
   input?: NodeJS.ReadableStream;
   /** Split each line at the first occurrence into key and value; no delimiter: null key. */
   keyDelimiter?: string;
+  /** The same key on every record (kcat -k). */
+  key?: string;
   /** Static headers added to every record, in order (repeated keys allowed). */
   headers?: Array<{key: string; value: string}>;
   partition?: number;
@@ -67,8 +69,9 @@ export async function produceLines(options: ProduceOptions): Promise<DeliveryRep
     idempotent: options.idempotent,
   });
   try {
+    const constantKey = options.key === undefined ? null : Buffer.from(options.key, 'utf8');
     const toRecord = (line: Buffer): OutgoingRecord => {
-      let key: Buffer | null = null;
+      let key: Buffer | null = constantKey;
       let value = line;
       if (delimiter) {
         const at = line.indexOf(delimiter);

@@ -11,8 +11,10 @@ export interface StageCount {
   stage: string;
   /** Copies found in this stage. */
   count: number;
-  /** Written lines this stage does not hold. */
+  /** Written lines this stage does not hold, before the last one it holds (in file order). */
   lost: number;
+  /** Written lines after the last one this stage holds: still on their way while the pipeline runs. */
+  notYet: number;
   /** Extra copies of written lines in this stage. */
   duplicated: number;
   /** Lines in this stage that were never written (should be 0; a sign of corruption). */
@@ -27,6 +29,8 @@ export interface PipelineReconciliation {
   deadLettered: number;
   /** Written lines missing from a stage and not dead-lettered. */
   lost: number;
+  /** Written lines not yet in the last stage (written after everything it holds). */
+  notYet: number;
   /** Extra copies (or lines never written) in any stage. */
   duplicated: number;
 }
@@ -38,8 +42,13 @@ export function tally(lines: Iterable<string>): Map<string, number> {
   return counts;
 }
 
-/** Compares a stage's lines with the written ones, line by line (as a multiset). */
-export function compareStage(stage: string, written: Map<string, number>, found: Iterable<string>): StageCount {
+/**
+ * Compares a stage's lines with the written ones (in file order), line by line as a multiset.
+ * Missing lines after the last line the stage holds are "not yet" there rather than lost: a
+ * collector that is still running has not sent them yet.
+ */
+export function compareStage(stage: string, writtenLines: string[], found: Iterable<string>): StageCount {
+  const written = tally(writtenLines);
   const have = tally(found);
   let count = 0;
   let lost = 0;
@@ -52,7 +61,9 @@ export function compareStage(stage: string, written: Map<string, number>, found:
     else if (n > want) duplicated += n - want;
   }
   for (const [line, n] of written) lost += Math.max(0, n - (have.get(line) ?? 0));
-  return {stage, count, lost, duplicated, unexpected};
+  let notYet = 0;
+  for (let i = writtenLines.length - 1; i >= 0 && !have.has(writtenLines[i]); i--) notYet++;
+  return {stage, count, lost: lost - notYet, notYet, duplicated, unexpected};
 }
 
 /** Record lines of log files (what the `^\d{14}`-style filter keeps). */
@@ -122,21 +133,21 @@ export function fileSinkLines(dir: string, inUseSuffix = '.tmp'): string[] {
 
 /** Each written line looked for in Kafka and in the sink: what a pipeline lost or doubled. */
 export function reconcilePipeline(pipeline: string, written: string[], found: {kafka: string[]; sinkStage?: string; sink?: string[]; deadLettered: number}): PipelineReconciliation {
-  const want = tally(written);
-  const stages = [compareStage('Kafka', want, found.kafka)];
-  if (found.sink) stages.push(compareStage(found.sinkStage ?? 'sink', want, found.sink));
+  const stages = [compareStage('Kafka', written, found.kafka)];
+  if (found.sink) stages.push(compareStage(found.sinkStage ?? 'sink', written, found.sink));
   const lost = Math.max(0, Math.max(...stages.map((s) => s.lost)) - found.deadLettered);
-  return {pipeline, written: written.length, stages, deadLettered: found.deadLettered, lost, duplicated: Math.max(...stages.map((s) => s.duplicated + s.unexpected))};
+  const notYet = stages.at(-1)!.notYet;
+  return {pipeline, written: written.length, stages, deadLettered: found.deadLettered, lost, notYet, duplicated: Math.max(...stages.map((s) => s.duplicated + s.unexpected))};
 }
 
 /** The reconciliation as a person reads it: every stage's count, what it lost and doubled. */
 export function reconciliationTable(pipelines: PipelineReconciliation[]): string {
   const rows: Array<Array<string | number>> = [];
   for (const p of pipelines) {
-    rows.push([p.pipeline, 'written', p.written, '', '']);
-    for (const s of p.stages) rows.push(['', s.stage, s.count, s.lost, s.duplicated + s.unexpected]);
-    rows.push(['', 'dead-lettered', p.deadLettered, '', '']);
-    rows.push(['', 'RESULT', '', p.lost, p.duplicated]);
+    rows.push([p.pipeline, 'written', p.written, '', '', '']);
+    for (const s of p.stages) rows.push(['', s.stage, s.count, s.lost, s.notYet, s.duplicated + s.unexpected]);
+    rows.push(['', 'dead-lettered', p.deadLettered, '', '', '']);
+    rows.push(['', 'RESULT', '', p.lost, p.notYet, p.duplicated]);
   }
-  return table(['PIPELINE', 'STAGE', 'RECORDS', 'LOST', 'DUPLICATED'], rows);
+  return table(['PIPELINE', 'STAGE', 'RECORDS', 'LOST', 'NOT YET', 'DUPLICATED'], rows);
 }

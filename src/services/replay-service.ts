@@ -35,6 +35,7 @@ export interface ReplaySettings {
   backoff?: BackoffPolicy;
   signal: AbortSignal;
   onStatus?: (s: DrainStatus) => void;
+  statusIntervalMs?: number;
 }
 
 export interface ReplayResult extends RangeSummary {
@@ -65,6 +66,7 @@ export async function replay(settings: ReplaySettings): Promise<ReplayResult> {
       backoff: settings.backoff,
       signal: settings.signal,
       onStatus: settings.onStatus,
+      statusIntervalMs: settings.statusIntervalMs,
     });
     return {type: 'summary', topic: settings.topic, sink: sink.name, deadLetterTopic, ...summary};
   } finally {

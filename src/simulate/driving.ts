@@ -264,6 +264,30 @@ export interface DrivingResult {
   elapsedMs: number;
 }
 
+/** The tick after the file's last record of `date` (0 when it has none): where an appending run goes on. */
+function resumeTick(file: string, date: string): number {
+  let tail: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const length = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(length);
+      fs.readSync(fd, buf, 0, length, size - length);
+      tail = buf.toString('latin1');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return 0; // no file yet
+  }
+  const records = [...tail.matchAll(/^(\d{8})(\d{2})(\d{2})(\d{2}),/gm)];
+  const last = records.at(-1);
+  if (!last || last[1] !== date) return 0;
+  const second = Number(last[2]) * 3600 + Number(last[3]) * 60 + Number(last[4]);
+  return Math.floor(second / DRIVING_STEP_SECONDS) + 1;
+}
+
 /** In max mode, a batch is about this many bytes. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 /** In realtime mode, at most this many overdue ticks are caught up in one write. */
@@ -291,7 +315,7 @@ async function writeFully(fh: fs.promises.FileHandle, buf: Buffer, length: numbe
  * go out together, so the long-run rate stays 10 records per car per second.
  */
 export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<DrivingBatch, DrivingResult> {
-  const started = performance.now();
+  let started = performance.now();
   const cars = checkCars(options.cars);
   const date = checkDate(options.date);
   const seed = resolveSeed(options.seed);
@@ -305,6 +329,12 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
   if (!(tickMs > 0)) throw new UserError(`invalid tick ${tickMs} ms`, 'give a tick above zero');
 
   const file = path.resolve(options.outFile);
+  // Appending to a file that already holds this day: go on from its last record, so a second run
+  // adds new moments instead of repeating the first run's (same time and car: the same HBase row).
+  const startTick = options.truncate ? 0 : resumeTick(file, date);
+  if (startTick * DRIVING_STEP_SECONDS > toSecond) {
+    throw new UserError(`${file} already holds the whole simulated day ${date}`, 'give --date another day, or --truncate to start the file afresh');
+  }
   let fh: fs.promises.FileHandle;
   try {
     fs.mkdirSync(path.dirname(file), {recursive: true});
@@ -316,7 +346,7 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
   const fleet = createDrivingFleet(cars, seed);
   const wildCars = fleet.flatMap((c, i) => (c.wild ? [i + 1] : []));
   const header = Buffer.from(DRIVING_HEADER + '\n', 'latin1');
-  const dayTicks = Math.floor(toSecond / DRIVING_STEP_SECONDS) + 1;
+  const dayTicks = Math.floor(toSecond / DRIVING_STEP_SECONDS) + 1 - startTick;
   const durationTicks = speedMode === 'realtime' && durationMs !== undefined ? Math.ceil(durationMs / tickMs) : Infinity;
   const limit = Math.min(dayTicks, durationTicks);
   const maxTicksPerBatch = speedMode === 'max' ? Math.max(1, Math.floor(MAX_BATCH_BYTES / (cars * DRIVING_MAX_LINE_BYTES))) : MAX_CATCH_UP_TICKS;
@@ -327,6 +357,7 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
 
   try {
     options.onStart?.({file, seed, wildCars, cars, date});
+    started = performance.now(); // the duration and the real-time schedule count from the first write
     while (total.ticks < limit) {
       if (signal?.aborted) {
         stoppedBy = 'signal';
@@ -357,7 +388,7 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
       let headers = 0;
       const first = total.ticks;
       for (let t = first; t < first + n; t++) {
-        const dateTime = Buffer.from(date + secToTime(t * DRIVING_STEP_SECONDS), 'latin1');
+        const dateTime = Buffer.from(date + secToTime((startTick + t) * DRIVING_STEP_SECONDS), 'latin1');
         for (const car of fleet) {
           if (t === 0) {
             off += header.copy(buf, off);
@@ -371,7 +402,7 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
       total.headers += headers;
       total.bytes += off;
       total.ticks += n;
-      const batch: DrivingBatch = {firstSecond: first * DRIVING_STEP_SECONDS, lastSecond: (first + n - 1) * DRIVING_STEP_SECONDS, ticks: n, lines: n * cars, headers, bytes: off, total: {...total}};
+      const batch: DrivingBatch = {firstSecond: (startTick + first) * DRIVING_STEP_SECONDS, lastSecond: (startTick + first + n - 1) * DRIVING_STEP_SECONDS, ticks: n, lines: n * cars, headers, bytes: off, total: {...total}};
       options.onBatch?.(batch);
       yield batch;
     }
@@ -389,7 +420,7 @@ export async function* simulateDriving(options: DrivingOptions): AsyncGenerator<
     seed,
     speed: speedMode,
     ticks: total.ticks,
-    lastSecond: total.ticks > 0 ? (total.ticks - 1) * DRIVING_STEP_SECONDS : null,
+    lastSecond: total.ticks > 0 ? (startTick + total.ticks - 1) * DRIVING_STEP_SECONDS : null,
     wildCars,
     stoppedBy,
     elapsedMs: Math.round(performance.now() - started),

@@ -13,7 +13,7 @@ import {errorMessage} from '../lib/errors.js';
 import {diskIo, fsyncDir, writeAll} from '../lib/fs.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
-import {PathEscapeError, compilePathEscapes} from './path-escapes.js';
+import {PathEscapeError, compilePathEscapes, type TimeFrom} from './path-escapes.js';
 
 export interface FileRollOptions {
   /** Directory template (hdfs.path): escapes allowed. */
@@ -31,10 +31,12 @@ export interface FileRollOptions {
   rollIntervalMs?: number;
   /** Close a file nothing was written to for this long; 0: never. */
   idleTimeoutMs?: number;
+  /** Where the time of the path's date escapes comes from (see path-escapes). */
+  timeFrom?: TimeFrom;
   name?: string;
 }
 
-export const FILE_ROLL_DEFAULTS = {filePrefix: '', fileSuffix: '.log', inUsePrefix: '', inUseSuffix: '.tmp', rollSize: 64 * 1024 * 1024, rollCount: 0, rollIntervalMs: 0, idleTimeoutMs: 0};
+export const FILE_ROLL_DEFAULTS = {filePrefix: '', fileSuffix: '.log', inUsePrefix: '', inUseSuffix: '.tmp', rollSize: 64 * 1024 * 1024, rollCount: 0, rollIntervalMs: 0, idleTimeoutMs: 30_000, timeFrom: 'record' as TimeFrom};
 
 /** Errors of the disk rather than of the records: worth waiting for (space freed, disk back). */
 const TRANSIENT = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE']);
@@ -67,8 +69,8 @@ export class FileRollSink implements Sink {
   constructor(options: FileRollOptions) {
     this.options = {...FILE_ROLL_DEFAULTS, ...options};
     this.name = options.name ?? `file:${options.dir}`;
-    this.dirOf = compilePathEscapes(options.dir);
-    this.prefixOf = compilePathEscapes(this.options.filePrefix);
+    this.dirOf = compilePathEscapes(options.dir, this.options.timeFrom);
+    this.prefixOf = compilePathEscapes(this.options.filePrefix, this.options.timeFrom);
   }
 
   async start(): Promise<void> {

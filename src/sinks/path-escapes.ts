@@ -1,14 +1,19 @@
 /**
  * Flume's HDFS path escapes: %{header} takes an event header (for drained events also topic,
- * partition and key from the Kafka position), and %Y %m %d %H ... format the event's time. The
- * time is the `timestamp` header, else the Kafka record's timestamp, in UTC; never the clock,
- * so a replay puts every record under the same path as the first time.
+ * partition and key from the Kafka position), and %Y %m %d %H ... format the event's time, never
+ * the clock, so a replay puts every record under the same path as the first time. The time
+ * (TimeFrom): by default the record's own, a line starting yyyyMMddHHmmss as the smart-car logs
+ * do (the digits as they are, read as UTC); else the `timestamp` header (when it was collected);
+ * else the Kafka record's timestamp.
  */
 import type {Event} from '../pipeline/event.js';
 import {UserError} from '../lib/errors.js';
 
+export type TimeFrom = 'record' | 'header' | 'kafka';
+export const TIME_FROM: readonly TimeFrom[] = ['record', 'header', 'kafka'];
+
 export const PATH_ESCAPES_HELP =
-  '%{HEADER} a header (also %{topic} %{partition} %{key}); time (UTC, from the timestamp header or the Kafka record): %Y %y %m %n %d %e %H %k %I %M %S %j %p %a %A %b %B %D %s %t; %% a percent sign';
+  '%{HEADER} a header (also %{topic} %{partition} %{key}); time (see --time-from): %Y %y %m %n %d %e %H %k %I %M %S %j %p %a %A %b %B %D %s %t; %% a percent sign';
 
 /** The event lacks what its path needs: a data error for that one event. */
 export class PathEscapeError extends Error {}
@@ -53,7 +58,23 @@ function header(event: Event, name: string): string {
   throw new PathEscapeError(`the path needs header "${name}", which the event does not have`);
 }
 
-function eventTime(event: Event): Date {
+const RECORD_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/;
+
+/** A line's leading yyyyMMddHHmmss (the smart-car logs' first field), if it has a valid one. */
+function recordTime(body: Buffer): Date | undefined {
+  const m = RECORD_TIME.exec(body.subarray(0, 14).toString('latin1'));
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const time = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return time.getUTCMonth() === mo - 1 && time.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? time : undefined;
+}
+
+function eventTime(event: Event, from: TimeFrom): Date {
+  if (from === 'record') {
+    const t = recordTime(event.body);
+    if (t) return t;
+  }
+  if (from === 'kafka' && event.kafka) return new Date(event.kafka.timestamp);
   const h = event.headers.timestamp;
   if (h !== undefined && /^\d+$/.test(h)) return new Date(Number(h));
   if (event.kafka) return new Date(event.kafka.timestamp);
@@ -63,7 +84,7 @@ function eventTime(event: Event): Date {
 type Part = string | ((e: Event) => string);
 
 /** Compiles a path template; the result throws PathEscapeError for an event that lacks a value. */
-export function compilePathEscapes(template: string): (event: Event) => string {
+export function compilePathEscapes(template: string, timeFrom: TimeFrom = 'record'): (event: Event) => string {
   const parts: Part[] = [];
   let literal = '';
   for (let i = 0; i < template.length; i++) {
@@ -87,7 +108,7 @@ export function compilePathEscapes(template: string): (event: Event) => string {
       i = end;
     } else if (TIME[next]) {
       const format = TIME[next];
-      parts.push((e) => format(eventTime(e)));
+      parts.push((e) => format(eventTime(e, timeFrom)));
     } else {
       throw new UserError(`unknown escape %${next} in path "${template}"`, PATH_ESCAPES_HELP);
     }

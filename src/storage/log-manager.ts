@@ -4,6 +4,7 @@ import path from 'node:path';
 import {UserError, errorMessage} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from './errors.js';
+import {type CleanablePartition, LogCleaner, type LogCleanerConfig} from './log-cleaner.js';
 import {PartitionLog, type PartitionLogOptions} from './partition-log.js';
 import {validateTopicConfig, type TopicConfig} from './topic-config.js';
 
@@ -43,6 +44,7 @@ function checkPartitionCount(total: number): void {
 export class LogManager {
   private readonly topicsByName = new Map<string, TopicState>();
   private retentionTimer: NodeJS.Timeout | undefined;
+  private cleaner: LogCleaner | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -156,15 +158,31 @@ export class LogManager {
   }
 
   startRetention(intervalMs = DEFAULT_RETENTION_CHECK_MS): void {
-    this.stop();
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.retentionTimer = setInterval(() => this.enforceRetention(), intervalMs);
     // Retention must never keep the process alive on its own.
     this.retentionTimer.unref();
   }
 
+  /** log.cleaner.enable: compacts the cleanup.policy=compact topics in the background. */
+  startCleaner(config: Partial<LogCleanerConfig> = {}): LogCleaner {
+    this.cleaner ??= new LogCleaner(() => this.partitionLogs(), config);
+    this.cleaner.start();
+    return this.cleaner;
+  }
+
+  *partitionLogs(): Generator<CleanablePartition> {
+    for (const t of this.topicsByName.values()) {
+      for (const [p, log] of t.logs.entries()) yield {name: `${t.info.name}-${p}`, log};
+    }
+  }
+
   stop(): void {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.retentionTimer = undefined;
+    // A pass under way notices its logs closed at its next read and drops its work.
+    void this.cleaner?.stop();
+    this.cleaner = undefined;
   }
 
   close(): void {

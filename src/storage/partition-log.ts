@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {BugError} from '../lib/errors.js';
-import {writeFileAtomic} from '../lib/fs.js';
+import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError} from './errors.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
-import type {TopicConfig} from './topic-config.js';
+import {deletes, type TopicConfig} from './topic-config.js';
 
 /**
  * The log of one partition: a directory of segments in Kafka's on-disk layout, plus a
@@ -15,7 +15,12 @@ import type {TopicConfig} from './topic-config.js';
  */
 
 const LOG_START_FILE = 'log-start-offset';
+/** Kafka's name; here one file per partition: where the log cleaner's dirty section begins. */
+const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
+/** A cleaned segment: `.cleaned` while written (discarded by a crash), `.swap` once complete (wins). */
+export const CLEANED_SUFFIX = '.cleaned';
+const SWAP_SUFFIX = '.swap';
 /** Header walks read this much at a time: a sparse index gap is ~4 KB of batches. */
 const HEADER_CHUNK = 16 * 1024;
 /** flush.ms values at or above this mean "never"; spares a clock read per append. */
@@ -48,6 +53,7 @@ export class PartitionLog {
   private lastFlush = Date.now();
   /** segment.jitter.ms drawn for the active segment. */
   private rollJitterMs = 0;
+  private cleanedTo = 0;
   /** When true, append moves the high watermark to the log end (single replica). */
   autoHighWatermark = true;
   // One cached block of a segment for header walks; invalidated whenever bytes can change.
@@ -65,6 +71,7 @@ export class PartitionLog {
   static open(dir: string, config: TopicConfig, options: PartitionLogOptions = {}): PartitionLog {
     const log = new PartitionLog(dir, config, options.indexIntervalBytes ?? DEFAULT_INDEX_INTERVAL_BYTES);
     fs.mkdirSync(dir, {recursive: true});
+    finishSwaps(dir);
     const files = fs.readdirSync(dir);
     const bases = new Set<number>();
     for (const f of files) {
@@ -74,7 +81,7 @@ export class PartitionLog {
     for (const f of files) {
       const m = SEGMENT_FILE.exec(f);
       // Indexes without a log are what an interrupted segment deletion leaves behind.
-      if ((m && !bases.has(Number(m[1]))) || f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), {force: true});
+      if ((m && !bases.has(Number(m[1]))) || f.endsWith('.tmp') || f.endsWith(CLEANED_SUFFIX)) fs.rmSync(path.join(dir, f), {force: true});
     }
     const checkpoint = readCheckpoint(path.join(dir, LOG_START_FILE));
     const sorted = [...bases].sort((a, b) => a - b);
@@ -86,6 +93,7 @@ export class PartitionLog {
     // log start offset, restart the log there, as Kafka does.
     if (log.startOffset > log.logEndOffset) log.truncateFullyAndStartAt(log.startOffset);
     log.hw = log.logEndOffset;
+    log.cleanedTo = readCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE));
     return log;
   }
 
@@ -127,9 +135,10 @@ export class PartitionLog {
    * Appends one already validated batch: assigns its offsets and leader epoch in place (and the
    * append time for LogAppendTime topics), rolls a segment if needed and writes it synchronously.
    */
-  append(batch: Buffer, opts: {leaderEpoch: number; logAppendTime?: number}): AppendResult {
+  append(batch: Buffer, opts: {leaderEpoch: number; logAppendTime?: number; asFollower?: boolean}): AppendResult {
     this.assertOpen();
-    const baseOffset = this.logEndOffset;
+    // A follower keeps the leader's offsets, which a compacted log may leave gaps between.
+    const baseOffset = opts.asFollower ? Math.max(readInt64(batch, Off.baseOffset), this.logEndOffset) : this.logEndOffset;
     const count = batch.readInt32BE(Off.lastOffsetDelta) + 1;
     const lastOffset = baseOffset + count - 1;
     setBaseOffset(batch, baseOffset);
@@ -286,6 +295,7 @@ export class PartitionLog {
     this.assertOpen();
     let deleted = 0;
     const {retentionMs, retentionBytes} = this.config;
+    if (!deletes(this.config)) return 0;
     if (retentionMs >= 0) {
       while (this.segments.length > 1 && now - this.segments[0].largestTimestamp() > retentionMs) {
         this.removeOldest();
@@ -326,6 +336,8 @@ export class PartitionLog {
     seg.truncateTo(offset);
     this.totalBytes = this.segments.reduce((n, s) => n + s.size, 0);
     this.hw = Math.min(this.hw, this.logEndOffset);
+    // Data fetched again above the cut has not been cleaned.
+    if (this.cleanedTo > this.logEndOffset) this.cleanerCheckpoint = this.logEndOffset;
   }
 
   /** Empties the log and restarts it at offset (a follower below its leader's log start). */
@@ -336,6 +348,61 @@ export class PartitionLog {
     this.totalBytes = 0;
     this.setLogStartOffset(offset);
     this.hw = offset;
+    this.cleanerCheckpoint = offset;
+  }
+
+  get topicConfig(): TopicConfig {
+    return this.config;
+  }
+
+  // ---------------------------------------------------------------- for the log cleaner
+
+  /** Offsets below this were compacted by the last cleaning (Kafka's cleaner checkpoint). */
+  get cleanerCheckpoint(): number {
+    return this.cleanedTo;
+  }
+
+  set cleanerCheckpoint(offset: number) {
+    this.cleanedTo = offset;
+    writeFileAtomic(path.join(this.dir, CLEANER_CHECKPOINT_FILE), `${offset}\n`, {fsync: false});
+  }
+
+  /** Every segment but the active one, oldest first, with the offset where the next begins. */
+  closedSegments(): Array<{segment: Segment; endOffset: number}> {
+    return this.segments.slice(0, -1).map((segment, i) => ({segment, endOffset: this.segments[i + 1].base}));
+  }
+
+  /** Whether seg is still one of this log's closed segments (retention or truncation may have removed it). */
+  holdsClosed(seg: Segment): boolean {
+    return !this.closed && this.segments.indexOf(seg) >= 0 && seg !== this.active;
+  }
+
+  /**
+   * Puts the cleaned copy of a closed segment in its place (or drops the segment when nothing of
+   * it is left and it is not the first). The commit point is the rename to `.swap`: a crash
+   * before it leaves the old segment, after it the new one (finished by open()). Returns false,
+   * changing nothing, when the segment is no longer a closed segment of this log.
+   */
+  replaceSegment(old: Segment, cleanedLogPath: string | null): boolean {
+    const i = this.segments.indexOf(old);
+    if (this.closed || i < 0 || old === this.active || (cleanedLogPath === null && i === 0)) return false;
+    this.scratchSeg = undefined;
+    this.unflushed.delete(old);
+    this.totalBytes -= old.size;
+    if (cleanedLogPath === null) {
+      this.segments.splice(i, 1);
+      old.remove();
+      return true;
+    }
+    const swap = old.logPath + SWAP_SUFFIX;
+    fs.renameSync(cleanedLogPath, swap);
+    fsyncDir(this.dir);
+    old.close();
+    swapIn(old.logPath);
+    const seg = Segment.open(this.dir, old.base, this.interval, false);
+    this.segments[i] = seg;
+    this.totalBytes += seg.size;
+    return true;
   }
 
   updateConfig(config: TopicConfig): void {
@@ -422,6 +489,24 @@ export class PartitionLog {
 
   private assertOpen(): void {
     if (this.closed) throw new BugError(`partition log ${this.dir} used after close`);
+  }
+}
+
+/**
+ * Renames `<base>.log.swap` over `<base>.log`. Its old indexes go first (and durably): the
+ * cleaned log gets indexes rebuilt from its batches, never ones that point into the old file.
+ */
+function swapIn(logPath: string): void {
+  for (const ext of ['.index', '.timeindex']) fs.rmSync(logPath.replace(/\.log$/, ext), {force: true});
+  fsyncDir(path.dirname(logPath));
+  fs.renameSync(logPath + SWAP_SUFFIX, logPath);
+  fsyncDir(path.dirname(logPath));
+}
+
+/** Completes the swaps a crash interrupted after their commit point. */
+function finishSwaps(dir: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith('.log' + SWAP_SUFFIX)) swapIn(path.join(dir, f.slice(0, -SWAP_SUFFIX.length)));
   }
 }
 

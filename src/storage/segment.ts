@@ -193,7 +193,8 @@ export class Segment {
       seg.readRollBase();
     } else {
       if (!intact || (seg.size > 0 && seg.time.length === 0)) seg.recover(-1);
-      seg.closeIndexes();
+      // seal, not just close: a rebuilt index gets its closing time entry (the segment's max).
+      seg.seal();
     }
     return seg;
   }
@@ -337,7 +338,8 @@ export class Segment {
       const size = buf.readInt32BE(at + Off.batchLength) + LOG_OVERHEAD;
       const baseOffset = readInt64(buf, at + Off.baseOffset);
       const lastDelta = buf.readInt32BE(at + Off.lastOffsetDelta);
-      if (size < BATCH_HEADER_SIZE || buf[at + Off.magic] !== 2 || lastDelta < 0 || baseOffset !== expected) {
+      // Offsets only grow; a compacted segment has gaps between batches.
+      if (size < BATCH_HEADER_SIZE || buf[at + Off.magic] !== 2 || lastDelta < 0 || baseOffset < expected) {
         problem = 'an invalid batch header';
         break;
       }

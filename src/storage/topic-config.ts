@@ -9,6 +9,18 @@ import {StorageError} from './errors.js';
 /** DescribeConfigs config_type names (KIP-569). */
 export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'DOUBLE' | 'LIST';
 
+/** Kafka's cleanup.policy values, normalised ("delete,compact" is "compact,delete"). */
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+
+export function compacts(config: TopicConfig): boolean {
+  return config.cleanupPolicy !== 'delete';
+}
+
+/** Retention by time and size applies only when "delete" is among the policies, as in Kafka. */
+export function deletes(config: TopicConfig): boolean {
+  return config.cleanupPolicy !== 'compact';
+}
+
 export interface TopicConfig {
   retentionMs: number;
   retentionBytes: number;
@@ -16,7 +28,7 @@ export interface TopicConfig {
   segmentMs: number;
   maxMessageBytes: number;
   messageTimestampType: 'CreateTime' | 'LogAppendTime';
-  cleanupPolicy: 'delete';
+  cleanupPolicy: CleanupPolicy;
   minInsyncReplicas: number;
   uncleanLeaderElectionEnable: boolean;
   compressionType: 'producer';
@@ -143,14 +155,13 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     key: 'cleanupPolicy',
     type: 'LIST',
     default: 'delete',
-    doc: 'Only "delete" is supported: old segments are removed by retention. Log compaction is not implemented.',
+    doc: 'A comma-separated list of "delete" (old segments are removed by retention.ms/retention.bytes) and "compact" (the log cleaner keeps the last record of each key).',
     parse: (value) => {
-      const policies = value.split(',').map((p) => p.trim());
-      if (policies.length === 1 && policies[0] === 'delete') return {ok: 'delete'};
-      if (policies.includes('compact')) {
-        return {fix: 'log compaction ("compact") is not supported by kcollect; use cleanup.policy=delete and size retention.ms/retention.bytes instead'};
-      }
-      return {fix: 'the only supported policy is "delete"; use cleanup.policy=delete'};
+      const policies = new Set(value.split(',').map((p) => p.trim()));
+      const unknown = [...policies].filter((p) => p !== 'delete' && p !== 'compact');
+      if (unknown.length > 0 || policies.size === 0) return {fix: `use delete, compact or compact,delete (unknown: "${unknown.join(',')}")`};
+      if (policies.size === 2) return {ok: 'compact,delete'};
+      return {ok: [...policies][0]};
     },
   }),
   def({
@@ -290,7 +301,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     key: 'deleteRetentionMs',
     type: 'LONG',
     default: '86400000',
-    doc: 'How long a compacted topic keeps tombstones. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    doc: 'How long the cleaner keeps a tombstone (a record with a null value) of a compacted topic after it first compacted it; no effect on a cleanup.policy=delete topic.',
     parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. delete.retention.ms=86400000'),
   }),
   def({
@@ -298,7 +309,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     key: 'minCleanableDirtyRatio',
     type: 'DOUBLE',
     default: '0.5',
-    doc: 'Share of uncompacted log that triggers compaction. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    doc: 'The cleaner compacts a log once its uncompacted (dirty) part is more than this share of the closed segments; no effect on a cleanup.policy=delete topic.',
     parse: (value) => {
       const n = Number(value);
       return value !== '' && Number.isFinite(n) && n >= 0 && n <= 1 ? {ok: n} : {fix: 'use a number between 0 and 1, e.g. min.cleanable.dirty.ratio=0.5'};
@@ -309,7 +320,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     key: 'minCompactionLagMs',
     type: 'LONG',
     default: '0',
-    doc: 'Minimum age before a record may be compacted. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    doc: 'A segment is compacted only once its newest record is at least this old; no effect on a cleanup.policy=delete topic.',
     parse: integer(0n, LONG_MAX, 'use a whole number of milliseconds >= 0, e.g. min.compaction.lag.ms=0'),
   }),
   def({
@@ -317,7 +328,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     key: 'maxCompactionLagMs',
     type: 'LONG',
     default: LONG_MAX_STRING,
-    doc: 'Maximum time a record may stay uncompacted. Like Kafka, it has no effect on a cleanup.policy=delete topic (the only policy kcollect supports).',
+    doc: 'A log whose oldest uncompacted record is older than this is compacted whatever its dirty ratio; no effect on a cleanup.policy=delete topic.',
     parse: integer(1n, LONG_MAX, `use a whole number of milliseconds >= 1, e.g. max.compaction.lag.ms=${LONG_MAX_STRING}`),
   }),
 ];

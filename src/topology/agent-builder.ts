@@ -146,7 +146,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
     case 'forward':
       return createForwardSink(name, s);
     case 'logger':
-      return new LoggerSink(name, (line) => context.log(`sink ${name}: ${line}`), s.maxBytesToLog);
+      return new LoggerSink(name, (line) => context.log(`sink ${name}: ${line}`), {maxBytesToLog: s.maxBytesToLog, sample: s.sample});
     case 'file_roll':
       return openSink(
         definedOnly({
@@ -161,6 +161,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
           rollCount: s.rollCount,
           rollIntervalMs: s.rollInterval,
           idleTimeoutMs: s.idleTimeout,
+          timeFrom: s.timeFrom,
         }),
       );
     case 'hbase':

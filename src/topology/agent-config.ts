@@ -5,6 +5,7 @@ import {UserError} from '../lib/errors.js';
 import {byteSize, durationMs} from '../lib/config-units.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';
 import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
+import {TIME_FROM} from '../sinks/path-escapes.js';
 import {httpSourceSchema, netcatSourceSchema, syslogTcpSourceSchema, syslogUdpSourceSchema} from '../sources/net/config.js';
 import {parseYaml} from './yaml-config.js';
 
@@ -102,7 +103,13 @@ const kafkaSink = z.strictObject({
 
 const forwardSink = z.strictObject({...forwardSinkSchema.shape, ...sinkCommon});
 
-const loggerSink = z.strictObject({type: z.literal('logger'), maxBytesToLog: count.default(16), ...sinkCommon});
+const loggerSink = z.strictObject({
+  type: z.literal('logger'),
+  maxBytesToLog: count.default(16),
+  // events printed per 10 s; the others are counted (Flume prints every one: `sample: all`)
+  sample: z.union([count, z.literal('all')]).default(10),
+  ...sinkCommon,
+});
 
 const fileRollSink = z.strictObject({
   type: z.literal('file_roll'),
@@ -115,6 +122,7 @@ const fileRollSink = z.strictObject({
   rollCount: z.number().int().nonnegative().optional(),
   rollInterval: durationMs.optional(),
   idleTimeout: durationMs.optional(),
+  timeFrom: z.enum(TIME_FROM).optional(),
   ...sinkCommon,
 });
 

@@ -123,7 +123,7 @@ function hintFor(path: string, code: string): string {
   return 'see topology/multi-broker-single-node.yaml for a working example';
 }
 
-/** The topology of `cluster up --brokers N [--zookeeper]`: N brokers on 127.0.0.1 from port 9092. */
+/** The topology of `cluster up --broker-count N [--zookeeper]`: N brokers on 127.0.0.1 from port 9092. */
 export function generatedTopology(brokers: number, zookeeper: boolean, basePort = 9092): Topology {
   const text = [
     `type: ${brokers === 1 ? 'single-broker' : 'multi-broker-single-node'}`,

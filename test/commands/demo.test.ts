@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/broker.js';
-import {runCli} from '../helpers/cli.js';
+import {collect, runCli, spawnCli} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
 import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {requireTool} from '../helpers/system-deps.js';
 
@@ -39,4 +40,22 @@ describe('kcollect demo: the pilot for 60 s, every line written found once in Ka
   it.skipIf(!haveZk)('on ZooKeeper and three brokers on one node (replication factor 3)', async () => {
     expectReconciled(await demo('multi-broker-single-node'));
   }, 300_000);
+});
+
+describe('kcollect demo interrupted', () => {
+  it('Ctrl-C stops the drivers and prints the reconciliation of what was written so far (exit 130)', async () => {
+    const child = spawnCli(['demo', '--cars', '10', '--duration', '10m', '--dir', tempDir('demo-int')]);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    await until(() => /drivers writing/.test(out) || child.exitCode !== null, 'the drivers to start');
+    await until(() => /drivers wrote \d+ records/.test(out) || child.exitCode !== null, 'a first progress line');
+    child.kill('SIGINT');
+    const r = await collect(child, 120_000);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stdout).toMatch(/interrupted after \d+ s: what was written until then/);
+    const written = [...r.stdout.matchAll(/^\S.*->.*\s+written\s+(\d+)/gm)].map((m) => Number(m[1]));
+    expect(written).toHaveLength(2);
+    expect(written.every((n) => n > 0)).toBe(true);
+    expect(r.stdout).toMatch(/RESULT/);
+  }, 180_000);
 });

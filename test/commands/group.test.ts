@@ -265,9 +265,8 @@ describe('kcollect group', () => {
     expectUserError(del, 'no consumer group nope: GROUP_ID_NOT_FOUND (69)', 'kcollect group list');
   });
 
-  it('an unreachable broker is one line with a hint, exit 1, within seconds', async () => {
+  it('an unreachable broker is one line with a hint, exit 1', async () => {
     const port = await closedPort();
-    const started = Date.now();
     const results = await Promise.all(
       [
         ['group', 'list'],
@@ -276,7 +275,6 @@ describe('kcollect group', () => {
       ].map((args) => kcollect(`127.0.0.1:${port}`, args)),
     );
     for (const r of results) expectUserError(r, `no Kafka broker answers at 127.0.0.1:${port}`, 'start one with `kcollect broker start`, or pass -b HOST:PORT');
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
 

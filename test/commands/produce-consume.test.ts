@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {murmur2, partitionForKey} from '../../src/client/partitioner.js';
@@ -206,7 +209,7 @@ describe('kcollect produce and consume', () => {
       const r = await cli(['consume', 'positions', '--from', '10', '-p', '0', '--count', '1', '--format', '%t|%p|%o|%k|%K|%s|%S|%h|%T|%%\\n']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(`positions|0|10||-1|late-0|6|h=1|${rec.timestamp}|%\n`);
-      const keyed = await cli(['consume', 'positions', '-p', '1', '--count', '1', '-F', '%k=%s@%o\\t']);
+      const keyed = await cli(['consume', 'positions', '-p', '1', '--count', '1', '-f', '%k=%s@%o\\t']);
       expect(keyed.stdout).toBe('k=other-0@0\t');
     });
 
@@ -220,6 +223,23 @@ describe('kcollect produce and consume', () => {
       expectUserError(badPartition, 'partition 5 does not exist', '--partition 0..1');
       expectUserError(badProducePartition, 'partition 5 does not exist', '--partition 0..1');
     });
+  });
+
+  it("kcat's flags: -t TOPIC, -l FILE and -k KEY on produce, -t and -f FORMAT on consume", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kcat-flags-'));
+    const file = path.join(dir, 'lines.txt');
+    fs.writeFileSync(file, 'one\ntwo\n');
+    const produced = await cli(['produce', '-t', 'roundtrip', '-l', file, '-k', 'car-17']);
+    expect(produced.code, produced.stderr).toBe(0);
+    const r = await cli(['consume', '-t', 'roundtrip', '-o', '-2', '-e', '-f', '%k:%s\n']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('car-17:one\ncar-17:two\n');
+    // --from takes an ISO time as replay does (with or without @).
+    const fromIso = await cli(['consume', '-t', 'roundtrip', '--from', new Date(Date.now() + 3_600_000).toISOString(), '-e']);
+    expect([fromIso.code, fromIso.stdout]).toEqual([0, '']);
+    expect((await cli(['consume', '-t', 'roundtrip', '--from', '2000-01-01T00:00:00Z', '-e'])).stdout).toMatch(/one\ntwo\n$/);
+    expectUserError(await cli(['consume', 'roundtrip', '-t', 'keyed', '-e']), 'two topics given: roundtrip and -t keyed');
+    expectUserError(await cli(['consume', '-e']), 'no topic given', '-t TOPIC');
   });
 
   it('follows new records as they arrive (long poll) until --count', async () => {

@@ -39,7 +39,8 @@ describe('consume --to file and replay --to file', () => {
     expect(r.code, r.stderr).toBe(0);
     const written = files(live);
     const names = [...written.keys()];
-    expect(names.every((n) => /^SmartCar-Topic\/wrk_date=\d{8}\/driving\.SmartCar-Topic-[01]-\d{20}\.log$/.test(n)), names.join('\n')).toBe(true);
+    // Dated by the records' own day (the book's 20160101), not the day they were collected.
+    expect(names.every((n) => /^SmartCar-Topic\/wrk_date=20160101\/driving\.SmartCar-Topic-[01]-\d{20}\.log$/.test(n)), names.join('\n')).toBe(true);
     const lines = [...written.values()].flatMap((b) => b.toString().trimEnd().split('\n'));
     expect(lines.sort()).toEqual(records.map((x) => x.line).sort());
     expect(Math.max(...[...written.values()].map((b) => b.toString().trimEnd().split('\n').length))).toBe(700);

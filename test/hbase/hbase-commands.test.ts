@@ -74,7 +74,11 @@ describe('kcollect hbase commands', () => {
         {column: 'cf1:speed', timestamp: 1000, value: '40', valueBase64: 'NDA='},
       ],
     });
-    expect(await runCliJson(['hbase', 'get', 'cars', 'no-such-row'], {env})).toMatchObject({found: false, cells: []});
+    const missing = await runCli(['hbase', 'get', 'cars', 'no-such-row', '--json'], {env});
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({found: false, cells: []});
+    const missingHuman = await runCli(['hbase', 'get', 'cars', 'no-such-row'], {env});
+    expect([missingHuman.code, missingHuman.stdout, missingHuman.stderr]).toEqual([1, '', 'kcollect: row no-such-row not found in cars\n']);
   });
 
   it('scan prints rows in key order within a range and stops at --limit', async () => {

@@ -19,6 +19,17 @@ describe('path escapes', () => {
     expect(p(stamped)).toBe('/c/a/wrk_date=20201231/2359-t-0-100%');
     expect(() => compilePathEscapes('%Q')).toThrow(/unknown escape %Q/);
   });
+
+  it("by default takes the record's own time (a leading yyyyMMddHHmmss), not when it was collected", () => {
+    const collected = {...at(0, '20160101235958,B0002,3,0,F,N,45,C07'), headers: {logType: 'a', timestamp: String(Date.UTC(2026, 11, 3, 9, 0))}, kafka: {topic: 't', partition: 0, offset: 0, timestamp: Date.UTC(2026, 11, 3, 9, 0, 1), key: null}};
+    expect(compilePathEscapes('wrk_date=%Y%m%d/%H%M%S')(collected)).toBe('wrk_date=20160101/235958');
+    expect(compilePathEscapes('wrk_date=%Y%m%d', 'header')(collected)).toBe('wrk_date=20261203');
+    expect(compilePathEscapes('%H%M%S', 'kafka')(collected)).toBe('090001');
+    // A line without a valid leading time falls back to the header, then the Kafka timestamp.
+    const p = compilePathEscapes('%Y%m%d');
+    expect(p({...collected, body: Buffer.from('20161399000000,not a date')})).toBe('20261203');
+    expect(p({...collected, headers: {}, body: Buffer.from('no time here')})).toBe('20261203');
+  });
 });
 
 describe('rolling file sink', () => {

@@ -61,7 +61,7 @@ describe('LogManager', () => {
     expect(codeOf(() => mgr.createTopic('my_topic', 1))).toBe('INVALID_TOPIC_EXCEPTION');
     expect(codeOf(() => mgr.createTopic('u', 0))).toBe('INVALID_PARTITIONS');
     expect(codeOf(() => mgr.createTopic('u', 1.5))).toBe('INVALID_PARTITIONS');
-    expect(codeOf(() => mgr.createTopic('u', 1, {'cleanup.policy': 'compact'}))).toBe('INVALID_CONFIG');
+    expect(codeOf(() => mgr.createTopic('u', 1, {'cleanup.policy': 'shred'}))).toBe('INVALID_CONFIG');
     expect(codeOf(() => mgr.createTopic('u', 1, {'no.such.config': '1'}))).toBe('INVALID_CONFIG');
     expect(mgr.topic('u')).toBeUndefined();
     expect(fs.existsSync(path.join(dataDir, 'u-0'))).toBe(false);

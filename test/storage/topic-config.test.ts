@@ -62,9 +62,13 @@ describe('topic config', () => {
     }
   });
 
-  it('rejects compaction and broker-side compression clearly, and unknown keys', () => {
-    expect(rejection({'cleanup.policy': 'compact'}).message).toMatch(/compaction.*not supported.*cleanup\.policy=delete/);
-    expect(rejection({'cleanup.policy': 'delete,compact'}).message).toMatch(/not supported/);
+  it('accepts Kafka\'s cleanup policies, normalised, and names an unknown one', () => {
+    expect(validateTopicConfig({'cleanup.policy': 'compact'}).cleanupPolicy).toBe('compact');
+    expect(validateTopicConfig({'cleanup.policy': 'delete, compact'}).cleanupPolicy).toBe('compact,delete');
+    expect(rejection({'cleanup.policy': 'compact,purge'}).message).toMatch(/cleanup\.policy.*unknown: "purge"/);
+  });
+
+  it('rejects broker-side compression clearly, and unknown keys', () => {
     expect(rejection({'compression.type': 'gzip'}).message).toMatch(/compression\.type=gzip is not supported.*compression\.type=producer/);
     const unknown = rejection({'retention.hours': '5'});
     expect(unknown.code).toBe('INVALID_CONFIG');
