@@ -1,5 +1,9 @@
 import kafkajs from 'kafkajs';
 import {afterAll, describe, expect, it} from 'vitest';
+import {WireConnection} from '../../src/client/wire-connection.js';
+import {ErrorCode} from '../../src/protocol/errors.js';
+import {Fetch} from '../../src/protocol/messages/01-fetch.js';
+import {ZkClient} from '../../src/zk/client.js';
 import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
 import {runCli, runCliJson} from '../helpers/cli.js';
@@ -59,7 +63,25 @@ describe.runIf(haveZk)('crash detection without waiting for the ZooKeeper sessio
     expect((await cli(['cluster', 'kill', String(killed)])).code).toBe(0);
     await ackedAtLeast(acked.length + 50);
     expect(failed).toBeUndefined();
-    expect(await leaderOf()).not.toBe(killed);
+    const successor = await leaderOf();
+    expect(successor).not.toBe(killed);
+
+    // KIP-320: the new leader fences a fetch that carries the old leader epoch, and one from a future epoch.
+    const zk = await ZkClient.connect(up.zookeeper);
+    const leaderEpoch = (JSON.parse((await zk.get('/brokers/topics/seq/partitions/0/state')).data.toString()) as {leader_epoch: number}).leader_epoch;
+    await zk.close();
+    expect(leaderEpoch).toBeGreaterThan(0);
+    const [host, port] = up.nodes.find((n: {kind: string; id: number}) => n.kind === 'broker' && n.id === successor).address.split(':');
+    const conn = await WireConnection.connect(host, Number(port));
+    try {
+      const fetchWith = async (currentLeaderEpoch: number) =>
+        (await conn.request(Fetch, 11, {replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{topic: 'seq', partitions: [{partition: 0, currentLeaderEpoch, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 1 << 20}]}], forgottenTopicsData: [], rackId: ''})).responses[0].partitions[0].errorCode;
+      expect(await fetchWith(leaderEpoch - 1)).toBe(ErrorCode.FENCED_LEADER_EPOCH);
+      expect(await fetchWith(leaderEpoch + 1)).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH);
+      expect(await fetchWith(leaderEpoch)).toBe(ErrorCode.NONE);
+    } finally {
+      conn.close();
+    }
 
     // Its registration is gone, so it registers again at once, catches up and rejoins the ISR.
     expect((await cli(['cluster', 'restart', String(killed)])).code).toBe(0);
