@@ -26,6 +26,8 @@ export default class BrokerStart extends KcollectCommand {
     'log-cleaner-backoff': Flags.string({default: '15s', env: 'KCOLLECT_LOG_CLEANER_BACKOFF', description: 'log.cleaner.backoff.ms: how long the cleaner waits when no log needs cleaning'}),
     'log-cleaner-dedupe-buffer-size': Flags.string({default: '128MiB', env: 'KCOLLECT_LOG_CLEANER_DEDUPE_BUFFER_SIZE', description: 'log.cleaner.dedupe.buffer.size: memory for the key map of one cleaning pass (24 bytes a key)'}),
     'log-cleaner-io-max-bytes-per-second': Flags.string({env: 'KCOLLECT_LOG_CLEANER_IO_MAX_BYTES_PER_SECOND', description: 'log.cleaner.io.max.bytes.per.second: cap on the cleaner\'s reads plus writes, e.g. 50MiB (default: no cap)'}),
+    'offsets-topic-num-partitions': Flags.integer({default: 50, min: 1, max: 1000, env: 'KCOLLECT_OFFSETS_TOPIC_NUM_PARTITIONS', description: 'offsets.topic.num.partitions: partitions of __consumer_offsets when it is created'}),
+    'offsets-topic-replication-factor': Flags.integer({default: 3, min: 1, env: 'KCOLLECT_OFFSETS_TOPIC_REPLICATION_FACTOR', description: 'offsets.topic.replication.factor: replicas of __consumer_offsets (capped at the live brokers when it is created)'}),
     zookeeper: {...zookeeperFlag, description: 'register in ZooKeeper as Kafka 2.x does, HOST:PORT[,HOST:PORT...][/chroot] (off by default)'},
   };
 
@@ -49,6 +51,8 @@ export default class BrokerStart extends KcollectCommand {
       logCleanerBackoffMs: parseDuration(flags['log-cleaner-backoff'], '--log-cleaner-backoff'),
       logCleanerDedupeBufferSize: parseSize(flags['log-cleaner-dedupe-buffer-size'], '--log-cleaner-dedupe-buffer-size'),
       logCleanerIoMaxBytesPerSecond: flags['log-cleaner-io-max-bytes-per-second'] ? parseSize(flags['log-cleaner-io-max-bytes-per-second'], '--log-cleaner-io-max-bytes-per-second') : Number.POSITIVE_INFINITY,
+      offsetsTopicNumPartitions: flags['offsets-topic-num-partitions'],
+      offsetsTopicReplicationFactor: flags['offsets-topic-replication-factor'],
     }, flags.zookeeper);
   }
 }

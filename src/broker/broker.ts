@@ -3,14 +3,18 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {GroupCoordinator} from '../coordinator/group-coordinator.js';
-import {FileGroupStore} from '../coordinator/group-store.js';
+import {readLegacyGroupLog} from '../coordinator/group-store.js';
+import {OffsetsTopicStore} from '../coordinator/offsets-topic-store.js';
 import {ProducerIdManager} from '../coordinator/producer-state.js';
+import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
+import {ErrorCode} from '../protocol/errors.js';
 import {StorageError} from '../storage/errors.js';
 import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
 import type {ClusterLink} from './cluster-link.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
+import {offsetsTopicOverrides} from './offsets-topic.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {Router} from './router.js';
@@ -45,6 +49,10 @@ export interface BrokerOptions {
   logCleanerDedupeBufferSize: number;
   /** log.cleaner.io.max.bytes.per.second: the cleaner's disk reads plus writes. */
   logCleanerIoMaxBytesPerSecond: number;
+  /** offsets.topic.num.partitions: partitions of __consumer_offsets when it is created. */
+  offsetsTopicNumPartitions: number;
+  /** offsets.topic.replication.factor (capped at the live brokers when the topic is created). */
+  offsetsTopicReplicationFactor: number;
   log: (line: string) => void;
 }
 
@@ -64,6 +72,8 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   logCleanerBackoffMs: DEFAULT_LOG_CLEANER_CONFIG.backoffMs,
   logCleanerDedupeBufferSize: DEFAULT_LOG_CLEANER_CONFIG.dedupeBufferSize,
   logCleanerIoMaxBytesPerSecond: DEFAULT_LOG_CLEANER_CONFIG.ioMaxBytesPerSecond,
+  offsetsTopicNumPartitions: 50,
+  offsetsTopicReplicationFactor: 3,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -87,6 +97,7 @@ export class Broker {
     readonly groups: GroupCoordinator,
     readonly producerIds: ProducerIdManager,
     private readonly server: net.Server,
+    readonly offsetsStore: OffsetsTopicStore,
   ) {}
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
@@ -103,14 +114,29 @@ export class Broker {
         log: options.log,
       });
     }
+    let broker: Broker | undefined;
+    const offsetsStore = new OffsetsTopicStore({
+      partitions: () => logs.topic(OFFSETS_TOPIC)?.partitions,
+      log: (p) => logs.partition(OFFSETS_TOPIC, p),
+      append: (p, batch) => broker!.appendInternal(OFFSETS_TOPIC, p, batch),
+    });
+    const legacy = readLegacyGroupLog(options.dataDir);
+    if (legacy && (legacy.state.groups.length > 0 || legacy.state.offsets.length > 0) && !logs.topic(OFFSETS_TOPIC)) {
+      logs.createTopic(OFFSETS_TOPIC, options.offsetsTopicNumPartitions, offsetsTopicOverrides());
+    }
     const groups = new GroupCoordinator({
-      store: new FileGroupStore(path.join(options.dataDir, '__consumer_offsets')),
+      store: offsetsStore,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
-      onStoreError: (err) => options.log(`committing offsets failed: ${String(err)}`),
+      onStoreError: (err) => options.log(`writing to ${OFFSETS_TOPIC} failed: ${String(err)}`),
     });
     const server = net.createServer();
     const producerIds = ProducerIdManager.open(path.join(options.dataDir, '__producer_ids'));
-    const broker = new Broker(options, logs, clusterId, groups, producerIds, server);
+    broker = new Broker(options, logs, clusterId, groups, producerIds, server, offsetsStore);
+    if (legacy) {
+      groups.migrate(legacy.state);
+      legacy.done();
+      options.log(`moved ${legacy.state.offsets.length} committed offset(s) of ${new Set(legacy.state.offsets.map((o) => o.groupId)).size} group(s) from ${legacy.file} to ${OFFSETS_TOPIC}`);
+    }
     server.on('connection', (socket) => broker.connections.add(new Connection(socket, broker)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -212,6 +238,17 @@ export class Broker {
 
   log(line: string): void {
     this.options.log(line);
+  }
+
+  /** The broker's own records (__consumer_offsets), appended as the partition's leader. */
+  appendInternal(topic: string, partition: number, batch: Buffer): void {
+    const log = this.logs.partition(topic, partition);
+    if (!log) throw new Error(`${topic}-${partition} is not on broker ${this.nodeId}`);
+    // A follower's log takes only what its leader sends.
+    if (this.cluster && this.cluster.leaderError(topic, partition) !== ErrorCode.NONE) throw new Error(`broker ${this.nodeId} does not lead ${topic}-${partition}`);
+    log.append(batch, {leaderEpoch: this.cluster?.leaderEpoch(topic, partition) ?? 0});
+    this.cluster?.appended(topic, partition);
+    this.waiters.notify(topic, partition);
   }
 
   forgetConnection(c: Connection): void {

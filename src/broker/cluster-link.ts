@@ -1,4 +1,3 @@
-import type {StoredOffset} from '../coordinator/group-store.js';
 import type {TopicInfo} from '../storage/log-manager.js';
 
 export interface BrokerEndpoint {
@@ -42,12 +41,12 @@ export interface ClusterLink {
   /** A follower fetched from fetchOffset: its log end for the ISR and high-watermark computation. */
   followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number;
 
-  /** The broker that coordinates the group, or undefined while no broker is live. */
+  /** The leader of the group's __consumer_offsets partition, undefined while there is none. */
   coordinatorFor(groupId: string): BrokerEndpoint | undefined;
-  /** NONE once this broker coordinates the group and holds its committed offsets; else NOT_COORDINATOR. */
+  /** NONE once this broker coordinates the group and has loaded its partition; else NOT_COORDINATOR. */
   prepareGroup(groupId: string): Promise<number>;
-  /** Commits are acknowledged only once they are in ZooKeeper, where any next coordinator finds them. */
-  offsetsCommitted(groupId: string, offsets: StoredOffset[]): Promise<void>;
+  /** Resolves once the group's last __consumer_offsets write is on every in-sync replica; throws if it cannot be. */
+  offsetsCommitted(groupId: string): Promise<void>;
   /** Producer ids unique across the cluster. */
   nextProducerId(): Promise<number>;
   /** Before a planned stop: leadership moves to other replicas while this broker still answers. */

@@ -3,7 +3,14 @@ import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
 import {connectKafkaAdmin} from './kafka.js';
 import {alterTopicConfigs, checkNewTopicConfigs} from './topic-config-requests.js';
-import {hintFor, translated} from './kafka-errors.js';
+import {hintFor, translateKafkaError} from './kafka-errors.js';
+import {requireApis} from './cluster-connections.js';
+import {ListOffsets} from '../protocol/messages/02-list-offsets.js';
+import {CreateTopics} from '../protocol/messages/19-create-topics.js';
+import {DeleteTopics} from '../protocol/messages/20-delete-topics.js';
+import {DescribeConfigs} from '../protocol/messages/32-describe-configs.js';
+import {CreatePartitions} from '../protocol/messages/37-create-partitions.js';
+import type {ApiSchema} from '../protocol/schema.js';
 
 const {ConfigResourceTypes} = kafkajs;
 
@@ -118,8 +125,14 @@ class KafkajsAdmin implements AdminClient {
     private readonly brokers: string[],
   ) {}
 
-  private call<T>(what: string, fn: () => Promise<T>, topic?: string): Promise<T> {
-    return translated(what, this.brokers, fn, topic);
+  /** `needs`: the APIs the call uses; when it fails, a broker without one of them is named as the reason. */
+  private async call<T>(what: string, fn: () => Promise<T>, topic?: string, needs: ApiSchema[] = []): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (needs.length > 0) await requireApis(this.brokers, needs, what);
+      throw translateKafkaError(err, what, this.brokers, topic);
+    }
   }
 
   async listTopics(): Promise<TopicSummary[]> {
@@ -160,6 +173,7 @@ class KafkajsAdmin implements AdminClient {
         ],
       }),
       spec.name,
+      [CreateTopics],
     );
     if (!created) throw new UserError(`create topic ${spec.name}: TOPIC_ALREADY_EXISTS (36)`, hintFor("TOPIC_ALREADY_EXISTS")!.replace("NAME", spec.name));
   }
@@ -169,7 +183,7 @@ class KafkajsAdmin implements AdminClient {
     const what = `describe topic ${name}`;
     const [{topics}, offsets, configs] = await Promise.all([
       this.call(what, () => this.admin.fetchTopicMetadata({topics: [name]})),
-      this.call(what, () => this.admin.fetchTopicOffsets(name)),
+      this.call(what, () => this.admin.fetchTopicOffsets(name), name, [ListOffsets]),
       this.configs(name),
     ]);
     const meta = topics.find((t) => t.name === name);
@@ -191,6 +205,8 @@ class KafkajsAdmin implements AdminClient {
   private async configs(name: string): Promise<ConfigEntry[]> {
     const res = await this.call(`describe configs of topic ${name}`, () =>
       this.admin.describeConfigs({includeSynonyms: false, resources: [{type: ConfigResourceTypes.TOPIC, name}]}),
+      name,
+      [DescribeConfigs],
     );
     const resource = res.resources.find((r) => r.resourceName === name) ?? res.resources[0];
     return (resource?.configEntries ?? [])
@@ -207,7 +223,7 @@ class KafkajsAdmin implements AdminClient {
 
   async deleteTopic(name: string): Promise<void> {
     await this.requireTopic(name);
-    await this.call(`delete topic ${name}`, () => this.admin.deleteTopics({topics: [name]}));
+    await this.call(`delete topic ${name}`, () => this.admin.deleteTopics({topics: [name]}), name, [DeleteTopics]);
   }
 
   async topicOverrides(name: string): Promise<Record<string, string>> {
@@ -247,7 +263,7 @@ class KafkajsAdmin implements AdminClient {
     if (total <= before) {
       throw new UserError(`topic "${name}" already has ${before} partitions; --total must be larger (INVALID_PARTITIONS)`, `pass --total ${before + 1} or more; Kafka cannot remove partitions`);
     }
-    await this.call(`add partitions to topic ${name}`, () => this.admin.createPartitions({topicPartitions: [{topic: name, count: total}]}), name);
+    await this.call(`add partitions to topic ${name}`, () => this.admin.createPartitions({topicPartitions: [{topic: name, count: total}]}), name, [CreatePartitions]);
     return {before, after: total};
   }
 

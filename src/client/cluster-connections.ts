@@ -15,6 +15,27 @@ export interface PartitionLeader {
 }
 
 /**
+ * Throws, prefixed with `what`, when the bootstrap broker does not serve one of `apis`: kafkajs
+ * reports a missing API as anything from "broker not found" to a timeout.
+ */
+export async function requireApis(brokers: string[], apis: ApiSchema[], what: string): Promise<void> {
+  const cluster = new ClusterConnections(brokers);
+  try {
+    const conn = await cluster.anyBroker();
+    for (const api of apis) {
+      try {
+        conn.pick(api, [0, Number.MAX_SAFE_INTEGER]);
+      } catch (err) {
+        if (err instanceof UserError) throw new UserError(`${what}: ${err.message}`, err.hint);
+        throw err;
+      }
+    }
+  } finally {
+    cluster.close();
+  }
+}
+
+/**
  * Connections to a cluster on our own wire client: bootstrap, Metadata for one topic, and one
  * negotiated connection per broker, opened on first use.
  */

@@ -68,7 +68,7 @@ export class WireConnection {
   /** Highest version both we (`ours`) and the broker support. */
   pick(api: ApiSchema, ours: [number, number]): number {
     const theirs = this.versions.get(api.apiKey);
-    if (!theirs) throw new UserError(`the broker at ${this.address} does not support ${api.name}`);
+    if (!theirs) throw new UserError(`the broker at ${this.address} does not support ${api.name} (API key ${api.apiKey})`, 'this needs a broker that serves it, such as Apache Kafka or `kcollect broker start`');
     const v = Math.min(ours[1], theirs[1]);
     if (v < Math.max(ours[0], theirs[0])) throw new UserError(`no common ${api.name} version with the broker at ${this.address}`);
     return v;

@@ -1,51 +1,13 @@
-import type {BrokerEndpoint} from '../broker/cluster-link.js';
 import type {StoredOffset} from '../coordinator/group-store.js';
 import type {ZkClient} from '../zk/client.js';
 import {isZkError} from '../zk/errors.js';
-import {consumerOffsetPath, consumerOffsetsRoot} from './zk-layout.js';
-
-/** Java's String.hashCode, as Kafka uses to place a group. */
-export function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
+import {consumerOffsetPath, consumerOffsetsRoot, ZkPaths} from './zk-layout.js';
 
 /**
- * Which broker coordinates a group: the live brokers in id order, indexed by the group's hash.
- * Every broker computes the same answer from the same /brokers/ids, and when the coordinator
- * dies its groups move to the survivors.
+ * Committed offsets that earlier versions kept in ZooKeeper, in Kafka's ZooKeeper-era layout
+ * (/consumers/<group>/offsets/<topic>/<partition>, the offset in decimal): read once by the
+ * group's coordinator to move them into __consumer_offsets (see removeOffsets).
  */
-export function coordinatorOf(groupId: string, live: BrokerEndpoint[]): BrokerEndpoint | undefined {
-  if (live.length === 0) return undefined;
-  return live[(javaStringHash(groupId) & 0x7fffffff) % live.length];
-}
-
-/**
- * Committed offsets in ZooKeeper, in Kafka's ZooKeeper-era layout
- * (/consumers/<group>/offsets/<topic>/<partition>, the offset in decimal), so whichever broker
- * coordinates the group next finds them. The metadata string stays with the coordinator's
- * local store only.
- */
-export async function writeOffsets(zk: ZkClient, groupId: string, offsets: StoredOffset[]): Promise<void> {
-  await Promise.all(
-    offsets.map(async (o) => {
-      const path = consumerOffsetPath(groupId, o.topic, o.partition);
-      try {
-        await zk.set(path, String(o.offset));
-      } catch (err) {
-        if (!isZkError(err, 'NONODE')) throw err;
-        try {
-          await zk.create(path, String(o.offset), {parents: true});
-        } catch (e) {
-          if (!isZkError(e, 'NODEEXISTS')) throw e;
-          await zk.set(path, String(o.offset));
-        }
-      }
-    }),
-  );
-}
-
 export async function readOffsets(zk: ZkClient, groupId: string): Promise<StoredOffset[]> {
   const out: StoredOffset[] = [];
   let topics: string[];
@@ -66,6 +28,21 @@ export async function readOffsets(zk: ZkClient, groupId: string): Promise<Stored
     }
   }
   return out;
+}
+
+/** Groups that still have offsets in the ZooKeeper layout. */
+export async function groupsWithZkOffsets(zk: ZkClient): Promise<string[]> {
+  return zk.children(ZkPaths.consumers).catch((err) => {
+    if (isZkError(err, 'NONODE')) return [];
+    throw err;
+  });
+}
+
+/** Done with the ZooKeeper layout of this group: its offsets now live in __consumer_offsets. */
+export async function removeOffsets(zk: ZkClient, groupId: string): Promise<void> {
+  await zk.remove(`${ZkPaths.consumers}/${groupId}`, {recursive: true}).catch((err) => {
+    if (!isZkError(err, 'NONODE')) throw err;
+  });
 }
 
 /** Producer ids in blocks from /latest_producer_id_block, as Kafka's ProducerIdManager, so no two brokers hand out the same id. */

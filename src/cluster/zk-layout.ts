@@ -10,6 +10,7 @@ export const ZkPaths = {
   clusterId: '/cluster/id',
   configTopics: '/config/topics',
   configChanges: '/config/changes',
+  consumers: '/consumers',
   broker: (id: number) => `/brokers/ids/${id}`,
   topic: (t: string) => `/brokers/topics/${t}`,
   partitionState: (t: string, p: number) => `/brokers/topics/${t}/partitions/${p}/state`,

@@ -1,6 +1,5 @@
 import type {Broker} from '../broker/broker.js';
 import type {BrokerEndpoint, ClusterLink, PartitionView} from '../broker/cluster-link.js';
-import type {StoredOffset} from '../coordinator/group-store.js';
 import {errorMessage, UserError} from '../lib/errors.js';
 import {ErrorCode} from '../protocol/errors.js';
 import {StorageError} from '../storage/errors.js';
@@ -24,7 +23,9 @@ import {ClusterView, type TopicRecord} from './cluster-view.js';
 import {Controller} from './controller.js';
 import {PeerWatch} from './peer-watch.js';
 import {ReplicaManager} from './replica-manager.js';
-import {coordinatorOf, readOffsets, writeOffsets, ZkProducerIds} from './zk-groups.js';
+import {groupsWithZkOffsets, readOffsets, removeOffsets, ZkProducerIds} from './zk-groups.js';
+import {ensureOffsetsTopic} from '../broker/offsets-topic.js';
+import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 
 /** How long controlled shutdown waits for leadership to move before the broker stops anyway. */
 const CONTROLLED_SHUTDOWN_MS = 5000;
@@ -56,8 +57,8 @@ export class ZkRegistration implements ClusterLink {
   private readonly controller: Controller;
   private readonly producerIds: ZkProducerIds;
   private readonly peers: PeerWatch;
-  /** Groups this broker coordinates whose committed offsets it has read from ZooKeeper. */
-  private readonly loadedGroups = new Map<string, Promise<void>>();
+  /** __consumer_offsets partitions this broker leads and has loaded its groups from: the leader epoch loaded. */
+  private readonly loadedOffsets = new Map<number, {epoch: number; loading: Promise<void>}>();
 
   private constructor(
     private readonly broker: Broker,
@@ -66,12 +67,14 @@ export class ZkRegistration implements ClusterLink {
     this.view = new ClusterView(
       {
         brokersChanged: () => {
-          this.loadedGroups.clear();
           this.peers.sync();
           this.controller.trigger();
         },
         topicChanged: (name, topic) => this.mirrorTopic(name, topic),
-        partitionChanged: (topic, p, record, replicas) => this.replicas.partitionChanged(topic, p, record, replicas),
+        partitionChanged: (topic, p, record, replicas) => {
+          this.replicas.partitionChanged(topic, p, record, replicas);
+          if (topic === OFFSETS_TOPIC) this.offsetsPartitionChanged(p);
+        },
       },
       (line) => broker.log(line),
     );
@@ -86,6 +89,9 @@ export class ZkRegistration implements ClusterLink {
   }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
+    // In a cluster a broker coordinates only the groups of the offsets partitions it leads: they
+    // are loaded as it becomes their leader, not from whatever replicas its data dir holds.
+    broker.groups.unloadGroups(() => true);
     const reg = new ZkRegistration(broker, connectString);
     await reg.register();
     broker.cluster = reg;
@@ -397,30 +403,84 @@ export class ZkRegistration implements ClusterLink {
     return this.replicas.followerFetched(topic, index, replicaId, fetchOffset);
   }
 
+  /** Kafka's rule: the leader of the group's __consumer_offsets partition. */
   coordinatorFor(groupId: string): BrokerEndpoint | undefined {
-    return coordinatorOf(groupId, this.view.liveBrokers());
+    const p = this.broker.offsetsStore.partitionFor(groupId);
+    const leader = p === undefined ? undefined : this.partition(OFFSETS_TOPIC, p)?.leader;
+    return this.view.liveBrokers().find((b) => b.nodeId === leader);
   }
 
   async prepareGroup(groupId: string): Promise<number> {
-    if (this.coordinatorFor(groupId)?.nodeId !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR;
-    let loading = this.loadedGroups.get(groupId);
-    if (!loading) {
-      // Taking over a group: the commits of its previous coordinators are in ZooKeeper.
-      loading = readOffsets(this.zk, groupId).then((offsets) => this.broker.groups.adoptOffsets(groupId, offsets));
-      this.loadedGroups.set(groupId, loading);
-    }
     try {
-      await loading;
+      await ensureOffsetsTopic(this.broker);
+    } catch (err) {
+      this.broker.log(`creating ${OFFSETS_TOPIC} failed: ${errorMessage(err)}`);
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    const p = this.broker.offsetsStore.partitionFor(groupId)!;
+    const loaded = this.loadAsLeader(p);
+    if (!loaded) return ErrorCode.NOT_COORDINATOR;
+    try {
+      await loaded.loading;
       return ErrorCode.NONE;
     } catch (err) {
-      this.loadedGroups.delete(groupId);
-      this.broker.log(`loading the offsets of group ${groupId} failed: ${errorMessage(err)}`);
+      if (this.loadedOffsets.get(p) === loaded) this.loadedOffsets.delete(p);
+      this.broker.log(`loading the groups of ${OFFSETS_TOPIC}-${p} failed: ${errorMessage(err)}`);
       return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
   }
 
-  offsetsCommitted(groupId: string, offsets: StoredOffset[]): Promise<void> {
-    return writeOffsets(this.zk, groupId, offsets);
+  /**
+   * Becoming the coordinator of a partition's groups: they are what its records say (the former
+   * leader's commits were replicated here), plus offsets still in the ZooKeeper layout of earlier
+   * versions, moved into the topic once.
+   */
+  private async loadOffsetsPartition(p: number): Promise<void> {
+    const store = this.broker.offsetsStore;
+    const owns = (groupId: string) => store.partitionFor(groupId) === p;
+    this.broker.groups.loadGroups(store.loadPartition(p), owns);
+    for (const groupId of (await groupsWithZkOffsets(this.zk)).filter(owns)) {
+      const offsets = await readOffsets(this.zk, groupId);
+      this.broker.groups.migrate({groups: [], offsets: offsets.map((o) => ({groupId, ...o}))});
+      await this.offsetsCommitted(groupId);
+      await removeOffsets(this.zk, groupId);
+      this.broker.log(`moved ${offsets.length} committed offset(s) of group ${groupId} from ZooKeeper to ${OFFSETS_TOPIC}`);
+    }
+  }
+
+  /** The load of partition p's groups for the current leader epoch; undefined unless this broker leads p. */
+  private loadAsLeader(p: number): {epoch: number; loading: Promise<void>} | undefined {
+    if (this.replicas.leaderError(OFFSETS_TOPIC, p) !== ErrorCode.NONE) return undefined;
+    const epoch = this.replicas.leaderEpoch(OFFSETS_TOPIC, p);
+    let loaded = this.loadedOffsets.get(p);
+    if (!loaded || loaded.epoch !== epoch) {
+      loaded = {epoch, loading: this.loadOffsetsPartition(p)};
+      this.loadedOffsets.set(p, loaded);
+    }
+    return loaded;
+  }
+
+  /** As Kafka: the new leader of an offsets partition loads its groups, the old one drops them. */
+  private offsetsPartitionChanged(p: number): void {
+    const loaded = this.loadAsLeader(p);
+    if (loaded) {
+      loaded.loading.catch((err) => {
+        if (this.loadedOffsets.get(p) === loaded) this.loadedOffsets.delete(p);
+        this.broker.log(`loading the groups of ${OFFSETS_TOPIC}-${p} failed: ${errorMessage(err)}`);
+      });
+      return;
+    }
+    if (!this.loadedOffsets.delete(p)) return;
+    this.broker.groups.unloadGroups((groupId) => this.broker.offsetsStore.partitionFor(groupId) === p);
+  }
+
+  /** Kafka's offsets.commit.required.acks=-1: a commit counts once every in-sync replica has it. */
+  async offsetsCommitted(groupId: string): Promise<void> {
+    const p = this.broker.offsetsStore.partitionFor(groupId);
+    const log = p === undefined ? undefined : this.broker.logs.partition(OFFSETS_TOPIC, p);
+    if (p === undefined || !log) throw new Error(`${OFFSETS_TOPIC} is not on broker ${this.broker.nodeId}`);
+    const code = await this.replicas.awaitReplication(OFFSETS_TOPIC, p, log.logEndOffset - 1, 1, OFFSETS_COMMIT_TIMEOUT_MS, new AbortController().signal);
+    if (code !== ErrorCode.NONE) throw new Error(`${OFFSETS_TOPIC}-${p} was not replicated: error ${code}`);
   }
 
   nextProducerId(): Promise<number> {
@@ -473,6 +533,9 @@ export class ZkRegistration implements ClusterLink {
     await this.zk.close();
   }
 }
+
+/** offsets.commit.timeout.ms */
+const OFFSETS_COMMIT_TIMEOUT_MS = 5000;
 
 function ignore(name: 'NODEEXISTS' | 'NONODE') {
   return (err: unknown) => {

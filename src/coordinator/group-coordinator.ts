@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {ErrorCode} from '../protocol/errors.js';
 import {type Clock, type TimerHandle, systemClock} from './clock.js';
-import {type GroupStore, MemoryGroupStore, type StoredOffset} from './group-store.js';
+import {type GroupStore, type GroupStoreState, MemoryGroupStore, type StoredOffset} from './group-store.js';
 
 /**
  * The classic consumer-group coordinator (Kafka's GroupCoordinator / GroupMetadata, pre-KIP-848):
@@ -311,7 +311,7 @@ export class GroupCoordinator {
     this.maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
     this.maxOffsetMetadataBytes = opts.maxOffsetMetadataBytes ?? 4096;
     this.onStoreError = opts.onStoreError ?? (() => {});
-    this.loadFromStore();
+    this.applyState(this.store.load());
   }
 
   // ---------------------------------------------------------------- JoinGroup
@@ -920,21 +920,35 @@ export class GroupCoordinator {
   }
 
   /**
-   * Offsets committed through another coordinator (the group moved here when its coordinator
-   * left the cluster): they are the latest, so they replace what this coordinator held.
+   * Groups and offsets kept in an old layout (groups.log, ZooKeeper's /consumers): written to the
+   * store and taken over, except where the store already holds the group's offset, which is newer.
    */
-  adoptOffsets(groupId: string, offsets: StoredOffset[]): void {
-    if (this.closed || offsets.length === 0) return;
-    const group = this.groups.get(groupId) ?? this.createGroup(groupId);
-    const known = (o: StoredOffset) => group.offsets.get(o.topic)?.get(o.partition);
-    // The metadata string lives only with the coordinator that took the commit; keep it when the offset is unchanged.
-    const merged = offsets.map((o) => (known(o)?.offset === o.offset ? {...o, metadata: known(o)!.metadata, leaderEpoch: known(o)!.leaderEpoch} : o));
-    try {
-      this.store.appendOffsets(groupId, merged);
-    } catch (err) {
-      this.onStoreError(err);
+  migrate(state: GroupStoreState): void {
+    if (this.closed) return;
+    for (const g of state.groups) {
+      if (this.groups.has(g.groupId)) continue;
+      try {
+        this.store.saveGroup(g);
+      } catch (err) {
+        this.onStoreError(err);
+        continue;
+      }
+      this.applyState({groups: [g], offsets: []});
     }
-    for (const o of merged) this.setOffset(group, o);
+    const byGroup = new Map<string, StoredOffset[]>();
+    for (const {groupId, ...o} of state.offsets) {
+      if (this.groups.get(groupId)?.offsets.get(o.topic)?.has(o.partition)) continue;
+      byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), o]);
+    }
+    for (const [groupId, offsets] of byGroup) {
+      try {
+        this.store.appendOffsets(groupId, offsets);
+      } catch (err) {
+        this.onStoreError(err);
+        continue;
+      }
+      this.applyState({groups: [], offsets: offsets.map((o) => ({groupId, ...o}))});
+    }
   }
 
   /** A topic was deleted: its committed offsets go too, and groups left with nothing vanish. */
@@ -943,7 +957,11 @@ export class GroupCoordinator {
     let touched = false;
     for (const group of this.groups.values()) if (group.offsets.has(topic)) touched = true;
     if (!touched) return;
-    this.store.deleteTopicOffsets(topic);
+    try {
+      this.store.deleteTopicOffsets(topic);
+    } catch (err) {
+      this.onStoreError(err);
+    }
     for (const group of [...this.groups.values()]) {
       group.offsets.delete(topic);
       if (group.state === 'Empty' && !group.hasOffsets()) this.dropGroup(group);
@@ -1021,7 +1039,27 @@ export class GroupCoordinator {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const group of this.groups.values()) {
+    this.unloadGroups(() => true);
+    this.store.close();
+  }
+
+  /**
+   * Replaces the groups `owns` selects with `state`, as a Kafka coordinator does when it becomes
+   * the leader of an offsets partition: what it held for them before may be stale.
+   */
+  loadGroups(state: GroupStoreState, owns: (groupId: string) => boolean): void {
+    if (this.closed) return;
+    this.unloadGroups(owns);
+    this.applyState(state);
+  }
+
+  /**
+   * Forgets the groups `owns` selects (the coordinator role moved away): parked JoinGroup and
+   * SyncGroup requests get NOT_COORDINATOR, so clients look for the coordinator again.
+   */
+  unloadGroups(owns: (groupId: string) => boolean): void {
+    for (const group of [...this.groups.values()]) {
+      if (!owns(group.groupId)) continue;
       this.clearJoinTimer(group);
       this.clearSyncTimer(group);
       for (const t of group.pending.values()) this.clock.clearTimeout(t);
@@ -1036,9 +1074,8 @@ export class GroupCoordinator {
         sw?.(syncError(ErrorCode.NOT_COORDINATOR));
       }
       group.state = 'Dead';
+      this.groups.delete(group.groupId);
     }
-    this.groups.clear();
-    this.store.close();
   }
 
   // ---------------------------------------------------------------- internals
@@ -1089,8 +1126,7 @@ export class GroupCoordinator {
     group.syncTimer = null;
   }
 
-  private loadFromStore(): void {
-    const state = this.store.load();
+  private applyState(state: GroupStoreState): void {
     for (const g of state.groups) {
       const group = this.createGroup(g.groupId);
       // Generation survives so that stale members get ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID,

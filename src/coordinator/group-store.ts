@@ -126,6 +126,20 @@ export interface FileGroupStoreOptions {
 export const GROUP_LOG_FILE = 'groups.log';
 
 /**
+ * The group log of earlier versions (`<dataDir>/__consumer_offsets/groups.log`), read once to move
+ * its groups into the __consumer_offsets topic; `done()` renames it so it is not read again.
+ */
+export function readLegacyGroupLog(dataDir: string): {file: string; state: GroupStoreState; done(): void} | undefined {
+  const dir = path.join(dataDir, '__consumer_offsets');
+  const file = path.join(dir, GROUP_LOG_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const store = new FileGroupStore(dir);
+  const state = store.load();
+  store.close();
+  return {file, state, done: () => fs.renameSync(file, `${file}.migrated`)};
+}
+
+/**
  * Append-only JSON-lines log in `dir` (e.g. `<dataDir>/__consumer_offsets/`). Each call is one
  * line written with one writeSync, so a commit is either wholly in the file or (torn by a crash
  * mid-write) dropped on load; the caller had not been answered in that case. Compaction rewrites

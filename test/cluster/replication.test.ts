@@ -171,7 +171,12 @@ describe.runIf(haveZk)('replication across three brokers', () => {
     await conn.negotiate(ApiVersions);
     const coordinator = (await conn.request(FindCoordinator, 1, {key: 'resumers', keyType: 0})).nodeId;
     conn.close();
-    expect(await json(zk, '/consumers/resumers/offsets/resume/0')).toBe(10);
+    // The offsets live in __consumer_offsets only (replicated like any topic), not in ZooKeeper.
+    expect(await zk.exists('/consumers/resumers')).toBeNull();
+    const offsetsTopic = await json(zk, '/brokers/topics/__consumer_offsets');
+    expect(Object.keys(offsetsTopic.partitions)).toHaveLength(50);
+    // offsets.topic.replication.factor=3, capped at the brokers live when the topic was created.
+    expect(offsetsTopic.partitions['0'].length).toBeGreaterThanOrEqual(2);
     await brokers.get(coordinator)!.close();
     brokers.delete(coordinator);
 

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {WireConnection} from '../../src/client/wire-connection.js';
+import {offsetsPartitionFor} from '../../src/protocol/consumer-offsets.js';
 import {Produce} from '../../src/protocol/messages/00-produce.js';
 import {OffsetCommit} from '../../src/protocol/messages/08-offset-commit.js';
 import {OffsetFetch} from '../../src/protocol/messages/09-offset-fetch.js';
@@ -37,6 +40,9 @@ describe('group offsets and producer state after SIGKILL', () => {
 
     first.proc.kill('SIGKILL');
     await first.exited;
+    // The commit lives in the group's __consumer_offsets partition, nowhere else.
+    expect(fs.existsSync(path.join(dataDir, '__consumer_offsets', 'groups.log'))).toBe(false);
+    expect(fs.statSync(path.join(dataDir, `__consumer_offsets-${offsetsPartitionFor('g', 50)}`)).isDirectory()).toBe(true);
     const second = await spawnBroker(dataDir, {port: Number(first.bootstrap.split(':')[1])});
     procs.push(second);
     conn = await connect(second.bootstrap);

@@ -1,4 +1,4 @@
-// Fetch 4-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
+// Fetch 0-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
 // current_leader_epoch (v9+, KIP-320): older than the partition's epoch FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
@@ -20,7 +20,7 @@ interface PartitionRequest {
 
 export const fetchHandler: Handler = {
   api: Fetch,
-  minVersion: 4,
+  minVersion: 0,
   maxVersion: 11,
   async handle(request, {broker, header, signal}) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);

@@ -1,7 +1,9 @@
-// ListOffsets 1-3: timestamp -2 = earliest, -1 = latest, else the first offset with a
-// timestamp >= T (or -1/-1 when there is none).
+// ListOffsets 0-3: timestamp -2 = earliest, -1 = latest, else the first offset with a
+// timestamp >= T (or -1/-1 when there is none). v0 (Sarama's default, so Burrow) answers a list
+// of at most max_num_offsets offsets instead of one offset and timestamp.
 import {ErrorCode} from '../../protocol/errors.js';
 import {ListOffsets} from '../../protocol/messages/02-list-offsets.js';
+import type {PartitionLog} from '../../storage/partition-log.js';
 import type {Handler} from '../handler.js';
 
 const LATEST = -1;
@@ -9,18 +11,21 @@ const EARLIEST = -2;
 
 export const listOffsetsHandler: Handler = {
   api: ListOffsets,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 3,
-  handle(request, {broker}) {
+  handle(request, {broker, header}) {
+    const v0 = header.apiVersion === 0;
+    const failed = (partitionIndex: number, errorCode: number) => ({partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1, offset: -1});
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t: any) => ({
         name: t.name,
         partitions: t.partitions.map((p: any) => {
           const log = broker.logs.partition(t.name, p.partitionIndex);
-          if (!log) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1};
+          if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const notLeader = broker.cluster?.leaderError(t.name, p.partitionIndex) ?? ErrorCode.NONE;
-          if (notLeader !== ErrorCode.NONE) return {partitionIndex: p.partitionIndex, errorCode: notLeader, timestamp: -1, offset: -1};
+          if (notLeader !== ErrorCode.NONE) return failed(p.partitionIndex, notLeader);
+          if (v0) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: oldStyleOffsets(log, p.timestamp, p.maxNumOffsets)};
           if (p.timestamp === EARLIEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset};
           if (p.timestamp === LATEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.highWatermark};
           const found = log.offsetForTimestamp(p.timestamp);
@@ -30,3 +35,16 @@ export const listOffsetsHandler: Handler = {
     };
   },
 };
+
+/**
+ * Kafka's legacy answer, newest first: for latest the high watermark followed by the segment base
+ * offsets, for earliest the log start offset, for a time the start of the first record at or
+ * after it (the high watermark when there is none).
+ */
+function oldStyleOffsets(log: PartitionLog, timestamp: number, max: number): number[] {
+  let offsets: number[];
+  if (timestamp === EARLIEST) offsets = [log.logStartOffset];
+  else if (timestamp === LATEST) offsets = [log.highWatermark, ...log.segmentBaseOffsets().filter((o) => o < log.highWatermark && o >= log.logStartOffset).reverse()];
+  else offsets = [log.offsetForTimestamp(timestamp)?.offset ?? log.highWatermark];
+  return offsets.slice(0, Math.max(0, max));
+}

@@ -6,6 +6,8 @@ import {Metadata} from '../../protocol/messages/03-metadata.js';
 import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
 import {autoCreateTopic} from './topics.js';
+import {ensureOffsetsTopic, INTERNAL_TOPICS} from '../offsets-topic.js';
+import {OFFSETS_TOPIC} from '../../protocol/consumer-offsets.js';
 
 export const metadataHandler: Handler = {
   api: Metadata,
@@ -29,7 +31,11 @@ export const metadataHandler: Handler = {
 
 async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   let topic = broker.logs.topic(name);
-  if (!topic && mayCreate) {
+  if (!topic && mayCreate && name === OFFSETS_TOPIC) {
+    // Kafka creates its internal topic with its own settings, never as an ordinary auto-created topic.
+    await ensureOffsetsTopic(broker).catch((err) => broker.log(`creating ${OFFSETS_TOPIC} failed: ${String(err)}`));
+    topic = broker.logs.topic(name);
+  } else if (!topic && mayCreate) {
     const code = await autoCreateTopic(broker, name);
     if (code !== ErrorCode.NONE) return {errorCode: code, name, isInternal: false, partitions: []};
     topic = broker.logs.topic(name);
@@ -40,7 +46,7 @@ async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   return {
     errorCode: ErrorCode.NONE,
     name,
-    isInternal: name.startsWith('__'),
+    isInternal: INTERNAL_TOPICS.has(name),
     partitions: Array.from({length: topic.partitions}, (_, p) => {
       const view = broker.cluster ? broker.cluster.partition(name, p) : {leader: id, leaderEpoch: 0, replicas: [id], isr: [id]};
       if (!view) return {errorCode: ErrorCode.LEADER_NOT_AVAILABLE, partitionIndex: p, leaderId: -1, leaderEpoch: -1, replicaNodes: [], isrNodes: [], offlineReplicas: []};

@@ -1,4 +1,4 @@
-// OffsetCommit 2-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools).
+// OffsetCommit 0-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools, every v0 commit).
 import {OffsetCommit} from '../../protocol/messages/08-offset-commit.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
@@ -6,7 +6,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 
 export const offsetCommitHandler: Handler = {
   api: OffsetCommit,
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 7,
   async handle(request, {broker}) {
     const gate = await coordinatorError(broker, request.groupId);
@@ -14,18 +14,17 @@ export const offsetCommitHandler: Handler = {
     if (gate !== 0) return {throttleTimeMs: 0, topics: groupByTopic(all, (o: any) => ({partitionIndex: o.partition, errorCode: gate}))};
     let errors = broker.groups.commitOffsets({
       groupId: request.groupId,
-      memberId: request.memberId,
-      generationId: request.generationIdOrMemberEpoch,
+      memberId: request.memberId ?? '',
+      generationId: request.generationIdOrMemberEpoch ?? -1,
       groupInstanceId: request.groupInstanceId,
       offsets: all,
     });
-    // In a cluster a commit counts once ZooKeeper has it: the next coordinator reads it from there.
-    const accepted = all.filter((_: unknown, i: number) => errors[i]?.errorCode === ErrorCode.NONE);
-    if (broker.cluster && accepted.length > 0) {
+    // In a cluster a commit counts once the in-sync replicas of its __consumer_offsets partition have it.
+    if (broker.cluster && errors.some((e) => e.errorCode === ErrorCode.NONE)) {
       try {
-        await broker.cluster.offsetsCommitted(request.groupId, accepted.map((o: any) => ({...o, metadata: o.metadata ?? '', leaderEpoch: o.leaderEpoch ?? -1, commitTimestamp: Date.now()})));
+        await broker.cluster.offsetsCommitted(request.groupId);
       } catch (err) {
-        broker.log(`storing offsets of group ${request.groupId} in ZooKeeper failed: ${String(err)}`);
+        broker.log(`committing offsets of group ${request.groupId}: ${String(err)}`);
         errors = errors.map((e) => (e.errorCode === ErrorCode.NONE ? {...e, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE} : e));
       }
     }

@@ -1,4 +1,4 @@
-// OffsetFetch 1-5: -1 and no error for a partition never committed; topics null (v2+) = all.
+// OffsetFetch 0-5: -1 and no error for a partition never committed; topics null (v2+) = all.
 import {OffsetFetch} from '../../protocol/messages/09-offset-fetch.js';
 import type {Handler} from '../handler.js';
 import {coordinatorError} from './group-gate.js';
@@ -6,7 +6,7 @@ import {groupByTopic} from './08-offset-commit.js';
 
 export const offsetFetchHandler: Handler = {
   api: OffsetFetch,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 5,
   async handle(request, {broker}) {
     const wanted = request.topics === null ? null : request.topics.flatMap((t: any) => t.partitionIndexes.map((partition: number) => ({topic: t.name, partition})));

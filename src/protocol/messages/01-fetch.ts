@@ -5,7 +5,7 @@ export const Fetch: ApiSchema = {
   apiKey: 1,
   name: 'Fetch',
   request: {
-    versions: '4-11',
+    versions: '0-11',
     flexibleVersions: '12+',
     fields: [
       field('replicaId', 'int32', '0-14', {default: -1}),
@@ -30,7 +30,7 @@ export const Fetch: ApiSchema = {
     ],
   },
   response: {
-    versions: '4-11',
+    versions: '0-11',
     flexibleVersions: '12+',
     fields: [
       field('throttleTimeMs', 'int32', '1+'),

@@ -1,20 +1,21 @@
-// ListOffsets: timestamp -1 = latest, -2 = earliest, else first offset with timestamp >= T (-1/-1 if none); v0 is not served.
+// ListOffsets: timestamp -1 = latest, -2 = earliest, else first offset with timestamp >= T (-1/-1 if none);
+// v0 (Sarama's default, e.g. Burrow) asks for up to max_num_offsets offsets and gets old_style_offsets.
 import {type ApiSchema, array, field} from '../schema.js';
 
 export const ListOffsets: ApiSchema = {
   apiKey: 2,
   name: 'ListOffsets',
   request: {
-    versions: '1-3',
+    versions: '0-3',
     flexibleVersions: '6+',
     fields: [
       field('replicaId', 'int32'),
       field('isolationLevel', 'int8', '2+'),
-      array('topics', [field('name', 'string'), array('partitions', [field('partitionIndex', 'int32'), field('timestamp', 'int64')])]),
+      array('topics', [field('name', 'string'), array('partitions', [field('partitionIndex', 'int32'), field('timestamp', 'int64'), field('maxNumOffsets', 'int32', '0', {default: 1})])]),
     ],
   },
   response: {
-    versions: '1-3',
+    versions: '0-3',
     flexibleVersions: '6+',
     fields: [
       field('throttleTimeMs', 'int32', '2+'),
@@ -23,6 +24,7 @@ export const ListOffsets: ApiSchema = {
         array('partitions', [
           field('partitionIndex', 'int32'),
           field('errorCode', 'int16'),
+          array('oldStyleOffsets', 'int64', '0'),
           field('timestamp', 'int64', '1+', {default: -1}),
           field('offset', 'int64', '1+', {default: -1}),
         ]),

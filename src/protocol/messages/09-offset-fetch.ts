@@ -5,7 +5,7 @@ export const OffsetFetch: ApiSchema = {
   apiKey: 9,
   name: 'OffsetFetch',
   request: {
-    versions: '1-5',
+    versions: '0-5',
     flexibleVersions: '6+',
     fields: [
       field('groupId', 'string', '0-7'),
@@ -13,7 +13,7 @@ export const OffsetFetch: ApiSchema = {
     ],
   },
   response: {
-    versions: '1-5',
+    versions: '0-5',
     flexibleVersions: '6+',
     fields: [
       field('throttleTimeMs', 'int32', '3+'),

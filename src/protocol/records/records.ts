@@ -10,6 +10,7 @@ import {
   compressionOf,
   computeBatchCrc,
   iterateBatches,
+  readBatchHeader,
 } from './batch.js';
 import {compress, compressionName, decompress} from './compression.js';
 
@@ -83,6 +84,17 @@ export async function decodeBatches(buf: Buffer, opts: DecodeOptions = {}): Prom
     }
   }
   return out;
+}
+
+/**
+ * The records of one uncompressed batch, synchronously (the broker reading its own
+ * __consumer_offsets records); a compressed batch throws.
+ */
+export function decodeUncompressedBatch(batch: Buffer): KafkaRecord[] {
+  const header = readBatchHeader(batch);
+  if (header.attributes & Attr.control) return [];
+  if (compressionOf(header.attributes) !== Compression.none) throw new Error(`batch at offset ${header.baseOffset} is compressed`);
+  return decodeRecords(header, batch.subarray(BATCH_HEADER_SIZE, header.size));
 }
 
 function hex32(n: number): string {
@@ -191,8 +203,19 @@ function varintSize(v: number): number {
  * timestamp, maxTimestamp = the largest, CreateTime, CRC-32C over attributes..end.
  */
 export async function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): Promise<Buffer> {
-  if (records.length === 0) throw new Error('a record batch needs at least one record');
   const codec = opts.compression ?? Compression.none;
+  const {payload, baseTimestamp, maxTimestamp} = encodeRecords(records, opts);
+  return assembleBatch(await compress(codec, payload), records.length, baseTimestamp, maxTimestamp, opts);
+}
+
+/** encodeBatch without compression, synchronously: for the broker's own records (__consumer_offsets). */
+export function encodeBatchUncompressed(records: RecordInput[], opts: Omit<EncodeOptions, 'compression'> = {}): Buffer {
+  const {payload, baseTimestamp, maxTimestamp} = encodeRecords(records, opts);
+  return assembleBatch(payload, records.length, baseTimestamp, maxTimestamp, opts);
+}
+
+function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: Buffer; baseTimestamp: number; maxTimestamp: number} {
+  if (records.length === 0) throw new Error('a record batch needs at least one record');
   const defaultTs = opts.baseTimestamp ?? Date.now();
   const timestamps = records.map((rec) => rec.timestamp ?? defaultTs);
   for (const t of timestamps) if (!Number.isSafeInteger(t)) throw new Error(`timestamp ${t} is not an integer`);
@@ -227,21 +250,24 @@ export async function encodeBatch(records: RecordInput[], opts: EncodeOptions = 
       else w.varint(-1);
     }
   });
-  const payload = await compress(codec, w.toBuffer());
+  return {payload: w.toBuffer(), baseTimestamp, maxTimestamp};
+}
 
+function assembleBatch(payload: Buffer, count: number, baseTimestamp: number, maxTimestamp: number, opts: EncodeOptions): Buffer {
+  const codec = opts.compression ?? Compression.none;
   const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
   batch.writeBigInt64BE(0n, Off.baseOffset);
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, Off.batchLength);
   batch.writeInt32BE(-1, Off.partitionLeaderEpoch);
   batch.writeInt8(2, Off.magic);
   batch.writeInt16BE(codec | (opts.transactional ? Attr.transactional : 0), Off.attributes);
-  batch.writeInt32BE(records.length - 1, Off.lastOffsetDelta);
+  batch.writeInt32BE(count - 1, Off.lastOffsetDelta);
   batch.writeBigInt64BE(BigInt(baseTimestamp), Off.baseTimestamp);
   batch.writeBigInt64BE(BigInt(maxTimestamp), Off.maxTimestamp);
   batch.writeBigInt64BE(BigInt(opts.producerId ?? -1), Off.producerId);
   batch.writeInt16BE(opts.producerEpoch ?? -1, Off.producerEpoch);
   batch.writeInt32BE(opts.baseSequence ?? -1, Off.baseSequence);
-  batch.writeInt32BE(records.length, Off.recordsCount);
+  batch.writeInt32BE(count, Off.recordsCount);
   payload.copy(batch, BATCH_HEADER_SIZE);
   batch.writeUInt32BE(computeBatchCrc(batch), Off.crc);
   return batch;
