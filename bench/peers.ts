@@ -26,6 +26,8 @@ export interface KcollectOptions {
   numPartitions?: number;
   /** Fixed port; default: 0 (the broker picks one and prints it). */
   port?: number;
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']. */
   nodeArgs?: string[];
   /** Extra `broker start` flags, e.g. ['--id', '2', '--zookeeper', 'HOST:PORT']. */
@@ -51,7 +53,7 @@ export class KcollectPeer implements Peer {
       'broker',
       'start',
       '--listen',
-      `127.0.0.1:${opts.port ?? 0}`,
+      `${opts.host ?? '127.0.0.1'}:${opts.port ?? 0}`,
       '--data-dir',
       opts.dataDir,
       '--num-partitions',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import {diskWrite, loopbackTcp} from './limits.js';
 import {generateFile, kcatDrain, kcatGroupDrain, kcatProduce, loadSpec, watermark, type LoadSpec} from './load.js';
 import {measureStartup} from './peers.js';
-import {acksAllRf3} from './replication.js';
+import {acksAllRf3, failover} from './replication.js';
 import {median} from './proc.js';
 import {alternate, type BenchContext, type FactRow, type Measure, type ProducedTopic, type Row, type Scenario} from './scenario.js';
 
@@ -245,5 +245,6 @@ export const scenarios: Scenario[] = [
   drain,
   groupDrain,
   acksAllRf3,
+  failover,
 ];
 

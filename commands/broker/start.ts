@@ -28,6 +28,7 @@ export default class BrokerStart extends KcollectCommand {
     'num-partitions': Flags.integer({min: 1, env: 'KCOLLECT_NUM_PARTITIONS', description: 'partitions of auto-created topics (num.partitions) [default: 1]'}),
     'default-replication-factor': Flags.integer({min: 1, env: 'KCOLLECT_DEFAULT_REPLICATION_FACTOR', description: 'replication factor of auto-created topics and of CreateTopics without one (needs --zookeeper above 1) [default: 1]'}),
     'replica-lag-time-max': Flags.string({env: 'KCOLLECT_REPLICA_LAG_TIME_MAX', description: 'replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR [default: 30s]'}),
+    'zookeeper-session-timeout': Flags.string({env: 'KCOLLECT_ZOOKEEPER_SESSION_TIMEOUT', description: 'zookeeper.session.timeout.ms: a broker silent this long loses its registration and its leaderships (ZooKeeper clamps it to 2-20 ticks) [default: 6s]'}),
     'log-cleaner-enable': Flags.string({options: ['true', 'false'], env: 'KCOLLECT_LOG_CLEANER_ENABLE', description: 'log.cleaner.enable: compact cleanup.policy=compact topics in the background [default: true]'}),
     'log-cleaner-backoff': Flags.string({env: 'KCOLLECT_LOG_CLEANER_BACKOFF', description: 'log.cleaner.backoff.ms: how long the cleaner waits when no log needs cleaning [default: 15s]'}),
     'log-cleaner-dedupe-buffer-size': Flags.string({env: 'KCOLLECT_LOG_CLEANER_DEDUPE_BUFFER_SIZE', description: 'log.cleaner.dedupe.buffer.size: memory for the key map of one cleaning pass (24 bytes a key) [default: 128MiB]'}),
@@ -56,6 +57,7 @@ export default class BrokerStart extends KcollectCommand {
     if (flags['num-partitions'] !== undefined) options.numPartitions = flags['num-partitions'];
     if (flags['default-replication-factor'] !== undefined) options.defaultReplicationFactor = flags['default-replication-factor'];
     if (flags['replica-lag-time-max'] !== undefined) options.replicaLagTimeMaxMs = parseDuration(flags['replica-lag-time-max'], '--replica-lag-time-max');
+    if (flags['zookeeper-session-timeout'] !== undefined) options.zookeeperSessionTimeoutMs = parseDuration(flags['zookeeper-session-timeout'], '--zookeeper-session-timeout');
     if (flags['log-cleaner-enable'] !== undefined) options.logCleanerEnable = flags['log-cleaner-enable'] === 'true';
     if (flags['log-cleaner-backoff'] !== undefined) options.logCleanerBackoffMs = parseDuration(flags['log-cleaner-backoff'], '--log-cleaner-backoff');
     if (flags['log-cleaner-dedupe-buffer-size'] !== undefined) options.logCleanerDedupeBufferSize = parseSize(flags['log-cleaner-dedupe-buffer-size'], '--log-cleaner-dedupe-buffer-size');

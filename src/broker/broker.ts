@@ -70,6 +70,8 @@ export interface BrokerOptions {
   interBrokerListener?: string;
   /** authorizer.class.name and its settings; absent: every request is allowed, as in Kafka. */
   authorizer?: AuthorizerSettings;
+  /** zookeeper.session.timeout.ms: how long ZooKeeper keeps a silent broker registered. */
+  zookeeperSessionTimeoutMs: number;
   /** log.cleaner.enable: compact cleanup.policy=compact topics in the background. */
   logCleanerEnable: boolean;
   /** log.cleaner.backoff.ms: the cleaner's pause when no log needs cleaning. */
@@ -99,6 +101,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   groupInitialRebalanceDelayMs: 3000,
   defaultReplicationFactor: 1,
   replicaLagTimeMaxMs: 30_000,
+  zookeeperSessionTimeoutMs: 6000,
   logCleanerEnable: true,
   logCleanerBackoffMs: DEFAULT_LOG_CLEANER_CONFIG.backoffMs,
   logCleanerDedupeBufferSize: DEFAULT_LOG_CLEANER_CONFIG.dedupeBufferSize,
@@ -246,6 +249,11 @@ export class Broker {
   private get interBroker(): {listener: ListenerConfig; server: net.Server} {
     const name = this.options.interBrokerListener;
     return this.servers.find((s) => s.listener.name === name) ?? this.servers[0];
+  }
+
+  /** The host the inter-broker listener is bound to: where this broker's own connections come from. */
+  get localHost(): string {
+    return this.interBroker.listener.host;
   }
 
   /** The address clients reach, as advertised in Metadata (the inter-broker listener's). */
@@ -396,6 +404,7 @@ export class Broker {
    */
   close(graceMs = 5000): Promise<void> {
     this.closing ??= (async () => {
+      await this.cluster?.controlledShutdown().catch((err) => this.log(`controlled shutdown: ${String(err)}`));
       for (const s of this.servers) {
         s.server.close();
         s.reloader?.close();

@@ -58,5 +58,7 @@ export interface ClusterLink {
   offsetsCommitted(groupId: string): Promise<void>;
   /** Producer ids unique across the cluster. */
   nextProducerId(): Promise<number>;
+  /** Before a planned stop: leadership moves to other replicas while this broker still answers. */
+  controlledShutdown(): Promise<void>;
   close(): Promise<void>;
 }

@@ -44,12 +44,13 @@ export class WireConnection {
 
   /**
    * Opens a connection: TLS when the config says SSL or SASL_SSL, then the SASL login when it
-   * says SASL_*. `config` defaults to the command's (defaultClientConfig()).
+   * says SASL_*. `localAddress`: the source address (a loopback "node" of the multi-node layout).
+   * `config` defaults to the command's (defaultClientConfig()).
    */
-  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig()}: {clientId?: string; timeoutMs?: number; config?: ClientConfig} = {}): Promise<WireConnection> {
+  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig(), localAddress}: {clientId?: string; timeoutMs?: number; config?: ClientConfig; localAddress?: string} = {}): Promise<WireConnection> {
     const address = `${host}:${port}`;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = config.tls ? tls.connect(tlsOptions(host, port, config.tls)) : net.connect({host, port});
+      const s = config.tls ? tls.connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress});
       const timer = setTimeout(() => {
         s.destroy();
         reject(new UserError(`no Kafka broker answers at ${address} (timed out${config.tls ? ' during the TLS handshake' : ''})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));

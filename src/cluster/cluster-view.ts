@@ -41,12 +41,16 @@ export class ClusterView {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** (Re)loads everything through this session and sets the watches. */
+  /**
+   * (Re)loads everything through this session and sets the watches. Every partition is reported
+   * again, changed or not: a new session has none of the old watches, and a broker that stepped
+   * down while ZooKeeper was out of reach takes its roles back from what it reads now.
+   */
   async attach(zk: ZkClient): Promise<void> {
     this.zk = zk;
     const session = ++this.session;
     await this.loadBrokers(session);
-    await this.loadTopics(session);
+    await this.loadTopics(session, true);
   }
 
   /** Re-reads /brokers/ids now (after our own registration, before its watch fires). */
@@ -96,7 +100,7 @@ export class ClusterView {
   /** The latest list of /brokers/topics. */
   private topicNames = new Set<string>();
 
-  private async loadTopics(session: number): Promise<void> {
+  private async loadTopics(session: number, reload = false): Promise<void> {
     const names = new Set(await this.zk.children(ZkPaths.brokerTopics, {watch: this.guard(session, 'topics', () => this.loadTopics(session))}));
     if (session !== this.session) return;
     this.topicNames = names;
@@ -106,10 +110,10 @@ export class ClusterView {
         this.listener.topicChanged(name, undefined);
       }
     }
-    for (const name of names) if (!this.topics.has(name)) await this.loadTopic(session, name);
+    for (const name of names) if (reload || !this.topics.has(name)) await this.loadTopic(session, name, reload);
   }
 
-  private async loadTopic(session: number, name: string): Promise<void> {
+  private async loadTopic(session: number, name: string, reload = false): Promise<void> {
     let replicas: number[][];
     let config: Record<string, string> = {};
     try {
@@ -125,7 +129,7 @@ export class ClusterView {
     const topic: TopicRecord = {replicas, config, partitions: previous?.partitions ?? new Map()};
     this.topics.set(name, topic);
     this.listener.topicChanged(name, topic);
-    for (let p = 0; p < replicas.length; p++) if (!topic.partitions.has(p)) await this.loadPartition(session, name, p);
+    for (let p = 0; p < replicas.length; p++) if (reload || !topic.partitions.has(p)) await this.loadPartition(session, name, p, reload);
   }
 
   private async readConfig(session: number, name: string): Promise<Record<string, string>> {
@@ -146,7 +150,7 @@ export class ClusterView {
     }
   }
 
-  private async loadPartition(session: number, topic: string, p: number): Promise<void> {
+  private async loadPartition(session: number, topic: string, p: number, reload = false): Promise<void> {
     const path = ZkPaths.partitionState(topic, p);
     const watch = this.guard(session, `partition ${topic}-${p}`, () => this.loadPartition(session, topic, p));
     let record: PartitionRecord;
@@ -162,7 +166,7 @@ export class ClusterView {
     const t = this.topics.get(topic);
     if (session !== this.session || !t) return;
     const current = t.partitions.get(p);
-    if (current && current.zkVersion >= record.zkVersion) return;
+    if (current && (reload ? current.zkVersion > record.zkVersion : current.zkVersion >= record.zkVersion)) return;
     t.partitions.set(p, record);
     this.listener.partitionChanged(topic, p, record, t.replicas[p] ?? []);
   }

@@ -18,7 +18,8 @@ export class Controller {
 
   constructor(
     private readonly zk: () => ZkClient,
-    private readonly controllerEpoch: () => number,
+    /** This controller's epoch and the /controller_epoch version it wrote: every write checks that version. */
+    private readonly controllerEpoch: () => {epoch: number; zkVersion: number},
     private readonly log: (line: string) => void,
   ) {}
 
@@ -90,14 +91,24 @@ export class Controller {
       }
       const next = electLeader(current, replicas, live, unclean);
       if (!next) return;
-      const state = {...next, controllerEpoch: this.controllerEpoch()};
+      const {epoch, zkVersion} = this.controllerEpoch();
+      const state = {...next, controllerEpoch: epoch};
       try {
-        await zk.set(path, partitionState(state), {version});
+        // Fenced: if another controller was elected since (it bumped /controller_epoch), nothing is written.
+        await zk.multi([
+          {op: 'check', path: ZkPaths.controllerEpoch, version: zkVersion},
+          {op: 'set', path, data: partitionState(state), version},
+        ]);
         const what = state.leader !== current.leader ? `leader ${current.leader} -> ${state.leader} (epoch ${state.leaderEpoch})` : 'isr';
         this.log(`controller: ${topic}-${p}: ${what}, isr [${state.isr.join(',')}]`);
         return;
       } catch (err) {
         if (!isZkError(err, 'BADVERSION')) throw err;
+        if ((await zk.exists(ZkPaths.controllerEpoch))?.version !== zkVersion) {
+          this.log(`controller: /controller_epoch moved past epoch ${epoch}: another controller was elected; stepping down`);
+          this.deactivate();
+          return;
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 import type {BrokerEndpoint} from '../broker/cluster-link.js';
 import {WireConnection} from '../client/wire-connection.js';
+import {loopbackSourceFor} from '../lib/address.js';
 import {errorMessage} from '../lib/errors.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Fetch} from '../protocol/messages/01-fetch.js';
@@ -19,6 +20,8 @@ export interface FetchTarget {
 /** What a fetcher needs from the replica manager. */
 export interface FetcherHost {
   readonly nodeId: number;
+  /** The address this broker listens on: loopback connections leave from it. */
+  readonly localHost: string;
   endpoint(brokerId: number): BrokerEndpoint | undefined;
   /** The partitions this broker follows on `leaderId`, with its log end offsets. */
   targets(leaderId: number): FetchTarget[];
@@ -59,6 +62,15 @@ export class ReplicaFetcher {
   }
 
   private async run(): Promise<void> {
+    try {
+      await this.loop();
+    } finally {
+      // A connection opened while stop() was under way must not outlive the fetcher (it would keep the process alive).
+      this.conn?.close();
+    }
+  }
+
+  private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       const targets = this.host.targets(this.leaderId);
@@ -107,7 +119,7 @@ export class ReplicaFetcher {
     if (this.conn && !this.conn.closed) return this.conn;
     const endpoint = this.host.endpoint(this.leaderId);
     if (!endpoint) throw new Error(`broker ${this.leaderId} is not registered`);
-    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`});
+    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
     try {
       await conn.negotiate(ApiVersions);
       this.version = conn.pick(Fetch, [4, 11]);

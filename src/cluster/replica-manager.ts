@@ -74,6 +74,10 @@ export class ReplicaManager implements FetcherHost {
     return this.broker.nodeId;
   }
 
+  get localHost(): string {
+    return this.broker.localHost;
+  }
+
   log(line: string): void {
     this.broker.log(line);
   }
@@ -173,6 +177,20 @@ export class ReplicaManager implements FetcherHost {
     if (fetcher && this.targets(part.leader).length === 0) {
       this.fetchers.delete(part.leader);
       void fetcher.stop();
+    }
+  }
+
+  /**
+   * ZooKeeper has been out of reach for a whole session timeout: the session is surely gone and
+   * another broker may lead by now. Stop acting as leader (produce and fetch get
+   * NOT_LEADER_OR_FOLLOWER, acks=all waits end) until the partition states are read again.
+   */
+  stepDown(): void {
+    for (const part of this.partitions.values()) {
+      if (part.role !== 'leader') continue;
+      part.role = 'none';
+      this.log(`${part.topic}-${part.index}: no longer leader (epoch ${part.epoch}): ZooKeeper out of reach, another broker may lead`);
+      this.broker.waiters.notify(part.topic, part.index);
     }
   }
 

@@ -21,13 +21,15 @@ import {
 } from './zk-layout.js';
 import {ClusterView, type TopicRecord} from './cluster-view.js';
 import {Controller} from './controller.js';
+import {PeerWatch} from './peer-watch.js';
 import {ReplicaManager} from './replica-manager.js';
 import {groupsWithZkOffsets, readOffsets, removeOffsets, ZkProducerIds} from './zk-groups.js';
 import {ensureOffsetsTopic} from '../broker/offsets-topic.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {ZkSecurityStore} from './zk-security-store.js';
 
-const SESSION_TIMEOUT_MS = 6000;
+/** How long controlled shutdown waits for leadership to move before the broker stops anyway. */
+const CONTROLLED_SHUTDOWN_MS = 5000;
 
 /**
  * A broker registered in ZooKeeper the way Kafka 2.x registers: ephemeral /brokers/ids/<id>,
@@ -41,6 +43,13 @@ const SESSION_TIMEOUT_MS = 6000;
 export class ZkRegistration implements ClusterLink {
   private zk!: ZkClient;
   private closed = false;
+  /** Stepped down after losing ZooKeeper for a session timeout; the timer that will do it. */
+  private steppedDown = false;
+  private stepDownTimer?: NodeJS.Timeout;
+  /** The version of /controller_epoch this broker wrote when it became controller: its writes are conditional on it. */
+  private controllerEpochZkVersion = -1;
+  /** Controlled shutdown under way: the registration is withdrawn on purpose. */
+  private leaving = false;
   /** The broker id that holds /controller, -1 while unknown. */
   controllerId = -1;
   controllerEpoch = 0;
@@ -50,6 +59,7 @@ export class ZkRegistration implements ClusterLink {
   private readonly producerIds: ZkProducerIds;
   /** SCRAM credentials and ACLs of the whole cluster (/config/users, /kafka-acl...). */
   private readonly security: ZkSecurityStore;
+  private readonly peers: PeerWatch;
   /** __consumer_offsets partitions this broker leads and has loaded its groups from: the leader epoch loaded. */
   private readonly loadedOffsets = new Map<number, {epoch: number; loading: Promise<void>}>();
 
@@ -59,7 +69,10 @@ export class ZkRegistration implements ClusterLink {
   ) {
     this.view = new ClusterView(
       {
-        brokersChanged: () => this.controller.trigger(),
+        brokersChanged: () => {
+          this.peers.sync();
+          this.controller.trigger();
+        },
         topicChanged: (name, topic) => this.mirrorTopic(name, topic),
         partitionChanged: (topic, p, record, replicas) => {
           this.replicas.partitionChanged(topic, p, record, replicas);
@@ -69,9 +82,14 @@ export class ZkRegistration implements ClusterLink {
       (line) => broker.log(line),
     );
     this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
-    this.controller = new Controller(() => this.zk, () => this.controllerEpoch, (line) => broker.log(line));
+    this.controller = new Controller(() => this.zk, () => ({epoch: this.controllerEpoch, zkVersion: this.controllerEpochZkVersion}), (line) => broker.log(line));
     this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
     this.security = new ZkSecurityStore(() => this.zk, (line) => broker.log(line));
+    this.peers = new PeerWatch({nodeId: broker.nodeId, localHost: broker.localHost, zk: () => this.zk, liveBrokers: () => this.view.liveBrokers(), log: (line) => broker.log(line)});
+  }
+
+  private get sessionTimeoutMs(): number {
+    return this.broker.options.zookeeperSessionTimeoutMs;
   }
 
   static async start(broker: Broker, connectString: string): Promise<ZkRegistration> {
@@ -85,9 +103,13 @@ export class ZkRegistration implements ClusterLink {
   }
 
   private async register(): Promise<void> {
-    this.zk = await ZkClient.connect(this.connectString, {sessionTimeoutMs: SESSION_TIMEOUT_MS, createChroot: true});
+    this.zk = await ZkClient.connect(this.connectString, {sessionTimeoutMs: this.sessionTimeoutMs, createChroot: true, localHost: this.broker.localHost});
+    this.steppedDown = false;
+    clearTimeout(this.stepDownTimer);
+    this.stepDownTimer = undefined;
+    this.watchConnection(this.zk);
     this.zk.on('expired', () => {
-      if (this.closed) return;
+      if (this.closed || this.leaving) return;
       this.broker.log(`ZooKeeper session expired: registering broker ${this.broker.nodeId} again`);
       this.view.detach();
       this.security.detach();
@@ -103,6 +125,40 @@ export class ZkRegistration implements ClusterLink {
     await this.registerBroker();
     await this.view.refreshBrokers();
     await this.elect();
+  }
+
+  /**
+   * A broker that cannot reach ZooKeeper cannot know whether it still leads: once a whole session
+   * timeout has passed since the server last answered, its session is gone on the server's side
+   * and the controller may have elected other leaders, so it steps down. Back in touch with the
+   * same session, it reads the partition states again and takes back what is still its own.
+   */
+  private watchConnection(zk: ZkClient): void {
+    zk.on('state', (state) => {
+      if (zk !== this.zk || this.closed) return;
+      if (state === 'disconnected' && !this.stepDownTimer && !this.steppedDown) {
+        const left = Math.max(0, zk.lastHeardAt + this.sessionTimeoutMs - Date.now());
+        this.stepDownTimer = setTimeout(() => {
+          this.stepDownTimer = undefined;
+          if (zk !== this.zk || this.closed || zk.state === 'connected') return;
+          this.steppedDown = true;
+          this.broker.log(`ZooKeeper out of reach for the session timeout (${this.sessionTimeoutMs} ms): stepping down as leader${this.controller.isActive ? ' and controller' : ''}`);
+          this.controller.deactivate();
+          this.replicas.stepDown();
+        }, left);
+        this.stepDownTimer.unref();
+      } else if (state === 'connected') {
+        clearTimeout(this.stepDownTimer);
+        this.stepDownTimer = undefined;
+        if (!this.steppedDown) return;
+        this.steppedDown = false;
+        this.broker.log('ZooKeeper reachable again with the same session: reading the partition states again');
+        this.view
+          .attach(zk)
+          .then(() => this.elect())
+          .catch((err) => this.broker.log(`re-reading the cluster after reconnecting failed: ${errorMessage(err)}`));
+      }
+    });
   }
 
   private async reregister(): Promise<void> {
@@ -140,10 +196,11 @@ export class ZkRegistration implements ClusterLink {
    */
   private async registerBroker(): Promise<void> {
     const {host, port} = this.broker.advertised;
-    const deadline = Date.now() + 3 * SESSION_TIMEOUT_MS;
+    const deadline = Date.now() + 3 * this.sessionTimeoutMs;
     for (;;) {
       try {
         await this.zk.create(ZkPaths.broker(this.broker.nodeId), brokerRegistration(host, port, null, this.broker.advertisedListeners()), {mode: 'ephemeral'});
+        void this.watchOwnRegistration(this.zk).catch((err) => this.broker.log(`watching the registration of broker ${this.broker.nodeId}: ${errorMessage(err)}`));
         return;
       } catch (err) {
         if (!isZkError(err, 'NODEEXISTS') || Date.now() > deadline) {
@@ -155,12 +212,32 @@ export class ZkRegistration implements ClusterLink {
     }
   }
 
+  /**
+   * A peer that found this broker's port refusing connections removes its registration (see
+   * PeerWatch); if this broker is in fact alive, it registers again at once.
+   */
+  private async watchOwnRegistration(zk: ZkClient): Promise<void> {
+    const path = ZkPaths.broker(this.broker.nodeId);
+    const stat = await zk.exists(path, {
+      watch: (e) => {
+        if (e.type !== 'NODE_DELETED' || this.closed || this.leaving || zk !== this.zk) return;
+        this.broker.log(`the registration of broker ${this.broker.nodeId} was removed while it runs: registering again`);
+        const {host, port} = this.broker.advertised;
+        zk.create(path, brokerRegistration(host, port), {mode: 'ephemeral'})
+          .catch(ignore('NODEEXISTS'))
+          .then(() => this.watchOwnRegistration(zk))
+          .catch((err) => this.broker.log(`registering again failed: ${errorMessage(err)}`));
+      },
+    });
+    if (!stat && !this.closed && !this.leaving) throw new Error(`the registration of broker ${this.broker.nodeId} vanished`);
+  }
+
   /** Whoever creates /controller is the controller; the others watch it and try again when it goes. */
   private async elect(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.leaving) return;
     try {
       await this.zk.create(ZkPaths.controller, controllerRegistration(this.broker.nodeId), {mode: 'ephemeral'});
-      this.controllerEpoch = await this.bumpControllerEpoch();
+      ({epoch: this.controllerEpoch, zkVersion: this.controllerEpochZkVersion} = await this.bumpControllerEpoch());
       this.controllerId = this.broker.nodeId;
       this.broker.log(`broker ${this.broker.nodeId} is the controller (epoch ${this.controllerEpoch})`);
       this.controller.activate();
@@ -175,6 +252,8 @@ export class ZkRegistration implements ClusterLink {
       });
       this.controllerId = (JSON.parse(data.toString()) as {brokerid: number}).brokerid;
       if (this.controllerId !== this.broker.nodeId) this.controller.deactivate();
+      // Still ours after stepping down: the session survived, so no other controller was elected.
+      else if (!this.controller.isActive) this.controller.activate();
     } catch (err) {
       // Gone between our create and get: run the election again.
       if (isZkError(err, 'NONODE')) return this.elect();
@@ -182,18 +261,18 @@ export class ZkRegistration implements ClusterLink {
     }
   }
 
-  private async bumpControllerEpoch(): Promise<number> {
+  private async bumpControllerEpoch(): Promise<{epoch: number; zkVersion: number}> {
     for (;;) {
       try {
         const {data, stat} = await this.zk.get(ZkPaths.controllerEpoch);
         const next = Number(data.toString()) + 1;
-        await this.zk.set(ZkPaths.controllerEpoch, String(next), {version: stat.version});
-        return next;
+        const written = await this.zk.set(ZkPaths.controllerEpoch, String(next), {version: stat.version});
+        return {epoch: next, zkVersion: written.version};
       } catch (err) {
         if (isZkError(err, 'NONODE')) {
           try {
             await this.zk.create(ZkPaths.controllerEpoch, '1');
-            return 1;
+            return {epoch: 1, zkVersion: 0};
           } catch (e) {
             if (!isZkError(e, 'NODEEXISTS')) throw e;
           }
@@ -415,8 +494,45 @@ export class ZkRegistration implements ClusterLink {
     return this.producerIds.nextProducerId();
   }
 
+  /**
+   * Controlled shutdown (Kafka's ControlledShutdown): hand over the controller role, withdraw the
+   * registration so the controller moves every partition this broker leads to another ISR
+   * member, and wait (bounded) for that while still answering, so clients are sent to the new
+   * leaders instead of finding a closed port.
+   */
+  async controlledShutdown(): Promise<void> {
+    if (this.closed || this.leaving) return;
+    const me = this.broker.nodeId;
+    if (!this.view.liveBrokers().some((b) => b.nodeId !== me)) return;
+    this.leaving = true;
+    try {
+      if (this.controller.isActive) {
+        this.controller.deactivate();
+        await this.zk.remove(ZkPaths.controller).catch(ignore('NONODE'));
+      }
+      await this.zk.remove(ZkPaths.broker(me)).catch(ignore('NONODE'));
+      const deadline = Date.now() + CONTROLLED_SHUTDOWN_MS;
+      while (this.leadsMovable() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      this.broker.log(this.leadsMovable() ? `controlled shutdown: some partitions still led by broker ${me} after ${CONTROLLED_SHUTDOWN_MS} ms` : `controlled shutdown: broker ${me} leads no partition another replica can take`);
+    } catch (err) {
+      this.broker.log(`controlled shutdown: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Some partition is led by this broker and has another live ISR member to take over. */
+  private leadsMovable(): boolean {
+    const me = this.broker.nodeId;
+    const live = new Set(this.view.liveBrokers().map((b) => b.nodeId));
+    for (const t of this.view.topics.values()) {
+      for (const r of t.partitions.values()) if (r.state.leader === me && r.state.isr.some((id) => id !== me && live.has(id))) return true;
+    }
+    return false;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.stepDownTimer);
+    this.peers.stop();
     this.controller.deactivate();
     this.view.detach();
     this.security.detach();

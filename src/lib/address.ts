@@ -16,3 +16,16 @@ export function parseHostPort(text: string, defaultHost = '127.0.0.1', what = 'a
 export function formatHostPort({host, port}: HostPort): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * The source address for a connection from a process listening on `localHost` to `remoteHost`.
+ * On loopback the kernel would pick 127.0.0.1 whatever address a "node" of the multi-node layout
+ * (127.0.0.2-4) listens on; connecting from the node's own address keeps each node's traffic
+ * its own, as on separate hosts, so that cutting a node off cuts all of it. Undefined elsewhere:
+ * the routing table chooses.
+ */
+export function loopbackSourceFor(localHost: string, remoteHost: string): string | undefined {
+  return localHost !== '127.0.0.1' && LOOPBACK_V4.test(localHost) && LOOPBACK_V4.test(remoteHost) ? localHost : undefined;
+}

@@ -10,7 +10,7 @@ import {sleep} from '../lib/backoff.js';
 import {portFree} from '../lib/ports.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Metadata} from '../protocol/messages/03-metadata.js';
-import {brokerDataDir, replicaLagMs, type Topology} from '../topology/cluster-topology.js';
+import {brokerDataDir, replicaLagMs, type Topology, zookeeperSessionMs} from '../topology/cluster-topology.js';
 import {logTail, pidAlive, startZookeeper, stopZookeeper, zookeeperStatus, type ZkStatus} from '../zk/server/index.js';
 
 /**
@@ -127,7 +127,7 @@ export async function clusterUp(topology: Topology, {statePath = CLUSTER_STATE_P
         '--num-partitions', String(topology.defaults.numPartitions),
         '--default-replication-factor', String(topology.defaults.replicationFactor),
         '--replica-lag-time-max', `${replicaLagMs(topology)}ms`,
-        ...(state.zookeeper ? ['--zookeeper', state.zookeeper.connectString] : []),
+        ...(state.zookeeper ? ['--zookeeper', state.zookeeper.connectString, '--zookeeper-session-timeout', `${zookeeperSessionMs(topology)}ms`] : []),
       ];
       const proc = await spawnBroker(b.id, b.host, b.port, dataDir, args);
       state.brokers.push(proc);

@@ -38,7 +38,6 @@ const NO_EFFECT = new Set([
   'socket.receive.buffer.bytes',
   'queued.max.requests',
   'zookeeper.connection.timeout.ms',
-  'zookeeper.session.timeout.ms',
   'log.retention.check.interval.ms',
 ]);
 
@@ -65,6 +64,7 @@ const BROKER_KEYS = new Set([
   'inter.broker.listener.name',
   'security.inter.broker.protocol',
   'zookeeper.connect',
+  'zookeeper.session.timeout.ms',
   'num.partitions',
   'default.replication.factor',
   'auto.create.topics.enable',
@@ -165,6 +165,7 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   setIf(options, 'logCleanerBackoffMs', int('log.cleaner.backoff.ms', 0));
   setIf(options, 'logCleanerDedupeBufferSize', int('log.cleaner.dedupe.buffer.size', 1));
   setIf(options, 'logCleanerIoMaxBytesPerSecond', int('log.cleaner.io.max.bytes.per.second', 1));
+  setIf(options, 'zookeeperSessionTimeoutMs', int('zookeeper.session.timeout.ms', 1));
   setIf(options, 'queuedMaxRequestBytes', int('queued.max.request.bytes', -1));
   setIf(options, 'connectionsMaxIdleMs', int('connections.max.idle.ms', 1));
   setIf(options, 'maxConnections', int('max.connections', 1));

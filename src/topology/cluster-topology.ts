@@ -25,6 +25,8 @@ const zookeeperSchema = z.strictObject({
     .string()
     .regex(/^(\/[A-Za-z0-9._-]+)+$/, {message: 'must be a znode path such as /kafka'})
     .optional(),
+  /** zookeeper.session.timeout.ms of the brokers: how long a silent broker keeps its leaderships. */
+  sessionTimeout: duration.default('6s'),
 });
 
 const brokerSchema = z.strictObject({
@@ -92,6 +94,10 @@ export function brokerDataDir(b: TopologyBroker): string {
   return b.dataDir ?? `.kcollect/cluster/broker-${b.id}`;
 }
 
+export function zookeeperSessionMs(t: Topology): number {
+  return parseDuration(t.zookeeper?.sessionTimeout ?? '6s', 'zookeeper.sessionTimeout');
+}
+
 export function replicaLagMs(t: Topology): number {
   return parseDuration(t.defaults.replicaLagTimeMax, 'defaults.replicaLagTimeMax');
 }
@@ -112,7 +118,7 @@ export function parseTopology(text: string, file = '<topology>'): Topology {
 }
 
 function hintFor(path: string, code: string): string {
-  if (code === 'unrecognized_keys') return 'remove or rename that key; allowed at the top: type, name, description, zookeeper, brokers, defaults; per broker: id, host, port, dataDir; zookeeper: ensemble, port, hosts, dataDir, chroot; defaults: replicationFactor, numPartitions, replicaLagTimeMax';
+  if (code === 'unrecognized_keys') return 'remove or rename that key; allowed at the top: type, name, description, zookeeper, brokers, defaults; per broker: id, host, port, dataDir; zookeeper: ensemble, port, hosts, dataDir, chroot, sessionTimeout; defaults: replicationFactor, numPartitions, replicaLagTimeMax';
   if (path === 'type' || path === '(top level)') return 'start the file with type: single-broker, type: multi-broker-single-node or type: multi-broker-multi-node';
   return 'see topology/multi-broker-single-node.yaml for a working example';
 }
@@ -122,7 +128,7 @@ export function generatedTopology(brokers: number, zookeeper: boolean, basePort 
   const text = [
     `type: ${brokers === 1 ? 'single-broker' : 'multi-broker-single-node'}`,
     `name: generated-${brokers}`,
-    ...(zookeeper || brokers > 1 ? ['zookeeper:', '  ensemble: 1', '  port: 2181'] : []),
+    ...(zookeeper || brokers > 1 ? ['zookeeper:', '  ensemble: 1', '  port: 2181', '  sessionTimeout: 3s'] : []),
     'brokers:',
     ...Array.from({length: brokers}, (_, i) => `  - {id: ${i + 1}, host: 127.0.0.1, port: ${basePort + i}}`),
     'defaults:',

@@ -1,6 +1,7 @@
 import {EventEmitter} from 'node:events';
 import zookeeper from 'node-zookeeper-client';
 import type {Client, Event as ClientEvent, State as ClientState, Stat as ClientStat} from 'node-zookeeper-client';
+import {loopbackSourceFor} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
 import {ZNODE_DATA_LIMIT} from './data.js';
 import {ZK_CODES, ZkError, fromClientError, isZkError} from './errors.js';
@@ -30,6 +31,8 @@ export interface ZkConnectOptions {
   operationTimeoutMs?: number;
   /** Create the chroot of the connect string first when it is missing (as Kafka brokers do). */
   createChroot?: boolean;
+  /** The address this process listens on: loopback connections leave from it (see loopbackSourceFor). */
+  localHost?: string;
 }
 
 export type ZkCreateMode = 'persistent' | 'ephemeral';
@@ -122,6 +125,12 @@ export class ZkClient extends EventEmitter {
   }
 
   private lastReceived = Date.now();
+  private heardAt = Date.now();
+
+  /** When the server last sent anything (Date.now() time): the session lives at most a session timeout past it. */
+  get lastHeardAt(): number {
+    return this.heardAt;
+  }
   private watchdog: NodeJS.Timeout | undefined;
 
   /**
@@ -137,6 +146,7 @@ export class ZkClient extends EventEmitter {
     const self = this;
     cm.onSocketData = function (this: unknown, buffer: Buffer) {
       self.lastReceived = Date.now();
+      self.heardAt = self.lastReceived;
       return original.call(this, buffer);
     };
     let socket: unknown;
@@ -175,6 +185,11 @@ export class ZkClient extends EventEmitter {
       }
     }
     const client = zookeeper.createClient(parsed.hosts + (parsed.chroot ?? ''), {sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 0});
+    if (options.localHost) {
+      // net.connect() takes each server entry as its options: a localAddress there binds the source.
+      const servers = (client as unknown as {connectionManager: {servers: Array<{host: string; localAddress?: string}>}}).connectionManager.servers;
+      for (const server of servers) server.localAddress = loopbackSourceFor(options.localHost, server.host);
+    }
     const zk = new ZkClient(client, parsed, options.operationTimeoutMs ?? sessionTimeoutMs);
     try {
       await zk.waitForSession(connectTimeoutMs);

@@ -84,8 +84,9 @@ describe.runIf(haveZk)('a broker registered in ZooKeeper', () => {
 
   it('registers again after its ZooKeeper session expired', async () => {
     const b = await start(tempDir('zk-b1'));
+    // Registered and done starting (it elects itself last): a freeze mid-start-up would fail the start instead.
     await eventually(async () => {
-      if (!(await zk.exists('/brokers/ids/0'))) throw new Error('not registered');
+      if (!(await zk.exists('/brokers/ids/0')) || !(await zk.exists('/controller'))) throw new Error('not registered');
     });
     const before = (await zk.exists('/brokers/ids/0'))!;
     // Frozen past its session timeout, the broker loses its session; thawed, it registers anew.

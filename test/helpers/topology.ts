@@ -2,14 +2,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {pickZkPort} from '../zk/helpers.js';
 
-/** A shipped multi-broker topology file, moved to free ports, written into `dir`. */
-export async function writeTopology(dir: string, kind: 'multi-broker-single-node' | 'multi-broker-multi-node'): Promise<string> {
+export type MultiBrokerKind = 'multi-broker-single-node' | 'multi-broker-multi-node';
+
+/**
+ * A topology file like the shipped one, on free ports in a temp dir; `sessionTimeout` replaces
+ * the shipped zookeeper.sessionTimeout; `standaloneZk` makes the ensemble one node on 127.0.0.1.
+ */
+export async function writeTopology(dir: string, kind: MultiBrokerKind, {sessionTimeout, standaloneZk = false}: {sessionTimeout?: string; standaloneZk?: boolean} = {}): Promise<string> {
   const shipped = fs.readFileSync(path.resolve(import.meta.dirname, `../../topology/${kind}.yaml`), 'utf8');
-  const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' ? 3 : 1);
+  const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' && !standaloneZk ? 3 : 1);
   const brokerPort = zkPort + 3000;
   let text = shipped.replace('port: 2181', `port: ${zkPort}`);
-  text = kind === 'multi-broker-multi-node' ? text.replaceAll('port: 9092', `port: ${brokerPort}`) : text.replace('port: 9092', `port: ${brokerPort}`).replace('port: 9093', `port: ${brokerPort + 1}`).replace('port: 9094', `port: ${brokerPort + 2}`);
+  // Only the brokers' port keys: the description mentions the shipped ports too.
+  text = text.replace(/port: (9092|9093|9094)\b/g, (_, p: string) => `port: ${kind === 'multi-broker-multi-node' ? brokerPort : brokerPort + Number(p) - 9092}`);
+  // One ZooKeeper on 127.0.0.1, outside the nodes: cutting a node off then leaves a quorum intact.
+  if (standaloneZk) text = text.replace(/ensemble: 3/, 'ensemble: 1').replace(/\n  hosts: \[[^\]]*\]/, '');
+  if (sessionTimeout) text = text.replace(/sessionTimeout: \S+/, `sessionTimeout: ${sessionTimeout}`);
   const file = path.join(dir, `${kind}.yaml`);
   fs.writeFileSync(file, text);
   return file;
+}
+
+/** The bytes of a partition's log on one broker (its segments in offset order), to compare replicas. */
+export function partitionLogBytes(brokerDataDir: string, topic: string, partition: number): Buffer {
+  const dir = path.join(brokerDataDir, `${topic}-${partition}`);
+  const segments = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+  return Buffer.concat(segments.map((f) => fs.readFileSync(path.join(dir, f))));
 }

@@ -1,6 +1,7 @@
 // Fetch 0-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
+// current_leader_epoch (v9+, KIP-320): older than the partition's epoch FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
 // Error answers carry empty records, never null (size -1): librdkafka spins on "invalid MessageSetSize -1".
 import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
@@ -12,6 +13,8 @@ import {PartitionWaiters} from '../partition-waiters.js';
 
 interface PartitionRequest {
   partition: number;
+  /** KIP-320 (v9+): the leader epoch the client knows, -1 when it does not say. */
+  currentLeaderEpoch?: number;
   fetchOffset: number;
   partitionMaxBytes: number;
 }
@@ -65,10 +68,22 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
   return {responses, bytes, failed};
 }
 
+function leaderEpochError(broker: Broker, topic: string, p: PartitionRequest): number {
+  const known = p.currentLeaderEpoch ?? -1;
+  const view = broker.cluster?.partition(topic, p.partition);
+  if (known < 0 || !view) return ErrorCode.NONE;
+  if (known < view.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
+  if (known > view.leaderEpoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
+  return ErrorCode.NONE;
+}
+
 function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, replicaError = ErrorCode.NONE) {
   const log = broker.logs.partition(topic, p.partition);
   const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: [] as Buffer[]};
   if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
+  // A client that knows an older leader epoch is fenced; one that knows a newer epoch than this broker waits for it to catch up.
+  const epochError = leaderEpochError(broker, topic, p);
+  if (epochError !== ErrorCode.NONE) return {errorCode: epochError, size: 0, response: {...base, errorCode: epochError}};
   // Only the leader serves; followers read beyond the high watermark (up to the log end), consumers up to it.
   const notLeader = fromReplica ? replicaError : (broker.cluster?.leaderError(topic, p.partition) ?? ErrorCode.NONE);
   if (notLeader !== ErrorCode.NONE) return {errorCode: notLeader, size: 0, response: {...base, errorCode: notLeader}};
