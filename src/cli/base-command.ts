@@ -10,6 +10,9 @@ export abstract class KcollectCommand extends Command {
   static override enableJsonFlag = true;
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
+    // The command is over: a connection a client library left open (kafkajs after a consumer
+    // crash) must not keep the process alive. Unref'd, so it fires only if something still would.
+    setTimeout(() => process.exit(), 1000).unref();
     if (err instanceof UserError || err instanceof KafkaProtocolError) {
       process.stderr.write(`kcollect: ${err.message}\n`);
       const hint = err instanceof UserError ? (err as UserError).hint : undefined;

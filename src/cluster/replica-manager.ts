@@ -284,7 +284,9 @@ export class ReplicaManager implements FetcherHost {
     f.leo = Math.min(fetchOffset, leo);
     f.lastFetchTime = now;
     f.leaderLeoAtLastFetch = leo;
-    if (!part.isr.includes(replicaId) && f.leo >= part.log.highWatermark) {
+    // Only a registered broker joins the ISR: one in controlled shutdown has withdrawn its
+    // registration and still fetches for a moment; taking it back would undo the shutdown.
+    if (!part.isr.includes(replicaId) && f.leo >= part.log.highWatermark && this.view.brokers.has(replicaId)) {
       void this.writeIsr(part, (isr) => (isr.includes(replicaId) ? isr : [...isr, replicaId]), `broker ${replicaId} caught up`);
     }
     this.maybeAdvanceHighWatermark(part);

@@ -76,18 +76,20 @@ describe.skipIf(!haveTmux)('kcollect dashboard in a terminal', () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
+  const TAIL = 'tail-produce-[0-9a-f]+';
   const topicLine = (text: string) => /SmartCar-Topic\s+2\s+([\d.]+k?)\/s\s+[▁-█ ]*?\s(\d+)\s+\d+/u.exec(text);
   const pipelineLine = (text: string, name: string) => new RegExp(`${name}\\s+(agent|drain)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)`).exec(text);
 
   it('shows the agent and the drain with moving rates, then the drain parked once HBase is killed; q quits', async () => {
     // Both publish status files in the directory they run in; the dashboard reads them there.
-    await screenUntil('both pipelines', (t) => (pipelineLine(t, 'tail-produce') && pipelineLine(t, 'drain-hbase-loader') ? true : undefined));
-    expect(fs.existsSync(path.join(cwd, '.kcollect', 'status', 'tail-produce.json'))).toBe(true);
+    // An unnamed tail-produce run is named after a hash of its file and topic.
+    await screenUntil('both pipelines', (t) => (pipelineLine(t, TAIL) && pipelineLine(t, 'drain-hbase-loader') ? true : undefined));
+    expect(fs.readdirSync(path.join(cwd, '.kcollect', 'status')).filter((f) => new RegExp(`^${TAIL}\\.json$`).test(f))).toHaveLength(1);
     expect(fs.existsSync(path.join(cwd, '.kcollect', 'status', 'drain-hbase-loader.json'))).toBe(true);
 
     // Rates: the tail agent takes lines in and sends them out, the topic's end offsets grow, the drain writes.
     const agent = await screenUntil('the agent moving events', (t) => {
-      const m = pipelineLine(t, 'tail-produce');
+      const m = pipelineLine(t, TAIL);
       return m && m[2] === 'running' && parseFloat(m[3]!) > 0 && parseFloat(m[4]!) > 0 ? m : undefined;
     });
     expect(agent[1]).toBe('agent');
