@@ -707,6 +707,7 @@ export class GroupCoordinator {
             // Members the leader left out get empty bytes, never a missing answer.
             for (const m of group.members.values()) m.assignment = copyBuffer(given.get(m.memberId));
             group.state = 'Stable';
+            this.persistGroup(group);
             this.propagateAssignment(group, ErrorCode.NONE, false);
           }
           return;
@@ -1109,6 +1110,17 @@ export class GroupCoordinator {
         protocolType: group.protocolType,
         protocolName: group.protocolName,
         generationId: group.generationId,
+        leader: group.leaderId,
+        members: [...group.members.values()].map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          rebalanceTimeout: m.rebalanceTimeoutMs,
+          sessionTimeout: m.sessionTimeoutMs,
+          subscription: m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY,
+          assignment: m.assignment,
+        })),
       });
     } catch (err) {
       // Losing this record only means a restart resumes an older generation number; members

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {appendWhole, diskIo, writeFileAtomic} from '../lib/fs.js';
+import type {GroupMetadataMember} from '../protocol/consumer-offsets.js';
 
 /**
  * Durable state of the group coordinator: committed offsets and the little group metadata that
@@ -22,6 +23,9 @@ export interface StoredGroup {
   protocolType: string | null;
   protocolName: string | null;
   generationId: number;
+  /** The members and their assignments, as Kafka records them (tools such as Burrow show owners). */
+  leader?: string | null;
+  members?: GroupMetadataMember[];
 }
 
 export interface GroupStoreState {

@@ -91,9 +91,9 @@ export class OffsetsTopicStore implements GroupStore {
       protocolType: group.protocolType ?? '',
       generation: group.generationId,
       protocol: group.protocolName,
-      leader: null,
+      leader: group.leader ?? null,
       currentStateTimestamp: Date.now(),
-      members: [],
+      members: group.members ?? [],
     });
     this.write(group.groupId, [{key: groupMetadataKey(group.groupId), value}]);
   }
