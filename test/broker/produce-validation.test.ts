@@ -115,6 +115,19 @@ describe('record batch validation', () => {
   });
 });
 
+describe('compacted topics', () => {
+  it('refuse records without a key (plain and compressed), as Kafka does, and take keyed ones', async () => {
+    await broker.createTopic('table', 1, {'cleanup.policy': 'compact'});
+    for (const compression of [Compression.none, Compression.gzip]) {
+      const res = await produce('table', await encodeBatch([{key: 'k', value: 'a'}, {value: 'keyless'}], {compression}));
+      expect(res.errorCode, `codec ${compression}`).toBe(ErrorCode.INVALID_RECORD);
+      expect(res.errorMessage).toMatch(/record 1 has no key; a compacted topic/);
+    }
+    expect(broker.logs.partition('table', 0)!.logEndOffset).toBe(0);
+    expect((await produce('table', await encodeBatch([{key: 'k', value: 'a'}, {key: 'k', value: null}]))).errorCode).toBe(ErrorCode.NONE);
+  });
+});
+
 describe('internal topics', () => {
   it('refuses produce to __consumer_offsets on the wire, and its creation by a client', async () => {
     const res = await produce('__consumer_offsets', await encodeBatch([{value: 'x'}]));

@@ -10,7 +10,7 @@ import {checkRecords, type RecordsProblem} from '../../protocol/records/validate
 import {StorageError} from '../../storage/errors.js';
 import {INTERNAL_TOPICS, type TopicInfo} from '../../storage/log-manager.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
-import {timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
+import {compacts, timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -117,7 +117,8 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   if (badTimestamp) return refused(index, ErrorCode.INVALID_TIMESTAMP, badTimestamp);
   // Every record is checked before anything is stored; a compressed batch is decompressed for
   // that (bounded by max.message.bytes), and its append waits in line behind earlier ones.
-  const problem = compressionOf(h.attributes) === Compression.none ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount) : checkCompressedRecords(records!, h, topic.config.maxMessageBytes);
+  const rules = {keyRequired: compacts(topic.config)};
+  const problem = compressionOf(h.attributes) === Compression.none ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount, rules) : checkCompressedRecords(records!, h, topic.config.maxMessageBytes, rules);
   return broker.appendOrder.enqueue(`${topicName}\0${index}`, problem, (found) => {
     if (found) return refused(index, ErrorCode[found.error], `invalid record batch: ${found.message}`);
     // Things may have moved while this batch waited in line.
@@ -129,14 +130,14 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
 }
 
 /** Decompresses (capped) and walks the records; an undecodable payload is CORRUPT_MESSAGE. */
-async function checkCompressedRecords(records: Buffer, h: BatchHeader, maxMessageBytes: number): Promise<RecordsProblem | undefined> {
+async function checkCompressedRecords(records: Buffer, h: BatchHeader, maxMessageBytes: number, rules: {keyRequired: boolean}): Promise<RecordsProblem | undefined> {
   let payload: Buffer;
   try {
     payload = await decompressCapped(compressionOf(h.attributes), records.subarray(BATCH_HEADER_SIZE), maxMessageBytes);
   } catch (err) {
     return {error: 'CORRUPT_MESSAGE', message: `${errorMessage(err)} (max.message.bytes=${maxMessageBytes})`};
   }
-  return checkRecords(payload, 0, payload.length, h.recordsCount);
+  return checkRecords(payload, 0, payload.length, h.recordsCount, rules);
 }
 
 function refused(index: number, errorCode: number, message: string): PartitionResponse {

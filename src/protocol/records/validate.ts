@@ -37,9 +37,10 @@ const FIELDS = ['key', 'value'];
 /**
  * Walks the records section `buf[start, end)` of a RecordBatch v2 (decompressed when the batch
  * is compressed) holding `count` records. Returns the first problem, or undefined when every
- * record is well formed and the count and offset deltas match.
+ * record is well formed and the count and offset deltas match. `keyRequired`: every record needs
+ * a key (compacted topics).
  */
-export function checkRecords(buf: Uint8Array, start: number, end: number, count: number): RecordsProblem | undefined {
+export function checkRecords(buf: Uint8Array, start: number, end: number, count: number, {keyRequired = false} = {}): RecordsProblem | undefined {
   const corrupt = (i: number, what: string): RecordsProblem => ({error: 'CORRUPT_MESSAGE', message: `record ${i}: ${what}`});
   let pos = start;
   for (let i = 0; i < count; i++) {
@@ -58,6 +59,8 @@ export function checkRecords(buf: Uint8Array, start: number, end: number, count:
     for (let field = 0; field < 2; field++) {
       const n = zigzag(buf, pos, recordEnd, VARINT);
       if (!(n >= -1)) return corrupt(i, `invalid ${FIELDS[field]} length`);
+      // Compaction keeps the last record of each key: a record without one could never be cleaned.
+      if (field === 0 && n === -1 && keyRequired) return {error: 'INVALID_RECORD', message: `record ${i} has no key; a compacted topic cannot accept records without a key`};
       pos = cursor + Math.max(n, 0);
       if (pos > recordEnd) return corrupt(i, `${FIELDS[field]} of ${n} bytes overruns the record`);
     }
