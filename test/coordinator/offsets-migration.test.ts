@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {FileGroupStore} from '../../src/coordinator/group-store.js';
 import {OFFSETS_TOPIC} from '../../src/protocol/consumer-offsets.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 
 describe('a data dir of an earlier version (groups.log)', () => {
   it('moves its groups and offsets into __consumer_offsets once, then reads them from the topic alone', async () => {
     const dataDir = tempDir('migrate');
-    const legacy = new FileGroupStore(path.join(dataDir, '__consumer_offsets'));
-    legacy.load();
-    legacy.saveGroup({groupId: 'old', protocolType: 'consumer', protocolName: 'range', generationId: 7});
-    legacy.appendOffsets('old', [{topic: 'cars', partition: 1, offset: 42, leaderEpoch: -1, metadata: 'kept', commitTimestamp: 1}]);
-    legacy.close();
+    // The JSON lines the old store wrote, the last one torn by a crash (never acknowledged).
+    const lines = [
+      {type: 'group', group: {groupId: 'old', protocolType: 'consumer', protocolName: 'range', generationId: 7}},
+      {type: 'offsets', group: 'old', offsets: [{topic: 'cars', partition: 1, offset: 42, leaderEpoch: -1, metadata: 'kept', commitTimestamp: 1}]},
+    ].map((l) => JSON.stringify(l) + '\n');
+    fs.mkdirSync(path.join(dataDir, '__consumer_offsets'), {recursive: true});
+    fs.writeFileSync(path.join(dataDir, '__consumer_offsets', 'groups.log'), lines.join('') + '{"type":"offsets","group":"old","offs');
 
     const first = await startBroker({dataDir});
     expect(first.broker.logs.topic(OFFSETS_TOPIC)?.partitions).toBe(50);

@@ -1,21 +1,20 @@
 /**
  * The broker's own stores on a full disk (the failing seam of src/lib/fs.ts): a refused offset
- * commit is not acknowledged and leaves no torn line, commits go through again once space
- * returns, and a restart finds exactly the acknowledged ones; the producer-state snapshot and
+ * commit (its __consumer_offsets append failed) is not acknowledged, commits go through again
+ * once space returns, and a restart finds exactly the acknowledged ones; the producer-state snapshot and
  * the producer id block fail without taking anything else down.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {ensureOffsetsTopic} from '../../src/broker/offsets-topic.js';
 import {ProducerStates} from '../../src/broker/producer-states.js';
-import {FakeClock} from '../../src/coordinator/clock.js';
-import {GroupCoordinator} from '../../src/coordinator/group-coordinator.js';
-import {FileGroupStore, GROUP_LOG_FILE} from '../../src/coordinator/group-store.js';
 import {PRODUCER_STATE_FILE, ProducerIdManager} from '../../src/coordinator/producer-state.js';
 import {ErrorCode} from '../../src/protocol/errors.js';
 import {PartitionLog} from '../../src/storage/partition-log.js';
 import {validateTopicConfig} from '../../src/storage/topic-config.js';
-import {tempDir} from '../helpers/broker.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
 import {fillDisk, type FullDisk} from '../helpers/failing-disk.js';
 
 let disk: FullDisk | undefined;
@@ -24,55 +23,26 @@ afterEach(() => {
   disk = undefined;
 });
 
-function coordinator(dir: string, opts: ConstructorParameters<typeof FileGroupStore>[1] = {}) {
-  const errors: unknown[] = [];
-  const gc = new GroupCoordinator({clock: new FakeClock(1_700_000_000_000), store: new FileGroupStore(dir, opts), initialRebalanceDelayMs: 0, onStoreError: (e) => errors.push(e)});
-  const commit = (offset: number) => gc.commitOffsets({groupId: 'g', memberId: '', generationId: -1, offsets: [{topic: 't', partition: 0, offset, metadata: ''}]})[0].errorCode;
-  const committed = () => gc.fetchOffsets('g', [{topic: 't', partition: 0}]).offsets[0].offset;
-  return {gc, commit, committed, errors};
-}
-
-describe('offset store on a full disk', () => {
-  it('refuses a commit it cannot write whole, takes commits again once space returns, and restarts with the acknowledged ones', () => {
-    const dir = tempDir('groups-full');
-    const file = path.join(dir, GROUP_LOG_FILE);
-    for (const allowBytes of [0, 10, 40]) {
-      const first = coordinator(dir);
-      expect(first.commit(100)).toBe(ErrorCode.NONE);
-      const size = fs.statSync(file).size;
+describe('offset commits on a full disk', () => {
+  it('refuses a commit it cannot write whole, takes commits again once space returns, and restarts with the acknowledged ones', async () => {
+    const dataDir = tempDir('groups-full');
+    const commit = (broker: Broker, offset: number) => broker.groups.commitOffsets({groupId: 'g', memberId: '', generationId: -1, offsets: [{topic: 't', partition: 0, offset, metadata: ''}]})[0].errorCode;
+    const committed = (broker: Broker) => broker.groups.fetchOffsets('g', [{topic: 't', partition: 0}]).offsets[0].offset;
+    const first = await startBroker({dataDir});
+    await ensureOffsetsTopic(first.broker);
+    for (const [i, allowBytes] of [0, 10, 40].entries()) {
+      expect(commit(first.broker, 100 + i)).toBe(ErrorCode.NONE);
       disk = fillDisk({allowBytes});
-      expect(first.commit(200)).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-      expect(first.errors).toHaveLength(1);
-      expect(first.committed()).toBe(100);
-      expect(fs.statSync(file).size).toBe(size);
-      disk.free();
-      expect(first.commit(300)).toBe(ErrorCode.NONE);
-      first.gc.close();
+      expect(commit(first.broker, 200 + i)).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      expect(committed(first.broker)).toBe(100 + i);
       disk.restore();
-
-      const second = coordinator(dir);
-      expect(second.committed()).toBe(300);
-      // Every line whole: nothing a later load would have to skip.
-      expect((second.gc as unknown as {store: FileGroupStore}).store.skippedLines).toBe(0);
-      second.gc.close();
+      disk = undefined;
+      expect(commit(first.broker, 300 + i)).toBe(ErrorCode.NONE);
     }
-  });
-
-  it('keeps the old log when a compaction has no room, and still acknowledges the commit', () => {
-    const dir = tempDir('groups-compact-full');
-    const first = coordinator(dir, {compactMinBytes: 500, compactRatio: 2});
-    for (let i = 0; i < 3; i++) expect(first.commit(i)).toBe(ErrorCode.NONE);
-    // Lines of ~130 bytes: the 4th reaches 500. Room for it, not for the compacted copy.
-    const line = fs.statSync(path.join(dir, GROUP_LOG_FILE)).size / 3;
-    disk = fillDisk({allowBytes: Math.ceil(line) + 5, shortWrites: false});
-    expect(first.commit(3)).toBe(ErrorCode.NONE);
-    expect(disk.refused).toBe(1);
-    expect(fs.readdirSync(dir)).toEqual([GROUP_LOG_FILE]);
-    disk.free();
-    first.gc.close();
-    const second = coordinator(dir);
-    expect(second.committed()).toBe(3);
-    second.gc.close();
+    await first.broker.close();
+    const second = await startBroker({dataDir});
+    expect(committed(second.broker)).toBe(302);
+    await second.broker.close();
   });
 });
 
