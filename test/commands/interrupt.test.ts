@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
-import {fetchRecords} from '../../src/client/fetcher.js';
 import {spawnBroker, startBroker, tempDir} from '../helpers/broker.js';
 import {collect, kcollect, spawnCli} from '../helpers/cli.js';
+import {topicValues} from '../helpers/kafka.js';
 import {until} from '../helpers/poll.js';
 
 let broker: Broker;
@@ -21,14 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.close();
 });
-
-async function topicLines(topic: string): Promise<string[]> {
-  const lines: string[] = [];
-  await fetchRecords({brokers: [bootstrap], topic, start: {kind: 'beginning'}, stopAtEnd: true, maxWaitMs: 100}, (records) => {
-    for (const r of records) lines.push(r.value!.toString());
-  });
-  return lines;
-}
 
 const lines = (prefix: string, from: number, to: number) => Array.from({length: to - from}, (_, i) => `${prefix}-${from + i}`);
 const append = (file: string, ls: string[]) => fs.appendFileSync(file, ls.map((l) => `${l}\n`).join(''));
@@ -67,7 +59,7 @@ describe('Ctrl-C', () => {
     const result = collect(child);
     await until(() => /waiting for late\*\.log to appear/.test(stderr()), 'the waiting line');
     append(file, lines('l', 0, 5));
-    await until(async () => (await topicLines('int-tail')).length === 5, '5 lines in int-tail');
+    await until(async () => (await topicValues(bootstrap, 'int-tail')).length === 5, '5 lines in int-tail');
     child.kill('SIGINT');
     const r = await result;
     expect(r.code, r.stderr).toBe(0);
@@ -87,7 +79,7 @@ describe('Ctrl-C', () => {
     );
     const child = spawnCli(['agent', 'run', 'agent.yaml'], {cwd});
     const result = collect(child);
-    await until(async () => (await topicLines('int-agent')).length === 5, '5 lines in int-agent');
+    await until(async () => (await topicValues(bootstrap, 'int-agent')).length === 5, '5 lines in int-agent');
     child.kill('SIGINT');
     const r = await result;
     expect(r.code, r.stderr).toBe(0);

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
-import {fetchRecords} from '../../src/client/fetcher.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {collect, kcollect, spawnCli} from '../helpers/cli.js';
+import {topicValues} from '../helpers/kafka.js';
 import {until} from '../helpers/poll.js';
 
 let broker: Broker;
@@ -22,14 +22,6 @@ afterAll(async () => {
   await broker?.close();
 });
 
-async function topicLines(topic: string): Promise<string[]> {
-  const lines: string[] = [];
-  await fetchRecords({brokers: [bootstrap], topic, start: {kind: 'beginning'}, stopAtEnd: true, maxWaitMs: 100}, (records) => {
-    for (const r of records) lines.push(r.value!.toString());
-  });
-  return lines;
-}
-
 const lines = (prefix: string, from: number, to: number) => Array.from({length: to - from}, (_, i) => `${prefix}-${from + i}`);
 const append = (file: string, ls: string[]) => fs.appendFileSync(file, ls.map((l) => `${l}\n`).join(''));
 
@@ -38,7 +30,7 @@ async function runUntil(cwd: string, args: string[], topic: string, expected: nu
   const child: ChildProcess = spawnCli(['tail-produce', ...args, '--topic', topic, '-b', bootstrap, '--poll-interval', '50ms'], {cwd});
   const result = collect(child);
   try {
-    await until(async () => (await topicLines(topic)).length >= expected, `${expected} lines in ${topic}`);
+    await until(async () => (await topicValues(bootstrap, topic)).length >= expected, `${expected} lines in ${topic}`);
   } finally {
     child.kill('SIGINT');
   }
@@ -61,8 +53,8 @@ describe('tail-produce runs sharing a working directory', () => {
     // The first run, started again, resumes a.log where it stopped.
     await runUntil(cwd, ['a.log'], 'runs-a', 10);
 
-    expect(await topicLines('runs-a')).toEqual(lines('a', 0, 10));
-    expect(await topicLines('runs-b')).toEqual(lines('b', 0, 5));
+    expect(await topicValues(bootstrap, 'runs-a')).toEqual(lines('a', 0, 10));
+    expect(await topicValues(bootstrap, 'runs-b')).toEqual(lines('b', 0, 5));
     const positionFiles = fs.readdirSync(path.join(cwd, '.kcollect', 'positions')).sort();
     expect(positionFiles).toHaveLength(2);
     expect(positionFiles.every((n) => /^tail-produce-[0-9a-f]{12}\.json$/.test(n))).toBe(true);
@@ -86,8 +78,8 @@ describe('tail-produce runs sharing a working directory', () => {
     const stderr = await runUntil(cwd, ['a.log'], 'legacy-a', 8);
     expect(stderr).toMatch(/resuming 1 file\(s\) from \.kcollect\/positions\/tail-produce\.json/);
 
-    expect(await topicLines('legacy-a')).toEqual(lines('a', 0, 8));
-    expect(await topicLines('legacy-b')).toEqual(lines('b', 0, 5));
+    expect(await topicValues(bootstrap, 'legacy-a')).toEqual(lines('a', 0, 8));
+    expect(await topicValues(bootstrap, 'legacy-b')).toEqual(lines('b', 0, 5));
     // The old file is only read: b.log's entry is still there for its own run.
     expect(fs.readFileSync(path.join(cwd, shared), 'utf8')).toBe(before);
   });

@@ -1,17 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {fetchRecords} from '../../src/client/fetcher.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {collect, kcollect, spawnCli} from '../helpers/cli.js';
-
-async function topicLines(bootstrap: string, topic: string): Promise<string[]> {
-  const lines: string[] = [];
-  await fetchRecords({brokers: [bootstrap], topic, start: {kind: 'beginning'}, stopAtEnd: true, maxWaitMs: 100}, (records) => {
-    for (const r of records) lines.push(r.value!.toString());
-  });
-  return lines;
-}
+import {topicValues} from '../helpers/kafka.js';
 
 /** [1,2,3,7] -> ['1-3', '7']: a readable failure message. */
 function ranges(ns: number[]): string[] {
@@ -72,14 +64,14 @@ describe('tail-produce killed with SIGKILL at random moments', () => {
     const last = spawnCli(args);
     const lastResult = collect(last);
     const deadline = Date.now() + 60_000;
-    let lines = await topicLines(bootstrap, topic);
+    let lines = await topicValues(bootstrap, topic);
     while (new Set(lines).size < written && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
-      lines = await topicLines(bootstrap, topic);
+      lines = await topicValues(bootstrap, topic);
     }
     last.kill('SIGINT');
     const {code, signal, stderr} = await lastResult;
-    lines = await topicLines(bootstrap, topic);
+    lines = await topicValues(bootstrap, topic);
 
     const counts = new Map<string, number>();
     for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
