@@ -30,7 +30,8 @@ export default class TailProduce extends KcollectCommand {
     'from-end': Flags.boolean({exclusive: ['from-beginning'], env: 'KCOLLECT_FROM_END', description: 'send only lines written after the start, for files seen for the first time'}),
     'multiline-start': Flags.string({env: 'KCOLLECT_MULTILINE_START', description: 'a line matching this regex starts a record; following lines that do not are joined to it (stack traces)'}),
     'multiline-timeout': Flags.string({default: '1s', env: 'KCOLLECT_MULTILINE_TIMEOUT', description: 'send a pending multiline record after this long without a new line'}),
-    'poll-interval': Flags.string({default: '250ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often idle files, new files and rotations are checked'}),
+    'poll-interval': Flags.string({default: '250ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often files are checked when no change notification came (inotify wakes the reader at once; polling is the safety net for NFS, globbed directories and lost events)'}),
+    linger: Flags.string({default: '5ms', env: 'KCOLLECT_LINGER', description: 'after a change notification, wait this long for more lines so a burst goes out as one batch (linger.ms)'}),
   };
 
   async run(): Promise<CollectReport> {
@@ -51,6 +52,7 @@ export default class TailProduce extends KcollectCommand {
       multilineStart: regexFlag('--multiline-start', flags['multiline-start']),
       multilineTimeoutMs: parseDuration(flags['multiline-timeout'], '--multiline-timeout'),
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
+      lingerMs: parseDuration(flags.linger, '--linger'),
       batchMaxEvents: flags['batch-size'],
     }));
     log(`following ${patterns.join(' ')} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);

@@ -95,6 +95,7 @@ function buildSource(name: string, s: SourceConfig, config: AgentConfig, context
       multilineStart: s.multilineStart === undefined ? undefined : new RegExp(s.multilineStart),
       multilineTimeoutMs: s.multilineTimeout,
       pollIntervalMs: s.pollInterval,
+      lingerMs: s.linger,
       batchMaxEvents: s.batchSize,
     }));
   }

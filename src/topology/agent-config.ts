@@ -46,6 +46,7 @@ const tailSource = z.strictObject({
   multilineStart: regex.optional(),
   multilineTimeout: durationMs.optional(),
   pollInterval: durationMs.optional(),
+  linger: durationMs.optional(),
   ...sourceCommon,
 });
 

@@ -320,3 +320,32 @@ describe('TailSource: discovery', () => {
     expect([...tail.ctx.lines()].sort()).toEqual(['early new', 'late 1', 'late 2', 'late 3']);
   });
 });
+
+describe('TailSource: woken by change notifications', () => {
+  // An hour between polls: whatever arrives here came through inotify.
+  const NO_POLL = {pollIntervalMs: 3_600_000, lingerMs: 2};
+
+  it('reads appends, a file that appears later, a rename rotation and a truncation without polling', async () => {
+    const dir = tempDir('tail-events');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 3));
+    const tail = startTail({patterns: [log, path.join(dir, 'late-*.txt')], positionFile: positions, ...NO_POLL});
+    await until('the first lines', () => tail.ctx.lines().length === 3, tail.ctx);
+
+    append(log, numbered('a', 4, 5));
+    await until('the appended lines', () => tail.ctx.lines().length === 5, tail.ctx);
+
+    append(path.join(dir, 'late-1.txt'), numbered('late', 1, 2));
+    await until('the file that appeared', () => tail.ctx.lines().length === 7, tail.ctx);
+
+    fs.renameSync(log, rotated);
+    append(log, numbered('b', 1, 2));
+    await until('the new file after the rotation', () => tail.ctx.lines().length === 9, tail.ctx);
+
+    fs.truncateSync(log, 0);
+    append(log, numbered('c', 1, 1));
+    await until('the truncated file read again', () => tail.ctx.lines().includes('c line 1'), tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines()).toEqual([...numbered('a', 1, 5), ...numbered('late', 1, 2), ...numbered('b', 1, 2), 'c line 1']);
+  });
+});

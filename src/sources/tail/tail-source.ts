@@ -1,11 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import {sleep} from '../../lib/backoff.js';
 import {errorMessage} from '../../lib/errors.js';
 import type {Event} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
+import {ChangeWatcher} from './change-watcher.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
-import {expandPattern, matchesAnyPattern} from './glob.js';
+import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
 import {TailedFile, type ReadyLine} from './tailed-file.js';
 
@@ -28,8 +30,13 @@ export interface TailSourceOptions {
   multilineStart?: RegExp;
   /** Flush a pending multiline group after this long without a new line (default 1000). */
   multilineTimeoutMs?: number;
-  /** How often to look for new data, new files and rotations when idle (default 250). */
+  /**
+   * How often to look for new data, new files and rotations when no change notification came
+   * (default 250): the safety net under inotify (NFS, globbed directories, lost events).
+   */
   pollIntervalMs?: number;
+  /** After a change notification, wait this long for more writes to read them as one batch (default 5). */
+  lingerMs?: number;
   /** Events per deliver() call (default 500). */
   batchMaxEvents?: number;
   /** Body bytes per deliver() call (default 1 MiB). */
@@ -70,6 +77,7 @@ export class TailSource implements Source {
     this.o = {
       multilineTimeoutMs: 1000,
       pollIntervalMs: 250,
+      lingerMs: 5,
       batchMaxEvents: 500,
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
@@ -82,25 +90,30 @@ export class TailSource implements Source {
   async run(ctx: SourceContext): Promise<void> {
     this.store = PositionStore.load(this.o.positionFile);
     const known = this.store.existed || this.adoptLegacyPositions(ctx);
+    const changes = new ChangeWatcher((file) => this.concerns(file), ctx.log);
     try {
       await this.discover(ctx, known ? 'beginning' : this.o.startAt);
       await this.resumeRotatedAway(ctx);
+      changes.watchDirectories(this.directoriesToWatch());
       this.savePositions(ctx, true);
       let lastScan = Date.now();
       while (!ctx.signal.aborted) {
         const now = Date.now();
-        if (now - lastScan >= this.o.pollIntervalMs) {
+        if (now - lastScan >= this.o.pollIntervalMs || changes.takeRenamed()) {
           await this.discover(ctx, 'beginning');
           await this.refreshAll(ctx, now);
+          changes.watchDirectories(this.directoriesToWatch());
           lastScan = now;
         }
         const read = await this.deliverBatch(ctx);
         if (!(await this.settleDeliveries(ctx))) continue;
         await this.retireDrained(ctx, Date.now());
         this.savePositions(ctx, false);
-        if (!read) await sleep(this.o.pollIntervalMs, ctx.signal);
+        // A change notification: new bytes are read next round; a truncation is noticed here.
+        if (!read && (await changes.wait(this.o.pollIntervalMs, this.o.lingerMs, ctx.signal))) await this.refreshAll(ctx, Date.now());
       }
     } finally {
+      changes.close();
       await this.lastDelivery;
       this.savePositions(ctx, true);
       for (const file of this.files.values()) await file.handle.close().catch(() => {});
@@ -135,6 +148,19 @@ export class TailSource implements Source {
       file.detached = true;
       ctx.log(`${file.path} was renamed away or deleted; reading it to its end`);
     }
+  }
+
+  /** Directories whose changes concern this run: those of followed files and of unglobbed patterns. */
+  private directoriesToWatch(): Set<string> {
+    const dirs = new Set<string>();
+    for (const file of this.files.values()) dirs.add(path.dirname(file.path));
+    for (const pattern of this.o.patterns) if (!hasGlob(path.dirname(pattern))) dirs.add(path.dirname(pattern));
+    return dirs;
+  }
+
+  private concerns(file: string): boolean {
+    for (const followed of this.files.values()) if (path.resolve(followed.path) === file) return true;
+    return matchesAnyPattern(file, this.o.patterns);
   }
 
   /** The files the patterns name now; a pattern that names none is said once ("waiting for"). */
@@ -388,17 +414,4 @@ async function lastLineStart(handle: fs.FileHandle, size: number): Promise<numbe
   const {bytesRead} = await handle.read(buf, 0, length, size - length);
   const nl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
   return nl < 0 ? size : size - length + nl + 1;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, {once: true});
-  });
 }
