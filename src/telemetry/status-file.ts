@@ -48,7 +48,8 @@ export class StatusPublisher {
   private publish(state: StatusDocument['state']): void {
     const doc: StatusDocument = {name: this.name, kind: this.kind, pid: process.pid, startedAt: this.startedAt, updatedAt: new Date().toISOString(), state, components: this.components()};
     try {
-      writeFileAtomic(this.file, JSON.stringify(doc, null, 2));
+      // No fsync: it is rewritten every second, and a flush to disk would stall the data path.
+      writeFileAtomic(this.file, JSON.stringify(doc, null, 2), {fsync: false});
     } catch {
       // Status is for people watching; a full disk must not stop the pipeline.
     }
