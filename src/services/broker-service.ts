@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import {Broker, DEFAULT_BROKER_OPTIONS, type BrokerOptions} from '../broker/broker.js';
-import {ZkRegistration} from '../cluster/zk-registration.js';
 import {UserError} from '../lib/errors.js';
 import {formatHostPort} from '../lib/address.js';
 import {acquirePidLock} from '../lib/pid-lock.js';
@@ -14,6 +13,8 @@ export async function startBroker(options: Partial<BrokerOptions>, zookeeper?: s
   const broker = await Broker.start(options);
   if (zookeeper) {
     try {
+      // Loaded only for a cluster: a single broker starts without the ZooKeeper client.
+      const {ZkRegistration} = await import('../cluster/zk-registration.js');
       await ZkRegistration.start(broker, zookeeper);
     } catch (err) {
       await broker.close();

@@ -1,8 +1,5 @@
 import {promisify} from 'node:util';
 import zlib from 'node:zlib';
-import zstd from '@mongodb-js/zstd';
-import lz4 from 'lz4-napi';
-import snappy from 'snappy';
 import {Compression} from './batch.js';
 import {lz4Bound, snappyBound, zstdBound} from './decompressed-size.js';
 
@@ -21,6 +18,18 @@ import {lz4Bound, snappyBound, zstdBound} from './decompressed-size.js';
  * with or without content size, block or content checksums and linked blocks, zstd frames
  * with or without content size.
  */
+
+/**
+ * The native codecs load on first use: a broker or collector that never meets a snappy, lz4 or
+ * zstd batch does not pay their start-up time and memory.
+ */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+const zstdCodec = lazy(() => import('@mongodb-js/zstd').then((m) => m.default));
+const lz4Codec = lazy(() => import('lz4-napi').then((m) => m.default));
+const snappyCodec = lazy(() => import('snappy').then((m) => m.default));
 
 const gzipAsync = promisify(zlib.gzip);
 const gunzipAsync = promisify(zlib.gunzip);
@@ -42,7 +51,7 @@ export async function compress(codec: Compression, data: Buffer): Promise<Buffer
     case Compression.lz4:
       return lz4FrameCompress(data);
     case Compression.zstd:
-      return zstd.compress(data, ZSTD_LEVEL);
+      return (await zstdCodec()).compress(data, ZSTD_LEVEL);
     default:
       throw new Error(`unknown compression codec ${codec}`);
   }
@@ -78,10 +87,10 @@ export async function decompress(codec: Compression, data: Buffer, maxBytes = DE
         out = await snappyDecompress(data);
         break;
       case Compression.lz4:
-        out = await lz4.decompressFrame(data);
+        out = await (await lz4Codec()).decompressFrame(data);
         break;
       case Compression.zstd:
-        out = await zstd.decompress(data);
+        out = await (await zstdCodec()).decompress(data);
         break;
       default:
         throw new Error(`unknown compression codec ${codec}`);
@@ -118,6 +127,7 @@ async function xerialCompress(data: Buffer): Promise<Buffer> {
   header.writeInt32BE(1, 8); // version
   header.writeInt32BE(1, 12); // minimum compatible version
   // Blocks are independent, so they compress in parallel on the libuv pool.
+  const snappy = await snappyCodec();
   const jobs: Promise<Buffer>[] = [];
   for (let at = 0; at < data.length; at += XERIAL_BLOCK_SIZE) {
     jobs.push(snappy.compress(data.subarray(at, at + XERIAL_BLOCK_SIZE)));
@@ -133,6 +143,7 @@ async function xerialCompress(data: Buffer): Promise<Buffer> {
 }
 
 async function snappyDecompress(data: Buffer): Promise<Buffer> {
+  const snappy = await snappyCodec();
   if (!isXerialHeader(data, 0)) {
     // librdkafka writes one raw snappy block for the whole payload.
     return (await snappy.uncompress(data, {asBuffer: true})) as Buffer;
@@ -169,6 +180,7 @@ const LZ4_BLOCK_SIZE = 64 * 1024;
 const LZ4_UNCOMPRESSED_FLAG = 0x8000_0000;
 
 async function lz4FrameCompress(data: Buffer): Promise<Buffer> {
+  const lz4 = await lz4Codec();
   const jobs: Promise<Buffer>[] = [];
   for (let at = 0; at < data.length; at += LZ4_BLOCK_SIZE) {
     jobs.push(lz4.compress(data.subarray(at, at + LZ4_BLOCK_SIZE)));
