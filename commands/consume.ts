@@ -7,7 +7,7 @@ import {thousands} from '../src/lib/progress.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {decodedRecordSource} from '../src/services/value-format.js';
-import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom} from '../src/services/consume-service.js';
+import {FROM_HELP, consumeTo, groupLessSource, groupSource, parseFrom, type RecordSource} from '../src/services/consume-service.js';
 import {eventAsRecord, runGroupDrain, statusIntervalMs, statusPrinter, type GroupDrainResult} from '../src/services/drain-service.js';
 import {SINK_KINDS, type SinkKind} from '../src/sinks/open-sink.js';
 import {DEFAULT_FORMAT, FORMAT_HELP, compileFormat} from '../src/services/record-format.js';
@@ -45,6 +45,7 @@ export default class Consume extends KcollectCommand {
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop at the end of every partition instead of waiting for more'}),
     topic: topicFlag,
     format: Flags.string({char: 'f', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
+    key: Flags.string({env: 'KCOLLECT_CONSUME_KEY', description: 'print only records with this key (e.g. a car number); --count counts the records read'}),
     group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
     to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
     ...sinkFlags,
@@ -62,6 +63,7 @@ export default class Consume extends KcollectCommand {
     process.once('SIGTERM', onSignal);
     try {
       if (flags.to) {
+        if (flags.key !== undefined) throw new UserError('--key cannot be used with --to: a drain commits every record it reads', 're-deliver one key with `kcollect replay --key K --to ...`');
         await this.drain(topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
         return;
       }
@@ -77,7 +79,8 @@ export default class Consume extends KcollectCommand {
             exitAtEnd: flags.exit,
             onWarning: (m) => process.stderr.write(`kcollect: warning: ${m}\n`),
           });
-      const source = decodedRecordSource(records, valueFormatFromFlags(flags), (m) => process.stderr.write(`kcollect: warning: ${m}\n`));
+      const decoded = decodedRecordSource(records, valueFormatFromFlags(flags), (m) => process.stderr.write(`kcollect: warning: ${m}\n`));
+      const source = flags.key === undefined ? decoded : withKey(decoded, Buffer.from(flags.key));
       await consumeTo(source, {format: flags.format, json: this.jsonEnabled(), out: process.stdout, signal: interrupt.signal});
     } finally {
       process.off('SIGINT', onSignal);
@@ -117,4 +120,9 @@ export default class Consume extends KcollectCommand {
     else if (to !== 'stdout') process.stderr.write(`kcollect: ${thousands(result.records)} record(s) written to ${result.sink}, ${thousands(result.deadLettered)} sent to ${result.deadLetterTopic}\n`);
     return result;
   }
+}
+
+/** Only the records whose key is `key`. */
+function withKey(source: RecordSource, key: Buffer): RecordSource {
+  return (deliver, signal) => source((records) => deliver(records.filter((r) => r.key !== null && r.key.equals(key))), signal);
 }

@@ -71,13 +71,23 @@ export class ClusterConnections {
     throw unreachable(this.brokers);
   }
 
-  /** The partitions of `topic` and their leaders; a missing topic is a UserError. */
-  async topicLeaders(topic: string): Promise<PartitionLeader[]> {
+  /**
+   * The partitions of `topic` and their leaders; a missing topic is a UserError. `autoCreate`
+   * (producers, as kcat's): a broker with auto.create.topics.enable creates a missing topic, and
+   * this waits briefly for its partitions.
+   */
+  async topicLeaders(topic: string, {autoCreate = false} = {}): Promise<PartitionLeader[]> {
     const conn = await this.anyBroker();
     const version = conn.pick(Metadata, [1, 6]);
-    const res = await conn.request(Metadata, version, {topics: [{name: topic}], allowAutoTopicCreation: false});
-    for (const b of res.brokers) this.nodes.set(b.nodeId, {host: b.host, port: b.port});
-    const t = res.topics.find((x: {name: string}) => x.name === topic);
+    let t: {errorCode: number; partitions: Array<{partitionIndex: number; leaderId: number}>} | undefined;
+    for (let attempt = 0; ; attempt++) {
+      const res = await conn.request(Metadata, version, {topics: [{name: topic}], allowAutoTopicCreation: autoCreate});
+      for (const b of res.brokers) this.nodes.set(b.nodeId, {host: b.host, port: b.port});
+      t = res.topics.find((x: {name: string}) => x.name === topic);
+      const creating = autoCreate && t !== undefined && (t.errorCode === ErrorCode.LEADER_NOT_AVAILABLE || (t.errorCode === ErrorCode.NONE && t.partitions.length === 0));
+      if (!creating || attempt >= 20) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     if (!t || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw missingTopic(topic);
     if (t.errorCode !== ErrorCode.NONE && t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) check(t.errorCode, `metadata for topic ${topic}`);
     return t.partitions

@@ -79,7 +79,7 @@ export class WireTopicProducer implements TopicProducer {
   static async open(topic: string, options: ProducerOptions & WireProducerTimeouts): Promise<WireTopicProducer> {
     const cluster = new ClusterConnections(options.brokers, options.clientId ?? 'kcollect', options.clientConfig);
     try {
-      const leaders = (await cluster.topicLeaders(topic)).map((p) => p.leader);
+      const leaders = (await cluster.topicLeaders(topic, {autoCreate: true})).map((p) => p.leader);
       const idempotent = options.idempotent ?? false;
       const producer = idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1};
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';

@@ -6,7 +6,7 @@ import {UserError} from '../lib/errors.js';
 export const DEFAULT_FORMAT = '%s\\n';
 
 export const FORMAT_HELP =
-  '%t topic, %p partition, %o offset, %k key, %K key length, %s value, %S value length, %h headers (k=v,k=v), %T timestamp (ms), %% a percent sign; \\n \\r \\t \\\\ escapes';
+  '%t topic, %p partition, %o offset, %k key, %K key length, %s value, %S value length, %R value length as a 32-bit big-endian integer (framing), %h headers (k=v,k=v), %T timestamp (ms), %% a percent sign; \\n \\r \\t \\\\ \\xHH escapes';
 
 type Part = Buffer | ((r: FetchedRecord) => Buffer);
 
@@ -21,6 +21,11 @@ const TOKENS: Record<string, (r: FetchedRecord) => Buffer> = {
   K: (r) => str(r.key ? r.key.length : -1),
   s: (r) => r.value ?? EMPTY,
   S: (r) => str(r.value ? r.value.length : -1),
+  R: (r) => {
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(r.value ? r.value.length : -1);
+    return length;
+  },
   T: (r) => str(r.timestamp),
   h: (r) => Buffer.concat(r.headers.flatMap((h, i) => [i ? str(',') : EMPTY, str(h.key), str('='), h.value ?? EMPTY])),
 };
@@ -51,6 +56,9 @@ export function compileFormat(format: string): (r: FetchedRecord) => Buffer {
       if (!token) throw new UserError(`unknown format token %${next} in --format "${format}"`, `tokens: ${FORMAT_HELP}`);
       flush();
       parts.push(token);
+    } else if (c === '\\' && next === 'x' && /^[0-9a-fA-F]{2}$/.test(format.slice(i + 2, i + 4))) {
+      literal += String.fromCharCode(parseInt(format.slice(i + 2, i + 4), 16));
+      i += 3;
     } else if (c === '\\' && next !== undefined && next in ESCAPES) {
       literal += ESCAPES[next];
       i++;

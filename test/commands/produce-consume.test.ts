@@ -211,6 +211,18 @@ describe('kcollect produce and consume', () => {
       expect(r.stdout).toBe(`positions|0|10||-1|late-0|6|h=1|${rec.timestamp}|%\n`);
       const keyed = await cli(['consume', 'positions', '-p', '1', '--count', '1', '-f', '%k=%s@%o\\t']);
       expect(keyed.stdout).toBe('k=other-0@0\t');
+      // %R frames each value with its length (kcat's binary framing); \xHH is any ASCII byte.
+      const framed = await cli(['consume', 'positions', '-p', '1', '--count', '2', '-f', '%R%s\\x1e']);
+      expect(Buffer.from(framed.stdout, 'latin1')).toEqual(Buffer.concat(other.slice(0, 2).map((v) => Buffer.concat([Buffer.from([0, 0, 0, v.length]), Buffer.from(v), Buffer.from([0x1e])]))));
+    });
+
+    it('--key prints only the records with that key', async () => {
+      await broker.createTopic('cars', 1, {});
+      await produce('cars', ['C1:a', 'C2:b', 'C1:c', 'C3:d'].join('\n'), '-K', ':');
+      const r = await cli(['consume', 'cars', '--key', 'C1', '--exit', '-f', '%k=%s\\n']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('C1=a\nC1=c\n');
+      expectUserError(await cli(['consume', 'cars', '--key', 'C1', '--group', 'g', '--to', 'stdout']), '--key cannot be used with --to', 'replay --key');
     });
 
     it('bad --from and a partition that does not exist are user errors', async () => {
@@ -273,5 +285,20 @@ describe('kcollect produce and consume', () => {
     ]);
     for (const r of [consumeMissing, produceMissing]) expectUserError(r, 'topic "nope" does not exist (UNKNOWN_TOPIC_OR_PARTITION)', 'kcollect topic create nope');
     for (const r of [consumeAway, produceAway]) expectUserError(r, 'no Kafka broker answers at 127.0.0.1:1', 'kcollect broker start');
+  });
+});
+
+describe('produce on a broker that creates topics (auto.create.topics.enable, its default)', () => {
+  it('creates a missing topic with num.partitions, as kcat does, and the record is there', async () => {
+    const {broker, bootstrap} = await startBroker({numPartitions: 2});
+    try {
+      const r = await kcollect(bootstrap, ['produce', 'born-on-write'], {input: 'first\n'});
+      expect(r.code, r.stderr).toBe(0);
+      expect(broker.logs.topic('born-on-write')?.partitions).toBe(2);
+      const read = await kcollect(bootstrap, ['consume', 'born-on-write', '--from', 'beginning', '--exit']);
+      expect(read.stdout).toBe('first\n');
+    } finally {
+      await broker.close();
+    }
   });
 });
