@@ -15,7 +15,7 @@ export default class Verify extends KcollectCommand {
   static override description =
     'Reads the topic, the dead-letter topic and, when given, an HBase table (columns joined back into a line) or the files a file sink wrote, then the record lines of the source log files, and counts each line in every stage. Reading the files last means a line the pipeline holds was always written: while the pipeline runs, lines written after the last one a stage holds are "not yet" there, not lost. Exits 0 when nothing was lost or doubled and everything arrived, 2 when nothing was lost or doubled but lines are still on their way, 1 otherwise.';
   static override examples = [
-    '<%= config.bin %> verify --lines driver-realtime-log/SmartCarDriverInfo.log --topic SmartCar-Topic --hbase-table DriverCarInfo',
+    '<%= config.bin %> verify --lines driver-realtime-log/SmartCarDriverInfo.log --topic SmartCar-Topic --table DriverCarInfo',
     '<%= config.bin %> verify --lines status-copy.txt --topic SmartCar-Status-Topic --out-dir collect',
   ];
 
@@ -27,11 +27,11 @@ export default class Verify extends KcollectCommand {
     include: Flags.string({default: '^\\d{14}', env: 'KCOLLECT_VERIFY_INCLUDE', description: 'which lines of the files are records (the collector\'s filter)'}),
     topic: topicFlag,
     'dlq-topic': Flags.string({env: 'KCOLLECT_DLQ_TOPIC', description: 'dead-letter topic (default TOPIC.dlq)'}),
-    'hbase-table': Flags.string({exclusive: ['out-dir'], env: 'KCOLLECT_VERIFY_HBASE_TABLE', description: 'also look for every line in this HBase table'}),
+    table: Flags.string({aliases: ['hbase-table'], exclusive: ['out-dir'], env: 'KCOLLECT_VERIFY_HBASE_TABLE', description: 'also look for every line in this HBase table (as consume --to hbase --table)'}),
     'hbase-url': hbaseUrlFlag,
-    'column-family': Flags.string({default: 'cf1', env: 'KCOLLECT_COLUMN_FAMILY', description: 'the table\'s column family'}),
+    'column-family': Flags.string({default: 'cf1', env: 'KCOLLECT_HBASE_FAMILY', description: 'the table\'s column family'}),
     columns: Flags.string({env: 'KCOLLECT_COLUMNS', description: `the columns, in line order, comma-separated (default: the book's ${BOOK_COLUMNS.join(',')})`}),
-    'out-dir': Flags.string({exclusive: ['hbase-table'], env: 'KCOLLECT_VERIFY_OUT_DIR', description: 'also look for every line in the files a file sink wrote under this directory'}),
+    'out-dir': Flags.string({exclusive: ['table'], env: 'KCOLLECT_VERIFY_OUT_DIR', description: 'also look for every line in the files a file sink wrote under this directory'}),
   };
 
   async run(): Promise<PipelineReconciliation> {
@@ -51,10 +51,10 @@ export default class Verify extends KcollectCommand {
     const step = (what: string) => this.jsonEnabled() || this.logToStderr(`kcollect: reading ${what}`);
     step(`topic ${topic}`);
     const kafka = await topicValues(brokers, topic);
-    step(flags['hbase-table'] ? `HBase table ${flags['hbase-table']}` : flags['out-dir'] ? `the files in ${flags['out-dir']}` : 'the dead-letter topic');
+    step(flags.table ? `HBase table ${flags.table}` : flags['out-dir'] ? `the files in ${flags['out-dir']}` : 'the dead-letter topic');
     const columns = flags.columns?.split(',').map((c) => c.trim()) ?? BOOK_COLUMNS;
-    const sink = flags['hbase-table']
-      ? {sinkStage: `HBase ${flags['hbase-table']}`, sink: await hbaseLines(flags['hbase-url'], flags['hbase-table'], flags['column-family'], columns)}
+    const sink = flags.table
+      ? {sinkStage: `HBase ${flags.table}`, sink: await hbaseLines(flags['hbase-url'], flags.table, flags['column-family'], columns)}
       : flags['out-dir']
         ? {sinkStage: `files in ${flags['out-dir']}`, sink: fileSinkLines(flags['out-dir'])}
         : {};

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {startHBaseEmulator} from '../../src/hbase/emulator/server.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {kcollect} from '../helpers/cli.js';
 
@@ -42,5 +43,28 @@ describe('kcollect verify', () => {
     expect(code).toBe(1);
     expect(result).toMatchObject({written: 5, lost: 0, notYet: 1, duplicated: 1});
     await broker.close();
+  });
+
+  it('--table looks for every line in the HBase table the drain wrote (the name consume --to hbase uses)', async () => {
+    const {broker, bootstrap} = await startBroker();
+    const hbase = await startHBaseEmulator({dataDir: tempDir('verify-hbase')});
+    try {
+      await broker.createTopic('to-table', 1, {});
+      const log = path.join(tempDir('verify-table'), 'driving.log');
+      const lines = ['20160101000002,B0002,3,0,F,N,45,C07', '20160101000004,B0002,0,1,F,N,35,C02'];
+      fs.writeFileSync(log, lines.join('\n') + '\n');
+      expect((await kcollect(bootstrap, ['produce', 'to-table'], {input: lines.join('\n') + '\n'})).code).toBe(0);
+      const drain = await kcollect(bootstrap, ['consume', 'to-table', '--group', 'loader', '--to', 'hbase', '--hbase-url', hbase.url, '--table', 'Cars', '--create-table', '--exit']);
+      expect(drain.code, drain.stderr).toBe(0);
+      const r = await kcollect(bootstrap, ['verify', '--lines', log, '--topic', 'to-table', '--table', 'Cars', '--hbase-url', hbase.url, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).stages).toEqual([
+        {stage: 'Kafka', count: 2, lost: 0, notYet: 0, duplicated: 0, unexpected: 0},
+        expect.objectContaining({stage: 'HBase Cars', count: 2, lost: 0, duplicated: 0}),
+      ]);
+    } finally {
+      await hbase.stop();
+      await broker.close();
+    }
   });
 });
