@@ -94,7 +94,9 @@ async function metadata(brokers: string[]): Promise<any> {
       last = err;
     }
   }
-  throw new Error(`no Kafka broker answers at ${brokers.join(',')}${last ? ` (${errorMessage(last)})` : ''}`);
+  // The connection's own error already names the address and the cause: do not wrap it again.
+  if (brokers.length === 1 && last instanceof Error) throw last;
+  throw new Error(`no Kafka broker answers at any of ${brokers.join(',')}`, {cause: last});
 }
 
 /** Bytes of a partition's segment files in a local data dir; null when the dir is not here. */
