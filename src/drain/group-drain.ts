@@ -64,6 +64,8 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   let lastError: string | undefined;
   let retryInMs: number | undefined;
   let written = 0;
+  /** Records fetched from Kafka (the drain's "in"; written and dead-lettered are its "out"). */
+  let received = 0;
   let deadLettered = 0;
   const skippedBatches: UndecodableBatch[] = [];
   /** Next offset to write per partition, as this member last committed it (or saw it start). */
@@ -89,6 +91,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     const snapshot = {state, attempt, error: lastError, retryInMs, written, deadLettered, skippedBatches: skippedBatches.length > 0 ? [...skippedBatches] : undefined};
     if (metrics) {
       metrics.state = state;
+      metrics.set('EventReceivedCount', received);
       metrics.set('EventDrainSuccessCount', written);
       metrics.set('DeadLetterCount', deadLettered);
     }
@@ -154,6 +157,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
     const expected = committed.get(partition) ?? -1;
     let messages = batch.messages.filter((m) => Number(m.offset) >= expected);
+    received += messages.length;
     if (messages.length > 0 && expected < 0) committed.set(partition, Number(messages[0].offset));
     for (let i = 0; i < messages.length; i += batchSize) {
       if (stopping.signal.aborted || !isRunning() || isStale() || state !== 'ok') return;

@@ -4,8 +4,9 @@ import type {StatusDocument} from './status-file.js';
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
- * A published status as the dashboard reads it: events in are what the sources accepted, events
- * out what the sinks (or the drain) wrote; a drain's backlog is its group's lag.
+ * A published status as the dashboard reads it: events in are what the sources accepted (a
+ * drain: the records it fetched), events out what the sinks (or the drain) wrote; a drain's
+ * backlog is its group's lag.
  */
 export function pipelineOf(doc: StatusDocument & {alive: boolean}): PipelineInfo {
   const of = (kind: string) => doc.components.filter((c) => c.kind === kind);
@@ -24,13 +25,17 @@ export function pipelineOf(doc: StatusDocument & {alive: boolean}): PipelineInfo
       backlog: c.counters.Backlog ?? null,
     }),
   );
+  const drains = of('DRAIN');
+  // A pipeline that no longer runs has no sink state: its last "ok" would be a claim about now.
+  const state = doc.state === 'stopped' ? 'stopped' : doc.alive ? 'running' : 'dead';
+  if (state !== 'running') for (const s of sinks) s.state = state;
   return {
     name: doc.name,
     kind: doc.kind,
     pid: doc.pid,
-    state: doc.state === 'stopped' ? 'stopped' : doc.alive ? 'running' : 'dead',
+    state,
     updatedAt: doc.updatedAt,
-    eventsIn: sources.length ? sum(sources.map((c) => c.counters.EventAcceptedCount ?? 0)) : null,
+    eventsIn: sources.length ? sum(sources.map((c) => c.counters.EventAcceptedCount ?? 0)) : drains.length ? sum(drains.map((c) => c.counters.EventReceivedCount ?? 0)) : null,
     eventsOut: sum(sinks.map((s) => s.written)),
     inPerSec: null,
     outPerSec: null,

@@ -56,8 +56,14 @@ export class StatusPublisher {
   }
 }
 
-/** Every published status; a "running" one whose process is gone is reported as "dead". */
-export function readStatuses(dir = STATUS_DIR): Array<StatusDocument & {alive: boolean}> {
+/** Pipelines that stopped or died are shown this long after their last status, then left out. */
+export const FINISHED_SHOWN_MS = 15 * 60_000;
+
+/**
+ * Every published status; a "running" one whose process is gone is reported as "dead". One that
+ * stopped or died more than FINISHED_SHOWN_MS ago is left out (its file stays).
+ */
+export function readStatuses(dir = STATUS_DIR, now = Date.now()): Array<StatusDocument & {alive: boolean}> {
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
@@ -68,7 +74,9 @@ export function readStatuses(dir = STATUS_DIR): Array<StatusDocument & {alive: b
   for (const name of names) {
     try {
       const doc = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as StatusDocument;
-      out.push({...doc, alive: doc.state === 'running' && pidAlive(doc.pid)});
+      const alive = doc.state === 'running' && pidAlive(doc.pid);
+      if (!alive && now - Date.parse(doc.updatedAt) > FINISHED_SHOWN_MS) continue;
+      out.push({...doc, alive});
     } catch {
       // A file being replaced or not ours: skip it.
     }

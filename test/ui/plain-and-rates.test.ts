@@ -24,7 +24,7 @@ describe('renderPlain', () => {
 });
 
 describe('pipelineOf', () => {
-  it('reads a drain status: out from EventDrainSuccessCount, state and backlog from the DRAIN component', () => {
+  it('reads a drain status: in from EventReceivedCount, out from EventDrainSuccessCount, state and backlog from the DRAIN component', () => {
     const p = pipelineOf({
       name: 'drain-g',
       kind: 'drain',
@@ -32,10 +32,10 @@ describe('pipelineOf', () => {
       startedAt: '',
       updatedAt: '2024-05-01T08:00:01.000Z',
       state: 'running',
-      alive: false,
-      components: [{kind: 'DRAIN', name: 'g', type: 'hbase', state: 'retrying', counters: {EventDrainSuccessCount: 7, Backlog: 3}}],
+      alive: true,
+      components: [{kind: 'DRAIN', name: 'g', type: 'hbase', state: 'retrying', counters: {EventReceivedCount: 9, EventDrainSuccessCount: 7, Backlog: 3}}],
     });
-    expect(p).toMatchObject({state: 'dead', eventsIn: null, eventsOut: 7, channelFill: null, sinks: [{kind: 'DRAIN', name: 'g', state: 'retrying', written: 7, backlog: 3}]});
+    expect(p).toMatchObject({state: 'running', eventsIn: 9, eventsOut: 7, channelFill: null, sinks: [{kind: 'DRAIN', name: 'g', state: 'retrying', written: 7, backlog: 3}]});
   });
 
   it('reads an agent: in from the sources, the fullest channel', () => {
