@@ -12,6 +12,7 @@ import type {
   BrokersPanel,
   ClusterSnapshot,
   GroupInfo,
+  GroupPartitionInfo,
   Panel,
   PipelineInfo,
   SnapshotFeed,
@@ -218,8 +219,8 @@ async function groupsOf(admin: GroupAdmin, offsets: Map<string, Map<number, Topi
   const groups = await Promise.all(
     summaries.map(async (s): Promise<GroupInfo> => {
       const [info, committed] = await Promise.all([admin.describeGroup(s.group), admin.committedOffsets(s.group)]);
-      const owner = new Map<string, string>();
-      for (const m of info.members) for (const a of m.assignment) for (const p of a.partitions) owner.set(`${a.topic}:${p}`, m.clientId);
+      const owner = new Map<string, GroupPartitionInfo['owner']>();
+      for (const m of info.members) for (const a of m.assignment) for (const p of a.partitions) owner.set(`${a.topic}:${p}`, {memberId: m.memberId, clientId: m.clientId, host: m.host});
       const rows = new Map<string, {topic: string; partition: number; committed: number | null}>();
       for (const c of committed) if (c.offset >= 0) rows.set(`${c.topic}:${c.partition}`, {topic: c.topic, partition: c.partition, committed: c.offset});
       for (const key of owner.keys()) {
@@ -232,7 +233,7 @@ async function groupsOf(admin: GroupAdmin, offsets: Map<string, Map<number, Topi
         .map((r) => {
           const o = offsets.get(r.topic)?.get(r.partition);
           const lag = !o ? null : r.committed === null ? o.logEnd - o.logStart : Math.max(0, o.logEnd - r.committed);
-          return {...r, logEnd: o?.logEnd ?? null, lag, clientId: owner.get(`${r.topic}:${r.partition}`) ?? null};
+          return {...r, logEnd: o?.logEnd ?? null, lag, owner: owner.get(`${r.topic}:${r.partition}`) ?? null};
         });
       const totalLag = partitions.reduce((n, p) => n + (p.lag ?? 0), 0);
       return {

@@ -71,7 +71,8 @@ export interface GroupPartitionInfo {
   committed: number | null;
   logEnd: number | null;
   lag: number | null;
-  clientId: string | null;
+  /** The member the partition is assigned to, as the coordinator describes it; null: none. */
+  owner: {memberId: string; clientId: string; host: string} | null;
 }
 
 export interface GroupInfo {

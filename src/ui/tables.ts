@@ -111,11 +111,11 @@ export function groupsTable(s: ClusterSnapshot, options: TableOptions = {}): Tab
 
 export function groupPartitionsTable(g: GroupInfo): Table {
   return {
-    headers: ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'CLIENT-ID'],
+    headers: ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'MEMBER-ID', 'HOST', 'CLIENT-ID'],
     right: [1, 2, 3, 4],
     rows: g.partitions.map((p) => ({
       key: `${p.topic}:${p.partition}`,
-      cells: [p.topic, String(p.partition), formatCount(p.committed), formatCount(p.logEnd), formatCount(p.lag), p.clientId ?? '-'],
+      cells: [p.topic, String(p.partition), formatCount(p.committed), formatCount(p.logEnd), formatCount(p.lag), p.owner?.memberId ?? '-', p.owner?.host ?? '-', p.owner?.clientId ?? '-'],
       tone: p.lag ? 'warn' : undefined,
     })),
   };

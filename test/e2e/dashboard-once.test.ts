@@ -26,7 +26,7 @@ describe('kcollect dashboard off a TTY, and kcollect status', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/BROKERS\n\s+ID\s+ADDRESS\s+CONTROLLER\s+STATE\n\s+\d+\s+\S+\s+yes\s+up/);
     expect(r.stdout).toMatch(/orders\s+2\s+-\s+0\s+0\s+0 B\s+0/);
-    expect(r.stdout).toMatch(/drain-archiver\s+drain\s+stopped\s+-\s+-\s+-\s+archiver:ok backlog 0/);
+    expect(r.stdout).toMatch(/drain-archiver\s+drain\s+stopped\s+-\s+-\s+-\s+archiver:stopped backlog 0/);
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 

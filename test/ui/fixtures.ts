@@ -59,8 +59,8 @@ export function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
           protocolType: 'consumer',
           members: 1,
           partitions: [
-            {topic: 'SmartCar-Topic', partition: 0, committed: 600, logEnd: 700, lag: 100, clientId: 'kcollect-drain'},
-            {topic: 'SmartCar-Topic', partition: 1, committed: 480, logEnd: 500, lag: 20, clientId: 'kcollect-drain'},
+            {topic: 'SmartCar-Topic', partition: 0, committed: 600, logEnd: 700, lag: 100, owner: {memberId: 'kcollect-drain-7f3a', clientId: 'kcollect-drain', host: '/127.0.0.1'}},
+            {topic: 'SmartCar-Topic', partition: 1, committed: 480, logEnd: 500, lag: 20, owner: {memberId: 'kcollect-drain-7f3a', clientId: 'kcollect-drain', host: '/127.0.0.1'}},
           ],
           totalLag: 120,
           consumePerSec: 40,

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {pipelineOf} from '../../src/telemetry/pipeline-info.js';
 import {catchUp, RateTracker} from '../../src/telemetry/rates.js';
 import {renderPlain} from '../../src/ui/plain.js';
+import {groupPartitionsTable} from '../../src/ui/tables.js';
 import {pipeline, snapshot} from './fixtures.js';
 
 describe('renderPlain', () => {
@@ -85,5 +86,13 @@ describe('RateTracker', () => {
     expect(catchUp(100, null, 5)).toBeNull();
     expect(catchUp(100, 30, 10)).toBe(5);
     expect(catchUp(100, 10, 10)).toBe('never');
+  });
+});
+
+describe('a group opened in the dashboard', () => {
+  it('names the member, its host and its client for each partition', () => {
+    const t = groupPartitionsTable(snapshot().groups.items[0]);
+    expect(t.headers).toEqual(['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'MEMBER-ID', 'HOST', 'CLIENT-ID']);
+    expect(t.rows[0].cells.slice(5)).toEqual(['kcollect-drain-7f3a', '/127.0.0.1', 'kcollect-drain']);
   });
 });
