@@ -8,6 +8,7 @@ import {parseHostPort} from '../lib/address.js';
 import {errorMessage} from '../lib/errors.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Metadata} from '../protocol/messages/03-metadata.js';
+import {DescribeLogDirs} from '../protocol/messages/35-describe-log-dirs.js';
 import type {
   BrokersPanel,
   ClusterSnapshot,
@@ -100,6 +101,31 @@ async function metadata(brokers: string[]): Promise<any> {
   throw new Error(`no Kafka broker answers at any of ${brokers.join(',')}`, {cause: last});
 }
 
+/**
+ * Partition sizes as each broker reports them (DescribeLogDirs), keyed "topic:partition:broker";
+ * a broker that does not answer or lacks the API is left out.
+ */
+async function logDirSizes(brokers: Array<{nodeId: number; host: string; port: number}>): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  await Promise.all(
+    brokers.map(async (b) => {
+      try {
+        const conn = await WireConnection.connect(b.host, b.port, {timeoutMs: 2000});
+        try {
+          await conn.negotiate(ApiVersions);
+          const res = await withTimeout(conn.request(DescribeLogDirs, conn.pick(DescribeLogDirs, [0, 4]), {topics: null}), 3000, 'log dirs');
+          for (const dir of res.results) for (const t of dir.topics) for (const p of t.partitions) sizes.set(`${t.name}:${p.partitionIndex}:${b.nodeId}`, Number(p.partitionSize));
+        } finally {
+          conn.close();
+        }
+      } catch {
+        // No sizes from this broker: the local data dir may still tell.
+      }
+    }),
+  );
+  return sizes;
+}
+
 /** Bytes of a partition's segment files in a local data dir; null when the dir is not here. */
 function partitionSize(dataDir: string | undefined, topic: string, partition: number): number | null {
   if (!dataDir) return null;
@@ -146,6 +172,7 @@ async function kafkaPanels(options: SnapshotOptions, session: KafkaSession): Pro
   brokers.sort((a, b) => a.id - b.id);
   const dataDirs = new Map<number, string>((cluster?.brokers ?? []).map((b) => [b.id, b.dataDir]));
   const localDir = (leader: number) => dataDirs.get(leader) ?? (listed.length === 1 ? options.dataDir : undefined);
+  const reported = await logDirSizes(listed);
 
   let admin: GroupAdmin;
   try {
@@ -183,7 +210,7 @@ async function kafkaPanels(options: SnapshotOptions, session: KafkaSession): Pro
             underReplicated: p.leaderId < 0 || p.isrNodes.length < p.replicaNodes.length,
             logStart: o?.logStart ?? null,
             logEnd: o?.logEnd ?? null,
-            sizeBytes: partitionSize(localDir(p.leaderId), t.name, p.partitionIndex),
+            sizeBytes: reported.get(`${t.name}:${p.partitionIndex}:${p.leaderId}`) ?? partitionSize(localDir(p.leaderId), t.name, p.partitionIndex),
             perSec: null,
           };
         })

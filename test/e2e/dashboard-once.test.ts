@@ -44,6 +44,15 @@ describe('kcollect dashboard off a TTY, and kcollect status', () => {
     expect(s.zookeeper.connectString).toBeNull();
   });
 
+  it('partition sizes come from the broker (DescribeLogDirs), without --data-dir', async () => {
+    await env.broker.createTopic('sized', 1, {});
+    expect((await runCli(['produce', 'sized', '-b', env.bootstrap], {cwd, input: 'one\ntwo\nthree\n'})).code).toBe(0);
+    const r = await runCli(['status', '--json', '-b', env.bootstrap], {cwd});
+    const sized = (JSON.parse(r.stdout) as ClusterSnapshot).topics.items.find((t) => t.name === 'sized')!;
+    expect(sized.sizeBytes).toBe(env.broker.logs.partition('sized', 0)!.sizeBytes);
+    expect(sized.sizeBytes).toBeGreaterThan(0);
+  });
+
   it('with no broker the Kafka panels say so and the rest still prints', async () => {
     const r = await runCli(['status', '-b', '127.0.0.1:1'], {cwd});
     expect(r.code).toBe(0);

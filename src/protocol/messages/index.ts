@@ -23,6 +23,7 @@ import {CreateAcls} from './30-create-acls.js';
 import {DeleteAcls} from './31-delete-acls.js';
 import {DescribeConfigs} from './32-describe-configs.js';
 import {AlterConfigs} from './33-alter-configs.js';
+import {DescribeLogDirs} from './35-describe-log-dirs.js';
 import {SaslAuthenticate} from './36-sasl-authenticate.js';
 import {CreatePartitions} from './37-create-partitions.js';
 import {DeleteGroups} from './42-delete-groups.js';
@@ -56,6 +57,7 @@ export const SCHEMAS: readonly ApiSchema[] = [
   DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
