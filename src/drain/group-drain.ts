@@ -12,6 +12,7 @@ import {createKafka, probeBrokers} from '../client/kafka.js';
 import {translateKafkaError} from '../client/kafka-errors.js';
 import {errorMessage} from '../lib/errors.js';
 import {SinkUnavailableError, type Sink} from '../pipeline/sink.js';
+import {LatencyGauges} from '../telemetry/latency.js';
 import type {Metrics} from '../telemetry/metrics.js';
 import {DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffPolicy} from '../lib/backoff.js';
 import type {DeadLetterQueue} from '../sinks/dead-letter.js';
@@ -66,6 +67,8 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   let written = 0;
   /** Records fetched from Kafka (the drain's "in"; written and dead-lettered are its "out"). */
   let received = 0;
+  /** Record timestamp (appended to Kafka) -> confirmed by the sink. */
+  const latency = new LatencyGauges(metrics);
   let deadLettered = 0;
   const skippedBatches: UndecodableBatch[] = [];
   /** Next offset to write per partition, as this member last committed it (or saw it start). */
@@ -177,6 +180,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       );
       try {
         const done = await deliverBatch(sink, events, deadLetters);
+        latency.record(events.map((e) => e.kafka?.timestamp));
         written += done.written;
         deadLettered += done.deadLettered;
       } catch (err) {

@@ -34,10 +34,12 @@ export interface Event {
   rejected?: string;
   /** A sender could not tell whether an earlier copy arrived. */
   redelivered?: boolean;
+  /** When the source read it (ms since the epoch), for the sink's latency gauges; not stored. */
+  readAt?: number;
 }
 
 export function makeEvent(body: Buffer | string, headers: Record<string, string> = {}, origin?: EventOrigin): Event {
-  return {headers, body: typeof body === 'string' ? Buffer.from(body) : body, origin};
+  return {headers, body: typeof body === 'string' ? Buffer.from(body) : body, origin, readAt: Date.now()};
 }
 
 /** Body bytes plus header bytes: what byte-bounded channels count. */

@@ -1,4 +1,5 @@
 import {DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffPolicy} from '../lib/backoff.js';
+import {LatencyGauges} from '../telemetry/latency.js';
 import {errorMessage} from '../lib/errors.js';
 import type {ComponentMetrics} from '../telemetry/metrics.js';
 import type {Channel} from './channel.js';
@@ -27,6 +28,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
   const {metrics, log} = options;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   let failures = 0;
+  const latency = new LatencyGauges(metrics);
   metrics.state = 'ok';
   while (!signal.aborted) {
     const tx = await channel.take(options.batchSize, options.pollMs ?? 200);
@@ -36,6 +38,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
       try {
         const {written, deadLettered} = await deliverBatch(sink, tx.events, options.deadLetters ?? logAndDrop(log, sink.name));
         await tx.commit();
+        latency.record(tx.events.map((e) => e.readAt));
         metrics.count('EventDrainSuccessCount', written);
         if (deadLettered > 0) metrics.count('DeadLetterCount', deadLettered);
         if (metrics.state !== 'ok') log(`sink ${sink.name}: writing again`);

@@ -100,6 +100,8 @@ export interface SinkInfo {
   state: string;
   written: number;
   backlog: number | null;
+  /** 99th percentile of read (or appended) -> confirmed by this sink, ms; null: not measured. */
+  p99Ms: number | null;
 }
 
 export interface PipelineInfo {

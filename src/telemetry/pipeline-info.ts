@@ -23,6 +23,7 @@ export function pipelineOf(doc: StatusDocument & {alive: boolean}): PipelineInfo
       state: c.state ?? 'ok',
       written: c.counters.EventDrainSuccessCount ?? 0,
       backlog: c.counters.Backlog ?? null,
+      p99Ms: c.counters.LatencyP99Ms ?? null,
     }),
   );
   const drains = of('DRAIN');

@@ -121,7 +121,8 @@ export function groupPartitionsTable(g: GroupInfo): Table {
   };
 }
 
-const sinkText = (p: PipelineInfo) => p.sinks.map((k) => `${k.name}:${k.state}${k.backlog === null ? '' : ` backlog ${k.backlog}`}`).join(' ') || '-';
+const sinkText = (p: PipelineInfo) =>
+  p.sinks.map((k) => `${k.name}:${k.state}${k.backlog === null ? '' : ` backlog ${k.backlog}`}${k.p99Ms === null || p.state !== 'running' ? '' : ` p99 ${k.p99Ms}ms`}`).join(' ') || '-';
 
 /** dead or stopped, else the first sink that is not ok (parked, retrying, failed), else running. */
 function pipelineState(p: PipelineInfo): string {

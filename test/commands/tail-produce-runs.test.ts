@@ -58,6 +58,13 @@ describe('tail-produce runs sharing a working directory', () => {
     const positionFiles = fs.readdirSync(path.join(cwd, '.kcollect', 'positions')).sort();
     expect(positionFiles).toHaveLength(2);
     expect(positionFiles.every((n) => /^tail-produce-[0-9a-f]{12}\.json$/.test(n))).toBe(true);
+    // Each run published how long its lines took from being read to Kafka's acknowledgement.
+    for (const name of positionFiles) {
+      const status = JSON.parse(fs.readFileSync(path.join(cwd, '.kcollect', 'status', name), 'utf8'));
+      const sink = status.components.find((c: {kind: string}) => c.kind === 'SINK');
+      expect(sink.counters.LatencyP99Ms).toBeGreaterThanOrEqual(sink.counters.LatencyP50Ms);
+      expect(sink.counters.LatencyP50Ms).toBeGreaterThanOrEqual(0);
+    }
     for (const name of positionFiles) expect(fs.statSync(path.join(cwd, '.kcollect', 'positions', name)).mode & 0o777).toBe(0o600);
   });
 

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {pipelineOf} from '../../src/telemetry/pipeline-info.js';
 import {catchUp, RateTracker} from '../../src/telemetry/rates.js';
 import {renderPlain} from '../../src/ui/plain.js';
-import {groupPartitionsTable} from '../../src/ui/tables.js';
+import {groupPartitionsTable, pipelinesTable} from '../../src/ui/tables.js';
 import {pipeline, snapshot} from './fixtures.js';
 
 describe('renderPlain', () => {
@@ -94,5 +94,15 @@ describe('a group opened in the dashboard', () => {
     const t = groupPartitionsTable(snapshot().groups.items[0]);
     expect(t.headers).toEqual(['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'MEMBER-ID', 'HOST', 'CLIENT-ID']);
     expect(t.rows[0].cells.slice(5)).toEqual(['kcollect-drain-7f3a', '/127.0.0.1', 'kcollect-drain']);
+  });
+});
+
+describe('pipelines in the dashboard', () => {
+  it("show each running sink's p99 latency next to its state", () => {
+    const running = pipeline({name: 'tail', state: 'running'});
+    const [row] = pipelinesTable(snapshot({pipelines: {items: [running]}})).rows;
+    expect(row.cells.at(-1)).toBe('kafka:ok p99 14ms');
+    const [stopped] = pipelinesTable(snapshot({pipelines: {items: [{...running, state: 'stopped'}]}})).rows;
+    expect(stopped.cells.at(-1)).toBe('kafka:ok');
   });
 });

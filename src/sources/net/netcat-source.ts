@@ -91,7 +91,7 @@ export class NetcatSource implements Source {
   }
 
   private toEvent(line: Line, peer: string): Event {
-    const event: Event = {headers: {}, body: line.body, origin: {host: peer}};
+    const event: Event = {headers: {}, body: line.body, origin: {host: peer}, readAt: Date.now()};
     const rejected = line.length > line.body.length ? `line of ${line.length} bytes exceeds maxLineLength (${this.maxLineLength} bytes, including newline)` : rejectReason(line.body);
     if (rejected) event.rejected = rejected;
     return event;

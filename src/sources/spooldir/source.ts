@@ -256,7 +256,7 @@ export class SpoolDirSource implements Source {
     const headers: Record<string, string> = {};
     if (this.o.fileHeaderKey) headers[this.o.fileHeaderKey] = file.path;
     if (this.o.basenameHeaderKey) headers[this.o.basenameHeaderKey] = file.name;
-    const event: Event = {headers, body: line.body, origin: {file: file.path, inode: Number(file.ino), offset: line.offset}};
+    const event: Event = {headers, body: line.body, origin: {file: file.path, inode: Number(file.ino), offset: line.offset}, readAt: Date.now()};
     const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
     if (rejected) event.rejected = rejected;
     return event;

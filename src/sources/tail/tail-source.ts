@@ -362,7 +362,7 @@ export class TailSource implements Source {
   }
 
   private toEvent(ctx: SourceContext, file: TailedFile, {line}: ReadyLine): Event {
-    const event: Event = {headers: {}, body: line.body, origin: {file: file.path, inode: Number(file.identity.ino), offset: line.offset}};
+    const event: Event = {headers: {}, body: line.body, origin: {file: file.path, inode: Number(file.identity.ino), offset: line.offset}, readAt: Date.now()};
     if (line.offset < file.rereadUntil) event.redelivered = true;
     const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
     if (rejected) {
