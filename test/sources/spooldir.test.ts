@@ -49,6 +49,18 @@ describe('spooldir source', () => {
     expect(ctx.events.every((e) => e.rejected === undefined)).toBe(true);
   });
 
+  it('notices a file dropped in at once and takes it when stable, with an hour between polls', async () => {
+    const dir = tempDir('spool-events');
+    const ctx = new RecordingContext();
+    const running = spool(dir, {pollIntervalMs: 3_600_000, stableMs: 200}).run(ctx);
+    await new Promise((r) => setTimeout(r, 100)); // the source is watching
+    drop(dir, 'late.log', 'x1\nx2\n');
+    await eventually(() => exists(dir, 'late.log.COMPLETED'), 'the dropped file ingested');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['x1', 'x2']);
+  });
+
   it('deletes ingested files with deletePolicy immediate', async () => {
     const dir = tempDir('spool');
     drop(dir, 'status.txt', 'x\ny\n');

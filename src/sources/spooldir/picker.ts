@@ -22,6 +22,8 @@ export interface SpoolFile {
   ino: bigint;
   /** Unchanged for stableMs: the writer is done with it. */
   stable: boolean;
+  /** How long until it is stable if it stays unchanged (0 once stable). */
+  stableInMs: number;
 }
 
 interface Seen {
@@ -74,7 +76,7 @@ export class FilePicker {
         seen = {size, mtimeNs: st.mtimeNs, ino: st.ino, since: now};
         this.seen.set(name, seen);
       }
-      files.push({name, path: file, size, mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs, dev: st.dev, ino: st.ino, stable: now - seen.since >= this.options.stableMs});
+      files.push({name, path: file, size, mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs, dev: st.dev, ino: st.ino, stable: now - seen.since >= this.options.stableMs, stableInMs: Math.max(0, this.options.stableMs - (now - seen.since))});
     }
     for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
     return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

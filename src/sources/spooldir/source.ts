@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {setTimeout as sleep} from 'node:timers/promises';
 import {UserError} from '../../lib/errors.js';
 import {eventSize, type Event} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
@@ -8,6 +7,7 @@ import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
 import {Ledger, type LedgerEntry} from './ledger.js';
 import {readLines, type Line} from './line-reader.js';
 import {acquirePidLock} from '../../lib/pid-lock.js';
+import {ChangeWatcher} from '../change-watcher.js';
 import {FilePicker, type SpoolFile} from './picker.js';
 import {rollFile, type DeletePolicy} from './roll.js';
 import {rejectReason, tooLongReason} from '../classify.js';
@@ -94,11 +94,14 @@ export class SpoolDirSource implements Source {
     const {dir, ledgerDir, pollIntervalMs} = this.o;
     checkSpoolDir(dir);
     const ledger = Ledger.open(ledgerDir);
+    const changes = new ChangeWatcher(() => true, ctx.log);
     // One reader per spool directory: two would both ingest every file.
     const unlock = acquirePidLock(ledgerDir, {what: `the spool directory ${dir}`, use: 'being read', hint: 'run one spool source per directory (stop the other one first)'});
     try {
       // Entries of files renamed just before a crash (the ledger had not been told yet).
       for (const name of ledger.names()) if (!fs.existsSync(path.join(dir, name))) ledger.remove(name);
+      // A file written into the directory is seen at once; it is still read only once stable.
+      changes.watchDirectories([dir]);
       while (!ctx.signal.aborted) {
         const files = this.picker.scan();
         const open: SpoolFile[] = [];
@@ -107,10 +110,12 @@ export class SpoolDirSource implements Source {
           open.push(file);
         }
         const next = open.find((f) => f.stable);
-        // Nothing to read, or a file that turned out to be still growing: wait for the next look.
-        if (!next || !(await this.ingest(next, ledger, ctx))) await sleep(pollIntervalMs, undefined, {signal: ctx.signal}).catch(() => {});
+        // Nothing to read, or a file that turned out to be still growing: wait for a change, the
+        // moment the next file becomes stable, or the next look.
+        if (!next || !(await this.ingest(next, ledger, ctx))) await changes.wait(Math.min(pollIntervalMs, ...open.map((f) => f.stableInMs || pollIntervalMs)), 0, ctx.signal);
       }
     } finally {
+      changes.close();
       unlock();
     }
   }

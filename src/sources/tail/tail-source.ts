@@ -5,7 +5,7 @@ import {errorMessage} from '../../lib/errors.js';
 import type {Event} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
-import {ChangeWatcher} from './change-watcher.js';
+import {ChangeWatcher} from '../change-watcher.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
 import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';

@@ -1,9 +1,9 @@
 import {watch, type FSWatcher} from 'node:fs';
 import path from 'node:path';
-import {sleep} from '../../lib/backoff.js';
+import {sleep} from '../lib/backoff.js';
 
 /**
- * Wakes a follower as soon as a file it cares about changes (inotify through fs.watch on the
+ * Wakes a source as soon as a file it cares about changes (inotify through fs.watch on the
  * directories that hold them), so a line is read when it is written, not at the next poll.
  * The follower keeps polling as a safety net: for globbed directories nobody watches, NFS, an
  * inotify limit reached, or an event lost.
