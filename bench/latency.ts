@@ -3,7 +3,9 @@
  * `kcollect tail-produce` and rsyslog imfile (inotify) -> omkafka on the same kcollect broker, in
  * one run. Each line carries its write time; the topic uses LogAppendTime, so latency = the
  * broker's append time - the write time (ms). Lines are written one write() each at a steady
- * rate. Prints a markdown table; never run by `npm test`.
+ * rate. While kcollect's collector runs, a drain (`consume --to hbase`) writes the topic into the
+ * HBase REST emulator; its own gauges give record appended -> HBase row confirmed.
+ * Prints a markdown table; never run by `npm test`.
  */
 import type {ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
@@ -23,12 +25,15 @@ const PAD = ' '.repeat(60);
 interface Collector {
   name: string;
   start(dir: string, file: string, brokers: string, topic: string): ChildProcess;
+  /** Also drain the topic into HBase and report the drain's latency. */
+  drainToHBase?: boolean;
 }
 
 const collectors: Collector[] = [
   {
     name: 'kcollect tail-produce (defaults)',
     start: (dir, file, brokers, topic) => spawnTracked(process.execPath, [RUN, 'tail-produce', file, '--topic', topic, '-b', brokers, '--name', 'latency'], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']}),
+    drainToHBase: true,
   },
 ];
 const rsyslog = rsyslogVersion();
@@ -67,10 +72,39 @@ async function writeLines(file: string, count: number, rate: number): Promise<vo
   const start = performance.now();
   for (let i = 0; i < count; ) {
     const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; i < due; i++) fs.writeSync(fd, `L${i} ${Date.now()}${PAD}\n`);
+    for (; i < due; i++) fs.writeSync(fd, `L${i},${Date.now()},${PAD}\n`);
     await new Promise((r) => setImmediate(r));
   }
   fs.closeSync(fd);
+}
+
+/** `hbase serve` and a drain of `topic` into it, started in `dir`; both are stopped by the caller. */
+async function startDrain(dir: string, brokers: string, topic: string): Promise<ChildProcess[]> {
+  const hbase = spawnTracked(process.execPath, [RUN, 'hbase', 'serve', '--port', '0', '--data-dir', path.join(dir, 'hbase')], {cwd: dir, stdio: ['ignore', 'pipe', 'pipe']});
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    hbase.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /ready on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    hbase.once('exit', () => reject(new Error(`hbase serve exited: ${out}`)));
+  });
+  const drain = spawnTracked(process.execPath, [RUN, 'consume', topic, '--group', 'latency', '-b', brokers, '--to', 'hbase', '--hbase-url', url, '--table', 'Latency', '--create-table', '--columns', 'seq,written,pad', '--row-key', '{seq}'], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
+  return [drain, hbase];
+}
+
+/** Waits until the drain has handled `count` records, then its p50 / p99 cells from its status file. */
+async function drainHandled(dir: string, count: number): Promise<string> {
+  const file = path.join(dir, '.kcollect', 'status', 'drain-latency.json');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const status = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+    const c = status?.components.find((x: {kind: string}) => x.kind === 'DRAIN')?.counters;
+    if (c && (c.EventDrainSuccessCount ?? 0) + (c.DeadLetterCount ?? 0) >= count && c.LatencyP99Ms !== undefined) return `${c.LatencyP50Ms} ms | ${c.LatencyP99Ms} ms | - |`;
+    if (Date.now() > deadline) throw new Error(`the drain did not handle ${count} records in 120 s`);
+    await sleep(500);
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -92,20 +126,28 @@ async function main(): Promise<void> {
         await createTopic(broker.bootstrap, topic);
         fs.writeFileSync(file, `warm-up ${Date.now()}\n`);
         const child = collector.start(dir, file, broker.bootstrap, topic);
+        const hbase = collector.drainToHBase ? await startDrain(dir, broker.bootstrap, topic) : undefined;
+        let drained: string | undefined;
         try {
           await waitFor(broker.bootstrap, topic, 1, `${collector.name} warm-up`);
+          // The drain has joined its group and written the warm-up line: it is live.
+          if (hbase) await drainHandled(dir, 1);
           await writeLines(file, LINES, rate);
           await waitFor(broker.bootstrap, topic, LINES + 1, collector.name);
+          if (hbase) drained = await drainHandled(dir, LINES + 1);
         } finally {
           await stopChild(child);
+          for (const c of hbase ?? []) await stopChild(c);
         }
+        const drainRow = drained && `| ${collector.name}, then a drain \`consume --to hbase\` into the HBase REST emulator: record appended -> row confirmed (the drain's gauges, last 2,048 records) | ${rate.toLocaleString('en-US')} | ${drained}`;
         const latencies = (await records(broker.bootstrap, topic))
           .filter((r) => r.value.startsWith('L'))
-          .map((r) => r.timestamp - Number(r.value.split(' ')[1]))
+          .map((r) => r.timestamp - Number(r.value.split(',')[1]))
           .sort((a, b) => a - b);
         const row = `| ${collector.name} | ${rate.toLocaleString('en-US')} | ${percentile(latencies, 50)} ms | ${percentile(latencies, 99)} ms | ${latencies[latencies.length - 1]} ms |`;
         process.stderr.write(`bench: ${row}\n`);
         rows.push(row);
+        if (drainRow) rows.push(drainRow);
       }
     }
   } finally {
