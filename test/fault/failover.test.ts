@@ -4,7 +4,7 @@ import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
 import {runCli, runCliJson} from '../helpers/cli.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {writeTopology} from '../helpers/topology.js';
+import {readNumbers, writeTopology} from '../helpers/topology.js';
 import {eventually} from '../zk/helpers.js';
 
 const {Kafka, logLevel} = kafkajs;
@@ -68,21 +68,7 @@ for (const kind of ['multi-broker-single-node', 'multi-broker-multi-node'] as co
       await producer.disconnect();
 
       // Every acknowledged number exactly once, in order (from the start of the partition to its end).
-      const end = Number((await admin.fetchTopicOffsets('seq'))[0].high);
-      const all: number[] = [];
-      const reader = kafka.consumer({groupId: 'failover-check'});
-      await reader.connect();
-      await reader.subscribe({topic: 'seq', fromBeginning: true});
-      let last = -1;
-      await reader.run({eachMessage: async ({message}) => {
-        all.push(Number(message.value!.toString()));
-        last = Number(message.offset);
-      }});
-      await eventually(async () => {
-        if (last < end - 1) throw new Error(`read up to ${last} of ${end}`);
-      }, 60_000);
-      await reader.disconnect();
-      expect(all).toEqual(acked);
+      expect(await readNumbers(kafka, admin, 'seq', 'failover-check')).toEqual(acked);
 
       // The group that read throughout has everything too (at least once: a coordinator move may replay).
       await eventually(async () => {

@@ -8,7 +8,7 @@ import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
 import {runCli, runCliJson} from '../helpers/cli.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {partitionLogBytes, writeTopology} from '../helpers/topology.js';
+import {identicalReplicas, readNumbers, writeTopology} from '../helpers/topology.js';
 import {eventually} from '../zk/helpers.js';
 
 const {Kafka, logLevel} = kafkajs;
@@ -97,30 +97,12 @@ describe.runIf(haveZk)('crash detection without waiting for the ZooKeeper sessio
     expect(failed).toBeUndefined();
     await producer.disconnect();
 
-    const end = Number((await admin.fetchTopicOffsets('seq'))[0].high);
-    const all: number[] = [];
-    const reader = kafka.consumer({groupId: 'fast-failover-check'});
-    await reader.connect();
-    await reader.subscribe({topic: 'seq', fromBeginning: true});
-    let last = -1;
-    await reader.run({
-      eachMessage: async ({message}) => {
-        all.push(Number(message.value!.toString()));
-        last = Number(message.offset);
-      },
-    });
-    await eventually(async () => {
-      if (last < end - 1) throw new Error(`read up to ${last} of ${end}`);
-    }, 45_000);
-    await reader.disconnect();
+    const all = await readNumbers(kafka, admin, 'seq', 'fast-failover-check');
     await admin.disconnect();
     expect(all).toEqual(acked);
 
     // Every replica holds the very same log.
     await fullIsr();
-    await eventually(async () => {
-      const [first, ...rest] = [...dataDirs.values()].map((dir) => partitionLogBytes(dir, 'seq', 0));
-      for (const other of rest) if (!other.equals(first)) throw new Error(`replica logs differ (${first.length} vs ${other.length} bytes)`);
-    }, 30_000);
+    await identicalReplicas([...dataDirs.values()], 'seq', 0);
   }, 240_000);
 });

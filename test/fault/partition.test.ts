@@ -10,7 +10,7 @@ import {runCli, runCliJson} from '../helpers/cli.js';
 import {LoopbackCut} from '../helpers/loopback-cut.js';
 import {startPythonProducer} from '../helpers/python-producer.js';
 import {hasPythonModule, requireTool} from '../helpers/system-deps.js';
-import {partitionLogBytes, writeTopology} from '../helpers/topology.js';
+import {identicalReplicas, readNumbers, writeTopology} from '../helpers/topology.js';
 import {eventually} from '../zk/helpers.js';
 
 const {Kafka, logLevel} = kafkajs;
@@ -83,29 +83,11 @@ describe.runIf(haveZk && haveConfluent && canCut)('network partition: the leader
     expect(await producer.stop()).not.toMatch(/delivery failed|not delivered/);
     const acked = producer.acked().map((a) => a.n);
 
-    const end = Number((await admin.fetchTopicOffsets('seq'))[0].high);
-    const all: number[] = [];
-    const reader = kafka.consumer({groupId: 'partition-check'});
-    await reader.connect();
-    await reader.subscribe({topic: 'seq', fromBeginning: true});
-    let last = -1;
-    await reader.run({
-      eachMessage: async ({message}) => {
-        all.push(Number(message.value!.toString()));
-        last = Number(message.offset);
-      },
-    });
-    await eventually(async () => {
-      if (last < end - 1) throw new Error(`read up to ${last} of ${end}`);
-    }, 45_000);
-    await reader.disconnect();
+    const all = await readNumbers(kafka, admin, 'seq', 'partition-check');
     await admin.disconnect();
     expect(all).toEqual(acked);
 
     await fullIsr();
-    await eventually(async () => {
-      const [first, ...rest] = brokers.map((b) => partitionLogBytes(b.dataDir, 'seq', 0));
-      for (const other of rest) if (!other.equals(first)) throw new Error(`replica logs differ (${first.length} vs ${other.length} bytes)`);
-    }, 30_000);
+    await identicalReplicas(brokers.map((b) => b.dataDir), 'seq', 0);
   }, 240_000);
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {pickZkPort} from '../zk/helpers.js';
+import type {Admin, Kafka} from 'kafkajs';
+import {eventually, pickZkPort} from '../zk/helpers.js';
 
 export type MultiBrokerKind = 'multi-broker-single-node' | 'multi-broker-multi-node';
 
@@ -28,4 +29,39 @@ export function partitionLogBytes(brokerDataDir: string, topic: string, partitio
   const dir = path.join(brokerDataDir, `${topic}-${partition}`);
   const segments = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
   return Buffer.concat(segments.map((f) => fs.readFileSync(path.join(dir, f))));
+}
+
+/**
+ * Reads a single-partition topic of numbers from its start to its current end with a fresh
+ * group (kafkajs), in offset order: what a consumer sees, to compare with what was acknowledged.
+ */
+export async function readNumbers(kafka: Kafka, admin: Admin, topic: string, groupId: string): Promise<number[]> {
+  const end = Number((await admin.fetchTopicOffsets(topic))[0].high);
+  const all: number[] = [];
+  const reader = kafka.consumer({groupId});
+  await reader.connect();
+  await reader.subscribe({topic, fromBeginning: true});
+  let last = -1;
+  await reader.run({
+    eachMessage: async ({message}) => {
+      all.push(Number(message.value!.toString()));
+      last = Number(message.offset);
+    },
+  });
+  try {
+    await eventually(async () => {
+      if (last < end - 1) throw new Error(`read up to ${last} of ${end}`);
+    }, 60_000);
+  } finally {
+    await reader.disconnect();
+  }
+  return all;
+}
+
+/** Waits until every broker's copy of the partition holds the very same bytes. */
+export async function identicalReplicas(dataDirs: string[], topic: string, partition: number): Promise<void> {
+  await eventually(async () => {
+    const [first, ...rest] = dataDirs.map((dir) => partitionLogBytes(dir, topic, partition));
+    for (const other of rest) if (!other.equals(first)) throw new Error(`replica logs differ (${first.length} vs ${other.length} bytes)`);
+  }, 30_000);
 }
