@@ -32,16 +32,21 @@ export class RateTracker {
       seen.add(`h:${key}`);
       return this.push(key, value);
     };
+    // Rates are per partition and then summed: a partition whose leader is gone for a moment
+    // (no offsets) drops out and comes back without its offsets reading as a burst.
     const topics = s.topics.items.map((topic): TopicInfo => {
       const partitions = topic.partitions.map((p) => ({...p, perSec: p.logEnd === null ? null : rate(`p:${topic.name}:${p.partition}`, s.takenAt, p.logEnd)}));
-      const perSec = rate(`t:${topic.name}`, s.takenAt, topic.endOffset);
+      const perSec = sumKnown(partitions.map((p) => p.perSec));
       return {...topic, partitions, perSec, history: history(`t:${topic.name}`, perSec)};
     });
     const groups = s.groups.items.map((g): GroupInfo => {
-      const committed = g.partitions.reduce((n, p) => n + (p.committed ?? 0), 0);
-      const ends = g.partitions.reduce((n, p) => n + (p.logEnd ?? 0), 0);
-      const consumePerSec = rate(`gc:${g.group}`, s.takenAt, committed);
-      const arrivalPerSec = rate(`ga:${g.group}`, s.takenAt, ends);
+      const per = (kind: string, value: (p: GroupInfo['partitions'][number]) => number | null) =>
+        sumKnown(g.partitions.map((p) => {
+          const v = value(p);
+          return v === null ? null : rate(`${kind}:${g.group}:${p.topic}:${p.partition}`, s.takenAt, v);
+        }));
+      const consumePerSec = per('gc', (p) => p.committed);
+      const arrivalPerSec = per('ga', (p) => p.logEnd);
       return {...g, consumePerSec, arrivalPerSec, catchUp: catchUp(g.totalLag, consumePerSec, arrivalPerSec), history: history(`g:${g.group}`, consumePerSec)};
     });
     const pipelines = s.pipelines.items.map((p): PipelineInfo => {
@@ -90,4 +95,10 @@ export function catchUp(lag: number, consumePerSec: number | null, arrivalPerSec
   if (consumePerSec === null || arrivalPerSec === null) return null;
   const net = consumePerSec - arrivalPerSec;
   return net > 0 ? lag / net : 'never';
+}
+
+/** The sum of the rates that are known; null when none is. */
+function sumKnown(rates: Array<number | null>): number | null {
+  const known = rates.filter((r): r is number => r !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
 }

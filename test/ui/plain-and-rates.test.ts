@@ -64,7 +64,7 @@ describe('RateTracker', () => {
     const rates = new RateTracker(10_000);
     const at = (t: number, end: number, out: number) => {
       const s = snapshot({takenAt: t});
-      s.topics.items[0]!.endOffset = end;
+      s.topics.items[0]!.partitions[0]!.logEnd = end;
       s.pipelines.items = [pipeline({name: 'tail', eventsIn: out, eventsOut: out, updatedAt: new Date(t).toISOString()})];
       return rates.apply(s);
     };
@@ -79,6 +79,24 @@ describe('RateTracker', () => {
     const third = at(3000, 300, 5);
     expect(third.pipelines.items[0]!.outPerSec).toBeNull();
     expect(third.topics.items[0]!.perSec).toBe(200 / 3);
+  });
+
+  it('a partition without offsets for a while (its leader died) comes back without a phantom burst', () => {
+    const rates = new RateTracker(10_000);
+    const at = (t: number, p1: number | null) => {
+      const s = snapshot({takenAt: t});
+      s.topics.items[0]!.partitions[1]!.logEnd = p1;
+      s.groups.items[0]!.partitions[1]!.logEnd = p1;
+      // As the dashboard service sums it: a partition without offsets counts 0.
+      s.topics.items[0]!.endOffset = s.topics.items[0]!.partitions.reduce((n, p) => n + (p.logEnd ?? 0), 0);
+      return rates.apply(s);
+    };
+    at(0, 500);
+    expect(at(1000, 500).topics.items[0]!.perSec).toBe(0);
+    expect(at(2000, null).topics.items[0]!.perSec).toBe(0);
+    const back = at(3000, 500);
+    expect(back.topics.items[0]!.perSec).toBe(0);
+    expect(back.groups.items[0]!.arrivalPerSec).toBe(0);
   });
 
   it('time to catch up is lag over the net rate; never when arrivals keep up', () => {
