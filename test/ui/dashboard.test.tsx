@@ -162,6 +162,19 @@ describe('Dashboard', () => {
     await frameWhere((f) => f.includes('ZNODE /') && !f.includes('ZNODE /brokers') && f.includes('zookeeper'));
   });
 
+  it('the header clock keeps moving while the znode browser is open', async () => {
+    const browse = async (path: string): Promise<ZnodeListing> => ({path, children: ['brokers'], data: null});
+    const feed = feedOf(snapshot());
+    app = render(<Dashboard feed={feed} browse={browse} />);
+    await frameWhere((f) => f.includes('PIPELINES'));
+    await press(KEY.backtab, KEY.backtab, KEY.enter);
+    const first = await frameWhere((f) => f.includes('ZNODE /') && f.includes('CHILDREN'));
+    const clock = /updated (\d\d:\d\d:\d\d)/.exec(first)![1];
+    feed.push(snapshot({takenAt: snapshot().takenAt + 7000}));
+    const later = await frameWhere((f) => /updated \d\d:\d\d:\d\d/.test(f) && !f.includes(`updated ${clock}`));
+    expect(later).toContain('ZNODE /');
+  });
+
   it('never draws more lines than the terminal has', async () => {
     const many = snapshot();
     many.topics.items = Array.from({length: 80}, (_, i) => ({...many.topics.items[1]!, name: `topic-${String(i).padStart(2, '0')}`}));
