@@ -19,13 +19,15 @@ export default class HBaseCreateTable extends KcollectCommand {
   static override flags = {
     'hbase-url': hbaseUrlFlag,
     ...httpClientFlags('hbase', 'HBase REST gateway'),
-    'column-family': Flags.string({char: 'c', required: true, multiple: true, env: 'KCOLLECT_HBASE_COLUMN_FAMILIES', description: 'column family (repeatable)'}),
+    'column-family': Flags.string({char: 'c', required: true, multiple: true, delimiter: ',', env: 'KCOLLECT_HBASE_FAMILY', description: 'column family (repeatable, or comma-separated)'}),
     versions: Flags.integer({min: 1, env: 'KCOLLECT_HBASE_VERSIONS', description: 'versions kept per cell (default: the server\'s, 3 on the emulator)'}),
   };
 
   async run(): Promise<CreateTableResult> {
     const {args, flags} = await this.parse(HBaseCreateTable);
-    const result = await createTable(flags['hbase-url'], args.table, flags['column-family'], flags.versions, httpClientSecurity('hbase', flags));
+    // From the environment oclif hands a multiple flag over as one string: split it the same way.
+    const families = [flags['column-family']].flat().flatMap((f) => String(f).split(',')).map((f) => f.trim()).filter(Boolean);
+    const result = await createTable(flags['hbase-url'], args.table, families, flags.versions, httpClientSecurity('hbase', flags));
     this.log(`${result.created ? 'created table' : 'table exists:'} ${result.table} at ${result.url}`);
     this.log(table(['COLUMN-FAMILY', 'VERSIONS'], result.families.map((f) => [f.name, f.versions])));
     return result;

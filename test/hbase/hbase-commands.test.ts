@@ -49,6 +49,10 @@ describe('kcollect hbase commands', () => {
     expect(again.stdout).toContain('table exists: DriverCarInfo');
     expect(again.stdout).toMatch(/^cf2\s+3$/m);
     expect((await client.tableSchema('DriverCarInfo'))!.map((f) => f.name)).toEqual(['cf1', 'cf2']);
+    // The column family from the environment variable every HBase command reads (comma-separated here).
+    const fromEnv = await runCli(['hbase', 'create-table', 'FromEnv'], {env: {...env, KCOLLECT_HBASE_FAMILY: 'cf1,cf2'}});
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect((await client.tableSchema('FromEnv'))!.map((f) => f.name)).toEqual(['cf1', 'cf2']);
   });
 
   it('get prints a row with its versions, and --json gives the typed result', async () => {
