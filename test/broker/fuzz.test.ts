@@ -43,6 +43,7 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     29: {resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1},
     30: {creations: [{resourceType: 2, resourceName: topic, resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3}]},
     31: {filters: [{resourceTypeFilter: 2, resourceNameFilter: 'fuzz-nonexistent', patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1}]},
+    35: {topics: [{topic, partitions: [0]}]},
     42: {groupsNames: ['g-nonexistent']},
     18: {clientSoftwareName: 'fuzz', clientSoftwareVersion: '1.0'},
     19: {topics: [{name: 'fuzz-created', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{name: 'retention.ms', value: '1000'}]}], timeoutMs: 1000, validateOnly: true},
