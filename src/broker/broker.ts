@@ -25,10 +25,11 @@ import type {ClusterLink} from './cluster-link.js';
 import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
-import {offsetsTopicOverrides} from './offsets-topic.js';
+import {offsetsTopicOverrides} from './internal-topics.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {RequestMemory} from './request-memory.js';
+import {BrokerTransactions} from './transactions.js';
 import {Router} from './router.js';
 
 export type {ClusterLink} from './cluster-link.js';
@@ -84,6 +85,13 @@ export interface BrokerOptions {
   offsetsTopicNumPartitions: number;
   /** offsets.topic.replication.factor (capped at the live brokers when the topic is created). */
   offsetsTopicReplicationFactor: number;
+  /** transaction.state.log.num.partitions / .replication.factor: the same for __transaction_state. */
+  transactionStateLogNumPartitions: number;
+  transactionStateLogReplicationFactor: number;
+  /** transaction.max.timeout.ms: the longest transaction.timeout.ms a producer may ask for. */
+  transactionMaxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are aborted. */
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
   log: (line: string) => void;
 }
 
@@ -108,6 +116,10 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   logCleanerIoMaxBytesPerSecond: DEFAULT_LOG_CLEANER_CONFIG.ioMaxBytesPerSecond,
   offsetsTopicNumPartitions: 50,
   offsetsTopicReplicationFactor: 3,
+  transactionStateLogNumPartitions: 50,
+  transactionStateLogReplicationFactor: 3,
+  transactionMaxTimeoutMs: 900_000,
+  transactionAbortTimedOutTransactionCleanupIntervalMs: 10_000,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -130,6 +142,7 @@ export class Broker {
   security: SecurityStore;
   private aclStore?: {of: SecurityStore; acls: AclStore};
   private readonly idleSweep: NodeJS.Timeout;
+  readonly transactions: BrokerTransactions;
   private idleWaiters: Array<() => void> = [];
   cluster?: ClusterLink;
   private closing?: Promise<void>;
@@ -150,6 +163,7 @@ export class Broker {
     // Kafka's selector checks idle connections the same way: a sweep, not a timer per socket.
     const sweepMs = Math.max(100, Math.min(options.connectionsMaxIdleMs / 4, 30_000));
     this.idleSweep = setInterval(() => this.closeIdleConnections(), sweepMs).unref();
+    this.transactions = new BrokerTransactions(this);
   }
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
@@ -417,6 +431,7 @@ export class Broker {
       });
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await this.cluster?.close().catch((err) => this.log(`leaving the cluster: ${String(err)}`));
+      this.transactions.close();
       this.groups.close();
       this.producerStates.close();
       for (const c of [...this.connections]) c.close();

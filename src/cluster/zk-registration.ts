@@ -24,7 +24,7 @@ import {Controller} from './controller.js';
 import {PeerWatch} from './peer-watch.js';
 import {ReplicaManager} from './replica-manager.js';
 import {groupsWithZkOffsets, readOffsets, removeOffsets, ZkProducerIds} from './zk-groups.js';
-import {ensureOffsetsTopic} from '../broker/offsets-topic.js';
+import {ensureOffsetsTopic} from '../broker/internal-topics.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {ZkSecurityStore} from './zk-security-store.js';
 

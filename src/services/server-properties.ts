@@ -73,6 +73,10 @@ const BROKER_KEYS = new Set([
   'group.initial.rebalance.delay.ms',
   'offsets.topic.num.partitions',
   'offsets.topic.replication.factor',
+  'transaction.state.log.num.partitions',
+  'transaction.state.log.replication.factor',
+  'transaction.max.timeout.ms',
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms',
   'log.cleaner.enable',
   'log.cleaner.backoff.ms',
   'log.cleaner.dedupe.buffer.size',
@@ -161,6 +165,10 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   setIf(options, 'groupInitialRebalanceDelayMs', int('group.initial.rebalance.delay.ms', 0));
   setIf(options, 'offsetsTopicNumPartitions', int('offsets.topic.num.partitions', 1));
   setIf(options, 'offsetsTopicReplicationFactor', int('offsets.topic.replication.factor', 1));
+  setIf(options, 'transactionStateLogNumPartitions', int('transaction.state.log.num.partitions', 1));
+  setIf(options, 'transactionStateLogReplicationFactor', int('transaction.state.log.replication.factor', 1));
+  setIf(options, 'transactionMaxTimeoutMs', int('transaction.max.timeout.ms', 1));
+  setIf(options, 'transactionAbortTimedOutTransactionCleanupIntervalMs', int('transaction.abort.timed.out.transaction.cleanup.interval.ms', 1));
   setIf(options, 'logCleanerEnable', bool('log.cleaner.enable'));
   setIf(options, 'logCleanerBackoffMs', int('log.cleaner.backoff.ms', 0));
   setIf(options, 'logCleanerDedupeBufferSize', int('log.cleaner.dedupe.buffer.size', 1));

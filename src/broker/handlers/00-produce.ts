@@ -169,7 +169,7 @@ function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, inde
     return failed(index, errorCodeOf(err), err.message);
   }
   if (broker.refusingWrites.delete(partition)) broker.log(`${partition} takes writes again`);
-  producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
+  producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp, (h.attributes & Attr.transactional) !== 0);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
   return {

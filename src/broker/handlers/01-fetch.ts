@@ -3,6 +3,8 @@
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
 // current_leader_epoch (v9+, KIP-320): older than the partition's epoch FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
 // Error answers carry empty records, never null (size -1): librdkafka spins on "invalid MessageSetSize -1".
+// read_committed (isolation_level 1, v4+): served up to the last stable offset, with the aborted
+// transactions of the range so the client drops their records.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
 import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
@@ -10,6 +12,7 @@ import type {Broker} from '../broker.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {PartitionWaiters} from '../partition-waiters.js';
+import type {PartitionLog} from '../../storage/partition-log.js';
 
 interface PartitionRequest {
   partition: number;
@@ -58,7 +61,7 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
         failed = true;
         return {partitionIndex: p.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: []};
       }
-      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version, request.replicaId >= 0, replicaErrors.get(PartitionWaiters.key(t.topic, p.partition)));
+      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version, request.replicaId >= 0, request.isolationLevel === 1, replicaErrors.get(PartitionWaiters.key(t.topic, p.partition)));
       if (result.errorCode !== ErrorCode.NONE) failed = true;
       bytes += result.size;
       budget = Math.max(0, budget - result.size);
@@ -77,7 +80,7 @@ function leaderEpochError(broker: Broker, topic: string, p: PartitionRequest): n
   return ErrorCode.NONE;
 }
 
-function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, replicaError = ErrorCode.NONE) {
+function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, readCommitted: boolean, replicaError = ErrorCode.NONE) {
   const log = broker.logs.partition(topic, p.partition);
   const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: [] as Buffer[]};
   if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
@@ -88,8 +91,9 @@ function readPartition(broker: Broker, topic: string, p: PartitionRequest, budge
   const notLeader = fromReplica ? replicaError : (broker.cluster?.leaderError(topic, p.partition) ?? ErrorCode.NONE);
   if (notLeader !== ErrorCode.NONE) return {errorCode: notLeader, size: 0, response: {...base, errorCode: notLeader}};
   const hw = log.highWatermark;
-  const upTo = fromReplica ? log.logEndOffset : hw;
-  const offsets = {highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset};
+  const lso = fromReplica ? hw : broker.producerStates.lastStableOffset(log);
+  const upTo = fromReplica ? log.logEndOffset : readCommitted ? lso : hw;
+  const offsets = {highWatermark: hw, lastStableOffset: lso, logStartOffset: log.logStartOffset};
   // Later partitions may come back empty once the response budget is spent, but the first
   // partition with data always gets at least one whole batch.
   const limit = first ? p.partitionMaxBytes : Math.min(p.partitionMaxBytes, budget);
@@ -103,7 +107,17 @@ function readPartition(broker: Broker, topic: string, p: PartitionRequest, budge
   }
   const size = batches.reduce((n, b) => n + b.length, 0);
   if (!first && size > limit) return {errorCode: ErrorCode.NONE, size: 0, response: {...base, ...offsets, errorCode: ErrorCode.NONE, records: []}};
-  return {errorCode: ErrorCode.NONE, size, response: {...base, ...offsets, errorCode: ErrorCode.NONE, records: batches}};
+  const abortedTransactions = readCommitted && batches.length > 0 ? abortedIn(broker, log, p.fetchOffset, batches) : null;
+  return {errorCode: ErrorCode.NONE, size, response: {...base, ...offsets, abortedTransactions, errorCode: ErrorCode.NONE, records: batches}};
+}
+
+/** The aborted transactions with records among the fetched batches (null when there are none, as Kafka answers). */
+function abortedIn(broker: Broker, log: PartitionLog, from: number, batches: Buffer[]) {
+  const last = batches[batches.length - 1]!;
+  let end = from;
+  for (const {header} of iterateBatches(last)) end = header.baseOffset + header.lastOffsetDelta + 1;
+  const aborted = broker.producerStates.forLog(log).abortedBetween(from, end);
+  return aborted.length === 0 ? null : aborted.map((a) => ({producerId: a.producerId, firstOffset: a.firstOffset}));
 }
 
 function hasZstd(chunk: Buffer): boolean {

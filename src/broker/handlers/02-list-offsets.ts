@@ -1,6 +1,7 @@
 // ListOffsets 0-3: timestamp -2 = earliest, -1 = latest, else the first offset with a
 // timestamp >= T (or -1/-1 when there is none). v0 (Sarama's default, so Burrow) answers a list
-// of at most max_num_offsets offsets instead of one offset and timestamp.
+// of at most max_num_offsets offsets instead of one offset and timestamp. With isolation_level 1
+// (read_committed, v2+) latest is the last stable offset.
 import {ErrorCode} from '../../protocol/errors.js';
 import {ListOffsets} from '../../protocol/messages/02-list-offsets.js';
 import {Operation, ResourceType} from '../../security/acl.js';
@@ -29,7 +30,7 @@ export const listOffsetsHandler: Handler = {
           if (notLeader !== ErrorCode.NONE) return failed(p.partitionIndex, notLeader);
           if (v0) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: oldStyleOffsets(log, p.timestamp, p.maxNumOffsets)};
           if (p.timestamp === EARLIEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset};
-          if (p.timestamp === LATEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.highWatermark};
+          if (p.timestamp === LATEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: request.isolationLevel === 1 ? broker.producerStates.lastStableOffset(log) : log.highWatermark};
           const found = log.offsetForTimestamp(p.timestamp);
           return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1};
         }),

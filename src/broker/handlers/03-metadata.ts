@@ -9,7 +9,7 @@ import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {autoCreateTopic} from './topics.js';
 import {INTERNAL_TOPICS} from '../../storage/log-manager.js';
-import {ensureOffsetsTopic} from '../offsets-topic.js';
+import {ensureOffsetsTopic} from '../internal-topics.js';
 import {OFFSETS_TOPIC} from '../../protocol/consumer-offsets.js';
 
 export const metadataHandler: Handler = {

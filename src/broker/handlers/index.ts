@@ -18,6 +18,11 @@ import {createTopicsHandler} from './19-create-topics.js';
 import {deleteTopicsHandler} from './20-delete-topics.js';
 import {deleteRecordsHandler} from './21-delete-records.js';
 import {initProducerIdHandler} from './22-init-producer-id.js';
+import {addPartitionsToTxnHandler} from './24-add-partitions-to-txn.js';
+import {addOffsetsToTxnHandler} from './25-add-offsets-to-txn.js';
+import {endTxnHandler} from './26-end-txn.js';
+import {writeTxnMarkersHandler} from './27-write-txn-markers.js';
+import {txnOffsetCommitHandler} from './28-txn-offset-commit.js';
 import {describeAclsHandler} from './29-describe-acls.js';
 import {createAclsHandler} from './30-create-acls.js';
 import {deleteAclsHandler} from './31-delete-acls.js';
@@ -52,6 +57,11 @@ export const allHandlers: Handler[] = [
   deleteTopicsHandler,
   deleteRecordsHandler,
   initProducerIdHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  writeTxnMarkersHandler,
+  txnOffsetCommitHandler,
   describeAclsHandler,
   createAclsHandler,
   deleteAclsHandler,

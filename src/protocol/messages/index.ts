@@ -18,6 +18,11 @@ import {CreateTopics} from './19-create-topics.js';
 import {DeleteTopics} from './20-delete-topics.js';
 import {DeleteRecords} from './21-delete-records.js';
 import {InitProducerId} from './22-init-producer-id.js';
+import {AddPartitionsToTxn} from './24-add-partitions-to-txn.js';
+import {AddOffsetsToTxn} from './25-add-offsets-to-txn.js';
+import {EndTxn} from './26-end-txn.js';
+import {WriteTxnMarkers} from './27-write-txn-markers.js';
+import {TxnOffsetCommit} from './28-txn-offset-commit.js';
 import {DescribeAcls} from './29-describe-acls.js';
 import {CreateAcls} from './30-create-acls.js';
 import {DeleteAcls} from './31-delete-acls.js';
@@ -52,6 +57,11 @@ export const SCHEMAS: readonly ApiSchema[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  WriteTxnMarkers,
+  TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
   DeleteAcls,
