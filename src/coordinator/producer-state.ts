@@ -307,9 +307,9 @@ export class ProducerStateTable {
     return this.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to);
   }
 
-  /** Open transactions, for DescribeProducers-style tooling. */
-  openTransactions(): ReadonlyMap<number, number> {
-    return this.ongoing;
+  /** The first offset of the producer's open transaction on this partition (-1: none), for DescribeProducers. */
+  openTransactionStart(producerId: number): number {
+    return this.ongoing.get(producerId) ?? -1;
   }
 
   /**
@@ -362,9 +362,13 @@ export class ProducerStateTable {
     this.loadedSnapshotOffset = 0;
   }
 
-  /** Read-only view, for tests and DescribeProducers-style tooling. */
+  /** Read-only views, for the epoch checks of markers and for DescribeProducers. */
   entry(producerId: number): Readonly<ProducerEntry> | undefined {
     return this.producers.get(producerId);
+  }
+
+  entries(): Array<Readonly<ProducerEntry>> {
+    return [...this.producers.values()];
   }
 
   get size(): number {

@@ -58,6 +58,9 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     33: {resources: [{resourceType: 2, resourceName: 'fuzz-nonexistent', configs: [{name: 'retention.ms', value: '1'}]}], validateOnly: true},
     37: {topics: [{name: 'fuzz-nonexistent', count: 2, assignments: null}], timeoutMs: 1000, validateOnly: true},
     50: {users: null},
+    61: {topics: [{name: topic, partitionIndexes: [0]}]},
+    65: {transactionalIds: ['fuzz-txn']},
+    66: {stateFilters: [], producerIdFilters: [], durationFilter: -1},
     51: {deletions: [{name: 'fuzz-nobody', mechanism: 1}], upsertions: []},
     44: {resources: [{resourceType: 2, resourceName: 'fuzz-nonexistent', configs: [{name: 'retention.ms', configOperation: 0, value: '1'}]}], validateOnly: true},
   };

@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startBroker} from '../helpers/broker.js';
+import {runCli, runCliJson} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, hasPythonModule, requireTool} from '../helpers/system-deps.js';
@@ -137,6 +138,35 @@ except KafkaException as e:
       env.bootstrap,
     );
     expect(out).toMatch(/refused: INVALID_TRANSACTION_TIMEOUT/);
+  });
+
+  it('kcollect transactions list / describe / describe-producers show an open transaction as kafka-transactions.sh does', async () => {
+    const open = `
+import sys, time
+from confluent_kafka import Producer
+p = Producer({'bootstrap.servers': sys.argv[1], 'transactional.id': 'left-open'})
+p.init_transactions(30)
+p.begin_transaction()
+p.produce('tx-open', value=b'pending')
+p.flush(30)
+print('open', flush=True)
+time.sleep(60)
+`;
+    const child = (await import('node:child_process')).spawn(PY, ['-c', open, env.bootstrap], {stdio: ['ignore', 'pipe', 'ignore']});
+    try {
+      await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('open') && resolve()));
+      const listed = await runCliJson(['transactions', 'list', '--state', 'Ongoing', '-b', env.bootstrap, '--json']);
+      expect(listed.transactions).toEqual([expect.objectContaining({transactionalId: 'left-open', state: 'Ongoing', coordinator: 0})]);
+      const described = await runCliJson(['transactions', 'describe', 'left-open', '-b', env.bootstrap, '--json']);
+      expect(described).toMatchObject({state: 'Ongoing', partitions: ['tx-open-0'], producerEpoch: 0});
+      const producers = await runCliJson(['transactions', 'describe-producers', '--topic', 'tx-open', '-b', env.bootstrap, '--json']);
+      expect(producers.producers).toEqual([expect.objectContaining({partition: 0, producerId: described.producerId, currentTxnStartOffset: 0})]);
+      const missing = await runCli(['transactions', 'describe', 'nobody', '-b', env.bootstrap]);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/TRANSACTIONAL_ID_NOT_FOUND/);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it.skipIf(!haveKcat)('kcat -X transactional.id=... produces its input in one committed transaction', async () => {

@@ -35,6 +35,9 @@ import {deleteGroupsHandler} from './42-delete-groups.js';
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js';
 import {describeUserScramCredentialsHandler} from './50-describe-user-scram-credentials.js';
 import {alterUserScramCredentialsHandler} from './51-alter-user-scram-credentials.js';
+import {describeProducersHandler} from './61-describe-producers.js';
+import {describeTransactionsHandler} from './65-describe-transactions.js';
+import {listTransactionsHandler} from './66-list-transactions.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these. */
 export const allHandlers: Handler[] = [
@@ -74,4 +77,7 @@ export const allHandlers: Handler[] = [
   incrementalAlterConfigsHandler,
   describeUserScramCredentialsHandler,
   alterUserScramCredentialsHandler,
+  describeProducersHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
 ];

@@ -35,6 +35,9 @@ import {DeleteGroups} from './42-delete-groups.js';
 import {IncrementalAlterConfigs} from './44-incremental-alter-configs.js';
 import {DescribeUserScramCredentials} from './50-describe-user-scram-credentials.js';
 import {AlterUserScramCredentials} from './51-alter-user-scram-credentials.js';
+import {DescribeProducers} from './61-describe-producers.js';
+import {DescribeTransactions} from './65-describe-transactions.js';
+import {ListTransactions} from './66-list-transactions.js';
 
 /** Every API whose messages we define, sorted by api key. */
 export const SCHEMAS: readonly ApiSchema[] = [
@@ -74,6 +77,9 @@ export const SCHEMAS: readonly ApiSchema[] = [
   IncrementalAlterConfigs,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
 ];
 
 export const SCHEMA_BY_KEY: ReadonlyMap<number, ApiSchema> = new Map(SCHEMAS.map((s) => [s.apiKey, s]));
