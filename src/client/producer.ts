@@ -12,6 +12,8 @@ export interface ProducerOptions {
   compression?: CompressionName;
   /** Idempotent producer (acks=all; the broker drops a batch it already wrote). */
   idempotent?: boolean;
+  /** transactional.id: everything sent up to a flush() is one transaction, committed by it (implies idempotence). */
+  transactionalId?: string;
   /** Batches in flight before send() waits (default 8); one at a time within a partition. */
   maxInFlight?: number;
   clientId?: string;

@@ -1,8 +1,10 @@
+import {spawn} from 'node:child_process';
 import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startBroker} from '../helpers/broker.js';
-import {runCli, runCliJson} from '../helpers/cli.js';
+import {CLI, cliEnv, collect, runCli, runCliJson} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
+import {until} from '../helpers/poll.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, hasPythonModule, requireTool} from '../helpers/system-deps.js';
 
@@ -152,7 +154,7 @@ p.flush(30)
 print('open', flush=True)
 time.sleep(60)
 `;
-    const child = (await import('node:child_process')).spawn(PY, ['-c', open, env.bootstrap], {stdio: ['ignore', 'pipe', 'ignore']});
+    const child = spawn(PY, ['-c', open, env.bootstrap], {stdio: ['ignore', 'pipe', 'ignore']});
     try {
       await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('open') && resolve()));
       const listed = await runCliJson(['transactions', 'list', '--state', 'Ongoing', '-b', env.bootstrap, '--json']);
@@ -167,6 +169,28 @@ time.sleep(60)
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('kcollect produce --transactional-id commits its whole input at the end; a fenced run commits nothing and says so', async () => {
+    const ok = await runCli(['produce', 'tx-produce', '--transactional-id', 'kc-producer', '-b', env.bootstrap], {input: 'p1\np2\np3\n'});
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await read('tx-produce', 'read_committed')).toEqual(['p1', 'p2', 'p3']);
+    expect(await runCliJson(['transactions', 'describe', 'kc-producer', '-b', env.bootstrap, '--json'])).toMatchObject({state: 'CompleteCommit'});
+
+    // Lines are sent as they come; meanwhile another producer takes over the transactional id.
+    const child = spawn(process.execPath, [CLI, 'produce', 'tx-produce', '--transactional-id', 'kc-producer', '-b', env.bootstrap], {env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe']});
+    child.stdin!.write('z1\nz2\n');
+    await until(async () => (await runCliJson(['transactions', 'describe', 'kc-producer', '-b', env.bootstrap, '--json'])).state === 'Ongoing', 'the open transaction');
+    await py(`
+import sys
+from confluent_kafka import Producer
+Producer({'bootstrap.servers': sys.argv[1], 'transactional.id': 'kc-producer'}).init_transactions(30)
+`, env.bootstrap);
+    child.stdin!.end('z3\n');
+    const fenced = await collect(child);
+    expect(fenced.code).not.toBe(0);
+    expect(fenced.stderr).toMatch(/PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/);
+    expect(await read('tx-produce', 'read_committed')).toEqual(['p1', 'p2', 'p3']);
   });
 
   it.skipIf(!haveKcat)('kcat -X transactional.id=... produces its input in one committed transaction', async () => {
