@@ -300,10 +300,12 @@ export class ZkRegistration implements ClusterLink {
       }
       const local = logs.topic(name);
       if (!local) {
-        logs.createTopic(name, topic.replicas.length, topic.config);
+        logs.createTopic(name, topic.replicas.length, topic.config, topic.id ?? undefined);
         this.broker.log(`topic ${name} (${topic.replicas.length} partitions) from ZooKeeper`);
         return;
       }
+      // Every broker answers with the same topic id (Metadata v10+, Fetch v13+).
+      if (topic.id && local.id !== topic.id) logs.adoptTopicId(name, topic.id);
       if (local.partitions < topic.replicas.length) logs.addPartitions(name, topic.replicas.length);
       if (JSON.stringify(local.overrides) !== JSON.stringify(topic.config)) logs.alterConfig(name, topic.config);
     } catch (err) {

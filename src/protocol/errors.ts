@@ -81,6 +81,7 @@ const TABLE = [
   [91, 'RESOURCE_NOT_FOUND', false],
   [92, 'DUPLICATE_RESOURCE', false],
   [93, 'UNACCEPTABLE_CREDENTIAL', false],
+  [100, 'UNKNOWN_TOPIC_ID', true],
   [105, 'TRANSACTIONAL_ID_NOT_FOUND', false],
 ] as const;
 

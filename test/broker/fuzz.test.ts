@@ -30,7 +30,7 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     3: {topics: [{name: topic}], allowAutoTopicCreation: true},
     8: {groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1, topics: [{name: topic, partitions: [{partitionIndex: 0, committedOffset: 1, committedMetadata: ''}]}]},
     9: {groupId: 'g', topics: [{name: topic, partitionIndexes: [0]}]},
-    10: {key: 'g', keyType: 0},
+    10: {key: 'g', keyType: 0, coordinatorKeys: ['g', 'h']},
     11: {groupId: 'g', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 10, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{name: 'range', metadata: Buffer.from([0, 1])}]},
     12: {groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null},
     13: {groupId: 'g', memberId: 'm', members: [{memberId: 'm', groupInstanceId: null}]},

@@ -1,4 +1,4 @@
-// Fetch 0-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
+// Fetch 0-12: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
 // current_leader_epoch (v9+, KIP-320): older than the partition's epoch FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
@@ -12,6 +12,7 @@ import type {Broker} from '../broker.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {PartitionWaiters} from '../partition-waiters.js';
+import {leaderEpochError} from './leader-epoch.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 
 interface PartitionRequest {
@@ -25,7 +26,7 @@ interface PartitionRequest {
 export const fetchHandler: Handler = {
   api: Fetch,
   minVersion: 0,
-  maxVersion: 11,
+  maxVersion: 12,
   async handle(request, {broker, header, signal, session}) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
@@ -71,21 +72,12 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
   return {responses, bytes, failed};
 }
 
-function leaderEpochError(broker: Broker, topic: string, p: PartitionRequest): number {
-  const known = p.currentLeaderEpoch ?? -1;
-  const view = broker.cluster?.partition(topic, p.partition);
-  if (known < 0 || !view) return ErrorCode.NONE;
-  if (known < view.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
-  if (known > view.leaderEpoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
-  return ErrorCode.NONE;
-}
-
 function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, readCommitted: boolean, replicaError = ErrorCode.NONE) {
   const log = broker.logs.partition(topic, p.partition);
   const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: [] as Buffer[]};
   if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
   // A client that knows an older leader epoch is fenced; one that knows a newer epoch than this broker waits for it to catch up.
-  const epochError = leaderEpochError(broker, topic, p);
+  const epochError = leaderEpochError(broker, topic, p.partition, p.currentLeaderEpoch ?? -1);
   if (epochError !== ErrorCode.NONE) return {errorCode: epochError, size: 0, response: {...base, errorCode: epochError}};
   // Only the leader serves; followers read beyond the high watermark (up to the log end), consumers up to it.
   const notLeader = fromReplica ? replicaError : (broker.cluster?.leaderError(topic, p.partition) ?? ErrorCode.NONE);

@@ -8,8 +8,9 @@ import type {Handler} from '../handler.js';
 
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
-/** DescribeConfigs config_source values. */
-const SOURCE = {topic: 1, staticBroker: 4, default: 5} as const;
+/** DescribeConfigs (and CreateTopics v5+) config_source values. */
+export const CONFIG_SOURCE = {topic: 1, staticBroker: 4, default: 5} as const;
+const SOURCE = CONFIG_SOURCE;
 
 export const describeConfigsHandler: Handler = {
   api: DescribeConfigs,
