@@ -1,4 +1,4 @@
-// DescribeConfigs 0-2: every config with its value and source (v0: is_default; v1+: config_source).
+// DescribeConfigs 0-4: every config with its value and source (v0: is_default; v1+: config_source).
 import {ErrorCode} from '../../protocol/errors.js';
 import {DescribeConfigs} from '../../protocol/messages/32-describe-configs.js';
 import {describeTopicConfig} from '../../storage/topic-config.js';
@@ -15,7 +15,7 @@ const SOURCE = CONFIG_SOURCE;
 export const describeConfigsHandler: Handler = {
   api: DescribeConfigs,
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
   handle(request, {broker, session}) {
     const results = request.resources.map((r: any) => {
       const base = {resourceType: r.resourceType, resourceName: r.resourceName};
