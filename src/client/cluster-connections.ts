@@ -44,6 +44,7 @@ export async function requireApis(brokers: string[], apis: ApiSchema[], what: st
 export class ClusterConnections {
   private readonly nodes = new Map<number, {host: string; port: number}>();
   private readonly open = new Map<number, Promise<WireConnection>>();
+  private readonly coordinators = new Map<string, number>();
   private bootstrap?: WireConnection;
   private closed = false;
 
@@ -104,13 +105,21 @@ export class ClusterConnections {
     return res.brokers.map((b: {nodeId: number}) => b.nodeId);
   }
 
-  /** The coordinator of a group (key type 0) or transactional id (1), by FindCoordinator. */
+  /** The coordinator of a group (key type 0) or transactional id (1), by FindCoordinator; remembered until forgotten. */
   async coordinator(keyType: 0 | 1, key: string): Promise<number> {
+    const known = this.coordinators.get(`${keyType}\0${key}`);
+    if (known !== undefined) return known;
     const conn = await this.anyBroker();
     const res = await conn.request(FindCoordinator, conn.pick(FindCoordinator, [1, 2]), {key, keyType});
     check(res.errorCode, `finding the coordinator of ${keyType === 0 ? 'group' : 'transactional id'} ${key}`);
     this.nodes.set(res.nodeId, {host: res.host, port: res.port});
+    this.coordinators.set(`${keyType}\0${key}`, res.nodeId);
     return res.nodeId;
+  }
+
+  /** The coordinator moved (NOT_COORDINATOR, a lost connection): the next call asks again. */
+  forgetCoordinator(keyType: 0 | 1, key: string): void {
+    this.coordinators.delete(`${keyType}\0${key}`);
   }
 
   /** A negotiated connection to broker `nodeId` (as named by the last Metadata). */

@@ -1,4 +1,5 @@
 import type {ClientConfig} from './client-config.js';
+import type {TransactionOffsets} from './transaction-session.js';
 import {WireTopicProducer} from './wire-producer.js';
 
 export const ACKS = ['all', '-1', '1', '0'] as const;
@@ -59,7 +60,8 @@ export interface TopicProducer {
   readonly topic: string;
   readonly partitions: number;
   send(records: OutgoingRecord[]): Promise<void>;
-  flush(): Promise<DeliveryReport>;
+  /** A transactional producer commits here, with the group offsets given (consume-transform-produce). */
+  flush(offsets?: TransactionOffsets): Promise<DeliveryReport>;
   close(): Promise<void>;
 }
 

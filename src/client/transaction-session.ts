@@ -1,6 +1,8 @@
 import {backoffDelay, sleep} from '../lib/backoff.js';
 import {ErrorCode, KafkaProtocolError, errorInfo} from '../protocol/errors.js';
+import {AddOffsetsToTxn} from '../protocol/messages/25-add-offsets-to-txn.js';
 import {AddPartitionsToTxn} from '../protocol/messages/24-add-partitions-to-txn.js';
+import {TxnOffsetCommit} from '../protocol/messages/28-txn-offset-commit.js';
 import {EndTxn} from '../protocol/messages/26-end-txn.js';
 import {InitProducerId} from '../protocol/messages/22-init-producer-id.js';
 import type {ClusterConnections} from './cluster-connections.js';
@@ -47,6 +49,24 @@ export class TransactionSession {
     return p;
   }
 
+  /**
+   * sendOffsetsToTransaction: the group's offsets commit with the transaction (AddOffsetsToTxn to
+   * the transaction coordinator, TxnOffsetCommit to the group's), so consume-transform-produce
+   * is exactly once.
+   */
+  async sendOffsets(offsets: TransactionOffsets): Promise<void> {
+    const {transactionalId, producer} = this;
+    // The transaction now has something to end even if no record was sent.
+    this.added.set(`\0offsets\0${offsets.groupId}`, Promise.resolve());
+    await coordinatorRequest(this.cluster, transactionalId, AddOffsetsToTxn, [0, 3], {transactionalId, ...producer, groupId: offsets.groupId}, (r) => r.errorCode);
+    const topics = [...new Set(offsets.partitions.map((p) => p.topic))].map((name) => ({
+      name,
+      partitions: offsets.partitions.filter((p) => p.topic === name).map((p) => ({partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null})),
+    }));
+    const body = {transactionalId, groupId: offsets.groupId, ...producer, generationId: -1, memberId: '', groupInstanceId: null, topics};
+    await groupRequest(this.cluster, offsets.groupId, TxnOffsetCommit, [0, 3], body, (r) => r.topics.flatMap((t: any) => t.partitions.map((p: any) => p.errorCode)).find((c: number) => c !== ErrorCode.NONE) ?? ErrorCode.NONE);
+  }
+
   /** Commits (or aborts) what was written since the last end; the next write opens a new transaction. */
   async end(commit: boolean): Promise<void> {
     if (this.added.size === 0) return;
@@ -56,23 +76,43 @@ export class TransactionSession {
   }
 }
 
+/** Offsets a transaction commits for a consumer group. */
+export interface TransactionOffsets {
+  groupId: string;
+  /** The next offset to read, per partition. */
+  partitions: Array<{topic: string; partition: number; offset: number}>;
+}
+
+type Api = Parameters<ClusterConnections['pick']>[1];
+
 /** One request to the transactional id's coordinator, found again and retried while it moves or is busy. */
-async function coordinatorRequest(cluster: ClusterConnections, transactionalId: string, api: Parameters<ClusterConnections['pick']>[1], ours: [number, number], body: Record<string, unknown>, errorOf: (res: any) => number): Promise<any> {
+function coordinatorRequest(cluster: ClusterConnections, transactionalId: string, api: Api, ours: [number, number], body: Record<string, unknown>, errorOf: (res: any) => number): Promise<any> {
+  return retried(cluster, 1, transactionalId, api, ours, body, errorOf);
+}
+
+/** The same to a group's coordinator. */
+function groupRequest(cluster: ClusterConnections, groupId: string, api: Api, ours: [number, number], body: Record<string, unknown>, errorOf: (res: any) => number): Promise<any> {
+  return retried(cluster, 0, groupId, api, ours, body, errorOf);
+}
+
+async function retried(cluster: ClusterConnections, keyType: 0 | 1, key: string, api: Api, ours: [number, number], body: Record<string, unknown>, errorOf: (res: any) => number): Promise<any> {
   for (let attempt = 0; ; attempt++) {
     let errorCode: number;
     let res: any;
     try {
-      const {conn, version} = await cluster.pick(await cluster.coordinator(1, transactionalId), api, ours);
+      const {conn, version} = await cluster.pick(await cluster.coordinator(keyType, key), api, ours);
       res = await conn.request(api, version, body);
       errorCode = errorOf(res);
     } catch (err) {
       if (err instanceof KafkaProtocolError && !err.info.retriable) throw err;
       if (attempt >= ATTEMPTS) throw err;
+      cluster.forgetCoordinator(keyType, key);
       await sleep(backoffDelay(attempt, RETRY_BACKOFF));
       continue;
     }
     if (errorCode === ErrorCode.NONE) return res;
-    if (!errorInfo(errorCode).retriable || attempt >= ATTEMPTS) throw new KafkaProtocolError(errorCode, `${api.name} for transactional id ${transactionalId}`);
+    if (errorCode === ErrorCode.NOT_COORDINATOR || errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE) cluster.forgetCoordinator(keyType, key);
+    if (!errorInfo(errorCode).retriable || attempt >= ATTEMPTS) throw new KafkaProtocolError(errorCode, `${api.name} for ${keyType === 1 ? 'transactional id' : 'group'} ${key}`);
     await sleep(backoffDelay(attempt, RETRY_BACKOFF));
   }
 }

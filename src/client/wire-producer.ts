@@ -8,7 +8,7 @@ import {encodeBatch} from '../protocol/records/records.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './kafka-errors.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
-import {TransactionSession} from './transaction-session.js';
+import {TransactionSession, type TransactionOffsets} from './transaction-session.js';
 import type {Acks, CompressionName, DeliveryReport, OutgoingRecord, PartitionDelivery, ProducerOptions, TopicProducer} from './producer.js';
 
 /** Kafka's default max.message.bytes: a batch larger than this is refused. */
@@ -216,9 +216,9 @@ export class WireTopicProducer implements TopicProducer {
    * acknowledge), after which the producer is usable again and a resend of those records
    * carries the sequence numbers they had.
    */
-  async flush(): Promise<DeliveryReport> {
+  async flush(offsets?: TransactionOffsets): Promise<DeliveryReport> {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
-    await this.endTransaction();
+    await this.endTransaction(offsets);
     if (this.failure !== undefined) {
       const err = this.failureError();
       const lostSequence = this.failure instanceof KafkaProtocolError && SEQUENCE_LOST.has(this.failure.info.code);
@@ -247,9 +247,14 @@ export class WireTopicProducer implements TopicProducer {
     };
   }
 
-  /** Transactional: commits what was sent, or after a failure aborts it, so none of it is acknowledged. */
-  private async endTransaction(): Promise<void> {
+  /** Transactional: commits what was sent (and `offsets`), or after a failure aborts it, so none of it is acknowledged. */
+  private async endTransaction(offsets?: TransactionOffsets): Promise<void> {
     if (!this.transaction) return;
+    try {
+      if (offsets && this.failure === undefined) await this.transaction.sendOffsets(offsets);
+    } catch (err) {
+      this.failure = err;
+    }
     const commit = this.failure === undefined;
     try {
       await this.transaction.end(commit);

@@ -178,17 +178,26 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
           headers: Object.entries(m.headers ?? {}).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({key, value: value === undefined ? null : Buffer.from(value)}))),
         }),
       );
+      let done;
       try {
-        const done = await deliverBatch(sink, events, deadLetters);
-        latency.record(events.map((e) => e.kafka?.timestamp));
-        written += done.written;
-        deadLettered += done.deadLettered;
+        done = await deliverBatch(sink, events, deadLetters);
       } catch (err) {
         if (err instanceof SinkUnavailableError) return park(err);
         return fail(err);
       }
       const last = Number(chunk[chunk.length - 1].offset);
-      await consumer.commitOffsets([{topic, partition, offset: String(last + 1)}]);
+      if (sink.commitTransaction) {
+        // Exactly once: the sink's writes and this offset commit in one transaction, or neither does.
+        try {
+          await sink.commitTransaction({groupId, partitions: [{topic, partition, offset: last + 1}]});
+        } catch (err) {
+          if (err instanceof SinkUnavailableError) return park(err);
+          return fail(err);
+        }
+      } else await consumer.commitOffsets([{topic, partition, offset: String(last + 1)}]);
+      latency.record(events.map((e) => e.kafka?.timestamp));
+      written += done.written;
+      deadLettered += done.deadLettered;
       resolveOffset(String(last));
       committed.set(partition, last + 1);
       if (attempt > 0) {
