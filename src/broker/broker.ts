@@ -21,6 +21,7 @@ import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from '../storage/errors.js';
 import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
+import type {ClientConfig} from '../client/client-config.js';
 import type {ClusterLink} from './cluster-link.js';
 import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
@@ -69,6 +70,12 @@ export interface BrokerOptions {
   listeners?: ListenerConfig[];
   /** inter.broker.listener.name: the address registered for the other brokers. */
   interBrokerListener?: string;
+  /**
+   * How this broker connects to the others' inter-broker listener (replication, transaction
+   * markers): its protocol, its own keystore and truststore, and sasl.mechanism.inter.broker.protocol
+   * with the listener's JAAS username/password. Absent: PLAINTEXT.
+   */
+  interBrokerClient?: ClientConfig;
   /** authorizer.class.name and its settings; absent: every request is allowed, as in Kafka. */
   authorizer?: AuthorizerSettings;
   /** zookeeper.session.timeout.ms: how long ZooKeeper keeps a silent broker registered. */

@@ -1,4 +1,5 @@
 import type {BrokerEndpoint} from '../broker/cluster-link.js';
+import type {ClientConfig} from '../client/client-config.js';
 import {WireConnection} from '../client/wire-connection.js';
 import {loopbackSourceFor} from '../lib/address.js';
 import {errorMessage} from '../lib/errors.js';
@@ -22,6 +23,8 @@ export interface FetcherHost {
   readonly nodeId: number;
   /** The address this broker listens on: loopback connections leave from it. */
   readonly localHost: string;
+  /** How to reach the leader's inter-broker listener (TLS, SASL). */
+  readonly interBrokerClient: ClientConfig;
   endpoint(brokerId: number): BrokerEndpoint | undefined;
   /** The partitions this broker follows on `leaderId`, with its log end offsets. */
   targets(leaderId: number): FetchTarget[];
@@ -119,7 +122,7 @@ export class ReplicaFetcher {
     if (this.conn && !this.conn.closed) return this.conn;
     const endpoint = this.host.endpoint(this.leaderId);
     if (!endpoint) throw new Error(`broker ${this.leaderId} is not registered`);
-    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
+    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`, config: this.host.interBrokerClient, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
     try {
       await conn.negotiate(ApiVersions);
       this.version = conn.pick(Fetch, [4, 11]);

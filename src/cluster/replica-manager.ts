@@ -1,3 +1,4 @@
+import {PLAINTEXT, type ClientConfig} from '../client/client-config.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Broker} from '../broker/broker.js';
@@ -76,6 +77,10 @@ export class ReplicaManager implements FetcherHost {
 
   get localHost(): string {
     return this.broker.localHost;
+  }
+
+  get interBrokerClient(): ClientConfig {
+    return this.broker.options.interBrokerClient ?? PLAINTEXT;
   }
 
   log(line: string): void {
