@@ -8,9 +8,9 @@ import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
 import {runCli, runCliJson} from '../helpers/cli.js';
 import {LoopbackCut} from '../helpers/loopback-cut.js';
-import {startPythonProducer} from '../helpers/python-producer.js';
 import {hasPythonModule, requireTool} from '../helpers/system-deps.js';
-import {identicalReplicas, metadataFrom, readNumbers, writeTopology} from '../helpers/topology.js';
+import {type BrokerNode, partitionScenario} from '../helpers/partition-scenario.js';
+import {metadataFrom, writeTopology} from '../helpers/topology.js';
 import {eventually} from '../zk/helpers.js';
 
 const {Kafka, logLevel} = kafkajs;
@@ -19,13 +19,10 @@ const haveConfluent = requireTool('python3-confluent-kafka', hasPythonModule('co
 const cutUnavailable = LoopbackCut.unavailable();
 const canCut = requireTool('iptables (as root)', cutUnavailable === undefined, `run as root with iptables installed (${cutUnavailable})`);
 
-type BrokerNode = {id: number; address: string; dataDir: string};
-
 /**
  * KIP-101's divergence scenarios on the multi-node topology (brokers on 127.0.0.2-4, ZooKeeper on
- * 127.0.0.1), each under an idempotent acks=all producer with min.insync.replicas=2: whatever the
- * leader changes leave behind, every replica ends with the same log and every acknowledged record
- * is read exactly once.
+ * 127.0.0.1): whatever the leader changes leave behind, every replica ends with the same log and
+ * every acknowledged record is read exactly once (see partitionScenario).
  */
 describe.runIf(haveZk && haveConfluent && canCut)('diverging replica logs (KIP-101)', () => {
   const cwd = tempDir('divergence');
@@ -39,42 +36,13 @@ describe.runIf(haveZk && haveConfluent && canCut)('diverging replica logs (KIP-1
     const up = await cliJson(['cluster', 'up', await writeTopology(cwd, 'multi-broker-multi-node', {standaloneZk: true}), '--detach']);
     brokers = up.nodes.filter((n: {kind: string}) => n.kind === 'broker');
     bootstrap = up.brokers;
-    kafka = new Kafka({clientId: 'divergence', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: {retries: 30, initialRetryTime: 100, maxRetryTime: 1000}});
+    kafka = new Kafka({clientId: 'divergence', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, requestTimeout: 3000, retry: {retries: 30, initialRetryTime: 100, maxRetryTime: 1000}});
   }, 120_000);
+  const scenario = (topic: string, leader: number, disturb: Parameters<typeof partitionScenario>[3]) => partitionScenario({kafka, bootstrap, brokers, dir: cwd}, topic, leader, disturb);
   afterAll(async () => {
     LoopbackCut.healAll();
     await cli(['cluster', 'down', '--purge']);
   });
-
-  /** A topic led by `leader`, an acks=all producer on it, and the check that ends every scenario. */
-  async function scenario(topic: string, leader: number, disturb: (ackedMore: (n: number) => Promise<void>) => Promise<void>): Promise<void> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const order = [leader, ...brokers.map((b) => b.id).filter((id) => id !== leader)];
-    await admin.createTopics({topics: [{topic, replicaAssignment: [{partition: 0, replicas: order}], configEntries: [{name: 'min.insync.replicas', value: '2'}]}], waitForLeaders: true});
-    const everyIsrFull = () =>
-      eventually(async () => {
-        const seen = await Promise.all(brokers.map((b) => metadataFrom(b.address, topic)));
-        if (seen.some((m) => m.isr.length !== 3 || m.leader < 0)) throw new Error(`ISR ${seen.map((m) => m.isr)}`);
-      }, 60_000);
-    await everyIsrFull();
-    const producer = startPythonProducer(bootstrap, topic, `${cwd}/${topic}`);
-    const ackedAtLeast = (n: number) =>
-      eventually(async () => {
-        if (producer.acked().length < n) throw new Error(`${producer.acked().length} acknowledged`);
-      }, 60_000);
-    await ackedAtLeast(50);
-    await disturb((more) => ackedAtLeast(producer.acked().length + more));
-
-    await everyIsrFull();
-    await ackedAtLeast(producer.acked().length + 30);
-    expect(await producer.stop()).not.toMatch(/delivery failed|not delivered/);
-    const acked = producer.acked().map((a) => a.n);
-    const all = await readNumbers(kafka, admin, topic, `${topic}-check`);
-    await admin.disconnect();
-    expect(all).toEqual(acked);
-    await identicalReplicas(brokers.map((b) => b.dataDir), topic, 0);
-  }
 
   it('a cut-off leader that appended records nobody else has (a longer, divergent log) truncates them when it rejoins', async () => {
     const {controller} = await cliJson(['cluster', 'status']);
