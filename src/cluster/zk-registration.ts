@@ -396,6 +396,10 @@ export class ZkRegistration implements ClusterLink {
     return this.replicas.leaderEpoch(topic, index);
   }
 
+  endOffsetForEpoch(topic: string, index: number, epoch: number): {epoch: number; endOffset: number} {
+    return this.replicas.endOffsetForEpoch(topic, index, epoch);
+  }
+
   appended(topic: string, index: number): void {
     this.replicas.appended(topic, index);
   }

@@ -40,6 +40,7 @@ function sampleBodies(batch: Buffer): Record<number, object> {
     17: {mechanism: 'PLAIN'},
     36: {authBytes: Buffer.from('\u0000alice\u0000secret')},
     22: {transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1},
+    23: {replicaId: -1, topics: [{topic, partitions: [{partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0}]}]},
     24: {v3AndBelowTransactionalId: 'fuzz-txn', v3AndBelowProducerId: 1, v3AndBelowProducerEpoch: 0, v3AndBelowTopics: [{name: topic, partitions: [0]}]},
     25: {transactionalId: 'fuzz-txn', producerId: 1, producerEpoch: 0, groupId: 'g'},
     26: {transactionalId: 'fuzz-txn', producerId: 1, producerEpoch: 0, committed: false},

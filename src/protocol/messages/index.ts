@@ -18,6 +18,7 @@ import {CreateTopics} from './19-create-topics.js';
 import {DeleteTopics} from './20-delete-topics.js';
 import {DeleteRecords} from './21-delete-records.js';
 import {InitProducerId} from './22-init-producer-id.js';
+import {OffsetForLeaderEpoch} from './23-offset-for-leader-epoch.js';
 import {AddPartitionsToTxn} from './24-add-partitions-to-txn.js';
 import {AddOffsetsToTxn} from './25-add-offsets-to-txn.js';
 import {EndTxn} from './26-end-txn.js';
@@ -60,6 +61,7 @@ export const SCHEMAS: readonly ApiSchema[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
   AddPartitionsToTxn,
   AddOffsetsToTxn,
   EndTxn,
