@@ -55,8 +55,8 @@ export function generateFile(spec: LoadSpec): void {
 export class BenchError extends Error {}
 
 /** `kcat -Q -b BOOT -t T:P:-1` (high watermark) or `:-2` (log start offset). */
-export async function watermark(bootstrap: string, topic: string, partition: number, which: 'high' | 'low'): Promise<number> {
-  const r = await runTimed('kcat', ['-Q', '-b', bootstrap, '-t', `${topic}:${partition}:${which === 'high' ? -1 : -2}`], {timeoutMs: 30_000});
+export async function watermark(bootstrap: string, topic: string, partition: number, which: 'high' | 'low', clientArgs: string[] = []): Promise<number> {
+  const r = await runTimed('kcat', ['-Q', '-b', bootstrap, ...clientArgs, '-t', `${topic}:${partition}:${which === 'high' ? -1 : -2}`], {timeoutMs: 30_000});
   const m = new RegExp(`\\[${partition}\\] offset (-?\\d+)`).exec(r.stdout);
   if (r.code !== 0 || !m) throw new BenchError(`kcat -Q ${topic}:${partition} on ${bootstrap} failed (${r.code}): ${r.stdout}${r.stderr}`);
   return Number(m[1]);
@@ -90,10 +90,10 @@ function failed(what: string, r: RunResult): BenchError {
 /** `markers`: control records the run adds to the log (a transactional run ends with one COMMIT marker). */
 export async function kcatProduce(peer: Peer, topic: string, load: LoadSpec, extra: string[] = ['-X', 'acks=1'], markers = 0): Promise<Sample> {
   const {r, cpuShare, peakRssKb} = await sampled(peer, () =>
-    runTimed('kcat', ['-P', '-b', peer.bootstrap, '-t', topic, '-p', '0', ...extra], {stdinFile: load.file, stdout: 'ignore', timeoutMs: 120_000}),
+    runTimed('kcat', ['-P', '-b', peer.bootstrap, ...(peer.clientArgs ?? []), '-t', topic, '-p', '0', ...extra], {stdinFile: load.file, stdout: 'ignore', timeoutMs: 120_000}),
   );
   if (r.code !== 0) throw failed(`kcat -P to ${peer.name}`, r);
-  const high = await watermark(peer.bootstrap, topic, 0, 'high');
+  const high = await watermark(peer.bootstrap, topic, 0, 'high', peer.clientArgs);
   if (high !== load.count + markers) {
     throw new BenchError(`${peer.name} lost messages: high watermark of ${topic} is ${high}, expected ${load.count + markers}`);
   }
@@ -106,7 +106,7 @@ export async function kcatProduce(peer: Peer, topic: string, load: LoadSpec, ext
  */
 export async function kcatDrain(peer: Peer, topic: string, size: number, from: 'beginning' | number, expectMsgs: number): Promise<Sample> {
   const {r, cpuShare, peakRssKb} = await sampled(peer, () =>
-    runTimed('kcat', ['-C', '-b', peer.bootstrap, '-t', topic, '-p', '0', '-o', String(from), '-e', '-q'], {stdout: 'count', timeoutMs: 120_000}),
+    runTimed('kcat', ['-C', '-b', peer.bootstrap, ...(peer.clientArgs ?? []), '-t', topic, '-p', '0', '-o', String(from), '-e', '-q'], {stdout: 'count', timeoutMs: 120_000}),
   );
   if (r.code !== 0) throw failed(`kcat -C from ${peer.name}`, r);
   const msgs = r.stdoutBytes / (size + 1);

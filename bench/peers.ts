@@ -14,6 +14,8 @@ export interface Peer {
   readonly bootstrap: string;
   /** The process that does the broker work (sampled for RSS and CPU). */
   readonly pid: number;
+  /** kcat -X settings needed to reach it (a TLS listener's). */
+  readonly clientArgs?: string[];
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface KcollectOptions {
   nodeArgs?: string[];
   /** Extra `broker start` flags, e.g. ['--id', '2', '--zookeeper', 'HOST:PORT']. */
   brokerArgs?: string[];
+  /** A server.properties with its own `listeners` (then no --listen). */
+  configFile?: string;
 }
 
 export class KcollectPeer implements Peer {
@@ -52,8 +56,7 @@ export class KcollectPeer implements Peer {
       runJs,
       'broker',
       'start',
-      '--listen',
-      `${opts.host ?? '127.0.0.1'}:${opts.port ?? 0}`,
+      ...(opts.configFile ? ['--config', opts.configFile] : ['--listen', `${opts.host ?? '127.0.0.1'}:${opts.port ?? 0}`]),
       '--data-dir',
       opts.dataDir,
       '--num-partitions',

@@ -3,6 +3,7 @@ import {diskWrite, loopbackTcp} from './limits.js';
 import {generateFile, kcatDrain, kcatGroupDrain, kcatProduce, loadSpec, watermark, type LoadSpec} from './load.js';
 import {measureStartup} from './peers.js';
 import {acksAllRf3, failover} from './replication.js';
+import {startTlsBroker} from './tls.js';
 import {median} from './proc.js';
 import {alternate, type BenchContext, type FactRow, type Measure, type ProducedTopic, type Row, type Scenario} from './scenario.js';
 
@@ -105,6 +106,36 @@ const transactions: Scenario = {
         {key: 'idempotent', peer: ctx.kcollect, run: (rep) => kcatProduce(ctx.kcollect, `idem-${load.id}-${rep + 1}`, load, ['-X', 'enable.idempotence=true'])},
       ]);
       rows.push({kind: 'compare', scenario: 'transactions', load: load.name, ours: res.transactional, peer: res.idempotent, peerName: 'idempotent'});
+    }
+    return rows;
+  },
+};
+
+// ---- 1c. TLS ---------------------------------------------------------------------------------
+
+const tlsCost: Scenario = {
+  name: 'tls',
+  title: 'TLS vs plaintext: the same kcat produce and drain through an SSL and a PLAINTEXT listener of one kcollect broker',
+  async run(ctx) {
+    const {broker, plaintext, tls} = await startTlsBroker(path.join(ctx.tmp, 'tls'));
+    const rows: Row[] = [];
+    try {
+      for (const load of ctx.loads) {
+        ctx.log(`tls ${load.name}`);
+        const topicOf = (via: string, rep: number) => `tls-${via}-${load.id}-${rep + 1}`;
+        const p = await alternate(ctx, 'tls produce', [
+          {key: 'tls', peer: tls, run: (rep) => kcatProduce(tls, topicOf('tls', rep), load)},
+          {key: 'plaintext', peer: plaintext, run: (rep) => kcatProduce(plaintext, topicOf('plain', rep), load)},
+        ]);
+        rows.push({kind: 'compare', scenario: 'tls produce', load: load.name, ours: p.tls, peer: p.plaintext, peerName: 'plaintext'});
+        const d = await alternate(ctx, 'tls drain', [
+          {key: 'tls', peer: tls, run: () => kcatDrain(tls, topicOf('tls', 0), load.size, 'beginning', load.count)},
+          {key: 'plaintext', peer: plaintext, run: () => kcatDrain(plaintext, topicOf('plain', 0), load.size, 'beginning', load.count)},
+        ]);
+        rows.push({kind: 'compare', scenario: 'tls drain', load: load.name, ours: d.tls, peer: d.plaintext, peerName: 'plaintext'});
+      }
+    } finally {
+      await broker.stop();
     }
     return rows;
   },
@@ -262,6 +293,7 @@ export const scenarios: Scenario[] = [
   fixedCost,
   produce,
   transactions,
+  tlsCost,
   drain,
   groupDrain,
   acksAllRf3,
