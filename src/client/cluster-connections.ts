@@ -126,6 +126,11 @@ export class ClusterConnections {
     return {conn, version: conn.pick(api, ours)};
   }
 
+  /** A connection of its own to `host:port` (a group coordinator), with this cluster's settings; the caller closes it. */
+  async dedicated(host: string, port: number): Promise<WireConnection> {
+    return WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
+  }
+
   /** Drops the connection to one broker (after it failed), so the next use reconnects. */
   forget(nodeId: number): void {
     const p = this.open.get(nodeId);
