@@ -208,11 +208,15 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
     const offsets = await member.committed(partitions);
     let inHand = Promise.resolve();
+    // The fetcher fetches again once the returned promise settles: handing it the previous
+    // response's write lets the next fetch overlap this one's write (one response waits, no more).
+    const handOver = (records: FetchedRecord[]) => {
+      const previous = inHand;
+      inHand = previous.then(() => deliver(records, ended));
+      return previous;
+    };
     try {
-      await fetchRecords(
-        {brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended},
-        (records) => (inHand = deliver(records, ended)),
-      );
+      await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
     } finally {
       await inHand;
     }
