@@ -87,14 +87,15 @@ function failed(what: string, r: RunResult): BenchError {
  * `kcat -P -b BOOT -t T -p 0 -X acks=1 < FILE` into a fresh topic, then checks the high watermark:
  * a run counts only if every line arrived, so a fast-but-lossy broker cannot win.
  */
-export async function kcatProduce(peer: Peer, topic: string, load: LoadSpec, extra: string[] = ['-X', 'acks=1']): Promise<Sample> {
+/** `markers`: control records the run adds to the log (a transactional run ends with one COMMIT marker). */
+export async function kcatProduce(peer: Peer, topic: string, load: LoadSpec, extra: string[] = ['-X', 'acks=1'], markers = 0): Promise<Sample> {
   const {r, cpuShare, peakRssKb} = await sampled(peer, () =>
     runTimed('kcat', ['-P', '-b', peer.bootstrap, '-t', topic, '-p', '0', ...extra], {stdinFile: load.file, stdout: 'ignore', timeoutMs: 120_000}),
   );
   if (r.code !== 0) throw failed(`kcat -P to ${peer.name}`, r);
   const high = await watermark(peer.bootstrap, topic, 0, 'high');
-  if (high !== load.count) {
-    throw new BenchError(`${peer.name} lost messages: high watermark of ${topic} is ${high}, expected ${load.count}`);
+  if (high !== load.count + markers) {
+    throw new BenchError(`${peer.name} lost messages: high watermark of ${topic} is ${high}, expected ${load.count + markers}`);
   }
   return {seconds: r.seconds, msgs: load.count, bytes: load.count * load.size, cpuShare, peakRssKb};
 }

@@ -198,7 +198,8 @@ async function cutGap(kafka: Client, cluster: NodeCluster, topic: string, dir: s
   }
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 1000 ? 2 : 1)} s`;
+// Three decimals below 0.1 s: a planned restart pauses for a few milliseconds, not "0.00 s".
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 100 ? 3 : ms < 1000 ? 2 : 1)} s`;
 
 export const failover: Scenario = {
   name: 'failover',

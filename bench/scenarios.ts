@@ -91,6 +91,25 @@ const produce: Scenario = {
   },
 };
 
+// ---- 1b. transactional produce ---------------------------------------------------------------
+
+const transactions: Scenario = {
+  name: 'transactions',
+  title: 'Transactional produce on kcollect: `kcat -P -X transactional.id=T` (the input in one transaction) vs `-X enable.idempotence=true`',
+  async run(ctx) {
+    const rows: Row[] = [];
+    for (const load of ctx.loads) {
+      ctx.log(`transactions ${load.name}`);
+      const res = await alternate(ctx, 'transactions', [
+        {key: 'transactional', peer: ctx.kcollect, run: (rep) => kcatProduce(ctx.kcollect, `txn-${load.id}-${rep + 1}`, load, ['-X', `transactional.id=bench-${load.id}`], 1)},
+        {key: 'idempotent', peer: ctx.kcollect, run: (rep) => kcatProduce(ctx.kcollect, `idem-${load.id}-${rep + 1}`, load, ['-X', 'enable.idempotence=true'])},
+      ]);
+      rows.push({kind: 'compare', scenario: 'transactions', load: load.name, ours: res.transactional, peer: res.idempotent, peerName: 'idempotent'});
+    }
+    return rows;
+  },
+};
+
 // ---- 2. drain ---------------------------------------------------------------------------------
 
 const drain: Scenario = {
@@ -242,6 +261,7 @@ export const scenarios: Scenario[] = [
   brokerFacts,
   fixedCost,
   produce,
+  transactions,
   drain,
   groupDrain,
   acksAllRf3,

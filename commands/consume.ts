@@ -23,6 +23,7 @@ export default class Consume extends KcollectCommand {
 
 --to stdout|file|hbase (with --group) drains the topic into a sink: offsets are committed only after the sink confirmed the write. When the sink fails (refused, timeout, 5xx) the partitions are paused, the group kept, the sink probed with capped exponential backoff, and the drain resumes from the last committed offset; a record the sink refuses for its content (a 4xx, a wrong field count) goes to the dead-letter topic (--dlq-topic, default TOPIC.dlq) with headers dlq.reason, dlq.topic, dlq.partition, dlq.offset. Status changes go to stderr; with --json every status is a JSON line ({"type":"status","state":"ok|parked|retrying","backlog":N,...}) and the last line is {"type":"summary",...}. Ctrl-C finishes and commits the write in flight.
 --to hbase writes multi-row CellSet puts through the HBase REST gateway; the defaults are the book's DriverCarInfo table (row key = reversed 14-digit time + '-' + car number, family cf1, the eight driving-log columns); each cell's version is the Kafka record's timestamp, so a record written twice stays one cell version.
+--to kafka --topic OUT copies the topic (the first argument) into the topic OUT, keys and headers kept; with --exactly-once each batch's records and the group's offsets are written in one Kafka transaction (transactional.id kcollect-drain-GROUP, or --transactional-id), so OUT holds every record exactly once for read_committed consumers, whatever is killed when; one drain per transactional id: a second one fences the first.
 --to file rolls files like Flume's HDFS sink under --out-dir (path escapes), named PREFIX+TOPIC-PARTITION-FIRSTOFFSET+SUFFIX and kept under an in-use name until closed.
 --value-format avro reads values written by \`tail-produce --format avro\` (Confluent wire format): each is decoded through the schema registry at --registry-url to the comma-separated line, so printed records, HBase rows and files are the same as for text. With --to, a value that does not decode goes to the dead-letter topic, and a registry that does not answer is handled like a sink that does not answer (paused, probed, nothing committed).`;
   static override examples = [
@@ -33,6 +34,7 @@ export default class Consume extends KcollectCommand {
     '<%= config.bin %> consume SmartCar-Topic --group hbase-loader --to hbase --hbase-url http://127.0.0.1:8080 --create-table',
     '<%= config.bin %> consume SmartCar-Topic --group hbase-loader --to hbase --create-table --value-format avro --registry-url http://127.0.0.1:8081',
     "<%= config.bin %> consume SmartCar-Topic --group archiver --to file --out-dir 'collect/%{topic}/wrk_date=%Y%m%d' --roll-count 10000",
+    '<%= config.bin %> consume SmartCar-Topic --group copier --to kafka --topic SmartCar-Copy --exactly-once',
   ];
 
   static override args = {topic: topicArg};
@@ -49,12 +51,19 @@ export default class Consume extends KcollectCommand {
     group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
     to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
     ...sinkFlags,
+    'exactly-once': Flags.boolean({env: 'KCOLLECT_EXACTLY_ONCE', default: false, helpGroup: 'KAFKA', description: 'with --to kafka: write each batch and commit its offsets in one transaction'}),
+    'transactional-id': Flags.string({env: 'KCOLLECT_TRANSACTIONAL_ID', helpGroup: 'KAFKA', description: 'transactional.id of --exactly-once (default kcollect-drain-GROUP)'}),
     ...valueFormatFlags,
   };
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
-    const topic = resolveTopic(args.topic, flags.topic);
+    // --to kafka: the first argument is the topic read, --topic the one written.
+    const copy = flags.to === 'kafka';
+    if (copy && (args.topic === undefined || flags.topic === undefined)) throw new UserError('--to kafka needs the topic to read as the first argument and the one to write as --topic', 'e.g. kcollect consume IN --group G --to kafka --topic OUT --exactly-once');
+    if (copy && args.topic === flags.topic) throw new UserError(`--to kafka would write ${args.topic} into itself`, 'give another topic to --topic');
+    if ((flags['exactly-once'] || flags['transactional-id']) && !copy) throw new UserError('--exactly-once is for --to kafka: only a Kafka sink writes in the same transaction as the offsets', 'add --to kafka --topic OUT, or drop --exactly-once');
+    const topic = copy ? args.topic! : resolveTopic(args.topic, flags.topic);
     const brokers = resolveKafka(flags);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
@@ -103,7 +112,10 @@ export default class Consume extends KcollectCommand {
       brokers,
       topic,
       groupId: flags.group,
-      sink: sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout, render: (e) => render(eventAsRecord(e))}),
+      sink:
+        to === 'kafka'
+          ? {kind: 'kafka', brokers, topic: flags.topic, transactionalId: flags['exactly-once'] || flags['transactional-id'] ? (flags['transactional-id'] ?? `kcollect-drain-${flags.group}`) : undefined}
+          : sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout, render: (e) => render(eventAsRecord(e))}),
       valueFormat: valueFormatFromFlags(flags),
       deadLetterTopic: flags['dlq-topic'],
       startAtBeginning: from.kind === 'beginning',

@@ -29,6 +29,7 @@ export default class Produce extends KcollectCommand {
     compression: Flags.string({char: 'z', options: [...COMPRESSIONS], default: 'none', env: 'KCOLLECT_COMPRESSION', description: 'compression codec for record batches'}),
     partition: Flags.integer({char: 'p', min: 0, env: 'KCOLLECT_PRODUCE_PARTITION', description: 'send every record to this partition instead of partitioning by key'}),
     idempotent: Flags.boolean({default: false, allowNo: true, env: 'KCOLLECT_IDEMPOTENT', description: 'idempotent producer: no duplicates on retry (implies --acks all, one batch in flight)'}),
+    'transactional-id': Flags.string({description: 'transactional.id: the whole input is one transaction, committed at its end (aborted on failure, so read_committed consumers see all of it or nothing); implies --idempotent'}),
   };
 
   async run(): Promise<DeliveryReport> {
@@ -44,6 +45,7 @@ export default class Produce extends KcollectCommand {
       acks: flags.acks as DeliveryReport['acks'],
       compression: flags.compression as DeliveryReport['compression'],
       idempotent: flags.idempotent,
+      transactionalId: flags['transactional-id'],
     });
     if (report.partitions.length > 0) {
       this.log(table(['PARTITION', 'RECORDS', 'FIRST-OFFSET', 'LAST-OFFSET'], report.partitions.map((p) => [p.partition, p.records, p.firstOffset, p.lastOffset])));

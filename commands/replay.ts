@@ -39,7 +39,7 @@ export default class Replay extends KcollectCommand {
     const onSignal = () => interrupt.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const to = flags.to as SinkKind;
+    const to = flags.to as Exclude<SinkKind, 'kafka'>;
     const json = this.jsonEnabled();
     const statusOut = to === 'stdout' ? process.stderr : process.stdout;
     const printer = statusPrinter({json, out: statusOut, err: process.stderr, live: to !== 'stdout'});

@@ -21,14 +21,16 @@ import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError} from '../storage/errors.js';
 import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
+import type {ClientConfig} from '../client/client-config.js';
 import type {ClusterLink} from './cluster-link.js';
 import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
-import {offsetsTopicOverrides} from './offsets-topic.js';
+import {offsetsTopicOverrides} from './internal-topics.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {RequestMemory} from './request-memory.js';
+import {BrokerTransactions} from './transactions.js';
 import {Router} from './router.js';
 
 export type {ClusterLink} from './cluster-link.js';
@@ -68,6 +70,12 @@ export interface BrokerOptions {
   listeners?: ListenerConfig[];
   /** inter.broker.listener.name: the address registered for the other brokers. */
   interBrokerListener?: string;
+  /**
+   * How this broker connects to the others' inter-broker listener (replication, transaction
+   * markers): its protocol, its own keystore and truststore, and sasl.mechanism.inter.broker.protocol
+   * with the listener's JAAS username/password. Absent: PLAINTEXT.
+   */
+  interBrokerClient?: ClientConfig;
   /** authorizer.class.name and its settings; absent: every request is allowed, as in Kafka. */
   authorizer?: AuthorizerSettings;
   /** zookeeper.session.timeout.ms: how long ZooKeeper keeps a silent broker registered. */
@@ -84,6 +92,13 @@ export interface BrokerOptions {
   offsetsTopicNumPartitions: number;
   /** offsets.topic.replication.factor (capped at the live brokers when the topic is created). */
   offsetsTopicReplicationFactor: number;
+  /** transaction.state.log.num.partitions / .replication.factor: the same for __transaction_state. */
+  transactionStateLogNumPartitions: number;
+  transactionStateLogReplicationFactor: number;
+  /** transaction.max.timeout.ms: the longest transaction.timeout.ms a producer may ask for. */
+  transactionMaxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are aborted. */
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
   log: (line: string) => void;
 }
 
@@ -108,6 +123,10 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   logCleanerIoMaxBytesPerSecond: DEFAULT_LOG_CLEANER_CONFIG.ioMaxBytesPerSecond,
   offsetsTopicNumPartitions: 50,
   offsetsTopicReplicationFactor: 3,
+  transactionStateLogNumPartitions: 50,
+  transactionStateLogReplicationFactor: 3,
+  transactionMaxTimeoutMs: 900_000,
+  transactionAbortTimedOutTransactionCleanupIntervalMs: 10_000,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -130,6 +149,7 @@ export class Broker {
   security: SecurityStore;
   private aclStore?: {of: SecurityStore; acls: AclStore};
   private readonly idleSweep: NodeJS.Timeout;
+  readonly transactions: BrokerTransactions;
   private idleWaiters: Array<() => void> = [];
   cluster?: ClusterLink;
   private closing?: Promise<void>;
@@ -150,6 +170,7 @@ export class Broker {
     // Kafka's selector checks idle connections the same way: a sweep, not a timer per socket.
     const sweepMs = Math.max(100, Math.min(options.connectionsMaxIdleMs / 4, 30_000));
     this.idleSweep = setInterval(() => this.closeIdleConnections(), sweepMs).unref();
+    this.transactions = new BrokerTransactions(this);
   }
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
@@ -417,6 +438,7 @@ export class Broker {
       });
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await this.cluster?.close().catch((err) => this.log(`leaving the cluster: ${String(err)}`));
+      this.transactions.close();
       this.groups.close();
       this.producerStates.close();
       for (const c of [...this.connections]) c.close();

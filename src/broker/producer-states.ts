@@ -1,5 +1,6 @@
 import {errorMessage} from '../lib/errors.js';
 import {iterateBatches} from '../protocol/records/batch.js';
+import {isControlBatch, markerOf} from '../protocol/records/control.js';
 import {ProducerStateTable} from '../coordinator/producer-state.js';
 import type {PartitionLog} from '../storage/partition-log.js';
 
@@ -7,7 +8,7 @@ import type {PartitionLog} from '../storage/partition-log.js';
 const SNAPSHOT_INTERVAL_MS = 30_000;
 
 /**
- * Idempotent-producer state for each partition, opened on first use: the last snapshot plus the
+ * Idempotent and transactional producer state for each partition, opened on first use: the last snapshot plus the
  * batch headers written after it, so it matches the log exactly even after a kill -9.
  */
 export class ProducerStates {
@@ -24,14 +25,20 @@ export class ProducerStates {
       const chunk = log.read(offset, 1 << 20, log.logEndOffset);
       if (chunk === 'out-of-range' || chunk.length === 0) break;
       for (const batch of chunk) {
-        for (const {header} of iterateBatches(batch)) {
-          table.rebuildFrom([header]);
+        for (const {at, header} of iterateBatches(batch)) {
+          table.rebuildFrom([isControlBatch(header.attributes) ? {...header, marker: markerOf(batch.subarray(at, at + header.size))} : header]);
           offset = header.baseOffset + header.lastOffsetDelta + 1;
         }
       }
     }
     this.tables.set(log, table);
     return table;
+  }
+
+  /** Where read_committed consumers stop: the first offset of the oldest open transaction, at most the high watermark. */
+  lastStableOffset(log: PartitionLog): number {
+    const first = this.forLog(log).firstUnstableOffset();
+    return first === undefined ? log.highWatermark : Math.min(first, log.highWatermark);
   }
 
   /** A deleted partition's state goes with it. */

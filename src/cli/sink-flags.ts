@@ -43,7 +43,7 @@ export function backoffFromFlags(flags: SinkFlagValues): BackoffPolicy {
 }
 
 /** The sink settings for `--to kind`; stdout's stream and renderer come from the command. */
-export function sinkSettingsFromFlags(kind: SinkKind, flags: SinkFlagValues, stdout: Extract<SinkSettings, {kind: 'stdout'}>): SinkSettings {
+export function sinkSettingsFromFlags(kind: Exclude<SinkKind, 'kafka'>, flags: SinkFlagValues, stdout: Extract<SinkSettings, {kind: 'stdout'}>): SinkSettings {
   if (kind === 'stdout') return stdout;
   if (kind === 'hbase') {
     return {

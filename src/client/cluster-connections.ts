@@ -1,5 +1,6 @@
 import {ErrorCode} from '../protocol/errors.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
+import {FindCoordinator} from '../protocol/messages/10-find-coordinator.js';
 import {Metadata} from '../protocol/messages/03-metadata.js';
 import type {ApiSchema} from '../protocol/schema.js';
 import {parseHostPort} from '../lib/address.js';
@@ -43,6 +44,7 @@ export async function requireApis(brokers: string[], apis: ApiSchema[], what: st
 export class ClusterConnections {
   private readonly nodes = new Map<number, {host: string; port: number}>();
   private readonly open = new Map<number, Promise<WireConnection>>();
+  private readonly coordinators = new Map<string, number>();
   private bootstrap?: WireConnection;
   private closed = false;
 
@@ -93,6 +95,31 @@ export class ClusterConnections {
     return t.partitions
       .map((p: {partitionIndex: number; leaderId: number}) => ({partition: p.partitionIndex, leader: p.leaderId}))
       .sort((a: PartitionLeader, b: PartitionLeader) => a.partition - b.partition);
+  }
+
+  /** Every broker of the cluster (Metadata without topics). */
+  async brokerIds(): Promise<number[]> {
+    const conn = await this.anyBroker();
+    const res = await conn.request(Metadata, conn.pick(Metadata, [1, 6]), {topics: [], allowAutoTopicCreation: false});
+    for (const b of res.brokers) this.nodes.set(b.nodeId, {host: b.host, port: b.port});
+    return res.brokers.map((b: {nodeId: number}) => b.nodeId);
+  }
+
+  /** The coordinator of a group (key type 0) or transactional id (1), by FindCoordinator; remembered until forgotten. */
+  async coordinator(keyType: 0 | 1, key: string): Promise<number> {
+    const known = this.coordinators.get(`${keyType}\0${key}`);
+    if (known !== undefined) return known;
+    const conn = await this.anyBroker();
+    const res = await conn.request(FindCoordinator, conn.pick(FindCoordinator, [1, 2]), {key, keyType});
+    check(res.errorCode, `finding the coordinator of ${keyType === 0 ? 'group' : 'transactional id'} ${key}`);
+    this.nodes.set(res.nodeId, {host: res.host, port: res.port});
+    this.coordinators.set(`${keyType}\0${key}`, res.nodeId);
+    return res.nodeId;
+  }
+
+  /** The coordinator moved (NOT_COORDINATOR, a lost connection): the next call asks again. */
+  forgetCoordinator(keyType: 0 | 1, key: string): void {
+    this.coordinators.delete(`${keyType}\0${key}`);
   }
 
   /** A negotiated connection to broker `nodeId` (as named by the last Metadata). */

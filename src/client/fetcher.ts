@@ -1,6 +1,7 @@
 import {ErrorCode, KafkaProtocolError} from '../protocol/errors.js';
 import {Fetch} from '../protocol/messages/01-fetch.js';
 import {decodeBatches} from '../protocol/records/records.js';
+import {AbortedTransactions} from './aborted-transactions.js';
 import {UserError} from '../lib/errors.js';
 import type {ClientConfig} from './client-config.js';
 import {ClusterConnections, type PartitionLeader} from './cluster-connections.js';
@@ -28,7 +29,7 @@ export interface FetchOptions {
   /** Only these partitions (default: all). */
   partitions?: number[];
   start: StartPosition;
-  /** Stop once every partition has reached its high watermark (kcat -e). */
+  /** Stop once every partition has reached its end (kcat -e): the last stable offset, read_committed being the default as in librdkafka. */
   stopAtEnd?: boolean;
   /** Stop after this many records in total. */
   maxRecords?: number;
@@ -137,7 +138,8 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
             maxWaitMs: options.maxWaitMs ?? 500,
             minBytes: 1,
             maxBytes: 50 * 1024 * 1024,
-            isolationLevel: 0,
+            // read_committed: records of open transactions are not served, aborted ones are dropped below.
+            isolationLevel: 1,
             sessionId: 0,
             sessionEpoch: -1,
             topics: [{topic, partitions: mine.map((s) => ({partition: s.partition, fetchOffset: s.position, partitionMaxBytes: 1024 * 1024}))}],
@@ -169,10 +171,11 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
               continue;
             }
             check(p.errorCode, `fetch ${topic}/${s.partition}`);
-            if (p.highWatermark >= 0) s.highWatermark = p.highWatermark;
+            if (p.lastStableOffset >= 0) s.highWatermark = p.lastStableOffset;
             if (p.records && p.records.length > 0) {
+              const aborted = new AbortedTransactions(p.abortedTransactions);
               for (const b of await decodeOrExplain(p.records, topic, s.partition, s.position)) {
-                for (const r of b.records) {
+                if (!aborted.skip(b.header)) for (const r of b.records) {
                   // A fetch returns whole batches: skip what lies before the requested offset.
                   if (r.offset < s.position) continue;
                   batch.push({topic, partition: s.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers});

@@ -1,4 +1,5 @@
 import type {ClientConfig} from './client-config.js';
+import type {TransactionOffsets} from './transaction-session.js';
 import {WireTopicProducer} from './wire-producer.js';
 
 export const ACKS = ['all', '-1', '1', '0'] as const;
@@ -12,6 +13,8 @@ export interface ProducerOptions {
   compression?: CompressionName;
   /** Idempotent producer (acks=all; the broker drops a batch it already wrote). */
   idempotent?: boolean;
+  /** transactional.id: everything sent up to a flush() is one transaction, committed by it (implies idempotence). */
+  transactionalId?: string;
   /** Batches in flight before send() waits (default 8); one at a time within a partition. */
   maxInFlight?: number;
   clientId?: string;
@@ -57,7 +60,8 @@ export interface TopicProducer {
   readonly topic: string;
   readonly partitions: number;
   send(records: OutgoingRecord[]): Promise<void>;
-  flush(): Promise<DeliveryReport>;
+  /** A transactional producer commits here, with the group offsets given (consume-transform-produce). */
+  flush(offsets?: TransactionOffsets): Promise<DeliveryReport>;
   close(): Promise<void>;
 }
 

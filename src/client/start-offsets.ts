@@ -35,7 +35,8 @@ export async function listOffsets(
       const {conn, version} = await cluster.pick(leader, ListOffsets, [1, 3]);
       const res = await conn.request(ListOffsets, version, {
         replicaId: -1,
-        isolationLevel: 0,
+        // read_committed: "latest" is the last stable offset, where a fetch stops.
+        isolationLevel: 1,
         topics: [{name: topic, partitions: partitions.map((p) => ({partitionIndex: p, timestamp: timestampOf(p)}))}],
       });
       for (const t of res.topics) {

@@ -8,6 +8,7 @@ import {encodeBatch} from '../protocol/records/records.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './kafka-errors.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
+import {TransactionSession, type TransactionOffsets} from './transaction-session.js';
 import type {Acks, CompressionName, DeliveryReport, OutgoingRecord, PartitionDelivery, ProducerOptions, TopicProducer} from './producer.js';
 
 /** Kafka's default max.message.bytes: a batch larger than this is refused. */
@@ -59,6 +60,10 @@ export class WireTopicProducer implements TopicProducer {
   private readonly sticky: StickyPartitioner;
   private readonly delivered = new Map<number, PartitionDelivery>();
   private readonly unacknowledged: OutgoingRecord[] = [];
+  /** Transactional: the records of the open transaction, all unacknowledged again if it aborts. */
+  private readonly inTransaction: OutgoingRecord[] = [];
+  /** Transactional: records acknowledged by committed transactions. */
+  private committed = 0;
   private acknowledged = 0;
   private bytes = 0;
   private failure?: unknown;
@@ -71,6 +76,7 @@ export class WireTopicProducer implements TopicProducer {
     leaders: number[],
     private producer: {producerId: number; producerEpoch: number},
     private readonly options: ProducerOptions & Required<WireProducerTimeouts> & {acks: Acks},
+    private readonly transaction?: TransactionSession,
   ) {
     this.leaders = leaders;
     this.sticky = new StickyPartitioner(leaders.length);
@@ -80,10 +86,11 @@ export class WireTopicProducer implements TopicProducer {
     const cluster = new ClusterConnections(options.brokers, options.clientId ?? 'kcollect', options.clientConfig);
     try {
       const leaders = (await cluster.topicLeaders(topic, {autoCreate: true})).map((p) => p.leader);
-      const idempotent = options.idempotent ?? false;
-      const producer = idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1};
+      const transaction = options.transactionalId === undefined ? undefined : await TransactionSession.begin(cluster, options.transactionalId);
+      const idempotent = (options.idempotent ?? false) || transaction !== undefined;
+      const producer = transaction?.producer ?? (idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1});
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
-      return new WireTopicProducer(cluster, topic, leaders, producer, {deliveryTimeoutMs: 15_000, requestTimeoutMs: 10_000, ...options, acks});
+      return new WireTopicProducer(cluster, topic, leaders, producer, {deliveryTimeoutMs: 15_000, requestTimeoutMs: 10_000, ...options, acks}, transaction);
     } catch (err) {
       cluster.close();
       throw err;
@@ -123,11 +130,13 @@ export class WireTopicProducer implements TopicProducer {
     if (idempotent) stream.nextSequence = (stream.nextSequence + records.length) % 2 ** 31;
     const s = stream;
     // Encoding starts now, while earlier batches are on the wire.
-    const encoded = encodeBatch(records, {compression: CODECS[this.options.compression ?? 'none'], ...this.producer, baseSequence});
+    const encoded = encodeBatch(records, {compression: CODECS[this.options.compression ?? 'none'], ...this.producer, baseSequence, transactional: this.transaction !== undefined});
     encoded.catch(() => undefined);
+    this.inTransaction.push(...(this.transaction ? records : []));
     const p: Promise<void> = stream.tail
       .then(async () => {
         if (this.failure !== undefined) throw this.failure; // an earlier batch failed: keep the order, send nothing after it
+        await this.transaction?.addPartition(this.topic, partition);
         const baseOffset = await this.deliver(partition, await encoded);
         this.record(partition, records, baseOffset);
       })
@@ -150,7 +159,7 @@ export class WireTopicProducer implements TopicProducer {
       try {
         if (leader < 0) throw new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, `partition ${partition}`);
         const {conn, version} = await this.cluster.pick(leader, Produce, [3, 8]);
-        const body = {transactionalId: null, acks: acks === 'all' ? -1 : Number(acks), timeoutMs: requestTimeoutMs, topicData: [{name: this.topic, partitionData: [{index: partition, records: batch}]}]};
+        const body = {transactionalId: this.transaction?.transactionalId ?? null, acks: acks === 'all' ? -1 : Number(acks), timeoutMs: requestTimeoutMs, topicData: [{name: this.topic, partitionData: [{index: partition, records: batch}]}]};
         if (acks === '0') {
           conn.send(Produce, version, body);
           return null;
@@ -207,8 +216,9 @@ export class WireTopicProducer implements TopicProducer {
    * acknowledge), after which the producer is usable again and a resend of those records
    * carries the sequence numbers they had.
    */
-  async flush(): Promise<DeliveryReport> {
+  async flush(offsets?: TransactionOffsets): Promise<DeliveryReport> {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+    await this.endTransaction(offsets);
     if (this.failure !== undefined) {
       const err = this.failureError();
       const lostSequence = this.failure instanceof KafkaProtocolError && SEQUENCE_LOST.has(this.failure.info.code);
@@ -218,7 +228,8 @@ export class WireTopicProducer implements TopicProducer {
         if (s.failedSequence !== undefined) s.nextSequence = s.failedSequence;
         s.failedSequence = undefined;
       }
-      if (lostSequence) {
+      // A transactional producer that lost its epoch was fenced: a new instance owns the id.
+      if (lostSequence && !this.transaction) {
         // The broker no longer follows our sequence numbers: start over as a new producer.
         this.producer = await initProducerId(this.cluster);
         this.streams.clear();
@@ -234,6 +245,29 @@ export class WireTopicProducer implements TopicProducer {
       partitions: [...this.delivered.values()].sort((a, b) => a.partition - b.partition),
       durationMs: Date.now() - this.started,
     };
+  }
+
+  /** Transactional: commits what was sent (and `offsets`), or after a failure aborts it, so none of it is acknowledged. */
+  private async endTransaction(offsets?: TransactionOffsets): Promise<void> {
+    if (!this.transaction) return;
+    try {
+      if (offsets && this.failure === undefined) await this.transaction.sendOffsets(offsets);
+    } catch (err) {
+      this.failure = err;
+    }
+    const commit = this.failure === undefined;
+    try {
+      await this.transaction.end(commit);
+    } catch (err) {
+      this.failure ??= err;
+    }
+    if (this.failure !== undefined) {
+      // Nothing of an aborted transaction is visible: every record of it is to be sent again.
+      this.unacknowledged.splice(0, this.unacknowledged.length, ...this.inTransaction);
+      this.acknowledged = this.committed;
+    }
+    this.committed = this.acknowledged;
+    this.inTransaction.length = 0;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import type {BrokerEndpoint} from '../broker/cluster-link.js';
 import {errorMessage} from '../lib/errors.js';
 import type {ZkClient} from '../zk/client.js';
 import {isZkError} from '../zk/errors.js';
-import {parseBrokerRegistration, parsePartitionState, parseTopicAssignment, parseTopicConfig, type PartitionStateData, ZkPaths} from './zk-layout.js';
+import {base64ToUuid, parseBrokerRegistration, parsePartitionState, parseTopicAssignment, parseTopicConfig, type PartitionStateData, ZkPaths} from './zk-layout.js';
 
 export interface PartitionRecord {
   state: PartitionStateData;
@@ -11,6 +11,8 @@ export interface PartitionRecord {
 }
 
 export interface TopicRecord {
+  /** The topic id its creator gave it (a UUID), which every broker adopts; null from tools that write none. */
+  id: string | null;
   replicas: number[][];
   config: Record<string, string>;
   partitions: Map<number, PartitionRecord>;
@@ -115,9 +117,12 @@ export class ClusterView {
 
   private async loadTopic(session: number, name: string, reload = false): Promise<void> {
     let replicas: number[][];
+    let id: string | null;
     let config: Record<string, string> = {};
     try {
-      replicas = parseTopicAssignment((await this.zk.get(ZkPaths.topic(name), {watch: this.guard(session, `topic ${name}`, () => this.loadTopic(session, name))})).data.toString()).replicas;
+      const assignment = parseTopicAssignment((await this.zk.get(ZkPaths.topic(name), {watch: this.guard(session, `topic ${name}`, () => this.loadTopic(session, name))})).data.toString());
+      replicas = assignment.replicas;
+      id = assignment.topicId === null ? null : base64ToUuid(assignment.topicId);
       config = await this.readConfig(session, name);
     } catch (err) {
       if (isZkError(err, 'NONODE')) return;
@@ -126,7 +131,7 @@ export class ClusterView {
     // A read that began before the topic was deleted must not bring it back.
     if (session !== this.session || !this.topicNames.has(name)) return;
     const previous = this.topics.get(name);
-    const topic: TopicRecord = {replicas, config, partitions: previous?.partitions ?? new Map()};
+    const topic: TopicRecord = {id, replicas, config, partitions: previous?.partitions ?? new Map()};
     this.topics.set(name, topic);
     this.listener.topicChanged(name, topic);
     for (let p = 0; p < replicas.length; p++) if (reload || !topic.partitions.has(p)) await this.loadPartition(session, name, p, reload);

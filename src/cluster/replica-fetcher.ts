@@ -1,9 +1,11 @@
 import type {BrokerEndpoint} from '../broker/cluster-link.js';
+import type {ClientConfig} from '../client/client-config.js';
 import {WireConnection} from '../client/wire-connection.js';
 import {loopbackSourceFor} from '../lib/address.js';
 import {errorMessage} from '../lib/errors.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Fetch} from '../protocol/messages/01-fetch.js';
+import {OffsetForLeaderEpoch} from '../protocol/messages/23-offset-for-leader-epoch.js';
 import type {Message} from '../protocol/codec.js';
 
 /** How long the leader may hold a follower's fetch when it has nothing new. */
@@ -15,6 +17,10 @@ export interface FetchTarget {
   topic: string;
   partition: number;
   fetchOffset: number;
+  /** The leader epoch this follower knows (KIP-320: a stale leader or follower is fenced). */
+  currentLeaderEpoch: number;
+  /** Set when the leader must first say where this epoch of ours ends (a new leader, KIP-101). */
+  lastEpoch?: number;
 }
 
 /** What a fetcher needs from the replica manager. */
@@ -22,11 +28,15 @@ export interface FetcherHost {
   readonly nodeId: number;
   /** The address this broker listens on: loopback connections leave from it. */
   readonly localHost: string;
+  /** How to reach the leader's inter-broker listener (TLS, SASL). */
+  readonly interBrokerClient: ClientConfig;
   endpoint(brokerId: number): BrokerEndpoint | undefined;
   /** The partitions this broker follows on `leaderId`, with its log end offsets. */
   targets(leaderId: number): FetchTarget[];
   /** One partition of the leader's answer. */
   fetched(leaderId: number, topic: string, response: Message): void;
+  /** The leader's OffsetForLeaderEpoch answer for a partition's last epoch (undefined: it cannot answer). */
+  truncateToLeader(leaderId: number, topic: string, partition: number, answer: {epoch: number; endOffset: number} | undefined): void;
   log(line: string): void;
 }
 
@@ -80,6 +90,11 @@ export class ReplicaFetcher {
       }
       try {
         const conn = await this.connection();
+        const unvalidated = targets.filter((t) => t.lastEpoch !== undefined);
+        if (unvalidated.length > 0) {
+          await this.validateEpochs(conn, unvalidated);
+          continue;
+        }
         const response = await conn.request(Fetch, this.version, this.request(targets));
         failures = 0;
         if (this.stopped) return;
@@ -95,6 +110,29 @@ export class ReplicaFetcher {
     }
   }
 
+  /** KIP-101: asks the leader where each partition's last epoch ends, and truncates there. */
+  private async validateEpochs(conn: WireConnection, targets: FetchTarget[]): Promise<void> {
+    if (!conn.supports(OffsetForLeaderEpoch)) {
+      for (const t of targets) this.host.truncateToLeader(this.leaderId, t.topic, t.partition, undefined);
+      return;
+    }
+    const byTopic = new Map<string, FetchTarget[]>();
+    for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
+    const res = await conn.request(OffsetForLeaderEpoch, conn.pick(OffsetForLeaderEpoch, [3, 4]), {
+      replicaId: this.host.nodeId,
+      topics: [...byTopic].map(([topic, parts]) => ({topic, partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, leaderEpoch: p.lastEpoch}))})),
+    });
+    let retry = false;
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        // Not (yet) the leader, or a newer epoch than it knows: ask again shortly.
+        if (p.errorCode !== 0) retry = true;
+        else this.host.truncateToLeader(this.leaderId, t.topic, p.partition, {epoch: p.leaderEpoch, endOffset: Number(p.endOffset)});
+      }
+    }
+    if (retry) await this.pause(RETRY_MS);
+  }
+
   private request(targets: FetchTarget[]): Message {
     const byTopic = new Map<string, FetchTarget[]>();
     for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
@@ -108,7 +146,7 @@ export class ReplicaFetcher {
       sessionEpoch: -1,
       topics: [...byTopic].map(([topic, parts]) => ({
         topic,
-        partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.fetchOffset, logStartOffset: -1, partitionMaxBytes: PARTITION_MAX_BYTES})),
+        partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, fetchOffset: p.fetchOffset, logStartOffset: -1, partitionMaxBytes: PARTITION_MAX_BYTES})),
       })),
       forgottenTopicsData: [],
       rackId: '',
@@ -119,7 +157,7 @@ export class ReplicaFetcher {
     if (this.conn && !this.conn.closed) return this.conn;
     const endpoint = this.host.endpoint(this.leaderId);
     if (!endpoint) throw new Error(`broker ${this.leaderId} is not registered`);
-    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
+    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`, config: this.host.interBrokerClient, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
     try {
       await conn.negotiate(ApiVersions);
       this.version = conn.pick(Fetch, [4, 11]);

@@ -1,7 +1,9 @@
+import {PLAINTEXT, type ClientConfig} from '../client/client-config.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Broker} from '../broker/broker.js';
 import {PartitionWaiters} from '../broker/partition-waiters.js';
+import {LeaderEpochCache} from '../storage/leader-epoch-cache.js';
 import {PRODUCER_STATE_FILE} from '../coordinator/producer-state.js';
 import {errorMessage} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
@@ -42,13 +44,18 @@ interface Partition {
   zkVersion: number;
   followers: Map<number, FollowerState>;
   isrWriting: boolean;
+  /** Which epoch wrote which offsets (leader-epoch-checkpoint). */
+  epochs: LeaderEpochCache;
+  /** A follower of a new leader first asks it where its own last epoch ends (KIP-101), then fetches. */
+  validateEpoch: boolean;
 }
 
 /**
  * This broker's replicas: the leader side (follower log ends, ISR shrink and expand written to the
  * partition state znode with a version check as Kafka 2.x's leader does, the high watermark as the
- * minimum log end over the ISR, acks=all waits) and the follower side (truncate to the high
- * watermark on a leader change, then one ReplicaFetcher per leader). Roles follow the partition
+ * minimum log end over the ISR, acks=all waits) and the follower side (on a leader change,
+ * truncate to where the new leader says this replica's last epoch ends, then one ReplicaFetcher
+ * per leader). Roles follow the partition
  * state znodes that the ClusterView watches.
  */
 export class ReplicaManager implements FetcherHost {
@@ -78,6 +85,10 @@ export class ReplicaManager implements FetcherHost {
     return this.broker.localHost;
   }
 
+  get interBrokerClient(): ClientConfig {
+    return this.broker.options.interBrokerClient ?? PLAINTEXT;
+  }
+
   log(line: string): void {
     this.broker.log(line);
   }
@@ -99,7 +110,7 @@ export class ReplicaManager implements FetcherHost {
       // A log we have not managed yet: the high watermark comes from the checkpoint, never from the log end.
       log.autoHighWatermark = false;
       log.highWatermark = Math.min(this.checkpoint[checkpointKey(topic, index)] ?? 0, log.logEndOffset);
-      part = {topic, index, log, role: 'none', leader: -1, epoch: -1, controllerEpoch: 0, isr: [], replicas: [], zkVersion: -1, followers: new Map(), isrWriting: false};
+      part = {topic, index, log, role: 'none', leader: -1, epoch: -1, controllerEpoch: 0, isr: [], replicas: [], zkVersion: -1, followers: new Map(), isrWriting: false, epochs: LeaderEpochCache.open(log), validateEpoch: false};
       this.partitions.set(key, part);
     }
     const {leader, leaderEpoch, isr, controllerEpoch} = record.state;
@@ -139,20 +150,19 @@ export class ReplicaManager implements FetcherHost {
     part.role = 'leader';
     part.leader = this.nodeId;
     part.epoch = epoch;
+    // What this broker appends from now on is the new epoch's, from the current log end.
+    part.epochs.assign(epoch, part.log.logEndOffset);
     this.log(`${part.topic}-${part.index}: leader (epoch ${epoch}, isr [${part.isr.join(',')}], log end ${part.log.logEndOffset})`);
   }
 
   /**
-   * Kafka before KIP-101: a replica that follows a new leader drops what is above its high
-   * watermark (possibly never committed, possibly different on the new leader) and fetches it again.
+   * KIP-101: a replica that follows a new leader keeps its log until the leader said where this
+   * replica's last epoch ends there (validateEpoch, done by the fetcher), then drops only what
+   * lies beyond: never a committed record, never a divergent one.
    */
   private becomeFollower(part: Partition, leader: number, epoch: number): void {
     this.unfollow(part);
-    const hw = part.log.highWatermark;
-    if (part.log.logEndOffset > hw) {
-      this.log(`${part.topic}-${part.index}: truncating from ${part.log.logEndOffset} to the high watermark ${hw} to follow broker ${leader}`);
-      part.log.truncateTo(hw);
-    }
+    part.validateEpoch = true;
     this.broker.producerStates.forget(part.log);
     fs.rmSync(path.join(part.log.dir, PRODUCER_STATE_FILE), {force: true});
     part.role = 'follower';
@@ -199,9 +209,37 @@ export class ReplicaManager implements FetcherHost {
   targets(leaderId: number): FetchTarget[] {
     const out: FetchTarget[] = [];
     for (const p of this.partitions.values()) {
-      if (p.role === 'follower' && p.leader === leaderId && !p.log.isClosed) out.push({topic: p.topic, partition: p.index, fetchOffset: p.log.logEndOffset});
+      if (p.role === 'follower' && p.leader === leaderId && !p.log.isClosed) out.push({topic: p.topic, partition: p.index, fetchOffset: p.log.logEndOffset, currentLeaderEpoch: p.epoch, lastEpoch: p.validateEpoch ? p.epochs.latestEpoch : undefined});
     }
     return out;
+  }
+
+  /**
+   * The leader's answer to OffsetForLeaderEpoch for our last epoch (undefined: it cannot answer
+   * one, an older broker): truncate to where that epoch ends on both sides, as Kafka's follower
+   * does (KIP-279), or without an answer to the high watermark, as before KIP-101.
+   */
+  truncateToLeader(leaderId: number, topic: string, index: number, answer: {epoch: number; endOffset: number} | undefined): void {
+    const part = this.partitions.get(PartitionWaiters.key(topic, index));
+    if (!part || part.role !== 'follower' || part.leader !== leaderId || !part.validateEpoch || part.log.isClosed) return;
+    const log = part.log;
+    let to: number;
+    if (!answer || answer.epoch < 0) to = log.highWatermark;
+    else if (answer.epoch === part.epochs.latestEpoch) to = Math.min(answer.endOffset, log.logEndOffset);
+    else to = Math.min(answer.endOffset, part.epochs.endOffsetFor(answer.epoch, log.logEndOffset).endOffset, log.logEndOffset);
+    to = Math.max(to, log.logStartOffset);
+    if (to < log.logEndOffset) {
+      this.log(`${topic}-${index}: truncating from ${log.logEndOffset} to ${to}, where ${answer ? `epoch ${answer.epoch} ends on broker ${leaderId}` : 'the high watermark is (the leader cannot say where our epoch ends)'}`);
+      log.truncateTo(to);
+      part.epochs.truncateFromEnd(to);
+    }
+    part.validateEpoch = false;
+  }
+
+  /** OffsetForLeaderEpoch on this leader: where `epoch` ends in the partition's log. */
+  endOffsetForEpoch(topic: string, index: number, epoch: number): {epoch: number; endOffset: number} {
+    const part = this.leaderPart(topic, index);
+    return part ? part.epochs.endOffsetFor(epoch, part.log.logEndOffset) : {epoch: -1, endOffset: -1};
   }
 
   fetched(leaderId: number, topic: string, r: Message): void {
@@ -210,8 +248,13 @@ export class ReplicaManager implements FetcherHost {
     const log = part.log;
     if (r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
       // Below the leader's log start: start over there. Beyond its log end: drop our excess.
-      if (log.logEndOffset < r.logStartOffset) log.truncateFullyAndStartAt(r.logStartOffset);
-      else if (r.highWatermark >= 0) log.truncateTo(Math.max(r.highWatermark, log.logStartOffset));
+      if (log.logEndOffset < r.logStartOffset) {
+        log.truncateFullyAndStartAt(r.logStartOffset);
+        part.epochs.clearAndStartAt(r.logStartOffset);
+      } else if (r.highWatermark >= 0) {
+        log.truncateTo(Math.max(r.highWatermark, log.logStartOffset));
+        part.epochs.truncateFromEnd(log.logEndOffset);
+      }
       return;
     }
     if (r.errorCode !== ErrorCode.NONE) return;
@@ -226,6 +269,7 @@ export class ReplicaManager implements FetcherHost {
         }
         // Kept as the leader wrote it: its offsets, leader epoch and timestamps.
         log.append(Buffer.from(r.records.subarray(at, at + header.size)), {leaderEpoch: header.partitionLeaderEpoch, asFollower: true});
+        part.epochs.assign(header.partitionLeaderEpoch, header.baseOffset);
       }
     }
     if (r.highWatermark >= 0) log.highWatermark = Math.min(r.highWatermark, log.logEndOffset);

@@ -87,6 +87,11 @@ export function uuidToBase64(uuid: string): string {
   return Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
 }
 
+export function base64ToUuid(id: string): string {
+  const hex = Buffer.from(id, 'base64url').toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export interface PartitionStateData {
   controllerEpoch: number;
   leader: number;

@@ -24,7 +24,7 @@ import {Controller} from './controller.js';
 import {PeerWatch} from './peer-watch.js';
 import {ReplicaManager} from './replica-manager.js';
 import {groupsWithZkOffsets, readOffsets, removeOffsets, ZkProducerIds} from './zk-groups.js';
-import {ensureOffsetsTopic} from '../broker/offsets-topic.js';
+import {ensureOffsetsTopic} from '../broker/internal-topics.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {ZkSecurityStore} from './zk-security-store.js';
 
@@ -300,10 +300,12 @@ export class ZkRegistration implements ClusterLink {
       }
       const local = logs.topic(name);
       if (!local) {
-        logs.createTopic(name, topic.replicas.length, topic.config);
+        logs.createTopic(name, topic.replicas.length, topic.config, topic.id ?? undefined);
         this.broker.log(`topic ${name} (${topic.replicas.length} partitions) from ZooKeeper`);
         return;
       }
+      // Every broker answers with the same topic id (Metadata v10+, Fetch v13+).
+      if (topic.id && local.id !== topic.id) logs.adoptTopicId(name, topic.id);
       if (local.partitions < topic.replicas.length) logs.addPartitions(name, topic.replicas.length);
       if (JSON.stringify(local.overrides) !== JSON.stringify(topic.config)) logs.alterConfig(name, topic.config);
     } catch (err) {
@@ -392,6 +394,10 @@ export class ZkRegistration implements ClusterLink {
 
   leaderEpoch(topic: string, index: number): number {
     return this.replicas.leaderEpoch(topic, index);
+  }
+
+  endOffsetForEpoch(topic: string, index: number, epoch: number): {epoch: number; endOffset: number} {
+    return this.replicas.endOffsetForEpoch(topic, index, epoch);
   }
 
   appended(topic: string, index: number): void {

@@ -301,6 +301,8 @@ export class GroupCoordinator {
   private readonly maxOffsetMetadataBytes: number;
   private readonly onStoreError: (err: unknown) => void;
   private readonly groups = new Map<string, Group>();
+  /** TxnOffsetCommit offsets by producer, then group: committed when the producer's COMMIT marker reaches the group's partition. */
+  private readonly txnOffsets = new Map<number, Map<string, StoredOffset[]>>();
   private closed = false;
 
   constructor(opts: GroupCoordinatorOptions = {}) {
@@ -901,6 +903,62 @@ export class GroupCoordinator {
     return results;
   }
 
+  /**
+   * TxnOffsetCommit: the offsets are written now (in a transactional batch of the producer) but
+   * count only once the transaction commits; an abort drops them. A member's commit is checked
+   * against the group's generation as OffsetCommit's is; a producer outside any group (-1, "") may commit too.
+   */
+  commitTransactionalOffsets(req: OffsetCommitRequest & {producerId: number; producerEpoch: number}): PartitionError[] {
+    const all = (errorCode: number) => req.offsets.map((o) => ({topic: o.topic, partition: o.partition, errorCode}));
+    if (this.closed) return all(ErrorCode.NOT_COORDINATOR);
+    const group = this.groups.get(req.groupId);
+    if (group && req.generationId >= 0) {
+      if (!group.members.has(req.memberId)) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (req.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
+    }
+    const now = this.clock.now();
+    const offsets = req.offsets.map((o) => ({topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: o.leaderEpoch ?? -1, metadata: o.metadata ?? '', commitTimestamp: now}));
+    const tooLarge = offsets.find((o) => Buffer.byteLength(o.metadata) > this.maxOffsetMetadataBytes);
+    if (tooLarge) return all(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+    try {
+      this.store.appendOffsets(req.groupId, offsets, {producerId: req.producerId, producerEpoch: req.producerEpoch});
+    } catch (err) {
+      this.onStoreError(err);
+      return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    }
+    if (!this.groups.has(req.groupId)) this.createGroup(req.groupId);
+    this.holdTxnOffsets(req.producerId, req.groupId, offsets);
+    return all(ErrorCode.NONE);
+  }
+
+  /** The producer's marker reached a __consumer_offsets partition: its offsets for the groups `owns` selects commit or vanish. */
+  completeTransactionalOffsets(producerId: number, commit: boolean, owns: (groupId: string) => boolean): void {
+    const byGroup = this.txnOffsets.get(producerId);
+    if (!byGroup) return;
+    for (const [groupId, offsets] of byGroup) {
+      if (!owns(groupId)) continue;
+      byGroup.delete(groupId);
+      const group = this.groups.get(groupId);
+      if (commit && group) for (const o of offsets) this.setOffset(group, o);
+      // The offsets store learns about committed offsets when it reloads; deletes need to know them now.
+      if (commit) this.store.committedTransactionally?.(groupId, offsets);
+    }
+    if (byGroup.size === 0) this.txnOffsets.delete(producerId);
+  }
+
+  /** OffsetFetch with require_stable (KIP-447): a partition with offsets waiting for a transaction is not stable yet. */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const byGroup of this.txnOffsets.values()) if (byGroup.get(groupId)?.some((o) => o.topic === topic && o.partition === partition)) return true;
+    return false;
+  }
+
+  private holdTxnOffsets(producerId: number, groupId: string, offsets: StoredOffset[]): void {
+    let byGroup = this.txnOffsets.get(producerId);
+    if (!byGroup) this.txnOffsets.set(producerId, (byGroup = new Map()));
+    const held = (byGroup.get(groupId) ?? []).filter((h) => !offsets.some((o) => o.topic === h.topic && o.partition === h.partition));
+    byGroup.set(groupId, [...held, ...offsets]);
+  }
+
   /** `partitions` null: every partition the group has committed (OffsetFetch v2+ null topics). */
   fetchOffsets(groupId: string, partitions: Array<{topic: string; partition: number}> | null): OffsetFetchResult {
     if (this.closed) return {errorCode: ErrorCode.NOT_COORDINATOR, offsets: []};
@@ -1060,6 +1118,7 @@ export class GroupCoordinator {
    * SyncGroup requests get NOT_COORDINATOR, so clients look for the coordinator again.
    */
   unloadGroups(owns: (groupId: string) => boolean): void {
+    for (const byGroup of this.txnOffsets.values()) for (const groupId of [...byGroup.keys()]) if (owns(groupId)) byGroup.delete(groupId);
     for (const group of [...this.groups.values()]) {
       if (!owns(group.groupId)) continue;
       this.clearJoinTimer(group);
@@ -1150,6 +1209,10 @@ export class GroupCoordinator {
     for (const o of state.offsets) {
       const group = this.groups.get(o.groupId) ?? this.createGroup(o.groupId);
       this.setOffset(group, o);
+    }
+    for (const {producerId, groupId, ...o} of state.pendingTxnOffsets ?? []) {
+      if (!this.groups.has(groupId)) this.createGroup(groupId);
+      this.holdTxnOffsets(producerId, groupId, [o]);
     }
   }
 }

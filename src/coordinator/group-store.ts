@@ -27,16 +27,26 @@ export interface StoredGroup {
   members?: GroupMetadataMember[];
 }
 
+/** A producer's transaction, as written with its TxnOffsetCommit records. */
+export interface TxnProducer {
+  producerId: number;
+  producerEpoch: number;
+}
+
 export interface GroupStoreState {
   groups: StoredGroup[];
   offsets: Array<StoredOffset & {groupId: string}>;
+  /** Offsets of transactions with no marker yet: they become committed (or vanish) with it. */
+  pendingTxnOffsets?: Array<StoredOffset & {groupId: string; producerId: number}>;
 }
 
 export interface GroupStore {
   /** Reads everything back. Called once, before any write. */
   load(): GroupStoreState;
   /** Durable when it returns (survives kill -9): a commit is acknowledged only after this. */
-  appendOffsets(groupId: string, offsets: StoredOffset[]): void;
+  appendOffsets(groupId: string, offsets: StoredOffset[], txn?: TxnProducer): void;
+  /** Offsets written with appendOffsets(…, txn) whose transaction committed. */
+  committedTransactionally?(groupId: string, offsets: StoredOffset[]): void;
   saveGroup(group: StoredGroup): void;
   /** Forgets the group and all its offsets. */
   deleteGroup(groupId: string): void;

@@ -9,10 +9,11 @@ import {
   OFFSETS_TOPIC,
   offsetsPartitionFor,
 } from '../protocol/consumer-offsets.js';
-import {readBatchHeader} from '../protocol/records/batch.js';
+import {Attr, readBatchHeader} from '../protocol/records/batch.js';
+import {isControlBatch, markerOf} from '../protocol/records/control.js';
 import {encodeBatchUncompressed, decodeUncompressedBatch, type RecordInput} from '../protocol/records/records.js';
 import type {PartitionLog} from '../storage/partition-log.js';
-import type {GroupStore, GroupStoreState, StoredGroup, StoredOffset} from './group-store.js';
+import type {GroupStore, GroupStoreState, StoredGroup, StoredOffset, TxnProducer} from './group-store.js';
 
 /** How the store reaches the `__consumer_offsets` partitions the broker holds. */
 export interface OffsetsTopicAccess {
@@ -56,8 +57,15 @@ export class OffsetsTopicStore implements GroupStore {
     const log = this.topic.log(partition);
     const groups = new Map<string, StoredGroup>();
     const offsets = new Map<string, StoredOffset & {groupId: string}>();
+    // TxnOffsetCommit records wait for their producer's marker: COMMIT applies them, ABORT drops them.
+    const pending = new Map<number, Array<StoredOffset & {groupId: string; producerId: number}>>();
     if (!log) return {groups: [], offsets: []};
     for (const rec of readAll(log)) {
+      if (rec.marker) {
+        if (rec.marker === 'COMMIT') for (const o of pending.get(rec.producerId) ?? []) offsets.set(offsetId(o.groupId, o.topic, o.partition), o);
+        pending.delete(rec.producerId);
+        continue;
+      }
       if (!rec.key) continue;
       const key = decodeConsumerOffsetsKey(rec.key);
       if (!key) continue;
@@ -70,19 +78,28 @@ export class OffsetsTopicStore implements GroupStore {
         continue;
       }
       const id = offsetId(key.group, key.topic, key.partition);
-      if (rec.value === null) offsets.delete(id);
+      if (rec.transactional && rec.value !== null) {
+        const list = pending.get(rec.producerId) ?? [];
+        list.push({groupId: key.group, topic: key.topic, partition: key.partition, producerId: rec.producerId, ...decodeOffsetCommitValue(rec.value)});
+        pending.set(rec.producerId, list);
+      } else if (rec.value === null) offsets.delete(id);
       else offsets.set(id, {groupId: key.group, topic: key.topic, partition: key.partition, ...decodeOffsetCommitValue(rec.value)});
     }
     for (const g of [...this.committed.keys()]) if (this.partitionFor(g) === partition) this.committed.delete(g);
     for (const o of offsets.values()) this.remember(o.groupId, o.topic, o.partition);
-    return {groups: [...groups.values()], offsets: [...offsets.values()]};
+    return {groups: [...groups.values()], offsets: [...offsets.values()], pendingTxnOffsets: [...pending.values()].flat()};
   }
 
-  appendOffsets(groupId: string, offsets: StoredOffset[]): void {
+  appendOffsets(groupId: string, offsets: StoredOffset[], txn?: TxnProducer): void {
     this.write(
       groupId,
       offsets.map((o) => ({key: offsetCommitKey(groupId, o.topic, o.partition), value: offsetCommitValue(o), timestamp: o.commitTimestamp})),
+      txn,
     );
+    if (!txn) for (const o of offsets) this.remember(groupId, o.topic, o.partition);
+  }
+
+  committedTransactionally(groupId: string, offsets: StoredOffset[]): void {
     for (const o of offsets) this.remember(groupId, o.topic, o.partition);
   }
 
@@ -117,11 +134,13 @@ export class OffsetsTopicStore implements GroupStore {
 
   close(): void {}
 
-  private write(groupId: string, records: RecordInput[]): void {
+  /** A transaction's offsets go in a transactional batch of its producer, as Kafka writes them. */
+  private write(groupId: string, records: RecordInput[], txn?: TxnProducer): void {
     if (records.length === 0) return;
     const partition = this.partitionFor(groupId);
     if (partition === undefined) throw new Error(`the ${OFFSETS_TOPIC} topic does not exist yet`);
-    this.topic.append(partition, encodeBatchUncompressed(records));
+    const batch = txn ? encodeBatchUncompressed(records, {producerId: txn.producerId, producerEpoch: txn.producerEpoch, transactional: true}) : encodeBatchUncompressed(records);
+    this.topic.append(partition, batch);
   }
 
   private remember(groupId: string, topic: string, partition: number): void {
@@ -142,7 +161,7 @@ function offsetId(group: string, topic: string, partition: number): string {
   return `${group}\u0000${topic}\u0000${partition}`;
 }
 
-/** Every record of the log, start to end, in offset order. */
+/** Every record of the log, start to end, in offset order, with its batch's producer; a marker stands for its control batch. */
 function* readAll(log: PartitionLog) {
   let next = log.logStartOffset;
   const end = log.logEndOffset;
@@ -151,7 +170,13 @@ function* readAll(log: PartitionLog) {
     if (chunks === 'out-of-range' || chunks.length === 0) return;
     for (const batch of chunks) {
       const header = readBatchHeader(batch);
-      for (const rec of decodeUncompressedBatch(batch)) if (rec.offset >= next) yield rec;
+      const producerId = header.producerId;
+      if (isControlBatch(header.attributes)) {
+        if (header.baseOffset >= next) yield {key: null, value: null, producerId, transactional: true, marker: markerOf(batch)};
+      } else {
+        const transactional = (header.attributes & Attr.transactional) !== 0;
+        for (const rec of decodeUncompressedBatch(batch)) if (rec.offset >= next) yield {...rec, producerId, transactional, marker: undefined};
+      }
       next = header.baseOffset + header.lastOffsetDelta + 1;
     }
   }

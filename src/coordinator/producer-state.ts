@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../lib/fs.js';
 import {ErrorCode} from '../protocol/errors.js';
+import type {Marker} from '../protocol/records/control.js';
 
 /**
  * Idempotent producer support (Kafka's ProducerStateManager / ProducerAppendInfo): producer id
@@ -93,6 +94,7 @@ export const PRODUCER_STATE_FILE = 'producer-state.snapshot';
 
 const INT32_MAX = 0x7fffffff;
 const CONTROL_ATTRIBUTE = 0x20;
+const TRANSACTIONAL_ATTRIBUTE = 0x10;
 
 /** Sequence of the last record of a batch: base + lastOffsetDelta, wrapping at Int32.MAX to 0. */
 export function lastSequenceOf(baseSequence: number, lastOffsetDelta: number): number {
@@ -133,15 +135,26 @@ export interface ProducerBatchHeader {
   producerEpoch: number;
   baseSequence: number;
   maxTimestamp: number;
-  /** Control batches (transaction markers) carry no producer data and are skipped. */
   attributes?: number;
+  /** A control batch's marker: it ends the producer's transaction. */
+  marker?: Marker;
+}
+
+/** An aborted transaction of one producer, from its first record to its ABORT marker (Fetch's aborted_transactions). */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+  lastOffset: number;
 }
 
 interface SnapshotFile {
-  version: 1;
+  version: 1 | 2;
   /** The log end offset the state was taken at: it reflects exactly the batches below it. */
   offset: number;
   producers: Array<{id: number; epoch: number; lastTimestamp: number; batches: Array<[number, number, number, number, number]>}>;
+  /** v2: open transactions [producer id, first offset] and aborted ones [producer id, first, last]. */
+  ongoing?: Array<[number, number]>;
+  aborted?: Array<[number, number, number]>;
 }
 
 /**
@@ -153,6 +166,10 @@ interface SnapshotFile {
  */
 export class ProducerStateTable {
   private readonly producers = new Map<number, ProducerEntry>();
+  /** Producers with an open transaction on this partition, and the offset of its first record. */
+  private readonly ongoing = new Map<number, number>();
+  /** Aborted transactions, oldest first (Kafka keeps them in the segments' .txnindex). */
+  private aborted: AbortedTxn[] = [];
   /** Batches starting below this offset are already reflected (snapshot or record()). */
   private nextOffset = 0;
   private loadedSnapshotOffset = 0;
@@ -172,7 +189,7 @@ export class ProducerStateTable {
     } catch {
       snap = undefined;
     }
-    if (snap && snap.version === 1 && Number.isSafeInteger(snap.offset) && (logEndOffset === undefined || snap.offset <= logEndOffset)) {
+    if (snap && (snap.version === 1 || snap.version === 2) && Number.isSafeInteger(snap.offset) && (logEndOffset === undefined || snap.offset <= logEndOffset)) {
       for (const p of snap.producers) {
         table.producers.set(p.id, {
           producerId: p.id,
@@ -181,6 +198,8 @@ export class ProducerStateTable {
           batches: p.batches.map(([firstSeq, lastSeq, firstOffset, lastOffset, timestamp]) => ({firstSeq, lastSeq, firstOffset, lastOffset, timestamp})),
         });
       }
+      for (const [id, first] of snap.ongoing ?? []) table.ongoing.set(id, first);
+      table.aborted = (snap.aborted ?? []).map(([producerId, firstOffset, lastOffset]) => ({producerId, firstOffset, lastOffset}));
       table.nextOffset = snap.offset;
       table.loadedSnapshotOffset = snap.offset;
     }
@@ -215,8 +234,9 @@ export class ProducerStateTable {
    * Records an appended batch. `timestamp` is what a duplicate answers as log_append_time: the
    * batch's max timestamp (the broker's append time on LogAppendTime topics).
    */
-  record(producerId: number, producerEpoch: number, baseSequence: number, lastSequence: number, baseOffset: number, lastOffset: number, timestamp: number): void {
+  record(producerId: number, producerEpoch: number, baseSequence: number, lastSequence: number, baseOffset: number, lastOffset: number, timestamp: number, transactional = false): void {
     if (producerId < 0) return;
+    if (transactional && !this.ongoing.has(producerId)) this.ongoing.set(producerId, baseOffset);
     let entry = this.producers.get(producerId);
     if (!entry) {
       entry = {producerId, epoch: producerEpoch, batches: [], lastTimestamp: timestamp};
@@ -238,9 +258,12 @@ export class ProducerStateTable {
    */
   rebuildFrom(headers: Iterable<ProducerBatchHeader>): void {
     for (const h of headers) {
-      if (h.producerId < 0 || h.baseSequence < 0) continue;
-      if (h.attributes !== undefined && (h.attributes & CONTROL_ATTRIBUTE) !== 0) continue;
-      if (h.baseOffset < this.nextOffset) continue;
+      if (h.producerId < 0 || h.baseOffset < this.nextOffset) continue;
+      if (h.attributes !== undefined && (h.attributes & CONTROL_ATTRIBUTE) !== 0) {
+        if (h.marker) this.completeTransaction(h.producerId, h.producerEpoch, h.marker, h.baseOffset, h.maxTimestamp);
+        continue;
+      }
+      if (h.baseSequence < 0) continue;
       this.record(
         h.producerId,
         h.producerEpoch,
@@ -249,8 +272,44 @@ export class ProducerStateTable {
         h.baseOffset,
         h.baseOffset + h.lastOffsetDelta,
         h.maxTimestamp,
+        h.attributes !== undefined && (h.attributes & TRANSACTIONAL_ATTRIBUTE) !== 0,
       );
     }
+  }
+
+  /**
+   * A COMMIT or ABORT marker was appended at `markerOffset`: the producer's transaction on this
+   * partition ends, an aborted one is remembered for read_committed consumers, and the marker's
+   * epoch becomes the producer's, so a zombie with an older epoch is refused from now on.
+   */
+  completeTransaction(producerId: number, producerEpoch: number, marker: Marker, markerOffset: number, timestamp: number): void {
+    const first = this.ongoing.get(producerId);
+    this.ongoing.delete(producerId);
+    if (marker === 'ABORT' && first !== undefined) this.aborted.push({producerId, firstOffset: first, lastOffset: markerOffset});
+    const entry = this.producers.get(producerId);
+    if (!entry) this.producers.set(producerId, {producerId, epoch: producerEpoch, batches: [], lastTimestamp: timestamp});
+    else if (producerEpoch > entry.epoch) {
+      entry.epoch = producerEpoch;
+      entry.batches = [];
+    }
+    this.nextOffset = Math.max(this.nextOffset, markerOffset + 1);
+  }
+
+  /** The first offset of the oldest open transaction: the last stable offset unless the high watermark is lower. */
+  firstUnstableOffset(): number | undefined {
+    let first: number | undefined;
+    for (const offset of this.ongoing.values()) if (first === undefined || offset < first) first = offset;
+    return first;
+  }
+
+  /** Aborted transactions with records in [from, to): what a read_committed consumer must drop. */
+  abortedBetween(from: number, to: number): AbortedTxn[] {
+    return this.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to);
+  }
+
+  /** The first offset of the producer's open transaction on this partition (-1: none), for DescribeProducers. */
+  openTransactionStart(producerId: number): number {
+    return this.ongoing.get(producerId) ?? -1;
   }
 
   /**
@@ -261,7 +320,7 @@ export class ProducerStateTable {
   snapshot(logEndOffset: number): void {
     if (!this.dir) return;
     const file: SnapshotFile = {
-      version: 1,
+      version: 2,
       offset: logEndOffset,
       producers: [...this.producers.values()].map((p) => ({
         id: p.producerId,
@@ -269,6 +328,8 @@ export class ProducerStateTable {
         lastTimestamp: p.lastTimestamp,
         batches: p.batches.map((b) => [b.firstSeq, b.lastSeq, b.firstOffset, b.lastOffset, b.timestamp]),
       })),
+      ongoing: [...this.ongoing],
+      aborted: this.aborted.map((a) => [a.producerId, a.firstOffset, a.lastOffset]),
     };
     fs.mkdirSync(this.dir, {recursive: true});
     writeFileAtomic(path.join(this.dir, PRODUCER_STATE_FILE), JSON.stringify(file));
@@ -284,6 +345,7 @@ export class ProducerStateTable {
       const last = e.batches[e.batches.length - 1];
       if (!last || last.lastOffset < logStartOffset) this.producers.delete(id);
     }
+    this.aborted = this.aborted.filter((a) => a.lastOffset >= logStartOffset);
   }
 
   /** Forgets producers idle for longer than producer.id.expiration.ms. */
@@ -294,13 +356,19 @@ export class ProducerStateTable {
   /** Drops everything, e.g. before rebuilding after the log was truncated below the state. */
   clear(): void {
     this.producers.clear();
+    this.ongoing.clear();
+    this.aborted = [];
     this.nextOffset = 0;
     this.loadedSnapshotOffset = 0;
   }
 
-  /** Read-only view, for tests and DescribeProducers-style tooling. */
+  /** Read-only views, for the epoch checks of markers and for DescribeProducers. */
   entry(producerId: number): Readonly<ProducerEntry> | undefined {
     return this.producers.get(producerId);
+  }
+
+  entries(): Array<Readonly<ProducerEntry>> {
+    return [...this.producers.values()];
   }
 
   get size(): number {

@@ -27,7 +27,10 @@ export class AvroValueSink implements Sink {
     this.type = inner.type;
     this.decoder = new AvroDecoder(registryUrl);
     this.registry = new RegistryRestClient(registryUrl);
+    if (inner.commitTransaction) this.commitTransaction = (offsets) => inner.commitTransaction!(offsets);
   }
+
+  commitTransaction?: Sink['commitTransaction'];
 
   /** Like a sink that is down at start, a registry that does not answer is the user's to fix. */
   async start(): Promise<void> {

@@ -117,10 +117,12 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
    * false when the generation ended first (the records stay uncommitted: whoever owns the
    * partition next reads them again).
    */
-  async function writeConfirmed(events: ReturnType<typeof recordToEvent>[], ended: AbortSignal): Promise<boolean> {
+  async function writeConfirmed(events: ReturnType<typeof recordToEvent>[], ended: AbortSignal, commitWith?: () => Promise<void>): Promise<boolean> {
     for (;;) {
       try {
         const done = await deliverBatch(sink, events, deadLetters);
+        // A transaction the sink aborts is written again whole, like a refused write.
+        await commitWith?.();
         latency.record(events.map((e) => e.kafka?.timestamp));
         written += done.written;
         deadLettered += done.deadLettered;
@@ -183,9 +185,12 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
         let chunk = list.slice(i, i + batchSize);
         if (options.maxRecords !== undefined) chunk = chunk.slice(0, options.maxRecords - written - deadLettered);
         if (chunk.length === 0) return stop('count');
-        if (!(await writeConfirmed(chunk.map(recordToEvent), ended))) return;
+        const next = chunk[chunk.length - 1].offset + 1;
+        // Exactly once: the sink's writes and this offset commit in one transaction, or neither does.
+        const inTransaction = sink.commitTransaction ? () => sink.commitTransaction!({groupId, partitions: [{topic, partition, offset: next}]}) : undefined;
+        if (!(await writeConfirmed(chunk.map(recordToEvent), ended, inTransaction))) return;
         try {
-          await member.commit(partition, chunk[chunk.length - 1].offset + 1);
+          if (!inTransaction) await member.commit(partition, next);
         } catch {
           // The group moved on: the partition is re-read from the last commit by its next owner.
           generation.abort();

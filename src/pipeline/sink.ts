@@ -6,6 +6,8 @@ import type {Event} from './event.js';
  * and retries it after a back-off, so a sink must tolerate seeing a batch again (Kafka through
  * the idempotent producer, HBase by writing the same cells, files by rewriting the same name).
  */
+import type {TransactionOffsets} from '../client/transaction-session.js';
+
 export interface Sink {
   readonly name: string;
   readonly type: string;
@@ -13,6 +15,11 @@ export interface Sink {
   write(events: Event[]): Promise<void>;
   /** Resolves once the destination answers again, throws SinkUnavailableError while it does not. */
   probe?(): Promise<void>;
+  /**
+   * A transactional sink (Kafka with a transactional id): what write() sent is committed here,
+   * together with a drain's group offsets, or aborted as a whole (then it throws).
+   */
+  commitTransaction?(offsets: TransactionOffsets): Promise<void>;
   close(): Promise<void>;
 }
 

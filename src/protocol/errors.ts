@@ -54,10 +54,14 @@ const TABLE = [
   [45, 'OUT_OF_ORDER_SEQUENCE_NUMBER', false],
   [46, 'DUPLICATE_SEQUENCE_NUMBER', false],
   [47, 'INVALID_PRODUCER_EPOCH', false],
+  [48, 'INVALID_TXN_STATE', false],
   [49, 'INVALID_PRODUCER_ID_MAPPING', false],
+  [50, 'INVALID_TRANSACTION_TIMEOUT', false],
   [51, 'CONCURRENT_TRANSACTIONS', true],
+  [52, 'TRANSACTION_COORDINATOR_FENCED', false],
   [53, 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', false],
   [54, 'SECURITY_DISABLED', false],
+  [55, 'OPERATION_NOT_ATTEMPTED', false],
   [56, 'KAFKA_STORAGE_ERROR', true],
   [58, 'SASL_AUTHENTICATION_FAILED', false],
   [59, 'UNKNOWN_PRODUCER_ID', false],
@@ -73,9 +77,12 @@ const TABLE = [
   [82, 'FENCED_INSTANCE_ID', false],
   [87, 'INVALID_RECORD', false],
   [88, 'UNSTABLE_OFFSET_COMMIT', true],
+  [90, 'PRODUCER_FENCED', false],
   [91, 'RESOURCE_NOT_FOUND', false],
   [92, 'DUPLICATE_RESOURCE', false],
   [93, 'UNACCEPTABLE_CREDENTIAL', false],
+  [100, 'UNKNOWN_TOPIC_ID', true],
+  [105, 'TRANSACTIONAL_ID_NOT_FOUND', false],
 ] as const;
 
 type ErrorName = (typeof TABLE)[number][1];

@@ -6,10 +6,6 @@ import {acquirePidLock} from '../lib/pid-lock.js';
 
 /** A broker, registered in ZooKeeper when a connect string is given. */
 export async function startBroker(options: Partial<BrokerOptions>, zookeeper?: string): Promise<Broker> {
-  const inter = options.listeners?.find((l) => l.name === (options.interBrokerListener ?? options.listeners?.[0].name));
-  if (zookeeper && inter && inter.securityProtocol !== 'PLAINTEXT') {
-    throw new UserError(`inter.broker.listener.name=${inter.name} is a ${inter.securityProtocol} listener: replication between kcollect brokers does not speak TLS or SASL yet`, 'add a PLAINTEXT listener on a loopback or private address for inter.broker.listener.name');
-  }
   const broker = await Broker.start(options);
   if (zookeeper) {
     try {

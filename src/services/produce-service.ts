@@ -18,6 +18,8 @@ export interface ProduceOptions {
   acks?: Acks;
   compression?: CompressionName;
   idempotent?: boolean;
+  /** transactional.id: the whole input is one transaction. */
+  transactionalId?: string;
   /** Records per produce call (default 200: kafkajs groups a call's records in O(n²)); input chunks are flushed right away too. */
   batchRecords?: number;
 }
@@ -66,6 +68,7 @@ export async function produceLines(options: ProduceOptions): Promise<DeliveryRep
     acks: options.acks,
     compression: options.compression,
     idempotent: options.idempotent,
+    transactionalId: options.transactionalId,
   });
   try {
     const constantKey = options.key === undefined ? null : Buffer.from(options.key, 'utf8');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import type {BrokerOptions} from '../broker/broker.js';
+import type {ClientConfig} from '../client/client-config.js';
 import {UserError} from '../lib/errors.js';
 import {parseHostPort} from '../lib/address.js';
 import {PLAIN_LOGIN_MODULE, SCRAM_LOGIN_MODULE, parseJaasConfig} from '../security/jaas.js';
@@ -73,6 +74,10 @@ const BROKER_KEYS = new Set([
   'group.initial.rebalance.delay.ms',
   'offsets.topic.num.partitions',
   'offsets.topic.replication.factor',
+  'transaction.state.log.num.partitions',
+  'transaction.state.log.replication.factor',
+  'transaction.max.timeout.ms',
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms',
   'log.cleaner.enable',
   'log.cleaner.backoff.ms',
   'log.cleaner.dedupe.buffer.size',
@@ -85,6 +90,7 @@ const BROKER_KEYS = new Set([
   'allow.everyone.if.no.acl.found',
   'sasl.enabled.mechanisms',
   'sasl.mechanism.inter.broker.protocol',
+  'ssl.endpoint.identification.algorithm',
   'sasl.jaas.config',
 ]);
 
@@ -161,6 +167,10 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   setIf(options, 'groupInitialRebalanceDelayMs', int('group.initial.rebalance.delay.ms', 0));
   setIf(options, 'offsetsTopicNumPartitions', int('offsets.topic.num.partitions', 1));
   setIf(options, 'offsetsTopicReplicationFactor', int('offsets.topic.replication.factor', 1));
+  setIf(options, 'transactionStateLogNumPartitions', int('transaction.state.log.num.partitions', 1));
+  setIf(options, 'transactionStateLogReplicationFactor', int('transaction.state.log.replication.factor', 1));
+  setIf(options, 'transactionMaxTimeoutMs', int('transaction.max.timeout.ms', 1));
+  setIf(options, 'transactionAbortTimedOutTransactionCleanupIntervalMs', int('transaction.abort.timed.out.transaction.cleanup.interval.ms', 1));
   setIf(options, 'logCleanerEnable', bool('log.cleaner.enable'));
   setIf(options, 'logCleanerBackoffMs', int('log.cleaner.backoff.ms', 0));
   setIf(options, 'logCleanerDedupeBufferSize', int('log.cleaner.dedupe.buffer.size', 1));
@@ -174,6 +184,7 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   if (listeners) {
     options.listeners = listeners;
     options.interBrokerListener = interBrokerListener(props, listeners, file);
+    options.interBrokerClient = interBrokerClient(props, listenerKeys, listeners.find((l) => l.name === options.interBrokerListener)!, file);
   } else if ([...listenerKeys.keys()].length > 0 || SSL_KEYS.some((k) => props.has(k)) || props.has('advertised.listeners')) {
     throw new UserError(`${file}: security or advertised.listeners keys are set but listeners is not`, 'add listeners=PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093 (or the ones you need)');
   }
@@ -339,6 +350,37 @@ function saslSettings(props: Map<string, string>, own: Map<string, string>, name
     if (mech && !mechanisms.includes(mech.toUpperCase())) throw new UserError(`${file}: ${prefix}${key} is set but ${mech.toUpperCase()} is not in sasl.enabled.mechanisms`, 'enable the mechanism or remove the key');
   }
   return {mechanisms: mechanisms as SaslMechanism[], plainUsers};
+}
+
+/**
+ * How this broker reaches the others' inter-broker listener, as Kafka's brokers do: its own
+ * keystore as the client certificate and its truststore, the mechanism
+ * sasl.mechanism.inter.broker.protocol names, and the username/password options of the
+ * listener's JAAS config for that mechanism.
+ */
+function interBrokerClient(props: Map<string, string>, listenerKeys: Map<string, Map<string, string>>, listener: ListenerConfig, file: string): ClientConfig | undefined {
+  const {securityProtocol} = listener;
+  if (securityProtocol === 'PLAINTEXT') return undefined;
+  const config: ClientConfig = {securityProtocol};
+  if (listener.tls) {
+    const keystore = fs.readFileSync(listener.tls.keystoreLocation, 'utf8');
+    const ca = listener.tls.truststoreLocation ? fs.readFileSync(listener.tls.truststoreLocation, 'utf8') : undefined;
+    config.tls = {ca, cert: keystore, key: keystore, keyPassword: listener.tls.keyPassword, verifyHostname: props.get('ssl.endpoint.identification.algorithm') !== '', verifyCertificate: true};
+  }
+  if (listener.sasl) {
+    const mechanism = props.get('sasl.mechanism.inter.broker.protocol');
+    const fix = `set sasl.mechanism.inter.broker.protocol to one of ${listener.sasl.mechanisms.join(', ')}`;
+    if (!mechanism) throw new UserError(`${file}: inter.broker.listener.name=${listener.name} uses SASL but sasl.mechanism.inter.broker.protocol is not set (Kafka's default GSSAPI is not supported)`, fix);
+    if (!(listener.sasl.mechanisms as string[]).includes(mechanism)) throw new UserError(`${file}: sasl.mechanism.inter.broker.protocol=${mechanism} is not enabled on listener ${listener.name}`, fix);
+    const key = `${mechanism.toLowerCase()}.sasl.jaas.config`;
+    const text = listenerKeys.get(listener.name.toLowerCase())?.get(key) ?? props.get('sasl.jaas.config');
+    const options = text === undefined ? {} : parseJaasConfig(text, `${file}: ${key}`).options;
+    if (!options.username || options.password === undefined) {
+      throw new UserError(`${file}: the ${listener.name} listener's ${key} has no username and password for the broker itself`, 'add username="admin" password="..." to it (for PLAIN also user_admin="..."; for SCRAM create the user first)');
+    }
+    config.sasl = {mechanism: mechanism as SaslMechanism, username: options.username, password: options.password};
+  }
+  return config;
 }
 
 function authorizerSettings(props: Map<string, string>, file: string): AuthorizerSettings | undefined {

@@ -1,9 +1,11 @@
 import type {ClientConfig} from '../client/client-config.js';
 import {openProducer, type Acks, type CompressionName, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
+import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError} from '../client/wire-producer.js';
+import {KafkaProtocolError} from '../protocol/errors.js';
 import type {Event} from '../pipeline/event.js';
-import {SinkDataError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
+import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
@@ -18,6 +20,11 @@ export interface KafkaSinkOptions {
   compression?: CompressionName;
   /** Default true: a retried batch is not written twice. */
   idempotent?: boolean;
+  /**
+   * Exactly once (a drain's topic-to-topic copy): write() sends within a transaction of this
+   * transactional.id, and commitTransaction() commits it with the drain's offsets.
+   */
+  transactionalId?: string;
   /** Bodies over this size go to the dead-letter topic (Kafka's max.message.bytes, ~1 MB). */
   maxRecordBytes?: number;
   /**
@@ -69,7 +76,8 @@ export class KafkaSink implements Sink {
   async start(): Promise<void> {
     await this.makeEncoder();
     this.producer = await this.open();
-    const window = this.options.redeliveryWindow ?? 10_000;
+    // A transaction never leaves records behind to recognise: nothing to read back.
+    const window = this.options.transactionalId ? 0 : (this.options.redeliveryWindow ?? 10_000);
     if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
   }
 
@@ -86,7 +94,7 @@ export class KafkaSink implements Sink {
   private open(): Promise<TopicProducer> {
     const {brokers, topic, acks, compression} = this.options;
     const idempotent = this.options.idempotent ?? true;
-    return openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig});
+    return openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, transactionalId: this.options.transactionalId, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig});
   }
 
   async write(events: Event[]): Promise<void> {
@@ -96,6 +104,12 @@ export class KafkaSink implements Sink {
     await this.makeEncoder();
     const prepared = this.retrying?.events === events ? this.retrying : this.prepare(events, this.producer, await this.recentRecords(events));
     const {records, refused} = prepared;
+    if (this.options.transactionalId) {
+      // Sent within the open transaction; commitTransaction() decides.
+      if (records.length > 0) await this.producer.send(records).catch((err) => this.abort(err));
+      if (refused.length > 0) throw new SinkDataError(refused);
+      return;
+    }
     if (records.length > 0) {
       try {
         await this.producer.send(records);
@@ -141,6 +155,26 @@ export class KafkaSink implements Sink {
     const unkeyed = (this.sticky ??= new StickyPartitioner(producer.partitions)).nextBatch();
     for (const r of records) r.partition = r.key ? partitionForKey(r.key, producer.partitions) : unkeyed;
     return {records, refused};
+  }
+
+  async commitTransaction(offsets: TransactionOffsets): Promise<void> {
+    if (!this.producer) throw new Error(`sink ${this.name} is not started`);
+    try {
+      await this.producer.flush(offsets);
+    } catch (err) {
+      await this.abort(err);
+    }
+  }
+
+  /**
+   * The open transaction is aborted (flush() does that after a failure): nothing of it counts, the
+   * drain reads again from its committed offsets. Fenced by a newer instance: nothing to retry.
+   */
+  private async abort(err: unknown): Promise<never> {
+    await this.producer?.flush().catch(() => undefined);
+    const fenced = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTIONAL_ID_AUTHORIZATION_FAILED/.test(String((err as Error)?.message));
+    if (fenced || (err instanceof KafkaProtocolError && !err.info.retriable)) throw err;
+    throw new SinkUnavailableError(`transaction aborted: ${(err as Error)?.message ?? String(err)}`, {cause: err});
   }
 
   async close(): Promise<void> {

@@ -6,9 +6,10 @@ import type {Sink} from '../pipeline/sink.js';
 import {FileRollSink, type FileRollOptions} from './file-roll-sink.js';
 import {compileRowMapping} from './hbase-rows.js';
 import {HBaseSink} from './hbase-sink.js';
+import {KafkaSink} from './kafka-sink.js';
 import {StdoutSink} from './stdout-sink.js';
 
-export const SINK_KINDS = ['stdout', 'file', 'hbase'] as const;
+export const SINK_KINDS = ['stdout', 'file', 'hbase', 'kafka'] as const;
 export type SinkKind = (typeof SINK_KINDS)[number];
 
 export interface HBaseSinkSettings {
@@ -27,6 +28,8 @@ export interface HBaseSinkSettings {
 
 export type SinkSettings =
   | {kind: 'stdout'; out: NodeJS.WritableStream; render?: (event: Event) => Buffer}
+  /** A copy into another topic (records keep their keys); with a transactional id, exactly once. */
+  | {kind: 'kafka'; name?: string; brokers: string[]; topic: string; transactionalId?: string}
   | ({kind: 'file'} & FileRollOptions)
   | ({kind: 'hbase'} & HBaseSinkSettings);
 
@@ -40,6 +43,8 @@ export function openSink(settings: SinkSettings): Sink {
       return new StdoutSink({out: settings.out, render: settings.render});
     case 'file':
       return new FileRollSink(settings);
+    case 'kafka':
+      return new KafkaSink({name: settings.name ?? `kafka-${settings.topic}`, brokers: settings.brokers, topic: settings.topic, key: (e) => e.kafka?.key ?? null, transactionalId: settings.transactionalId});
     case 'hbase': {
       let url: URL;
       try {

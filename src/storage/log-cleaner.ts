@@ -227,7 +227,8 @@ export class LogCleaner {
     for (const {segment, endOffset} of plan.segments) {
       if (endOffset <= plan.firstDirty) continue;
       for await (const {header, bytes} of this.batches(log, segment)) {
-        if (header.baseOffset + header.lastOffsetDelta < plan.firstDirty || header.attributes & Attr.control) continue;
+        // A transactional record may belong to an aborted transaction: it must not supersede anything.
+        if (header.baseOffset + header.lastOffsetDelta < plan.firstDirty || header.attributes & (Attr.control | Attr.transactional)) continue;
         if (header.recordsCount > map.room) {
           if (header.baseOffset <= plan.firstDirty) {
             throw new Error(`log.cleaner.dedupe.buffer.size=${this.config.dedupeBufferSize} has no room for the ${header.recordsCount} keys of the batch at offset ${header.baseOffset}; raise it`);
@@ -279,8 +280,9 @@ export class LogCleaner {
   /** The batch as the pass keeps it: the same bytes, a rebuilt batch, or null when it goes. */
   private async cleanBatch(header: BatchHeader, bytes: Buffer, pass: Pass): Promise<Buffer | null> {
     const last = header.baseOffset + header.lastOffsetDelta;
-    // Past the mapped part nothing is known yet; transaction markers stay (no transactions here).
-    if (last >= pass.endOffset || header.attributes & Attr.control) return bytes;
+    // Past the mapped part nothing is known yet. Transactional batches and their markers stay as
+    // they are: which of them were aborted is not known here (Kafka's cleaner drops aborted ones).
+    if (last >= pass.endOffset || header.attributes & (Attr.control | Attr.transactional)) return bytes;
     const batch = await readCleanerBatch(bytes, header);
     const horizon = deleteHorizonOf(header);
     const kept: CleanerRecord[] = [];

@@ -99,9 +99,10 @@ export class LogManager {
     return validateTopicConfig(overrides);
   }
 
-  createTopic(name: string, partitions: number, overrides: Record<string, string> = {}): TopicInfo {
+  /** `id`: the topic id the cluster gave it (a new one otherwise). */
+  createTopic(name: string, partitions: number, overrides: Record<string, string> = {}, id: string = randomUUID()): TopicInfo {
     const config = this.validateNewTopic(name, partitions, overrides);
-    const info: TopicInfo = {name, id: randomUUID(), partitions, overrides: {...overrides}, config};
+    const info: TopicInfo = {name, id, partitions, overrides: {...overrides}, config};
     // Logs first, metadata last: a crash in between leaves only directories that the next
     // create of this name wipes.
     const logs = Array.from({length: partitions}, (_, p) => this.openPartition(info, p, true));
@@ -145,6 +146,14 @@ export class LogManager {
     t.info = info;
     for (const log of t.logs) log.updateConfig(config);
     return info;
+  }
+
+  /** The cluster's id for a topic this broker created with another (before it adopted ZooKeeper's). */
+  adoptTopicId(name: string, id: string): void {
+    const t = this.mustGet(name);
+    const info = {...t.info, id};
+    this.writeTopicFile(info);
+    t.info = info;
   }
 
   /** One retention pass over every partition; errors are reported, not thrown, so one bad log cannot stop the others. */

@@ -263,6 +263,17 @@ export class PartitionLog {
     return null;
   }
 
+  /** KIP-734 (ListOffsets -3): the first record with the largest timestamp in the log. */
+  offsetOfMaxTimestamp(): {offset: number; timestamp: number} | null {
+    this.assertOpen();
+    let max = -1;
+    for (let i = 0; i < this.segments.length; i++) {
+      const segEnd = i + 1 < this.segments.length ? this.segments[i + 1].base : this.logEndOffset;
+      if (segEnd > this.startOffset) max = Math.max(max, this.segments[i].maxTimestamp);
+    }
+    return max < 0 ? null : this.offsetForTimestamp(max);
+  }
+
   /** Walks an uncompressed CreateTime batch's records for the exact first match. */
   private recordAtOrAfter(seg: Segment, pos: number, size: number, ts: number, from: number): {offset: number; timestamp: number} | null {
     const buf = Buffer.allocUnsafe(size);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {ensureOffsetsTopic} from '../../src/broker/offsets-topic.js';
+import {ensureOffsetsTopic} from '../../src/broker/internal-topics.js';
 import {decodeConsumerOffsetsKey, OFFSETS_TOPIC, offsetsPartitionFor} from '../../src/protocol/consumer-offsets.js';
 import {decodeBatches} from '../../src/protocol/records/records.js';
 import {startBroker} from '../helpers/broker.js';

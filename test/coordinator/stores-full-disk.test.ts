@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
-import {ensureOffsetsTopic} from '../../src/broker/offsets-topic.js';
+import {ensureOffsetsTopic} from '../../src/broker/internal-topics.js';
 import {ProducerStates} from '../../src/broker/producer-states.js';
 import {PRODUCER_STATE_FILE, ProducerIdManager} from '../../src/coordinator/producer-state.js';
 import {ErrorCode} from '../../src/protocol/errors.js';

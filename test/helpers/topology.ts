@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Admin, Kafka} from 'kafkajs';
+import {WireConnection} from '../../src/client/wire-connection.js';
+import {Metadata} from '../../src/protocol/messages/03-metadata.js';
 import {eventually, pickZkPort} from '../zk/helpers.js';
 
 export type MultiBrokerKind = 'multi-broker-single-node' | 'multi-broker-multi-node';
@@ -64,4 +66,20 @@ export async function identicalReplicas(dataDirs: string[], topic: string, parti
     const [first, ...rest] = dataDirs.map((dir) => partitionLogBytes(dir, topic, partition));
     for (const other of rest) if (!other.equals(first)) throw new Error(`replica logs differ (${first.length} vs ${other.length} bytes)`);
   }, 30_000);
+}
+
+/**
+ * What one broker itself answers to Metadata for a topic: its controller and the topic's first
+ * partition. Connects from the broker's own address, so it works while that node is cut off.
+ */
+export async function metadataFrom(address: string, topic: string): Promise<{controller: number; leader: number; isr: number[]}> {
+  const [host, port] = address.split(':');
+  const conn = await WireConnection.connect(host, Number(port), {localAddress: host});
+  try {
+    const md = await conn.request(Metadata, 1, {topics: [{name: topic}]});
+    const p = md.topics[0].partitions[0];
+    return {controller: md.controllerId, leader: p.leaderId, isr: [...p.isrNodes].sort()};
+  } finally {
+    conn.close();
+  }
 }

@@ -1,4 +1,4 @@
-// Produce 3-8 (RecordBatch v2 only). throttle_time_ms is the last field of the response.
+// Produce 3-11 (RecordBatch v2 only). throttle_time_ms is the last field of the response.
 // acks=0 gets no response at all.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
@@ -19,7 +19,7 @@ import {errorCodeOf} from './topics.js';
 export const produceHandler: Handler = {
   api: Produce,
   minVersion: 3,
-  maxVersion: 8,
+  maxVersion: 11,
   async handle(request, {broker, header, signal, session}) {
     const acks: number = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
@@ -169,7 +169,7 @@ function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, inde
     return failed(index, errorCodeOf(err), err.message);
   }
   if (broker.refusingWrites.delete(partition)) broker.log(`${partition} takes writes again`);
-  producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp);
+  producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp, (h.attributes & Attr.transactional) !== 0);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
   return {

@@ -1,8 +1,10 @@
-// Fetch 0-11: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
+// Fetch 0-12: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
 // current_leader_epoch (v9+, KIP-320): older than the partition's epoch FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
 // Error answers carry empty records, never null (size -1): librdkafka spins on "invalid MessageSetSize -1".
+// read_committed (isolation_level 1, v4+): served up to the last stable offset, with the aborted
+// transactions of the range so the client drops their records.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
 import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
@@ -10,6 +12,8 @@ import type {Broker} from '../broker.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {PartitionWaiters} from '../partition-waiters.js';
+import {leaderEpochError} from './leader-epoch.js';
+import type {PartitionLog} from '../../storage/partition-log.js';
 
 interface PartitionRequest {
   partition: number;
@@ -22,7 +26,7 @@ interface PartitionRequest {
 export const fetchHandler: Handler = {
   api: Fetch,
   minVersion: 0,
-  maxVersion: 11,
+  maxVersion: 12,
   async handle(request, {broker, header, signal, session}) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
@@ -58,7 +62,7 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
         failed = true;
         return {partitionIndex: p.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: []};
       }
-      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version, request.replicaId >= 0, replicaErrors.get(PartitionWaiters.key(t.topic, p.partition)));
+      const result = readPartition(broker, t.topic, p, budget, bytes === 0, version, request.replicaId >= 0, request.isolationLevel === 1, replicaErrors.get(PartitionWaiters.key(t.topic, p.partition)));
       if (result.errorCode !== ErrorCode.NONE) failed = true;
       bytes += result.size;
       budget = Math.max(0, budget - result.size);
@@ -68,28 +72,20 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
   return {responses, bytes, failed};
 }
 
-function leaderEpochError(broker: Broker, topic: string, p: PartitionRequest): number {
-  const known = p.currentLeaderEpoch ?? -1;
-  const view = broker.cluster?.partition(topic, p.partition);
-  if (known < 0 || !view) return ErrorCode.NONE;
-  if (known < view.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
-  if (known > view.leaderEpoch) return ErrorCode.UNKNOWN_LEADER_EPOCH;
-  return ErrorCode.NONE;
-}
-
-function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, replicaError = ErrorCode.NONE) {
+function readPartition(broker: Broker, topic: string, p: PartitionRequest, budget: number, first: boolean, version: number, fromReplica: boolean, readCommitted: boolean, replicaError = ErrorCode.NONE) {
   const log = broker.logs.partition(topic, p.partition);
   const base = {partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: [] as Buffer[]};
   if (!log) return {errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, size: 0, response: {...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION}};
   // A client that knows an older leader epoch is fenced; one that knows a newer epoch than this broker waits for it to catch up.
-  const epochError = leaderEpochError(broker, topic, p);
+  const epochError = leaderEpochError(broker, topic, p.partition, p.currentLeaderEpoch ?? -1);
   if (epochError !== ErrorCode.NONE) return {errorCode: epochError, size: 0, response: {...base, errorCode: epochError}};
   // Only the leader serves; followers read beyond the high watermark (up to the log end), consumers up to it.
   const notLeader = fromReplica ? replicaError : (broker.cluster?.leaderError(topic, p.partition) ?? ErrorCode.NONE);
   if (notLeader !== ErrorCode.NONE) return {errorCode: notLeader, size: 0, response: {...base, errorCode: notLeader}};
   const hw = log.highWatermark;
-  const upTo = fromReplica ? log.logEndOffset : hw;
-  const offsets = {highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset};
+  const lso = fromReplica ? hw : broker.producerStates.lastStableOffset(log);
+  const upTo = fromReplica ? log.logEndOffset : readCommitted ? lso : hw;
+  const offsets = {highWatermark: hw, lastStableOffset: lso, logStartOffset: log.logStartOffset};
   // Later partitions may come back empty once the response budget is spent, but the first
   // partition with data always gets at least one whole batch.
   const limit = first ? p.partitionMaxBytes : Math.min(p.partitionMaxBytes, budget);
@@ -103,7 +99,17 @@ function readPartition(broker: Broker, topic: string, p: PartitionRequest, budge
   }
   const size = batches.reduce((n, b) => n + b.length, 0);
   if (!first && size > limit) return {errorCode: ErrorCode.NONE, size: 0, response: {...base, ...offsets, errorCode: ErrorCode.NONE, records: []}};
-  return {errorCode: ErrorCode.NONE, size, response: {...base, ...offsets, errorCode: ErrorCode.NONE, records: batches}};
+  const abortedTransactions = readCommitted && batches.length > 0 ? abortedIn(broker, log, p.fetchOffset, batches) : null;
+  return {errorCode: ErrorCode.NONE, size, response: {...base, ...offsets, abortedTransactions, errorCode: ErrorCode.NONE, records: batches}};
+}
+
+/** The aborted transactions with records among the fetched batches (null when there are none, as Kafka answers). */
+function abortedIn(broker: Broker, log: PartitionLog, from: number, batches: Buffer[]) {
+  const last = batches[batches.length - 1]!;
+  let end = from;
+  for (const {header} of iterateBatches(last)) end = header.baseOffset + header.lastOffsetDelta + 1;
+  const aborted = broker.producerStates.forLog(log).abortedBetween(from, end);
+  return aborted.length === 0 ? null : aborted.map((a) => ({producerId: a.producerId, firstOffset: a.firstOffset}));
 }
 
 function hasZstd(chunk: Buffer): boolean {

@@ -1,4 +1,5 @@
-// Metadata 0-6. v0 treats an empty topic list as "all topics"; v1+ uses null for all.
+// Metadata 0-12. v0 treats an empty topic list as "all topics"; v1+ uses null for all; v10+ names
+// topics by id too, and answers each topic's id (the same on every broker).
 // controller_id must be a real broker: admin clients send CreateTopics etc. to it. In a cluster,
 // brokers, leaders, replicas and ISRs come from ZooKeeper (the ClusterLink).
 import {ErrorCode} from '../../protocol/errors.js';
@@ -9,36 +10,56 @@ import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {autoCreateTopic} from './topics.js';
 import {INTERNAL_TOPICS} from '../../storage/log-manager.js';
-import {ensureOffsetsTopic} from '../offsets-topic.js';
+import {ensureOffsetsTopic} from '../internal-topics.js';
 import {OFFSETS_TOPIC} from '../../protocol/consumer-offsets.js';
 
 export const metadataHandler: Handler = {
   api: Metadata,
   minVersion: 0,
-  maxVersion: 6,
+  maxVersion: 12,
   async handle(request, {broker, header, session}) {
-    const requested: string[] | null = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0) ? null : request.topics.map((t: {name: string}) => t.name);
+    // A topic asked for by id only: its name, or the id itself when no topic has it.
+    const byId = (id: Buffer): string | Buffer => broker.logs.topics().find((t) => topicIdBytes(t.id).equals(id))?.name ?? id;
+    const asked: Array<string | Buffer> | null = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0) ? null : request.topics.map((t: {name: string | null; topicId?: Buffer}) => t.name ?? byId(t.topicId!));
+    const unknownIds = (asked ?? []).filter((t): t is Buffer => Buffer.isBuffer(t));
+    const requested = asked === null ? null : asked.filter((t): t is string => typeof t === 'string');
     const allowAutoCreate = header.apiVersion < 4 || request.allowAutoTopicCreation;
     // Listing all topics leaves out those the principal may not describe (as Kafka does).
     const describable = (name: string) => broker.authorize(session, Operation.DESCRIBE, ResourceType.TOPIC, name);
     const names = requested ?? broker.logs.topics().map((t) => t.name).filter(describable);
     const listener = session.listener.name;
     const brokers = broker.cluster ? broker.cluster.liveBrokers().map((b) => endpointOn(b, listener)) : [{nodeId: broker.nodeId, ...broker.advertisedOf(listener)}];
+    const topics = await Promise.all(
+      names.map(async (name) => {
+        if (!describable(name)) return {errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, isInternal: false, partitions: []};
+        const mayCreate = requested !== null && allowAutoCreate && (broker.authorize(session, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME) || broker.authorize(session, Operation.CREATE, ResourceType.TOPIC, name));
+        const topic = await describeTopic(broker, name, mayCreate);
+        return request.includeTopicAuthorizedOperations ? {...topic, topicAuthorizedOperations: allowedOperations(TOPIC_OPERATIONS, (op) => broker.authorize(session, op, ResourceType.TOPIC, name))} : topic;
+      }),
+    );
     return {
       throttleTimeMs: 0,
       brokers: brokers.map((b) => ({...b, rack: null})),
       clusterId: broker.clusterId,
       controllerId: broker.controllerId,
-      topics: await Promise.all(
-        names.map((name) => {
-          if (!describable(name)) return {errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, isInternal: false, partitions: []};
-          const mayCreate = requested !== null && allowAutoCreate && (broker.authorize(session, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME) || broker.authorize(session, Operation.CREATE, ResourceType.TOPIC, name));
-          return describeTopic(broker, name, mayCreate);
-        }),
-      ),
+      topics: [...topics, ...unknownIds.map((topicId) => ({errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: header.apiVersion >= 12 ? null : '', topicId, isInternal: false, partitions: []}))],
+      ...(request.includeClusterAuthorizedOperations ? {clusterAuthorizedOperations: allowedOperations(CLUSTER_OPERATIONS, (op) => broker.authorize(session, op, ResourceType.CLUSTER, CLUSTER_NAME))} : {}),
     };
   },
 };
+
+const TOPIC_OPERATIONS = [Operation.READ, Operation.WRITE, Operation.CREATE, Operation.DELETE, Operation.ALTER, Operation.DESCRIBE, Operation.DESCRIBE_CONFIGS, Operation.ALTER_CONFIGS];
+const CLUSTER_OPERATIONS = [Operation.CREATE, Operation.ALTER, Operation.DESCRIBE, Operation.CLUSTER_ACTION, Operation.DESCRIBE_CONFIGS, Operation.ALTER_CONFIGS, Operation.IDEMPOTENT_WRITE];
+
+/** Kafka's authorized-operations bit field: bit N set when operation code N is allowed. */
+function allowedOperations(operations: number[], allowed: (op: number) => boolean): number {
+  return operations.reduce((bits, op) => (allowed(op) ? bits | (1 << op) : bits), 0);
+}
+
+/** A topic id as the protocol carries it: the 16 bytes of the UUID. */
+export function topicIdBytes(id: string): Buffer {
+  return Buffer.from(id.replaceAll('-', ''), 'hex');
+}
 
 async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   let topic = broker.logs.topic(name);
@@ -57,6 +78,7 @@ async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   return {
     errorCode: ErrorCode.NONE,
     name,
+    topicId: topicIdBytes(topic.id),
     isInternal: INTERNAL_TOPICS.has(name),
     partitions: Array.from({length: topic.partitions}, (_, p) => {
       const view = broker.cluster ? broker.cluster.partition(name, p) : {leader: id, leaderEpoch: 0, replicas: [id], isr: [id]};

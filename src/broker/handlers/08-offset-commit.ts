@@ -1,4 +1,4 @@
-// OffsetCommit 0-7: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools, every v0 commit).
+// OffsetCommit 0-9: generation -1 with member "" is a standalone commit (kcat, assign(), admin tools, every v0 commit).
 import {OffsetCommit} from '../../protocol/messages/08-offset-commit.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -8,7 +8,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 export const offsetCommitHandler: Handler = {
   api: OffsetCommit,
   minVersion: 0,
-  maxVersion: 7,
+  maxVersion: 9,
   async handle(request, {broker, session}) {
     const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     const all = request.topics.flatMap((t: any) => t.partitions.map((p: any) => ({topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata})));

@@ -1,4 +1,4 @@
-// JoinGroup 0-5: a long poll held until the rebalance completes. v4+ gets MEMBER_ID_REQUIRED
+// JoinGroup 0-9: a long poll held until the rebalance completes. v4+ gets MEMBER_ID_REQUIRED
 // for a first join (KIP-394); v0 has no rebalance timeout (the session timeout stands in).
 import {JoinGroup} from '../../protocol/messages/11-join-group.js';
 import {Operation} from '../../security/acl.js';
@@ -8,10 +8,10 @@ import {coordinatorError} from './group-gate.js';
 export const joinGroupHandler: Handler = {
   api: JoinGroup,
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 9,
   async handle(request, {broker, header, clientAddress, signal, session}) {
     const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
-    if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, generationId: -1, protocolName: '', leader: '', memberId: request.memberId, members: []};
+    if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, generationId: -1, protocolType: null, protocolName: header.apiVersion >= 7 ? null : '', leader: '', memberId: request.memberId, members: []};
     const result = await broker.groups.join({
       groupId: request.groupId,
       memberId: request.memberId,
@@ -25,6 +25,7 @@ export const joinGroupHandler: Handler = {
       requireKnownMemberId: header.apiVersion >= 4,
       signal,
     });
-    return {throttleTimeMs: 0, ...result, protocolName: result.protocolName};
+    // v7+ answers null rather than "" for a protocol not chosen yet (an error answer).
+    return {throttleTimeMs: 0, ...result, protocolName: header.apiVersion >= 7 && result.errorCode !== 0 && !result.protocolName ? null : result.protocolName};
   },
 };

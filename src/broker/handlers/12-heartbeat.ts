@@ -1,4 +1,4 @@
-// Heartbeat 0-3: REBALANCE_IN_PROGRESS is how members learn to rejoin.
+// Heartbeat 0-4: REBALANCE_IN_PROGRESS is how members learn to rejoin.
 import {Heartbeat} from '../../protocol/messages/12-heartbeat.js';
 import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -7,7 +7,7 @@ import {coordinatorError} from './group-gate.js';
 export const heartbeatHandler: Handler = {
   api: Heartbeat,
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   async handle(request, {broker, session}) {
     const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate};

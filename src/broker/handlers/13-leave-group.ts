@@ -1,4 +1,4 @@
-// LeaveGroup 0-3: v0-2 carry one member id, v3 a batch with per-member errors.
+// LeaveGroup 0-5: v0-2 carry one member id, v3+ a batch with per-member errors (v5: a reason, logged by Kafka, unused here).
 import {LeaveGroup} from '../../protocol/messages/13-leave-group.js';
 import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -7,7 +7,7 @@ import {coordinatorError} from './group-gate.js';
 export const leaveGroupHandler: Handler = {
   api: LeaveGroup,
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
   async handle(request, {broker, header, session}) {
     const gate = await coordinatorError(broker, request.groupId, session, Operation.READ);
     if (gate !== 0) return {throttleTimeMs: 0, errorCode: gate, members: []};

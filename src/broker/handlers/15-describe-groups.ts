@@ -1,4 +1,4 @@
-// DescribeGroups 0-4.
+// DescribeGroups 0-5.
 import {DescribeGroups} from '../../protocol/messages/15-describe-groups.js';
 import {Operation} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -7,7 +7,7 @@ import {coordinatorError} from './group-gate.js';
 export const describeGroupsHandler: Handler = {
   api: DescribeGroups,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   async handle(request, {broker, session}) {
     const gates = await Promise.all(request.groups.map((id: string) => coordinatorError(broker, id, session, Operation.DESCRIBE)));
     const groups = request.groups.map((id: string, i: number) => {

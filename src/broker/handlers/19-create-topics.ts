@@ -1,23 +1,26 @@
-// CreateTopics 0-4. Replicas are spread over the live brokers (a single node holds factor 1 only).
+// CreateTopics 0-7. Replicas are spread over the live brokers (a single node holds factor 1 only).
 import {ErrorCode} from '../../protocol/errors.js';
 import {CreateTopics} from '../../protocol/messages/19-create-topics.js';
 import {errorMessage} from '../../lib/errors.js';
 import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
+import {describeTopicConfig} from '../../storage/topic-config.js';
+import {CONFIG_SOURCE} from './32-describe-configs.js';
+import {topicIdBytes} from './03-metadata.js';
 import {refuseInternalTopic} from '../../storage/log-manager.js';
 import {errorCodeOf} from './topics.js';
 
 export const createTopicsHandler: Handler = {
   api: CreateTopics,
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 7,
   async handle(request, {broker, session}) {
     const topics = [];
     for (const t of request.topics) topics.push(await createOne(t));
     return {throttleTimeMs: 0, topics};
 
     async function createOne(t: any) {
-      const fail = (errorCode: number, message: string) => ({name: t.name, errorCode, errorMessage: message});
+      const fail = (errorCode: number, message: string) => ({name: t.name, errorCode, errorMessage: message, configs: null});
       if (!broker.authorize(session, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME) && !broker.authorize(session, Operation.CREATE, ResourceType.TOPIC, t.name)) {
         return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `not authorized to create topic ${t.name}`);
       }
@@ -32,11 +35,15 @@ export const createTopicsHandler: Handler = {
       const overrides = Object.fromEntries(t.configs.map((c: any) => [c.name, c.value]));
       try {
         refuseInternalTopic(t.name);
+        const rf = assignment ? assignment[0].length : replication === -1 ? broker.options.defaultReplicationFactor : replication;
+        let topicId: Buffer = Buffer.alloc(16);
         if (request.validateOnly) {
           broker.logs.validateNewTopic(t.name, partitions, overrides);
-          if (!assignment) broker.assignReplicas(partitions, replication === -1 ? broker.options.defaultReplicationFactor : replication);
-        } else await broker.createTopic(t.name, partitions, overrides, replication, assignment);
-        return {name: t.name, errorCode: ErrorCode.NONE, errorMessage: null};
+          if (!assignment) broker.assignReplicas(partitions, rf);
+        } else topicId = topicIdBytes((await broker.createTopic(t.name, partitions, overrides, replication, assignment)).id);
+        // v5+ tells what was created: the partitions, replication factor and every config with its source.
+        const configs = describeTopicConfig(overrides).map((e) => ({name: e.name, value: e.value, readOnly: e.readOnly, configSource: e.source === 'topic' ? CONFIG_SOURCE.topic : CONFIG_SOURCE.default, isSensitive: false}));
+        return {name: t.name, topicId, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: partitions, replicationFactor: rf, configs};
       } catch (err) {
         return fail(errorCodeOf(err), errorMessage(err));
       }

@@ -1,27 +1,33 @@
-// DeleteTopics 0-3.
+// DeleteTopics 0-6: v6 names topics by name or by id (UNKNOWN_TOPIC_ID for an id no topic has).
 import {ErrorCode} from '../../protocol/errors.js';
 import {DeleteTopics} from '../../protocol/messages/20-delete-topics.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
+import {topicIdBytes} from './03-metadata.js';
 
 export const deleteTopicsHandler: Handler = {
   api: DeleteTopics,
   minVersion: 0,
-  maxVersion: 3,
-  async handle(request, {broker, session}) {
+  maxVersion: 6,
+  async handle(request, {broker, header, session}) {
+    const asked: Array<{name: string | null; topicId: Buffer}> = header.apiVersion >= 6 ? request.topics : request.topicNames.map((name: string) => ({name, topicId: Buffer.alloc(16)}));
     const responses = [];
-    for (const name of request.topicNames as string[]) {
-      if (!broker.authorize(session, Operation.DELETE, ResourceType.TOPIC, name)) {
-        responses.push({name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED});
+    for (const t of asked) {
+      const topic = t.name !== null ? broker.logs.topic(t.name) : broker.logs.topics().find((x) => topicIdBytes(x.id).equals(t.topicId));
+      const name = topic?.name ?? t.name;
+      const answer = (errorCode: number) => ({name, topicId: topic ? topicIdBytes(topic.id) : t.topicId, errorCode, errorMessage: null});
+      // Asked by name, a topic the principal may not delete is refused whether it exists or not.
+      if (name !== null && !broker.authorize(session, Operation.DELETE, ResourceType.TOPIC, name)) {
+        responses.push(answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED));
         continue;
       }
-      if (!broker.logs.topic(name)) {
-        responses.push({name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION});
+      if (!topic) {
+        responses.push(answer(t.name === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         continue;
       }
-      await broker.deleteTopic(name);
-      broker.log(`deleted topic ${name}`);
-      responses.push({name, errorCode: ErrorCode.NONE});
+      await broker.deleteTopic(topic.name);
+      broker.log(`deleted topic ${topic.name}`);
+      responses.push(answer(ErrorCode.NONE));
     }
     return {throttleTimeMs: 0, responses};
   },

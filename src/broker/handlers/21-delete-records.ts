@@ -1,4 +1,4 @@
-// DeleteRecords 0-1: offset -1 means "up to the high watermark".
+// DeleteRecords 0-2: offset -1 means "up to the high watermark".
 import {ErrorCode} from '../../protocol/errors.js';
 import {DeleteRecords} from '../../protocol/messages/21-delete-records.js';
 import {Operation, ResourceType} from '../../security/acl.js';
@@ -10,7 +10,7 @@ import {errorCodeOf} from './topics.js';
 export const deleteRecordsHandler: Handler = {
   api: DeleteRecords,
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   handle(request, {broker, session}) {
     const topics = request.topics.map((t: any) => ({
       name: t.name,

@@ -1,4 +1,4 @@
-// DescribeConfigs 0-2: every config with its value and source (v0: is_default; v1+: config_source).
+// DescribeConfigs 0-4: every config with its value and source (v0: is_default; v1+: config_source).
 import {ErrorCode} from '../../protocol/errors.js';
 import {DescribeConfigs} from '../../protocol/messages/32-describe-configs.js';
 import {describeTopicConfig} from '../../storage/topic-config.js';
@@ -8,13 +8,14 @@ import type {Handler} from '../handler.js';
 
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
-/** DescribeConfigs config_source values. */
-const SOURCE = {topic: 1, staticBroker: 4, default: 5} as const;
+/** DescribeConfigs (and CreateTopics v5+) config_source values. */
+export const CONFIG_SOURCE = {topic: 1, staticBroker: 4, default: 5} as const;
+const SOURCE = CONFIG_SOURCE;
 
 export const describeConfigsHandler: Handler = {
   api: DescribeConfigs,
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
   handle(request, {broker, session}) {
     const results = request.resources.map((r: any) => {
       const base = {resourceType: r.resourceType, resourceName: r.resourceName};

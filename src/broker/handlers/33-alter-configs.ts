@@ -1,4 +1,4 @@
-// AlterConfigs 0-1: replaces a topic's whole set of overrides (not incremental).
+// AlterConfigs 0-2: replaces a topic's whole set of overrides (not incremental).
 import {ErrorCode} from '../../protocol/errors.js';
 import {AlterConfigs} from '../../protocol/messages/33-alter-configs.js';
 import {errorMessage} from '../../lib/errors.js';
@@ -11,7 +11,7 @@ import {errorCodeOf} from './topics.js';
 export const alterConfigsHandler: Handler = {
   api: AlterConfigs,
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   async handle(request, {broker, session}) {
     const responses = [];
     for (const r of request.resources) responses.push(await alterOne(r));

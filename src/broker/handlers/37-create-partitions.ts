@@ -1,4 +1,4 @@
-// CreatePartitions 0-1: every topic gets a result entry, errors included.
+// CreatePartitions 0-3: every topic gets a result entry, errors included.
 import {ErrorCode} from '../../protocol/errors.js';
 import {CreatePartitions} from '../../protocol/messages/37-create-partitions.js';
 import {errorMessage} from '../../lib/errors.js';
@@ -9,7 +9,7 @@ import {errorCodeOf} from './topics.js';
 export const createPartitionsHandler: Handler = {
   api: CreatePartitions,
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 3,
   async handle(request, {broker, session}) {
     const results = [];
     for (const t of request.topics) results.push(await addOne(t));

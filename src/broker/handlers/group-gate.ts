@@ -6,7 +6,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {ResourceType} from '../../security/acl.js';
 import type {Session} from '../../security/session.js';
 import type {Broker} from '../broker.js';
-import {ensureOffsetsTopic} from '../offsets-topic.js';
+import {ensureOffsetsTopic} from '../internal-topics.js';
 
 export async function coordinatorError(broker: Broker, groupId: string, session: Session, operation: number): Promise<number> {
   if (!broker.authorize(session, operation, ResourceType.GROUP, groupId)) return ErrorCode.GROUP_AUTHORIZATION_FAILED;

@@ -18,6 +18,12 @@ import {createTopicsHandler} from './19-create-topics.js';
 import {deleteTopicsHandler} from './20-delete-topics.js';
 import {deleteRecordsHandler} from './21-delete-records.js';
 import {initProducerIdHandler} from './22-init-producer-id.js';
+import {offsetForLeaderEpochHandler} from './23-offset-for-leader-epoch.js';
+import {addPartitionsToTxnHandler} from './24-add-partitions-to-txn.js';
+import {addOffsetsToTxnHandler} from './25-add-offsets-to-txn.js';
+import {endTxnHandler} from './26-end-txn.js';
+import {writeTxnMarkersHandler} from './27-write-txn-markers.js';
+import {txnOffsetCommitHandler} from './28-txn-offset-commit.js';
 import {describeAclsHandler} from './29-describe-acls.js';
 import {createAclsHandler} from './30-create-acls.js';
 import {deleteAclsHandler} from './31-delete-acls.js';
@@ -30,6 +36,9 @@ import {deleteGroupsHandler} from './42-delete-groups.js';
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js';
 import {describeUserScramCredentialsHandler} from './50-describe-user-scram-credentials.js';
 import {alterUserScramCredentialsHandler} from './51-alter-user-scram-credentials.js';
+import {describeProducersHandler} from './61-describe-producers.js';
+import {describeTransactionsHandler} from './65-describe-transactions.js';
+import {listTransactionsHandler} from './66-list-transactions.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these. */
 export const allHandlers: Handler[] = [
@@ -52,6 +61,12 @@ export const allHandlers: Handler[] = [
   deleteTopicsHandler,
   deleteRecordsHandler,
   initProducerIdHandler,
+  offsetForLeaderEpochHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  writeTxnMarkersHandler,
+  txnOffsetCommitHandler,
   describeAclsHandler,
   createAclsHandler,
   deleteAclsHandler,
@@ -64,4 +79,7 @@ export const allHandlers: Handler[] = [
   incrementalAlterConfigsHandler,
   describeUserScramCredentialsHandler,
   alterUserScramCredentialsHandler,
+  describeProducersHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
 ];

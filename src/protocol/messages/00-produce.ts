@@ -1,11 +1,12 @@
 // Produce: throttle_time_ms is the LAST response field; acks=0 gets no response at all; records is a raw RecordBatch v2.
 import {type ApiSchema, array, field} from '../schema.js';
+import {leaderIdAndEpoch, nodeEndpoints} from './leader-hints.js';
 
 export const Produce: ApiSchema = {
   apiKey: 0,
   name: 'Produce',
   request: {
-    versions: '3-8',
+    versions: '3-11',
     flexibleVersions: '9+',
     fields: [
       field('transactionalId', 'string', '3+', {nullableVersions: '3+', default: null}),
@@ -18,7 +19,7 @@ export const Produce: ApiSchema = {
     ],
   },
   response: {
-    versions: '3-8',
+    versions: '3-11',
     flexibleVersions: '9+',
     fields: [
       array('responses', [
@@ -32,9 +33,11 @@ export const Produce: ApiSchema = {
           field('logStartOffset', 'int64', '5+', {default: -1}),
           array('recordErrors', [field('batchIndex', 'int32', '8+'), field('batchIndexErrorMessage', 'string', '8+', {nullableVersions: '8+', default: null})], '8+'),
           field('errorMessage', 'string', '8+', {nullableVersions: '8+', default: null}),
+          leaderIdAndEpoch('currentLeader', '10+', 0),
         ]),
       ]),
       field('throttleTimeMs', 'int32', '1+'),
+      nodeEndpoints('10+', 0),
     ],
   },
 };

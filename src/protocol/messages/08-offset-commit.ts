@@ -6,7 +6,7 @@ export const OffsetCommit: ApiSchema = {
   apiKey: 8,
   name: 'OffsetCommit',
   request: {
-    versions: '0-7',
+    versions: '0-9',
     flexibleVersions: '8+',
     fields: [
       field('groupId', 'string'),
@@ -27,7 +27,7 @@ export const OffsetCommit: ApiSchema = {
     ],
   },
   response: {
-    versions: '0-7',
+    versions: '0-9',
     flexibleVersions: '8+',
     fields: [
       field('throttleTimeMs', 'int32', '3+'),

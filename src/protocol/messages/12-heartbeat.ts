@@ -5,7 +5,7 @@ export const Heartbeat: ApiSchema = {
   apiKey: 12,
   name: 'Heartbeat',
   request: {
-    versions: '0-3',
+    versions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('groupId', 'string'),
@@ -15,7 +15,7 @@ export const Heartbeat: ApiSchema = {
     ],
   },
   response: {
-    versions: '0-3',
+    versions: '0-4',
     flexibleVersions: '4+',
     fields: [field('throttleTimeMs', 'int32', '1+'), field('errorCode', 'int16')],
   },

@@ -5,16 +5,16 @@ export const LeaveGroup: ApiSchema = {
   apiKey: 13,
   name: 'LeaveGroup',
   request: {
-    versions: '0-3',
+    versions: '0-5',
     flexibleVersions: '4+',
     fields: [
       field('groupId', 'string'),
       field('memberId', 'string', '0-2'),
-      array('members', [field('memberId', 'string', '3+'), field('groupInstanceId', 'string', '3+', {nullableVersions: '3+', default: null})], '3+'),
+      array('members', [field('memberId', 'string', '3+'), field('groupInstanceId', 'string', '3+', {nullableVersions: '3+', default: null}), field('reason', 'string', '5+', {nullableVersions: '5+', default: null})], '3+'),
     ],
   },
   response: {
-    versions: '0-3',
+    versions: '0-5',
     flexibleVersions: '4+',
     fields: [
       field('throttleTimeMs', 'int32', '1+'),

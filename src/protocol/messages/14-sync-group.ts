@@ -5,19 +5,27 @@ export const SyncGroup: ApiSchema = {
   apiKey: 14,
   name: 'SyncGroup',
   request: {
-    versions: '0-3',
+    versions: '0-5',
     flexibleVersions: '4+',
     fields: [
       field('groupId', 'string'),
       field('generationId', 'int32'),
       field('memberId', 'string'),
       field('groupInstanceId', 'string', '3+', {nullableVersions: '3+', default: null}),
+      field('protocolType', 'string', '5+', {nullableVersions: '5+', default: null}),
+      field('protocolName', 'string', '5+', {nullableVersions: '5+', default: null}),
       array('assignments', [field('memberId', 'string'), field('assignment', 'bytes')]),
     ],
   },
   response: {
-    versions: '0-3',
+    versions: '0-5',
     flexibleVersions: '4+',
-    fields: [field('throttleTimeMs', 'int32', '1+'), field('errorCode', 'int16'), field('assignment', 'bytes')],
+    fields: [
+      field('throttleTimeMs', 'int32', '1+'),
+      field('errorCode', 'int16'),
+      field('protocolType', 'string', '5+', {nullableVersions: '5+', default: null}),
+      field('protocolName', 'string', '5+', {nullableVersions: '5+', default: null}),
+      field('assignment', 'bytes'),
+    ],
   },
 };

@@ -5,12 +5,12 @@ export const DescribeGroups: ApiSchema = {
   apiKey: 15,
   name: 'DescribeGroups',
   request: {
-    versions: '0-4',
+    versions: '0-5',
     flexibleVersions: '5+',
     fields: [array('groups', 'string'), field('includeAuthorizedOperations', 'bool', '3+')],
   },
   response: {
-    versions: '0-4',
+    versions: '0-5',
     flexibleVersions: '5+',
     fields: [
       field('throttleTimeMs', 'int32', '1+'),

@@ -5,13 +5,17 @@ export const ListGroups: ApiSchema = {
   apiKey: 16,
   name: 'ListGroups',
   request: {
-    versions: '0-2',
+    versions: '0-5',
     flexibleVersions: '3+',
-    fields: [],
+    fields: [array('statesFilter', 'string', '4+'), array('typesFilter', 'string', '5+')],
   },
   response: {
-    versions: '0-2',
+    versions: '0-5',
     flexibleVersions: '3+',
-    fields: [field('throttleTimeMs', 'int32', '1+'), field('errorCode', 'int16'), array('groups', [field('groupId', 'string'), field('protocolType', 'string')])],
+    fields: [
+      field('throttleTimeMs', 'int32', '1+'),
+      field('errorCode', 'int16'),
+      array('groups', [field('groupId', 'string'), field('protocolType', 'string'), field('groupState', 'string', '4+'), field('groupType', 'string', '5+')]),
+    ],
   },
 };

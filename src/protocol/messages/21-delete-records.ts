@@ -5,7 +5,7 @@ export const DeleteRecords: ApiSchema = {
   apiKey: 21,
   name: 'DeleteRecords',
   request: {
-    versions: '0-1',
+    versions: '0-2',
     flexibleVersions: '2+',
     fields: [
       array('topics', [field('name', 'string'), array('partitions', [field('partitionIndex', 'int32'), field('offset', 'int64')])]),
@@ -13,7 +13,7 @@ export const DeleteRecords: ApiSchema = {
     ],
   },
   response: {
-    versions: '0-1',
+    versions: '0-2',
     flexibleVersions: '2+',
     fields: [
       field('throttleTimeMs', 'int32'),

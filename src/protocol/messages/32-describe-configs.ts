@@ -5,15 +5,16 @@ export const DescribeConfigs: ApiSchema = {
   apiKey: 32,
   name: 'DescribeConfigs',
   request: {
-    versions: '0-2',
+    versions: '0-4',
     flexibleVersions: '4+',
     fields: [
       array('resources', [field('resourceType', 'int8'), field('resourceName', 'string'), array('configurationKeys', 'string', '0+', {nullableVersions: '0+'})]),
       field('includeSynonyms', 'bool', '1+'),
+      field('includeDocumentation', 'bool', '3+'),
     ],
   },
   response: {
-    versions: '0-2',
+    versions: '0-4',
     flexibleVersions: '4+',
     fields: [
       field('throttleTimeMs', 'int32'),
@@ -30,6 +31,8 @@ export const DescribeConfigs: ApiSchema = {
           field('configSource', 'int8', '1+', {default: -1}),
           field('isSensitive', 'bool'),
           array('synonyms', [field('name', 'string', '1+'), field('value', 'string', '1+', {nullableVersions: '0+'}), field('source', 'int8', '1+')], '1+'),
+          field('configType', 'int8', '3+', {default: 0}),
+          field('documentation', 'string', '3+', {nullableVersions: '0+'}),
         ]),
       ]),
     ],

@@ -5,7 +5,7 @@ export const AlterConfigs: ApiSchema = {
   apiKey: 33,
   name: 'AlterConfigs',
   request: {
-    versions: '0-1',
+    versions: '0-2',
     flexibleVersions: '2+',
     fields: [
       array('resources', [
@@ -17,7 +17,7 @@ export const AlterConfigs: ApiSchema = {
     ],
   },
   response: {
-    versions: '0-1',
+    versions: '0-2',
     flexibleVersions: '2+',
     fields: [
       field('throttleTimeMs', 'int32'),

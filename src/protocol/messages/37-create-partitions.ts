@@ -5,7 +5,7 @@ export const CreatePartitions: ApiSchema = {
   apiKey: 37,
   name: 'CreatePartitions',
   request: {
-    versions: '0-1',
+    versions: '0-3',
     flexibleVersions: '2+',
     fields: [
       array('topics', [
@@ -18,7 +18,7 @@ export const CreatePartitions: ApiSchema = {
     ],
   },
   response: {
-    versions: '0-1',
+    versions: '0-3',
     flexibleVersions: '2+',
     fields: [
       field('throttleTimeMs', 'int32'),

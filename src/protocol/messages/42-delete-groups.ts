@@ -5,12 +5,12 @@ export const DeleteGroups: ApiSchema = {
   apiKey: 42,
   name: 'DeleteGroups',
   request: {
-    versions: '0-1',
+    versions: '0-2',
     flexibleVersions: '2+',
     fields: [array('groupsNames', 'string')],
   },
   response: {
-    versions: '0-1',
+    versions: '0-2',
     flexibleVersions: '2+',
     fields: [field('throttleTimeMs', 'int32'), array('results', [field('groupId', 'string'), field('errorCode', 'int16')])],
   },

@@ -18,6 +18,12 @@ import {CreateTopics} from './19-create-topics.js';
 import {DeleteTopics} from './20-delete-topics.js';
 import {DeleteRecords} from './21-delete-records.js';
 import {InitProducerId} from './22-init-producer-id.js';
+import {OffsetForLeaderEpoch} from './23-offset-for-leader-epoch.js';
+import {AddPartitionsToTxn} from './24-add-partitions-to-txn.js';
+import {AddOffsetsToTxn} from './25-add-offsets-to-txn.js';
+import {EndTxn} from './26-end-txn.js';
+import {WriteTxnMarkers} from './27-write-txn-markers.js';
+import {TxnOffsetCommit} from './28-txn-offset-commit.js';
 import {DescribeAcls} from './29-describe-acls.js';
 import {CreateAcls} from './30-create-acls.js';
 import {DeleteAcls} from './31-delete-acls.js';
@@ -30,6 +36,9 @@ import {DeleteGroups} from './42-delete-groups.js';
 import {IncrementalAlterConfigs} from './44-incremental-alter-configs.js';
 import {DescribeUserScramCredentials} from './50-describe-user-scram-credentials.js';
 import {AlterUserScramCredentials} from './51-alter-user-scram-credentials.js';
+import {DescribeProducers} from './61-describe-producers.js';
+import {DescribeTransactions} from './65-describe-transactions.js';
+import {ListTransactions} from './66-list-transactions.js';
 
 /** Every API whose messages we define, sorted by api key. */
 export const SCHEMAS: readonly ApiSchema[] = [
@@ -52,6 +61,12 @@ export const SCHEMAS: readonly ApiSchema[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  WriteTxnMarkers,
+  TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
   DeleteAcls,
@@ -64,6 +79,9 @@ export const SCHEMAS: readonly ApiSchema[] = [
   IncrementalAlterConfigs,
   DescribeUserScramCredentials,
   AlterUserScramCredentials,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
 ];
 
 export const SCHEMA_BY_KEY: ReadonlyMap<number, ApiSchema> = new Map(SCHEMAS.map((s) => [s.apiKey, s]));

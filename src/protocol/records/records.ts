@@ -180,6 +180,8 @@ export interface EncodeOptions {
   producerEpoch?: number;
   baseSequence?: number;
   transactional?: boolean;
+  /** A transaction marker batch (the broker's only). */
+  control?: boolean;
 }
 
 function toBuffer(b: Bytes | null | undefined): Buffer | null {
@@ -262,7 +264,7 @@ function assembleBatch(payload: Buffer, count: number, baseTimestamp: number, ma
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, Off.batchLength);
   batch.writeInt32BE(-1, Off.partitionLeaderEpoch);
   batch.writeInt8(2, Off.magic);
-  batch.writeInt16BE(codec | (opts.transactional ? Attr.transactional : 0), Off.attributes);
+  batch.writeInt16BE(codec | (opts.transactional ? Attr.transactional : 0) | (opts.control ? Attr.control : 0), Off.attributes);
   batch.writeInt32BE(count - 1, Off.lastOffsetDelta);
   batch.writeBigInt64BE(BigInt(baseTimestamp), Off.baseTimestamp);
   batch.writeBigInt64BE(BigInt(maxTimestamp), Off.maxTimestamp);

@@ -1,0 +1,89 @@
+import {spawnSync} from 'node:child_process';
+import kafkajs from 'kafkajs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ZkClient} from '../../src/zk/client.js';
+import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
+import {type BrokerProcess, spawnBroker, tempDir} from '../helpers/broker.js';
+import {LoopbackCut} from '../helpers/loopback-cut.js';
+import {requireTool} from '../helpers/system-deps.js';
+import {eventually, pickZkPort} from '../zk/helpers.js';
+
+const {Kafka, logLevel} = kafkajs;
+const haveZk = requireTool('zookeeper', zookeeperInstalled());
+const cutUnavailable = LoopbackCut.unavailable();
+const canCut = requireTool('iptables (as root)', cutUnavailable === undefined, `run as root with iptables installed (${cutUnavailable})`);
+const haveSs = requireTool('ss (iproute2)', spawnSync('ss', ['-V']).status === 0);
+
+/**
+ * A broker (on 127.0.0.1) on a 3-member ZooKeeper ensemble whose members have their own loopback
+ * addresses (127.0.0.2-4); the member the broker's session is on gets cut off. The broker moves
+ * its session to another member before it expires: same session (its registration keeps its
+ * owner), and topics can still be created and written.
+ */
+describe.runIf(haveZk && canCut && haveSs)('network partition: the broker\'s ZooKeeper member cut off', () => {
+  const hosts = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+  let server: ZookeeperHandle;
+  let broker: BrokerProcess;
+
+  beforeAll(async () => {
+    server = await startZookeeper({ensemble: 3, port: await pickZkPort(3), dataDir: tempDir('zk-member-cut'), hosts});
+    broker = await spawnBroker(tempDir('zk-member-cut-b0'), {extraArgs: ['--zookeeper', server.connectString, '--zookeeper-session-timeout', '6s']});
+  }, 90_000);
+  afterAll(async () => {
+    LoopbackCut.healAll();
+    broker?.proc.kill('SIGKILL');
+    await server?.stop();
+  });
+
+  /** The ensemble member the broker process holds its ZooKeeper connection to, as ss shows it. */
+  const memberOfBroker = (): string | undefined => {
+    const out = spawnSync('ss', ['-tnpH', 'state', 'established'], {encoding: 'utf8'}).stdout;
+    const mine = out.split('\n').filter((l) => l.includes(`pid=${broker.proc.pid},`));
+    return hosts.find((h) => {
+      const port = server.nodes.find((n) => n.host === h)!.clientPort;
+      return mine.some((l) => l.split(/\s+/).includes(`${h}:${port}`));
+    });
+  };
+
+  it('the broker moves to another member with its session and keeps serving', async () => {
+    const kafka = new Kafka({clientId: 'zk-member-cut', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: {retries: 20}});
+    const admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await admin.createTopics({topics: [{topic: 'before'}], waitForLeaders: true});
+      const member = memberOfBroker();
+      expect(member).toBeDefined();
+      const watcher = await ZkClient.connect(server.nodes.filter((n) => n.host !== member).map((n) => `${n.host}:${n.clientPort}`).join(','));
+      try {
+        const owner = (await watcher.exists('/brokers/ids/0'))!.ephemeralOwner;
+        const cut = LoopbackCut.cut(member!);
+        try {
+          await eventually(async () => {
+            const now = memberOfBroker();
+            if (now === undefined || now === member) throw new Error(`broker on member ${now}`);
+          }, 30_000);
+          // Writing to ZooKeeper works through the new member: a topic created during the cut.
+          await eventually(async () => {
+            await admin.createTopics({topics: [{topic: 'during'}], waitForLeaders: true});
+            if (!(await watcher.exists('/brokers/topics/during/partitions/0/state'))) throw new Error('not in ZooKeeper yet');
+          }, 30_000);
+          await producer.send({topic: 'during', acks: -1, messages: [{value: 'written during the cut'}]});
+          // The same session: the registration was never lost and re-created.
+          expect((await watcher.exists('/brokers/ids/0'))?.ephemeralOwner).toBe(owner);
+        } finally {
+          cut.heal();
+        }
+      } finally {
+        await watcher.close();
+      }
+      expect(broker.output()).not.toMatch(/session expired/i);
+      const offsets = await admin.fetchTopicOffsets('during');
+      expect(offsets[0].high).toBe('1');
+    } finally {
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  }, 90_000);
+});
