@@ -1,7 +1,5 @@
 import kafkajs from 'kafkajs';
 import {ErrorCode, KafkaProtocolError} from '../protocol/errors.js';
-import {ApiVersions} from '../protocol/messages/18-api-versions.js';
-import {FindCoordinator} from '../protocol/messages/10-find-coordinator.js';
 import {Heartbeat} from '../protocol/messages/12-heartbeat.js';
 import {JoinGroup} from '../protocol/messages/11-join-group.js';
 import {LeaveGroup} from '../protocol/messages/13-leave-group.js';
@@ -11,7 +9,7 @@ import {SyncGroup} from '../protocol/messages/14-sync-group.js';
 import {sleep} from '../lib/backoff.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
-import {WireConnection, check} from './wire-connection.js';
+import {check, type WireConnection} from './wire-connection.js';
 
 const {AssignerProtocol} = kafkajs;
 
@@ -188,19 +186,14 @@ export class GroupMember {
 
   private async connection(): Promise<WireConnection> {
     if (this.coordinator && !this.coordinator.closed) return this.coordinator;
-    const {groupId} = this.options;
-    const any = await this.cluster.anyBroker();
-    const res = await any.request(FindCoordinator, any.pick(FindCoordinator, [0, 2]), {key: groupId, keyType: 0});
-    check(res.errorCode, `find the coordinator of group ${groupId}`);
     // Its own connection: a JoinGroup that waits for the other members must not hold up fetches.
-    const conn = await this.cluster.dedicated(res.host, res.port);
-    await conn.negotiate(ApiVersions);
-    this.coordinator = conn;
-    return conn;
+    this.coordinator = await this.cluster.dedicated(await this.cluster.coordinator(0, this.options.groupId));
+    return this.coordinator;
   }
 
   private dropCoordinator(): void {
     this.coordinator?.close();
     this.coordinator = undefined;
+    this.cluster.forgetCoordinator(0, this.options.groupId);
   }
 }
