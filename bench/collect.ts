@@ -5,7 +5,8 @@
  *     hands kcat its last lines without an end of input, so it cannot be timed to completion) and
  *     vs syslog-ng following the same file into Kafka (file() source, kafka-c() destination);
  *   - spool-produce of the 100-car daily status file (~104 MB) vs `kcat -P -l FILE`;
- *   - a drain to files (`consume --to file --exit`) vs `kcat -C -e > file`;
+ *   - a group drain to files (`consume -g --to file --exit`) vs `kcat -C -e > file` and vs
+ *     `kcat -G -e > file`;
  *   - a drain into the HBase REST emulator (records/s; no peer here), and the time from the
  *     emulator's return after an outage to the drain's backlog cleared.
  * Prints a markdown table; never run by `npm test`.
@@ -111,6 +112,9 @@ async function main(): Promise<void> {
     const drainK = await runTimed(process.execPath, [RUN, 'consume', 'spool-kcollect', '-b', b, '-g', 'bench-files', '--to', 'file', '--out-dir', path.join(tmp, 'files'), '--exit', '--batch-size', '5000'], {stdout: 'ignore'});
     const drainP = await runTimed('sh', ['-c', `kcat -C -b ${b} -t spool-kcollect -o beginning -e > ${path.join(tmp, 'kcat.out')}`]);
     rows.push(['drain to files', `${statusLines.toLocaleString('en')} records`, `${drainK.seconds.toFixed(1)} s (${rate(statusLines, drainK.seconds)})`, `kcat -C -e > file: ${drainP.seconds.toFixed(1)} s (${rate(statusLines, drainP.seconds)})`, (drainP.seconds / drainK.seconds).toFixed(2)]);
+    // The same drain against a peer that, like it, joins a group first (the coordinator's initial rebalance delay included).
+    const drainG = await runTimed('sh', ['-c', `kcat -G bench-kcat -b ${b} -X auto.offset.reset=earliest -e spool-kcollect > ${path.join(tmp, 'kcat-group.out')}`]);
+    rows.push(['drain to files', 'the same topic', `${drainK.seconds.toFixed(1)} s`, `kcat -G -e > file: ${drainG.seconds.toFixed(1)} s (${rate(statusLines, drainG.seconds)})`, (drainG.seconds / drainK.seconds).toFixed(2)]);
 
     // 4. Drain the driving topic into the HBase REST emulator.
     const hbase = spawnTracked(process.execPath, [RUN, 'hbase', 'serve', '--port', '0', '--data-dir', path.join(tmp, 'hbase')], {stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, NODE_ENV: 'production'}});

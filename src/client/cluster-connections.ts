@@ -153,6 +153,15 @@ export class ClusterConnections {
     return {conn, version: conn.pick(api, ours)};
   }
 
+  /** A negotiated connection of its own to broker `nodeId` (a group coordinator), not shared with fetches; the caller closes it. */
+  async dedicated(nodeId: number): Promise<WireConnection> {
+    const addr = this.nodes.get(nodeId);
+    if (!addr) throw new UserError(`broker ${nodeId} is not in the cluster metadata`, 'the cluster is changing; retry');
+    const c = await WireConnection.connect(addr.host, addr.port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
+    await c.negotiate(ApiVersions);
+    return c;
+  }
+
   /** Drops the connection to one broker (after it failed), so the next use reconnects. */
   forget(nodeId: number): void {
     const p = this.open.get(nodeId);

@@ -12,7 +12,9 @@ export type StartPosition =
   /** `count` records before the high watermark (kcat's -o -N). */
   | {kind: 'fromEnd'; count: number}
   /** The first record with timestamp >= ms; the end when there is none. */
-  | {kind: 'timestamp'; ms: number};
+  | {kind: 'timestamp'; ms: number}
+  /** Per partition, where a consumer group committed (clamped); `otherwise` where it has no commit (auto.offset.reset). */
+  | {kind: 'committed'; offsets: Map<number, number>; otherwise: 'beginning' | 'end'};
 
 export const EARLIEST = -2;
 export const LATEST = -1;
@@ -95,6 +97,11 @@ export async function resolveStart(
       case 'fromEnd':
         out.set(partition, clamp(partition, b.highWatermark - start.count));
         break;
+      case 'committed': {
+        const c = start.offsets.get(partition) ?? -1;
+        out.set(partition, c >= 0 ? clamp(partition, c) : start.otherwise === 'beginning' ? b.logStart : b.highWatermark);
+        break;
+      }
     }
   }
   return {offsets: out, bounds};

@@ -1,15 +1,19 @@
 /**
- * Drains a topic into a sink as a member of a consumer group. Offsets are committed only after
- * the sink confirmed the write (and refused records reached the dead-letter topic), so a crash
- * or a kill rewrites at most the batch in hand, which the sinks tolerate (same cells, same
- * files). When the sink stops answering, the drain pauses the topic's partitions but stays in
- * its group (kafkajs keeps heartbeating), probes the sink with capped exponential backoff, and
- * once it answers seeks every partition back to its last committed offset and resumes.
+ * Drains a topic into a sink as a member of a consumer group, on kcollect's own wire client
+ * (src/client/wire-group.ts for the group, the wire fetcher for the records). Offsets are
+ * committed only after the sink confirmed the write (and refused records reached the dead-letter
+ * topic), so a crash or a kill rewrites at most the batch in hand, which the sinks tolerate (same
+ * cells, same files). When the sink stops answering, the drain holds the batch and stops fetching
+ * but stays in its group (the heartbeat runs on), probes the sink with capped exponential backoff,
+ * and writes the same batch once it answers. A rebalance ends the generation: the write in hand
+ * finishes and is committed, then the member joins again and reads from the committed offsets.
  */
-import type {EachBatchPayload} from 'kafkajs';
-import type {FetchSummary} from '../client/fetcher.js';
+import type {FetchedRecord, FetchSummary} from '../client/fetcher.js';
+import {fetchRecords} from '../client/fetcher.js';
+import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers} from '../client/kafka.js';
 import {translateKafkaError} from '../client/kafka-errors.js';
+import {GroupMember} from '../client/wire-group.js';
 import {errorMessage} from '../lib/errors.js';
 import {SinkUnavailableError, type Sink} from '../pipeline/sink.js';
 import {LatencyGauges} from '../telemetry/latency.js';
@@ -56,9 +60,9 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const metrics = options.metrics?.component('DRAIN', groupId, sink.type);
   await probeBrokers(brokers);
-  const kafka = createKafka(brokers, 'kcollect-drain');
-  const consumer = kafka.consumer({groupId, maxWaitTimeInMs: 500, sessionTimeout: 30_000, heartbeatInterval: 3000});
-  const admin = kafka.admin();
+  const cluster = new ClusterConnections(brokers, 'kcollect-drain');
+  const member = new GroupMember(cluster, {groupId, topic, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000});
+  const admin = createKafka(brokers, 'kcollect-drain').admin();
 
   let state: DrainState = 'ok';
   let attempt = 0;
@@ -71,21 +75,17 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const latency = new LatencyGauges(metrics);
   let deadLettered = 0;
   const skippedBatches: UndecodableBatch[] = [];
-  /** Next offset to write per partition, as this member last committed it (or saw it start). */
-  const committed = new Map<number, number>();
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;
   let fatal: unknown;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
+  /** Ends the reading of the current generation (a rebalance, or the drain stopping). */
+  let generation = new AbortController();
+  const stopping = new AbortController();
   const stop = (why: FetchSummary['stoppedBy']) => {
     stoppedBy ??= why;
-    finish();
-  };
-  const stopping = new AbortController();
-  const onAbort = () => {
-    stop('signal');
     stopping.abort();
+    generation.abort();
   };
+  const onAbort = () => stop('signal');
   options.signal.addEventListener('abort', onAbort, {once: true});
   if (options.signal.aborted) onAbort();
 
@@ -107,123 +107,140 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const ticker = options.onStatus ? setInterval(report, options.statusIntervalMs ?? 5000) : undefined;
   ticker?.unref();
 
-  let probing: Promise<void> | undefined;
-  const park = (err: unknown) => {
-    if (state === 'ok') {
-      consumer.pause([{topic}]);
-      metrics?.count('SinkFailureCount');
-    }
-    attempt++;
-    lastError = errorMessage(err);
-    state = 'parked';
-    probing ??= probeUntilAnswered().finally(() => (probing = undefined));
-  };
+  function fail(err: unknown): void {
+    fatal ??= err;
+    stop('signal');
+  }
 
-  /** Waits, probes, waits longer...; on an answer, rewinds to the committed offsets and resumes. */
-  async function probeUntilAnswered(): Promise<void> {
-    while (!stopping.signal.aborted) {
+  /**
+   * Writes until the sink confirms. While it does not answer, waits, probes, waits longer...;
+   * false when the generation ended first (the records stay uncommitted: whoever owns the
+   * partition next reads them again).
+   */
+  async function writeConfirmed(events: ReturnType<typeof recordToEvent>[], ended: AbortSignal, commitWith?: () => Promise<void>): Promise<boolean> {
+    for (;;) {
+      try {
+        const done = await deliverBatch(sink, events, deadLetters);
+        // A transaction the sink aborts is written again whole, like a refused write.
+        await commitWith?.();
+        latency.record(events.map((e) => e.kafka?.timestamp));
+        written += done.written;
+        deadLettered += done.deadLettered;
+        if (attempt > 0) {
+          attempt = 0;
+          state = 'ok';
+          report();
+        }
+        return true;
+      } catch (err) {
+        if (!(err instanceof SinkUnavailableError)) {
+          fail(err);
+          return false;
+        }
+        if (state === 'ok') metrics?.count('SinkFailureCount');
+        attempt++;
+        lastError = errorMessage(err);
+        state = 'parked';
+      }
+      if (!(await probeUntilAnswered(ended))) return false;
+    }
+  }
+
+  async function probeUntilAnswered(ended: AbortSignal): Promise<boolean> {
+    while (!ended.aborted) {
       retryInMs = backoffDelay(attempt - 1, backoff);
       report();
-      await sleep(retryInMs, stopping.signal);
-      if (stopping.signal.aborted) return;
+      await sleep(retryInMs, ended);
+      if (ended.aborted) return false;
       state = 'retrying';
       report();
       try {
         await sink.probe?.();
-        break;
+        return true;
       } catch (err) {
-        if (!(err instanceof SinkUnavailableError)) return fail(err);
+        if (!(err instanceof SinkUnavailableError)) {
+          fail(err);
+          return false;
+        }
         attempt++;
         lastError = errorMessage(err);
         state = 'parked';
       }
     }
+    return false;
+  }
+
+  /** One fetched response: per partition, chunks of `batchSize` written, then committed. */
+  async function deliver(records: FetchedRecord[], ended: AbortSignal): Promise<void> {
+    received += records.length;
+    const byPartition = new Map<number, FetchedRecord[]>();
+    for (const r of records) {
+      const list = byPartition.get(r.partition);
+      if (list) list.push(r);
+      else byPartition.set(r.partition, [r]);
+    }
+    for (const [partition, list] of byPartition) {
+      for (let i = 0; i < list.length; i += batchSize) {
+        if (ended.aborted) return;
+        let chunk = list.slice(i, i + batchSize);
+        if (options.maxRecords !== undefined) chunk = chunk.slice(0, options.maxRecords - written - deadLettered);
+        if (chunk.length === 0) return stop('count');
+        const next = chunk[chunk.length - 1].offset + 1;
+        // Exactly once: the sink's writes and this offset commit in one transaction, or neither does.
+        const inTransaction = sink.commitTransaction ? () => sink.commitTransaction!({groupId, partitions: [{topic, partition, offset: next}]}) : undefined;
+        if (!(await writeConfirmed(chunk.map(recordToEvent), ended, inTransaction))) return;
+        try {
+          if (!inTransaction) await member.commit(partition, next);
+        } catch {
+          // The group moved on: the partition is re-read from the last commit by its next owner.
+          generation.abort();
+          return;
+        }
+        if (options.maxRecords !== undefined && written + deadLettered >= options.maxRecords) return stop('count');
+      }
+    }
+  }
+
+  /** Reads the partitions of one generation until it ends; the write in hand finishes first. */
+  async function readGeneration(): Promise<void> {
+    const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
-    state = 'ok';
-    for (const [partition, offset] of committed) consumer.seek({topic, partition, offset: String(offset)});
-    consumer.resume([{topic}]);
-    report();
-  }
-
-  function fail(err: unknown): void {
-    fatal ??= err;
-    stop('signal');
-    stopping.abort();
-  }
-
-  const eachBatch = async ({batch, resolveOffset, heartbeat, isRunning, isStale}: EachBatchPayload) => {
-    const partition = batch.partition;
-    if (state !== 'ok') {
-      // Fetched before the pause, or a partition the group gave us while parked.
-      consumer.pause([{topic, partitions: [partition]}]);
+    const partitions = await member.join(() => generation.abort());
+    if (partitions.length === 0) {
+      // More members than partitions: stay in the group until a rebalance gives this one work.
+      await new Promise<void>((resolve) => (ended.aborted ? resolve() : ended.addEventListener('abort', () => resolve(), {once: true})));
       return;
     }
-    const expected = committed.get(partition) ?? -1;
-    let messages = batch.messages.filter((m) => Number(m.offset) >= expected);
-    received += messages.length;
-    if (messages.length > 0 && expected < 0) committed.set(partition, Number(messages[0].offset));
-    for (let i = 0; i < messages.length; i += batchSize) {
-      if (stopping.signal.aborted || !isRunning() || isStale() || state !== 'ok') return;
-      let chunk = messages.slice(i, i + batchSize);
-      if (options.maxRecords !== undefined) chunk = chunk.slice(0, options.maxRecords - written - deadLettered);
-      if (chunk.length === 0) return stop('count');
-      const events = chunk.map((m) =>
-        recordToEvent({
-          topic,
-          partition,
-          offset: Number(m.offset),
-          timestamp: Number(m.timestamp),
-          key: m.key,
-          value: m.value,
-          headers: Object.entries(m.headers ?? {}).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({key, value: value === undefined ? null : Buffer.from(value)}))),
-        }),
-      );
-      let done;
-      try {
-        done = await deliverBatch(sink, events, deadLetters);
-      } catch (err) {
-        if (err instanceof SinkUnavailableError) return park(err);
-        return fail(err);
-      }
-      const last = Number(chunk[chunk.length - 1].offset);
-      if (sink.commitTransaction) {
-        // Exactly once: the sink's writes and this offset commit in one transaction, or neither does.
-        try {
-          await sink.commitTransaction({groupId, partitions: [{topic, partition, offset: last + 1}]});
-        } catch (err) {
-          if (err instanceof SinkUnavailableError) return park(err);
-          return fail(err);
-        }
-      } else await consumer.commitOffsets([{topic, partition, offset: String(last + 1)}]);
-      latency.record(events.map((e) => e.kafka?.timestamp));
-      written += done.written;
-      deadLettered += done.deadLettered;
-      resolveOffset(String(last));
-      committed.set(partition, last + 1);
-      if (attempt > 0) {
-        attempt = 0;
-        report();
-      }
-      await heartbeat();
-      if (options.maxRecords !== undefined && written + deadLettered >= options.maxRecords) return stop('count');
+    const offsets = await member.committed(partitions);
+    let inHand = Promise.resolve();
+    // The fetcher fetches again once the returned promise settles: handing it the previous
+    // response's write lets the next fetch overlap this one's write (one response waits, no more).
+    const handOver = (records: FetchedRecord[]) => {
+      const previous = inHand;
+      inHand = previous.then(() => deliver(records, ended));
+      return previous;
+    };
+    try {
+      await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
+    } finally {
+      await inHand;
     }
-  };
+  }
 
   try {
     await sink.start?.();
-    await Promise.all([consumer.connect(), admin.connect()]);
-    // A rebalance may hand partitions to others: forget what this member knew of them.
-    consumer.on(consumer.events.GROUP_JOIN, () => committed.clear());
-    consumer.on(consumer.events.CRASH, ({payload}) => {
-      if (!payload.restart) void recoverFromCrash(payload.error);
-    });
-    await consumer.subscribe({topic, fromBeginning: options.startAtBeginning});
-    await runConsumer();
+    await admin.connect();
     report();
     if (options.stopAtEnd) void watchForEnd();
-    await finished;
-    // Disconnecting waits for the batch in flight: its write finishes and is committed.
-    await consumer.disconnect();
+    while (stoppedBy === undefined) {
+      try {
+        await readGeneration();
+      } catch (err) {
+        if (stoppedBy !== undefined) break;
+        await recoverFromFetchError(err);
+      }
+    }
+    await member.leave();
     if (fatal !== undefined) throw fatal;
     const partitions = await positions();
     report();
@@ -235,36 +252,28 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     if (ticker) clearInterval(ticker);
     options.signal.removeEventListener('abort', onAbort);
     stopping.abort();
-    await probing;
-    await consumer.disconnect().catch(() => undefined);
+    await member.leave().catch(() => undefined);
+    cluster.close();
     await admin.disconnect().catch(() => undefined);
   }
 
-  function runConsumer(): Promise<void> {
-    return consumer.run({autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch});
-  }
-
   /**
-   * kafkajs stopped for good: it could not decode a fetch (a damaged batch), or met another
-   * error it does not retry. An undecodable batch is dead-lettered, reported and committed past,
-   * and the consumer runs again; anything else ends the drain with the error instead of a stall.
+   * The fetch failed: a batch that cannot be decoded (a damaged log) is dead-lettered, reported
+   * and committed past, and the member joins again; anything else ends the drain with the error.
    */
-  async function recoverFromCrash(err: unknown): Promise<void> {
-    if (stoppedBy !== undefined) return;
+  async function recoverFromFetchError(err: unknown): Promise<void> {
     try {
+      // Committing past the batch needs the group to itself.
+      await member.leave();
       const found = await skipUndecodable({brokers, topic, groupId, admin, sink, deadLetters, startAtBeginning: options.startAtBeginning});
       if (found.skipped.length === 0) return fail(err);
       written += found.written;
       deadLettered += found.deadLettered;
-      for (const batch of found.skipped) committed.set(batch.partition, batch.lastOffset + 1);
       metrics?.count('UndecodableBatchCount', found.skipped.length);
       skippedBatches.push(...found.skipped);
       report();
-      if (stoppedBy !== undefined) return;
-      await consumer.connect();
-      await runConsumer();
-    } catch (e) {
-      fail(e);
+    } catch {
+      fail(err);
     }
   }
 
