@@ -52,7 +52,7 @@ export class BrokerTransactions {
   async coordinatorFor(transactionalId: string, listener: string): Promise<{errorCode: number; endpoint?: {nodeId: number; host: string; port: number}}> {
     try {
       await ensureTransactionStateTopic(this.broker);
-    } catch (err) {
+    } catch {
       return {errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE};
     }
     const cluster = this.broker.cluster;

@@ -11,7 +11,6 @@ import {
   clusterIdNode,
   controllerRegistration,
   parseTopicAssignment,
-  parseTopicConfig,
   partitionState,
   PERSISTENT_PATHS,
   topicAssignment,

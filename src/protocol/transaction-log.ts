@@ -56,8 +56,7 @@ export function decodeTransactionLogValue(buf: Buffer): TransactionLogValueData 
   const r = new Reader(buf);
   const version = r.int16();
   if (version < 0 || version > 1) throw new Error(`unknown TransactionLogValue version ${version}`);
-  const v = decode(TransactionLogValue, version, r);
-  return {...v, producerId: Number(v.producerId), transactionLastUpdateTimestampMs: Number(v.transactionLastUpdateTimestampMs), transactionStartTimestampMs: Number(v.transactionStartTimestampMs)} as TransactionLogValueData;
+  return decode(TransactionLogValue, version, r) as TransactionLogValueData;
 }
 
 /** The same hash as groups: Utils.abs(transactionalId.hashCode) % partitions. */

@@ -19,11 +19,12 @@ const INPUTS = 2000;
 
 /**
  * Three brokers, every topic with three replicas: the transaction coordinator (the leader of the
- * transactional id's __transaction_state partition) is SIGKILLed while the loop runs. Its
- * partition moves to another broker, which loads the state and finishes what was decided: no
- * committed transaction is lost, no aborted one shows.
+ * transactional id's __transaction_state partition) is SIGKILLed while the loop runs, then the
+ * leader of the output partition. The coordinator's partition moves to another broker, which
+ * loads the state and finishes what was decided: no committed transaction is lost, no aborted
+ * one shows.
  */
-describe.runIf(haveZk && haveConfluent)('exactly once across a SIGKILL of the transaction coordinator', () => {
+describe.runIf(haveZk && haveConfluent)('exactly once across SIGKILLs of the transaction coordinator and of a partition leader', () => {
   const cwd = tempDir('txn-coordinator-kill');
   const children: ChildProcess[] = [];
   const cli = (args: string[]) => runCli(args, {cwd, timeoutMs: 120_000});
@@ -32,7 +33,7 @@ describe.runIf(haveZk && haveConfluent)('exactly once across a SIGKILL of the tr
     await cli(['cluster', 'down', '--purge']);
   });
 
-  it('the transaction moves with its coordinator; every input appears once in the read_committed output', async () => {
+  it('the transaction moves with its coordinator, the output partition with its leader; every input appears once in the read_committed output', async () => {
     const up = await runCliJson(['cluster', 'up', await writeTopology(cwd, 'multi-broker-single-node'), '--detach'], {cwd, timeoutMs: 120_000});
     const kafka = new Kafka({clientId: 'txn-kill', brokers: up.brokers.split(','), logLevel: logLevel.NOTHING});
     const admin = kafka.admin();
@@ -46,7 +47,7 @@ describe.runIf(haveZk && haveConfluent)('exactly once across a SIGKILL of the tr
     // The loop is restarted if librdkafka gives up (a fatal error); exactly once must hold either way.
     const runLoop = async (): Promise<number | null> => {
       for (let attempt = 0; ; attempt++) {
-        const child = spawn(PY, ['-c', TRANSFORM, up.brokers, 'ctp-in', 'ctp-out', progress], {stdio: ['ignore', 'ignore', 'ignore']});
+        const child = spawn(PY, ['-c', TRANSFORM, up.brokers, 'ctp-in', 'ctp-out', progress, '20', '0.15'], {stdio: ['ignore', 'ignore', 'ignore']});
         children.push(child);
         const code = await new Promise<number | null>((r) => child.once('exit', r));
         if (code === 0 || attempt >= 3) return code;
@@ -60,6 +61,18 @@ describe.runIf(haveZk && haveConfluent)('exactly once across a SIGKILL of the tr
     await until(() => committed() > after + 2, 'transactions committed after the kill', 90_000);
     const moved = (await runCliJson(['transactions', 'describe', 'transform-1', '-b', up.brokers], {cwd})).coordinator;
     expect(moved).not.toBe(coordinator);
+
+    // Then the leader of the output partition, mid-transaction too (it comes back first: two of three must live).
+    expect((await cli(['cluster', 'restart', String(coordinator)])).code).toBe(0);
+    const admin2 = kafka.admin();
+    await admin2.connect();
+    const outLeader = (await admin2.fetchTopicMetadata({topics: ['ctp-out']})).topics[0].partitions[0].leader;
+    await admin2.disconnect();
+    const beforeLeaderKill = committed();
+    await until(() => committed() > beforeLeaderKill + 1, 'transactions committed before the leader kill', 90_000);
+    expect((await cli(['cluster', 'kill', String(outLeader)])).code).toBe(0);
+    const afterLeaderKill = committed();
+    await until(() => committed() > afterLeaderKill + 2, 'transactions committed after the leader kill', 90_000);
 
     expect(await loop).toBe(0);
     await expectExactlyOnceOutput(up.brokers, 'ctp-out', INPUTS);

@@ -18,7 +18,8 @@ assert p.flush(60) == 0
 `;
 
 /**
- * Read a batch (read_committed, no auto commit), write its transformed records and the consumer's
+ * Read a batch (read_committed, no auto commit; argv 5-6: batch size and the pause inside each
+ * transaction), write its transformed records and the consumer's
  * positions in one transaction, commit; a line in the progress file after each commit. Exits 0
  * once the input has been idle for a while; an error librdkafka says needs an abort is aborted and
  * the batch re-read from the committed offsets; anything fatal exits non-zero (the caller restarts it).
@@ -27,6 +28,7 @@ export const TRANSFORM = `
 import sys, time
 from confluent_kafka import Producer, Consumer, KafkaException
 boot, src, dst, progress = sys.argv[1:5]
+batch, pause = (int(sys.argv[5]), float(sys.argv[6])) if len(sys.argv) > 6 else (100, 0.05)
 c = Consumer({'bootstrap.servers': boot, 'group.id': 'transform', 'auto.offset.reset': 'earliest', 'enable.auto.commit': False,
               'isolation.level': 'read_committed', 'session.timeout.ms': 6000})
 c.subscribe([src])
@@ -34,7 +36,7 @@ p = Producer({'bootstrap.servers': boot, 'transactional.id': 'transform-1'})
 p.init_transactions(60)
 idle = 0
 while idle < 8:
-    msgs = [m for m in c.consume(100, 1) if not m.error()]
+    msgs = [m for m in c.consume(batch, 1) if not m.error()]
     if not msgs:
         idle += 1
         continue
@@ -43,7 +45,7 @@ while idle < 8:
         p.begin_transaction()
         for m in msgs: p.produce(dst, value=m.value().replace(b'in-', b'out-'))
         p.flush(60)
-        time.sleep(0.05)  # most of the time is spent inside a transaction: that is where faults land
+        time.sleep(pause)  # most of the time is spent inside a transaction: that is where faults land
         p.send_offsets_to_transaction(c.position(c.assignment()), c.consumer_group_metadata(), 60)
         p.commit_transaction(60)
     except KafkaException as e:

@@ -1,6 +1,6 @@
 /** Flume's file sources (exec tail -F, TAILDIR, spooldir) as kcollect sources, with their interceptors and selectors. Part of `kcollect agent import` (../flume-import.ts). */
 import type {InterceptorConfig} from '../../interceptors/schema.js';
-import {Scope, type Common, type Selector, type SourceInput, type TypeTable, defined} from './scope.js';
+import {Scope, type Common, type SourceInput, type TypeTable, defined} from './scope.js';
 import {fromHttp, fromMultiportSyslog, fromNetcat, fromSyslog} from './net-sources.js';
 import {convertInterceptors} from './interceptors.js';
 import {convertSelector} from './flows.js';
