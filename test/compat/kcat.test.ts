@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
+import {isFlexible} from '../../src/protocol/codec.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, requireTool} from '../helpers/system-deps.js';
@@ -32,6 +33,27 @@ describe.runIf(run)('kcat (librdkafka 2.0.2) against the broker', () => {
       [1, 0, [0], [0]],
       [2, 0, [0], [0]],
     ]);
+  });
+
+  it('librdkafka negotiates the highest version it knows of each API: flexible ApiVersions 3, its own maxima for the rest', async () => {
+    const router = env.broker.router;
+    const requests: Array<[number, number]> = [];
+    const supports = router.supports.bind(router);
+    const spy = vi.spyOn(router, 'supports').mockImplementation((apiKey: number, version: number) => {
+      requests.push([apiKey, version]);
+      return supports(apiKey, version);
+    });
+    try {
+      await kcat(['-b', b, '-P', '-t', 'flex-topic'], 'one\ntwo\n');
+      await kcat(['-b', b, '-C', '-t', 'flex-topic', '-o', 'beginning', '-e', '-q']);
+    } finally {
+      spy.mockRestore();
+    }
+    const highest = new Map<number, number>();
+    for (const [key, version] of requests) highest.set(key, Math.max(version, highest.get(key) ?? -1));
+    // librdkafka 2.0.2 knows no flexible Metadata/Produce/Fetch yet: the broker (which serves them) must not hold it below its maxima.
+    expect(Object.fromEntries(highest)).toEqual({18: 3, 3: 4, 0: 7, 2: 2, 1: 11});
+    expect(isFlexible(router.get(18)!.api.request, 3)).toBe(true);
   });
 
   for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {

@@ -1,10 +1,11 @@
-// Fetch 0-12: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
+// Fetch 0-16: long poll on max_wait_ms/min_bytes, whole batches, at least one batch even if it
 // is larger than the limits (KIP-74). No fetch sessions (session_id 0), no preferred replica.
 // Followers fetch with replica_id = their broker id: served up to the log end, not the high watermark.
 // current_leader_epoch (v9+, KIP-320): older than the partition's epoch FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
 // Error answers carry empty records, never null (size -1): librdkafka spins on "invalid MessageSetSize -1".
 // read_committed (isolation_level 1, v4+): served up to the last stable offset, with the aborted
 // transactions of the range so the client drops their records.
+// v13+ names topics by id (UNKNOWN_TOPIC_ID for an id no topic has); v15 moves replica_id into replica_state.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Fetch} from '../../protocol/messages/01-fetch.js';
 import {Compression, compressionOf, iterateBatches} from '../../protocol/records/batch.js';
@@ -13,6 +14,7 @@ import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {PartitionWaiters} from '../partition-waiters.js';
 import {leaderEpochError} from './leader-epoch.js';
+import {topicNameById} from './03-metadata.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 
 interface PartitionRequest {
@@ -26,21 +28,23 @@ interface PartitionRequest {
 export const fetchHandler: Handler = {
   api: Fetch,
   minVersion: 0,
-  maxVersion: 12,
+  maxVersion: 16,
   async handle(request, {broker, header, signal, session}) {
+    if (header.apiVersion >= 13) request.topics = request.topics.map((t: any) => ({...t, topic: topicNameById(broker, t.topicId)}));
+    if (header.apiVersion >= 15) request.replicaId = request.replicaState?.replicaId ?? -1;
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
-    const keys = request.topics.flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
+    const keys = request.topics.filter((t: any) => t.topic !== null).flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
     // A follower's fetch offset is its log end: the leader counts it for the ISR and high watermark.
     const replicaErrors = new Map<string, number>();
     if (request.replicaId >= 0 && broker.cluster) {
-      for (const t of request.topics) {
+      for (const t of request.topics.filter((t: any) => t.topic !== null)) {
         for (const p of t.partitions as PartitionRequest[]) replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset));
       }
     }
     // Followers need ClusterAction on the cluster; consumers Read on each topic.
     const follower = request.replicaId >= 0;
     const mayFollow = follower && broker.authorize(session, Operation.CLUSTER_ACTION, ResourceType.CLUSTER, 'kafka-cluster');
-    const denied = new Set<string>(request.topics.map((t: any) => t.topic).filter((name: string) => (follower ? !mayFollow : !broker.authorize(session, Operation.READ, ResourceType.TOPIC, name))));
+    const denied = new Set<string>(request.topics.map((t: any) => t.topic).filter((name: string | null) => name !== null).filter((name: string) => (follower ? !mayFollow : !broker.authorize(session, Operation.READ, ResourceType.TOPIC, name))));
     for (;;) {
       const {responses, bytes, failed} = readAll(broker, request, header.apiVersion, replicaErrors, denied);
       const left = deadline - Date.now();
@@ -57,7 +61,12 @@ function readAll(broker: Broker, request: any, version: number, replicaErrors: M
   let failed = false;
   const responses = request.topics.map((t: any) => ({
     topic: t.topic,
+    topicId: t.topicId,
     partitions: t.partitions.map((p: PartitionRequest) => {
+      if (t.topic === null) {
+        failed = true;
+        return {partitionIndex: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: []};
+      }
       if (denied.has(t.topic)) {
         failed = true;
         return {partitionIndex: p.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: []};

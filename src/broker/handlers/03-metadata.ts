@@ -61,6 +61,11 @@ export function topicIdBytes(id: string): Buffer {
   return Buffer.from(id.replaceAll('-', ''), 'hex');
 }
 
+/** The name of the topic with this id (Fetch v13+ names topics by id only), or null when no topic has it. */
+export function topicNameById(broker: Broker, id: Buffer): string | null {
+  return broker.logs.topics().find((t) => topicIdBytes(t.id).equals(id))?.name ?? null;
+}
+
 async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {
   let topic = broker.logs.topic(name);
   if (!topic && mayCreate && name === OFFSETS_TOPIC) {

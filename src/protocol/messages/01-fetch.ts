@@ -1,5 +1,6 @@
 // Fetch: records are raw RecordBatch bytes; preferred_read_replica must stay -1 (clients redirect to it); session_id 0 = sessionless.
-// v12+ (flexible): last_fetched_epoch, and tagged hints we never send (diverging epoch, current leader, snapshot id).
+// v12+ (flexible): last_fetched_epoch, and tagged hints we never send (diverging epoch, current leader, snapshot id, node endpoints).
+// v13+ topic ids instead of names; v15 replica_state (KIP-903) replaces replica_id.
 import {type ApiSchema, array, field} from '../schema.js';
 import {leaderIdAndEpoch, nodeEndpoints} from './leader-hints.js';
 
@@ -7,7 +8,7 @@ export const Fetch: ApiSchema = {
   apiKey: 1,
   name: 'Fetch',
   request: {
-    versions: '0-12',
+    versions: '0-16',
     flexibleVersions: '12+',
     fields: [
       field('clusterId', 'string', '12+', {nullableVersions: '12+', tag: 0, taggedVersions: '12+', default: null}),
@@ -36,7 +37,7 @@ export const Fetch: ApiSchema = {
     ],
   },
   response: {
-    versions: '0-12',
+    versions: '0-16',
     flexibleVersions: '12+',
     fields: [
       field('throttleTimeMs', 'int32', '1+'),
