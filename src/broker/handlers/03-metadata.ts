@@ -19,7 +19,7 @@ export const metadataHandler: Handler = {
   maxVersion: 12,
   async handle(request, {broker, header, session}) {
     // A topic asked for by id only: its name, or the id itself when no topic has it.
-    const byId = (id: Buffer): string | Buffer => broker.logs.topics().find((t) => topicIdBytes(t.id).equals(id))?.name ?? id;
+    const byId = (id: Buffer): string | Buffer => topicNameById(broker, id) ?? id;
     const asked: Array<string | Buffer> | null = request.topics === null || (header.apiVersion === 0 && request.topics.length === 0) ? null : request.topics.map((t: {name: string | null; topicId?: Buffer}) => t.name ?? byId(t.topicId!));
     const unknownIds = (asked ?? []).filter((t): t is Buffer => Buffer.isBuffer(t));
     const requested = asked === null ? null : asked.filter((t): t is string => typeof t === 'string');
