@@ -5,33 +5,16 @@ import {startBroker} from '../helpers/broker.js';
 import {CLI, cliEnv, collect, runCli, runCliJson} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
 import {until} from '../helpers/poll.js';
+import {PY, readValues} from '../helpers/python-transform.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, hasPythonModule, requireTool} from '../helpers/system-deps.js';
 
 const {Kafka, logLevel} = kafkajs;
 
-// The Debian modules are only visible to /usr/bin/python3 (python3 on PATH may be a pyenv shim).
-const PY = '/usr/bin/python3';
 const haveConfluent = requireTool('python3-confluent-kafka', hasPythonModule('confluent_kafka'));
 const haveKcat = requireTool('kcat', hasCommand('kcat'));
 
 const py = (script: string, ...args: string[]) => runOk(PY, ['-c', script, ...args], {timeoutMs: 90_000});
-
-/** Reads partition 0 of a topic from the start with confluent-kafka at an isolation level; prints the values as JSON. */
-const READ = `
-import json, sys
-from confluent_kafka import Consumer, TopicPartition
-boot, topic, iso = sys.argv[1:4]
-c = Consumer({'bootstrap.servers': boot, 'group.id': 'reader', 'isolation.level': iso, 'enable.partition.eof': True, 'enable.auto.commit': False})
-c.assign([TopicPartition(topic, 0, 0)])
-out = []
-while True:
-    m = c.poll(10)
-    if m is None or m.error(): break
-    out.append(m.value().decode())
-c.close()
-print(json.dumps(out))
-`;
 
 /** Commits c0-c4, aborts a0-a2, commits d0-d1, each in its own transaction. */
 const COMMIT_ABORT = `
@@ -99,7 +82,7 @@ describe.skipIf(!haveConfluent)('transactions: confluent-kafka (librdkafka) agai
     await env.broker.close();
   });
 
-  const read = async (topic: string, iso: 'read_committed' | 'read_uncommitted'): Promise<string[]> => JSON.parse(await py(READ, env.bootstrap, topic, iso));
+  const read = (topic: string, iso: 'read_committed' | 'read_uncommitted') => readValues(env.bootstrap, topic, iso);
 
   it('read_committed sees committed transactions only, read_uncommitted sees every record, control records never', async () => {
     await py(COMMIT_ABORT, env.bootstrap, 'tx-commit-abort');

@@ -5,6 +5,7 @@ import {runOk} from './run.js';
  * An exactly-once consume-transform-produce loop in confluent-kafka (librdkafka), and what the
  * fault tests need around it: filling its input and reading its read_committed output.
  */
+// The Debian modules are only visible to /usr/bin/python3 (python3 on PATH may be a pyenv shim).
 export const PY = '/usr/bin/python3';
 
 /** Writes in-0 .. in-(n-1) to the input topic. */
@@ -58,11 +59,12 @@ while idle < 8:
 c.close()
 `;
 
-const READ_COMMITTED = `
+/** Partition 0 of a topic from the start, at an isolation level, as JSON values. */
+const READ = `
 import json, sys
 from confluent_kafka import Consumer, TopicPartition
-boot, topic = sys.argv[1:3]
-c = Consumer({'bootstrap.servers': boot, 'group.id': 'check', 'isolation.level': 'read_committed', 'enable.partition.eof': True, 'enable.auto.commit': False})
+boot, topic, iso = sys.argv[1:4]
+c = Consumer({'bootstrap.servers': boot, 'group.id': 'check', 'isolation.level': iso, 'enable.partition.eof': True, 'enable.auto.commit': False})
 c.assign([TopicPartition(topic, 0, 0)])
 out = []
 while True:
@@ -73,13 +75,18 @@ c.close()
 print(json.dumps(out))
 `;
 
+/** What confluent-kafka reads from partition 0 of `topic` at this isolation level. */
+export async function readValues(bootstrap: string, topic: string, isolation: 'read_committed' | 'read_uncommitted' = 'read_committed'): Promise<string[]> {
+  return JSON.parse(await runOk(PY, ['-c', READ, bootstrap, topic, isolation], {timeoutMs: 60_000}));
+}
+
 export async function fillInput(bootstrap: string, topic: string, n: number): Promise<void> {
   await runOk(PY, ['-c', FILL, bootstrap, topic, String(n)], {timeoutMs: 60_000});
 }
 
 /** Every out-i for i < n exactly once in partition 0 of `topic`, read read_committed. */
 export async function expectExactlyOnceOutput(bootstrap: string, topic: string, n: number): Promise<void> {
-  const out: string[] = JSON.parse(await runOk(PY, ['-c', READ_COMMITTED, bootstrap, topic], {timeoutMs: 60_000}));
+  const out = await readValues(bootstrap, topic);
   const counts = new Map<string, number>();
   for (const v of out) counts.set(v, (counts.get(v) ?? 0) + 1);
   const missing = Array.from({length: n}, (_, i) => `out-${i}`).filter((v) => !counts.has(v));
