@@ -11,7 +11,14 @@ import {type ApiSchema, type Field, type MessageSchema, type Primitive, inVersio
  * shared/reference/kafka-protocol/), version by version, plus a generic encode/decode round trip.
  */
 
-const SPEC_DIR = path.resolve(import.meta.dirname, '../../../shared/reference/kafka-protocol');
+/** ../shared beside the checkout, found from any depth (a worktree under another directory too). */
+function findSpecDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'reference', 'kafka-protocol');
+    if (existsSync(candidate) || path.dirname(dir) === dir) return candidate;
+  }
+}
+const SPEC_DIR = findSpecDir(path.resolve(import.meta.dirname, '../../..'));
 const HAVE_SPECS = existsSync(SPEC_DIR);
 
 const PRIMITIVES = new Set<string>(['bool', 'int8', 'int16', 'uint16', 'int32', 'int64', 'float64', 'string', 'bytes', 'records', 'uuid']);
