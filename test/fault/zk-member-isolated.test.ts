@@ -5,6 +5,7 @@ import {ZkClient} from '../../src/zk/client.js';
 import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
 import {type BrokerProcess, spawnBroker, tempDir} from '../helpers/broker.js';
 import {LoopbackCut} from '../helpers/loopback-cut.js';
+import {loopbackNodes} from '../helpers/topology.js';
 import {requireTool} from '../helpers/system-deps.js';
 import {eventually, pickZkPort} from '../zk/helpers.js';
 
@@ -21,7 +22,7 @@ const haveSs = requireTool('ss (iproute2)', spawnSync('ss', ['-V']).status === 0
  * owner), and topics can still be created and written.
  */
 describe.runIf(haveZk && canCut && haveSs)('network partition: the broker\'s ZooKeeper member cut off', () => {
-  const hosts = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+  const hosts = loopbackNodes();
   let server: ZookeeperHandle;
   let broker: BrokerProcess;
 

@@ -8,6 +8,16 @@ import {eventually, pickZkPort} from '../zk/helpers.js';
 export type MultiBrokerKind = 'multi-broker-single-node' | 'multi-broker-multi-node';
 
 /**
+ * The multi-node layout's three "node" addresses for this test worker: 127.0.N.2-4 with N from
+ * the vitest worker, so two files cutting nodes off with iptables at the same time never cut
+ * each other's cluster.
+ */
+export function loopbackNodes(): string[] {
+  const n = 10 + Number(process.env.VITEST_POOL_ID ?? 0);
+  return [2, 3, 4].map((host) => `127.0.${n}.${host}`);
+}
+
+/**
  * A topology file like the shipped one, on free ports in a temp dir; `sessionTimeout` replaces
  * the shipped zookeeper.sessionTimeout; `standaloneZk` makes the ensemble one node on 127.0.0.1.
  */
@@ -21,6 +31,7 @@ export async function writeTopology(dir: string, kind: MultiBrokerKind, {session
   // One ZooKeeper on 127.0.0.1, outside the nodes: cutting a node off then leaves a quorum intact.
   if (standaloneZk) text = text.replace(/ensemble: 3/, 'ensemble: 1').replace(/\n  hosts: \[[^\]]*\]/, '');
   if (sessionTimeout) text = text.replace(/sessionTimeout: \S+/, `sessionTimeout: ${sessionTimeout}`);
+  if (kind === 'multi-broker-multi-node') loopbackNodes().forEach((node, i) => (text = text.replaceAll(`127.0.0.${i + 2}`, node)));
   const file = path.join(dir, `${kind}.yaml`);
   fs.writeFileSync(file, text);
   return file;
