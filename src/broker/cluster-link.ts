@@ -42,6 +42,8 @@ export interface ClusterLink {
   /** NONE when this broker leads the partition; else NOT_LEADER_OR_FOLLOWER or LEADER_NOT_AVAILABLE. */
   leaderError(topic: string, index: number): number;
   leaderEpoch(topic: string, index: number): number;
+  /** ListOffsets v4+ on the leader: the leader epoch that wrote `offset` ('latest': the log end's). */
+  epochAt(topic: string, index: number, offset: number | 'latest'): number;
   /** OffsetForLeaderEpoch on the leader: the largest epoch <= `epoch` of the partition's log and where it ends. */
   endOffsetForEpoch(topic: string, index: number, epoch: number): {epoch: number; endOffset: number};
   /** The leader appended: with an ISR of one the high watermark moves at once. */

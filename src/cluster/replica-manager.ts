@@ -236,6 +236,13 @@ export class ReplicaManager implements FetcherHost {
     part.validateEpoch = false;
   }
 
+  /** ListOffsets v4+ on this leader: the epoch of `offset`, or the latest for the log end. */
+  epochAt(topic: string, index: number, offset: number | 'latest'): number {
+    const part = this.leaderPart(topic, index);
+    if (!part) return -1;
+    return offset === 'latest' ? part.epochs.latestEpoch : part.epochs.epochAt(offset);
+  }
+
   /** OffsetForLeaderEpoch on this leader: where `epoch` ends in the partition's log. */
   endOffsetForEpoch(topic: string, index: number, epoch: number): {epoch: number; endOffset: number} {
     const part = this.leaderPart(topic, index);

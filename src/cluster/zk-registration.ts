@@ -395,6 +395,10 @@ export class ZkRegistration implements ClusterLink {
     return this.replicas.leaderEpoch(topic, index);
   }
 
+  epochAt(topic: string, index: number, offset: number | 'latest'): number {
+    return this.replicas.epochAt(topic, index, offset);
+  }
+
   endOffsetForEpoch(topic: string, index: number, epoch: number): {epoch: number; endOffset: number} {
     return this.replicas.endOffsetForEpoch(topic, index, epoch);
   }

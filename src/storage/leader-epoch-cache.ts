@@ -61,6 +61,13 @@ export class LeaderEpochCache {
     return {epoch: this.entries[next - 1]!.epoch, endOffset: this.entries[next]!.startOffset};
   }
 
+  /** The epoch that wrote `offset` (ListOffsets v4+ answers it), UNDEFINED before the first known one. */
+  epochAt(offset: number): number {
+    let epoch = UNDEFINED;
+    for (const e of this.entries) if (e.startOffset <= offset) epoch = e.epoch;
+    return epoch;
+  }
+
   /** The log was cut at `offset`: epochs that started there or later are gone with it. */
   truncateFromEnd(offset: number): void {
     const kept = this.entries.filter((e) => e.startOffset < offset);

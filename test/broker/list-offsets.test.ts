@@ -34,10 +34,10 @@ const listOffsets = async (version: number, timestamp: number) =>
 
 describe('ListOffsets, flexible versions and special timestamps', () => {
   it('-3 (v7, KIP-734) finds the record with the largest timestamp; -4 is the log start, -5 nothing tiered', async () => {
-    expect(await listOffsets(7, -3)).toMatchObject({errorCode: 0, offset: 1, timestamp: newest});
-    expect(await listOffsets(8, -4)).toMatchObject({errorCode: 0, offset: 0});
-    expect(await listOffsets(8, -5)).toMatchObject({errorCode: 0, offset: -1});
-    expect(await listOffsets(8, -1)).toMatchObject({errorCode: 0, offset: 4});
+    expect(await listOffsets(7, -3)).toMatchObject({errorCode: 0, offset: 1, timestamp: newest, leaderEpoch: 0});
+    expect(await listOffsets(8, -4)).toMatchObject({errorCode: 0, offset: 0, leaderEpoch: 0});
+    expect(await listOffsets(8, -5)).toMatchObject({errorCode: 0, offset: -1, leaderEpoch: -1});
+    expect(await listOffsets(8, -1)).toMatchObject({errorCode: 0, offset: 4, leaderEpoch: 0});
     expect(await listOffsets(6, -2)).toMatchObject({errorCode: 0, offset: 0});
   });
 });

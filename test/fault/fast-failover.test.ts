@@ -3,6 +3,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {WireConnection} from '../../src/client/wire-connection.js';
 import {ErrorCode} from '../../src/protocol/errors.js';
 import {Fetch} from '../../src/protocol/messages/01-fetch.js';
+import {ListOffsets} from '../../src/protocol/messages/02-list-offsets.js';
 import {ZkClient} from '../../src/zk/client.js';
 import {zookeeperInstalled} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
@@ -79,6 +80,9 @@ describe.runIf(haveZk)('crash detection without waiting for the ZooKeeper sessio
       expect(await fetchWith(leaderEpoch - 1)).toBe(ErrorCode.FENCED_LEADER_EPOCH);
       expect(await fetchWith(leaderEpoch + 1)).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH);
       expect(await fetchWith(leaderEpoch)).toBe(ErrorCode.NONE);
+      // ListOffsets v4+ answers the epoch of the offset: the end's is the new leader's epoch.
+      const latest = (await conn.request(ListOffsets, 4, {replicaId: -1, isolationLevel: 0, topics: [{name: 'seq', partitions: [{partitionIndex: 0, currentLeaderEpoch: leaderEpoch, timestamp: -1}]}]})).topics[0].partitions[0];
+      expect(latest).toMatchObject({errorCode: ErrorCode.NONE, leaderEpoch});
     } finally {
       conn.close();
     }

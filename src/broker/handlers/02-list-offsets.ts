@@ -2,11 +2,12 @@
 // timestamp >= T (or -1/-1 when there is none). v0 (Sarama's default, so Burrow) answers a list
 // of at most max_num_offsets offsets instead of one offset and timestamp. With isolation_level 1
 // (read_committed, v2+) latest is the last stable offset. current_leader_epoch (v4+) is fenced as
-// in Fetch; the answer's leader_epoch is -1 (unknown), which makes clients skip their epoch check.
+// in Fetch; the answer carries the leader epoch that wrote the offset (the latest one for the end).
 import {ErrorCode} from '../../protocol/errors.js';
 import {ListOffsets} from '../../protocol/messages/02-list-offsets.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
+import type {Broker} from '../broker.js';
 import type {Handler} from '../handler.js';
 import {leaderEpochError} from './leader-epoch.js';
 
@@ -38,20 +39,25 @@ export const listOffsetsHandler: Handler = {
           const epochError = leaderEpochError(broker, t.name, p.partitionIndex, p.currentLeaderEpoch ?? -1);
           if (epochError !== ErrorCode.NONE) return failed(p.partitionIndex, epochError);
           if (v0) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: oldStyleOffsets(log, p.timestamp, p.maxNumOffsets)};
-          if (p.timestamp === MAX_TIMESTAMP) {
-            const found = log.offsetOfMaxTimestamp();
-            return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1};
-          }
-          if (p.timestamp === LATEST_TIERED) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: -1};
-          if (p.timestamp === EARLIEST || p.timestamp === EARLIEST_LOCAL) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: log.logStartOffset};
-          if (p.timestamp === LATEST) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: request.isolationLevel === 1 ? broker.producerStates.lastStableOffset(log) : log.highWatermark};
-          const found = log.offsetForTimestamp(p.timestamp);
-          return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1};
+          const found = lookUp(broker, log, p.timestamp, request.isolationLevel === 1);
+          // v4+: the leader epoch of the answer (KIP-320 clients validate their position with it); a single broker's is 0.
+          const epochOf = (offset: number | 'latest') => (broker.cluster ? broker.cluster.epochAt(t.name, p.partitionIndex, offset) : 0);
+          const leaderEpoch = found.offset < 0 ? -1 : p.timestamp === LATEST ? epochOf('latest') : epochOf(found.offset);
+          return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...found, leaderEpoch};
         }),
       })),
     };
   },
 };
+
+/** The offset (and timestamp) a ListOffsets v1+ timestamp asks for. */
+function lookUp(broker: Broker, log: PartitionLog, timestamp: number, readCommitted: boolean): {timestamp: number; offset: number} {
+  if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return {timestamp: -1, offset: log.logStartOffset};
+  if (timestamp === LATEST) return {timestamp: -1, offset: readCommitted ? broker.producerStates.lastStableOffset(log) : log.highWatermark};
+  if (timestamp === LATEST_TIERED) return {timestamp: -1, offset: -1};
+  const found = timestamp === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(timestamp);
+  return {timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1};
+}
 
 /**
  * Kafka's legacy answer, newest first: for latest the high watermark followed by the segment base
