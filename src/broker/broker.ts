@@ -26,7 +26,7 @@ import type {ClusterLink} from './cluster-link.js';
 import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
 import {allHandlers} from './handlers/index.js';
-import {offsetsTopicOverrides} from './internal-topics.js';
+import {internalTopicOverrides} from './internal-topics.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {RequestMemory} from './request-memory.js';
@@ -195,7 +195,7 @@ export class Broker {
     });
     const legacy = readLegacyGroupLog(options.dataDir);
     if (legacy && (legacy.state.groups.length > 0 || legacy.state.offsets.length > 0) && !logs.topic(OFFSETS_TOPIC)) {
-      logs.createTopic(OFFSETS_TOPIC, options.offsetsTopicNumPartitions, offsetsTopicOverrides());
+      logs.createTopic(OFFSETS_TOPIC, options.offsetsTopicNumPartitions, internalTopicOverrides());
     }
     const groups = new GroupCoordinator({
       store: offsetsStore,

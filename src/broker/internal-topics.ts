@@ -6,7 +6,7 @@ import {TRANSACTION_STATE_TOPIC} from '../protocol/transaction-log.js';
 import type {Broker} from './broker.js';
 
 /** Both are compacted (the last record per key is the state), 100 MiB segments. */
-export function offsetsTopicOverrides(): Record<string, string> {
+export function internalTopicOverrides(): Record<string, string> {
   return {'cleanup.policy': 'compact', 'segment.bytes': '104857600'};
 }
 
@@ -44,7 +44,7 @@ async function createInternalTopic(broker: Broker, name: string): Promise<void> 
   const live = broker.cluster?.liveBrokers().length ?? 1;
   const rf = Math.max(1, Math.min(wanted, live));
   try {
-    await broker.createTopic(name, partitions, offsetsTopicOverrides(), rf);
+    await broker.createTopic(name, partitions, internalTopicOverrides(), rf);
     broker.log(`created ${name} with ${partitions} partition(s), replication factor ${rf}${rf < wanted ? ` (${prefix}.replication.factor=${wanted}, ${live} live broker(s))` : ''}`);
   } catch (err) {
     const deadline = Date.now() + 10_000;

@@ -1,5 +1,4 @@
 import {errorMessage} from '../lib/errors.js';
-import {iterateBatches} from '../protocol/records/batch.js';
 import {isControlBatch, markerOf} from '../protocol/records/control.js';
 import {ProducerStateTable} from '../coordinator/producer-state.js';
 import type {PartitionLog} from '../storage/partition-log.js';
@@ -21,16 +20,7 @@ export class ProducerStates {
     let table = this.tables.get(log);
     if (table) return table;
     table = ProducerStateTable.open(log.dir, log.logEndOffset);
-    for (let offset = Math.max(table.snapshotOffset, log.logStartOffset); offset < log.logEndOffset; ) {
-      const chunk = log.read(offset, 1 << 20, log.logEndOffset);
-      if (chunk === 'out-of-range' || chunk.length === 0) break;
-      for (const batch of chunk) {
-        for (const {at, header} of iterateBatches(batch)) {
-          table.rebuildFrom([isControlBatch(header.attributes) ? {...header, marker: markerOf(batch.subarray(at, at + header.size))} : header]);
-          offset = header.baseOffset + header.lastOffsetDelta + 1;
-        }
-      }
-    }
+    for (const {batch, header} of log.batches(table.snapshotOffset)) table.rebuildFrom([isControlBatch(header.attributes) ? {...header, marker: markerOf(batch)} : header]);
     this.tables.set(log, table);
     return table;
   }

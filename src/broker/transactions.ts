@@ -7,7 +7,6 @@ import {errorMessage} from '../lib/errors.js';
 import {loopbackSourceFor} from '../lib/address.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {ErrorCode, errorInfo} from '../protocol/errors.js';
-import {readBatchHeader} from '../protocol/records/batch.js';
 import {controlBatch, type Marker} from '../protocol/records/control.js';
 import {decodeUncompressedBatch, encodeBatchUncompressed} from '../protocol/records/records.js';
 import {decodeTransactionLogKey, decodeTransactionLogValue, TRANSACTION_STATE_TOPIC, transactionLogKey, transactionLogValue, transactionPartitionFor} from '../protocol/transaction-log.js';
@@ -94,18 +93,12 @@ export class BrokerTransactions {
     const log = this.broker.logs.partition(TRANSACTION_STATE_TOPIC, p);
     const states = new Map<string, TransactionState>();
     if (!log) return [];
-    for (let next = log.logStartOffset; next < log.logEndOffset; ) {
-      const chunks = log.read(next, 1 << 20, log.logEndOffset);
-      if (chunks === 'out-of-range' || chunks.length === 0) break;
-      for (const batch of chunks) {
-        for (const rec of decodeUncompressedBatch(batch)) {
-          const id = rec.key && decodeTransactionLogKey(rec.key);
-          if (id === undefined || id === null) continue;
-          if (rec.value === null) states.delete(id);
-          else states.set(id, fromLogValue(id, decodeTransactionLogValue(rec.value)));
-        }
-        const h = readBatchHeader(batch);
-        next = h.baseOffset + h.lastOffsetDelta + 1;
+    for (const {batch} of log.batches()) {
+      for (const rec of decodeUncompressedBatch(batch)) {
+        const id = rec.key && decodeTransactionLogKey(rec.key);
+        if (id === undefined || id === null) continue;
+        if (rec.value === null) states.delete(id);
+        else states.set(id, fromLogValue(id, decodeTransactionLogValue(rec.value)));
       }
     }
     return [...states.values()];
@@ -218,6 +211,7 @@ export class BrokerTransactions {
         this.broker.log(`loading ${TRANSACTION_STATE_TOPIC}-${p}: ${errorMessage(err)}`);
       }
     }
+    this.coordinator.completeDecided();
     await this.coordinator.abortTimedOut();
   }
 

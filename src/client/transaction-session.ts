@@ -18,6 +18,8 @@ const ATTEMPTS = 20;
  */
 export class TransactionSession {
   private readonly added = new Map<string, Promise<void>>();
+  /** Offsets were sent: the transaction has something to end even without a record. */
+  private offsetsSent = false;
 
   private constructor(
     private readonly cluster: ClusterConnections,
@@ -56,8 +58,7 @@ export class TransactionSession {
    */
   async sendOffsets(offsets: TransactionOffsets): Promise<void> {
     const {transactionalId, producer} = this;
-    // The transaction now has something to end even if no record was sent.
-    this.added.set(`\0offsets\0${offsets.groupId}`, Promise.resolve());
+    this.offsetsSent = true;
     await coordinatorRequest(this.cluster, transactionalId, AddOffsetsToTxn, [0, 3], {transactionalId, ...producer, groupId: offsets.groupId}, (r) => r.errorCode);
     const topics = [...new Set(offsets.partitions.map((p) => p.topic))].map((name) => ({
       name,
@@ -69,9 +70,10 @@ export class TransactionSession {
 
   /** Commits (or aborts) what was written since the last end; the next write opens a new transaction. */
   async end(commit: boolean): Promise<void> {
-    if (this.added.size === 0) return;
+    if (this.added.size === 0 && !this.offsetsSent) return;
     await Promise.allSettled(this.added.values());
     this.added.clear();
+    this.offsetsSent = false;
     await coordinatorRequest(this.cluster, this.transactionalId, EndTxn, [0, 3], {transactionalId: this.transactionalId, ...this.producer, committed: commit}, (r) => r.errorCode);
   }
 }

@@ -1,6 +1,6 @@
 import {UserError} from '../lib/errors.js';
 import {backoffDelay, sleep} from '../lib/backoff.js';
-import {ErrorCode, KafkaProtocolError, errorInfo} from '../protocol/errors.js';
+import {ErrorCode, type KafkaErrorInfo, KafkaProtocolError, errorInfo} from '../protocol/errors.js';
 import {InitProducerId} from '../protocol/messages/22-init-producer-id.js';
 import {Produce} from '../protocol/messages/00-produce.js';
 import {Compression} from '../protocol/records/batch.js';
@@ -29,6 +29,8 @@ export class ProduceError extends UserError {
     message: string,
     hint: string | undefined,
     readonly unacknowledged: OutgoingRecord[],
+    /** The Kafka error behind the failure, when it was one (a lost connection is not). */
+    readonly kafkaError?: KafkaErrorInfo,
   ) {
     super(message, hint);
   }
@@ -205,7 +207,7 @@ export class WireTopicProducer implements TopicProducer {
     const unacknowledged = [...this.unacknowledged];
     if (err instanceof KafkaProtocolError) {
       const hint = hintFor(err.info.name);
-      return new ProduceError(`${what}: ${err.message}`, hint?.replaceAll('NAME', this.topic), unacknowledged);
+      return new ProduceError(`${what}: ${err.message}`, hint?.replaceAll('NAME', this.topic), unacknowledged, err.info);
     }
     const message = err instanceof Error ? err.message : String(err);
     return new ProduceError(`${what}: ${message}`, err instanceof UserError ? err.hint : 'check the broker is healthy (`kcollect status`), then retry', unacknowledged);

@@ -9,7 +9,7 @@ import {
   OFFSETS_TOPIC,
   offsetsPartitionFor,
 } from '../protocol/consumer-offsets.js';
-import {Attr, readBatchHeader} from '../protocol/records/batch.js';
+import {Attr} from '../protocol/records/batch.js';
 import {isControlBatch, markerOf} from '../protocol/records/control.js';
 import {encodeBatchUncompressed, decodeUncompressedBatch, type RecordInput} from '../protocol/records/records.js';
 import type {PartitionLog} from '../storage/partition-log.js';
@@ -163,21 +163,12 @@ function offsetId(group: string, topic: string, partition: number): string {
 
 /** Every record of the log, start to end, in offset order, with its batch's producer; a marker stands for its control batch. */
 function* readAll(log: PartitionLog) {
-  let next = log.logStartOffset;
-  const end = log.logEndOffset;
-  while (next < end) {
-    const chunks = log.read(next, 1 << 20, end);
-    if (chunks === 'out-of-range' || chunks.length === 0) return;
-    for (const batch of chunks) {
-      const header = readBatchHeader(batch);
-      const producerId = header.producerId;
-      if (isControlBatch(header.attributes)) {
-        if (header.baseOffset >= next) yield {key: null, value: null, producerId, transactional: true, marker: markerOf(batch)};
-      } else {
-        const transactional = (header.attributes & Attr.transactional) !== 0;
-        for (const rec of decodeUncompressedBatch(batch)) if (rec.offset >= next) yield {...rec, producerId, transactional, marker: undefined};
-      }
-      next = header.baseOffset + header.lastOffsetDelta + 1;
+  for (const {batch, header} of log.batches()) {
+    const producerId = header.producerId;
+    if (isControlBatch(header.attributes)) yield {key: null, value: null, producerId, transactional: true, marker: markerOf(batch)};
+    else {
+      const transactional = (header.attributes & Attr.transactional) !== 0;
+      for (const rec of decodeUncompressedBatch(batch)) yield {...rec, producerId, transactional, marker: undefined};
     }
   }
 }

@@ -50,6 +50,8 @@ export class TransactionCoordinator {
   private readonly txns = new Map<string, TransactionState>();
   /** One operation at a time per transactional id (markers take a while). */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Decided transactions whose markers are being written again (completeDecided). */
+  private readonly completing = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly opts: TransactionCoordinatorOptions) {
@@ -59,8 +61,24 @@ export class TransactionCoordinator {
   /** States read back from `__transaction_state`; decided transactions are finished, as after a coordinator move. */
   load(states: TransactionState[]): void {
     for (const s of states) this.txns.set(s.transactionalId, s);
-    for (const s of states) {
-      if (s.state === 'PrepareCommit' || s.state === 'PrepareAbort') void this.serially(s.transactionalId, () => this.complete(s)).catch(() => undefined);
+    this.completeDecided();
+  }
+
+  /**
+   * Writes the markers of every transaction decided but not completed: after a load, and again
+   * periodically for one whose markers could not be written (a partition on a full disk, a
+   * leader out of reach) until they are.
+   */
+  completeDecided(): void {
+    for (const s of this.txns.values()) {
+      if ((s.state !== 'PrepareCommit' && s.state !== 'PrepareAbort') || this.completing.has(s.transactionalId)) continue;
+      this.completing.add(s.transactionalId);
+      void this.serially(s.transactionalId, async () => {
+        const current = this.txns.get(s.transactionalId);
+        if (current?.state === 'PrepareCommit' || current?.state === 'PrepareAbort') await this.complete(current);
+      })
+        .catch((err) => this.opts.log(`completing the ${s.state === 'PrepareCommit' ? 'commit' : 'abort'} of ${s.transactionalId}: ${String(err)}`))
+        .finally(() => this.completing.delete(s.transactionalId));
     }
   }
 

@@ -172,8 +172,9 @@ export class KafkaSink implements Sink {
    */
   private async abort(err: unknown): Promise<never> {
     await this.producer?.flush().catch(() => undefined);
-    const fenced = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTIONAL_ID_AUTHORIZATION_FAILED/.test(String((err as Error)?.message));
-    if (fenced || (err instanceof KafkaProtocolError && !err.info.retriable)) throw err;
+    // A Kafka error no retry mends (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, an authorization) ends the drain.
+    const kafkaError = err instanceof ProduceError ? err.kafkaError : err instanceof KafkaProtocolError ? err.info : undefined;
+    if (kafkaError && !kafkaError.retriable) throw err;
     throw new SinkUnavailableError(`transaction aborted: ${(err as Error)?.message ?? String(err)}`, {cause: err});
   }
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../lib/fs.js';
-import {iterateBatches} from '../protocol/records/batch.js';
 import type {PartitionLog} from './partition-log.js';
 
 export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
@@ -82,9 +81,17 @@ export class LeaderEpochCache {
     this.save();
   }
 
+  /**
+   * A checkpoint the disk refuses (full) is removed instead: a missing one is rebuilt from the
+   * log at the next open, a stale one would name the wrong end for the newest epoch.
+   */
   private save(): void {
     const lines = ['0', String(this.entries.length), ...this.entries.map((e) => `${e.epoch} ${e.startOffset}`)];
-    writeFileAtomic(this.file, `${lines.join('\n')}\n`);
+    try {
+      writeFileAtomic(this.file, `${lines.join('\n')}\n`);
+    } catch {
+      fs.rmSync(this.file, {force: true});
+    }
   }
 }
 
@@ -105,16 +112,9 @@ function readCheckpoint(file: string): EpochEntry[] | undefined {
 /** The first offset of each leader epoch, from the batch headers of the log. */
 function fromBatches(log: PartitionLog): EpochEntry[] {
   const entries: EpochEntry[] = [];
-  for (let offset = log.logStartOffset; offset < log.logEndOffset; ) {
-    const chunks = log.read(offset, 1 << 20, log.logEndOffset);
-    if (chunks === 'out-of-range' || chunks.length === 0) break;
-    for (const chunk of chunks) {
-      for (const {header} of iterateBatches(chunk)) {
-        const last = entries[entries.length - 1];
-        if (header.partitionLeaderEpoch >= 0 && (!last || header.partitionLeaderEpoch > last.epoch)) entries.push({epoch: header.partitionLeaderEpoch, startOffset: header.baseOffset});
-        offset = header.baseOffset + header.lastOffsetDelta + 1;
-      }
-    }
+  for (const {header} of log.batches()) {
+    const last = entries[entries.length - 1];
+    if (header.partitionLeaderEpoch >= 0 && (!last || header.partitionLeaderEpoch > last.epoch)) entries.push({epoch: header.partitionLeaderEpoch, startOffset: header.baseOffset});
   }
   return entries;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {BugError} from '../lib/errors.js';
 import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
-import {Attr, BATCH_HEADER_SIZE, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
+import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
 import {deletes, type TopicConfig} from './topic-config.js';
@@ -197,6 +197,26 @@ export class PartitionLog {
     const {segmentJitterMs, segmentMs} = this.config;
     this.rollJitterMs = segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(segmentJitterMs, segmentMs)) : 0;
     return seg;
+  }
+
+  /**
+   * Every whole batch from the one holding `from` to the log end, in offset order: what state
+   * rebuilt from the log reads (producer ids, leader epochs, the internal topics' records).
+   */
+  *batches(from = this.startOffset): Generator<{batch: Buffer; header: BatchHeader}> {
+    const end = this.logEndOffset;
+    for (let offset = Math.max(from, this.startOffset); offset < end; ) {
+      const chunks = this.read(offset, 1 << 20, end);
+      if (chunks === 'out-of-range' || chunks.length === 0) return;
+      const before = offset;
+      for (const chunk of chunks) {
+        for (const {at, header} of iterateBatches(chunk)) {
+          offset = header.baseOffset + header.lastOffsetDelta + 1;
+          yield {batch: chunk.subarray(at, at + header.size), header};
+        }
+      }
+      if (offset <= before) return;
+    }
   }
 
   /**

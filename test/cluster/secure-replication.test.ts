@@ -72,6 +72,10 @@ describe.runIf(ready)('replication over SASL_SSL with mutual TLS', () => {
     );
 
   it('acks=all writes reach every replica identically, and a transaction commits across brokers', async () => {
+    // Three replicas need all three brokers in broker 0's view of the cluster.
+    await eventually(async () => {
+      if (brokers[0].cluster!.liveBrokers().length < 3) throw new Error('not every broker registered yet');
+    });
     await brokers[0].createTopic('secure', 1, {'min.insync.replicas': '3'}, 3);
     const lines = Array.from({length: 200}, (_, i) => `car-${i}`);
     await eventually(async () => {

@@ -6,6 +6,7 @@ import {LEADER_EPOCH_CHECKPOINT, LeaderEpochCache} from '../../src/storage/leade
 import {PartitionLog} from '../../src/storage/partition-log.js';
 import {validateTopicConfig} from '../../src/storage/topic-config.js';
 import {tempDir} from '../helpers/broker.js';
+import {fillDisk} from '../helpers/failing-disk.js';
 
 /** A log whose batches were written in these leader epochs, `n` records each. */
 function logWithEpochs(epochs: Array<[epoch: number, records: number]>): PartitionLog {
@@ -51,6 +52,22 @@ describe('leader epoch cache (KIP-101 leader-epoch-checkpoint)', () => {
     const log = logWithEpochs([[1, 2], [3, 2]]);
     fs.writeFileSync(path.join(log.dir, LEADER_EPOCH_CHECKPOINT), '0\n5\nnonsense\n');
     expect(LeaderEpochCache.open(log).latestEpoch).toBe(3);
+    log.close();
+  });
+
+  it('a checkpoint the full disk refuses is removed, not left stale, and rebuilt from the log at the next open', () => {
+    const log = logWithEpochs([[1, 2]]);
+    const cache = LeaderEpochCache.open(log);
+    const disk = fillDisk();
+    try {
+      expect(() => cache.assign(4, log.logEndOffset)).not.toThrow();
+      expect(fs.existsSync(path.join(log.dir, LEADER_EPOCH_CHECKPOINT))).toBe(false);
+    } finally {
+      disk.restore();
+    }
+    log.append(encodeBatchUncompressed([{value: 'e4'}]), {leaderEpoch: 4});
+    expect(LeaderEpochCache.open(log).endOffsetFor(1, log.logEndOffset)).toEqual({epoch: 1, endOffset: 2});
+    expect(fs.readFileSync(path.join(log.dir, LEADER_EPOCH_CHECKPOINT), 'utf8')).toBe('0\n2\n1 0\n4 2\n');
     log.close();
   });
 });

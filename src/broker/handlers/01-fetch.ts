@@ -14,7 +14,7 @@ import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {PartitionWaiters} from '../partition-waiters.js';
 import {leaderEpochError} from './leader-epoch.js';
-import {topicNameById} from './03-metadata.js';
+import {topicNameById} from './topics.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 
 interface PartitionRequest {

@@ -8,7 +8,7 @@ import type {Broker} from '../broker.js';
 import {endpointOn} from '../cluster-link.js';
 import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
-import {autoCreateTopic} from './topics.js';
+import {autoCreateTopic, topicIdBytes, topicNameById} from './topics.js';
 import {INTERNAL_TOPICS} from '../../storage/log-manager.js';
 import {ensureOffsetsTopic} from '../internal-topics.js';
 import {OFFSETS_TOPIC} from '../../protocol/consumer-offsets.js';
@@ -54,16 +54,6 @@ const CLUSTER_OPERATIONS = [Operation.CREATE, Operation.ALTER, Operation.DESCRIB
 /** Kafka's authorized-operations bit field: bit N set when operation code N is allowed. */
 function allowedOperations(operations: number[], allowed: (op: number) => boolean): number {
   return operations.reduce((bits, op) => (allowed(op) ? bits | (1 << op) : bits), 0);
-}
-
-/** A topic id as the protocol carries it: the 16 bytes of the UUID. */
-export function topicIdBytes(id: string): Buffer {
-  return Buffer.from(id.replaceAll('-', ''), 'hex');
-}
-
-/** The name of the topic with this id (Fetch v13+ names topics by id only), or null when no topic has it. */
-export function topicNameById(broker: Broker, id: Buffer): string | null {
-  return broker.logs.topics().find((t) => topicIdBytes(t.id).equals(id))?.name ?? null;
 }
 
 async function describeTopic(broker: Broker, name: string, mayCreate: boolean) {

@@ -6,7 +6,7 @@ import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {describeTopicConfig} from '../../storage/topic-config.js';
 import {CONFIG_SOURCE} from './32-describe-configs.js';
-import {topicIdBytes} from './03-metadata.js';
+import {topicIdBytes} from './topics.js';
 import {refuseInternalTopic} from '../../storage/log-manager.js';
 import {errorCodeOf} from './topics.js';
 

@@ -3,7 +3,7 @@ import {ErrorCode} from '../../protocol/errors.js';
 import {DeleteTopics} from '../../protocol/messages/20-delete-topics.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
-import {topicIdBytes} from './03-metadata.js';
+import {topicIdBytes, topicNameById} from './topics.js';
 
 export const deleteTopicsHandler: Handler = {
   api: DeleteTopics,
@@ -13,7 +13,7 @@ export const deleteTopicsHandler: Handler = {
     const asked: Array<{name: string | null; topicId: Buffer}> = header.apiVersion >= 6 ? request.topics : request.topicNames.map((name: string) => ({name, topicId: Buffer.alloc(16)}));
     const responses = [];
     for (const t of asked) {
-      const topic = t.name !== null ? broker.logs.topic(t.name) : broker.logs.topics().find((x) => topicIdBytes(x.id).equals(t.topicId));
+      const topic = broker.logs.topic(t.name ?? topicNameById(broker, t.topicId) ?? '');
       const name = topic?.name ?? t.name;
       const answer = (errorCode: number) => ({name, topicId: topic ? topicIdBytes(topic.id) : t.topicId, errorCode, errorMessage: null});
       // Asked by name, a topic the principal may not delete is refused whether it exists or not.

@@ -1,4 +1,4 @@
-// Topic creation shared by CreateTopics and auto-creation from Metadata.
+// Topic creation shared by CreateTopics and auto-creation from Metadata; topic ids as the protocol carries them.
 import {ErrorCode} from '../../protocol/errors.js';
 import {refuseInternalTopic} from '../../storage/log-manager.js';
 import type {Broker} from '../broker.js';
@@ -20,4 +20,14 @@ export async function autoCreateTopic(broker: Broker, name: string): Promise<num
   } catch (err) {
     return errorCodeOf(err);
   }
+}
+
+/** A topic id as the protocol carries it: the 16 bytes of the UUID. */
+export function topicIdBytes(id: string): Buffer {
+  return Buffer.from(id.replaceAll('-', ''), 'hex');
+}
+
+/** The name of the topic with this id (Fetch v13+ names topics by id only), or null when no topic has it. */
+export function topicNameById(broker: Broker, id: Buffer): string | null {
+  return broker.logs.topics().find((t) => topicIdBytes(t.id).equals(id))?.name ?? null;
 }
