@@ -343,6 +343,7 @@ export class Broker {
       await this.cluster?.topicCreated(info, replicas);
     } catch (err) {
       this.logs.deleteTopic(name);
+      this.cluster?.resyncTopic(name);
       throw err;
     }
     return info;

@@ -36,6 +36,8 @@ export interface ClusterLink {
   /** Replica lists for `count` new partitions; throws a StorageError (INVALID_REPLICATION_FACTOR) when impossible. */
   assignReplicas(count: number, replicationFactor: number): number[][];
   topicCreated(info: TopicInfo, assignment: number[][]): Promise<void>;
+  /** Brings the local logs back to what the cluster says of one topic (after a local change was undone). */
+  resyncTopic(name: string): void;
   topicDeleted(name: string): Promise<void>;
   topicChanged(info: TopicInfo): Promise<void>;
 

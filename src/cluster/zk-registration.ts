@@ -334,17 +334,33 @@ export class ZkRegistration implements ClusterLink {
   }
 
   async topicCreated(info: TopicInfo, assignment: number[][]): Promise<void> {
+    const alreadyExists = () => new StorageError('TOPIC_ALREADY_EXISTS', `Topic '${info.name}' already exists.`);
+    // Checked before the config is written, so a topic another broker created keeps its config.
+    if (await this.zk.exists(ZkPaths.topic(info.name))) throw alreadyExists();
     await this.zk.create(ZkPaths.topicConfig(info.name), topicConfig(info.overrides)).catch(async (err) => {
       if (!isZkError(err, 'NODEEXISTS')) throw err;
       await this.zk.set(ZkPaths.topicConfig(info.name), topicConfig(info.overrides));
     });
-    // Assignment and every partition state in one transaction: no broker ever sees half a topic.
-    await this.zk.multi([
-      {op: 'create', path: ZkPaths.topic(info.name), data: topicAssignment(uuidToBase64(info.id), assignment)},
-      {op: 'create', path: ZkPaths.partitions(info.name)},
-      ...this.partitionStateOps(info.name, assignment, 0),
-    ]);
+    const id = uuidToBase64(info.id);
+    try {
+      // Assignment and every partition state in one transaction: no broker ever sees half a topic.
+      await this.zk.multi([
+        {op: 'create', path: ZkPaths.topic(info.name), data: topicAssignment(id, assignment)},
+        {op: 'create', path: ZkPaths.partitions(info.name)},
+        ...this.partitionStateOps(info.name, assignment, 0),
+      ]);
+    } catch (err) {
+      // A connection lost mid-request leaves the outcome unknown: the topic may be in ZooKeeper
+      // with our id, and then it was created (failing here would leave it in ZooKeeper only).
+      const landed = await this.zk.get(ZkPaths.topic(info.name)).then((r) => parseTopicAssignment(r.data.toString()).topicId, () => null);
+      if (landed !== id) throw isZkError(err, 'NODEEXISTS') ? alreadyExists() : err;
+    }
     await this.untilKnown(info.name, assignment.length);
+  }
+
+  /** Brings the local logs back to what ZooKeeper says of one topic (after a local change was undone). */
+  resyncTopic(name: string): void {
+    this.mirrorTopic(name, this.view.topics.get(name));
   }
 
   /**

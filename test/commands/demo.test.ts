@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {clusterDown} from '../../src/services/cluster-service.js';
 import {tempDir} from '../helpers/broker.js';
 import {collect, runCli, spawnCli} from '../helpers/cli.js';
 import {until} from '../helpers/poll.js';
@@ -14,9 +17,16 @@ interface Report {
 }
 
 async function demo(topology: string): Promise<Report> {
-  const r = await runCli(['demo', '--topology', topology, '--cars', '100', '--duration', '60s', '--dir', tempDir('demo'), '--json'], {timeoutMs: 240_000});
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as Report;
+  const dir = tempDir('demo');
+  try {
+    const r = await runCli(['demo', '--topology', topology, '--cars', '100', '--duration', '60s', '--dir', dir, '--json'], {timeoutMs: 240_000});
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Report;
+  } finally {
+    // A demo killed at the timeout cannot stop its cluster: stop it here, so no broker outlives the test.
+    const state = path.join(dir, 'cluster', 'state.json');
+    if (fs.existsSync(state)) await clusterDown(false, state);
+  }
 }
 
 function expectReconciled(report: Report): void {
