@@ -21,10 +21,11 @@ export const PENDING_BATCHES = 8;
 
 /**
  * How many recent records per partition a Kafka sink must check after a restart to recognise
- * every line its sources may read again (see KafkaSinkOptions.redeliveryWindow).
+ * every line its sources may read again (see KafkaSinkOptions.redeliveryWindow): the pending
+ * batches, the one in hand, and up to one batch delivered since the position file was written.
  */
 export function rereadWindow(batchSize: number): number {
-  return Math.max(10_000, (PENDING_BATCHES + 1) * batchSize);
+  return Math.max(10_000, (PENDING_BATCHES + 2) * batchSize);
 }
 
 /** Reads events from somewhere until the signal aborts (or, for finite sources, the input ends). */

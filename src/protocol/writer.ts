@@ -1,3 +1,10 @@
+/**
+ * Scratch space grows from FIRST (Node's shared pool serves it: a small request or response
+ * allocates no buffer of its own) by GROWTH up to SCRATCH. Starting at 64 KiB made every small
+ * Produce a 64 KiB outside-the-heap allocation, and V8 answers that pressure with full GCs.
+ */
+const FIRST = 512;
+const GROWTH = 8;
 const SCRATCH = 64 * 1024;
 /** Buffers at least this big are passed through as their own chunk instead of being copied. */
 const ZERO_COPY_MIN = 4096;
@@ -8,7 +15,8 @@ const ZERO_COPY_MIN = 4096;
  */
 export class Writer {
   private chunks: Buffer[] = [];
-  private buf = Buffer.allocUnsafe(SCRATCH);
+  private buf: Buffer = Buffer.allocUnsafe(FIRST);
+  private nextSize = FIRST * GROWTH;
   private pos = 0;
   private flushed = 0;
 
@@ -19,7 +27,13 @@ export class Writer {
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(n, SCRATCH));
+    if (n > this.buf.length) this.buf = this.scratch(n);
+  }
+
+  private scratch(atLeast: number): Buffer {
+    const size = this.nextSize;
+    this.nextSize = Math.min(size * GROWTH, SCRATCH);
+    return Buffer.allocUnsafe(Math.max(atLeast, size));
   }
 
   private flush(): void {
@@ -28,7 +42,7 @@ export class Writer {
     this.flushed += this.pos;
     this.buf = this.buf.subarray(this.pos);
     this.pos = 0;
-    if (this.buf.length < 256) this.buf = Buffer.allocUnsafe(SCRATCH);
+    if (this.buf.length < 256) this.buf = this.scratch(0);
   }
 
   /** Reserves 4 bytes for an int32 filled in later (lengths, CRCs). */

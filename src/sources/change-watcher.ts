@@ -51,9 +51,9 @@ export class ChangeWatcher {
   }
 
   /**
-   * Resolves on the first change since the last call (then lingers `lingerMs` so a burst of
-   * writes is read as one batch), after `timeoutMs` without one, or when the signal aborts.
-   * True when a change ended it.
+   * Resolves on the first change since the last call (then lingers `lingerMs`, if given, so a
+   * burst of writes is read as one batch), after `timeoutMs` without one, or when the signal
+   * aborts. True when a change ended it.
    */
   async wait(timeoutMs: number, lingerMs: number, signal: AbortSignal): Promise<boolean> {
     if (!this.changed) await wakeableSleep(timeoutMs, signal, (wake) => (this.wake = wake));
@@ -71,6 +71,8 @@ export class ChangeWatcher {
   }
 
   private onEvent(dir: string, eventType: string, name: string | Buffer | null): void {
+    // A busy file sends an event per write: once a change is noted, more of them add nothing.
+    if (eventType === 'change' && this.changed) return;
     if (name !== null && !this.concerns(path.join(dir, name.toString()))) return;
     if (eventType === 'rename') this.renamed = true;
     this.changed = true;

@@ -102,7 +102,7 @@ describe('TailSource: rotation', () => {
     append(log, numbered('b', 1, 100));
     const want = [...numbered('a', 1, 150), ...numbered('b', 1, 100)];
     await until('all lines', () => ctx.lines().length >= want.length, ctx);
-    await until('the rotated file closed', () => readPositions(positions).length === 1, ctx);
+    await until('the rotated file closed', () => JSON.stringify(readPositions(positions).map((p) => p.ino)) === JSON.stringify([inodeOf(log)]), ctx);
     await tail.stop();
     expect([...ctx.lines()].sort()).toEqual([...want].sort());
     // Each file's lines in order.

@@ -35,7 +35,11 @@ export interface TailSourceOptions {
    * (default 250): the safety net under inotify (NFS, globbed directories, lost events).
    */
   pollIntervalMs?: number;
-  /** After a change notification, wait this long for more writes to read them as one batch (default 5). */
+  /**
+   * After a change notification while an earlier batch is still on its way to the sink, wait this
+   * long for more writes to read them as one batch (default 5). With nothing on its way, a line is
+   * read at once: the next batch forms while the previous one is in flight.
+   */
   lingerMs?: number;
   /** Events per deliver() call (default 500). */
   batchMaxEvents?: number;
@@ -43,7 +47,11 @@ export interface TailSourceOptions {
   batchMaxBytes?: number;
   /** Keep a rotated-away or deleted file open this long after it stopped growing (default 5000). */
   rotateWaitMs?: number;
-  /** Write the position file at most this often; 0 = after every delivered batch (default 0). */
+  /**
+   * Write the position file at most this often (default 200), and at the latest once a batch's
+   * worth of events (batchMaxEvents) was delivered since the last write: after a kill, what is
+   * read again stays within what the Kafka sink checks (see rereadWindow).
+   */
   positionWriteIntervalMs?: number;
   /** Batches handed to the channel and not yet safe, while reading goes on (default 8). */
   maxPendingBatches?: number;
@@ -63,6 +71,10 @@ export class TailSource implements Source {
   private roundRobin = 0;
   private readonly announcedMissing = new Set<string>();
   private lastPositionWrite = 0;
+  /** Events whose delivery settled since the position file was last written. */
+  private settledSinceWrite = 0;
+  /** Deliveries handed over and not settled yet. */
+  private unsettled = 0;
   /**
    * Deliveries not yet safe, oldest first. Each settles after the one before it, so positions
    * move in reading order; each says whether it (and every earlier one) was delivered.
@@ -81,7 +93,7 @@ export class TailSource implements Source {
       batchMaxEvents: 500,
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
-      positionWriteIntervalMs: 0,
+      positionWriteIntervalMs: 200,
       maxPendingBatches: PENDING_BATCHES,
       ...options,
     };
@@ -105,12 +117,14 @@ export class TailSource implements Source {
           changes.watchDirectories(this.directoriesToWatch());
           lastScan = now;
         }
-        const read = await this.deliverBatch(ctx);
+        const full = await this.deliverBatch(ctx);
         if (!(await this.settleDeliveries(ctx))) continue;
         await this.retireDrained(ctx, Date.now());
         this.savePositions(ctx, false);
+        if (full) continue;
         // A change notification: new bytes are read next round; a truncation is noticed here.
-        if (!read && (await changes.wait(this.o.pollIntervalMs, this.o.lingerMs, ctx.signal))) await this.refreshAll(ctx, Date.now());
+        const linger = this.unsettled > 0 ? this.o.lingerMs : 0;
+        if (await changes.wait(this.o.pollIntervalMs, linger, ctx.signal)) await this.refreshAll(ctx, Date.now(), 'size');
       }
     } finally {
       changes.close();
@@ -275,11 +289,11 @@ export class TailSource implements Source {
     }
   }
 
-  /** Notices growth, truncation and rewrites of the followed files. */
-  private async refreshAll(ctx: SourceContext, now: number): Promise<void> {
+  /** Notices growth, truncation and rewrites of the followed files ('size': growth and truncation only). */
+  private async refreshAll(ctx: SourceContext, now: number, check: 'full' | 'size' = 'full'): Promise<void> {
     for (const [key, file] of this.files) {
       try {
-        await file.refresh(now);
+        await (check === 'size' ? file.refreshSize(now) : file.refresh(now));
       } catch (err) {
         await this.drop(ctx, key, file, err);
       }
@@ -292,7 +306,7 @@ export class TailSource implements Source {
     this.store.set(file.position());
   }
 
-  /** Reads up to one batch from the files and delivers it; false when there was nothing. */
+  /** Reads up to one batch from the files and delivers it; true when it was full (more may wait). */
   private async deliverBatch(ctx: SourceContext): Promise<boolean> {
     const events: Event[] = [];
     const marks = new Map<TailedFile, {generation: number; end: number}>();
@@ -322,6 +336,7 @@ export class TailSource implements Source {
     if (events.length === 0) return false;
     const delivery = ctx.deliver(events);
     const earlier = this.lastDelivery;
+    this.unsettled++;
     this.lastDelivery = (async () => {
       const ok = await delivery.then(
         () => true,
@@ -331,15 +346,17 @@ export class TailSource implements Source {
           return false;
         },
       );
+      this.unsettled--;
       if (!(await earlier) || !ok) return false;
       for (const [file, mark] of marks) {
         file.commit(mark.generation, mark.end);
         this.store.set(file.position());
       }
+      this.settledSinceWrite += events.length;
       return true;
     })();
     this.pending.push(this.lastDelivery);
-    return true;
+    return events.length >= this.o.batchMaxEvents || bytes >= this.o.batchMaxBytes;
   }
 
   /**
@@ -396,10 +413,11 @@ export class TailSource implements Source {
   private savePositions(ctx: SourceContext, force: boolean): void {
     if (!this.store?.hasChanges) return;
     const now = Date.now();
-    if (!force && now - this.lastPositionWrite < this.o.positionWriteIntervalMs) return;
+    if (!force && now - this.lastPositionWrite < this.o.positionWriteIntervalMs && this.settledSinceWrite < this.o.batchMaxEvents) return;
     try {
       this.store.save();
       this.lastPositionWrite = now;
+      this.settledSinceWrite = 0;
     } catch (err) {
       ctx.count('CheckpointWriteErrorCount');
       ctx.log(`cannot write position file ${this.o.positionFile}: ${errorMessage(err)}`);

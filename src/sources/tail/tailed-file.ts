@@ -75,6 +75,17 @@ export class TailedFile {
     else if (this.identity.fingerprintBytes < Math.min(size, FINGERPRINT_MAX_BYTES)) this.identity = identity;
   }
 
+  /**
+   * refresh() for a change notification, with one stat: growth, and truncation below what was
+   * read. A rewrite in place is caught by the head check after the next read (and by the polls).
+   */
+  async refreshSize(now: number): Promise<void> {
+    const size = Number((await this.handle.stat()).size);
+    if (size < this.readOffset || this.identity.fingerprintBytes < Math.min(size, FINGERPRINT_MAX_BYTES)) return this.refresh(now);
+    if (size > this.size) this.lastGrowthAt = now;
+    this.size = size;
+  }
+
   /** The next complete line (or group), reading more of the file as needed; null at EOF. */
   async next(now: number): Promise<ReadyLine | null> {
     while (this.ready.length === 0) {
