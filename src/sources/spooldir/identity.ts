@@ -5,6 +5,6 @@ import {hashHead, readHead} from '../tail/file-identity.js';
 export const FINGERPRINT_BYTES = 4096;
 
 /** A hash of the first `bytes` bytes: tells a re-used inode or name from the file we read. */
-export async function fingerprint(fh: fs.promises.FileHandle, bytes: number): Promise<string> {
-  return hashHead(await readHead(fh, bytes));
+export function fingerprint(fh: fs.promises.FileHandle, bytes: number): string {
+  return hashHead(readHead(fh, bytes));
 }

@@ -126,7 +126,7 @@ export class SpoolDirSource implements Source {
     const fh = await fs.promises.open(file.path, 'r').catch(() => undefined);
     if (!fh) return true; // gone
     try {
-      const same = entry.dev === String(file.dev) && entry.ino === String(file.ino) && entry.size === file.size && entry.fingerprint === (await fingerprint(fh, entry.fingerprintBytes));
+      const same = entry.dev === String(file.dev) && entry.ino === String(file.ino) && entry.size === file.size && entry.fingerprint === fingerprint(fh, entry.fingerprintBytes);
       if (!same) return false;
     } finally {
       await fh.close();
@@ -167,7 +167,7 @@ export class SpoolDirSource implements Source {
       const dev = String(file.dev);
       const ino = String(file.ino);
       let entry = ledger.get(file.name);
-      const known = entry !== undefined && entry.dev === dev && entry.ino === ino && entry.fingerprint === (await fingerprint(fh, entry.fingerprintBytes));
+      const known = entry !== undefined && entry.dev === dev && entry.ino === ino && entry.fingerprint === fingerprint(fh, entry.fingerprintBytes);
       if (entry && known && entry.offset > size) {
         ctx.log(`${file.path} shrank below the ${entry.offset} bytes already read: reading it again from the start`);
       } else if (entry && !known) {
@@ -175,7 +175,7 @@ export class SpoolDirSource implements Source {
       }
       if (!entry || !known || entry.offset > size) {
         const fingerprintBytes = Math.min(size, FINGERPRINT_BYTES);
-        entry = {dev, ino, size, fingerprint: await fingerprint(fh, fingerprintBytes), fingerprintBytes, offset: 0, done: false};
+        entry = {dev, ino, size, fingerprint: fingerprint(fh, fingerprintBytes), fingerprintBytes, offset: 0, done: false};
       }
       return await this.readFile(fh, file, entry, ledger, ctx);
     } finally {

@@ -210,14 +210,14 @@ export class TailSource implements Source {
       return null;
     }
     // The identity comes from the handle: the name may point at another file by now.
-    const {identity, size} = await identify(handle);
+    const {identity, size} = identify(handle);
     const key = inodeKey(identity.dev, identity.ino);
     if (this.files.has(key)) {
       await handle.close();
       return {key, resumed: false};
     }
     const stored = known ?? this.store.get(identity.dev, identity.ino);
-    const resumed = stored !== undefined && stored.offset <= size && (await headMatches(handle, stored));
+    const resumed = stored !== undefined && stored.offset <= size && headMatches(handle, stored);
     let offset: number;
     let how: string;
     if (resumed) {
@@ -293,7 +293,8 @@ export class TailSource implements Source {
   private async refreshAll(ctx: SourceContext, now: number, check: 'full' | 'size' = 'full'): Promise<void> {
     for (const [key, file] of this.files) {
       try {
-        await (check === 'size' ? file.refreshSize(now) : file.refresh(now));
+        if (check === 'size') file.refreshSize(now);
+        else file.refresh(now);
       } catch (err) {
         await this.drop(ctx, key, file, err);
       }
@@ -322,7 +323,7 @@ export class TailSource implements Source {
       try {
         while (events.length < this.o.batchMaxEvents && bytes < this.o.batchMaxBytes) {
           file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
-          const ready = await file.next(now);
+          const ready = file.next(now);
           if (!ready) break;
           events.push(this.toEvent(ctx, file, ready));
           bytes += ready.line.body.length;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
 import {FINGERPRINT_MAX_BYTES, headMatches, identify, type FileIdentity} from './file-identity.js';
 import {LineSplitter, type Line} from '../line-splitter.js';
@@ -67,11 +68,11 @@ export class TailedFile {
    * Re-stats the open file and notices growth. Starts again from 0 when it shrank below what we
    * read (truncation, copytruncate) or its first bytes changed (rewritten in place).
    */
-  async refresh(now: number): Promise<void> {
-    const {identity, size} = await identify(this.handle);
+  refresh(now: number): void {
+    const {identity, size} = identify(this.handle);
     if (size > this.size) this.lastGrowthAt = now;
     this.size = size;
-    if (size < this.readOffset || !(await headMatches(this.handle, this.identity))) this.restartFromZero(identity, now);
+    if (size < this.readOffset || !headMatches(this.handle, this.identity)) this.restartFromZero(identity, now);
     else if (this.identity.fingerprintBytes < Math.min(size, FINGERPRINT_MAX_BYTES)) this.identity = identity;
   }
 
@@ -79,17 +80,17 @@ export class TailedFile {
    * refresh() for a change notification, with one stat: growth, and truncation below what was
    * read. A rewrite in place is caught by the head check after the next read (and by the polls).
    */
-  async refreshSize(now: number): Promise<void> {
-    const size = Number((await this.handle.stat()).size);
+  refreshSize(now: number): void {
+    const size = fs.fstatSync(this.handle.fd).size;
     if (size < this.readOffset || this.identity.fingerprintBytes < Math.min(size, FINGERPRINT_MAX_BYTES)) return this.refresh(now);
     if (size > this.size) this.lastGrowthAt = now;
     this.size = size;
   }
 
-  /** The next complete line (or group), reading more of the file as needed; null at EOF. */
-  async next(now: number): Promise<ReadyLine | null> {
+  /** The next complete line (or group), reading more of the file as needed (synchronously, see file-identity.ts); null at EOF. */
+  next(now: number): ReadyLine | null {
     while (this.ready.length === 0) {
-      const {bytesRead} = await this.handle.read(this.buffer, 0, CHUNK_BYTES, this.readOffset);
+      const bytesRead = fs.readSync(this.handle.fd, this.buffer, 0, CHUNK_BYTES, this.readOffset);
       if (bytesRead === 0) {
         this.atEof = true;
         return null;
@@ -97,8 +98,8 @@ export class TailedFile {
       this.atEof = false;
       // Bytes read after a truncate-and-refill are the new file's, not the continuation of the
       // old one: check the head after every read, so they are never passed off as old lines.
-      if (!(await headMatches(this.handle, this.identity))) {
-        this.restartFromZero((await identify(this.handle)).identity, now);
+      if (!headMatches(this.handle, this.identity)) {
+        this.restartFromZero(identify(this.handle).identity, now);
         continue;
       }
       this.readOffset += bytesRead;
