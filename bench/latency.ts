@@ -23,6 +23,10 @@ import {RSYSLOG_INSTALL, rsyslogVersion, startRsyslog} from './rsyslog.js';
 const RUN = path.join(repoRoot, 'bin', 'run.js');
 const LINES = Number(process.env.LATENCY_LINES ?? 10_000);
 const RATES = (process.env.LATENCY_RATES ?? '1000,20000').split(',').map(Number);
+/** Lines written at the rate before the measured ones: a collector that runs for days is warm (JIT, caches, connections). */
+const WARM_UP_SECONDS = Number(process.env.LATENCY_WARM_UP_SECONDS ?? 2);
+/** Warm-up lines are numbered from here, so they never count. */
+const WARM_UP_SEQ = 1_000_000;
 /** Makes a line as long as a driving-log line of the seeds (~90 bytes). */
 const PAD = ' '.repeat(60);
 
@@ -233,7 +237,7 @@ async function records(brokers: string, topic: string): Promise<Array<{value: st
 }
 
 /** Writes `count` lines at `rate` per second, one write() each; returns when each was written. */
-async function writeLines(file: string, count: number, rate: number): Promise<Times> {
+async function writeLines(file: string, count: number, rate: number, firstSeq = 0): Promise<Times> {
   const written: Times = new Map();
   const fd = fs.openSync(file, 'a');
   const start = performance.now();
@@ -241,8 +245,8 @@ async function writeLines(file: string, count: number, rate: number): Promise<Ti
     const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
     for (; i < due; i++) {
       const now = Date.now();
-      fs.writeSync(fd, `L${i},${now},${PAD}\n`);
-      written.set(i, now);
+      fs.writeSync(fd, `L${firstSeq + i},${now},${PAD}\n`);
+      written.set(firstSeq + i, now);
     }
     await new Promise((r) => setImmediate(r));
   }
@@ -262,9 +266,8 @@ async function measure(p: Path, n: number, rate: number, tmp: string, brokers: s
   await createTopic(brokers, topic);
   const run = await p.start(dir, file, brokers, topic);
   try {
-    // A warm-up line through the whole path first: every process is connected and live.
-    fs.writeFileSync(file, `L${LINES},${Date.now()},warm-up\n`);
-    await run.arrivals(new Map([[LINES, 0]]));
+    // Warm-up lines through the whole path first: every process is connected, live and warm.
+    await run.arrivals(await writeLines(file, Math.max(1, WARM_UP_SECONDS * rate), rate, WARM_UP_SEQ));
     const written = await writeLines(file, LINES, rate);
     const arrived = await run.arrivals(written);
     const latencies = [...written].map(([seq, at]) => arrived.get(seq)! - at).sort((a, b) => a - b);
@@ -288,7 +291,7 @@ async function main(): Promise<void> {
     await stopChild(broker.child);
     cleanupNow();
   }
-  console.log(`${LINES.toLocaleString('en-US')} lines per run written one write() each at a steady rate, one kcollect broker\n`);
+  console.log(`${LINES.toLocaleString('en-US')} lines per run written one write() each at a steady rate after ${WARM_UP_SECONDS} s of warm-up lines at that rate, one kcollect broker\n`);
   console.log('| path | lines/s | p50 | p99 | max |\n|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 }

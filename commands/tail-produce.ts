@@ -31,7 +31,7 @@ export default class TailProduce extends KcollectCommand {
     'multiline-start': Flags.string({env: 'KCOLLECT_MULTILINE_START', description: 'a line matching this regex starts a record; following lines that do not are joined to it (stack traces)'}),
     'multiline-timeout': Flags.string({default: '1s', env: 'KCOLLECT_MULTILINE_TIMEOUT', description: 'send a pending multiline record after this long without a new line'}),
     'poll-interval': Flags.string({default: '250ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often files are checked when no change notification came (inotify wakes the reader at once; polling is the safety net for NFS, globbed directories and lost events)'}),
-    linger: Flags.string({default: '5ms', env: 'KCOLLECT_LINGER', description: 'after a change notification, wait this long for more lines so a burst goes out as one batch (linger.ms)'}),
+    linger: Flags.string({default: '5ms', env: 'KCOLLECT_LINGER', description: 'lines written while a batch is on its way to Kafka wait for its acknowledgement, at most this long, and go out together (linger.ms); with nothing on its way a line is sent at once'}),
   };
 
   async run(): Promise<CollectReport> {

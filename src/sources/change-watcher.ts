@@ -1,6 +1,5 @@
 import {watch, type FSWatcher} from 'node:fs';
 import path from 'node:path';
-import {sleep} from '../lib/backoff.js';
 
 /**
  * Wakes a source as soon as a file it cares about changes (inotify through fs.watch on the
@@ -51,16 +50,14 @@ export class ChangeWatcher {
   }
 
   /**
-   * Resolves on the first change since the last call (then lingers `lingerMs`, if given, so a
-   * burst of writes is read as one batch), after `timeoutMs` without one, or when the signal
-   * aborts. True when a change ended it.
+   * Resolves on the first change since the last call, after `timeoutMs` without one, or when the
+   * signal aborts. True when a change ended it.
    */
-  async wait(timeoutMs: number, lingerMs: number, signal: AbortSignal): Promise<boolean> {
+  async wait(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     if (!this.changed) await wakeableSleep(timeoutMs, signal, (wake) => (this.wake = wake));
     this.wake = undefined;
     if (!this.changed) return false;
     this.changed = false;
-    if (lingerMs > 0) await sleep(lingerMs, signal);
     return true;
   }
 

@@ -211,6 +211,26 @@ describe('TailSource: restart from the position file', () => {
     expect([...first.ctx.lines(), ...second.ctx.lines()].sort()).toEqual([...numbered('a', 1, 15), ...numbered('b', 1, 10)].sort());
   });
 
+  it('a rotated file resumed after a restart stays followed across the next restart', async () => {
+    const dir = tempDir('tail');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 10));
+    const first = startTail({patterns: [log], positionFile: positions});
+    await until('10 lines', () => first.ctx.lines().length === 10, first.ctx);
+    await first.stop();
+    fs.renameSync(log, rotated);
+    // A writer holding the rotated file open keeps writing to it; the second run stops before it is retired.
+    append(rotated, numbered('a', 11, 15));
+    const second = startTail({patterns: [log], positionFile: positions, rotateWaitMs: 60_000});
+    await until('the rotated lines', () => second.ctx.lines().length === 5, second.ctx);
+    await second.stop();
+    append(rotated, numbered('a', 16, 20));
+    const third = startTail({patterns: [log], positionFile: positions, rotateWaitMs: 60_000});
+    await until('the lines written after', () => third.ctx.lines().length === 5, third.ctx);
+    await third.stop();
+    expect([...first.ctx.lines(), ...second.ctx.lines(), ...third.ctx.lines()]).toEqual(numbered('a', 1, 20));
+  });
+
   it('a reused inode with different first bytes is a new file: read from 0, not from the stored offset', async () => {
     const dir = tempDir('tail');
     const {log, positions} = paths(dir);

@@ -112,7 +112,7 @@ export class SpoolDirSource implements Source {
         const next = open.find((f) => f.stable);
         // Nothing to read, or a file that turned out to be still growing: wait for a change, the
         // moment the next file becomes stable, or the next look.
-        if (!next || !(await this.ingest(next, ledger, ctx))) await changes.wait(Math.min(pollIntervalMs, ...open.map((f) => f.stableInMs || pollIntervalMs)), 0, ctx.signal);
+        if (!next || !(await this.ingest(next, ledger, ctx))) await changes.wait(Math.min(pollIntervalMs, ...open.map((f) => f.stableInMs || pollIntervalMs)), ctx.signal);
       }
     } finally {
       changes.close();

@@ -36,9 +36,9 @@ export interface TailSourceOptions {
    */
   pollIntervalMs?: number;
   /**
-   * After a change notification while an earlier batch is still on its way to the sink, wait this
-   * long for more writes to read them as one batch (default 5). With nothing on its way, a line is
-   * read at once: the next batch forms while the previous one is in flight.
+   * After a change notification while an earlier batch is still on its way to the sink, wait for
+   * it to be acknowledged, at most this long (default 5), and read what was written meanwhile as
+   * one batch. With nothing on its way, a line is read at once.
    */
   lingerMs?: number;
   /** Events per deliver() call (default 500). */
@@ -123,8 +123,11 @@ export class TailSource implements Source {
         this.savePositions(ctx, false);
         if (full) continue;
         // A change notification: new bytes are read next round; a truncation is noticed here.
-        const linger = this.unsettled > 0 ? this.o.lingerMs : 0;
-        if (await changes.wait(this.o.pollIntervalMs, linger, ctx.signal)) await this.refreshAll(ctx, Date.now(), 'size');
+        if (await changes.wait(this.o.pollIntervalMs, ctx.signal)) {
+          // Lines written while a batch is on its way go out together once it is acknowledged (linger.ms at most).
+          if (this.unsettled > 0) await Promise.race([this.lastDelivery, sleep(this.o.lingerMs, ctx.signal)]);
+          await this.refreshAll(ctx, Date.now(), 'size');
+        }
       }
     } finally {
       changes.close();
@@ -150,7 +153,7 @@ export class TailSource implements Source {
       const followed = this.files.get(key);
       if (followed) {
         if (followed.path !== filePath) ctx.log(`${followed.path} is now ${filePath}; following it`);
-        followed.path = filePath;
+        followed.path = followed.followedAs = filePath;
         followed.detached = false;
         continue;
       }
@@ -229,6 +232,8 @@ export class TailSource implements Source {
     }
     const file = new TailedFile(handle, identity, filePath, size, offset, {...this.o, onRestart: (f) => this.restarted(ctx, f)}, Date.now());
     file.detached = detached;
+    // Found under its rotated name: it stays under the name it was followed as.
+    if (known) file.followedAs = known.path;
     this.files.set(key, file);
     this.store.set(file.position());
     ctx.count('FileOpenedCount');

@@ -36,6 +36,11 @@ export class TailedFile {
   size: number;
   /** No matching path leads to this file any more (renamed away or deleted): drain, then close. */
   detached = false;
+  /**
+   * The name the patterns matched, kept in the position file: a file resumed under its rotated
+   * name must stay this run's after another restart (see TailSource.follows).
+   */
+  followedAs: string;
   atEof = false;
   lastGrowthAt: number;
   readonly ready: ReadyLine[] = [];
@@ -52,6 +57,7 @@ export class TailedFile {
     private readonly options: LineOptions,
     now: number,
   ) {
+    this.followedAs = path;
     this.size = size;
     this.readOffset = offset;
     this.committed = offset;
@@ -61,7 +67,7 @@ export class TailedFile {
   }
 
   position(): FilePosition {
-    return {...this.identity, path: this.path, offset: this.committed};
+    return {...this.identity, path: this.followedAs, offset: this.committed};
   }
 
   /**
