@@ -85,7 +85,8 @@ export function planSecuredCluster(topology: Topology, stateDir: string): Secure
         : []),
     ];
   };
-  const first = users[0];
+  // Later commands log in as the first user, with the password from a file (made for an inline one).
+  const first = usesSasl(sec.protocol) ? users[0] : undefined;
   let passwordFile: string | undefined;
   if (first) {
     passwordFile = path.resolve(first.file ?? path.join(stateDir, 'client.password'));
@@ -93,16 +94,16 @@ export function planSecuredCluster(topology: Topology, stateDir: string): Secure
   }
   const client: Record<string, string> = {
     'security.protocol': sec.protocol,
-    ...(first && usesSasl(sec.protocol) ? {'sasl.mechanism': mechanism!, 'sasl.username': first.name, 'sasl.password': `\${file:${passwordFile}}`} : {}),
+    ...(first ? {'sasl.mechanism': mechanism!, 'sasl.username': first.name, 'sasl.password': `\${file:${passwordFile}}`} : {}),
     ...(usesTls(sec.protocol) ? {'ssl.ca.location': files.ca} : {}),
     ...(usesTls(sec.protocol) && sec.tls.clientAuth === 'required' ? {'ssl.certificate.location': files.clientCert, 'ssl.key.location': files.clientKey} : {}),
   };
   return {
     brokerProperties,
-    scramUsers: mechanism?.startsWith('SCRAM-') ? [...users, {name: BROKER_USER, password: brokerPassword}] : [],
+    scramUsers: mechanism?.startsWith('SCRAM-') ? [...users, ...(usesSasl(interBroker) ? [{name: BROKER_USER, password: brokerPassword}] : [])] : [],
     mechanism,
     client,
-    passwordFile: first && usesSasl(sec.protocol) ? passwordFile : undefined,
+    passwordFile,
     createdPasswordFiles,
   };
 }
