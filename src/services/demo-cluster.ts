@@ -19,8 +19,8 @@ export interface DemoCluster {
   brokers: string[];
   replicationFactor: number;
   describe: string;
-  /** `--secure`: how every client of the demo connects, and the CA that signed the brokers. */
-  secured?: {client: ClientConfig; ca: string; certsDir: string; user: string; password: string};
+  /** `--secure`: how every client of the demo connects; the directory of the run's CA; the one user. */
+  secured?: {client: ClientConfig; certsDir: string; user: string; password: string};
   stop(): Promise<void>;
 }
 
@@ -61,7 +61,7 @@ export async function startDemoCluster(topology: DemoTopology, dir: string, log:
       brokers: [address],
       replicationFactor: 1,
       describe: `embedded broker on ${address} (SASL_SSL, SCRAM-SHA-256 as ${DEMO_USER})`,
-      secured: {client: clusterClientConfig(plan.client, 'demo --secure'), ca: path.join(certsDir, 'ca.pem'), certsDir, user: DEMO_USER, password},
+      secured: {client: clusterClientConfig(plan.client, 'demo --secure'), certsDir, user: DEMO_USER, password},
       stop: () => broker.close(),
     };
   }
@@ -77,7 +77,7 @@ export async function startDemoCluster(topology: DemoTopology, dir: string, log:
     brokers: up.brokers.split(','),
     replicationFactor: moved.defaults.replicationFactor,
     describe: `${topology}: brokers ${up.brokers}${secure ? ` (SASL_SSL, SCRAM-SHA-256 as ${DEMO_USER})` : ''}, ZooKeeper ${up.zookeeper}`,
-    secured: up.client && {client: clusterClientConfig(up.client.properties, 'demo --secure'), ca: path.join(certsDir, 'ca.pem'), certsDir, user: DEMO_USER, password},
+    secured: up.client && {client: clusterClientConfig(up.client.properties, 'demo --secure'), certsDir, user: DEMO_USER, password},
     stop: async () => void (await clusterDown(false, statePath)),
   };
 }

@@ -172,7 +172,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 }
 
 /** The emulator's certificate from the demo's CA, and one basic-auth user (the demo's Kafka user). */
-async function secureHBase(s: {ca: string; certsDir: string; user: string; password: string}): Promise<{server: HttpServerSecurity; client: HttpClientSecurity}> {
+async function secureHBase(s: {certsDir: string; user: string; password: string}): Promise<{server: HttpServerSecurity; client: HttpClientSecurity}> {
   await issueCertificate(s.certsDir, 'hbase-rest', '/CN=hbase-rest', 'ca', 1, 'IP:127.0.0.1,DNS:localhost');
   const read = (name: string) => fs.readFileSync(path.join(s.certsDir, name), 'utf8');
   return {
