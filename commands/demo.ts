@@ -11,13 +11,14 @@ export default class Demo extends KcollectCommand {
   static override summary = 'Run the whole smart-car pilot on embedded parts and reconcile every line';
   static override description =
     "Starts an embedded broker and the HBase REST emulator, runs both of the book's simulators and its two agents (driving log via tail and the ^\\d{14} filter into SmartCar-Topic; the daily status file via a spool directory into SmartCar-Status-Topic), drains the driving topic into the HBase table DriverCarInfo and the status topic into files by day, then looks for every line written in Kafka, in HBase and in the files. Exits 1 unless nothing was lost or doubled. Ctrl-C stops the drivers early and reconciles what they had written (exit 130); a second Ctrl-C stops at once.";
-  static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --cars 100 --duration 1m'];
+  static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --cars 100 --duration 1m', '<%= config.bin %> demo --secure --topology multi-broker-single-node'];
 
   static override flags = {
     topology: Flags.string({options: [...DEMO_TOPOLOGIES], default: 'single-broker', env: 'KCOLLECT_DEMO_TOPOLOGY', description: 'single-broker: one embedded broker; the multi-broker ones start ZooKeeper and 3 broker processes with replication factor 3 (needs the zookeeper package)'}),
     cars: Flags.integer({default: 100, min: 1, max: 1000, env: 'KCOLLECT_DEMO_CARS', description: 'simulated cars (the book: 100), each with a driver'}),
     duration: Flags.string({default: '30s', env: 'KCOLLECT_DEMO_DURATION', description: 'how long the drivers write (e.g. 30s, 2m)'}),
     dir: Flags.string({default: '.kcollect/demo', env: 'KCOLLECT_DEMO_DIR', description: 'working directory (wiped at the start)'}),
+    secure: Flags.boolean({default: false, env: 'KCOLLECT_DEMO_SECURE', description: 'TLS + SCRAM-SHA-256 on the broker(s) and TLS + basic auth on the HBase REST emulator, with certificates made by openssl for the run; the agents and drains connect with the matching settings'}),
   };
 
   async run(): Promise<DemoReport> {
@@ -28,6 +29,7 @@ export default class Demo extends KcollectCommand {
       cars: flags.cars,
       durationMs: parseDuration(flags.duration, '--duration'),
       dir: path.resolve(flags.dir),
+      secure: flags.secure,
       progress: (line) => quiet || this.log(line),
       signal,
     }));

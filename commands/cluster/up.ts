@@ -9,7 +9,7 @@ import {generatedTopology, loadTopology} from '../../src/topology/cluster-topolo
 
 export default class ClusterUp extends KcollectCommand {
   static override summary = 'Start a topology: ZooKeeper, then the brokers, each waited for';
-  static override description = 'Starts every part of the topology in order as its own process and waits until each answers, then prints the nodes and a line to paste, and writes .kcollect/profile.json so later commands find the cluster without flags. Without --detach it stays in the foreground and stops everything on Ctrl-C.';
+  static override description = 'Starts every part of the topology in order as its own process and waits until each answers, then prints the nodes and a line to paste, and writes .kcollect/profile.json so later commands find the cluster without flags. A topology with security: starts TLS/SASL listeners (certificates from `kcollect cluster certs`), creates its SCRAM users, and puts the client settings of its first user into the profile. Without --detach it stays in the foreground and stops everything on Ctrl-C.';
   static override examples = [
     '<%= config.bin %> cluster up multi-broker-single-node --detach',
     '<%= config.bin %> cluster up my-topology.yaml',
@@ -33,6 +33,11 @@ export default class ClusterUp extends KcollectCommand {
       this.log(`cluster ${result.name} (${result.type}) is up\n`);
       this.log(table(['node', 'id', 'address', 'pid', 'data dir'], result.nodes.map((n) => [n.kind, n.id, n.address, n.pid, n.dataDir])));
       this.log(`\n${result.exportLine}`);
+      if (result.client) {
+        const settings = Object.entries(result.client.properties).filter(([key]) => key !== 'sasl.password');
+        this.log(`clients connect with ${settings.map(([k, v]) => `-X ${k}=${v}`).join(' ')}${result.client.passwordFile ? ` and the password in ${result.client.passwordFile}` : ''}`);
+        for (const f of result.client.createdPasswordFiles) this.log(`made ${f} with a random password (mode 0600)`);
+      }
       this.log(`(later commands use ${result.profile} when no flag is given)`);
     }
     if (flags.detach) return result;

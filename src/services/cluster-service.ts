@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {PROFILE_PATH, readProfile, writeProfile} from '../cli/flags.js';
+import type {ClientConfig} from '../client/client-config.js';
 import {WireConnection} from '../client/wire-connection.js';
 import {errorMessage, UserError} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
@@ -10,6 +11,7 @@ import {sleep} from '../lib/backoff.js';
 import {portFree} from '../lib/ports.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Metadata} from '../protocol/messages/03-metadata.js';
+import {clusterClientConfig, createScramUsers, planSecuredCluster, type SecuredCluster} from './cluster-security.js';
 import {brokerDataDir, replicaLagMs, type Topology, zookeeperSessionMs} from '../topology/cluster-topology.js';
 import {logTail, pidAlive, startZookeeper, stopZookeeper, zookeeperStatus, type ZkStatus} from '../zk/server/index.js';
 
@@ -41,6 +43,8 @@ export interface ClusterState {
   startedAt: string;
   zookeeper?: {dataDir: string; connectString: string};
   brokers: BrokerProcessInfo[];
+  /** Client properties of a secured cluster (its password as a ${file:} reference). */
+  client?: Record<string, string>;
 }
 
 export interface ClusterNode {
@@ -59,6 +63,8 @@ export interface ClusterUpResult {
   nodes: ClusterNode[];
   exportLine: string;
   profile: string;
+  /** A secured cluster's client settings, as written to the profile (the password stays in its file). */
+  client?: {properties: Record<string, string>; passwordFile?: string; createdPasswordFiles: string[]};
 }
 
 
@@ -105,11 +111,16 @@ export async function clusterUp(topology: Topology, {statePath = CLUSTER_STATE_P
     throw new UserError(`a cluster (${previous.name}) is already running from ${process.cwd()}`, 'see it with `kcollect cluster status`, stop it with `kcollect cluster down`');
   }
   for (const b of topology.brokers) {
-    if (!(await portFree(b.host, b.port))) {
-      throw new UserError(`${b.host}:${b.port} (broker ${b.id}) is already in use or cannot be bound`, 'stop whatever listens there, or change that broker\'s port in the topology file');
+    for (const p of [b.port, ...(b.security?.internalPort ? [b.security.internalPort] : [])]) {
+      if (!(await portFree(b.host, p))) {
+        throw new UserError(`${b.host}:${p} (broker ${b.id}) is already in use or cannot be bound`, 'stop whatever listens there, or change that broker\'s port in the topology file');
+      }
     }
   }
-  const state: ClusterState = {format: 1, name: topology.name ?? topology.type, type: topology.type, startedAt: new Date().toISOString(), brokers: []};
+  fs.mkdirSync(path.dirname(statePath), {recursive: true, mode: 0o700});
+  const secured: SecuredCluster | undefined = topology.security ? planSecuredCluster(topology, path.dirname(statePath)) : undefined;
+  const state: ClusterState = {format: 1, name: topology.name ?? topology.type, type: topology.type, startedAt: new Date().toISOString(), brokers: [], client: secured?.client};
+  const client = clusterClientConfig(state.client, statePath);
   try {
     if (topology.zookeeper) {
       const zk = topology.zookeeper;
@@ -117,11 +128,12 @@ export async function clusterUp(topology: Topology, {statePath = CLUSTER_STATE_P
       state.zookeeper = {dataDir: handle.dataDir, connectString: `${handle.connectString}${zk.chroot ?? ''}`};
       saveState(state, statePath);
     }
+    if (secured) await createScramUsers(secured, topology, state.zookeeper?.connectString);
     for (const b of topology.brokers) {
       const dataDir = path.resolve(brokerDataDir(b));
       const args = [
         'broker', 'start',
-        '--listen', `${b.host}:${b.port}`,
+        ...(secured ? ['--config', writeServerProperties(dataDir, secured.brokerProperties(b))] : ['--listen', `${b.host}:${b.port}`]),
         '--data-dir', dataDir,
         '--id', String(b.id),
         '--num-partitions', String(topology.defaults.numPartitions),
@@ -133,14 +145,15 @@ export async function clusterUp(topology: Topology, {statePath = CLUSTER_STATE_P
       state.brokers.push(proc);
       saveState(state, statePath);
     }
-    if (state.zookeeper) await waitForMembers(state);
+    if (state.zookeeper) await waitForMembers(state, client);
   } catch (err) {
     await stopAll(state).catch(() => {});
     fs.rmSync(statePath, {force: true});
     throw err;
   }
   const brokers = state.brokers.map((b) => `${b.host}:${b.port}`).join(',');
-  if (profile) writeProfile({...readProfile(), brokers, zookeeper: state.zookeeper?.connectString, cluster: path.resolve(statePath)});
+  // A plaintext cluster drops the client settings of a secured one started here before.
+  if (profile) writeProfile({...readProfile(), brokers, zookeeper: state.zookeeper?.connectString, cluster: path.resolve(statePath), client: secured?.client});
   return {
     name: state.name,
     type: state.type,
@@ -149,7 +162,16 @@ export async function clusterUp(topology: Topology, {statePath = CLUSTER_STATE_P
     nodes: nodesOf(state),
     exportLine: `export KCOLLECT_BROKERS=${brokers}${state.zookeeper ? ` KCOLLECT_ZOOKEEPER=${state.zookeeper.connectString}` : ''}`,
     profile: PROFILE_PATH,
+    client: secured && {properties: secured.client, passwordFile: secured.passwordFile, createdPasswordFiles: secured.createdPasswordFiles},
   };
+}
+
+/** A secured broker's listeners and their security, in Kafka's keys, in its data dir (mode 0600: it holds passwords). */
+function writeServerProperties(dataDir: string, lines: string[]): string {
+  fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
+  const file = path.join(dataDir, 'server.properties');
+  writeFileAtomic(file, `# written by kcollect cluster up from the topology's security: section\n${lines.join('\n')}\n`, {fsync: false});
+  return file;
 }
 
 function nodesOf(state: ClusterState): ClusterNode[] {
@@ -191,13 +213,13 @@ async function spawnBroker(id: number, host: string, port: number, dataDir: stri
 }
 
 /** Every broker of the topology is registered and a controller is elected. */
-async function waitForMembers(state: ClusterState): Promise<void> {
+async function waitForMembers(state: ClusterState, client: ClientConfig): Promise<void> {
   const want = state.brokers.map((b) => b.id).sort().join(',');
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const md = await metadataFrom(state.brokers[0]);
+      const md = await metadataFrom(state.brokers[0], client);
       last = md.brokers.map((b: {nodeId: number}) => b.nodeId).sort().join(',');
       if (last === want && md.controllerId >= 0) return;
     } catch (err) {
@@ -208,8 +230,8 @@ async function waitForMembers(state: ClusterState): Promise<void> {
   throw new UserError(`the brokers did not all join the cluster (registered: ${last || 'none'}, expected ${want})`, 'check the broker logs named by `kcollect cluster status`');
 }
 
-async function metadataFrom(b: {host: string; port: number}, timeoutMs = 2000): Promise<any> {
-  const conn = await WireConnection.connect(b.host, b.port, {timeoutMs});
+async function metadataFrom(b: {host: string; port: number}, config: ClientConfig, timeoutMs = 2000): Promise<any> {
+  const conn = await WireConnection.connect(b.host, b.port, {timeoutMs, config});
   try {
     await conn.negotiate(ApiVersions);
     const version = conn.pick(Metadata, [1, 6]);
@@ -257,7 +279,8 @@ export interface ClusterStatusResult {
 
 export async function clusterStatus(): Promise<ClusterStatusResult> {
   const state = requireState();
-  const answers = await Promise.all(state.brokers.map((b) => metadataFrom(b).catch(() => undefined)));
+  const client = clusterClientConfig(state.client, CLUSTER_STATE_PATH);
+  const answers = await Promise.all(state.brokers.map((b) => metadataFrom(b, client).catch(() => undefined)));
   const md = answers.find((a) => a !== undefined);
   const registered = new Set<number>(md?.brokers.map((b: {nodeId: number}) => b.nodeId) ?? []);
   const underReplicated: PartitionProblem[] = [];

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {withAdmin} from '../client/admin.js';
+import {defaultClientConfig, setDefaultClientConfig} from '../client/client-config.js';
 import {startHBaseEmulator} from '../hbase/emulator/index.js';
+import type {HttpClientSecurity, HttpServerSecurity} from '../lib/http-security.js';
+import {issueCertificate} from '../security/dev-certs.js';
 import {RECORD_LINE, today} from '../simulate/common.js';
 import {DRIVING_STEP_SECONDS, REALTIME_TICK_MS, runDrivingSimulator} from '../simulate/driving.js';
 import {writeStatusFile} from '../simulate/status.js';
@@ -27,12 +30,15 @@ export interface DemoOptions {
   progress: (line: string) => void;
   /** Ctrl-C: the drivers stop, the pipeline gets a few seconds to catch up, and what was written so far is reconciled. */
   signal?: AbortSignal;
+  /** TLS + SCRAM on the brokers, TLS + basic auth on the HBase REST emulator; every client uses them. */
+  secure?: boolean;
 }
 
 export interface DemoReport {
   topology: DemoTopology;
   brokers: string;
   hbase: string;
+  secure: boolean;
   cars: number;
   pipelines: PipelineReconciliation[];
   reconciled: boolean;
@@ -55,10 +61,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const logFile = fs.createWriteStream(path.join(dir, 'demo.log'));
   const log = (line: string) => logFile.write(`${new Date().toISOString()} ${line}\n`);
   progress(`starting ${options.topology} in ${dir}`);
-  const cluster = await startDemoCluster(options.topology, dir, log);
+  const cluster = await startDemoCluster(options.topology, dir, log, options.secure);
   const {brokers} = cluster;
-  const hbase = await startHBaseEmulator({dataDir: path.join(dir, 'hbase')});
-  progress(`${cluster.describe}; HBase REST emulator on ${hbase.url}`);
+  // The demo is one client of one cluster, as a command is: its admin, agents and drains all connect this way.
+  const previousClient = defaultClientConfig();
+  if (cluster.secured) setDefaultClientConfig(cluster.secured.client);
+  const hbaseSecurity = cluster.secured && (await secureHBase(cluster.secured));
+  const hbase = await startHBaseEmulator({dataDir: path.join(dir, 'hbase'), security: hbaseSecurity?.server});
+  progress(`${cluster.describe}; HBase REST emulator on ${hbase.url}${hbaseSecurity ? ` (basic auth as ${cluster.secured!.user})` : ''}`);
   const stop = new AbortController();
   const running: Array<Promise<unknown>> = [];
   try {
@@ -82,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const drain = (groupId: string, topic: string, sink: Parameters<typeof runGroupDrain>[0]['sink']) =>
       runGroupDrain({brokers, topic, groupId, sink, startAtBeginning: true, exitAtEnd: false, signal: drainStop.signal, onStatus: (s) => backlog.set(groupId, s.backlog)});
     const drains = [
-      drain('smartcar-hbase', DRIVING_TOPIC, {kind: 'hbase', url: hbase.url, table: HBASE_TABLE, family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY, createTable: true}),
+      drain('smartcar-hbase', DRIVING_TOPIC, {kind: 'hbase', url: hbase.url, table: HBASE_TABLE, family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY, createTable: true, security: hbaseSecurity?.client}),
       drain('smartcar-files', STATUS_TOPIC, {kind: 'file', dir: path.join(paths.files, '%{logType}', 'wrk_date=%Y%m%d'), filePrefix: 'car-batch-log-', rollCount: 10_000, idleTimeoutMs: 1000}),
     ];
     running.push(...drains);
@@ -139,7 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       reconcilePipeline('driving log -> HBase', readLogLines([paths.drivingLog], RECORD_LINE), {
         kafka: await topicValues(brokers, DRIVING_TOPIC),
         sinkStage: 'HBase rows',
-        sink: await hbaseLines(hbase.url, HBASE_TABLE, 'cf1', BOOK_COLUMNS),
+        sink: await hbaseLines(hbase.url, HBASE_TABLE, 'cf1', BOOK_COLUMNS, ',', hbaseSecurity?.client),
         deadLettered: (await topicValues(brokers, deadLetterTopicFor(DRIVING_TOPIC))).length,
       }),
       reconcilePipeline('status file -> files', statusLines, {
@@ -150,14 +160,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       }),
     ];
     const reconciled = pipelines.every((p) => p.lost === 0 && p.notYet === 0 && p.duplicated === 0);
-    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, cars: options.cars, pipelines, reconciled, interrupted, elapsedMs: Date.now() - started};
+    return {topology: options.topology, brokers: brokers.join(','), hbase: hbase.url, secure: cluster.secured !== undefined, cars: options.cars, pipelines, reconciled, interrupted, elapsedMs: Date.now() - started};
   } finally {
     stop.abort();
     await Promise.allSettled(running);
     await hbase.stop();
     await cluster.stop();
+    setDefaultClientConfig(previousClient);
     logFile.end();
   }
+}
+
+/** The emulator's certificate from the demo's CA, and one basic-auth user (the demo's Kafka user). */
+async function secureHBase(s: {certsDir: string; user: string; password: string}): Promise<{server: HttpServerSecurity; client: HttpClientSecurity}> {
+  await issueCertificate(s.certsDir, 'hbase-rest', '/CN=hbase-rest', 'ca', 1, 'IP:127.0.0.1,DNS:localhost');
+  const read = (name: string) => fs.readFileSync(path.join(s.certsDir, name), 'utf8');
+  return {
+    server: {tls: {cert: read('hbase-rest.pem'), key: read('hbase-rest.key')}, basicAuth: {username: s.user, password: s.password}},
+    client: {ca: read('ca.pem'), username: s.user, password: s.password},
+  };
 }
 
 /** One of the shipped agent files, with its paths pointed into the demo's directory. */

@@ -4,6 +4,7 @@ import {fetchRecords} from '../client/fetcher.js';
 import {withAdmin} from '../client/admin.js';
 import {HBaseRestClient, HBaseUnavailableError} from '../hbase/rest-client.js';
 import {UserError} from '../lib/errors.js';
+import type {HttpClientSecurity} from '../lib/http-security.js';
 import {table} from './text-table.js';
 
 /** How one stage's copy of the lines compares with what was written. */
@@ -87,8 +88,8 @@ export async function topicValues(brokers: string[], topic: string): Promise<str
 }
 
 /** Rows of an HBase table turned back into lines: the named columns' values joined by `delimiter`. */
-export async function hbaseLines(url: string, table: string, family: string, columns: string[], delimiter = ','): Promise<string[]> {
-  const client = new HBaseRestClient(url);
+export async function hbaseLines(url: string, table: string, family: string, columns: string[], delimiter = ',', security?: HttpClientSecurity): Promise<string[]> {
+  const client = new HBaseRestClient(url, {security});
   try {
     return await readRows(client, table, family, columns, delimiter);
   } catch (err) {

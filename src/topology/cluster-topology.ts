@@ -29,11 +29,54 @@ const zookeeperSchema = z.strictObject({
   sessionTimeout: duration.default('6s'),
 });
 
+/** A broker's own part of `security:`: its internal listener's port, its own keystore. */
+const brokerSecuritySchema = z.strictObject({
+  /** The INTERNAL listener (security.interBrokerProtocol) on the broker's host. */
+  internalPort: port.optional(),
+  /** A PEM keystore (certificate chain, then key) instead of <tls.dir>/broker-<id>-keystore.pem. */
+  keystore: z.string().min(1).optional(),
+});
+
 const brokerSchema = z.strictObject({
   id: z.number({message: 'must be a broker id (a whole number >= 0)'}).int().min(0),
   host: host.default('127.0.0.1'),
   port,
   dataDir: z.string().min(1).optional(),
+  security: brokerSecuritySchema.optional(),
+});
+
+const PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+const protocol = z.enum(PROTOCOLS, {message: `must be one of ${PROTOCOLS.join(', ')} (Kafka's security.protocol names)`});
+
+const userSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, {message: 'must be a user name of letters, digits, . _ -'}),
+  /** Inline, or ${env:NAME}; passwordFile keeps it out of the topology file. */
+  password: z.string().min(1).optional(),
+  passwordFile: z.string().min(1).optional(),
+});
+
+/**
+ * A secured cluster: the listener at each broker's port speaks `protocol`; replication goes over
+ * it too, or over an INTERNAL listener (interBrokerProtocol, on each broker's security.internalPort).
+ */
+const securitySchema = z.strictObject({
+  protocol,
+  interBrokerProtocol: protocol.optional(),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], {message: 'must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512'}),
+      /** Client users; the first is the one later kcollect commands log in as. */
+      users: z.array(userSchema).min(1, {message: 'needs at least one user (the first is the one kcollect commands use)'}),
+    })
+    .optional(),
+  tls: z
+    .strictObject({
+      /** ca.pem and broker-<id>-keystore.pem, as `kcollect cluster certs` makes them. */
+      dir: z.string().min(1).default('.kcollect/cluster/certs'),
+      /** ssl.client.auth: required makes every client present a certificate signed by the CA. */
+      clientAuth: z.enum(['none', 'requested', 'required'], {message: 'must be none, requested or required (ssl.client.auth)'}).default('none'),
+    })
+    .default({dir: '.kcollect/cluster/certs', clientAuth: 'none'}),
 });
 
 const defaultsSchema = z.strictObject({
@@ -47,6 +90,7 @@ const base = {
   description: z.string().optional(),
   brokers: z.array(brokerSchema).min(1, {message: 'needs at least one broker'}),
   defaults: defaultsSchema.default({replicationFactor: 1, numPartitions: 1, replicaLagTimeMax: '10s'}),
+  security: securitySchema.optional(),
 };
 
 export const topologySchema = z
@@ -77,10 +121,34 @@ export const topologySchema = z
     if (t.zookeeper?.hosts && t.zookeeper.hosts.length !== t.zookeeper.ensemble) issue(['zookeeper', 'hosts'], `lists ${t.zookeeper.hosts.length} host(s) for an ensemble of ${t.zookeeper.ensemble}; give one per node`);
     if (t.defaults.replicationFactor > t.brokers.length) issue(['defaults', 'replicationFactor'], `${t.defaults.replicationFactor} is more than the ${t.brokers.length} broker(s); use at most ${t.brokers.length}`);
     if (t.brokers.length > 1 && !t.zookeeper) issue(['zookeeper'], 'several brokers need ZooKeeper; add a zookeeper: section');
+    checkSecurity(t, issue);
   });
+
+function checkSecurity(t: {security?: z.infer<typeof securitySchema>; brokers: Array<z.infer<typeof brokerSchema>>}, issue: (path: Array<string | number>, message: string) => void): void {
+  const sec = t.security;
+  t.brokers.forEach((b, i) => {
+    if (b.security && !sec) issue(['brokers', i, 'security'], 'a broker\'s security: needs a security: section at the top (protocol, sasl, tls)');
+  });
+  if (!sec) return;
+  const internal = sec.interBrokerProtocol !== undefined && sec.interBrokerProtocol !== sec.protocol;
+  const usesSasl = [sec.protocol, sec.interBrokerProtocol].some((p) => p?.startsWith('SASL_'));
+  if (sec.protocol === 'PLAINTEXT') issue(['security', 'protocol'], 'PLAINTEXT secures nothing; use SSL, SASL_PLAINTEXT or SASL_SSL, or leave security: out');
+  if (usesSasl && !sec.sasl) issue(['security', 'sasl'], 'a SASL_ protocol needs sasl: {mechanism: SCRAM-SHA-256, users: [{name: alice, passwordFile: alice.password}]}');
+  if (!usesSasl && sec.sasl) issue(['security', 'sasl'], `no listener uses SASL with protocol ${sec.protocol}; use SASL_SSL or SASL_PLAINTEXT, or remove sasl:`);
+  sec.sasl?.users.forEach((u, i) => {
+    if ((u.password === undefined) === (u.passwordFile === undefined)) issue(['security', 'sasl', 'users', i], `user ${u.name} needs exactly one of password or passwordFile`);
+  });
+  t.brokers.forEach((b, i) => {
+    const p = b.security?.internalPort;
+    if (internal && p === undefined) issue(['brokers', i, 'security', 'internalPort'], `interBrokerProtocol ${sec.interBrokerProtocol} differs from protocol ${sec.protocol}, so each broker needs an internal listener: add security: {internalPort: PORT}`);
+    if (!internal && p !== undefined) issue(['brokers', i, 'security', 'internalPort'], 'an internal listener is only for an interBrokerProtocol other than protocol; remove it or set security.interBrokerProtocol');
+    if (p !== undefined && p === b.port) issue(['brokers', i, 'security', 'internalPort'], `${p} is the broker's client port; give the internal listener its own port`);
+  });
+}
 
 export type Topology = z.infer<typeof topologySchema>;
 export type TopologyBroker = Topology['brokers'][number];
+export type TopologySecurity = NonNullable<Topology['security']>;
 
 export interface ResolvedBroker {
   id: number;
@@ -118,7 +186,8 @@ export function parseTopology(text: string, file = '<topology>'): Topology {
 }
 
 function hintFor(path: string, code: string): string {
-  if (code === 'unrecognized_keys') return 'remove or rename that key; allowed at the top: type, name, description, zookeeper, brokers, defaults; per broker: id, host, port, dataDir; zookeeper: ensemble, port, hosts, dataDir, chroot, sessionTimeout; defaults: replicationFactor, numPartitions, replicaLagTimeMax';
+  if (code === 'unrecognized_keys') return 'remove or rename that key; allowed at the top: type, name, description, zookeeper, brokers, defaults, security; per broker: id, host, port, dataDir, security (internalPort, keystore); zookeeper: ensemble, port, hosts, dataDir, chroot, sessionTimeout; defaults: replicationFactor, numPartitions, replicaLagTimeMax; security: protocol, interBrokerProtocol, sasl (mechanism, users: name, password|passwordFile), tls (dir, clientAuth)';
+  if (path.startsWith('security')) return 'see topology/multi-broker-single-node-secure.yaml for a secured cluster';
   if (path === 'type' || path === '(top level)') return 'start the file with type: single-broker, type: multi-broker-single-node or type: multi-broker-multi-node';
   return 'see topology/multi-broker-single-node.yaml for a working example';
 }

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import {runOk} from './run.js';
+import {encryptKey, issueCertificate, selfSignedCa, writeKeystore} from '../../src/security/dev-certs.js';
 import {hasCommand, requireTool} from './system-deps.js';
 
 export const haveOpenssl = (): boolean => requireTool('openssl', hasCommand('openssl'));
@@ -28,33 +27,19 @@ export interface TestCerts {
   strangerKey: string;
 }
 
-const openssl = (dir: string, args: string[]) => runOk('openssl', args, {cwd: dir});
-
-/** Issues `name`.pem/.key for `subject` signed by ca (P-256 keys: fast to make). */
-async function issue(dir: string, name: string, subject: string, ca: string, san?: string): Promise<void> {
-  await openssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
-  const ext = `${name}.ext`;
-  fs.writeFileSync(path.join(dir, ext), san ? `subjectAltName=${san}\n` : 'basicConstraints=CA:FALSE\n');
-  await openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', ext]);
-}
-
-async function selfSignedCa(dir: string, name: string, subject: string): Promise<void> {
-  await openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', subject]);
-}
-
 /** A development PKI made with openssl, as a user would for a test cluster. */
 export async function makeCerts(dir: string, serverCn = 'localhost'): Promise<TestCerts> {
-  await selfSignedCa(dir, 'ca', '/CN=kcollect-test-ca');
-  await selfSignedCa(dir, 'other-ca', '/CN=someone-else-ca');
-  await issue(dir, 'server', `/CN=${serverCn}`, 'ca', 'DNS:localhost,IP:127.0.0.1');
-  await issue(dir, 'alice', '/O=kcollect-test/CN=alice', 'ca');
-  await issue(dir, 'stranger', '/CN=alice', 'other-ca');
+  await selfSignedCa(dir, 'ca', '/CN=kcollect-test-ca', 2);
+  await selfSignedCa(dir, 'other-ca', '/CN=someone-else-ca', 2);
+  await issueCertificate(dir, 'server', `/CN=${serverCn}`, 'ca', 2, 'DNS:localhost,IP:127.0.0.1');
+  await issueCertificate(dir, 'alice', '/O=kcollect-test/CN=alice', 'ca', 2);
+  await issueCertificate(dir, 'stranger', '/CN=alice', 'other-ca', 2);
   const keyPassword = 'keystore-secret';
-  await openssl(dir, ['pkcs8', '-topk8', '-in', 'server.key', '-out', 'server-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${keyPassword}`]);
+  await encryptKey(dir, 'server.key', 'server-enc.key', keyPassword);
   const clientKeyPassword = 'alice-key-secret';
-  await openssl(dir, ['pkcs8', '-topk8', '-in', 'alice.key', '-out', 'alice-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${clientKeyPassword}`]);
+  await encryptKey(dir, 'alice.key', 'alice-enc.key', clientKeyPassword);
   const keystore = path.join(dir, 'server-keystore.pem');
-  fs.writeFileSync(keystore, fs.readFileSync(path.join(dir, 'server.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'server-enc.key'), 'utf8'));
+  writeKeystore(keystore, path.join(dir, 'server.pem'), path.join(dir, 'server-enc.key'));
   return {
     dir,
     ca: path.join(dir, 'ca.pem'),

@@ -19,10 +19,11 @@ export function loopbackNodes(): string[] {
 
 /**
  * A topology file like the shipped one, on free ports in a temp dir; `sessionTimeout` replaces
- * the shipped zookeeper.sessionTimeout; `standaloneZk` makes the ensemble one node on 127.0.0.1.
+ * the shipped zookeeper.sessionTimeout; `standaloneZk` makes the ensemble one node on 127.0.0.1;
+ * `shipped` names another shipped file of that kind (e.g. multi-broker-single-node-secure).
  */
-export async function writeTopology(dir: string, kind: MultiBrokerKind, {sessionTimeout, standaloneZk = false}: {sessionTimeout?: string; standaloneZk?: boolean} = {}): Promise<string> {
-  const shipped = fs.readFileSync(path.resolve(import.meta.dirname, `../../topology/${kind}.yaml`), 'utf8');
+export async function writeTopology(dir: string, kind: MultiBrokerKind, {sessionTimeout, standaloneZk = false, shipped: name = kind}: {sessionTimeout?: string; standaloneZk?: boolean; shipped?: string} = {}): Promise<string> {
+  const shipped = fs.readFileSync(path.resolve(import.meta.dirname, `../../topology/${name}.yaml`), 'utf8');
   const zkPort = await pickZkPort(kind === 'multi-broker-multi-node' && !standaloneZk ? 3 : 1);
   const brokerPort = zkPort + 3000;
   let text = shipped.replace('port: 2181', `port: ${zkPort}`);
@@ -32,7 +33,7 @@ export async function writeTopology(dir: string, kind: MultiBrokerKind, {session
   if (standaloneZk) text = text.replace(/ensemble: 3/, 'ensemble: 1').replace(/\n  hosts: \[[^\]]*\]/, '');
   if (sessionTimeout) text = text.replace(/sessionTimeout: \S+/, `sessionTimeout: ${sessionTimeout}`);
   if (kind === 'multi-broker-multi-node') loopbackNodes().forEach((node, i) => (text = text.replaceAll(`127.0.0.${i + 2}`, node)));
-  const file = path.join(dir, `${kind}.yaml`);
+  const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(file, text);
   return file;
 }

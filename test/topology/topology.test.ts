@@ -29,6 +29,22 @@ describe('topology files', () => {
     expect(() => parseTopology('type: single-broker\nbrokers:\n  - {id: 0, port: 9092, host: localhost}\n', 'x.yaml')).toThrow(/x\.yaml:3: brokers\[0\]\.host: must be an IPv4 address/);
   });
 
+  it('reads security: and names a bad security key with its fix', () => {
+    const secure = loadTopology(path.join(ROOT, 'topology/multi-broker-single-node-secure.yaml'));
+    expect(secure.security).toEqual({protocol: 'SASL_SSL', sasl: {mechanism: 'SCRAM-SHA-256', users: [{name: 'admin', passwordFile: '.kcollect/cluster/admin.password'}]}, tls: {dir: '.kcollect/cluster/certs', clientAuth: 'none'}});
+    const base = ['type: multi-broker-single-node', 'zookeeper: {}', 'brokers:', '  - {id: 1, port: 9092}', '  - {id: 2, port: 9093}'];
+    const withSecurity = (...lines: string[]) => [...base, 'security:', ...lines].join('\n');
+    expect(() => parseTopology(withSecurity('  protocol: SASL_SSL', '  sasl: {mechanism: SCRAM-SHA-256, users: [{name: a, password: x}]}', '  tls: {clientauth: required}'), 'x.yaml')).toThrow(/x\.yaml:9: security\.tls\.clientauth: unknown key "clientauth"/);
+    expect(() => parseTopology(withSecurity('  protocol: SASL_SSL'), 'x.yaml')).toThrow(/security\.sasl: a SASL_ protocol needs sasl:/);
+    expect(() => parseTopology(withSecurity('  protocol: TLS'), 'x.yaml')).toThrow(/security\.protocol: must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/);
+    expect(() => parseTopology(withSecurity('  protocol: SASL_SSL', '  sasl: {mechanism: SCRAM-SHA-1, users: [{name: a, password: x}]}'), 'x.yaml')).toThrow(/security\.sasl\.mechanism: must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512/);
+    expect(() => parseTopology(withSecurity('  protocol: SASL_SSL', '  sasl: {mechanism: PLAIN, users: [{name: a}]}'), 'x.yaml')).toThrow(/security\.sasl\.users\[0\]: user a needs exactly one of password or passwordFile/);
+    expect(() => parseTopology(withSecurity('  protocol: SSL', '  interBrokerProtocol: PLAINTEXT'), 'x.yaml')).toThrow(/brokers\[0\]\.security\.internalPort: interBrokerProtocol PLAINTEXT differs from protocol SSL, so each broker needs an internal listener/);
+    const internal = parseTopology(['type: multi-broker-single-node', 'zookeeper: {}', 'brokers:', '  - {id: 1, port: 9092, security: {internalPort: 9192}}', '  - {id: 2, port: 9093, security: {internalPort: 9193, keystore: b2.pem}}', 'security: {protocol: SSL, interBrokerProtocol: PLAINTEXT}'].join('\n'), 'x.yaml');
+    expect(internal.brokers[1].security).toEqual({internalPort: 9193, keystore: 'b2.pem'});
+    expect(() => parseTopology([...base.slice(0, 3), '  - {id: 1, port: 9092, security: {internalPort: 9192}}', base[4]].join('\n'), 'x.yaml')).toThrow(/brokers\[0\]\.security: a broker's security: needs a security: section at the top/);
+  });
+
   it('`kcollect topology validate` accepts a good file and rejects a bad one with a hint', async () => {
     const ok = await runCliJson(['topology', 'validate', 'topology/multi-broker-multi-node.yaml']);
     expect(ok).toMatchObject({valid: true, type: 'multi-broker-multi-node', brokers: 3, zookeeper: 3});
