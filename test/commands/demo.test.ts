@@ -19,7 +19,7 @@ interface Report {
   pipelines: Array<{pipeline: string; written: number; lost: number; duplicated: number; deadLettered: number; stages: Array<{stage: string; count: number; lost: number; duplicated: number; unexpected: number}>}>;
 }
 
-async function demo(topology: string, args = ['--cars', '100', '--duration', '60s'], dir = tempDir('demo')): Promise<Report> {
+async function demo(topology: string, args = ['--cars', '100', '--duration', '30s'], dir = tempDir('demo')): Promise<Report> {
   try {
     const r = await runCli(['demo', '--topology', topology, ...args, '--dir', dir, '--json'], {timeoutMs: 240_000});
     expect(r.code, r.stderr).toBe(0);
@@ -41,12 +41,12 @@ function expectReconciled(report: Report): void {
   }
 }
 
-describe('kcollect demo: the pilot for 60 s, every line written found once in Kafka and in its sink', () => {
+describe('kcollect demo: the pilot for 30 s, every line written found once in Kafka and in its sink', () => {
   it('on the embedded single broker', async () => {
     const report = await demo('single-broker');
     expectReconciled(report);
-    // 100 drivers, a record per 100 ms for 60 s.
-    expect(report.pipelines[0].written).toBe(100 * 600);
+    // 100 drivers, a record per 100 ms for 30 s.
+    expect(report.pipelines[0].written).toBe(100 * 300);
   }, 300_000);
 
   it.skipIf(!haveZk)('on ZooKeeper and three brokers on one node (replication factor 3)', async () => {
