@@ -3,7 +3,7 @@ import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
 import {errorMessage} from '../../lib/errors.js';
 import type {Event} from '../../pipeline/event.js';
-import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
+import {PENDING_BATCHES, UNSAVED_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {ChangeWatcher} from '../change-watcher.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
@@ -48,9 +48,9 @@ export interface TailSourceOptions {
   /** Keep a rotated-away or deleted file open this long after it stopped growing (default 5000). */
   rotateWaitMs?: number;
   /**
-   * Write the position file at most this often (default 200), and at the latest once a batch's
-   * worth of events (batchMaxEvents) was delivered since the last write: after a kill, what is
-   * read again stays within what the Kafka sink checks (see rereadWindow).
+   * Write the position file at most this often (default 200), and at the latest once
+   * UNSAVED_BATCHES batches' worth of events were delivered since the last write: after a kill,
+   * what is read again stays within what the Kafka sink checks (see rereadWindow).
    */
   positionWriteIntervalMs?: number;
   /** Batches handed to the channel and not yet safe, while reading goes on (default 8). */
@@ -419,7 +419,7 @@ export class TailSource implements Source {
   private savePositions(ctx: SourceContext, force: boolean): void {
     if (!this.store?.hasChanges) return;
     const now = Date.now();
-    if (!force && now - this.lastPositionWrite < this.o.positionWriteIntervalMs && this.settledSinceWrite < this.o.batchMaxEvents) return;
+    if (!force && now - this.lastPositionWrite < this.o.positionWriteIntervalMs && this.settledSinceWrite < UNSAVED_BATCHES * this.o.batchMaxEvents) return;
     try {
       this.store.save();
       this.lastPositionWrite = now;
