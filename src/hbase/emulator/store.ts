@@ -14,7 +14,10 @@ export interface FamilySchema {
 export type LogEntry =
   | {op: 'schema'; table: string; families: FamilySchema[]}
   | {op: 'drop'; table: string}
-  | {op: 'put'; table: string; cells: Array<[key: string, column: string, timestamp: number, value: string]>};
+  | {op: 'put'; table: string; cells: LoggedCell[]};
+
+/** One cell of a put, as logged. */
+export type LoggedCell = [key: string, column: string, timestamp: number, value: string];
 
 export interface StoredCell {
   key: Buffer;
@@ -38,7 +41,8 @@ export interface ReadOptions {
 
 interface Version {
   timestamp: number;
-  value: Buffer;
+  /** base64, as logged: a put applies without decoding, and a string costs the GC less than a Buffer */
+  value: string;
 }
 
 /** Column versions of one row, by family, then qualifier (latin1 of its bytes). */
@@ -104,22 +108,33 @@ export class Store {
       case 'put': {
         const table = this.tables.get(entry.table);
         if (!table) return;
+        // A batch repeats a few columns over many cells, and a row's cells come together.
+        const columnsSeen = new Map<string, {family: string; qualifier: string} | null>();
+        let lastKey: string | undefined;
+        let row: Row | undefined;
         for (const [key, column, timestamp, value] of entry.cells) {
-          const parts = splitColumn(Buffer.from(column, 'base64'));
+          let parts = columnsSeen.get(column);
+          if (parts === undefined) {
+            const split = splitColumn(Buffer.from(column, 'base64'));
+            parts = split && {family: split.family, qualifier: split.qualifier.toString('latin1')};
+            columnsSeen.set(column, parts);
+          }
           const schema = parts && table.families.get(parts.family);
           if (!parts || !schema) continue;
-          const rowKey = Buffer.from(key, 'base64').toString('latin1');
-          let row = table.rows.get(rowKey);
-          if (!row) {
-            table.rows.set(rowKey, (row = new Map()));
-            table.addedKeys.push(rowKey);
+          if (key !== lastKey || !row) {
+            lastKey = key;
+            const rowKey = Buffer.from(key, 'base64').toString('latin1');
+            row = table.rows.get(rowKey);
+            if (!row) {
+              table.rows.set(rowKey, (row = new Map()));
+              table.addedKeys.push(rowKey);
+            }
           }
           let columns = row.get(parts.family);
           if (!columns) row.set(parts.family, (columns = new Map()));
-          const qualifier = parts.qualifier.toString('latin1');
-          let versions = columns.get(qualifier);
-          if (!versions) columns.set(qualifier, (versions = []));
-          insertVersion(versions, {timestamp, value: Buffer.from(value, 'base64')}, schema.versions);
+          let versions = columns.get(parts.qualifier);
+          if (!versions) columns.set(parts.qualifier, (versions = []));
+          insertVersion(versions, {timestamp, value}, schema.versions);
         }
         return;
       }
@@ -141,7 +156,7 @@ export class Store {
         for (const v of columns.get(qualifier)!) {
           if (taken >= options.maxVersions) break;
           if (options.timeRange && (v.timestamp < options.timeRange[0] || v.timestamp >= options.timeRange[1])) continue;
-          cells.push({key, column, timestamp: v.timestamp, value: v.value});
+          cells.push({key, column, timestamp: v.timestamp, value: Buffer.from(v.value, 'base64')});
           taken++;
         }
       }
@@ -151,7 +166,8 @@ export class Store {
 
   /** The newest value of one column, or undefined. */
   latest(table: string, key: Buffer, family: string, qualifier: Buffer): Buffer | undefined {
-    return this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[0]?.value;
+    const value = this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[0]?.value;
+    return value === undefined ? undefined : Buffer.from(value, 'base64');
   }
 
   /**
@@ -176,11 +192,11 @@ export class Store {
       yield {op: 'schema', table: name, families: [...table.families.values()]};
       for (const [rowKey, row] of table.rows) {
         const key = Buffer.from(rowKey, 'latin1').toString('base64');
-        const cells: Array<[string, string, number, string]> = [];
+        const cells: LoggedCell[] = [];
         for (const [family, columns] of row) {
           for (const [qualifier, versions] of columns) {
             const column = Buffer.concat([Buffer.from(`${family}:`), Buffer.from(qualifier, 'latin1')]).toString('base64');
-            for (const v of versions) cells.push([key, column, v.timestamp, v.value.toString('base64')]);
+            for (const v of versions) cells.push([key, column, v.timestamp, v.value]);
           }
         }
         yield {op: 'put', table: name, cells};
