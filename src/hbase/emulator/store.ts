@@ -39,14 +39,15 @@ export interface ReadOptions {
   timeRange?: [number, number];
 }
 
-interface Version {
-  timestamp: number;
-  /** base64, as logged: a put applies without decoding, and a string costs the GC less than a Buffer */
-  value: string;
-}
+/**
+ * A column's versions, newest first, flat: [timestamp, value, timestamp, value, ...], so a cell
+ * costs no object of its own (millions of them made the emulator's garbage collector its main
+ * cost). Values stay base64, as logged: a put applies without decoding.
+ */
+type Versions = Array<number | string>;
 
 /** Column versions of one row, by family, then qualifier (latin1 of its bytes). */
-type Row = Map<string, Map<string, Version[]>>;
+type Row = Map<string, Map<string, Versions>>;
 
 interface Table {
   families: Map<string, FamilySchema>;
@@ -97,7 +98,7 @@ export class Store {
           for (const [family, columns] of row) {
             const schema = families.get(family);
             if (!schema) row.delete(family);
-            else for (const versions of columns.values()) versions.splice(schema.versions);
+            else for (const versions of columns.values()) versions.splice(2 * schema.versions);
           }
         }
         return;
@@ -134,7 +135,7 @@ export class Store {
           if (!columns) row.set(parts.family, (columns = new Map()));
           let versions = columns.get(parts.qualifier);
           if (!versions) columns.set(parts.qualifier, (versions = []));
-          insertVersion(versions, {timestamp, value}, schema.versions);
+          insertVersion(versions, timestamp, value, schema.versions);
         }
         return;
       }
@@ -153,10 +154,11 @@ export class Store {
         if (options.columns && !options.columns.some((c) => c.family === family && (!c.qualifier || c.qualifier.equals(q)))) continue;
         const column = Buffer.concat([Buffer.from(`${family}:`), q]);
         let taken = 0;
-        for (const v of columns.get(qualifier)!) {
-          if (taken >= options.maxVersions) break;
-          if (options.timeRange && (v.timestamp < options.timeRange[0] || v.timestamp >= options.timeRange[1])) continue;
-          cells.push({key, column, timestamp: v.timestamp, value: Buffer.from(v.value, 'base64')});
+        const versions = columns.get(qualifier)!;
+        for (let i = 0; i < versions.length && taken < options.maxVersions; i += 2) {
+          const timestamp = versions[i] as number;
+          if (options.timeRange && (timestamp < options.timeRange[0] || timestamp >= options.timeRange[1])) continue;
+          cells.push({key, column, timestamp, value: Buffer.from(versions[i + 1] as string, 'base64')});
           taken++;
         }
       }
@@ -166,7 +168,7 @@ export class Store {
 
   /** The newest value of one column, or undefined. */
   latest(table: string, key: Buffer, family: string, qualifier: Buffer): Buffer | undefined {
-    const value = this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[0]?.value;
+    const value = this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[1] as string | undefined;
     return value === undefined ? undefined : Buffer.from(value, 'base64');
   }
 
@@ -196,7 +198,7 @@ export class Store {
         for (const [family, columns] of row) {
           for (const [qualifier, versions] of columns) {
             const column = Buffer.concat([Buffer.from(`${family}:`), Buffer.from(qualifier, 'latin1')]).toString('base64');
-            for (const v of versions) cells.push([key, column, v.timestamp, v.value]);
+            for (let i = 0; i < versions.length; i += 2) cells.push([key, column, versions[i] as number, versions[i + 1] as string]);
           }
         }
         yield {op: 'put', table: name, cells};
@@ -206,12 +208,13 @@ export class Store {
 }
 
 /** Keeps `versions` sorted newest first; the same timestamp overwrites; trims to `max`. */
-function insertVersion(versions: Version[], v: Version, max: number): void {
-  const at = versions.findIndex((x) => x.timestamp <= v.timestamp);
-  if (at === -1) versions.push(v);
-  else if (versions[at].timestamp === v.timestamp) versions[at] = v;
-  else versions.splice(at, 0, v);
-  versions.splice(max);
+function insertVersion(versions: Versions, timestamp: number, value: string, max: number): void {
+  let at = 0;
+  while (at < versions.length && (versions[at] as number) > timestamp) at += 2;
+  if (at === versions.length) versions.push(timestamp, value);
+  else if (versions[at] === timestamp) versions[at + 1] = value;
+  else versions.splice(at, 0, timestamp, value);
+  if (versions.length > 2 * max) versions.length = 2 * max;
 }
 
 /** First index whose key is >= `key`. */
