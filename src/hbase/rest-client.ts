@@ -11,7 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import {authorizationHeader, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
-import {decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type HBaseRow} from './wire.js';
+import {cellSetText, decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type HBaseRow} from './wire.js';
 
 export type {HBaseCell, HBaseRow} from './wire.js';
 
@@ -66,6 +66,11 @@ interface Reply {
 }
 
 const JSON_TYPE = 'application/json';
+
+/** A body already encoded as JSON text. */
+class JsonText {
+  constructor(readonly text: string) {}
+}
 const DEFAULT_BATCH = 1000;
 
 export class HBaseRestClient {
@@ -163,7 +168,7 @@ export class HBaseRestClient {
    */
   async putRows(table: string, rows: HBaseRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.expect(await this.send('PUT', `/${encodeSegment(table)}/fakerow`, encodeCellSet(rows)), [200], `put ${rows.length} row(s) into ${table}`);
+    this.expect(await this.send('PUT', `/${encodeSegment(table)}/fakerow`, new JsonText(cellSetText(rows))), [200], `put ${rows.length} row(s) into ${table}`);
   }
 
   /**
@@ -270,7 +275,7 @@ export class HBaseRestClient {
   }
 
   private async send(method: string, path: string, body?: unknown): Promise<Reply> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const payload = body === undefined ? undefined : Buffer.from(body instanceof JsonText ? body.text : JSON.stringify(body));
     try {
       return await this.sendOnce(method, path, payload);
     } catch (err) {

@@ -1,12 +1,14 @@
 /**
- * Writes events to an HBase table through the REST (Stargate) gateway: one multi-row CellSet PUT
- * per batch. Cells carry the record's time as their version (hbase-rows.ts), so a batch written
+ * Writes events to an HBase table through the REST (Stargate) gateway with multi-row CellSet PUTs.
+ * A large batch is split by row key into lanes written side by side, each a run of PUTs of at most
+ * MAX_REQUEST_BYTES: a row's puts stay in order in its lane, and the write resolves only once every
+ * PUT of the batch is confirmed, so the drain commits no offset ahead of HBase. Cells carry the record's time as their version (hbase-rows.ts), so a batch written
  * again after a failure or a replay lands on the same cells. A gateway that does not answer
  * (refused, timeout, 5xx) is SinkUnavailableError; a 400 is the data of some row, found by
  * splitting the batch until the refused rows stand alone (they go to the dead-letter topic).
  */
 import {HBaseRequestError, HBaseUnavailableError, type HBaseRestClient} from '../hbase/rest-client.js';
-import type {HBaseRow} from '../hbase/wire.js';
+import {cellSetBytes, type HBaseRow} from '../hbase/wire.js';
 import {UserError, errorMessage} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
@@ -29,6 +31,13 @@ interface IndexedRow {
   index: number;
   row: HBaseRow;
 }
+
+/** Bound of one PUT's body; a real gateway's Jetty and HBase's RPC sizes are far above it. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** PUTs in flight per write (the client's agent keeps that many connections alive). */
+export const MAX_LANES = 4;
+/** A batch is split into lanes only where each gets at least this much, so small writes stay one request. */
+const MIN_LANE_BYTES = 128 * 1024;
 
 export class HBaseSink implements Sink {
   readonly type = 'hbase';
@@ -61,7 +70,7 @@ export class HBaseSink implements Sink {
         rejected.push({index, reason: `cannot map to a row of ${this.options.table}: ${err.message}`});
       }
     });
-    await this.put(rows, rejected);
+    await this.putLanes(rows, rejected);
     if (rejected.length > 0) throw new SinkDataError(rejected.sort((a, b) => a.index - b.index));
   }
 
@@ -74,6 +83,40 @@ export class HBaseSink implements Sink {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * Puts `rows` in lanes by row key, side by side. Every lane runs to its end even when another
+   * fails, so no PUT of this write is still in flight when the caller writes the batch again.
+   */
+  private async putLanes(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
+    const sizes = rows.map((r) => cellSetBytes(r.row));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const laneCount = Math.max(1, Math.min(MAX_LANES, Math.floor(total / MIN_LANE_BYTES)));
+    const lanes: Array<{rows: IndexedRow[]; sizes: number[]}> = Array.from({length: laneCount}, () => ({rows: [], sizes: []}));
+    rows.forEach((r, i) => {
+      const lane = lanes[laneCount === 1 ? 0 : keyHash(r.row.key) % laneCount];
+      lane.rows.push(r);
+      lane.sizes.push(sizes[i]);
+    });
+    const outcomes = await Promise.allSettled(lanes.map((lane) => this.putLane(lane.rows, lane.sizes, rejected)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** One lane: PUTs of consecutive rows, each at most MAX_REQUEST_BYTES (a larger row alone). */
+  private async putLane(rows: IndexedRow[], sizes: number[], rejected: RejectedEvent[]): Promise<void> {
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (i > start && bytes + sizes[i] > MAX_REQUEST_BYTES) {
+        await this.put(rows.slice(start, i), rejected);
+        start = i;
+        bytes = 0;
+      }
+      bytes += sizes[i];
+    }
+    await this.put(rows.slice(start), rejected);
+  }
 
   /** Puts `rows`; a 400 splits the batch in halves until the refused rows are alone. */
   private async put(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
@@ -107,6 +150,13 @@ export class HBaseSink implements Sink {
     }
     return err instanceof Error ? err : new Error(errorMessage(err));
   }
+}
+
+/** FNV-1a of the key bytes: a row key always goes to the same lane. */
+function keyHash(key: Buffer): number {
+  let h = 0x811c9dc5;
+  for (const byte of key) h = Math.imul(h ^ byte, 0x01000193);
+  return h >>> 0;
 }
 
 const firstLine = (text: string) => text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';

@@ -251,6 +251,28 @@ describe('HBase REST client and emulator', () => {
     expect(text(await again.getRow('t', 'r2'))).toEqual({'cf:q': 'after'});
   });
 
+  it('acknowledges puts sent side by side each once logged, and a check=put after them sees them all', async () => {
+    const dataDir = tempDir('hbase');
+    const first = await startHBaseEmulator({dataDir});
+    const c1 = new HBaseRestClient(first.url);
+    await c1.createTable('t', ['cf']);
+    const put = (key: string, value: string) => c1.putRows('t', [{key: Buffer.from(key), cells: [{column: 'cf:q', value: Buffer.from(value), timestamp: 1}]}]);
+    // 16 connections' worth of puts at once: they share the log's syncs.
+    await Promise.all(Array.from({length: 200}, (_, i) => put(`r${i}`, `v${i}`)));
+    await Promise.all([put('last', 'a'), put('r7', 'changed')]);
+    expect(await c1.checkAndPut('t', 'r7', [{column: 'cf:q', value: Buffer.from('checked')}], {column: 'cf:q', value: 'changed'})).toBe(true);
+    c1.close();
+    await first.stop();
+
+    const {client} = await emulator({dataDir});
+    const rows = new Map<string, string>();
+    for await (const row of client.scan('t')) rows.set(row.key.toString(), row.cells[0].value.toString());
+    expect(rows.size).toBe(201);
+    expect(rows.get('r7')).toBe('checked');
+    expect(rows.get('r199')).toBe('v199');
+    expect(rows.get('last')).toBe('a');
+  });
+
   it('compacts a large log on start without changing what it holds', async () => {
     const dataDir = tempDir('hbase');
     const first = await startHBaseEmulator({dataDir});

@@ -1,7 +1,8 @@
 /**
  * The emulator's durability: an append-only JSON-lines log of changes in the data dir, replayed
  * on start. A change is written and fdatasync'ed before the request is acknowledged, so
- * anything a client saw succeed survives a crash. A torn last line (a crash mid-write, never
+ * anything a client saw succeed survives a crash; changes arriving during a sync share the next
+ * one (group commit). A torn last line (a crash mid-write, never
  * acknowledged) is cut off on open; a bad line before the end is corruption and stops the start.
  * An append that fails part-way (a full disk) is cut back before the error reaches the caller, so
  * the log never holds a change that was refused, and the next append works once space returns.
@@ -22,6 +23,9 @@ const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 export class MutationLog {
   /** A failed fsync: the kernel may have dropped the pages, so nothing later can be trusted. */
   private broken?: Error;
+  /** Entries waiting for the next write + fdatasync. */
+  private queue: Array<{line: Buffer; resolve: () => void; reject: (err: unknown) => void}> = [];
+  private writing = false;
 
   private constructor(
     readonly file: string,
@@ -44,19 +48,46 @@ export class MutationLog {
 
   /**
    * Resolves once the entry is on disk; rejects (having written nothing that stays) when it
-   * could not be. Callers serialise appends (the log's order is the apply order).
+   * could not be. Entries go to disk in the order of the calls, and promises settle in that
+   * order too, so a caller that applies an entry when its append resolves applies in log order.
+   * Entries appended while a sync runs share the next write and fdatasync (group commit).
    */
-  async append(entry: LogEntry): Promise<void> {
-    if (this.broken) throw new Error(`the log could not be synced (${this.broken.message}); restart the emulator`);
+  append(entry: LogEntry): Promise<void> {
+    if (this.broken) return Promise.reject(this.brokenError());
     const line = Buffer.from(`${JSON.stringify(entry)}\n`);
-    appendWhole(this.handle.fd, line, this.size);
-    try {
-      await this.handle.datasync();
-    } catch (err) {
-      this.broken = err as Error;
-      throw err;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({line, resolve, reject});
+      if (!this.writing) void this.writeQueued();
+    });
+  }
+
+  /** Writes and syncs the queued entries, a group at a time, until none is left. */
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0);
+      const data = group.length === 1 ? group[0].line : Buffer.concat(group.map((g) => g.line));
+      try {
+        if (this.broken) throw this.brokenError();
+        appendWhole(this.handle.fd, data, this.size);
+        try {
+          await this.handle.datasync();
+        } catch (err) {
+          this.broken = err as Error;
+          throw err;
+        }
+      } catch (err) {
+        for (const g of group) g.reject(err);
+        continue;
+      }
+      this.size += data.length;
+      for (const g of group) g.resolve();
     }
-    this.size += line.length;
+    this.writing = false;
+  }
+
+  private brokenError(): Error {
+    return new Error(`the log could not be synced (${this.broken!.message}); restart the emulator`);
   }
 
   async close(): Promise<void> {

@@ -27,7 +27,7 @@ import {acquirePidLock} from '../../lib/pid-lock.js';
 import {b64, decodeSegment, type CellSetJson} from '../wire.js';
 import {MutationLog} from './log.js';
 import {Scanners} from './scanners.js';
-import {DEFAULT_VERSIONS, Store, splitColumn, type ColumnSelector, type FamilySchema, type LogEntry, type ReadOptions} from './store.js';
+import {DEFAULT_VERSIONS, Store, splitColumn, type ColumnSelector, type FamilySchema, type LogEntry, type LoggedCell, type ReadOptions} from './store.js';
 
 export type DownMode = '503' | 'reset';
 
@@ -145,6 +145,8 @@ class Emulator {
   private readonly maxBody: number;
   /** changes run one at a time, so the log's order is the order they were applied in */
   private tail: Promise<unknown> = Promise.resolve();
+  /** the last change handed to the log, settled once it (and so every one before it) is applied or refused */
+  private committed: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -166,8 +168,9 @@ class Emulator {
   }
 
   /** Resolves once no change is in progress. */
-  settled(): Promise<unknown> {
-    return this.tail;
+  async settled(): Promise<void> {
+    await this.tail;
+    await this.committed;
   }
 
   handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -371,52 +374,76 @@ class Emulator {
     const check = params.get('check');
     if (check !== null && check !== 'put') throw badRequest(check === 'delete' || check === 'append' || check === 'increment' ? `check=${check} is not emulated` : `invalid check: ${check}`);
     checkCellSet(json);
-    const columnsInPath = pathColumns ? pathColumns.split(',').map((c) => decodeSegment(c)) : [];
+    const columnsInPath = pathColumns ? pathColumns.split(',').map((c) => b64(decodeSegment(c))) : [];
+    const pathKey = b64(pathRow);
     const now = Date.now();
-    const cells: Array<{key: Buffer; column: Buffer; timestamp: number; value: Buffer}> = [];
+    // Cells stay in the body's base64 (the log's and the store's form): no Buffer per cell.
+    const cells: LoggedCell[] = [];
     for (const row of json.Row) {
-      const key = row.key !== undefined ? Buffer.from(row.key, 'base64') : pathRow;
-      if (key.length === 0) throw badRequest('a row has no key');
+      const key = row.key ?? pathKey;
+      if (Buffer.from(key, 'base64').length === 0) throw badRequest('a row has no key');
       if (!Array.isArray(row.Cell)) throw badRequest('a row has no "Cell" array');
       row.Cell.forEach((c, i) => {
-        const column = c.column !== undefined ? Buffer.from(c.column, 'base64') : columnsInPath[i];
+        const column = c.column ?? columnsInPath[i];
         if (!column) throw badRequest('a cell has no column');
         if (c.timestamp !== undefined && !Number.isSafeInteger(c.timestamp)) throw badRequest('a cell timestamp is not an integer');
-        cells.push({key, column, timestamp: c.timestamp ?? now, value: Buffer.from(c.$ ?? '', 'base64')});
+        cells.push([key, column, c.timestamp ?? now, c.$ ?? '']);
       });
     }
-    return this.change(async () => {
-      const families = this.store.families(table);
-      if (!families) throw notFound();
-      const puts = check === 'put' ? this.checkCell(table, json, cells) : cells;
-      if (puts === null) return sendText(res, 304, '');
-      for (const c of puts) {
-        const parts = splitColumn(c.column);
-        if (!parts) throw badRequest(`column is not family:qualifier: ${c.column.toString('utf8')}`);
-        // HBase: NoSuchColumnFamilyException -> 404
-        if (!families.some((f) => f.name === parts.family)) throw notFound();
-      }
-      if (puts.length > 0) await this.commit({op: 'put', table, cells: puts.map((c) => [b64(c.key), b64(c.column), c.timestamp, b64(c.value)])});
-      sendText(res, 200, '');
+    if (check === 'put') {
+      return this.change(async () => {
+        // The check reads the row, so every put acknowledged or in flight before it is applied first.
+        await this.committed;
+        const puts = this.checkCell(table, json, this.checkFamilies(table, cells));
+        if (puts === null) return sendText(res, 304, '');
+        await this.commit({op: 'put', table, cells: puts});
+        sendText(res, 200, '');
+      });
+    }
+    // A plain put holds the line of changes only to be checked and queued for the log, so the
+    // puts of many requests share one fdatasync; each is answered once its own entry is durable.
+    const {durable} = await this.change(async () => {
+      this.checkFamilies(table, cells);
+      return {durable: cells.length > 0 ? this.commit({op: 'put', table, cells}) : Promise.resolve()};
     });
+    await durable;
+    sendText(res, 200, '');
+  }
+
+  /** `cells`, when the table has every family they name (HBase: NoSuchColumnFamilyException -> 404). */
+  private checkFamilies(table: string, cells: LoggedCell[]): LoggedCell[] {
+    const families = this.store.families(table);
+    if (!families) throw notFound();
+    const checked = new Set<string>();
+    for (const [, column] of cells) {
+      if (checked.has(column)) continue;
+      const bytes = Buffer.from(column, 'base64');
+      const parts = splitColumn(bytes);
+      if (!parts) throw badRequest(`column is not family:qualifier: ${bytes.toString('utf8')}`);
+      if (!families.some((f) => f.name === parts.family)) throw notFound();
+      checked.add(column);
+    }
+    return cells;
   }
 
   /** check=put: the cells to put when the check holds, null when it does not (the gateway's rules and 400s). */
-  private checkCell<T extends {key: Buffer; column: Buffer; value: Buffer}>(table: string, json: CellSetJson, cells: T[]): T[] | null {
+  private checkCell(table: string, json: CellSetJson, cells: LoggedCell[]): LoggedCell[] | null {
     if (json.Row!.length !== 1 || cells.length < 2) throw badRequest('check=put takes exactly one row with the cells to put and, last, the cell to check');
-    const checkCell = cells[cells.length - 1];
-    const parts = splitColumn(checkCell.column);
+    const [key, column, , value] = cells[cells.length - 1];
+    const columnBytes = Buffer.from(column, 'base64');
+    const parts = splitColumn(columnBytes);
     if (!parts || parts.qualifier.length === 0) throw badRequest('Column incorrectly specified.');
     const puts = cells.slice(0, -1);
-    if (!puts.some((c) => c.column.equals(checkCell.column))) throw badRequest('The column to put and check do not match.');
-    const current = this.store.latest(table, checkCell.key, parts.family, parts.qualifier);
+    if (!puts.some((c) => Buffer.from(c[1], 'base64').equals(columnBytes))) throw badRequest('The column to put and check do not match.');
+    const current = this.store.latest(table, Buffer.from(key, 'base64'), parts.family, parts.qualifier);
+    const expected = Buffer.from(value, 'base64');
     // An empty expected value means "no value", as in HBase's checkAndMutate.
-    const holds = checkCell.value.length === 0 ? current === undefined || current.length === 0 : current !== undefined && current.equals(checkCell.value);
+    const holds = expected.length === 0 ? current === undefined || current.length === 0 : current !== undefined && current.equals(expected);
     return holds ? puts : null;
   }
 
   /** Runs a change after the ones before it. */
-  private change(fn: () => Promise<void>): Promise<void> {
+  private change<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn);
     this.tail = run.catch(() => undefined);
     return run;
@@ -426,7 +453,14 @@ class Emulator {
    * Logs the change (durably) and then applies it. A change the log refused (a full disk) is
    * answered 503 and not applied: the client retries, and succeeds once there is space again.
    */
-  private async commit(entry: LogEntry): Promise<void> {
+  private commit(entry: LogEntry): Promise<void> {
+    const done = this.commitOnce(entry);
+    // Commits settle in log order, so the last one settled means every one before it has.
+    this.committed = done.catch(() => undefined);
+    return done;
+  }
+
+  private async commitOnce(entry: LogEntry): Promise<void> {
     if (this.log) {
       try {
         await this.log.append(entry);

@@ -14,7 +14,10 @@ export interface FamilySchema {
 export type LogEntry =
   | {op: 'schema'; table: string; families: FamilySchema[]}
   | {op: 'drop'; table: string}
-  | {op: 'put'; table: string; cells: Array<[key: string, column: string, timestamp: number, value: string]>};
+  | {op: 'put'; table: string; cells: LoggedCell[]};
+
+/** One cell of a put, as logged. */
+export type LoggedCell = [key: string, column: string, timestamp: number, value: string];
 
 export interface StoredCell {
   key: Buffer;
@@ -36,13 +39,15 @@ export interface ReadOptions {
   timeRange?: [number, number];
 }
 
-interface Version {
-  timestamp: number;
-  value: Buffer;
-}
+/**
+ * A column's versions, newest first, flat: [timestamp, value, timestamp, value, ...], so a cell
+ * costs no object of its own (millions of them made the emulator's garbage collector its main
+ * cost). Values stay base64, as logged: a put applies without decoding.
+ */
+type Versions = Array<number | string>;
 
 /** Column versions of one row, by family, then qualifier (latin1 of its bytes). */
-type Row = Map<string, Map<string, Version[]>>;
+type Row = Map<string, Map<string, Versions>>;
 
 interface Table {
   families: Map<string, FamilySchema>;
@@ -93,7 +98,7 @@ export class Store {
           for (const [family, columns] of row) {
             const schema = families.get(family);
             if (!schema) row.delete(family);
-            else for (const versions of columns.values()) versions.splice(schema.versions);
+            else for (const versions of columns.values()) versions.splice(2 * schema.versions);
           }
         }
         return;
@@ -104,22 +109,33 @@ export class Store {
       case 'put': {
         const table = this.tables.get(entry.table);
         if (!table) return;
+        // A batch repeats a few columns over many cells, and a row's cells come together.
+        const columnsSeen = new Map<string, {family: string; qualifier: string} | null>();
+        let lastKey: string | undefined;
+        let row: Row | undefined;
         for (const [key, column, timestamp, value] of entry.cells) {
-          const parts = splitColumn(Buffer.from(column, 'base64'));
+          let parts = columnsSeen.get(column);
+          if (parts === undefined) {
+            const split = splitColumn(Buffer.from(column, 'base64'));
+            parts = split && {family: split.family, qualifier: split.qualifier.toString('latin1')};
+            columnsSeen.set(column, parts);
+          }
           const schema = parts && table.families.get(parts.family);
           if (!parts || !schema) continue;
-          const rowKey = Buffer.from(key, 'base64').toString('latin1');
-          let row = table.rows.get(rowKey);
-          if (!row) {
-            table.rows.set(rowKey, (row = new Map()));
-            table.addedKeys.push(rowKey);
+          if (key !== lastKey || !row) {
+            lastKey = key;
+            const rowKey = Buffer.from(key, 'base64').toString('latin1');
+            row = table.rows.get(rowKey);
+            if (!row) {
+              table.rows.set(rowKey, (row = new Map()));
+              table.addedKeys.push(rowKey);
+            }
           }
           let columns = row.get(parts.family);
           if (!columns) row.set(parts.family, (columns = new Map()));
-          const qualifier = parts.qualifier.toString('latin1');
-          let versions = columns.get(qualifier);
-          if (!versions) columns.set(qualifier, (versions = []));
-          insertVersion(versions, {timestamp, value: Buffer.from(value, 'base64')}, schema.versions);
+          let versions = columns.get(parts.qualifier);
+          if (!versions) columns.set(parts.qualifier, (versions = []));
+          insertVersion(versions, timestamp, value, schema.versions);
         }
         return;
       }
@@ -138,10 +154,11 @@ export class Store {
         if (options.columns && !options.columns.some((c) => c.family === family && (!c.qualifier || c.qualifier.equals(q)))) continue;
         const column = Buffer.concat([Buffer.from(`${family}:`), q]);
         let taken = 0;
-        for (const v of columns.get(qualifier)!) {
-          if (taken >= options.maxVersions) break;
-          if (options.timeRange && (v.timestamp < options.timeRange[0] || v.timestamp >= options.timeRange[1])) continue;
-          cells.push({key, column, timestamp: v.timestamp, value: v.value});
+        const versions = columns.get(qualifier)!;
+        for (let i = 0; i < versions.length && taken < options.maxVersions; i += 2) {
+          const timestamp = versions[i] as number;
+          if (options.timeRange && (timestamp < options.timeRange[0] || timestamp >= options.timeRange[1])) continue;
+          cells.push({key, column, timestamp, value: Buffer.from(versions[i + 1] as string, 'base64')});
           taken++;
         }
       }
@@ -151,7 +168,8 @@ export class Store {
 
   /** The newest value of one column, or undefined. */
   latest(table: string, key: Buffer, family: string, qualifier: Buffer): Buffer | undefined {
-    return this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[0]?.value;
+    const value = this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[1] as string | undefined;
+    return value === undefined ? undefined : Buffer.from(value, 'base64');
   }
 
   /**
@@ -176,11 +194,11 @@ export class Store {
       yield {op: 'schema', table: name, families: [...table.families.values()]};
       for (const [rowKey, row] of table.rows) {
         const key = Buffer.from(rowKey, 'latin1').toString('base64');
-        const cells: Array<[string, string, number, string]> = [];
+        const cells: LoggedCell[] = [];
         for (const [family, columns] of row) {
           for (const [qualifier, versions] of columns) {
             const column = Buffer.concat([Buffer.from(`${family}:`), Buffer.from(qualifier, 'latin1')]).toString('base64');
-            for (const v of versions) cells.push([key, column, v.timestamp, v.value.toString('base64')]);
+            for (let i = 0; i < versions.length; i += 2) cells.push([key, column, versions[i] as number, versions[i + 1] as string]);
           }
         }
         yield {op: 'put', table: name, cells};
@@ -190,12 +208,13 @@ export class Store {
 }
 
 /** Keeps `versions` sorted newest first; the same timestamp overwrites; trims to `max`. */
-function insertVersion(versions: Version[], v: Version, max: number): void {
-  const at = versions.findIndex((x) => x.timestamp <= v.timestamp);
-  if (at === -1) versions.push(v);
-  else if (versions[at].timestamp === v.timestamp) versions[at] = v;
-  else versions.splice(at, 0, v);
-  versions.splice(max);
+function insertVersion(versions: Versions, timestamp: number, value: string, max: number): void {
+  let at = 0;
+  while (at < versions.length && (versions[at] as number) > timestamp) at += 2;
+  if (at === versions.length) versions.push(timestamp, value);
+  else if (versions[at] === timestamp) versions[at + 1] = value;
+  else versions.splice(at, 0, timestamp, value);
+  if (versions.length > 2 * max) versions.length = 2 * max;
 }
 
 /** First index whose key is >= `key`. */
