@@ -189,19 +189,18 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
         // Exactly once: the sink's writes and this offset commit in one transaction, or neither does.
         const inTransaction = sink.commitTransaction ? () => sink.commitTransaction!({groupId, partitions: [{topic, partition, offset: next}]}) : undefined;
         if (!(await writeConfirmed(chunk.map(recordToEvent), ended, inTransaction))) return;
-        try {
-          if (!inTransaction) await member.commit(partition, next);
-        } catch {
-          // The group moved on: the partition is re-read from the last commit by its next owner.
-          generation.abort();
-          return;
-        }
+        // The commit goes out while the next chunk is written; commits stay in order, each after
+        // its chunk was confirmed. If the group moved on, the next owner reads from the last one.
+        if (!inTransaction) commits = commits.then(() => member.commit(partition, next)).catch(() => generation.abort());
         if (options.maxRecords !== undefined && written + deadLettered >= options.maxRecords) return stop('count');
       }
     }
   }
 
-  /** Reads the partitions of one generation until it ends; the write in hand finishes first. */
+  /** Offset commits of the current generation, in order. */
+  let commits = Promise.resolve();
+
+  /** Reads the partitions of one generation until it ends; the write in hand and its commit finish first. */
   async function readGeneration(): Promise<void> {
     const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
@@ -224,6 +223,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
     } finally {
       await inHand;
+      await commits;
     }
   }
 
