@@ -1,7 +1,10 @@
 import {errorMessage, UserError} from '../lib/errors.js';
-import type {FetchedRecord, FetchSummary} from './fetcher.js';
+import {sleep} from '../lib/backoff.js';
+import {ClusterConnections} from './cluster-connections.js';
+import {fetchRecords, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {createKafka, probeBrokers} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
+import {GroupMember} from './wire-group.js';
 
 export interface GroupConsumeOptions {
   brokers: string[];
@@ -18,71 +21,80 @@ export interface GroupConsumeOptions {
 const END_CHECK_MS = 300;
 
 /**
- * Reads a topic as a member of a consumer group and commits each batch right after `deliver`
- * returned, so the group's offsets say what was actually printed: a crash reprints at most the
- * batch in hand, and never skips one.
+ * Reads a topic as a member of a consumer group (kcollect's own group member and fetcher) and
+ * commits each partition's records right after `deliver` returned, so the group's offsets say
+ * what was actually printed: a crash reprints at most the records in hand, and never skips one.
  */
 export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver: (records: FetchedRecord[]) => Promise<void>): Promise<FetchSummary> {
   const {brokers, topic, groupId} = options;
   await probeBrokers(brokers);
-  const kafka = createKafka(brokers, 'kcollect-consume');
-  const consumer = kafka.consumer({groupId, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1000});
-  const admin = kafka.admin();
+  const cluster = new ClusterConnections(brokers, 'kcollect-consume');
+  const member = new GroupMember(cluster, {groupId, topic, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000});
+  const admin = createKafka(brokers, 'kcollect-consume').admin();
   let records = 0;
-  let stoppedBy: FetchSummary['stoppedBy'] = 'signal';
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  let ended = false;
+  let stoppedBy: FetchSummary['stoppedBy'] | undefined;
+  /** Ends the reading of the current generation (a rebalance, or the end of the read). */
+  let generation = new AbortController();
+  const stopping = new AbortController();
   const stop = (why: FetchSummary['stoppedBy']) => {
-    stoppedBy = why;
-    ended = true;
-    finish();
+    stoppedBy ??= why;
+    stopping.abort();
+    generation.abort();
   };
-  options.signal.addEventListener('abort', () => stop('signal'), {once: true});
-  // kafkajs gives up for good on an error it does not retry (e.g. a batch it cannot decode):
-  // end with that error rather than wait forever.
-  let crashed: unknown;
-  consumer.on(consumer.events.CRASH, ({payload}) => {
-    if (payload.restart) return;
-    crashed = payload.error;
-    stop('signal');
-  });
-  try {
-    await Promise.all([consumer.connect(), admin.connect()]);
-    await consumer.subscribe({topic, fromBeginning: options.startAtBeginning});
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({batch, isRunning, isStale, heartbeat}) => {
-        if (!isRunning() || isStale() || options.signal.aborted) return;
-        let messages = batch.messages;
-        if (options.maxRecords !== undefined) messages = messages.slice(0, options.maxRecords - records);
-        if (messages.length === 0) return;
-        await deliver(
-          messages.map((m) => ({
-            topic,
-            partition: batch.partition,
-            offset: Number(m.offset),
-            timestamp: Number(m.timestamp),
-            key: m.key,
-            value: m.value,
-            headers: Object.entries(m.headers ?? {}).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({key, value: value === undefined ? null : Buffer.from(value)}))),
-          })),
-        );
-        records += messages.length;
-        const next = String(Number(messages[messages.length - 1].offset) + 1);
-        await consumer.commitOffsets([{topic, partition: batch.partition, offset: next}]);
-        await heartbeat();
-        if (options.maxRecords !== undefined && records >= options.maxRecords) stop('count');
-      },
+  const onAbort = () => stop('signal');
+  options.signal.addEventListener('abort', onAbort, {once: true});
+  if (options.signal.aborted) onAbort();
+
+  /** Prints and commits one fetched response, partition by partition. */
+  async function printAndCommit(fetched: FetchedRecord[], ended: AbortSignal): Promise<void> {
+    const byPartition = new Map<number, FetchedRecord[]>();
+    for (const r of fetched) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
+    for (const [partition, all] of byPartition) {
+      if (ended.aborted) return;
+      const some = options.maxRecords === undefined ? all : all.slice(0, options.maxRecords - records);
+      if (some.length === 0) return stop('count');
+      await deliver(some);
+      records += some.length;
+      try {
+        await member.commit(partition, some[some.length - 1].offset + 1);
+      } catch {
+        // The group moved on: the next owner of the partition reads from the last commit.
+        generation.abort();
+        return;
+      }
+      if (options.maxRecords !== undefined && records >= options.maxRecords) return stop('count');
+    }
+  }
+
+  async function readGeneration(): Promise<void> {
+    const ended = (generation = new AbortController()).signal;
+    if (stopping.signal.aborted) return;
+    const partitions = await member.join(() => generation.abort());
+    if (partitions.length === 0) {
+      // More members than partitions: stay in the group until a rebalance gives this one work.
+      await new Promise<void>((resolve) => (ended.aborted ? resolve() : ended.addEventListener('abort', () => resolve(), {once: true})));
+      return;
+    }
+    const offsets = await member.committed(partitions);
+    const start = {kind: 'committed' as const, offsets, otherwise: options.startAtBeginning ? ('beginning' as const) : ('end' as const)};
+    await fetchRecords({brokers, clientId: 'kcollect-consume', topic, partitions, start, signal: ended}, (fetched) => printAndCommit(fetched, ended)).catch((err) => {
+      throw stoppedReading(err);
     });
+  }
+
+  try {
+    await admin.connect();
     if (options.stopAtEnd) void watchForEnd();
-    await finished;
-    if (crashed !== undefined) throw stoppedReading(crashed);
+    while (stoppedBy === undefined) await readGeneration();
+    await member.leave();
     return {records, stoppedBy, partitions: await positions()};
   } catch (err) {
     throw translateKafkaError(err, `consume ${topic} as group ${groupId}`, brokers);
   } finally {
-    await consumer.disconnect().catch(() => undefined);
+    options.signal.removeEventListener('abort', onAbort);
+    stopping.abort();
+    await member.leave().catch(() => undefined);
+    cluster.close();
     await admin.disconnect().catch(() => undefined);
   }
 
@@ -103,10 +115,10 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
 
   /** The group is at the end when, for every partition, what it committed reached the log end. */
   async function watchForEnd(): Promise<void> {
-    while (!options.signal.aborted && !ended) {
+    while (stoppedBy === undefined) {
       const ps = await positions().catch(() => []);
       if (ps.length > 0 && ps.every((p) => p.nextOffset >= p.highWatermark)) return stop('end');
-      await new Promise((r) => setTimeout(r, END_CHECK_MS));
+      await sleep(END_CHECK_MS, stopping.signal);
     }
   }
 }
