@@ -35,8 +35,11 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** One start: ms from spawn to an accepted connection, then RSS (KiB) after IDLE_MS. */
-async function measure(side: Side, dataDir: string): Promise<{ms: number; rssKb: number}> {
+/**
+ * One start: ms from spawn to an accepted connection, the CPU the process used until then (steadier
+ * than wall time on a busy machine), then RSS (KiB) after IDLE_MS.
+ */
+async function measure(side: Side, dataDir: string): Promise<{ms: number; cpuMs: number; rssKb: number}> {
   const port = await freePort();
   const t0 = performance.now();
   const child = spawnTracked(process.execPath, side.args(port, dataDir), {stdio: 'ignore', cwd: repoRoot});
@@ -48,8 +51,9 @@ async function measure(side: Side, dataDir: string): Promise<{ms: number; rssKb:
       await sleep(2);
     }
     const ms = performance.now() - t0;
+    const cpuMs = (readProcStat(child.pid!)?.cpuSeconds ?? NaN) * 1000;
     await sleep(IDLE_MS);
-    return {ms, rssKb: readProcStat(child.pid!)?.rssKb ?? 0};
+    return {ms, cpuMs, rssKb: readProcStat(child.pid!)?.rssKb ?? 0};
   } finally {
     await stopChild(child, 5000);
   }
@@ -57,25 +61,27 @@ async function measure(side: Side, dataDir: string): Promise<{ms: number; rssKb:
 
 installCleanupHandlers();
 const tmp = makeTempDir('kcollect-startup-');
-const results = sides.map(() => ({ms: [] as number[], rssKb: [] as number[]}));
+const results = sides.map(() => ({ms: [] as number[], cpuMs: [] as number[], rssKb: [] as number[]}));
 for (let i = 0; i < REPS; i++) {
   // Alternate the order so drift on a shared machine hits both sides alike.
   const order = i % 2 ? [...sides.keys()].reverse() : [...sides.keys()];
   for (const s of order) {
     const r = await measure(sides[s], path.join(tmp, `run-${i}-${s}`));
     results[s].ms.push(r.ms);
+    results[s].cpuMs.push(r.cpuMs);
     results[s].rssKb.push(r.rssKb);
-    process.stderr.write(`${sides[s].name}: ${r.ms.toFixed(0)} ms, ${(r.rssKb / 1024).toFixed(1)} MiB\n`);
+    process.stderr.write(`${sides[s].name}: ${r.ms.toFixed(0)} ms, CPU ${r.cpuMs.toFixed(0)} ms, ${(r.rssKb / 1024).toFixed(1)} MiB\n`);
   }
 }
 
-const [ours, peer] = results.map((r) => ({ms: median(r.ms), mib: median(r.rssKb) / 1024}));
+const [ours, peer] = results.map((r) => ({ms: median(r.ms), cpuMs: median(r.cpuMs), mib: median(r.rssKb) / 1024}));
 const runs = (xs: number[], f: (x: number) => string) => xs.map(f).join(', ');
 console.log(`${new Date().toISOString().slice(0, 16)}Z, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, median of ${REPS}\n`);
 console.log('| Measure | kcollect | bare node | Ratio (node / kcollect) |');
 console.log('|---|--:|--:|--:|');
 console.log(`| spawn to accepting TCP | ${ours.ms.toFixed(0)} ms | ${peer.ms.toFixed(0)} ms | ${(peer.ms / ours.ms).toFixed(2)} |`);
+console.log(`| CPU used until then (user + system, 10 ms ticks) | ${ours.cpuMs.toFixed(0)} ms | ${peer.cpuMs.toFixed(0)} ms | ${(peer.cpuMs / ours.cpuMs).toFixed(2)} |`);
 console.log(`| RSS after ${IDLE_MS / 1000} s idle | ${ours.mib.toFixed(1)} MiB | ${peer.mib.toFixed(1)} MiB | ${(peer.mib / ours.mib).toFixed(2)} |`);
-console.log(`\nkcollect runs: ${runs(results[0].ms, (x) => x.toFixed(0))} ms; ${runs(results[0].rssKb, (x) => (x / 1024).toFixed(1))} MiB`);
-console.log(`bare node runs: ${runs(results[1].ms, (x) => x.toFixed(0))} ms; ${runs(results[1].rssKb, (x) => (x / 1024).toFixed(1))} MiB`);
+console.log(`\nkcollect runs: ${runs(results[0].ms, (x) => x.toFixed(0))} ms; CPU ${runs(results[0].cpuMs, (x) => x.toFixed(0))} ms; ${runs(results[0].rssKb, (x) => (x / 1024).toFixed(1))} MiB`);
+console.log(`bare node runs: ${runs(results[1].ms, (x) => x.toFixed(0))} ms; CPU ${runs(results[1].cpuMs, (x) => x.toFixed(0))} ms; ${runs(results[1].rssKb, (x) => (x / 1024).toFixed(1))} MiB`);
 cleanupNow();
