@@ -3,41 +3,35 @@ import {produceHandler} from './00-produce.js';
 import {fetchHandler} from './01-fetch.js';
 import {listOffsetsHandler} from './02-list-offsets.js';
 import {metadataHandler} from './03-metadata.js';
-import {offsetCommitHandler} from './08-offset-commit.js';
-import {offsetFetchHandler} from './09-offset-fetch.js';
-import {findCoordinatorHandler} from './10-find-coordinator.js';
-import {joinGroupHandler} from './11-join-group.js';
-import {heartbeatHandler} from './12-heartbeat.js';
-import {leaveGroupHandler} from './13-leave-group.js';
-import {syncGroupHandler} from './14-sync-group.js';
 import {saslHandshakeHandler} from './17-sasl-handshake.js';
 import {apiVersionsHandler} from './18-api-versions.js';
 import {initProducerIdHandler} from './22-init-producer-id.js';
 
-/** The APIs every producer and consumer uses: loaded with the broker. */
+/** The APIs every producer and simple consumer uses: loaded with the broker. */
 export const eagerHandlers: Handler[] = [
   produceHandler,
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
-  offsetCommitHandler,
-  offsetFetchHandler,
-  findCoordinatorHandler,
-  joinGroupHandler,
-  heartbeatHandler,
-  leaveGroupHandler,
-  syncGroupHandler,
   saslHandshakeHandler,
   apiVersionsHandler,
   initProducerIdHandler,
 ];
 
 /**
- * The APIs that admin tools, transactions, ACLs and SASL/SCRAM use: each module (and its message
- * schema) is loaded on the first request of its key, so a broker starts without them. Their
- * versions are repeated here for ApiVersions; handlers.test.ts checks them against the handlers.
+ * The APIs of consumer groups, admin tools, transactions, ACLs and SASL/SCRAM: each module (and its
+ * message schema) is loaded on the first request of its key, so a broker starts without them. Their
+ * versions are repeated here for ApiVersions; test/broker/lazy-handlers.test.ts checks
+ * them against the handlers.
  */
 export const lazyHandlers: LazyHandler[] = [
+  {apiKey: 8, minVersion: 0, maxVersion: 9, load: async () => (await import('./08-offset-commit.js')).offsetCommitHandler},
+  {apiKey: 9, minVersion: 0, maxVersion: 8, load: async () => (await import('./09-offset-fetch.js')).offsetFetchHandler},
+  {apiKey: 10, minVersion: 0, maxVersion: 4, load: async () => (await import('./10-find-coordinator.js')).findCoordinatorHandler},
+  {apiKey: 11, minVersion: 0, maxVersion: 9, load: async () => (await import('./11-join-group.js')).joinGroupHandler},
+  {apiKey: 12, minVersion: 0, maxVersion: 4, load: async () => (await import('./12-heartbeat.js')).heartbeatHandler},
+  {apiKey: 13, minVersion: 0, maxVersion: 5, load: async () => (await import('./13-leave-group.js')).leaveGroupHandler},
+  {apiKey: 14, minVersion: 0, maxVersion: 5, load: async () => (await import('./14-sync-group.js')).syncGroupHandler},
   {apiKey: 15, minVersion: 0, maxVersion: 5, load: async () => (await import('./15-describe-groups.js')).describeGroupsHandler},
   {apiKey: 16, minVersion: 0, maxVersion: 5, load: async () => (await import('./16-list-groups.js')).listGroupsHandler},
   {apiKey: 19, minVersion: 0, maxVersion: 7, load: async () => (await import('./19-create-topics.js')).createTopicsHandler},
