@@ -45,12 +45,6 @@ export class Router {
     return loading;
   }
 
-  /** Loads every lazy handler (tests that inspect schemas of all APIs). */
-  async loadAll(): Promise<this> {
-    await Promise.all([...this.lazy.keys()].map((key) => this.ready(key)));
-    return this;
-  }
-
   /** The handler of a key once loaded (`ready`). */
   get(apiKey: number): Handler | undefined {
     return this.byKey.get(apiKey);
