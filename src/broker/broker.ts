@@ -25,7 +25,7 @@ import type {ClientConfig} from '../client/client-config.js';
 import type {ClusterLink} from './cluster-link.js';
 import {AppendOrder} from './append-order.js';
 import {Connection} from './connection.js';
-import {allHandlers} from './handlers/index.js';
+import {eagerHandlers, lazyHandlers} from './handlers/index.js';
 import {internalTopicOverrides} from './internal-topics.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
@@ -133,7 +133,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 
 /** A single-node Kafka-compatible broker: the embedded default behind every kcollect command. */
 export class Broker {
-  readonly router = new Router().register(...allHandlers);
+  readonly router = new Router().register(...eagerHandlers).registerLazy(...lazyHandlers);
   readonly waiters = new PartitionWaiters();
   readonly appendOrder = new AppendOrder();
   /** Partitions whose last append the disk refused: logged once when it starts and once when it ends. */

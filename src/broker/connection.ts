@@ -49,6 +49,7 @@ export class Connection {
   /** The frame whose length prefix was read and whose body is still arriving. */
   private partial?: PartialFrame;
   private queue: QueuedFrame[] = [];
+  private loadingHandler = false;
   /** When bytes last came in or went out; idle connections are closed (connections.max.idle.ms). */
   lastActive = Date.now();
   private inFlight: Array<Promise<Reply | RawReply | undefined | 'close'>> = [];
@@ -205,11 +206,34 @@ export class Connection {
    * Produce append) runs here, in arrival order; replies are written strictly in that order too.
    */
   private pump(): void {
-    while (!this.closed && !this.broken && this.queue.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
+    while (!this.closed && !this.broken && !this.loadingHandler && this.queue.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
+      if (this.awaitHandler(this.queue[0].body)) break;
       this.inFlight.push(this.start(this.queue.shift()!));
     }
     this.updateFlow();
     void this.writeReplies();
+  }
+
+  /**
+   * True while the handler of this frame's API key is being loaded (first request of a rarely
+   * used API): nothing after it starts before it, so arrival order holds.
+   */
+  private awaitHandler(frame: Buffer): boolean {
+    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
+    const loading = this.broker.router.ready(apiKey);
+    if (!loading) return false;
+    this.loadingHandler = true;
+    loading.then(
+      () => {
+        this.loadingHandler = false;
+        this.pump();
+      },
+      (err: Error) => {
+        this.broker.log(`closing ${this.clientAddress}: cannot load the handler of api ${apiKey}: ${err.stack ?? err}`);
+        this.close();
+      },
+    );
+    return true;
   }
 
   private async writeReplies(): Promise<void> {

@@ -26,3 +26,11 @@ export interface Handler {
   /** Returns the response body, or undefined for requests that get no response (acks=0). */
   handle(request: Message, ctx: RequestContext): Message | undefined | Promise<Message | undefined>;
 }
+
+/** A handler loaded on the first request of its key; its versions are known before that. */
+export interface LazyHandler {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+  load(): Promise<Handler>;
+}

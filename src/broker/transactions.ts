@@ -1,7 +1,6 @@
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {WriteTxnMarkers} from '../protocol/messages/27-write-txn-markers.js';
-import {PLAINTEXT} from '../client/client-config.js';
-import {WireConnection} from '../client/wire-connection.js';
+import type {WireConnection} from '../client/wire-connection.js';
 import {fromLogValue, type TopicPartition, TransactionCoordinator, type TransactionState, toLogValue} from '../coordinator/transaction-coordinator.js';
 import {errorMessage} from '../lib/errors.js';
 import {loopbackSourceFor} from '../lib/address.js';
@@ -152,6 +151,8 @@ export class BrokerTransactions {
     if (!endpoint) return tps.map(() => ErrorCode.NOT_LEADER_OR_FOLLOWER);
     let conn: WireConnection | undefined;
     try {
+      // The client (with its TLS and SASL parts) loads when a marker first goes to another broker.
+      const [{WireConnection}, {PLAINTEXT}] = await Promise.all([import('../client/wire-connection.js'), import('../client/client-config.js')]);
       conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-txn-${this.broker.nodeId}`, config: this.broker.options.interBrokerClient ?? PLAINTEXT, localAddress: loopbackSourceFor(this.broker.localHost, endpoint.host)});
       await conn.negotiate(ApiVersions);
       const topics = [...new Set(tps.map((tp) => tp.topic))].map((name) => ({name, partitionIndexes: tps.filter((tp) => tp.topic === name).map((tp) => tp.partition)}));
