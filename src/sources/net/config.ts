@@ -55,6 +55,8 @@ export const httpSourceSchema = z.strictObject({
   port,
   maxBodyBytes: byteSize.default(DEFAULT_MAX_BODY_BYTES),
   maxPendingRequests: z.number().int().positive().default(DEFAULT_MAX_PENDING_REQUESTS),
+  /** HTTPS, with client certificates when clientAuth says so. */
+  tls: sourceTlsSchema.optional(),
 });
 
 export type NetSourceConfig = z.output<typeof netcatSourceSchema> | z.output<typeof syslogTcpSourceSchema> | z.output<typeof syslogUdpSourceSchema> | z.output<typeof httpSourceSchema>;
@@ -68,6 +70,6 @@ export function createNetSource(name: string, config: NetSourceConfig, batchSize
     case 'syslogudp':
       return new SyslogUdpSource({name, bind: config.bind, port: config.port, keepFields: config.keepFields, clientIPHeader: config.clientIPHeader, batchSize});
     case 'http':
-      return new HttpSource({name, bind: config.bind, port: config.port, maxBodyBytes: config.maxBodyBytes, maxPendingRequests: config.maxPendingRequests});
+      return new HttpSource({name, bind: config.bind, port: config.port, maxBodyBytes: config.maxBodyBytes, maxPendingRequests: config.maxPendingRequests, tls: config.tls && sourceTlsOptions(config.tls, `sources.${name}.tls`)});
   }
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import {errorMessage} from '../../lib/errors.js';
 import type {SourceContext} from '../../pipeline/source.js';
+import {refuseUntrustedSenders} from './tls-config.js';
 import {HANG_UP_GRACE_MS, ListenAddress, peerHost, untilAborted} from './listen.js';
 
 export interface TcpConnection {
@@ -39,16 +40,12 @@ export async function serveTcp(options: TcpServerOptions, ctx: SourceContext, ad
   const connections = new Set<{done: Promise<void>; hangUpIfIdle: () => void}>();
   // Half-open: a sender that shuts its side after the last line still gets its replies.
   const accept = (socket: net.Socket) => {
+    if (socket.destroyed) return; // refused by refuseUntrustedSenders
     const served = serveConnection(socket, ctx, open);
     connections.add(served);
     void served.done.finally(() => connections.delete(served));
   };
-  const server = options.tls ? tls.createServer({...options.tls, allowHalfOpen: true}, (socket) => acceptTls(socket, ctx, accept)) : net.createServer({allowHalfOpen: true}, accept);
-  // A refused handshake (no or an untrusted certificate, plain TCP on a TLS port) ends that connection only.
-  server.on('tlsClientError', (err, socket) => {
-    ctx.count('ConnectionRefusedCount');
-    ctx.log(`TLS handshake from ${peerHost(socket.remoteAddress)} refused: ${tlsReason(err)}`);
-  });
+  const server = options.tls ? refuseUntrustedSenders(tls.createServer({...options.tls, allowHalfOpen: true}, accept), ctx) : net.createServer({allowHalfOpen: true}, accept);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -67,23 +64,6 @@ export async function serveTcp(options: TcpServerOptions, ctx: SourceContext, ad
   server.close();
   for (const c of connections) c.hangUpIfIdle();
   await Promise.all([...connections].map((c) => c.done));
-}
-
-/** OpenSSL's reason ("peer did not return a certificate"), not its multi-line dump. */
-function tlsReason(err: Error & {reason?: string}): string {
-  return err.reason ?? errorMessage(err);
-}
-
-/** With clientAuth `requested`, a certificate that was given must also be trusted. */
-function acceptTls(socket: tls.TLSSocket, ctx: SourceContext, accept: (socket: net.Socket) => void): void {
-  const gaveCertificate = Object.keys(socket.getPeerCertificate()).length > 0;
-  if (gaveCertificate && !socket.authorized) {
-    ctx.count('ConnectionRefusedCount');
-    ctx.log(`TLS client certificate from ${peerHost(socket.remoteAddress)} refused: ${errorMessage(socket.authorizationError)}`);
-    socket.destroy();
-    return;
-  }
-  accept(socket);
 }
 
 function serveConnection(socket: net.Socket, ctx: SourceContext, open: (conn: TcpConnection) => ConnectionHandler): {done: Promise<void>; hangUpIfIdle: () => void} {

@@ -1,6 +1,9 @@
 import type tls from 'node:tls';
 import {z} from 'zod';
+import {errorMessage} from '../../lib/errors.js';
 import {readPemFile} from '../../lib/http-security.js';
+import type {SourceContext} from '../../pipeline/source.js';
+import {peerHost} from './listen.js';
 
 /**
  * The `tls:` block of a network source: serve TLS with `cert`/`key` (PEM files) and, with
@@ -33,4 +36,23 @@ export function sourceTlsOptions(config: SourceTlsConfig, where: string): tls.Tl
     rejectUnauthorized: config.clientAuth === 'required',
     minVersion: 'TLSv1.2',
   };
+}
+
+/**
+ * A refused handshake (no or an untrusted certificate, plain TCP on a TLS port) ends that
+ * connection only: logged with OpenSSL's reason and counted. With clientAuth `requested`, a
+ * certificate that was given must be trusted too: checked before the source sees the connection.
+ */
+export function refuseUntrustedSenders<S extends tls.Server>(server: S, ctx: SourceContext): S {
+  const refuse = (peer: string | undefined, reason: string) => {
+    ctx.count('ConnectionRefusedCount');
+    ctx.log(`TLS handshake from ${peerHost(peer)} refused: ${reason}`);
+  };
+  server.on('tlsClientError', (err: Error & {reason?: string}, socket) => refuse(socket.remoteAddress, err.reason ?? errorMessage(err)));
+  server.prependListener('secureConnection', (socket: tls.TLSSocket) => {
+    if (socket.authorized || Object.keys(socket.getPeerCertificate()).length === 0) return;
+    refuse(socket.remoteAddress, `client certificate: ${errorMessage(socket.authorizationError)}`);
+    socket.destroy();
+  });
+  return server;
 }
