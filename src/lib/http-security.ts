@@ -89,7 +89,8 @@ export function createSecuredServer(security: HttpServerSecurity | undefined, re
   return https.createServer({cert, key, ca: clientCa, requestCert: clientCa !== undefined, rejectUnauthorized: clientCa !== undefined, minVersion: 'TLSv1.2'}, guarded);
 }
 
-function hasCredentials(header: string | undefined, expected: {username: string; password: string}): boolean {
+/** Whether an Authorization header carries exactly these basic-auth credentials (compared in constant time). */
+export function hasCredentials(header: string | undefined, expected: {username: string; password: string}): boolean {
   const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!m) return false;
   const given = Buffer.from(m[1], 'base64');

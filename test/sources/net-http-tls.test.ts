@@ -50,4 +50,21 @@ describe.runIf(haveOpenssl())('the http source over HTTPS', () => {
     expect(ctx.counts.get('ConnectionRefusedCount')).toBeGreaterThanOrEqual(3);
     expect(ctx.logs.filter((l) => /^TLS handshake from \S+ refused: /.test(l)).length).toBeGreaterThanOrEqual(3);
   });
+
+  it('basicAuth: a sender without the user and password gets 401 and nothing of it goes in; the password is never logged', async () => {
+    const ctx = context();
+    const password = 'http-source-secret';
+    const config = httpSourceSchema.parse({type: 'http', port: 0, tls: {cert: certs.serverCert, key: certs.serverKey}, basicAuth: {username: 'shipper', password}});
+    const {port} = await start(createNetSource('web', config) as HttpSource, ctx);
+    const trust = {ca: pem(certs.ca)};
+    const basic = (user: string, pass: string) => ({Authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`, 'Content-Type': 'application/json'});
+
+    const none = await post(port, JSON.stringify([{body: 'anonymous'}]), trust);
+    expect(none.status).toBe(401);
+    expect((await post(port, JSON.stringify([{body: 'wrong'}]), {...trust, headers: basic('shipper', 'guess')})).status).toBe(401);
+    expect(await post(port, JSON.stringify([{body: 'right'}]), {...trust, headers: basic('shipper', password)})).toMatchObject({status: 200});
+    expect(ctx.events.map((e) => e.body.toString())).toEqual(['right']);
+    expect(ctx.counts.get('RequestUnauthorizedCount')).toBe(2);
+    expect(ctx.logs.join('\n')).not.toContain(password);
+  });
 });

@@ -57,6 +57,8 @@ export const httpSourceSchema = z.strictObject({
   maxPendingRequests: z.number().int().positive().default(DEFAULT_MAX_PENDING_REQUESTS),
   /** HTTPS, with client certificates when clientAuth says so. */
   tls: sourceTlsSchema.optional(),
+  /** Senders must give this user and password (the password from `${ENV}` rather than the file). */
+  basicAuth: z.strictObject({username: z.string().min(1), password: z.string().min(1)}).optional(),
 });
 
 export type NetSourceConfig = z.output<typeof netcatSourceSchema> | z.output<typeof syslogTcpSourceSchema> | z.output<typeof syslogUdpSourceSchema> | z.output<typeof httpSourceSchema>;
@@ -70,6 +72,6 @@ export function createNetSource(name: string, config: NetSourceConfig, batchSize
     case 'syslogudp':
       return new SyslogUdpSource({name, bind: config.bind, port: config.port, keepFields: config.keepFields, clientIPHeader: config.clientIPHeader, batchSize});
     case 'http':
-      return new HttpSource({name, bind: config.bind, port: config.port, maxBodyBytes: config.maxBodyBytes, maxPendingRequests: config.maxPendingRequests, tls: config.tls && sourceTlsOptions(config.tls, `sources.${name}.tls`)});
+      return new HttpSource({name, bind: config.bind, port: config.port, maxBodyBytes: config.maxBodyBytes, maxPendingRequests: config.maxPendingRequests, tls: config.tls && sourceTlsOptions(config.tls, `sources.${name}.tls`), basicAuth: config.basicAuth});
   }
 }

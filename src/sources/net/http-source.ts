@@ -5,6 +5,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {errorMessage} from '../../lib/errors.js';
+import {hasCredentials} from '../../lib/http-security.js';
 import type {Source, SourceContext} from '../../pipeline/source.js';
 import {parseJsonEvents} from './json-events.js';
 import {refuseUntrustedSenders} from './tls-config.js';
@@ -21,6 +22,8 @@ export interface HttpSourceOptions {
   maxPendingRequests?: number;
   /** Serve HTTPS: the server options from sourceTlsOptions. */
   tls?: tls.TlsOptions;
+  /** Require HTTP basic auth: others get 401 and nothing of theirs is read. */
+  basicAuth?: {username: string; password: string};
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -98,6 +101,11 @@ export class HttpSource implements Source {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: SourceContext): Promise<void> {
     if (ctx.signal.aborted) res.shouldKeepAlive = false;
+    if (this.options.basicAuth && !hasCredentials(req.headers.authorization, this.options.basicAuth)) {
+      ctx.count('RequestUnauthorizedCount');
+      res.setHeader('WWW-Authenticate', `Basic realm="kcollect source ${this.name}"`);
+      return drainAndReply(req, res, 401, {error: 'unauthorized: send the user and password of the source\'s basicAuth'});
+    }
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return drainAndReply(req, res, 405, {error: `${req.method} is not supported: POST a JSON array of {"headers": {...}, "body": "..."}`});
