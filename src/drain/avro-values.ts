@@ -6,6 +6,7 @@
  * answer (park, probe, nothing committed).
  */
 import {errorMessage} from '../lib/errors.js';
+import type {HttpClientSecurity} from '../lib/http-security.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {AvroDecodeError, AvroDecoder, registryUserError} from '../registry/avro-encoder.js';
@@ -22,11 +23,12 @@ export class AvroValueSink implements Sink {
     readonly registryUrl: string,
     /** Joins the decoded fields: the sink's own field delimiter (default ','). */
     private readonly delimiter = ',',
+    security: HttpClientSecurity = {},
   ) {
     this.name = inner.name;
     this.type = inner.type;
-    this.decoder = new AvroDecoder(registryUrl);
-    this.registry = new RegistryRestClient(registryUrl);
+    this.decoder = new AvroDecoder(registryUrl, security);
+    this.registry = new RegistryRestClient(registryUrl, undefined, security);
     if (inner.commitTransaction) this.commitTransaction = (offsets) => inner.commitTransaction!(offsets);
   }
 

@@ -3,6 +3,7 @@ import {errorMessage} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkUnavailableError, type Sink} from '../pipeline/sink.js';
 import {encodeFrame} from './frames.js';
+import type tls from 'node:tls';
 import {Sender} from './sender.js';
 
 export interface ForwardSinkOptions {
@@ -17,6 +18,8 @@ export interface ForwardSinkOptions {
    * counts as maybe delivered: keep it above the receiver's slowest channel put.
    */
   ackTimeoutMs?: number;
+  /** TLS to a receiver whose `tls:` is set: its CA, and our certificate when it asks for one. */
+  tls?: tls.ConnectionOptions;
 }
 
 const HOST = os.hostname();
@@ -69,7 +72,7 @@ export class ForwardSink implements Sink {
     if (this.sender?.usable) return this.sender;
     this.sender = undefined;
     try {
-      this.sender = await Sender.connect(this.options.host, this.options.port, this.options.connectTimeoutMs ?? 5000);
+      this.sender = await Sender.connect(this.options.host, this.options.port, this.options.connectTimeoutMs ?? 5000, this.options.tls);
     } catch (err) {
       throw new SinkUnavailableError(`cannot connect to ${this.target}: ${errorMessage(err)}`, {cause: err});
     }

@@ -1,7 +1,9 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import {errorMessage, listenFailure} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
 import type {Source, SourceContext} from '../pipeline/source.js';
+import {refuseUntrustedSenders} from '../sources/net/tls-config.js';
 import {FrameError, FrameReader, encodeFrame, type Frame} from './frames.js';
 
 export interface ForwardSourceOptions {
@@ -12,6 +14,8 @@ export interface ForwardSourceOptions {
   port: number;
   /** Larger frames are refused and their connection closed (default 64 MiB). */
   maxFrameBytes?: number;
+  /** Take senders over TLS only (the server options from sourceTlsOptions). */
+  tls?: tls.TlsOptions;
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -42,11 +46,13 @@ export class ForwardSource implements Source {
   async run(ctx: SourceContext): Promise<void> {
     /** Each connection's end, and how to hang it up when it is between batches. */
     const connections = new Map<Promise<void>, () => void>();
-    const server = net.createServer((socket) => {
+    const accept = (socket: net.Socket) => {
+      if (socket.destroyed) return; // refused by refuseUntrustedSenders
       const {done, hangUpIfIdle} = this.serve(socket, ctx);
       const served = done.finally(() => connections.delete(served));
       connections.set(served, hangUpIfIdle);
-    });
+    };
+    const server = this.options.tls ? refuseUntrustedSenders(tls.createServer(this.options.tls, accept), ctx) : net.createServer(accept);
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -61,7 +67,7 @@ export class ForwardSource implements Source {
       throw failure;
     }
     const {address, port} = server.address() as net.AddressInfo;
-    ctx.log(`listening on ${address}:${port}`);
+    ctx.log(`listening on ${address}:${port}${this.options.tls ? ' (TLS)' : ''}`);
     this.bound.resolve({host: address, port});
     if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, {once: true}));
     // Stop: no new connections; a batch being delivered gets its reply, idle connections end now.

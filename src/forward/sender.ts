@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import {FrameReader, type Frame} from './frames.js';
 
 export type Reply = Extract<Frame, {kind: 'ack' | 'nack'}>;
@@ -22,22 +23,33 @@ export class Sender {
     socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  /** Rejects when no connection is made within `timeoutMs` (nothing was sent then). */
-  static connect(host: string, port: number, timeoutMs: number): Promise<Sender> {
+  /**
+   * Rejects when no connection is made within `timeoutMs` (nothing was sent then). With `tlsOptions`
+   * the receiver's certificate is checked against their CA (and `host`) before anything is sent.
+   */
+  static connect(host: string, port: number, timeoutMs: number, tlsOptions?: tls.ConnectionOptions): Promise<Sender> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000});
-      const failed = (err: Error) => {
+      const tcp = {host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000};
+      const socket = tlsOptions ? tls.connect({...tcp, ...tlsOptions, ...(net.isIP(host) ? {} : {servername: host})}) : net.connect(tcp);
+      const failed = (err: Error & {reason?: string}) => {
         clearTimeout(timer);
         socket.destroy();
-        reject(err);
+        reject(tlsOptions && err.reason ? new Error(`TLS: ${err.reason}`) : err);
       };
       const timer = setTimeout(() => failed(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
-      socket.once('error', failed);
-      socket.once('connect', () => {
+      const refusedUs = () => failed(new Error('TLS: the receiver closed the connection in the handshake (did it refuse our certificate?)'));
+      const connected = () => {
         clearTimeout(timer);
-        socket.off('error', failed);
+        socket.off('error', failed).off('close', refusedUs);
         resolve(new Sender(socket));
-      });
+      };
+      socket.once('error', failed);
+      if (!(socket instanceof tls.TLSSocket)) return void socket.once('connect', connected);
+      socket.once('close', refusedUs);
+      // TLS 1.3 checks our certificate after the client's side of the handshake is done; the
+      // receiver's session ticket comes only once it accepted it, so nothing is sent before that.
+      // (Written from inside the ticket's callback, our first frame would never leave: next tick.)
+      socket.once('secureConnect', () => (socket.getProtocol() === 'TLSv1.3' ? socket.once('session', () => setImmediate(connected)) : connected()));
     });
   }
 

@@ -50,6 +50,11 @@ export function authorizationHeader(s: HttpClientSecurity | undefined): Record<s
   return s?.username !== undefined ? {Authorization: basicAuthorization(s.username, s.password ?? '')} : {};
 }
 
+/** The keep-alive agent of an https client: its private CA and client certificate, TLS 1.2 or later. */
+export function httpsClientAgent(s: HttpClientSecurity): https.Agent {
+  return new https.Agent({keepAlive: true, ca: s.ca, cert: s.cert, key: s.key, passphrase: s.keyPassword, minVersion: 'TLSv1.2'});
+}
+
 /** Reads a PEM file named by a flag or key, or a UserError naming it. */
 export function readPemFile(file: string, what: string): string {
   try {
@@ -84,7 +89,8 @@ export function createSecuredServer(security: HttpServerSecurity | undefined, re
   return https.createServer({cert, key, ca: clientCa, requestCert: clientCa !== undefined, rejectUnauthorized: clientCa !== undefined, minVersion: 'TLSv1.2'}, guarded);
 }
 
-function hasCredentials(header: string | undefined, expected: {username: string; password: string}): boolean {
+/** Whether an Authorization header carries exactly these basic-auth credentials (compared in constant time). */
+export function hasCredentials(header: string | undefined, expected: {username: string; password: string}): boolean {
   const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!m) return false;
   const given = Buffer.from(m[1], 'base64');

@@ -7,11 +7,11 @@
 import csr from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import {UserError} from '../lib/errors.js';
-import {redactUrl, splitUrlCredentials} from '../lib/http-security.js';
+import {httpsClientAgent, redactUrl, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
 import type {Event} from '../pipeline/event.js';
 import type {Interceptor} from '../pipeline/interceptor.js';
 import {LineRecordError, LineRecordMapping, recordFields} from './avro.js';
-import {RegistryRequestError, RegistryRestClient, RegistryUnavailableError, valueSubject} from './rest-client.js';
+import {RegistryRequestError, RegistryRestClient, RegistryTlsError, RegistryUnavailableError, valueSubject} from './rest-client.js';
 import {decodeWire, encodeWire} from './wire-format.js';
 
 export interface AvroLineEncoderOptions {
@@ -23,6 +23,8 @@ export interface AvroLineEncoderOptions {
   subject?: string;
   /** Default ','. */
   delimiter?: string;
+  /** A private CA, a client certificate, basic auth for the registry. */
+  security?: HttpClientSecurity;
 }
 
 /** Also an Interceptor: put it last in a source's chain, so filters see the text line. */
@@ -43,7 +45,7 @@ export class AvroLineEncoder implements Interceptor {
   static async create(options: AvroLineEncoderOptions): Promise<AvroLineEncoder> {
     const mapping = new LineRecordMapping(options.schema, options.delimiter);
     const subject = options.subject ?? valueSubject(options.topic);
-    const client = new RegistryRestClient(options.registryUrl);
+    const client = new RegistryRestClient(options.registryUrl, undefined, options.security);
     try {
       const id = await client.register(subject, JSON.stringify(options.schema));
       return new AvroLineEncoder(subject, id, mapping);
@@ -91,11 +93,17 @@ export class AvroDecoder {
   /** The registry's URL without credentials (printable). */
   readonly registryUrl: string;
 
-  /** `registryUrl` may hold `user:password@` for basic auth. */
-  constructor(registryUrl: string) {
-    const {url, username, password} = splitUrlCredentials(registryUrl);
-    this.registryUrl = url.replace(/\/+$/, '');
-    this.registry = new csr.SchemaRegistry({host: this.registryUrl, ...(username !== undefined ? {auth: {username, password: password ?? ''}} : {})});
+  /** `registryUrl` may hold `user:password@` for basic auth (else `security` may); https checks `security.ca`. */
+  constructor(registryUrl: string, security: HttpClientSecurity = {}) {
+    const split = splitUrlCredentials(registryUrl);
+    this.registryUrl = split.url.replace(/\/+$/, '');
+    const username = split.username ?? security.username;
+    const password = split.username !== undefined ? split.password : security.password;
+    this.registry = new csr.SchemaRegistry({
+      host: this.registryUrl,
+      ...(username !== undefined ? {auth: {username, password: password ?? ''}} : {}),
+      ...(this.registryUrl.startsWith('https:') ? {agent: httpsClientAgent(security)} : {}),
+    });
   }
 
   /**
@@ -163,6 +171,7 @@ export function registryUserError(err: unknown, url: string, doing: string): unk
               : `the schema registry at ${redactUrl(url)} answered ${err.status} (error_code ${err.errorCode})`;
     return new UserError(`${doing}: ${err.message}`, hint);
   }
+  if (err instanceof RegistryTlsError) return new UserError(`${doing}: ${err.message}`, 'check --registry-ca (the CA that signed the registry\'s certificate), and --registry-cert/--registry-key when it asks for a client certificate');
   if (err instanceof RegistryUnavailableError) return new UserError(`${doing}: ${err.message}`, `start one with \`kcollect registry serve\`, or pass --registry-url (KCOLLECT_REGISTRY_URL)`);
   return err;
 }

@@ -4,7 +4,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import {authorizationHeader, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
+import {isTlsFailure} from '../client/tls-options.js';
+import {authorizationHeader, httpsClientAgent, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
 
 export const REGISTRY_MEDIA_TYPE = 'application/vnd.schemaregistry.v1+json';
 
@@ -27,6 +28,9 @@ export class RegistryUnavailableError extends Error {
     this.name = 'RegistryUnavailableError';
   }
 }
+
+/** The handshake failed: an untrusted or refused certificate (still no answer, for a drain). */
+export class RegistryTlsError extends RegistryUnavailableError {}
 
 export interface SubjectVersion {
   subject: string;
@@ -60,7 +64,7 @@ export class RegistryRestClient {
     const s = {...security, ...(split.username !== undefined ? {username: split.username, password: split.password} : {})};
     this.authorization = authorizationHeader(s);
     this.agent = this.url.startsWith('https:')
-      ? new https.Agent({keepAlive: true, ca: s.ca, cert: s.cert, key: s.key, passphrase: s.keyPassword, minVersion: 'TLSv1.2'})
+      ? httpsClientAgent(s)
       : new http.Agent({keepAlive: true});
   }
 
@@ -111,6 +115,8 @@ export class RegistryRestClient {
       return this.send(method, path, body);
     }).catch((err: unknown) => {
       const cause = (err as {cause?: {code?: string}}).cause?.code ?? (err as Error).message;
+      const tlsCause = (err as {cause?: NodeJS.ErrnoException}).cause ?? (err as NodeJS.ErrnoException);
+      if (isTlsFailure(tlsCause)) throw new RegistryTlsError(`TLS with the schema registry at ${this.url} failed (${cause})`, {cause: err});
       throw new RegistryUnavailableError(`no answer from the schema registry at ${this.url} (${cause})`, {cause: err});
     });
     const text = await res.text();

@@ -3,6 +3,7 @@
  * Confluent wire format become the delimited line again before they are printed or written.
  */
 import type {FetchedRecord} from '../client/fetcher.js';
+import type {HttpClientSecurity} from '../lib/http-security.js';
 import {AvroValueSink} from '../drain/avro-values.js';
 import type {Sink} from '../pipeline/sink.js';
 import {AvroDecodeError, AvroDecoder, registryUserError} from '../registry/avro-encoder.js';
@@ -10,11 +11,11 @@ import {RegistryRestClient} from '../registry/rest-client.js';
 import type {RecordSource} from './consume-service.js';
 
 /** How record values are read: undefined is text (as they are). */
-export type ValueFormat = {type: 'avro'; registryUrl: string};
+export type ValueFormat = {type: 'avro'; registryUrl: string; security?: HttpClientSecurity};
 
 /** The sink seeing decoded lines (joined with `delimiter`, the sink's field delimiter). */
 export function withValueFormat(sink: Sink, format: ValueFormat | undefined, delimiter?: string): Sink {
-  return format === undefined ? sink : new AvroValueSink(sink, format.registryUrl, delimiter);
+  return format === undefined ? sink : new AvroValueSink(sink, format.registryUrl, delimiter, format.security);
 }
 
 /**
@@ -24,7 +25,7 @@ export function withValueFormat(sink: Sink, format: ValueFormat | undefined, del
  */
 export function decodedRecordSource(source: RecordSource, format: ValueFormat | undefined, warn: (message: string) => void): RecordSource {
   if (format === undefined) return source;
-  const decoder = new AvroDecoder(format.registryUrl);
+  const decoder = new AvroDecoder(format.registryUrl, format.security);
   const decode = async (r: FetchedRecord): Promise<FetchedRecord> => {
     if (r.value === null) return r;
     try {
@@ -37,7 +38,7 @@ export function decodedRecordSource(source: RecordSource, format: ValueFormat | 
   };
   return async (deliver, signal) => {
     // A registry that is not there is the usual mistake: say so before reading anything.
-    await new RegistryRestClient(format.registryUrl).subjects().catch((err: unknown) => {
+    await new RegistryRestClient(format.registryUrl, undefined, format.security).subjects().catch((err: unknown) => {
       throw registryUserError(err, format.registryUrl, 'reading Avro record values');
     });
     return source(async (records) => {

@@ -5,6 +5,7 @@ import {DEFAULT_BIND} from './listen.js';
 import {DEFAULT_MAX_LINE_LENGTH, NetcatSource} from './netcat-source.js';
 import {DEFAULT_EVENT_SIZE, SyslogTcpSource} from './syslog-tcp-source.js';
 import {SyslogUdpSource} from './syslog-udp-source.js';
+import {sourceTlsOptions, sourceTlsSchema} from './tls-config.js';
 import type {Source} from '../../pipeline/source.js';
 
 /**
@@ -36,6 +37,8 @@ export const syslogTcpSourceSchema = z.strictObject({
   /** Keep the whole message (priority, timestamp, hostname...) as the body, like Flume's keepFields = all. */
   keepFields: z.boolean().default(false),
   clientIPHeader: z.string().min(1).optional(),
+  /** Syslog over TLS (RFC 5425; its port is 6514). */
+  tls: sourceTlsSchema.optional(),
 });
 
 export const syslogUdpSourceSchema = z.strictObject({
@@ -52,6 +55,10 @@ export const httpSourceSchema = z.strictObject({
   port,
   maxBodyBytes: byteSize.default(DEFAULT_MAX_BODY_BYTES),
   maxPendingRequests: z.number().int().positive().default(DEFAULT_MAX_PENDING_REQUESTS),
+  /** HTTPS, with client certificates when clientAuth says so. */
+  tls: sourceTlsSchema.optional(),
+  /** Senders must give this user and password (the password from `${ENV}` rather than the file). */
+  basicAuth: z.strictObject({username: z.string().min(1), password: z.string().min(1)}).optional(),
 });
 
 export type NetSourceConfig = z.output<typeof netcatSourceSchema> | z.output<typeof syslogTcpSourceSchema> | z.output<typeof syslogUdpSourceSchema> | z.output<typeof httpSourceSchema>;
@@ -61,10 +68,10 @@ export function createNetSource(name: string, config: NetSourceConfig, batchSize
     case 'netcat':
       return new NetcatSource({name, bind: config.bind, port: config.port, ack: config.ack, maxLineLength: config.maxLineLength, batchSize});
     case 'syslogtcp':
-      return new SyslogTcpSource({name, bind: config.bind, port: config.port, eventSize: config.eventSize, keepFields: config.keepFields, clientIPHeader: config.clientIPHeader, batchSize});
+      return new SyslogTcpSource({name, bind: config.bind, port: config.port, eventSize: config.eventSize, keepFields: config.keepFields, clientIPHeader: config.clientIPHeader, batchSize, tls: config.tls && sourceTlsOptions(config.tls, `sources.${name}.tls`)});
     case 'syslogudp':
       return new SyslogUdpSource({name, bind: config.bind, port: config.port, keepFields: config.keepFields, clientIPHeader: config.clientIPHeader, batchSize});
     case 'http':
-      return new HttpSource({name, bind: config.bind, port: config.port, maxBodyBytes: config.maxBodyBytes, maxPendingRequests: config.maxPendingRequests});
+      return new HttpSource({name, bind: config.bind, port: config.port, maxBodyBytes: config.maxBodyBytes, maxPendingRequests: config.maxPendingRequests, tls: config.tls && sourceTlsOptions(config.tls, `sources.${name}.tls`), basicAuth: config.basicAuth});
   }
 }

@@ -1,10 +1,14 @@
 import {isUtf8} from 'node:buffer';
 import http from 'node:http';
+import https from 'node:https';
 import type net from 'node:net';
+import type tls from 'node:tls';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {errorMessage} from '../../lib/errors.js';
+import {hasCredentials} from '../../lib/http-security.js';
 import type {Source, SourceContext} from '../../pipeline/source.js';
 import {parseJsonEvents} from './json-events.js';
+import {refuseUntrustedSenders} from './tls-config.js';
 import {DEFAULT_BIND, HANG_UP_GRACE_MS, ListenAddress, peerHost, untilAborted, type BoundAddress} from './listen.js';
 
 export interface HttpSourceOptions {
@@ -16,6 +20,10 @@ export interface HttpSourceOptions {
   maxBodyBytes?: number;
   /** Requests being read or delivered at once; more are answered 503 (default 32). */
   maxPendingRequests?: number;
+  /** Serve HTTPS: the server options from sourceTlsOptions. */
+  tls?: tls.TlsOptions;
+  /** Require HTTP basic auth: others get 401 and nothing of theirs is read. */
+  basicAuth?: {username: string; password: string};
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -51,14 +59,15 @@ export class HttpSource implements Source {
   async run(ctx: SourceContext): Promise<void> {
     const bind = this.options.bind ?? DEFAULT_BIND;
     const inFlight = new Set<Promise<void>>();
-    const server = http.createServer((req, res) => {
+    const listener: http.RequestListener = (req, res) => {
       const handled = this.handle(req, res, ctx).catch((err) => {
         ctx.log(`request from ${peerHost(req.socket.remoteAddress)} failed: ${errorMessage(err)}`);
         reply(res, 500, {error: `internal error: ${errorMessage(err)}`});
       });
       inFlight.add(handled);
       void handled.finally(() => inFlight.delete(handled));
-    });
+    };
+    const server = this.options.tls ? refuseUntrustedSenders(https.createServer(this.options.tls, listener), ctx) : http.createServer(listener);
     server.on('clientError', (_err, socket: net.Socket) => {
       // Garbage that is not HTTP: answer 400 if the socket still can be, never crash.
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -76,7 +85,7 @@ export class HttpSource implements Source {
       throw this.address.failed(bind, this.options.port, err);
     }
     const bound = server.address() as net.AddressInfo;
-    this.address.bound({host: bound.address, port: bound.port}, ctx, 'HTTP, JSON events');
+    this.address.bound({host: bound.address, port: bound.port}, ctx, this.options.tls ? 'HTTPS, JSON events' : 'HTTP, JSON events');
     await untilAborted(ctx.signal);
     // Stop: no new connections, idle ones closed. A request being delivered gets its answer
     // (with Connection: close) however long the channel takes; one still uploading its body
@@ -92,6 +101,11 @@ export class HttpSource implements Source {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: SourceContext): Promise<void> {
     if (ctx.signal.aborted) res.shouldKeepAlive = false;
+    if (this.options.basicAuth && !hasCredentials(req.headers.authorization, this.options.basicAuth)) {
+      ctx.count('RequestUnauthorizedCount');
+      res.setHeader('WWW-Authenticate', `Basic realm="kcollect source ${this.name}"`);
+      return drainAndReply(req, res, 401, {error: 'unauthorized: send the user and password of the source\'s basicAuth'});
+    }
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return drainAndReply(req, res, 405, {error: `${req.method} is not supported: POST a JSON array of {"headers": {...}, "body": "..."}`});

@@ -1,3 +1,4 @@
+import type tls from 'node:tls';
 import {errorMessage} from '../../lib/errors.js';
 import type {Source, SourceContext} from '../../pipeline/source.js';
 import {DEFAULT_BIND, ListenAddress, type BoundAddress} from './listen.js';
@@ -18,13 +19,16 @@ export interface SyslogTcpSourceOptions {
   clientIPHeader?: string;
   /** Most messages put into the channel at once (default 100). */
   batchSize?: number;
+  /** Syslog over TLS (RFC 5425): the server options from sourceTlsOptions. */
+  tls?: tls.TlsOptions;
 }
 
 export const DEFAULT_EVENT_SIZE = 2500;
 
 /**
  * Flume's syslogtcp source: RFC 5424 and RFC 3164 messages over TCP, each framed by a newline or
- * by an octet count (RFC 6587), told apart per message. Each connection is read in order and
+ * by an octet count (RFC 6587), told apart per message; with `tls`, syslog over TLS (RFC 5425,
+ * whose octet-counted frames are the same). Each connection is read in order and
  * paused while its messages are put into the channel, so a fast sender waits rather than fills
  * memory. Syslog over TCP has no acknowledgements: what a sender wrote before the agent stopped
  * and was not yet read is the sender's to resend.
@@ -47,7 +51,7 @@ export class SyslogTcpSource implements Source {
   }
 
   run(ctx: SourceContext): Promise<void> {
-    return serveTcp({bind: this.options.bind ?? DEFAULT_BIND, port: this.options.port, what: 'syslog over TCP'}, ctx, this.address, (conn) => this.connection(conn, ctx));
+    return serveTcp({bind: this.options.bind ?? DEFAULT_BIND, port: this.options.port, what: this.options.tls ? 'syslog over TLS' : 'syslog over TCP', tls: this.options.tls}, ctx, this.address, (conn) => this.connection(conn, ctx));
   }
 
   private connection(conn: TcpConnection, ctx: SourceContext): ConnectionHandler {

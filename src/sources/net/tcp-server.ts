@@ -1,6 +1,8 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import {errorMessage} from '../../lib/errors.js';
 import type {SourceContext} from '../../pipeline/source.js';
+import {refuseUntrustedSenders} from './tls-config.js';
 import {HANG_UP_GRACE_MS, ListenAddress, peerHost, untilAborted} from './listen.js';
 
 export interface TcpConnection {
@@ -25,6 +27,8 @@ export interface TcpServerOptions {
   port: number;
   /** For the log line: what is served. */
   what: string;
+  /** Serve TLS instead of plain TCP (see sourceTlsOptions). */
+  tls?: tls.TlsOptions;
 }
 
 /**
@@ -35,11 +39,13 @@ export interface TcpServerOptions {
 export async function serveTcp(options: TcpServerOptions, ctx: SourceContext, address: ListenAddress, open: (conn: TcpConnection) => ConnectionHandler): Promise<void> {
   const connections = new Set<{done: Promise<void>; hangUpIfIdle: () => void}>();
   // Half-open: a sender that shuts its side after the last line still gets its replies.
-  const server = net.createServer({allowHalfOpen: true}, (socket) => {
+  const accept = (socket: net.Socket) => {
+    if (socket.destroyed) return; // refused by refuseUntrustedSenders
     const served = serveConnection(socket, ctx, open);
     connections.add(served);
     void served.done.finally(() => connections.delete(served));
-  });
+  };
+  const server = options.tls ? refuseUntrustedSenders(tls.createServer({...options.tls, allowHalfOpen: true}, accept), ctx) : net.createServer({allowHalfOpen: true}, accept);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
