@@ -69,15 +69,10 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   async function readGeneration(): Promise<void> {
     const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
-    const partitions = await member.join(() => generation.abort());
-    if (partitions.length === 0) {
-      // More members than partitions: stay in the group until a rebalance gives this one work.
-      await new Promise<void>((resolve) => (ended.aborted ? resolve() : ended.addEventListener('abort', () => resolve(), {once: true})));
-      return;
-    }
-    const offsets = await member.committed(partitions);
+    const offsets = await member.joinToRead(generation);
+    if (!offsets) return;
     const start = {kind: 'committed' as const, offsets, otherwise: options.startAtBeginning ? ('beginning' as const) : ('end' as const)};
-    await fetchRecords({brokers, clientId: 'kcollect-consume', topic, partitions, start, signal: ended}, (fetched) => printAndCommit(fetched, ended)).catch((err) => {
+    await fetchRecords({brokers, clientId: 'kcollect-consume', topic, partitions: [...offsets.keys()], start, signal: ended}, (fetched) => printAndCommit(fetched, ended)).catch((err) => {
       throw stoppedReading(err);
     });
   }

@@ -68,6 +68,18 @@ export class GroupMember {
     }
   }
 
+  /**
+   * Joins for one generation of reading: the owned partitions with their committed offsets. With
+   * none owned (more members than partitions), stays in the group until `ended` aborts (a
+   * rebalance may give it work) and returns undefined.
+   */
+  async joinToRead(ended: AbortController): Promise<Map<number, number> | undefined> {
+    const partitions = await this.join(() => ended.abort());
+    if (partitions.length > 0) return this.committed(partitions);
+    await new Promise<void>((resolve) => (ended.signal.aborted ? resolve() : ended.signal.addEventListener('abort', () => resolve(), {once: true})));
+    return undefined;
+  }
+
   /** The committed offsets of `partitions` (-1 where the group has none). */
   async committed(partitions: number[]): Promise<Map<number, number>> {
     const {topic, groupId} = this.options;

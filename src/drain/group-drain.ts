@@ -204,13 +204,9 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   async function readGeneration(): Promise<void> {
     const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
-    const partitions = await member.join(() => generation.abort());
-    if (partitions.length === 0) {
-      // More members than partitions: stay in the group until a rebalance gives this one work.
-      await new Promise<void>((resolve) => (ended.aborted ? resolve() : ended.addEventListener('abort', () => resolve(), {once: true})));
-      return;
-    }
-    const offsets = await member.committed(partitions);
+    const offsets = await member.joinToRead(generation);
+    if (!offsets) return;
+    const partitions = [...offsets.keys()];
     let inHand = Promise.resolve();
     // The fetcher fetches again once the returned promise settles: handing it the previous
     // response's write lets the next fetch overlap this one's write (one response waits, no more).
