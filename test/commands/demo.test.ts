@@ -22,7 +22,8 @@ interface Report {
 async function demo(topology: string, args = ['--cars', '100', '--duration', '30s'], dir = tempDir('demo')): Promise<Report> {
   try {
     const r = await runCli(['demo', '--topology', topology, ...args, '--dir', dir, '--json'], {timeoutMs: 240_000});
-    expect(r.code, r.stderr).toBe(0);
+    // The report (on stdout) says which stage lost or doubled what.
+    expect(r.code, `${r.stderr}${r.stdout}`).toBe(0);
     return JSON.parse(r.stdout) as Report;
   } finally {
     // A demo killed at the timeout cannot stop its cluster: stop it here, so no broker outlives the test.
