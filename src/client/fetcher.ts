@@ -41,6 +41,17 @@ export interface FetchOptions {
   clientId?: string;
 }
 
+/** A fetched response's records per partition, each in offset order. */
+export function byPartition(records: FetchedRecord[]): Map<number, FetchedRecord[]> {
+  const out = new Map<number, FetchedRecord[]>();
+  for (const r of records) {
+    const list = out.get(r.partition);
+    if (list) list.push(r);
+    else out.set(r.partition, [r]);
+  }
+  return out;
+}
+
 export interface FetchSummary {
   records: number;
   stoppedBy: 'count' | 'end' | 'signal';

@@ -1,7 +1,7 @@
 import {errorMessage, UserError} from '../lib/errors.js';
 import {sleep} from '../lib/backoff.js';
 import {ClusterConnections} from './cluster-connections.js';
-import {fetchRecords, type FetchedRecord, type FetchSummary} from './fetcher.js';
+import {byPartition, fetchRecords, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {createKafka, probeBrokers} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
 import {GroupMember} from './wire-group.js';
@@ -47,9 +47,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
 
   /** Prints and commits one fetched response, partition by partition. */
   async function printAndCommit(fetched: FetchedRecord[], ended: AbortSignal): Promise<void> {
-    const byPartition = new Map<number, FetchedRecord[]>();
-    for (const r of fetched) byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), r]);
-    for (const [partition, all] of byPartition) {
+    for (const [partition, all] of byPartition(fetched)) {
       if (ended.aborted) return;
       const some = options.maxRecords === undefined ? all : all.slice(0, options.maxRecords - records);
       if (some.length === 0) return stop('count');

@@ -9,7 +9,7 @@
  * finishes and is committed, then the member joins again and reads from the committed offsets.
  */
 import type {FetchedRecord, FetchSummary} from '../client/fetcher.js';
-import {fetchRecords} from '../client/fetcher.js';
+import {byPartition, fetchRecords} from '../client/fetcher.js';
 import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers} from '../client/kafka.js';
 import {translateKafkaError} from '../client/kafka-errors.js';
@@ -173,13 +173,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   /** One fetched response: per partition, chunks of `batchSize` written, then committed. */
   async function deliver(records: FetchedRecord[], ended: AbortSignal): Promise<void> {
     received += records.length;
-    const byPartition = new Map<number, FetchedRecord[]>();
-    for (const r of records) {
-      const list = byPartition.get(r.partition);
-      if (list) list.push(r);
-      else byPartition.set(r.partition, [r]);
-    }
-    for (const [partition, list] of byPartition) {
+    for (const [partition, list] of byPartition(records)) {
       for (let i = 0; i < list.length; i += batchSize) {
         if (ended.aborted) return;
         let chunk = list.slice(i, i + batchSize);

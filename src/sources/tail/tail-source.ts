@@ -325,6 +325,7 @@ export class TailSource implements Source {
     const shift = live.length > 0 ? this.roundRobin++ % live.length : 0;
     const ordered = [...all.filter(([, f]) => f.detached), ...live.slice(shift), ...live.slice(0, shift)];
     for (const [key, file] of ordered) {
+      let last: ReadyLine | undefined;
       try {
         while (events.length < this.o.batchMaxEvents && bytes < this.o.batchMaxBytes) {
           file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
@@ -332,12 +333,14 @@ export class TailSource implements Source {
           if (!ready) break;
           events.push(this.toEvent(ctx, file, ready));
           bytes += ready.line.body.length;
-          marks.set(file, {generation: ready.generation, end: ready.line.end});
+          last = ready;
         }
         file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
       } catch (err) {
         await this.drop(ctx, key, file, err);
       }
+      // One mark per file: the end of its last line in this batch (also when a read failed after it).
+      if (last) marks.set(file, {generation: last.generation, end: last.line.end});
     }
     if (events.length === 0) return false;
     const delivery = ctx.deliver(events);
