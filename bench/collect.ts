@@ -3,13 +3,13 @@
  * same run, on the same file and the same kcollect broker (child process, data in os.tmpdir()):
  *   - tail-produce catching up on a driving log vs `kcat -P -l FILE` (`tail -F | kcat -P` never
  *     hands kcat its last lines without an end of input, so it cannot be timed to completion) and
- *     vs syslog-ng following the same file into Kafka (file() source, kafka-c() destination);
+ *     vs rsyslog (imfile -> omkafka) and syslog-ng (file() -> kafka-c()) following the same file;
  *   - spool-produce of the 100-car daily status file (~104 MB) vs `kcat -P -l FILE`;
  *   - a group drain to files (`consume -g --to file --exit`) vs `kcat -C -e > file` and vs
  *     `kcat -G -e > file`;
  *   - a drain into the HBase REST emulator (records/s; no peer here), and the time from the
  *     emulator's return after an outage to the drain's backlog cleared.
- * Prints a markdown table; never run by `npm test`.
+ * `--only tail,spool,drain,hbase,outage` runs some. Prints a markdown table; never run by `npm test`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import {createKafka} from '../src/client/kafka.js';
 import {runDrivingSimulator} from '../src/simulate/driving.js';
 import {writeStatusFile} from '../src/simulate/status.js';
 import {KcollectPeer, repoRoot} from './peers.js';
+import {RSYSLOG_INSTALL, rsyslogVersion, startRsyslog} from './rsyslog.js';
 import {SYSLOG_NG_INSTALL, startSyslogNg, syslogNgVersion} from './syslog-ng.js';
 import {cleanupNow, installCleanupHandlers, makeTempDir, runTimed, sleep, spawnTracked, stopChild} from './proc.js';
 
@@ -63,6 +64,13 @@ async function timeUntil(brokers: string, topic: string, count: number, start: (
 
 const rate = (n: number, s: number) => `${Math.round(n / s / 1000)} k/s`;
 
+/** `--only tail,spool,drain,hbase,outage` runs those sections (each makes what it reads). */
+const SECTIONS = ['tail', 'spool', 'drain', 'hbase', 'outage'] as const;
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : [...SECTIONS];
+for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only ${s}: expected some of ${SECTIONS.join(',')}`);
+const runs = (s: (typeof SECTIONS)[number]) => only.includes(s);
+
 async function main(): Promise<void> {
   installCleanupHandlers();
   const tmp = makeTempDir('kcollect-bench-collect-');
@@ -70,53 +78,74 @@ async function main(): Promise<void> {
   const b = broker.bootstrap;
   const rows: string[][] = [];
   try {
-    // 1. Tail: catch up on 300,000 driving lines already in the file.
     const log = path.join(tmp, 'driving.log');
     const driving = await runDrivingSimulator({cars: 100, outFile: log, speed: 'max', date: '20160101', toSecond: 5998, seed: 1});
     const lines = driving.lines + driving.headers;
-    await createTopic(b, 'tail-kcollect');
-    await createTopic(b, 'tail-kcat');
-    let child = kc(['tail-produce', log, '-t', 'tail-kcollect', '-b', b, '--position-file', path.join(tmp, 'pos.json')], tmp);
-    const tailK = await timeUntil(b, 'tail-kcollect', lines, () => undefined);
-    await stopChild(child);
-    const tailP = (await runTimed('kcat', ['-P', '-b', b, '-t', 'tail-kcat', '-l', log])).seconds;
-    rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB)`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, (tailP / tailK).toFixed(2)]);
-    const syslogNg = syslogNgVersion();
-    if (syslogNg) {
-      await createTopic(b, 'tail-syslog-ng');
-      const dir = path.join(tmp, 'syslog-ng');
-      fs.mkdirSync(dir);
-      let peer: ReturnType<typeof startSyslogNg> | undefined;
-      const tailS = await timeUntil(b, 'tail-syslog-ng', lines, () => (peer = startSyslogNg(dir, log, b, 'tail-syslog-ng')));
-      await stopChild(peer!);
-      rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng ${syslogNg} file() -> kafka-c(): ${tailS.toFixed(2)} s (${rate(lines, tailS)})`, (tailS / tailK).toFixed(2)]);
-    } else {
-      rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng: not installed (${SYSLOG_NG_INSTALL})`, '']);
+    const status = runs('spool') || runs('drain') ? await writeStatusFile({cars: 100, date: '20160101', outDir: path.join(tmp, 'status'), seed: 1}) : undefined;
+    const statusLines = status ? status.lines + status.headers : 0;
+
+    // 1. Tail: catch up on 300,000 driving lines already in the file.
+    if (runs('tail')) {
+      await createTopic(b, 'tail-kcollect');
+      await createTopic(b, 'tail-kcat');
+      const child = kc(['tail-produce', log, '-t', 'tail-kcollect', '-b', b, '--position-file', path.join(tmp, 'pos.json')], tmp);
+      const tailK = await timeUntil(b, 'tail-kcollect', lines, () => undefined);
+      await stopChild(child);
+      const tailP = (await runTimed('kcat', ['-P', '-b', b, '-t', 'tail-kcat', '-l', log])).seconds;
+      rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB)`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, (tailP / tailK).toFixed(2)]);
+      const rsyslog = rsyslogVersion();
+      if (rsyslog) {
+        await createTopic(b, 'tail-rsyslog');
+        const dir = path.join(tmp, 'rsyslog');
+        fs.mkdirSync(dir);
+        let peer: ReturnType<typeof startRsyslog> | undefined;
+        const tailR = await timeUntil(b, 'tail-rsyslog', lines, () => (peer = startRsyslog(dir, log, b, 'tail-rsyslog')));
+        await stopChild(peer!);
+        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `rsyslog ${rsyslog} imfile -> omkafka: ${tailR.toFixed(2)} s (${rate(lines, tailR)})`, (tailR / tailK).toFixed(2)]);
+      } else {
+        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `rsyslog: not installed (${RSYSLOG_INSTALL})`, '']);
+      }
+      const syslogNg = syslogNgVersion();
+      if (syslogNg) {
+        await createTopic(b, 'tail-syslog-ng');
+        const dir = path.join(tmp, 'syslog-ng');
+        fs.mkdirSync(dir);
+        let peer: ReturnType<typeof startSyslogNg> | undefined;
+        const tailS = await timeUntil(b, 'tail-syslog-ng', lines, () => (peer = startSyslogNg(dir, log, b, 'tail-syslog-ng')));
+        await stopChild(peer!);
+        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng ${syslogNg} file() -> kafka-c(): ${tailS.toFixed(2)} s (${rate(lines, tailS)})`, (tailS / tailK).toFixed(2)]);
+      } else {
+        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng: not installed (${SYSLOG_NG_INSTALL})`, '']);
+      }
     }
 
     // 2. Spool: the 100-car daily status file.
-    const spool = path.join(tmp, 'spool');
-    fs.mkdirSync(spool);
-    const status = await writeStatusFile({cars: 100, date: '20160101', outDir: path.join(tmp, 'status'), seed: 1});
-    const statusLines = status.lines + status.headers;
     await createTopic(b, 'spool-kcollect');
-    await createTopic(b, 'spool-kcat');
-    child = kc(['spool-produce', spool, '-t', 'spool-kcollect', '-b', b, '--stable-for', '200ms', '--poll-interval', '100ms'], tmp);
-    await sleep(1500);
-    const spoolK = await timeUntil(b, 'spool-kcollect', statusLines, () => fs.copyFileSync(status.file, path.join(spool, 'status.txt')));
-    await stopChild(child);
-    const kcatSpool = await runTimed('kcat', ['-P', '-b', b, '-t', 'spool-kcat', '-l', status.file]);
-    rows.push(['spool-produce', `100-car status file, ${statusLines.toLocaleString('en')} lines (${(status.bytes / 1e6).toFixed(0)} MB)`, `${spoolK.toFixed(1)} s`, `kcat -P -l: ${kcatSpool.seconds.toFixed(1)} s`, (kcatSpool.seconds / spoolK).toFixed(2)]);
+    if (runs('spool')) {
+      const spool = path.join(tmp, 'spool');
+      fs.mkdirSync(spool);
+      await createTopic(b, 'spool-kcat');
+      const child = kc(['spool-produce', spool, '-t', 'spool-kcollect', '-b', b, '--stable-for', '200ms', '--poll-interval', '100ms'], tmp);
+      await sleep(1500);
+      const spoolK = await timeUntil(b, 'spool-kcollect', statusLines, () => fs.copyFileSync(status!.file, path.join(spool, 'status.txt')));
+      await stopChild(child);
+      const kcatSpool = await runTimed('kcat', ['-P', '-b', b, '-t', 'spool-kcat', '-l', status!.file]);
+      rows.push(['spool-produce', `100-car status file, ${statusLines.toLocaleString('en')} lines (${(status!.bytes / 1e6).toFixed(0)} MB)`, `${spoolK.toFixed(1)} s`, `kcat -P -l: ${kcatSpool.seconds.toFixed(1)} s`, (kcatSpool.seconds / spoolK).toFixed(2)]);
+    } else if (runs('drain')) {
+      await runTimed('kcat', ['-P', '-b', b, '-t', 'spool-kcollect', '-l', status!.file]);
+    }
 
     // 3. Drain the status topic to files vs kcat -C -e > file.
-    const drainK = await runTimed(process.execPath, [RUN, 'consume', 'spool-kcollect', '-b', b, '-g', 'bench-files', '--to', 'file', '--out-dir', path.join(tmp, 'files'), '--exit', '--batch-size', '5000'], {stdout: 'ignore'});
-    const drainP = await runTimed('sh', ['-c', `kcat -C -b ${b} -t spool-kcollect -o beginning -e > ${path.join(tmp, 'kcat.out')}`]);
-    rows.push(['drain to files', `${statusLines.toLocaleString('en')} records`, `${drainK.seconds.toFixed(1)} s (${rate(statusLines, drainK.seconds)})`, `kcat -C -e > file: ${drainP.seconds.toFixed(1)} s (${rate(statusLines, drainP.seconds)})`, (drainP.seconds / drainK.seconds).toFixed(2)]);
-    // The same drain against a peer that, like it, joins a group first (the coordinator's initial rebalance delay included).
-    const drainG = await runTimed('sh', ['-c', `kcat -G bench-kcat -b ${b} -X auto.offset.reset=earliest -e spool-kcollect > ${path.join(tmp, 'kcat-group.out')}`]);
-    rows.push(['drain to files', 'the same topic', `${drainK.seconds.toFixed(1)} s`, `kcat -G -e > file: ${drainG.seconds.toFixed(1)} s (${rate(statusLines, drainG.seconds)})`, (drainG.seconds / drainK.seconds).toFixed(2)]);
+    if (runs('drain')) {
+      const drainK = await runTimed(process.execPath, [RUN, 'consume', 'spool-kcollect', '-b', b, '-g', 'bench-files', '--to', 'file', '--out-dir', path.join(tmp, 'files'), '--exit', '--batch-size', '5000'], {stdout: 'ignore'});
+      const drainP = await runTimed('sh', ['-c', `kcat -C -b ${b} -t spool-kcollect -o beginning -e > ${path.join(tmp, 'kcat.out')}`]);
+      rows.push(['drain to files', `${statusLines.toLocaleString('en')} records`, `${drainK.seconds.toFixed(1)} s (${rate(statusLines, drainK.seconds)})`, `kcat -C -e > file: ${drainP.seconds.toFixed(1)} s (${rate(statusLines, drainP.seconds)})`, (drainP.seconds / drainK.seconds).toFixed(2)]);
+      // The same drain against a peer that, like it, joins a group first (the coordinator's initial rebalance delay included).
+      const drainG = await runTimed('sh', ['-c', `kcat -G bench-kcat -b ${b} -X auto.offset.reset=earliest -e spool-kcollect > ${path.join(tmp, 'kcat-group.out')}`]);
+      rows.push(['drain to files', 'the same topic', `${drainK.seconds.toFixed(1)} s`, `kcat -G -e > file: ${drainG.seconds.toFixed(1)} s (${rate(statusLines, drainG.seconds)})`, (drainG.seconds / drainK.seconds).toFixed(2)]);
+    }
 
-    // 4. Drain the driving topic into the HBase REST emulator.
+    if (!runs('hbase') && !runs('outage')) return;
     const hbase = spawnTracked(process.execPath, [RUN, 'hbase', 'serve', '--port', '0', '--data-dir', path.join(tmp, 'hbase')], {stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, NODE_ENV: 'production'}});
     const url = await new Promise<string>((resolve) => {
       let out = '';
@@ -126,33 +155,39 @@ async function main(): Promise<void> {
         if (m) resolve(m[1]);
       });
     });
-    await createTopic(b, 'driving');
-    await runTimed('sh', ['-c', `grep -E '^[0-9]{14}' ${log} | kcat -P -b ${b} -t driving`]);
-    const toHBase = await runTimed(process.execPath, [RUN, 'consume', 'driving', '-b', b, '-g', 'bench-hbase', '--to', 'hbase', '--hbase-url', url, '--table', 'DriverCarInfo', '--column-family', 'cf1', '--create-table', '--exit', '--batch-size', '2000'], {stdout: 'ignore'});
-    rows.push(['drain into HBase (REST emulator)', `${driving.lines.toLocaleString('en')} driving records, 8 cells each`, `${toHBase.seconds.toFixed(1)} s (${rate(driving.lines, toHBase.seconds)})`, 'no peer', '']);
+
+    // 4. Drain the driving topic into the HBase REST emulator.
+    if (runs('hbase')) {
+      await createTopic(b, 'driving');
+      await runTimed('sh', ['-c', `grep -E '^[0-9]{14}' ${log} | kcat -P -b ${b} -t driving`]);
+      const toHBase = await runTimed(process.execPath, [RUN, 'consume', 'driving', '-b', b, '-g', 'bench-hbase', '--to', 'hbase', '--hbase-url', url, '--table', 'DriverCarInfo', '--column-family', 'cf1', '--create-table', '--exit', '--batch-size', '2000'], {stdout: 'ignore'});
+      rows.push(['drain into HBase (REST emulator)', `${driving.lines.toLocaleString('en')} driving records, 8 cells each`, `${toHBase.seconds.toFixed(1)} s (${rate(driving.lines, toHBase.seconds)})`, 'no peer', '']);
+    }
 
     // 5. HBase goes down under a running drain while the driving records arrive, so they wait in
     // Kafka; measured: from its return to the backlog cleared (every offset committed).
-    await createTopic(b, 'outage');
-    const drain = spawnTracked(process.execPath, [RUN, 'consume', 'outage', '-b', b, '-g', 'bench-outage', '--to', 'hbase', '--hbase-url', url, '--table', 'Outage', '--column-family', 'cf1', '--create-table', '--batch-size', '2000'], {stdio: ['ignore', 'ignore', 'ignore']});
-    await sleep(3000);
-    await fetch(`${url}/_emulator/down`, {method: 'POST'});
-    await runTimed('sh', ['-c', `grep -E '^[0-9]{14}' ${log} | kcat -P -b ${b} -t outage`]);
-    await sleep(5000);
-    await fetch(`${url}/_emulator/up`, {method: 'POST'});
-    const back = performance.now();
-    while ((await committedIn(b, 'bench-outage', 'outage')) < driving.lines) await sleep(100);
-    const cleared = (performance.now() - back) / 1000;
-    await stopChild(drain);
+    if (runs('outage')) {
+      await createTopic(b, 'outage');
+      const drain = spawnTracked(process.execPath, [RUN, 'consume', 'outage', '-b', b, '-g', 'bench-outage', '--to', 'hbase', '--hbase-url', url, '--table', 'Outage', '--column-family', 'cf1', '--create-table', '--batch-size', '2000'], {stdio: ['ignore', 'ignore', 'ignore']});
+      await sleep(3000);
+      await fetch(`${url}/_emulator/down`, {method: 'POST'});
+      await runTimed('sh', ['-c', `grep -E '^[0-9]{14}' ${log} | kcat -P -b ${b} -t outage`]);
+      await sleep(5000);
+      await fetch(`${url}/_emulator/up`, {method: 'POST'});
+      const back = performance.now();
+      while ((await committedIn(b, 'bench-outage', 'outage')) < driving.lines) await sleep(100);
+      const cleared = (performance.now() - back) / 1000;
+      await stopChild(drain);
+      rows.push(['HBase back after an outage: its return to the backlog cleared', `${driving.lines.toLocaleString('en')} driving records held in Kafka while the emulator was down (\`POST /_emulator/down\`, then \`/up\`)`, `${cleared.toFixed(1)} s`, 'no peer', '']);
+    }
     await stopChild(hbase);
-    rows.push(['HBase back after an outage: its return to the backlog cleared', `${driving.lines.toLocaleString('en')} driving records held in Kafka while the emulator was down (\`POST /_emulator/down\`, then \`/up\`)`, `${cleared.toFixed(1)} s`, 'no peer', '']);
   } finally {
     await broker.stop();
     cleanupNow();
+    console.log('| Scenario | Load | kcollect | Peer, same run | peer time / kcollect time |');
+    console.log('|---|---|--:|--:|--:|');
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   }
-  console.log('| Scenario | Load | kcollect | Peer, same run | peer time / kcollect time |');
-  console.log('|---|---|--:|--:|--:|');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 }
 
 main().catch((err) => {
