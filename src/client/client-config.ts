@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {UserError} from '../lib/errors.js';
 import {definedOnly} from '../lib/size.js';
+import {PLAIN_LOGIN_MODULE, SCRAM_LOGIN_MODULE, parseJaasConfig} from '../security/jaas.js';
 
 /**
  * The one place client properties become connection settings. Users bring the property names
@@ -195,7 +196,7 @@ function saslSettings(get: Get): SaslSettings {
     throw new UserError(`${mech.where}: ${mech.key} "${mech.value}" is not supported by kcollect`, `use one of ${SASL_MECHANISMS.join(', ')}`);
   }
   const jaas = get('sasl.jaas.config');
-  const fromJaas = jaas ? parseJaasConfig(jaas, mechanism!) : {};
+  const fromJaas = jaas ? credentialsOfJaas(jaas, mechanism!) : {};
   const username = get('sasl.username')?.value ?? fromJaas.username;
   const password = get('sasl.password')?.value ?? fromJaas.password;
   if (username === undefined || password === undefined) {
@@ -205,31 +206,20 @@ function saslSettings(get: Get): SaslSettings {
 }
 
 const LOGIN_MODULES: Record<string, (m: SaslMechanism) => boolean> = {
-  'org.apache.kafka.common.security.plain.PlainLoginModule': (m) => m === 'PLAIN',
-  'org.apache.kafka.common.security.scram.ScramLoginModule': (m) => m.startsWith('SCRAM-'),
+  [PLAIN_LOGIN_MODULE]: (m) => m === 'PLAIN',
+  [SCRAM_LOGIN_MODULE]: (m) => m.startsWith('SCRAM-'),
 };
 
 /**
  * The Java client's `sasl.jaas.config`: `<LoginModule> required username="u" password="p";`.
  * Only PlainLoginModule and ScramLoginModule; their username and password options.
  */
-export function parseJaasConfig(p: ClientProperty, mechanism: SaslMechanism): {username?: string; password?: string} {
-  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b([\s\S]*?);?\s*$/.exec(p.value);
+function credentialsOfJaas(p: ClientProperty, mechanism: SaslMechanism): {username?: string; password?: string} {
+  const {loginModule, options} = parseJaasConfig(p.value, `${p.where}: sasl.jaas.config`);
   const bad = (why: string) => new UserError(`${p.where}: sasl.jaas.config: ${why}`, 'e.g. org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="secret";');
-  if (!m) throw bad('not a JAAS login module line');
-  const accepts = LOGIN_MODULES[m[1]];
-  if (!accepts) throw bad(`login module ${m[1]} is not supported (only PlainLoginModule and ScramLoginModule)`);
-  if (!accepts(mechanism)) throw bad(`${m[1].split('.').pop()} does not log in with sasl.mechanism ${mechanism}`);
-  const options: Record<string, string> = {};
-  const option = /\s*([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s";]+))/y;
-  let rest = m[3];
-  while (rest.trim() !== '') {
-    option.lastIndex = 0;
-    const o = option.exec(rest);
-    if (!o) throw bad('options are name="value" pairs');
-    options[o[1]] = o[2] !== undefined ? o[2].replaceAll(/\\(.)/g, '$1') : o[3];
-    rest = rest.slice(option.lastIndex);
-  }
+  const accepts = LOGIN_MODULES[loginModule];
+  if (!accepts) throw bad(`login module ${loginModule} is not supported (only PlainLoginModule and ScramLoginModule)`);
+  if (!accepts(mechanism)) throw bad(`${loginModule.split('.').pop()} does not log in with sasl.mechanism ${mechanism}`);
   return {username: options.username, password: options.password};
 }
 
