@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import {UserError} from '../lib/errors.js';
+import {resolveSecretReference} from '../lib/secret-reference.js';
 import {definedOnly} from '../lib/size.js';
 import {PLAIN_LOGIN_MODULE, SCRAM_LOGIN_MODULE, parseJaasConfig} from '../security/jaas.js';
 
@@ -129,7 +130,7 @@ export function parseClientConfig(properties: readonly ClientProperty[]): Parsed
   }
   const get = (key: string): ClientProperty | undefined => {
     const p = byKey.get(key);
-    return p && {...p, value: resolveSecretReference(p)};
+    return p && {...p, value: resolveSecretReference(p.value, `${p.where}: ${p.key}`)};
   };
   const value = (key: string) => get(key)?.value;
 
@@ -166,23 +167,6 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length];
-}
-
-const REFERENCE = /\$\{(?:(env|file):)?([^}]+)\}/g;
-
-function resolveSecretReference(p: ClientProperty): string {
-  return p.value.replaceAll(REFERENCE, (_, provider: string | undefined, name: string) => {
-    if (provider === 'file') {
-      try {
-        return fs.readFileSync(name, 'utf8').replace(/\r?\n$/, '');
-      } catch (err) {
-        throw new UserError(`${p.where}: ${p.key}: cannot read ${name} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'give a readable file in ${file:PATH}');
-      }
-    }
-    const v = process.env[name];
-    if (v === undefined) throw new UserError(`${p.where}: ${p.key}: environment variable ${name} is not set`, `export ${name}=... before running, or write the value itself`);
-    return v;
-  });
 }
 
 type Get = (key: string) => ClientProperty | undefined;

@@ -2,6 +2,7 @@
  * Syslog over TLS (RFC 5425): octet-counted frames on a TLS connection, senders checked against
  * the source's CA. A sender refused at the handshake does not stop the source serving others.
  */
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import tls from 'node:tls';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -89,6 +90,23 @@ describe.runIf(haveOpenssl())('syslog over TLS', () => {
     plain.end(frame('<13>1 - h a - - - in clear'));
     await eventually(() => (ctx.counts.get('ConnectionRefusedCount') ?? 0) >= 1, 'the refusal');
     expect(ctx.events).toHaveLength(0);
+  });
+
+  it('an encrypted key opens with tls.keyPassword (here ${env:NAME}); without it, or a wrong one, the error names the key', async () => {
+    const encrypted = `${certs.serverKey}.enc`;
+    execFileSync('openssl', ['pkey', '-in', certs.serverKey, '-aes256', '-passout', 'pass:s3cret', '-out', encrypted]);
+    const tlsBlock = (keyPassword?: string) => sourceTlsSchema.parse({cert: certs.serverCert, key: encrypted, keyPassword});
+    expect(() => sourceTlsOptions(tlsBlock(), 'sources.s.tls')).toThrow(/sources\.s\.tls: .* do not make a usable certificate/);
+    expect(() => sourceTlsOptions(tlsBlock('wrong'), 'sources.s.tls')).toThrow(expect.objectContaining({message: expect.stringMatching(/do not make a usable certificate/), hint: expect.stringMatching(/an encrypted key needs sources\.s\.tls\.keyPassword/)}));
+
+    process.env.KCOLLECT_TEST_KEY_PASSWORD = 's3cret';
+    const ctx = context();
+    const options = sourceTlsOptions(tlsBlock('${env:KCOLLECT_TEST_KEY_PASSWORD}'), 'sources.s.tls');
+    delete process.env.KCOLLECT_TEST_KEY_PASSWORD;
+    const {port} = await start(new SyslogTcpSource({name: 's', port: 0, tls: options}), ctx);
+    await send(port, {ca: pem(certs.ca)}, ['<13>1 - h a - - - through an encrypted key']);
+    await eventually(() => ctx.events.length >= 1, 'the message');
+    expect(ctx.events[0].body.toString()).toBe('through an encrypted key');
   });
 
   it('agent-file keys: clientAuth without ca, a missing file, an unknown key: errors naming the key', () => {

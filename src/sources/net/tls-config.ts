@@ -1,7 +1,8 @@
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import {z} from 'zod';
-import {errorMessage} from '../../lib/errors.js';
+import {UserError, errorMessage} from '../../lib/errors.js';
 import {readPemFile} from '../../lib/http-security.js';
+import {resolveSecretReference} from '../../lib/secret-reference.js';
 import type {SourceContext} from '../../pipeline/source.js';
 import {peerHost} from './listen.js';
 
@@ -14,6 +15,8 @@ export const sourceTlsSchema = z
   .strictObject({
     cert: z.string().min(1),
     key: z.string().min(1),
+    /** The key's passphrase when it is encrypted: inline, `${env:NAME}` or `${file:PATH}`. */
+    keyPassword: z.string().min(1).optional(),
     ca: z.string().min(1).optional(),
     clientAuth: z.enum(['required', 'requested', 'none']).default('none'),
   })
@@ -27,15 +30,24 @@ export type SourceTlsConfig = z.output<typeof sourceTlsSchema>;
 /** Node's server options for the block; `where` names it in errors (e.g. `sources.syslog.tls`). */
 export function sourceTlsOptions(config: SourceTlsConfig, where: string): tls.TlsOptions {
   const ask = config.clientAuth !== 'none';
-  return {
+  const options: tls.TlsOptions = {
     cert: readPemFile(config.cert, `${where}.cert`),
     key: readPemFile(config.key, `${where}.key`),
+    ...(config.keyPassword !== undefined ? {passphrase: resolveSecretReference(config.keyPassword, `${where}.keyPassword`)} : {}),
     ...(config.ca !== undefined ? {ca: readPemFile(config.ca, `${where}.ca`)} : {}),
     requestCert: ask,
     // `requested`: a sender without a certificate is let in; one with a bad certificate never is.
     rejectUnauthorized: config.clientAuth === 'required',
     minVersion: 'TLSv1.2',
   };
+  // A key that does not open (encrypted without keyPassword, a wrong one, not matching the
+  // certificate) is a config error now, not a failure when the source starts listening.
+  try {
+    tls.createSecureContext(options);
+  } catch (err) {
+    throw new UserError(`${where}: ${config.cert} and ${config.key} do not make a usable certificate (${errorMessage(err)})`, `check ${where}.key is the certificate's key; an encrypted key needs ${where}.keyPassword`);
+  }
+  return options;
 }
 
 /**
