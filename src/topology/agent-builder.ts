@@ -18,6 +18,7 @@ import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
 import {parseClientConfig, type ClientConfig} from '../client/client-config.js';
 import {UserError} from '../lib/errors.js';
+import {httpClientSecurityOf} from './http-client-config.js';
 import {redactUrl} from '../lib/http-security.js';
 import {LoggerSink} from '../sinks/logger-sink.js';
 import {createForwardSink, createForwardSource} from '../forward/config.js';
@@ -178,7 +179,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
         }),
       );
     case 'hbase':
-      return openSink({kind: 'hbase', name, url: s.url, table: s.table, family: s.columnFamily, columns: s.columns ?? BOOK_COLUMNS, rowKey: s.rowKey ?? BOOK_ROW_KEY, delimiter: s.delimiter, createTable: s.createTable});
+      return openSink({kind: 'hbase', name, url: s.url, table: s.table, family: s.columnFamily, columns: s.columns ?? BOOK_COLUMNS, rowKey: s.rowKey ?? BOOK_ROW_KEY, delimiter: s.delimiter, createTable: s.createTable, security: httpClientSecurityOf(s, `sinks.${name}`)});
   }
 }
 
@@ -186,7 +187,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
 function avroValues(name: string, topic: string, format: Extract<Extract<SinkConfig, {type: 'kafka'}>['format'], {type: 'avro'}>, context: BuildContext): () => Promise<ValueEncoder> {
   return async () => {
     try {
-      const encoder = await AvroLineEncoder.create({registryUrl: format.registryUrl, topic, schema: loadAvroSchema(format.schema), delimiter: format.delimiter});
+      const encoder = await AvroLineEncoder.create({registryUrl: format.registryUrl, topic, schema: loadAvroSchema(format.schema), delimiter: format.delimiter, security: httpClientSecurityOf(format, `sinks.${name}.format`)});
       context.log(`sink ${name}: values are Avro: schema id ${encoder.schemaId}, subject ${encoder.subject} at ${redactUrl(format.registryUrl)}`);
       return encoder;
     } catch (err) {

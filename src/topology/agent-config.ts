@@ -8,6 +8,7 @@ import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
 import {TIME_FROM} from '../sinks/path-escapes.js';
 import {httpSourceSchema, netcatSourceSchema, syslogTcpSourceSchema, syslogUdpSourceSchema} from '../sources/net/config.js';
 import {parseYaml} from './yaml-config.js';
+import {httpClientKeys} from './http-client-config.js';
 
 const regex = z.string().refine(
   (s) => {
@@ -87,7 +88,7 @@ const sinkCommon = {channel: name, batchSize: count.default(1000), dlqTopic: z.s
  */
 const kafkaFormat = z.discriminatedUnion('type', [
   z.strictObject({type: z.literal('text')}),
-  z.strictObject({type: z.literal('avro'), schema: z.string().min(1), registryUrl: z.string().url().default('http://127.0.0.1:8081'), delimiter: z.string().min(1).default(',')}),
+  z.strictObject({type: z.literal('avro'), schema: z.string().min(1), registryUrl: z.string().url().default('http://127.0.0.1:8081'), delimiter: z.string().min(1).default(','), ...httpClientKeys}),
 ]);
 
 /** Kafka client properties (librdkafka/Java names), values as text. */
@@ -141,6 +142,7 @@ const hbaseSink = z.strictObject({
   rowKey: z.string().optional(),
   delimiter: z.string().optional(),
   createTable: z.boolean().default(false),
+  ...httpClientKeys,
   ...sinkCommon,
 });
 

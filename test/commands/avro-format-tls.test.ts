@@ -67,4 +67,33 @@ describe.runIf(haveOpenssl())('the Avro paths with a private CA for the schema r
     const noCert = await kcollect(env.bootstrap, ['consume', topic, '--exit', '--value-format', 'avro', '--registry-url', registry.url, '--registry-ca', certs.ca, '--registry-user', 'writer'], {cwd, env: secretEnv});
     expectUserError(noCert, /^kcollect: reading Avro record values: (TLS with|no answer from) the schema registry/);
   });
+
+  it('an agent file: a kafka sink with an Avro format reaches the registry through tls: and basicAuth: keys (the password as ${env:NAME})', async () => {
+    const topic = 'Avro-Tls-Agent';
+    await env.broker.createTopic(topic, 1, {});
+    const cwd = tempDir('avro-tls-agent');
+    const lines = drivingRecords(2, 5).map((r) => r.line);
+    fs.writeFileSync(path.join(cwd, 'driving.log'), `${lines.join('\n')}\n`);
+    const tlsKeys = `tls: {ca: '${certs.ca}', cert: '${certs.clientCert}', key: '${certs.clientKey}'}, basicAuth: {username: writer, password: '\${env:REGISTRY_PASSWORD}'}`;
+    fs.writeFileSync(
+      path.join(cwd, 'agent.yaml'),
+      `name: avro-tls
+sources:
+  driving: {type: tail, paths: [driving.log], channels: [c1]}
+channels:
+  c1: {type: memory}
+sinks:
+  k: {type: kafka, channel: c1, topic: ${topic}, format: {type: avro, schema: smartcar-driving, registryUrl: '${registry.url}', ${tlsKeys}}}
+`,
+    );
+    const agent = spawnCli(['agent', 'run', 'agent.yaml', '-b', env.bootstrap], {cwd, env: {REGISTRY_PASSWORD: PASSWORD}});
+    const done = collect(agent);
+    await until(async () => (await readTopic(env.bootstrap, topic)).length >= lines.length, 'the Avro records to arrive');
+    agent.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`values are Avro: schema id \\d+, subject ${topic}-value`));
+    expect((await readTopic(env.bootstrap, topic)).every((rec) => rec.value![0] === 0)).toBe(true);
+    expect(r.stderr).not.toContain(PASSWORD);
+  });
 });

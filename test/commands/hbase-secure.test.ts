@@ -1,10 +1,12 @@
 import https from 'node:https';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import fs from 'node:fs';
+import path from 'node:path';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {haveOpenssl, makeCerts, type TestCerts} from '../helpers/certs.js';
-import {expectUserErrorLine, kcollect, runCli} from '../helpers/cli.js';
+import {collect, expectUserErrorLine, kcollect, runCli, spawnCli} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
 import {spawnServe, type ServeProcess} from '../hbase/serve-process.js';
 
 const PASSWORD = 'Hb4se-Gateway-Pa55';
@@ -88,5 +90,33 @@ describe.skipIf(!haveOpenssl())('HBase REST over TLS with basic auth', () => {
     expect(scan.code, scan.stderr).toBe(0);
     const rows = JSON.parse(scan.stdout).rows as Array<{key: string}>;
     expect(rows.map((r) => r.key).sort()).toEqual(['10000010106102-A0001', '20000010106102-A0002', '30000010106102-A0003'].sort());
+  });
+
+  it('an agent file: the hbase sink writes through its tls: and basicAuth: keys (the password from ${file:PATH})', async () => {
+    const cwd = tempDir('hbase-secure-agent');
+    fs.writeFileSync(path.join(cwd, 'driving.log'), `${LINES.join('\n')}\n`);
+    fs.writeFileSync(path.join(cwd, 'gateway.password'), `${PASSWORD}\n`, {mode: 0o600});
+    fs.writeFileSync(
+      path.join(cwd, 'agent.yaml'),
+      `name: hbase-tls
+sources:
+  driving: {type: tail, paths: [driving.log], channels: [c1]}
+channels:
+  c1: {type: memory}
+sinks:
+  h: {type: hbase, channel: c1, url: '${url}', table: AgentRows, columnFamily: cf1, createTable: true, tls: {ca: '${certs.ca}'}, basicAuth: {username: loader, password: '\${file:gateway.password}'}}
+`,
+    );
+    const agent = spawnCli(['agent', 'run', 'agent.yaml'], {cwd});
+    const done = collect(agent);
+    const rowsIn = async () => {
+      const scan = await runCli(['hbase', 'scan', 'AgentRows', '--hbase-url', withCredentials, '--hbase-ca', certs.ca, '--json']);
+      return scan.code === 0 ? (JSON.parse(scan.stdout).rows as unknown[]).length : 0;
+    };
+    await until(async () => (await rowsIn()) >= LINES.length, 'the rows in HBase');
+    agent.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain(PASSWORD);
   });
 });
