@@ -93,29 +93,23 @@ async function main(): Promise<void> {
       await stopChild(child);
       const tailP = (await runTimed('kcat', ['-P', '-b', b, '-t', 'tail-kcat', '-l', log])).seconds;
       rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB)`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, (tailP / tailK).toFixed(2)]);
-      const rsyslog = rsyslogVersion();
-      if (rsyslog) {
-        await createTopic(b, 'tail-rsyslog');
-        const dir = path.join(tmp, 'rsyslog');
+      const tailPeers = [
+        {name: 'rsyslog', version: rsyslogVersion(), what: 'imfile -> omkafka', install: RSYSLOG_INSTALL, start: startRsyslog},
+        {name: 'syslog-ng', version: syslogNgVersion(), what: 'file() -> kafka-c()', install: SYSLOG_NG_INSTALL, start: startSyslogNg},
+      ];
+      for (const peer of tailPeers) {
+        if (!peer.version) {
+          rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `${peer.name}: not installed (${peer.install})`, '']);
+          continue;
+        }
+        const topic = `tail-${peer.name}`;
+        await createTopic(b, topic);
+        const dir = path.join(tmp, peer.name);
         fs.mkdirSync(dir);
-        let peer: ReturnType<typeof startRsyslog> | undefined;
-        const tailR = await timeUntil(b, 'tail-rsyslog', lines, () => (peer = startRsyslog(dir, log, b, 'tail-rsyslog')));
-        await stopChild(peer!);
-        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `rsyslog ${rsyslog} imfile -> omkafka: ${tailR.toFixed(2)} s (${rate(lines, tailR)})`, (tailR / tailK).toFixed(2)]);
-      } else {
-        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `rsyslog: not installed (${RSYSLOG_INSTALL})`, '']);
-      }
-      const syslogNg = syslogNgVersion();
-      if (syslogNg) {
-        await createTopic(b, 'tail-syslog-ng');
-        const dir = path.join(tmp, 'syslog-ng');
-        fs.mkdirSync(dir);
-        let peer: ReturnType<typeof startSyslogNg> | undefined;
-        const tailS = await timeUntil(b, 'tail-syslog-ng', lines, () => (peer = startSyslogNg(dir, log, b, 'tail-syslog-ng')));
-        await stopChild(peer!);
-        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng ${syslogNg} file() -> kafka-c(): ${tailS.toFixed(2)} s (${rate(lines, tailS)})`, (tailS / tailK).toFixed(2)]);
-      } else {
-        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `syslog-ng: not installed (${SYSLOG_NG_INSTALL})`, '']);
+        let child: ReturnType<typeof peer.start> | undefined;
+        const seconds = await timeUntil(b, topic, lines, () => (child = peer.start(dir, log, b, topic)));
+        await stopChild(child!);
+        rows.push(['tail-produce, catching up', 'the same file', `${tailK.toFixed(2)} s`, `${peer.name} ${peer.version} ${peer.what}: ${seconds.toFixed(2)} s (${rate(lines, seconds)})`, (seconds / tailK).toFixed(2)]);
       }
     }
 
