@@ -59,12 +59,12 @@ const TIMEOUT = `
 import sys, time
 from confluent_kafka import Producer, KafkaException
 boot, topic = sys.argv[1:3]
-p = Producer({'bootstrap.servers': boot, 'transactional.id': 'slow', 'transaction.timeout.ms': 1000})
+p = Producer({'bootstrap.servers': boot, 'transactional.id': 'slow', 'transaction.timeout.ms': 2500})
 p.init_transactions(30)
 p.begin_transaction()
 p.produce(topic, value=b'too-late', on_delivery=lambda err, m: print('delivered' if err is None else 'not delivered: %s' % err))
 p.flush(30)
-time.sleep(4)
+time.sleep(5)
 try:
     p.commit_transaction(30)
     print('late commit accepted')
@@ -99,13 +99,14 @@ describe.skipIf(!haveConfluent)('transactions: confluent-kafka (librdkafka) agai
   });
 
   it('the coordinator aborts a transaction left open past transaction.timeout.ms', async () => {
-    // Created ahead: librdkafka gives a message only transaction.timeout.ms to be delivered.
+    // Created ahead: librdkafka gives a message only transaction.timeout.ms to be delivered (2.5 s:
+    // time enough on a loaded machine, and the coordinator's abort well inside the 5 s wait).
     await env.broker.createTopic('tx-timeout', 1, {});
     const out = await py(TIMEOUT, env.bootstrap, 'tx-timeout');
     expect(out).toMatch(/^delivered\nlate commit refused/);
     expect(await read('tx-timeout', 'read_committed')).toEqual([]);
     expect(await read('tx-timeout', 'read_uncommitted')).toEqual(['too-late']);
-    expect(env.logs.join('\n')).toMatch(/aborting transaction of slow .*transaction\.timeout\.ms=1000/);
+    expect(env.logs.join('\n')).toMatch(/aborting transaction of slow .*transaction\.timeout\.ms=2500/);
   });
 
   it('refuses a transaction.timeout.ms above transaction.max.timeout.ms', async () => {
