@@ -108,6 +108,8 @@ export class FileRollSink implements Sink {
     // be taken back from every file it touched (a closed file would keep its part: duplicates).
     const rolled: Array<{key: string; file: OpenFile}> = [];
     const openedHere = new Set<OpenFile>();
+    // Consecutive events mostly share a bucket (a drain writes one partition at a time).
+    let last: {dir: string; prefix: string; topic?: string; partition?: number; key: string} | undefined;
     try {
       events.forEach((event, index) => {
         let dir: string;
@@ -120,7 +122,11 @@ export class FileRollSink implements Sink {
           rejected.push({index, reason: err.message});
           return;
         }
-        const key = `${dir}\0${prefix}\0${event.kafka ? `${event.kafka.topic}\0${event.kafka.partition}` : ''}`;
+        const {topic, partition} = event.kafka ?? {};
+        if (!last || last.dir !== dir || last.prefix !== prefix || last.topic !== topic || last.partition !== partition) {
+          last = {dir, prefix, topic, partition, key: `${dir}\0${prefix}\0${event.kafka ? `${topic}\0${partition}` : ''}`};
+        }
+        const key = last.key;
         let file = this.open.get(key);
         if (file && this.full(file)) {
           rolled.push({key, file});
@@ -140,10 +146,9 @@ export class FileRollSink implements Sink {
       });
       // The write is confirmed once it is on disk: only then may the drain commit it. Each file
       // gets the batch's lines at the batch's own place, so nothing a failed try left is kept.
-      for (const [file, t] of touched) {
-        writeAll(file.fd, Buffer.concat(t.lines), t.bytesBefore);
-        diskIo.fsync(file.fd);
-      }
+      // The fsyncs run off the event loop, so the drain fetches and decodes meanwhile.
+      for (const [file, t] of touched) writeAll(file.fd, Buffer.concat(t.lines), t.bytesBefore);
+      await Promise.all([...touched.keys()].map((file) => diskIo.fsyncAsync(file.fd)));
     } catch (err) {
       this.takeBack(touched, rolled, openedHere);
       const code = (err as NodeJS.ErrnoException).code;
