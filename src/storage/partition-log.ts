@@ -319,8 +319,7 @@ export class PartitionLog {
 
   /** Walks an uncompressed CreateTime batch's records for the exact first match. */
   private recordAtOrAfter(seg: Segment, pos: number, size: number, ts: number, from: number): {offset: number; timestamp: number} | null {
-    const buf = Buffer.allocUnsafe(size);
-    readFully(seg.fd, buf, 0, size, pos);
+    const buf = readBatchAt(seg, pos, size);
     const base = readInt64(buf, Off.baseOffset);
     const baseTs = readInt64(buf, Off.baseTimestamp);
     const count = buf.readInt32BE(Off.recordsCount);
