@@ -114,5 +114,10 @@ export function compilePathEscapes(template: string, timeFrom: TimeFrom = 'recor
     }
   }
   if (literal) parts.push(literal);
+  // A template without escapes names the same place for every event: no work per event.
+  if (parts.every((p) => typeof p === 'string')) {
+    const fixed = parts.join('');
+    return () => fixed;
+  }
   return (event) => parts.map((p) => (typeof p === 'string' ? p : p(event))).join('');
 }
