@@ -33,8 +33,8 @@ export interface AtomicWriteOptions {
 export const diskIo = {
   write: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number => fs.writeSync(fd, buffer, offset, length, position),
   fsync: (fd: number): void => fs.fsyncSync(fd),
-  /** fsync on libuv's thread pool: the event loop goes on meanwhile. */
-  fsyncAsync: (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve()))),
+  /** fdatasync on the thread pool: the event loop goes on (fetching, decoding) while the disk flushes. */
+  datasync: (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
 };
 
 function noSpace(): NodeJS.ErrnoException {

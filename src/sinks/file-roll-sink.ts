@@ -108,7 +108,7 @@ export class FileRollSink implements Sink {
     // be taken back from every file it touched (a closed file would keep its part: duplicates).
     const rolled: Array<{key: string; file: OpenFile}> = [];
     const openedHere = new Set<OpenFile>();
-    // Consecutive events mostly share a bucket (a drain writes one partition at a time).
+    // The bucket of the event before: a drained batch is one partition's, so its key is made once.
     let last: {dir: string; prefix: string; topic?: string; partition?: number; key: string} | undefined;
     try {
       events.forEach((event, index) => {
@@ -122,7 +122,8 @@ export class FileRollSink implements Sink {
           rejected.push({index, reason: err.message});
           return;
         }
-        const {topic, partition} = event.kafka ?? {};
+        const topic = event.kafka?.topic;
+        const partition = event.kafka?.partition;
         if (!last || last.dir !== dir || last.prefix !== prefix || last.topic !== topic || last.partition !== partition) {
           last = {dir, prefix, topic, partition, key: `${dir}\0${prefix}\0${event.kafka ? `${topic}\0${partition}` : ''}`};
         }
@@ -142,13 +143,17 @@ export class FileRollSink implements Sink {
         t.lines.push(event.body, NEWLINE);
         file.bytes += event.body.length + NEWLINE.length;
         file.count++;
-        file.lastWriteAt = Date.now();
       });
       // The write is confirmed once it is on disk: only then may the drain commit it. Each file
       // gets the batch's lines at the batch's own place, so nothing a failed try left is kept.
-      // The fsyncs run off the event loop, so the drain fetches and decodes meanwhile.
-      for (const [file, t] of touched) writeAll(file.fd, Buffer.concat(t.lines), t.bytesBefore);
-      await Promise.all([...touched.keys()].map((file) => diskIo.fsyncAsync(file.fd)));
+      const now = Date.now();
+      for (const [file, t] of touched) {
+        writeAll(file.fd, Buffer.concat(t.lines), t.bytesBefore);
+        file.lastWriteAt = now;
+      }
+      // Every flush settles before a failure is handled: the take-back may close these files.
+      const flushed = await Promise.allSettled([...touched.keys()].map((file) => diskIo.datasync(file.fd)));
+      for (const f of flushed) if (f.status === 'rejected') throw f.reason;
     } catch (err) {
       this.takeBack(touched, rolled, openedHere);
       const code = (err as NodeJS.ErrnoException).code;

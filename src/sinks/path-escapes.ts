@@ -114,7 +114,7 @@ export function compilePathEscapes(template: string, timeFrom: TimeFrom = 'recor
     }
   }
   if (literal) parts.push(literal);
-  // Without escapes every event gets the same text: no work per event.
+  // A template without escapes names the same place for every event: no work per event.
   if (parts.every((p) => typeof p === 'string')) {
     const fixed = parts.join('');
     return () => fixed;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Event} from '../../src/pipeline/event.js';
 import {SinkDataError, SinkUnavailableError} from '../../src/pipeline/sink.js';
+import {diskIo} from '../../src/lib/fs.js';
 import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
 import {compilePathEscapes} from '../../src/sinks/path-escapes.js';
 import {tempDir} from '../helpers/broker.js';
@@ -45,6 +46,38 @@ describe('rolling file sink', () => {
     const final = path.join(dir, 'driving');
     expect(fs.readdirSync(final).sort()).toEqual(['t-0-00000000000000000000.log', 't-0-00000000000000000002.log']);
     expect(fs.readFileSync(path.join(final, 't-0-00000000000000000002.log'), 'utf8')).toBe('c\ne\n');
+  });
+
+  it("writes each event of a batch that mixes partitions into its own partition's file", async () => {
+    const dir = tempDir('roll-mixed');
+    const sink = new FileRollSink({dir});
+    const on = (partition: number, offset: number) => ({...at(offset, `p${partition}-${offset}`), kafka: {topic: 't', partition, offset, timestamp: 0, key: null}});
+    await sink.write([on(0, 5), on(1, 7), on(1, 8), on(0, 6), on(2, 0)]);
+    await sink.close();
+    const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
+    expect(fs.readdirSync(dir).sort()).toEqual(['t-0-00000000000000000005.log', 't-1-00000000000000000007.log', 't-2-00000000000000000000.log']);
+    expect([read('t-0-00000000000000000005.log'), read('t-1-00000000000000000007.log'), read('t-2-00000000000000000000.log')]).toEqual(['p0-5\np0-6\n', 'p1-7\np1-8\n', 'p2-0\n']);
+  });
+});
+
+describe('rolling file sink when the disk cannot flush', () => {
+  const realDatasync = diskIo.datasync;
+  afterEach(() => {
+    diskIo.datasync = realDatasync;
+  });
+
+  it('does not confirm a batch whose flush failed, takes it back, and writes it once on the retry', async () => {
+    const dir = tempDir('roll-eio');
+    const sink = new FileRollSink({dir});
+    await sink.write([at(0, 'a'), at(1, 'b')]);
+    diskIo.datasync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), {code: 'EIO'}));
+    await expect(sink.write([at(2, 'c'), at(3, 'd')])).rejects.toBeInstanceOf(SinkUnavailableError);
+    // Only what was confirmed is in the file: the unflushed batch is cut off again.
+    expect(fs.readFileSync(path.join(dir, 't-0-00000000000000000000.log.tmp'), 'utf8')).toBe('a\nb\n');
+    diskIo.datasync = realDatasync;
+    await sink.write([at(2, 'c'), at(3, 'd')]);
+    await sink.close();
+    expect(fs.readFileSync(path.join(dir, 't-0-00000000000000000000.log'), 'utf8')).toBe('a\nb\nc\nd\n');
   });
 });
 
