@@ -6,7 +6,7 @@
  * in hand (a sink may take a few writes at once: Sink.maxWritesInFlight), which the sinks tolerate
  * (same cells, same files). When the sink stops answering, the drain holds the batches and stops
  * fetching but stays in its group (the heartbeat runs on), probes the sink with capped exponential
- * backoff, and writes the same batches again, in order, once it answers. A rebalance ends the
+ * backoff, and writes the failed batches again, in order, once it answers. A rebalance ends the
  * generation: the writes in hand finish and are committed, then the member joins again and reads
  * from the committed offsets.
  */
@@ -148,7 +148,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   /**
    * Waits for the oldest write and commits its offset (after every earlier one, in order). A sink
    * that does not answer parks the drain: once no write is in flight any more, it waits, probes,
-   * waits longer..., then writes every unconfirmed chunk again, in order. False when the
+   * waits longer..., then writes every chunk whose write failed again, in order. False when the
    * generation ended or the drain failed first (the records stay uncommitted: whoever owns the
    * partition next reads them again).
    */
@@ -181,7 +181,8 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       state = 'parked';
       await Promise.all(unconfirmed.map((c) => c.outcome));
       if (!(await probeUntilAnswered(ended))) return false;
-      for (const chunk of unconfirmed) chunk.outcome = startWrite(chunk);
+      // A later write the sink confirmed meanwhile stays confirmed (its dead letters were sent).
+      for (const chunk of unconfirmed) if ('err' in (await chunk.outcome)) chunk.outcome = startWrite(chunk);
     }
   }
 

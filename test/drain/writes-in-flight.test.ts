@@ -28,7 +28,7 @@ describe('group drain: several sink writes in flight', () => {
 
   const committed = () => env.broker.groups.fetchOffsets(GROUP, null).offsets.find((o) => o.partition === 0)?.offset ?? -1;
 
-  it('the 2nd of 3 writes in flight fails: nothing committed past the 1st, the 2nd and 3rd written again, nothing lost', async () => {
+  it('the 2nd of 3 writes in flight fails: nothing committed past the 1st, the 2nd written again, nothing lost or committed early', async () => {
     /** Offsets the sink confirmed (a write that resolved). */
     const stored = new Set<number>();
     /** Each write() call: its first offset and whether it resolved. */
@@ -77,16 +77,14 @@ describe('group drain: several sink writes in flight', () => {
     expect(violations).toEqual([]);
     // At the failure, at most the 1st chunk was committed.
     expect(committedAtFailure).toBeLessThanOrEqual(BATCH);
-    // The failed 2nd chunk and the 3rd (in flight with it) were written again after the probe.
+    // The 3rd write, in flight with the failed 2nd, was confirmed; only the 2nd is written again.
     expect(calls.slice(0, 3).map((c) => [c.first, c.ok])).toEqual([
       [0, true],
       [BATCH, false],
       [2 * BATCH, true],
     ]);
     const writtenAgain = calls.filter((c, i) => calls.findIndex((d) => d.first === c.first) < i).map((c) => c.first);
-    expect(writtenAgain.slice(0, 2)).toEqual([BATCH, 2 * BATCH]);
-    expect(writtenAgain).toEqual([...writtenAgain].sort((a, b) => a - b));
-    expect(writtenAgain).not.toContain(0);
+    expect(writtenAgain).toEqual([BATCH]);
     // Nothing lost, everything committed.
     expect(stored.size).toBe(RECORDS);
     expect(summary.records).toBe(RECORDS);
