@@ -6,7 +6,7 @@ import {LineSplitter, type Line} from '../line-splitter.js';
 import {MultilineGrouper} from './multiline.js';
 import type {FilePosition} from './position-store.js';
 
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 export interface LineOptions {
   maxLineBytes: number;
