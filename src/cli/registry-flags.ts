@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {UserError} from '../lib/errors.js';
 import {httpClientFlags, httpClientSecurity} from './http-flags.js';
-import {AvroLineEncoder} from '../registry/avro-encoder.js';
+import type {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {BUILTIN_SCHEMA_NAMES, loadAvroSchema} from '../registry/schema-source.js';
 import type {ValueFormat} from '../services/value-format.js';
 
@@ -30,6 +30,8 @@ export async function avroEncoderFromFlags(
   if (flags.format !== 'avro') return undefined;
   const schema = flags['avro-schema'];
   if (schema === undefined) throw new UserError('--format avro needs --avro-schema', 'smartcar-driving or smartcar-status for the smart-car logs, or the path of an .avsc record schema');
+  // Loaded only for Avro: the registry client weighs on every text collector's start-up.
+  const {AvroLineEncoder} = await import('../registry/avro-encoder.js');
   return AvroLineEncoder.create({registryUrl: flags['registry-url'], topic, schema: loadAvroSchema(schema), delimiter: flags['field-separator'], security: httpClientSecurity('registry', flags)});
 }
 

@@ -4,7 +4,7 @@ import type {Admin} from 'kafkajs';
 import {UserError} from '../lib/errors.js';
 import {connectKafkaAdmin} from './kafka.js';
 import {alterTopicConfigs, checkNewTopicConfigs} from './topic-config-requests.js';
-import {hintFor, translateKafkaError} from './kafka-errors.js';
+import {hintFor, missingTopic, translateKafkaError} from './kafka-errors.js';
 import {requireApis} from './cluster-connections.js';
 import {ListOffsets} from '../protocol/messages/02-list-offsets.js';
 import {CreateTopics} from '../protocol/messages/19-create-topics.js';
@@ -108,8 +108,7 @@ export interface AdminClient {
   close(): Promise<void>;
 }
 
-export const missingTopic = (name: string) =>
-  new UserError(`topic "${name}" does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, hintFor('UNKNOWN_TOPIC_OR_PARTITION')!.replace('NAME', name));
+export {missingTopic} from './kafka-errors.js';
 
 export function connectAdmin(brokers: string[]): Promise<AdminClient> {
   return connectKafkaAdmin(brokers, (admin) => new KafkajsAdmin(admin, brokers));

@@ -5,9 +5,8 @@ import {Metadata} from '../protocol/messages/03-metadata.js';
 import type {ApiSchema} from '../protocol/schema.js';
 import {parseHostPort} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
-import {missingTopic} from './admin.js';
 import {ClientSecurityError, defaultClientConfig, type ClientConfig} from './client-config.js';
-import {unreachable} from './kafka-errors.js';
+import {missingTopic, unreachable} from './kafka-errors.js';
 import {WireConnection, check} from './wire-connection.js';
 
 export interface PartitionLeader {

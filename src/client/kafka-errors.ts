@@ -71,6 +71,10 @@ function unwrap(err: unknown): KafkajsErrorLike {
   return e;
 }
 
+/** In its own place (not admin.ts) so the wire clients need not load kafkajs. */
+export const missingTopic = (name: string) =>
+  new UserError(`topic "${name}" does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, hintFor('UNKNOWN_TOPIC_OR_PARTITION')!.replace('NAME', name));
+
 /**
  * Turns a kafkajs error into a one-line UserError that keeps the Kafka protocol name and code
  * ("UNKNOWN_TOPIC_OR_PARTITION (3)"); unreachable brokers become the standard message.

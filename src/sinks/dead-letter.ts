@@ -1,5 +1,4 @@
 import type {ClientConfig} from '../client/client-config.js';
-import {withAdmin} from '../client/admin.js';
 import {openProducer, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import type {Event} from '../pipeline/event.js';
 
@@ -51,6 +50,8 @@ export class DeadLetterQueue {
   }
 
   private async open(): Promise<TopicProducer> {
+    // Loaded with the first letter: the admin client (kafkajs) is no part of a collector's data path.
+    const {withAdmin} = await import('../client/admin.js');
     await withAdmin(this.brokers, async (admin) => {
       if (!(await admin.listTopics()).some((t) => t.name === this.topic)) await admin.createTopic({name: this.topic, partitions: 1}).catch(() => undefined);
     }, this.clientConfig);

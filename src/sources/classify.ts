@@ -10,7 +10,8 @@ const DEL = 0x7f;
  * means binary data. Checked before UTF-8, since garbage usually fails both.
  */
 export function rejectReason(body: Buffer): 'binary data' | 'invalid UTF-8' | undefined {
-  for (const byte of body) {
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
     if ((byte < 0x20 && byte !== TAB && byte !== LF) || byte === DEL) return 'binary data';
   }
   return isUtf8(body) ? undefined : 'invalid UTF-8';

@@ -38,19 +38,38 @@ export class LineSplitter {
     return this.length > 0;
   }
 
-  push(chunk: Buffer): Line[] {
+  /**
+   * The complete lines of `chunk` (with any pending start). `owned`: the caller never reuses
+   * the chunk, so lines are views into it instead of copies (a line split across chunks is still
+   * joined into one buffer).
+   */
+  push(chunk: Buffer, owned = false): Line[] {
     const lines: Line[] = [];
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(LF, start);
-      const stop = nl < 0 ? chunk.length : nl;
-      this.append(chunk.subarray(start, stop));
-      if (nl < 0) break;
-      this.position += 1;
-      lines.push(this.take(true));
+      if (nl < 0) {
+        this.append(chunk.subarray(start), owned);
+        break;
+      }
+      if (owned && this.length === 0) {
+        lines.push(this.view(chunk, start, nl));
+      } else {
+        this.append(chunk.subarray(start, nl), owned);
+        this.position += 1;
+        lines.push(this.take(true));
+      }
       start = nl + 1;
     }
     return lines;
+  }
+
+  /** A whole line inside an owned chunk, between `start` and its newline at `nl`. */
+  private view(chunk: Buffer, start: number, nl: number): Line {
+    const content = nl > start && chunk[nl - 1] === CR ? nl - 1 - start : nl - start;
+    const offset = this.position;
+    this.position += nl + 1 - start;
+    return {offset, end: this.position, body: chunk.subarray(start, start + Math.min(content, this.maxLineBytes)), length: content};
   }
 
   /** The pending bytes as a last line without newline (a rotated file that will not grow). */
@@ -58,13 +77,13 @@ export class LineSplitter {
     return this.length > 0 ? this.take(false) : null;
   }
 
-  private append(bytes: Buffer): void {
+  private append(bytes: Buffer, owned: boolean): void {
     if (bytes.length === 0) return;
     const room = this.maxLineBytes + 1 - this.kept;
     if (room > 0) {
       const part = bytes.length <= room ? bytes : bytes.subarray(0, room);
-      // Copy: the chunk buffer is reused by the reader.
-      this.parts.push(Buffer.from(part));
+      // Copy unless owned: the reader may reuse its chunk buffer.
+      this.parts.push(owned ? part : Buffer.from(part));
       this.kept += part.length;
     }
     this.length += bytes.length;
@@ -74,7 +93,7 @@ export class LineSplitter {
 
   private take(newline: boolean): Line {
     const content = newline && this.lastByte === CR ? this.length - 1 : this.length;
-    const joined = Buffer.concat(this.parts, this.kept);
+    const joined = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.kept);
     const line: Line = {
       offset: this.position - this.length - (newline ? 1 : 0),
       end: this.position,

@@ -4,11 +4,11 @@ import {segmentRegExp} from '../../src/sources/tail/glob.js';
 import {LineSplitter} from '../../src/sources/line-splitter.js';
 import {MultilineGrouper} from '../../src/sources/tail/multiline.js';
 
-function feed(splitter: LineSplitter, ...chunks: string[]) {
-  return chunks.flatMap((c) => splitter.push(Buffer.from(c))).map((l) => ({text: l.body.toString(), offset: l.offset, end: l.end, length: l.length}));
-}
+// Owned chunks (the file readers') come out as views into them, the others as copies: the same lines either way.
+describe.each([false, true])('LineSplitter, owned chunks: %s', (owned) => {
+  const feed = (splitter: LineSplitter, ...chunks: string[]) =>
+    chunks.flatMap((c) => splitter.push(Buffer.from(c), owned)).map((l) => ({text: l.body.toString(), offset: l.offset, end: l.end, length: l.length}));
 
-describe('LineSplitter', () => {
   it('splits on \\n and \\r\\n across chunk boundaries, with file offsets', () => {
     const s = new LineSplitter(100, 10);
     expect(feed(s, 'ab', 'c\r', '\nde\n', '\n', 'f')).toEqual([
@@ -39,6 +39,14 @@ describe('LineSplitter', () => {
     feed(s, 'a\nlast');
     expect(s.flushPending()).toMatchObject({offset: 2, end: 6, length: 4});
     expect(s.hasPending).toBe(false);
+  });
+
+  it('a line within one chunk is a view of that chunk only when the chunk is owned', () => {
+    const chunk = Buffer.from('a\nbc\r\n');
+    const lines = new LineSplitter(100).push(chunk, owned);
+    expect(lines.map((l) => l.body.toString())).toEqual(['a', 'bc']);
+    chunk.fill(0x78);
+    expect(lines.map((l) => l.body.toString())).toEqual(owned ? ['x', 'xx'] : ['a', 'bc']);
   });
 });
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {crc32c} from '@node-rs/crc32';
 import {UserError} from '../../lib/errors.js';
-import {writeFileAtomic} from '../../lib/fs.js';
+import {writeAll, writeFileAtomic} from '../../lib/fs.js';
 
 /**
  * What the ledger knows about one file still under its original name. Device and inode are
@@ -21,19 +22,40 @@ export interface LedgerEntry {
 
 interface LedgerFile {
   version: 1;
+  /** Counts whole saves: a progress record counts only for the ledger.json it was written after. */
+  seq?: number;
   files: Record<string, LedgerEntry>;
 }
+
+/** The progress record: how far the file being read was delivered since ledger.json was written. */
+interface Progress {
+  seq: number;
+  name: string;
+  offset: number;
+}
+
+/** Size of the progress record, rewritten in place; one that would not fit makes a whole save instead. */
+const PROGRESS_BYTES = 1024;
 
 /**
  * The spool directory's memory across restarts, one JSON file replaced atomically. It holds only
  * files that are still under their original name (being read, or done but not yet renamed):
- * once a file is renamed or deleted its entry goes, so the ledger stays small.
+ * once a file is renamed or deleted its entry goes, so the ledger stays small. Progress within
+ * a file (after every batch) is one fixed-size, checksummed record rewritten in place next to
+ * it (a temp file and a rename per batch cost more than reading and sending the batch).
  */
 export class Ledger {
   /** Why the last save failed, until one succeeds (the state in memory is then written whole). */
   private saveError: Error | undefined;
+  /** A save failed: the next progress is written whole, so nothing relies on what is on disk. */
+  private wholeSaveDue = false;
+  private progressFd: number | undefined;
 
-  private constructor(readonly file: string, private readonly files: Map<string, LedgerEntry>) {}
+  private constructor(
+    readonly file: string,
+    private readonly files: Map<string, LedgerEntry>,
+    private seq: number,
+  ) {}
 
   /** The failure of a save since the last call, once: for the source to report. */
   takeSaveError(): Error | undefined {
@@ -53,8 +75,10 @@ export class Ledger {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Ledger(file, new Map());
-      throw new UserError(`cannot read the spool ledger ${file}: ${(err as Error).message}`, 'make it readable');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read the spool ledger ${file}: ${(err as Error).message}`, 'make it readable');
+      // A ledger moved away to start over: a progress record left behind must not count for the new one.
+      fs.rmSync(progressFile(file), {force: true});
+      return new Ledger(file, new Map(), 0);
     }
     let parsed: LedgerFile;
     try {
@@ -63,7 +87,12 @@ export class Ledger {
     } catch (err) {
       throw new UserError(`the spool ledger ${file} is unreadable: ${(err as Error).message}`, 'move it away to start over (files not yet renamed are then read again from their start)');
     }
-    return new Ledger(file, new Map(Object.entries(parsed.files)));
+    const seq = parsed.seq ?? 0;
+    const files = new Map(Object.entries(parsed.files));
+    const progress = readProgress(progressFile(file));
+    const entry = progress?.seq === seq ? files.get(progress.name) : undefined;
+    if (entry && !entry.done && progress!.offset > entry.offset) files.set(progress!.name, {...entry, offset: progress!.offset});
+    return new Ledger(file, files, seq);
   }
 
   get(name: string): LedgerEntry | undefined {
@@ -84,18 +113,67 @@ export class Ledger {
   }
 
   /**
-   * Progress within a file is saved after every batch without fsync: a killed process keeps it,
-   * and an older ledger after an OS crash means lines read again, which the Kafka sink
-   * recognises. A finished file is fsynced, so it is never ingested twice. A save that fails (a
+   * Lines of `name` (set() before) up to `offset` were delivered. Like a whole save without
+   * fsync: a killed process keeps it; after an OS crash a torn or older record means lines read
+   * again, which the Kafka sink recognises.
+   */
+  advance(name: string, offset: number): void {
+    const entry = this.files.get(name);
+    if (!entry) throw new Error(`ledger: ${name} advanced before it was set`);
+    this.files.set(name, {...entry, offset});
+    const json = JSON.stringify({seq: this.seq, name, offset} satisfies Progress);
+    const record = Buffer.alloc(PROGRESS_BYTES, ' ');
+    const length = record.write(`${crc32c(json).toString(16).padStart(8, '0')} ${json}\n`);
+    if (this.wholeSaveDue || length >= PROGRESS_BYTES) return this.save(false);
+    try {
+      this.progressFd ??= fs.openSync(progressFile(this.file), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+      writeAll(this.progressFd, record, 0);
+    } catch (err) {
+      this.saveError = err as Error;
+      this.wholeSaveDue = true;
+    }
+  }
+
+  close(): void {
+    if (this.progressFd !== undefined) fs.closeSync(this.progressFd);
+    this.progressFd = undefined;
+  }
+
+  /**
+   * Written whole when a file starts, ends or goes (progress within it: advance()). A finished
+   * file is fsynced, so it is never ingested twice. A save that fails (a
    * full disk) leaves the previous ledger whole; the next save writes everything, so reading
    * goes on, and a crash before that only means lines read again.
    */
   private save(fsync: boolean): void {
-    const content: LedgerFile = {version: 1, files: Object.fromEntries(this.files)};
+    const content: LedgerFile = {version: 1, seq: this.seq + 1, files: Object.fromEntries(this.files)};
     try {
       writeFileAtomic(this.file, JSON.stringify(content, null, 1) + '\n', {fsync});
+      this.seq += 1;
+      this.wholeSaveDue = false;
     } catch (err) {
       this.saveError = err as Error;
+      this.wholeSaveDue = true;
     }
+  }
+}
+
+const progressFile = (ledgerFile: string) => path.join(path.dirname(ledgerFile), 'progress');
+
+/** The progress record, or undefined when there is none or it is torn (its checksum fails). */
+function readProgress(file: string): Progress | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trimEnd();
+  } catch {
+    return undefined;
+  }
+  const json = text.slice(9);
+  if (text[8] !== ' ' || crc32c(json).toString(16).padStart(8, '0') !== text.slice(0, 8)) return undefined;
+  try {
+    const p = JSON.parse(json) as Progress;
+    return Number.isSafeInteger(p.seq) && typeof p.name === 'string' && Number.isSafeInteger(p.offset) ? p : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -116,6 +116,7 @@ export class SpoolDirSource implements Source {
       }
     } finally {
       changes.close();
+      ledger.close();
       unlock();
     }
   }
@@ -186,6 +187,9 @@ export class SpoolDirSource implements Source {
   private async readFile(fh: fs.promises.FileHandle, file: SpoolFile, entry: LedgerEntry, ledger: Ledger, ctx: SourceContext): Promise<boolean> {
     const {batchMaxEvents, batchMaxBytes, maxLineBytes} = this.o;
     const size = file.size;
+    // Written whole once per file; each batch then only advances its offset.
+    ledger.set(file.name, {...entry});
+    reportSaveError(ledger, ctx);
     let batch: Event[] = [];
     let batchBytes = 0;
     let batchEnd = entry.offset;
@@ -204,7 +208,7 @@ export class SpoolDirSource implements Source {
         lastDelivery = lastDelivery.then(async () => {
           await delivery;
           ctx.count('AppendBatchAcceptedCount');
-          ledger.set(file.name, {...entry, offset: end});
+          ledger.advance(file.name, end);
           entry.offset = end;
           reportSaveError(ledger, ctx);
         });
@@ -212,8 +216,6 @@ export class SpoolDirSource implements Source {
         pending.push(lastDelivery);
         batch = [];
         batchBytes = 0;
-      } else if (!ledger.get(file.name)) {
-        ledger.set(file.name, {...entry});
       }
       try {
         while (pending.length > (final || ctx.signal.aborted ? 0 : this.o.maxPendingBatches - 1)) await pending.shift();
@@ -224,16 +226,18 @@ export class SpoolDirSource implements Source {
       return !ctx.signal.aborted;
     };
 
-    for await (const line of readLines(fh, entry.offset, size, maxLineBytes)) {
-      if (line.unterminated) {
-        tail = line;
-        break;
+    for await (const lines of readLines(fh, entry.offset, size, maxLineBytes)) {
+      for (const line of lines) {
+        if (line.unterminated) {
+          tail = line;
+          break;
+        }
+        const event = this.toEvent(line, file);
+        batch.push(event);
+        batchBytes += eventSize(event);
+        batchEnd = line.end;
+        if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
       }
-      const event = this.toEvent(line, file);
-      batch.push(event);
-      batchBytes += eventSize(event);
-      batchEnd = line.end;
-      if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
     }
 
     // Did the writer touch the file while it was read? Then it was not finished after all.

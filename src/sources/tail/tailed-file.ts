@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
 import {FINGERPRINT_MAX_BYTES, headMatches, identify, type FileIdentity} from './file-identity.js';
+import {ChunkReader} from '../chunk-reader.js';
 import {LineSplitter, type Line} from '../line-splitter.js';
 import {MultilineGrouper} from './multiline.js';
 import type {FilePosition} from './position-store.js';
@@ -46,7 +47,7 @@ export class TailedFile {
   readonly ready: ReadyLine[] = [];
   private splitter: LineSplitter;
   private grouper?: MultilineGrouper;
-  private readonly buffer = Buffer.alloc(CHUNK_BYTES);
+  private readonly reader = new ChunkReader(CHUNK_BYTES);
 
   constructor(
     readonly handle: FileHandle,
@@ -96,7 +97,8 @@ export class TailedFile {
   /** The next complete line (or group), reading more of the file as needed (synchronously, see file-identity.ts); null at EOF. */
   next(now: number): ReadyLine | null {
     while (this.ready.length === 0) {
-      const bytesRead = fs.readSync(this.handle.fd, this.buffer, 0, CHUNK_BYTES, this.readOffset);
+      const chunk = this.reader.readSync(this.handle.fd, this.readOffset);
+      const bytesRead = chunk.length;
       if (bytesRead === 0) {
         this.atEof = true;
         return null;
@@ -110,7 +112,7 @@ export class TailedFile {
       }
       this.readOffset += bytesRead;
       if (this.readOffset > this.size) (this.size = this.readOffset), (this.lastGrowthAt = now);
-      for (const line of this.splitter.push(this.buffer.subarray(0, bytesRead))) this.queue(line, now);
+      for (const line of this.splitter.push(chunk, true)) this.queue(line, now);
     }
     return this.ready.shift()!;
   }
