@@ -228,10 +228,13 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: B
   for (const t of timestamps) if (t > maxTimestamp) maxTimestamp = t;
 
   const w = new Writer();
+  // Header keys repeat on every record of a batch (a collector's origin header): encode each once.
+  const headerKeys = new Map<string, Buffer>();
+  const headerKey = (k: string) => headerKeys.get(k) ?? headerKeys.set(k, Buffer.from(k, 'utf8')).get(k)!;
   records.forEach((rec, i) => {
     const key = toBuffer(rec.key);
     const value = toBuffer(rec.value);
-    const headers = (rec.headers ?? []).map((h) => ({key: Buffer.from(h.key, 'utf8'), value: toBuffer(h.value)}));
+    const headers = (rec.headers ?? []).map((h) => ({key: headerKey(h.key), value: toBuffer(h.value)}));
     const tsDelta = timestamps[i] - baseTimestamp;
     let size = 1 + varintSize(tsDelta) + varintSize(i);
     size += key ? varintSize(key.length) + key.length : 1;
