@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {errorMessage} from '../lib/errors.js';
-import {diskIo, fsyncDir, writeAll} from '../lib/fs.js';
+import {diskIo, fsyncDir, writevAll} from '../lib/fs.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {PathEscapeError, compilePathEscapes, type TimeFrom} from './path-escapes.js';
@@ -102,14 +102,19 @@ export class FileRollSink implements Sink {
 
   private async writeNow(events: Event[]): Promise<void> {
     const rejected: RejectedEvent[] = [];
-    // This batch's lines per file, written with one call per file once the batch is gathered.
+    // This batch's lines per file: the bodies where they are (slices of the fetched response) and
+    // a newline after each, written with one writev per file once the batch is gathered.
     const touched = new Map<OpenFile, {bytesBefore: number; countBefore: number; lines: Buffer[]}>();
     // Files that filled up: closed only once the whole batch is on disk, so a failed batch can
     // be taken back from every file it touched (a closed file would keep its part: duplicates).
     const rolled: Array<{key: string; file: OpenFile}> = [];
     const openedHere = new Set<OpenFile>();
+    // A batch is mostly one partition under one path: the previous event's bucket is looked up once.
+    let last: {dir: string; prefix: string; topic?: string; partition?: number; key: string} | undefined;
+    const now = Date.now();
     try {
-      events.forEach((event, index) => {
+      for (let index = 0; index < events.length; index++) {
+        const event = events[index];
         let dir: string;
         let prefix: string;
         try {
@@ -118,9 +123,13 @@ export class FileRollSink implements Sink {
         } catch (err) {
           if (!(err instanceof PathEscapeError)) throw err;
           rejected.push({index, reason: err.message});
-          return;
+          continue;
         }
-        const key = `${dir}\0${prefix}\0${event.kafka ? `${event.kafka.topic}\0${event.kafka.partition}` : ''}`;
+        const kafka = event.kafka;
+        if (!last || last.dir !== dir || last.prefix !== prefix || last.topic !== kafka?.topic || last.partition !== kafka?.partition) {
+          last = {dir, prefix, topic: kafka?.topic, partition: kafka?.partition, key: `${dir}\0${prefix}\0${kafka ? `${kafka.topic}\0${kafka.partition}` : ''}`};
+        }
+        const key = last.key;
         let file = this.open.get(key);
         if (file && this.full(file)) {
           rolled.push({key, file});
@@ -136,14 +145,20 @@ export class FileRollSink implements Sink {
         t.lines.push(event.body, NEWLINE);
         file.bytes += event.body.length + NEWLINE.length;
         file.count++;
-        file.lastWriteAt = Date.now();
-      });
+        file.lastWriteAt = now;
+      }
       // The write is confirmed once it is on disk: only then may the drain commit it. Each file
       // gets the batch's lines at the batch's own place, so nothing a failed try left is kept.
-      for (const [file, t] of touched) {
-        writeAll(file.fd, Buffer.concat(t.lines), t.bytesBefore);
-        diskIo.fsync(file.fd);
-      }
+      // Off the event loop: the drain fetches and decodes the next records meanwhile.
+      // Every file's write has settled before a failure is taken back (no write lands after the cut).
+      const results = await Promise.allSettled(
+        [...touched].map(async ([file, t]) => {
+          await writevAll(file.fd, t.lines, t.bytesBefore);
+          await diskIo.fdatasync(file.fd);
+        }),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (err) {
       this.takeBack(touched, rolled, openedHere);
       const code = (err as NodeJS.ErrnoException).code;
