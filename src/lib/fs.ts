@@ -58,8 +58,7 @@ export function writeAll(fd: number, buffer: Uint8Array, position: number | null
 
 /**
  * Writes all of `buffers`, back to back, at `position` without blocking the event loop, or
- * throws; short writes are continued like writeAll's. The buffers are written where they are
- * (slices of a fetched response need no copy into one buffer).
+ * throws; short writes are continued like writeAll's.
  */
 export async function writevAll(fd: number, buffers: Uint8Array[], position: number): Promise<void> {
   let rest = buffers;
