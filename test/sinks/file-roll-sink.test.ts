@@ -3,6 +3,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Event} from '../../src/pipeline/event.js';
 import {SinkDataError, SinkUnavailableError} from '../../src/pipeline/sink.js';
+import {diskIo} from '../../src/lib/fs.js';
 import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
 import {compilePathEscapes} from '../../src/sinks/path-escapes.js';
 import {tempDir} from '../helpers/broker.js';
@@ -89,6 +90,27 @@ describe('rolling file sink on a full disk', () => {
     expect(failures).toBe(3);
     expect(lines(dir)).toEqual(Array.from({length: 60}, (_, i) => `line-${String(i).padStart(4, '0')}`));
     expect(fs.readdirSync(dir).every((n) => n.endsWith('.log'))).toBe(true);
+  });
+
+  it('finishes a write the disk takes a few bytes at a time (short writes), every line once', async () => {
+    const dir = tempDir('roll-short');
+    const realWritev = diskIo.writev;
+    let calls = 0;
+    diskIo.writev = (fd, buffers, position) => {
+      calls++;
+      return realWritev(fd, [Buffer.concat(buffers).subarray(0, 5)], position);
+    };
+    try {
+      const sink = new FileRollSink({dir, rollCount: 4});
+      const events = Array.from({length: 10}, (_, i) => at(i, `line-${i}`));
+      await sink.write(events.slice(0, 6));
+      await sink.write(events.slice(6));
+      await sink.close();
+      expect(lines(dir)).toEqual(events.map((e) => e.body.toString()));
+      expect(calls).toBe(9 + 6); // 42 and 28 bytes, 5 at a time
+    } finally {
+      diskIo.writev = realWritev;
+    }
   });
 
   it('creates its files 0600 and its directories 0700', async () => {
