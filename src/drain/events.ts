@@ -11,8 +11,8 @@ const NO_BODY = Buffer.alloc(0);
 /**
  * A consumed record as a pipeline event: headers from the record's headers, and its Kafka
  * position. The record itself is the position (it has topic, partition, offset, timestamp and
- * key) and the body is the value's slice of the fetched response: nothing copied, and no more
- * than one new object per record.
+ * key) and the body is the value's slice of the fetched response: nothing copied, and one new
+ * object per record that has no headers.
  */
 export function recordToEvent(r: FetchedRecord): Event {
   return {headers: r.headers.length === 0 ? NO_HEADERS : headersOf(r), body: r.value ?? NO_BODY, kafka: r};
