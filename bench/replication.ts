@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import kafkajs from 'kafkajs';
@@ -6,9 +7,10 @@ import {ApiVersions} from '../src/protocol/messages/18-api-versions.js';
 import {Metadata} from '../src/protocol/messages/03-metadata.js';
 import {startZookeeper} from '../src/zk/server/index.js';
 import {kcatProduce} from './load.js';
-import {KcollectPeer, MockPeer, type Peer} from './peers.js';
-import {freePort, median, sleep} from './proc.js';
-import {alternate, type FactRow, type Row, type Scenario} from './scenario.js';
+import {KcollectPeer, MockPeer, repoRoot, type Peer} from './peers.js';
+import {freePort, median, readProcStat, sleep} from './proc.js';
+import {summarizeProfile} from './profile.js';
+import {alternate, type BenchContext, type FactRow, type Row, type Scenario} from './scenario.js';
 import {LoopbackCut} from '../test/helpers/loopback-cut.js';
 import {startPythonProducer} from '../test/helpers/python-producer.js';
 
@@ -39,11 +41,13 @@ async function registeredBrokers(bootstrap: string): Promise<number> {
   }
 }
 
-async function startCluster(dir: string): Promise<{cluster: ClusterPeer; stopZk: () => Promise<unknown>}> {
+/** With `profDir`, each broker runs under `node --cpu-prof` and writes its profile to profDir/broker-ID on exit. */
+async function startCluster(dir: string, profDir?: string): Promise<{cluster: ClusterPeer; stopZk: () => Promise<unknown>}> {
   const zk = await startZookeeper({port: await freePort(), dataDir: path.join(dir, 'zk')});
   const brokers: KcollectPeer[] = [];
   for (const id of [1, 2, 3]) {
-    brokers.push(await KcollectPeer.start({dataDir: path.join(dir, `broker-${id}`), brokerArgs: ['--id', String(id), '--zookeeper', `${zk.connectString}/bench`, '--default-replication-factor', '3']}));
+    const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, `broker-${id}`)}`] : [];
+    brokers.push(await KcollectPeer.start({nodeArgs, dataDir: path.join(dir, `broker-${id}`), brokerArgs: ['--id', String(id), '--zookeeper', `${zk.connectString}/bench`, '--default-replication-factor', '3']}));
   }
   while ((await registeredBrokers(brokers[0].bootstrap)) < 3) await sleep(100);
   return {cluster: new ClusterPeer(brokers), stopZk: () => zk.stop()};
@@ -54,7 +58,8 @@ export const acksAllRf3: Scenario = {
   title: 'Produce with acks=all: RF=3 on 3 kcollect brokers vs the mock cluster with 3 brokers, and RF=1 on 1 broker',
   async run(ctx) {
     const load = ctx.loads[0];
-    const {cluster, stopZk} = await startCluster(path.join(ctx.tmp, 'rf3'));
+    const profDir = ctx.options.cpuProf ? path.join(ctx.tmp, 'prof-rf3') : undefined;
+    const {cluster, stopZk} = await startCluster(path.join(ctx.tmp, 'rf3'), profDir);
     const mock3 = await MockPeer.start(3);
     const rows: Row[] = [];
     try {
@@ -62,7 +67,7 @@ export const acksAllRf3: Scenario = {
       const allAcks = ['-X', 'acks=all'];
       const topicOf = (rep: number) => `acks-all-${load.id}-${rep + 1}`;
       const res = await alternate(ctx, 'acks=all', [
-        {key: 'rf3', peer: cluster, run: (rep) => kcatProduce(cluster, topicOf(rep), load, allAcks)},
+        {key: 'rf3', peer: cluster, run: (rep) => withClusterCpu(ctx, cluster, () => kcatProduce(cluster, topicOf(rep), load, allAcks))},
         {key: 'mock3', peer: mock3, run: (rep) => kcatProduce(mock3, topicOf(rep), load, allAcks)},
         {key: 'rf1', peer: ctx.kcollect, run: (rep) => kcatProduce(ctx.kcollect, `rf1-${topicOf(rep)}`, load, allAcks)},
       ]);
@@ -73,9 +78,38 @@ export const acksAllRf3: Scenario = {
       await cluster.stop();
       await stopZk();
     }
+    if (profDir) logClusterProfiles(ctx, profDir);
     return rows;
   },
 };
+
+/** The sample's CPU share is broker 1's only; this logs every broker's CPU seconds for the run (the leader's and the followers'). */
+async function withClusterCpu<T>(ctx: BenchContext, cluster: ClusterPeer, run: () => Promise<T>): Promise<T> {
+  const cpu = () => cluster.brokers.map((b) => readProcStat(b.pid)?.cpuSeconds ?? 0);
+  const before = cpu();
+  const result = await run();
+  const after = cpu();
+  ctx.log(`    CPU seconds per broker: ${after.map((s, i) => `${i + 1}: ${(s - before[i]).toFixed(2)}`).join(', ')}`);
+  return result;
+}
+
+function logClusterProfiles(ctx: BenchContext, profDir: string): void {
+  for (const id of [1, 2, 3]) {
+    const dir = path.join(profDir, `broker-${id}`);
+    const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((n) => n.endsWith('.cpuprofile')) : undefined;
+    if (!file) {
+      ctx.log(`acks-all-rf3: broker ${id} wrote no CPU profile`);
+      continue;
+    }
+    // Kept beside the single broker's profile: the temp dir goes when the bench ends.
+    const dest = path.join(repoRoot, 'bench', 'results', `rf3-broker-${id}.cpuprofile`);
+    fs.mkdirSync(path.dirname(dest), {recursive: true});
+    fs.copyFileSync(path.join(dir, file), dest);
+    const summary = summarizeProfile(dest);
+    const top = summary.topFunctions.map((e) => `${e.name} ${(e.share * 100).toFixed(1)}%`).join('; ');
+    ctx.log(`acks-all-rf3: broker ${id} profile in ${path.relative(repoRoot, dest)}: busy ${summary.busySeconds.toFixed(1)} s; ${top}`);
+  }
+}
 
 /** The failover cluster: ZooKeeper on 127.0.0.1, brokers 1-3 on their own "nodes" 127.0.0.2-4, 3 s sessions. */
 class NodeCluster {

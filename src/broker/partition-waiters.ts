@@ -39,3 +39,69 @@ export class PartitionWaiters {
     for (const set of [...this.waiting.values()]) for (const wake of [...set]) wake();
   }
 }
+
+interface HighWatermarkWaiter {
+  offset: number;
+  wake: () => void;
+}
+
+/**
+ * acks=all (Kafka's produce purgatory): a request waits for the high watermark to pass the last
+ * offset it appended and is woken when it does, not by every append or fetch in between; a
+ * change of the partition's leadership or ISR wakes all of its waiters to check again.
+ */
+export class HighWatermarkWaiters {
+  /** Per partition, in ascending offset order, so an advance wakes a prefix. */
+  private readonly waiting = new Map<string, HighWatermarkWaiter[]>();
+
+  /** Resolves once the high watermark passes `offset` (see advanced), on recheck, after `ms`, or when `signal` aborts. */
+  wait(key: string, offset: number, ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      let list = this.waiting.get(key);
+      if (!list) this.waiting.set(key, (list = []));
+      const waiter: HighWatermarkWaiter = {offset, wake: () => settle()};
+      const settle = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', leave);
+        resolve();
+      };
+      // A timeout or abort takes the waiter out of the list itself; advanced and recheck already did.
+      const leave = () => {
+        const at = list.indexOf(waiter);
+        if (at >= 0) list.splice(at, 1);
+        if (list.length === 0 && this.waiting.get(key) === list) this.waiting.delete(key);
+        settle();
+      };
+      const timer = setTimeout(leave, ms);
+      signal.addEventListener('abort', leave);
+      // Requests append in offset order, so the place is nearly always the end.
+      let at = list.length;
+      while (at > 0 && list[at - 1].offset > offset) at--;
+      list.splice(at, 0, waiter);
+    });
+  }
+
+  /** The partition's high watermark is now `hw`: wakes every waiter for an offset below it. */
+  advanced(key: string, hw: number): void {
+    const list = this.waiting.get(key);
+    if (!list) return;
+    let n = 0;
+    while (n < list.length && list[n].offset < hw) n++;
+    if (n === 0) return;
+    const woken = list.splice(0, n);
+    if (list.length === 0) this.waiting.delete(key);
+    for (const w of woken) w.wake();
+  }
+
+  /** Leadership or the ISR changed: every waiter of the partition checks again. */
+  recheck(key: string): void {
+    const list = this.waiting.get(key);
+    if (!list) return;
+    this.waiting.delete(key);
+    for (const w of list) w.wake();
+  }
+
+  recheckAll(): void {
+    for (const key of [...this.waiting.keys()]) this.recheck(key);
+  }
+}

@@ -20,7 +20,7 @@ export class ProducerStates {
     let table = this.tables.get(log);
     if (table) return table;
     table = ProducerStateTable.open(log.dir, log.logEndOffset);
-    for (const {batch, header} of log.batches(table.snapshotOffset)) table.rebuildFrom([isControlBatch(header.attributes) ? {...header, marker: markerOf(batch)} : header]);
+    for (const {header, bytes} of log.batchHeaders(table.snapshotOffset)) table.rebuildFrom([isControlBatch(header.attributes) ? {...header, marker: markerOf(bytes())} : header]);
     this.tables.set(log, table);
     return table;
   }

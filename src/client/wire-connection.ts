@@ -8,6 +8,7 @@ import type {ApiSchema} from '../protocol/schema.js';
 import {Writer} from '../protocol/writer.js';
 import {UserError} from '../lib/errors.js';
 import {defaultClientConfig, type ClientConfig} from './client-config.js';
+import {ResponseFrames} from './response-frames.js';
 import {saslLogin} from './sasl.js';
 import {isTlsFailure, tlsFailure, tlsOptions} from './tls-options.js';
 
@@ -26,8 +27,6 @@ interface Pending {
 export class WireConnection {
   private nextCorrelationId = 1;
   private readonly pending = new Map<number, Pending>();
-  private chunks: Buffer[] = [];
-  private buffered = 0;
   private error?: Error;
   private versions = new Map<number, [number, number]>();
 
@@ -35,8 +34,9 @@ export class WireConnection {
     private readonly socket: net.Socket,
     readonly address: string,
     private readonly clientId: string,
+    frames: ResponseFrames,
   ) {
-    socket.on('data', (c) => this.onData(c));
+    socket.on('data', (c) => frames.push(c));
     // TLS 1.3 refuses a missing client certificate only after the handshake: still a TLS failure.
     socket.on('error', (e: NodeJS.ErrnoException) => this.fail(socket instanceof tls.TLSSocket && isTlsFailure(e) ? tlsFailure(address, e) : e));
     socket.on('close', () => this.fail(new Error(`connection to ${address} closed`)));
@@ -49,8 +49,10 @@ export class WireConnection {
    */
   static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig(), localAddress}: {clientId?: string; timeoutMs?: number; config?: ClientConfig; localAddress?: string} = {}): Promise<WireConnection> {
     const address = `${host}:${port}`;
+    let conn: WireConnection | undefined;
+    const frames = new ResponseFrames((frame) => conn?.onFrame(frame));
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = config.tls ? tls.connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress});
+      const s = config.tls ? tls.connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress, onread: frames.onread()});
       const timer = setTimeout(() => {
         s.destroy();
         reject(new UserError(`no Kafka broker answers at ${address} (timed out${config.tls ? ' during the TLS handshake' : ''})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
@@ -65,7 +67,7 @@ export class WireConnection {
       });
     });
     socket.setNoDelay(true);
-    const conn = new WireConnection(socket, address, clientId);
+    conn = new WireConnection(socket, address, clientId, frames);
     if (config.sasl) {
       try {
         await saslLogin(conn, config.sasl);
@@ -141,21 +143,6 @@ export class WireConnection {
     this.error = e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
-  }
-
-  private onData(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    while (this.buffered >= 4) {
-      const first = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks, 4);
-      const size = first.readInt32BE(0);
-      if (this.buffered < 4 + size) return;
-      // Concatenate once, when the whole frame is there.
-      const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-      this.chunks = all.length > 4 + size ? [all.subarray(4 + size)] : [];
-      this.buffered -= 4 + size;
-      this.onFrame(all.subarray(4, 4 + size));
-    }
   }
 
   private onFrame(frame: Buffer): void {

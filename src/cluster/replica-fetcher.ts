@@ -8,9 +8,15 @@ import {Fetch} from '../protocol/messages/01-fetch.js';
 import {OffsetForLeaderEpoch} from '../protocol/messages/23-offset-for-leader-epoch.js';
 import type {Message} from '../protocol/codec.js';
 
-/** How long the leader may hold a follower's fetch when it has nothing new. */
-const MAX_WAIT_MS = 500;
-const PARTITION_MAX_BYTES = 1 << 20;
+// Kafka's broker defaults for the follower's Fetch requests.
+/** replica.fetch.wait.max.ms: how long the leader may hold a fetch when it has nothing new. */
+const REPLICA_FETCH_WAIT_MAX_MS = 500;
+/** replica.fetch.min.bytes: the leader answers as soon as there is anything new. */
+const REPLICA_FETCH_MIN_BYTES = 1;
+/** replica.fetch.max.bytes: per partition, though a first batch bigger than this still comes whole. */
+const REPLICA_FETCH_MAX_BYTES = 1 << 20;
+/** replica.fetch.response.max.bytes: the whole response. */
+const REPLICA_FETCH_RESPONSE_MAX_BYTES = 10 << 20;
 const RETRY_MS = 300;
 
 export interface FetchTarget {
@@ -116,8 +122,7 @@ export class ReplicaFetcher {
       for (const t of targets) this.host.truncateToLeader(this.leaderId, t.topic, t.partition, undefined);
       return;
     }
-    const byTopic = new Map<string, FetchTarget[]>();
-    for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
+    const byTopic = groupByTopic(targets);
     const res = await conn.request(OffsetForLeaderEpoch, conn.pick(OffsetForLeaderEpoch, [3, 4]), {
       replicaId: this.host.nodeId,
       topics: [...byTopic].map(([topic, parts]) => ({topic, partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, leaderEpoch: p.lastEpoch}))})),
@@ -134,19 +139,18 @@ export class ReplicaFetcher {
   }
 
   private request(targets: FetchTarget[]): Message {
-    const byTopic = new Map<string, FetchTarget[]>();
-    for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
+    const byTopic = groupByTopic(targets);
     return {
       replicaId: this.host.nodeId,
-      maxWaitMs: MAX_WAIT_MS,
-      minBytes: 1,
-      maxBytes: 16 * PARTITION_MAX_BYTES,
+      maxWaitMs: REPLICA_FETCH_WAIT_MAX_MS,
+      minBytes: REPLICA_FETCH_MIN_BYTES,
+      maxBytes: REPLICA_FETCH_RESPONSE_MAX_BYTES,
       isolationLevel: 0,
       sessionId: 0,
       sessionEpoch: -1,
       topics: [...byTopic].map(([topic, parts]) => ({
         topic,
-        partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, fetchOffset: p.fetchOffset, logStartOffset: -1, partitionMaxBytes: PARTITION_MAX_BYTES})),
+        partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, fetchOffset: p.fetchOffset, logStartOffset: -1, partitionMaxBytes: REPLICA_FETCH_MAX_BYTES})),
       })),
       forgottenTopicsData: [],
       rackId: '',
@@ -179,4 +183,14 @@ export class ReplicaFetcher {
       this.wake = done;
     });
   }
+}
+
+function groupByTopic(targets: FetchTarget[]): Map<string, FetchTarget[]> {
+  const byTopic = new Map<string, FetchTarget[]>();
+  for (const t of targets) {
+    const list = byTopic.get(t.topic);
+    if (list) list.push(t);
+    else byTopic.set(t.topic, [t]);
+  }
+  return byTopic;
 }

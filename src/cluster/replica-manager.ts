@@ -2,7 +2,7 @@ import {PLAINTEXT, type ClientConfig} from '../client/client-config.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Broker} from '../broker/broker.js';
-import {PartitionWaiters} from '../broker/partition-waiters.js';
+import {HighWatermarkWaiters, PartitionWaiters} from '../broker/partition-waiters.js';
 import {LeaderEpochCache} from '../storage/leader-epoch-cache.js';
 import {PRODUCER_STATE_FILE} from '../coordinator/producer-state.js';
 import {errorMessage} from '../lib/errors.js';
@@ -61,6 +61,8 @@ interface Partition {
 export class ReplicaManager implements FetcherHost {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
+  /** acks=all requests waiting for the high watermark. */
+  private readonly hwWaiters = new HighWatermarkWaiters();
   private readonly checkpoint: Record<string, number>;
   private readonly shrinkTimer: NodeJS.Timeout;
   private readonly checkpointTimer: NodeJS.Timeout;
@@ -129,6 +131,7 @@ export class ReplicaManager implements FetcherHost {
       this.becomeFollower(part, leader, leaderEpoch);
     }
     // Waiting produce requests and long polls re-check leadership.
+    this.hwWaiters.recheck(key);
     this.broker.waiters.notify(topic, index);
   }
 
@@ -138,6 +141,7 @@ export class ReplicaManager implements FetcherHost {
       if (part.topic !== topic) continue;
       this.partitions.delete(key);
       this.unfollow(part);
+      this.hwWaiters.recheck(key);
     }
   }
 
@@ -200,6 +204,7 @@ export class ReplicaManager implements FetcherHost {
       if (part.role !== 'leader') continue;
       part.role = 'none';
       this.log(`${part.topic}-${part.index}: no longer leader (epoch ${part.epoch}): ZooKeeper out of reach, another broker may lead`);
+      this.hwWaiters.recheck(PartitionWaiters.key(part.topic, part.index));
       this.broker.waiters.notify(part.topic, part.index);
     }
   }
@@ -274,8 +279,9 @@ export class ReplicaManager implements FetcherHost {
           this.log(`${topic}-${r.partitionIndex}: leader sent offset ${header.baseOffset}, expected ${log.logEndOffset}; fetching again`);
           break;
         }
-        // Kept as the leader wrote it: its offsets, leader epoch and timestamps.
-        log.append(Buffer.from(r.records.subarray(at, at + header.size)), {leaderEpoch: header.partitionLeaderEpoch, asFollower: true});
+        // Kept as the leader wrote it: its offsets, leader epoch and timestamps. The response
+        // buffer is this fetch's own, so the batch is appended from it without a copy.
+        log.append(r.records.subarray(at, at + header.size), {leaderEpoch: header.partitionLeaderEpoch, asFollower: true});
         part.epochs.assign(header.partitionLeaderEpoch, header.baseOffset);
       }
     }
@@ -318,7 +324,7 @@ export class ReplicaManager implements FetcherHost {
       if (part.log.highWatermark > offset) return part.isr.length < minIsr ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
       const left = deadline - Date.now();
       if (left <= 0 || signal.aborted || this.closed) return ErrorCode.REQUEST_TIMED_OUT;
-      await this.broker.waiters.wait([key], left, signal);
+      await this.hwWaiters.wait(key, offset, left, signal);
     }
   }
 
@@ -356,6 +362,8 @@ export class ReplicaManager implements FetcherHost {
     }
     if (hw > part.log.highWatermark) {
       part.log.highWatermark = hw;
+      this.hwWaiters.advanced(PartitionWaiters.key(part.topic, part.index), hw);
+      // Consumers read up to the high watermark: their long polls may have something now.
       this.broker.waiters.notify(part.topic, part.index);
     }
   }
@@ -420,6 +428,7 @@ export class ReplicaManager implements FetcherHost {
     this.closed = true;
     clearInterval(this.shrinkTimer);
     clearInterval(this.checkpointTimer);
+    this.hwWaiters.recheckAll();
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
     this.fetchers.clear();
     this.writeCheckpoint();

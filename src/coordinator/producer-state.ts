@@ -173,6 +173,8 @@ export class ProducerStateTable {
   /** Batches starting below this offset are already reflected (snapshot or record()). */
   private nextOffset = 0;
   private loadedSnapshotOffset = 0;
+  /** The content of the snapshot file as this table last wrote it. */
+  private lastSnapshot: string | undefined;
 
   constructor(readonly dir: string | null = null) {}
 
@@ -331,8 +333,13 @@ export class ProducerStateTable {
       ongoing: [...this.ongoing],
       aborted: this.aborted.map((a) => [a.producerId, a.firstOffset, a.lastOffset]),
     };
-    fs.mkdirSync(this.dir, {recursive: true});
-    writeFileAtomic(path.join(this.dir, PRODUCER_STATE_FILE), JSON.stringify(file));
+    const json = JSON.stringify(file);
+    // Every 30 s for every partition ever appended to: the same state is not written (and fsynced) again.
+    if (json !== this.lastSnapshot) {
+      fs.mkdirSync(this.dir, {recursive: true});
+      writeFileAtomic(path.join(this.dir, PRODUCER_STATE_FILE), json);
+      this.lastSnapshot = json;
+    }
     this.nextOffset = Math.max(this.nextOffset, logEndOffset);
   }
 

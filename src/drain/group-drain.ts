@@ -1,12 +1,14 @@
 /**
  * Drains a topic into a sink as a member of a consumer group, on kcollect's own wire client
  * (src/client/wire-group.ts for the group, the wire fetcher for the records). Offsets are
- * committed only after the sink confirmed the write (and refused records reached the dead-letter
- * topic), so a crash or a kill rewrites at most the batch in hand, which the sinks tolerate (same
- * cells, same files). When the sink stops answering, the drain holds the batch and stops fetching
- * but stays in its group (the heartbeat runs on), probes the sink with capped exponential backoff,
- * and writes the same batch once it answers. A rebalance ends the generation: the write in hand
- * finishes and is committed, then the member joins again and reads from the committed offsets.
+ * committed in order, each only after the sink confirmed its write and every earlier one (and
+ * refused records reached the dead-letter topic), so a crash or a kill rewrites at most the batches
+ * in hand (a sink may take a few writes at once: Sink.maxWritesInFlight), which the sinks tolerate
+ * (same cells, same files). When the sink stops answering, the drain holds the batches and stops
+ * fetching but stays in its group (the heartbeat runs on), probes the sink with capped exponential
+ * backoff, and writes the failed batches again, in order, once it answers. A rebalance ends the
+ * generation: the writes in hand finish and are committed, then the member joins again and reads
+ * from the committed offsets.
  */
 import type {FetchedRecord, FetchSummary} from '../client/fetcher.js';
 import {byPartition, fetchRecords} from '../client/fetcher.js';
@@ -20,7 +22,8 @@ import {LatencyGauges} from '../telemetry/latency.js';
 import type {Metrics} from '../telemetry/metrics.js';
 import {DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffPolicy} from '../lib/backoff.js';
 import type {DeadLetterQueue} from '../sinks/dead-letter.js';
-import {deliverBatch} from '../pipeline/sink-runner.js';
+import {deliverBatch, type Delivered} from '../pipeline/sink-runner.js';
+import type {Event} from '../pipeline/event.js';
 import {recordToEvent} from './events.js';
 import {skipUndecodable, type UndecodableBatch} from './undecodable.js';
 import type {DrainState, DrainStatus} from './status.js';
@@ -112,38 +115,90 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     stop('signal');
   }
 
+  /** A chunk handed to the sink and not confirmed yet; `outcome` settles when its write does. */
+  interface Unconfirmed {
+    events: Event[];
+    partition: number;
+    /** What is committed once this chunk and every one before it are confirmed. */
+    next: number;
+    outcome: Promise<{done: Delivered} | {err: unknown}>;
+    /** Settles once this write was confirmed and committed (true) or given up (false). */
+    confirmed: Promise<boolean>;
+  }
+  // A transaction spans one write and its commit, so a transactional sink takes one at a time.
+  const writesInFlight = sink.commitTransaction ? 1 : Math.max(1, sink.maxWritesInFlight ?? 1);
+  /** The writes of the current generation not confirmed yet, oldest first. */
+  const unconfirmed: Unconfirmed[] = [];
+  let unconfirmedRecords = 0;
+  /** Confirms the writes one after the other, as they were started, whether or not more follow. */
+  let confirming = Promise.resolve(true);
+
+  function startWrite(chunk: Pick<Unconfirmed, 'events' | 'partition' | 'next'>): Unconfirmed['outcome'] {
+    const {events, partition, next} = chunk;
+    return deliverBatch(sink, events, deadLetters)
+      .then(async (done) => {
+        // Exactly once: the sink's writes and this offset commit in one transaction, or neither
+        // does; a transaction the sink aborts is written again whole, like a refused write.
+        await sink.commitTransaction?.({groupId, partitions: [{topic, partition, offset: next}]});
+        return {done};
+      })
+      .catch((err: unknown) => ({err}));
+  }
+
   /**
-   * Writes until the sink confirms. While it does not answer, waits, probes, waits longer...;
-   * false when the generation ended first (the records stay uncommitted: whoever owns the
+   * Waits for the oldest write and commits its offset (after every earlier one, in order). A sink
+   * that does not answer parks the drain: once no write is in flight any more, it waits, probes,
+   * waits longer..., then writes every chunk whose write failed again, in order. False when the
+   * generation ended or the drain failed first (the records stay uncommitted: whoever owns the
    * partition next reads them again).
    */
-  async function writeConfirmed(events: ReturnType<typeof recordToEvent>[], ended: AbortSignal, commitWith?: () => Promise<void>): Promise<boolean> {
+  async function confirmOldest(ended: AbortSignal): Promise<boolean> {
+    const oldest = unconfirmed[0];
     for (;;) {
-      try {
-        const done = await deliverBatch(sink, events, deadLetters);
-        // A transaction the sink aborts is written again whole, like a refused write.
-        await commitWith?.();
-        latency.record(events.map((e) => e.kafka?.timestamp));
-        written += done.written;
-        deadLettered += done.deadLettered;
+      const outcome = await oldest.outcome;
+      if ('done' in outcome) {
+        unconfirmed.shift();
+        unconfirmedRecords -= oldest.events.length;
+        latency.record(oldest.events.map((e) => e.kafka?.timestamp));
+        written += outcome.done.written;
+        deadLettered += outcome.done.deadLettered;
         if (attempt > 0) {
           attempt = 0;
           state = 'ok';
           report();
         }
+        // If the group moved on, the next owner reads from the last commit that went through.
+        if (!sink.commitTransaction) commits = commits.then(() => member.commit(oldest.partition, oldest.next)).catch(() => generation.abort());
         return true;
-      } catch (err) {
-        if (!(err instanceof SinkUnavailableError)) {
-          fail(err);
-          return false;
-        }
-        if (state === 'ok') metrics?.count('SinkFailureCount');
-        attempt++;
-        lastError = errorMessage(err);
-        state = 'parked';
       }
+      if (!(outcome.err instanceof SinkUnavailableError)) {
+        fail(outcome.err);
+        return false;
+      }
+      if (state === 'ok') metrics?.count('SinkFailureCount');
+      attempt++;
+      lastError = errorMessage(outcome.err);
+      state = 'parked';
+      await Promise.all(unconfirmed.map((c) => c.outcome));
       if (!(await probeUntilAnswered(ended))) return false;
+      // A later write the sink confirmed meanwhile stays confirmed (its dead letters were sent).
+      for (const chunk of unconfirmed) if ('err' in (await chunk.outcome)) chunk.outcome = startWrite(chunk);
     }
+  }
+
+  function startConfirmed(chunk: Pick<Unconfirmed, 'events' | 'partition' | 'next'>, ended: AbortSignal): void {
+    confirming = confirming.then((ok) => ok && confirmOldest(ended));
+    unconfirmed.push({...chunk, outcome: startWrite(chunk), confirmed: confirming});
+    unconfirmedRecords += chunk.events.length;
+  }
+
+  /** Waits for every write in hand; what is left unconfirmed is dropped once no write of it is in flight. */
+  async function confirmAll(): Promise<void> {
+    await confirming;
+    await Promise.all(unconfirmed.map((c) => c.outcome));
+    unconfirmed.length = 0;
+    unconfirmedRecords = 0;
+    confirming = Promise.resolve(true);
   }
 
   async function probeUntilAnswered(ended: AbortSignal): Promise<boolean> {
@@ -170,23 +225,26 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     return false;
   }
 
-  /** One fetched response: per partition, chunks of `batchSize` written, then committed. */
+  /**
+   * One fetched response: per partition, chunks of `batchSize` written, up to `writesInFlight` at
+   * once (the next chunk is prepared and written while the previous ones are being confirmed);
+   * each chunk's offset is committed once it and every chunk before it were confirmed.
+   */
   async function deliver(records: FetchedRecord[], ended: AbortSignal): Promise<void> {
     received += records.length;
     for (const [partition, list] of byPartition(records)) {
       for (let i = 0; i < list.length; i += batchSize) {
         if (ended.aborted) return;
         let chunk = list.slice(i, i + batchSize);
-        if (options.maxRecords !== undefined) chunk = chunk.slice(0, options.maxRecords - written - deadLettered);
+        if (options.maxRecords !== undefined) chunk = chunk.slice(0, options.maxRecords - written - deadLettered - unconfirmedRecords);
         if (chunk.length === 0) return stop('count');
-        const next = chunk[chunk.length - 1].offset + 1;
-        // Exactly once: the sink's writes and this offset commit in one transaction, or neither does.
-        const inTransaction = sink.commitTransaction ? () => sink.commitTransaction!({groupId, partitions: [{topic, partition, offset: next}]}) : undefined;
-        if (!(await writeConfirmed(chunk.map(recordToEvent), ended, inTransaction))) return;
-        // The commit goes out while the next chunk is written; commits stay in order, each after
-        // its chunk was confirmed. If the group moved on, the next owner reads from the last one.
-        if (!inTransaction) commits = commits.then(() => member.commit(partition, next)).catch(() => generation.abort());
-        if (options.maxRecords !== undefined && written + deadLettered >= options.maxRecords) return stop('count');
+        const pending = {events: chunk.map(recordToEvent), partition, next: chunk[chunk.length - 1].offset + 1};
+        while (unconfirmed.length >= writesInFlight) if (!(await unconfirmed[0].confirmed)) return;
+        startConfirmed(pending, ended);
+        if (options.maxRecords !== undefined && written + deadLettered + unconfirmedRecords >= options.maxRecords) {
+          await confirming;
+          return stop('count');
+        }
       }
     }
   }
@@ -194,7 +252,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   /** Offset commits of the current generation, in order. */
   let commits = Promise.resolve();
 
-  /** Reads the partitions of one generation until it ends; the write in hand and its commit finish first. */
+  /** Reads the partitions of one generation until it ends; the writes in hand and their commits finish first. */
   async function readGeneration(): Promise<void> {
     const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
@@ -212,7 +270,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     try {
       await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
     } finally {
-      await inHand;
+      await inHand.finally(confirmAll);
       await commits;
     }
   }

@@ -33,10 +33,8 @@ export interface AtomicWriteOptions {
 export const diskIo = {
   write: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number => fs.writeSync(fd, buffer, offset, length, position),
   fsync: (fd: number): void => fs.fsyncSync(fd),
-  /** Off the event loop (libuv's thread pool), for writers that overlap their disk with other work. */
-  writev: (fd: number, buffers: Uint8Array[], position: number): Promise<number> =>
-    new Promise((resolve, reject) => fs.writev(fd, buffers, position, (err, written) => (err ? reject(err) : resolve(written)))),
-  fdatasync: (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
+  /** fdatasync on the thread pool: the event loop goes on (fetching, decoding) while the disk flushes. */
+  datasync: (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
 };
 
 function noSpace(): NodeJS.ErrnoException {
@@ -54,28 +52,6 @@ export function writeAll(fd: number, buffer: Uint8Array, position: number | null
     if (n <= 0) throw noSpace();
     done += n;
   }
-}
-
-/**
- * Writes all of `buffers`, back to back, at `position` without blocking the event loop, or
- * throws; short writes are continued like writeAll's.
- */
-export async function writevAll(fd: number, buffers: Uint8Array[], position: number): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    const n = await diskIo.writev(fd, rest, position);
-    if (n <= 0) throw noSpace();
-    position += n;
-    rest = skipBytes(rest, n);
-  }
-}
-
-/** What is left of `buffers` after the first `n` bytes. */
-function skipBytes(buffers: Uint8Array[], n: number): Uint8Array[] {
-  let i = 0;
-  while (i < buffers.length && n >= buffers[i].length) n -= buffers[i++].length;
-  if (i === buffers.length) return [];
-  return n === 0 ? buffers.slice(i) : [buffers[i].subarray(n), ...buffers.slice(i + 1)];
 }
 
 /**

@@ -11,6 +11,11 @@ import type {TransactionOffsets} from '../client/transaction-session.js';
 export interface Sink {
   readonly name: string;
   readonly type: string;
+  /**
+   * How many write() calls a drain may have in flight at once (default 1). Only for a sink whose
+   * writes do not depend on each other: the drain still confirms and commits them in order.
+   */
+  readonly maxWritesInFlight?: number;
   start?(): Promise<void>;
   write(events: Event[]): Promise<void>;
   /** Resolves once the destination answers again, throws SinkUnavailableError while it does not. */

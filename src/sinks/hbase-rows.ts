@@ -85,14 +85,25 @@ export function compileRowMapping(options: RowMappingOptions): (event: Event) =>
   const delimiter = options.delimiter ?? ',';
   if (!/^[^:\s]+$/.test(family)) throw new UserError(`invalid column family "${family}"`, 'a family name has no ":" and no spaces, e.g. cf1');
   if (columns.length === 0 || columns.some((c) => c === '')) throw new UserError('--columns needs one name per field, e.g. date,car_number,speed', `the book's: ${BOOK_COLUMNS.join(',')}`);
+  if (delimiter === '') throw new UserError('the field delimiter is empty', "give the character(s) between fields, e.g. ','");
+  const separator = Buffer.from(delimiter, 'utf8');
   const rowKey = compileRowKey(options.rowKey, columns);
   const qualifiers = columns.map((c) => `${family}:${c}`);
   const dateField = columns.indexOf('date');
   return (event) => {
-    const fields = event.body.toString('utf8').split(delimiter);
-    if (fields.length !== columns.length) throw new RowMappingError(`${fields.length} field(s) where the columns name ${columns.length}`);
+    // Cell values are views of the record's own bytes; only the row key and the time need text.
+    const body = event.body;
+    const values: Buffer[] = [];
+    for (let start = 0; ; ) {
+      const end = body.indexOf(separator, start);
+      values.push(body.subarray(start, end < 0 ? body.length : end));
+      if (end < 0) break;
+      start = end + separator.length;
+    }
+    if (values.length !== columns.length) throw new RowMappingError(`${values.length} field(s) where the columns name ${columns.length}`);
+    const fields = values.map((v) => v.toString('utf8'));
     const timestamp = recordTime(event, dateField < 0 ? undefined : fields[dateField]);
     const key = rowKey(fields, event);
-    return {key: Buffer.from(key, 'utf8'), cells: fields.map((value, i) => ({column: qualifiers[i], value: Buffer.from(value, 'utf8'), timestamp}))};
+    return {key: Buffer.from(key, 'utf8'), cells: values.map((value, i) => ({column: qualifiers[i], value, timestamp}))};
   };
 }

@@ -39,8 +39,15 @@ export const MAX_LANES = 4;
 /** A batch is split into lanes only where each gets at least this much, so small writes stay one request. */
 const MIN_LANE_BYTES = 128 * 1024;
 
+/**
+ * Writes a drain may have in flight: each PUTs cells of its own records (a row's cells carry the
+ * record's time), so they do not depend on each other, and HBase confirms each on its own.
+ */
+export const WRITES_IN_FLIGHT = 3;
+
 export class HBaseSink implements Sink {
   readonly type = 'hbase';
+  readonly maxWritesInFlight = WRITES_IN_FLIGHT;
   readonly name: string;
 
   constructor(private readonly options: HBaseSinkOptions) {

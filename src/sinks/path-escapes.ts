@@ -114,10 +114,10 @@ export function compilePathEscapes(template: string, timeFrom: TimeFrom = 'recor
     }
   }
   if (literal) parts.push(literal);
-  // A path without escapes is the same for every event: no string built per event.
-  if (parts.length <= 1 && typeof parts[0] !== 'function') {
-    const constant = (parts[0] as string | undefined) ?? '';
-    return () => constant;
+  // A template without escapes names the same place for every event: no work per event.
+  if (parts.every((p) => typeof p === 'string')) {
+    const fixed = parts.join('');
+    return () => fixed;
   }
   return (event) => parts.map((p) => (typeof p === 'string' ? p : p(event))).join('');
 }

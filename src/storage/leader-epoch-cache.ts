@@ -112,7 +112,7 @@ function readCheckpoint(file: string): EpochEntry[] | undefined {
 /** The first offset of each leader epoch, from the batch headers of the log. */
 function fromBatches(log: PartitionLog): EpochEntry[] {
   const entries: EpochEntry[] = [];
-  for (const {header} of log.batches()) {
+  for (const {header} of log.batchHeaders()) {
     const last = entries[entries.length - 1];
     if (header.partitionLeaderEpoch >= 0 && (!last || header.partitionLeaderEpoch > last.epoch)) entries.push({epoch: header.partitionLeaderEpoch, startOffset: header.baseOffset});
   }

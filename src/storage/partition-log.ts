@@ -4,7 +4,7 @@ import path from 'node:path';
 import {BugError} from '../lib/errors.js';
 import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
-import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
+import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
 import {deletes, type TopicConfig} from './topic-config.js';
@@ -220,6 +220,29 @@ export class PartitionLog {
   }
 
   /**
+   * Every batch header from the one holding `from` to the log end, reading only the headers
+   * (from one cached block, or one small read per large batch), never the records: for state
+   * rebuilt from batch metadata (producer ids, leader epochs). `bytes()` reads that whole batch,
+   * for the rare caller that needs a record of it (a transaction marker).
+   */
+  *batchHeaders(from = this.startOffset): Generator<{header: BatchHeader; bytes: () => Buffer}> {
+    this.assertOpen();
+    const start = Math.max(from, this.startOffset);
+    if (start >= this.logEndOffset) return;
+    let i = this.segmentIndexFor(start);
+    for (let pos = this.locate(this.segments[i], start); i < this.segments.length; i++, pos = 0) {
+      const seg = this.segments[i];
+      while (pos + BATCH_HEADER_SIZE <= seg.size) {
+        const header = readBatchHeader(this.scratch, this.headerAt(seg, pos));
+        if (header.size < BATCH_HEADER_SIZE || pos + header.size > seg.size) break;
+        const at = pos;
+        yield {header, bytes: () => readBatchAt(seg, at, header.size)};
+        pos += header.size;
+      }
+    }
+  }
+
+  /**
    * Whole batches from the one containing fetchOffset, up to maxBytes (but always at least one
    * batch, KIP-74) and stopping before any batch whose base offset is >= upTo.
    */
@@ -296,8 +319,7 @@ export class PartitionLog {
 
   /** Walks an uncompressed CreateTime batch's records for the exact first match. */
   private recordAtOrAfter(seg: Segment, pos: number, size: number, ts: number, from: number): {offset: number; timestamp: number} | null {
-    const buf = Buffer.allocUnsafe(size);
-    readFully(seg.fd, buf, 0, size, pos);
+    const buf = readBatchAt(seg, pos, size);
     const base = readInt64(buf, Off.baseOffset);
     const baseTs = readInt64(buf, Off.baseTimestamp);
     const count = buf.readInt32BE(Off.recordsCount);
@@ -571,6 +593,12 @@ function finishSwaps(dir: string): void {
   for (const f of fs.readdirSync(dir)) {
     if (f.endsWith('.log' + SWAP_SUFFIX)) swapIn(path.join(dir, f.slice(0, -SWAP_SUFFIX.length)));
   }
+}
+
+function readBatchAt(seg: Segment, pos: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  if (readFully(seg.fd, buf, 0, size, pos) < size) throw new BugError(`${seg.logPath}: short read at ${pos}`);
+  return buf;
 }
 
 function readCheckpoint(file: string): number {

@@ -11,6 +11,7 @@ import {
   lastSequenceOf,
 } from '../../src/coordinator/producer-state.js';
 import {ErrorCode} from '../../src/protocol/errors.js';
+import {fillDisk} from '../helpers/failing-disk.js';
 
 let dir: string;
 beforeEach(() => {
@@ -133,6 +134,25 @@ describe('ProducerStateTable', () => {
     }
     expect(fromSnapshot.check(1, 0, 0, 2)).toEqual({kind: 'duplicate', baseOffset: 0, lastOffset: 2, logAppendTime: 10});
     expect(fromSnapshot.check(1, 0, 5, 5)).toEqual({kind: 'append'});
+  });
+
+  it('writes a snapshot only when the state changed', () => {
+    const log = new Log();
+    log.produce(1, 0, 0, 3);
+    log.table.snapshot(log.end);
+    // The broker snapshots every partition every 30 s; an unchanged one costs no write.
+    const disk = fillDisk();
+    try {
+      expect(() => log.table.snapshot(log.end)).not.toThrow();
+      expect(disk.refused).toBe(0);
+      log.produce(1, 0, 3, 1);
+      expect(() => log.table.snapshot(log.end)).toThrow(/ENOSPC/);
+    } finally {
+      disk.restore();
+    }
+    // The refused write is retried at the next snapshot.
+    log.table.snapshot(log.end);
+    expect(ProducerStateTable.open(dir, log.end).snapshotOffset).toBe(4);
   });
 
   it('ignores a snapshot that is ahead of a log truncated by crash recovery', () => {

@@ -15,7 +15,6 @@ export interface FullDisk {
 
 export function fillDisk({allowBytes = 0, shortWrites = true}: {allowBytes?: number; shortWrites?: boolean} = {}): FullDisk {
   const real = diskIo.write;
-  const realWritev = diskIo.writev;
   let left = allowBytes;
   let full = true;
   let refused = 0;
@@ -34,25 +33,12 @@ export function fillDisk({allowBytes = 0, shortWrites = true}: {allowBytes?: num
     left -= n;
     return real(fd, buffer, offset, n, position);
   };
-  // The same disk for writers that write a list of buffers off the event loop.
-  diskIo.writev = async (fd, buffers, position) => {
-    if (!full) return realWritev(fd, buffers, position);
-    const length = buffers.reduce((sum, b) => sum + b.length, 0);
-    const n = left <= 0 ? 0 : Math.min(length, shortWrites ? left : length <= left ? length : 0);
-    if (n === 0) {
-      refused++;
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'});
-    }
-    left -= n;
-    return realWritev(fd, [Buffer.concat(buffers).subarray(0, n)], position);
-  };
   return {
     free: () => {
       full = false;
     },
     restore: () => {
       diskIo.write = real;
-      diskIo.writev = realWritev;
     },
     get refused() {
       return refused;

@@ -38,5 +38,13 @@ describe('HBase row mapping', () => {
     expect(byOffset({...makeEvent('x,y'), kafka}).key.toString()).toBe('y#2-41');
     expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: '{nope}'})).toThrow(/names no column/);
     expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: 'fixed'})).toThrow(/uses no field/);
+    expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: '{a}', delimiter: ''})).toThrow(/delimiter is empty/);
+  });
+
+  it('splits at a delimiter of several characters, keeping empty fields and the bytes as they are', () => {
+    const toPipes = compileRowMapping({family: 'f', columns: ['a', 'b', 'c'], rowKey: '{a}', delimiter: '||'});
+    const row = toPipes({...makeEvent(Buffer.concat([Buffer.from('k1||||'), Buffer.from([0xe9, 0xff])])), kafka});
+    expect(row.key.toString()).toBe('k1');
+    expect(row.cells.map((c) => c.value)).toEqual([Buffer.from('k1'), Buffer.alloc(0), Buffer.from([0xe9, 0xff])]);
   });
 });

@@ -43,6 +43,22 @@ afterEach(() => {
 });
 
 describe('PartitionLog append and read', () => {
+  it('walks the batch headers from any offset across segments, reading whole batches only on request', () => {
+    // Small and large batches, so headers come both from one cached block and one read each.
+    const log = openLog({'segment.bytes': '60000'}, 100);
+    const sent = Array.from({length: 12}, (_, i) => makeBatch(1 + (i % 3), {valueSize: i % 4 === 0 ? 20_000 : 10}));
+    sent.forEach((b, i) => log.append(b, {leaderEpoch: i}));
+    expect(log.segmentBaseOffsets().length).toBeGreaterThan(1);
+    const stored = batches(log);
+    for (const from of [0, 1, 7, log.logEndOffset - 1]) {
+      const walked = [...log.batchHeaders(from)];
+      const expected = stored.filter((b) => lastOffsetOf(b) >= from);
+      expect(walked.map((w) => w.header)).toEqual(expected.map((b) => readBatchHeader(b)));
+      walked.forEach((w, i) => expect(w.bytes().equals(expected[i])).toBe(true));
+    }
+    expect([...log.batchHeaders(log.logEndOffset)]).toEqual([]);
+  });
+
   it('assigns consecutive offsets and the leader epoch, and reads the batches back byte for byte', () => {
     const log = openLog();
     const sent = [makeBatch(5), makeBatch(1), makeBatch(3)];

@@ -149,10 +149,12 @@ function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, inde
   const topicName = topic.name;
   const cluster = broker.cluster;
   const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
+  // Opened on the first append even for batches without a producer id: opened later, by the
+  // first ListOffsets or Fetch, it would have to read back every batch header written until then.
+  const producers = broker.producerStates.forLog(log);
   // Idempotence: a retried batch is answered with its original offsets, never appended twice.
-  const producers = h.producerId >= 0 ? broker.producerStates.forLog(log) : undefined;
   const lastSequence = lastSequenceOf(h.baseSequence, h.lastOffsetDelta);
-  const check = producers?.check(h.producerId, h.producerEpoch, h.baseSequence, lastSequence);
+  const check = h.producerId >= 0 ? producers.check(h.producerId, h.producerEpoch, h.baseSequence, lastSequence) : undefined;
   if (check?.kind === 'error') return failed(index, check.errorCode);
   if (check?.kind === 'duplicate') {
     return {lastOffset: check.lastOffset, index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTimeMs: logAppendTime === undefined ? -1 : check.logAppendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null};
@@ -169,7 +171,7 @@ function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, inde
     return failed(index, errorCodeOf(err), err.message);
   }
   if (broker.refusingWrites.delete(partition)) broker.log(`${partition} takes writes again`);
-  producers?.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp, (h.attributes & Attr.transactional) !== 0);
+  producers.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp, (h.attributes & Attr.transactional) !== 0);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
   return {
