@@ -35,7 +35,12 @@ function readPem(file: string, key: string, listener: string): Buffer {
   }
 }
 
-export function tlsServerOptions(s: TlsSettings, listener: string): tls.TlsOptions {
+/** A TLS listener's server. */
+export function tlsServer(s: TlsSettings, listener: string): tls.Server {
+  return tls.createServer(tlsServerOptions(s, listener));
+}
+
+function tlsServerOptions(s: TlsSettings, listener: string): tls.TlsOptions {
   return {
     ...secureContextOptions(s, listener),
     requestCert: s.clientAuth !== 'none',

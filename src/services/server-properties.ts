@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
+import {createRequire} from 'node:module';
 import type {BrokerOptions} from '../broker/broker.js';
 import type {ClientConfig} from '../client/client-config.js';
 import {UserError} from '../lib/errors.js';
@@ -304,6 +304,8 @@ function tlsSettings(get: (k: string) => string | undefined, at: (k: string) => 
  * and so Node, as ECDHE-RSA-AES128-GCM-SHA256. TLS 1.3 suites have the same name in both.
  */
 export function toOpenSslCipher(iana: string, key: string, file: string): string {
+  // node:tls is loaded here, when a cipher is named, not when every broker starts.
+  const tls: typeof import('node:tls') = createRequire(import.meta.url)('node:tls');
   const known = new Set(tls.getCiphers().map((c) => c.toUpperCase()));
   if (known.has(iana.toUpperCase()) && iana.startsWith('TLS_') && !iana.includes('_WITH_')) return iana;
   const m = /^TLS_(ECDHE|DHE)_(RSA|ECDSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256|AES_(128|256)_CBC_SHA(256|384)?)$/.exec(iana);

@@ -1,9 +1,5 @@
-import {promisify} from 'node:util';
-import zlib from 'node:zlib';
 import {Compression} from './batch.js';
-import {compressionName, decompress, isXerialHeader, XERIAL_HEADER_SIZE} from './compression.js';
-
-const gunzipAsync = promisify(zlib.gunzip);
+import {compressionName, decompress, gunzipAsync, isXerialHeader, XERIAL_HEADER_SIZE} from './compression.js';
 
 /**
  * decompress() that never yields more than `maxBytes`: the framing's bound is checked before

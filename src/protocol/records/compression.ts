@@ -1,5 +1,5 @@
 import {promisify} from 'node:util';
-import zlib from 'node:zlib';
+import type {ZlibOptions} from 'node:zlib';
 import {Compression} from './batch.js';
 import {lz4Bound, snappyBound, zstdBound} from './decompressed-size.js';
 
@@ -20,8 +20,8 @@ import {lz4Bound, snappyBound, zstdBound} from './decompressed-size.js';
  */
 
 /**
- * The native codecs load on first use: a broker or collector that never meets a snappy, lz4 or
- * zstd batch does not pay their start-up time and memory.
+ * The codecs load on first use: a broker or collector that never meets a compressed batch does
+ * not pay their start-up time and memory (even Node's zlib costs a broker ~7 ms to load).
  */
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
@@ -31,8 +31,10 @@ const zstdCodec = lazy(() => import('@mongodb-js/zstd').then((m) => m.default));
 const lz4Codec = lazy(() => import('lz4-napi').then((m) => m.default));
 const snappyCodec = lazy(() => import('snappy').then((m) => m.default));
 
-const gzipAsync = promisify(zlib.gzip);
-const gunzipAsync = promisify(zlib.gunzip);
+const zlibCodec = lazy(() => import('node:zlib').then(({default: zlib}) => ({gzip: promisify(zlib.gzip), gunzip: promisify(zlib.gunzip)})));
+const gzipAsync = async (data: Buffer) => (await zlibCodec()).gzip(data);
+/** gunzip; `options.maxOutputLength` caps what it may produce (ERR_BUFFER_TOO_LARGE past it). */
+export const gunzipAsync = async (data: Buffer, options: ZlibOptions = {}) => (await zlibCodec()).gunzip(data, options);
 
 const CODEC_NAMES: Record<number, string> = {0: 'none', 1: 'gzip', 2: 'snappy', 3: 'lz4', 4: 'zstd'};
 
