@@ -3,6 +3,7 @@ import {Fetch} from '../protocol/messages/01-fetch.js';
 import {decodeBatches} from '../protocol/records/records.js';
 import {AbortedTransactions} from './aborted-transactions.js';
 import {UserError} from '../lib/errors.js';
+import {groupBy} from '../lib/group-by.js';
 import type {ClientConfig} from './client-config.js';
 import {ClusterConnections, type PartitionLeader} from './cluster-connections.js';
 import {EARLIEST, LATEST, listOffsets, resolveStart, type StartPosition} from './start-offsets.js';
@@ -42,15 +43,7 @@ export interface FetchOptions {
 }
 
 /** A fetched response's records per partition, each in offset order. */
-export function byPartition(records: FetchedRecord[]): Map<number, FetchedRecord[]> {
-  const out = new Map<number, FetchedRecord[]>();
-  for (const r of records) {
-    const list = out.get(r.partition);
-    if (list) list.push(r);
-    else out.set(r.partition, [r]);
-  }
-  return out;
-}
+export const byPartition = (records: FetchedRecord[]): Map<number, FetchedRecord[]> => groupBy(records, (r) => r.partition);
 
 export interface FetchSummary {
   records: number;

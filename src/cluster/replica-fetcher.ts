@@ -3,6 +3,7 @@ import type {ClientConfig} from '../client/client-config.js';
 import {WireConnection} from '../client/wire-connection.js';
 import {loopbackSourceFor} from '../lib/address.js';
 import {errorMessage} from '../lib/errors.js';
+import {groupBy} from '../lib/group-by.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {Fetch} from '../protocol/messages/01-fetch.js';
 import {OffsetForLeaderEpoch} from '../protocol/messages/23-offset-for-leader-epoch.js';
@@ -122,7 +123,7 @@ export class ReplicaFetcher {
       for (const t of targets) this.host.truncateToLeader(this.leaderId, t.topic, t.partition, undefined);
       return;
     }
-    const byTopic = groupByTopic(targets);
+    const byTopic = groupBy(targets, (t) => t.topic);
     const res = await conn.request(OffsetForLeaderEpoch, conn.pick(OffsetForLeaderEpoch, [3, 4]), {
       replicaId: this.host.nodeId,
       topics: [...byTopic].map(([topic, parts]) => ({topic, partitions: parts.map((p) => ({partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, leaderEpoch: p.lastEpoch}))})),
@@ -139,7 +140,7 @@ export class ReplicaFetcher {
   }
 
   private request(targets: FetchTarget[]): Message {
-    const byTopic = groupByTopic(targets);
+    const byTopic = groupBy(targets, (t) => t.topic);
     return {
       replicaId: this.host.nodeId,
       maxWaitMs: REPLICA_FETCH_WAIT_MAX_MS,
@@ -183,14 +184,4 @@ export class ReplicaFetcher {
       this.wake = done;
     });
   }
-}
-
-function groupByTopic(targets: FetchTarget[]): Map<string, FetchTarget[]> {
-  const byTopic = new Map<string, FetchTarget[]>();
-  for (const t of targets) {
-    const list = byTopic.get(t.topic);
-    if (list) list.push(t);
-    else byTopic.set(t.topic, [t]);
-  }
-  return byTopic;
 }
