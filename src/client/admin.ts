@@ -108,7 +108,6 @@ export interface AdminClient {
   close(): Promise<void>;
 }
 
-export {missingTopic} from './kafka-errors.js';
 
 export function connectAdmin(brokers: string[]): Promise<AdminClient> {
   return connectKafkaAdmin(brokers, (admin) => new KafkajsAdmin(admin, brokers));

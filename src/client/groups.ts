@@ -6,7 +6,7 @@ import {ErrorCode, errorInfo} from '../protocol/errors.js';
 import {ApiVersions} from '../protocol/messages/18-api-versions.js';
 import {FindCoordinator} from '../protocol/messages/10-find-coordinator.js';
 import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
-import {missingTopic} from './admin.js';
+import {missingTopic} from './kafka-errors.js';
 import {connectKafkaAdmin} from './kafka.js';
 import {translated, translateKafkaError, unreachable} from './kafka-errors.js';
 import {ClientSecurityError} from './client-config.js';
