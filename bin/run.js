@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Node 22.1+ keeps V8's compiled code of our modules between runs (in the OS temp dir).
 import module from 'node:module';
+import {fileURLToPath} from 'node:url';
 module.enableCompileCache?.();
 
 // kafkajs sets timers with negative delays; Node 22+ warns about each on stderr (the timer fires at
@@ -14,11 +15,15 @@ process.emitWarning = function (warning, ...rest) {
 
 // A broker starts without loading oclif (a third of its start-up time) when its arguments are
 // plainly valid; help and argument errors go through oclif below. Its code is bundled by the build
-// (dist/broker: one file, handlers of rarely used APIs in chunks loaded on first use): resolving
-// and loading ~90 separate modules cost about a third of what remains (bin/bundle-broker.js).
+// into one file (bin/bundle-broker.js) and loaded with V8's code cache (bin/code-cache.js).
 const [topic, command, ...rest] = process.argv.slice(2);
-const fast = topic === 'broker' && command === 'start' && (await import('../dist/broker/broker-start-fast.js')).startBrokerFast;
+const fast = topic === 'broker' && command === 'start' && (await brokerBundle()).startBrokerFast;
 if (!fast || !(await fast(rest))) {
   const {execute} = await import('@oclif/core');
   await execute({dir: import.meta.url});
+}
+
+async function brokerBundle() {
+  const {requireWithCodeCache} = await import('./code-cache.js');
+  return requireWithCodeCache(fileURLToPath(new URL('../dist/broker/broker-start-fast.cjs', import.meta.url)));
 }

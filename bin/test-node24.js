@@ -24,7 +24,7 @@ const runs = [
   // The unit tests, and the real clients over plaintext and TLS (Node's tls changes between
   // versions); broker behaviour the other compat tests check does not depend on Node's version.
   [
-    'test/protocol', 'test/storage', 'test/pipeline', 'test/interceptors', 'test/sinks', 'test/simulate', 'test/topology', 'test/channels', 'test/client', 'test/telemetry', 'test/ui',
+    'test/cli/', 'test/protocol', 'test/storage', 'test/pipeline', 'test/interceptors', 'test/sinks', 'test/simulate', 'test/topology', 'test/channels', 'test/client', 'test/telemetry', 'test/ui',
     'test/compat/platformatic.test.ts', 'test/compat/kcat.test.ts', 'test/compat/kafkajs.test.ts', 'test/compat/kafkajs-group.test.ts', 'test/compat/python.test.ts', 'test/compat/groups.test.ts', 'test/compat/security.test.ts',
   ],
   ['test/commands/demo.test.ts', '-t', 'embedded single broker'],

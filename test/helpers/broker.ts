@@ -42,8 +42,8 @@ export async function spawnBroker(dataDir: string, {port = 0, extraArgs = [] as 
 }
 
 /** `kcollect broker start ARGS...` (e.g. `--config server.properties`) once it printed its ready line. */
-export async function spawnBrokerWith(args: string[]): Promise<BrokerProcess> {
-  const proc = spawn(process.execPath, [CLI, 'broker', 'start', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+export async function spawnBrokerWith(args: string[], env: NodeJS.ProcessEnv = {}): Promise<BrokerProcess> {
+  const proc = spawn(process.execPath, [CLI, 'broker', 'start', ...args], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, ...env}});
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -1,0 +1,39 @@
+/**
+ * `broker start` loads its bundle through V8's code cache (bin/code-cache.js). The cache only
+ * speeds start-up: a missing, damaged or stale cache must never stop the broker from starting.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {spawnBrokerWith, tempDir, type BrokerProcess} from '../helpers/broker.js';
+import {kcollectJson} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
+
+async function stop(b: BrokerProcess): Promise<void> {
+  b.proc.kill('SIGTERM');
+  await b.exited;
+}
+
+const cacheFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.v8')) : []);
+
+describe('broker start with a code cache', () => {
+  it('writes the cache, and starts and serves with a damaged one, which it replaces', async () => {
+    const cache = path.join(tempDir('code-cache'), 'cache');
+    const env = {NODE_COMPILE_CACHE: cache};
+    const first = await spawnBrokerWith(['--listen', '127.0.0.1:0', '--data-dir', tempDir('code-cache-data')], env);
+    await until(() => cacheFiles(cache).length === 1, 'the code cache to be written');
+    await stop(first);
+
+    const [file] = cacheFiles(cache);
+    const garbage = Buffer.alloc(fs.statSync(path.join(cache, file)).size, 0x5a);
+    fs.writeFileSync(path.join(cache, file), garbage);
+    const second = await spawnBrokerWith(['--listen', '127.0.0.1:0', '--data-dir', tempDir('code-cache-data')], env);
+    try {
+      await kcollectJson(second.bootstrap, ['topic', 'create', 'cached', '--partitions', '1']);
+      expect(JSON.stringify(await kcollectJson(second.bootstrap, ['topic', 'list']))).toContain('cached');
+      await until(() => !fs.readFileSync(path.join(cache, file)).equals(garbage), 'the damaged cache to be replaced');
+    } finally {
+      await stop(second);
+    }
+  });
+});
