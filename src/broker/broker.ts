@@ -17,6 +17,7 @@ import type {CertificateReloader} from '../security/tls.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {ErrorCode} from '../protocol/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
+import {randomBytes} from '../lib/random-bytes.js';
 import {StorageError} from '../storage/errors.js';
 import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
@@ -458,8 +459,7 @@ function loadOrCreateClusterId(dataDir: string, nodeId: number): {id: string; fr
     const m = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(file, 'utf8'));
     if (m) return {id: m[1].trim(), fresh: false};
   }
-  // Web Crypto, not node:crypto: loading that module costs a starting broker ~7 ms.
-  const id = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+  const id = randomBytes(16).toString('base64url');
   writeMetaProperties(dataDir, id, nodeId);
   return {id, fresh: true};
 }

@@ -1,4 +1,4 @@
-import {timingSafeEqual} from 'node:crypto';
+import {nodeCrypto} from '../lib/node-crypto.js';
 import type {SaslMechanism, SaslSettings} from './listener.js';
 import {type ScramCredential, ScramFailure, type ScramMechanism, ScramServer} from './scram.js';
 
@@ -25,7 +25,7 @@ class PlainExchange implements SaslExchange {
     if (authzid !== '' && authzid !== user) throw new SaslFailure('Authentication failed: Client requested an authorization id that is different from username');
     const expected = this.users[user];
     const given = Buffer.from(password);
-    if (expected === undefined || Buffer.byteLength(expected) !== given.length || !timingSafeEqual(Buffer.from(expected), given)) throw new SaslFailure(INVALID);
+    if (expected === undefined || Buffer.byteLength(expected) !== given.length || !nodeCrypto().timingSafeEqual(Buffer.from(expected), given)) throw new SaslFailure(INVALID);
     this.user = user;
     return {response: Buffer.alloc(0), done: true};
   }

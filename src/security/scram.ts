@@ -1,4 +1,4 @@
-import {createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual} from 'node:crypto';
+import {nodeCrypto} from '../lib/node-crypto.js';
 
 /** SCRAM (RFC 5802/7677) as Kafka uses it: the two SHA-2 variants, at least 4096 iterations. */
 export const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
@@ -19,11 +19,11 @@ export interface ScramCredential {
   iterations: number;
 }
 
-const hmac = (m: ScramMechanism, key: Buffer, data: string | Buffer): Buffer => createHmac(HASH[m].name, key).update(data).digest();
-const hash = (m: ScramMechanism, data: Buffer): Buffer => createHash(HASH[m].name).update(data).digest();
+const hmac = (m: ScramMechanism, key: Buffer, data: string | Buffer): Buffer => nodeCrypto().createHmac(HASH[m].name, key).update(data).digest();
+const hash = (m: ScramMechanism, data: Buffer): Buffer => nodeCrypto().createHash(HASH[m].name).update(data).digest();
 
 export function saltedPassword(m: ScramMechanism, password: string, salt: Buffer, iterations: number): Buffer {
-  return pbkdf2Sync(Buffer.from(password.normalize('NFKC')), salt, iterations, HASH[m].bytes, HASH[m].name);
+  return nodeCrypto().pbkdf2Sync(Buffer.from(password.normalize('NFKC')), salt, iterations, HASH[m].bytes, HASH[m].name);
 }
 
 /** What the broker keeps: never the password, only keys derived from the salted password. */
@@ -32,7 +32,7 @@ export function credentialFromSalted(m: ScramMechanism, salted: Buffer, salt: Bu
 }
 
 export function newCredential(m: ScramMechanism, password: string, iterations = MIN_ITERATIONS): ScramCredential {
-  const salt = randomBytes(32);
+  const salt = nodeCrypto().randomBytes(32);
   return credentialFromSalted(m, saltedPassword(m, password, salt, iterations), salt, iterations);
 }
 
@@ -86,7 +86,7 @@ export class ScramServer {
     this.user = m[2].replace(/=2C/g, ',').replace(/=3D/g, '=');
     this.credential = this.lookup(this.user);
     if (!this.credential) throw new ScramFailure(`Authentication failed during authentication due to invalid credentials with SASL mechanism ${this.mechanism}`);
-    this.nonce = m[3] + randomBytes(18).toString('base64');
+    this.nonce = m[3] + nodeCrypto().randomBytes(18).toString('base64');
     this.serverFirst = `r=${this.nonce},s=${this.credential.salt.toString('base64')},i=${this.credential.iterations}`;
     this.state = 'final';
     return {response: Buffer.from(this.serverFirst), done: false};
@@ -102,7 +102,7 @@ export class ScramServer {
     const signature = hmac(this.mechanism, c.storedKey, authMessage);
     if (proof.length !== signature.length) throw new ScramFailure('invalid SCRAM proof');
     const clientKey = Buffer.from(proof.map((b, i) => b ^ signature[i]));
-    if (!timingSafeEqual(hash(this.mechanism, clientKey), c.storedKey)) {
+    if (!nodeCrypto().timingSafeEqual(hash(this.mechanism, clientKey), c.storedKey)) {
       throw new ScramFailure(`Authentication failed during authentication due to invalid credentials with SASL mechanism ${this.mechanism}`);
     }
     this.state = 'done';

@@ -1,4 +1,3 @@
-import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {UserError, errorMessage} from '../lib/errors.js';
@@ -100,7 +99,7 @@ export class LogManager {
   }
 
   /** `id`: the topic id the cluster gave it (a new one otherwise). */
-  createTopic(name: string, partitions: number, overrides: Record<string, string> = {}, id: string = randomUUID()): TopicInfo {
+  createTopic(name: string, partitions: number, overrides: Record<string, string> = {}, id: string = crypto.randomUUID()): TopicInfo {
     const config = this.validateNewTopic(name, partitions, overrides);
     const info: TopicInfo = {name, id, partitions, overrides: {...overrides}, config};
     // Logs first, metadata last: a crash in between leaves only directories that the next

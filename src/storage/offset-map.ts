@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import {nodeCrypto} from '../lib/node-crypto.js';
 
 /**
  * The log cleaner's key -> latest offset map in one fixed buffer (Kafka's SkimpyOffsetMap): each
@@ -62,5 +62,8 @@ export class OffsetMap {
 }
 
 /** crypto.hash (Node 20.12+) is twice as fast as createHash for short keys. */
-const md5: (key: Buffer) => Buffer =
-  typeof crypto.hash === 'function' ? (key) => crypto.hash('md5', key, 'buffer') as unknown as Buffer : (key) => crypto.createHash('md5').update(key).digest();
+let md5 = (key: Buffer): Buffer => {
+  const crypto = nodeCrypto();
+  md5 = typeof crypto.hash === 'function' ? (k) => crypto.hash('md5', k, 'buffer') as unknown as Buffer : (k) => crypto.createHash('md5').update(k).digest();
+  return md5(key);
+};

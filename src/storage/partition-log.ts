@@ -1,4 +1,3 @@
-import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {BugError} from '../lib/errors.js';
@@ -503,7 +502,7 @@ export class PartitionLog {
       for (const seg of this.segments) seg.close();
       this.closed = true;
     }
-    const doomed = `${this.dir}.${randomUUID().replaceAll('-', '')}${DELETED_DIR_SUFFIX}`;
+    const doomed = `${this.dir}.${crypto.randomUUID().replaceAll('-', '')}${DELETED_DIR_SUFFIX}`;
     try {
       fs.renameSync(this.dir, doomed);
     } catch (err) {
