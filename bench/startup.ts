@@ -2,7 +2,8 @@
  * `npm run bench:startup`: `kcollect broker start` from spawn to its port accepting a TCP
  * connection, and its RSS after 3 s idle, side by side with a bare node TCP server (the floor
  * any node broker starts from) in the same run, alternating the two. Prints a markdown table
- * with medians and ratios; STARTUP_REPS sets the runs per side (default 7).
+ * with medians and ratios; STARTUP_REPS sets the runs per side (default 7). The broker's code cache
+ * (bin/code-cache.js) lives in a fresh directory: one start, reported apart, writes it first.
  */
 import net from 'node:net';
 import os from 'node:os';
@@ -42,7 +43,7 @@ function accepts(port: number): Promise<boolean> {
 async function measure(side: Side, dataDir: string): Promise<{ms: number; cpuMs: number; rssKb: number}> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawnTracked(process.execPath, side.args(port, dataDir), {stdio: 'ignore', cwd: repoRoot});
+  const child = spawnTracked(process.execPath, side.args(port, dataDir), {stdio: 'ignore', cwd: repoRoot, env: {...process.env, NODE_COMPILE_CACHE: codeCache}});
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${side.name} exited with ${child.exitCode} during start-up`);
@@ -61,6 +62,9 @@ async function measure(side: Side, dataDir: string): Promise<{ms: number; cpuMs:
 
 installCleanupHandlers();
 const tmp = makeTempDir('kcollect-startup-');
+const codeCache = path.join(tmp, 'code-cache');
+const first = await measure(sides[0], path.join(tmp, 'first'));
+process.stderr.write(`${sides[0].name}, first start (no code cache yet): ${first.ms.toFixed(0)} ms, CPU ${first.cpuMs.toFixed(0)} ms\n`);
 const results = sides.map(() => ({ms: [] as number[], cpuMs: [] as number[], rssKb: [] as number[]}));
 for (let i = 0; i < REPS; i++) {
   // Alternate the order so drift on a shared machine hits both sides alike.
@@ -83,5 +87,6 @@ console.log(`| spawn to accepting TCP | ${ours.ms.toFixed(0)} ms | ${peer.ms.toF
 console.log(`| CPU used until then (user + system, 10 ms ticks) | ${ours.cpuMs.toFixed(0)} ms | ${peer.cpuMs.toFixed(0)} ms | ${(peer.cpuMs / ours.cpuMs).toFixed(2)} |`);
 console.log(`| RSS after ${IDLE_MS / 1000} s idle | ${ours.mib.toFixed(1)} MiB | ${peer.mib.toFixed(1)} MiB | ${(peer.mib / ours.mib).toFixed(2)} |`);
 console.log(`\nkcollect runs: ${runs(results[0].ms, (x) => x.toFixed(0))} ms; CPU ${runs(results[0].cpuMs, (x) => x.toFixed(0))} ms; ${runs(results[0].rssKb, (x) => (x / 1024).toFixed(1))} MiB`);
+console.log(`kcollect's first start, without a code cache: ${first.ms.toFixed(0)} ms, CPU ${first.cpuMs.toFixed(0)} ms`);
 console.log(`bare node runs: ${runs(results[1].ms, (x) => x.toFixed(0))} ms; CPU ${runs(results[1].cpuMs, (x) => x.toFixed(0))} ms; ${runs(results[1].rssKb, (x) => (x / 1024).toFixed(1))} MiB`);
 cleanupNow();
