@@ -42,8 +42,10 @@ function kafkaOf(e: Event) {
   return e.kafka;
 }
 
-export function compileRowKey(template: string, columns: string[]): (fields: string[], event: Event) => string {
+/** The row key of a record's fields; `fields` names the indices it reads (the others may be left out). */
+export function compileRowKey(template: string, columns: string[]): {key: (fields: string[], event: Event) => string; fields: number[]} {
   const parts: KeyPart[] = [];
+  const used: number[] = [];
   const re = /\{([^{}:]+)(?::([^{}]+))?\}/g;
   let last = 0;
   for (let m = re.exec(template); m; m = re.exec(template)) {
@@ -53,6 +55,7 @@ export function compileRowKey(template: string, columns: string[]): (fields: str
     const index = columns.indexOf(name);
     if (modifier !== undefined && modifier !== 'reverse') throw new UserError(`unknown modifier "${modifier}" in row key token ${token}`, 'the one modifier is :reverse, e.g. {date:reverse}');
     if (index >= 0) {
+      used.push(index);
       parts.push(modifier ? (f) => [...f[index]].reverse().join('') : (f) => f[index]);
     } else if (name in KAFKA_TOKENS && !modifier) {
       const get = KAFKA_TOKENS[name];
@@ -63,7 +66,7 @@ export function compileRowKey(template: string, columns: string[]): (fields: str
   }
   if (last < template.length) parts.push(template.slice(last));
   if (!parts.some((p) => typeof p === 'function')) throw new UserError(`row key template "${template}" uses no field`, `every record would land in one row; tokens: ${ROW_KEY_HELP}`);
-  return (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join('');
+  return {key: (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join(''), fields: used};
 }
 
 /**
@@ -90,20 +93,36 @@ export function compileRowMapping(options: RowMappingOptions): (event: Event) =>
   const rowKey = compileRowKey(options.rowKey, columns);
   const qualifiers = columns.map((c) => `${family}:${c}`);
   const dateField = columns.indexOf('date');
+  // Cell values are views of the record's own bytes; only the row key's fields and the date need text.
+  const textFields = [...new Set(dateField < 0 ? rowKey.fields : [...rowKey.fields, dateField])];
   return (event) => {
-    // Cell values are views of the record's own bytes; only the row key and the time need text.
-    const body = event.body;
-    const values: Buffer[] = [];
-    for (let start = 0; ; ) {
-      const end = body.indexOf(separator, start);
-      values.push(body.subarray(start, end < 0 ? body.length : end));
-      if (end < 0) break;
-      start = end + separator.length;
-    }
+    const values = splitFields(event.body, separator);
     if (values.length !== columns.length) throw new RowMappingError(`${values.length} field(s) where the columns name ${columns.length}`);
-    const fields = values.map((v) => v.toString('utf8'));
+    const fields: string[] = new Array(values.length);
+    for (const i of textFields) fields[i] = values[i].toString('utf8');
     const timestamp = recordTime(event, dateField < 0 ? undefined : fields[dateField]);
-    const key = rowKey(fields, event);
+    const key = rowKey.key(fields, event);
     return {key: Buffer.from(key, 'utf8'), cells: values.map((value, i) => ({column: qualifiers[i], value, timestamp}))};
   };
+}
+
+/** Views of `body` between separators; a one-byte separator is found by a plain loop (fields are short). */
+function splitFields(body: Buffer, separator: Buffer): Buffer[] {
+  const values: Buffer[] = [];
+  let start = 0;
+  if (separator.length === 1) {
+    const sep = separator[0];
+    for (let i = 0; i < body.length; i++) {
+      if (body[i] !== sep) continue;
+      values.push(body.subarray(start, i));
+      start = i + 1;
+    }
+  } else {
+    for (let end = body.indexOf(separator); end >= 0; end = body.indexOf(separator, start)) {
+      values.push(body.subarray(start, end));
+      start = end + separator.length;
+    }
+  }
+  values.push(body.subarray(start));
+  return values;
 }

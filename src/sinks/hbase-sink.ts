@@ -8,7 +8,8 @@
  * splitting the batch until the refused rows stand alone (they go to the dead-letter topic).
  */
 import {HBaseRequestError, HBaseUnavailableError, type HBaseRestClient} from '../hbase/rest-client.js';
-import {cellSetBytes, type HBaseRow} from '../hbase/wire.js';
+import {CellSetWriter, cellSetBodyLength, joinRows} from '../hbase/cellset-writer.js';
+import type {HBaseRow} from '../hbase/wire.js';
 import {UserError, errorMessage} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
@@ -27,9 +28,13 @@ export interface HBaseSinkOptions {
   name?: string;
 }
 
-interface IndexedRow {
+/** A row of the write, as bytes [start, end) of its CellSet JSON in the write's buffer. */
+interface EncodedRow {
+  /** the event's index in the write */
   index: number;
-  row: HBaseRow;
+  key: Buffer;
+  start: number;
+  end: number;
 }
 
 /** Bound of one PUT's body; a real gateway's Jetty and HBase's RPC sizes are far above it. */
@@ -67,17 +72,24 @@ export class HBaseSink implements Sink {
   }
 
   async write(events: Event[]): Promise<void> {
-    const rows: IndexedRow[] = [];
+    // Each row is encoded as soon as it is mapped, so its cells never outlive this loop.
+    const writer = new CellSetWriter();
+    const rows: EncodedRow[] = [];
     const rejected: RejectedEvent[] = [];
     events.forEach((event, index) => {
+      let row: HBaseRow;
       try {
-        rows.push({index, row: this.options.toRow(event)});
+        row = this.options.toRow(event);
       } catch (err) {
         if (!(err instanceof RowMappingError)) throw err;
         rejected.push({index, reason: `cannot map to a row of ${this.options.table}: ${err.message}`});
+        return;
       }
+      const start = writer.length;
+      writer.row(row);
+      rows.push({index, key: row.key, start, end: writer.length});
     });
-    await this.putLanes(rows, rejected);
+    await this.putLanes(writer.bytes, rows, rejected);
     if (rejected.length > 0) throw new SinkDataError(rejected.sort((a, b) => a.index - b.index));
   }
 
@@ -95,44 +107,37 @@ export class HBaseSink implements Sink {
    * Puts `rows` in lanes by row key, side by side. Every lane runs to its end even when another
    * fails, so no PUT of this write is still in flight when the caller writes the batch again.
    */
-  private async putLanes(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
-    const sizes = rows.map((r) => cellSetBytes(r.row));
-    const total = sizes.reduce((a, b) => a + b, 0);
+  private async putLanes(encoded: Buffer, rows: EncodedRow[], rejected: RejectedEvent[]): Promise<void> {
+    const total = rows.reduce((sum, r) => sum + r.end - r.start, 0);
     const laneCount = Math.max(1, Math.min(MAX_LANES, Math.floor(total / MIN_LANE_BYTES)));
-    const lanes: Array<{rows: IndexedRow[]; sizes: number[]}> = Array.from({length: laneCount}, () => ({rows: [], sizes: []}));
-    rows.forEach((r, i) => {
-      const lane = lanes[laneCount === 1 ? 0 : keyHash(r.row.key) % laneCount];
-      lane.rows.push(r);
-      lane.sizes.push(sizes[i]);
-    });
-    const outcomes = await Promise.allSettled(lanes.map((lane) => this.putLane(lane.rows, lane.sizes, rejected)));
+    const lanes: EncodedRow[][] = Array.from({length: laneCount}, () => []);
+    for (const r of rows) lanes[laneCount === 1 ? 0 : keyHash(r.key) % laneCount].push(r);
+    const outcomes = await Promise.allSettled(lanes.map((lane) => this.putLane(encoded, lane, rejected)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
   /** One lane: PUTs of consecutive rows, each at most MAX_REQUEST_BYTES (a larger row alone). */
-  private async putLane(rows: IndexedRow[], sizes: number[], rejected: RejectedEvent[]): Promise<void> {
+  private async putLane(encoded: Buffer, rows: EncodedRow[], rejected: RejectedEvent[]): Promise<void> {
     let start = 0;
     let bytes = 0;
     for (let i = 0; i < rows.length; i++) {
-      if (i > start && bytes + sizes[i] > MAX_REQUEST_BYTES) {
-        await this.put(rows.slice(start, i), rejected);
+      const size = rows[i].end - rows[i].start;
+      if (i > start && cellSetBodyLength(bytes + size, i - start + 1) > MAX_REQUEST_BYTES) {
+        await this.put(encoded, rows.slice(start, i), rejected);
         start = i;
         bytes = 0;
       }
-      bytes += sizes[i];
+      bytes += size;
     }
-    await this.put(rows.slice(start), rejected);
+    await this.put(encoded, rows.slice(start), rejected);
   }
 
   /** Puts `rows`; a 400 splits the batch in halves until the refused rows are alone. */
-  private async put(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
+  private async put(encoded: Buffer, rows: EncodedRow[], rejected: RejectedEvent[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.options.client.putRows(
-        this.options.table,
-        rows.map((r) => r.row),
-      );
+      await this.options.client.putCellSet(this.options.table, joinRows(encoded, rows), rows.length);
     } catch (err) {
       if (!(err instanceof HBaseRequestError) || err.status !== 400) throw this.fatal(err);
       if (rows.length === 1) {
@@ -140,8 +145,8 @@ export class HBaseSink implements Sink {
         return;
       }
       const half = Math.ceil(rows.length / 2);
-      await this.put(rows.slice(0, half), rejected);
-      await this.put(rows.slice(half), rejected);
+      await this.put(encoded, rows.slice(0, half), rejected);
+      await this.put(encoded, rows.slice(half), rejected);
     }
   }
 

@@ -2,8 +2,9 @@
  * The emulator's tables in memory, with HBase's data model: rows sorted by unsigned key bytes,
  * cells addressed by {row, family:qualifier, timestamp}, newest version first, at most VERSIONS
  * versions per family. A put at an existing {row, column, timestamp} overwrites that version.
- * Every change arrives as a LogEntry, so replaying the log rebuilds the same state.
+ * Every change arrives as it is logged, so replaying the log rebuilds the same state.
  */
+import {CELL_FIELDS, type ScannedCellSet} from './cellset-scanner.js';
 
 export interface FamilySchema {
   name: string;
@@ -18,6 +19,15 @@ export type LogEntry =
 
 /** One cell of a put, as logged. */
 export type LoggedCell = [key: string, column: string, timestamp: number, value: string];
+
+/** A put read by scanCellSet, logged as the request's own CellSet bytes. */
+export interface ScannedPut {
+  op: 'scanned-put';
+  table: string;
+  put: ScannedCellSet;
+}
+
+export type Change = LogEntry | ScannedPut;
 
 export interface StoredCell {
   key: Buffer;
@@ -86,7 +96,7 @@ export class Store {
     return this.tables.get(table)?.rows.size ?? 0;
   }
 
-  apply(entry: LogEntry): void {
+  apply(entry: Change): void {
     switch (entry.op) {
       case 'schema': {
         const existing = this.tables.get(entry.table);
@@ -107,39 +117,57 @@ export class Store {
         this.tables.delete(entry.table);
         return;
       case 'put': {
-        const table = this.tables.get(entry.table);
-        if (!table) return;
-        // A batch repeats a few columns over many cells, and a row's cells come together.
-        const columnsSeen = new Map<string, {family: string; qualifier: string} | null>();
-        let lastKey: string | undefined;
-        let row: Row | undefined;
-        for (const [key, column, timestamp, value] of entry.cells) {
-          let parts = columnsSeen.get(column);
-          if (parts === undefined) {
-            const split = splitColumn(Buffer.from(column, 'base64'));
-            parts = split && {family: split.family, qualifier: split.qualifier.toString('latin1')};
-            columnsSeen.set(column, parts);
-          }
-          const schema = parts && table.families.get(parts.family);
-          if (!parts || !schema) continue;
-          if (key !== lastKey || !row) {
-            lastKey = key;
-            const rowKey = Buffer.from(key, 'base64').toString('latin1');
-            row = table.rows.get(rowKey);
-            if (!row) {
-              table.rows.set(rowKey, (row = new Map()));
-              table.addedKeys.push(rowKey);
-            }
-          }
-          let columns = row.get(parts.family);
-          if (!columns) row.set(parts.family, (columns = new Map()));
-          let versions = columns.get(parts.qualifier);
-          if (!versions) columns.set(parts.qualifier, (versions = []));
-          insertVersion(versions, timestamp, value, schema.versions);
+        const put = this.putter(entry.table);
+        if (put) for (const [key, column, timestamp, value] of entry.cells) put(key, column, timestamp, value);
+        return;
+      }
+      case 'scanned-put': {
+        const put = this.putter(entry.table);
+        if (!put) return;
+        const {body, keys, columns, cells, cellCount} = entry.put;
+        for (let at = 0; at < CELL_FIELDS * cellCount; at += CELL_FIELDS) {
+          put(keys[cells[at]], columns[cells[at + 1]], cells[at + 2], body.toString('latin1', cells[at + 3], cells[at + 4]));
         }
         return;
       }
     }
+  }
+
+  /**
+   * Puts one cell (key, column and value base64) into `name`, for the cells of one put: a put
+   * repeats a few columns over many cells, and a row's cells come together. Undefined when there
+   * is no such table; cells of families the table lacks are left out.
+   */
+  private putter(name: string): ((key: string, column: string, timestamp: number, value: string) => void) | undefined {
+    const table = this.tables.get(name);
+    if (!table) return undefined;
+    const columnsSeen = new Map<string, {family: string; qualifier: string; versions: number} | null>();
+    let lastKey: string | undefined;
+    let row: Row | undefined;
+    return (key, column, timestamp, value) => {
+      let parts = columnsSeen.get(column);
+      if (parts === undefined) {
+        const split = splitColumn(Buffer.from(column, 'base64'));
+        const schema = split && table.families.get(split.family);
+        parts = schema ? {family: schema.name, qualifier: split.qualifier.toString('latin1'), versions: schema.versions} : null;
+        columnsSeen.set(column, parts);
+      }
+      if (!parts) return;
+      if (key !== lastKey || !row) {
+        lastKey = key;
+        const rowKey = Buffer.from(key, 'base64').toString('latin1');
+        row = table.rows.get(rowKey);
+        if (!row) {
+          table.rows.set(rowKey, (row = new Map()));
+          table.addedKeys.push(rowKey);
+        }
+      }
+      let columns = row.get(parts.family);
+      if (!columns) row.set(parts.family, (columns = new Map()));
+      let versions = columns.get(parts.qualifier);
+      if (!versions) columns.set(parts.qualifier, (versions = []));
+      insertVersion(versions, timestamp, value, parts.versions);
+    };
   }
 
   /** The row's cells in HBase's order (family, qualifier, newest first); [] when it has none. */

@@ -1,0 +1,146 @@
+/**
+ * CellSet JSON written straight into bytes, for puts: {"Row":[{"key":b64,"Cell":[{"column":b64,
+ * "timestamp":n,"$":b64}]}]}. Base64 needs no JSON escaping, so each row is appended to one
+ * growing buffer with its key and values base64-encoded in place: no string or object per cell
+ * (a drain puts millions of cells, and their strings were most of its garbage).
+ */
+import type {HBaseRow} from './wire.js';
+
+const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
+const PAD = 0x3d; // '='
+
+export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
+
+/** Writes `src` base64-encoded into `out` at `at`; returns where it ended. */
+export function writeBase64(src: Uint8Array, out: Uint8Array, at: number): number {
+  const whole = src.length - (src.length % 3);
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const n = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2];
+    out[at] = ALPHABET[n >>> 18];
+    out[at + 1] = ALPHABET[(n >>> 12) & 63];
+    out[at + 2] = ALPHABET[(n >>> 6) & 63];
+    out[at + 3] = ALPHABET[n & 63];
+    at += 4;
+  }
+  if (i < src.length) {
+    const two = i + 1 < src.length;
+    const n = (src[i] << 16) | (two ? src[i + 1] << 8 : 0);
+    out[at] = ALPHABET[n >>> 18];
+    out[at + 1] = ALPHABET[(n >>> 12) & 63];
+    out[at + 2] = two ? ALPHABET[(n >>> 6) & 63] : PAD;
+    out[at + 3] = PAD;
+    at += 4;
+  }
+  return at;
+}
+
+const ROW_OPEN = Buffer.from('{"key":"');
+const CELLS_OPEN = Buffer.from('","Cell":[');
+const ROW_CLOSE = Buffer.from(']}');
+const VALUE_OPEN = Buffer.from('"$":"');
+const CELL_CLOSE = Buffer.from('"}');
+const BODY_OPEN = Buffer.from('{"Row":[');
+const BODY_CLOSE = Buffer.from(']}');
+/** Room for a timestamp: '"timestamp":-9007199254740991,' */
+const TIMESTAMP_ROOM = 32;
+
+/** Rows' CellSet elements, one after another in one buffer; a request body joins some of them. */
+export class CellSetWriter {
+  private buf: Buffer;
+  private end = 0;
+  /** `{"column":"<b64>",` of each column name met, encoded once */
+  private readonly columns = new Map<string, Buffer>();
+  private lastTimestamp = NaN;
+  private timestampText = Buffer.alloc(0);
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Bytes written so far: a row written next starts here. */
+  get length(): number {
+    return this.end;
+  }
+
+  /** The bytes written; valid until the next row is written. */
+  get bytes(): Buffer {
+    return this.buf;
+  }
+
+  /** Appends `{"key":..,"Cell":[..]}` of `row`. */
+  row(row: HBaseRow): void {
+    this.reserve(ROW_OPEN.length + base64Length(row.key.length) + CELLS_OPEN.length + ROW_CLOSE.length);
+    this.put(ROW_OPEN);
+    this.end = writeBase64(row.key, this.buf, this.end);
+    this.put(CELLS_OPEN);
+    row.cells.forEach((cell, i) => {
+      const column = this.column(cell.column);
+      this.reserve(1 + column.length + TIMESTAMP_ROOM + VALUE_OPEN.length + base64Length(cell.value.length) + CELL_CLOSE.length + ROW_CLOSE.length);
+      if (i > 0) this.buf[this.end++] = 0x2c; // ','
+      this.put(column);
+      if (cell.timestamp !== undefined) this.timestamp(cell.timestamp);
+      this.put(VALUE_OPEN);
+      this.end = writeBase64(cell.value, this.buf, this.end);
+      this.put(CELL_CLOSE);
+    });
+    this.put(ROW_CLOSE);
+  }
+
+  private column(name: string): Buffer {
+    let bytes = this.columns.get(name);
+    if (bytes === undefined) this.columns.set(name, (bytes = Buffer.from(`{"column":"${Buffer.from(name).toString('base64')}",`)));
+    return bytes;
+  }
+
+  /** `"timestamp":<digits>,` without a string for the number; a row's cells mostly share one. */
+  private timestamp(ts: number): void {
+    if (ts !== this.lastTimestamp) {
+      if (!Number.isSafeInteger(ts)) throw new RangeError(`a cell timestamp must be an integer, not ${ts}`);
+      this.lastTimestamp = ts;
+      this.timestampText = Buffer.from(`"timestamp":${ts},`);
+    }
+    this.put(this.timestampText);
+  }
+
+  private put(bytes: Buffer): void {
+    this.buf.set(bytes, this.end);
+    this.end += bytes.length;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.end + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.end + bytes));
+    this.buf.copy(grown, 0, 0, this.end);
+    this.buf = grown;
+  }
+}
+
+/** Bytes of the request body that joins `rows` rows of `rowBytes` bytes in all. */
+export const cellSetBodyLength = (rowBytes: number, rows: number): number => BODY_OPEN.length + rowBytes + Math.max(0, rows - 1) + BODY_CLOSE.length;
+
+/** A CellSet request body: {"Row":[ + the rows [start, end) of `source`, comma-separated + ]}. */
+export function joinRows(source: Buffer, ranges: ReadonlyArray<{start: number; end: number}>): Buffer {
+  let bytes = 0;
+  for (const r of ranges) bytes += r.end - r.start;
+  const body = Buffer.allocUnsafe(cellSetBodyLength(bytes, ranges.length));
+  body.set(BODY_OPEN, 0);
+  let at = BODY_OPEN.length;
+  ranges.forEach((r, i) => {
+    if (i > 0) body[at++] = 0x2c;
+    at += source.copy(body, at, r.start, r.end);
+  });
+  body.set(BODY_CLOSE, at);
+  return body;
+}
+
+/** The CellSet body of `rows`. */
+export function cellSetBody(rows: HBaseRow[]): Buffer {
+  const writer = new CellSetWriter();
+  const ranges = rows.map((row) => {
+    const start = writer.length;
+    writer.row(row);
+    return {start, end: writer.length};
+  });
+  return joinRows(writer.bytes, ranges);
+}
