@@ -54,6 +54,8 @@ export class HBaseSink implements Sink {
   readonly type = 'hbase';
   readonly maxWritesInFlight = WRITES_IN_FLIGHT;
   readonly name: string;
+  /** The last write's CellSet bytes: the next write's buffer starts that large instead of growing to it. */
+  private encodedBytes = 64 * 1024;
 
   constructor(private readonly options: HBaseSinkOptions) {
     this.name = options.name ?? `hbase:${options.table}`;
@@ -73,7 +75,7 @@ export class HBaseSink implements Sink {
 
   async write(events: Event[]): Promise<void> {
     // Each row is encoded as soon as it is mapped, so its cells never outlive this loop.
-    const writer = new CellSetWriter();
+    const writer = new CellSetWriter(this.encodedBytes);
     const rows: EncodedRow[] = [];
     const rejected: RejectedEvent[] = [];
     events.forEach((event, index) => {
@@ -89,6 +91,7 @@ export class HBaseSink implements Sink {
       writer.row(row);
       rows.push({index, key: row.key, start, end: writer.length});
     });
+    this.encodedBytes = Math.max(64 * 1024, writer.length + (writer.length >>> 3));
     await this.putLanes(writer.bytes, rows, rejected);
     if (rejected.length > 0) throw new SinkDataError(rejected.sort((a, b) => a.index - b.index));
   }
