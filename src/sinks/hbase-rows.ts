@@ -56,7 +56,7 @@ export function compileRowKey(template: string, columns: string[]): {key: (field
     if (modifier !== undefined && modifier !== 'reverse') throw new UserError(`unknown modifier "${modifier}" in row key token ${token}`, 'the one modifier is :reverse, e.g. {date:reverse}');
     if (index >= 0) {
       used.push(index);
-      parts.push(modifier ? (f) => [...f[index]].reverse().join('') : (f) => f[index]);
+      parts.push(modifier ? (f) => reverse(f[index]) : (f) => f[index]);
     } else if (name in KAFKA_TOKENS && !modifier) {
       const get = KAFKA_TOKENS[name];
       parts.push((_, e) => get(e));
@@ -67,6 +67,14 @@ export function compileRowKey(template: string, columns: string[]): {key: (field
   if (last < template.length) parts.push(template.slice(last));
   if (!parts.some((p) => typeof p === 'function')) throw new UserError(`row key template "${template}" uses no field`, `every record would land in one row; tokens: ${ROW_KEY_HELP}`);
   return {key: (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join(''), fields: used};
+}
+
+/** `text` reversed by code point: a surrogate pair stays whole (the plain loop, cheaper, when there is none). */
+function reverse(text: string): string {
+  if (/[\uD800-\uDFFF]/.test(text)) return [...text].reverse().join('');
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) out += text[i];
+  return out;
 }
 
 /**

@@ -46,5 +46,14 @@ describe('HBase row mapping', () => {
     const row = toPipes({...makeEvent(Buffer.concat([Buffer.from('k1||||'), Buffer.from([0xe9, 0xff])])), kafka});
     expect(row.key.toString()).toBe('k1');
     expect(row.cells.map((c) => c.value)).toEqual([Buffer.from('k1'), Buffer.alloc(0), Buffer.from([0xe9, 0xff])]);
+    // A one-byte delimiter, with empty first and last fields.
+    const toCommas = compileRowMapping({family: 'f', columns: ['a', 'b', 'c'], rowKey: '{b}'});
+    expect(toCommas({...makeEvent(',k,'), kafka}).cells.map((c) => c.value.toString())).toEqual(['', 'k', '']);
+  });
+
+  it('reverses a field by character, keeping characters outside the BMP whole', () => {
+    const reversed = compileRowMapping({family: 'f', columns: ['a', 'b'], rowKey: '{a:reverse}-{b}'});
+    expect(reversed({...makeEvent('ab😀é,x'), kafka}).key.toString()).toBe('é😀ba-x');
+    expect(reversed({...makeEvent('20160101000002,x'), kafka}).key.toString()).toBe('20000010106102-x');
   });
 });
