@@ -68,7 +68,8 @@ export class MutationLog {
     this.writing = true;
     while (this.queue.length > 0) {
       const group = this.queue.splice(0);
-      const data = Buffer.concat(group.flatMap((g) => g.line));
+      const data = group.flatMap((g) => g.line);
+      const bytes = data.reduce((sum, part) => sum + part.length, 0);
       try {
         if (this.broken) throw this.brokenError();
         appendWhole(this.handle.fd, data, this.size);
@@ -82,7 +83,7 @@ export class MutationLog {
         for (const g of group) g.reject(err);
         continue;
       }
-      this.size += data.length;
+      this.size += bytes;
       for (const g of group) g.resolve();
     }
     this.writing = false;
