@@ -11,10 +11,10 @@ const PAD = 0x3d; // '='
 
 export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
 
-/** Writes `src` base64-encoded into `out` at `at`; returns where it ended. */
-export function writeBase64(src: Uint8Array, out: Uint8Array, at: number): number {
-  const whole = src.length - (src.length % 3);
-  let i = 0;
+/** Writes `src` bytes [start, end) base64-encoded into `out` at `at`; returns where it ended. */
+export function writeBase64(src: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+  const whole = end - ((end - start) % 3);
+  let i = start;
   for (; i < whole; i += 3) {
     const n = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2];
     out[at] = ALPHABET[n >>> 18];
@@ -23,8 +23,8 @@ export function writeBase64(src: Uint8Array, out: Uint8Array, at: number): numbe
     out[at + 3] = ALPHABET[n & 63];
     at += 4;
   }
-  if (i < src.length) {
-    const two = i + 1 < src.length;
+  if (i < end) {
+    const two = i + 1 < end;
     const n = (src[i] << 16) | (two ? src[i + 1] << 8 : 0);
     out[at] = ALPHABET[n >>> 18];
     out[at + 1] = ALPHABET[(n >>> 12) & 63];
@@ -53,6 +53,7 @@ export class CellSetWriter {
   private readonly columns = new Map<string, Buffer>();
   private lastTimestamp = NaN;
   private timestampText = Buffer.alloc(0);
+  private firstCell = true;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -70,20 +71,35 @@ export class CellSetWriter {
 
   /** Appends `{"key":..,"Cell":[..]}` of `row`. */
   row(row: HBaseRow): void {
-    this.reserve(ROW_OPEN.length + base64Length(row.key.length) + CELLS_OPEN.length + ROW_CLOSE.length);
+    this.beginRow(row.key);
+    for (const cell of row.cells) this.cell(cell.column, cell.timestamp, cell.value, 0, cell.value.length);
+    this.endRow();
+  }
+
+  /** Starts a row; its cells follow, then endRow(). */
+  beginRow(key: Uint8Array): void {
+    this.reserve(ROW_OPEN.length + base64Length(key.length) + CELLS_OPEN.length);
     this.put(ROW_OPEN);
-    this.end = writeBase64(row.key, this.buf, this.end);
+    this.end = writeBase64(key, 0, key.length, this.buf, this.end);
     this.put(CELLS_OPEN);
-    row.cells.forEach((cell, i) => {
-      const column = this.column(cell.column);
-      this.reserve(1 + column.length + TIMESTAMP_ROOM + VALUE_OPEN.length + base64Length(cell.value.length) + CELL_CLOSE.length + ROW_CLOSE.length);
-      if (i > 0) this.buf[this.end++] = 0x2c; // ','
-      this.put(column);
-      if (cell.timestamp !== undefined) this.timestamp(cell.timestamp);
-      this.put(VALUE_OPEN);
-      this.end = writeBase64(cell.value, this.buf, this.end);
-      this.put(CELL_CLOSE);
-    });
+    this.firstCell = true;
+  }
+
+  /** A cell of the row begun, its value the bytes [start, end) of `source`. */
+  cell(column: string, timestamp: number | undefined, source: Uint8Array, start: number, end: number): void {
+    const prefix = this.column(column);
+    this.reserve(1 + prefix.length + TIMESTAMP_ROOM + VALUE_OPEN.length + base64Length(end - start) + CELL_CLOSE.length);
+    if (!this.firstCell) this.buf[this.end++] = 0x2c; // ','
+    this.firstCell = false;
+    this.put(prefix);
+    if (timestamp !== undefined) this.timestamp(timestamp);
+    this.put(VALUE_OPEN);
+    this.end = writeBase64(source, start, end, this.buf, this.end);
+    this.put(CELL_CLOSE);
+  }
+
+  endRow(): void {
+    this.reserve(ROW_CLOSE.length);
     this.put(ROW_CLOSE);
   }
 

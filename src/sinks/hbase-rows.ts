@@ -6,6 +6,7 @@
  */
 import type {Event} from '../pipeline/event.js';
 import type {HBaseRow} from '../hbase/wire.js';
+import type {CellSetWriter} from '../hbase/cellset-writer.js';
 import {UserError} from '../lib/errors.js';
 
 /** The book's DriverCarInfo qualifiers, in the driving log's field order. */
@@ -91,7 +92,14 @@ export function recordTime(event: Event, date?: string): number {
   throw new RowMappingError('the event has no record time (no Kafka timestamp, no timestamp header, no yyyyMMddHHmmss date field)');
 }
 
-export function compileRowMapping(options: RowMappingOptions): (event: Event) => HBaseRow {
+/** An event's row, as cells (`mapping(event)`) or written straight into a CellSet (`mapping.encode`). */
+export interface RowMapping {
+  (event: Event): HBaseRow;
+  /** Writes the event's row into `writer` from the record's bytes, no object per cell; returns its key. */
+  encode(event: Event, writer: CellSetWriter): Buffer;
+}
+
+export function compileRowMapping(options: RowMappingOptions): RowMapping {
   const {family, columns} = options;
   const delimiter = options.delimiter ?? ',';
   if (!/^[^:\s]+$/.test(family)) throw new UserError(`invalid column family "${family}"`, 'a family name has no ":" and no spaces, e.g. cf1');
@@ -101,36 +109,55 @@ export function compileRowMapping(options: RowMappingOptions): (event: Event) =>
   const rowKey = compileRowKey(options.rowKey, columns);
   const qualifiers = columns.map((c) => `${family}:${c}`);
   const dateField = columns.indexOf('date');
-  // Cell values are views of the record's own bytes; only the row key's fields and the date need text.
+  // Cell values are the record's own bytes; only the row key's fields and the date need text.
   const textFields = [...new Set(dateField < 0 ? rowKey.fields : [...rowKey.fields, dateField])];
-  return (event) => {
-    const values = splitFields(event.body, separator);
-    if (values.length !== columns.length) throw new RowMappingError(`${values.length} field(s) where the columns name ${columns.length}`);
-    const fields: string[] = new Array(values.length);
-    for (const i of textFields) fields[i] = values[i].toString('utf8');
+  // Where each field is in the body, for the record being mapped (mapping is synchronous).
+  const starts = new Int32Array(columns.length);
+  const ends = new Int32Array(columns.length);
+  const split = (event: Event): {key: Buffer; timestamp: number} => {
+    const count = splitFields(event.body, separator, starts, ends);
+    if (count !== columns.length) throw new RowMappingError(`${count} field(s) where the columns name ${columns.length}`);
+    const fields: string[] = new Array(count);
+    for (const i of textFields) fields[i] = event.body.toString('utf8', starts[i], ends[i]);
     const timestamp = recordTime(event, dateField < 0 ? undefined : fields[dateField]);
-    const key = rowKey.key(fields, event);
-    return {key: Buffer.from(key, 'utf8'), cells: values.map((value, i) => ({column: qualifiers[i], value, timestamp}))};
+    return {key: Buffer.from(rowKey.key(fields, event), 'utf8'), timestamp};
   };
+  const toRow = (event: Event): HBaseRow => {
+    const {key, timestamp} = split(event);
+    return {key, cells: qualifiers.map((column, i) => ({column, value: event.body.subarray(starts[i], ends[i]), timestamp}))};
+  };
+  const encode = (event: Event, writer: CellSetWriter): Buffer => {
+    const {key, timestamp} = split(event);
+    writer.beginRow(key);
+    for (let i = 0; i < qualifiers.length; i++) writer.cell(qualifiers[i], timestamp, event.body, starts[i], ends[i]);
+    writer.endRow();
+    return key;
+  };
+  return Object.assign(toRow, {encode});
 }
 
-/** Views of `body` between separators; a one-byte separator is found by a plain loop (fields are short). */
-function splitFields(body: Buffer, separator: Buffer): Buffer[] {
-  const values: Buffer[] = [];
+/**
+ * Finds the fields of `body` between separators: field i is [starts[i], ends[i]) (as many as
+ * those hold); returns how many fields there are. A one-byte separator is found by a plain loop
+ * (fields are short).
+ */
+function splitFields(body: Buffer, separator: Buffer, starts: Int32Array, ends: Int32Array): number {
+  let count = 0;
   let start = 0;
+  const field = (end: number, next: number): void => {
+    if (count < starts.length) {
+      starts[count] = start;
+      ends[count] = end;
+    }
+    count++;
+    start = next;
+  };
   if (separator.length === 1) {
     const sep = separator[0];
-    for (let i = 0; i < body.length; i++) {
-      if (body[i] !== sep) continue;
-      values.push(body.subarray(start, i));
-      start = i + 1;
-    }
+    for (let i = 0; i < body.length; i++) if (body[i] === sep) field(i, i + 1);
   } else {
-    for (let end = body.indexOf(separator); end >= 0; end = body.indexOf(separator, start)) {
-      values.push(body.subarray(start, end));
-      start = end + separator.length;
-    }
+    for (let end = body.indexOf(separator); end >= 0; end = body.indexOf(separator, start)) field(end, end + separator.length);
   }
-  values.push(body.subarray(start));
-  return values;
+  field(body.length, body.length);
+  return count;
 }

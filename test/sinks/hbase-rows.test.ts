@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {makeEvent} from '../../src/pipeline/event.js';
+import {CellSetWriter, joinRows} from '../../src/hbase/cellset-writer.js';
+import {encodeCellSet} from '../../src/hbase/wire.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY, RowMappingError, compileRowMapping} from '../../src/sinks/hbase-rows.js';
 
 const kafka = {topic: 'SmartCar-Topic', partition: 2, offset: 41, timestamp: 1_700_000_000_123, key: Buffer.from('B0002')};
@@ -55,5 +57,18 @@ describe('HBase row mapping', () => {
     const reversed = compileRowMapping({family: 'f', columns: ['a', 'b'], rowKey: '{a:reverse}-{b}'});
     expect(reversed({...makeEvent('ab😀é,x'), kafka}).key.toString()).toBe('é😀ba-x');
     expect(reversed({...makeEvent('20160101000002,x'), kafka}).key.toString()).toBe('20000010106102-x');
+  });
+
+  it('writes the same CellSet straight from the record bytes as from its cells', () => {
+    const toRow = compileRowMapping({family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY});
+    const bodies = ['20160101000002,B0002,3,0,F,N,45,C07', Buffer.concat([Buffer.from('20160101000003,'), Buffer.from([0, 0xff, 0x80]), Buffer.from(',,0,L,,,')])];
+    const writer = new CellSetWriter(8);
+    const ranges = bodies.map((body) => {
+      const start = writer.length;
+      expect(toRow.encode({...makeEvent(body), kafka}, writer)).toEqual(toRow({...makeEvent(body), kafka}).key);
+      return {start, end: writer.length};
+    });
+    expect(() => toRow.encode({...makeEvent('1,2'), kafka}, writer)).toThrow(RowMappingError);
+    expect(JSON.parse(joinRows(writer.bytes, ranges).toString())).toEqual(encodeCellSet(bodies.map((b) => toRow({...makeEvent(b), kafka}))));
   });
 });
