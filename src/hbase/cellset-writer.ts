@@ -2,7 +2,9 @@
  * CellSet JSON written straight into bytes, for puts: {"Row":[{"key":b64,"Cell":[{"column":b64,
  * "timestamp":n,"$":b64}]}]}. Base64 needs no JSON escaping, so each row is appended to one
  * growing buffer with its key and values base64-encoded in place: no string or object per cell
- * (a drain puts millions of cells, and their strings were most of its garbage).
+ * (a drain puts millions of cells, and their strings were most of its garbage). Rows are written
+ * comma-separated, so any run of consecutive rows is a request body as it lies, between
+ * `{"Row":[` and `]}`, with no copy.
  */
 import type {HBaseRow} from './wire.js';
 
@@ -45,10 +47,13 @@ const BODY_CLOSE = Buffer.from(']}');
 /** Room for a timestamp: '"timestamp":-9007199254740991,' */
 const TIMESTAMP_ROOM = 32;
 
-/** Rows' CellSet elements, one after another in one buffer; a request body joins some of them. */
+/** Rows' CellSet elements, comma-separated in one buffer; a run of them is a request body. */
 export class CellSetWriter {
   private buf: Buffer;
   private end = 0;
+  private rowCount = 0;
+  /** where the last row begun starts (after its comma) */
+  private lastRowStart = 0;
   /** `{"column":"<b64>",` of each column name met, encoded once */
   private readonly columns = new Map<string, Buffer>();
   private lastTimestamp = NaN;
@@ -59,14 +64,22 @@ export class CellSetWriter {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** Bytes written so far: a row written next starts here. */
+  /** Bytes written so far: the last row ends here. */
   get length(): number {
     return this.end;
   }
 
-  /** The bytes written; valid until the next row is written. */
-  get bytes(): Buffer {
-    return this.buf;
+  /** Where the last row begun starts. */
+  get rowStart(): number {
+    return this.lastRowStart;
+  }
+
+  /**
+   * The body of the rows from the one starting at `start` to the one ending at `end`, as pieces
+   * to send one after another; valid once no more rows are written.
+   */
+  body(start: number, end: number): Buffer[] {
+    return [BODY_OPEN, this.buf.subarray(start, end), BODY_CLOSE];
   }
 
   /** Appends `{"key":..,"Cell":[..]}` of `row`. */
@@ -78,7 +91,9 @@ export class CellSetWriter {
 
   /** Starts a row; its cells follow, then endRow(). */
   beginRow(key: Uint8Array): void {
-    this.reserve(ROW_OPEN.length + base64Length(key.length) + CELLS_OPEN.length);
+    this.reserve(1 + ROW_OPEN.length + base64Length(key.length) + CELLS_OPEN.length);
+    if (this.rowCount++ > 0) this.buf[this.end++] = 0x2c; // ','
+    this.lastRowStart = this.end;
     this.put(ROW_OPEN);
     this.end = writeBase64(key, 0, key.length, this.buf, this.end);
     this.put(CELLS_OPEN);
@@ -135,31 +150,12 @@ export class CellSetWriter {
   }
 }
 
-/** Bytes of the request body that joins `rows` rows of `rowBytes` bytes in all. */
-export const cellSetBodyLength = (rowBytes: number, rows: number): number => BODY_OPEN.length + rowBytes + Math.max(0, rows - 1) + BODY_CLOSE.length;
+/** Bytes of the body of rows that take `rowBytes` from the first one's start to the last one's end. */
+export const cellSetBodyLength = (rowBytes: number): number => BODY_OPEN.length + rowBytes + BODY_CLOSE.length;
 
-/** A CellSet request body: {"Row":[ + the rows [start, end) of `source`, comma-separated + ]}. */
-export function joinRows(source: Buffer, ranges: ReadonlyArray<{start: number; end: number}>): Buffer {
-  let bytes = 0;
-  for (const r of ranges) bytes += r.end - r.start;
-  const body = Buffer.allocUnsafe(cellSetBodyLength(bytes, ranges.length));
-  body.set(BODY_OPEN, 0);
-  let at = BODY_OPEN.length;
-  ranges.forEach((r, i) => {
-    if (i > 0) body[at++] = 0x2c;
-    at += source.copy(body, at, r.start, r.end);
-  });
-  body.set(BODY_CLOSE, at);
-  return body;
-}
-
-/** The CellSet body of `rows`. */
-export function cellSetBody(rows: HBaseRow[]): Buffer {
+/** The CellSet body of `rows`, in pieces. */
+export function cellSetBody(rows: HBaseRow[]): Buffer[] {
   const writer = new CellSetWriter();
-  const ranges = rows.map((row) => {
-    const start = writer.length;
-    writer.row(row);
-    return {start, end: writer.length};
-  });
-  return joinRows(writer.bytes, ranges);
+  for (const row of rows) writer.row(row);
+  return writer.body(0, writer.length);
 }

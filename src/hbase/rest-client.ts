@@ -68,9 +68,9 @@ interface Reply {
 
 const JSON_TYPE = 'application/json';
 
-/** A body already encoded as JSON. */
+/** A body already encoded as JSON, in pieces sent one after another. */
 class JsonBytes {
-  constructor(readonly bytes: Buffer) {}
+  constructor(readonly pieces: Buffer[]) {}
 }
 const DEFAULT_BATCH = 1000;
 
@@ -172,8 +172,8 @@ export class HBaseRestClient {
     await this.putCellSet(table, cellSetBody(rows), rows.length);
   }
 
-  /** putRows with the CellSet body already encoded (cellset-writer.ts) of `rowCount` rows. */
-  async putCellSet(table: string, body: Buffer, rowCount: number): Promise<void> {
+  /** putRows with the CellSet body of `rowCount` rows already encoded (cellset-writer.ts), in pieces. */
+  async putCellSet(table: string, body: Buffer[], rowCount: number): Promise<void> {
     this.expect(await this.send('PUT', `/${encodeSegment(table)}/fakerow`, new JsonBytes(body)), [200], `put ${rowCount} row(s) into ${table}`);
   }
 
@@ -281,7 +281,7 @@ export class HBaseRestClient {
   }
 
   private async send(method: string, path: string, body?: unknown): Promise<Reply> {
-    const payload = body === undefined ? undefined : body instanceof JsonBytes ? body.bytes : Buffer.from(JSON.stringify(body));
+    const payload = body === undefined ? undefined : body instanceof JsonBytes ? body.pieces : [Buffer.from(JSON.stringify(body))];
     try {
       return await this.sendOnce(method, path, payload);
     } catch (err) {
@@ -291,12 +291,12 @@ export class HBaseRestClient {
     }
   }
 
-  private sendOnce(method: string, path: string, payload: Buffer | undefined): Promise<Reply> {
+  private sendOnce(method: string, path: string, payload: Buffer[] | undefined): Promise<Reply> {
     const prefix = this.url.pathname.replace(/\/+$/, '');
     const headers: http.OutgoingHttpHeaders = {Accept: JSON_TYPE, ...this.authorization};
     if (payload) {
       headers['Content-Type'] = JSON_TYPE;
-      headers['Content-Length'] = payload.length;
+      headers['Content-Length'] = payload.reduce((sum, piece) => sum + piece.length, 0);
     }
     const transport = this.url.protocol === 'https:' ? https : http;
     return new Promise<Reply>((resolve, reject) => {
@@ -320,7 +320,8 @@ export class HBaseRestClient {
         reject(Object.assign(unavailable, {reusedSocket: req.reusedSocket && err.code === 'ECONNRESET'}));
       };
       req.on('error', fail);
-      req.end(payload);
+      for (const piece of payload ?? []) req.write(piece);
+      req.end();
     });
   }
 }

@@ -95,8 +95,8 @@ export function recordTime(event: Event, date?: string): number {
 /** An event's row, as cells (`mapping(event)`) or written straight into a CellSet (`mapping.encode`). */
 export interface RowMapping {
   (event: Event): HBaseRow;
-  /** Writes the event's row into `writer` from the record's bytes, no object per cell; returns its key. */
-  encode(event: Event, writer: CellSetWriter): Buffer;
+  /** Writes the event's row into `writerFor(its key)` from the record's bytes, no object per cell; returns its key. */
+  encode(event: Event, writerFor: (key: Buffer) => CellSetWriter): Buffer;
 }
 
 export function compileRowMapping(options: RowMappingOptions): RowMapping {
@@ -126,8 +126,9 @@ export function compileRowMapping(options: RowMappingOptions): RowMapping {
     const {key, timestamp} = split(event);
     return {key, cells: qualifiers.map((column, i) => ({column, value: event.body.subarray(starts[i], ends[i]), timestamp}))};
   };
-  const encode = (event: Event, writer: CellSetWriter): Buffer => {
+  const encode = (event: Event, writerFor: (key: Buffer) => CellSetWriter): Buffer => {
     const {key, timestamp} = split(event);
+    const writer = writerFor(key);
     writer.beginRow(key);
     for (let i = 0; i < qualifiers.length; i++) writer.cell(qualifiers[i], timestamp, event.body, starts[i], ends[i]);
     writer.endRow();
