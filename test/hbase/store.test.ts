@@ -28,4 +28,15 @@ describe('emulator store', () => {
     for (const entry of store.snapshot()) copy.apply(entry);
     expect(read(copy, 'r')).toEqual(read(store, 'r'));
   });
+
+  it('keeps any integer timestamp exactly, in order', () => {
+    const store = new Store();
+    store.apply({op: 'schema', table: 't', families: [{name: 'f', versions: 5}]});
+    const stamps = [-(2 ** 40) - 3, -1, 0, 2 ** 26 - 1, 2 ** 26, 1_451_606_400_123, Number.MAX_SAFE_INTEGER];
+    store.apply({op: 'put', table: 't', cells: [...stamps].reverse().map((ts) => cell('r', 'f:q', ts, String(ts)))});
+    store.apply({op: 'put', table: 't', cells: stamps.map((ts) => cell('r', 'f:all', ts, String(ts)))});
+    const newestFirst = stamps.slice(2).reverse().map((ts) => `f:q ${ts}=${ts}`);
+    expect(read(store, 'r').filter((c) => c.startsWith('f:q'))).toEqual(newestFirst);
+    expect(read(store, 'r').filter((c) => c.startsWith('f:all'))).toEqual(newestFirst.map((c) => c.replace('f:q', 'f:all')));
+  });
 });

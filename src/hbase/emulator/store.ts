@@ -50,11 +50,12 @@ export interface ReadOptions {
 }
 
 /**
- * A row's cells in one flat array, column after column: [column, n, timestamp, value, timestamp,
- * value, ...] with its n versions newest first; the column is 'family:qualifier' (latin1 of its
- * bytes), the value base64, as logged, so a put applies without decoding. A cell costs no object
- * of its own and a row one array: millions of them made the garbage collector the emulator's main
- * cost. A row has few columns, so they are found by walking it.
+ * A row's cells in one flat array, column after column: [column, n, then n versions newest first,
+ * each as timestamp high part, low part, value]; the column is 'family:qualifier' (latin1 of its
+ * bytes), the value base64, as logged, so a put applies without decoding. A timestamp is kept as
+ * two small integers because a number as large as a millisecond time would be an object of its
+ * own in the array. A cell thus costs one string and a row one array: millions of objects made
+ * the garbage collector the emulator's main cost. A row has few columns, found by walking it.
  */
 type Row = Array<string | number>;
 
@@ -173,11 +174,11 @@ export class Store {
       if (options.columns && !options.columns.some((c) => c.family === family && (!c.qualifier || c.qualifier.equals(q)))) continue;
       const column = Buffer.from(name, 'latin1');
       let taken = 0;
-      const end = at + 2 + 2 * (row[at + 1] as number);
-      for (let i = at + 2; i < end && taken < options.maxVersions; i += 2) {
-        const timestamp = row[i] as number;
+      const end = nextColumn(row, at);
+      for (let i = at + 2; i < end && taken < options.maxVersions; i += VERSION) {
+        const timestamp = timestampAt(row, i);
         if (options.timeRange && (timestamp < options.timeRange[0] || timestamp >= options.timeRange[1])) continue;
-        cells.push({key, column, timestamp, value: Buffer.from(row[i + 1] as string, 'base64')});
+        cells.push({key, column, timestamp, value: Buffer.from(row[i + 2] as string, 'base64')});
         taken++;
       }
     }
@@ -188,7 +189,7 @@ export class Store {
   latest(table: string, key: Buffer, family: string, qualifier: Buffer): Buffer | undefined {
     const row = this.tables.get(table)?.rows.get(key.toString('latin1'));
     const at = row ? findColumn(row, `${family}:${qualifier.toString('latin1')}`) : -1;
-    return at < 0 ? undefined : Buffer.from(row![at + 3] as string, 'base64');
+    return at < 0 ? undefined : Buffer.from(row![at + 4] as string, 'base64');
   }
 
   /**
@@ -216,7 +217,7 @@ export class Store {
         const cells: LoggedCell[] = [];
         for (let at = 0; at < row.length; at = nextColumn(row, at)) {
           const column = Buffer.from(row[at] as string, 'latin1').toString('base64');
-          for (let i = at + 2; i < nextColumn(row, at); i += 2) cells.push([key, column, row[i] as number, row[i + 1] as string]);
+          for (let i = at + 2; i < nextColumn(row, at); i += VERSION) cells.push([key, column, timestampAt(row, i), row[i + 2] as string]);
         }
         yield {op: 'put', table: name, cells};
       }
@@ -224,8 +225,14 @@ export class Store {
   }
 }
 
+/** Slots of a version: timestamp high part, low part, value. */
+const VERSION = 3;
+const TIMESTAMP_LOW = 2 ** 26;
+
+const timestampAt = (row: Row, i: number): number => (row[i] as number) * TIMESTAMP_LOW + (row[i + 1] as number);
+
 /** Where the column after the one at `at` starts. */
-const nextColumn = (row: Row, at: number): number => at + 2 + 2 * (row[at + 1] as number);
+const nextColumn = (row: Row, at: number): number => at + 2 + VERSION * (row[at + 1] as number);
 
 /** Where `column` starts in `row`, or -1. */
 function findColumn(row: Row, column: string): number {
@@ -235,26 +242,28 @@ function findColumn(row: Row, column: string): number {
 
 /** Adds a version of `column`, keeping its versions newest first; the same timestamp overwrites; at most `max`. */
 function putVersion(row: Row, column: string, timestamp: number, value: string, max: number): void {
+  const high = Math.floor(timestamp / TIMESTAMP_LOW);
+  const low = timestamp - high * TIMESTAMP_LOW;
   const at = findColumn(row, column);
   if (at < 0) {
-    row.push(column, 1, timestamp, value);
+    row.push(column, 1, high, low, value);
     return;
   }
   const count = row[at + 1] as number;
-  const end = at + 2 + 2 * count;
+  const end = at + 2 + VERSION * count;
   let i = at + 2;
-  while (i < end && (row[i] as number) > timestamp) i += 2;
-  if (i < end && row[i] === timestamp) {
-    row[i + 1] = value;
+  while (i < end && timestampAt(row, i) > timestamp) i += VERSION;
+  if (i < end && timestampAt(row, i) === timestamp) {
+    row[i + 2] = value;
     return;
   }
   if (count === max) {
     if (i === end) return; // older than every version kept
-    row.splice(end - 2, 2);
-    row.splice(i, 0, timestamp, value);
+    row.splice(end - VERSION, VERSION);
+    row.splice(i, 0, high, low, value);
     return;
   }
-  row.splice(i, 0, timestamp, value);
+  row.splice(i, 0, high, low, value);
   row[at + 1] = count + 1;
 }
 
@@ -266,7 +275,7 @@ function keepFamilies(row: Row, families: Map<string, FamilySchema>): Row {
     const schema = families.get(column.slice(0, column.indexOf(':')));
     if (!schema) continue;
     const count = Math.min(row[at + 1] as number, schema.versions);
-    kept.push(column, count, ...row.slice(at + 2, at + 2 + 2 * count));
+    kept.push(column, count, ...row.slice(at + 2, at + 2 + VERSION * count));
   }
   return kept;
 }
