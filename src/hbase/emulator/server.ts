@@ -431,10 +431,7 @@ class Emulator {
 
   /** `cells`, when the table has every family they name (HBase: NoSuchColumnFamilyException -> 404). */
   private checkFamilies(table: string, cells: LoggedCell[]): LoggedCell[] {
-    this.checkColumns(
-      table,
-      cells.map((c) => c[1]),
-    );
+    this.checkColumns(table, cells.map((c) => c[1]));
     return cells;
   }
 
