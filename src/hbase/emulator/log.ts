@@ -1,10 +1,10 @@
 /**
  * The emulator's durability: an append-only JSON-lines log of changes in the data dir, replayed
  * on start. A plain put is logged as the request's own CellSet bytes
- * ({"op":"put","table":T,"body":<CellSet>}), other changes as their JSON (as is every put in logs
- * written before). A change is written and fdatasync'ed before the request is acknowledged, so
- * anything a client saw succeed survives a crash; changes arriving during a sync share the next
- * one (group commit). A torn last line (a crash mid-write, never
+ * ({"op":"put","table":T,"body":<CellSet>}); other changes, puts in other forms and every put of
+ * logs written before are JSON entries. A change is written and fdatasync'ed before the request
+ * is acknowledged, so anything a client saw succeed survives a crash; changes arriving during a
+ * sync share the next one (group commit). A torn last line (a crash mid-write, never
  * acknowledged) is cut off on open; a bad line before the end is corruption and stops the start.
  * An append that fails part-way (a full disk) is cut back before the error reaches the caller, so
  * the log never holds a change that was refused, and the next append works once space returns.
