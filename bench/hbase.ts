@@ -2,8 +2,10 @@
  * `npm run bench:hbase`: the drain into the HBase REST emulator, rows/s. 300,000 smart-car driving
  * records in a 3-partition topic on one kcollect broker, drained by `consume -g --to hbase --exit`
  * into `hbase serve`; the peer in the same run is `kcat -C -e` of the same topic to /dev/null, the
- * upper bound of reading it. `--profile` runs the drain and the emulator under `node --cpu-prof`
- * and prints where each spent its time. Never run by `npm test`.
+ * upper bound of reading it. It prints the CPU time (user + system) the drain and the emulator used,
+ * less sensitive to the load of a shared machine than the wall time. `--profile` runs the drain
+ * and the emulator under `node --cpu-prof` and prints where each spent its time. Never run by
+ * `npm test`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,13 +14,14 @@ import {createKafka} from '../src/client/kafka.js';
 import {runDrivingSimulator} from '../src/simulate/driving.js';
 import {KcollectPeer, repoRoot} from './peers.js';
 import {summarizeProfile} from './profile.js';
-import {cleanupNow, installCleanupHandlers, makeTempDir, runTimed, spawnTracked, stopChild} from './proc.js';
+import {cleanupNow, installCleanupHandlers, makeTempDir, readProcStat, runTimed, spawnTracked, stopChild} from './proc.js';
 
 const RUN = path.join(repoRoot, 'bin', 'run.js');
 const profile = process.argv.includes('--profile');
 
 async function main(): Promise<void> {
   installCleanupHandlers();
+  if (!fs.existsSync('/usr/bin/time')) throw new Error("bench:hbase measures the drain's CPU time with GNU time: apt-get install time");
   const tmp = makeTempDir('kcollect-bench-hbase-');
   const profDir = path.join(tmp, 'profiles');
   const nodeArgs = (name: string) => (profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, name)] : []);
@@ -44,14 +47,19 @@ async function main(): Promise<void> {
       });
     });
     const load = os.loadavg()[0].toFixed(2);
-    const drain = await runTimed(process.execPath, [...nodeArgs('drain'), RUN, 'consume', 'driving', '-b', b, '-g', 'bench-hbase', '--to', 'hbase', '--hbase-url', url, '--table', 'DriverCarInfo', '--column-family', 'cf1', '--create-table', '--exit', '--batch-size', '2000'], {stdout: 'ignore'});
+    const emulatorCpu = readProcStat(hbase.pid!)?.cpuSeconds ?? NaN;
+    // GNU time writes the drain's user and system CPU seconds to a file (the drain exits; /proc is gone).
+    const timeFile = path.join(tmp, 'drain.time');
+    const drain = await runTimed('/usr/bin/time', ['-o', timeFile, '-f', '%U %S', process.execPath, ...nodeArgs('drain'), RUN, 'consume', 'driving', '-b', b, '-g', 'bench-hbase', '--to', 'hbase', '--hbase-url', url, '--table', 'DriverCarInfo', '--column-family', 'cf1', '--create-table', '--exit', '--batch-size', '2000'], {stdout: 'ignore'});
     if (drain.code !== 0) throw new Error(`the drain failed (${drain.code}): ${drain.stderr}`);
+    const cpu = {drain: fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0), emulator: (readProcStat(hbase.pid!)?.cpuSeconds ?? NaN) - emulatorCpu};
     const peer = await runTimed('kcat', ['-C', '-b', b, '-t', 'driving', '-o', 'beginning', '-e', '-q'], {stdout: 'count'});
     const rate = (s: number) => `${Math.round(records / s / 100) / 10} k/s`;
     console.log(`${new Date().toISOString().slice(0, 10)}, load average ${load} at the start of the drain`);
     console.log('| Scenario | Load | kcollect | Peer, same run | peer time / kcollect time |');
     console.log('|---|---|--:|--:|--:|');
     console.log(`| drain into HBase (REST emulator) | ${records.toLocaleString('en')} driving records, 8 cells each | ${drain.seconds.toFixed(1)} s (${rate(drain.seconds)}) | kcat -C -e > /dev/null: ${peer.seconds.toFixed(2)} s (${rate(peer.seconds)}) | ${(peer.seconds / drain.seconds).toFixed(2)} |`);
+    console.log(`\nCPU time (user + system) during the drain: drain ${cpu.drain.toFixed(1)} s, emulator ${cpu.emulator.toFixed(1)} s`);
     await stopChild(hbase);
     if (profile) {
       for (const name of ['drain', 'emulator']) {

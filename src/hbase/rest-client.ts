@@ -11,7 +11,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import {authorizationHeader, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
-import {cellSetText, decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type HBaseRow} from './wire.js';
+import {cellSetBody} from './cellset-writer.js';
+import {decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type HBaseRow} from './wire.js';
 
 export type {HBaseCell, HBaseRow} from './wire.js';
 
@@ -67,9 +68,9 @@ interface Reply {
 
 const JSON_TYPE = 'application/json';
 
-/** A body already encoded as JSON text. */
-class JsonText {
-  constructor(readonly text: string) {}
+/** A body already encoded as JSON, in pieces sent one after another. */
+class JsonBytes {
+  constructor(readonly pieces: Buffer[]) {}
 }
 const DEFAULT_BATCH = 1000;
 
@@ -168,7 +169,12 @@ export class HBaseRestClient {
    */
   async putRows(table: string, rows: HBaseRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.expect(await this.send('PUT', `/${encodeSegment(table)}/fakerow`, new JsonText(cellSetText(rows))), [200], `put ${rows.length} row(s) into ${table}`);
+    await this.putCellSet(table, cellSetBody(rows), rows.length);
+  }
+
+  /** putRows with the CellSet body of `rowCount` rows already encoded (cellset-writer.ts), in pieces. */
+  async putCellSet(table: string, body: Buffer[], rowCount: number): Promise<void> {
+    this.expect(await this.send('PUT', `/${encodeSegment(table)}/fakerow`, new JsonBytes(body)), [200], `put ${rowCount} row(s) into ${table}`);
   }
 
   /**
@@ -275,7 +281,7 @@ export class HBaseRestClient {
   }
 
   private async send(method: string, path: string, body?: unknown): Promise<Reply> {
-    const payload = body === undefined ? undefined : Buffer.from(body instanceof JsonText ? body.text : JSON.stringify(body));
+    const payload = body === undefined ? undefined : body instanceof JsonBytes ? body.pieces : [Buffer.from(JSON.stringify(body))];
     try {
       return await this.sendOnce(method, path, payload);
     } catch (err) {
@@ -285,12 +291,12 @@ export class HBaseRestClient {
     }
   }
 
-  private sendOnce(method: string, path: string, payload: Buffer | undefined): Promise<Reply> {
+  private sendOnce(method: string, path: string, payload: Buffer[] | undefined): Promise<Reply> {
     const prefix = this.url.pathname.replace(/\/+$/, '');
     const headers: http.OutgoingHttpHeaders = {Accept: JSON_TYPE, ...this.authorization};
     if (payload) {
       headers['Content-Type'] = JSON_TYPE;
-      headers['Content-Length'] = payload.length;
+      headers['Content-Length'] = payload.reduce((sum, piece) => sum + piece.length, 0);
     }
     const transport = this.url.protocol === 'https:' ? https : http;
     return new Promise<Reply>((resolve, reject) => {
@@ -314,7 +320,8 @@ export class HBaseRestClient {
         reject(Object.assign(unavailable, {reusedSocket: req.reusedSocket && err.code === 'ECONNRESET'}));
       };
       req.on('error', fail);
-      req.end(payload);
+      for (const piece of payload ?? []) req.write(piece);
+      req.end();
     });
   }
 }

@@ -41,32 +41,6 @@ export function encodeCellSet(rows: HBaseRow[]): CellSetJson {
   };
 }
 
-/**
- * The same CellSet as encodeCellSet, as JSON text written directly: base64 needs no JSON escaping,
- * so a large put costs no object per cell. Each column name is encoded once.
- */
-export function cellSetText(rows: HBaseRow[]): string {
-  const columns = new Map<string, string>();
-  const parts: string[] = [];
-  for (const row of rows) {
-    const cells: string[] = [];
-    for (const c of row.cells) {
-      let column = columns.get(c.column);
-      if (column === undefined) columns.set(c.column, (column = b64(c.column)));
-      cells.push(`{"column":"${column}",${c.timestamp === undefined ? '' : `"timestamp":${c.timestamp},`}"$":"${c.value.toString('base64')}"}`);
-    }
-    parts.push(`{"key":"${row.key.toString('base64')}","Cell":[${cells.join(',')}]}`);
-  }
-  return `{"Row":[${parts.join(',')}]}`;
-}
-
-/** Bytes of a row in cellSetText, close enough to bound a request's size. */
-export function cellSetBytes(row: HBaseRow): number {
-  let bytes = 20 + Math.ceil(row.key.length / 3) * 4;
-  for (const c of row.cells) bytes += 50 + Math.ceil(c.column.length / 3) * 4 + Math.ceil(c.value.length / 3) * 4;
-  return bytes;
-}
-
 /** A CellSet as the gateway answers it (every cell has its column and timestamp). */
 export function decodeCellSet(json: unknown): HBaseRow[] {
   const rows = (json as CellSetJson | null)?.Row;

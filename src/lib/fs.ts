@@ -55,12 +55,17 @@ export function writeAll(fd: number, buffer: Uint8Array, position: number | null
 }
 
 /**
- * Appends `buffer` to a file whose length is `size`, whole or not at all: when the write fails
- * part-way, what it wrote is cut off again, so the file never ends in a torn record.
+ * Appends `buffer` (or the buffers one after another, without joining them) to a file whose length
+ * is `size`, whole or not at all: when the write fails part-way, what it wrote is cut off again,
+ * so the file never ends in a torn record.
  */
-export function appendWhole(fd: number, buffer: Uint8Array, size: number): void {
+export function appendWhole(fd: number, buffer: Uint8Array | readonly Uint8Array[], size: number): void {
   try {
-    writeAll(fd, buffer, size);
+    let position = size;
+    for (const part of buffer instanceof Uint8Array ? [buffer] : buffer) {
+      writeAll(fd, part, position);
+      position += part.length;
+    }
   } catch (err) {
     try {
       fs.ftruncateSync(fd, size);

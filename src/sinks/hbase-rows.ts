@@ -6,6 +6,7 @@
  */
 import type {Event} from '../pipeline/event.js';
 import type {HBaseRow} from '../hbase/wire.js';
+import type {CellSetWriter} from '../hbase/cellset-writer.js';
 import {UserError} from '../lib/errors.js';
 
 /** The book's DriverCarInfo qualifiers, in the driving log's field order. */
@@ -42,8 +43,10 @@ function kafkaOf(e: Event) {
   return e.kafka;
 }
 
-export function compileRowKey(template: string, columns: string[]): (fields: string[], event: Event) => string {
+/** The row key of a record's fields; `fields` names the indices it reads (the others may be left out). */
+export function compileRowKey(template: string, columns: string[]): {key: (fields: string[], event: Event) => string; fields: number[]} {
   const parts: KeyPart[] = [];
+  const used: number[] = [];
   const re = /\{([^{}:]+)(?::([^{}]+))?\}/g;
   let last = 0;
   for (let m = re.exec(template); m; m = re.exec(template)) {
@@ -53,7 +56,8 @@ export function compileRowKey(template: string, columns: string[]): (fields: str
     const index = columns.indexOf(name);
     if (modifier !== undefined && modifier !== 'reverse') throw new UserError(`unknown modifier "${modifier}" in row key token ${token}`, 'the one modifier is :reverse, e.g. {date:reverse}');
     if (index >= 0) {
-      parts.push(modifier ? (f) => [...f[index]].reverse().join('') : (f) => f[index]);
+      used.push(index);
+      parts.push(modifier ? (f) => reverse(f[index]) : (f) => f[index]);
     } else if (name in KAFKA_TOKENS && !modifier) {
       const get = KAFKA_TOKENS[name];
       parts.push((_, e) => get(e));
@@ -63,7 +67,15 @@ export function compileRowKey(template: string, columns: string[]): (fields: str
   }
   if (last < template.length) parts.push(template.slice(last));
   if (!parts.some((p) => typeof p === 'function')) throw new UserError(`row key template "${template}" uses no field`, `every record would land in one row; tokens: ${ROW_KEY_HELP}`);
-  return (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join('');
+  return {key: (fields, event) => parts.map((p) => (typeof p === 'string' ? p : p(fields, event))).join(''), fields: used};
+}
+
+/** `text` reversed by code point: a surrogate pair stays whole (the plain loop, cheaper, when there is none). */
+function reverse(text: string): string {
+  if (/[\uD800-\uDFFF]/.test(text)) return [...text].reverse().join('');
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) out += text[i];
+  return out;
 }
 
 /**
@@ -80,7 +92,14 @@ export function recordTime(event: Event, date?: string): number {
   throw new RowMappingError('the event has no record time (no Kafka timestamp, no timestamp header, no yyyyMMddHHmmss date field)');
 }
 
-export function compileRowMapping(options: RowMappingOptions): (event: Event) => HBaseRow {
+/** An event's row, as cells (`mapping(event)`) or written straight into a CellSet (`mapping.encode`). */
+export interface RowMapping {
+  (event: Event): HBaseRow;
+  /** Writes the event's row into `writerFor(its key)` from the record's bytes, no object per cell; returns its key. */
+  encode(event: Event, writerFor: (key: Buffer) => CellSetWriter): Buffer;
+}
+
+export function compileRowMapping(options: RowMappingOptions): RowMapping {
   const {family, columns} = options;
   const delimiter = options.delimiter ?? ',';
   if (!/^[^:\s]+$/.test(family)) throw new UserError(`invalid column family "${family}"`, 'a family name has no ":" and no spaces, e.g. cf1');
@@ -90,20 +109,56 @@ export function compileRowMapping(options: RowMappingOptions): (event: Event) =>
   const rowKey = compileRowKey(options.rowKey, columns);
   const qualifiers = columns.map((c) => `${family}:${c}`);
   const dateField = columns.indexOf('date');
-  return (event) => {
-    // Cell values are views of the record's own bytes; only the row key and the time need text.
-    const body = event.body;
-    const values: Buffer[] = [];
-    for (let start = 0; ; ) {
-      const end = body.indexOf(separator, start);
-      values.push(body.subarray(start, end < 0 ? body.length : end));
-      if (end < 0) break;
-      start = end + separator.length;
-    }
-    if (values.length !== columns.length) throw new RowMappingError(`${values.length} field(s) where the columns name ${columns.length}`);
-    const fields = values.map((v) => v.toString('utf8'));
+  // Cell values are the record's own bytes; only the row key's fields and the date need text.
+  const textFields = [...new Set(dateField < 0 ? rowKey.fields : [...rowKey.fields, dateField])];
+  // Where each field is in the body, for the record being mapped (mapping is synchronous).
+  const starts = new Int32Array(columns.length);
+  const ends = new Int32Array(columns.length);
+  const split = (event: Event): {key: Buffer; timestamp: number} => {
+    const count = splitFields(event.body, separator, starts, ends);
+    if (count !== columns.length) throw new RowMappingError(`${count} field(s) where the columns name ${columns.length}`);
+    const fields: string[] = new Array(count);
+    for (const i of textFields) fields[i] = event.body.toString('utf8', starts[i], ends[i]);
     const timestamp = recordTime(event, dateField < 0 ? undefined : fields[dateField]);
-    const key = rowKey(fields, event);
-    return {key: Buffer.from(key, 'utf8'), cells: values.map((value, i) => ({column: qualifiers[i], value, timestamp}))};
+    return {key: Buffer.from(rowKey.key(fields, event), 'utf8'), timestamp};
   };
+  const toRow = (event: Event): HBaseRow => {
+    const {key, timestamp} = split(event);
+    return {key, cells: qualifiers.map((column, i) => ({column, value: event.body.subarray(starts[i], ends[i]), timestamp}))};
+  };
+  const encode = (event: Event, writerFor: (key: Buffer) => CellSetWriter): Buffer => {
+    const {key, timestamp} = split(event);
+    const writer = writerFor(key);
+    writer.beginRow(key);
+    for (let i = 0; i < qualifiers.length; i++) writer.cell(qualifiers[i], timestamp, event.body, starts[i], ends[i]);
+    writer.endRow();
+    return key;
+  };
+  return Object.assign(toRow, {encode});
+}
+
+/**
+ * Finds the fields of `body` between separators: field i is [starts[i], ends[i]) (as many as
+ * those hold); returns how many fields there are. A one-byte separator is found by a plain loop
+ * (fields are short).
+ */
+function splitFields(body: Buffer, separator: Buffer, starts: Int32Array, ends: Int32Array): number {
+  let count = 0;
+  let start = 0;
+  const field = (end: number, next: number): void => {
+    if (count < starts.length) {
+      starts[count] = start;
+      ends[count] = end;
+    }
+    count++;
+    start = next;
+  };
+  if (separator.length === 1) {
+    const sep = separator[0];
+    for (let i = 0; i < body.length; i++) if (body[i] === sep) field(i, i + 1);
+  } else {
+    for (let end = body.indexOf(separator); end >= 0; end = body.indexOf(separator, start)) field(end, end + separator.length);
+  }
+  field(body.length, body.length);
+  return count;
 }

@@ -8,7 +8,8 @@
  * splitting the batch until the refused rows stand alone (they go to the dead-letter topic).
  */
 import {HBaseRequestError, HBaseUnavailableError, type HBaseRestClient} from '../hbase/rest-client.js';
-import {cellSetBytes, type HBaseRow} from '../hbase/wire.js';
+import {CellSetWriter, cellSetBodyLength} from '../hbase/cellset-writer.js';
+import type {HBaseRow} from '../hbase/wire.js';
 import {UserError, errorMessage} from '../lib/errors.js';
 import type {Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
@@ -22,14 +23,28 @@ export interface HBaseSinkOptions {
   family: string;
   /** Event to row; throws RowMappingError for a record that does not map. */
   toRow: (event: Event) => HBaseRow;
+  /**
+   * The same row written straight into the CellSet of `writerFor(its key)` (no object per cell);
+   * returns its key. Used instead of toRow when given.
+   */
+  encodeRow?: (event: Event, writerFor: (key: Buffer) => CellSetWriter) => Buffer;
   /** Create the table (with `family`) when it does not exist. */
   createTable?: boolean;
   name?: string;
 }
 
-interface IndexedRow {
+/** A row of the write, as bytes [start, end) of its CellSet JSON in its lane's buffer. */
+interface EncodedRow {
+  /** the event's index in the write */
   index: number;
-  row: HBaseRow;
+  start: number;
+  end: number;
+}
+
+/** A lane's rows, one run in its writer's buffer. */
+interface Lane {
+  writer: CellSetWriter;
+  rows: EncodedRow[];
 }
 
 /** Bound of one PUT's body; a real gateway's Jetty and HBase's RPC sizes are far above it. */
@@ -49,6 +64,8 @@ export class HBaseSink implements Sink {
   readonly type = 'hbase';
   readonly maxWritesInFlight = WRITES_IN_FLIGHT;
   readonly name: string;
+  /** CellSet bytes per event in the last write: sizes the next write's lanes and buffers before it is encoded. */
+  private bytesPerEvent?: number;
 
   constructor(private readonly options: HBaseSinkOptions) {
     this.name = options.name ?? `hbase:${options.table}`;
@@ -67,17 +84,31 @@ export class HBaseSink implements Sink {
   }
 
   async write(events: Event[]): Promise<void> {
-    const rows: IndexedRow[] = [];
+    // Each row is encoded as soon as it is mapped, into its lane's buffer, so its cells never
+    // outlive this loop and a lane's PUTs send runs of that buffer as they lie.
+    const estimate = this.bytesPerEvent === undefined ? events.reduce((sum, e) => sum + 2 * e.body.length, 0) : this.bytesPerEvent * events.length;
+    const laneCount = Math.max(1, Math.min(MAX_LANES, Math.floor(estimate / MIN_LANE_BYTES)));
+    const lanes: Lane[] = Array.from({length: laneCount}, () => ({writer: new CellSetWriter(Math.max(64 * 1024, Math.ceil((1.125 * estimate) / laneCount))), rows: []}));
+    let lane = lanes[0];
+    const writerFor = (key: Buffer): CellSetWriter => (lane = lanes[laneCount === 1 ? 0 : keyHash(key) % laneCount]).writer;
     const rejected: RejectedEvent[] = [];
+    const {toRow, encodeRow} = this.options;
     events.forEach((event, index) => {
       try {
-        rows.push({index, row: this.options.toRow(event)});
+        if (encodeRow) encodeRow(event, writerFor);
+        else {
+          const row = toRow(event);
+          writerFor(row.key).row(row);
+        }
       } catch (err) {
         if (!(err instanceof RowMappingError)) throw err;
         rejected.push({index, reason: `cannot map to a row of ${this.options.table}: ${err.message}`});
+        return;
       }
+      lane.rows.push({index, start: lane.writer.rowStart, end: lane.writer.length});
     });
-    await this.putLanes(rows, rejected);
+    if (events.length > 0) this.bytesPerEvent = lanes.reduce((sum, l) => sum + l.writer.length, 0) / events.length;
+    await this.putLanes(lanes, rejected);
     if (rejected.length > 0) throw new SinkDataError(rejected.sort((a, b) => a.index - b.index));
   }
 
@@ -92,47 +123,32 @@ export class HBaseSink implements Sink {
   async close(): Promise<void> {}
 
   /**
-   * Puts `rows` in lanes by row key, side by side. Every lane runs to its end even when another
+   * Puts the lanes' rows, the lanes side by side. Every lane runs to its end even when another
    * fails, so no PUT of this write is still in flight when the caller writes the batch again.
    */
-  private async putLanes(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
-    const sizes = rows.map((r) => cellSetBytes(r.row));
-    const total = sizes.reduce((a, b) => a + b, 0);
-    const laneCount = Math.max(1, Math.min(MAX_LANES, Math.floor(total / MIN_LANE_BYTES)));
-    const lanes: Array<{rows: IndexedRow[]; sizes: number[]}> = Array.from({length: laneCount}, () => ({rows: [], sizes: []}));
-    rows.forEach((r, i) => {
-      const lane = lanes[laneCount === 1 ? 0 : keyHash(r.row.key) % laneCount];
-      lane.rows.push(r);
-      lane.sizes.push(sizes[i]);
-    });
-    const outcomes = await Promise.allSettled(lanes.map((lane) => this.putLane(lane.rows, lane.sizes, rejected)));
+  private async putLanes(lanes: Lane[], rejected: RejectedEvent[]): Promise<void> {
+    const outcomes = await Promise.allSettled(lanes.map((lane) => this.putLane(lane, rejected)));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
   /** One lane: PUTs of consecutive rows, each at most MAX_REQUEST_BYTES (a larger row alone). */
-  private async putLane(rows: IndexedRow[], sizes: number[], rejected: RejectedEvent[]): Promise<void> {
+  private async putLane({writer, rows}: Lane, rejected: RejectedEvent[]): Promise<void> {
     let start = 0;
-    let bytes = 0;
     for (let i = 0; i < rows.length; i++) {
-      if (i > start && bytes + sizes[i] > MAX_REQUEST_BYTES) {
-        await this.put(rows.slice(start, i), rejected);
+      if (i > start && cellSetBodyLength(rows[i].end - rows[start].start) > MAX_REQUEST_BYTES) {
+        await this.put(writer, rows.slice(start, i), rejected);
         start = i;
-        bytes = 0;
       }
-      bytes += sizes[i];
     }
-    await this.put(rows.slice(start), rejected);
+    await this.put(writer, rows.slice(start), rejected);
   }
 
-  /** Puts `rows`; a 400 splits the batch in halves until the refused rows are alone. */
-  private async put(rows: IndexedRow[], rejected: RejectedEvent[]): Promise<void> {
+  /** Puts `rows` (consecutive in `writer`); a 400 splits them in halves until the refused rows are alone. */
+  private async put(writer: CellSetWriter, rows: EncodedRow[], rejected: RejectedEvent[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.options.client.putRows(
-        this.options.table,
-        rows.map((r) => r.row),
-      );
+      await this.options.client.putCellSet(this.options.table, writer.body(rows[0].start, rows[rows.length - 1].end), rows.length);
     } catch (err) {
       if (!(err instanceof HBaseRequestError) || err.status !== 400) throw this.fatal(err);
       if (rows.length === 1) {
@@ -140,8 +156,8 @@ export class HBaseSink implements Sink {
         return;
       }
       const half = Math.ceil(rows.length / 2);
-      await this.put(rows.slice(0, half), rejected);
-      await this.put(rows.slice(half), rejected);
+      await this.put(writer, rows.slice(0, half), rejected);
+      await this.put(writer, rows.slice(half), rejected);
     }
   }
 

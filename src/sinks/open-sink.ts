@@ -52,9 +52,9 @@ export function openSink(settings: SinkSettings): Sink {
       } catch {
         throw new UserError(`invalid --hbase-url "${redactUrl(settings.url)}"`, 'use the REST gateway address, e.g. http://127.0.0.1:8080');
       }
-      const toRow = compileRowMapping({family: settings.family, columns: settings.columns, rowKey: settings.rowKey, delimiter: settings.delimiter});
+      const mapping = compileRowMapping({family: settings.family, columns: settings.columns, rowKey: settings.rowKey, delimiter: settings.delimiter});
       const client = new HBaseRestClient(url.toString().replace(/\/$/, ''), {timeoutMs: settings.timeoutMs ?? HBASE_TIMEOUT_MS, security: settings.security});
-      return new HBaseSink({client, url: client.baseUrl, table: settings.table, family: settings.family, toRow, createTable: settings.createTable, name: settings.name});
+      return new HBaseSink({client, url: client.baseUrl, table: settings.table, family: settings.family, toRow: mapping, encodeRow: mapping.encode, createTable: settings.createTable, name: settings.name});
     }
   }
 }

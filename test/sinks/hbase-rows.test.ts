@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {makeEvent} from '../../src/pipeline/event.js';
+import {CellSetWriter} from '../../src/hbase/cellset-writer.js';
+import {encodeCellSet} from '../../src/hbase/wire.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY, RowMappingError, compileRowMapping} from '../../src/sinks/hbase-rows.js';
 
 const kafka = {topic: 'SmartCar-Topic', partition: 2, offset: 41, timestamp: 1_700_000_000_123, key: Buffer.from('B0002')};
@@ -46,5 +48,24 @@ describe('HBase row mapping', () => {
     const row = toPipes({...makeEvent(Buffer.concat([Buffer.from('k1||||'), Buffer.from([0xe9, 0xff])])), kafka});
     expect(row.key.toString()).toBe('k1');
     expect(row.cells.map((c) => c.value)).toEqual([Buffer.from('k1'), Buffer.alloc(0), Buffer.from([0xe9, 0xff])]);
+    // A one-byte delimiter, with empty first and last fields.
+    const toCommas = compileRowMapping({family: 'f', columns: ['a', 'b', 'c'], rowKey: '{b}'});
+    expect(toCommas({...makeEvent(',k,'), kafka}).cells.map((c) => c.value.toString())).toEqual(['', 'k', '']);
+  });
+
+  it('reverses a field by character, keeping characters outside the BMP whole', () => {
+    const reversed = compileRowMapping({family: 'f', columns: ['a', 'b'], rowKey: '{a:reverse}-{b}'});
+    expect(reversed({...makeEvent('ab😀é,x'), kafka}).key.toString()).toBe('é😀ba-x');
+    expect(reversed({...makeEvent('20160101000002,x'), kafka}).key.toString()).toBe('20000010106102-x');
+  });
+
+  it('writes the same CellSet straight from the record bytes as from its cells', () => {
+    const toRow = compileRowMapping({family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY});
+    const bodies = ['20160101000002,B0002,3,0,F,N,45,C07', Buffer.concat([Buffer.from('20160101000003,'), Buffer.from([0, 0xff, 0x80]), Buffer.from(',,0,L,,,')])];
+    const writer = new CellSetWriter(8);
+    for (const body of bodies) expect(toRow.encode({...makeEvent(body), kafka}, () => writer)).toEqual(toRow({...makeEvent(body), kafka}).key);
+    expect(() => toRow.encode({...makeEvent('1,2'), kafka}, () => writer)).toThrow(RowMappingError);
+    const written = JSON.parse(Buffer.concat(writer.body(0, writer.length)).toString());
+    expect(written).toEqual(encodeCellSet(bodies.map((b) => toRow({...makeEvent(b), kafka}))));
   });
 });

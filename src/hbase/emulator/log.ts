@@ -1,8 +1,10 @@
 /**
  * The emulator's durability: an append-only JSON-lines log of changes in the data dir, replayed
- * on start. A change is written and fdatasync'ed before the request is acknowledged, so
- * anything a client saw succeed survives a crash; changes arriving during a sync share the next
- * one (group commit). A torn last line (a crash mid-write, never
+ * on start. A plain put is logged as the request's own CellSet bytes
+ * ({"op":"put","table":T,"body":<CellSet>}); other changes, puts in other forms and every put of
+ * logs written before are JSON entries. A change is written and fdatasync'ed before the request
+ * is acknowledged, so anything a client saw succeed survives a crash; changes arriving during a
+ * sync share the next one (group commit). A torn last line (a crash mid-write, never
  * acknowledged) is cut off on open; a bad line before the end is corruption and stops the start.
  * An append that fails part-way (a full disk) is cut back before the error reaches the caller, so
  * the log never holds a change that was refused, and the next append works once space returns.
@@ -11,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {appendWhole, diskIo, fsyncDir, writeAll} from '../../lib/fs.js';
 import {UserError} from '../../lib/errors.js';
-import {Store, type LogEntry} from './store.js';
+import {scanCellSet} from './cellset-scanner.js';
+import {Store, type Change, type LogEntry, type ScannedPut} from './store.js';
 
 export const LOG_FILE = 'hbase-rest-emulator.jsonl';
 
@@ -24,7 +27,7 @@ export class MutationLog {
   /** A failed fsync: the kernel may have dropped the pages, so nothing later can be trusted. */
   private broken?: Error;
   /** Entries waiting for the next write + fdatasync. */
-  private queue: Array<{line: Buffer; resolve: () => void; reject: (err: unknown) => void}> = [];
+  private queue: Array<{line: Buffer[]; resolve: () => void; reject: (err: unknown) => void}> = [];
   private writing = false;
 
   private constructor(
@@ -52,9 +55,9 @@ export class MutationLog {
    * order too, so a caller that applies an entry when its append resolves applies in log order.
    * Entries appended while a sync runs share the next write and fdatasync (group commit).
    */
-  append(entry: LogEntry): Promise<void> {
+  append(entry: Change): Promise<void> {
     if (this.broken) return Promise.reject(this.brokenError());
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+    const line = entry.op === 'scanned-put' ? scannedPutLine(entry) : [Buffer.from(`${JSON.stringify(entry)}\n`)];
     return new Promise<void>((resolve, reject) => {
       this.queue.push({line, resolve, reject});
       if (!this.writing) void this.writeQueued();
@@ -66,7 +69,8 @@ export class MutationLog {
     this.writing = true;
     while (this.queue.length > 0) {
       const group = this.queue.splice(0);
-      const data = group.length === 1 ? group[0].line : Buffer.concat(group.map((g) => g.line));
+      const data = group.flatMap((g) => g.line);
+      const bytes = data.reduce((sum, part) => sum + part.length, 0);
       try {
         if (this.broken) throw this.brokenError();
         appendWhole(this.handle.fd, data, this.size);
@@ -80,7 +84,7 @@ export class MutationLog {
         for (const g of group) g.reject(err);
         continue;
       }
-      this.size += data.length;
+      this.size += bytes;
       for (const g of group) g.resolve();
     }
     this.writing = false;
@@ -110,10 +114,13 @@ function replay(file: string, store: Store): number {
     const end = data.indexOf(0x0a, offset);
     lineNo++;
     if (end === -1) break; // torn last line: never acknowledged
-    let entry: LogEntry;
+    let entry: Change | null;
     try {
-      entry = JSON.parse(data.subarray(offset, end).toString('utf8')) as LogEntry;
+      entry = readScannedPut(data.subarray(offset, end)) ?? (JSON.parse(data.subarray(offset, end).toString('utf8')) as LogEntry);
     } catch {
+      entry = null;
+    }
+    if (entry === null) {
       // The last line may be torn, or zero-filled by a crash on some filesystems: never acknowledged.
       if (end === data.length - 1) break;
       throw new UserError(`the HBase emulator's log ${file} is corrupt at line ${lineNo}`, 'move the file away to start with empty tables, or repair that line');
@@ -122,6 +129,25 @@ function replay(file: string, store: Store): number {
     offset = end + 1;
   }
   return offset;
+}
+
+const PUT_HEAD = /^\{"op":"put","table":("[^"\\]*"),"body":/;
+
+/** The line of a plain put: its CellSet as it came, line breaks (JSON whitespace there) made spaces. */
+function scannedPutLine(entry: ScannedPut): Buffer[] {
+  const body = entry.put.body;
+  for (let i = body.indexOf(0x0a); i >= 0; i = body.indexOf(0x0a, i + 1)) body[i] = 0x20;
+  for (let i = body.indexOf(0x0d); i >= 0; i = body.indexOf(0x0d, i + 1)) body[i] = 0x20;
+  return [Buffer.from(`{"op":"put","table":${JSON.stringify(entry.table)},"body":`), body, Buffer.from('}\n')];
+}
+
+/** A line written by scannedPutLine, read back; undefined for any other line, null for a broken one. */
+function readScannedPut(line: Buffer): ScannedPut | null | undefined {
+  const head = PUT_HEAD.exec(line.toString('latin1', 0, Math.min(line.length, 512)));
+  if (!head) return undefined;
+  if (line[line.length - 1] !== 0x7d) return null;
+  const put = scanCellSet(line.subarray(head[0].length, line.length - 1));
+  return put && {op: 'scanned-put', table: JSON.parse(head[1]) as string, put};
 }
 
 /**

@@ -25,9 +25,10 @@ import os from 'node:os';
 import {createSecuredServer, type HttpServerSecurity} from '../../lib/http-security.js';
 import {acquirePidLock} from '../../lib/pid-lock.js';
 import {b64, decodeSegment, type CellSetJson} from '../wire.js';
+import {scanCellSet, type ScannedCellSet} from './cellset-scanner.js';
 import {MutationLog} from './log.js';
 import {Scanners} from './scanners.js';
-import {DEFAULT_VERSIONS, Store, splitColumn, type ColumnSelector, type FamilySchema, type LogEntry, type LoggedCell, type ReadOptions} from './store.js';
+import {DEFAULT_VERSIONS, Store, splitColumn, type ColumnSelector, type Change, type FamilySchema, type LoggedCell, type ReadOptions} from './store.js';
 
 export type DownMode = '503' | 'reset';
 
@@ -238,13 +239,21 @@ class Emulator {
     const table = decodeSegment(segments[0]).toString('utf8');
     const rest = segments.slice(1);
     if (rest.length === 0) throw badRequest('no row or resource after the table name');
-    const json = method === 'PUT' || method === 'POST' ? parseJsonBody(req, body) : undefined;
-    if (rest[0] === 'schema' && rest.length === 1) return this.schema(method, table, json, segments[0], req, res);
-    if (rest[0] === 'scanner' && rest.length <= 2) return this.scanner(method, table, rest[1], params, json, segments[0], req, res);
+    const writes = method === 'PUT' || method === 'POST';
+    if (writes) checkJsonType(req);
+    const json = () => (writes ? parseJsonBody(body) : undefined);
+    if (rest[0] === 'schema' && rest.length === 1) return this.schema(method, table, json(), segments[0], req, res);
+    if (rest[0] === 'scanner' && rest.length <= 2) return this.scanner(method, table, rest[1], params, json(), segments[0], req, res);
     if (rest[0].includes('*') || rest[0] === 'multiget') throw badRequest('stateless scans and multiget are not emulated; use a scanner (PUT /<table>/scanner)');
+    if (writes && !params.has('check')) {
+      // The common put, read from its bytes; any other form goes through JSON.parse below.
+      const scanned = scanCellSet(body);
+      if (scanned) return this.putScanned(table, scanned, res);
+    }
+    const parsed = json();
     const row = decodeSegment(rest[0]);
     if (method === 'GET') return this.get(table, row, rest.slice(1), params, res);
-    if (method === 'PUT' || method === 'POST') return this.put(table, row, rest[1], params, json as CellSetJson, res);
+    if (writes) return this.put(table, row, rest[1], params, parsed as CellSetJson, res);
     throw new Reply(405, 'Method Not Allowed');
   }
 
@@ -410,12 +419,28 @@ class Emulator {
     sendText(res, 200, '');
   }
 
+  /** A plain put read by scanCellSet: the same checks, queueing and answer as put(), logged as its bytes. */
+  private async putScanned(table: string, put: ScannedCellSet, res: http.ServerResponse): Promise<void> {
+    const {durable} = await this.change(async () => {
+      this.checkColumns(table, put.columns);
+      return {durable: put.cellCount > 0 ? this.commit({op: 'scanned-put', table, put}) : Promise.resolve()};
+    });
+    await durable;
+    sendText(res, 200, '');
+  }
+
   /** `cells`, when the table has every family they name (HBase: NoSuchColumnFamilyException -> 404). */
   private checkFamilies(table: string, cells: LoggedCell[]): LoggedCell[] {
+    this.checkColumns(table, cells.map((c) => c[1]));
+    return cells;
+  }
+
+  /** Each column (base64) is family:qualifier of a family the table has (else 400, or 404 as HBase answers). */
+  private checkColumns(table: string, columns: string[]): void {
     const families = this.store.families(table);
     if (!families) throw notFound();
     const checked = new Set<string>();
-    for (const [, column] of cells) {
+    for (const column of columns) {
       if (checked.has(column)) continue;
       const bytes = Buffer.from(column, 'base64');
       const parts = splitColumn(bytes);
@@ -423,7 +448,6 @@ class Emulator {
       if (!families.some((f) => f.name === parts.family)) throw notFound();
       checked.add(column);
     }
-    return cells;
   }
 
   /** check=put: the cells to put when the check holds, null when it does not (the gateway's rules and 400s). */
@@ -453,14 +477,14 @@ class Emulator {
    * Logs the change (durably) and then applies it. A change the log refused (a full disk) is
    * answered 503 and not applied: the client retries, and succeeds once there is space again.
    */
-  private commit(entry: LogEntry): Promise<void> {
+  private commit(entry: Change): Promise<void> {
     const done = this.commitOnce(entry);
     // Commits settle in log order, so the last one settled means every one before it has.
     this.committed = done.catch(() => undefined);
     return done;
   }
 
-  private async commitOnce(entry: LogEntry): Promise<void> {
+  private async commitOnce(entry: Change): Promise<void> {
     if (this.log) {
       try {
         await this.log.append(entry);
@@ -491,9 +515,12 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null
   });
 }
 
-function parseJsonBody(req: http.IncomingMessage, body: Buffer): unknown {
+function checkJsonType(req: http.IncomingMessage): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== JSON_TYPE) throw new Reply(415, `Unsupported Media Type\r\nthe kcollect HBase REST emulator accepts application/json bodies only, not "${type}"`);
+}
+
+function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   try {
     return JSON.parse(body.toString('utf8'));

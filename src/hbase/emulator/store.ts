@@ -2,8 +2,9 @@
  * The emulator's tables in memory, with HBase's data model: rows sorted by unsigned key bytes,
  * cells addressed by {row, family:qualifier, timestamp}, newest version first, at most VERSIONS
  * versions per family. A put at an existing {row, column, timestamp} overwrites that version.
- * Every change arrives as a LogEntry, so replaying the log rebuilds the same state.
+ * Every change arrives as it is logged, so replaying the log rebuilds the same state.
  */
+import {CELL_FIELDS, type ScannedCellSet} from './cellset-scanner.js';
 
 export interface FamilySchema {
   name: string;
@@ -18,6 +19,15 @@ export type LogEntry =
 
 /** One cell of a put, as logged. */
 export type LoggedCell = [key: string, column: string, timestamp: number, value: string];
+
+/** A put read by scanCellSet, logged as the request's own CellSet bytes. */
+export interface ScannedPut {
+  op: 'scanned-put';
+  table: string;
+  put: ScannedCellSet;
+}
+
+export type Change = LogEntry | ScannedPut;
 
 export interface StoredCell {
   key: Buffer;
@@ -40,14 +50,14 @@ export interface ReadOptions {
 }
 
 /**
- * A column's versions, newest first, flat: [timestamp, value, timestamp, value, ...], so a cell
- * costs no object of its own (millions of them made the emulator's garbage collector its main
- * cost). Values stay base64, as logged: a put applies without decoding.
+ * A row's cells in one flat array, column after column: [column, n, then n versions newest first,
+ * each as timestamp high part, low part, value]; the column is 'family:qualifier' (latin1 of its
+ * bytes), the value base64, as logged, so a put applies without decoding. A timestamp is kept as
+ * two small integers because a number as large as a millisecond time would be an object of its
+ * own in the array. A cell thus costs one string and a row one array: millions of objects made
+ * the garbage collector the emulator's main cost. A row has few columns, found by walking it.
  */
-type Versions = Array<number | string>;
-
-/** Column versions of one row, by family, then qualifier (latin1 of its bytes). */
-type Row = Map<string, Map<string, Versions>>;
+type Row = Array<string | number>;
 
 interface Table {
   families: Map<string, FamilySchema>;
@@ -86,7 +96,7 @@ export class Store {
     return this.tables.get(table)?.rows.size ?? 0;
   }
 
-  apply(entry: LogEntry): void {
+  apply(entry: Change): void {
     switch (entry.op) {
       case 'schema': {
         const existing = this.tables.get(entry.table);
@@ -94,52 +104,61 @@ export class Store {
         const table: Table = {families, rows: existing?.rows ?? new Map(), sortedKeys: existing?.sortedKeys ?? [], addedKeys: existing?.addedKeys ?? []};
         this.tables.set(entry.table, table);
         // A replaced schema drops the cells of families it no longer has, and extra versions.
-        for (const row of table.rows.values()) {
-          for (const [family, columns] of row) {
-            const schema = families.get(family);
-            if (!schema) row.delete(family);
-            else for (const versions of columns.values()) versions.splice(2 * schema.versions);
-          }
-        }
+        for (const [key, row] of table.rows) table.rows.set(key, keepFamilies(row, families));
         return;
       }
       case 'drop':
         this.tables.delete(entry.table);
         return;
       case 'put': {
-        const table = this.tables.get(entry.table);
-        if (!table) return;
-        // A batch repeats a few columns over many cells, and a row's cells come together.
-        const columnsSeen = new Map<string, {family: string; qualifier: string} | null>();
-        let lastKey: string | undefined;
-        let row: Row | undefined;
-        for (const [key, column, timestamp, value] of entry.cells) {
-          let parts = columnsSeen.get(column);
-          if (parts === undefined) {
-            const split = splitColumn(Buffer.from(column, 'base64'));
-            parts = split && {family: split.family, qualifier: split.qualifier.toString('latin1')};
-            columnsSeen.set(column, parts);
-          }
-          const schema = parts && table.families.get(parts.family);
-          if (!parts || !schema) continue;
-          if (key !== lastKey || !row) {
-            lastKey = key;
-            const rowKey = Buffer.from(key, 'base64').toString('latin1');
-            row = table.rows.get(rowKey);
-            if (!row) {
-              table.rows.set(rowKey, (row = new Map()));
-              table.addedKeys.push(rowKey);
-            }
-          }
-          let columns = row.get(parts.family);
-          if (!columns) row.set(parts.family, (columns = new Map()));
-          let versions = columns.get(parts.qualifier);
-          if (!versions) columns.set(parts.qualifier, (versions = []));
-          insertVersion(versions, timestamp, value, schema.versions);
+        const put = this.putter(entry.table);
+        if (put) for (const [key, column, timestamp, value] of entry.cells) put(key, column, timestamp, value);
+        return;
+      }
+      case 'scanned-put': {
+        const put = this.putter(entry.table);
+        if (!put) return;
+        const {body, keys, columns, cells, cellCount} = entry.put;
+        for (let at = 0; at < CELL_FIELDS * cellCount; at += CELL_FIELDS) {
+          put(keys[cells[at]], columns[cells[at + 1]], cells[at + 2], body.toString('latin1', cells[at + 3], cells[at + 4]));
         }
         return;
       }
     }
+  }
+
+  /**
+   * Puts one cell (key, column and value base64) into `name`, for the cells of one put: a put
+   * repeats a few columns over many cells, and a row's cells come together. Undefined when there
+   * is no such table; cells of families the table lacks are left out.
+   */
+  private putter(name: string): ((key: string, column: string, timestamp: number, value: string) => void) | undefined {
+    const table = this.tables.get(name);
+    if (!table) return undefined;
+    const columnsSeen = new Map<string, {column: string; versions: number} | null>();
+    let lastKey: string | undefined;
+    let row: Row | undefined;
+    return (key, column, timestamp, value) => {
+      let parts = columnsSeen.get(column);
+      if (parts === undefined) {
+        const bytes = Buffer.from(column, 'base64');
+        const split = splitColumn(bytes);
+        const schema = split && table.families.get(split.family);
+        parts = schema ? {column: bytes.toString('latin1'), versions: schema.versions} : null;
+        columnsSeen.set(column, parts);
+      }
+      if (!parts) return;
+      if (key !== lastKey || !row) {
+        lastKey = key;
+        const rowKey = Buffer.from(key, 'base64').toString('latin1');
+        row = table.rows.get(rowKey);
+        if (!row) {
+          table.rows.set(rowKey, (row = []));
+          table.addedKeys.push(rowKey);
+        }
+      }
+      putVersion(row, parts.column, timestamp, value, parts.versions);
+    };
   }
 
   /** The row's cells in HBase's order (family, qualifier, newest first); [] when it has none. */
@@ -147,20 +166,20 @@ export class Store {
     const row = this.tables.get(table)?.rows.get(key.toString('latin1'));
     if (!row) return [];
     const cells: StoredCell[] = [];
-    for (const family of [...row.keys()].sort(byString)) {
-      const columns = row.get(family)!;
-      for (const qualifier of [...columns.keys()].sort(byString)) {
-        const q = Buffer.from(qualifier, 'latin1');
-        if (options.columns && !options.columns.some((c) => c.family === family && (!c.qualifier || c.qualifier.equals(q)))) continue;
-        const column = Buffer.concat([Buffer.from(`${family}:`), q]);
-        let taken = 0;
-        const versions = columns.get(qualifier)!;
-        for (let i = 0; i < versions.length && taken < options.maxVersions; i += 2) {
-          const timestamp = versions[i] as number;
-          if (options.timeRange && (timestamp < options.timeRange[0] || timestamp >= options.timeRange[1])) continue;
-          cells.push({key, column, timestamp, value: Buffer.from(versions[i + 1] as string, 'base64')});
-          taken++;
-        }
+    for (const at of columnsInOrder(row)) {
+      const name = row[at] as string;
+      const colon = name.indexOf(':');
+      const family = name.slice(0, colon);
+      const q = Buffer.from(name.slice(colon + 1), 'latin1');
+      if (options.columns && !options.columns.some((c) => c.family === family && (!c.qualifier || c.qualifier.equals(q)))) continue;
+      const column = Buffer.from(name, 'latin1');
+      let taken = 0;
+      const end = nextColumn(row, at);
+      for (let i = at + 2; i < end && taken < options.maxVersions; i += VERSION) {
+        const timestamp = timestampAt(row, i);
+        if (options.timeRange && (timestamp < options.timeRange[0] || timestamp >= options.timeRange[1])) continue;
+        cells.push({key, column, timestamp, value: Buffer.from(row[i + 2] as string, 'base64')});
+        taken++;
       }
     }
     return cells;
@@ -168,8 +187,9 @@ export class Store {
 
   /** The newest value of one column, or undefined. */
   latest(table: string, key: Buffer, family: string, qualifier: Buffer): Buffer | undefined {
-    const value = this.tables.get(table)?.rows.get(key.toString('latin1'))?.get(family)?.get(qualifier.toString('latin1'))?.[1] as string | undefined;
-    return value === undefined ? undefined : Buffer.from(value, 'base64');
+    const row = this.tables.get(table)?.rows.get(key.toString('latin1'));
+    const at = row ? findColumn(row, `${family}:${qualifier.toString('latin1')}`) : -1;
+    return at < 0 ? undefined : Buffer.from(row![at + 4] as string, 'base64');
   }
 
   /**
@@ -195,11 +215,9 @@ export class Store {
       for (const [rowKey, row] of table.rows) {
         const key = Buffer.from(rowKey, 'latin1').toString('base64');
         const cells: LoggedCell[] = [];
-        for (const [family, columns] of row) {
-          for (const [qualifier, versions] of columns) {
-            const column = Buffer.concat([Buffer.from(`${family}:`), Buffer.from(qualifier, 'latin1')]).toString('base64');
-            for (let i = 0; i < versions.length; i += 2) cells.push([key, column, versions[i] as number, versions[i + 1] as string]);
-          }
+        for (let at = 0; at < row.length; at = nextColumn(row, at)) {
+          const column = Buffer.from(row[at] as string, 'latin1').toString('base64');
+          for (let i = at + 2; i < nextColumn(row, at); i += VERSION) cells.push([key, column, timestampAt(row, i), row[i + 2] as string]);
         }
         yield {op: 'put', table: name, cells};
       }
@@ -207,14 +225,75 @@ export class Store {
   }
 }
 
-/** Keeps `versions` sorted newest first; the same timestamp overwrites; trims to `max`. */
-function insertVersion(versions: Versions, timestamp: number, value: string, max: number): void {
-  let at = 0;
-  while (at < versions.length && (versions[at] as number) > timestamp) at += 2;
-  if (at === versions.length) versions.push(timestamp, value);
-  else if (versions[at] === timestamp) versions[at + 1] = value;
-  else versions.splice(at, 0, timestamp, value);
-  if (versions.length > 2 * max) versions.length = 2 * max;
+/** Slots of a version: timestamp high part, low part, value. */
+const VERSION = 3;
+const TIMESTAMP_LOW = 2 ** 26;
+
+const timestampAt = (row: Row, i: number): number => (row[i] as number) * TIMESTAMP_LOW + (row[i + 1] as number);
+
+/** Where the column after the one at `at` starts. */
+const nextColumn = (row: Row, at: number): number => at + 2 + VERSION * (row[at + 1] as number);
+
+/** Where `column` starts in `row`, or -1. */
+function findColumn(row: Row, column: string): number {
+  for (let at = 0; at < row.length; at = nextColumn(row, at)) if (row[at] === column) return at;
+  return -1;
+}
+
+/** Adds a version of `column`, keeping its versions newest first; the same timestamp overwrites; at most `max`. */
+function putVersion(row: Row, column: string, timestamp: number, value: string, max: number): void {
+  const high = Math.floor(timestamp / TIMESTAMP_LOW);
+  const low = timestamp - high * TIMESTAMP_LOW;
+  const at = findColumn(row, column);
+  if (at < 0) {
+    row.push(column, 1, high, low, value);
+    return;
+  }
+  const count = row[at + 1] as number;
+  const end = at + 2 + VERSION * count;
+  let i = at + 2;
+  while (i < end && timestampAt(row, i) > timestamp) i += VERSION;
+  if (i < end && timestampAt(row, i) === timestamp) {
+    row[i + 2] = value;
+    return;
+  }
+  if (count === max) {
+    if (i === end) return; // older than every version kept
+    row.splice(end - VERSION, VERSION);
+    row.splice(i, 0, high, low, value);
+    return;
+  }
+  row.splice(i, 0, high, low, value);
+  row[at + 1] = count + 1;
+}
+
+/** The row without the columns of families not in `families`, each with at most its family's versions. */
+function keepFamilies(row: Row, families: Map<string, FamilySchema>): Row {
+  const kept: Row = [];
+  for (let at = 0; at < row.length; at = nextColumn(row, at)) {
+    const column = row[at] as string;
+    const schema = families.get(column.slice(0, column.indexOf(':')));
+    if (!schema) continue;
+    const count = Math.min(row[at + 1] as number, schema.versions);
+    kept.push(column, count, ...row.slice(at + 2, at + 2 + VERSION * count));
+  }
+  return kept;
+}
+
+/** Where each column of `row` starts, in HBase's order: by family, then by qualifier bytes. */
+function columnsInOrder(row: Row): number[] {
+  const starts: number[] = [];
+  for (let at = 0; at < row.length; at = nextColumn(row, at)) starts.push(at);
+  const split = (at: number): [string, string] => {
+    const name = row[at] as string;
+    const colon = name.indexOf(':');
+    return [name.slice(0, colon), name.slice(colon + 1)];
+  };
+  return starts.sort((a, b) => {
+    const [fa, qa] = split(a);
+    const [fb, qb] = split(b);
+    return byString(fa, fb) || byString(qa, qb);
+  });
 }
 
 /** First index whose key is >= `key`. */
