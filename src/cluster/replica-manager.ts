@@ -14,12 +14,17 @@ import type {PartitionLog} from '../storage/partition-log.js';
 import type {ZkClient} from '../zk/client.js';
 import {isZkError} from '../zk/errors.js';
 import type {ClusterView, PartitionRecord} from './cluster-view.js';
-import {ReplicaFetcher, type FetchTarget, type FetcherHost} from './replica-fetcher.js';
+import {REPLICA_FETCH_MAX_BYTES, ReplicaFetcher, type FetchTarget, type FetcherHost} from './replica-fetcher.js';
 import {parsePartitionState, partitionState, ZkPaths} from './zk-layout.js';
 
 /** Kafka's replication-offset-checkpoint: each partition's high watermark, so a restart does not expose uncommitted data. */
 const CHECKPOINT_FILE = 'replication-offset-checkpoint.json';
 const CHECKPOINT_INTERVAL_MS = 5000;
+/**
+ * A leader keeps what its in-sync followers have not fetched yet in memory, up to this much per
+ * partition (a few of their fetches): their next fetch is answered without reading the segment.
+ */
+const RECENT_BATCH_BYTES = 4 * REPLICA_FETCH_MAX_BYTES;
 
 interface FollowerState {
   /** Its log end offset (the offset of its last fetch); -1 until it fetched from this leader. */
@@ -154,6 +159,7 @@ export class ReplicaManager implements FetcherHost {
     part.role = 'leader';
     part.leader = this.nodeId;
     part.epoch = epoch;
+    part.log.holdRecentBatches(part.followers.size > 0 ? RECENT_BATCH_BYTES : undefined);
     // What this broker appends from now on is the new epoch's, from the current log end.
     part.epochs.assign(epoch, part.log.logEndOffset);
     this.log(`${part.topic}-${part.index}: leader (epoch ${epoch}, isr [${part.isr.join(',')}], log end ${part.log.logEndOffset})`);
@@ -166,6 +172,7 @@ export class ReplicaManager implements FetcherHost {
    */
   private becomeFollower(part: Partition, leader: number, epoch: number): void {
     this.unfollow(part);
+    part.log.holdRecentBatches(undefined);
     part.validateEpoch = true;
     this.broker.producerStates.forget(part.log);
     fs.rmSync(path.join(part.log.dir, PRODUCER_STATE_FILE), {force: true});
@@ -179,6 +186,7 @@ export class ReplicaManager implements FetcherHost {
 
   private setRole(part: Partition, role: Role, leader: number, epoch: number): void {
     if (part.role === 'follower') this.unfollow(part);
+    part.log.holdRecentBatches(undefined);
     part.role = role;
     part.leader = leader;
     part.epoch = epoch;
@@ -203,6 +211,7 @@ export class ReplicaManager implements FetcherHost {
     for (const part of this.partitions.values()) {
       if (part.role !== 'leader') continue;
       part.role = 'none';
+      part.log.holdRecentBatches(undefined);
       this.log(`${part.topic}-${part.index}: no longer leader (epoch ${part.epoch}): ZooKeeper out of reach, another broker may lead`);
       this.hwWaiters.recheck(PartitionWaiters.key(part.topic, part.index));
       this.broker.waiters.notify(part.topic, part.index);
@@ -347,6 +356,8 @@ export class ReplicaManager implements FetcherHost {
       void this.writeIsr(part, (isr) => (isr.includes(replicaId) ? isr : [...isr, replicaId]), `broker ${replicaId} caught up`);
     }
     this.maybeAdvanceHighWatermark(part);
+    // Every in-sync follower has what lies below the high watermark.
+    part.log.releaseRecentBelow(part.log.highWatermark);
     return ErrorCode.NONE;
   }
 

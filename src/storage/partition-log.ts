@@ -6,6 +6,7 @@ import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
+import {RecentBatches} from './recent-batches.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
 import {deletes, type TopicConfig} from './topic-config.js';
 
@@ -65,6 +66,8 @@ export class PartitionLog {
   private scratchSeg: Segment | undefined;
   private scratchPos = 0;
   private scratchLen = 0;
+  /** Set on a replicated leader's log: its followers' next fetches are served from memory. */
+  private recent: RecentBatches | undefined;
 
   private constructor(
     readonly dir: string,
@@ -162,6 +165,7 @@ export class PartitionLog {
       throw storageFailure(err, `cannot append to ${this.dir}`);
     }
     this.totalBytes += batch.length;
+    this.recent?.add(batch, baseOffset, lastOffset + 1);
     if (this.autoHighWatermark) this.hw = lastOffset + 1;
     this.unflushed.add(seg);
     this.messagesSinceFlush += count;
@@ -252,6 +256,8 @@ export class PartitionLog {
     if (fetchOffset < this.startOffset || fetchOffset > end) return 'out-of-range';
     const out: Buffer[] = [];
     if (fetchOffset >= end || fetchOffset >= upTo) return out;
+    const held = this.recent?.read(fetchOffset, maxBytes, upTo);
+    if (held) return held;
     let budget = maxBytes;
     let i = this.segmentIndexFor(fetchOffset);
     let pos = this.locate(this.segments[i], fetchOffset);
@@ -391,6 +397,7 @@ export class PartitionLog {
     this.assertOpen();
     if (offset >= this.logEndOffset) return;
     this.scratchSeg = undefined;
+    this.recent?.clear();
     if (offset < this.startOffset) {
       this.truncateFullyAndStartAt(offset);
       return;
@@ -411,6 +418,7 @@ export class PartitionLog {
 
   /** Empties the log and restarts it at offset (a follower below its leader's log start). */
   truncateFullyAndStartAt(offset: number): void {
+    this.recent?.clear();
     for (const seg of this.segments) seg.remove();
     this.unflushed.clear();
     this.segments = [Segment.create(this.dir, offset, this.interval)];
@@ -456,6 +464,7 @@ export class PartitionLog {
     const i = this.segments.indexOf(old);
     if (this.closed || i < 0 || old === this.active || (cleanedLogPath === null && i === 0)) return false;
     this.scratchSeg = undefined;
+    this.recent?.clear();
     this.unflushed.delete(old);
     this.totalBytes -= old.size;
     if (cleanedLogPath === null) {
@@ -474,6 +483,20 @@ export class PartitionLog {
     return true;
   }
 
+  /**
+   * Keeps up to `maxBytes` of the latest appended batches in memory for fetches (undefined: none).
+   * For a leader with followers, which release what they all have (releaseRecentBelow).
+   */
+  holdRecentBatches(maxBytes: number | undefined): void {
+    if (maxBytes === this.recent?.maxBytes) return;
+    this.recent = maxBytes === undefined ? undefined : new RecentBatches(maxBytes);
+  }
+
+  /** Every follower has the offsets below `offset`. */
+  releaseRecentBelow(offset: number): void {
+    this.recent?.releaseBelow(offset);
+  }
+
   updateConfig(config: TopicConfig): void {
     this.config = config;
   }
@@ -488,6 +511,7 @@ export class PartitionLog {
 
   close(): void {
     if (this.closed) return;
+    this.recent = undefined;
     this.flush();
     for (const seg of this.segments) seg.close();
     this.closed = true;
