@@ -15,7 +15,7 @@ const REPLICA_FETCH_WAIT_MAX_MS = 500;
 /** replica.fetch.min.bytes: the leader answers as soon as there is anything new. */
 const REPLICA_FETCH_MIN_BYTES = 1;
 /** replica.fetch.max.bytes: per partition, though a first batch bigger than this still comes whole. */
-export const REPLICA_FETCH_MAX_BYTES = 1 << 20;
+const REPLICA_FETCH_MAX_BYTES = 1 << 20;
 /** replica.fetch.response.max.bytes: the whole response. */
 const REPLICA_FETCH_RESPONSE_MAX_BYTES = 10 << 20;
 const RETRY_MS = 300;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {Broker} from '../broker/broker.js';
 import {HighWatermarkWaiters, PartitionWaiters} from '../broker/partition-waiters.js';
 import {LeaderEpochCache} from '../storage/leader-epoch-cache.js';
+import {RecentBatchBudget} from '../storage/recent-batches.js';
 import {PRODUCER_STATE_FILE} from '../coordinator/producer-state.js';
 import {errorMessage} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
@@ -14,17 +15,19 @@ import type {PartitionLog} from '../storage/partition-log.js';
 import type {ZkClient} from '../zk/client.js';
 import {isZkError} from '../zk/errors.js';
 import type {ClusterView, PartitionRecord} from './cluster-view.js';
-import {REPLICA_FETCH_MAX_BYTES, ReplicaFetcher, type FetchTarget, type FetcherHost} from './replica-fetcher.js';
+import {ReplicaFetcher, type FetchTarget, type FetcherHost} from './replica-fetcher.js';
 import {parsePartitionState, partitionState, ZkPaths} from './zk-layout.js';
 
 /** Kafka's replication-offset-checkpoint: each partition's high watermark, so a restart does not expose uncommitted data. */
 const CHECKPOINT_FILE = 'replication-offset-checkpoint.json';
 const CHECKPOINT_INTERVAL_MS = 5000;
 /**
- * A leader keeps what its in-sync followers have not fetched yet in memory, up to this much per
- * partition (a few of their fetches): their next fetch is answered without reading the segment.
+ * A leader keeps what its in-sync followers have not fetched yet in memory, up to this much over
+ * all its partitions, so their fetches are answered without reading the segment. About what
+ * producers keep unacknowledged (librdkafka queues up to 100,000 messages); freed as the high
+ * watermark passes it, so an idle broker holds nothing.
  */
-const RECENT_BATCH_BYTES = 4 * REPLICA_FETCH_MAX_BYTES;
+const RECENT_BATCH_BUDGET_BYTES = 32 << 20;
 
 interface FollowerState {
   /** Its log end offset (the offset of its last fetch); -1 until it fetched from this leader. */
@@ -68,6 +71,7 @@ export class ReplicaManager implements FetcherHost {
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   /** acks=all requests waiting for the high watermark. */
   private readonly hwWaiters = new HighWatermarkWaiters();
+  private readonly recentBatches = new RecentBatchBudget(RECENT_BATCH_BUDGET_BYTES);
   private readonly checkpoint: Record<string, number>;
   private readonly shrinkTimer: NodeJS.Timeout;
   private readonly checkpointTimer: NodeJS.Timeout;
@@ -159,7 +163,7 @@ export class ReplicaManager implements FetcherHost {
     part.role = 'leader';
     part.leader = this.nodeId;
     part.epoch = epoch;
-    part.log.holdRecentBatches(part.followers.size > 0 ? RECENT_BATCH_BYTES : undefined);
+    part.log.holdRecentBatches(part.followers.size > 0 ? this.recentBatches : undefined);
     // What this broker appends from now on is the new epoch's, from the current log end.
     part.epochs.assign(epoch, part.log.logEndOffset);
     this.log(`${part.topic}-${part.index}: leader (epoch ${epoch}, isr [${part.isr.join(',')}], log end ${part.log.logEndOffset})`);

@@ -6,7 +6,7 @@ import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
-import {RecentBatches} from './recent-batches.js';
+import {type RecentBatchBudget, RecentBatches} from './recent-batches.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
 import {deletes, type TopicConfig} from './topic-config.js';
 
@@ -484,12 +484,13 @@ export class PartitionLog {
   }
 
   /**
-   * Keeps up to `maxBytes` of the latest appended batches in memory for fetches (undefined: none).
+   * Keeps the latest appended batches in memory for fetches, within `budget` (undefined: none).
    * For a leader with followers, which release what they all have (releaseRecentBelow).
    */
-  holdRecentBatches(maxBytes: number | undefined): void {
-    if (maxBytes === this.recent?.maxBytes) return;
-    this.recent = maxBytes === undefined ? undefined : new RecentBatches(maxBytes);
+  holdRecentBatches(budget: RecentBatchBudget | undefined): void {
+    if (budget === this.recent?.budget) return;
+    this.recent?.clear();
+    this.recent = budget === undefined ? undefined : new RecentBatches(budget);
   }
 
   /** Every follower has the offsets below `offset`. */
@@ -511,7 +512,7 @@ export class PartitionLog {
 
   close(): void {
     if (this.closed) return;
-    this.recent = undefined;
+    this.holdRecentBatches(undefined);
     this.flush();
     for (const seg of this.segments) seg.close();
     this.closed = true;
@@ -523,6 +524,7 @@ export class PartitionLog {
    * what a kill -9 leaves of the removal is recognisable at the next start-up.
    */
   delete(): void {
+    this.holdRecentBatches(undefined);
     if (!this.closed) {
       for (const seg of this.segments) seg.close();
       this.closed = true;

@@ -5,11 +5,17 @@ interface Held {
   end: number;
 }
 
+/** Bytes held by every log's RecentBatches together, and how many they may hold. */
+export class RecentBatchBudget {
+  held = 0;
+  constructor(readonly maxBytes: number) {}
+}
+
 /**
  * The last batches appended to a log, as written, so a fetch for them (a follower's next fetch
- * nearly always asks for what was just appended) is answered from memory instead of a read
- * back from the segment into a new buffer. Holds at most `maxBytes`, oldest dropped first;
- * the log empties it whenever its bytes can change other than by an append.
+ * asks for what was appended since its last one) is answered from memory instead of a read back
+ * from the segment into a new buffer. All logs share one budget: a log over it drops its own
+ * oldest batches. The log empties it whenever its bytes can change other than by an append.
  */
 export class RecentBatches {
   private held: Held[] = [];
@@ -17,22 +23,24 @@ export class RecentBatches {
   private first = 0;
   private bytes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(readonly budget: RecentBatchBudget) {}
 
   add(batch: Buffer, base: number, end: number): void {
     this.held.push({batch, base, end});
     this.bytes += batch.length;
-    while (this.bytes > this.maxBytes && this.first < this.held.length) this.bytes -= this.held[this.first++].batch.length;
+    this.budget.held += batch.length;
+    while (this.budget.held > this.budget.maxBytes && this.first < this.held.length) this.dropOldest();
     this.compact();
   }
 
   /** Followers have every offset below `offset`: what lies wholly below it is not needed any more. */
   releaseBelow(offset: number): void {
-    while (this.first < this.held.length && this.held[this.first].end <= offset) this.bytes -= this.held[this.first++].batch.length;
+    while (this.first < this.held.length && this.held[this.first].end <= offset) this.dropOldest();
     this.compact();
   }
 
   clear(): void {
+    this.budget.held -= this.bytes;
     this.held = [];
     this.first = 0;
     this.bytes = 0;
@@ -57,6 +65,12 @@ export class RecentBatches {
       if (budget <= 0) break;
     }
     return out;
+  }
+
+  private dropOldest(): void {
+    const {length} = this.held[this.first++].batch;
+    this.bytes -= length;
+    this.budget.held -= length;
   }
 
   private compact(): void {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {PartitionLog} from '../../src/storage/partition-log.js';
+import {RecentBatchBudget} from '../../src/storage/recent-batches.js';
 import {validateTopicConfig} from '../../src/storage/topic-config.js';
 import {makeBatch} from './batches.js';
 
@@ -56,7 +57,7 @@ describe('a log holding its recent batches in memory', () => {
   it('answers every read as its segments would, across rolls, gaps, releases and truncation', () => {
     const plain = openLog('plain');
     const held = openLog('held');
-    held.holdRecentBatches(700);
+    held.holdRecentBatches(new RecentBatchBudget(700));
     const sizes = [3, 1, 7, 2, 5, 1, 4, 6, 2, 3, 8, 1];
     for (const [i, n] of sizes.entries()) appendBoth(plain, held, makeBatch(n, {valueSize: 10 + i * 3}));
     expect(plain.segmentBaseOffsets().length).toBeGreaterThan(1);
@@ -80,7 +81,7 @@ describe('a log holding its recent batches in memory', () => {
 
   it('serves the latest batch from the appended bytes, not a read of the segment', () => {
     const held = openLog('held');
-    held.holdRecentBatches(1 << 20);
+    held.holdRecentBatches(new RecentBatchBudget(1 << 20));
     held.append(makeBatch(4), {leaderEpoch: 0});
     const last = makeBatch(2);
     held.append(last, {leaderEpoch: 0});
@@ -92,5 +93,24 @@ describe('a log holding its recent batches in memory', () => {
     const reread = held.read(4, 1 << 20, held.logEndOffset) as Buffer[];
     expect(reread).toEqual([last]);
     expect(reread[0].buffer).not.toBe(last.buffer);
+  });
+
+  it('keeps every log within one shared budget and gives it all back on release and close', () => {
+    const budget = new RecentBatchBudget(1000);
+    const a = openLog('a');
+    const b = openLog('b');
+    a.holdRecentBatches(budget);
+    b.holdRecentBatches(budget);
+    for (let i = 0; i < 10; i++) {
+      a.append(makeBatch(3, {valueSize: 40}), {leaderEpoch: 0});
+      b.append(makeBatch(2, {valueSize: 40}), {leaderEpoch: 0});
+      expect(budget.held).toBeGreaterThan(0);
+      expect(budget.held).toBeLessThanOrEqual(1000);
+    }
+    a.releaseRecentBelow(a.logEndOffset);
+    const bHolds = budget.held;
+    expect(bHolds).toBeGreaterThan(0);
+    b.close();
+    expect(budget.held).toBe(0);
   });
 });
