@@ -360,8 +360,6 @@ export class ReplicaManager implements FetcherHost {
       void this.writeIsr(part, (isr) => (isr.includes(replicaId) ? isr : [...isr, replicaId]), `broker ${replicaId} caught up`);
     }
     this.maybeAdvanceHighWatermark(part);
-    // Every in-sync follower has what lies below the high watermark.
-    part.log.releaseRecentBelow(part.log.highWatermark);
     return ErrorCode.NONE;
   }
 
@@ -377,6 +375,8 @@ export class ReplicaManager implements FetcherHost {
     }
     if (hw > part.log.highWatermark) {
       part.log.highWatermark = hw;
+      // Every in-sync follower has what lies below it: no fetch of theirs asks for it again.
+      part.log.releaseRecentBelow(hw);
       this.hwWaiters.advanced(PartitionWaiters.key(part.topic, part.index), hw);
       // Consumers read up to the high watermark: their long polls may have something now.
       this.broker.waiters.notify(part.topic, part.index);
