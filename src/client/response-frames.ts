@@ -82,8 +82,10 @@ export class ResponseFrames {
 
   private onRead(n: number, buf: Buffer): void {
     if (!this.direct) {
-      // `spare` is read into again: what stays buffered is copied out of it.
-      this.push(Buffer.from(buf.subarray(0, n)));
+      // `spare` is read into again: what stays buffered is copied out of it. A read that begins a
+      // large frame is not: push moves it into the frame's own buffer at once.
+      const size = this.chunks.length === 0 && n >= 4 ? buf.readInt32BE(0) : -1;
+      this.push(size >= DIRECT_MIN && n < 4 + size ? buf.subarray(0, n) : Buffer.from(buf.subarray(0, n)));
       return;
     }
     // readTarget never hands out more than the frame's remainder: a direct read ends within it.
