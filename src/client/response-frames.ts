@@ -18,8 +18,17 @@ export class ResponseFrames {
   /** The large frame being filled by direct reads, size prefix included. */
   private direct?: {frame: Buffer; filled: number};
   private directReads = false;
+  /** With reuseFrames: the buffer large frames are read into, grown as needed. */
+  private reusable?: Buffer;
 
-  constructor(private readonly onFrame: (frame: Buffer) => void) {}
+  /**
+   * reuseFrames: every large frame is read into one buffer, which is read into again for the
+   * next; only for a caller that is done with each response before it sends its next request.
+   */
+  constructor(
+    private readonly onFrame: (frame: Buffer) => void,
+    private readonly reuseFrames = false,
+  ) {}
 
   /** net.connect's `onread` option: reads into `spare`, or into the large frame being filled. */
   onread(): net.OnReadOpts {
@@ -54,12 +63,17 @@ export class ResponseFrames {
 
   /** The frame's first bytes move into its own buffer; later reads fill the rest. */
   private readDirectly(length: number): void {
-    const frame = Buffer.allocUnsafe(length);
+    const frame = this.reuseFrames ? this.reusableFrame(length) : Buffer.allocUnsafe(length);
     let filled = 0;
     for (const c of this.chunks) filled += c.copy(frame, filled);
     this.chunks = [];
     this.buffered = 0;
     this.direct = {frame, filled};
+  }
+
+  private reusableFrame(length: number): Buffer {
+    if (!this.reusable || this.reusable.length < length) this.reusable = Buffer.allocUnsafe(length);
+    return this.reusable.subarray(0, length);
   }
 
   private readTarget(): Buffer {
@@ -68,8 +82,10 @@ export class ResponseFrames {
 
   private onRead(n: number, buf: Buffer): void {
     if (!this.direct) {
-      // `spare` is read into again: what stays buffered is copied out of it.
-      this.push(Buffer.from(buf.subarray(0, n)));
+      // `spare` is read into again: what stays buffered is copied out of it. A read that begins a
+      // large frame is not: push moves it into the frame's own buffer at once.
+      const size = this.chunks.length === 0 && n >= 4 ? buf.readInt32BE(0) : -1;
+      this.push(size >= DIRECT_MIN && n < 4 + size ? buf.subarray(0, n) : Buffer.from(buf.subarray(0, n)));
       return;
     }
     // readTarget never hands out more than the frame's remainder: a direct read ends within it.

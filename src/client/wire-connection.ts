@@ -45,12 +45,18 @@ export class WireConnection {
   /**
    * Opens a connection: TLS when the config says SSL or SASL_SSL, then the SASL login when it
    * says SASL_*. `localAddress`: the source address (a loopback "node" of the multi-node layout).
-   * `config` defaults to the command's (defaultClientConfig()).
+   * `config` defaults to the command's (defaultClientConfig()). `reuseResponseBuffers`: large
+   * responses are read into one buffer, again and again (see ResponseFrames), for a caller with
+   * one request at a time that is done with each response before its next request.
    */
-  static async connect(host: string, port: number, {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig(), localAddress}: {clientId?: string; timeoutMs?: number; config?: ClientConfig; localAddress?: string} = {}): Promise<WireConnection> {
+  static async connect(
+    host: string,
+    port: number,
+    {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig(), localAddress, reuseResponseBuffers = false}: {clientId?: string; timeoutMs?: number; config?: ClientConfig; localAddress?: string; reuseResponseBuffers?: boolean} = {},
+  ): Promise<WireConnection> {
     const address = `${host}:${port}`;
     let conn: WireConnection | undefined;
-    const frames = new ResponseFrames((frame) => conn?.onFrame(frame));
+    const frames = new ResponseFrames((frame) => conn?.onFrame(frame), reuseResponseBuffers);
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = config.tls ? tls.connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress, onread: frames.onread()});
       const timer = setTimeout(() => {

@@ -162,7 +162,14 @@ export class ReplicaFetcher {
     if (this.conn && !this.conn.closed) return this.conn;
     const endpoint = this.host.endpoint(this.leaderId);
     if (!endpoint) throw new Error(`broker ${this.leaderId} is not registered`);
-    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {clientId: `kcollect-replica-${this.host.nodeId}`, config: this.host.interBrokerClient, localAddress: loopbackSourceFor(this.host.localHost, endpoint.host)});
+    // One request at a time, each response appended (written out) before the next request: the
+    // next response may be read into the same buffer, no fresh megabyte per fetch.
+    const conn = await WireConnection.connect(endpoint.host, endpoint.port, {
+      clientId: `kcollect-replica-${this.host.nodeId}`,
+      config: this.host.interBrokerClient,
+      localAddress: loopbackSourceFor(this.host.localHost, endpoint.host),
+      reuseResponseBuffers: true,
+    });
     try {
       await conn.negotiate(ApiVersions);
       this.version = conn.pick(Fetch, [4, 11]);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {Broker} from '../broker/broker.js';
 import {HighWatermarkWaiters, PartitionWaiters} from '../broker/partition-waiters.js';
 import {LeaderEpochCache} from '../storage/leader-epoch-cache.js';
+import {RecentBatchBudget} from '../storage/recent-batches.js';
 import {PRODUCER_STATE_FILE} from '../coordinator/producer-state.js';
 import {errorMessage} from '../lib/errors.js';
 import {writeFileAtomic} from '../lib/fs.js';
@@ -20,6 +21,13 @@ import {parsePartitionState, partitionState, ZkPaths} from './zk-layout.js';
 /** Kafka's replication-offset-checkpoint: each partition's high watermark, so a restart does not expose uncommitted data. */
 const CHECKPOINT_FILE = 'replication-offset-checkpoint.json';
 const CHECKPOINT_INTERVAL_MS = 5000;
+/**
+ * A leader keeps what its in-sync followers have not fetched yet in memory, up to this much over
+ * all its partitions, so their fetches are answered without reading the segment. About what
+ * producers keep unacknowledged (librdkafka queues up to 100,000 messages); freed as the high
+ * watermark passes it, so an idle broker holds nothing.
+ */
+const RECENT_BATCH_BUDGET_BYTES = 32 << 20;
 
 interface FollowerState {
   /** Its log end offset (the offset of its last fetch); -1 until it fetched from this leader. */
@@ -63,6 +71,7 @@ export class ReplicaManager implements FetcherHost {
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   /** acks=all requests waiting for the high watermark. */
   private readonly hwWaiters = new HighWatermarkWaiters();
+  private readonly recentBatches = new RecentBatchBudget(RECENT_BATCH_BUDGET_BYTES);
   private readonly checkpoint: Record<string, number>;
   private readonly shrinkTimer: NodeJS.Timeout;
   private readonly checkpointTimer: NodeJS.Timeout;
@@ -154,6 +163,7 @@ export class ReplicaManager implements FetcherHost {
     part.role = 'leader';
     part.leader = this.nodeId;
     part.epoch = epoch;
+    part.log.holdRecentBatches(part.followers.size > 0 ? this.recentBatches : undefined);
     // What this broker appends from now on is the new epoch's, from the current log end.
     part.epochs.assign(epoch, part.log.logEndOffset);
     this.log(`${part.topic}-${part.index}: leader (epoch ${epoch}, isr [${part.isr.join(',')}], log end ${part.log.logEndOffset})`);
@@ -166,6 +176,7 @@ export class ReplicaManager implements FetcherHost {
    */
   private becomeFollower(part: Partition, leader: number, epoch: number): void {
     this.unfollow(part);
+    part.log.holdRecentBatches(undefined);
     part.validateEpoch = true;
     this.broker.producerStates.forget(part.log);
     fs.rmSync(path.join(part.log.dir, PRODUCER_STATE_FILE), {force: true});
@@ -179,6 +190,7 @@ export class ReplicaManager implements FetcherHost {
 
   private setRole(part: Partition, role: Role, leader: number, epoch: number): void {
     if (part.role === 'follower') this.unfollow(part);
+    part.log.holdRecentBatches(undefined);
     part.role = role;
     part.leader = leader;
     part.epoch = epoch;
@@ -203,6 +215,7 @@ export class ReplicaManager implements FetcherHost {
     for (const part of this.partitions.values()) {
       if (part.role !== 'leader') continue;
       part.role = 'none';
+      part.log.holdRecentBatches(undefined);
       this.log(`${part.topic}-${part.index}: no longer leader (epoch ${part.epoch}): ZooKeeper out of reach, another broker may lead`);
       this.hwWaiters.recheck(PartitionWaiters.key(part.topic, part.index));
       this.broker.waiters.notify(part.topic, part.index);
@@ -362,6 +375,8 @@ export class ReplicaManager implements FetcherHost {
     }
     if (hw > part.log.highWatermark) {
       part.log.highWatermark = hw;
+      // Every in-sync follower has what lies below it: no fetch of theirs asks for it again.
+      part.log.releaseRecentBelow(hw);
       this.hwWaiters.advanced(PartitionWaiters.key(part.topic, part.index), hw);
       // Consumers read up to the high watermark: their long polls may have something now.
       this.broker.waiters.notify(part.topic, part.index);

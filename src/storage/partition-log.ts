@@ -5,6 +5,7 @@ import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
+import {type RecentBatchBudget, RecentBatches} from './recent-batches.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
 import {deletes, type TopicConfig} from './topic-config.js';
 
@@ -64,6 +65,8 @@ export class PartitionLog {
   private scratchSeg: Segment | undefined;
   private scratchPos = 0;
   private scratchLen = 0;
+  /** Set on a replicated leader's log: its followers' next fetches are served from memory. */
+  private recent: RecentBatches | undefined;
 
   private constructor(
     readonly dir: string,
@@ -161,6 +164,7 @@ export class PartitionLog {
       throw storageFailure(err, `cannot append to ${this.dir}`);
     }
     this.totalBytes += batch.length;
+    this.recent?.add(batch, baseOffset, lastOffset + 1);
     if (this.autoHighWatermark) this.hw = lastOffset + 1;
     this.unflushed.add(seg);
     this.messagesSinceFlush += count;
@@ -251,6 +255,8 @@ export class PartitionLog {
     if (fetchOffset < this.startOffset || fetchOffset > end) return 'out-of-range';
     const out: Buffer[] = [];
     if (fetchOffset >= end || fetchOffset >= upTo) return out;
+    const held = this.recent?.read(fetchOffset, maxBytes, upTo);
+    if (held) return held;
     let budget = maxBytes;
     let i = this.segmentIndexFor(fetchOffset);
     let pos = this.locate(this.segments[i], fetchOffset);
@@ -390,6 +396,7 @@ export class PartitionLog {
     this.assertOpen();
     if (offset >= this.logEndOffset) return;
     this.scratchSeg = undefined;
+    this.recent?.clear();
     if (offset < this.startOffset) {
       this.truncateFullyAndStartAt(offset);
       return;
@@ -410,6 +417,7 @@ export class PartitionLog {
 
   /** Empties the log and restarts it at offset (a follower below its leader's log start). */
   truncateFullyAndStartAt(offset: number): void {
+    this.recent?.clear();
     for (const seg of this.segments) seg.remove();
     this.unflushed.clear();
     this.segments = [Segment.create(this.dir, offset, this.interval)];
@@ -455,6 +463,7 @@ export class PartitionLog {
     const i = this.segments.indexOf(old);
     if (this.closed || i < 0 || old === this.active || (cleanedLogPath === null && i === 0)) return false;
     this.scratchSeg = undefined;
+    this.recent?.clear();
     this.unflushed.delete(old);
     this.totalBytes -= old.size;
     if (cleanedLogPath === null) {
@@ -473,6 +482,21 @@ export class PartitionLog {
     return true;
   }
 
+  /**
+   * Keeps the latest appended batches in memory for fetches, within `budget` (undefined: none).
+   * For a leader with followers, which release what they all have (releaseRecentBelow).
+   */
+  holdRecentBatches(budget: RecentBatchBudget | undefined): void {
+    if (budget === this.recent?.budget) return;
+    this.recent?.clear();
+    this.recent = budget === undefined ? undefined : new RecentBatches(budget);
+  }
+
+  /** Every follower has the offsets below `offset`. */
+  releaseRecentBelow(offset: number): void {
+    this.recent?.releaseBelow(offset);
+  }
+
   updateConfig(config: TopicConfig): void {
     this.config = config;
   }
@@ -487,6 +511,7 @@ export class PartitionLog {
 
   close(): void {
     if (this.closed) return;
+    this.holdRecentBatches(undefined);
     this.flush();
     for (const seg of this.segments) seg.close();
     this.closed = true;
@@ -498,6 +523,7 @@ export class PartitionLog {
    * what a kill -9 leaves of the removal is recognisable at the next start-up.
    */
   delete(): void {
+    this.holdRecentBatches(undefined);
     if (!this.closed) {
       for (const seg of this.segments) seg.close();
       this.closed = true;
