@@ -64,6 +64,12 @@ export class Reader {
 
   /** Unsigned LEB128 varint (compact lengths, tag numbers). */
   uvarint(): number {
+    // Most record fields (lengths, offset deltas) fit in one byte.
+    const first = this.buf[this.offset];
+    if (first < 0x80 && this.offset < this.end) {
+      this.offset++;
+      return first;
+    }
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       const b = this.buf[this.need(1)];
