@@ -182,7 +182,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
                 if (!aborted.skip(b.header)) for (const r of b.records) {
                   // A fetch returns whole batches: skip what lies before the requested offset.
                   if (r.offset < s.position) continue;
-                  batch.push({topic, partition: s.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers});
+                  batch.push(r as FetchedRecord);
                 }
                 s.position = Math.max(s.position, b.header.baseOffset + b.header.lastOffsetDelta + 1);
               }
@@ -259,7 +259,8 @@ function selectPartitions(leaders: PartitionLeader[], wanted: number[] | undefin
 
 async function decodeOrExplain(records: Buffer, topic: string, partition: number, position: number) {
   try {
-    return await decodeBatches(records);
+    // Decoded stamped with topic and partition: each record is a FetchedRecord as it stands.
+    return await decodeBatches(records, {origin: {topic, partition}});
   } catch (err) {
     throw new UserError(
       `cannot decode records of ${topic}/${partition} near offset ${position}: ${(err as Error).message}`,

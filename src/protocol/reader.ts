@@ -12,7 +12,8 @@ const textDecoder = new TextDecoder('utf-8', {fatal: true});
 export class Reader {
   offset: number;
 
-  constructor(readonly buf: Buffer, offset = 0, readonly end = buf.length) {
+  /** end is movable so one reader can walk record after record inside its own length. */
+  constructor(readonly buf: Buffer, offset = 0, public end = buf.length) {
     this.offset = offset;
   }
 
@@ -63,6 +64,12 @@ export class Reader {
 
   /** Unsigned LEB128 varint (compact lengths, tag numbers). */
   uvarint(): number {
+    // Most record fields (lengths, offset deltas) fit in one byte.
+    const first = this.buf[this.offset];
+    if (first < 0x80 && this.offset < this.end) {
+      this.offset++;
+      return first;
+    }
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       const b = this.buf[this.need(1)];
@@ -78,6 +85,19 @@ export class Reader {
   }
   /** Zig-zag varlong, as a JS number. */
   varlong(): number {
+    // Timestamp deltas fit in 7 bytes (49 bits): read those with numbers, as BigInts cost an
+    // allocation per record; longer ones take the exact BigInt path below.
+    const start = this.offset;
+    let u = 0;
+    for (let shift = 0; shift < 49; shift += 7) {
+      const b = this.buf[this.need(1)];
+      u += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    }
+    this.offset = start;
+    return this.bigVarlong();
+  }
+  private bigVarlong(): number {
     let result = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
       const b = this.buf[this.need(1)];

@@ -99,6 +99,26 @@ describe('encodeBatch/decodeBatches round trip', () => {
     ]);
   });
 
+  it('decodes timestamp deltas of every varint length, short and past 7 bytes, both signs', async () => {
+    // 2^47 is the largest zig-zag delta in 7 bytes; 2^50 and -2^50 take 8.
+    const timestamps = [0, 63, -64, 2 ** 47 - 1, -(2 ** 47), 2 ** 50, -(2 ** 50), 2 ** 51 + 3];
+    const batch = await encodeBatch(timestamps.map((timestamp) => ({value: 'v', timestamp})));
+    const [{records}] = await decodeBatches(batch);
+    expect(records.map((r) => r.timestamp)).toEqual(timestamps);
+  });
+
+  it('stamps records with their topic and partition when asked (a consumer), and shares one frozen empty header list', async () => {
+    const batch = await encodeBatch([{value: 'a'}, {value: 'b', headers: [{key: 'h', value: 'x'}]}], {baseTimestamp: T0});
+    const [{records}] = await decodeBatches(batch, {origin: {topic: 'logs', partition: 2}});
+    expect(records.map((r) => [r.topic, r.partition, r.offset, str(r.value)])).toEqual([
+      ['logs', 2, 0, 'a'],
+      ['logs', 2, 1, 'b'],
+    ]);
+    expect(records[0].headers).toEqual([]);
+    expect(() => records[0].headers.push({key: 'k', value: null})).toThrow();
+    expect(records[1].headers.map((h) => [h.key, str(h.value)])).toEqual([['h', 'x']]);
+  });
+
   it('refuses an empty batch and fractional timestamps', async () => {
     await expect(encodeBatch([])).rejects.toThrow(/at least one record/);
     await expect(encodeBatch([{value: 'x', timestamp: 1.5}])).rejects.toThrow(/not an integer/);

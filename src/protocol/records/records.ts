@@ -16,6 +16,9 @@ import {compress, compressionName, decompress} from './compression.js';
 
 /** One record of a RecordBatch v2, with absolute offset and timestamp. */
 export interface KafkaRecord {
+  /** Set when decoded with DecodeOptions.origin (a consumer's records). */
+  topic?: string;
+  partition?: number;
   offset: number;
   timestamp: number;
   /** key, value and header values share memory with the input (or the decompressed payload). */
@@ -35,6 +38,8 @@ export interface DecodeOptions {
   verifyCrc?: boolean;
   /** A compressed batch decompressing to more is an error (default DEFAULT_MAX_DECOMPRESSED_BYTES). */
   maxDecompressedBytes?: number;
+  /** Stamp every record with where it was fetched from, so a consumer needs no copy of each. */
+  origin?: {topic: string; partition: number};
 }
 
 /**
@@ -71,7 +76,7 @@ export async function decodeBatches(buf: Buffer, opts: DecodeOptions = {}): Prom
       }
     }
     try {
-      out.push({header, records: decodeRecords(header, payload)});
+      out.push({header, records: decodeRecords(header, payload, opts.origin)});
     } catch (e) {
       const codecNote = codec === Compression.none ? '' : ` (${compressionName(codec)} payload)`;
       throw new Error(`${where}${codecNote}: ${(e as Error).message}`, {cause: e});
@@ -103,7 +108,7 @@ function hex32(n: number): string {
   return '0x' + n.toString(16).padStart(8, '0');
 }
 
-function decodeRecords(header: BatchHeader, data: Buffer): KafkaRecord[] {
+function decodeRecords(header: BatchHeader, data: Buffer, origin?: DecodeOptions['origin']): KafkaRecord[] {
   const count = header.recordsCount;
   // Every record takes at least 7 bytes, so a hostile count cannot make us loop or allocate.
   if (count < 0 || count * 7 > data.length) {
@@ -111,10 +116,12 @@ function decodeRecords(header: BatchHeader, data: Buffer): KafkaRecord[] {
   }
   const logAppendTime = (header.attributes & Attr.logAppendTime) !== 0;
   const r = new Reader(data);
+  // One reader for the inside of every record, moved from record to record (not one each).
+  const inside = new Reader(data);
   const records: KafkaRecord[] = new Array(count);
   let i = 0;
   try {
-    for (; i < count; i++) records[i] = decodeRecord(r, header, logAppendTime);
+    for (; i < count; i++) records[i] = decodeRecord(r, inside, header, logAppendTime, origin);
   } catch (e) {
     throw new Error(`record ${i}: ${(e as Error).message}`, {cause: e});
   }
@@ -123,11 +130,12 @@ function decodeRecords(header: BatchHeader, data: Buffer): KafkaRecord[] {
   return records;
 }
 
-function decodeRecord(r: Reader, header: BatchHeader, logAppendTime: boolean): KafkaRecord {
+function decodeRecord(r: Reader, rr: Reader, header: BatchHeader, logAppendTime: boolean, origin: DecodeOptions['origin']): KafkaRecord {
   const len = r.varint();
   const end = r.offset + len;
   if (len < 0 || end > r.end) throw new Error(`length ${len} overruns the records`);
-  const rr = new Reader(r.buf, r.offset, end);
+  rr.offset = r.offset;
+  rr.end = end;
   rr.int8(); // attributes, unused
   const timestampDelta = rr.varlong();
   const offsetDelta = rr.varint();
@@ -135,7 +143,7 @@ function decodeRecord(r: Reader, header: BatchHeader, logAppendTime: boolean): K
   const value = nullableVarBytes(rr);
   const headerCount = rr.varint();
   if (headerCount < 0 || headerCount * 2 > rr.remaining) throw new Error(`bad header count ${headerCount}`);
-  const headers: KafkaRecord['headers'] = new Array(headerCount);
+  const headers: KafkaRecord['headers'] = headerCount === 0 ? NO_HEADERS : new Array(headerCount);
   for (let h = 0; h < headerCount; h++) {
     const keyLen = rr.varint();
     if (keyLen < 0) throw new Error('null header key');
@@ -144,7 +152,10 @@ function decodeRecord(r: Reader, header: BatchHeader, logAppendTime: boolean): K
   }
   if (rr.remaining !== 0) throw new Error(`${rr.remaining} bytes left over inside its declared length`);
   r.offset = end;
+  // Every record has the same fields, stamped or not, so the code reading them sees one shape.
   return {
+    topic: origin?.topic,
+    partition: origin?.partition,
     offset: header.baseOffset + offsetDelta,
     // Consumers stamp every record of a LogAppendTime batch with the broker's time.
     timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
@@ -153,6 +164,9 @@ function decodeRecord(r: Reader, header: BatchHeader, logAppendTime: boolean): K
     headers,
   };
 }
+
+/** Shared by every record without headers (most of a log), frozen so no reader can add to it. */
+const NO_HEADERS: KafkaRecord['headers'] = Object.freeze([]) as unknown as KafkaRecord['headers'];
 
 function nullableVarBytes(r: Reader): Buffer | null {
   const n = r.varint();
