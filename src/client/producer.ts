@@ -60,6 +60,8 @@ export interface TopicProducer {
   readonly topic: string;
   readonly partitions: number;
   send(records: OutgoingRecord[]): Promise<void>;
+  /** Sends and resolves once these records settled, with those Kafka did not acknowledge (see WireTopicProducer). */
+  sendConfirmed(records: OutgoingRecord[]): Promise<OutgoingRecord[]>;
   /** A transactional producer commits here, with the group offsets given (consume-transform-produce). */
   flush(offsets?: TransactionOffsets): Promise<DeliveryReport>;
   close(): Promise<void>;

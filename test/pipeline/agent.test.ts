@@ -4,7 +4,7 @@ import {Agent} from '../../src/pipeline/agent.js';
 import {makeEvent, type Event} from '../../src/pipeline/event.js';
 import type {Source, SourceContext} from '../../src/pipeline/source.js';
 import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
-import {KafkaSink} from '../../src/sinks/kafka-sink.js';
+import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink} from '../../src/sinks/kafka-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {header, readTopic, topicValues} from '../helpers/kafka.js';
 
@@ -28,6 +28,40 @@ class CountingSource implements Source {
       await ctx.deliver(events);
       this.position = end;
     }
+  }
+}
+
+/**
+ * Reads ahead like the file sources: up to `pending` batches handed over before the first is
+ * safe. `position` moves over a batch only once it and every earlier one were delivered.
+ */
+class ReadAheadSource implements Source {
+  readonly type = 'read-ahead';
+  position = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly total: number,
+    private readonly batch: number,
+    private readonly pending: number,
+  ) {}
+
+  async run(ctx: SourceContext): Promise<void> {
+    const deliveries: Array<{end: number; delivered: Promise<void>}> = [];
+    for (let start = 0; start < this.total && !ctx.signal.aborted; start += this.batch) {
+      const end = Math.min(this.total, start + this.batch);
+      const events: Event[] = [];
+      for (let i = start; i < end; i++) events.push(makeEvent(`line ${i}`));
+      deliveries.push({end, delivered: ctx.deliver(events)});
+      while (deliveries.length >= this.pending) await this.settleOldest(deliveries);
+    }
+    while (deliveries.length > 0) await this.settleOldest(deliveries);
+  }
+
+  private async settleOldest(deliveries: Array<{end: number; delivered: Promise<void>}>): Promise<void> {
+    const {end, delivered} = deliveries.shift()!;
+    await delivered;
+    this.position = end;
   }
 }
 
@@ -106,6 +140,41 @@ describe('agent: source -> memory channel -> Kafka sink', () => {
     // broker recognises it, so nothing is doubled.
     expect(values.length).toBe(3000);
     expect(new Set(values).size).toBe(3000);
+    await broker.close();
+  });
+
+  it('with several writes in flight and Kafka going down mid-stream, every line arrives once and in order within its partition', async () => {
+    const dataDir = tempDir('agent-outage-pipelined');
+    let {broker, bootstrap} = await startBroker({dataDir});
+    await broker.createTopic('logs', 3, {});
+    const port = broker.advertised.port;
+    const source = new ReadAheadSource('numbers', 6000, 50, 8);
+    const channel = new MemoryChannel({name: 'mem', capacityEvents: 1000});
+    // No key: each write goes to one partition, the next write to the next one (sticky).
+    const sink = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', writesInFlight: COLLECTOR_WRITES_IN_FLIGHT});
+    const agent = new Agent({name: 'a1', sources: [{source, interceptors: [], channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: 100}]});
+    agents.push(agent);
+    await agent.start();
+    while (source.position < 1000) await new Promise((r) => setTimeout(r, 2));
+    await broker.close();
+    const stalledAt = source.position;
+    await new Promise((r) => setTimeout(r, 1000));
+    // Nothing is acknowledged while Kafka is down: the position stays where it was.
+    expect(source.position).toBe(stalledAt);
+    ({broker, bootstrap} = await startBroker({dataDir, port}));
+    await agent.done;
+    expect(source.position).toBe(6000);
+    const records = await readTopic(bootstrap, 'logs');
+    const values = records.map((r) => r.value!.toString());
+    expect(values.length).toBe(6000);
+    expect(new Set(values).size).toBe(6000);
+    for (const partition of [0, 1, 2]) {
+      const numbers = records
+        .filter((r) => r.partition === partition)
+        .sort((a, b) => a.offset - b.offset)
+        .map((r) => Number(r.value!.toString().split(' ')[1]));
+      expect(numbers, `partition ${partition}`).toEqual([...numbers].sort((a, b) => a - b));
+    }
     await broker.close();
   });
 });
