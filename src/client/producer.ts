@@ -25,7 +25,8 @@ export interface ProducerOptions {
 export interface OutgoingRecord {
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Array<{key: string; value: Buffer}>;
+  /** A string value is sent as its UTF-8 bytes. */
+  headers?: Array<{key: string; value: Buffer | string}>;
   /** Explicit partition; otherwise murmur2(key), or sticky per batch without a key. */
   partition?: number;
   timestamp?: number;

@@ -236,10 +236,12 @@ export class KafkaSink implements Sink {
 }
 
 function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
-  const timestamp = Number(event.headers.timestamp);
-  const headers = Object.entries(event.headers).map(([k, v]) => ({key: k, value: Buffer.from(v)}));
+  // Values stay strings: the encoder writes them without a Buffer per header per line.
+  const headers: Array<{key: string; value: string}> = [];
+  for (const name in event.headers) headers.push({key: name, value: event.headers[name]});
   const origin = originHeader(event);
-  if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: Buffer.from(origin)});
+  if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: origin});
+  const timestamp = event.headers.timestamp === undefined ? NaN : Number(event.headers.timestamp);
   return {
     key,
     value: event.body,
