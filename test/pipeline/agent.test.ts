@@ -3,6 +3,7 @@ import {MemoryChannel} from '../../src/channels/memory-channel.js';
 import {Agent} from '../../src/pipeline/agent.js';
 import {makeEvent, type Event} from '../../src/pipeline/event.js';
 import type {Source, SourceContext} from '../../src/pipeline/source.js';
+import {SinkUnavailableError, type Sink} from '../../src/pipeline/sink.js';
 import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink} from '../../src/sinks/kafka-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
@@ -62,7 +63,41 @@ class ReadAheadSource implements Source {
     const {end, delivered} = deliveries.shift()!;
     await delivered;
     this.position = end;
+    this.onPosition?.(end);
   }
+
+  onPosition?: (position: number) => void;
+}
+
+/**
+ * Takes several writes at once and finishes them in a scrambled order; the first attempt of the
+ * write holding line `failLine` fails. Remembers which lines it stored.
+ */
+class ScramblingSink implements Sink {
+  readonly type = 'scrambling';
+  readonly name = 'scrambling';
+  readonly maxWritesInFlight = 5;
+  readonly stored = new Set<number>();
+  readonly attempts = new Map<Event[], number>();
+  open = 0;
+  mostOpen = 0;
+
+  constructor(private readonly failLine: number) {}
+
+  async write(events: Event[]): Promise<void> {
+    this.attempts.set(events, (this.attempts.get(events) ?? 0) + 1);
+    this.mostOpen = Math.max(this.mostOpen, ++this.open);
+    try {
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 15)));
+      const lines = events.map((e) => Number(e.body.toString().split(' ')[1]));
+      if (lines.includes(this.failLine) && this.attempts.get(events) === 1) throw new SinkUnavailableError('refused once, as a test');
+      for (const n of lines) this.stored.add(n);
+    } finally {
+      this.open--;
+    }
+  }
+
+  async close(): Promise<void> {}
 }
 
 const agents: Agent[] = [];
@@ -141,6 +176,27 @@ describe('agent: source -> memory channel -> Kafka sink', () => {
     expect(values.length).toBe(3000);
     expect(new Set(values).size).toBe(3000);
     await broker.close();
+  });
+
+  it('a sink with several writes in flight: the position never passes a line not yet stored, a failed write goes again with the same batch', async () => {
+    const source = new ReadAheadSource('numbers', 3000, 50, 8);
+    const sink = new ScramblingSink(1234);
+    const passed: number[] = [];
+    source.onPosition = (position) => {
+      for (let n = 0; n < position; n++) if (!sink.stored.has(n)) passed.push(n);
+    };
+    const channel = new MemoryChannel({name: 'mem', capacityEvents: 1000});
+    const agent = new Agent({name: 'a1', sources: [{source, interceptors: [], channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: 60}]}, {log: () => undefined});
+    agents.push(agent);
+    await agent.start();
+    await agent.done;
+    expect(source.position).toBe(3000);
+    expect(passed).toEqual([]);
+    expect(sink.stored.size).toBe(3000);
+    expect(sink.mostOpen).toBeGreaterThan(1);
+    // The failed write was retried with the very batch it had (an idempotent sink recognises it).
+    expect([...sink.attempts.values()].filter((n) => n === 2)).toEqual([2]);
+    expect(agent.metrics.snapshot().find((c) => c.kind === 'SINK')?.counters.WriteFailedCount).toBe(1);
   });
 
   it('with several writes in flight and Kafka going down mid-stream, every line arrives once and in order within its partition', async () => {
