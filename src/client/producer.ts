@@ -1,6 +1,6 @@
 import type {ClientConfig} from './client-config.js';
 import type {TransactionOffsets} from './transaction-session.js';
-import {WireTopicProducer} from './wire-producer.js';
+import {WireTopicProducer, type WireProducerTimeouts} from './wire-producer.js';
 
 export const ACKS = ['all', '-1', '1', '0'] as const;
 export type Acks = (typeof ACKS)[number];
@@ -69,6 +69,6 @@ export interface TopicProducer {
 }
 
 /** A producer for `topic` (fails with a UserError when no broker answers or the topic is missing). */
-export function openProducer(topic: string, options: ProducerOptions): Promise<TopicProducer> {
+export function openProducer(topic: string, options: ProducerOptions & WireProducerTimeouts): Promise<TopicProducer> {
   return WireTopicProducer.open(topic, options);
 }

@@ -92,7 +92,7 @@ export class WireTopicProducer implements TopicProducer {
       const idempotent = (options.idempotent ?? false) || transaction !== undefined;
       const producer = transaction?.producer ?? (idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1});
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
-      return new WireTopicProducer(cluster, topic, leaders, producer, {deliveryTimeoutMs: 15_000, requestTimeoutMs: 10_000, ...options, acks}, transaction);
+      return new WireTopicProducer(cluster, topic, leaders, producer, {...options, deliveryTimeoutMs: options.deliveryTimeoutMs ?? 15_000, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, acks}, transaction);
     } catch (err) {
       cluster.close();
       throw err;

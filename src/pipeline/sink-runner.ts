@@ -28,7 +28,8 @@ interface Write {
  * every batch taken before it: a sink may have several writes in flight (Sink.maxWritesInFlight),
  * they are still committed in the order taken. A failed write is retried with the very same
  * batch after a back-off (capped, exponential), so an idempotent sink (Kafka's idempotent
- * producer) can recognise a batch it already wrote; later batches wait for it. When the runner
+ * producer) can recognise a batch it already wrote; later batches wait for it, and no new batch is
+ * taken until every write in flight was confirmed. When the runner
  * stops, the writes in flight finish; those confirmed are committed, the rest go back to the
  * channel. Returns when the signal aborts.
  */
@@ -38,6 +39,8 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
   const deadLetters = options.deadLetters ?? logAndDrop(log, sink.name);
   const maxInFlight = Math.max(1, sink.maxWritesInFlight ?? 1);
   const writes: Write[] = [];
+  /** After a failure no new batch is taken until every write in flight is confirmed. */
+  let held = false;
   let failures = 0;
   const latency = new LatencyGauges(metrics);
   metrics.state = 'ok';
@@ -61,6 +64,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
           result = {err};
         }
       }
+      held = true;
       const wait = backoffDelay(failures++, backoff);
       if (metrics.state === 'ok') log(`sink ${sink.name}: ${errorMessage(result.err)}; retrying in ${wait} ms, events wait in channel ${channel.name}`);
       metrics.state = 'retrying';
@@ -80,7 +84,8 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
   }
 
   while (!signal.aborted) {
-    if (writes.length < maxInFlight) {
+    if (writes.length === 0) held = false;
+    if (writes.length < maxInFlight && !held) {
       // With writes in flight, take only what is there already, else wait for the oldest.
       const tx = await channel.take(options.batchSize, writes.length > 0 ? 0 : (options.pollMs ?? 200));
       if (tx) {

@@ -45,6 +45,8 @@ export interface KafkaSinkOptions {
    * transactional sink takes one. Their records reach the producer in the order of the writes.
    */
   writesInFlight?: number;
+  /** delivery.timeout.ms: how long the producer retries a batch before write() fails (default 15 s). */
+  deliveryTimeoutMs?: number;
 }
 
 /**
@@ -79,15 +81,12 @@ export class KafkaSink implements Sink {
   private opening?: Promise<TopicProducer>;
   private sticky?: StickyPartitioner;
   private redelivery?: RedeliveryFilter;
-  /** Batches whose write failed, with the records Kafka did not acknowledge: sent again as they are. */
-  private readonly failed = new Map<Event[], Prepared>();
   /**
-   * Set from a failure until every failed batch was written again and no earlier write is still
-   * open: new batches are refused meanwhile, so none takes the sequence numbers a retry needs.
+   * Batches whose write failed, with the records Kafka did not acknowledge (null: refused before
+   * sending), to be written again in their order. While there are any, new batches are refused
+   * (and join them): none may take the sequence numbers or the place a retry needs.
    */
-  private recovering = false;
-  /** Writes sent and not yet settled here. */
-  private open = 0;
+  private readonly failed = new Map<Event[], Prepared | null>();
   /** The previous write's turn to hand its records to the producer: writes send in call order. */
   private sending: Promise<unknown> = Promise.resolve();
   private encoder?: ValueEncoder;
@@ -123,7 +122,7 @@ export class KafkaSink implements Sink {
   private openProducer(): Promise<TopicProducer> {
     const {brokers, topic, acks, compression} = this.options;
     const idempotent = this.options.idempotent ?? true;
-    this.opening ??= openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, transactionalId: this.options.transactionalId, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig});
+    this.opening ??= openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, transactionalId: this.options.transactionalId, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig, deliveryTimeoutMs: this.options.deliveryTimeoutMs});
     return this.opening;
   }
 
@@ -139,25 +138,18 @@ export class KafkaSink implements Sink {
       if (refused.length > 0) throw new SinkDataError(refused);
       return;
     }
-    this.open++;
-    try {
-      const turn = this.sending.then(() => this.send(events, producer));
-      this.sending = turn.catch(() => undefined);
-      const {prepared, unacknowledged: settled} = await turn;
-      const unacknowledged = await settled;
-      if (unacknowledged.length > 0) {
-        // Resend only what Kafka did not acknowledge: the rest is written already.
-        this.failed.set(events, {records: unacknowledged, refused: prepared.refused});
-        this.recovering = true;
-        // Settles every batch in flight and resets the sequence numbers of the failed partitions.
-        throw await producer.flush().then(() => new SinkUnavailableError(`${unacknowledged.length} record(s) not acknowledged by Kafka`), (err: unknown) => err);
-      }
-      this.failed.delete(events);
-      if (prepared.refused.length > 0) throw new SinkDataError(prepared.refused);
-    } finally {
-      this.open--;
-      if (this.recovering && this.failed.size === 0 && this.open === 0) this.recovering = false;
+    const turn = this.sending.then(() => this.send(events, producer));
+    this.sending = turn.catch(() => undefined);
+    const {prepared, unacknowledged: settled} = await turn;
+    const unacknowledged = await settled;
+    if (unacknowledged.length > 0) {
+      // Resend only what Kafka did not acknowledge: the rest is written already.
+      this.failed.set(events, {records: unacknowledged, refused: prepared.refused});
+      // Settles every batch in flight and resets the sequence numbers of the failed partitions.
+      throw await producer.flush().then(() => new SinkUnavailableError(`${unacknowledged.length} record(s) not acknowledged by Kafka`), (err: unknown) => err);
     }
+    this.failed.delete(events);
+    if (prepared.refused.length > 0) throw new SinkDataError(prepared.refused);
   }
 
   /**
@@ -166,12 +158,13 @@ export class KafkaSink implements Sink {
    */
   private async send(events: Event[], producer: TopicProducer): Promise<{prepared: Prepared; unacknowledged: Promise<OutgoingRecord[]>}> {
     const retry = this.failed.get(events);
-    if (!retry && this.recovering) {
-      // A write still open may be a failed one that goes again first: this one waits its turn.
-      if (this.open > 1) throw new SinkUnavailableError('an earlier batch is being written again first');
-      // None is: the caller gave the failed batches up (it reads them again, as new batches).
+    if (retry === undefined && this.failed.size > 0) {
+      if (this.maxWritesInFlight > 1) {
+        this.failed.set(events, null);
+        throw new SinkUnavailableError('an earlier batch is to be written again first');
+      }
+      // One write at a time: a new batch means the caller gave the failed one up (it reads it again).
       this.failed.clear();
-      this.recovering = false;
     }
     const prepared = retry ?? this.prepare(events, producer, await this.recentRecords(events));
     return {prepared, unacknowledged: prepared.records.length > 0 ? producer.sendConfirmed(prepared.records) : Promise.resolve([])};

@@ -207,18 +207,22 @@ describe('agent: source -> memory channel -> Kafka sink', () => {
     const source = new ReadAheadSource('numbers', 6000, 50, 8);
     const channel = new MemoryChannel({name: 'mem', capacityEvents: 1000});
     // No key: each write goes to one partition, the next write to the next one (sticky).
-    const sink = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', writesInFlight: COLLECTOR_WRITES_IN_FLIGHT});
+    // A short delivery timeout: the outage fails writes, so the sink's own recovery runs (not only the producer's retries).
+    const sink = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', writesInFlight: COLLECTOR_WRITES_IN_FLIGHT, deliveryTimeoutMs: 300});
     const agent = new Agent({name: 'a1', sources: [{source, interceptors: [], channels: [channel]}], channels: [channel], sinks: [{sink, channel, batchSize: 100}]});
     agents.push(agent);
     await agent.start();
     while (source.position < 1000) await new Promise((r) => setTimeout(r, 2));
     await broker.close();
+    // Acknowledgements received before the close settle first.
+    await new Promise((r) => setTimeout(r, 300));
     const stalledAt = source.position;
     await new Promise((r) => setTimeout(r, 1000));
     // Nothing is acknowledged while Kafka is down: the position stays where it was.
     expect(source.position).toBe(stalledAt);
     ({broker, bootstrap} = await startBroker({dataDir, port}));
     await agent.done;
+    expect(agent.metrics.snapshot().find((c) => c.kind === 'SINK')?.counters.WriteFailedCount).toBeGreaterThan(0);
     expect(source.position).toBe(6000);
     const records = await readTopic(bootstrap, 'logs');
     const values = records.map((r) => r.value!.toString());
