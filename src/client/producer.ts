@@ -1,6 +1,6 @@
 import type {ClientConfig} from './client-config.js';
 import type {TransactionOffsets} from './transaction-session.js';
-import {WireTopicProducer} from './wire-producer.js';
+import {WireTopicProducer, type WireProducerTimeouts} from './wire-producer.js';
 
 export const ACKS = ['all', '-1', '1', '0'] as const;
 export type Acks = (typeof ACKS)[number];
@@ -25,7 +25,8 @@ export interface ProducerOptions {
 export interface OutgoingRecord {
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Array<{key: string; value: Buffer}>;
+  /** A string value is sent as its UTF-8 bytes. */
+  headers?: Array<{key: string; value: Buffer | string}>;
   /** Explicit partition; otherwise murmur2(key), or sticky per batch without a key. */
   partition?: number;
   timestamp?: number;
@@ -60,12 +61,14 @@ export interface TopicProducer {
   readonly topic: string;
   readonly partitions: number;
   send(records: OutgoingRecord[]): Promise<void>;
+  /** Sends and resolves once these records settled, with those Kafka did not acknowledge (see WireTopicProducer). */
+  sendConfirmed(records: OutgoingRecord[]): Promise<OutgoingRecord[]>;
   /** A transactional producer commits here, with the group offsets given (consume-transform-produce). */
   flush(offsets?: TransactionOffsets): Promise<DeliveryReport>;
   close(): Promise<void>;
 }
 
 /** A producer for `topic` (fails with a UserError when no broker answers or the topic is missing). */
-export function openProducer(topic: string, options: ProducerOptions): Promise<TopicProducer> {
+export function openProducer(topic: string, options: ProducerOptions & WireProducerTimeouts): Promise<TopicProducer> {
   return WireTopicProducer.open(topic, options);
 }

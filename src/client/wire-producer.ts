@@ -40,7 +40,7 @@ interface PartitionStream {
   /** The sequence number the next batch gets (idempotent producers). */
   nextSequence: number;
   /** The last batch sent: the next one waits for it, so order within the partition is kept. */
-  tail: Promise<void>;
+  tail: Promise<unknown>;
   /** First sequence of the first batch that failed since the last flush. */
   failedSequence?: number;
 }
@@ -58,7 +58,7 @@ const CODECS: Record<CompressionName, Compression> = {none: Compression.none, gz
  */
 export class WireTopicProducer implements TopicProducer {
   private readonly streams = new Map<number, PartitionStream>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<boolean>>();
   private readonly sticky: StickyPartitioner;
   private readonly delivered = new Map<number, PartitionDelivery>();
   private readonly unacknowledged: OutgoingRecord[] = [];
@@ -92,7 +92,7 @@ export class WireTopicProducer implements TopicProducer {
       const idempotent = (options.idempotent ?? false) || transaction !== undefined;
       const producer = transaction?.producer ?? (idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1});
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
-      return new WireTopicProducer(cluster, topic, leaders, producer, {deliveryTimeoutMs: 15_000, requestTimeoutMs: 10_000, ...options, acks}, transaction);
+      return new WireTopicProducer(cluster, topic, leaders, producer, {...options, deliveryTimeoutMs: options.deliveryTimeoutMs ?? 15_000, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, acks}, transaction);
     } catch (err) {
       cluster.close();
       throw err;
@@ -106,6 +106,28 @@ export class WireTopicProducer implements TopicProducer {
   async send(records: OutgoingRecord[]): Promise<void> {
     this.throwIfFailed();
     if (records.length === 0) return;
+    this.dispatchAll(records);
+    await this.roomForMore();
+    this.throwIfFailed();
+  }
+
+  /**
+   * For a caller with several sends in flight (a sink's pipelined writes): sends like send() and
+   * resolves once these records settled, with those of them Kafka did not acknowledge (none: all
+   * were). After a failure, flush() before sending anything else: it resets the sequence numbers,
+   * so the unacknowledged records, sent again in their order, are recognised.
+   */
+  async sendConfirmed(records: OutgoingRecord[]): Promise<OutgoingRecord[]> {
+    if (this.failure !== undefined) return records;
+    const sent = this.dispatchAll(records);
+    await this.roomForMore();
+    const unacknowledged: OutgoingRecord[] = [];
+    for (const batch of sent) if (await batch.failed) unacknowledged.push(...batch.records);
+    return unacknowledged;
+  }
+
+  /** Splits the records into batches per partition and queues them. */
+  private dispatchAll(records: OutgoingRecord[]): Array<{records: OutgoingRecord[]; failed: Promise<boolean>}> {
     const unkeyed = this.sticky.nextBatch();
     const byPartition = new Map<number, OutgoingRecord[]>();
     for (const r of records) {
@@ -117,14 +139,18 @@ export class WireTopicProducer implements TopicProducer {
       if (!list) byPartition.set(partition, (list = []));
       list.push(r);
     }
-    for (const [partition, list] of byPartition) for (const batch of splitBySize(list)) this.dispatch(partition, batch);
-    const maxInFlight = Math.max(1, this.options.maxInFlight ?? 8);
-    while (this.inFlight.size >= maxInFlight) await Promise.race(this.inFlight);
-    this.throwIfFailed();
+    const sent: Array<{records: OutgoingRecord[]; failed: Promise<boolean>}> = [];
+    for (const [partition, list] of byPartition) for (const batch of splitBySize(list)) sent.push({records: batch, failed: this.dispatch(partition, batch)});
+    return sent;
   }
 
-  /** Queues one batch behind the partition's previous one. */
-  private dispatch(partition: number, records: OutgoingRecord[]): void {
+  private async roomForMore(): Promise<void> {
+    const maxInFlight = Math.max(1, this.options.maxInFlight ?? 8);
+    while (this.inFlight.size >= maxInFlight) await Promise.race(this.inFlight);
+  }
+
+  /** Queues one batch behind the partition's previous one; resolves true when it failed. */
+  private dispatch(partition: number, records: OutgoingRecord[]): Promise<boolean> {
     let stream = this.streams.get(partition);
     if (!stream) this.streams.set(partition, (stream = {nextSequence: 0, tail: Promise.resolve()}));
     const idempotent = this.producer.producerId >= 0;
@@ -135,21 +161,24 @@ export class WireTopicProducer implements TopicProducer {
     const encoded = encodeBatch(records, {compression: CODECS[this.options.compression ?? 'none'], ...this.producer, baseSequence, transactional: this.transaction !== undefined});
     encoded.catch(() => undefined);
     this.inTransaction.push(...(this.transaction ? records : []));
-    const p: Promise<void> = stream.tail
+    const p: Promise<boolean> = stream.tail
       .then(async () => {
         if (this.failure !== undefined) throw this.failure; // an earlier batch failed: keep the order, send nothing after it
         await this.transaction?.addPartition(this.topic, partition);
         const baseOffset = await this.deliver(partition, await encoded);
         this.record(partition, records, baseOffset);
+        return false;
       })
       .catch((err) => {
         this.failure ??= err;
         if (idempotent) s.failedSequence ??= baseSequence;
         this.unacknowledged.push(...records);
+        return true;
       })
       .finally(() => this.inFlight.delete(p));
     stream.tail = p;
     this.inFlight.add(p);
+    return p;
   }
 
   /** Sends one encoded batch until the leader acknowledges it; resolves with its base offset. */
@@ -296,7 +325,8 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   let bytes = 0;
   for (const r of records) {
     let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const h of r.headers ?? []) size += h.key.length + h.value.length + 10;
+    // A string's UTF-8 is at most 3 bytes per UTF-16 unit: an estimate that never undercounts.
+    for (const h of r.headers ?? []) size += h.key.length + (typeof h.value === 'string' ? 3 * h.value.length : h.value.length) + 10;
     if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       batches.push(current);
       current = [];

@@ -128,6 +128,12 @@ export class Writer {
     this.pos += b.length;
     return this;
   }
+  /** A string's UTF-8 bytes, straight into the output (byteLength: Buffer.byteLength(s)). */
+  utf8(s: string, byteLength: number): this {
+    this.ensure(byteLength);
+    this.pos += this.buf.write(s, this.pos, byteLength, 'utf8');
+    return this;
+  }
   nullableString(s: string | null): this {
     if (s === null) return this.int16(-1);
     const b = Buffer.from(s, 'utf8');

@@ -7,7 +7,7 @@ import type {Interceptor} from '../pipeline/interceptor.js';
 import {rereadWindow, type Source} from '../pipeline/source.js';
 import {keyOf, type KeyOptions} from '../pipeline/key.js';
 import {DeadLetterQueue} from '../sinks/dead-letter.js';
-import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
+import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
 import {thousands} from '../lib/progress.js';
 import {reportAgentProgress} from './agent-progress.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
@@ -89,6 +89,7 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
       idempotent: options.idempotent,
       valueEncoder: options.valueEncoder,
       redeliveryWindow: rereadWindow(options.batchSize),
+      writesInFlight: COLLECTOR_WRITES_IN_FLIGHT,
     },
     options.log,
   );

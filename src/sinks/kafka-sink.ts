@@ -40,6 +40,25 @@ export interface KafkaSinkOptions {
    * topic as it was read, with the reason.
    */
   valueEncoder?: ValueEncoder | (() => Promise<ValueEncoder>);
+  /**
+   * Writes the runner may have in flight at once (Sink.maxWritesInFlight, default 1); a
+   * transactional sink takes one. Their records reach the producer in the order of the writes.
+   */
+  writesInFlight?: number;
+  /** delivery.timeout.ms: how long the producer retries a batch before write() fails (default 15 s). */
+  deliveryTimeoutMs?: number;
+}
+
+/**
+ * Writes a collector keeps in flight to Kafka (KafkaSinkOptions.writesInFlight), as many as
+ * Kafka's max.in.flight.requests.per.connection allows an idempotent producer.
+ */
+export const COLLECTOR_WRITES_IN_FLIGHT = 5;
+
+/** A batch's records, fixed when first sent: a retry sends the same partitions and order. */
+interface Prepared {
+  records: OutgoingRecord[];
+  refused: RejectedEvent[];
 }
 
 /** Changes an event's body into the bytes sent, or marks the event rejected (never throws for data). */
@@ -57,11 +76,19 @@ export interface ValueEncoder {
 export class KafkaSink implements Sink {
   readonly type = 'kafka';
   readonly name: string;
+  readonly maxWritesInFlight: number;
   private producer?: TopicProducer;
-  /** The records of the last batch that failed: a retry sends the same partitions and order. */
+  private opening?: Promise<TopicProducer>;
   private sticky?: StickyPartitioner;
   private redelivery?: RedeliveryFilter;
-  private retrying?: {events: Event[]; records: OutgoingRecord[]; refused: RejectedEvent[]};
+  /**
+   * Batches whose write failed, with the records Kafka did not acknowledge (null: refused before
+   * sending), to be written again in their order. While there are any, new batches are refused
+   * (and join them): none may take the sequence numbers or the place a retry needs.
+   */
+  private readonly failed = new Map<Event[], Prepared | null>();
+  /** The previous write's turn to hand its records to the producer: writes send in call order. */
+  private sending: Promise<unknown> = Promise.resolve();
   private encoder?: ValueEncoder;
   /** Redelivered events found already in Kafka and skipped. */
   private recheckSkipped = 0;
@@ -71,11 +98,12 @@ export class KafkaSink implements Sink {
     private readonly log: (line: string) => void = () => undefined,
   ) {
     this.name = options.name;
+    this.maxWritesInFlight = options.transactionalId ? 1 : Math.max(1, options.writesInFlight ?? 1);
   }
 
   async start(): Promise<void> {
     await this.makeEncoder();
-    this.producer = await this.open();
+    this.producer = await this.openProducer();
     // A transaction never leaves records behind to recognise: nothing to read back.
     const window = this.options.transactionalId ? 0 : (this.options.redeliveryWindow ?? 10_000);
     if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
@@ -91,38 +119,55 @@ export class KafkaSink implements Sink {
     if (encoder && !this.encoder) this.encoder = typeof encoder === 'function' ? await encoder() : encoder;
   }
 
-  private open(): Promise<TopicProducer> {
+  private openProducer(): Promise<TopicProducer> {
     const {brokers, topic, acks, compression} = this.options;
     const idempotent = this.options.idempotent ?? true;
-    return openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, transactionalId: this.options.transactionalId, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig});
+    this.opening ??= openProducer(topic, {brokers, acks: acks ?? 'all', compression, idempotent, transactionalId: this.options.transactionalId, clientId: `kcollect-${this.name}`, clientConfig: this.options.clientConfig, deliveryTimeoutMs: this.options.deliveryTimeoutMs});
+    return this.opening;
   }
 
   async write(events: Event[]): Promise<void> {
     // One producer for the agent's life: its idempotent sequence numbers let the broker
     // recognise a retried batch it already wrote (the ack was lost) and not append it again.
-    this.producer ??= await this.open();
+    const producer = (this.producer ??= await this.openProducer());
     await this.makeEncoder();
-    const prepared = this.retrying?.events === events ? this.retrying : this.prepare(events, this.producer, await this.recentRecords(events));
-    const {records, refused} = prepared;
     if (this.options.transactionalId) {
+      const {records, refused} = this.prepare(events, producer, await this.recentRecords(events));
       // Sent within the open transaction; commitTransaction() decides.
-      if (records.length > 0) await this.producer.send(records).catch((err) => this.abort(err));
+      if (records.length > 0) await producer.send(records).catch((err) => this.abort(err));
       if (refused.length > 0) throw new SinkDataError(refused);
       return;
     }
-    if (records.length > 0) {
-      try {
-        await this.producer.send(records);
-        await this.producer.flush();
-      } catch (err) {
-        const failure = await this.producer.flush().then(() => err, (e) => e); // settles what is in flight, clears the failure
-        // Resend only what Kafka did not acknowledge: the rest is written already.
-        this.retrying = {events, refused, records: failure instanceof ProduceError ? failure.unacknowledged : records};
-        throw failure;
-      }
+    const turn = this.sending.then(() => this.send(events, producer));
+    this.sending = turn.catch(() => undefined);
+    const {prepared, unacknowledged: settled} = await turn;
+    const unacknowledged = await settled;
+    if (unacknowledged.length > 0) {
+      // Resend only what Kafka did not acknowledge: the rest is written already.
+      this.failed.set(events, {records: unacknowledged, refused: prepared.refused});
+      // Settles every batch in flight and resets the sequence numbers of the failed partitions.
+      throw await producer.flush().then(() => new SinkUnavailableError(`${unacknowledged.length} record(s) not acknowledged by Kafka`), (err: unknown) => err);
     }
-    this.retrying = undefined;
-    if (refused.length > 0) throw new SinkDataError(refused);
+    this.failed.delete(events);
+    if (prepared.refused.length > 0) throw new SinkDataError(prepared.refused);
+  }
+
+  /**
+   * Hands a batch's records to the producer, after the previous write's; resolves once they are
+   * queued there, with the promise of those Kafka did not acknowledge.
+   */
+  private async send(events: Event[], producer: TopicProducer): Promise<{prepared: Prepared; unacknowledged: Promise<OutgoingRecord[]>}> {
+    const retry = this.failed.get(events);
+    if (retry === undefined && this.failed.size > 0) {
+      if (this.maxWritesInFlight > 1) {
+        this.failed.set(events, null);
+        throw new SinkUnavailableError('an earlier batch is to be written again first');
+      }
+      // One write at a time: a new batch means the caller gave the failed one up (it reads it again).
+      this.failed.clear();
+    }
+    const prepared = retry ?? this.prepare(events, producer, await this.recentRecords(events));
+    return {prepared, unacknowledged: prepared.records.length > 0 ? producer.sendConfirmed(prepared.records) : Promise.resolve([])};
   }
 
   /**
@@ -184,10 +229,12 @@ export class KafkaSink implements Sink {
 }
 
 function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
-  const timestamp = Number(event.headers.timestamp);
-  const headers = Object.entries(event.headers).map(([k, v]) => ({key: k, value: Buffer.from(v)}));
+  // Values stay strings: the encoder writes them without a Buffer per header per line.
+  const headers: Array<{key: string; value: string}> = [];
+  for (const name in event.headers) headers.push({key: name, value: event.headers[name]});
   const origin = originHeader(event);
-  if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: Buffer.from(origin)});
+  if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: origin});
+  const timestamp = event.headers.timestamp === undefined ? NaN : Number(event.headers.timestamp);
   return {
     key,
     value: event.body,

@@ -13,7 +13,7 @@ import {definedOnly} from '../lib/size.js';
 import {DeadLetterQueue, deadLetterTopicFor} from '../sinks/dead-letter.js';
 import {BOOK_COLUMNS, BOOK_ROW_KEY} from '../sinks/hbase-rows.js';
 import {openSink} from '../sinks/open-sink.js';
-import {KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
+import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
 import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
 import {parseClientConfig, type ClientConfig} from '../client/client-config.js';
@@ -153,6 +153,7 @@ function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: Bu
           idempotent: s.idempotent,
           valueEncoder: s.format.type === 'avro' ? avroValues(name, s.topic, s.format, context) : undefined,
           redeliveryWindow: rereadWindow(Math.max(0, ...Object.values(config.sources).map((source) => source.batchSize ?? 0))),
+          writesInFlight: COLLECTOR_WRITES_IN_FLIGHT,
         },
         context.log,
       );

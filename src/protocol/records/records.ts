@@ -204,6 +204,14 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
+const NO_HEADERS: NonNullable<RecordInput['headers']> = [];
+
+/** Encoded length of a header value; -1 for null. */
+function byteLength(b: Bytes | null): number {
+  if (b === null) return -1;
+  return typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+}
+
 /** Bytes of a zig-zag varint; exact for |v| < 2^52, which covers timestamp deltas. */
 function varintSize(v: number): number {
   let u = v >= 0 ? v * 2 : -v * 2 - 1;
@@ -248,15 +256,17 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: B
   records.forEach((rec, i) => {
     const key = toBuffer(rec.key);
     const value = toBuffer(rec.value);
-    const headers = (rec.headers ?? []).map((h) => ({key: headerKey(h.key), value: toBuffer(h.value)}));
+    const headers = rec.headers ?? NO_HEADERS;
     const tsDelta = timestamps[i] - baseTimestamp;
     let size = 1 + varintSize(tsDelta) + varintSize(i);
     size += key ? varintSize(key.length) + key.length : 1;
     size += value ? varintSize(value.length) + value.length : 1;
     size += varintSize(headers.length);
     for (const h of headers) {
-      size += varintSize(h.key.length) + h.key.length;
-      size += h.value ? varintSize(h.value.length) + h.value.length : 1;
+      const k = headerKey(h.key);
+      size += varintSize(k.length) + k.length;
+      const n = byteLength(h.value);
+      size += n < 0 ? 1 : varintSize(n) + n;
     }
     // varint() writes the same bytes as varlong() for |v| < 2^52, without BigInt.
     w.varint(size).int8(0).varint(tsDelta).varint(i);
@@ -266,9 +276,15 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: B
     else w.varint(-1);
     w.varint(headers.length);
     for (const h of headers) {
-      w.varint(h.key.length).raw(h.key);
-      if (h.value) w.varint(h.value.length).raw(h.value);
-      else w.varint(-1);
+      const k = headerKey(h.key);
+      w.varint(k.length).raw(k);
+      // Strings (a collector's origin header) are written as UTF-8 without a Buffer of their own.
+      const v = h.value;
+      if (v === null) w.varint(-1);
+      else if (typeof v === 'string') {
+        const n = Buffer.byteLength(v);
+        w.varint(n).utf8(v, n);
+      } else w.varint(v.length).raw(v);
     }
   });
   return {payload: w.toBuffer(), baseTimestamp, maxTimestamp};
