@@ -204,8 +204,6 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
-const NO_HEADERS: NonNullable<RecordInput['headers']> = [];
-
 /** Encoded length of a header value; -1 for null. */
 function byteLength(b: Bytes | null): number {
   if (b === null) return -1;
