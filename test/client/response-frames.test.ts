@@ -39,21 +39,8 @@ describe('ResponseFrames', () => {
 
   it('reads frames over plain TCP with onread, large ones straight into their own buffer, byte-exact', async () => {
     const {wire, bodies} = framesOf(SIZES);
-    const server = net.createServer((s) => {
-      // Written in uneven pieces so reads end mid-prefix and mid-frame.
-      for (let at = 0, n = 1; at < wire.length; at += n, n = 1 + ((n * 7 + 13) % 300_000)) s.write(wire.subarray(at, at + n));
-      s.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const got: Buffer[] = [];
-    const frames = new ResponseFrames((f) => got.push(f));
-    const {port} = server.address() as net.AddressInfo;
-    await new Promise<void>((resolve, reject) => {
-      const socket = net.connect({host: '127.0.0.1', port, onread: frames.onread()});
-      socket.on('end', resolve);
-      socket.on('error', reject);
-    });
-    server.close();
+    await readOverTcp(wire, new ResponseFrames((f) => got.push(f)));
     expect(got.map((b) => b.length)).toEqual(SIZES);
     got.forEach((b, i) => expect(b.equals(bodies[i])).toBe(true));
   });
@@ -61,11 +48,6 @@ describe('ResponseFrames', () => {
   it('with reuseFrames, reads every large frame into one buffer, grown when needed, each byte-exact while it is handled', async () => {
     const sizes = [200_000, 1_000_000, 17, 1_000_000, 900_000, 65_536, 4000];
     const {wire, bodies} = framesOf(sizes);
-    const server = net.createServer((s) => {
-      for (let at = 0, n = 1; at < wire.length; at += n, n = 1 + ((n * 7 + 13) % 300_000)) s.write(wire.subarray(at, at + n));
-      s.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const got: Buffer[] = [];
     const memory = new Set<ArrayBufferLike>();
     // A caller that is done with each frame when onFrame returns (a replica fetcher's contract).
@@ -74,16 +56,29 @@ describe('ResponseFrames', () => {
       // Frames over one 64 KiB read are always read directly.
       if (f.length >= 65_536) memory.add(f.buffer);
     }, true);
-    const {port} = server.address() as net.AddressInfo;
-    await new Promise<void>((resolve, reject) => {
-      const socket = net.connect({host: '127.0.0.1', port, onread: frames.onread()});
-      socket.on('end', resolve);
-      socket.on('error', reject);
-    });
-    server.close();
+    await readOverTcp(wire, frames);
     expect(got.map((b) => b.length)).toEqual(sizes);
     got.forEach((b, i) => expect(b.equals(bodies[i])).toBe(true));
     // The 200 kB frame's buffer, then the 1 MB one that every later large frame is read into.
     expect(memory.size).toBe(2);
   });
 });
+
+/** Serves `wire` over loopback TCP in uneven pieces (reads end mid-prefix and mid-frame) to a socket reading with `frames`. */
+async function readOverTcp(wire: Buffer, frames: ResponseFrames): Promise<void> {
+  const server = net.createServer((s) => {
+    for (let at = 0, n = 1; at < wire.length; at += n, n = 1 + ((n * 7 + 13) % 300_000)) s.write(wire.subarray(at, at + n));
+    s.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const {port} = server.address() as net.AddressInfo;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect({host: '127.0.0.1', port, onread: frames.onread()});
+      socket.on('end', resolve);
+      socket.on('error', reject);
+    });
+  } finally {
+    server.close();
+  }
+}
