@@ -23,25 +23,33 @@ function cacheName(file, source, stat) {
   return `${path.basename(file)}-${build}-${stat.size}-${stat.mtimeMs}-${process.version}-${process.arch}.v8`;
 }
 
-/** The cache, if it is ours: compiled code from a directory another user can write would run as ours. */
+/**
+ * Compiled code from a directory another user can write would run as ours: a directory that is
+ * not the user's own, or that others can write, is neither read nor written.
+ */
+function ownDir(dir) {
+  const stat = fs.statSync(dir);
+  return !process.getuid || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
+}
+
 function readCache(dir, name) {
   try {
-    const stat = fs.statSync(dir);
-    if (process.getuid && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return undefined;
-    return fs.readFileSync(path.join(dir, name));
+    return ownDir(dir) ? fs.readFileSync(path.join(dir, name)) : undefined;
   } catch {
     return undefined;
   }
 }
 
 function writeCache(dir, name, data) {
+  const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
   try {
     fs.mkdirSync(dir, {recursive: true, mode: 0o700});
-    const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
+    if (!ownDir(dir)) return;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, path.join(dir, name)); // concurrent starts never read a half-written cache
   } catch {
-    // a read-only or foreign directory: start without a cache next time too
+    // a read-only directory or a full disk: no cache, and no partial file left behind
+    fs.rmSync(tmp, {force: true});
   }
 }
 

@@ -36,4 +36,20 @@ describe('broker start with a code cache', () => {
       await stop(second);
     }
   });
+
+  it('neither reads nor writes a cache directory that others can write', async () => {
+    const shared = path.join(tempDir('code-cache'), 'shared');
+    fs.mkdirSync(shared);
+    fs.chmodSync(shared, 0o777);
+    const own = path.join(tempDir('code-cache'), 'own');
+    const exposed = await spawnBrokerWith(['--listen', '127.0.0.1:0', '--data-dir', tempDir('code-cache-data')], {NODE_COMPILE_CACHE: shared});
+    // Started after the first, so the first would have written its cache by the time this one has.
+    const control = await spawnBrokerWith(['--listen', '127.0.0.1:0', '--data-dir', tempDir('code-cache-data')], {NODE_COMPILE_CACHE: own});
+    try {
+      await until(() => cacheFiles(own).length === 1, 'the control broker\'s code cache to be written');
+      expect(fs.readdirSync(shared)).toEqual([]);
+    } finally {
+      await Promise.all([stop(exposed), stop(control)]);
+    }
+  });
 });
