@@ -97,15 +97,17 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
     }
     if (!(await confirmOldest())) break;
   }
-  // Stopping: what was confirmed is committed, in order; the rest goes back to the channel.
-  let rollingBack = false;
+  // Stopping: what was confirmed is committed, in order; the rest goes back to the channel,
+  // newest first, as each rollback puts its events back in front of what the channel holds.
+  let confirmed = 0;
   for (const {tx, outcome} of writes) {
     const result = await outcome;
-    if (!rollingBack && 'done' in result && (await tx.commit().then(() => true, () => false))) {
-      metrics.count('EventDrainSuccessCount', result.done.written);
-      continue;
-    }
-    rollingBack = true;
+    if (!('done' in result) || !(await tx.commit().then(() => true, () => false))) break;
+    metrics.count('EventDrainSuccessCount', result.done.written);
+    confirmed++;
+  }
+  for (const {tx, outcome} of writes.slice(confirmed).reverse()) {
+    await outcome;
     await tx.rollback();
     metrics.count('RollbackCount');
   }
