@@ -47,7 +47,8 @@ describe('broker start with a code cache', () => {
     const control = await spawnBrokerWith(['--listen', '127.0.0.1:0', '--data-dir', tempDir('code-cache-data')], {NODE_COMPILE_CACHE: own});
     try {
       await until(() => cacheFiles(own).length === 1, 'the control broker\'s code cache to be written');
-      expect(fs.readdirSync(shared)).toEqual([]);
+      // Node 22+ keeps its own compile cache there too (NODE_COMPILE_CACHE): only ours must be absent.
+      expect(cacheFiles(shared)).toEqual([]);
     } finally {
       await Promise.all([stop(exposed), stop(control)]);
     }
