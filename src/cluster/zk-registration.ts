@@ -44,6 +44,7 @@ export class ZkRegistration implements ClusterLink {
   private closed = false;
   /** Stepped down after losing ZooKeeper for a session timeout; the timer that will do it. */
   private steppedDown = false;
+  private rereading = false;
   private stepDownTimer?: NodeJS.Timeout;
   /** The version of /controller_epoch this broker wrote when it became controller: its writes are conditional on it. */
   private controllerEpochZkVersion = -1;
@@ -149,15 +150,32 @@ export class ZkRegistration implements ClusterLink {
       } else if (state === 'connected') {
         clearTimeout(this.stepDownTimer);
         this.stepDownTimer = undefined;
-        if (!this.steppedDown) return;
-        this.steppedDown = false;
+        if (!this.steppedDown || this.rereading) return;
         this.broker.log('ZooKeeper reachable again with the same session: reading the partition states again');
-        this.view
-          .attach(zk)
-          .then(() => this.elect())
-          .catch((err) => this.broker.log(`re-reading the cluster after reconnecting failed: ${errorMessage(err)}`));
+        this.rereading = true;
+        void this.takeBack(zk).finally(() => (this.rereading = false));
       }
     });
+  }
+
+  /**
+   * Reads the cluster again after stepping down and runs the election. It stays stepped down
+   * until that succeeds: a read that fails while still connected is tried again (nothing else
+   * would try: no watch is set yet), and one cut short by a new disconnect starts over at the next
+   * reconnect.
+   */
+  private async takeBack(zk: ZkClient): Promise<void> {
+    for (let attempt = 1; zk === this.zk && !this.closed && zk.state === 'connected'; attempt++) {
+      try {
+        await this.view.attach(zk);
+        await this.elect();
+        this.steppedDown = false;
+        return;
+      } catch (err) {
+        this.broker.log(`re-reading the cluster after reconnecting failed (attempt ${attempt}): ${errorMessage(err)}`);
+        await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
+      }
+    }
   }
 
   private async reregister(): Promise<void> {

@@ -67,7 +67,11 @@ describe.runIf(haveZk && canCut && haveSs)('network partition: the broker\'s Zoo
           }, 30_000);
           // Writing to ZooKeeper works through the new member: a topic created during the cut.
           await eventually(async () => {
-            await admin.createTopics({topics: [{topic: 'during'}], waitForLeaders: true});
+            await admin.createTopics({topics: [{topic: 'during'}], waitForLeaders: true}).catch((e) => {
+              // kafkajs says only "Topic creation errors"; the codes and the broker's log say why.
+              const codes = (e.errors ?? []).map((x: {type?: string}) => x.type).join(', ');
+              throw new Error(`${e.message} (${codes}); broker log:\n${broker.output().split('\n').slice(-8).join('\n')}`);
+            });
             if (!(await watcher.exists('/brokers/topics/during/partitions/0/state'))) throw new Error('not in ZooKeeper yet');
           }, 30_000);
           await producer.send({topic: 'during', acks: -1, messages: [{value: 'written during the cut'}]});
