@@ -151,6 +151,10 @@ export interface ProcStat {
   rssKb: number;
   /** user + system CPU seconds so far. */
   cpuSeconds: number;
+  /** The kernel's share of cpuSeconds (socket writes, file writes, page faults). */
+  systemSeconds: number;
+  /** Minor page faults so far: memory touched for the first time (fresh buffers). */
+  minorFaults: number;
 }
 
 export function readProcStat(pid: number): ProcStat | undefined {
@@ -159,9 +163,9 @@ export function readProcStat(pid: number): ProcStat | undefined {
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ", field 3 (state) is index 0; utime is field 14 -> index 11, stime index 12.
+    // After "pid (comm) ", field 3 (state) is index 0; minflt is field 10 -> index 7, utime field 14 -> index 11, stime index 12.
     const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    return {rssKb: m ? Number(m[1]) : 0, cpuSeconds};
+    return {rssKb: m ? Number(m[1]) : 0, cpuSeconds, systemSeconds: Number(fields[12]) / CLK_TCK, minorFaults: Number(fields[7])};
   } catch {
     return undefined;
   }
