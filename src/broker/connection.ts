@@ -5,7 +5,6 @@ import {ProtocolError, Reader} from '../protocol/reader.js';
 import {Writer} from '../protocol/writer.js';
 import type {Session} from '../security/session.js';
 import type {Broker} from './broker.js';
-import {FramePool} from './frame-pool.js';
 import {apiVersionsErrorResponse} from './handlers/18-api-versions.js';
 import {rawSaslStep} from './handlers/17-sasl-handshake.js';
 
@@ -54,7 +53,6 @@ export class Connection {
   /** The frame whose length prefix was read and whose body is still arriving. */
   private partial?: PartialFrame;
   private queue: QueuedFrame[] = [];
-  private readonly framePool = new FramePool();
   private loadingHandler = false;
   /** When bytes last came in or went out; idle connections are closed (connections.max.idle.ms). */
   lastActive = Date.now();
@@ -137,7 +135,7 @@ export class Connection {
           this.partial = undefined;
           continue;
         }
-        frame.pooled = this.isProduceFrame() ? this.framePool.take(frame.size) : undefined;
+        frame.pooled = this.isProduceFrame() ? this.broker.framePool.take(frame.size) : undefined;
         frame.body = frame.pooled ? frame.pooled.subarray(0, frame.size) : Buffer.allocUnsafeSlow(frame.size);
       }
       frame.filled += this.drainInto(frame.body, frame.filled);
@@ -285,7 +283,7 @@ export class Connection {
       return await this.answer(frame.body);
     } finally {
       this.broker.requestMemory.release(frame.reserved);
-      if (frame.pooled) this.framePool.give(frame.pooled);
+      if (frame.pooled) this.broker.framePool.give(frame.pooled);
     }
   }
 
