@@ -30,6 +30,7 @@ import {internalTopicOverrides} from './internal-topics.js';
 import {PartitionWaiters} from './partition-waiters.js';
 import {ProducerStates} from './producer-states.js';
 import {RequestMemory} from './request-memory.js';
+import {FramePool} from './frame-pool.js';
 import {BrokerTransactions} from './transactions.js';
 import {Router} from './router.js';
 
@@ -142,6 +143,8 @@ export class Broker {
   /** Frames started (well-formed or not) and frames refused; for status output and tests. */
   readonly stats = {requests: 0, framesRejected: 0};
   readonly requestMemory: RequestMemory;
+  /** Reused buffers for Produce frames that arrive in several socket reads. */
+  readonly framePool = new FramePool();
   private readonly connections = new Set<Connection>();
   /** Failed authentications, logged with the peer address but never more than a few per window. */
   readonly authFailures: RateLimitedLog;

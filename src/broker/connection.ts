@@ -12,11 +12,14 @@ import {rawSaslStep} from './handlers/17-sasl-handshake.js';
 const MAX_QUEUED_REQUESTS = 64;
 /** Requests of one connection being answered at once (long polls, produce writes). */
 const MAX_IN_FLIGHT = 16;
+const PRODUCE_API_KEY = 0;
 
 interface PartialFrame {
   size: number;
   reserved: boolean;
   body?: Buffer;
+  /** The pooled buffer `body` lies in, given back once the request was answered. */
+  pooled?: Buffer;
   filled: number;
 }
 
@@ -24,6 +27,7 @@ interface QueuedFrame {
   body: Buffer;
   /** Bytes of queued.max.request.bytes held until the request was answered. */
   reserved: number;
+  pooled?: Buffer;
 }
 
 interface Reply {
@@ -102,8 +106,9 @@ export class Connection {
   /**
    * Cuts complete frames off the received bytes. A frame's size is reserved from the broker's
    * queued.max.request.bytes budget before its body is read; without room this connection stops
-   * reading until room is given back. A body is copied into one buffer of its own as it arrives, so
-   * the socket's read chunks are short-lived and a big buffer goes back to the OS once answered.
+   * reading until room is given back. A body within one socket read is used where it lies; one
+   * spread over several reads is copied as it arrives into one buffer (a pooled one for Produce,
+   * whose appends keep no reference to it), so the socket's read chunks are short-lived.
    */
   private readFrames(): void {
     while (!this.closed) {
@@ -125,16 +130,17 @@ export class Connection {
       const frame = this.partial;
       if (!frame.reserved) break;
       if (!frame.body) {
-        if (this.buffered >= frame.size) {
+        if (frame.size === 0 || (this.chunks.length > 0 && this.chunks[0].length >= frame.size)) {
           this.queue.push({body: this.take(frame.size), reserved: frame.size});
           this.partial = undefined;
           continue;
         }
-        frame.body = Buffer.allocUnsafeSlow(frame.size);
+        frame.pooled = this.isProduceFrame() ? this.broker.framePool.take(frame.size) : undefined;
+        frame.body = frame.pooled ? frame.pooled.subarray(0, frame.size) : Buffer.allocUnsafeSlow(frame.size);
       }
       frame.filled += this.drainInto(frame.body, frame.filled);
       if (frame.filled < frame.size) break;
-      this.queue.push({body: frame.body, reserved: frame.size});
+      this.queue.push({body: frame.body, reserved: frame.size, pooled: frame.pooled});
       this.partial = undefined;
     }
     this.updateFlow();
@@ -146,6 +152,16 @@ export class Connection {
     this.partial!.reserved = true;
     this.readFrames();
   };
+
+  /**
+   * Whether the frame whose body starts the buffered bytes is a Produce request (its API key is
+   * in the first read). A raw SASL token before authentication is not a request at all.
+   */
+  private isProduceFrame(): boolean {
+    if (this.session.sasl?.raw && !this.session.authenticated) return false;
+    const first = this.chunks[0];
+    return first !== undefined && first.length >= 2 && first.readInt16BE(0) === PRODUCE_API_KEY;
+  }
 
   /** Moves buffered bytes into `target` from `offset` on; returns how many were moved. */
   private drainInto(target: Buffer, offset: number): number {
@@ -267,6 +283,7 @@ export class Connection {
       return await this.answer(frame.body);
     } finally {
       this.broker.requestMemory.release(frame.reserved);
+      if (frame.pooled) this.broker.framePool.give(frame.pooled);
     }
   }
 

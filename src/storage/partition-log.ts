@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {BugError} from '../lib/errors.js';
 import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
+import {isLent} from '../lib/lent-buffers.js';
 import {Reader} from '../protocol/reader.js';
 import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
@@ -164,7 +165,8 @@ export class PartitionLog {
       throw storageFailure(err, `cannot append to ${this.dir}`);
     }
     this.totalBytes += batch.length;
-    this.recent?.add(batch, baseOffset, lastOffset + 1);
+    // A lent batch (a connection's reused Produce frame) is overwritten after this call.
+    this.recent?.add(isLent(batch) ? Buffer.from(batch) : batch, baseOffset, lastOffset + 1);
     if (this.autoHighWatermark) this.hw = lastOffset + 1;
     this.unflushed.add(seg);
     this.messagesSinceFlush += count;

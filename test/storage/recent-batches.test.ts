@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {markLent} from '../../src/lib/lent-buffers.js';
 import {PartitionLog} from '../../src/storage/partition-log.js';
 import {RecentBatchBudget} from '../../src/storage/recent-batches.js';
 import {validateTopicConfig} from '../../src/storage/topic-config.js';
@@ -93,6 +94,22 @@ describe('a log holding its recent batches in memory', () => {
     const reread = held.read(4, 1 << 20, held.logEndOffset) as Buffer[];
     expect(reread).toEqual([last]);
     expect(reread[0].buffer).not.toBe(last.buffer);
+  });
+
+  it('holds a copy of a lent batch, whose buffer its lender reuses once the append returned', () => {
+    const held = openLog('held');
+    held.holdRecentBatches(new RecentBatchBudget(1 << 20));
+    const batch = makeBatch(3);
+    // Lent buffers own their memory (small Buffers share a slab with others).
+    const lentBatch = Buffer.allocUnsafeSlow(batch.length);
+    batch.copy(lentBatch);
+    markLent(lentBatch);
+    held.append(lentBatch, {leaderEpoch: 0});
+    const appended = Buffer.from(lentBatch);
+    lentBatch.fill(0xee);
+    const got = held.read(0, 1 << 20, held.logEndOffset) as Buffer[];
+    expect(got).toEqual([appended]);
+    expect(got[0].buffer).not.toBe(lentBatch.buffer);
   });
 
   it('keeps every log within one shared budget and gives it all back on release and close', () => {
