@@ -23,10 +23,10 @@ export const produceHandler: Handler = {
   async handle(request, {broker, header, signal, session}) {
     const acks: number = request.acks;
     const validAcks = acks === 0 || acks === 1 || acks === -1;
-    const responses = await Promise.all(
+    const responses = await everyOne(
       request.topicData.map(async (t: any) => ({
         name: t.name,
-        partitionResponses: await Promise.all(
+        partitionResponses: await everyOne(
           t.partitionData.map(async (p: any) => {
             if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
             if (!broker.authorize(session, Operation.WRITE, ResourceType.TOPIC, t.name)) return failed(p.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
@@ -41,6 +41,18 @@ export const produceHandler: Handler = {
     return {responses, throttleTimeMs: 0};
   },
 };
+
+/**
+ * Promise.all that fails only once every task has settled: a request's batches may lie in a reused
+ * frame buffer (broker/frame-pool.ts), given back as soon as the handler ends, so no partition may
+ * still be reading it (a compressed batch's check, an append waiting in line) when one fails.
+ */
+async function everyOne<T>(tasks: Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(tasks);
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<T>).value);
+}
 
 /** acks=all: the answer waits until every ISR member has the batch (the high watermark passed it). */
 async function awaitIsr(broker: Broker, topic: string, appended: PartitionResponse, timeoutMs: number, signal: AbortSignal) {
