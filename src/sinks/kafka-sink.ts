@@ -4,7 +4,7 @@ import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
-import type {Event} from '../pipeline/event.js';
+import {headersOf, type Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
@@ -230,11 +230,12 @@ export class KafkaSink implements Sink {
 
 function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
   // Values stay strings: the encoder writes them without a Buffer per header per line.
+  const own = headersOf(event);
   const headers: Array<{key: string; value: string}> = [];
-  for (const name in event.headers) headers.push({key: name, value: event.headers[name]});
+  for (const name in own) headers.push({key: name, value: own[name]});
   const origin = originHeader(event);
   if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: origin});
-  const timestamp = event.headers.timestamp === undefined ? NaN : Number(event.headers.timestamp);
+  const timestamp = own.timestamp === undefined ? NaN : Number(own.timestamp);
   return {
     key,
     value: event.body,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
-import {eventSize, type Event} from '../../pipeline/event.js';
+import {LineEvent, eventSize, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
 import {Ledger, type LedgerEntry} from './ledger.js';
@@ -226,13 +226,17 @@ export class SpoolDirSource implements Source {
       return !ctx.signal.aborted;
     };
 
+    const headers = this.fileHeaders(file);
+    let from: LineOrigin | undefined;
     for await (const lines of readLines(fh, entry.offset, size, maxLineBytes)) {
+      // One shared origin per chunk: its lines carry only their offsets.
+      from = lineOrigin(file.path, Number(file.ino), headers);
       for (const line of lines) {
         if (line.unterminated) {
           tail = line;
           break;
         }
-        const event = this.toEvent(line, file);
+        const event = this.toEvent(line, from);
         batch.push(event);
         batchBytes += eventSize(event);
         batchEnd = line.end;
@@ -250,7 +254,7 @@ export class SpoolDirSource implements Source {
       return false;
     }
     if (tail) {
-      batch.push(this.toEvent(tail, file));
+      batch.push(this.toEvent(tail, from ?? lineOrigin(file.path, Number(file.ino), headers)));
       batchEnd = tail.end;
     }
     if (!(await flush(true))) return false;
@@ -261,11 +265,16 @@ export class SpoolDirSource implements Source {
     return true;
   }
 
-  private toEvent(line: Line, file: SpoolFile): Event {
+  /** The headers every line of the file starts with (Flume's fileHeader and basenameHeader). */
+  private fileHeaders(file: SpoolFile): Readonly<Record<string, string>> {
     const headers: Record<string, string> = {};
     if (this.o.fileHeaderKey) headers[this.o.fileHeaderKey] = file.path;
     if (this.o.basenameHeaderKey) headers[this.o.basenameHeaderKey] = file.name;
-    const event: Event = {headers, body: line.body, origin: {file: file.path, inode: Number(file.ino), offset: line.offset}, readAt: Date.now()};
+    return Object.freeze(headers);
+  }
+
+  private toEvent(line: Line, from: LineOrigin): Event {
+    const event = new LineEvent(from, line.offset, line.body);
     const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
     if (rejected) event.rejected = rejected;
     return event;
