@@ -27,6 +27,11 @@ export interface OutgoingRecord {
   value: Buffer | null;
   /** A string value is sent as its UTF-8 bytes. */
   headers?: Array<{key: string; value: Buffer | string}>;
+  /**
+   * At least the encoded bytes of the headers (10 per header plus key and value, a string value
+   * counted 3 bytes per UTF-16 unit), for a record that knows it without building its headers.
+   */
+  headerBytes?: number;
   /** Explicit partition; otherwise murmur2(key), or sticky per batch without a key. */
   partition?: number;
   timestamp?: number;

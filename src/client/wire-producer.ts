@@ -325,8 +325,9 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   let bytes = 0;
   for (const r of records) {
     let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    if (r.headerBytes !== undefined) size += r.headerBytes;
     // A string's UTF-8 is at most 3 bytes per UTF-16 unit: an estimate that never undercounts.
-    for (const h of r.headers ?? []) size += h.key.length + (typeof h.value === 'string' ? 3 * h.value.length : h.value.length) + 10;
+    else for (const h of r.headers ?? []) size += h.key.length + (typeof h.value === 'string' ? 3 * h.value.length : h.value.length) + 10;
     if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       batches.push(current);
       current = [];

@@ -6,7 +6,7 @@ import {ProduceError} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
 import {headersOf, type Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
-import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
+import {ORIGIN_HEADER, RedeliveryFilter, originHeader, originHeaderMaxLength} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
   /** TLS and SASL settings (default: the command's). */
@@ -250,6 +250,15 @@ class EventRecord implements OutgoingRecord {
 
   get value(): Buffer {
     return this.event.body;
+  }
+
+  /** Counted without building the headers (the producer splits batches by size first). */
+  get headerBytes(): number {
+    const own = headersOf(this.event);
+    let bytes = 0;
+    for (const name in own) bytes += name.length + 3 * own[name].length + 10;
+    const origin = originHeaderMaxLength(this.event);
+    return origin === undefined ? bytes : bytes + ORIGIN_HEADER.length + 3 * origin + 10;
   }
 
   get headers(): Array<{key: string; value: string}> {

@@ -228,18 +228,23 @@ export class SpoolDirSource implements Source {
 
     const headers = this.fileHeaders(file);
     let from: LineOrigin | undefined;
-    for await (const lines of readLines(fh, entry.offset, size, maxLineBytes)) {
+    for await (const {lines, acceptedFrom} of readLines(fh, entry.offset, size, maxLineBytes)) {
       // One shared origin per chunk: its lines carry only their offsets.
       from = lineOrigin(file.path, Number(file.ino), headers);
-      for (const line of lines) {
-        if (line.unterminated) {
-          tail = line;
-          break;
-        }
-        const event = this.toEvent(line, from);
-        batch.push(event);
-        batchBytes += eventSize(event);
-        batchEnd = line.end;
+      if (lines[lines.length - 1].unterminated) tail = lines.pop();
+      // The chunk's lines become events at once and the line objects are let go: the chunk is
+      // delivered over many acknowledgements, and objects kept that long get copied by each scavenge.
+      const events: Event[] = new Array(lines.length);
+      const ends: number[] = new Array(lines.length);
+      for (let i = 0; i < lines.length; i++) {
+        events[i] = this.toEvent(lines[i], from, lines[i].offset >= acceptedFrom);
+        ends[i] = lines[i].end;
+      }
+      lines.length = 0;
+      for (let i = 0; i < events.length; i++) {
+        batch.push(events[i]);
+        batchBytes += eventSize(events[i]);
+        batchEnd = ends[i];
         if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
       }
     }
@@ -273,9 +278,10 @@ export class SpoolDirSource implements Source {
     return Object.freeze(headers);
   }
 
-  private toEvent(line: Line, from: LineOrigin): Event {
+  /** `accepted`: the line's bytes are known to be text already (see readLines). */
+  private toEvent(line: Line, from: LineOrigin, accepted = false): Event {
     const event = new LineEvent(from, line.offset, line.body);
-    const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
+    const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : accepted ? undefined : rejectReason(line.body);
     if (rejected) event.rejected = rejected;
     return event;
   }
