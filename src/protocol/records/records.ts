@@ -257,7 +257,16 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
 
   // Header keys repeat on every record of a batch (a collector's origin header): encode each once.
   const headerKeys = new Map<string, Buffer>();
-  const headerKey = (k: string) => headerKeys.get(k) ?? headerKeys.set(k, Buffer.from(k, 'utf8')).get(k)!;
+  let lastKey: string | undefined;
+  let lastKeyBytes = EMPTY;
+  const headerKey = (k: string) => {
+    // Mostly the very key asked for before (the origin header's): no map lookup then.
+    if (k !== lastKey) {
+      lastKey = k;
+      lastKeyBytes = headerKeys.get(k) ?? headerKeys.set(k, Buffer.from(k, 'utf8')).get(k)!;
+    }
+    return lastKeyBytes;
+  };
   // Each record's parts, asked for once: a record may build its headers on each request.
   const count = records.length;
   const keys = new Array<Buffer | null>(count);
@@ -324,6 +333,8 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
   }
   return {buf, baseTimestamp, maxTimestamp};
 }
+
+const EMPTY: Buffer = Buffer.alloc(0);
 
 /** Writes `v` as a zig-zag varint at `at`; returns the end. Exact for |v| < 2^52. */
 function putVarint(buf: Buffer, at: number, v: number): number {
