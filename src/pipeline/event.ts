@@ -1,3 +1,4 @@
+import os from 'node:os';
 /** Where an event's bytes came from: kept with the event so a rejected one can name its origin. */
 export interface EventOrigin {
   file?: string;
@@ -60,14 +61,19 @@ export interface LineOrigin {
   readonly readAt: number;
   /** Shared by the lines until one's headers are touched: that line then gets its own copy. */
   readonly headers: Readonly<Record<string, string>>;
+  /** `host:inode:`, the start of each line's origin id (the offset follows): made once per read. */
+  readonly idPrefix: string;
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The headers of a line read with no header options. */
 export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS): LineOrigin {
-  return {file, inode, readAt: Date.now(), headers};
+  return {file, inode, readAt: Date.now(), headers, idPrefix: `${HOST}:${inode}:`};
 }
+
+/** The host that reads the files: the first part of an origin id. */
+export const HOST = os.hostname();
 
 /**
  * An Event for a line of a file, made to stay small while it waits for Kafka's acknowledgement

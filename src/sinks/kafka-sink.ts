@@ -264,10 +264,14 @@ class EventRecord implements OutgoingRecord {
   get headers(): Array<{key: string; value: string}> {
     // Values stay strings: the encoder writes them without a Buffer per header per line.
     const own = headersOf(this.event);
-    const headers: Array<{key: string; value: string}> = [];
-    for (const name in own) headers.push({key: name, value: own[name]});
     const origin = originHeader(this.event);
-    if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: origin});
+    let count = origin === undefined ? 0 : 1;
+    for (const _ in own) count++;
+    // Sized once (push would grow it to room for 17): a line usually has the origin header alone.
+    const headers = new Array<{key: string; value: string}>(count);
+    let i = 0;
+    for (const name in own) headers[i++] = {key: name, value: own[name]};
+    if (origin !== undefined) headers[i] = {key: ORIGIN_HEADER, value: origin};
     return headers;
   }
 }
