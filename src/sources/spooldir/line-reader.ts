@@ -4,7 +4,7 @@ import {allLinesAccepted} from '../classify.js';
 import {LineSplitter, type Line as CompleteLine} from '../line-splitter.js';
 
 /** Large reads: one await per chunk, not per line. */
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 export interface Line extends CompleteLine {
   /** The range ended before a line end: the writer may not be done with this line. */
