@@ -45,8 +45,14 @@ export function makeEvent(body: Buffer | string, headers: Record<string, string>
 
 /** Body bytes plus header bytes: what byte-bounded channels count. */
 export function eventSize(event: Event): number {
-  let size = event.body.length;
-  const headers = headersOf(event);
+  const size = event.body.length;
+  // A line with its read's shared headers: their size was counted once for the read.
+  if (event instanceof LineEvent && event.sharesHeaders) return size + event.from.headersSize;
+  return size + headersSize(headersOf(event));
+}
+
+function headersSize(headers: Readonly<Record<string, string>>): number {
+  let size = 0;
   for (const key in headers) size += key.length + headers[key].length;
   return size;
 }
@@ -61,6 +67,8 @@ export interface LineOrigin {
   readonly readAt: number;
   /** Shared by the lines until one's headers are touched: that line then gets its own copy. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Their part of eventSize. */
+  readonly headersSize: number;
   /** `host:inode:`, the start of each line's origin id (the offset follows): made once per read. */
   readonly idPrefix: string;
 }
@@ -69,7 +77,7 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The headers of a line read with no header options. */
 export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS): LineOrigin {
-  return {file, inode, readAt: Date.now(), headers, idPrefix: `${HOST}:${inode}:`};
+  return {file, inode, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix: `${HOST}:${inode}:`};
 }
 
 /** The host that reads the files: the first part of an origin id. */
@@ -114,6 +122,11 @@ export class LineEvent implements Event {
 
   get readAt(): number {
     return this.from.readAt;
+  }
+
+  /** Nothing asked for this line's own headers yet: they are its read's. */
+  get sharesHeaders(): boolean {
+    return this.ownHeaders === undefined;
   }
 
   /** The headers as they are, without making this line its own copy: for readers only. */
