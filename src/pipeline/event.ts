@@ -71,13 +71,16 @@ export interface LineOrigin {
   readonly headersSize: number;
   /** `host:inode:`, the start of each line's origin id (the offset follows): made once per read. */
   readonly idPrefix: string;
+  /** idPrefix as UTF-8, for the batch encoder. */
+  readonly idPrefixBytes: Buffer;
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The headers of a line read with no header options. */
 export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS): LineOrigin {
-  return {file, inode, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix: `${HOST}:${inode}:`};
+  const idPrefix = `${HOST}:${inode}:`;
+  return {file, inode, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix, idPrefixBytes: Buffer.from(idPrefix)};
 }
 
 /** The host that reads the files: the first part of an origin id. */

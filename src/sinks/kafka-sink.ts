@@ -4,7 +4,8 @@ import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
-import {headersOf, type Event} from '../pipeline/event.js';
+import {LineEvent, headersOf, type Event} from '../pipeline/event.js';
+import type {PrefixedNumber} from '../protocol/records/records.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader, originHeaderMaxLength} from './redelivery-filter.js';
 
@@ -261,14 +262,16 @@ class EventRecord implements OutgoingRecord {
     return origin === undefined ? bytes : bytes + ORIGIN_HEADER.length + 3 * origin + 10;
   }
 
-  get headers(): Array<{key: string; value: string}> {
+  get headers(): Array<{key: string; value: string | PrefixedNumber}> {
     // Values stay strings: the encoder writes them without a Buffer per header per line.
     const own = headersOf(this.event);
-    const origin = originHeader(this.event);
+    const event = this.event;
+    // A line's origin header goes as its read's host:inode: bytes and its offset: no string per line.
+    const origin = event instanceof LineEvent && event.plainOrigin ? {prefix: event.from.idPrefixBytes, n: event.offset} : originHeader(event);
     let count = origin === undefined ? 0 : 1;
     for (const _ in own) count++;
     // Sized once (push would grow it to room for 17): a line usually has the origin header alone.
-    const headers = new Array<{key: string; value: string}>(count);
+    const headers = new Array<{key: string; value: string | PrefixedNumber}>(count);
     let i = 0;
     for (const name in own) headers[i++] = {key: name, value: own[name]};
     if (origin !== undefined) headers[i] = {key: ORIGIN_HEADER, value: origin};

@@ -176,10 +176,22 @@ function nullableVarBytes(r: Reader): Buffer | null {
 
 export type Bytes = Buffer | Uint8Array | string;
 
+/**
+ * A header value written as `prefix` then the decimal digits of `n` (a whole number, 0 or more):
+ * a collector's origin header, its read's `host:inode:` and the line's offset, without a string
+ * made per record.
+ */
+export interface PrefixedNumber {
+  prefix: Buffer;
+  n: number;
+}
+
+export type HeaderValue = Bytes | PrefixedNumber | null;
+
 export interface RecordInput {
   key?: Bytes | null;
   value: Bytes | null;
-  headers?: Array<{key: string; value: Bytes | null}>;
+  headers?: Array<{key: string; value: HeaderValue}>;
   /** CreateTime in ms; defaults to opts.baseTimestamp, else Date.now(). */
   timestamp?: number;
 }
@@ -204,9 +216,21 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
 }
 
 /** Encoded length of a header value; -1 for null. */
-function byteLength(b: Bytes | null): number {
+function byteLength(b: HeaderValue): number {
   if (b === null) return -1;
-  return typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+  if (typeof b === 'string') return Buffer.byteLength(b);
+  return isPrefixedNumber(b) ? b.prefix.length + digitCount(b.n) : b.length;
+}
+
+function isPrefixedNumber(b: Bytes | PrefixedNumber): b is PrefixedNumber {
+  return (b as PrefixedNumber).prefix !== undefined;
+}
+
+/** Decimal digits of a whole number. */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
 }
 
 /** Bytes of a zig-zag varint; exact for |v| < 2^52, which covers timestamp deltas. */
@@ -271,7 +295,7 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
   const count = records.length;
   const keys = new Array<Buffer | null>(count);
   const values = new Array<Buffer | null>(count);
-  const headerLists = new Array<Array<{key: string; value: Bytes | null}>>(count);
+  const headerLists = new Array<Array<{key: string; value: HeaderValue}>>(count);
   const sizes = new Array<number>(count);
   let total = headroom;
   for (let i = 0; i < count; i++) {
@@ -324,6 +348,17 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
         const n = Buffer.byteLength(v);
         at = putVarint(buf, at, n);
         at += buf.write(v, at, n, 'utf8');
+      } else if (isPrefixedNumber(v)) {
+        const digits = digitCount(v.n);
+        at = putVarint(buf, at, v.prefix.length + digits);
+        at += v.prefix.copy(buf, at);
+        // The digits from the last one back.
+        let rest = v.n;
+        for (let d = at + digits - 1; d >= at; d--) {
+          buf[d] = 0x30 + (rest % 10);
+          rest = Math.floor(rest / 10);
+        }
+        at += digits;
       } else {
         const bytes = toBuffer(v)!;
         at = putVarint(buf, at, bytes.length);
