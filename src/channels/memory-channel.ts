@@ -14,15 +14,12 @@ interface PutBatch {
   reject: (err: Error) => void;
 }
 
-interface Entry {
-  event: Event;
+/** A put not yet admitted: its events wait outside the queue. */
+interface WaitingPut {
+  events: Event[];
+  sizes: number[];
   size: number;
   batch: PutBatch;
-}
-
-interface WaitingPut {
-  entries: Entry[];
-  size: number;
 }
 
 /**
@@ -34,7 +31,11 @@ export class MemoryChannel implements Channel {
   readonly name: string;
   private readonly capacityEvents: number;
   private readonly capacityBytes: number;
-  private readonly queue: Entry[] = [];
+  // The queue as three parallel arrays, not an object per event: events wait here for Kafka's
+  // acknowledgement, and every object still alive is copied by each young-generation scavenge.
+  private readonly queue: Event[] = [];
+  private readonly sizes: number[] = [];
+  private readonly batches: PutBatch[] = [];
   private readonly waitingPuts: WaitingPut[] = [];
   private readonly waitingTakers = new Set<() => void>();
   /** Events in the queue plus those taken and not yet committed. */
@@ -52,9 +53,8 @@ export class MemoryChannel implements Channel {
     if (this.closed) return Promise.reject(new Error(`channel ${this.name} is closed`));
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const batch: PutBatch = {remaining: events.length, resolve, reject};
-      const entries = events.map((event) => ({event, size: eventSize(event), batch}));
-      this.waitingPuts.push({entries, size: entries.reduce((n, e) => n + e.size, 0)});
+      const sizes = events.map(eventSize);
+      this.waitingPuts.push({events, sizes, size: sizes.reduce((n, s) => n + s, 0), batch: {remaining: events.length, resolve, reject}});
       this.admit();
     });
   }
@@ -63,11 +63,15 @@ export class MemoryChannel implements Channel {
   private admit(): void {
     while (this.waitingPuts.length > 0) {
       const next = this.waitingPuts[0];
-      const fits = this.events + next.entries.length <= this.capacityEvents && this.bytes + next.size <= this.capacityBytes;
+      const fits = this.events + next.events.length <= this.capacityEvents && this.bytes + next.size <= this.capacityBytes;
       if (!fits && this.events > 0) return;
       this.waitingPuts.shift();
-      for (const entry of next.entries) this.queue.push(entry);
-      this.events += next.entries.length;
+      for (let i = 0; i < next.events.length; i++) {
+        this.queue.push(next.events[i]);
+        this.sizes.push(next.sizes[i]);
+        this.batches.push(next.batch);
+      }
+      this.events += next.events.length;
       this.bytes += next.size;
     }
     this.wakeTakers();
@@ -93,24 +97,29 @@ export class MemoryChannel implements Channel {
       });
     }
     if (this.queue.length === 0) return null;
-    const taken = this.queue.splice(0, Math.max(1, max));
+    const n = Math.max(1, max);
+    const events = this.queue.splice(0, n);
+    const sizes = this.sizes.splice(0, n);
+    const batches = this.batches.splice(0, n);
     let done = false;
     return {
-      events: taken.map((e) => e.event),
+      events,
       commit: async () => {
         if (done) return;
         done = true;
-        for (const entry of taken) {
-          this.events -= 1;
-          this.bytes -= entry.size;
-          if (--entry.batch.remaining === 0) entry.batch.resolve();
+        this.events -= events.length;
+        for (let i = 0; i < events.length; i++) {
+          this.bytes -= sizes[i];
+          if (--batches[i].remaining === 0) batches[i].resolve();
         }
         this.admit();
       },
       rollback: async () => {
         if (done) return;
         done = true;
-        this.queue.unshift(...taken);
+        this.queue.unshift(...events);
+        this.sizes.unshift(...sizes);
+        this.batches.unshift(...batches);
         this.wakeTakers();
       },
     };
@@ -123,8 +132,10 @@ export class MemoryChannel implements Channel {
   async close(): Promise<void> {
     this.closed = true;
     const err = new Error(`channel ${this.name} closed before its events were delivered`);
-    for (const put of this.waitingPuts.splice(0)) put.entries[0].batch.reject(err);
-    for (const entry of this.queue.splice(0)) entry.batch.reject(err);
+    for (const put of this.waitingPuts.splice(0)) put.batch.reject(err);
+    this.queue.length = 0;
+    this.sizes.length = 0;
+    for (const batch of this.batches.splice(0)) batch.reject(err);
     this.wakeTakers();
   }
 }

@@ -1,4 +1,5 @@
 import type {ClientConfig} from './client-config.js';
+import type {PrefixedNumber} from '../protocol/records/records.js';
 import type {TransactionOffsets} from './transaction-session.js';
 import {WireTopicProducer, type WireProducerTimeouts} from './wire-producer.js';
 
@@ -25,8 +26,13 @@ export interface ProducerOptions {
 export interface OutgoingRecord {
   key: Buffer | null;
   value: Buffer | null;
-  /** A string value is sent as its UTF-8 bytes. */
-  headers?: Array<{key: string; value: Buffer | string}>;
+  /** A string value is sent as its UTF-8 bytes, a PrefixedNumber as its prefix and digits. */
+  headers?: Array<{key: string; value: Buffer | string | PrefixedNumber}>;
+  /**
+   * At least the encoded bytes of the headers (10 per header plus key and value, a string value
+   * counted 3 bytes per UTF-16 unit), for a record that knows it without building its headers.
+   */
+  headerBytes?: number;
   /** Explicit partition; otherwise murmur2(key), or sticky per batch without a key. */
   partition?: number;
   timestamp?: number;

@@ -4,7 +4,7 @@ import {ErrorCode, type KafkaErrorInfo, KafkaProtocolError, errorInfo} from '../
 import {InitProducerId} from '../protocol/messages/22-init-producer-id.js';
 import {Produce} from '../protocol/messages/00-produce.js';
 import {Compression} from '../protocol/records/batch.js';
-import {encodeBatch} from '../protocol/records/records.js';
+import {encodeBatch, type PrefixedNumber} from '../protocol/records/records.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './kafka-errors.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
@@ -325,8 +325,9 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   let bytes = 0;
   for (const r of records) {
     let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    if (r.headerBytes !== undefined) size += r.headerBytes;
     // A string's UTF-8 is at most 3 bytes per UTF-16 unit: an estimate that never undercounts.
-    for (const h of r.headers ?? []) size += h.key.length + (typeof h.value === 'string' ? 3 * h.value.length : h.value.length) + 10;
+    else for (const h of r.headers ?? []) size += h.key.length + headerValueBytes(h.value) + 10;
     if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       batches.push(current);
       current = [];
@@ -337,6 +338,12 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/** At least a header value's encoded bytes (a safe integer has at most 16 digits). */
+function headerValueBytes(value: Buffer | string | PrefixedNumber): number {
+  if (typeof value === 'string') return 3 * value.length;
+  return Buffer.isBuffer(value) ? value.length : value.prefix.length + 16;
 }
 
 /** Rejects after `ms` (and runs `onTimeout`, which closes the stuck connection). */

@@ -1,4 +1,4 @@
-import type {Event, EventOrigin, KafkaPosition} from './event.js';
+import {headersOf, type Event, type EventOrigin, type KafkaPosition} from './event.js';
 
 /**
  * A whole Event as bytes (the forwarding wire, the file channel's log), big-endian: flags u8, headers (u32 count, then
@@ -29,7 +29,8 @@ const stringSize = (s: string) => 4 + Buffer.byteLength(s, 'utf8');
 
 export function encodedEventSize(event: Event): number {
   let size = 1 + 4 + 4 + event.body.length;
-  for (const key in event.headers) size += stringSize(key) + stringSize(event.headers[key]);
+  const headers = headersOf(event);
+  for (const key in headers) size += stringSize(key) + stringSize(headers[key]);
   const {origin, kafka, rejected} = event;
   if (origin) {
     size += 1;
@@ -48,11 +49,12 @@ export function encodedEventSize(event: Event): number {
 export function writeEvent(buf: Buffer, at: number, event: Event): number {
   const {origin, kafka, rejected} = event;
   buf[at++] = (origin ? HAS_ORIGIN : 0) | (kafka ? HAS_KAFKA : 0) | (rejected !== undefined ? HAS_REJECTED : 0) | (event.redelivered ? REDELIVERED : 0);
-  const keys = Object.keys(event.headers);
+  const headers = headersOf(event);
+  const keys = Object.keys(headers);
   at = buf.writeUInt32BE(keys.length, at);
   for (const key of keys) {
     at = writeString(buf, at, key);
-    at = writeString(buf, at, event.headers[key]);
+    at = writeString(buf, at, headers[key]);
   }
   at = writeBytes(buf, at, event.body);
   if (origin) {

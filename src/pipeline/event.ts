@@ -1,3 +1,4 @@
+import os from 'node:os';
 /** Where an event's bytes came from: kept with the event so a rejected one can name its origin. */
 export interface EventOrigin {
   file?: string;
@@ -44,7 +45,111 @@ export function makeEvent(body: Buffer | string, headers: Record<string, string>
 
 /** Body bytes plus header bytes: what byte-bounded channels count. */
 export function eventSize(event: Event): number {
-  let size = event.body.length;
-  for (const key in event.headers) size += key.length + event.headers[key].length;
+  const size = event.body.length;
+  // A line with its read's shared headers: their size was counted once for the read.
+  if (event instanceof LineEvent && event.sharesHeaders) return size + event.from.headersSize;
+  return size + headersSize(headersOf(event));
+}
+
+function headersSize(headers: Readonly<Record<string, string>>): number {
+  let size = 0;
+  for (const key in headers) size += key.length + headers[key].length;
   return size;
+}
+
+/**
+ * What the lines of one read of a file share (one object per chunk or batch, not per line): where
+ * they came from, when they were read, and the headers every line starts with.
+ */
+export interface LineOrigin {
+  readonly file: string;
+  readonly inode: number;
+  readonly readAt: number;
+  /** Shared by the lines until one's headers are touched: that line then gets its own copy. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Their part of eventSize. */
+  readonly headersSize: number;
+  /** `host:inode:`, the start of each line's origin id (the offset follows): made once per read. */
+  readonly idPrefix: string;
+  /** idPrefix as UTF-8, for the batch encoder. */
+  readonly idPrefixBytes: Buffer;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The headers of a line read with no header options. */
+export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS): LineOrigin {
+  const idPrefix = `${HOST}:${inode}:`;
+  return {file, inode, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix, idPrefixBytes: Buffer.from(idPrefix)};
+}
+
+/** The host that reads the files: the first part of an origin id. */
+export const HOST = os.hostname();
+
+/**
+ * An Event for a line of a file, made to stay small while it waits for Kafka's acknowledgement
+ * (a young-generation scavenge copies every object still alive): the file, inode, read time and
+ * starting headers are the shared LineOrigin's, the line keeps only its body view and offset.
+ * Its headers and origin objects are made on first use, so an interceptor that writes a header
+ * in place writes into this line's own copy and no other line sees it.
+ */
+export class LineEvent implements Event {
+  rejected?: string;
+  redelivered?: boolean;
+  kafka?: KafkaPosition;
+  private ownHeaders?: Record<string, string>;
+  private ownOrigin?: EventOrigin;
+
+  constructor(
+    readonly from: LineOrigin,
+    /** Byte offset of the line's first byte in the file. */
+    readonly offset: number,
+    public body: Buffer,
+  ) {}
+
+  get headers(): Record<string, string> {
+    return (this.ownHeaders ??= {...this.from.headers});
+  }
+
+  set headers(headers: Record<string, string>) {
+    this.ownHeaders = headers;
+  }
+
+  get origin(): EventOrigin {
+    return (this.ownOrigin ??= {file: this.from.file, inode: this.from.inode, offset: this.offset});
+  }
+
+  set origin(origin: EventOrigin) {
+    this.ownOrigin = origin;
+  }
+
+  get readAt(): number {
+    return this.from.readAt;
+  }
+
+  /** Nothing asked for this line's own headers yet: they are its read's. */
+  get sharesHeaders(): boolean {
+    return this.ownHeaders === undefined;
+  }
+
+  /** The headers as they are, without making this line its own copy: for readers only. */
+  get currentHeaders(): Readonly<Record<string, string>> {
+    return this.ownHeaders ?? this.from.headers;
+  }
+
+  /** The origin without making an object for it, while nobody changed it (host, inode, offset). */
+  get plainOrigin(): boolean {
+    return this.ownOrigin === undefined;
+  }
+}
+
+/** An event's headers for reading only: a line's shared headers are not copied. */
+export function headersOf(event: Event): Readonly<Record<string, string>> {
+  return event instanceof LineEvent ? event.currentHeaders : event.headers;
+}
+
+/** A plain copy of `event` with some fields changed (a spread would drop a LineEvent's accessors). */
+export function withChanges(event: Event, changes: Partial<Event>): Event {
+  const {headers, body, origin, kafka, rejected, redelivered, readAt} = event;
+  return {headers, body, origin, kafka, rejected, redelivered, readAt, ...changes};
 }

@@ -8,7 +8,7 @@ import csr from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import {UserError} from '../lib/errors.js';
 import {httpsClientAgent, redactUrl, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
-import type {Event} from '../pipeline/event.js';
+import {withChanges, type Event} from '../pipeline/event.js';
 import type {Interceptor} from '../pipeline/interceptor.js';
 import {LineRecordError, LineRecordMapping, recordFields} from './avro.js';
 import {RegistryRequestError, RegistryRestClient, RegistryTlsError, RegistryUnavailableError, valueSubject} from './rest-client.js';
@@ -66,9 +66,9 @@ export class AvroLineEncoder implements Interceptor {
   encode(event: Event): Event {
     if (event.rejected) return event;
     try {
-      return {...event, body: this.encodeLine(event.body.toString('utf8'))};
+      return withChanges(event, {body: this.encodeLine(event.body.toString('utf8'))});
     } catch (err) {
-      if (err instanceof LineRecordError) return {...event, rejected: `not a ${this.mapping.recordName} record: ${err.message}`};
+      if (err instanceof LineRecordError) return withChanges(event, {rejected: `not a ${this.mapping.recordName} record: ${err.message}`});
       throw err;
     }
   }

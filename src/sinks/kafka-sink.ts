@@ -4,9 +4,10 @@ import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
-import type {Event} from '../pipeline/event.js';
+import {LineEvent, headersOf, type Event} from '../pipeline/event.js';
+import type {PrefixedNumber} from '../protocol/records/records.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
-import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
+import {ORIGIN_HEADER, RedeliveryFilter, originHeader, originHeaderMaxLength} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
   /** TLS and SASL settings (default: the command's). */
@@ -229,16 +230,51 @@ export class KafkaSink implements Sink {
 }
 
 function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
-  // Values stay strings: the encoder writes them without a Buffer per header per line.
-  const headers: Array<{key: string; value: string}> = [];
-  for (const name in event.headers) headers.push({key: name, value: event.headers[name]});
-  const origin = originHeader(event);
-  if (origin !== undefined) headers.push({key: ORIGIN_HEADER, value: origin});
-  const timestamp = event.headers.timestamp === undefined ? NaN : Number(event.headers.timestamp);
-  return {
-    key,
-    value: event.body,
-    headers,
-    timestamp: Number.isSafeInteger(timestamp) && timestamp > 0 ? timestamp : undefined,
-  };
+  const header = headersOf(event).timestamp;
+  const timestamp = header === undefined ? NaN : Number(header);
+  return new EventRecord(event, key, Number.isSafeInteger(timestamp) && timestamp > 0 ? timestamp : undefined);
+}
+
+/**
+ * An event as a record. Its header list is made each time the encoder asks for it and dropped
+ * right after, so a record waiting for Kafka's acknowledgement is one small object, not four
+ * (a young-generation scavenge copies every object still alive).
+ */
+class EventRecord implements OutgoingRecord {
+  partition?: number;
+
+  constructor(
+    private readonly event: Event,
+    readonly key: Buffer | null,
+    readonly timestamp: number | undefined,
+  ) {}
+
+  get value(): Buffer {
+    return this.event.body;
+  }
+
+  /** Counted without building the headers (the producer splits batches by size first). */
+  get headerBytes(): number {
+    const own = headersOf(this.event);
+    let bytes = 0;
+    for (const name in own) bytes += name.length + 3 * own[name].length + 10;
+    const origin = originHeaderMaxLength(this.event);
+    return origin === undefined ? bytes : bytes + ORIGIN_HEADER.length + 3 * origin + 10;
+  }
+
+  get headers(): Array<{key: string; value: string | PrefixedNumber}> {
+    // Values stay strings: the encoder writes them without a Buffer per header per line.
+    const own = headersOf(this.event);
+    const event = this.event;
+    // A line's origin header goes as its read's host:inode: bytes and its offset: no string per line.
+    const origin = event instanceof LineEvent && event.plainOrigin ? {prefix: event.from.idPrefixBytes, n: event.offset} : originHeader(event);
+    let count = origin === undefined ? 0 : 1;
+    for (const _ in own) count++;
+    // Sized once (push would grow it to room for 17): a line usually has the origin header alone.
+    const headers = new Array<{key: string; value: string | PrefixedNumber}>(count);
+    let i = 0;
+    for (const name in own) headers[i++] = {key: name, value: own[name]};
+    if (origin !== undefined) headers[i] = {key: ORIGIN_HEADER, value: origin};
+    return headers;
+  }
 }

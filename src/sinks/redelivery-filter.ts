@@ -1,20 +1,25 @@
 import type {ClientConfig} from '../client/client-config.js';
-import os from 'node:os';
 import {crc32c} from '@node-rs/crc32';
 import {fetchRecords} from '../client/fetcher.js';
-import type {Event} from '../pipeline/event.js';
+import {HOST, LineEvent, type Event} from '../pipeline/event.js';
 
 /** Record header naming where a collected line came from: `host:inode:byteOffset` (or the origin's own id). */
 export const ORIGIN_HEADER = 'kcollect.origin';
 
-const HOST = os.hostname();
-
 /** The host is the one that read the file (set when the event was forwarded), else this one. */
 export function originHeader(event: Event): string | undefined {
+  // A line nobody gave another origin: no origin object made for it.
+  if (event instanceof LineEvent && event.plainOrigin) return event.from.idPrefix + event.offset;
   const {origin} = event;
   if (origin?.id !== undefined) return origin.id;
   if (origin?.inode === undefined || origin.offset === undefined) return undefined;
   return `${origin.host ?? HOST}:${origin.inode}:${origin.offset}`;
+}
+
+/** At least the UTF-16 length of originHeader(event) (inode and offset are safe integers: 16 digits); undefined without one. */
+export function originHeaderMaxLength(event: Event): number | undefined {
+  if (event instanceof LineEvent && event.plainOrigin) return event.from.idPrefix.length + 16;
+  return originHeader(event)?.length;
 }
 
 const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;

@@ -2,6 +2,7 @@ import {isUtf8} from 'node:buffer';
 
 const TAB = 0x09;
 const LF = 0x0a;
+const CR = 0x0d;
 const DEL = 0x7f;
 
 /**
@@ -20,4 +21,17 @@ export function rejectReason(body: Buffer): 'binary data' | 'invalid UTF-8' | un
 /** The reason for a line cut to `maxLineBytes` from its `length` bytes. */
 export function tooLongReason(maxLineBytes: number, length: number): string {
   return `line of ${length} bytes exceeds ${maxLineBytes} bytes`;
+}
+
+/**
+ * True when no line of `bytes` (whole lines, LF or CRLF ended) has a rejectReason: one pass over a
+ * chunk instead of one per line. False says only that some line may be rejected.
+ */
+export function allLinesAccepted(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte < 0x20 ? byte !== TAB && byte !== LF && !(byte === CR && bytes[i + 1] === LF) : byte === DEL) return false;
+  }
+  // A UTF-8 sequence never holds an LF byte, so a valid chunk is valid line by line.
+  return isUtf8(bytes);
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {rejectReason} from '../../src/sources/classify.js';
+import {allLinesAccepted, rejectReason} from '../../src/sources/classify.js';
 import {segmentRegExp} from '../../src/sources/tail/glob.js';
 import {LineSplitter} from '../../src/sources/line-splitter.js';
 import {MultilineGrouper} from '../../src/sources/tail/multiline.js';
@@ -75,6 +75,27 @@ describe('rejectReason', () => {
     expect(rejectReason(Buffer.from([0x61, 0x00]))).toBe('binary data');
     expect(rejectReason(Buffer.from('\x1b[31mred'))).toBe('binary data');
     expect(rejectReason(Buffer.from([0x61, 0xc3]))).toBe('invalid UTF-8');
+  });
+});
+
+describe('allLinesAccepted', () => {
+  // Whole lines, LF or CRLF ended: true exactly when no line has a rejectReason.
+  const cases: Array<[string, Buffer]> = [
+    ['text, tabs, CRLF and UTF-8', Buffer.from('a\tb ü €\r\nsecond\n\nlast €\n')],
+    ['a NUL in the second line', Buffer.from('ok\na\u0000b\n')],
+    ['an escape sequence', Buffer.from('ok\n\x1b[31mred\n')],
+    ['DEL', Buffer.from('ok\nx\x7f\n')],
+    ['a CR inside a line', Buffer.from('a\rb\n')],
+    ['a CR before CRLF', Buffer.from('a\r\r\n')],
+    ['a cut UTF-8 sequence', Buffer.concat([Buffer.from('ok\na'), Buffer.from([0xc3]), Buffer.from('\n')])],
+    ['an overlong encoding', Buffer.concat([Buffer.from([0xc0, 0xaf]), Buffer.from('\n')])],
+  ];
+  it.each(cases)('%s: agrees with rejectReason line by line', (_, bytes) => {
+    const lines = bytes.subarray(0, bytes.length - 1).toString('latin1').split('\n').map((l) => Buffer.from(l.endsWith('\r') ? l.slice(0, -1) : l, 'latin1'));
+    expect(allLinesAccepted(bytes)).toBe(lines.every((line) => rejectReason(line) === undefined));
+  });
+  it('says false for the chunks with a rejected line above', () => {
+    expect(cases.map(([, bytes]) => allLinesAccepted(bytes))).toEqual([true, false, false, false, false, false, false, false]);
   });
 });
 

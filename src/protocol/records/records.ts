@@ -1,5 +1,4 @@
 import {Reader} from '../reader.js';
-import {Writer} from '../writer.js';
 import {
   Attr,
   BATCH_HEADER_SIZE,
@@ -177,10 +176,22 @@ function nullableVarBytes(r: Reader): Buffer | null {
 
 export type Bytes = Buffer | Uint8Array | string;
 
+/**
+ * A header value written as `prefix` then the decimal digits of `n` (a whole number, 0 or more):
+ * a collector's origin header, its read's `host:inode:` and the line's offset, without a string
+ * made per record.
+ */
+export interface PrefixedNumber {
+  prefix: Buffer;
+  n: number;
+}
+
+export type HeaderValue = Bytes | PrefixedNumber | null;
+
 export interface RecordInput {
   key?: Bytes | null;
   value: Bytes | null;
-  headers?: Array<{key: string; value: Bytes | null}>;
+  headers?: Array<{key: string; value: HeaderValue}>;
   /** CreateTime in ms; defaults to opts.baseTimestamp, else Date.now(). */
   timestamp?: number;
 }
@@ -205,9 +216,21 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
 }
 
 /** Encoded length of a header value; -1 for null. */
-function byteLength(b: Bytes | null): number {
+function byteLength(b: HeaderValue): number {
   if (b === null) return -1;
-  return typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+  if (typeof b === 'string') return Buffer.byteLength(b);
+  return isPrefixedNumber(b) ? b.prefix.length + digitCount(b.n) : b.length;
+}
+
+function isPrefixedNumber(b: Bytes | PrefixedNumber): b is PrefixedNumber {
+  return (b as PrefixedNumber).prefix !== undefined;
+}
+
+/** Decimal digits of a whole number. */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
 }
 
 /** Bytes of a zig-zag varint; exact for |v| < 2^52, which covers timestamp deltas. */
@@ -228,17 +251,26 @@ function varintSize(v: number): number {
  */
 export async function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): Promise<Buffer> {
   const codec = opts.compression ?? Compression.none;
-  const {payload, baseTimestamp, maxTimestamp} = encodeRecords(records, opts);
-  return assembleBatch(await compress(codec, payload), records.length, baseTimestamp, maxTimestamp, opts);
+  if (codec === Compression.none) return encodeBatchUncompressed(records, opts);
+  const {buf, baseTimestamp, maxTimestamp} = encodeRecords(records, opts, 0);
+  const payload = await compress(codec, buf);
+  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
+  payload.copy(batch, BATCH_HEADER_SIZE);
+  return assembleBatch(batch, records.length, baseTimestamp, maxTimestamp, opts);
 }
 
 /** encodeBatch without compression, synchronously: for the broker's own records (__consumer_offsets). */
 export function encodeBatchUncompressed(records: RecordInput[], opts: Omit<EncodeOptions, 'compression'> = {}): Buffer {
-  const {payload, baseTimestamp, maxTimestamp} = encodeRecords(records, opts);
-  return assembleBatch(payload, records.length, baseTimestamp, maxTimestamp, opts);
+  // The records are written straight after the batch header's room: no copy of the values.
+  const {buf, baseTimestamp, maxTimestamp} = encodeRecords(records, opts, BATCH_HEADER_SIZE);
+  return assembleBatch(buf, records.length, baseTimestamp, maxTimestamp, {...opts, compression: Compression.none});
 }
 
-function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: Buffer; baseTimestamp: number; maxTimestamp: number} {
+/**
+ * The records, encoded after `headroom` bytes left free, in one buffer of exactly their size:
+ * sizes are counted first, then every record is written in place (each value is copied once).
+ */
+function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: number): {buf: Buffer; baseTimestamp: number; maxTimestamp: number} {
   if (records.length === 0) throw new Error('a record batch needs at least one record');
   const defaultTs = opts.baseTimestamp ?? Date.now();
   const timestamps = records.map((rec) => rec.timestamp ?? defaultTs);
@@ -247,16 +279,31 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: B
   let maxTimestamp = baseTimestamp;
   for (const t of timestamps) if (t > maxTimestamp) maxTimestamp = t;
 
-  const w = new Writer();
   // Header keys repeat on every record of a batch (a collector's origin header): encode each once.
   const headerKeys = new Map<string, Buffer>();
-  const headerKey = (k: string) => headerKeys.get(k) ?? headerKeys.set(k, Buffer.from(k, 'utf8')).get(k)!;
-  records.forEach((rec, i) => {
-    const key = toBuffer(rec.key);
-    const value = toBuffer(rec.value);
-    const headers = rec.headers ?? NO_HEADERS;
-    const tsDelta = timestamps[i] - baseTimestamp;
-    let size = 1 + varintSize(tsDelta) + varintSize(i);
+  let lastKey: string | undefined;
+  let lastKeyBytes = EMPTY;
+  const headerKey = (k: string) => {
+    // Mostly the very key asked for before (the origin header's): no map lookup then.
+    if (k !== lastKey) {
+      lastKey = k;
+      lastKeyBytes = headerKeys.get(k) ?? headerKeys.set(k, Buffer.from(k, 'utf8')).get(k)!;
+    }
+    return lastKeyBytes;
+  };
+  // Each record's parts, asked for once: a record may build its headers on each request.
+  const count = records.length;
+  const keys = new Array<Buffer | null>(count);
+  const values = new Array<Buffer | null>(count);
+  const headerLists = new Array<Array<{key: string; value: HeaderValue}>>(count);
+  const sizes = new Array<number>(count);
+  let total = headroom;
+  for (let i = 0; i < count; i++) {
+    const rec = records[i];
+    const key = (keys[i] = toBuffer(rec.key));
+    const value = (values[i] = toBuffer(rec.value));
+    const headers = (headerLists[i] = rec.headers ?? NO_HEADERS);
+    let size = 1 + varintSize(timestamps[i] - baseTimestamp) + varintSize(i);
     size += key ? varintSize(key.length) + key.length : 1;
     size += value ? varintSize(value.length) + value.length : 1;
     size += varintSize(headers.length);
@@ -266,31 +313,78 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions): {payload: B
       const n = byteLength(h.value);
       size += n < 0 ? 1 : varintSize(n) + n;
     }
+    sizes[i] = size;
+    total += varintSize(size) + size;
+  }
+
+  const buf = Buffer.allocUnsafe(total);
+  let at = headroom;
+  for (let i = 0; i < count; i++) {
+    const key = keys[i];
+    const value = values[i];
+    const headers = headerLists[i];
     // varint() writes the same bytes as varlong() for |v| < 2^52, without BigInt.
-    w.varint(size).int8(0).varint(tsDelta).varint(i);
-    if (key) w.varint(key.length).raw(key);
-    else w.varint(-1);
-    if (value) w.varint(value.length).raw(value);
-    else w.varint(-1);
-    w.varint(headers.length);
+    at = putVarint(buf, at, sizes[i]);
+    buf[at++] = 0; // attributes
+    at = putVarint(buf, at, timestamps[i] - baseTimestamp);
+    at = putVarint(buf, at, i);
+    if (key) {
+      at = putVarint(buf, at, key.length);
+      at += key.copy(buf, at);
+    } else at = putVarint(buf, at, -1);
+    if (value) {
+      at = putVarint(buf, at, value.length);
+      at += value.copy(buf, at);
+    } else at = putVarint(buf, at, -1);
+    at = putVarint(buf, at, headers.length);
     for (const h of headers) {
       const k = headerKey(h.key);
-      w.varint(k.length).raw(k);
+      at = putVarint(buf, at, k.length);
+      at += k.copy(buf, at);
       // Strings (a collector's origin header) are written as UTF-8 without a Buffer of their own.
       const v = h.value;
-      if (v === null) w.varint(-1);
+      if (v === null) at = putVarint(buf, at, -1);
       else if (typeof v === 'string') {
         const n = Buffer.byteLength(v);
-        w.varint(n).utf8(v, n);
-      } else w.varint(v.length).raw(v);
+        at = putVarint(buf, at, n);
+        at += buf.write(v, at, n, 'utf8');
+      } else if (isPrefixedNumber(v)) {
+        const digits = digitCount(v.n);
+        at = putVarint(buf, at, v.prefix.length + digits);
+        at += v.prefix.copy(buf, at);
+        // The digits from the last one back.
+        let rest = v.n;
+        for (let d = at + digits - 1; d >= at; d--) {
+          buf[d] = 0x30 + (rest % 10);
+          rest = Math.floor(rest / 10);
+        }
+        at += digits;
+      } else {
+        const bytes = toBuffer(v)!;
+        at = putVarint(buf, at, bytes.length);
+        at += bytes.copy(buf, at);
+      }
     }
-  });
-  return {payload: w.toBuffer(), baseTimestamp, maxTimestamp};
+  }
+  return {buf, baseTimestamp, maxTimestamp};
 }
 
-function assembleBatch(payload: Buffer, count: number, baseTimestamp: number, maxTimestamp: number, opts: EncodeOptions): Buffer {
+const EMPTY: Buffer = Buffer.alloc(0);
+
+/** Writes `v` as a zig-zag varint at `at`; returns the end. Exact for |v| < 2^52. */
+function putVarint(buf: Buffer, at: number, v: number): number {
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  while (u >= 0x80) {
+    buf[at++] = (u % 0x80) | 0x80;
+    u = Math.floor(u / 0x80);
+  }
+  buf[at++] = u;
+  return at;
+}
+
+/** Fills in the header of a batch whose records (or compressed records) follow BATCH_HEADER_SIZE bytes of room. */
+function assembleBatch(batch: Buffer, count: number, baseTimestamp: number, maxTimestamp: number, opts: EncodeOptions): Buffer {
   const codec = opts.compression ?? Compression.none;
-  const batch = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
   batch.writeBigInt64BE(0n, Off.baseOffset);
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, Off.batchLength);
   batch.writeInt32BE(-1, Off.partitionLeaderEpoch);
@@ -303,7 +397,6 @@ function assembleBatch(payload: Buffer, count: number, baseTimestamp: number, ma
   batch.writeInt16BE(opts.producerEpoch ?? -1, Off.producerEpoch);
   batch.writeInt32BE(opts.baseSequence ?? -1, Off.baseSequence);
   batch.writeInt32BE(count, Off.recordsCount);
-  payload.copy(batch, BATCH_HEADER_SIZE);
   batch.writeUInt32BE(computeBatchCrc(batch), Off.crc);
   return batch;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
-import {eventSize, type Event} from '../../pipeline/event.js';
+import {LineEvent, eventSize, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
 import {Ledger, type LedgerEntry} from './ledger.js';
@@ -226,16 +226,25 @@ export class SpoolDirSource implements Source {
       return !ctx.signal.aborted;
     };
 
-    for await (const lines of readLines(fh, entry.offset, size, maxLineBytes)) {
-      for (const line of lines) {
-        if (line.unterminated) {
-          tail = line;
-          break;
-        }
-        const event = this.toEvent(line, file);
-        batch.push(event);
-        batchBytes += eventSize(event);
-        batchEnd = line.end;
+    const headers = this.fileHeaders(file);
+    let from: LineOrigin | undefined;
+    for await (const {lines, acceptedFrom} of readLines(fh, entry.offset, size, maxLineBytes)) {
+      // One shared origin per chunk: its lines carry only their offsets.
+      from = lineOrigin(file.path, Number(file.ino), headers);
+      if (lines[lines.length - 1].unterminated) tail = lines.pop();
+      // The chunk's lines become events at once and the line objects are let go: the chunk is
+      // delivered over many acknowledgements, and objects kept that long get copied by each scavenge.
+      const events: Event[] = new Array(lines.length);
+      const ends: number[] = new Array(lines.length);
+      for (let i = 0; i < lines.length; i++) {
+        events[i] = this.toEvent(lines[i], from, lines[i].offset >= acceptedFrom);
+        ends[i] = lines[i].end;
+      }
+      lines.length = 0;
+      for (let i = 0; i < events.length; i++) {
+        batch.push(events[i]);
+        batchBytes += eventSize(events[i]);
+        batchEnd = ends[i];
         if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
       }
     }
@@ -250,7 +259,7 @@ export class SpoolDirSource implements Source {
       return false;
     }
     if (tail) {
-      batch.push(this.toEvent(tail, file));
+      batch.push(this.toEvent(tail, from ?? lineOrigin(file.path, Number(file.ino), headers)));
       batchEnd = tail.end;
     }
     if (!(await flush(true))) return false;
@@ -261,12 +270,18 @@ export class SpoolDirSource implements Source {
     return true;
   }
 
-  private toEvent(line: Line, file: SpoolFile): Event {
+  /** The headers every line of the file starts with (Flume's fileHeader and basenameHeader). */
+  private fileHeaders(file: SpoolFile): Readonly<Record<string, string>> {
     const headers: Record<string, string> = {};
     if (this.o.fileHeaderKey) headers[this.o.fileHeaderKey] = file.path;
     if (this.o.basenameHeaderKey) headers[this.o.basenameHeaderKey] = file.name;
-    const event: Event = {headers, body: line.body, origin: {file: file.path, inode: Number(file.ino), offset: line.offset}, readAt: Date.now()};
-    const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
+    return Object.freeze(headers);
+  }
+
+  /** `accepted`: the line's bytes are known to be text already (see readLines). */
+  private toEvent(line: Line, from: LineOrigin, accepted = false): Event {
+    const event = new LineEvent(from, line.offset, line.body);
+    const rejected = line.length > line.body.length ? tooLongReason(this.o.maxLineBytes, line.length) : accepted ? undefined : rejectReason(line.body);
     if (rejected) event.rejected = rejected;
     return event;
   }

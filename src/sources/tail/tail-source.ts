@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
 import {errorMessage} from '../../lib/errors.js';
-import type {Event} from '../../pipeline/event.js';
+import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
 import {PENDING_BATCHES, UNSAVED_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {ChangeWatcher} from '../change-watcher.js';
@@ -326,12 +326,14 @@ export class TailSource implements Source {
     const ordered = [...all.filter(([, f]) => f.detached), ...live.slice(shift), ...live.slice(0, shift)];
     for (const [key, file] of ordered) {
       let last: ReadyLine | undefined;
+      // One shared origin per file and batch: its lines carry only their offsets.
+      let from: LineOrigin | undefined;
       try {
         while (events.length < this.o.batchMaxEvents && bytes < this.o.batchMaxBytes) {
           file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
           const ready = file.next(now);
           if (!ready) break;
-          events.push(this.toEvent(ctx, file, ready));
+          events.push(this.toEvent(ctx, (from ??= lineOrigin(file.path, Number(file.identity.ino))), file, ready));
           bytes += ready.line.body.length;
           last = ready;
         }
@@ -387,8 +389,8 @@ export class TailSource implements Source {
     return false;
   }
 
-  private toEvent(ctx: SourceContext, file: TailedFile, {line}: ReadyLine): Event {
-    const event: Event = {headers: {}, body: line.body, origin: {file: file.path, inode: Number(file.identity.ino), offset: line.offset}, readAt: Date.now()};
+  private toEvent(ctx: SourceContext, from: LineOrigin, file: TailedFile, {line}: ReadyLine): Event {
+    const event = new LineEvent(from, line.offset, line.body);
     if (line.offset < file.rereadUntil) event.redelivered = true;
     const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
     if (rejected) {

@@ -1,0 +1,79 @@
+import os from 'node:os';
+import {describe, expect, it} from 'vitest';
+import {createInterceptors} from '../../src/interceptors/index.js';
+import {EventReader, encodedEventSize, writeEvent} from '../../src/pipeline/event-codec.js';
+import {LineEvent, eventSize, lineOrigin, withChanges} from '../../src/pipeline/event.js';
+import {applyInterceptors} from '../../src/pipeline/interceptor.js';
+import {originHeader} from '../../src/sinks/redelivery-filter.js';
+
+const FILE = '/var/log/cars/status.txt';
+const lines = ['20160101000004,K0001,87', 'no timestamp here', '20160101000005,K0002,91'];
+
+/** Three lines of one read, sharing one origin that starts them with a basename header. */
+function read() {
+  const from = lineOrigin(FILE, 4242, Object.freeze({basename: 'status.txt'}));
+  let offset = 0;
+  return {
+    from,
+    events: lines.map((text) => {
+      const event = new LineEvent(from, offset, Buffer.from(text));
+      offset += text.length + 1;
+      return event;
+    }),
+  };
+}
+
+describe('LineEvent: lines sharing one origin', () => {
+  it('an interceptor that sets a header on one line leaves the other lines and the shared headers alone', () => {
+    const {from, events} = read();
+    const kept = applyInterceptors(createInterceptors([{type: 'regex_extractor', regex: '^(\\d{14}),(K\\d{4})', serializers: [{name: 'ts'}, {name: 'car'}]}]), events);
+    expect(kept.map((e) => e.headers)).toEqual([
+      {basename: 'status.txt', ts: '20160101000004', car: 'K0001'},
+      {basename: 'status.txt'},
+      {basename: 'status.txt', ts: '20160101000005', car: 'K0002'},
+    ]);
+    expect(from.headers).toEqual({basename: 'status.txt'});
+  });
+
+  it('a header changed or removed in place on one line only changes that line', () => {
+    const {events} = read();
+    const sizeBefore = eventSize(events[2]);
+    events[0].headers.basename = 'renamed';
+    delete events[2].headers.basename;
+    expect(events.map((e) => e.headers)).toEqual([{basename: 'renamed'}, {basename: 'status.txt'}, {}]);
+    // What the channels count follows the line's own headers.
+    expect(sizeBefore - eventSize(events[2])).toBe('basename'.length + 'status.txt'.length);
+  });
+
+  it('names where each line came from: file, inode and its own byte offset, in the origin header too', () => {
+    const {events} = read();
+    expect(events.map((e) => e.origin)).toEqual([
+      {file: FILE, inode: 4242, offset: 0},
+      {file: FILE, inode: 4242, offset: 24},
+      {file: FILE, inode: 4242, offset: 42},
+    ]);
+    expect(events.map(originHeader)).toEqual([0, 24, 42].map((offset) => `${os.hostname()}:4242:${offset}`));
+  });
+
+  it('an origin changed in place (a forwarding agent sets the host that read it) is what the origin header says', () => {
+    const {events} = read();
+    events[1].origin.host ??= 'edge-7';
+    expect(originHeader(events[1])).toBe('edge-7:4242:24');
+    expect(originHeader(events[0])).toBe(`${os.hostname()}:4242:0`);
+  });
+
+  it('keeps headers, origin and rejection through the file channel codec and through a copy with a new body', () => {
+    const {events} = read();
+    events[1].rejected = 'binary data';
+    events[2].headers.car = 'K0002';
+    for (const event of events) {
+      const buf = Buffer.alloc(encodedEventSize(event));
+      expect(writeEvent(buf, 0, event)).toBe(buf.length);
+      const back = new EventReader(buf).event();
+      expect({headers: back.headers, body: back.body.toString(), origin: back.origin, rejected: back.rejected}).toEqual({headers: event.headers, body: event.body.toString(), origin: event.origin, rejected: event.rejected});
+    }
+    const copy = withChanges(events[2], {body: Buffer.from('encoded')});
+    expect({headers: copy.headers, body: copy.body.toString(), origin: copy.origin, readAt: copy.readAt}).toEqual({headers: {basename: 'status.txt', car: 'K0002'}, body: 'encoded', origin: {file: FILE, inode: 4242, offset: 42}, readAt: events[2].readAt});
+    expect(events[2].body.toString()).toBe(lines[2]);
+  });
+});
