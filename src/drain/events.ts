@@ -3,8 +3,44 @@ import type {Event} from '../pipeline/event.js';
 
 /** A consumed record as a pipeline event: headers from the record's headers, and its Kafka position. */
 export function recordToEvent(r: FetchedRecord): Event {
-  // The fetched record is its own Kafka position (topic, partition, offset, timestamp, key): no copy per record.
-  return {headers: r.headers.length === 0 ? NO_HEADERS : headersOf(r), body: r.value ?? EMPTY, kafka: r};
+  return new DrainedEvent(r);
+}
+
+/**
+ * The fetched record is its own Kafka position (no copy per record); body and headers are made
+ * only when read, so a sink that copies bodies (copyBody) makes neither a Buffer nor a map each.
+ */
+class DrainedEvent implements Event {
+  #headers?: Record<string, string>;
+  #body?: Buffer;
+
+  constructor(readonly kafka: FetchedRecord) {}
+
+  get headers(): Record<string, string> {
+    return (this.#headers ??= this.kafka.headers.length === 0 ? NO_HEADERS : headersOf(this.kafka));
+  }
+
+  set headers(headers: Record<string, string>) {
+    this.#headers = headers;
+  }
+
+  get body(): Buffer {
+    return (this.#body ??= this.kafka.value ?? EMPTY);
+  }
+
+  set body(body: Buffer) {
+    this.#body = body;
+  }
+
+  get bodyLength(): number {
+    const n = this.kafka.valueLength;
+    return this.#body === undefined && n !== undefined ? Math.max(0, n) : this.body.length;
+  }
+
+  copyBody(target: Buffer, at: number): number {
+    const r = this.kafka;
+    return this.#body === undefined && r.copyValue ? r.copyValue(target, at) : this.body.copy(target, at);
+  }
 }
 
 function headersOf(r: FetchedRecord): Record<string, string> {
