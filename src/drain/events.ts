@@ -7,21 +7,16 @@ export function recordToEvent(r: FetchedRecord): Event {
 }
 
 /**
- * The fetched record is its own Kafka position (no copy per record); body and headers are made
- * only when read, so a sink that copies bodies (copyBody) makes neither a Buffer nor a map each.
+ * The fetched record is its own Kafka position (no copy per record); the body is made only when
+ * read, so a sink that copies bodies (copyBody) makes no Buffer per record. A copy made by
+ * spreading ({...event, body}) keeps headers and position but must set its own body.
  */
 class DrainedEvent implements Event {
-  #headers?: Record<string, string>;
+  headers: Record<string, string>;
   #body?: Buffer;
 
-  constructor(readonly kafka: FetchedRecord) {}
-
-  get headers(): Record<string, string> {
-    return (this.#headers ??= this.kafka.headers.length === 0 ? NO_HEADERS : headersOf(this.kafka));
-  }
-
-  set headers(headers: Record<string, string>) {
-    this.#headers = headers;
+  constructor(readonly kafka: FetchedRecord) {
+    this.headers = kafka.headers.length === 0 ? NO_HEADERS : headersOf(kafka);
   }
 
   get body(): Buffer {
@@ -33,8 +28,8 @@ class DrainedEvent implements Event {
   }
 
   get bodyLength(): number {
-    const n = this.kafka.valueLength;
-    return this.#body === undefined && n !== undefined ? Math.max(0, n) : this.body.length;
+    const r = this.kafka;
+    return this.#body === undefined && r.copyValue && r.valueLength !== undefined ? Math.max(0, r.valueLength) : this.body.length;
   }
 
   copyBody(target: Buffer, at: number): number {

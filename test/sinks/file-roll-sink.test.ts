@@ -77,6 +77,20 @@ describe('rolling file sink fed by a drain', () => {
     expect(fs.readFileSync(path.join(dir, 't-0-00000000000000000000.log'), 'utf8')).toBe('one\n\nthree\nreplaced\nplain\n');
     expect(events.map((e) => e.body.toString())).toEqual(['one', '', 'three', 'replaced']);
   });
+
+  it('writes what copies made by spreading hold: a record with its value replaced, an event with its body replaced', async () => {
+    const dir = tempDir('roll-spread');
+    const sink = new FileRollSink({dir: path.join(dir, '%{logType}')});
+    const batch = await encodeBatch([{value: 'raw-0', headers: [{key: 'logType', value: 'status'}]}, {value: 'raw-1', headers: [{key: 'logType', value: 'status'}]}], {baseTimestamp: Date.UTC(2016, 0, 1)});
+    const [{records}] = await decodeBatches(batch, {origin: {topic: 't', partition: 0}});
+    // As --value-format avro does: the record (when printing) or the event (when draining) is copied with a decoded value.
+    const fromRecord = recordToEvent({...records[0], value: Buffer.from('decoded-0')} as FetchedRecord);
+    const drained = recordToEvent(records[1] as FetchedRecord);
+    const fromEvent: Event = {...drained, body: Buffer.from('decoded-1')};
+    await sink.write([fromRecord, fromEvent]);
+    await sink.close();
+    expect(fs.readFileSync(path.join(dir, 'status', 't-0-00000000000000000000.log'), 'utf8')).toBe('decoded-0\ndecoded-1\n');
+  });
 });
 
 describe('rolling file sink when the disk cannot flush', () => {

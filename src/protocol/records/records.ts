@@ -168,8 +168,7 @@ function decodeRecord(r: Reader, rr: Reader, header: BatchHeader, logAppendTime:
 export class ConsumedRecord implements KafkaRecord {
   readonly #bytes: Buffer;
   readonly #valueStart: number;
-  /** Bytes of the value; -1 for a null value. */
-  readonly valueLength: number;
+  readonly #valueLength: number;
 
   constructor(
     public topic: string,
@@ -184,17 +183,24 @@ export class ConsumedRecord implements KafkaRecord {
   ) {
     this.#bytes = bytes;
     this.#valueStart = valueStart;
-    this.valueLength = valueLength;
+    this.#valueLength = valueLength;
   }
 
+  // Accessors, not fields: a copy made by spreading ({...record, value}) keeps none of them, so
+  // nothing can read the length or bytes of a value the copy replaced.
   get value(): Buffer | null {
-    return this.valueLength < 0 ? null : this.#bytes.subarray(this.#valueStart, this.#valueStart + this.valueLength);
+    return this.#valueLength < 0 ? null : this.#bytes.subarray(this.#valueStart, this.#valueStart + this.#valueLength);
+  }
+
+  /** Bytes of the value; -1 for a null value. */
+  get valueLength(): number {
+    return this.#valueLength;
   }
 
   /** Copies the value's bytes (none for null) into target at `at`; returns how many. */
   copyValue(target: Buffer, at: number): number {
-    if (this.valueLength <= 0) return 0;
-    return this.#bytes.copy(target, at, this.#valueStart, this.#valueStart + this.valueLength);
+    if (this.#valueLength <= 0) return 0;
+    return this.#bytes.copy(target, at, this.#valueStart, this.#valueStart + this.#valueLength);
   }
 }
 
