@@ -20,6 +20,9 @@ export interface FetchedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: Array<{key: string; value: Buffer | null}>;
+  /** Set on fetched records (ConsumedRecord): the value's length (-1: null) and a copy of its bytes without a Buffer view. */
+  valueLength?: number;
+  copyValue?(target: Buffer, at: number): number;
 }
 
 export interface FetchOptions {

@@ -37,6 +37,12 @@ export interface Event {
   redelivered?: boolean;
   /** When the source read it (ms since the epoch), for the sink's latency gauges; not stored. */
   readAt?: number;
+  /**
+   * Set on drained events, whose body lies inside the fetched bytes: its length and a copy of it
+   * (returns the bytes copied) without making a Buffer of the body, for sinks that join bodies.
+   */
+  readonly bodyLength?: number;
+  copyBody?(target: Buffer, at: number): number;
 }
 
 export function makeEvent(body: Buffer | string, headers: Record<string, string> = {}, origin?: EventOrigin): Event {

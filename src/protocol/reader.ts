@@ -62,6 +62,11 @@ export class Reader {
     return this.buf.subarray(at, at + n);
   }
 
+  /** Moves past n bytes and returns where they start: for readers that copy them later (no view). */
+  skip(n: number): number {
+    return this.need(n);
+  }
+
   /** Unsigned LEB128 varint (compact lengths, tag numbers). */
   uvarint(): number {
     // Most record fields (lengths, offset deltas) fit in one byte.

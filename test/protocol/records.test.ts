@@ -11,7 +11,7 @@ import {
   setLogAppendTime,
 } from '../../src/protocol/records/batch.js';
 import {compress} from '../../src/protocol/records/compression.js';
-import {type RecordInput, decodeBatches, encodeBatch} from '../../src/protocol/records/records.js';
+import {type ConsumedRecord, type RecordInput, decodeBatches, encodeBatch} from '../../src/protocol/records/records.js';
 
 const CODECS = [Compression.none, Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd];
 const T0 = 1_714_564_800_000;
@@ -117,6 +117,20 @@ describe('encodeBatch/decodeBatches round trip', () => {
     expect(records[0].headers).toEqual([]);
     expect(() => records[0].headers.push({key: 'k', value: null})).toThrow();
     expect(records[1].headers.map((h) => [h.key, str(h.value)])).toEqual([['h', 'x']]);
+  });
+
+  it("gives a consumer's record values that copy straight out of the fetched bytes, null and empty ones included", async () => {
+    for (const codec of [Compression.none, Compression.lz4]) {
+      const batch = await encodeBatch([{value: 'first line'}, {value: null}, {value: ''}, {key: 'k', value: 'after'}], {baseTimestamp: T0, compression: codec});
+      const [{records}] = await decodeBatches(batch, {origin: {topic: 'logs', partition: 0}});
+      const out = Buffer.alloc(32, '.');
+      let at = 0;
+      for (const r of records) at += (r as ConsumedRecord).copyValue(out, at);
+      expect(out.subarray(0, at).toString()).toBe('first lineafter');
+      expect(records.map((r) => (r as ConsumedRecord).valueLength)).toEqual([10, -1, 0, 5]);
+      expect(records.map((r) => r.value && str(r.value))).toEqual(['first line', null, '', 'after']);
+      expect(str(records[3].key)).toBe('k');
+    }
   });
 
   it('refuses an empty batch and fractional timestamps', async () => {

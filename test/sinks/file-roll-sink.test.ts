@@ -7,6 +7,9 @@ import {diskIo} from '../../src/lib/fs.js';
 import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
 import {compilePathEscapes} from '../../src/sinks/path-escapes.js';
 import {tempDir} from '../helpers/broker.js';
+import type {FetchedRecord} from '../../src/client/fetcher.js';
+import {recordToEvent} from '../../src/drain/events.js';
+import {decodeBatches, encodeBatch} from '../../src/protocol/records/records.js';
 import {fillDisk, type FullDisk} from '../helpers/failing-disk.js';
 
 const at = (offset: number, body: string, timestamp = Date.UTC(2016, 0, 1, 13, 5)): Event => ({headers: {logType: 'driving'}, body: Buffer.from(body), kafka: {topic: 't', partition: 0, offset, timestamp, key: null}});
@@ -57,6 +60,36 @@ describe('rolling file sink', () => {
     const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
     expect(fs.readdirSync(dir).sort()).toEqual(['t-0-00000000000000000005.log', 't-1-00000000000000000007.log', 't-2-00000000000000000000.log']);
     expect([read('t-0-00000000000000000005.log'), read('t-1-00000000000000000007.log'), read('t-2-00000000000000000000.log')]).toEqual(['p0-5\np0-6\n', 'p1-7\np1-8\n', 'p2-0\n']);
+  });
+});
+
+describe('rolling file sink fed by a drain', () => {
+  it("writes drained records' values straight from the fetched bytes, null values as empty lines, and a body a stage replaced", async () => {
+    const dir = tempDir('roll-drained');
+    const sink = new FileRollSink({dir});
+    const batch = await encodeBatch([{value: 'one'}, {value: null}, {key: 'k', value: 'three'}, {value: 'four'}], {baseTimestamp: Date.UTC(2016, 0, 1)});
+    const [{records}] = await decodeBatches(batch, {origin: {topic: 't', partition: 0}});
+    const events = records.map((r) => recordToEvent(r as FetchedRecord));
+    events[3].body = Buffer.from('replaced');
+    // A plain event in the same batch goes the same way.
+    await sink.write([...events, {...at(4, 'plain'), kafka: {topic: 't', partition: 0, offset: 4, timestamp: 0, key: null}}]);
+    await sink.close();
+    expect(fs.readFileSync(path.join(dir, 't-0-00000000000000000000.log'), 'utf8')).toBe('one\n\nthree\nreplaced\nplain\n');
+    expect(events.map((e) => e.body.toString())).toEqual(['one', '', 'three', 'replaced']);
+  });
+
+  it('writes what copies made by spreading hold: a record with its value replaced, an event with its body replaced', async () => {
+    const dir = tempDir('roll-spread');
+    const sink = new FileRollSink({dir: path.join(dir, '%{logType}')});
+    const batch = await encodeBatch([{value: 'raw-0', headers: [{key: 'logType', value: 'status'}]}, {value: 'raw-1', headers: [{key: 'logType', value: 'status'}]}], {baseTimestamp: Date.UTC(2016, 0, 1)});
+    const [{records}] = await decodeBatches(batch, {origin: {topic: 't', partition: 0}});
+    // As --value-format avro does: the record (when printing) or the event (when draining) is copied with a decoded value.
+    const fromRecord = recordToEvent({...records[0], value: Buffer.from('decoded-0')} as FetchedRecord);
+    const drained = recordToEvent(records[1] as FetchedRecord);
+    const fromEvent: Event = {...drained, body: Buffer.from('decoded-1')};
+    await sink.write([fromRecord, fromEvent]);
+    await sink.close();
+    expect(fs.readFileSync(path.join(dir, 'status', 't-0-00000000000000000000.log'), 'utf8')).toBe('decoded-0\ndecoded-1\n');
   });
 });
 

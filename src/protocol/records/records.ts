@@ -139,7 +139,8 @@ function decodeRecord(r: Reader, rr: Reader, header: BatchHeader, logAppendTime:
   const timestampDelta = rr.varlong();
   const offsetDelta = rr.varint();
   const key = nullableVarBytes(rr);
-  const value = nullableVarBytes(rr);
+  const valueLength = rr.varint();
+  const valueStart = valueLength < 0 ? 0 : rr.skip(valueLength);
   const headerCount = rr.varint();
   if (headerCount < 0 || headerCount * 2 > rr.remaining) throw new Error(`bad header count ${headerCount}`);
   const headers: KafkaRecord['headers'] = headerCount === 0 ? NO_HEADERS : new Array(headerCount);
@@ -151,17 +152,55 @@ function decodeRecord(r: Reader, rr: Reader, header: BatchHeader, logAppendTime:
   }
   if (rr.remaining !== 0) throw new Error(`${rr.remaining} bytes left over inside its declared length`);
   r.offset = end;
-  // Every record has the same fields, stamped or not, so the code reading them sees one shape.
-  return {
-    topic: origin?.topic,
-    partition: origin?.partition,
-    offset: header.baseOffset + offsetDelta,
-    // Consumers stamp every record of a LogAppendTime batch with the broker's time.
-    timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
-    key,
-    value,
-    headers,
-  };
+  const offset = header.baseOffset + offsetDelta;
+  // Consumers stamp every record of a LogAppendTime batch with the broker's time.
+  const timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta;
+  if (origin) return new ConsumedRecord(origin.topic, origin.partition, offset, timestamp, key, headers, rr.buf, valueStart, valueLength);
+  return {topic: undefined, partition: undefined, offset, timestamp, key, value: valueLength < 0 ? null : rr.buf.subarray(valueStart, valueStart + valueLength), headers};
+}
+
+/**
+ * A consumer's record (decoded with DecodeOptions.origin). Its value is a view made only when
+ * read: a sink that copies value bytes (copyValue) straight from the fetched buffer makes none,
+ * which saves a Buffer object per record on a drain of millions.
+ */
+export class ConsumedRecord implements KafkaRecord {
+  readonly #bytes: Buffer;
+  readonly #valueStart: number;
+  readonly #valueLength: number;
+
+  constructor(
+    public topic: string,
+    public partition: number,
+    public offset: number,
+    public timestamp: number,
+    public key: Buffer | null,
+    public headers: KafkaRecord['headers'],
+    bytes: Buffer,
+    valueStart: number,
+    valueLength: number,
+  ) {
+    this.#bytes = bytes;
+    this.#valueStart = valueStart;
+    this.#valueLength = valueLength;
+  }
+
+  // Accessors, not fields: a copy made by spreading ({...record, value}) keeps none of them, so
+  // nothing can read the length or bytes of a value the copy replaced.
+  get value(): Buffer | null {
+    return this.#valueLength < 0 ? null : this.#bytes.subarray(this.#valueStart, this.#valueStart + this.#valueLength);
+  }
+
+  /** Bytes of the value; -1 for a null value. */
+  get valueLength(): number {
+    return this.#valueLength;
+  }
+
+  /** Copies the value's bytes (none for null) into target at `at`; returns how many. */
+  copyValue(target: Buffer, at: number): number {
+    if (this.#valueLength <= 0) return 0;
+    return this.#bytes.copy(target, at, this.#valueStart, this.#valueStart + this.#valueLength);
+  }
 }
 
 /** Shared by every record without headers (most of a log), frozen so no reader can add to it. */
