@@ -4,7 +4,7 @@ import {KcollectCommand} from '../../src/cli/base-command.js';
 import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {registryUrlFlag} from '../../src/cli/registry-flags.js';
 import {UserError} from '../../src/lib/errors.js';
-import {BUILTIN_SCHEMAS, type BuiltinSchemaName} from '../../src/registry/avro.js';
+import {BUILTIN_SCHEMAS, type BuiltinSchemaName} from '../../src/registry/smartcar-schemas.js';
 import {registerSchema, type RegisterResult} from '../../src/services/registry-service.js';
 
 export default class SchemaRegister extends KcollectCommand {

@@ -8,7 +8,8 @@ import {StaticInterceptor} from './static.js';
 import {TimestampInterceptor} from './timestamp.js';
 import {UuidInterceptor} from './uuid.js';
 
-export {INTERCEPTOR_TYPES, interceptorConfigSchema, type InterceptorConfig} from './schema.js';
+// The config schema (zod, ~60 ms to load) is imported from './schema.js' by what validates
+// agent files only: a collector started from flags never loads it.
 
 /** Builds one interceptor; a bad regex or date pattern throws a UserError naming the option. */
 export function createInterceptor(config: InterceptorConfig): Interceptor {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type avro from 'avsc';
 import {UserError} from '../lib/errors.js';
-import {BUILTIN_SCHEMAS, type BuiltinSchemaName} from './avro.js';
+import {BUILTIN_SCHEMAS, type BuiltinSchemaName} from './smartcar-schemas.js';
 
 export const BUILTIN_SCHEMA_NAMES = Object.keys(BUILTIN_SCHEMAS) as BuiltinSchemaName[];
 

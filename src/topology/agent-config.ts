@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import {z} from 'zod';
-import {interceptorConfigSchema} from '../interceptors/index.js';
+import {interceptorConfigSchema} from '../interceptors/schema.js';
 import {UserError} from '../lib/errors.js';
 import {byteSize, durationMs} from '../lib/config-units.js';
 import {ACKS, COMPRESSIONS} from '../client/producer.js';

@@ -13,7 +13,7 @@ import {openProducer} from '../../src/client/producer.js';
 import type {DrainStatus} from '../../src/drain/status.js';
 import {startHBaseEmulator, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
 import {HBaseRestClient} from '../../src/hbase/rest-client.js';
-import {DRIVING_SCHEMA} from '../../src/registry/avro.js';
+import {DRIVING_SCHEMA} from '../../src/registry/smartcar-schemas.js';
 import {AvroLineEncoder} from '../../src/registry/avro-encoder.js';
 import {startRegistryEmulator, type RegistryEmulator} from '../../src/registry/emulator/index.js';
 import {drainGroup} from '../../src/drain/group-drain.js';

@@ -1,5 +1,5 @@
 import {expect, it} from 'vitest';
-import {INTERCEPTOR_TYPES, interceptorConfigSchema} from '../../src/interceptors/index.js';
+import {INTERCEPTOR_TYPES, interceptorConfigSchema} from '../../src/interceptors/schema.js';
 
 it('accepts every interceptor type with Flume option names', () => {
   const configs = [

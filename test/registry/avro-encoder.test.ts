@@ -5,7 +5,7 @@ import {avroEncoderFromFlags} from '../../src/cli/registry-flags.js';
 import {createInterceptors} from '../../src/interceptors/index.js';
 import {makeEvent} from '../../src/pipeline/event.js';
 import {applyInterceptors} from '../../src/pipeline/interceptor.js';
-import {DRIVING_SCHEMA, STATUS_SCHEMA} from '../../src/registry/avro.js';
+import {DRIVING_SCHEMA, STATUS_SCHEMA} from '../../src/registry/smartcar-schemas.js';
 import {AvroDecodeError, AvroDecoder, AvroLineEncoder} from '../../src/registry/avro-encoder.js';
 import {startRegistryEmulator, type RegistryEmulator} from '../../src/registry/emulator/index.js';
 import {RegistryUnavailableError} from '../../src/registry/rest-client.js';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {DRIVING_SCHEMA} from '../../src/registry/avro.js';
+import {DRIVING_SCHEMA} from '../../src/registry/smartcar-schemas.js';
 import {tempDir} from '../helpers/broker.js';
 import {haveOpenssl, makeCerts} from '../helpers/certs.js';
 import {expectUserError, expectUserErrorLine, runCli, runCliJson, spawnCli} from '../helpers/cli.js';
