@@ -326,8 +326,7 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   for (const r of records) {
     let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
     if (r.headerBytes !== undefined) size += r.headerBytes;
-    // A string's UTF-8 is at most 3 bytes per UTF-16 unit: an estimate that never undercounts.
-    else for (const h of r.headers ?? []) size += h.key.length + headerValueBytes(h.value) + 10;
+    else for (const h of r.headers ?? []) size += headerBytesAtLeast(h.key, h.value);
     if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       batches.push(current);
       current = [];
@@ -340,10 +339,13 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   return batches;
 }
 
-/** At least a header value's encoded bytes (a safe integer has at most 16 digits). */
-function headerValueBytes(value: Buffer | string | PrefixedNumber): number {
-  if (typeof value === 'string') return 3 * value.length;
-  return Buffer.isBuffer(value) ? value.length : value.prefix.length + 16;
+/**
+ * At least a header's encoded bytes, without encoding it: a string's UTF-8 is at most 3 bytes per
+ * UTF-16 unit, a safe integer at most 16 digits, and 10 covers the varints.
+ */
+export function headerBytesAtLeast(key: string, value: Buffer | string | PrefixedNumber): number {
+  const valueBytes = typeof value === 'string' ? 3 * value.length : Buffer.isBuffer(value) ? value.length : value.prefix.length + 16;
+  return key.length + valueBytes + 10;
 }
 
 /** Rejects after `ms` (and runs `onTimeout`, which closes the stuck connection). */

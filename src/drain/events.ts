@@ -1,5 +1,5 @@
 import type {FetchedRecord} from '../client/fetcher.js';
-import type {Event} from '../pipeline/event.js';
+import {NO_HEADERS, type Event} from '../pipeline/event.js';
 
 /** A consumed record as a pipeline event: headers from the record's headers, and its Kafka position. */
 export function recordToEvent(r: FetchedRecord): Event {
@@ -45,8 +45,3 @@ function headersOf(r: FetchedRecord): Record<string, string> {
 }
 
 const EMPTY = Buffer.alloc(0);
-/**
- * Shared by every record without headers instead of an object each (a drain makes millions of
- * events). Frozen: a sink that tried to add a header to a drained event would fail loudly.
- */
-const NO_HEADERS: Record<string, string> = Object.freeze({});

@@ -81,9 +81,13 @@ export interface LineOrigin {
   readonly idPrefixBytes: Buffer;
 }
 
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+/**
+ * One empty header set shared by the events that have none (millions in a drain or a spool), not
+ * an object each. Frozen: code that tried to add a header to it would fail loudly.
+ */
+export const NO_HEADERS: Record<string, string> = Object.freeze({});
 
-/** The headers of a line read with no header options. */
+/** What one read's lines share; they start with `headers` (none unless the source adds some). */
 export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS): LineOrigin {
   const idPrefix = `${HOST}:${inode}:`;
   return {file, inode, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix, idPrefixBytes: Buffer.from(idPrefix)};

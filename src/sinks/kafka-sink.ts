@@ -2,12 +2,12 @@ import type {ClientConfig} from '../client/client-config.js';
 import {openProducer, type Acks, type CompressionName, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
-import {ProduceError} from '../client/wire-producer.js';
+import {ProduceError, headerBytesAtLeast} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
 import {LineEvent, headersOf, type Event} from '../pipeline/event.js';
 import type {PrefixedNumber} from '../protocol/records/records.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
-import {ORIGIN_HEADER, RedeliveryFilter, originHeader, originHeaderMaxLength} from './redelivery-filter.js';
+import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
   /** TLS and SASL settings (default: the command's). */
@@ -257,17 +257,15 @@ class EventRecord implements OutgoingRecord {
   get headerBytes(): number {
     const own = headersOf(this.event);
     let bytes = 0;
-    for (const name in own) bytes += name.length + 3 * own[name].length + 10;
-    const origin = originHeaderMaxLength(this.event);
-    return origin === undefined ? bytes : bytes + ORIGIN_HEADER.length + 3 * origin + 10;
+    for (const name in own) bytes += headerBytesAtLeast(name, own[name]);
+    const origin = this.origin();
+    return origin === undefined ? bytes : bytes + headerBytesAtLeast(ORIGIN_HEADER, origin);
   }
 
   get headers(): Array<{key: string; value: string | PrefixedNumber}> {
     // Values stay strings: the encoder writes them without a Buffer per header per line.
     const own = headersOf(this.event);
-    const event = this.event;
-    // A line's origin header goes as its read's host:inode: bytes and its offset: no string per line.
-    const origin = event instanceof LineEvent && event.plainOrigin ? {prefix: event.from.idPrefixBytes, n: event.offset} : originHeader(event);
+    const origin = this.origin();
     let count = origin === undefined ? 0 : 1;
     for (const _ in own) count++;
     // Sized once (push would grow it to room for 17): a line usually has the origin header alone.
@@ -276,5 +274,11 @@ class EventRecord implements OutgoingRecord {
     for (const name in own) headers[i++] = {key: name, value: own[name]};
     if (origin !== undefined) headers[i] = {key: ORIGIN_HEADER, value: origin};
     return headers;
+  }
+
+  /** A line's origin header as its read's host:inode: bytes and its offset: no string per line. */
+  private origin(): string | PrefixedNumber | undefined {
+    const event = this.event;
+    return event instanceof LineEvent && event.plainOrigin ? {prefix: event.from.idPrefixBytes, n: event.offset} : originHeader(event);
   }
 }

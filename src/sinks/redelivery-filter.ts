@@ -16,12 +16,6 @@ export function originHeader(event: Event): string | undefined {
   return `${origin.host ?? HOST}:${origin.inode}:${origin.offset}`;
 }
 
-/** At least the UTF-16 length of originHeader(event) (inode and offset are safe integers: 16 digits); undefined without one. */
-export function originHeaderMaxLength(event: Event): number | undefined {
-  if (event instanceof LineEvent && event.plainOrigin) return event.from.idPrefix.length + 16;
-  return originHeader(event)?.length;
-}
-
 const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;
 
 /**
