@@ -19,7 +19,7 @@ process.emitWarning = function (warning, ...rest) {
 const [topic, command, ...rest] = process.argv.slice(2);
 const fast = topic === 'broker' && command === 'start' && (await brokerBundle()).startBrokerFast;
 if (!fast || !(await fast(rest))) {
-  const {execute} = await import('@oclif/core');
+  const {execute} = await import('#oclif');
   await execute({dir: import.meta.url});
 }
 

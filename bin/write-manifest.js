@@ -4,7 +4,7 @@
 // in about 0.3 s instead of 1.5 s.
 import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {Plugin} from '@oclif/core';
+import {Plugin} from '#oclif';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true});

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {parseDuration} from '../src/lib/size.js';

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {copyBundled, type CopyResult} from '../src/topology/bundled.js';
 

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';

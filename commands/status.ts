@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {zookeeperFlag} from '../src/cli/flags.js';
 import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';

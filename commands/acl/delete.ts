@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {aclFlags, toAclFlags} from '../../src/cli/acl-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';

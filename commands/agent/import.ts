@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {UserError} from '../../src/lib/errors.js';
 import {writeFileAtomic} from '../../src/lib/fs.js';

@@ -1,4 +1,4 @@
-import {Flags, type Interfaces} from '@oclif/core';
+import {Flags, type Interfaces} from '#oclif';
 import {BROKER_START_FLAGS, type BrokerFlagSpec, type BrokerStartFlags, runBrokerStart} from '../../src/cli/broker-start.js';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {clusterCerts, DEFAULT_CERTS_DIR} from '../../src/services/cluster-security.js';
 import type {ClusterCertsResult} from '../../src/security/dev-certs.js';

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {clusterDown, type ClusterDownResult} from '../../src/services/cluster-service.js';
 

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {clusterRestart} from '../../src/services/cluster-service.js';
 

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {UserError} from '../../src/lib/errors.js';
 import {untilInterrupted} from '../../src/cli/interrupt.js';

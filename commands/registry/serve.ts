@@ -1,5 +1,5 @@
 import path from 'node:path';
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {httpServerFlags, httpServerSecurity} from '../../src/cli/http-flags.js';
 import {serveRegistryUntilSignal} from '../../src/services/registry-service.js';

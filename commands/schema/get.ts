@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {registryUrlFlag} from '../../src/cli/registry-flags.js';

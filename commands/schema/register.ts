@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {httpClientFlags, httpClientSecurity} from '../../src/cli/http-flags.js';
 import {registryUrlFlag} from '../../src/cli/registry-flags.js';

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {UserError} from '../../src/lib/errors.js';
 import {formatSummary, today} from '../../src/simulate/common.js';

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {alterTopicConfig, parseKeyValues} from '../../src/services/topic-service.js';

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeTopic} from '../../src/services/topic-service.js';

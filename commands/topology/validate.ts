@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import {Args} from '@oclif/core';
+import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {loadAgentConfig} from '../../src/topology/agent-config.js';
 import {listBundled, resolveConfigFile} from '../../src/topology/bundled.js';

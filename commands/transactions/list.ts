@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {type ListedTransaction, listTransactions} from '../../src/client/transactions-admin.js';

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {resolveZookeeper, zookeeperFlag} from '../../src/cli/flags.js';
 import {parseDuration} from '../../src/lib/size.js';

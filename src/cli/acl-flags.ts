@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import type {AclFlags} from '../services/acl-service.js';
 import {listValues} from '../services/list-values.js';
 

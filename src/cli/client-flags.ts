@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {parseClientConfig, setDefaultClientConfig, type ClientConfig, type ClientProperty} from '../client/client-config.js';
 import {UserError} from '../lib/errors.js';
 import {listValues} from '../services/list-values.js';

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import path from 'node:path';
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {ACKS, COMPRESSIONS, type Acks, type CompressionName} from '../client/producer.js';
 import {createInterceptors} from '../interceptors/index.js';
 import type {InterceptorConfig} from '../interceptors/schema.js';

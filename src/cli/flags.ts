@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../lib/fs.js';
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 
 /** Written by `cluster up`; later commands find the running cluster here when no flag is given. */
 export const PROFILE_PATH = path.join('.kcollect', 'profile.json');

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {parseBasicAuth, readPemFile, type HttpClientSecurity, type HttpServerSecurity} from '../lib/http-security.js';
 import {UserError} from '../lib/errors.js';
 

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {UserError} from '../lib/errors.js';
 import {httpClientFlags, httpClientSecurity} from './http-flags.js';
 import type {AvroLineEncoder} from '../registry/avro-encoder.js';

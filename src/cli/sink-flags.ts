@@ -1,7 +1,7 @@
 import {hbaseUrlFlag} from './flags.js';
 import {httpClientFlags, httpClientSecurity} from './http-flags.js';
 /** The sink flags `consume --to ...` and `replay --to ...` share, and the settings they make. */
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {UserError} from '../lib/errors.js';
 import {parseDuration, parseSize} from '../lib/size.js';
 import type {BackoffPolicy} from '../lib/backoff.js';

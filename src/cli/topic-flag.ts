@@ -1,5 +1,5 @@
 // The topic as kcat and Kafka's tools take it: `-t TOPIC`, or the first argument, in every command.
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '#oclif';
 import {UserError} from '../lib/errors.js';
 
 export const topicArg = Args.string({required: false, description: 'the topic (or -t TOPIC)'});

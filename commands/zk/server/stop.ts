@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../../src/cli/base-command.js';
 import {parseDuration} from '../../../src/lib/size.js';
 import {DEFAULT_ZK_DATA_DIR, stopZookeeper, type ZkStopResult} from '../../../src/zk/server/index.js';
