@@ -7,7 +7,7 @@
  */
 import {errorMessage} from '../lib/errors.js';
 import type {HttpClientSecurity} from '../lib/http-security.js';
-import type {Event} from '../pipeline/event.js';
+import {withChanges, type Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {AvroDecodeError, AvroDecoder, registryUserError} from '../registry/avro-encoder.js';
 import {RegistryRestClient, RegistryUnavailableError} from '../registry/rest-client.js';
@@ -51,7 +51,7 @@ export class AvroValueSink implements Sink {
     const refused: RejectedEvent[] = [];
     for (const [index, event] of events.entries()) {
       try {
-        decoded.push({...event, body: Buffer.from(await this.decoder.decodeToLine(event.body, this.delimiter), 'utf8')});
+        decoded.push(withChanges(event, {body: Buffer.from(await this.decoder.decodeToLine(event.body, this.delimiter), 'utf8')}));
         at.push(index);
       } catch (err) {
         if (err instanceof AvroDecodeError) refused.push({index, reason: `value is not Avro the registry knows: ${err.message}`});

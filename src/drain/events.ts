@@ -7,16 +7,22 @@ export function recordToEvent(r: FetchedRecord): Event {
 }
 
 /**
- * The fetched record is its own Kafka position (no copy per record); the body is made only when
- * read, so a sink that copies bodies (copyBody) makes no Buffer per record. A copy made by
- * spreading ({...event, body}) keeps headers and position but must set its own body.
+ * The fetched record is its own Kafka position (no copy per record); the body and headers are made
+ * only when read, so a sink that copies bodies (copyBody) makes no object per record. Copy one with
+ * withChanges (pipeline/event.ts): a spread keeps only the position.
  */
 class DrainedEvent implements Event {
-  headers: Record<string, string>;
+  #headers?: Record<string, string>;
   #body?: Buffer;
 
-  constructor(readonly kafka: FetchedRecord) {
-    this.headers = kafka.headers.length === 0 ? NO_HEADERS : headersOf(kafka);
+  constructor(readonly kafka: FetchedRecord) {}
+
+  get headers(): Record<string, string> {
+    return (this.#headers ??= headersOf(this.kafka));
+  }
+
+  set headers(headers: Record<string, string>) {
+    this.#headers = headers;
   }
 
   get body(): Buffer {
@@ -39,6 +45,7 @@ class DrainedEvent implements Event {
 }
 
 function headersOf(r: FetchedRecord): Record<string, string> {
+  if (r.headers.length === 0) return NO_HEADERS;
   const headers: Record<string, string> = {};
   for (const h of r.headers) if (h.value !== null) headers[h.key] = h.value.toString('utf8');
   return headers;

@@ -29,7 +29,8 @@ export function decodedRecordSource(source: RecordSource, format: ValueFormat | 
   const decode = async (r: FetchedRecord): Promise<FetchedRecord> => {
     if (r.value === null) return r;
     try {
-      return {...r, value: Buffer.from(await decoder.decodeToLine(r.value), 'utf8')};
+      // headers named: a fetched record's are an accessor, which a spread does not copy.
+      return {...r, value: Buffer.from(await decoder.decodeToLine(r.value), 'utf8'), headers: r.headers};
     } catch (err) {
       if (!(err instanceof AvroDecodeError)) throw registryUserError(err, format.registryUrl, `decoding the value at ${r.topic}/${r.partition}@${r.offset}`);
       warn(`${r.topic}/${r.partition}@${r.offset}: value printed as it is: ${err.message}`);

@@ -119,6 +119,28 @@ describe('encodeBatch/decodeBatches round trip', () => {
     expect(records[1].headers.map((h) => [h.key, str(h.value)])).toEqual([['h', 'x']]);
   });
 
+  it("makes a consumer's record headers when read, the same as decoded at once, and checks them at decoding", async () => {
+    const headers = [
+      {key: 'origin', value: 'host:42:1234'},
+      {key: '종류', value: null},
+      {key: 'h', value: ''},
+    ];
+    const batch = await encodeBatch([{value: 'a', headers}, {value: 'b'}], {baseTimestamp: T0});
+    const [eager] = await decodeBatches(batch);
+    const [lazy] = await decodeBatches(batch, {origin: {topic: 'logs', partition: 0}});
+    expect(lazy.records.map((r) => r.headers)).toEqual(eager.records.map((r) => r.headers));
+    expect(lazy.records[0].headers.map((h) => [h.key, h.value && str(h.value)])).toEqual([['origin', 'host:42:1234'], ['종류', null], ['h', '']]);
+
+    // The last header's key length made -1 (zigzag 0x01): refused with or without an origin.
+    const one = await encodeBatch([{value: 'v', headers: [{key: 'k', value: 'x'}]}], {baseTimestamp: T0});
+    const at = one.lastIndexOf(Buffer.from([0x02, 0x6b, 0x02, 0x78]));
+    const bad = Buffer.from(one);
+    bad[at] = 0x01;
+    bad.writeUInt32BE(computeBatchCrc(bad), Off.crc);
+    await expect(decodeBatches(bad)).rejects.toThrow(/null header key/);
+    await expect(decodeBatches(bad, {origin: {topic: 'logs', partition: 0}})).rejects.toThrow(/null header key/);
+  });
+
   it("gives a consumer's record values that copy straight out of the fetched bytes, null and empty ones included", async () => {
     for (const codec of [Compression.none, Compression.lz4]) {
       const batch = await encodeBatch([{value: 'first line'}, {value: null}, {value: ''}, {key: 'k', value: 'after'}], {baseTimestamp: T0, compression: codec});
