@@ -75,11 +75,21 @@ export class Reader {
       this.offset++;
       return first;
     }
+    // Up to 5 bytes, bounds checked once per byte without need() and powers by multiplying.
+    const buf = this.buf;
+    let at = this.offset;
     let result = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const b = this.buf[this.need(1)];
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
+    for (let scale = 1; scale < 2 ** 35; scale *= 128) {
+      if (at >= this.end) {
+        this.offset = at;
+        this.need(1); // throws the usual "truncated"
+      }
+      const b = buf[at++];
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.offset = at;
+        return result;
+      }
     }
     throw new ProtocolError('uvarint too long');
   }
@@ -92,14 +102,21 @@ export class Reader {
   varlong(): number {
     // Timestamp deltas fit in 7 bytes (49 bits): read those with numbers, as BigInts cost an
     // allocation per record; longer ones take the exact BigInt path below.
-    const start = this.offset;
+    const buf = this.buf;
+    let at = this.offset;
     let u = 0;
-    for (let shift = 0; shift < 49; shift += 7) {
-      const b = this.buf[this.need(1)];
-      u += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    for (let scale = 1; scale < 2 ** 49; scale *= 128) {
+      if (at >= this.end) {
+        this.offset = at;
+        this.need(1); // throws the usual "truncated"
+      }
+      const b = buf[at++];
+      u += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.offset = at;
+        return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+      }
     }
-    this.offset = start;
     return this.bigVarlong();
   }
   private bigVarlong(): number {
