@@ -61,6 +61,21 @@ describe('spooldir source', () => {
     expect(ctx.bodies()).toEqual(['x1', 'x2']);
   });
 
+  it('takes a file moved in whole (mtime older than stable-for) without watching it, a fresh one only once watched', async () => {
+    const dir = tempDir('spool-moved');
+    const outside = tempDir('spool-outside');
+    const ctx = new RecordingContext();
+    const running = spool(dir, {pollIntervalMs: 3_600_000, stableMs: 3_600_000}).run(ctx);
+    drop(dir, 'fresh.log', 'f1\n');
+    const moved = drop(outside, 'moved.log', 'm1\nm2\n', 7200);
+    fs.renameSync(moved, path.join(dir, 'moved.log'));
+    await eventually(() => exists(dir, 'moved.log.COMPLETED'), 'the moved file ingested');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['m1', 'm2']);
+    expect(exists(dir, 'fresh.log')).toBe(true);
+  });
+
   it('deletes ingested files with deletePolicy immediate', async () => {
     const dir = tempDir('spool');
     drop(dir, 'status.txt', 'x\ny\n');

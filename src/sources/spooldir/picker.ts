@@ -35,14 +35,20 @@ interface Seen {
 
 /**
  * Finds the spool directory's candidate files, oldest mtime first (ties by name, like Flume),
- * and tells which are stable. Stability is judged by watching, not by comparing mtime with the
- * clock, so a copy that preserves mtimes (cp -p, rsync -t) or a skewed network clock cannot make
- * a half-written file look finished.
+ * and tells which are stable. Stability is judged by watching; only a file first seen with an
+ * mtime already stableMs old (a file moved in whole) counts as watched that long: every write
+ * sets mtime to now, and copies that keep mtimes (cp -p, tar) set them after the last write.
+ * A writer whose clock lags ours (NFS) is still caught by ingest's re-read check.
  */
 export class FilePicker {
   private readonly seen = new Map<string, Seen>();
 
-  constructor(private readonly dir: string, private readonly options: PickOptions, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: PickOptions,
+    private readonly now: () => number = () => performance.now(),
+    private readonly wallNow: () => number = () => Date.now(),
+  ) {}
 
   /** Names the source never reads: hidden files (and the ledger), done files, temporary files, filtered names. */
   eligible(name: string): boolean {
@@ -73,7 +79,10 @@ export class FilePicker {
       const size = Number(st.size);
       let seen = this.seen.get(name);
       if (!seen || seen.size !== size || seen.mtimeNs !== st.mtimeNs || seen.ino !== st.ino) {
-        seen = {size, mtimeNs: st.mtimeNs, ino: st.ino, since: now};
+        // Untouched since before stableMs on the first look: as good as watched that long. A file
+        // seen changing is watched from now, and an mtime ahead of our clock proves nothing.
+        const untouchedMs = seen ? 0 : this.wallNow() - Number(st.mtimeMs);
+        seen = {size, mtimeNs: st.mtimeNs, ino: st.ino, since: untouchedMs >= this.options.stableMs ? now - this.options.stableMs : now};
         this.seen.set(name, seen);
       }
       files.push({name, path: file, size, mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs, dev: st.dev, ino: st.ino, stable: now - seen.since >= this.options.stableMs, stableInMs: Math.max(0, this.options.stableMs - (now - seen.since))});
@@ -82,9 +91,9 @@ export class FilePicker {
     return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** The file changed while being read: it has to be seen stable again. */
+  /** The file changed while being read: it has to be seen stable again, watched from now whatever its mtime says. */
   unsettle(name: string): void {
-    this.seen.delete(name);
+    this.seen.set(name, {size: -1, mtimeNs: -1n, ino: -1n, since: this.now()});
   }
 }
 
