@@ -17,13 +17,34 @@ process.emitWarning = function (warning, ...rest) {
 // plainly valid; help and argument errors go through oclif below. Its code is bundled by the build
 // into one file (bin/bundle-broker.js) and loaded with V8's code cache (bin/code-cache.js).
 const [topic, command, ...rest] = process.argv.slice(2);
-const fast = topic === 'broker' && command === 'start' && (await brokerBundle()).startBrokerFast;
-if (!fast || !(await fast(rest))) {
+// The data-path commands (timed against kcat, start-up included) run from a bundle too, still
+// parsed and run by oclif's own Command class, so flags, environment variables and messages stay
+// oclif's: only oclif's routing (finding the command, loading ~90 of our modules) is skipped. Help
+// and --version go the usual way. KCOLLECT_OCLIF_ROUTING=1 turns this off (tests compare the two).
+const DATA_PATH = new Set(['tail-produce', 'spool-produce', 'consume']);
+const args = process.argv.slice(3);
+const dataPath = DATA_PATH.has(topic) && !process.env.KCOLLECT_OCLIF_ROUTING && !args.some((a) => ['--help', '-h', '--version'].includes(a));
+const fast = topic === 'broker' && command === 'start' && (await loadBundle('broker/broker-start-fast.cjs')).startBrokerFast;
+if (dataPath) await runDataPathCommand(topic, args);
+else if (!fast || !(await fast(rest))) {
   const {execute} = await import('#oclif');
   await execute({dir: import.meta.url});
 }
 
-async function brokerBundle() {
+async function loadBundle(file) {
   const {requireWithCodeCache} = await import('./code-cache.js');
-  return requireWithCodeCache(fileURLToPath(new URL('../dist/broker/broker-start-fast.cjs', import.meta.url)));
+  return requireWithCodeCache(fileURLToPath(new URL(`../dist/${file}`, import.meta.url)));
+}
+
+/** What oclif's execute() does for a command it found: run it, flush its output, report its error. */
+async function runDataPathCommand(id, argv) {
+  const [{Config, flush, handle}, bundle] = await Promise.all([import('#oclif'), loadBundle(`data-path/${id}.cjs`)]);
+  try {
+    const Command = bundle.default;
+    Command.id = id;
+    await Command.run(argv, await Config.load(import.meta.url));
+    await flush();
+  } catch (err) {
+    await handle(err);
+  }
 }

@@ -87,7 +87,7 @@ export interface GroupDrainResult extends DrainSummary {
 }
 
 export async function runGroupDrain(settings: GroupDrainSettings): Promise<GroupDrainResult> {
-  const sink = withValueFormat(openSink(settings.sink), settings.valueFormat, settings.sink.kind === 'hbase' ? settings.sink.delimiter : undefined);
+  const sink = await withValueFormat(openSink(settings.sink), settings.valueFormat, settings.sink.kind === 'hbase' ? settings.sink.delimiter : undefined);
   const deadLetterTopic = settings.deadLetterTopic ?? deadLetterTopicFor(settings.topic);
   const deadLetters = new DeadLetterQueue(settings.brokers, deadLetterTopic, sink.name);
   const metrics = new Metrics();

@@ -192,7 +192,7 @@ describe('consume --value-format avro', () => {
     const encoder = await AvroLineEncoder.create({registryUrl: reg.url, topic, schema: DRIVING_SCHEMA as never});
     const statuses: DrainStatus[] = [];
     const stop = new AbortController();
-    const sink = withValueFormat(openSink({kind: 'hbase', url: hbase.url, table: 'OutageRows', family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY, createTable: true}), {type: 'avro', registryUrl: reg.url});
+    const sink = await withValueFormat(openSink({kind: 'hbase', url: hbase.url, table: 'OutageRows', family: 'cf1', columns: BOOK_COLUMNS, rowKey: BOOK_ROW_KEY, createTable: true}), {type: 'avro', registryUrl: reg.url});
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${topic}.dlq`, sink.name);
     const draining = drainGroup({
       brokers: [env.bootstrap],
