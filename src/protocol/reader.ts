@@ -75,11 +75,32 @@ export class Reader {
       this.offset++;
       return first;
     }
-    // Up to 5 bytes, bounds checked once per byte without need() and powers by multiplying.
+    const u = this.unsignedUpTo(5);
+    if (u < 0) throw new ProtocolError('uvarint too long');
+    return u;
+  }
+  /** Zig-zag varint (record fields). */
+  varint(): number {
+    const u = this.uvarint();
+    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+  }
+  /** Zig-zag varlong, as a JS number. */
+  varlong(): number {
+    // Timestamp deltas fit in 7 bytes (49 bits): read those with numbers, as BigInts cost an
+    // allocation per record; longer ones take the exact BigInt path below.
+    const u = this.unsignedUpTo(7);
+    if (u >= 0) return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    return this.bigVarlong();
+  }
+  /**
+   * An unsigned LEB128 of at most `bytes` bytes, read with one bounds check per byte and a running
+   * scale (not need() and a power per byte); -1, having moved nowhere, when it is longer.
+   */
+  private unsignedUpTo(bytes: number): number {
     const buf = this.buf;
     let at = this.offset;
     let result = 0;
-    for (let scale = 1; scale < 2 ** 35; scale *= 128) {
+    for (let i = 0, scale = 1; i < bytes; i++, scale *= 128) {
       if (at >= this.end) {
         this.offset = at;
         this.need(1); // throws the usual "truncated"
@@ -91,33 +112,7 @@ export class Reader {
         return result;
       }
     }
-    throw new ProtocolError('uvarint too long');
-  }
-  /** Zig-zag varint (record fields). */
-  varint(): number {
-    const u = this.uvarint();
-    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-  }
-  /** Zig-zag varlong, as a JS number. */
-  varlong(): number {
-    // Timestamp deltas fit in 7 bytes (49 bits): read those with numbers, as BigInts cost an
-    // allocation per record; longer ones take the exact BigInt path below.
-    const buf = this.buf;
-    let at = this.offset;
-    let u = 0;
-    for (let scale = 1; scale < 2 ** 49; scale *= 128) {
-      if (at >= this.end) {
-        this.offset = at;
-        this.need(1); // throws the usual "truncated"
-      }
-      const b = buf[at++];
-      u += (b & 0x7f) * scale;
-      if (b < 0x80) {
-        this.offset = at;
-        return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-      }
-    }
-    return this.bigVarlong();
+    return -1;
   }
   private bigVarlong(): number {
     let result = 0n;
