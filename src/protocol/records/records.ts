@@ -146,14 +146,16 @@ function decodeRecord(r: Reader, rr: Reader, header: BatchHeader, logAppendTime:
   const headersStart = rr.offset;
   // A consumer's record checks its headers' layout now and makes them when read (a drain to files
   // reads none); the others get them made.
-  const headers = origin ? skipHeaders(rr, headerCount) : readHeaders(rr, headerCount);
+  let headers = NO_HEADERS;
+  if (origin) skipHeaders(rr, headerCount);
+  else headers = readHeaders(rr, headerCount);
   if (rr.remaining !== 0) throw new Error(`${rr.remaining} bytes left over inside its declared length`);
   r.offset = end;
   const offset = header.baseOffset + offsetDelta;
   // Consumers stamp every record of a LogAppendTime batch with the broker's time.
   const timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta;
   if (origin) return new ConsumedRecord(origin.topic, origin.partition, offset, timestamp, key, rr.buf, valueStart, valueLength, headersStart, headerCount);
-  return {topic: undefined, partition: undefined, offset, timestamp, key, value: valueLength < 0 ? null : rr.buf.subarray(valueStart, valueStart + valueLength), headers: headers!};
+  return {topic: undefined, partition: undefined, offset, timestamp, key, value: valueLength < 0 ? null : rr.buf.subarray(valueStart, valueStart + valueLength), headers};
 }
 
 function readHeaders(rr: Reader, count: number): KafkaRecord['headers'] {
@@ -169,7 +171,7 @@ function readHeaders(rr: Reader, count: number): KafkaRecord['headers'] {
 }
 
 /** Moves past `count` headers, checking them as readHeaders would. */
-function skipHeaders(rr: Reader, count: number): undefined {
+function skipHeaders(rr: Reader, count: number): void {
   for (let h = 0; h < count; h++) {
     const keyLen = rr.varint();
     if (keyLen < 0) throw new Error('null header key');
@@ -177,7 +179,6 @@ function skipHeaders(rr: Reader, count: number): undefined {
     const valueLen = rr.varint();
     if (valueLen >= 0) rr.skip(valueLen);
   }
-  return undefined;
 }
 
 /**
