@@ -14,12 +14,17 @@ interface PutBatch {
   reject: (err: Error) => void;
 }
 
-/** A put not yet admitted: its events wait outside the queue. */
-interface WaitingPut {
+/**
+ * A put's events in order, of which `next`..`end` wait in the queue: a take cuts from the front
+ * segment, a rollback puts its parts back in front as segments of their own.
+ */
+interface Segment {
   events: Event[];
   sizes: number[];
   size: number;
   batch: PutBatch;
+  next: number;
+  end: number;
 }
 
 /**
@@ -31,12 +36,12 @@ export class MemoryChannel implements Channel {
   readonly name: string;
   private readonly capacityEvents: number;
   private readonly capacityBytes: number;
-  // The queue as three parallel arrays, not an object per event: events wait here for Kafka's
-  // acknowledgement, and every object still alive is copied by each young-generation scavenge.
-  private readonly queue: Event[] = [];
-  private readonly sizes: number[] = [];
-  private readonly batches: PutBatch[] = [];
-  private readonly waitingPuts: WaitingPut[] = [];
+  // The queue holds each put's own arrays, not an entry (or an array slot) per event: events
+  // wait here for Kafka's acknowledgement, and every object still alive is copied by each
+  // young-generation scavenge.
+  private queue: Segment[] = [];
+  private queued = 0;
+  private readonly waitingPuts: Segment[] = [];
   private readonly waitingTakers = new Set<() => void>();
   /** Events in the queue plus those taken and not yet committed. */
   private events = 0;
@@ -54,7 +59,7 @@ export class MemoryChannel implements Channel {
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const sizes = events.map(eventSize);
-      this.waitingPuts.push({events, sizes, size: sizes.reduce((n, s) => n + s, 0), batch: {remaining: events.length, resolve, reject}});
+      this.waitingPuts.push({events, sizes, size: sizes.reduce((n, s) => n + s, 0), batch: {remaining: events.length, resolve, reject}, next: 0, end: events.length});
       this.admit();
     });
   }
@@ -66,11 +71,8 @@ export class MemoryChannel implements Channel {
       const fits = this.events + next.events.length <= this.capacityEvents && this.bytes + next.size <= this.capacityBytes;
       if (!fits && this.events > 0) return;
       this.waitingPuts.shift();
-      for (let i = 0; i < next.events.length; i++) {
-        this.queue.push(next.events[i]);
-        this.sizes.push(next.sizes[i]);
-        this.batches.push(next.batch);
-      }
+      this.queue.push(next);
+      this.queued += next.events.length;
       this.events += next.events.length;
       this.bytes += next.size;
     }
@@ -83,7 +85,7 @@ export class MemoryChannel implements Channel {
   }
 
   async take(max: number, waitMs: number): Promise<Transaction | null> {
-    if (this.queue.length === 0 && !this.closed) {
+    if (this.queued === 0 && !this.closed) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           this.waitingTakers.delete(wake);
@@ -96,30 +98,45 @@ export class MemoryChannel implements Channel {
         this.waitingTakers.add(wake);
       });
     }
-    if (this.queue.length === 0) return null;
-    const n = Math.max(1, max);
-    const events = this.queue.splice(0, n);
-    const sizes = this.sizes.splice(0, n);
-    const batches = this.batches.splice(0, n);
+    if (this.queued === 0) return null;
+    const n = Math.min(Math.max(1, max), this.queued);
+    const events = new Array<Event>(n);
+    // The parts of the segments this take cut, to settle their puts on commit.
+    const parts: Segment[] = [];
+    let taken = 0;
+    while (taken < n) {
+      const segment = this.queue[0];
+      const from = segment.next;
+      const to = Math.min(segment.end, from + n - taken);
+      let size = 0;
+      for (let i = from; i < to; i++) {
+        events[taken++] = segment.events[i];
+        size += segment.sizes[i];
+      }
+      parts.push({...segment, size, next: from, end: to});
+      segment.next = to;
+      if (to === segment.end) this.queue.shift();
+    }
+    this.queued -= n;
     let done = false;
     return {
       events,
       commit: async () => {
         if (done) return;
         done = true;
-        this.events -= events.length;
-        for (let i = 0; i < events.length; i++) {
-          this.bytes -= sizes[i];
-          if (--batches[i].remaining === 0) batches[i].resolve();
+        this.events -= n;
+        for (const part of parts) {
+          this.bytes -= part.size;
+          part.batch.remaining -= part.end - part.next;
+          if (part.batch.remaining === 0) part.batch.resolve();
         }
         this.admit();
       },
       rollback: async () => {
         if (done) return;
         done = true;
-        this.queue.unshift(...events);
-        this.sizes.unshift(...sizes);
-        this.batches.unshift(...batches);
+        this.queue = [...parts, ...this.queue];
+        this.queued += n;
         this.wakeTakers();
       },
     };
@@ -133,9 +150,9 @@ export class MemoryChannel implements Channel {
     this.closed = true;
     const err = new Error(`channel ${this.name} closed before its events were delivered`);
     for (const put of this.waitingPuts.splice(0)) put.batch.reject(err);
-    this.queue.length = 0;
-    this.sizes.length = 0;
-    for (const batch of this.batches.splice(0)) batch.reject(err);
+    for (const segment of this.queue) segment.batch.reject(err);
+    this.queue = [];
+    this.queued = 0;
     this.wakeTakers();
   }
 }

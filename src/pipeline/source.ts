@@ -20,18 +20,12 @@ export interface SourceContext {
 export const PENDING_BATCHES = 8;
 
 /**
- * Batches delivered before a file source writes its positions again (at the latest): a rename
- * per batch cost more than reading and sending it.
- */
-export const UNSAVED_BATCHES = 4;
-
-/**
  * How many recent records per partition a Kafka sink must check after a restart to recognise
  * every line its sources may read again (see KafkaSinkOptions.redeliveryWindow): the pending
- * batches, the one in hand, and those delivered since the positions were last written.
+ * batches and the one in hand (file sources write their positions after every batch).
  */
 export function rereadWindow(batchSize: number): number {
-  return Math.max(10_000, (PENDING_BATCHES + 1 + UNSAVED_BATCHES) * batchSize);
+  return Math.max(10_000, (PENDING_BATCHES + 1) * batchSize);
 }
 
 /** Reads events from somewhere until the signal aborts (or, for finite sources, the input ends). */

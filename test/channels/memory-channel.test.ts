@@ -40,6 +40,26 @@ describe('memory channel', () => {
     expect(bodies(await channel.take(10, 100))).toEqual(['1', '2', '3']);
   });
 
+  it('settles each put once all its events were committed, through takes that cut across puts and roll back', async () => {
+    const channel = new MemoryChannel({name: 'c'});
+    const a = channel.put(events('a1', 'a2', 'a3'));
+    const b = channel.put(events('b1', 'b2'));
+    const first = await channel.take(2, 100);
+    const second = await channel.take(2, 100);
+    expect([bodies(first), bodies(second)]).toEqual([
+      ['a1', 'a2'],
+      ['a3', 'b1'],
+    ]);
+    await second!.rollback();
+    await first!.commit();
+    expect(await settled(a)).toBe(false);
+    const again = await channel.take(10, 100);
+    expect(bodies(again)).toEqual(['a3', 'b1', 'b2']);
+    await again!.commit();
+    await Promise.all([a, b]);
+    expect(channel.fill()).toMatchObject({events: 0, bytes: 0});
+  });
+
   it('makes a put wait while the channel is full, and admits it when a commit frees room', async () => {
     const channel = new MemoryChannel({name: 'c', capacityEvents: 2});
     void channel.put(events('a', 'b'));

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
+import {PositionStore} from '../../src/sources/tail/position-store.js';
 import {spawnBroker, startBroker, tempDir} from '../helpers/broker.js';
 import {collect, kcollect, spawnCli} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
@@ -25,12 +26,12 @@ afterAll(async () => {
 const lines = (prefix: string, from: number, to: number) => Array.from({length: to - from}, (_, i) => `${prefix}-${from + i}`);
 const append = (file: string, ls: string[]) => fs.appendFileSync(file, ls.map((l) => `${l}\n`).join(''));
 
-/** The offsets a collector saved, by file name, from its position file(s) under `cwd`. */
+/** The offsets a collector saved (what a restart resumes from), by file name, from its position file(s) under `cwd`. */
 function savedOffsets(cwd: string): Record<string, number> {
   const dir = path.join(cwd, '.kcollect', 'positions');
   const out: Record<string, number> = {};
-  for (const name of fs.readdirSync(dir)) {
-    for (const f of JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')).files) out[path.basename(f.path)] = f.offset;
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    for (const f of PositionStore.load(path.join(dir, name)).all()) out[path.basename(f.path)] = f.offset;
   }
   return out;
 }

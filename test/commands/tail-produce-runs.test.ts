@@ -55,7 +55,8 @@ describe('tail-produce runs sharing a working directory', () => {
 
     expect(await topicValues(bootstrap, 'runs-a')).toEqual(lines('a', 0, 10));
     expect(await topicValues(bootstrap, 'runs-b')).toEqual(lines('b', 0, 5));
-    const positionFiles = fs.readdirSync(path.join(cwd, '.kcollect', 'positions')).sort();
+    // Beside each position file, its progress record (NAME.json.progress).
+    const positionFiles = fs.readdirSync(path.join(cwd, '.kcollect', 'positions')).filter((n) => n.endsWith('.json')).sort();
     expect(positionFiles).toHaveLength(2);
     expect(positionFiles.every((n) => /^tail-produce-[0-9a-f]{12}\.json$/.test(n))).toBe(true);
     // Each run published how long its lines took from being read to Kafka's acknowledgement.

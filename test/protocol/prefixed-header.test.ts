@@ -3,7 +3,7 @@ import {Compression} from '../../src/protocol/records/batch.js';
 import {decodeBatches, encodeBatch, type RecordInput} from '../../src/protocol/records/records.js';
 
 describe('encodeBatch: a header value given as prefix bytes and a number', () => {
-  const numbers = [0, 7, 9, 10, 99, 100, 123456789, 2 ** 31, Number.MAX_SAFE_INTEGER];
+  const numbers = [0, 7, 9, 10, 99, 100, 123456789, 999_999_999, 1e9, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER];
   for (const codec of [Compression.none, Compression.lz4]) {
     it(`${Compression[codec]}: comes back as the prefix followed by the number's decimal digits, beside string headers`, async () => {
       const prefix = Buffer.from('hôst-1:4242:');

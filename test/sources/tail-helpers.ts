@@ -3,7 +3,7 @@ import path from 'node:path';
 import type {Event} from '../../src/pipeline/event.js';
 import type {SourceContext} from '../../src/pipeline/source.js';
 import {TailSource, type TailSourceOptions} from '../../src/sources/tail/tail-source.js';
-import type {FilePosition} from '../../src/sources/tail/position-store.js';
+import {PositionStore, type FilePosition} from '../../src/sources/tail/position-store.js';
 
 /**
  * A SourceContext that keeps what was delivered. `before` runs inside deliver() before the
@@ -82,13 +82,9 @@ export function append(file: string, lines: string[]): void {
   fs.appendFileSync(file, lines.map((l) => `${l}\n`).join(''));
 }
 
+/** The positions a restart would resume from (the position file and its progress record). */
 export function readPositions(positionFile: string): FilePosition[] {
-  try {
-    return (JSON.parse(fs.readFileSync(positionFile, 'utf8')) as {files: FilePosition[]}).files;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  return fs.existsSync(positionFile) ? PositionStore.load(positionFile).all() : [];
 }
 
 export function inodeOf(file: string): string {

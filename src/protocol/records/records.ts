@@ -303,11 +303,24 @@ function isPrefixedNumber(b: Bytes | PrefixedNumber): b is PrefixedNumber {
   return (b as PrefixedNumber).prefix !== undefined;
 }
 
-/** Decimal digits of a whole number. */
+/** Decimal digits of a whole number (comparisons, not divisions: once per record). */
 function digitCount(n: number): number {
   let digits = 1;
-  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let bound = 10; n >= bound; bound *= 10) digits++;
   return digits;
+}
+
+/** Writes the `digits` decimal digits of whole number `n` at `at`; returns the end. */
+function putDigits(buf: Buffer, at: number, n: number, digits: number): number {
+  const end = at + digits;
+  let rest = n;
+  // Integer arithmetic while it fits 31 bits (offsets of files under 2 GiB), floats beyond.
+  for (let d = end - 1; d >= at; d--) {
+    const next = rest < 0x80000000 ? (rest / 10) | 0 : Math.floor(rest / 10);
+    buf[d] = 0x30 + (rest - next * 10);
+    rest = next;
+  }
+  return end;
 }
 
 /** Bytes of a zig-zag varint; exact for |v| < 2^52, which covers timestamp deltas. */
@@ -350,11 +363,6 @@ export function encodeBatchUncompressed(records: RecordInput[], opts: Omit<Encod
 function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: number): {buf: Buffer; baseTimestamp: number; maxTimestamp: number} {
   if (records.length === 0) throw new Error('a record batch needs at least one record');
   const defaultTs = opts.baseTimestamp ?? Date.now();
-  const timestamps = records.map((rec) => rec.timestamp ?? defaultTs);
-  for (const t of timestamps) if (!Number.isSafeInteger(t)) throw new Error(`timestamp ${t} is not an integer`);
-  const baseTimestamp = timestamps[0];
-  let maxTimestamp = baseTimestamp;
-  for (const t of timestamps) if (t > maxTimestamp) maxTimestamp = t;
 
   // Header keys repeat on every record of a batch (a collector's origin header): encode each once.
   const headerKeys = new Map<string, Buffer>();
@@ -370,24 +378,30 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
   };
   // Each record's parts, asked for once: a record may build its headers on each request.
   const count = records.length;
+  const timestamps = new Array<number>(count);
   const keys = new Array<Buffer | null>(count);
   const values = new Array<Buffer | null>(count);
   const headerLists = new Array<Array<{key: string; value: HeaderValue}>>(count);
   const sizes = new Array<number>(count);
+  const baseTimestamp = records[0].timestamp ?? defaultTs;
+  let maxTimestamp = baseTimestamp;
   let total = headroom;
   for (let i = 0; i < count; i++) {
     const rec = records[i];
+    const timestamp = (timestamps[i] = rec.timestamp ?? defaultTs);
+    if (!Number.isSafeInteger(timestamp)) throw new Error(`timestamp ${timestamp} is not an integer`);
+    if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     const key = (keys[i] = toBuffer(rec.key));
     const value = (values[i] = toBuffer(rec.value));
     const headers = (headerLists[i] = rec.headers ?? NO_HEADERS);
-    let size = 1 + varintSize(timestamps[i] - baseTimestamp) + varintSize(i);
+    let size = 1 + varintSize(timestamp - baseTimestamp) + varintSize(i);
     size += key ? varintSize(key.length) + key.length : 1;
     size += value ? varintSize(value.length) + value.length : 1;
     size += varintSize(headers.length);
-    for (const h of headers) {
-      const k = headerKey(h.key);
+    for (let h = 0; h < headers.length; h++) {
+      const k = headerKey(headers[h].key);
       size += varintSize(k.length) + k.length;
-      const n = byteLength(h.value);
+      const n = byteLength(headers[h].value);
       size += n < 0 ? 1 : varintSize(n) + n;
     }
     sizes[i] = size;
@@ -414,12 +428,12 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
       at += value.copy(buf, at);
     } else at = putVarint(buf, at, -1);
     at = putVarint(buf, at, headers.length);
-    for (const h of headers) {
-      const k = headerKey(h.key);
+    for (let h = 0; h < headers.length; h++) {
+      const k = headerKey(headers[h].key);
       at = putVarint(buf, at, k.length);
       at += k.copy(buf, at);
       // Strings (a collector's origin header) are written as UTF-8 without a Buffer of their own.
-      const v = h.value;
+      const v = headers[h].value;
       if (v === null) at = putVarint(buf, at, -1);
       else if (typeof v === 'string') {
         const n = Buffer.byteLength(v);
@@ -429,13 +443,7 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
         const digits = digitCount(v.n);
         at = putVarint(buf, at, v.prefix.length + digits);
         at += v.prefix.copy(buf, at);
-        // The digits from the last one back.
-        let rest = v.n;
-        for (let d = at + digits - 1; d >= at; d--) {
-          buf[d] = 0x30 + (rest % 10);
-          rest = Math.floor(rest / 10);
-        }
-        at += digits;
+        at = putDigits(buf, at, v.n, digits);
       } else {
         const bytes = toBuffer(v)!;
         at = putVarint(buf, at, bytes.length);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {crc32c} from '@node-rs/crc32';
 import {UserError} from '../../lib/errors.js';
-import {writeAll, writeFileAtomic} from '../../lib/fs.js';
+import {writeFileAtomic} from '../../lib/fs.js';
+import {InPlaceRecord} from '../../lib/in-place-record.js';
 
 /**
  * What the ledger knows about one file still under its original name. Device and inode are
@@ -49,13 +49,15 @@ export class Ledger {
   private saveError: Error | undefined;
   /** A save failed: the next progress is written whole, so nothing relies on what is on disk. */
   private wholeSaveDue = false;
-  private progressFd: number | undefined;
+  private readonly progress: InPlaceRecord;
 
   private constructor(
     readonly file: string,
     private readonly files: Map<string, LedgerEntry>,
     private seq: number,
-  ) {}
+  ) {
+    this.progress = new InPlaceRecord(progressFile(file), PROGRESS_BYTES);
+  }
 
   /** The failure of a save since the last call, once: for the source to report. */
   takeSaveError(): Error | undefined {
@@ -121,13 +123,9 @@ export class Ledger {
     const entry = this.files.get(name);
     if (!entry) throw new Error(`ledger: ${name} advanced before it was set`);
     this.files.set(name, {...entry, offset});
-    const json = JSON.stringify({seq: this.seq, name, offset} satisfies Progress);
-    const record = Buffer.alloc(PROGRESS_BYTES, ' ');
-    const length = record.write(`${crc32c(json).toString(16).padStart(8, '0')} ${json}\n`);
-    if (this.wholeSaveDue || length >= PROGRESS_BYTES) return this.save(false);
+    if (this.wholeSaveDue) return this.save(false);
     try {
-      this.progressFd ??= fs.openSync(progressFile(this.file), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-      writeAll(this.progressFd, record, 0);
+      if (!this.progress.write({seq: this.seq, name, offset} satisfies Progress)) this.save(false);
     } catch (err) {
       this.saveError = err as Error;
       this.wholeSaveDue = true;
@@ -135,8 +133,7 @@ export class Ledger {
   }
 
   close(): void {
-    if (this.progressFd !== undefined) fs.closeSync(this.progressFd);
-    this.progressFd = undefined;
+    this.progress.close();
   }
 
   /**
@@ -160,20 +157,8 @@ export class Ledger {
 
 const progressFile = (ledgerFile: string) => path.join(path.dirname(ledgerFile), 'progress');
 
-/** The progress record, or undefined when there is none or it is torn (its checksum fails). */
+/** The progress record, or undefined when there is none, it is torn or not one. */
 function readProgress(file: string): Progress | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8').trimEnd();
-  } catch {
-    return undefined;
-  }
-  const json = text.slice(9);
-  if (text[8] !== ' ' || crc32c(json).toString(16).padStart(8, '0') !== text.slice(0, 8)) return undefined;
-  try {
-    const p = JSON.parse(json) as Progress;
-    return Number.isSafeInteger(p.seq) && typeof p.name === 'string' && Number.isSafeInteger(p.offset) ? p : undefined;
-  } catch {
-    return undefined;
-  }
+  const p = InPlaceRecord.read(file) as Progress | undefined;
+  return p && Number.isSafeInteger(p.seq) && typeof p.name === 'string' && Number.isSafeInteger(p.offset) ? p : undefined;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {UserError} from '../../lib/errors.js';
 import {writeFileAtomic} from '../../lib/fs.js';
+import {InPlaceRecord} from '../../lib/in-place-record.js';
 import {inodeKey, type FileIdentity} from './file-identity.js';
 
 /** One followed file: who it is, where it was last seen, and how far its lines were delivered. */
@@ -12,34 +13,63 @@ export interface FilePosition extends FileIdentity {
 
 interface PositionFileContent {
   version: 1;
+  /** Counts whole saves: a progress record counts only for the version it was written after. */
+  seq?: number;
   files: FilePosition[];
+}
+
+/** Offsets delivered since the whole save `seq`, per dev:ino key. */
+interface Progress {
+  seq: number;
+  offsets: Record<string, number>;
 }
 
 /**
  * The position file: per file identity, the byte offset up to which lines were delivered. Kept
- * in memory, written whole and atomically, so a crash leaves the previous or the next version.
- * Keyed by dev+ino: the fingerprint decides on lookup whether it is still the same file.
+ * in memory and written whole and atomically when a file comes, goes or changes, so a crash
+ * leaves the previous or the next version. Offsets that only moved on (after every batch) go to
+ * a checksummed record rewritten in place next to it (FILE.progress), as the spool's ledger
+ * does: a temp file and a rename per batch cost more than reading the batch. Keyed by dev+ino:
+ * the fingerprint decides on lookup whether it is still the same file.
  */
 export class PositionStore {
   private readonly entries = new Map<string, FilePosition>();
-  private dirty = false;
+  /** A file came, went or changed other than its offset moving on: the next save is whole. */
+  private wholeSaveDue = false;
+  private advanced = false;
+  /** The progress record holds offsets the position file does not. */
+  private progressAhead = false;
+  private readonly progress: InPlaceRecord;
 
   private constructor(
     readonly file: string,
     /** False on the very first start: no position file existed yet. */
     readonly existed: boolean,
-  ) {}
+    private seq = 0,
+  ) {
+    this.progress = new InPlaceRecord(`${file}.progress`);
+  }
 
   static load(file: string): PositionStore {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new PositionStore(file, false);
-      throw new UserError(`cannot read position file ${file}: ${(err as Error).message}`, 'check its permissions');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read position file ${file}: ${(err as Error).message}`, 'check its permissions');
+      // A position file moved away to start over: a progress record left behind must not count.
+      fs.rmSync(`${file}.progress`, {force: true});
+      return new PositionStore(file, false);
     }
-    const store = new PositionStore(file, true);
-    for (const entry of parse(file, text).files) store.entries.set(inodeKey(entry.dev, entry.ino), entry);
+    const content = parse(file, text);
+    const store = new PositionStore(file, true, content.seq ?? 0);
+    for (const entry of content.files) store.entries.set(inodeKey(entry.dev, entry.ino), entry);
+    const progress = InPlaceRecord.read(store.progress.file) as Progress | undefined;
+    if (progress?.seq === store.seq && typeof progress.offsets === 'object' && progress.offsets !== null) {
+      for (const [key, offset] of Object.entries(progress.offsets)) {
+        const entry = store.entries.get(key);
+        if (entry && Number.isSafeInteger(offset) && offset > entry.offset) entry.offset = offset;
+      }
+    }
     return store;
   }
 
@@ -54,32 +84,65 @@ export class PositionStore {
   set(position: FilePosition): void {
     const key = inodeKey(position.dev, position.ino);
     const old = this.entries.get(key);
-    if (old && samePosition(old, position)) return;
+    if (old && sameFile(old, position)) {
+      if (position.offset === old.offset) return;
+      if (position.offset > old.offset) {
+        this.entries.set(key, {...old, offset: position.offset});
+        this.advanced = true;
+        return;
+      }
+    }
     this.entries.set(key, {...position});
-    this.dirty = true;
+    this.wholeSaveDue = true;
   }
 
   delete(dev: string, ino: string): void {
-    if (this.entries.delete(inodeKey(dev, ino))) this.dirty = true;
+    if (this.entries.delete(inodeKey(dev, ino))) this.wholeSaveDue = true;
   }
 
   get hasChanges(): boolean {
-    return this.dirty;
+    return this.wholeSaveDue || this.advanced;
   }
 
-  save(): void {
-    if (!this.dirty) return;
+  /**
+   * No fsync either way: a killed process keeps what was written, and an older position after an
+   * OS crash only means lines read again, which the Kafka sink recognises. `whole`: write the
+   * position file itself even if only offsets moved (on stop, so it reads complete on its own).
+   */
+  save({whole = false} = {}): void {
+    if (!this.hasChanges && !(whole && this.progressAhead)) return;
+    if (!this.wholeSaveDue && !whole) {
+      const offsets: Record<string, number> = {};
+      for (const [key, entry] of this.entries) offsets[key] = entry.offset;
+      try {
+        if (this.progress.write({seq: this.seq, offsets} satisfies Progress)) {
+          this.advanced = false;
+          this.progressAhead = true;
+          return;
+        }
+      } catch (err) {
+        // Nothing on disk may be relied on now: the next save is whole.
+        this.wholeSaveDue = true;
+        throw err;
+      }
+    }
     fs.mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700});
-    const content: PositionFileContent = {version: 1, files: this.all()};
-    // Written after every delivered batch, so no fsync: a killed process keeps it, and an older
-    // position after an OS crash only means lines read again, which the Kafka sink recognises.
+    const content: PositionFileContent = {version: 1, seq: this.seq + 1, files: this.all()};
     writeFileAtomic(this.file, `${JSON.stringify(content, null, 1)}\n`, {fsync: false});
-    this.dirty = false;
+    this.seq += 1;
+    this.wholeSaveDue = false;
+    this.advanced = false;
+    this.progressAhead = false;
+  }
+
+  close(): void {
+    this.progress.close();
   }
 }
 
-function samePosition(a: FilePosition, b: FilePosition): boolean {
-  return a.offset === b.offset && a.path === b.path && a.fingerprint === b.fingerprint && a.fingerprintBytes === b.fingerprintBytes;
+/** The same file under the same name: only its offset may differ. */
+function sameFile(a: FilePosition, b: FilePosition): boolean {
+  return a.path === b.path && a.fingerprint === b.fingerprint && a.fingerprintBytes === b.fingerprintBytes;
 }
 
 function parse(file: string, text: string): PositionFileContent {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
 import {errorMessage} from '../../lib/errors.js';
 import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
-import {PENDING_BATCHES, UNSAVED_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
+import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {ChangeWatcher} from '../change-watcher.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
@@ -47,12 +47,6 @@ export interface TailSourceOptions {
   batchMaxBytes?: number;
   /** Keep a rotated-away or deleted file open this long after it stopped growing (default 5000). */
   rotateWaitMs?: number;
-  /**
-   * Write the position file at most this often (default 200), and at the latest once
-   * UNSAVED_BATCHES batches' worth of events were delivered since the last write: after a kill,
-   * what is read again stays within what the Kafka sink checks (see rereadWindow).
-   */
-  positionWriteIntervalMs?: number;
   /** Batches handed to the channel and not yet safe, while reading goes on (default 8). */
   maxPendingBatches?: number;
 }
@@ -70,9 +64,6 @@ export class TailSource implements Source {
   private store!: PositionStore;
   private roundRobin = 0;
   private readonly announcedMissing = new Set<string>();
-  private lastPositionWrite = 0;
-  /** Events whose delivery settled since the position file was last written. */
-  private settledSinceWrite = 0;
   /** Deliveries handed over and not settled yet. */
   private unsettled = 0;
   /**
@@ -93,7 +84,6 @@ export class TailSource implements Source {
       batchMaxEvents: 500,
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
-      positionWriteIntervalMs: 200,
       maxPendingBatches: PENDING_BATCHES,
       ...options,
     };
@@ -107,7 +97,7 @@ export class TailSource implements Source {
       await this.discover(ctx, known ? 'beginning' : this.o.startAt);
       await this.resumeRotatedAway(ctx);
       changes.watchDirectories(this.directoriesToWatch());
-      this.savePositions(ctx, true);
+      this.savePositions(ctx);
       let lastScan = Date.now();
       while (!ctx.signal.aborted) {
         const now = Date.now();
@@ -120,7 +110,7 @@ export class TailSource implements Source {
         const full = await this.deliverBatch(ctx);
         if (!(await this.settleDeliveries(ctx))) continue;
         await this.retireDrained(ctx, Date.now());
-        this.savePositions(ctx, false);
+        this.savePositions(ctx);
         if (full) continue;
         // A change notification: new bytes are read next round; a truncation is noticed here.
         if (await changes.wait(this.o.pollIntervalMs, ctx.signal)) {
@@ -132,7 +122,8 @@ export class TailSource implements Source {
     } finally {
       changes.close();
       await this.lastDelivery;
-      this.savePositions(ctx, true);
+      this.savePositions(ctx, {whole: true});
+      this.store.close();
       for (const file of this.files.values()) await file.handle.close().catch(() => {});
       this.files.clear();
     }
@@ -363,7 +354,6 @@ export class TailSource implements Source {
         file.commit(mark.generation, mark.end);
         this.store.set(file.position());
       }
-      this.settledSinceWrite += events.length;
       return true;
     })();
     this.pending.push(this.lastDelivery);
@@ -421,19 +411,16 @@ export class TailSource implements Source {
     await file.handle.close().catch(() => {});
   }
 
-  private savePositions(ctx: SourceContext, force: boolean): void {
-    if (!this.store?.hasChanges) return;
-    const now = Date.now();
-    if (!force && now - this.lastPositionWrite < this.o.positionWriteIntervalMs && this.settledSinceWrite < UNSAVED_BATCHES * this.o.batchMaxEvents) return;
+  /** After every settled batch (offsets only: one write in place); whole on stop. */
+  private savePositions(ctx: SourceContext, {whole = false} = {}): void {
     try {
-      this.store.save();
-      this.lastPositionWrite = now;
-      this.settledSinceWrite = 0;
+      this.store?.save({whole});
     } catch (err) {
       ctx.count('CheckpointWriteErrorCount');
       ctx.log(`cannot write position file ${this.o.positionFile}: ${errorMessage(err)}`);
     }
   }
+
 }
 
 /** Start of the last line (after the last newline), so `--from-end` never starts mid-line. */
