@@ -26,6 +26,9 @@ export interface ProducerOptions {
 export interface OutgoingRecord {
   key: Buffer | null;
   value: Buffer | null;
+  /** A value copied from where it lies, without a Buffer of it (see RecordInput.copyValue). */
+  valueLength?: number;
+  copyValue?(target: Buffer, at: number): number;
   /** A string value is sent as its UTF-8 bytes, a PrefixedNumber as its prefix and digits. */
   headers?: Array<{key: string; value: Buffer | string | PrefixedNumber}>;
   /**

@@ -4,7 +4,7 @@ import {ErrorCode, type KafkaErrorInfo, KafkaProtocolError, errorInfo} from '../
 import {InitProducerId} from '../protocol/messages/22-init-producer-id.js';
 import {Produce} from '../protocol/messages/00-produce.js';
 import {Compression} from '../protocol/records/batch.js';
-import {encodeBatch, type PrefixedNumber} from '../protocol/records/records.js';
+import {encodeBatch, valueBytes, type PrefixedNumber} from '../protocol/records/records.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './kafka-errors.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
@@ -223,7 +223,7 @@ export class WireTopicProducer implements TopicProducer {
     }
     this.delivered.set(partition, d);
     this.acknowledged += records.length;
-    for (const r of records) this.bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    for (const r of records) this.bytes += (r.key?.length ?? 0) + valueBytes(r);
   }
 
   private throwIfFailed(): void {
@@ -324,7 +324,7 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
   let current: OutgoingRecord[] = [];
   let bytes = 0;
   for (const r of records) {
-    let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    let size = 70 + (r.key?.length ?? 0) + valueBytes(r);
     if (r.headerBytes !== undefined) size += r.headerBytes;
     else for (const h of r.headers ?? []) size += headerBytesAtLeast(h.key, h.value);
     if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {

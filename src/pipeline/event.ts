@@ -38,8 +38,8 @@ export interface Event {
   /** When the source read it (ms since the epoch), for the sink's latency gauges; not stored. */
   readAt?: number;
   /**
-   * Set on drained events, whose body lies inside the fetched bytes: its length and a copy of it
-   * (returns the bytes copied) without making a Buffer of the body, for sinks that join bodies.
+   * Set on drained events and lines of files, whose body lies inside fetched or read bytes: its
+   * length and a copy of it (returns the bytes copied) without making a Buffer of the body.
    */
   readonly bodyLength?: number;
   copyBody?(target: Buffer, at: number): number;
@@ -49,9 +49,19 @@ export function makeEvent(body: Buffer | string, headers: Record<string, string>
   return {headers, body: typeof body === 'string' ? Buffer.from(body) : body, origin, readAt: Date.now()};
 }
 
+/** The length of an event's body, without making a Buffer of a body that lies in read bytes. */
+export function bodyLength(event: Event): number {
+  return event.bodyLength ?? event.body.length;
+}
+
+/** Copies an event's body into `target` at `at`; returns how many bytes. */
+export function copyBody(event: Event, target: Buffer, at: number): number {
+  return event.copyBody ? event.copyBody(target, at) : event.body.copy(target, at);
+}
+
 /** Body bytes plus header bytes: what byte-bounded channels count. */
 export function eventSize(event: Event): number {
-  const size = event.body.length;
+  const size = bodyLength(event);
   // A line with its read's shared headers: their size was counted once for the read.
   if (event instanceof LineEvent && event.sharesHeaders) return size + event.from.headersSize;
   return size + headersSize(headersOf(event));
@@ -99,9 +109,10 @@ export const HOST = os.hostname();
 /**
  * An Event for a line of a file, made to stay small while it waits for Kafka's acknowledgement
  * (a young-generation scavenge copies every object still alive): the file, inode, read time and
- * starting headers are the shared LineOrigin's, the line keeps only its body view and offset.
- * Its headers and origin objects are made on first use, so an interceptor that writes a header
- * in place writes into this line's own copy and no other line sees it.
+ * starting headers are the shared LineOrigin's, the line keeps only its offset and where its bytes
+ * lie in the buffer they were read into. Its body view, headers and origin objects are made on
+ * first use, so an interceptor that writes a header in place writes into this line's own copy and
+ * no other line sees it; the Kafka sink copies the bytes without ever making the view.
  */
 export class LineEvent implements Event {
   rejected?: string;
@@ -109,13 +120,33 @@ export class LineEvent implements Event {
   kafka?: KafkaPosition;
   private ownHeaders?: Record<string, string>;
   private ownOrigin?: EventOrigin;
+  private ownBody?: Buffer;
 
   constructor(
     readonly from: LineOrigin,
     /** Byte offset of the line's first byte in the file. */
     readonly offset: number,
-    public body: Buffer,
+    /** The line's bytes are `bytes` from `start` to `stop`. */
+    private readonly bytes: Buffer,
+    private readonly start = 0,
+    private readonly stop = bytes.length,
   ) {}
+
+  get body(): Buffer {
+    return (this.ownBody ??= this.bytes.subarray(this.start, this.stop));
+  }
+
+  set body(body: Buffer) {
+    this.ownBody = body;
+  }
+
+  get bodyLength(): number {
+    return this.ownBody === undefined ? this.stop - this.start : this.ownBody.length;
+  }
+
+  copyBody(target: Buffer, at: number): number {
+    return this.ownBody === undefined ? this.bytes.copy(target, at, this.start, this.stop) : this.ownBody.copy(target, at);
+  }
 
   get headers(): Record<string, string> {
     return (this.ownHeaders ??= {...this.from.headers});

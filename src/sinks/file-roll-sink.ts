@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {errorMessage} from '../lib/errors.js';
 import {diskIo, fsyncDir, writeAll} from '../lib/fs.js';
-import type {Event} from '../pipeline/event.js';
+import {bodyLength, copyBody, type Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {PathEscapeError, compilePathEscapes, type TimeFrom} from './path-escapes.js';
 
@@ -141,7 +141,7 @@ export class FileRollSink implements Sink {
         let t = touched.get(file);
         if (!t) touched.set(file, (t = {bytesBefore: file.bytes, countBefore: file.count, events: []}));
         t.events.push(event);
-        file.bytes += (event.bodyLength ?? event.body.length) + 1;
+        file.bytes += bodyLength(event) + 1;
         file.count++;
       });
       // The write is confirmed once it is on disk: only then may the drain commit it. Each file
@@ -266,7 +266,7 @@ function joinLines(events: Event[], size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const e of events) {
-    at += e.copyBody ? e.copyBody(out, at) : e.body.copy(out, at);
+    at += copyBody(e, out, at);
     out[at++] = NEWLINE;
   }
   return out;

@@ -4,7 +4,7 @@ import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError, headerBytesAtLeast} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
-import {LineEvent, headersOf, type Event} from '../pipeline/event.js';
+import {LineEvent, bodyLength, copyBody, headersOf, type Event} from '../pipeline/event.js';
 import type {PrefixedNumber} from '../protocol/records/records.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
@@ -191,7 +191,7 @@ export class KafkaSink implements Sink {
       // The key is cut from the line as read; the value (and the redelivery check) is what is sent.
       const event = encoder && !read.rejected ? encoder.encode(read) : read;
       if (event.rejected) refused.push({index, reason: event.rejected});
-      else if (event.body.length > maxBytes) refused.push({index, reason: `record of ${event.body.length} bytes exceeds ${maxBytes} bytes`});
+      else if (bodyLength(event) > maxBytes) refused.push({index, reason: `record of ${bodyLength(event)} bytes exceeds ${maxBytes} bytes`});
       else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null));
     });
     if (recent && recent.skipped > 0) {
@@ -251,6 +251,15 @@ class EventRecord implements OutgoingRecord {
 
   get value(): Buffer {
     return this.event.body;
+  }
+
+  // The encoder copies a line's bytes from its read buffer: no Buffer view per line.
+  get valueLength(): number {
+    return bodyLength(this.event);
+  }
+
+  copyValue(target: Buffer, at: number): number {
+    return copyBody(this.event, target, at);
   }
 
   /** Counted without building the headers (the producer splits batches by size first). */

@@ -6,16 +6,19 @@ const CR = 0x0d;
 const DEL = 0x7f;
 
 /**
- * Why a line cannot go out as a log record, or undefined when it can. Tab is the only control
- * byte a text line may hold (\n too, inside a multiline group); anything else (NUL, ESC, ...)
- * means binary data. Checked before UTF-8, since garbage usually fails both.
+ * Why a line (`body`, or its bytes from `start` to `end`) cannot go out as a log record, or
+ * undefined when it can. Tab is the only control byte a text line may hold (\n too, inside a
+ * multiline group); anything else (NUL, ESC, ...) means binary data. Checked before UTF-8, since
+ * garbage usually fails both; a line of ASCII bytes is valid UTF-8 without asking.
  */
-export function rejectReason(body: Buffer): 'binary data' | 'invalid UTF-8' | undefined {
-  for (let i = 0; i < body.length; i++) {
+export function rejectReason(body: Buffer, start = 0, end = body.length): 'binary data' | 'invalid UTF-8' | undefined {
+  let high = 0;
+  for (let i = start; i < end; i++) {
     const byte = body[i];
     if ((byte < 0x20 && byte !== TAB && byte !== LF) || byte === DEL) return 'binary data';
+    high |= byte;
   }
-  return isUtf8(body) ? undefined : 'invalid UTF-8';
+  return high < 0x80 || isUtf8(body.subarray(start, end)) ? undefined : 'invalid UTF-8';
 }
 
 /** The reason for a line cut to `maxLineBytes` from its `length` bytes. */

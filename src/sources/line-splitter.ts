@@ -1,15 +1,29 @@
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** A complete line: its bytes without the line ending, and where it sits in the file. */
-export interface Line {
-  /** Offset of the line's first byte. */
-  offset: number;
-  /** Offset just past its newline: where reading resumes after this line. */
-  end: number;
-  /** At most maxLineBytes bytes; `length` says how long the line really was. */
-  body: Buffer;
-  length: number;
+/**
+ * A complete line: where it sits in the file, and its bytes without the line ending as a range of
+ * the buffer it was read in (a Buffer view per line costs more than the rest of the line's trip;
+ * `body` makes one on request).
+ */
+export class Line {
+  constructor(
+    /** Offset of the line's first byte. */
+    readonly offset: number,
+    /** Offset just past its newline: where reading resumes after this line. */
+    readonly end: number,
+    /** How long the line really was; at most maxLineBytes of it are kept. */
+    readonly length: number,
+    /** The kept bytes lie in `bytes` from `start` to `stop`. */
+    readonly bytes: Buffer,
+    readonly start: number,
+    readonly stop: number,
+  ) {}
+
+  /** The kept bytes, as a new view on each call. */
+  get body(): Buffer {
+    return this.bytes.subarray(this.start, this.stop);
+  }
 }
 
 /**
@@ -69,7 +83,7 @@ export class LineSplitter {
     const content = nl > start && chunk[nl - 1] === CR ? nl - 1 - start : nl - start;
     const offset = this.position;
     this.position += nl + 1 - start;
-    return {offset, end: this.position, body: chunk.subarray(start, start + Math.min(content, this.maxLineBytes)), length: content};
+    return new Line(offset, this.position, content, chunk, start, start + Math.min(content, this.maxLineBytes));
   }
 
   /** The pending bytes as a last line without newline (a rotated file that will not grow). */
@@ -94,12 +108,7 @@ export class LineSplitter {
   private take(newline: boolean): Line {
     const content = newline && this.lastByte === CR ? this.length - 1 : this.length;
     const joined = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.kept);
-    const line: Line = {
-      offset: this.position - this.length - (newline ? 1 : 0),
-      end: this.position,
-      body: joined.subarray(0, Math.min(content, this.maxLineBytes)),
-      length: content,
-    };
+    const line = new Line(this.position - this.length - (newline ? 1 : 0), this.position, content, joined, 0, Math.min(content, this.maxLineBytes));
     this.parts = [];
     this.kept = 0;
     this.length = 0;

@@ -9,19 +9,39 @@ import {originHeader} from '../../src/sinks/redelivery-filter.js';
 const FILE = '/var/log/cars/status.txt';
 const lines = ['20160101000004,K0001,87', 'no timestamp here', '20160101000005,K0002,91'];
 
-/** Three lines of one read, sharing one origin that starts them with a basename header. */
+/** Three lines of one read, sharing one origin that starts them with a basename header; each lies in the read's one chunk. */
 function read() {
   const from = lineOrigin(FILE, 4242, Object.freeze({basename: 'status.txt'}));
+  const chunk = Buffer.from(lines.map((l) => `${l}\n`).join(''));
   let offset = 0;
   return {
     from,
     events: lines.map((text) => {
-      const event = new LineEvent(from, offset, Buffer.from(text));
+      const event = new LineEvent(from, offset, chunk, offset, offset + text.length);
       offset += text.length + 1;
       return event;
     }),
   };
 }
+
+describe('LineEvent: a line as a range of its read chunk', () => {
+  it('gives its own bytes by length and copy, and a body set by an interceptor replaces them', () => {
+    const [first, second] = read().events;
+    expect([first.body.toString(), second.body.toString()]).toEqual(lines.slice(0, 2));
+    expect(second.bodyLength).toBe(lines[1].length);
+    const out = Buffer.alloc(second.bodyLength);
+    expect(second.copyBody(out, 0)).toBe(lines[1].length);
+    expect(out.toString()).toBe(lines[1]);
+
+    second.body = Buffer.from('masked');
+    expect(second.bodyLength).toBe(6);
+    const copy = Buffer.alloc(6);
+    second.copyBody(copy, 0);
+    expect(copy.toString()).toBe('masked');
+    expect(eventSize(second)).toBe(6 + 'basename'.length + 'status.txt'.length);
+    expect(first.body.toString()).toBe(lines[0]);
+  });
+});
 
 describe('LineEvent: lines sharing one origin', () => {
   it('an interceptor that sets a header on one line leaves the other lines and the shared headers alone', () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {allLinesAccepted, rejectReason} from '../../src/sources/classify.js';
 import {segmentRegExp} from '../../src/sources/tail/glob.js';
-import {LineSplitter} from '../../src/sources/line-splitter.js';
+import {Line, LineSplitter} from '../../src/sources/line-splitter.js';
 import {MultilineGrouper} from '../../src/sources/tail/multiline.js';
 
 // Owned chunks (the file readers') come out as views into them, the others as copies: the same lines either way.
@@ -51,7 +51,7 @@ describe.each([false, true])('LineSplitter, owned chunks: %s', (owned) => {
 });
 
 describe('MultilineGrouper', () => {
-  const line = (text: string, offset: number) => ({body: Buffer.from(text), offset, end: offset + text.length + 1, length: text.length});
+  const line = (text: string, offset: number) => new Line(offset, offset + text.length + 1, text.length, Buffer.from(text), 0, text.length);
 
   it('caps a group that never sees another start line', () => {
     const g = new MultilineGrouper(/^START/, 10);
@@ -75,6 +75,15 @@ describe('rejectReason', () => {
     expect(rejectReason(Buffer.from([0x61, 0x00]))).toBe('binary data');
     expect(rejectReason(Buffer.from('\x1b[31mred'))).toBe('binary data');
     expect(rejectReason(Buffer.from([0x61, 0xc3]))).toBe('invalid UTF-8');
+  });
+
+  it('checks only the range it is given of a larger buffer', () => {
+    const bytes = Buffer.concat([Buffer.from([0x00, 0xc3]), Buffer.from('ok ü'), Buffer.from([0xc3, 0x1b])]);
+    expect(rejectReason(bytes, 2, bytes.length - 2)).toBeUndefined();
+    expect(rejectReason(bytes, 2, bytes.length - 1)).toBe('invalid UTF-8');
+    expect(rejectReason(bytes, 1, 4)).toBe('invalid UTF-8');
+    expect(rejectReason(bytes, 0, 3)).toBe('binary data');
+    expect(rejectReason(bytes, 2, bytes.length)).toBe('binary data');
   });
 });
 

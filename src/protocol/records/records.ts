@@ -268,6 +268,13 @@ export type HeaderValue = Bytes | PrefixedNumber | null;
 export interface RecordInput {
   key?: Bytes | null;
   value: Bytes | null;
+  /**
+   * A value that lies in a larger buffer (a line in its read chunk, a fetched record) may give its
+   * length (-1: null) and copy itself instead: the encoder then never asks for `value`, so no
+   * Buffer view is made per record.
+   */
+  valueLength?: number;
+  copyValue?(target: Buffer, at: number): number;
   headers?: Array<{key: string; value: HeaderValue}>;
   /** CreateTime in ms; defaults to opts.baseTimestamp, else Date.now(). */
   timestamp?: number;
@@ -290,6 +297,13 @@ function toBuffer(b: Bytes | null | undefined): Buffer | null {
   if (b === null || b === undefined) return null;
   if (typeof b === 'string') return Buffer.from(b, 'utf8');
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Bytes of a record's value (0 for null), without making a Buffer of a value given in place. */
+export function valueBytes(record: Pick<RecordInput, 'value' | 'valueLength' | 'copyValue'>): number {
+  if (record.copyValue !== undefined && record.valueLength !== undefined) return Math.max(0, record.valueLength);
+  const value = record.value;
+  return value === null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
 /** Encoded length of a header value; -1 for null. */
@@ -381,6 +395,7 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
   const timestamps = new Array<number>(count);
   const keys = new Array<Buffer | null>(count);
   const values = new Array<Buffer | null>(count);
+  const valueLengths = new Array<number>(count);
   const headerLists = new Array<Array<{key: string; value: HeaderValue}>>(count);
   const sizes = new Array<number>(count);
   const baseTimestamp = records[0].timestamp ?? defaultTs;
@@ -392,11 +407,13 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
     if (!Number.isSafeInteger(timestamp)) throw new Error(`timestamp ${timestamp} is not an integer`);
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
     const key = (keys[i] = toBuffer(rec.key));
-    const value = (values[i] = toBuffer(rec.value));
+    const inPlace = rec.copyValue !== undefined && rec.valueLength !== undefined;
+    const value = (values[i] = inPlace ? null : toBuffer(rec.value));
+    const valueLength = (valueLengths[i] = inPlace ? rec.valueLength! : value ? value.length : -1);
     const headers = (headerLists[i] = rec.headers ?? NO_HEADERS);
     let size = 1 + varintSize(timestamp - baseTimestamp) + varintSize(i);
     size += key ? varintSize(key.length) + key.length : 1;
-    size += value ? varintSize(value.length) + value.length : 1;
+    size += valueLength < 0 ? 1 : varintSize(valueLength) + valueLength;
     size += varintSize(headers.length);
     for (let h = 0; h < headers.length; h++) {
       const k = headerKey(headers[h].key);
@@ -423,10 +440,9 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
       at = putVarint(buf, at, key.length);
       at += key.copy(buf, at);
     } else at = putVarint(buf, at, -1);
-    if (value) {
-      at = putVarint(buf, at, value.length);
-      at += value.copy(buf, at);
-    } else at = putVarint(buf, at, -1);
+    at = putVarint(buf, at, valueLengths[i]);
+    if (value) at += value.copy(buf, at);
+    else if (valueLengths[i] > 0) at += records[i].copyValue!(buf, at);
     at = putVarint(buf, at, headers.length);
     for (let h = 0; h < headers.length; h++) {
       const k = headerKey(headers[h].key);

@@ -1,4 +1,4 @@
-import type {Line} from '../line-splitter.js';
+import {Line} from '../line-splitter.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -46,7 +46,7 @@ export class MultilineGrouper {
 
   flush(): Line | null {
     if (!this.hasPending) return null;
-    const group: Line = {offset: this.offset, end: this.end, body: Buffer.concat(this.parts, this.kept), length: this.length};
+    const group = new Line(this.offset, this.end, this.length, Buffer.concat(this.parts, this.kept), 0, this.kept);
     this.parts = [];
     this.kept = 0;
     this.length = 0;

@@ -9,7 +9,8 @@ import {ChangeWatcher} from '../change-watcher.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
 import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
-import {TailedFile, type ReadyLine} from './tailed-file.js';
+import type {Line} from '../line-splitter.js';
+import {TailedFile} from './tailed-file.js';
 
 export interface TailSourceOptions {
   name: string;
@@ -316,24 +317,26 @@ export class TailSource implements Source {
     const shift = live.length > 0 ? this.roundRobin++ % live.length : 0;
     const ordered = [...all.filter(([, f]) => f.detached), ...live.slice(shift), ...live.slice(0, shift)];
     for (const [key, file] of ordered) {
-      let last: ReadyLine | undefined;
+      let last: Line | undefined;
+      let lastGeneration = 0;
       // One shared origin per file and batch: its lines carry only their offsets.
       let from: LineOrigin | undefined;
       try {
         while (events.length < this.o.batchMaxEvents && bytes < this.o.batchMaxBytes) {
           file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
-          const ready = file.next(now);
-          if (!ready) break;
-          events.push(this.toEvent(ctx, (from ??= lineOrigin(file.path, Number(file.identity.ino))), file, ready));
-          bytes += ready.line.body.length;
-          last = ready;
+          const line = file.next(now);
+          if (!line) break;
+          events.push(this.toEvent(ctx, (from ??= lineOrigin(file.path, Number(file.identity.ino))), file, line));
+          bytes += line.stop - line.start;
+          last = line;
+          lastGeneration = file.lineGeneration;
         }
         file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
       } catch (err) {
         await this.drop(ctx, key, file, err);
       }
       // One mark per file: the end of its last line in this batch (also when a read failed after it).
-      if (last) marks.set(file, {generation: last.generation, end: last.line.end});
+      if (last) marks.set(file, {generation: lastGeneration, end: last.end});
     }
     if (events.length === 0) return false;
     const delivery = ctx.deliver(events);
@@ -379,10 +382,10 @@ export class TailSource implements Source {
     return false;
   }
 
-  private toEvent(ctx: SourceContext, from: LineOrigin, file: TailedFile, {line}: ReadyLine): Event {
-    const event = new LineEvent(from, line.offset, line.body);
+  private toEvent(ctx: SourceContext, from: LineOrigin, file: TailedFile, line: Line): Event {
+    const event = new LineEvent(from, line.offset, line.bytes, line.start, line.stop);
     if (line.offset < file.rereadUntil) event.redelivered = true;
-    const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.body);
+    const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.bytes, line.start, line.stop);
     if (rejected) {
       event.rejected = rejected;
       ctx.count('EventRejectedCount');

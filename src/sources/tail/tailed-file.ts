@@ -15,12 +15,6 @@ export interface LineOptions {
   onRestart?: (file: TailedFile) => void;
 }
 
-/** A line ready to go out, tagged with the file generation it was read in. */
-export interface ReadyLine {
-  line: Line;
-  generation: number;
-}
-
 /**
  * One followed file, held open so it is read by identity, not by name: after a rename or delete
  * the handle still reads the same bytes. Tracks two offsets: `readOffset` (bytes handed to the
@@ -44,7 +38,12 @@ export class TailedFile {
   followedAs: string;
   atEof = false;
   lastGrowthAt: number;
-  readonly ready: ReadyLine[] = [];
+  /** The generation the line next() returned last was read in. */
+  lineGeneration = 0;
+  /** Lines ready to go out from `readyAt` on, with the generation each was read in. */
+  private ready: Line[] = [];
+  private readyGenerations: number[] = [];
+  private readyAt = 0;
   private splitter: LineSplitter;
   private grouper?: MultilineGrouper;
   private readonly reader = new ChunkReader(CHUNK_BYTES);
@@ -94,9 +93,12 @@ export class TailedFile {
     this.size = size;
   }
 
-  /** The next complete line (or group), reading more of the file as needed (synchronously, see file-identity.ts); null at EOF. */
-  next(now: number): ReadyLine | null {
-    while (this.ready.length === 0) {
+  /**
+   * The next complete line (or group), reading more of the file as needed (synchronously, see
+   * file-identity.ts); null at EOF. `lineGeneration` says which generation it belongs to.
+   */
+  next(now: number): Line | null {
+    while (this.readyAt === this.ready.length) {
       const chunk = this.reader.readSync(this.handle.fd, this.readOffset);
       const bytesRead = chunk.length;
       if (bytesRead === 0) {
@@ -112,9 +114,11 @@ export class TailedFile {
       }
       this.readOffset += bytesRead;
       if (this.readOffset > this.size) (this.size = this.readOffset), (this.lastGrowthAt = now);
+      this.clearReady();
       for (const line of this.splitter.push(chunk, true)) this.queue(line, now);
     }
-    return this.ready.shift()!;
+    this.lineGeneration = this.readyGenerations[this.readyAt];
+    return this.ready[this.readyAt++];
   }
 
   /** Completes a multiline group nobody added to for `timeoutMs` while the file was at EOF. */
@@ -131,7 +135,7 @@ export class TailedFile {
 
   /** Everything read has been delivered and nothing is held back. */
   get drained(): boolean {
-    return this.ready.length === 0 && !this.splitter.hasPending && !this.grouper?.hasPending && this.committed === this.readOffset;
+    return this.readyAt === this.ready.length && !this.splitter.hasPending && !this.grouper?.hasPending && this.committed === this.readOffset;
   }
 
   commit(generation: number, end: number): void {
@@ -140,7 +144,7 @@ export class TailedFile {
 
   /** A delivery failed: forget what was read past the committed offset and read it again. */
   rewind(): void {
-    this.ready.length = 0;
+    this.clearReady();
     this.rereadUntil = Math.max(this.rereadUntil, this.readOffset);
     this.restartAt(this.committed);
   }
@@ -166,12 +170,18 @@ export class TailedFile {
 
   private queue(line: Line, now: number): void {
     const done = this.grouper ? this.grouper.add(line, now) : line;
-    if (done) this.ready.push({line: done, generation: this.generation});
+    if (done) this.ready.push(done), this.readyGenerations.push(this.generation);
+  }
+
+  private clearReady(): void {
+    this.ready = [];
+    this.readyGenerations = [];
+    this.readyAt = 0;
   }
 
   private flushGroup(): void {
     const group = this.grouper?.flush();
-    if (group) this.ready.push({line: group, generation: this.generation});
+    if (group) this.ready.push(group), this.readyGenerations.push(this.generation);
   }
 
   private newGrouper(): MultilineGrouper | undefined {
