@@ -1,5 +1,5 @@
 import type {ClientConfig} from './client-config.js';
-import type {PrefixedNumber} from '../protocol/records/records.js';
+import type {NumberedHeader} from '../protocol/records/records.js';
 import type {TransactionOffsets} from './transaction-session.js';
 import {WireTopicProducer, type WireProducerTimeouts} from './wire-producer.js';
 
@@ -29,8 +29,11 @@ export interface OutgoingRecord {
   /** A value copied from where it lies, without a Buffer of it (see RecordInput.copyValue). */
   valueLength?: number;
   copyValue?(target: Buffer, at: number): number;
-  /** A string value is sent as its UTF-8 bytes, a PrefixedNumber as its prefix and digits. */
-  headers?: Array<{key: string; value: Buffer | string | PrefixedNumber}>;
+  /** A string value is sent as its UTF-8 bytes. */
+  headers?: Array<{key: string; value: Buffer | string}>;
+  /** A last header: numberedHeader.prefix then headerNumber's digits (see RecordInput). */
+  numberedHeader?: NumberedHeader;
+  headerNumber?: number;
   /**
    * At least the encoded bytes of the headers (10 per header plus key and value, a string value
    * counted 3 bytes per UTF-16 unit), for a record that knows it without building its headers.

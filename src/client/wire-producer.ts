@@ -4,7 +4,7 @@ import {ErrorCode, type KafkaErrorInfo, KafkaProtocolError, errorInfo} from '../
 import {InitProducerId} from '../protocol/messages/22-init-producer-id.js';
 import {Produce} from '../protocol/messages/00-produce.js';
 import {Compression} from '../protocol/records/batch.js';
-import {encodeBatch, valueBytes, type PrefixedNumber} from '../protocol/records/records.js';
+import {encodeBatch, valueBytes} from '../protocol/records/records.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './kafka-errors.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
@@ -341,11 +341,10 @@ function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
 
 /**
  * At least a header's encoded bytes, without encoding it: a string's UTF-8 is at most 3 bytes per
- * UTF-16 unit, a safe integer at most 16 digits, and 10 covers the varints.
+ * UTF-16 unit, and 10 covers the varints.
  */
-export function headerBytesAtLeast(key: string, value: Buffer | string | PrefixedNumber): number {
-  const valueBytes = typeof value === 'string' ? 3 * value.length : Buffer.isBuffer(value) ? value.length : value.prefix.length + 16;
-  return key.length + valueBytes + 10;
+export function headerBytesAtLeast(key: string, value: Buffer | string): number {
+  return key.length + (typeof value === 'string' ? 3 * value.length : value.length) + 10;
 }
 
 /** Rejects after `ms` (and runs `onTimeout`, which closes the stuck connection). */

@@ -4,8 +4,8 @@ import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError, headerBytesAtLeast} from '../client/wire-producer.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
-import {LineEvent, bodyLength, copyBody, headersOf, type Event} from '../pipeline/event.js';
-import type {PrefixedNumber} from '../protocol/records/records.js';
+import {LineEvent, bodyLength, copyBody, headersOf, type Event, type LineOrigin} from '../pipeline/event.js';
+import type {NumberedHeader} from '../protocol/records/records.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
 
@@ -236,9 +236,10 @@ function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
 }
 
 /**
- * An event as a record. Its header list is made each time the encoder asks for it and dropped
- * right after, so a record waiting for Kafka's acknowledgement is one small object, not four
- * (a young-generation scavenge copies every object still alive).
+ * An event as a record, one small object while it waits for Kafka's acknowledgement (a
+ * young-generation scavenge copies every object still alive). A line's origin header is its
+ * read's shared `host:inode:` bytes and its offset, written by the encoder as a numbered header,
+ * and a line without headers of its own shares one empty list: no header objects per line.
  */
 class EventRecord implements OutgoingRecord {
   partition?: number;
@@ -267,27 +268,48 @@ class EventRecord implements OutgoingRecord {
     const own = headersOf(this.event);
     let bytes = 0;
     for (const name in own) bytes += headerBytesAtLeast(name, own[name]);
-    const origin = this.origin();
+    const numbered = this.numberedHeader;
+    if (numbered) return bytes + headerBytesAtLeast(numbered.key, numbered.prefix) + MAX_SAFE_DIGITS;
+    const origin = originHeader(this.event);
     return origin === undefined ? bytes : bytes + headerBytesAtLeast(ORIGIN_HEADER, origin);
   }
 
-  get headers(): Array<{key: string; value: string | PrefixedNumber}> {
-    // Values stay strings: the encoder writes them without a Buffer per header per line.
+  get headers(): Array<{key: string; value: string}> {
     const own = headersOf(this.event);
-    const origin = this.origin();
+    const origin = this.numberedHeader ? undefined : originHeader(this.event);
     let count = origin === undefined ? 0 : 1;
     for (const _ in own) count++;
-    // Sized once (push would grow it to room for 17): a line usually has the origin header alone.
-    const headers = new Array<{key: string; value: string | PrefixedNumber}>(count);
+    if (count === 0) return NO_HEADERS;
+    // Values stay strings: the encoder writes them without a Buffer per header per line.
+    const headers = new Array<{key: string; value: string}>(count);
     let i = 0;
     for (const name in own) headers[i++] = {key: name, value: own[name]};
     if (origin !== undefined) headers[i] = {key: ORIGIN_HEADER, value: origin};
     return headers;
   }
 
-  /** A line's origin header as its read's host:inode: bytes and its offset: no string per line. */
-  private origin(): string | PrefixedNumber | undefined {
+  /** A line nobody gave another origin: its origin header is numbered by its offset. */
+  get numberedHeader(): NumberedHeader | undefined {
     const event = this.event;
-    return event instanceof LineEvent && event.plainOrigin ? {prefix: event.from.idPrefixBytes, n: event.offset} : originHeader(event);
+    return event instanceof LineEvent && event.plainOrigin ? originOf(event.from) : undefined;
   }
+
+  get headerNumber(): number | undefined {
+    return this.event instanceof LineEvent ? this.event.offset : undefined;
+  }
+}
+
+const NO_HEADERS: Array<{key: string; value: string}> = Object.freeze([]) as unknown as Array<{key: string; value: string}>;
+/** Digits of the largest offset a numbered header may carry. */
+const MAX_SAFE_DIGITS = 16;
+
+/** The origin header of a read's lines: one per read (consecutive lines share it), not per line. */
+let lastRead: LineOrigin | undefined;
+let lastOrigin: NumberedHeader | undefined;
+function originOf(from: LineOrigin): NumberedHeader {
+  if (from !== lastRead) {
+    lastRead = from;
+    lastOrigin = {key: ORIGIN_HEADER, prefix: from.idPrefixBytes};
+  }
+  return lastOrigin!;
 }

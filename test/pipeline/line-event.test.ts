@@ -40,6 +40,14 @@ describe('LineEvent: a line as a range of its read chunk', () => {
     expect(copy.toString()).toBe('masked');
     expect(eventSize(second)).toBe(6 + 'basename'.length + 'status.txt'.length);
     expect(first.body.toString()).toBe(lines[0]);
+
+    // Short lines are copied byte by byte, long ones as a range: the same bytes either way.
+    const long = `${'x'.repeat(100)}|${'y'.repeat(100)}`;
+    const chunk = Buffer.from(`head\n${long}\n`);
+    const event = new LineEvent(read().from, 5, chunk, 5, 5 + long.length);
+    const target = Buffer.alloc(long.length + 2, '#');
+    expect(event.copyBody(target, 1)).toBe(long.length);
+    expect(target.toString()).toBe(`#${long}#`);
   });
 });
 

@@ -253,17 +253,17 @@ function nullableVarBytes(r: Reader): Buffer | null {
 
 export type Bytes = Buffer | Uint8Array | string;
 
-/**
- * A header value written as `prefix` then the decimal digits of `n` (a whole number, 0 or more):
- * a collector's origin header, its read's `host:inode:` and the line's offset, without a string
- * made per record.
- */
-export interface PrefixedNumber {
-  prefix: Buffer;
-  n: number;
-}
+export type HeaderValue = Bytes | null;
 
-export type HeaderValue = Bytes | PrefixedNumber | null;
+/**
+ * A header whose value is `prefix` followed by the decimal digits of a record's `headerNumber`:
+ * key and prefix shared by many records (a collector's origin header: its read's `host:inode:`,
+ * then each line's offset), so a record carries it without a header object or string of its own.
+ */
+export interface NumberedHeader {
+  key: string;
+  prefix: Buffer;
+}
 
 export interface RecordInput {
   key?: Bytes | null;
@@ -276,6 +276,9 @@ export interface RecordInput {
   valueLength?: number;
   copyValue?(target: Buffer, at: number): number;
   headers?: Array<{key: string; value: HeaderValue}>;
+  /** A last header after `headers`, its value numberedHeader.prefix then headerNumber's digits (a whole number). */
+  numberedHeader?: NumberedHeader;
+  headerNumber?: number;
   /** CreateTime in ms; defaults to opts.baseTimestamp, else Date.now(). */
   timestamp?: number;
 }
@@ -309,12 +312,7 @@ export function valueBytes(record: Pick<RecordInput, 'value' | 'valueLength' | '
 /** Encoded length of a header value; -1 for null. */
 function byteLength(b: HeaderValue): number {
   if (b === null) return -1;
-  if (typeof b === 'string') return Buffer.byteLength(b);
-  return isPrefixedNumber(b) ? b.prefix.length + digitCount(b.n) : b.length;
-}
-
-function isPrefixedNumber(b: Bytes | PrefixedNumber): b is PrefixedNumber {
-  return (b as PrefixedNumber).prefix !== undefined;
+  return typeof b === 'string' ? Buffer.byteLength(b) : b.length;
 }
 
 /** Decimal digits of a whole number (comparisons, not divisions: once per record). */
@@ -397,6 +395,8 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
   const values = new Array<Buffer | null>(count);
   const valueLengths = new Array<number>(count);
   const headerLists = new Array<Array<{key: string; value: HeaderValue}>>(count);
+  /** Digits of each record's numbered header; 0: it has none. */
+  const numberDigits = new Array<number>(count);
   const sizes = new Array<number>(count);
   const baseTimestamp = records[0].timestamp ?? defaultTs;
   let maxTimestamp = baseTimestamp;
@@ -414,13 +414,20 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
     let size = 1 + varintSize(timestamp - baseTimestamp) + varintSize(i);
     size += key ? varintSize(key.length) + key.length : 1;
     size += valueLength < 0 ? 1 : varintSize(valueLength) + valueLength;
-    size += varintSize(headers.length);
     for (let h = 0; h < headers.length; h++) {
       const k = headerKey(headers[h].key);
       size += varintSize(k.length) + k.length;
       const n = byteLength(headers[h].value);
       size += n < 0 ? 1 : varintSize(n) + n;
     }
+    const numbered = rec.numberedHeader;
+    numberDigits[i] = 0;
+    if (numbered) {
+      const k = headerKey(numbered.key);
+      const digits = (numberDigits[i] = digitCount(rec.headerNumber!));
+      size += varintSize(k.length) + k.length + varintSize(numbered.prefix.length + digits) + numbered.prefix.length + digits;
+    }
+    size += varintSize(headers.length + (numbered ? 1 : 0));
     sizes[i] = size;
     total += varintSize(size) + size;
   }
@@ -443,7 +450,8 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
     at = putVarint(buf, at, valueLengths[i]);
     if (value) at += value.copy(buf, at);
     else if (valueLengths[i] > 0) at += records[i].copyValue!(buf, at);
-    at = putVarint(buf, at, headers.length);
+    const digits = numberDigits[i];
+    at = putVarint(buf, at, headers.length + (digits > 0 ? 1 : 0));
     for (let h = 0; h < headers.length; h++) {
       const k = headerKey(headers[h].key);
       at = putVarint(buf, at, k.length);
@@ -455,16 +463,20 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
         const n = Buffer.byteLength(v);
         at = putVarint(buf, at, n);
         at += buf.write(v, at, n, 'utf8');
-      } else if (isPrefixedNumber(v)) {
-        const digits = digitCount(v.n);
-        at = putVarint(buf, at, v.prefix.length + digits);
-        at += v.prefix.copy(buf, at);
-        at = putDigits(buf, at, v.n, digits);
       } else {
         const bytes = toBuffer(v)!;
         at = putVarint(buf, at, bytes.length);
         at += bytes.copy(buf, at);
       }
+    }
+    if (digits > 0) {
+      const {key, prefix} = records[i].numberedHeader!;
+      const k = headerKey(key);
+      at = putVarint(buf, at, k.length);
+      at += k.copy(buf, at);
+      at = putVarint(buf, at, prefix.length + digits);
+      at += prefix.copy(buf, at);
+      at = putDigits(buf, at, records[i].headerNumber!, digits);
     }
   }
   return {buf, baseTimestamp, maxTimestamp};
