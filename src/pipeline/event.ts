@@ -1,4 +1,5 @@
 import os from 'node:os';
+import {copyRange} from '../lib/copy-range.js';
 /** Where an event's bytes came from: kept with the event so a rejected one can name its origin. */
 export interface EventOrigin {
   file?: string;
@@ -106,9 +107,6 @@ export function lineOrigin(file: string, inode: number, headers: Readonly<Record
 /** The host that reads the files: the first part of an origin id. */
 export const HOST = os.hostname();
 
-/** Lines up to this many bytes are copied byte by byte (see LineEvent.copyBody). */
-const SHORT_LINE = 64;
-
 /**
  * An Event for a line of a file, made to stay small while it waits for Kafka's acknowledgement
  * (a young-generation scavenge copies every object still alive): the file, inode, read time and
@@ -148,12 +146,7 @@ export class LineEvent implements Event {
   }
 
   copyBody(target: Buffer, at: number): number {
-    if (this.ownBody !== undefined) return this.ownBody.copy(target, at);
-    const {bytes, start, stop} = this;
-    if (stop - start > SHORT_LINE) return bytes.copy(target, at, start, stop);
-    // Buffer#copy of a range makes a view of it first: a short line goes byte by byte.
-    for (let i = start; i < stop; i++) target[at++] = bytes[i];
-    return stop - start;
+    return this.ownBody === undefined ? copyRange(this.bytes, this.start, this.stop, target, at) : this.ownBody.copy(target, at);
   }
 
   get headers(): Record<string, string> {

@@ -12,6 +12,7 @@ import {
   readBatchHeader,
 } from './batch.js';
 import {compress, compressionName, decompress} from './compression.js';
+import {copyRange} from '../../lib/copy-range.js';
 
 /** One record of a RecordBatch v2, with absolute offset and timestamp. */
 export interface KafkaRecord {
@@ -237,7 +238,7 @@ export class ConsumedRecord implements KafkaRecord {
   /** Copies the value's bytes (none for null) into target at `at`; returns how many. */
   copyValue(target: Buffer, at: number): number {
     if (this.#valueLength <= 0) return 0;
-    return this.#bytes.copy(target, at, this.#valueStart, this.#valueStart + this.#valueLength);
+    return copyRange(this.#bytes, this.#valueStart, this.#valueStart + this.#valueLength, target, at);
   }
 }
 
