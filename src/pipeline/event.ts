@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {copyRange} from '../lib/copy-range.js';
+
 /** Where an event's bytes came from: kept with the event so a rejected one can name its origin. */
 export interface EventOrigin {
   file?: string;

@@ -5,12 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {PositionStore, type FilePosition} from '../../src/sources/tail/position-store.js';
 import {tempDir} from '../helpers/broker.js';
 
 const position = (ino: number, offset: number, fingerprint = 'ab'): FilePosition => ({dev: '1', ino: String(ino), fingerprint, fingerprintBytes: 2, path: `/logs/${ino}.log`, offset});
 const offsets = (file: string) => PositionStore.load(file).all().map((p) => [p.ino, p.offset]);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('position file', () => {
   it('writes offsets that moved on in place, without replacing the position file', () => {
@@ -35,6 +39,22 @@ describe('position file', () => {
     store.close();
     fs.rmSync(`${file}.progress`);
     expect(offsets(file)).toEqual([['1', 900]]);
+  });
+
+  it('is still written whole every 10 s, so a torn progress record falls back to recent offsets', () => {
+    vi.useFakeTimers({toFake: ['Date']});
+    const file = path.join(tempDir('pos-periodic'), 'run.json');
+    const store = PositionStore.load(file);
+    store.set(position(1, 10));
+    store.save();
+    store.set(position(1, 20));
+    store.save();
+    vi.setSystemTime(Date.now() + 10_001);
+    store.set(position(1, 30));
+    store.save();
+    store.close();
+    fs.rmSync(`${file}.progress`, {force: true});
+    expect(offsets(file)).toEqual([['1', 30]]);
   });
 
   it('rewrites the position file whole when a file comes, goes or is rewritten', () => {

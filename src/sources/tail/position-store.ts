@@ -39,6 +39,7 @@ export class PositionStore {
   private advanced = false;
   /** The progress record holds offsets the position file does not. */
   private progressAhead = false;
+  private lastWholeSave = Date.now();
   private readonly progress: InPlaceRecord;
 
   private constructor(
@@ -108,10 +109,12 @@ export class PositionStore {
    * No fsync either way: a killed process keeps what was written, and an older position after an
    * OS crash only means lines read again, which the Kafka sink recognises. `whole`: write the
    * position file itself even if only offsets moved (on stop, so it reads complete on its own).
+   * It is also written whole every WHOLE_SAVE_MS, so a torn progress record falls back to
+   * offsets at most that old.
    */
   save({whole = false} = {}): void {
     if (!this.hasChanges && !(whole && this.progressAhead)) return;
-    if (!this.wholeSaveDue && !whole) {
+    if (!this.wholeSaveDue && !whole && Date.now() - this.lastWholeSave < WHOLE_SAVE_MS) {
       const offsets: Record<string, number> = {};
       for (const [key, entry] of this.entries) offsets[key] = entry.offset;
       try {
@@ -130,6 +133,7 @@ export class PositionStore {
     const content: PositionFileContent = {version: 1, seq: this.seq + 1, files: this.all()};
     writeFileAtomic(this.file, `${JSON.stringify(content, null, 1)}\n`, {fsync: false});
     this.seq += 1;
+    this.lastWholeSave = Date.now();
     this.wholeSaveDue = false;
     this.advanced = false;
     this.progressAhead = false;
@@ -139,6 +143,8 @@ export class PositionStore {
     this.progress.close();
   }
 }
+
+const WHOLE_SAVE_MS = 10_000;
 
 /** The same file under the same name: only its offset may differ. */
 function sameFile(a: FilePosition, b: FilePosition): boolean {
