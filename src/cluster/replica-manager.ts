@@ -52,6 +52,12 @@ interface Partition {
   zkVersion: number;
   followers: Map<number, FollowerState>;
   isrWriting: boolean;
+  /**
+   * The ISR being written to ZooKeeper, until the write is done. The high watermark counts its
+   * members as well as the current ISR's (KIP-841's maximal ISR): a follower being added may be
+   * chosen leader as soon as ZooKeeper names it, so nothing it lacks may be acknowledged meanwhile.
+   */
+  pendingIsr?: number[];
   /** Which epoch wrote which offsets (leader-epoch-checkpoint). */
   epochs: LeaderEpochCache;
   /** A follower of a new leader first asks it where its own last epoch ends (KIP-101), then fetches. */
@@ -367,7 +373,7 @@ export class ReplicaManager implements FetcherHost {
   private maybeAdvanceHighWatermark(part: Partition): void {
     if (part.role !== 'leader') return;
     let hw = part.log.logEndOffset;
-    for (const id of part.isr) {
+    for (const id of part.pendingIsr ? new Set([...part.isr, ...part.pendingIsr]) : part.isr) {
       if (id === this.nodeId) continue;
       const f = part.followers.get(id);
       if (!f || f.leo < 0) return;
@@ -408,6 +414,7 @@ export class ReplicaManager implements FetcherHost {
         const isr = change(part.isr);
         if (isr.length === part.isr.length && isr.every((id) => part.isr.includes(id))) return;
         const state = {controllerEpoch: part.controllerEpoch, leader: this.nodeId, leaderEpoch: part.epoch, isr};
+        part.pendingIsr = isr;
         try {
           const stat = await this.zk().set(statePath, partitionState(state), {version: part.zkVersion});
           this.log(`${part.topic}-${part.index}: isr [${part.isr.join(',')}] -> [${isr.join(',')}] (${why})`);
@@ -423,6 +430,7 @@ export class ReplicaManager implements FetcherHost {
       this.log(`${part.topic}-${part.index}: changing the isr failed: ${errorMessage(err)}`);
     } finally {
       part.isrWriting = false;
+      part.pendingIsr = undefined;
     }
     this.maybeAdvanceHighWatermark(part);
   }
