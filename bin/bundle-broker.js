@@ -6,7 +6,9 @@
 // cache (bin/code-cache.js).
 // CommonJS, not ESM: in one ESM file the imports of modules loaded on first use (the handlers of
 // rarely used APIs, TLS, ZooKeeper, codecs) would be hoisted and run at start; CommonJS keeps them
-// lazy. Packages in node_modules are not bundled.
+// lazy. Packages in node_modules are not bundled. A data-path bundle also holds oclif (its copy of
+// dist/oclif/core.cjs) and exports the Config, flush and handle bin/run.js runs it with: on Node 20,
+// which has no module.enableCompileCache, oclif then loads from the code cache too (~15 ms).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
@@ -15,20 +17,25 @@ import {build} from 'esbuild';
 const dist = (p) => fileURLToPath(new URL(`../dist/${p}`, import.meta.url));
 for (const dir of ['broker', 'data-path']) fs.rmSync(dist(dir), {recursive: true, force: true});
 await bundle('src/cli/broker-start-fast.js', 'broker/broker-start-fast.cjs');
-for (const command of ['tail-produce', 'spool-produce', 'consume']) await bundle(`commands/${command}.js`, `data-path/${command}.cjs`);
+for (const command of ['tail-produce', 'spool-produce', 'consume']) await bundle(`commands/${command}.js`, `data-path/${command}.cjs`, true);
 
-async function bundle(entry, out) {
+async function bundle(entry, out, withOclif = false) {
   const outfile = dist(out);
   await build({
-    entryPoints: [dist(entry)],
+    ...(withOclif
+      ? {stdin: {contents: `export {default} from ${JSON.stringify(dist(entry))};\nexport {Config, flush, handle} from '#oclif';`, resolveDir: dist(''), loader: 'js'}}
+      : {entryPoints: [dist(entry)]}),
     outfile,
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    // oclif's one bundle, shared with bin/run.js: require('#oclif') finds it (package.json "imports").
-    external: ['#oclif'],
+    // The broker's fallback shares oclif's one bundle with bin/run.js: require('#oclif') finds it
+    // (package.json "imports"). A data-path bundle takes that file in (esbuild alone would pick the
+    // ES module that `import` resolves to, which only requires it).
+    external: withOclif ? [] : ['#oclif'],
+    plugins: withOclif ? [{name: 'oclif-bundle', setup: (b) => b.onResolve({filter: /^#oclif$/}, () => ({path: dist('oclif/core.cjs')}))}] : [],
     // import() of a package becomes require(): the code runs in a vm.Script, which has no ESM loader.
     supported: {'dynamic-import': false},
     define: {'import.meta.url': '__import_meta_url'},

@@ -38,9 +38,8 @@ async function loadBundle(file) {
 
 /** What oclif's execute() does for a command it found: run it, flush its output, report its error. */
 async function runDataPathCommand(id, argv) {
-  const [{Config, flush, handle}, bundle] = await Promise.all([import('#oclif'), loadBundle(`data-path/${id}.cjs`)]);
+  const {default: Command, Config, flush, handle} = await loadBundle(`data-path/${id}.cjs`);
   try {
-    const Command = bundle.default;
     Command.id = id;
     await Command.run(argv, await Config.load(import.meta.url));
     await flush();

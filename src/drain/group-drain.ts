@@ -159,7 +159,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       if ('done' in outcome) {
         unconfirmed.shift();
         unconfirmedRecords -= oldest.events.length;
-        latency.record(oldest.events.map((e) => e.kafka?.timestamp));
+        latency.record(oldest.events, (e) => e.kafka?.timestamp);
         written += outcome.done.written;
         deadLettered += outcome.done.deadLettered;
         if (attempt > 0) {

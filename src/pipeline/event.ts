@@ -117,12 +117,8 @@ export const HOST = os.hostname();
  * no other line sees it; the Kafka sink copies the bytes without ever making the view.
  */
 export class LineEvent implements Event {
-  rejected?: string;
-  redelivered?: boolean;
-  kafka?: KafkaPosition;
-  private ownHeaders?: Record<string, string>;
-  private ownOrigin?: EventOrigin;
-  private ownBody?: Buffer;
+  /** What few lines ever get (a reject reason, a redelivery mark, their own headers, origin or body). */
+  private changed?: LineChanges;
 
   constructor(
     readonly from: LineOrigin,
@@ -134,36 +130,66 @@ export class LineEvent implements Event {
     private readonly stop = bytes.length,
   ) {}
 
+  private get own(): LineChanges {
+    return (this.changed ??= {});
+  }
+
+  get rejected(): string | undefined {
+    return this.changed?.rejected;
+  }
+
+  set rejected(reason: string | undefined) {
+    this.own.rejected = reason;
+  }
+
+  get redelivered(): boolean | undefined {
+    return this.changed?.redelivered;
+  }
+
+  set redelivered(redelivered: boolean | undefined) {
+    this.own.redelivered = redelivered;
+  }
+
+  get kafka(): KafkaPosition | undefined {
+    return this.changed?.kafka;
+  }
+
+  set kafka(kafka: KafkaPosition | undefined) {
+    this.own.kafka = kafka;
+  }
+
   get body(): Buffer {
-    return (this.ownBody ??= this.bytes.subarray(this.start, this.stop));
+    return (this.own.body ??= this.bytes.subarray(this.start, this.stop));
   }
 
   set body(body: Buffer) {
-    this.ownBody = body;
+    this.own.body = body;
   }
 
   get bodyLength(): number {
-    return this.ownBody === undefined ? this.stop - this.start : this.ownBody.length;
+    const body = this.changed?.body;
+    return body === undefined ? this.stop - this.start : body.length;
   }
 
   copyBody(target: Buffer, at: number): number {
-    return this.ownBody === undefined ? copyRange(this.bytes, this.start, this.stop, target, at) : this.ownBody.copy(target, at);
+    const body = this.changed?.body;
+    return body === undefined ? copyRange(this.bytes, this.start, this.stop, target, at) : body.copy(target, at);
   }
 
   get headers(): Record<string, string> {
-    return (this.ownHeaders ??= {...this.from.headers});
+    return (this.own.headers ??= {...this.from.headers});
   }
 
   set headers(headers: Record<string, string>) {
-    this.ownHeaders = headers;
+    this.own.headers = headers;
   }
 
   get origin(): EventOrigin {
-    return (this.ownOrigin ??= {file: this.from.file, inode: this.from.inode, offset: this.offset});
+    return (this.own.origin ??= {file: this.from.file, inode: this.from.inode, offset: this.offset});
   }
 
   set origin(origin: EventOrigin) {
-    this.ownOrigin = origin;
+    this.own.origin = origin;
   }
 
   get readAt(): number {
@@ -172,18 +198,27 @@ export class LineEvent implements Event {
 
   /** Nothing asked for this line's own headers yet: they are its read's. */
   get sharesHeaders(): boolean {
-    return this.ownHeaders === undefined;
+    return this.changed?.headers === undefined;
   }
 
   /** The headers as they are, without making this line its own copy: for readers only. */
   get currentHeaders(): Readonly<Record<string, string>> {
-    return this.ownHeaders ?? this.from.headers;
+    return this.changed?.headers ?? this.from.headers;
   }
 
   /** The origin without making an object for it, while nobody changed it (host, inode, offset). */
   get plainOrigin(): boolean {
-    return this.ownOrigin === undefined;
+    return this.changed?.origin === undefined;
   }
+}
+
+interface LineChanges {
+  rejected?: string;
+  redelivered?: boolean;
+  kafka?: KafkaPosition;
+  headers?: Record<string, string>;
+  origin?: EventOrigin;
+  body?: Buffer;
 }
 
 /** An event's headers for reading only: a line's shared headers are not copied. */

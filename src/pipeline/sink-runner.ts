@@ -74,7 +74,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
       result = await start(tx);
     }
     writes.shift();
-    latency.record(tx.events.map((e) => e.readAt));
+    latency.record(tx.events, (e) => e.readAt);
     metrics.count('EventDrainSuccessCount', result.done.written);
     if (result.done.deadLettered > 0) metrics.count('DeadLetterCount', result.done.deadLettered);
     if (metrics.state !== 'ok') log(`sink ${sink.name}: writing again`);

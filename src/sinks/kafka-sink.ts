@@ -177,7 +177,7 @@ export class KafkaSink implements Sink {
    */
   private async recentRecords(events: Event[]): Promise<RedeliveryFilter | undefined> {
     const window = this.options.redeliveryWindow ?? 10_000;
-    if (window === 0 || !events.some((e) => e.redelivered)) return undefined;
+    if (window === 0 || !anyRedelivered(events)) return undefined;
     return RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
   }
 
@@ -187,13 +187,14 @@ export class KafkaSink implements Sink {
     const records: OutgoingRecord[] = [];
     const refused: RejectedEvent[] = [];
     const encoder = this.encoder;
-    events.forEach((read, index) => {
+    for (let index = 0; index < events.length; index++) {
       // The key is cut from the line as read; the value (and the redelivery check) is what is sent.
+      const read = events[index];
       const event = encoder && !read.rejected ? encoder.encode(read) : read;
       if (event.rejected) refused.push({index, reason: event.rejected});
       else if (bodyLength(event) > maxBytes) refused.push({index, reason: `record of ${bodyLength(event)} bytes exceeds ${maxBytes} bytes`});
       else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null));
-    });
+    }
     if (recent && recent.skipped > 0) {
       this.recheckSkipped += recent.skipped;
       this.log(`sink ${this.name}: ${recent.skipped} redelivered event(s) were already in topic ${this.options.topic}; skipped`);
@@ -227,6 +228,12 @@ export class KafkaSink implements Sink {
   async close(): Promise<void> {
     await this.producer?.close();
   }
+}
+
+/** events.some((e) => e.redelivered), without a call per line. */
+function anyRedelivered(events: Event[]): boolean {
+  for (let i = 0; i < events.length; i++) if (events[i].redelivered) return true;
+  return false;
 }
 
 function toRecord(event: Event, key: Buffer | null): OutgoingRecord {

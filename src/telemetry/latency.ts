@@ -15,10 +15,13 @@ export class LatencyGauges {
 
   constructor(private readonly metrics: ComponentMetrics | undefined) {}
 
-  /** Adds `now - start` for each start time given (ms since the epoch). */
-  record(starts: Iterable<number | undefined>, now = Date.now()): void {
+  /** Adds `now - start` for each event of a write (start: ms since the epoch; none: not counted). */
+  record<T>(events: readonly T[], startOf: (event: T) => number | undefined, now = Date.now()): void {
     if (!this.metrics) return;
-    for (const start of starts) if (start !== undefined) this.samples[this.count++ % SAMPLES] = Math.max(0, now - start);
+    for (let i = 0; i < events.length; i++) {
+      const start = startOf(events[i]);
+      if (start !== undefined) this.samples[this.count++ % SAMPLES] = Math.max(0, now - start);
+    }
     if (this.count === 0 || now - this.computedAt < EVERY_MS) return;
     this.computedAt = now;
     const sorted = this.samples.slice(0, Math.min(this.count, SAMPLES)).sort();

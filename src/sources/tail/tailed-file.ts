@@ -40,9 +40,13 @@ export class TailedFile {
   lastGrowthAt: number;
   /** The generation the line next() returned last was read in. */
   lineGeneration = 0;
-  /** Lines ready to go out from `readyAt` on, with the generation each was read in. */
+  /** Lines ready to go out from `readyAt` on. */
   private ready: Line[] = [];
-  private readyGenerations: number[] = [];
+  /**
+   * The generation each ready line was read in, once a restart from 0 left lines of the earlier
+   * generation queued; until then (nearly always) they are all of the current one.
+   */
+  private readyGenerations?: number[];
   private readyAt = 0;
   private splitter: LineSplitter;
   private grouper?: MultilineGrouper;
@@ -115,9 +119,12 @@ export class TailedFile {
       this.readOffset += bytesRead;
       if (this.readOffset > this.size) (this.size = this.readOffset), (this.lastGrowthAt = now);
       this.clearReady();
-      for (const line of this.splitter.push(chunk, true)) this.queue(line, now);
+      const lines = this.splitter.push(chunk, true);
+      // Without multiline grouping the chunk's lines are the ready lines, all of this generation.
+      if (this.grouper) for (const line of lines) this.queue(line, now);
+      else this.ready = lines;
     }
-    this.lineGeneration = this.readyGenerations[this.readyAt];
+    this.lineGeneration = this.readyGenerations?.[this.readyAt] ?? this.generation;
     return this.ready[this.readyAt++];
   }
 
@@ -152,6 +159,8 @@ export class TailedFile {
   /** Lines already read stay queued, a pending multiline group is completed first. */
   private restartFromZero(identity: FileIdentity, now: number): void {
     this.flushGroup();
+    // Lines still queued keep the generation they were read in; the next ones get the new one.
+    this.readyGenerations ??= this.ready.map(() => this.generation);
     this.generation++;
     this.identity = identity;
     this.rereadUntil = 0;
@@ -170,18 +179,23 @@ export class TailedFile {
 
   private queue(line: Line, now: number): void {
     const done = this.grouper ? this.grouper.add(line, now) : line;
-    if (done) this.ready.push(done), this.readyGenerations.push(this.generation);
+    if (done) this.enqueue(done);
+  }
+
+  private enqueue(line: Line): void {
+    this.readyGenerations?.push(this.generation);
+    this.ready.push(line);
   }
 
   private clearReady(): void {
     this.ready = [];
-    this.readyGenerations = [];
+    this.readyGenerations = undefined;
     this.readyAt = 0;
   }
 
   private flushGroup(): void {
     const group = this.grouper?.flush();
-    if (group) this.ready.push(group), this.readyGenerations.push(this.generation);
+    if (group) this.enqueue(group);
   }
 
   private newGrouper(): MultilineGrouper | undefined {
