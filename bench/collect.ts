@@ -1,9 +1,10 @@
 /**
  * `npm run bench:collect`: collection and drain throughput, each side by side with a peer in the
  * same run, on the same file and the same kcollect broker (child process, data in os.tmpdir()):
- *   - tail-produce catching up on a driving log vs `kcat -P -l FILE` (`tail -F | kcat -P` never
- *     hands kcat its last lines without an end of input, so it cannot be timed to completion) and
- *     vs rsyslog (imfile -> omkafka) and syslog-ng (file() -> kafka-c()) following the same file;
+ *   - tail-produce catching up on a driving log, to its exit (`--exit`), vs `kcat -P -l FILE`
+ *     (`tail -F | kcat -P` never hands kcat its last lines without an end of input, so it cannot
+ *     be timed to completion) and vs rsyslog (imfile -> omkafka) and syslog-ng (file() ->
+ *     kafka-c()) following the same file, until the topic holds every line (they never exit);
  *   - spool-produce of the 100-car daily status file (~104 MB) vs `kcat -P -l FILE`;
  *   - a group drain to files (`consume -g --to file --exit`) vs `kcat -C -e > file` and vs
  *     `kcat -G -e > file`;
@@ -52,6 +53,16 @@ async function createTopic(brokers: string, topic: string): Promise<void> {
  * figure is within ~10 ms of the last acknowledgement (a new connection per look, every 100 ms,
  * added up to ~150 ms to a run timed against kcat's exit).
  */
+async function recordsIn(brokers: string, topic: string): Promise<number> {
+  const admin = createKafka([brokers], 'bench').admin();
+  await admin.connect();
+  try {
+    return await highWatermarkSum(admin, topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function timeUntil(brokers: string, topic: string, count: number, start: () => void): Promise<number> {
   const admin = createKafka([brokers], 'bench').admin();
   await admin.connect();
@@ -125,9 +136,12 @@ async function main(): Promise<void> {
     if (runs('tail')) {
       await createTopic(b, 'tail-kcollect');
       await createTopic(b, 'tail-kcat');
-      const child = kc(['tail-produce', log, '-t', 'tail-kcollect', '-b', b, '--position-file', path.join(tmp, 'pos.json')], tmp);
-      const tailK = await timeUntil(b, 'tail-kcollect', lines, () => undefined);
-      await stopChild(child);
+      // Timed like kcat, from spawn to exit: it exits once every line is read and acknowledged.
+      const tailRun = await runTimed(process.execPath, [RUN, 'tail-produce', log, '-t', 'tail-kcollect', '-b', b, '--position-file', path.join(tmp, 'pos.json'), '--exit'], {cwd: tmp, stdout: 'ignore'});
+      if (tailRun.code !== 0) throw new Error(`tail-produce --exit exited with ${tailRun.code}: ${tailRun.stderr}`);
+      const inTopic = await recordsIn(b, 'tail-kcollect');
+      if (inTopic !== lines) throw new Error(`tail-produce --exit left ${inTopic} records in tail-kcollect, expected ${lines}`);
+      const tailK = tailRun.seconds;
       const tailP = (await runTimed('kcat', ['-P', '-b', b, '-t', 'tail-kcat', '-l', log])).seconds;
       rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB)`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, (tailP / tailK).toFixed(2)]);
       const tailPeers = [

@@ -97,6 +97,7 @@ export interface RunOptions {
   /** 'ignore' is `> /dev/null`; 'count' counts bytes without keeping them; 'capture' keeps text. */
   stdout?: 'ignore' | 'count' | 'capture';
   timeoutMs?: number;
+  cwd?: string;
 }
 
 /** Runs a command to completion; `seconds` is wall time from spawn to exit with stdout closed. */
@@ -105,7 +106,7 @@ export async function runTimed(cmd: string, args: string[], opts: RunOptions = {
   const mode = opts.stdout ?? 'capture';
   try {
     const t0 = performance.now();
-    const child = spawnTracked(cmd, args, {stdio: [stdinFd ?? 'ignore', mode === 'ignore' ? 'ignore' : 'pipe', 'pipe']});
+    const child = spawnTracked(cmd, args, {cwd: opts.cwd, stdio: [stdinFd ?? 'ignore', mode === 'ignore' ? 'ignore' : 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
     let stdoutBytes = 0;

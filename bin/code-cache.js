@@ -61,7 +61,16 @@ export function requireWithCodeCache(file) {
   const script = new vm.Script(module.wrap(source), {filename: file, cachedData});
   const mod = {exports: {}};
   script.runInThisContext()(mod.exports, module.createRequire(file), mod, file, path.dirname(file));
-  // Written a second after start, so it also holds the functions compiled while starting.
-  if (!cachedData || script.cachedDataRejected) setTimeout(() => writeCache(dir, name, script.createCachedData()), 1000).unref();
+  // Written a second after start, so it also holds the functions compiled while starting, or at
+  // exit by a shorter run (`tail-produce --exit`, an argument error).
+  if (!cachedData || script.cachedDataRejected) {
+    const write = () => {
+      clearTimeout(timer);
+      process.off('exit', write);
+      writeCache(dir, name, script.createCachedData());
+    };
+    const timer = setTimeout(write, 1000).unref();
+    process.on('exit', write);
+  }
   return mod.exports;
 }

@@ -12,10 +12,11 @@ const POSITIONS_DIR = path.join('.kcollect', 'positions');
 
 export default class TailProduce extends KcollectCommand {
   static override summary = 'Follow growing log files and send each new line to a topic';
-  static override description = `Like Flume's TAILDIR source with a Kafka sink, without its losses and duplicates: files are followed by identity (device, inode and a fingerprint of their first bytes), so rename rotation (a.log -> a.log.1), copytruncate, truncation, delete and re-create and files that appear later are each read once. The position file moves only after Kafka acknowledged the lines, so a restart (even after kill -9) neither loses nor repeats a line. Lines that cannot be records go to the dead-letter topic with their file, inode and byte offset. With --format avro each line becomes an Avro record in the Confluent wire format (schema registered under TOPIC-value at --registry-url); a line that does not fit the schema goes to the dead-letter topic with the reason. Runs until Ctrl-C.`;
+  static override description = `Like Flume's TAILDIR source with a Kafka sink, without its losses and duplicates: files are followed by identity (device, inode and a fingerprint of their first bytes), so rename rotation (a.log -> a.log.1), copytruncate, truncation, delete and re-create and files that appear later are each read once. The position file moves only after Kafka acknowledged the lines, so a restart (even after kill -9) neither loses nor repeats a line. Lines that cannot be records go to the dead-letter topic with their file, inode and byte offset. With --format avro each line becomes an Avro record in the Confluent wire format (schema registered under TOPIC-value at --registry-url); a line that does not fit the schema goes to the dead-letter topic with the reason. Runs until Ctrl-C, or with --exit until every file is read to its end and in Kafka.`;
   static override examples = [
     "<%= config.bin %> tail-produce driver-realtime-log/SmartCarDriverInfo.log --topic SmartCar-Topic --include '^\\d{14}' --key-field 2",
     "<%= config.bin %> tail-produce '/var/log/app/*.log' --topic app-logs --from-end --multiline-start '^\\d{4}-'",
+    "<%= config.bin %> tail-produce 'status-log/*.log' --topic SmartCar-Status --exit",
     "<%= config.bin %> tail-produce driver-realtime-log/SmartCarDriverInfo.log --topic SmartCar-Topic --include '^\\d{14}' --key-field 2 --format avro --avro-schema smartcar-driving",
   ];
 
@@ -31,6 +32,7 @@ export default class TailProduce extends KcollectCommand {
     'multiline-start': Flags.string({env: 'KCOLLECT_MULTILINE_START', description: 'a line matching this regex starts a record; following lines that do not are joined to it (stack traces)'}),
     'multiline-timeout': Flags.string({default: '1s', env: 'KCOLLECT_MULTILINE_TIMEOUT', description: 'send a pending multiline record after this long without a new line'}),
     'poll-interval': Flags.string({default: '250ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often files are checked when no change notification came (inotify wakes the reader at once; polling is the safety net for NFS, globbed directories and lost events)'}),
+    exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop once every file is read to its end and Kafka acknowledged it, instead of following them (a catch-up run, like kcat -P -l); a last line without a newline is sent too'}),
     linger: Flags.string({default: '5ms', env: 'KCOLLECT_LINGER', description: 'lines written while a batch is on its way to Kafka wait for its acknowledgement, at most this long, and go out together (linger.ms); with nothing on its way a line is sent at once'}),
   };
 
@@ -54,8 +56,9 @@ export default class TailProduce extends KcollectCommand {
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
       lingerMs: parseDuration(flags.linger, '--linger'),
       batchMaxEvents: flags['batch-size'],
+      exitAtEnd: flags.exit,
     }));
-    log(`following ${patterns.join(' ')} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
+    log(`${flags.exit ? 'sending' : 'following'} ${patterns.join(' ')} into ${options.topic} on ${options.brokers.join(',')} (${flags.exit ? 'until the end of each file; ' : ''}Ctrl-C to stop)`);
     const report = await untilInterrupted((signal) => runCollector({...options, source, valueEncoder, progress: this.jsonEnabled() ? undefined : process.stderr}, signal));
     this.log(collectSummary(report, options.dlqTopic));
     return report;

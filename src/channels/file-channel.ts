@@ -162,12 +162,12 @@ export class FileChannel implements Channel {
     }
   }
 
-  async take(max: number, waitMs: number): Promise<Transaction | null> {
+  async take(max: number, waitMs: number, signal?: AbortSignal): Promise<Transaction | null> {
     const deadline = Date.now() + waitMs;
-    while (this.head === this.queue.length && !this.closed) {
+    while (this.head === this.queue.length && !this.closed && !signal?.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await this.waitForPut(left);
+      await this.waitForPut(left, signal);
     }
     if (this.closed || this.head === this.queue.length) return null;
     const entries = this.queue.slice(this.head, this.head + Math.max(1, max));
@@ -185,15 +185,17 @@ export class FileChannel implements Channel {
     };
   }
 
-  private waitForPut(ms: number): Promise<void> {
+  private waitForPut(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.waitingTakers.delete(wake);
+        signal?.removeEventListener('abort', wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
       this.waitingTakers.add(wake);
+      signal?.addEventListener('abort', wake, {once: true});
     });
   }
 

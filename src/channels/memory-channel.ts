@@ -84,18 +84,18 @@ export class MemoryChannel implements Channel {
     this.waitingTakers.clear();
   }
 
-  async take(max: number, waitMs: number): Promise<Transaction | null> {
-    if (this.queued === 0 && !this.closed) {
+  async take(max: number, waitMs: number, signal?: AbortSignal): Promise<Transaction | null> {
+    if (this.queued === 0 && !this.closed && !signal?.aborted) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.waitingTakers.delete(wake);
-          resolve();
-        }, waitMs);
         const wake = () => {
           clearTimeout(timer);
+          this.waitingTakers.delete(wake);
+          signal?.removeEventListener('abort', wake);
           resolve();
         };
+        const timer = setTimeout(wake, waitMs);
         this.waitingTakers.add(wake);
+        signal?.addEventListener('abort', wake, {once: true});
       });
     }
     if (this.queued === 0) return null;

@@ -42,8 +42,11 @@ export function progressLine(stream: NodeJS.WriteStream, {everyMs = 5000, prefix
   };
 }
 
-/** 1234567 -> "1,234,567": every number in human output carries thousands separators. */
-export const thousands = (n: number): string => n.toLocaleString('en-US');
+/**
+ * 1234567 -> "1,234,567": every number in human output carries thousands separators. Integers
+ * are grouped here: toLocaleString's first call loads ICU's locale data (~10 ms of a short run).
+ */
+export const thousands = (n: number): string => (Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : n.toLocaleString('en-US'));
 
 /** Seconds as m:ss or h:mm:ss, for an ETA. */
 export function clock(seconds: number): string {

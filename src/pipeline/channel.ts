@@ -24,8 +24,11 @@ export interface ChannelFill {
 export interface Channel {
   readonly name: string;
   put(events: Event[]): Promise<void>;
-  /** Up to `max` events, waiting at most `waitMs` for the first; null when none came or closed. */
-  take(max: number, waitMs: number): Promise<Transaction | null>;
+  /**
+   * Up to `max` events, waiting at most `waitMs` for the first (less once `signal` aborts: a
+   * stopping sink does not wait out its poll); null when none came or closed.
+   */
+  take(max: number, waitMs: number, signal?: AbortSignal): Promise<Transaction | null>;
   fill(): ChannelFill;
   close(): Promise<void>;
 }

@@ -87,7 +87,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
     if (writes.length === 0) held = false;
     if (writes.length < maxInFlight && !held) {
       // With writes in flight, take only what is there already, else wait for the oldest.
-      const tx = await channel.take(options.batchSize, writes.length > 0 ? 0 : (options.pollMs ?? 200));
+      const tx = await channel.take(options.batchSize, writes.length > 0 ? 0 : (options.pollMs ?? 200), signal);
       if (tx) {
         metrics.count('EventDrainAttemptCount', tx.events.length);
         writes.push({tx, outcome: start(tx)});

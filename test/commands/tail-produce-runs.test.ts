@@ -39,6 +39,29 @@ async function runUntil(cwd: string, args: string[], topic: string, expected: nu
   return stderr;
 }
 
+describe('tail-produce --exit', () => {
+  it('sends what the files hold, a last line without a newline too, and exits; run again it sends only what was added', async () => {
+    const cwd = tempDir('tail-exit');
+    expect((await kcollect(bootstrap, ['topic', 'create', 'exit-a'])).code).toBe(0);
+    append(path.join(cwd, 'a.log'), lines('a', 0, 3000));
+    fs.appendFileSync(path.join(cwd, 'b.log'), 'b-0\nb-1 without a newline');
+    const run = async () => {
+      const {code, stderr} = await collect(spawnCli(['tail-produce', 'a.log', 'b.log', '--exit', '--topic', 'exit-a', '-b', bootstrap], {cwd}));
+      expect(code, stderr).toBe(0);
+    };
+    await run();
+    const sent = await topicValues(bootstrap, 'exit-a');
+    expect(sent.filter((v) => v.startsWith('a-'))).toEqual(lines('a', 0, 3000));
+    expect(sent.filter((v) => v.startsWith('b-'))).toEqual(['b-0', 'b-1 without a newline']);
+
+    append(path.join(cwd, 'a.log'), lines('a', 3000, 3005));
+    await run();
+    const again = await topicValues(bootstrap, 'exit-a');
+    expect(again).toHaveLength(3007);
+    expect(again.slice(3002)).toEqual(lines('a', 3000, 3005));
+  });
+});
+
 describe('tail-produce runs sharing a working directory', () => {
   it("each topic holds only its own file's lines, and each run resumes its own file", async () => {
     const cwd = tempDir('tail-runs');

@@ -50,6 +50,11 @@ export interface TailSourceOptions {
   rotateWaitMs?: number;
   /** Batches handed to the channel and not yet safe, while reading goes on (default 8). */
   maxPendingBatches?: number;
+  /**
+   * End once every file is read to its end and all of it was delivered (a catch-up run, like
+   * `kcat -P -l`): a last line without a newline is sent too, as no more is expected.
+   */
+  exitAtEnd?: boolean;
 }
 
 /**
@@ -86,6 +91,7 @@ export class TailSource implements Source {
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
       maxPendingBatches: PENDING_BATCHES,
+      exitAtEnd: false,
       ...options,
     };
   }
@@ -113,6 +119,7 @@ export class TailSource implements Source {
         await this.retireDrained(ctx, Date.now());
         this.savePositions(ctx);
         if (full) continue;
+        if (this.o.exitAtEnd && (await this.deliveredToEnd(ctx))) return;
         // A change notification: new bytes are read next round; a truncation is noticed here.
         if (await changes.wait(this.o.pollIntervalMs, ctx.signal)) {
           // Lines written while a batch is on its way go out together once it is acknowledged (linger.ms at most).
@@ -361,6 +368,18 @@ export class TailSource implements Source {
     })();
     this.pending.push(this.lastDelivery);
     return events.length >= this.o.batchMaxEvents || bytes >= this.o.batchMaxBytes;
+  }
+
+  /**
+   * For exitAtEnd, once every file was read to its end: queues each file's last line (even
+   * without a newline), waits for the deliveries, and says whether all of it is delivered.
+   */
+  private async deliveredToEnd(ctx: SourceContext): Promise<boolean> {
+    for (const file of this.files.values()) file.flushAll();
+    await this.lastDelivery;
+    if (!(await this.settleDeliveries(ctx))) return false;
+    for (const file of this.files.values()) if (!file.drained) return false;
+    return true;
   }
 
   /**
