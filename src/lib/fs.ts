@@ -32,6 +32,9 @@ export interface AtomicWriteOptions {
  */
 export const diskIo = {
   write: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number => fs.writeSync(fd, buffer, offset, length, position),
+  /** write on the thread pool: the event loop goes on while the filesystem takes its time. */
+  writeInBackground: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> =>
+    new Promise((resolve, reject) => fs.write(fd, buffer, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)))),
   fsync: (fd: number): void => fs.fsyncSync(fd),
   /** fdatasync on the thread pool: the event loop goes on (fetching, decoding) while the disk flushes. */
   datasync: (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
@@ -49,6 +52,15 @@ export function writeAll(fd: number, buffer: Uint8Array, position: number | null
   let done = 0;
   while (done < buffer.length) {
     const n = diskIo.write(fd, buffer, done, buffer.length - done, position === null ? null : position + done);
+    if (n <= 0) throw noSpace();
+    done += n;
+  }
+}
+
+/** writeAll at `position` on the thread pool. */
+export async function writeAllInBackground(fd: number, buffer: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < buffer.length; ) {
+    const n = await diskIo.writeInBackground(fd, buffer, done, buffer.length - done, position + done);
     if (n <= 0) throw noSpace();
     done += n;
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import {crc32c} from '@node-rs/crc32';
-import {writeAll} from './fs.js';
+import {writeAll, writeAllInBackground} from './fs.js';
 
 /**
  * A small JSON record rewritten in place: `crc32c json\n`, padded with spaces to a fixed size.
@@ -11,6 +11,10 @@ import {writeAll} from './fs.js';
  */
 export class InPlaceRecord {
   private fd: number | undefined;
+  /** The background write under way, if any. */
+  private writing?: Promise<void>;
+  /** The newest record queued behind it: a newer one replaces it (only the newest counts). */
+  private waiting?: {record: Buffer; landed: Promise<void>; resolve: () => void; reject: (err: unknown) => void};
 
   constructor(
     readonly file: string,
@@ -19,16 +23,64 @@ export class InPlaceRecord {
 
   /** Writes `value`; false (nothing written) when it does not fit: the caller saves whole instead. */
   write(value: unknown): boolean {
-    const json = JSON.stringify(value);
-    const record = Buffer.alloc(this.size, ' ');
-    const length = record.write(`${crc32c(json).toString(16).padStart(8, '0')} ${json}\n`);
-    if (length >= this.size) return false;
-    this.fd ??= fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-    writeAll(this.fd, record, 0);
+    const record = this.encode(value);
+    if (!record) return false;
+    writeAll(this.open(), record, 0);
     return true;
   }
 
-  close(): void {
+  /**
+   * Writes `value` on the thread pool (a rewrite of one page can wait on the filesystem's journal
+   * for a while): one write at a time, in order, a record still waiting replaced by a newer one.
+   * Resolves once it (or a newer record) is in the file, rejects when that write failed;
+   * undefined (nothing queued) when it does not fit.
+   */
+  writeInBackground(value: unknown): Promise<void> | undefined {
+    const record = this.encode(value);
+    if (!record) return undefined;
+    if (this.waiting) {
+      this.waiting.record = record;
+      return this.waiting.landed;
+    }
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const landed = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    this.waiting = {record, landed, resolve, reject};
+    this.startNext();
+    return landed;
+  }
+
+  private startNext(): void {
+    const next = this.waiting;
+    if (this.writing || !next) return;
+    this.waiting = undefined;
+    this.writing = (async () => {
+      try {
+        await writeAllInBackground(this.open(), next.record, 0);
+        next.resolve();
+      } catch (err) {
+        next.reject(err);
+      }
+    })().then(() => {
+      this.writing = undefined;
+      this.startNext();
+    });
+  }
+
+  private encode(value: unknown): Buffer | undefined {
+    const json = JSON.stringify(value);
+    const record = Buffer.alloc(this.size, ' ');
+    const length = record.write(`${crc32c(json).toString(16).padStart(8, '0')} ${json}\n`);
+    return length < this.size ? record : undefined;
+  }
+
+  private open(): number {
+    return (this.fd ??= fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+  }
+
+  /** Closes the file once the writes queued are done. */
+  async close(): Promise<void> {
+    while (this.writing) await this.writing;
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {diskIo} from '../../src/lib/fs.js';
 import {hashHead} from '../../src/sources/tail/file-identity.js';
 import {tempDir} from '../helpers/broker.js';
 import {append, inodeOf, numbered, paths, readPositions, RecordingContext, startTail, until} from './tail-helpers.js';
@@ -61,6 +62,39 @@ describe('TailSource: following one file', () => {
     await tail.stop();
     expect(violations).toEqual([]);
     expect(ctx.lines()).toEqual(numbered('a', 1, 400));
+  });
+
+  it('stops reading while position writes hang, a re-read window beyond the position file at most, and catches up after', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 1000));
+    // Offsets that move on are written on the thread pool; make those writes hang.
+    const real = diskIo.writeInBackground;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    diskIo.writeInBackground = async (...args) => {
+      await released;
+      return real(...args);
+    };
+    try {
+      const ctx = new RecordingContext();
+      const tail = startTail({patterns: [log], positionFile: positions, batchMaxEvents: 10, maxPendingBatches: 2}, ctx);
+      await until('the first lines', () => ctx.delivered.length > 0, ctx);
+      await new Promise((r) => setTimeout(r, 300));
+      const stalled = ctx.delivered.length;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(ctx.delivered.length).toBe(stalled);
+      // (maxPendingBatches + 1) batches beyond the position file (offset 0) at most, not the whole file.
+      expect(stalled).toBeLessThanOrEqual(30);
+      release();
+      await until('1000 lines', () => ctx.lines().length === 1000, ctx);
+      await tail.stop();
+      expect(ctx.lines()).toEqual(numbered('a', 1, 1000));
+      expect(readPositions(positions)[0].offset).toBe(fs.statSync(log).size);
+    } finally {
+      diskIo.writeInBackground = real;
+      release();
+    }
   });
 
   it('a failed delivery is read again: nothing lost, nothing twice, position unmoved meanwhile', async () => {

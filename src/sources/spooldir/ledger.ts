@@ -132,8 +132,8 @@ export class Ledger {
     }
   }
 
-  close(): void {
-    this.progress.close();
+  close(): Promise<void> {
+    return this.progress.close();
   }
 
   /**

@@ -116,7 +116,7 @@ export class SpoolDirSource implements Source {
       }
     } finally {
       changes.close();
-      ledger.close();
+      await ledger.close();
       unlock();
     }
   }

@@ -41,6 +41,10 @@ export class PositionStore {
   private progressAhead = false;
   private lastWholeSave = Date.now();
   private readonly progress: InPlaceRecord;
+  /** Settles once what the last save() wrote is in the file: true, or false when that failed. */
+  private landed: Promise<boolean> = Promise.resolve(true);
+  /** A progress record that could not be written, told by the next save(). */
+  private failure?: unknown;
 
   private constructor(
     readonly file: string,
@@ -110,23 +114,34 @@ export class PositionStore {
    * OS crash only means lines read again, which the Kafka sink recognises. `whole`: write the
    * position file itself even if only offsets moved (on stop, so it reads complete on its own).
    * It is also written whole every WHOLE_SAVE_MS, so a torn progress record falls back to
-   * offsets at most that old.
+   * offsets at most that old. The progress record is written on the thread pool: the promise
+   * returned says when what this call saved is in the file (false: that write failed; the next
+   * save() throws its error and the one after writes whole).
    */
-  save({whole = false} = {}): void {
-    if (!this.hasChanges && !(whole && this.progressAhead)) return;
+  save({whole = false} = {}): Promise<boolean> {
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+    if (!this.hasChanges && !(whole && this.progressAhead)) return this.landed;
     if (!this.wholeSaveDue && !whole && Date.now() - this.lastWholeSave < WHOLE_SAVE_MS) {
       const offsets: Record<string, number> = {};
       for (const [key, entry] of this.entries) offsets[key] = entry.offset;
-      try {
-        if (this.progress.write({seq: this.seq, offsets} satisfies Progress)) {
-          this.advanced = false;
-          this.progressAhead = true;
-          return;
-        }
-      } catch (err) {
-        // Nothing on disk may be relied on now: the next save is whole.
-        this.wholeSaveDue = true;
-        throw err;
+      const written = this.progress.writeInBackground({seq: this.seq, offsets} satisfies Progress);
+      if (written) {
+        this.advanced = false;
+        this.progressAhead = true;
+        this.landed = written.then(
+          () => true,
+          (err: unknown) => {
+            // Nothing on disk may be relied on now: the next save is whole.
+            this.wholeSaveDue = true;
+            this.failure = err;
+            return false;
+          },
+        );
+        return this.landed;
       }
     }
     fs.mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700});
@@ -137,10 +152,14 @@ export class PositionStore {
     this.wholeSaveDue = false;
     this.advanced = false;
     this.progressAhead = false;
+    // A progress record still on its way counts for no version any more (its seq is older).
+    this.landed = Promise.resolve(true);
+    return this.landed;
   }
 
-  close(): void {
-    this.progress.close();
+  /** Closes the progress record once its last write is done. */
+  close(): Promise<void> {
+    return this.progress.close();
   }
 }
 

@@ -79,6 +79,16 @@ export class TailSource implements Source {
   private pending: Promise<boolean>[] = [];
   private lastDelivery: Promise<boolean> = Promise.resolve(true);
   private deliveryFailed = false;
+  /**
+   * Lines read, lines delivered in order (their positions moved), and lines whose positions are
+   * in the position file: reading stops while more than a re-read window's worth is beyond the
+   * file, also when a position write takes long (see readAhead).
+   */
+  private readLines = 0;
+  private settledLines = 0;
+  private durableLines = 0;
+  /** Settles once the last position save is in the file. */
+  private landing: Promise<unknown> = Promise.resolve();
   private readonly o: Required<Omit<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>> & Pick<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>;
 
   constructor(options: TailSourceOptions) {
@@ -114,6 +124,7 @@ export class TailSource implements Source {
           changes.watchDirectories(this.directoriesToWatch());
           lastScan = now;
         }
+        await this.readAhead();
         const full = await this.deliverBatch(ctx);
         if (!(await this.settleDeliveries(ctx))) continue;
         await this.retireDrained(ctx, Date.now());
@@ -131,7 +142,7 @@ export class TailSource implements Source {
       changes.close();
       await this.lastDelivery;
       this.savePositions(ctx, {whole: true});
-      this.store.close();
+      await this.store.close();
       for (const file of this.files.values()) await file.handle.close().catch(() => {});
       this.files.clear();
     }
@@ -346,6 +357,7 @@ export class TailSource implements Source {
       if (last) marks.set(file, {generation: lastGeneration, end: last.end});
     }
     if (events.length === 0) return false;
+    this.readLines += events.length;
     const delivery = ctx.deliver(events);
     const earlier = this.lastDelivery;
     this.unsettled++;
@@ -364,6 +376,7 @@ export class TailSource implements Source {
         file.commit(mark.generation, mark.end);
         this.store.set(file.position());
       }
+      this.settledLines += events.length;
       return true;
     })();
     this.pending.push(this.lastDelivery);
@@ -397,6 +410,7 @@ export class TailSource implements Source {
     this.deliveryFailed = false;
     ctx.count('ChannelWriteFail');
     for (const file of this.files.values()) file.rewind();
+    this.readLines = this.settledLines;
     await sleep(this.o.pollIntervalMs, ctx.signal);
     return false;
   }
@@ -434,9 +448,20 @@ export class TailSource implements Source {
   }
 
   /** After every settled batch (offsets only: one write in place); whole on stop. */
+  /**
+   * Waits, before reading another batch, while the lines beyond the position file's offsets fill
+   * the re-read window the Kafka sink checks after a restart ((PENDING_BATCHES + 1) batches, as
+   * many as are read ahead when every save is in the file at once).
+   */
+  private async readAhead(): Promise<void> {
+    if (this.readLines - this.durableLines > this.o.maxPendingBatches * this.o.batchMaxEvents) await this.landing;
+  }
+
   private savePositions(ctx: SourceContext, {whole = false} = {}): void {
     try {
-      this.store?.save({whole});
+      const lines = this.settledLines;
+      const saved = this.store?.save({whole});
+      if (saved) this.landing = saved.then((ok) => ok && (this.durableLines = Math.max(this.durableLines, lines)));
     } catch (err) {
       ctx.count('CheckpointWriteErrorCount');
       ctx.log(`cannot write position file ${this.o.positionFile}: ${errorMessage(err)}`);
