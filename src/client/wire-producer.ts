@@ -129,18 +129,29 @@ export class WireTopicProducer implements TopicProducer {
   /** Splits the records into batches per partition and queues them. */
   private dispatchAll(records: OutgoingRecord[]): Array<{records: OutgoingRecord[]; failed: Promise<boolean>}> {
     const unkeyed = this.sticky.nextBatch();
-    const byPartition = new Map<number, OutgoingRecord[]>();
-    for (const r of records) {
+    const partitionOf = (r: OutgoingRecord) => {
       const partition = r.partition ?? (r.key ? partitionForKey(r.key, this.partitions) : unkeyed);
       if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitions) {
         throw new UserError(`partition ${partition} does not exist: topic "${this.topic}" has ${this.partitions} partition(s)`, `use --partition 0..${this.partitions - 1}, or add partitions with \`kcollect topic add-partitions ${this.topic} --total N\``);
       }
+      return partition;
+    };
+    if (records.length === 0) return [];
+    // Mostly one partition for the whole call (a collector's unkeyed batch): no regrouping then.
+    const first = partitionOf(records[0]);
+    let byPartition: Map<number, OutgoingRecord[]> | undefined;
+    for (let i = 1; i < records.length; i++) {
+      const partition = partitionOf(records[i]);
+      if (byPartition === undefined && partition === first) continue;
+      if (byPartition === undefined) byPartition = new Map([[first, records.slice(0, i)]]);
       let list = byPartition.get(partition);
       if (!list) byPartition.set(partition, (list = []));
-      list.push(r);
+      list.push(records[i]);
     }
     const sent: Array<{records: OutgoingRecord[]; failed: Promise<boolean>}> = [];
-    for (const [partition, list] of byPartition) for (const batch of splitBySize(list)) sent.push({records: batch, failed: this.dispatch(partition, batch)});
+    for (const [partition, list] of byPartition ?? [[first, records] as const]) {
+      for (const batch of splitBySize(list)) sent.push({records: batch.records, failed: this.dispatch(partition, batch.records, batch.payloadBytes)});
+    }
     return sent;
   }
 
@@ -150,7 +161,7 @@ export class WireTopicProducer implements TopicProducer {
   }
 
   /** Queues one batch behind the partition's previous one; resolves true when it failed. */
-  private dispatch(partition: number, records: OutgoingRecord[]): Promise<boolean> {
+  private dispatch(partition: number, records: OutgoingRecord[], payloadBytes: number): Promise<boolean> {
     let stream = this.streams.get(partition);
     if (!stream) this.streams.set(partition, (stream = {nextSequence: 0, tail: Promise.resolve()}));
     const idempotent = this.producer.producerId >= 0;
@@ -166,7 +177,7 @@ export class WireTopicProducer implements TopicProducer {
         if (this.failure !== undefined) throw this.failure; // an earlier batch failed: keep the order, send nothing after it
         await this.transaction?.addPartition(this.topic, partition);
         const baseOffset = await this.deliver(partition, await encoded);
-        this.record(partition, records, baseOffset);
+        this.record(partition, records, baseOffset, payloadBytes);
         return false;
       })
       .catch((err) => {
@@ -214,7 +225,7 @@ export class WireTopicProducer implements TopicProducer {
     }
   }
 
-  private record(partition: number, records: OutgoingRecord[], baseOffset: number | null): void {
+  private record(partition: number, records: OutgoingRecord[], baseOffset: number | null, payloadBytes: number): void {
     const d = this.delivered.get(partition) ?? {partition, records: 0, firstOffset: null, lastOffset: null};
     d.records += records.length;
     if (baseOffset !== null) {
@@ -223,7 +234,7 @@ export class WireTopicProducer implements TopicProducer {
     }
     this.delivered.set(partition, d);
     this.acknowledged += records.length;
-    for (const r of records) this.bytes += (r.key?.length ?? 0) + valueBytes(r);
+    this.bytes += payloadBytes;
   }
 
   private throwIfFailed(): void {
@@ -319,23 +330,29 @@ async function initProducerId(cluster: ClusterConnections): Promise<{producerId:
 }
 
 /** Consecutive runs of records whose batch stays under Kafka's default max.message.bytes. */
-function splitBySize(records: OutgoingRecord[]): OutgoingRecord[][] {
-  const batches: OutgoingRecord[][] = [];
-  let current: OutgoingRecord[] = [];
+function splitBySize(records: OutgoingRecord[]): Array<{records: OutgoingRecord[]; payloadBytes: number}> {
+  const batches: Array<{records: OutgoingRecord[]; payloadBytes: number}> = [];
+  let start = 0;
   let bytes = 0;
-  for (const r of records) {
-    let size = 70 + (r.key?.length ?? 0) + valueBytes(r);
+  let payloadBytes = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const payload = (r.key?.length ?? 0) + valueBytes(r);
+    let size = 70 + payload;
     if (r.headerBytes !== undefined) size += r.headerBytes;
     else for (const h of r.headers ?? []) size += headerBytesAtLeast(h.key, h.value);
-    if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
-      batches.push(current);
-      current = [];
+    if (i > start && bytes + size > MAX_BATCH_BYTES) {
+      batches.push({records: records.slice(start, i), payloadBytes});
+      start = i;
       bytes = 0;
+      payloadBytes = 0;
     }
-    current.push(r);
     bytes += size;
+    payloadBytes += payload;
   }
-  if (current.length > 0) batches.push(current);
+  // One batch (nearly always): the records as given, not a copy.
+  if (start === 0) batches.push({records, payloadBytes});
+  else batches.push({records: records.slice(start), payloadBytes});
   return batches;
 }
 

@@ -35,6 +35,22 @@ describe('the wire producer', () => {
     expect(read.find((r) => r.value?.toString() === 'v7')!.headers.find((h) => h.key === 'n')?.value?.toString()).toBe('7');
   });
 
+  it('splits a send larger than max.message.bytes into batches, in order, and counts the bytes it delivered', async () => {
+    const {broker, bootstrap} = await startBroker();
+    cleanups.push(() => broker.close());
+    await runOk(process.execPath, [CLI, 'topic', 'create', 'large', '-b', bootstrap, '-p', '2']);
+    const producer = await WireTopicProducer.open('large', {brokers: [bootstrap], idempotent: true});
+    // Five 300 kB values to partition 1: no more than three fit a 1 MB batch.
+    const big = Array.from({length: 5}, (_, i): OutgoingRecord => ({key: Buffer.from(`k${i}`), value: Buffer.alloc(300_000, 97 + i), partition: 1}));
+    await producer.send(big);
+    const report = await producer.flush();
+    await producer.close();
+    expect(report.records).toBe(5);
+    expect(report.bytes).toBe(5 * (2 + 300_000));
+    const read = await readTopic(bootstrap, 'large');
+    expect(read.map((r) => [r.partition, r.key?.toString(), r.value?.length, r.value?.[0]])).toEqual(big.map((r, i) => [1, `k${i}`, 300_000, 97 + i]));
+  });
+
   it('a produce response lost on the way: the batch is sent again with its sequence and written once', async () => {
     let target = {host: '127.0.0.1', port: 0};
     const proxy = await droppingProxy(() => target, PRODUCE);
