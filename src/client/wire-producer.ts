@@ -91,6 +91,9 @@ export class WireTopicProducer implements TopicProducer {
       const transaction = options.transactionalId === undefined ? undefined : await TransactionSession.begin(cluster, options.transactionalId);
       const idempotent = (options.idempotent ?? false) || transaction !== undefined;
       const producer = transaction?.producer ?? (idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1});
+      // The leaders' connections open now rather than at the first send, when a collector's reader
+      // keeps the event loop busy and the handshake waits behind it; one that fails is tried again then.
+      await Promise.all([...new Set(leaders.filter((leader) => leader >= 0))].map((leader) => cluster.pick(leader, Produce, [3, 8]).catch(() => undefined)));
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
       return new WireTopicProducer(cluster, topic, leaders, producer, {...options, deliveryTimeoutMs: options.deliveryTimeoutMs ?? 15_000, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, acks}, transaction);
     } catch (err) {

@@ -22,10 +22,11 @@ export const PENDING_BATCHES = 8;
 /**
  * How many recent records per partition a Kafka sink must check after a restart to recognise
  * every line its sources may read again (see KafkaSinkOptions.redeliveryWindow): the pending
- * batches and the one in hand (file sources write their positions after every batch).
+ * batches, one more whose position write is still on its way, and the one in hand (file
+ * sources write their positions after every batch).
  */
 export function rereadWindow(batchSize: number): number {
-  return Math.max(10_000, (PENDING_BATCHES + 1) * batchSize);
+  return Math.max(10_000, (PENDING_BATCHES + 2) * batchSize);
 }
 
 /** Reads events from somewhere until the signal aborts (or, for finite sources, the input ends). */

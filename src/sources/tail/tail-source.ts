@@ -449,12 +449,12 @@ export class TailSource implements Source {
 
   /** After every settled batch (offsets only: one write in place); whole on stop. */
   /**
-   * Waits, before reading another batch, while the lines beyond the position file's offsets fill
-   * the re-read window the Kafka sink checks after a restart ((PENDING_BATCHES + 1) batches, as
-   * many as are read ahead when every save is in the file at once).
+   * Waits, before reading another batch, while the lines beyond the position file's offsets
+   * would overflow the re-read window the Kafka sink checks after a restart (rereadWindow: the
+   * pending batches, one more whose position write is on its way, and the one read now).
    */
   private async readAhead(): Promise<void> {
-    if (this.readLines - this.durableLines > this.o.maxPendingBatches * this.o.batchMaxEvents) await this.landing;
+    if (this.readLines - this.durableLines > (this.o.maxPendingBatches + 1) * this.o.batchMaxEvents) await this.landing;
   }
 
   private savePositions(ctx: SourceContext, {whole = false} = {}): void {
