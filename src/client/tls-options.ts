@@ -1,5 +1,6 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import {nodeTls} from '../lib/lazy-builtins.js';
 import {ClientSecurityError, type TlsSettings} from './client-config.js';
 
 /** Node's TLS options for a client config's ssl.* settings: TLS 1.2 or 1.3, as Kafka allows. */
@@ -15,7 +16,7 @@ export function tlsOptions(host: string, port: number, s: TlsSettings): tls.Conn
     passphrase: s.keyPassword,
     minVersion: 'TLSv1.2',
     rejectUnauthorized: s.verifyCertificate,
-    checkServerIdentity: s.verifyHostname ? tls.checkServerIdentity : () => undefined,
+    checkServerIdentity: s.verifyHostname ? nodeTls().checkServerIdentity : () => undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import {decode, encode, isFlexible, type Message} from '../protocol/codec.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
 import {readResponseHeader, writeRequestHeader} from '../protocol/header.js';
@@ -7,6 +7,7 @@ import {Reader} from '../protocol/reader.js';
 import type {ApiSchema} from '../protocol/schema.js';
 import {Writer} from '../protocol/writer.js';
 import {UserError} from '../lib/errors.js';
+import {nodeTls} from '../lib/lazy-builtins.js';
 import {defaultClientConfig, type ClientConfig} from './client-config.js';
 import {ResponseFrames} from './response-frames.js';
 import {saslLogin} from './sasl.js';
@@ -35,10 +36,11 @@ export class WireConnection {
     readonly address: string,
     private readonly clientId: string,
     frames: ResponseFrames,
+    secure: boolean,
   ) {
     socket.on('data', (c) => frames.push(c));
     // TLS 1.3 refuses a missing client certificate only after the handshake: still a TLS failure.
-    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(socket instanceof tls.TLSSocket && isTlsFailure(e) ? tlsFailure(address, e) : e));
+    socket.on('error', (e: NodeJS.ErrnoException) => this.fail(secure && isTlsFailure(e) ? tlsFailure(address, e) : e));
     socket.on('close', () => this.fail(new Error(`connection to ${address} closed`)));
   }
 
@@ -58,7 +60,7 @@ export class WireConnection {
     let conn: WireConnection | undefined;
     const frames = new ResponseFrames((frame) => conn?.onFrame(frame), reuseResponseBuffers);
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = config.tls ? tls.connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress, onread: frames.onread()});
+      const s = config.tls ? nodeTls().connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress, onread: frames.onread()});
       const timer = setTimeout(() => {
         s.destroy();
         reject(new UserError(`no Kafka broker answers at ${address} (timed out${config.tls ? ' during the TLS handshake' : ''})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
@@ -73,7 +75,7 @@ export class WireConnection {
       });
     });
     socket.setNoDelay(true);
-    conn = new WireConnection(socket, address, clientId, frames);
+    conn = new WireConnection(socket, address, clientId, frames, config.tls !== undefined);
     if (config.sasl) {
       try {
         await saslLogin(conn, config.sasl);

@@ -8,8 +8,8 @@
  * - HBaseRequestError: any other unexpected status (400, 403, 404 outside gets, ...). Retrying
  *   the same request will not help: the data or the configuration is wrong.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import {nodeHttp, nodeHttps} from '../lib/lazy-builtins.js';
 import {authorizationHeader, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
 import {cellSetBody} from './cellset-writer.js';
 import {decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type HBaseRow} from './wire.js';
@@ -96,8 +96,8 @@ export class HBaseRestClient {
     this.authorization = authorizationHeader(security);
     this.agent =
       this.url.protocol === 'https:'
-        ? new https.Agent({keepAlive: true, maxSockets: 16, ca: security.ca, cert: security.cert, key: security.key, passphrase: security.keyPassword, minVersion: 'TLSv1.2'})
-        : new http.Agent({keepAlive: true, maxSockets: 16});
+        ? new (nodeHttps().Agent)({keepAlive: true, maxSockets: 16, ca: security.ca, cert: security.cert, key: security.key, passphrase: security.keyPassword, minVersion: 'TLSv1.2'})
+        : new (nodeHttp().Agent)({keepAlive: true, maxSockets: 16});
   }
 
   /** Closes idle keep-alive connections (a process exits sooner). */
@@ -298,7 +298,7 @@ export class HBaseRestClient {
       headers['Content-Type'] = JSON_TYPE;
       headers['Content-Length'] = payload.reduce((sum, piece) => sum + piece.length, 0);
     }
-    const transport = this.url.protocol === 'https:' ? https : http;
+    const transport = this.url.protocol === 'https:' ? nodeHttps() : nodeHttp();
     return new Promise<Reply>((resolve, reject) => {
       const req = transport.request(
         {protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path: prefix + path, method, headers, agent: this.agent},

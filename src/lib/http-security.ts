@@ -1,8 +1,9 @@
 import {timingSafeEqual} from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import {UserError} from './errors.js';
+import {nodeHttp, nodeHttps} from './lazy-builtins.js';
 
 /**
  * TLS and HTTP basic auth for kcollect's REST clients (HBase gateway, Schema Registry) and for
@@ -52,7 +53,7 @@ export function authorizationHeader(s: HttpClientSecurity | undefined): Record<s
 
 /** The keep-alive agent of an https client: its private CA and client certificate, TLS 1.2 or later. */
 export function httpsClientAgent(s: HttpClientSecurity): https.Agent {
-  return new https.Agent({keepAlive: true, ca: s.ca, cert: s.cert, key: s.key, passphrase: s.keyPassword, minVersion: 'TLSv1.2'});
+  return new (nodeHttps().Agent)({keepAlive: true, ca: s.ca, cert: s.cert, key: s.key, passphrase: s.keyPassword, minVersion: 'TLSv1.2'});
 }
 
 /** Reads a PEM file named by a flag or key, or a UserError naming it. */
@@ -84,9 +85,9 @@ export function createSecuredServer(security: HttpServerSecurity | undefined, re
     }
     handler(req, res);
   };
-  if (!security?.tls) return http.createServer(guarded);
+  if (!security?.tls) return nodeHttp().createServer(guarded);
   const {cert, key, clientCa} = security.tls;
-  return https.createServer({cert, key, ca: clientCa, requestCert: clientCa !== undefined, rejectUnauthorized: clientCa !== undefined, minVersion: 'TLSv1.2'}, guarded);
+  return nodeHttps().createServer({cert, key, ca: clientCa, requestCert: clientCa !== undefined, rejectUnauthorized: clientCa !== undefined, minVersion: 'TLSv1.2'}, guarded);
 }
 
 /** Whether an Authorization header carries exactly these basic-auth credentials (compared in constant time). */

@@ -2,9 +2,9 @@
  * A small client of the Confluent Schema Registry REST API (real, or `kcollect registry serve`):
  * the calls the CLI and the encoder make, with the registry's own error codes kept.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import {isTlsFailure} from '../client/tls-options.js';
+import {nodeHttp, nodeHttps} from '../lib/lazy-builtins.js';
 import {authorizationHeader, httpsClientAgent, splitUrlCredentials, type HttpClientSecurity} from '../lib/http-security.js';
 
 export const REGISTRY_MEDIA_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -65,7 +65,7 @@ export class RegistryRestClient {
     this.authorization = authorizationHeader(s);
     this.agent = this.url.startsWith('https:')
       ? httpsClientAgent(s)
-      : new http.Agent({keepAlive: true});
+      : new (nodeHttp().Agent)({keepAlive: true});
   }
 
   /** Registers `schema` (JSON text) under `subject`: its id, the same id for the same schema. */
@@ -142,7 +142,7 @@ export class RegistryRestClient {
       headers['Content-Type'] = REGISTRY_MEDIA_TYPE;
       headers['Content-Length'] = payload.length;
     }
-    const transport = this.url.startsWith('https:') ? https : http;
+    const transport = this.url.startsWith('https:') ? nodeHttps() : nodeHttp();
     return new Promise((resolve, reject) => {
       const req = transport.request(`${this.url}${path}`, {method, headers, agent: this.agent, timeout: this.timeoutMs}, (res) => {
         const chunks: Buffer[] = [];

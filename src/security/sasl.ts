@@ -1,4 +1,4 @@
-import {nodeCrypto} from '../lib/node-crypto.js';
+import {nodeCrypto} from '../lib/lazy-builtins.js';
 import type {SaslMechanism, SaslSettings} from './listener.js';
 import {type ScramCredential, ScramFailure, type ScramMechanism, ScramServer} from './scram.js';
 

@@ -1,4 +1,4 @@
-import {nodeCrypto} from '../lib/node-crypto.js';
+import {nodeCrypto} from '../lib/lazy-builtins.js';
 
 /** SCRAM (RFC 5802/7677) as Kafka uses it: the two SHA-2 variants, at least 4096 iterations. */
 export const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;

@@ -1,4 +1,4 @@
-import {nodeCrypto} from '../lib/node-crypto.js';
+import {nodeCrypto} from '../lib/lazy-builtins.js';
 
 /**
  * The log cleaner's key -> latest offset map in one fixed buffer (Kafka's SkimpyOffsetMap): each
