@@ -33,7 +33,8 @@ export class InPlaceRecord {
    * Writes `value` on the thread pool (a rewrite of one page can wait on the filesystem's journal
    * for a while): one write at a time, in order, a record still waiting replaced by a newer one.
    * Resolves once it (or a newer record) is in the file, rejects when that write failed;
-   * undefined (nothing queued) when it does not fit.
+   * undefined (nothing queued) when it does not fit. A record is written either this way or with
+   * write(), never both: write() does not wait for a write under way here.
    */
   writeInBackground(value: unknown): Promise<void> | undefined {
     const record = this.encode(value);

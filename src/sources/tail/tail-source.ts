@@ -447,7 +447,6 @@ export class TailSource implements Source {
     await file.handle.close().catch(() => {});
   }
 
-  /** After every settled batch (offsets only: one write in place); whole on stop. */
   /**
    * Waits, before reading another batch, while the lines beyond the position file's offsets
    * would overflow the re-read window the Kafka sink checks after a restart (rereadWindow: the
@@ -457,6 +456,7 @@ export class TailSource implements Source {
     if (this.readLines - this.durableLines > (this.o.maxPendingBatches + 1) * this.o.batchMaxEvents) await this.landing;
   }
 
+  /** After every settled batch (offsets only: one write in place); whole on stop. */
   private savePositions(ctx: SourceContext, {whole = false} = {}): void {
     try {
       const lines = this.settledLines;
