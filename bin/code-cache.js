@@ -47,10 +47,24 @@ function writeCache(dir, name, data) {
     if (!ownDir(dir)) return;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, path.join(dir, name)); // concurrent starts never read a half-written cache
+    pruneCaches(dir, name.slice(0, name.indexOf('.cjs-') + 5));
   } catch {
     // a read-only directory or a full disk: no cache, and no partial file left behind
     fs.rmSync(tmp, {force: true});
   }
+}
+
+/** Caches kept per bundle: each build (and Node version) writes its own, the oldest go. */
+const KEPT = 4;
+
+/** `prefix`: the bundle's file name and a dash (see cacheName). */
+function pruneCaches(dir, prefix) {
+  const caches = fs
+    .readdirSync(dir)
+    .filter((n) => n.startsWith(prefix) && n.endsWith('.v8'))
+    .map((n) => ({n, at: fs.statSync(path.join(dir, n), {throwIfNoEntry: false})?.mtimeMs ?? 0}))
+    .sort((a, b) => b.at - a.at);
+  for (const {n} of caches.slice(KEPT)) fs.rmSync(path.join(dir, n), {force: true});
 }
 
 export function requireWithCodeCache(file) {

@@ -37,6 +37,28 @@ describe('broker start with a code cache', () => {
     }
   });
 
+  it("keeps a bundle's newest caches only (each build writes its own), and leaves other bundles' alone", async () => {
+    const cache = path.join(tempDir('code-cache'), 'cache');
+    fs.mkdirSync(cache, {mode: 0o700});
+    const old = (name: string, daysAgo: number) => {
+      fs.writeFileSync(path.join(cache, name), 'stale');
+      const at = new Date(Date.now() - daysAgo * 86_400_000);
+      fs.utimesSync(path.join(cache, name), at, at);
+    };
+    for (let i = 1; i <= 5; i++) old(`broker-start-fast.cjs-${String(i).repeat(40)}-1-1-v0-x64.v8`, i);
+    old(`tail-produce.cjs-${'9'.repeat(40)}-1-1-v0-x64.v8`, 30);
+    const broker = await spawnBrokerWith(['--listen', '127.0.0.1:0', '--data-dir', tempDir('code-cache-data')], {NODE_COMPILE_CACHE: cache});
+    try {
+      await until(() => cacheFiles(cache).filter((f) => f.startsWith('broker-start-fast.cjs-')).length === 4, 'the oldest caches to be pruned');
+      const kept = cacheFiles(cache).filter((f) => f.startsWith('broker-start-fast.cjs-'));
+      // The new cache and the three newest old ones.
+      expect(kept.filter((f) => fs.readFileSync(path.join(cache, f), 'utf8') === 'stale').sort()).toEqual([1, 2, 3].map((i) => `broker-start-fast.cjs-${String(i).repeat(40)}-1-1-v0-x64.v8`));
+      expect(cacheFiles(cache)).toContain(`tail-produce.cjs-${'9'.repeat(40)}-1-1-v0-x64.v8`);
+    } finally {
+      await stop(broker);
+    }
+  });
+
   it('neither reads nor writes a cache directory that others can write', async () => {
     const shared = path.join(tempDir('code-cache'), 'shared');
     fs.mkdirSync(shared);
