@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import kafkajs from 'kafkajs';
 import {afterAll, describe, expect, it} from 'vitest';
 import {WireConnection} from '../../src/client/wire-connection.js';
@@ -53,6 +55,17 @@ describe.runIf(haveZk)('crash detection without waiting for the ZooKeeper sessio
         if (failed) return;
         if (acked.length < n) throw new Error(`${acked.length} acknowledged`);
       }, 45_000);
+    // A failed send names its error with what the brokers logged and ZooKeeper's partition state,
+    // so a failure in CI says what happened, not only that it did.
+    const noSendFailed = async () => {
+      if (failed === undefined) return;
+      const zk = await ZkClient.connect(up.zookeeper);
+      const state = await zk.get('/brokers/topics/seq/partitions/0/state').then((z) => z.data.toString(), (err: Error) => err.message);
+      await zk.close();
+      const tail = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '(no log)');
+      const logs = [...dataDirs].map(([id, dir]) => `broker ${id}:\n${tail(path.join(dir, 'broker.log'))}`);
+      throw new Error(`a send failed: ${(failed as Error)?.message ?? String(failed)} after ${acked.length} acknowledged; partition state ${state}\n${logs.join('\n')}`);
+    };
     const fullIsr = () =>
       eventually(async () => {
         const s = await cliJson(['cluster', 'status']);
@@ -63,7 +76,7 @@ describe.runIf(haveZk)('crash detection without waiting for the ZooKeeper sessio
     const killed = await leaderOf();
     expect((await cli(['cluster', 'kill', String(killed)])).code).toBe(0);
     await ackedAtLeast(acked.length + 50);
-    expect(failed).toBeUndefined();
+    await noSendFailed();
     const successor = await leaderOf();
     expect(successor).not.toBe(killed);
 
@@ -95,10 +108,10 @@ describe.runIf(haveZk)('crash detection without waiting for the ZooKeeper sessio
     const planned = await leaderOf();
     expect((await cli(['cluster', 'restart', String(planned)])).code).toBe(0);
     await ackedAtLeast(acked.length + 50);
-    expect(failed).toBeUndefined();
+    await noSendFailed();
     stop = true;
     await sending;
-    expect(failed).toBeUndefined();
+    await noSendFailed();
     await producer.disconnect();
 
     const all = await readNumbers(kafka, admin, 'seq', 'fast-failover-check');
