@@ -59,6 +59,11 @@ describe('tail-produce --exit', () => {
     const again = await topicValues(bootstrap, 'exit-a');
     expect(again).toHaveLength(3007);
     expect(again.slice(3002)).toEqual(lines('a', 3000, 3005));
+
+    // A name that matches no file: said, nothing sent, and the run still ends.
+    const missing = await collect(spawnCli(['tail-produce', 'no-such.log', '--exit', '--topic', 'exit-a', '-b', bootstrap], {cwd}));
+    expect(missing.code, missing.stderr).toBe(0);
+    expect(missing.stderr).toContain('nothing matches no-such.log');
   });
 });
 

@@ -197,7 +197,7 @@ export class TailSource implements Source {
       const files = await expandPattern(pattern);
       if (files.length === 0 && !this.announcedMissing.has(pattern)) {
         this.announcedMissing.add(pattern);
-        ctx.log(`waiting for ${pattern} to appear`);
+        ctx.log(this.o.exitAtEnd ? `nothing matches ${pattern}` : `waiting for ${pattern} to appear`);
       }
       for (const file of files) found.add(file);
     }
