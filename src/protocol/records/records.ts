@@ -380,18 +380,6 @@ function encodeRecords(records: RecordInput[], opts: EncodeOptions, headroom: nu
   if (records.length === 0) throw new Error('a record batch needs at least one record');
   const defaultTs = opts.baseTimestamp ?? Date.now();
 
-  // Header keys repeat on every record of a batch (a collector's origin header): encode each once.
-  const headerKeys = new Map<string, Buffer>();
-  let lastKey: string | undefined;
-  let lastKeyBytes = EMPTY;
-  const headerKey = (k: string) => {
-    // Mostly the very key asked for before (the origin header's): no map lookup then.
-    if (k !== lastKey) {
-      lastKey = k;
-      lastKeyBytes = headerKeys.get(k) ?? headerKeys.set(k, Buffer.from(k, 'utf8')).get(k)!;
-    }
-    return lastKeyBytes;
-  };
   // Each record's parts, asked for once: a record may build its headers on each request.
   const count = records.length;
   if (parts.sizes.length < count) parts = new RecordParts(count * 2);
@@ -511,7 +499,26 @@ class RecordParts {
 }
 let parts = new RecordParts(1024);
 
-const EMPTY: Buffer = Buffer.alloc(0);
+/**
+ * Header keys as UTF-8, kept between batches: they repeat on every record of every batch (a
+ * collector's origin header). Bounded, for producers that copy records with keys of all kinds.
+ */
+const headerKeys = new Map<string, Buffer>();
+let lastKey: string | undefined;
+let lastKeyBytes: Buffer = Buffer.alloc(0);
+function headerKey(k: string): Buffer {
+  // Mostly the very key asked for before: no map lookup then.
+  if (k !== lastKey) {
+    let bytes = headerKeys.get(k);
+    if (bytes === undefined) {
+      if (headerKeys.size >= 1024) headerKeys.clear();
+      headerKeys.set(k, (bytes = Buffer.from(k, 'utf8')));
+    }
+    lastKey = k;
+    lastKeyBytes = bytes;
+  }
+  return lastKeyBytes;
+}
 
 /** Writes `v` as a zig-zag varint at `at`; returns the end. Exact for |v| < 2^52. */
 function putVarint(buf: Buffer, at: number, v: number): number {
