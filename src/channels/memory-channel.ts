@@ -15,12 +15,11 @@ interface PutBatch {
 }
 
 /**
- * A put's events in order, of which `next`..`end` wait in the queue: a take cuts from the front
- * segment, a rollback puts its parts back in front as segments of their own.
+ * A put's events in order, of which `next`..`end` wait in the queue (`size`: their bytes): a take
+ * cuts from the front segment, a rollback puts its parts back in front as segments of their own.
  */
 interface Segment {
   events: Event[];
-  sizes: number[];
   size: number;
   batch: PutBatch;
   next: number;
@@ -58,8 +57,9 @@ export class MemoryChannel implements Channel {
     if (this.closed) return Promise.reject(new Error(`channel ${this.name} is closed`));
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const sizes = events.map(eventSize);
-      this.waitingPuts.push({events, sizes, size: sizes.reduce((n, s) => n + s, 0), batch: {remaining: events.length, resolve, reject}, next: 0, end: events.length});
+      let size = 0;
+      for (let i = 0; i < events.length; i++) size += eventSize(events[i]);
+      this.waitingPuts.push({events, size, batch: {remaining: events.length, resolve, reject}, next: 0, end: events.length});
       this.admit();
     });
   }
@@ -100,22 +100,30 @@ export class MemoryChannel implements Channel {
     }
     if (this.queued === 0) return null;
     const n = Math.min(Math.max(1, max), this.queued);
-    const events = new Array<Event>(n);
     // The parts of the segments this take cut, to settle their puts on commit.
     const parts: Segment[] = [];
-    let taken = 0;
-    while (taken < n) {
-      const segment = this.queue[0];
-      const from = segment.next;
-      const to = Math.min(segment.end, from + n - taken);
-      let size = 0;
-      for (let i = from; i < to; i++) {
-        events[taken++] = segment.events[i];
-        size += segment.sizes[i];
+    const front = this.queue[0];
+    let events: Event[];
+    if (front.next === 0 && front.end === front.events.length && n === front.end) {
+      // A whole put at once (a sink taking batches the size its source puts): its own array.
+      events = front.events;
+      parts.push({...front});
+      this.queue.shift();
+    } else {
+      events = new Array<Event>(n);
+      for (let taken = 0; taken < n; ) {
+        const segment = this.queue[0];
+        const from = segment.next;
+        const to = Math.min(segment.end, from + n - taken);
+        // The rest of a segment takes the rest of its size, so its parts always add up to it.
+        let size = to === segment.end ? segment.size : 0;
+        if (to < segment.end) for (let i = from; i < to; i++) size += eventSize(segment.events[i]);
+        for (let i = from; i < to; i++) events[taken++] = segment.events[i];
+        parts.push({...segment, size, next: from, end: to});
+        segment.next = to;
+        segment.size -= size;
+        if (to === segment.end) this.queue.shift();
       }
-      parts.push({...segment, size, next: from, end: to});
-      segment.next = to;
-      if (to === segment.end) this.queue.shift();
     }
     this.queued -= n;
     let done = false;
