@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {copyRange} from '../lib/copy-range.js';
+import {Line} from '../lib/line.js';
 
 /** Where an event's bytes came from: kept with the event so a rejected one can name its origin. */
 export interface EventOrigin {
@@ -116,19 +117,18 @@ export const HOST = os.hostname();
  * first use, so an interceptor that writes a header in place writes into this line's own copy and
  * no other line sees it; the Kafka sink copies the bytes without ever making the view.
  */
-export class LineEvent implements Event {
+export class LineEvent extends Line implements Event {
+  /** What its read shares; set by whoever made the line (see of()). */
+  from!: LineOrigin;
   /** What few lines ever get (a reject reason, a redelivery mark, their own headers, origin or body). */
   private changed?: LineChanges;
 
-  constructor(
-    readonly from: LineOrigin,
-    /** Byte offset of the line's first byte in the file. */
-    readonly offset: number,
-    /** The line's bytes are `bytes` from `start` to `stop`. */
-    private readonly bytes: Buffer,
-    private readonly start = 0,
-    private readonly stop = bytes.length,
-  ) {}
+  /** The line of a read at `offset` whose bytes are `bytes` from `start` to `stop`. */
+  static of(from: LineOrigin, offset: number, bytes: Buffer, start = 0, stop = bytes.length): LineEvent {
+    const event = new LineEvent(offset, offset + stop - start, stop - start, bytes, start, stop);
+    event.from = from;
+    return event;
+  }
 
   private get own(): LineChanges {
     return (this.changed ??= {});
@@ -158,11 +158,11 @@ export class LineEvent implements Event {
     this.own.kafka = kafka;
   }
 
-  get body(): Buffer {
+  override get body(): Buffer {
     return (this.own.body ??= this.bytes.subarray(this.start, this.stop));
   }
 
-  set body(body: Buffer) {
+  override set body(body: Buffer) {
     this.own.body = body;
   }
 

@@ -1,30 +1,9 @@
+import {Line, type LineClass} from '../lib/line.js';
+
+export {Line};
+
 const LF = 0x0a;
 const CR = 0x0d;
-
-/**
- * A complete line: where it sits in the file, and its bytes without the line ending as a range of
- * the buffer it was read in (a Buffer view per line costs more than the rest of the line's trip;
- * `body` makes one on request).
- */
-export class Line {
-  constructor(
-    /** Offset of the line's first byte. */
-    readonly offset: number,
-    /** Offset just past its newline: where reading resumes after this line. */
-    readonly end: number,
-    /** How long the line really was; at most maxLineBytes of it are kept. */
-    readonly length: number,
-    /** The kept bytes lie in `bytes` from `start` to `stop`. */
-    readonly bytes: Buffer,
-    readonly start: number,
-    readonly stop: number,
-  ) {}
-
-  /** The kept bytes, as a new view on each call. */
-  get body(): Buffer {
-    return this.bytes.subarray(this.start, this.stop);
-  }
-}
 
 /**
  * Splits a byte stream into lines ending in \n or \r\n. A line still missing its newline stays
@@ -41,6 +20,8 @@ export class LineSplitter {
     private readonly maxLineBytes: number,
     /** Offset of the next byte push() will see. */
     private position = 0,
+    /** What each line is made as (a subclass of Line: the tail makes its events at once). */
+    private readonly lineClass: LineClass = Line,
   ) {}
 
   /** Where the pending (incomplete) line starts: everything before it came out as lines. */
@@ -83,7 +64,7 @@ export class LineSplitter {
     const content = nl > start && chunk[nl - 1] === CR ? nl - 1 - start : nl - start;
     const offset = this.position;
     this.position += nl + 1 - start;
-    return new Line(offset, this.position, content, chunk, start, start + Math.min(content, this.maxLineBytes));
+    return new this.lineClass(offset, this.position, content, chunk, start, start + Math.min(content, this.maxLineBytes));
   }
 
   /** The pending bytes as a last line without newline (a rotated file that will not grow). */
@@ -108,7 +89,7 @@ export class LineSplitter {
   private take(newline: boolean): Line {
     const content = newline && this.lastByte === CR ? this.length - 1 : this.length;
     const joined = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.kept);
-    const line = new Line(this.position - this.length - (newline ? 1 : 0), this.position, content, joined, 0, Math.min(content, this.maxLineBytes));
+    const line = new this.lineClass(this.position - this.length - (newline ? 1 : 0), this.position, content, joined, 0, Math.min(content, this.maxLineBytes));
     this.parts = [];
     this.kept = 0;
     this.length = 0;

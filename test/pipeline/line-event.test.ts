@@ -17,7 +17,7 @@ function read() {
   return {
     from,
     events: lines.map((text) => {
-      const event = new LineEvent(from, offset, chunk, offset, offset + text.length);
+      const event = LineEvent.of(from, offset, chunk, offset, offset + text.length);
       offset += text.length + 1;
       return event;
     }),
@@ -44,7 +44,7 @@ describe('LineEvent: a line as a range of its read chunk', () => {
     // Short lines are copied byte by byte, long ones as a range: the same bytes either way.
     const long = `${'x'.repeat(100)}|${'y'.repeat(100)}`;
     const chunk = Buffer.from(`head\n${long}\n`);
-    const event = new LineEvent(read().from, 5, chunk, 5, 5 + long.length);
+    const event = LineEvent.of(read().from, 5, chunk, 5, 5 + long.length);
     const target = Buffer.alloc(long.length + 2, '#');
     expect(event.copyBody(target, 1)).toBe(long.length);
     expect(target.toString()).toBe(`#${long}#`);

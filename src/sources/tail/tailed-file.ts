@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
 import {FINGERPRINT_MAX_BYTES, headMatches, identify, type FileIdentity} from './file-identity.js';
 import {ChunkReader} from '../chunk-reader.js';
-import {LineSplitter, type Line} from '../line-splitter.js';
+import {LineSplitter, Line} from '../line-splitter.js';
+import {LineEvent} from '../../pipeline/event.js';
 import {MultilineGrouper} from './multiline.js';
 import type {FilePosition} from './position-store.js';
 
@@ -66,7 +67,7 @@ export class TailedFile {
     this.readOffset = offset;
     this.committed = offset;
     this.lastGrowthAt = now;
-    this.splitter = new LineSplitter(options.maxLineBytes, offset);
+    this.splitter = this.newSplitter(offset);
     this.grouper = this.newGrouper();
   }
 
@@ -172,7 +173,7 @@ export class TailedFile {
   private restartAt(offset: number): void {
     this.readOffset = offset;
     this.committed = offset;
-    this.splitter = new LineSplitter(this.options.maxLineBytes, offset);
+    this.splitter = this.newSplitter(offset);
     this.grouper = this.newGrouper();
     this.atEof = false;
   }
@@ -196,6 +197,11 @@ export class TailedFile {
   private flushGroup(): void {
     const group = this.grouper?.flush();
     if (group) this.enqueue(group);
+  }
+
+  /** Without multiline grouping, each line is made as the event it becomes: one object per line. */
+  private newSplitter(offset: number): LineSplitter {
+    return new LineSplitter(this.options.maxLineBytes, offset, this.options.multilineStart ? Line : LineEvent);
   }
 
   private newGrouper(): MultilineGrouper | undefined {
