@@ -112,8 +112,9 @@ export const HOST = os.hostname();
 /**
  * An Event for a line of a file, made to stay small while it waits for Kafka's acknowledgement
  * (a young-generation scavenge copies every object still alive): the file, inode, read time and
- * starting headers are the shared LineOrigin's, the line keeps only its offset and where its bytes
- * lie in the buffer they were read into. Its body view, headers and origin objects are made on
+ * starting headers are the shared LineOrigin's, the line keeps only its place in the file and where
+ * its bytes lie in the buffer they were read into (a Line: the tail's splitter makes its lines as
+ * events, one object per line). Its body view, headers and origin objects are made on
  * first use, so an interceptor that writes a header in place writes into this line's own copy and
  * no other line sees it; the Kafka sink copies the bytes without ever making the view.
  */
