@@ -1,6 +1,5 @@
 import {spawn, type ChildProcess, type SpawnOptions} from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -130,17 +129,7 @@ export async function runTimed(cmd: string, args: string[], opts: RunOptions = {
   }
 }
 
-/** A free TCP port on 127.0.0.1 (bound once, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export {freePort} from '../src/lib/ports.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
