@@ -20,6 +20,8 @@ export interface WireProducerTimeouts {
   requestTimeoutMs?: number;
 }
 const RETRY_BACKOFF = {initialMs: 100, maxMs: 2000};
+/** How long opening waits for the leaders' connections (a local one takes a few ms). */
+const PRECONNECT_WAIT_MS = 250;
 /** Errors after which our producer id's sequence numbers are of no use any more. */
 const SEQUENCE_LOST = new Set<number>([ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, ErrorCode.INVALID_PRODUCER_EPOCH, ErrorCode.UNKNOWN_PRODUCER_ID]);
 
@@ -92,8 +94,12 @@ export class WireTopicProducer implements TopicProducer {
       const idempotent = (options.idempotent ?? false) || transaction !== undefined;
       const producer = transaction?.producer ?? (idempotent ? await initProducerId(cluster) : {producerId: -1, producerEpoch: -1});
       // The leaders' connections open now rather than at the first send, when a collector's reader
-      // keeps the event loop busy and the handshake waits behind it; one that fails is tried again then.
-      await Promise.all([...new Set(leaders.filter((leader) => leader >= 0))].map((leader) => cluster.pick(leader, Produce, [3, 8]).catch(() => undefined)));
+      // keeps the event loop busy and the handshake waits behind it. A leader slower than that
+      // wait is not waited for here: the first send picks up its connection attempt.
+      const connected = Promise.all([...new Set(leaders.filter((leader) => leader >= 0))].map((leader) => cluster.pick(leader, Produce, [3, 8]).catch(() => undefined)));
+      const enough = new AbortController();
+      await Promise.race([connected, sleep(PRECONNECT_WAIT_MS, enough.signal)]);
+      enough.abort();
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
       return new WireTopicProducer(cluster, topic, leaders, producer, {...options, deliveryTimeoutMs: options.deliveryTimeoutMs ?? 15_000, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, acks}, transaction);
     } catch (err) {
