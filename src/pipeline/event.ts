@@ -124,9 +124,9 @@ export class LineEvent extends Line implements Event {
   /** What few lines ever get (a reject reason, a redelivery mark, their own headers, origin or body). */
   private changed?: LineChanges;
 
-  /** The line of a read at `offset` whose bytes are `bytes` from `start` to `stop`. */
-  static of(from: LineOrigin, offset: number, bytes: Buffer, start = 0, stop = bytes.length): LineEvent {
-    const event = new LineEvent(offset, offset + stop - start, stop - start, bytes, start, stop);
+  /** A line of a read, as an event. */
+  static of(from: LineOrigin, line: Line): LineEvent {
+    const event = new LineEvent(line.offset, line.end, line.length, line.bytes, line.start, line.stop);
     event.from = from;
     return event;
   }

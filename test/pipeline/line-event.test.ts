@@ -1,6 +1,7 @@
 import os from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {createInterceptors} from '../../src/interceptors/index.js';
+import {Line} from '../../src/lib/line.js';
 import {EventReader, encodedEventSize, writeEvent} from '../../src/pipeline/event-codec.js';
 import {LineEvent, eventSize, lineOrigin, withChanges} from '../../src/pipeline/event.js';
 import {applyInterceptors} from '../../src/pipeline/interceptor.js';
@@ -17,7 +18,7 @@ function read() {
   return {
     from,
     events: lines.map((text) => {
-      const event = LineEvent.of(from, offset, chunk, offset, offset + text.length);
+      const event = LineEvent.of(from, new Line(offset, offset + text.length + 1, text.length, chunk, offset, offset + text.length));
       offset += text.length + 1;
       return event;
     }),
@@ -44,7 +45,7 @@ describe('LineEvent: a line as a range of its read chunk', () => {
     // Short lines are copied byte by byte, long ones as a range: the same bytes either way.
     const long = `${'x'.repeat(100)}|${'y'.repeat(100)}`;
     const chunk = Buffer.from(`head\n${long}\n`);
-    const event = LineEvent.of(read().from, 5, chunk, 5, 5 + long.length);
+    const event = LineEvent.of(read().from, new Line(5, 6 + long.length, long.length, chunk, 5, 5 + long.length));
     const target = Buffer.alloc(long.length + 2, '#');
     expect(event.copyBody(target, 1)).toBe(long.length);
     expect(target.toString()).toBe(`#${long}#`);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {createInterceptors} from '../../src/interceptors/index.js';
+import {Line} from '../../src/lib/line.js';
 import {LineEvent, lineOrigin, type LineOrigin} from '../../src/pipeline/event.js';
 import {applyInterceptors} from '../../src/pipeline/interceptor.js';
 import {SinkDataError} from '../../src/pipeline/sink.js';
@@ -21,7 +22,7 @@ describe('Kafka sink with lines of a file', () => {
       const second = lineOrigin(FILE, 77);
       // Each line a range of its read's chunk, as the file sources make them.
       const chunk = Buffer.from('1451606400000 first\nno stamp\nbad\u0001line\n1451606401000 second\nplain\n');
-      const line = (from: LineOrigin, offset: number, length: number) => LineEvent.of(from, offset, chunk, offset, offset + length);
+      const line = (from: LineOrigin, offset: number, length: number) => LineEvent.of(from, new Line(offset, offset + length + 1, length, chunk, offset, offset + length));
       const events = [line(first, 0, 19), line(first, 20, 8), line(first, 29, 8), line(second, 38, 20)];
       events[2].rejected = 'binary data';
       // Sets `timestamp` only on lines that start with one.

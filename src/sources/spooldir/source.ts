@@ -280,7 +280,7 @@ export class SpoolDirSource implements Source {
 
   /** `accepted`: the line's bytes are known to be text already (see readLines). */
   private toEvent(line: Line, from: LineOrigin, accepted = false): Event {
-    const event = LineEvent.of(from, line.offset, line.bytes, line.start, line.stop);
+    const event = LineEvent.of(from, line);
     const rejected = line.length > line.stop - line.start ? tooLongReason(this.o.maxLineBytes, line.length) : accepted ? undefined : rejectReason(line.bytes, line.start, line.stop);
     if (rejected) event.rejected = rejected;
     return event;

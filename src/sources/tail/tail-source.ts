@@ -417,7 +417,7 @@ export class TailSource implements Source {
 
   private toEvent(ctx: SourceContext, from: LineOrigin, file: TailedFile, line: Line): Event {
     // A line read as an event (no multiline grouping) only needs its read's shared origin.
-    const event = line instanceof LineEvent ? line : LineEvent.of(from, line.offset, line.bytes, line.start, line.stop);
+    const event = line instanceof LineEvent ? line : LineEvent.of(from, line);
     event.from = from;
     if (line.offset < file.rereadUntil) event.redelivered = true;
     const rejected = line.length > this.o.maxLineBytes ? tooLongReason(this.o.maxLineBytes, line.length) : rejectReason(line.bytes, line.start, line.stop);
