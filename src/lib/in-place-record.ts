@@ -23,6 +23,8 @@ export class InPlaceRecord {
 
   /** Writes `value`; false (nothing written) when it does not fit: the caller saves whole instead. */
   write(value: unknown): boolean {
+    // A background write still under way would land after this one and undo it.
+    if (this.writing || this.waiting) throw new Error(`${this.file}: write() while a background write is under way`);
     const record = this.encode(value);
     if (!record) return false;
     writeAll(this.open(), record, 0);
@@ -33,8 +35,7 @@ export class InPlaceRecord {
    * Writes `value` on the thread pool (a rewrite of one page can wait on the filesystem's journal
    * for a while): one write at a time, in order, a record still waiting replaced by a newer one.
    * Resolves once it (or a newer record) is in the file, rejects when that write failed;
-   * undefined (nothing queued) when it does not fit. A record is written either this way or with
-   * write(), never both: write() does not wait for a write under way here.
+   * undefined (nothing queued) when it does not fit. write() refuses to run while one is under way.
    */
   writeInBackground(value: unknown): Promise<void> | undefined {
     const record = this.encode(value);
