@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {asciiOnly} from './ascii-only.js';
 
 const dist = (p) => fileURLToPath(new URL(`../dist/${p}`, import.meta.url));
 for (const dir of ['broker', 'data-path']) fs.rmSync(dist(dir), {recursive: true, force: true});
@@ -49,7 +50,7 @@ async function bundle(entry, out, withOclif = false) {
   // of it: 18 times node:fs, about 8 ms of the start, and reading fs.promises loads fs/promises. A
   // Node built-in needs no copy: its own properties serve the named imports, `default` is itself.
   const builtinImport = /__toESM\((require\("node:[\w/]+"\)),1\)/g;
-  const code = fs.readFileSync(outfile, 'utf8').replace(builtinImport, '__nodeBuiltin($1)');
+  const code = asciiOnly(fs.readFileSync(outfile, 'utf8').replace(builtinImport, '__nodeBuiltin($1)'));
   if (code.includes('__toESM(require("node:')) throw new Error('bundle-broker: esbuild wrote Node built-in imports in a form this script does not know');
 
   // The first line names the build: bin/code-cache.js keys its cache by it.

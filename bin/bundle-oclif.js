@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {asciiOnly} from './ascii-only.js';
 
 const dist = (p) => fileURLToPath(new URL(`../dist/oclif/${p}`, import.meta.url));
 fs.rmSync(dist(''), {recursive: true, force: true});
@@ -23,6 +24,7 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+fs.writeFileSync(dist('core.cjs'), asciiOnly(fs.readFileSync(dist('core.cjs'), 'utf8')));
 
 // `#oclif` is this ES module, which names each export and takes them from the bundle by require():
 // importing the bundle itself would make Node scan its 0.5 MB for export names (~50 ms).
