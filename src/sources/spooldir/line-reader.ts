@@ -1,7 +1,8 @@
 import type fs from 'node:fs';
 import {ChunkReader} from '../chunk-reader.js';
 import {allLinesAccepted} from '../classify.js';
-import {LineSplitter, type Line as CompleteLine} from '../line-splitter.js';
+import {Line as CompleteLine, type LineClass} from '../../lib/line.js';
+import {LineSplitter} from '../line-splitter.js';
 
 /** Large reads: one await per chunk, not per line. */
 const CHUNK_BYTES = 256 * 1024;
@@ -20,10 +21,11 @@ export interface ReadLines {
 /**
  * The lines of fh between byte offsets `from` and `to`, a chunk's worth at a time, ending in LF
  * or CRLF (the tail source's splitter: a line longer than maxLineBytes keeps only its first
- * maxLineBytes). Bytes after the last line end come out as one line marked unterminated.
+ * maxLineBytes), made as `lineClass`. Bytes after the last line end come out as one line marked
+ * unterminated.
  */
-export async function* readLines(fh: fs.promises.FileHandle, from: number, to: number, maxLineBytes: number): AsyncGenerator<ReadLines> {
-  const splitter = new LineSplitter(maxLineBytes, from);
+export async function* readLines(fh: fs.promises.FileHandle, from: number, to: number, maxLineBytes: number, lineClass: LineClass = CompleteLine): AsyncGenerator<ReadLines> {
+  const splitter = new LineSplitter(maxLineBytes, from, lineClass);
   const reader = new ChunkReader(CHUNK_BYTES);
   for (let pos = from; pos < to; ) {
     const chunk = await reader.read(fh, pos, to - pos);

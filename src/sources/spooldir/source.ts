@@ -228,23 +228,15 @@ export class SpoolDirSource implements Source {
 
     const headers = this.fileHeaders(file);
     let from: LineOrigin | undefined;
-    for await (const {lines, acceptedFrom} of readLines(fh, entry.offset, size, maxLineBytes)) {
+    for await (const {lines, acceptedFrom} of readLines(fh, entry.offset, size, maxLineBytes, LineEvent)) {
       // One shared origin per chunk: its lines carry only their offsets.
       from = lineOrigin(file.path, Number(file.ino), headers);
       if (lines[lines.length - 1].unterminated) tail = lines.pop();
-      // The chunk's lines become events at once and the line objects are let go: the chunk is
-      // delivered over many acknowledgements, and objects kept that long get copied by each scavenge.
-      const events: Event[] = new Array(lines.length);
-      const ends: number[] = new Array(lines.length);
       for (let i = 0; i < lines.length; i++) {
-        events[i] = this.toEvent(lines[i], from, lines[i].offset >= acceptedFrom);
-        ends[i] = lines[i].end;
-      }
-      lines.length = 0;
-      for (let i = 0; i < events.length; i++) {
-        batch.push(events[i]);
-        batchBytes += eventSize(events[i]);
-        batchEnd = ends[i];
+        const event = this.toEvent(lines[i], from, lines[i].offset >= acceptedFrom);
+        batch.push(event);
+        batchBytes += eventSize(event);
+        batchEnd = lines[i].end;
         if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
       }
     }
@@ -280,7 +272,9 @@ export class SpoolDirSource implements Source {
 
   /** `accepted`: the line's bytes are known to be text already (see readLines). */
   private toEvent(line: Line, from: LineOrigin, accepted = false): Event {
-    const event = LineEvent.of(from, line);
+    // The reader makes its lines as events: each only needs its chunk's shared origin.
+    const event = line instanceof LineEvent ? line : LineEvent.of(from, line);
+    event.from = from;
     const rejected = line.length > line.stop - line.start ? tooLongReason(this.o.maxLineBytes, line.length) : accepted ? undefined : rejectReason(line.bytes, line.start, line.stop);
     if (rejected) event.rejected = rejected;
     return event;
