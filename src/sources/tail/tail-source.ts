@@ -70,6 +70,8 @@ export class TailSource implements Source {
   private store!: PositionStore;
   private roundRobin = 0;
   private readonly announcedMissing = new Set<string>();
+  /** Whether the patterns name a path (see concerns). */
+  private readonly patternVerdicts = new Map<string, boolean>();
   /** Deliveries handed over and not settled yet. */
   private unsettled = 0;
   /**
@@ -185,9 +187,20 @@ export class TailSource implements Source {
     return dirs;
   }
 
+  /**
+   * Asked for every change event in a watched directory, which may also hold busy files nobody
+   * follows (the position file, other logs): the patterns' verdict on a path is kept.
+   */
   private concerns(file: string): boolean {
-    for (const followed of this.files.values()) if (path.resolve(followed.path) === file) return true;
-    return matchesAnyPattern(file, this.o.patterns);
+    for (const followed of this.files.values()) {
+      if (followed.path === file || (!path.isAbsolute(followed.path) && path.resolve(followed.path) === file)) return true;
+    }
+    let named = this.patternVerdicts.get(file);
+    if (named === undefined) {
+      if (this.patternVerdicts.size >= 1024) this.patternVerdicts.clear();
+      this.patternVerdicts.set(file, (named = matchesAnyPattern(file, this.o.patterns)));
+    }
+    return named;
   }
 
   /** The files the patterns name now; a pattern that names none is said once ("waiting for"). */
