@@ -1,7 +1,9 @@
 import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
 import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ZkClient} from '../../src/zk/client.js';
+import {fourLetterWord} from '../../src/zk/server/four-letter.js';
 import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
 import {type BrokerProcess, spawnBroker, tempDir} from '../helpers/broker.js';
 import {LoopbackCut} from '../helpers/loopback-cut.js';
@@ -46,6 +48,18 @@ describe.runIf(haveZk && canCut && haveSs)('network partition: the broker\'s Zoo
     });
   };
 
+  /** What each member says of itself (srvr) and its log's last lines: for a failure's message. */
+  const ensembleState = async (): Promise<string> => {
+    const parts = await Promise.all(
+      server.nodes.map(async (n) => {
+        const srvr = await fourLetterWord(n.host, n.clientPort, 'srvr').then((a) => /Mode: (\S+)/.exec(a)?.[1] ?? a.trim(), (err: Error) => err.message);
+        const log = fs.existsSync(n.logPath) ? fs.readFileSync(n.logPath, 'utf8').trimEnd().split('\n').slice(-6).join('\n') : '(no log)';
+        return `member ${n.host}:${n.clientPort}: ${srvr}\n${log}`;
+      }),
+    );
+    return parts.join('\n');
+  };
+
   it('the broker moves to another member with its session and keeps serving', async () => {
     const kafka = new Kafka({clientId: 'zk-member-cut', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: {retries: 20}});
     const admin = kafka.admin();
@@ -59,6 +73,7 @@ describe.runIf(haveZk && canCut && haveSs)('network partition: the broker\'s Zoo
       const watcher = await ZkClient.connect(server.nodes.filter((n) => n.host !== member).map((n) => `${n.host}:${n.clientPort}`).join(','));
       try {
         const owner = (await watcher.exists('/brokers/ids/0'))!.ephemeralOwner;
+        const logBefore = broker.output().length;
         const cut = LoopbackCut.cut(member!);
         try {
           await eventually(async () => {
@@ -70,10 +85,12 @@ describe.runIf(haveZk && canCut && haveSs)('network partition: the broker\'s Zoo
             await admin.createTopics({topics: [{topic: 'during'}], waitForLeaders: true}).catch((e) => {
               // kafkajs says only "Topic creation errors"; the codes and the broker's log say why.
               const codes = (e.errors ?? []).map((x: {type?: string}) => x.type).join(', ');
-              throw new Error(`${e.message} (${codes}); broker log:\n${broker.output().split('\n').slice(-8).join('\n')}`);
+              throw new Error(`${e.message} (${codes})`);
             });
             if (!(await watcher.exists('/brokers/topics/during/partitions/0/state'))) throw new Error('not in ZooKeeper yet');
-          }, 30_000);
+          }, 30_000).catch(async (err: Error) => {
+            throw new Error(`${err.message}; cut ${member}; broker log since the cut:\n${broker.output().slice(logBefore)}\nensemble:\n${await ensembleState()}`);
+          });
           await producer.send({topic: 'during', acks: -1, messages: [{value: 'written during the cut'}]});
           // The same session: the registration was never lost and re-created.
           expect((await watcher.exists('/brokers/ids/0'))?.ephemeralOwner).toBe(owner);
