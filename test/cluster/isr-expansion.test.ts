@@ -1,4 +1,3 @@
-import net from 'node:net';
 import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
@@ -6,6 +5,7 @@ import {startBroker} from '../../src/services/broker-service.js';
 import {ZkClient} from '../../src/zk/client.js';
 import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
 import {tempDir} from '../helpers/broker.js';
+import {freezableProxy} from '../helpers/freezable-proxy.js';
 import {requireTool} from '../helpers/system-deps.js';
 import {eventually, pickZkPort} from '../zk/helpers.js';
 
@@ -25,20 +25,20 @@ describe.runIf(haveZk)('an ISR expansion under way', () => {
   let server: ZookeeperHandle;
   let zk: ZkClient;
   const brokers = new Map<number, Broker>();
-  const toZk = new Map<number, Awaited<ReturnType<typeof holdingProxy>>>();
+  const toZk = new Map<number, Awaited<ReturnType<typeof freezableProxy>>>();
 
   beforeAll(async () => {
     server = await startZookeeper({port: await pickZkPort(1), dataDir: tempDir('isr-expansion-zk')});
     zk = await ZkClient.connect(`${server.connectString}/kafka`, {createChroot: true});
     for (const id of [1, 2]) {
-      const proxy = await holdingProxy({host: '127.0.0.1', port: Number(server.connectString.split(':').pop())});
+      const proxy = await freezableProxy({host: '127.0.0.1', port: Number(server.connectString.split(':').pop())});
       toZk.set(id, proxy);
       const options = {port: 0, nodeId: id, dataDir: tempDir(`isr-expansion-b${id}`), groupInitialRebalanceDelayMs: 0, replicaLagTimeMaxMs: 1000, zookeeperSessionTimeoutMs: 30_000, log: () => {}};
       brokers.set(id, await startBroker(options, `127.0.0.1:${proxy.port}/kafka`));
     }
   }, 60_000);
   afterAll(async () => {
-    for (const proxy of toZk.values()) proxy.release();
+    for (const proxy of toZk.values()) proxy.releaseReplies();
     for (const b of brokers.values()) await b.close();
     for (const proxy of toZk.values()) proxy.close();
     await zk?.close();
@@ -79,7 +79,7 @@ describe.runIf(haveZk)('an ISR expansion under way', () => {
       // ZooKeeper names it in the ISR.
       const set = leaderZk.set.bind(leaderZk);
       leaderZk.set = async (path, data, options) => {
-        if (path.endsWith(STATE)) toZk.get(leaderId)!.hold();
+        if (path.endsWith(STATE)) toZk.get(leaderId)!.holdReplies();
         return set(path, data, options);
       };
       held = false;
@@ -94,41 +94,10 @@ describe.runIf(haveZk)('an ISR expansion under way', () => {
       const {offset, followerEnd} = await sending;
       expect(followerEnd).toBeGreaterThan(offset);
     } finally {
-      toZk.get(leaderId)!.release();
+      toZk.get(leaderId)!.releaseReplies();
       held = false;
       await producer.disconnect();
     }
   }, 90_000);
 });
 
-/** A TCP proxy whose replies can be held: while held, what the server sends waits (in order) until released. */
-async function holdingProxy(target: {host: string; port: number}) {
-  let held: Array<() => void> | undefined;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target);
-    sockets.add(client).add(upstream);
-    client.on('data', (d) => upstream.write(d));
-    upstream.on('data', (d) => (held ? held.push(() => client.write(d)) : client.write(d)));
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', end).on('error', end);
-    upstream.on('close', end).on('error', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    hold: () => (held ??= []),
-    release: () => {
-      const waiting = held ?? [];
-      held = undefined;
-      for (const send of waiting) send();
-    },
-    close: () => {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-  };
-}
