@@ -1,7 +1,5 @@
 import {Line, type LineClass} from '../lib/line.js';
 
-export {Line};
-
 const LF = 0x0a;
 const CR = 0x0d;
 

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {allLinesAccepted, rejectReason} from '../../src/sources/classify.js';
 import {segmentRegExp} from '../../src/sources/tail/glob.js';
-import {Line, LineSplitter} from '../../src/sources/line-splitter.js';
+import {Line} from '../../src/lib/line.js';
+import {LineSplitter} from '../../src/sources/line-splitter.js';
 import {MultilineGrouper} from '../../src/sources/tail/multiline.js';
 
 // Owned chunks (the file readers') come out as views into them, the others as copies: the same lines either way.

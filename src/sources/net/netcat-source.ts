@@ -1,7 +1,8 @@
 import {errorMessage} from '../../lib/errors.js';
 import type {Event} from '../../pipeline/event.js';
 import type {Source, SourceContext} from '../../pipeline/source.js';
-import {LineSplitter, type Line} from '../line-splitter.js';
+import type {Line} from '../../lib/line.js';
+import {LineSplitter} from '../line-splitter.js';
 import {rejectReason} from '../classify.js';
 import {DEFAULT_BIND, ListenAddress, type BoundAddress} from './listen.js';
 import {serveTcp, type ConnectionHandler, type TcpConnection} from './tcp-server.js';

@@ -1,4 +1,4 @@
-import {Line} from '../line-splitter.js';
+import {Line} from '../../lib/line.js';
 
 const NEWLINE = Buffer.from('\n');
 
