@@ -233,7 +233,7 @@ export class SpoolDirSource implements Source {
       from = lineOrigin(file.path, Number(file.ino), headers);
       if (lines[lines.length - 1].unterminated) tail = lines.pop();
       for (let i = 0; i < lines.length; i++) {
-        const event = this.toEvent(lines[i], from, lines[i].offset >= acceptedFrom);
+        const event = this.toEvent(lines[i] as LineEvent, from, lines[i].offset >= acceptedFrom);
         batch.push(event);
         batchBytes += eventSize(event);
         batchEnd = lines[i].end;
@@ -251,7 +251,7 @@ export class SpoolDirSource implements Source {
       return false;
     }
     if (tail) {
-      batch.push(this.toEvent(tail, from ?? lineOrigin(file.path, Number(file.ino), headers)));
+      batch.push(this.toEvent(tail as LineEvent, from ?? lineOrigin(file.path, Number(file.ino), headers)));
       batchEnd = tail.end;
     }
     if (!(await flush(true))) return false;
@@ -270,12 +270,13 @@ export class SpoolDirSource implements Source {
     return Object.freeze(headers);
   }
 
-  /** `accepted`: the line's bytes are known to be text already (see readLines). */
-  private toEvent(line: Line, from: LineOrigin, accepted = false): Event {
-    // The reader makes its lines as events: each only needs its chunk's shared origin.
-    const event = line instanceof LineEvent ? line : LineEvent.of(from, line);
+  /**
+   * A line the reader made as a LineEvent (see readLines' lineClass), given its chunk's shared
+   * origin. `accepted`: its bytes are known to be text already.
+   */
+  private toEvent(event: LineEvent, from: LineOrigin, accepted = false): Event {
     event.from = from;
-    const rejected = line.length > line.stop - line.start ? tooLongReason(this.o.maxLineBytes, line.length) : accepted ? undefined : rejectReason(line.bytes, line.start, line.stop);
+    const rejected = event.length > event.stop - event.start ? tooLongReason(this.o.maxLineBytes, event.length) : accepted ? undefined : rejectReason(event.bytes, event.start, event.stop);
     if (rejected) event.rejected = rejected;
     return event;
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
 import {errorMessage} from '../../lib/errors.js';
+import type {Line} from '../../lib/line.js';
 import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
@@ -9,7 +10,6 @@ import {ChangeWatcher} from '../change-watcher.js';
 import {headMatches, identify, inodeKey} from './file-identity.js';
 import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
-import type {Line} from '../line-splitter.js';
 import {TailedFile} from './tailed-file.js';
 
 export interface TailSourceOptions {
@@ -192,9 +192,7 @@ export class TailSource implements Source {
    * follows (the position file, other logs): the patterns' verdict on a path is kept.
    */
   private concerns(file: string): boolean {
-    for (const followed of this.files.values()) {
-      if (followed.path === file || (!path.isAbsolute(followed.path) && path.resolve(followed.path) === file)) return true;
-    }
+    for (const followed of this.files.values()) if (followed.path === file) return true;
     let named = this.patternVerdicts.get(file);
     if (named === undefined) {
       if (this.patternVerdicts.size >= 1024) this.patternVerdicts.clear();
@@ -253,7 +251,8 @@ export class TailSource implements Source {
       offset = startNew === 'end' ? await lastLineStart(handle, size) : 0;
       how = stored ? 'a new file on a reused inode or rewritten while we were down: reading' : 'new file: reading';
     }
-    const file = new TailedFile(handle, identity, filePath, size, offset, {...this.o, onRestart: (f) => this.restarted(ctx, f)}, Date.now());
+    // Absolute, as change events name files (a hand-written position file may hold a relative path).
+    const file = new TailedFile(handle, identity, path.resolve(filePath), size, offset, {...this.o, onRestart: (f) => this.restarted(ctx, f)}, Date.now());
     file.detached = detached;
     // Found under its rotated name: it stays under the name it was followed as.
     if (known) file.followedAs = known.path;
