@@ -3,9 +3,11 @@ import net from 'node:net';
 import {describe, expect, it} from 'vitest';
 import {freePort, portFree} from '../../src/lib/ports.js';
 
+const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+
 describe('freePort', () => {
-  it('picks a bindable port outside the range outgoing connections are given', async () => {
-    const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  // Where the kernel's range covers 10000-19999 too there is no such port (freePort then takes the kernel's).
+  it.skipIf(low < 20_000 && high >= 10_000)('picks a bindable port outside the range outgoing connections are given', async () => {
     const ports = await Promise.all(Array.from({length: 20}, () => freePort()));
     for (const port of ports) {
       expect(port < low || port > high, `${port} is in the ephemeral range ${low}-${high}`).toBe(true);
