@@ -16,12 +16,13 @@ export interface PidLockOwner {
 }
 
 /**
- * A `lock` file in `dir` holding the owner's pid, for directories one process at a time may use
- * (a channel's log, a spool directory's ledger). A lock whose process is gone (kill -9; in a
- * container the new process may even have the dead one's pid) is taken over. Returns the release.
+ * A lock file (`name` in `dir`) holding the owner's pid, for what one process at a time may use
+ * (a channel's log, a spool directory's ledger, a tail's position file). A lock whose process is
+ * gone (kill -9; in a container the new process may even have the dead one's pid) is taken over.
+ * Returns the release.
  */
-export function acquirePidLock(dir: string, owner: PidLockOwner): () => void {
-  const file = path.resolve(dir, 'lock');
+export function acquirePidLock(dir: string, owner: PidLockOwner, name = 'lock'): () => void {
+  const file = path.resolve(dir, name);
   if (held.has(file)) throw new UserError(`${owner.what} is already ${owner.use ?? 'in use'} by this process`, owner.hint);
   for (;;) {
     try {

@@ -67,6 +67,33 @@ describe('tail-produce --exit', () => {
   });
 });
 
+describe('tail-produce and its position file', () => {
+  it('a second run on the same position file exits 1 naming the first; after a SIGKILL the next run takes it over', async () => {
+    const cwd = tempDir('tail-lock');
+    expect((await kcollect(bootstrap, ['topic', 'create', 'lock-a'])).code).toBe(0);
+    append(path.join(cwd, 'a.log'), lines('a', 0, 5));
+    const args = ['a.log', '--position-file', 'pos.json', '--topic', 'lock-a', '-b', bootstrap];
+    const first = spawnCli(['tail-produce', ...args, '--poll-interval', '50ms'], {cwd});
+    const firstDone = collect(first);
+    try {
+      await until(async () => (await topicValues(bootstrap, 'lock-a')).length >= 5, '5 lines in lock-a');
+      const second = await collect(spawnCli(['tail-produce', ...args, '--exit'], {cwd}));
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`position file pos.json is already in use by process ${first.pid}`);
+    } finally {
+      first.kill('SIGKILL');
+    }
+    await firstDone;
+    // The killed run left its lock behind; its process is gone, so the next run takes the lock.
+    expect(fs.existsSync(path.join(cwd, 'pos.json.lock'))).toBe(true);
+    append(path.join(cwd, 'a.log'), lines('a', 5, 7));
+    const third = await collect(spawnCli(['tail-produce', ...args, '--exit'], {cwd}));
+    expect(third.code, third.stderr).toBe(0);
+    expect(await topicValues(bootstrap, 'lock-a')).toEqual(lines('a', 0, 7));
+    expect(fs.existsSync(path.join(cwd, 'pos.json.lock'))).toBe(false);
+  });
+});
+
 describe('tail-produce runs sharing a working directory', () => {
   it("each topic holds only its own file's lines, and each run resumes its own file", async () => {
     const cwd = tempDir('tail-runs');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {diskIo} from '../../src/lib/fs.js';
 import {hashHead} from '../../src/sources/tail/file-identity.js';
+import {TailSource} from '../../src/sources/tail/tail-source.js';
 import {tempDir} from '../helpers/broker.js';
 import {append, inodeOf, numbered, paths, readPositions, RecordingContext, startTail, until} from './tail-helpers.js';
 
@@ -118,6 +119,25 @@ describe('TailSource: following one file', () => {
     expect(failures).toBe(3);
     expect(ctx.counts.ChannelWriteFail).toBe(3);
     expect(ctx.lines()).toEqual(numbered('a', 1, 50));
+  });
+});
+
+describe('TailSource: one process per position file', () => {
+  it('refuses a second follower of the same position file, and lets it go when stopped', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 3));
+    const first = startTail({patterns: [log], positionFile: positions});
+    await until('the lines', () => first.ctx.lines().length === 3, first.ctx);
+    await expect(new TailSource({name: 'second', patterns: [log], positionFile: positions, startAt: 'beginning', maxLineBytes: 1 << 20}).run(new RecordingContext())).rejects.toThrow(/position file .* is already in use/);
+    await first.stop();
+    expect(fs.existsSync(`${positions}.lock`)).toBe(false);
+    // Once it is free, the next follower takes it (and has nothing more to send).
+    const again = startTail({patterns: [log], positionFile: positions});
+    append(log, numbered('a', 4, 4));
+    await until('the new line', () => again.ctx.lines().length === 1, again.ctx);
+    await again.stop();
+    expect(again.ctx.lines()).toEqual(numbered('a', 4, 4));
   });
 });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
 import {errorMessage} from '../../lib/errors.js';
 import type {Line} from '../../lib/line.js';
+import {acquirePidLock} from '../../lib/pid-lock.js';
 import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
@@ -109,6 +110,18 @@ export class TailSource implements Source {
   }
 
   async run(ctx: SourceContext): Promise<void> {
+    // One process per position file: two would each send every line and overwrite each other's positions.
+    const positions = this.o.positionFile;
+    await fs.mkdir(path.dirname(positions), {recursive: true, mode: 0o700});
+    const unlock = acquirePidLock(path.dirname(positions), {what: `the position file ${positions}`, hint: 'stop the other tail-produce or agent that uses it, or give this one its own --position-file'}, `${path.basename(positions)}.lock`);
+    try {
+      await this.follow(ctx);
+    } finally {
+      unlock();
+    }
+  }
+
+  private async follow(ctx: SourceContext): Promise<void> {
     this.store = PositionStore.load(this.o.positionFile);
     const known = this.store.existed || this.adoptLegacyPositions(ctx);
     const changes = new ChangeWatcher((file) => this.concerns(file), ctx.log);
