@@ -113,7 +113,7 @@ export class FileChannel implements Channel {
     this.log.release(this.lowestLiveSeq());
   }
 
-  put(events: Event[]): Promise<void> {
+  put(events: readonly Event[]): Promise<void> {
     if (this.closed || !this.log) return Promise.reject(new Error(`channel ${this.name} is ${this.closed ? 'closed' : 'not open'}`));
     return new Promise<void>((resolve, reject) => {
       this.waitingPuts.push({events: [...events], size: events.reduce((n, e) => n + eventSize(e), 0), resolve, reject});

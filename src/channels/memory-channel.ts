@@ -19,7 +19,7 @@ interface PutBatch {
  * cuts from the front segment, a rollback puts its parts back in front as segments of their own.
  */
 interface Segment {
-  events: Event[];
+  events: readonly Event[];
   size: number;
   batch: PutBatch;
   next: number;
@@ -53,7 +53,7 @@ export class MemoryChannel implements Channel {
     this.capacityBytes = options.capacityBytes ?? 64 * 1024 * 1024;
   }
 
-  put(events: Event[]): Promise<void> {
+  put(events: readonly Event[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`channel ${this.name} is closed`));
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -103,14 +103,16 @@ export class MemoryChannel implements Channel {
     // The parts of the segments this take cut, to settle their puts on commit.
     const parts: Segment[] = [];
     const front = this.queue[0];
-    let events: Event[];
+    let events: readonly Event[];
     if (front.next === 0 && front.end === front.events.length && n === front.end) {
       // A whole put at once (a sink taking batches the size its source puts): its own array.
+      // Read-only all the way (Channel, Sink): a replicating selector put the same one elsewhere.
       events = front.events;
       parts.push({...front});
       this.queue.shift();
     } else {
-      events = new Array<Event>(n);
+      const cut = new Array<Event>(n);
+      events = cut;
       for (let taken = 0; taken < n; ) {
         const segment = this.queue[0];
         const from = segment.next;
@@ -118,7 +120,7 @@ export class MemoryChannel implements Channel {
         // The rest of a segment takes the rest of its size, so its parts always add up to it.
         let size = to === segment.end ? segment.size : 0;
         if (to < segment.end) for (let i = from; i < to; i++) size += eventSize(segment.events[i]);
-        for (let i = from; i < to; i++) events[taken++] = segment.events[i];
+        for (let i = from; i < to; i++) cut[taken++] = segment.events[i];
         parts.push({...segment, size, next: from, end: to});
         segment.next = to;
         segment.size -= size;

@@ -44,7 +44,7 @@ export class AvroValueSink implements Sink {
     await this.inner.start?.();
   }
 
-  async write(events: Event[]): Promise<void> {
+  async write(events: readonly Event[]): Promise<void> {
     const decoded: Event[] = [];
     /** Index in `events` of each decoded event. */
     const at: number[] = [];

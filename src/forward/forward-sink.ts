@@ -45,7 +45,7 @@ export class ForwardSink implements Sink {
     this.target = `${options.host}:${options.port}`;
   }
 
-  async write(events: Event[]): Promise<void> {
+  async write(events: readonly Event[]): Promise<void> {
     for (const {origin} of events) if (origin && origin.id === undefined) origin.host ??= HOST;
     const sender = await this.connected();
     const batchId = (this.lastBatchId = (this.lastBatchId % 0xffff_ffff) + 1);

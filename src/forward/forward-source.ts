@@ -121,7 +121,7 @@ export class ForwardSource implements Source {
     return {done, hangUpIfIdle: () => !socket.isPaused() && !ended && hangUp()};
   }
 
-  private async accept(batchId: number, events: Event[], ctx: SourceContext): Promise<Frame> {
+  private async accept(batchId: number, events: readonly Event[], ctx: SourceContext): Promise<Frame> {
     ctx.count('AppendBatchReceivedCount');
     if (ctx.signal.aborted) return {kind: 'nack', batchId, maybeDelivered: false, reason: `agent stopping: source ${this.name} takes no more batches`};
     try {

@@ -16,7 +16,7 @@ const HEADER_BYTES = 10;
 const KIND = {batch: 1, ack: 2, nack: 3} as const;
 
 export type Frame =
-  | {kind: 'batch'; batchId: number; events: Event[]}
+  | {kind: 'batch'; batchId: number; events: readonly Event[]}
   | {kind: 'ack'; batchId: number}
   | {kind: 'nack'; batchId: number; maybeDelivered: boolean; reason: string};
 

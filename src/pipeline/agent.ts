@@ -84,7 +84,7 @@ export class Agent {
         signal: this.sourcesStop.signal,
         count: (counter, n) => metrics.count(counter, n),
         log: (line) => this.log(`source ${source.name}: ${line}`),
-        deliver: async (events: Event[]) => {
+        deliver: async (events: readonly Event[]) => {
           metrics.count('EventReceivedCount', events.length);
           const kept = applyInterceptors(interceptors, events);
           const required: Array<Promise<void>> = [];

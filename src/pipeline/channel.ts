@@ -2,7 +2,7 @@ import type {Event} from './event.js';
 
 /** A batch taken from a channel: commit once the sink wrote it, roll back to hand it out again. */
 export interface Transaction {
-  readonly events: Event[];
+  readonly events: readonly Event[];
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -23,7 +23,7 @@ export interface ChannelFill {
  */
 export interface Channel {
   readonly name: string;
-  put(events: Event[]): Promise<void>;
+  put(events: readonly Event[]): Promise<void>;
   /**
    * Up to `max` events, waiting at most `waitMs` for the first (less once `signal` aborts: a
    * stopping sink does not wait out its poll); null when none came or closed.

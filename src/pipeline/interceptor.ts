@@ -9,7 +9,7 @@ export interface Interceptor {
   intercept(event: Event): Event | null;
 }
 
-export function applyInterceptors(interceptors: readonly Interceptor[], events: Event[]): Event[] {
+export function applyInterceptors(interceptors: readonly Interceptor[], events: readonly Event[]): readonly Event[] {
   if (interceptors.length === 0) return events;
   const out: Event[] = [];
   for (const event of events) {

@@ -12,12 +12,12 @@ export type ChannelSelector =
 
 export interface Routed {
   channel: Channel;
-  events: Event[];
+  events: readonly Event[];
   optional: boolean;
 }
 
 /** Splits a batch over the source's channels, keeping each channel's events in their order. */
-export function route(events: Event[], channels: Channel[], selector: ChannelSelector = {type: 'replicating'}): Routed[] {
+export function route(events: readonly Event[], channels: Channel[], selector: ChannelSelector = {type: 'replicating'}): Routed[] {
   const optional = new Set(selector.optional ?? []);
   if (selector.type === 'replicating') return channels.map((channel) => ({channel, events, optional: optional.has(channel)}));
   const byChannel = new Map<Channel, Event[]>();

@@ -61,7 +61,7 @@ export class SinkGroup implements Sink {
     return [...healthy, ...resting];
   }
 
-  async write(events: Event[]): Promise<void> {
+  async write(events: readonly Event[]): Promise<void> {
     const failures: string[] = [];
     for (const m of this.order(Date.now())) {
       try {

@@ -123,7 +123,7 @@ export interface Delivered {
  * Resolves once every event is either in the sink or acknowledged as a dead letter: only then
  * may the batch be committed. Other errors (SinkUnavailableError, fatal ones) pass through.
  */
-export async function deliverBatch(sink: Sink, events: Event[], deadLetters: DeadLetters): Promise<Delivered> {
+export async function deliverBatch(sink: Sink, events: readonly Event[], deadLetters: DeadLetters): Promise<Delivered> {
   try {
     await sink.write(events);
     return {written: events.length, deadLettered: 0};

@@ -17,7 +17,7 @@ export interface Sink {
    */
   readonly maxWritesInFlight?: number;
   start?(): Promise<void>;
-  write(events: Event[]): Promise<void>;
+  write(events: readonly Event[]): Promise<void>;
   /** Resolves once the destination answers again, throws SinkUnavailableError while it does not. */
   probe?(): Promise<void>;
   /**

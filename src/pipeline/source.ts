@@ -7,7 +7,7 @@ export interface SourceContext {
    * Runs the interceptors and puts the events into the channel(s). Resolves once they are safe
    * (see Channel.put); only then may the source record that it has read them.
    */
-  deliver(events: Event[]): Promise<void>;
+  deliver(events: readonly Event[]): Promise<void>;
   /** Counts under the source's name. deliver() itself counts EventReceivedCount and EventAcceptedCount. */
   count(counter: string, n?: number): void;
   log(line: string): void;

@@ -82,7 +82,7 @@ export class FileRollSink implements Sink {
     }
   }
 
-  write(events: Event[]): Promise<void> {
+  write(events: readonly Event[]): Promise<void> {
     return this.serialized(() => this.writeNow(events));
   }
 
@@ -100,7 +100,7 @@ export class FileRollSink implements Sink {
     return next;
   }
 
-  private async writeNow(events: Event[]): Promise<void> {
+  private async writeNow(events: readonly Event[]): Promise<void> {
     const rejected: RejectedEvent[] = [];
     // This batch's lines per file, written with one call per file once the batch is gathered.
     const touched = new Map<OpenFile, {bytesBefore: number; countBefore: number; events: Event[]}>();

@@ -83,7 +83,7 @@ export class HBaseSink implements Sink {
     }
   }
 
-  async write(events: Event[]): Promise<void> {
+  async write(events: readonly Event[]): Promise<void> {
     // Each row is encoded as soon as it is mapped, into its lane's buffer, so its cells never
     // outlive this loop and a lane's PUTs send runs of that buffer as they lie.
     const estimate = this.bytesPerEvent === undefined ? events.reduce((sum, e) => sum + 2 * e.body.length, 0) : this.bytesPerEvent * events.length;

@@ -87,7 +87,7 @@ export class KafkaSink implements Sink {
    * sending), to be written again in their order. While there are any, new batches are refused
    * (and join them): none may take the sequence numbers or the place a retry needs.
    */
-  private readonly failed = new Map<Event[], Prepared | null>();
+  private readonly failed = new Map<readonly Event[], Prepared | null>();
   /** The previous write's turn to hand its records to the producer: writes send in call order. */
   private sending: Promise<unknown> = Promise.resolve();
   private encoder?: ValueEncoder;
@@ -127,7 +127,7 @@ export class KafkaSink implements Sink {
     return this.opening;
   }
 
-  async write(events: Event[]): Promise<void> {
+  async write(events: readonly Event[]): Promise<void> {
     // One producer for the agent's life: its idempotent sequence numbers let the broker
     // recognise a retried batch it already wrote (the ack was lost) and not append it again.
     const producer = (this.producer ??= await this.openProducer());
@@ -157,7 +157,7 @@ export class KafkaSink implements Sink {
    * Hands a batch's records to the producer, after the previous write's; resolves once they are
    * queued there, with the promise of those Kafka did not acknowledge.
    */
-  private async send(events: Event[], producer: TopicProducer): Promise<{prepared: Prepared; unacknowledged: Promise<OutgoingRecord[]>}> {
+  private async send(events: readonly Event[], producer: TopicProducer): Promise<{prepared: Prepared; unacknowledged: Promise<OutgoingRecord[]>}> {
     const retry = this.failed.get(events);
     if (retry === undefined && this.failed.size > 0) {
       if (this.maxWritesInFlight > 1) {
@@ -175,14 +175,14 @@ export class KafkaSink implements Sink {
    * The topic's recent records when some events are marked redelivered: another agent may have
    * written them before it died. A failed read fails the write (it is retried); never skip the check.
    */
-  private async recentRecords(events: Event[]): Promise<RedeliveryFilter | undefined> {
+  private async recentRecords(events: readonly Event[]): Promise<RedeliveryFilter | undefined> {
     const window = this.options.redeliveryWindow ?? 10_000;
     if (window === 0 || !anyRedelivered(events)) return undefined;
     return RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
   }
 
   /** Records with their partitions fixed now (a retry must send the same), and what is refused. */
-  private prepare(events: Event[], producer: TopicProducer, recent?: RedeliveryFilter): {records: OutgoingRecord[]; refused: RejectedEvent[]} {
+  private prepare(events: readonly Event[], producer: TopicProducer, recent?: RedeliveryFilter): {records: OutgoingRecord[]; refused: RejectedEvent[]} {
     const maxBytes = this.options.maxRecordBytes ?? 1_000_000;
     const records: OutgoingRecord[] = [];
     const refused: RejectedEvent[] = [];
@@ -231,7 +231,7 @@ export class KafkaSink implements Sink {
 }
 
 /** events.some((e) => e.redelivered), without a call per line. */
-function anyRedelivered(events: Event[]): boolean {
+function anyRedelivered(events: readonly Event[]): boolean {
   for (let i = 0; i < events.length; i++) if (events[i].redelivered) return true;
   return false;
 }

@@ -34,7 +34,7 @@ export class LoggerSink implements Sink {
     this.intervalMs = intervalMs;
   }
 
-  async write(events: Event[]): Promise<void> {
+  async write(events: readonly Event[]): Promise<void> {
     if (Date.now() - this.windowStart >= this.intervalMs) this.nextWindow();
     for (const e of events) {
       this.total++;

@@ -31,7 +31,7 @@ export class StdoutSink implements Sink {
     this.render = options.render ?? ((e) => Buffer.concat([e.body, NEWLINE]));
   }
 
-  write(events: Event[]): Promise<void> {
+  write(events: readonly Event[]): Promise<void> {
     const data = Buffer.concat(events.map(this.render));
     return new Promise((resolve, reject) => {
       this.options.out.write(data, (err) => {

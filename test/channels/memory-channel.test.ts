@@ -3,7 +3,7 @@ import {MemoryChannel} from '../../src/channels/memory-channel.js';
 import {makeEvent} from '../../src/pipeline/event.js';
 
 const events = (...bodies: string[]) => bodies.map((b) => makeEvent(b));
-const bodies = (tx: {events: Array<{body: Buffer}>} | null) => tx?.events.map((e) => e.body.toString());
+const bodies = (tx: {events: ReadonlyArray<{body: Buffer}>} | null) => tx?.events.map((e) => e.body.toString());
 
 /** Whether a promise settled (by the time pending callbacks ran). */
 async function settled(p: Promise<unknown>): Promise<boolean> {
