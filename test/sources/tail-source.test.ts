@@ -141,6 +141,25 @@ describe('TailSource: one process per position file', () => {
   });
 });
 
+describe('TailSource: its own files', () => {
+  it('does not follow its position file, lock or temp file where a pattern names them', async () => {
+    const dir = tempDir('tail');
+    const positions = path.join(dir, 'positions.json');
+    append(path.join(dir, 'a.log'), numbered('a', 1, 3));
+    const tail = startTail({patterns: [path.join(dir, '*')], positionFile: positions});
+    await until('the lines', () => tail.ctx.lines().length === 3, tail.ctx);
+    // Positions are written after each delivery; more lines make more writes.
+    append(path.join(dir, 'a.log'), numbered('a', 4, 6));
+    await until('the new lines', () => tail.ctx.lines().length === 6, tail.ctx);
+    expect(fs.existsSync(positions) && fs.existsSync(`${positions}.lock`)).toBe(true);
+    fs.writeFileSync(`${positions}.tmp`, 'a half-written position file\n');
+    append(path.join(dir, 'b.log'), ['b line 1']);
+    await until('the other log', () => tail.ctx.lines().length === 7, tail.ctx);
+    await tail.stop();
+    expect(tail.ctx.lines().sort()).toEqual([...numbered('a', 1, 6), 'b line 1']);
+  });
+});
+
 describe('TailSource: rotation', () => {
   it('rename rotation: drains the renamed file (even written after the rename), then reads the new one from 0', async () => {
     const dir = tempDir('tail');

@@ -73,6 +73,8 @@ export class TailSource implements Source {
   private readonly announcedMissing = new Set<string>();
   /** Whether the patterns name a path (see concerns). */
   private readonly patternVerdicts = new Map<string, boolean>();
+  /** The position file as an absolute path: it, its lock and its temp file are never followed. */
+  private readonly ownFilePrefix: string;
   /** Deliveries handed over and not settled yet. */
   private unsettled = 0;
   /**
@@ -107,6 +109,7 @@ export class TailSource implements Source {
       exitAtEnd: false,
       ...options,
     };
+    this.ownFilePrefix = path.resolve(this.o.positionFile);
   }
 
   async run(ctx: SourceContext): Promise<void> {
@@ -209,7 +212,7 @@ export class TailSource implements Source {
     let named = this.patternVerdicts.get(file);
     if (named === undefined) {
       if (this.patternVerdicts.size >= 1024) this.patternVerdicts.clear();
-      this.patternVerdicts.set(file, (named = matchesAnyPattern(file, this.o.patterns)));
+      this.patternVerdicts.set(file, (named = !this.isOwnFile(file) && matchesAnyPattern(file, this.o.patterns)));
     }
     return named;
   }
@@ -223,9 +226,17 @@ export class TailSource implements Source {
         this.announcedMissing.add(pattern);
         ctx.log(this.o.exitAtEnd ? `nothing matches ${pattern}` : `waiting for ${pattern} to appear`);
       }
-      for (const file of files) found.add(file);
+      for (const file of files) if (!this.isOwnFile(file)) found.add(file);
     }
     return [...found];
+  }
+
+  /**
+   * The position file, its lock or its temp file, which a pattern such as DIR/* names when they
+   * sit beside the logs: following them would send each position write as lines, and so on.
+   */
+  private isOwnFile(file: string): boolean {
+    return file === this.ownFilePrefix || file.startsWith(`${this.ownFilePrefix}.`);
   }
 
   /**
