@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
+import {clientSettings, kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {UserError} from '../src/lib/errors.js';
 import {thousands} from '../src/lib/progress.js';
@@ -41,14 +41,14 @@ export default class Consume extends KcollectCommand {
 
   static override flags = {
     ...kafkaFlags,
-    from: Flags.string({char: 'o', default: 'beginning', env: 'KCOLLECT_FROM', description: `where to start in each partition: ${FROM_HELP}`}),
+    from: Flags.string({char: 'o', env: 'KCOLLECT_FROM', description: `where to start in each partition: ${FROM_HELP} (default: auto.offset.reset of the client properties, else beginning)`}),
     partition: Flags.string({char: 'p', multiple: true, env: 'KCOLLECT_CONSUME_PARTITION', description: 'read only these partitions: -p 0 -p 2 or -p 0,2 (default: all)'}),
     count: Flags.integer({char: 'c', min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records'}),
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop at the end of every partition instead of waiting for more'}),
     topic: topicFlag,
     format: Flags.string({char: 'f', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
     key: Flags.string({env: 'KCOLLECT_CONSUME_KEY', description: 'print only records with this key (e.g. a car number); --count counts the records read'}),
-    group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed'}),
+    group: Flags.string({char: 'g', env: 'KCOLLECT_GROUP', description: 'join this consumer group and commit what was printed (default: group.id of the client properties)'}),
     to: Flags.string({env: 'KCOLLECT_TO', options: [...SINK_KINDS], description: 'drain into this sink (needs --group); without it records are printed as above'}),
     ...sinkFlags,
     'exactly-once': Flags.boolean({env: 'KCOLLECT_EXACTLY_ONCE', default: false, helpGroup: 'KAFKA', description: 'with --to kafka: write each batch and commit its offsets in one transaction'}),
@@ -58,6 +58,10 @@ export default class Consume extends KcollectCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
+    // Where -g and -o are not given, the client properties' group.id and auto.offset.reset apply.
+    const settings = clientSettings(flags);
+    flags.group ??= settings.groupId;
+    flags.from ??= settings.offsetReset ?? 'beginning';
     // --to kafka: the first argument is the topic read, --topic the one written.
     const copy = flags.to === 'kafka';
     if (copy && (args.topic === undefined || flags.topic === undefined)) throw new UserError('--to kafka needs the topic to read as the first argument and the one to write as --topic', 'e.g. kcollect consume IN --group G --to kafka --topic OUT --exactly-once');

@@ -1,8 +1,9 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
+import {clientSettings, kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
-import {ACKS, COMPRESSIONS, type DeliveryReport} from '../src/client/producer.js';
+import {ACKS, COMPRESSIONS} from '../src/client/client-settings.js';
+import type {DeliveryReport} from '../src/client/producer.js';
 import {parseHeaders, produceLines} from '../src/services/produce-service.js';
 import {table} from '../src/services/text-table.js';
 import {listValues} from '../src/services/list-values.js';
@@ -25,15 +26,16 @@ export default class Produce extends KcollectCommand {
     key: Flags.string({char: 'k', exclusive: ['key-delimiter'], env: 'KCOLLECT_PRODUCE_KEY', description: 'this key on every record (kcat -k)'}),
     'key-delimiter': Flags.string({char: 'K', env: 'KCOLLECT_KEY_DELIMITER', description: 'split each line at the first DELIM into key and value (lines without it get no key)'}),
     header: Flags.string({char: 'H', multiple: true, env: 'KCOLLECT_HEADERS', description: 'header KEY=VALUE added to every record (repeatable)'}),
-    acks: Flags.string({options: [...ACKS], default: 'all', env: 'KCOLLECT_ACKS', description: 'acknowledgements to wait for: all (-1), 1 (leader), 0 (none)'}),
-    compression: Flags.string({char: 'z', options: [...COMPRESSIONS], default: 'none', env: 'KCOLLECT_COMPRESSION', description: 'compression codec for record batches'}),
+    acks: Flags.string({options: [...ACKS], env: 'KCOLLECT_ACKS', description: 'acknowledgements to wait for: all (-1), 1 (leader), 0 (none) (default: acks of the client properties, else all)'}),
+    compression: Flags.string({char: 'z', options: [...COMPRESSIONS], env: 'KCOLLECT_COMPRESSION', description: 'compression codec for record batches (default: compression.type of the client properties, else none)'}),
     partition: Flags.integer({char: 'p', min: 0, env: 'KCOLLECT_PRODUCE_PARTITION', description: 'send every record to this partition instead of partitioning by key'}),
-    idempotent: Flags.boolean({default: false, allowNo: true, env: 'KCOLLECT_IDEMPOTENT', description: 'idempotent producer: no duplicates on retry (implies --acks all, one batch in flight)'}),
+    idempotent: Flags.boolean({allowNo: true, env: 'KCOLLECT_IDEMPOTENT', description: 'idempotent producer: no duplicates on retry (implies --acks all, one batch in flight) (default: enable.idempotence of the client properties, else off, as kcat)'}),
     'transactional-id': Flags.string({description: 'transactional.id: the whole input is one transaction, committed at its end (aborted on failure, so read_committed consumers see all of it or nothing); implies --idempotent'}),
   };
 
   async run(): Promise<DeliveryReport> {
     const {args, flags} = await this.parse(Produce);
+    const settings = clientSettings(flags);
     const report = await produceLines({
       brokers: resolveKafka(flags),
       topic: resolveTopic(args.topic, flags.topic),
@@ -42,9 +44,9 @@ export default class Produce extends KcollectCommand {
       key: flags.key,
       headers: parseHeaders(listValues(flags.header)),
       partition: flags.partition,
-      acks: flags.acks as DeliveryReport['acks'],
-      compression: flags.compression as DeliveryReport['compression'],
-      idempotent: flags.idempotent,
+      acks: (flags.acks as DeliveryReport['acks'] | undefined) ?? settings.acks ?? 'all',
+      compression: (flags.compression as DeliveryReport['compression'] | undefined) ?? settings.compression ?? 'none',
+      idempotent: flags.idempotent ?? settings.idempotent ?? false,
       transactionalId: flags['transactional-id'],
     });
     if (report.partitions.length > 0) {

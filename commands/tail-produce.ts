@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
+import {clientSettings} from '../src/cli/client-flags.js';
 import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
@@ -33,7 +34,7 @@ export default class TailProduce extends KcollectCommand {
     'multiline-timeout': Flags.string({default: '1s', env: 'KCOLLECT_MULTILINE_TIMEOUT', description: 'send a pending multiline record after this long without a new line'}),
     'poll-interval': Flags.string({default: '250ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often files are checked when no change notification came (inotify wakes the reader at once; polling is the safety net for NFS, globbed directories and lost events)'}),
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop once every file is read to its end and Kafka acknowledged it, instead of following them (a catch-up run, like kcat -P -l); a last line without a newline is sent too'}),
-    linger: Flags.string({default: '5ms', env: 'KCOLLECT_LINGER', description: 'lines written while a batch is on its way to Kafka wait for its acknowledgement, at most this long, and go out together (linger.ms); with nothing on its way a line is sent at once'}),
+    linger: Flags.string({env: 'KCOLLECT_LINGER', description: 'lines written while a batch is on its way to Kafka wait for its acknowledgement, at most this long, and go out together; with nothing on its way a line is sent at once (default: linger.ms of the client properties, else 5ms)'}),
   };
 
   async run(): Promise<CollectReport> {
@@ -54,7 +55,7 @@ export default class TailProduce extends KcollectCommand {
       multilineStart: regexFlag('--multiline-start', flags['multiline-start']),
       multilineTimeoutMs: parseDuration(flags['multiline-timeout'], '--multiline-timeout'),
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
-      lingerMs: parseDuration(flags.linger, '--linger'),
+      lingerMs: flags.linger === undefined ? (clientSettings(flags).lingerMs ?? 5) : parseDuration(flags.linger, '--linger'),
       batchMaxEvents: flags['batch-size'],
       exitAtEnd: flags.exit,
     }));

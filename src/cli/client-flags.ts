@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {Flags} from '#oclif';
-import {parseClientConfig, setDefaultClientConfig, type ClientConfig, type ClientProperty} from '../client/client-config.js';
+import {parseClientConfig, setDefaultClientConfig, type ClientProperty} from '../client/client-config.js';
+import type {ClientSettings} from '../client/client-settings.js';
 import {UserError} from '../lib/errors.js';
 import {listValues} from '../services/list-values.js';
 import {parseProperties} from '../topology/java-properties.js';
@@ -11,7 +12,8 @@ export const kafkaFlags = {
   brokers: brokersFlag,
   'command-config': Flags.string({
     env: 'KCOLLECT_CLIENT_CONFIG',
-    description: 'client properties file (Kafka CLI --command-config): security.protocol, sasl.mechanism, sasl.username, sasl.password or sasl.jaas.config, ssl.truststore.location, ssl.keystore.location, ...',
+    description:
+      'client properties file (Kafka CLI --command-config): security.protocol, sasl.mechanism, sasl.username, sasl.password or sasl.jaas.config, ssl.truststore.location, ssl.keystore.location, ...; bootstrap.servers, acks, compression.type, enable.idempotence, linger.ms, group.id and auto.offset.reset apply where their flags are not given',
   }),
   property: Flags.string({
     char: 'X',
@@ -53,18 +55,19 @@ function readCommandConfig(file: string): ClientProperty[] {
   return parseProperties(text, file).map((p) => ({key: p.key, value: p.value, where: `${file}:${p.line}`}));
 }
 
-/** The client config the flags describe; ignored properties are named on stderr. */
-export function clientConfigFromFlags(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientConfig {
-  const {config, ignored} = parseClientConfig(clientProperties(flags, file));
-  for (const key of ignored) process.stderr.write(`kcollect: client property ${key} does not apply to kcollect (ignored)\n`);
-  return config;
-}
-
 /**
- * The bootstrap brokers the flags name, with their client config made the default of every
- * Kafka connection this command opens.
+ * The bootstrap brokers the flags name (-b, else the client properties' bootstrap.servers, else
+ * the profile's), with their client config made the default of every Kafka connection this
+ * command opens. Properties that do not apply are named on stderr.
  */
 export function resolveKafka(flags: KafkaFlagValues, file: ClientProperty[] = []): string[] {
-  setDefaultClientConfig(clientConfigFromFlags(flags, file));
-  return resolveBrokers(flags.brokers);
+  const {config, settings, ignored} = parseClientConfig(clientProperties(flags, file));
+  for (const key of ignored) process.stderr.write(`kcollect: client property ${key} does not apply to kcollect (ignored)\n`);
+  setDefaultClientConfig(config);
+  return resolveBrokers(flags.brokers ?? settings.bootstrapServers?.join(','));
+}
+
+/** The producer and consumer settings among the client properties, for the commands that apply them. */
+export function clientSettings(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientSettings {
+  return parseClientConfig(clientProperties(flags, file)).settings;
 }

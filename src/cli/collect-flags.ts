@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {Flags} from '#oclif';
-import {ACKS, COMPRESSIONS, type Acks, type CompressionName} from '../client/producer.js';
+import {ACKS, COMPRESSIONS, type Acks, type CompressionName} from '../client/client-settings.js';
 import {createInterceptors} from '../interceptors/index.js';
 import type {InterceptorConfig} from '../interceptors/schema.js';
 import {UserError} from '../lib/errors.js';
@@ -9,7 +9,7 @@ import {parseSize} from '../lib/size.js';
 import type {CollectOptions} from '../services/collect-service.js';
 import {parseHeaders} from '../services/produce-service.js';
 import {listValues} from '../services/list-values.js';
-import {kafkaFlags, resolveKafka, type KafkaFlagValues} from './client-flags.js';
+import {clientSettings, kafkaFlags, resolveKafka, type KafkaFlagValues} from './client-flags.js';
 
 /** Flags every collecting command shares: where to send, how to key, filter, buffer and deliver. */
 export const collectFlags = {
@@ -29,9 +29,11 @@ export const collectFlags = {
   'channel-bytes': Flags.string({default: '64MiB', env: 'KCOLLECT_CHANNEL_BYTES', description: 'bytes the channel holds before reading waits'}),
   'batch-size': Flags.integer({min: 1, default: 1000, env: 'KCOLLECT_BATCH_SIZE', description: 'events per Kafka produce batch'}),
   'dlq-topic': Flags.string({env: 'KCOLLECT_DLQ_TOPIC', description: 'dead-letter topic for lines that cannot be records (binary, invalid UTF-8, too long), with file, inode, byte offset and reason headers (default: TOPIC.dlq)'}),
-  acks: Flags.string({options: [...ACKS], default: 'all', env: 'KCOLLECT_ACKS', description: 'acknowledgements to wait for before a line counts as delivered'}),
-  compression: Flags.string({char: 'z', options: [...COMPRESSIONS], default: 'none', env: 'KCOLLECT_COMPRESSION', description: 'compression codec for record batches'}),
-  idempotent: Flags.boolean({default: true, allowNo: true, env: 'KCOLLECT_IDEMPOTENT', description: 'idempotent producer: a retried batch is never written twice'}),
+  // No oclif defaults here: where a flag is not given, the client properties' acks, compression.type
+  // and enable.idempotence apply (see ClientSettings), then kcollect's defaults.
+  acks: Flags.string({options: [...ACKS], env: 'KCOLLECT_ACKS', description: 'acknowledgements to wait for before a line counts as delivered (default: acks of the client properties, else all)'}),
+  compression: Flags.string({char: 'z', options: [...COMPRESSIONS], env: 'KCOLLECT_COMPRESSION', description: 'compression codec for record batches (default: compression.type of the client properties, else none)'}),
+  idempotent: Flags.boolean({allowNo: true, env: 'KCOLLECT_IDEMPOTENT', description: 'idempotent producer: a retried batch is never written twice (default: enable.idempotence of the client properties, else on)'}),
   'max-line-bytes': Flags.string({default: '1MB', env: 'KCOLLECT_MAX_LINE_BYTES', description: 'longer lines go to the dead-letter topic'}),
   name: Flags.string({env: 'KCOLLECT_NAME', description: 'name of this collector in `kcollect status` and the dashboard'}),
 };
@@ -52,9 +54,9 @@ type CollectFlagValues = KafkaFlagValues & {
   'channel-bytes': string;
   'batch-size': number;
   'dlq-topic'?: string;
-  acks: string;
-  compression: string;
-  idempotent: boolean;
+  acks?: string;
+  compression?: string;
+  idempotent?: boolean;
   name?: string;
 };
 
@@ -82,6 +84,7 @@ export function defaultCollectorName(command: string, inputs: readonly string[],
 
 export function collectOptionsFromFlags(flags: CollectFlagValues, defaultName: string, log: (line: string) => void): Omit<CollectOptions, 'source'> {
   const name = flags.name ?? defaultName;
+  const settings = clientSettings(flags);
   return {
     name,
     brokers: resolveKafka(flags),
@@ -90,9 +93,9 @@ export function collectOptionsFromFlags(flags: CollectFlagValues, defaultName: s
     channel: {type: flags.channel as 'memory' | 'file', dir: flags['channel-dir'], capacityEvents: flags['channel-capacity'], capacityBytes: parseSize(flags['channel-bytes'], '--channel-bytes')},
     key: {keyHeader: flags['key-header'], keyField: flags['key-field'], fieldSeparator: flags['field-separator']},
     dlqTopic: flags['dlq-topic'] ?? `${flags.topic}.dlq`,
-    acks: flags.acks as Acks,
-    compression: flags.compression as CompressionName,
-    idempotent: flags.idempotent,
+    acks: (flags.acks as Acks | undefined) ?? settings.acks ?? 'all',
+    compression: (flags.compression as CompressionName | undefined) ?? settings.compression ?? 'none',
+    idempotent: flags.idempotent ?? settings.idempotent ?? true,
     batchSize: flags['batch-size'],
     log,
   };

@@ -31,7 +31,7 @@ export function writeProfile(profile: Profile): void {
 export const brokersFlag = Flags.string({
   char: 'b',
   env: 'KCOLLECT_BROKERS',
-  description: 'bootstrap brokers, HOST:PORT[,HOST:PORT...] (default: the profile from `cluster up`, else 127.0.0.1:9092)',
+  description: 'bootstrap brokers, HOST:PORT[,HOST:PORT...] (default: bootstrap.servers of the client properties, else the profile from `cluster up`, else 127.0.0.1:9092)',
 });
 
 /** Flag or env var, then the profile, then the local default. */

@@ -3,13 +3,15 @@ import {UserError} from '../lib/errors.js';
 import {resolveSecretReference} from '../lib/secret-reference.js';
 import {definedOnly} from '../lib/size.js';
 import {PLAIN_LOGIN_MODULE, SCRAM_LOGIN_MODULE, parseJaasConfig} from '../security/jaas.js';
+import {parseClientSettings, SETTING_KEYS, type ClientSettings} from './client-settings.js';
 
 /**
  * The one place client properties become connection settings. Users bring the property names
  * they already have (librdkafka's and the Java client's: `security.protocol`, `sasl.*`, `ssl.*`)
  * from -X, --command-config, KCOLLECT_CLIENT_CONFIG, the profile or an agent file; every Kafka
  * connection of kcollect (wire producer and fetcher, kafkajs admin and groups, the dashboard)
- * takes the typed result.
+ * takes the typed result. Producer and consumer properties (bootstrap.servers, acks, group.id, ...)
+ * become ClientSettings (client-settings.ts), which commands apply where their flags are not given.
  */
 
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
@@ -84,11 +86,45 @@ const USED_KEYS = [
 ] as const;
 
 /**
- * Client properties found in ordinary client.properties files that change nothing about how
- * kcollect connects: accepted, and named back to the user as ignored.
+ * Client properties found in ordinary client.properties, producer.properties and
+ * consumer.properties files that change nothing kcollect guarantees (timeouts, buffer and batch
+ * tuning, serializers of bytes it sends as they are): accepted, and named back to the user as
+ * ignored. isolation.level: kcollect always reads committed records; enable.auto.commit: it
+ * commits only what its sink confirmed.
  */
 const IGNORED_KEYS = new Set([
   'client.id',
+  'client.rack',
+  'batch.size',
+  'batch.num.messages',
+  'buffer.memory',
+  'queue.buffering.max.messages',
+  'queue.buffering.max.kbytes',
+  'max.in.flight.requests.per.connection',
+  'max.in.flight',
+  'delivery.timeout.ms',
+  'message.timeout.ms',
+  'max.block.ms',
+  'max.request.size',
+  'message.max.bytes',
+  'key.serializer',
+  'value.serializer',
+  'key.deserializer',
+  'value.deserializer',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'max.poll.interval.ms',
+  'max.poll.records',
+  'enable.auto.commit',
+  'auto.commit.interval.ms',
+  'isolation.level',
+  'fetch.min.bytes',
+  'fetch.max.bytes',
+  'fetch.max.wait.ms',
+  'fetch.wait.max.ms',
+  'max.partition.fetch.bytes',
+  'send.buffer.bytes',
+  'receive.buffer.bytes',
   'client.dns.lookup',
   'request.timeout.ms',
   'socket.timeout.ms',
@@ -110,6 +146,7 @@ const IGNORED_KEYS = new Set([
 
 export interface ParsedClientConfig {
   config: ClientConfig;
+  settings: ClientSettings;
   /** Keys accepted but not applied (see IGNORED_KEYS), for a warning. */
   ignored: string[];
 }
@@ -126,7 +163,7 @@ export function parseClientConfig(properties: readonly ClientProperty[]): Parsed
   const ignored: string[] = [];
   for (const p of byKey.values()) {
     if (IGNORED_KEYS.has(p.key)) ignored.push(p.key);
-    else if (!(USED_KEYS as readonly string[]).includes(p.key)) throw unknownKey(p);
+    else if (!KNOWN_KEYS.includes(p.key)) throw unknownKey(p);
   }
   const get = (key: string): ClientProperty | undefined => {
     const p = byKey.get(key);
@@ -146,16 +183,16 @@ export function parseClientConfig(properties: readonly ClientProperty[]): Parsed
     if (stray) throw new UserError(`${stray.where}: ${stray.key} is set but security.protocol is ${securityProtocol}, so no SASL login would happen`, 'set security.protocol=SASL_SSL (or SASL_PLAINTEXT)');
   }
   if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') config.tls = tlsSettings(get, value);
-  return {config, ignored};
+  return {config, settings: parseClientSettings(byKey.values()), ignored};
 }
+
+const KNOWN_KEYS: readonly string[] = [...USED_KEYS, ...SETTING_KEYS];
 
 function unknownKey(p: ClientProperty): UserError {
   const typed = p.key.toLowerCase().replaceAll(/[_-]/g, '.');
-  const near = USED_KEYS.find((k) => editDistance(k, typed) <= 2);
-  return new UserError(
-    `${p.where}: unknown client property "${p.key}"${near ? ` (did you mean ${near}?)` : ''}`,
-    `kcollect takes librdkafka/Java client properties: ${USED_KEYS.filter((k) => !k.includes('.pem') && !k.startsWith('ssl.keystore.') && k !== 'ssl.truststore.certificates').join(', ')}`,
-  );
+  const near = KNOWN_KEYS.find((k) => editDistance(k, typed) <= 2);
+  const listed = KNOWN_KEYS.filter((k) => !k.includes('.pem') && !k.startsWith('ssl.keystore.') && k !== 'ssl.truststore.certificates');
+  return new UserError(`${p.where}: unknown client property "${p.key}"${near ? ` (did you mean ${near}?)` : ''}`, `kcollect takes librdkafka/Java client properties: ${listed.join(', ')}`);
 }
 
 /** Levenshtein distance, for "did you mean". */

@@ -1,12 +1,8 @@
 import type {ClientConfig} from './client-config.js';
+import type {Acks, CompressionName} from './client-settings.js';
 import type {NumberedHeader} from '../protocol/records/records.js';
 import type {TransactionOffsets} from './transaction-session.js';
 import {WireTopicProducer, type WireProducerTimeouts} from './wire-producer.js';
-
-export const ACKS = ['all', '-1', '1', '0'] as const;
-export type Acks = (typeof ACKS)[number];
-export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-export type CompressionName = (typeof COMPRESSIONS)[number];
 
 export interface ProducerOptions {
   brokers: string[];

@@ -9,7 +9,8 @@ import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './kafka-errors.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
 import {TransactionSession, type TransactionOffsets} from './transaction-session.js';
-import type {Acks, CompressionName, DeliveryReport, OutgoingRecord, PartitionDelivery, ProducerOptions, TopicProducer} from './producer.js';
+import type {Acks, CompressionName} from './client-settings.js';
+import type {DeliveryReport, OutgoingRecord, PartitionDelivery, ProducerOptions, TopicProducer} from './producer.js';
 
 /** Kafka's default max.message.bytes: a batch larger than this is refused. */
 const MAX_BATCH_BYTES = 1_000_000;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {Acks, CompressionName} from '../client/producer.js';
+import type {Acks, CompressionName} from '../client/client-settings.js';
 import {MemoryChannel} from '../channels/memory-channel.js';
 import {Agent} from '../pipeline/agent.js';
 import type {Channel} from '../pipeline/channel.js';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import {openProducer, type Acks, type CompressionName, type DeliveryReport, type OutgoingRecord} from '../client/producer.js';
+import {openProducer, type DeliveryReport, type OutgoingRecord} from '../client/producer.js';
+import type {Acks, CompressionName} from '../client/client-settings.js';
 import {UserError, unreadableFile} from '../lib/errors.js';
 
 export interface ProduceOptions {

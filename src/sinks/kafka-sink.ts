@@ -1,5 +1,6 @@
 import type {ClientConfig} from '../client/client-config.js';
-import {openProducer, type Acks, type CompressionName, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
+import type {Acks, CompressionName} from '../client/client-settings.js';
+import {openProducer, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError, headerBytesAtLeast} from '../client/wire-producer.js';

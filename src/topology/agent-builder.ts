@@ -16,7 +16,8 @@ import {openSink} from '../sinks/open-sink.js';
 import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink, type ValueEncoder} from '../sinks/kafka-sink.js';
 import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
-import {parseClientConfig, type ClientConfig} from '../client/client-config.js';
+import {parseClientConfig, type ClientConfig, type ParsedClientConfig} from '../client/client-config.js';
+import {refuseSettingsBesidesServers} from '../client/client-settings.js';
 import {UserError} from '../lib/errors.js';
 import {httpClientSecurityOf} from './http-client-config.js';
 import {redactUrl} from '../lib/http-security.js';
@@ -117,29 +118,35 @@ function buildSource(name: string, s: SourceConfig, config: AgentConfig, context
   }));
 }
 
-function brokersOf(s: SinkConfig, config: AgentConfig, context: BuildContext): string[] {
-  const list = (s.type === 'kafka' ? s.brokers : undefined) ?? config.brokers;
-  return list?.split(',').map((b) => b.trim()) ?? context.brokers;
+/** The sink's brokers, else its properties' bootstrap.servers, else the agent's, else the command's. */
+function brokersOf(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): string[] {
+  const own = (s.type === 'kafka' ? s.brokers : undefined)?.split(',') ?? sinkClient(name, s)?.settings.bootstrapServers ?? config.brokers?.split(',');
+  return own?.map((b) => b.trim()) ?? context.brokers;
 }
 
 /** A kafka sink's own client properties, parsed; undefined: the agent's (the command's default). */
 function clientConfigOf(name: string, s: SinkConfig, context: BuildContext): ClientConfig | undefined {
+  const parsed = sinkClient(name, s);
+  if (parsed) for (const key of parsed.ignored) context.log(`sinks.${name}.properties: client property ${key} does not apply to kcollect (ignored)`);
+  return parsed?.config;
+}
+
+function sinkClient(name: string, s: SinkConfig): ParsedClientConfig | undefined {
   if (s.type !== 'kafka' || s.properties === undefined) return undefined;
-  const where = `sinks.${name}.properties`;
-  const {config, ignored} = parseClientConfig(Object.entries(s.properties).map(([key, value]) => ({key, value, where})));
-  for (const key of ignored) context.log(`${where}: client property ${key} does not apply to kcollect (ignored)`);
-  return config;
+  const properties = Object.entries(s.properties).map(([key, value]) => ({key, value, where: `sinks.${name}.properties`}));
+  refuseSettingsBesidesServers(properties, `set the sink's own acks, compression or idempotent (sinks.${name}.acks ...)`);
+  return parseClientConfig(properties);
 }
 
 function deadLettersFor(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): DeadLetterQueue | undefined {
   const topic = s.dlqTopic ?? (s.type === 'kafka' ? deadLetterTopicFor(s.topic) : undefined);
-  return topic === undefined ? undefined : new DeadLetterQueue(brokersOf(s, config, context), topic, name, clientConfigOf(name, s, context));
+  return topic === undefined ? undefined : new DeadLetterQueue(brokersOf(name, s, config, context), topic, name, clientConfigOf(name, s, context));
 }
 
 function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): Sink {
   switch (s.type) {
     case 'kafka': {
-      const brokers = brokersOf(s, config, context);
+      const brokers = brokersOf(name, s, config, context);
       const key = s.key ? {keyHeader: s.key.header, keyField: s.key.field, fieldSeparator: s.key.separator} : {};
       return new KafkaSink(
         {

@@ -3,7 +3,7 @@ import {z} from 'zod';
 import {interceptorConfigSchema} from '../interceptors/schema.js';
 import {UserError} from '../lib/errors.js';
 import {byteSize, durationMs} from '../lib/config-units.js';
-import {ACKS, COMPRESSIONS} from '../client/producer.js';
+import {ACKS, COMPRESSIONS} from '../client/client-settings.js';
 import {forwardSinkSchema, forwardSourceSchema} from '../forward/config.js';
 import {TIME_FROM} from '../sinks/path-escapes.js';
 import {httpSourceSchema, netcatSourceSchema, syslogTcpSourceSchema, syslogUdpSourceSchema} from '../sources/net/config.js';

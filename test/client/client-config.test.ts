@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseClientConfig, type ClientProperty} from '../../src/client/client-config.js';
+import {refuseSettingsBesidesServers} from '../../src/client/client-settings.js';
 import {kafkajsSecurity} from '../../src/client/kafka.js';
 import {tempDir} from '../helpers/broker.js';
 
@@ -86,6 +87,34 @@ describe('client config (librdkafka/Java property names)', () => {
   it('a later property wins (-X over --command-config)', () => {
     const c = parseClientConfig([...props({'security.protocol': 'SSL'}, 'client.properties:1'), ...props({'security.protocol': 'PLAINTEXT'})]).config;
     expect(c.securityProtocol).toBe('PLAINTEXT');
+  });
+
+  it('reads producer and consumer settings under their Java and librdkafka names', () => {
+    const settings = (entries: Record<string, string>) => parseClientConfig(props(entries)).settings;
+    expect(settings({'bootstrap.servers': 'a:9092, b:9092', acks: 'all', 'compression.type': 'LZ4', 'enable.idempotence': 'false', 'linger.ms': '10', 'group.id': 'g', 'auto.offset.reset': 'latest'})).toEqual({
+      bootstrapServers: ['a:9092', 'b:9092'],
+      acks: 'all',
+      compression: 'lz4',
+      idempotent: false,
+      lingerMs: 10,
+      groupId: 'g',
+      offsetReset: 'end',
+    });
+    expect(settings({'metadata.broker.list': 'k:1', 'request.required.acks': '-1', 'compression.codec': 'zstd', 'queue.buffering.max.ms': '0', 'auto.offset.reset': 'smallest'})).toEqual({
+      bootstrapServers: ['k:1'],
+      acks: '-1',
+      compression: 'zstd',
+      lingerMs: 0,
+      offsetReset: 'beginning',
+    });
+    expect(() => settings({'compression.type': 'brotli'})).toThrow(/-X: compression.type "brotli" is not one of none, gzip, snappy, lz4, zstd/);
+    expect(() => settings({'linger.ms': 'soon'})).toThrow(/-X: linger.ms "soon" is not a number of milliseconds/);
+    expect(() => settings({'acks ': '1', 'ack': '1'})).toThrow(/unknown client property "ack" \(did you mean acks\?\)/);
+  });
+
+  it('refuses producer settings where only connections are made (an agent file), but not the brokers', () => {
+    expect(() => refuseSettingsBesidesServers(props({'bootstrap.servers': 'a:1', 'security.protocol': 'SSL'}), 'use the sink')).not.toThrow();
+    expect(() => refuseSettingsBesidesServers(props({acks: '1'}, 'agent.yaml: properties'), 'use the sink')).toThrow(/agent.yaml: properties: acks does not apply/);
   });
 
   it('maps to kafkajs ssl and sasl options', () => {

@@ -1,5 +1,5 @@
 /** Flume sinks (kafka, logger, file_roll, hdfs as local files, hbase) as kcollect sinks. Part of `kcollect agent import` (../flume-import.ts). */
-import {COMPRESSIONS} from '../../client/producer.js';
+import {COMPRESSIONS} from '../../client/client-settings.js';
 import {Scope, type SinkInput, type TypeTable, defined} from './scope.js';
 
 export function convertSink(s: Scope, name: string): SinkInput | undefined {

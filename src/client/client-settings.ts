@@ -1,0 +1,96 @@
+import {UserError} from '../lib/errors.js';
+
+/** What a producer waits for: all (= -1) in-sync replicas, the leader (1), nothing (0). */
+export const ACKS = ['all', '-1', '1', '0'] as const;
+export type Acks = (typeof ACKS)[number];
+export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionName = (typeof COMPRESSIONS)[number];
+
+/**
+ * The producer and consumer properties of a client config (-X, --command-config, the profile)
+ * that kcollect's commands apply where their own flag is not given, so a client.properties made
+ * for the Kafka CLI, kcat or a Confluent Cloud download works as it is.
+ */
+export interface ClientSettings {
+  bootstrapServers?: string[];
+  acks?: Acks;
+  compression?: CompressionName;
+  idempotent?: boolean;
+  lingerMs?: number;
+  groupId?: string;
+  /** auto.offset.reset: where a consumer without committed offsets starts. */
+  offsetReset?: 'beginning' | 'end';
+}
+
+interface Property {
+  key: string;
+  value: string;
+  where: string;
+}
+
+type Apply = (p: Property, settings: ClientSettings) => void;
+
+// Each under its Java name and its librdkafka name (kcat -X).
+const servers: Apply = (p, s) => (s.bootstrapServers = nonEmpty(p).split(',').map((a) => a.trim()).filter(Boolean));
+const acks: Apply = (p, s) => (s.acks = oneOf(p, ACKS));
+const compression: Apply = (p, s) => (s.compression = oneOf(p, COMPRESSIONS));
+const linger: Apply = (p, s) => (s.lingerMs = milliseconds(p));
+
+const SETTINGS: Record<string, Apply> = {
+  'bootstrap.servers': servers,
+  'metadata.broker.list': servers,
+  acks,
+  'request.required.acks': acks,
+  'compression.type': compression,
+  'compression.codec': compression,
+  'enable.idempotence': (p, s) => (s.idempotent = oneOf(p, ['true', 'false']) === 'true'),
+  'linger.ms': linger,
+  'queue.buffering.max.ms': linger,
+  'group.id': (p, s) => (s.groupId = nonEmpty(p)),
+  'auto.offset.reset': (p, s) => (s.offsetReset = offsetReset(p)),
+};
+
+export const SETTING_KEYS: readonly string[] = Object.keys(SETTINGS);
+
+/**
+ * Where properties only make connections (an agent file, whose sinks have their own acks,
+ * compression and idempotent), a producer or consumer setting would be lost: refused, naming
+ * `instead`. The brokers (bootstrap.servers) apply everywhere.
+ */
+export function refuseSettingsBesidesServers(properties: Iterable<Property>, instead: string): void {
+  for (const p of properties) {
+    if (p.key in SETTINGS && SETTINGS[p.key] !== servers) throw new UserError(`${p.where}: ${p.key} does not apply to the client properties here`, instead);
+  }
+}
+
+/** The settings among `properties` (a later one wins); other keys are left to the caller. */
+export function parseClientSettings(properties: Iterable<Property>): ClientSettings {
+  const settings: ClientSettings = {};
+  for (const p of properties) SETTINGS[p.key]?.(p, settings);
+  return settings;
+}
+
+function nonEmpty(p: Property): string {
+  const value = p.value.trim();
+  if (value === '') throw new UserError(`${p.where}: ${p.key} is empty`, `give ${p.key} a value, or leave it out`);
+  return value;
+}
+
+function oneOf<T extends string>(p: Property, allowed: readonly T[]): T {
+  const value = p.value.trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(value)) throw new UserError(`${p.where}: ${p.key} "${p.value}" is not one of ${allowed.join(', ')}`, `e.g. ${p.key}=${allowed[0]}`);
+  return value as T;
+}
+
+function milliseconds(p: Property): number {
+  const ms = Number(p.value.trim());
+  if (p.value.trim() === '' || !Number.isFinite(ms) || ms < 0) throw new UserError(`${p.where}: ${p.key} "${p.value}" is not a number of milliseconds`, `e.g. ${p.key}=5`);
+  return ms;
+}
+
+function offsetReset(p: Property): 'beginning' | 'end' {
+  const value = p.value.trim().toLowerCase();
+  if (['earliest', 'smallest', 'beginning'].includes(value)) return 'beginning';
+  if (['latest', 'largest', 'end'].includes(value)) return 'end';
+  throw new UserError(`${p.where}: auto.offset.reset "${p.value}" is not earliest or latest`, 'kcollect always starts somewhere: earliest (the default) or latest; --from chooses any offset or time');
+}

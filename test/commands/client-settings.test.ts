@@ -1,0 +1,67 @@
+/**
+ * A client.properties made for the Kafka CLI or kcat works as it is: bootstrap.servers says where
+ * the cluster is, producer and consumer properties apply where a flag does not say otherwise,
+ * tuning properties kcollect has no use for are named as ignored, and a bad value names its key.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
+import {expectUserError, runCli} from '../helpers/cli.js';
+
+let broker: Broker;
+let bootstrap: string;
+let dataDir: string;
+beforeAll(async () => {
+  ({broker, bootstrap, dataDir} = await startBroker());
+});
+afterAll(async () => {
+  await broker?.close();
+});
+
+/** The first record batch of partition 0 as written: its compression codec and producer id. */
+function firstBatch(topic: string): {codec: number; producerId: bigint} {
+  const log = fs.readFileSync(path.join(dataDir, `${topic}-0`, '00000000000000000000.log'));
+  return {codec: log.readInt16BE(21) & 7, producerId: log.readBigInt64BE(43)};
+}
+
+describe('client properties beyond security', () => {
+  it('takes bootstrap.servers, compression.type and enable.idempotence from --command-config; a flag wins', async () => {
+    const dir = tempDir('client-settings');
+    const props = path.join(dir, 'producer.properties');
+    fs.writeFileSync(props, [`bootstrap.servers=${bootstrap}`, 'acks=1', 'compression.type=gzip', 'enable.idempotence=false', 'linger.ms=10', 'batch.size=65536', 'value.serializer=org.apache.kafka.common.serialization.StringSerializer', ''].join('\n'));
+    const log = path.join(dir, 'driving.log');
+    fs.writeFileSync(log, 'one\ntwo\nthree\n');
+
+    // No -b: the brokers come from the file.
+    const created = await runCli(['topic', 'create', 'props-gzip', '--partitions', '1', '--command-config', props]);
+    expect(created.code, created.stderr).toBe(0);
+    const sent = await runCli(['tail-produce', log, '-t', 'props-gzip', '--command-config', props, '--exit', '--position-file', path.join(dir, 'a.json')]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toMatch(/client property batch\.size does not apply to kcollect \(ignored\)/);
+    expect(firstBatch('props-gzip')).toEqual({codec: 1, producerId: -1n});
+
+    await runCli(['topic', 'create', 'props-flags', '--partitions', '1', '--command-config', props]);
+    const flagged = await runCli(['tail-produce', log, '-t', 'props-flags', '--command-config', props, '--exit', '--position-file', path.join(dir, 'b.json'), '--compression', 'none', '--idempotent']);
+    expect(flagged.code, flagged.stderr).toBe(0);
+    const batch = firstBatch('props-flags');
+    expect(batch.codec).toBe(0);
+    expect(batch.producerId).toBeGreaterThanOrEqual(0n);
+
+    // group.id and auto.offset.reset: consume joins the group, which then has nothing left to read.
+    const consumer = path.join(dir, 'consumer.properties');
+    fs.writeFileSync(consumer, `bootstrap.servers=${bootstrap}\ngroup.id=props-readers\nauto.offset.reset=earliest\nenable.auto.commit=false\n`);
+    const first = await runCli(['consume', 'props-gzip', '--exit', '-f', '%s\\n', '--command-config', consumer]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.split('\n').filter(Boolean)).toEqual(['one', 'two', 'three']);
+    const again = await runCli(['consume', 'props-gzip', '--exit', '-f', '%s\\n', '--command-config', consumer]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('');
+  }, 60_000);
+
+  it('names the key of a bad value', async () => {
+    expectUserError(await runCli(['produce', 'x', '-b', bootstrap, '-X', 'acks=2'], {input: 'a\n'}), '-X: acks "2" is not one of all, -1, 1, 0', 'acks=all');
+    expectUserError(await runCli(['consume', 'x', '-b', bootstrap, '-X', 'auto.offset.reset=none', '--exit']), '-X: auto.offset.reset "none" is not earliest or latest');
+  });
+});
