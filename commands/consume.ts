@@ -118,7 +118,7 @@ export default class Consume extends KcollectCommand {
       groupId: flags.group,
       sink:
         to === 'kafka'
-          ? {kind: 'kafka', brokers, topic: flags.topic, transactionalId: flags['exactly-once'] || flags['transactional-id'] ? (flags['transactional-id'] ?? `kcollect-drain-${flags.group}`) : undefined}
+          ? {kind: 'kafka', brokers, topic: flags.topic, transactionalId: flags['exactly-once'] || flags['transactional-id'] ? (flags['transactional-id'] ?? `kcollect-drain-${flags.group}`) : undefined, compression: clientSettings(flags).compression}
           : sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout, render: (e) => render(eventAsRecord(e))}),
       valueFormat: valueFormatFromFlags(flags),
       deadLetterTopic: flags['dlq-topic'],

@@ -79,6 +79,12 @@ export class KafkaSink implements Sink {
   readonly type = 'kafka';
   readonly name: string;
   readonly maxWritesInFlight: number;
+  /**
+   * Only with a transactional id: a drain gives the sink that has it its offsets to commit in the
+   * transaction, and commits itself for one that has not (a plain method would tell every drain
+   * into Kafka that its offsets were in hand, and none would ever be committed).
+   */
+  readonly commitTransaction?: (offsets: TransactionOffsets) => Promise<void>;
   private producer?: TopicProducer;
   private opening?: Promise<TopicProducer>;
   private sticky?: StickyPartitioner;
@@ -101,6 +107,7 @@ export class KafkaSink implements Sink {
   ) {
     this.name = options.name;
     this.maxWritesInFlight = options.transactionalId ? 1 : Math.max(1, options.writesInFlight ?? 1);
+    if (options.transactionalId) this.commitTransaction = (offsets) => this.commitInTransaction(offsets);
   }
 
   async start(): Promise<void> {
@@ -205,7 +212,7 @@ export class KafkaSink implements Sink {
     return {records, refused};
   }
 
-  async commitTransaction(offsets: TransactionOffsets): Promise<void> {
+  private async commitInTransaction(offsets: TransactionOffsets): Promise<void> {
     if (!this.producer) throw new Error(`sink ${this.name} is not started`);
     try {
       await this.producer.flush(offsets);

@@ -1,3 +1,4 @@
+import type {CompressionName} from '../client/client-settings.js';
 import {HBaseRestClient} from '../hbase/rest-client.js';
 import {UserError} from '../lib/errors.js';
 import {redactUrl, type HttpClientSecurity} from '../lib/http-security.js';
@@ -29,7 +30,7 @@ export interface HBaseSinkSettings {
 export type SinkSettings =
   | {kind: 'stdout'; out: NodeJS.WritableStream; render?: (event: Event) => Buffer}
   /** A copy into another topic (records keep their keys); with a transactional id, exactly once. */
-  | {kind: 'kafka'; name?: string; brokers: string[]; topic: string; transactionalId?: string}
+  | {kind: 'kafka'; name?: string; brokers: string[]; topic: string; transactionalId?: string; compression?: CompressionName}
   | ({kind: 'file'} & FileRollOptions)
   | ({kind: 'hbase'} & HBaseSinkSettings);
 
@@ -44,7 +45,7 @@ export function openSink(settings: SinkSettings): Sink {
     case 'file':
       return new FileRollSink(settings);
     case 'kafka':
-      return new KafkaSink({name: settings.name ?? `kafka-${settings.topic}`, brokers: settings.brokers, topic: settings.topic, key: (e) => e.kafka?.key ?? null, transactionalId: settings.transactionalId});
+      return new KafkaSink({name: settings.name ?? `kafka-${settings.topic}`, brokers: settings.brokers, topic: settings.topic, key: (e) => e.kafka?.key ?? null, transactionalId: settings.transactionalId, compression: settings.compression});
     case 'hbase': {
       let url: URL;
       try {

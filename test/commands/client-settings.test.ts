@@ -58,6 +58,12 @@ describe('client properties beyond security', () => {
     const again = await runCli(['consume', 'props-gzip', '--exit', '-f', '%s\\n', '--command-config', consumer]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe('');
+
+    // A drain into Kafka compresses as the file says (and stays idempotent: it commits only what Kafka holds).
+    const copied = await runCli(['consume', 'props-gzip', '-g', 'copiers', '--to', 'kafka', '--topic', 'props-copy', '--exit', '--command-config', props]);
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(firstBatch('props-copy').codec).toBe(1);
+    expect(firstBatch('props-copy').producerId).toBeGreaterThanOrEqual(0n);
   }, 60_000);
 
   it('names the key of a bad value', async () => {

@@ -30,6 +30,17 @@ describe('kcollect consume --group', () => {
     expect(env.broker.groups.describeGroup('billing').state).toBe('Empty');
   }, 60_000);
 
+  it('--to kafka without --exactly-once commits what Kafka acknowledged: --exit ends, a second run copies only what came after', async () => {
+    await kcollect(env.bootstrap, ['produce', 'orders-in', '--key-delimiter', ','], {input: lines(0, 20).join('\n')});
+    const first = await kcollect(env.bootstrap, ['consume', 'orders-in', '--group', 'copier', '--to', 'kafka', '--topic', 'orders-out', '--exit']);
+    expect(first.code, first.stderr).toBe(0);
+    await kcollect(env.bootstrap, ['produce', 'orders-in', '--key-delimiter', ','], {input: lines(20, 25).join('\n')});
+    const second = await kcollect(env.bootstrap, ['consume', 'orders-in', '--group', 'copier', '--to', 'kafka', '--topic', 'orders-out', '--exit']);
+    expect(second.code, second.stderr).toBe(0);
+    const copied = await kcollect(env.bootstrap, ['consume', 'orders-out', '--exit', '-f', '%s\n']);
+    expect(copied.stdout.trim().split('\n').sort()).toEqual(lines(0, 25).map((l) => l.split(',')[1]).sort());
+  }, 60_000);
+
   it('--count stops after N records and commits exactly those', async () => {
     const r = await kcollect(env.bootstrap, ['consume', 'orders', '--group', 'sampler', '--count', '4']);
     expect(r.stdout.trim().split('\n')).toHaveLength(4);
