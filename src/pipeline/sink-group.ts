@@ -66,6 +66,8 @@ export class SinkGroup implements Sink {
     for (const m of this.order(Date.now())) {
       try {
         await m.sink.write(events);
+        // A sink that failed this batch (now or on an earlier try) is not to write it again.
+        for (const other of this.members) if (other !== m) other.sink.abandon?.(events);
         if (m.failures > 0) this.log(`sink group ${this.name}: ${m.sink.name} writes again`);
         m.failures = 0;
         m.penaltyUntil = 0;

@@ -25,6 +25,11 @@ export interface Sink {
    * together with a drain's group offsets, or aborted as a whole (then it throws).
    */
   commitTransaction?(offsets: TransactionOffsets): Promise<void>;
+  /**
+   * The caller gave up a batch this sink failed to write (a sink group had another sink write
+   * it): whatever the sink kept to write it again goes. A runner never calls it: it retries the batch.
+   */
+  abandon?(events: readonly Event[]): void;
   close(): Promise<void>;
 }
 

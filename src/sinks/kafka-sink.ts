@@ -233,6 +233,11 @@ export class KafkaSink implements Sink {
     throw new SinkUnavailableError(`transaction aborted: ${(err as Error)?.message ?? String(err)}`, {cause: err});
   }
 
+  /** Without this, the batch kept for its retry would make this sink refuse every later one. */
+  abandon(events: readonly Event[]): void {
+    this.failed.delete(events);
+  }
+
   async close(): Promise<void> {
     await this.producer?.close();
   }

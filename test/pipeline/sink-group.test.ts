@@ -4,6 +4,9 @@ import {makeEvent, type Event} from '../../src/pipeline/event.js';
 import {route} from '../../src/pipeline/selector.js';
 import {SinkGroup} from '../../src/pipeline/sink-group.js';
 import {SinkDataError, SinkUnavailableError, type Sink} from '../../src/pipeline/sink.js';
+import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink} from '../../src/sinks/kafka-sink.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
+import {readTopic} from '../helpers/kafka.js';
 
 /** A destination that keeps what it was given, and can be switched off. */
 class Destination implements Sink {
@@ -47,6 +50,31 @@ describe('sink groups', () => {
     await group.write(batch('4'));
     expect(primary.got).toEqual(['1', '4']);
     expect(backup.got).toEqual(['2', '3']);
+  });
+
+  it('failover with a Kafka sink: once Kafka is back, the Kafka sink writes again (the batch the backup took is not held against it)', async () => {
+    const dataDir = tempDir('sink-group-kafka');
+    let {broker, bootstrap} = await startBroker({dataDir});
+    await broker.createTopic('logs', 1, {});
+    const port = broker.advertised.port;
+    // As an agent's kafka sink: several writes in flight, so a failed batch blocks later ones until it is retried.
+    const kafka = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', writesInFlight: COLLECTOR_WRITES_IN_FLIGHT, deliveryTimeoutMs: 300});
+    const backup = new Destination('backup');
+    const group = new SinkGroup('g', [kafka, backup], {processor: 'failover', priorities: new Map<Sink, number>([[kafka, 10], [backup, 5]])}, {initialMs: 0, maxMs: 0});
+    try {
+      await group.start();
+      await group.write(batch('1'));
+      await broker.close();
+      await group.write(batch('2'));
+      ({broker, bootstrap} = await startBroker({dataDir, port}));
+      await group.write(batch('3'));
+      await group.write(batch('4'));
+      expect(backup.got).toEqual(['2']);
+      expect((await readTopic(bootstrap, 'logs')).map((r) => r.value!.toString())).toEqual(['1', '3', '4']);
+    } finally {
+      await group.close();
+      await broker.close();
+    }
   });
 
   it('failover: a failed sink sits out its penalty while another is healthy', async () => {
