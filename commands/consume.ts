@@ -2,6 +2,7 @@ import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {clientSettings, kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
+import type {ClientSettings} from '../src/client/client-settings.js';
 import {UserError} from '../src/lib/errors.js';
 import {thousands} from '../src/lib/progress.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
@@ -77,7 +78,7 @@ export default class Consume extends KcollectCommand {
     try {
       if (flags.to) {
         if (flags.key !== undefined) throw new UserError('--key cannot be used with --to: a drain commits every record it reads', 're-deliver one key with `kcollect replay --key K --to ...`');
-        await this.drain(topic, flags.to as SinkKind, flags, brokers, interrupt.signal);
+        await this.drain(topic, flags.to as SinkKind, flags, brokers, settings, interrupt.signal);
         return;
       }
       if (flags.group && flags.partition) throw new UserError('--partition cannot be used with --group: the group assigns partitions', 'drop --partition, or drop --group to read chosen partitions');
@@ -102,7 +103,7 @@ export default class Consume extends KcollectCommand {
     // Records went to stdout as they arrived; --json already printed them one per line.
   }
 
-  private async drain(topic: string, to: SinkKind, flags: Awaited<ReturnType<typeof this.parse<any, any, any>>>['flags'], brokers: string[], signal: AbortSignal): Promise<GroupDrainResult> {
+  private async drain(topic: string, to: SinkKind, flags: Awaited<ReturnType<typeof this.parse<any, any, any>>>['flags'], brokers: string[], settings: ClientSettings, signal: AbortSignal): Promise<GroupDrainResult> {
     if (!flags.group) throw new UserError('--to needs --group G: the drain commits what the sink confirmed as the group G', 'add --group NAME, or re-deliver a range without a group with `kcollect replay`');
     if (flags.partition) throw new UserError('--partition cannot be used with --to: the group assigns partitions', 'drop --partition');
     const from = parseFrom(flags.from);
@@ -118,7 +119,7 @@ export default class Consume extends KcollectCommand {
       groupId: flags.group,
       sink:
         to === 'kafka'
-          ? {kind: 'kafka', brokers, topic: flags.topic, transactionalId: flags['exactly-once'] || flags['transactional-id'] ? (flags['transactional-id'] ?? `kcollect-drain-${flags.group}`) : undefined, compression: clientSettings(flags).compression}
+          ? {kind: 'kafka', brokers, topic: flags.topic, transactionalId: flags['exactly-once'] || flags['transactional-id'] ? (flags['transactional-id'] ?? `kcollect-drain-${flags.group}`) : undefined, compression: settings.compression}
           : sinkSettingsFromFlags(to, flags, {kind: 'stdout', out: process.stdout, render: (e) => render(eventAsRecord(e))}),
       valueFormat: valueFormatFromFlags(flags),
       deadLetterTopic: flags['dlq-topic'],
