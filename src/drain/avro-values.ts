@@ -12,9 +12,19 @@ import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from
 import {AvroDecodeError, AvroDecoder, registryUserError} from '../registry/avro-encoder.js';
 import {RegistryRestClient, RegistryUnavailableError} from '../registry/rest-client.js';
 
+/** A batch's values decoded: what the inner sink writes, and the events refused before it. */
+interface DecodedBatch {
+  decoded: Event[];
+  /** Index in the batch given of each decoded event. */
+  at: number[];
+  refused: RejectedEvent[];
+}
+
 export class AvroValueSink implements Sink {
   readonly name: string;
   readonly type: string;
+  /** Batches whose write failed, decoded, until they are written (or given up). */
+  private readonly decodedBatches = new WeakMap<readonly Event[], DecodedBatch>();
   private readonly decoder: AvroDecoder;
   private readonly registry: RegistryRestClient;
 
@@ -30,9 +40,11 @@ export class AvroValueSink implements Sink {
     this.decoder = new AvroDecoder(registryUrl, security);
     this.registry = new RegistryRestClient(registryUrl, undefined, security);
     if (inner.commitTransaction) this.commitTransaction = (offsets) => inner.commitTransaction!(offsets);
+    this.maxWritesInFlight = inner.maxWritesInFlight;
   }
 
   commitTransaction?: Sink['commitTransaction'];
+  readonly maxWritesInFlight?: number;
 
   /** Like a sink that is down at start, a registry that does not answer is the user's to fix. */
   async start(): Promise<void> {
@@ -45,27 +57,39 @@ export class AvroValueSink implements Sink {
   }
 
   async write(events: readonly Event[]): Promise<void> {
-    const decoded: Event[] = [];
-    /** Index in `events` of each decoded event. */
-    const at: number[] = [];
-    const refused: RejectedEvent[] = [];
+    const batch = this.decodedBatches.get(events) ?? (await this.decode(events));
+    // A retry hands the inner sink the very batch it failed: a Kafka sink then sends again only what was not acknowledged.
+    this.decodedBatches.set(events, batch);
+    const refused = [...batch.refused];
+    try {
+      if (batch.decoded.length > 0) await this.inner.write(batch.decoded);
+    } catch (err) {
+      if (!(err instanceof SinkDataError)) throw err;
+      refused.push(...err.rejected.map((r) => ({index: batch.at[r.index], reason: r.reason})));
+    }
+    this.decodedBatches.delete(events);
+    if (refused.length > 0) throw new SinkDataError(refused.sort((a, b) => a.index - b.index));
+  }
+
+  abandon(events: readonly Event[]): void {
+    const batch = this.decodedBatches.get(events);
+    this.decodedBatches.delete(events);
+    if (batch) this.inner.abandon?.(batch.decoded);
+  }
+
+  private async decode(events: readonly Event[]): Promise<DecodedBatch> {
+    const batch: DecodedBatch = {decoded: [], at: [], refused: []};
     for (const [index, event] of events.entries()) {
       try {
-        decoded.push(withChanges(event, {body: Buffer.from(await this.decoder.decodeToLine(event.body, this.delimiter), 'utf8')}));
-        at.push(index);
+        batch.decoded.push(withChanges(event, {body: Buffer.from(await this.decoder.decodeToLine(event.body, this.delimiter), 'utf8')}));
+        batch.at.push(index);
       } catch (err) {
-        if (err instanceof AvroDecodeError) refused.push({index, reason: `value is not Avro the registry knows: ${err.message}`});
+        if (err instanceof AvroDecodeError) batch.refused.push({index, reason: `value is not Avro the registry knows: ${err.message}`});
         else if (err instanceof RegistryUnavailableError) throw new SinkUnavailableError(err.message, {cause: err});
         else throw err;
       }
     }
-    try {
-      if (decoded.length > 0) await this.inner.write(decoded);
-    } catch (err) {
-      if (!(err instanceof SinkDataError)) throw err;
-      refused.push(...err.rejected.map((r) => ({index: at[r.index], reason: r.reason})));
-    }
-    if (refused.length > 0) throw new SinkDataError(refused.sort((a, b) => a.index - b.index));
+    return batch;
   }
 
   /** Answers once the registry and the sink both answer. */
