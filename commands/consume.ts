@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {clientSettings, kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
+import {kafkaFlags, resolveClient} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import type {ClientSettings} from '../src/client/client-settings.js';
 import {UserError} from '../src/lib/errors.js';
@@ -60,7 +60,7 @@ export default class Consume extends KcollectCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Consume);
     // Where -g and -o are not given, the client properties' group.id and auto.offset.reset apply.
-    const settings = clientSettings(flags);
+    const {brokers, settings} = resolveClient(flags);
     flags.group ??= settings.groupId;
     flags.from ??= settings.offsetReset ?? 'beginning';
     // --to kafka: the first argument is the topic read, --topic the one written.
@@ -69,7 +69,6 @@ export default class Consume extends KcollectCommand {
     if (copy && args.topic === flags.topic) throw new UserError(`--to kafka would write ${args.topic} into itself`, 'give another topic to --topic');
     if ((flags['exactly-once'] || flags['transactional-id']) && !copy) throw new UserError('--exactly-once is for --to kafka: only a Kafka sink writes in the same transaction as the offsets', 'add --to kafka --topic OUT, or drop --exactly-once');
     const topic = copy ? args.topic! : resolveTopic(args.topic, flags.topic);
-    const brokers = resolveKafka(flags);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();

@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {clientSettings, kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
+import {kafkaFlags, resolveClient} from '../src/cli/client-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
 import {ACKS, COMPRESSIONS} from '../src/client/client-settings.js';
 import type {DeliveryReport} from '../src/client/producer.js';
@@ -35,9 +35,9 @@ export default class Produce extends KcollectCommand {
 
   async run(): Promise<DeliveryReport> {
     const {args, flags} = await this.parse(Produce);
-    const settings = clientSettings(flags);
+    const {brokers, settings} = resolveClient(flags);
     const report = await produceLines({
-      brokers: resolveKafka(flags),
+      brokers,
       topic: resolveTopic(args.topic, flags.topic),
       file: flags.file,
       keyDelimiter: flags['key-delimiter'],

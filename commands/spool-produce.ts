@@ -1,5 +1,6 @@
 import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
+import {resolveClient} from '../src/cli/client-flags.js';
 import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
@@ -30,7 +31,7 @@ export default class SpoolProduce extends KcollectCommand {
     const {args, flags} = await this.parse(SpoolProduce);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     checkSpoolDir(args.dir);
-    const options = collectOptionsFromFlags(flags, defaultCollectorName('spool-produce', [args.dir], flags.topic), log);
+    const options = collectOptionsFromFlags(flags, resolveClient(flags), defaultCollectorName('spool-produce', [args.dir], flags.topic), log);
     const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
     if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);
     const source = new SpoolDirSource(definedOnly({

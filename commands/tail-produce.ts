@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
-import {clientSettings} from '../src/cli/client-flags.js';
+import {resolveClient} from '../src/cli/client-flags.js';
 import {collectFlags, collectOptionsFromFlags, defaultCollectorName, regexFlag} from '../src/cli/collect-flags.js';
 import {untilInterrupted} from '../src/cli/interrupt.js';
 import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.js';
@@ -41,7 +41,8 @@ export default class TailProduce extends KcollectCommand {
     const {argv, flags} = await this.parse(TailProduce);
     const patterns = argv as string[];
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
-    const options = collectOptionsFromFlags(flags, defaultCollectorName('tail-produce', patterns, flags.topic), log);
+    const client = resolveClient(flags);
+    const options = collectOptionsFromFlags(flags, client, defaultCollectorName('tail-produce', patterns, flags.topic), log);
     const valueEncoder = await avroEncoderFromFlags(flags, options.topic);
     if (valueEncoder) log(`values are Avro: schema id ${valueEncoder.schemaId}, subject ${valueEncoder.subject} at ${flags['registry-url']}`);
     const source = new TailSource(definedOnly({
@@ -55,7 +56,7 @@ export default class TailProduce extends KcollectCommand {
       multilineStart: regexFlag('--multiline-start', flags['multiline-start']),
       multilineTimeoutMs: parseDuration(flags['multiline-timeout'], '--multiline-timeout'),
       pollIntervalMs: parseDuration(flags['poll-interval'], '--poll-interval'),
-      lingerMs: flags.linger === undefined ? (clientSettings(flags).lingerMs ?? 5) : parseDuration(flags.linger, '--linger'),
+      lingerMs: flags.linger === undefined ? (client.settings.lingerMs ?? 5) : parseDuration(flags.linger, '--linger'),
       batchMaxEvents: flags['batch-size'],
       exitAtEnd: flags.exit,
     }));

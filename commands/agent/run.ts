@@ -1,6 +1,6 @@
 import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {clientProperties, kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
+import {kafkaFlags, resolveClient} from '../../src/cli/client-flags.js';
 import {untilInterrupted} from '../../src/cli/interrupt.js';
 import {refuseSettingsBesidesServers} from '../../src/client/client-settings.js';
 import {runAgent, type AgentReport} from '../../src/services/agent-service.js';
@@ -21,10 +21,9 @@ export default class AgentRun extends KcollectCommand {
     const {args, flags} = await this.parse(AgentRun);
     const config = loadAgentConfig(resolveConfigFile(args.file, 'agent'));
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
-    const properties = Object.entries(config.properties ?? {}).map(([key, value]) => ({key, value, where: `${args.file}: properties`}));
+    const {brokers, properties} = resolveClient(flags, Object.entries(config.properties ?? {}).map(([key, value]) => ({key, value, where: `${args.file}: properties`})));
     // Each sink has its own acks, compression and idempotent: such properties here would be lost.
-    refuseSettingsBesidesServers([...properties, ...clientProperties(flags)], 'set them on each kafka sink of the agent file (sinks.NAME.acks, compression, idempotent)');
-    const brokers = resolveKafka(flags, properties);
+    refuseSettingsBesidesServers(properties, 'set them on each kafka sink of the agent file (sinks.NAME.acks, compression, idempotent)');
     const report = await untilInterrupted((signal) =>
       runAgent(config, {brokers, signal, log, stateDir: '.kcollect', progress: this.jsonEnabled() ? undefined : process.stderr, onStarted: () => log(`agent ${config.name} running (Ctrl-C to stop)`)}),
     );

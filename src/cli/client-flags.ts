@@ -55,19 +55,29 @@ function readCommandConfig(file: string): ClientProperty[] {
   return parseProperties(text, file).map((p) => ({key: p.key, value: p.value, where: `${file}:${p.line}`}));
 }
 
-/**
- * The bootstrap brokers the flags name (-b, else the client properties' bootstrap.servers, else
- * the profile's), with their client config made the default of every Kafka connection this
- * command opens. Properties that do not apply are named on stderr.
- */
-export function resolveKafka(flags: KafkaFlagValues, file: ClientProperty[] = []): string[] {
-  const {config, settings, ignored} = parseClientConfig(clientProperties(flags, file));
-  for (const key of ignored) process.stderr.write(`kcollect: client property ${key} does not apply to kcollect (ignored)\n`);
-  setDefaultClientConfig(config);
-  return resolveBrokers(flags.brokers ?? settings.bootstrapServers?.join(','));
+export interface ResolvedClient {
+  brokers: string[];
+  /** The producer and consumer settings among the properties, for the commands that apply them. */
+  settings: ClientSettings;
+  /** Every property of every layer (see clientProperties). */
+  properties: ClientProperty[];
 }
 
-/** The producer and consumer settings among the client properties, for the commands that apply them. */
-export function clientSettings(flags: KafkaFlagValues, file: ClientProperty[] = []): ClientSettings {
-  return parseClientConfig(clientProperties(flags, file)).settings;
+/**
+ * The client the flags describe, its properties read and parsed once: the bootstrap brokers (-b,
+ * else the properties' bootstrap.servers, else the profile's), and its connection settings made
+ * the default of every Kafka connection this command opens. Properties that do not apply are
+ * named on stderr.
+ */
+export function resolveClient(flags: KafkaFlagValues, file: ClientProperty[] = []): ResolvedClient {
+  const properties = clientProperties(flags, file);
+  const {config, settings, ignored} = parseClientConfig(properties);
+  for (const key of ignored) process.stderr.write(`kcollect: client property ${key} does not apply to kcollect (ignored)\n`);
+  setDefaultClientConfig(config);
+  return {brokers: resolveBrokers(flags.brokers ?? settings.bootstrapServers?.join(',')), settings, properties};
+}
+
+/** resolveClient for the commands that need only the brokers. */
+export function resolveKafka(flags: KafkaFlagValues, file: ClientProperty[] = []): string[] {
+  return resolveClient(flags, file).brokers;
 }

@@ -9,7 +9,7 @@ import {parseSize} from '../lib/size.js';
 import type {CollectOptions} from '../services/collect-service.js';
 import {parseHeaders} from '../services/produce-service.js';
 import {listValues} from '../services/list-values.js';
-import {clientSettings, kafkaFlags, resolveKafka, type KafkaFlagValues} from './client-flags.js';
+import {kafkaFlags, type KafkaFlagValues, type ResolvedClient} from './client-flags.js';
 
 /** Flags every collecting command shares: where to send, how to key, filter, buffer and deliver. */
 export const collectFlags = {
@@ -82,12 +82,13 @@ export function defaultCollectorName(command: string, inputs: readonly string[],
   return `${command}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
-export function collectOptionsFromFlags(flags: CollectFlagValues, defaultName: string, log: (line: string) => void): Omit<CollectOptions, 'source'> {
+/** `client`: resolveClient(flags), whose settings apply where a flag is not given. */
+export function collectOptionsFromFlags(flags: CollectFlagValues, client: ResolvedClient, defaultName: string, log: (line: string) => void): Omit<CollectOptions, 'source'> {
   const name = flags.name ?? defaultName;
-  const settings = clientSettings(flags);
+  const {settings} = client;
   return {
     name,
-    brokers: resolveKafka(flags),
+    brokers: client.brokers,
     topic: flags.topic,
     interceptors: createInterceptors(interceptorsFromFlags(flags)),
     channel: {type: flags.channel as 'memory' | 'file', dir: flags['channel-dir'], capacityEvents: flags['channel-capacity'], capacityBytes: parseSize(flags['channel-bytes'], '--channel-bytes')},

@@ -36,21 +36,22 @@ const acks: Apply = (p, s) => (s.acks = oneOf(p, ACKS));
 const compression: Apply = (p, s) => (s.compression = oneOf(p, COMPRESSIONS));
 const linger: Apply = (p, s) => (s.lingerMs = milliseconds(p));
 
-const SETTINGS: Record<string, Apply> = {
-  'bootstrap.servers': servers,
-  'metadata.broker.list': servers,
-  acks,
-  'request.required.acks': acks,
-  'compression.type': compression,
-  'compression.codec': compression,
-  'enable.idempotence': (p, s) => (s.idempotent = oneOf(p, ['true', 'false']) === 'true'),
-  'linger.ms': linger,
-  'queue.buffering.max.ms': linger,
-  'group.id': (p, s) => (s.groupId = nonEmpty(p)),
-  'auto.offset.reset': (p, s) => (s.offsetReset = offsetReset(p)),
-};
+// A Map: a key such as "constructor" must not find a setting on an object's prototype.
+const SETTINGS = new Map<string, Apply>([
+  ['bootstrap.servers', servers],
+  ['metadata.broker.list', servers],
+  ['acks', acks],
+  ['request.required.acks', acks],
+  ['compression.type', compression],
+  ['compression.codec', compression],
+  ['enable.idempotence', (p, s) => (s.idempotent = oneOf(p, ['true', 'false']) === 'true')],
+  ['linger.ms', linger],
+  ['queue.buffering.max.ms', linger],
+  ['group.id', (p, s) => (s.groupId = nonEmpty(p))],
+  ['auto.offset.reset', (p, s) => (s.offsetReset = offsetReset(p))],
+]);
 
-export const SETTING_KEYS: readonly string[] = Object.keys(SETTINGS);
+export const SETTING_KEYS: readonly string[] = [...SETTINGS.keys()];
 
 /**
  * Where properties only make connections (an agent file, whose sinks have their own acks,
@@ -59,14 +60,15 @@ export const SETTING_KEYS: readonly string[] = Object.keys(SETTINGS);
  */
 export function refuseSettingsBesidesServers(properties: Iterable<Property>, instead: string): void {
   for (const p of properties) {
-    if (p.key in SETTINGS && SETTINGS[p.key] !== servers) throw new UserError(`${p.where}: ${p.key} does not apply to the client properties here`, instead);
+    const apply = SETTINGS.get(p.key);
+    if (apply !== undefined && apply !== servers) throw new UserError(`${p.where}: ${p.key} does not apply to the client properties here`, instead);
   }
 }
 
 /** The settings among `properties` (a later one wins); other keys are left to the caller. */
 export function parseClientSettings(properties: Iterable<Property>): ClientSettings {
   const settings: ClientSettings = {};
-  for (const p of properties) SETTINGS[p.key]?.(p, settings);
+  for (const p of properties) SETTINGS.get(p.key)?.(p, settings);
   return settings;
 }
 

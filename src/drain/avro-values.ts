@@ -58,16 +58,18 @@ export class AvroValueSink implements Sink {
 
   async write(events: readonly Event[]): Promise<void> {
     const batch = this.decodedBatches.get(events) ?? (await this.decode(events));
-    // A retry hands the inner sink the very batch it failed: a Kafka sink then sends again only what was not acknowledged.
-    this.decodedBatches.set(events, batch);
+    this.decodedBatches.delete(events);
     const refused = [...batch.refused];
     try {
       if (batch.decoded.length > 0) await this.inner.write(batch.decoded);
     } catch (err) {
-      if (!(err instanceof SinkDataError)) throw err;
+      // Its retry hands the inner sink the very batch it failed: a Kafka sink then sends again only what was not acknowledged.
+      if (!(err instanceof SinkDataError)) {
+        this.decodedBatches.set(events, batch);
+        throw err;
+      }
       refused.push(...err.rejected.map((r) => ({index: batch.at[r.index], reason: r.reason})));
     }
-    this.decodedBatches.delete(events);
     if (refused.length > 0) throw new SinkDataError(refused.sort((a, b) => a.index - b.index));
   }
 

@@ -49,7 +49,8 @@ export async function buildAgent(config: AgentConfig, context: BuildContext): Pr
     channels: s.channels.map(channel),
     selector: s.selector && buildSelector(s.selector, channel),
   }));
-  const sinks = new Map(Object.entries(config.sinks).map(([name, s]) => [name, buildSink(name, s, config, context)]));
+  const kafka = new Map(Object.entries(config.sinks).map(([name, s]) => [name, sinkKafka(name, s, config, context)]));
+  const sinks = new Map(Object.entries(config.sinks).map(([name, s]) => [name, buildSink(name, s, kafka.get(name)!, config, context)]));
   const bindings: SinkBinding[] = [];
   const grouped = new Set<string>();
   // A sink group runs as one sink on its members' channel.
@@ -62,12 +63,12 @@ export async function buildAgent(config: AgentConfig, context: BuildContext): Pr
       sink: new SinkGroup(name, members, policy, penalty, context.log),
       channel: channel(first.channel),
       batchSize: Math.min(...g.sinks.map((k) => config.sinks[k].batchSize)),
-      deadLetters: deadLettersFor(g.sinks[0], first, config, context),
+      deadLetters: deadLettersFor(g.sinks[0], first, kafka.get(g.sinks[0])!),
     });
     for (const k of g.sinks) grouped.add(k);
   }
   for (const [name, s] of Object.entries(config.sinks)) {
-    if (!grouped.has(name)) bindings.push({sink: sinks.get(name)!, channel: channel(s.channel), batchSize: s.batchSize, deadLetters: deadLettersFor(name, s, config, context)});
+    if (!grouped.has(name)) bindings.push({sink: sinks.get(name)!, channel: channel(s.channel), batchSize: s.batchSize, deadLetters: deadLettersFor(name, s, kafka.get(name)!)});
   }
   return {name: config.name, sources, channels: [...channels.values()], sinks: bindings};
 }
@@ -118,41 +119,44 @@ function buildSource(name: string, s: SourceConfig, config: AgentConfig, context
   }));
 }
 
-/** The sink's brokers, else its properties' bootstrap.servers, else the agent's, else the command's. */
-function brokersOf(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): string[] {
-  const own = (s.type === 'kafka' ? s.brokers : undefined)?.split(',') ?? sinkClient(name, s)?.settings.bootstrapServers ?? config.brokers?.split(',');
-  return own?.map((b) => b.trim()) ?? context.brokers;
+/** Where a sink's Kafka records (its own, or its dead letters) go, and how it connects there. */
+interface SinkKafka {
+  brokers: string[];
+  /** A kafka sink's own client properties; undefined: the agent's (the command's default). */
+  clientConfig?: ClientConfig;
 }
 
-/** A kafka sink's own client properties, parsed; undefined: the agent's (the command's default). */
-function clientConfigOf(name: string, s: SinkConfig, context: BuildContext): ClientConfig | undefined {
-  const parsed = sinkClient(name, s);
-  if (parsed) for (const key of parsed.ignored) context.log(`sinks.${name}.properties: client property ${key} does not apply to kcollect (ignored)`);
-  return parsed?.config;
+/**
+ * The sink's brokers, else its own properties' bootstrap.servers, else the agent's, else the
+ * command's; its own properties parsed once (each ignored key said once).
+ */
+function sinkKafka(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): SinkKafka {
+  let own: ParsedClientConfig | undefined;
+  if (s.type === 'kafka' && s.properties !== undefined) {
+    const where = `sinks.${name}.properties`;
+    const properties = Object.entries(s.properties).map(([key, value]) => ({key, value, where}));
+    refuseSettingsBesidesServers(properties, `set the sink's own acks, compression or idempotent (sinks.${name}.acks ...)`);
+    own = parseClientConfig(properties);
+    for (const key of own.ignored) context.log(`${where}: client property ${key} does not apply to kcollect (ignored)`);
+  }
+  const list = (s.type === 'kafka' ? s.brokers?.split(',') : undefined) ?? own?.settings.bootstrapServers ?? config.brokers?.split(',');
+  return {brokers: list?.map((b) => b.trim()) ?? context.brokers, clientConfig: own?.config};
 }
 
-function sinkClient(name: string, s: SinkConfig): ParsedClientConfig | undefined {
-  if (s.type !== 'kafka' || s.properties === undefined) return undefined;
-  const properties = Object.entries(s.properties).map(([key, value]) => ({key, value, where: `sinks.${name}.properties`}));
-  refuseSettingsBesidesServers(properties, `set the sink's own acks, compression or idempotent (sinks.${name}.acks ...)`);
-  return parseClientConfig(properties);
-}
-
-function deadLettersFor(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): DeadLetterQueue | undefined {
+function deadLettersFor(name: string, s: SinkConfig, kafka: SinkKafka): DeadLetterQueue | undefined {
   const topic = s.dlqTopic ?? (s.type === 'kafka' ? deadLetterTopicFor(s.topic) : undefined);
-  return topic === undefined ? undefined : new DeadLetterQueue(brokersOf(name, s, config, context), topic, name, clientConfigOf(name, s, context));
+  return topic === undefined ? undefined : new DeadLetterQueue(kafka.brokers, topic, name, kafka.clientConfig);
 }
 
-function buildSink(name: string, s: SinkConfig, config: AgentConfig, context: BuildContext): Sink {
+function buildSink(name: string, s: SinkConfig, kafka: SinkKafka, config: AgentConfig, context: BuildContext): Sink {
   switch (s.type) {
     case 'kafka': {
-      const brokers = brokersOf(name, s, config, context);
       const key = s.key ? {keyHeader: s.key.header, keyField: s.key.field, fieldSeparator: s.key.separator} : {};
       return new KafkaSink(
         {
           name,
-          brokers,
-          clientConfig: clientConfigOf(name, s, context),
+          brokers: kafka.brokers,
+          clientConfig: kafka.clientConfig,
           topic: s.topic,
           key: (event) => keyOf(event, key),
           acks: s.acks,

@@ -4,6 +4,7 @@ import {makeEvent, type Event} from '../../src/pipeline/event.js';
 import {route} from '../../src/pipeline/selector.js';
 import {SinkGroup} from '../../src/pipeline/sink-group.js';
 import {SinkDataError, SinkUnavailableError, type Sink} from '../../src/pipeline/sink.js';
+import {freePort} from '../../src/lib/ports.js';
 import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink} from '../../src/sinks/kafka-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {readTopic} from '../helpers/kafka.js';
@@ -54,9 +55,10 @@ describe('sink groups', () => {
 
   it('failover with a Kafka sink: once Kafka is back, the Kafka sink writes again (the batch the backup took is not held against it)', async () => {
     const dataDir = tempDir('sink-group-kafka');
-    let {broker, bootstrap} = await startBroker({dataDir});
+    // Restarted on the same port: one from outside the kernel's ephemeral range, which no outgoing connection takes meanwhile.
+    const port = await freePort();
+    let {broker, bootstrap} = await startBroker({dataDir, port});
     await broker.createTopic('logs', 1, {});
-    const port = broker.advertised.port;
     // As an agent's kafka sink: several writes in flight, so a failed batch blocks later ones until it is retried.
     const kafka = new KafkaSink({name: 'kafka', brokers: [bootstrap], topic: 'logs', writesInFlight: COLLECTOR_WRITES_IN_FLIGHT, deliveryTimeoutMs: 300});
     const backup = new Destination('backup');

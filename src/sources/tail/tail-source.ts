@@ -74,7 +74,7 @@ export class TailSource implements Source {
   /** Whether the patterns name a path (see concerns). */
   private readonly patternVerdicts = new Map<string, boolean>();
   /** The position file as an absolute path: it, its lock and its temp file are never followed. */
-  private readonly ownFilePrefix: string;
+  private readonly positionPath: string;
   /** Deliveries handed over and not settled yet. */
   private unsettled = 0;
   /**
@@ -109,7 +109,7 @@ export class TailSource implements Source {
       exitAtEnd: false,
       ...options,
     };
-    this.ownFilePrefix = path.resolve(this.o.positionFile);
+    this.positionPath = path.resolve(this.o.positionFile);
   }
 
   async run(ctx: SourceContext): Promise<void> {
@@ -236,7 +236,7 @@ export class TailSource implements Source {
    * sit beside the logs: following them would send each position write as lines, and so on.
    */
   private isOwnFile(file: string): boolean {
-    return file === this.ownFilePrefix || file.startsWith(`${this.ownFilePrefix}.`);
+    return file === this.positionPath || file.startsWith(`${this.positionPath}.`);
   }
 
   /**
