@@ -43,22 +43,32 @@ describe.runIf(haveZk && haveConfluent)('exactly once across SIGKILLs of the tra
     await fillInput(up.brokers, 'ctp-in', INPUTS);
 
     const progress = path.join(cwd, 'progress');
+    const loopLog = path.join(cwd, 'loop.log');
     const committed = () => (fs.existsSync(progress) ? fs.readFileSync(progress, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    // A wait that times out says how far the loop got and what librdkafka told it.
+    const waitFor = (check: () => boolean, what: string) =>
+      until(check, what, 90_000).catch((err: Error) => {
+        const records = fs.existsSync(progress) ? fs.readFileSync(progress, 'utf8').split('\n').reduce((n, l) => n + Number(l || 0), 0) : 0;
+        const said = fs.existsSync(loopLog) ? fs.readFileSync(loopLog, 'utf8').split('\n').slice(-30).join('\n') : '';
+        throw new Error(`${err.message}: ${committed()} transactions of ${records}/${INPUTS} records committed; the loop's stderr:\n${said}`);
+      });
     // The loop is restarted if librdkafka gives up (a fatal error); exactly once must hold either way.
     const runLoop = async (): Promise<number | null> => {
       for (let attempt = 0; ; attempt++) {
-        const child = spawn(PY, ['-c', TRANSFORM, up.brokers, 'ctp-in', 'ctp-out', progress, '20', '0.15'], {stdio: ['ignore', 'ignore', 'ignore']});
+        const stderr = fs.openSync(loopLog, 'a');
+        const child = spawn(PY, ['-c', TRANSFORM, up.brokers, 'ctp-in', 'ctp-out', progress, '20', '0.15'], {stdio: ['ignore', 'ignore', stderr]});
+        fs.closeSync(stderr);
         children.push(child);
         const code = await new Promise<number | null>((r) => child.once('exit', r));
         if (code === 0 || attempt >= 3) return code;
       }
     };
     const loop = runLoop();
-    await until(() => committed() >= 4, 'four committed transactions', 90_000);
+    await waitFor(() => committed() >= 4, 'four committed transactions');
     const coordinator = (await runCliJson(['transactions', 'describe', 'transform-1', '-b', up.brokers], {cwd})).coordinator;
     expect((await cli(['cluster', 'kill', String(coordinator)])).code).toBe(0);
     const after = committed();
-    await until(() => committed() > after + 2, 'transactions committed after the kill', 90_000);
+    await waitFor(() => committed() > after + 2, 'transactions committed after the kill');
     const moved = (await runCliJson(['transactions', 'describe', 'transform-1', '-b', up.brokers], {cwd})).coordinator;
     expect(moved).not.toBe(coordinator);
 
@@ -69,10 +79,10 @@ describe.runIf(haveZk && haveConfluent)('exactly once across SIGKILLs of the tra
     const outLeader = (await admin2.fetchTopicMetadata({topics: ['ctp-out']})).topics[0].partitions[0].leader;
     await admin2.disconnect();
     const beforeLeaderKill = committed();
-    await until(() => committed() > beforeLeaderKill + 1, 'transactions committed before the leader kill', 90_000);
+    await waitFor(() => committed() > beforeLeaderKill + 1, 'transactions committed before the leader kill');
     expect((await cli(['cluster', 'kill', String(outLeader)])).code).toBe(0);
     const afterLeaderKill = committed();
-    await until(() => committed() > afterLeaderKill + 2, 'transactions committed after the leader kill', 90_000);
+    await waitFor(() => committed() > afterLeaderKill + 2, 'transactions committed after the leader kill');
 
     expect(await loop).toBe(0);
     await expectExactlyOnceOutput(up.brokers, 'ctp-out', INPUTS);

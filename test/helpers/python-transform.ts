@@ -20,10 +20,11 @@ assert p.flush(60) == 0
 
 /**
  * Read a batch (read_committed, no auto commit; argv 5-6: batch size and the pause inside each
- * transaction), write its transformed records and the consumer's
- * positions in one transaction, commit; a line in the progress file after each commit. Exits 0
- * once the input has been idle for a while; an error librdkafka says needs an abort is aborted and
- * the batch re-read from the committed offsets; anything fatal exits non-zero (the caller restarts it).
+ * transaction), write its transformed records and the consumer's positions in one transaction,
+ * commit; a line in the progress file after each commit. Exits 0 once it has read the whole input
+ * and then stayed idle for a while (a minute of idling at most); an error librdkafka says needs an
+ * abort is aborted and the batch re-read from the committed offsets; anything fatal exits non-zero
+ * (the caller restarts it).
  */
 export const TRANSFORM = `
 import sys, time
@@ -35,8 +36,15 @@ c = Consumer({'bootstrap.servers': boot, 'group.id': 'transform', 'auto.offset.r
 c.subscribe([src])
 p = Producer({'bootstrap.servers': boot, 'transactional.id': 'transform-1'})
 p.init_transactions(60)
+def read_all():
+    # Idle is not the end: a consumer waiting out a failover reads nothing for a while.
+    parts = c.assignment()
+    if not parts: return False
+    for tp in c.position(parts):
+        if tp.offset < c.get_watermark_offsets(tp, 5, False)[1]: return False
+    return True
 idle = 0
-while idle < 8:
+while idle < 60 and not (idle >= 8 and read_all()):
     msgs = [m for m in c.consume(batch, 1) if not m.error()]
     if not msgs:
         idle += 1

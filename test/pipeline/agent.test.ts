@@ -6,6 +6,7 @@ import type {Source, SourceContext} from '../../src/pipeline/source.js';
 import {SinkUnavailableError, type Sink} from '../../src/pipeline/sink.js';
 import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink} from '../../src/sinks/kafka-sink.js';
+import {freePort} from '../../src/lib/ports.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {header, readTopic, topicValues} from '../helpers/kafka.js';
 
@@ -156,9 +157,10 @@ describe('agent: source -> memory channel -> Kafka sink', () => {
 
   it('holds events while Kafka is down, the source waiting, and delivers them once it is back', async () => {
     const dataDir = tempDir('agent-outage');
-    let {broker, bootstrap} = await startBroker({dataDir});
+    // Restarted on the same port: one outside the ephemeral range, which an outgoing connection could take meanwhile.
+    const port = await freePort();
+    let {broker, bootstrap} = await startBroker({dataDir, port});
     await broker.createTopic('logs', 2, {});
-    const port = broker.advertised.port;
     const source = new CountingSource('numbers', 3000, 50);
     const agent = await kafkaAgent(bootstrap, source, {capacity: 200});
     // Stop the broker mid-stream; the source must stall below the total, not run ahead.
@@ -201,9 +203,10 @@ describe('agent: source -> memory channel -> Kafka sink', () => {
 
   it('with several writes in flight and Kafka going down mid-stream, every line arrives once and in order within its partition', async () => {
     const dataDir = tempDir('agent-outage-pipelined');
-    let {broker, bootstrap} = await startBroker({dataDir});
+    // Restarted on the same port: one outside the ephemeral range, which an outgoing connection could take meanwhile.
+    const port = await freePort();
+    let {broker, bootstrap} = await startBroker({dataDir, port});
     await broker.createTopic('logs', 3, {});
-    const port = broker.advertised.port;
     const source = new ReadAheadSource('numbers', 6000, 50, 8);
     const channel = new MemoryChannel({name: 'mem', capacityEvents: 1000});
     // No key: each write goes to one partition, the next write to the next one (sticky).
