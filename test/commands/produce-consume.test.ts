@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import {Compression, compressionOf} from '../../src/protocol/records/batch.js';
 import {decodeBatches} from '../../src/protocol/records/records.js';
 import type {RecordJson} from '../../src/services/record-format.js';
 import {startBroker} from '../helpers/broker.js';
-import {CLI, cliEnv, expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
+import {CLI, cliEnv, collect, expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
 import {run} from '../helpers/run.js';
 
 const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
@@ -36,6 +37,7 @@ describe('kcollect produce and consume', () => {
       ['positions', 2],
       ['live', 1],
       ['many', 3],
+      ['piped', 1],
       ...(['none', 'gzip', 'snappy', 'lz4', 'zstd'].map((c) => [`z-${c}`, 1]) as Array<[string, number]>),
     ];
     const results = await Promise.all(topics.map(([t, p]) => kcollect(bootstrap, ['topic', 'create', t, '-p', String(p)])));
@@ -252,6 +254,20 @@ describe('kcollect produce and consume', () => {
     expect((await cli(['consume', '-t', 'roundtrip', '--from', '2000-01-01T00:00:00Z', '-e'])).stdout).toMatch(/one\ntwo\n$/);
     expectUserError(await cli(['consume', 'roundtrip', '-t', 'keyed', '-e']), 'two topics given: roundtrip and -t keyed');
     expectUserError(await cli(['consume', '-e']), 'no topic given', '-t TOPIC');
+  });
+
+  it('`produce -t TOPIC` takes piped lines as records, never as its missing argument', async () => {
+    // oclif reads stdin for a missing argument: all of it as the topic, or the first lines lost.
+    const atOnce = await cli(['produce', '-t', 'piped'], 'a\nb\n');
+    expect(atOnce.code, atOnce.stderr).toBe(0);
+    // A writer still writing: its first lines are there before the command has parsed its flags.
+    const child = spawn(process.execPath, [CLI, 'produce', '-t', 'piped'], {env: cliEnv({KCOLLECT_BROKERS: bootstrap}), stdio: ['pipe', 'pipe', 'pipe']});
+    child.stdin.write('c\nd\n');
+    await sleep(500);
+    child.stdin.end('e\n');
+    const streamed = await collect(child);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    expect((await consumeJson('piped', '-o', 'earliest', '-e')).map((r) => r.value)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('follows new records as they arrive (long poll) until --count', async () => {
