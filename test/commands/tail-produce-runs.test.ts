@@ -60,10 +60,11 @@ describe('tail-produce --exit', () => {
     expect(again).toHaveLength(3007);
     expect(again.slice(3002)).toEqual(lines('a', 3000, 3005));
 
-    // A name that matches no file: said, nothing sent, and the run still ends.
+    // A name that matches no file: an error naming it (a wrong path is not a run that sent nothing).
     const missing = await collect(spawnCli(['tail-produce', 'no-such.log', '--exit', '--topic', 'exit-a', '-b', bootstrap], {cwd}));
-    expect(missing.code, missing.stderr).toBe(0);
-    expect(missing.stderr).toContain('nothing matches no-such.log');
+    expect(missing.code, missing.stderr).toBe(1);
+    expect(missing.stderr).toContain('no file matches no-such.log');
+    expect(await topicValues(bootstrap, 'exit-a')).toHaveLength(3007);
   });
 });
 

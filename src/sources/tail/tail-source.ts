@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
-import {errorMessage} from '../../lib/errors.js';
+import {UserError, errorMessage} from '../../lib/errors.js';
 import type {Line} from '../../lib/line.js';
 import {acquirePidLock} from '../../lib/pid-lock.js';
 import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
@@ -131,6 +131,8 @@ export class TailSource implements Source {
     try {
       await this.discover(ctx, known ? 'beginning' : this.o.startAt);
       await this.resumeRotatedAway(ctx);
+      // Reading what there is to its end, with nothing there: a wrong path, not a success (as cat, kcat -l).
+      if (this.o.exitAtEnd && this.files.size === 0) throw new UserError(`no file matches ${this.o.patterns.join(' ')}`, 'check the path; without --exit, tail-produce waits for files to appear');
       changes.watchDirectories(this.directoriesToWatch());
       this.savePositions(ctx);
       let lastScan = Date.now();
