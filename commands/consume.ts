@@ -58,7 +58,8 @@ export default class Consume extends KcollectCommand {
   };
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Consume);
+    const parsed = await this.parse(Consume);
+    const {args, flags} = parsed;
     // Where -g and -o are not given, the client properties' group.id and auto.offset.reset apply.
     const {brokers, settings} = resolveClient(flags);
     flags.group ??= settings.groupId;
@@ -68,7 +69,7 @@ export default class Consume extends KcollectCommand {
     if (copy && (args.topic === undefined || flags.topic === undefined)) throw new UserError('--to kafka needs the topic to read as the first argument and the one to write as --topic', 'e.g. kcollect consume IN --group G --to kafka --topic OUT --exactly-once');
     if (copy && args.topic === flags.topic) throw new UserError(`--to kafka would write ${args.topic} into itself`, 'give another topic to --topic');
     if ((flags['exactly-once'] || flags['transactional-id']) && !copy) throw new UserError('--exactly-once is for --to kafka: only a Kafka sink writes in the same transaction as the offsets', 'add --to kafka --topic OUT, or drop --exactly-once');
-    const topic = copy ? args.topic! : resolveTopic(args.topic, flags.topic);
+    const topic = copy ? args.topic! : resolveTopic(parsed);
     const from = parseFrom(flags.from);
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();

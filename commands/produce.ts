@@ -34,11 +34,12 @@ export default class Produce extends KcollectCommand {
   };
 
   async run(): Promise<DeliveryReport> {
-    const {args, flags} = await this.parse(Produce);
+    const parsed = await this.parse(Produce);
+    const {args, flags} = parsed;
     const {brokers, settings} = resolveClient(flags);
     const report = await produceLines({
       brokers,
-      topic: resolveTopic(args.topic, flags.topic),
+      topic: resolveTopic(parsed),
       file: flags.file,
       keyDelimiter: flags['key-delimiter'],
       key: flags.key,

@@ -34,7 +34,8 @@ export default class Replay extends KcollectCommand {
   };
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Replay);
+    const parsed = await this.parse(Replay);
+    const {args, flags} = parsed;
     const interrupt = new AbortController();
     const onSignal = () => interrupt.abort();
     process.once('SIGINT', onSignal);
@@ -46,7 +47,7 @@ export default class Replay extends KcollectCommand {
     try {
       const result = await replay({
         brokers: resolveKafka(flags),
-        topic: resolveTopic(args.topic, flags.topic),
+        topic: resolveTopic(parsed),
         fromMs: flags.from === undefined ? undefined : parseTime(flags.from, '--from'),
         fromOffset: flags['from-offset'],
         untilMs: flags.until === undefined ? undefined : parseTime(flags.until, '--until'),

@@ -35,8 +35,9 @@ export default class Verify extends KcollectCommand {
   };
 
   async run(): Promise<PipelineReconciliation> {
-    const {args, flags} = await this.parse(Verify);
-    const topic = resolveTopic(args.topic, flags.topic);
+    const parsed = await this.parse(Verify);
+    const {args, flags} = parsed;
+    const topic = resolveTopic(parsed);
     const brokers = resolveKafka(flags);
     const include = regexFlag('--include', flags.include);
     const files = listValues(flags.lines);

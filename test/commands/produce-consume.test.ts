@@ -254,6 +254,12 @@ describe('kcollect produce and consume', () => {
     expect((await cli(['consume', '-t', 'roundtrip', '--from', '2000-01-01T00:00:00Z', '-e'])).stdout).toMatch(/one\ntwo\n$/);
     expectUserError(await cli(['consume', 'roundtrip', '-t', 'keyed', '-e']), 'two topics given: roundtrip and -t keyed');
     expectUserError(await cli(['consume', '-e']), 'no topic given', '-t TOPIC');
+    // KCOLLECT_TOPIC stands in for -t: used when no topic is typed, and a typed argument wins over it.
+    const lastTwo = ['-o', '-2', '-e', '-f', '%s\n'];
+    const fromEnv = await kcollect(bootstrap, ['consume', ...lastTwo], {env: {KCOLLECT_TOPIC: 'roundtrip'}});
+    expect([fromEnv.code, fromEnv.stdout]).toEqual([0, 'one\ntwo\n']);
+    const typed = await kcollect(bootstrap, ['consume', 'roundtrip', ...lastTwo], {env: {KCOLLECT_TOPIC: 'keyed'}});
+    expect([typed.code, typed.stderr, typed.stdout]).toEqual([0, '', 'one\ntwo\n']);
   });
 
   it('`produce -t TOPIC` takes piped lines as records, never as its missing argument', async () => {
