@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {bootstrapList} from '../lib/address.js';
 import {writeFileAtomic} from '../lib/fs.js';
 import {Flags} from '#oclif';
 
@@ -31,16 +32,12 @@ export function writeProfile(profile: Profile): void {
 export const brokersFlag = Flags.string({
   char: 'b',
   env: 'KCOLLECT_BROKERS',
-  description: 'bootstrap brokers, HOST:PORT[,HOST:PORT...] (default: bootstrap.servers of the client properties, else the profile from `cluster up`, else 127.0.0.1:9092)',
+  description: 'bootstrap brokers, HOST[:PORT][,HOST[:PORT]...] (port 9092 if none; default: bootstrap.servers of the client properties, else the profile from `cluster up`, else 127.0.0.1:9092)',
 });
 
 /** Flag or env var, then the profile, then the local default. */
 export function resolveBrokers(flag: string | undefined): string[] {
-  const value = flag ?? readProfile().brokers ?? '127.0.0.1:9092';
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  return bootstrapList(flag ?? readProfile().brokers ?? '127.0.0.1:9092', '--brokers');
 }
 
 export const zookeeperFlag = Flags.string({

@@ -13,6 +13,23 @@ export function parseHostPort(text: string, defaultHost = '127.0.0.1', what = 'a
   return {host: m[1] || defaultHost, port};
 }
 
+/**
+ * A bootstrap list (HOST:PORT,...) as librdkafka takes it: a `PLAINTEXT://` (any scheme) prefix is
+ * dropped, as the Java client does too (security.protocol decides, not the prefix), and a host
+ * without a port gets 9092. A bad address is said now, naming `what`.
+ */
+export function bootstrapList(text: string, what: string): string[] {
+  const list: string[] = [];
+  for (const entry of text.split(',')) {
+    const address = entry.trim().replace(/^[a-z][\w+.-]*:\/\//i, '');
+    if (address === '') continue;
+    const withPort = address.includes(':') ? address : `${address}:9092`;
+    parseHostPort(withPort, '127.0.0.1', what);
+    list.push(withPort);
+  }
+  return list;
+}
+
 export function formatHostPort({host, port}: HostPort): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -18,6 +18,7 @@ import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
 import {parseClientConfig, type ClientConfig, type ParsedClientConfig} from '../client/client-config.js';
 import {refuseSettingsBesidesServers} from '../client/client-settings.js';
+import {bootstrapList} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
 import {httpClientSecurityOf} from './http-client-config.js';
 import {redactUrl} from '../lib/http-security.js';
@@ -139,8 +140,8 @@ function sinkKafka(name: string, s: SinkConfig, config: AgentConfig, context: Bu
     own = parseClientConfig(properties);
     for (const key of own.ignored) context.log(`${where}: client property ${key} does not apply to kcollect (ignored)`);
   }
-  const list = (s.type === 'kafka' ? s.brokers?.split(',') : undefined) ?? own?.settings.bootstrapServers ?? config.brokers?.split(',');
-  return {brokers: list?.map((b) => b.trim()) ?? context.brokers, clientConfig: own?.config};
+  const list = (s.type === 'kafka' ? s.brokers : undefined) ?? own?.settings.bootstrapServers?.join(',') ?? config.brokers;
+  return {brokers: list === undefined ? context.brokers : bootstrapList(list, `brokers of sink ${name}`), clientConfig: own?.config};
 }
 
 function deadLettersFor(name: string, s: SinkConfig, kafka: SinkKafka): DeadLetterQueue | undefined {
