@@ -1,0 +1,16 @@
+import {describe, expect, it} from 'vitest';
+import {runCli} from '../helpers/cli.js';
+
+describe('kcollect help', () => {
+  it('prints what --help prints, for the CLI, a topic and a command; an unknown one is an error', async () => {
+    for (const words of [[], ['topic'], ['topic', 'create']]) {
+      const [help, dashHelp] = await Promise.all([runCli(['help', ...words]), runCli([...words, '--help'])]);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toBe(dashHelp.stdout);
+      expect(help.stdout).toContain('USAGE');
+    }
+    const unknown = await runCli(['help', 'no-such-command']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no-such-command not found');
+  });
+});
