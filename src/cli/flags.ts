@@ -31,8 +31,10 @@ export function writeProfile(profile: Profile): void {
 
 export const brokersFlag = Flags.string({
   char: 'b',
+  // kafka-topics.sh, kafka-console-producer.sh and kafka-consumer-groups.sh say it so.
+  aliases: ['bootstrap-server'],
   env: 'KCOLLECT_BROKERS',
-  description: 'bootstrap brokers, HOST[:PORT][,HOST[:PORT]...] (port 9092 if none; default: bootstrap.servers of the client properties, else the profile from `cluster up`, else 127.0.0.1:9092)',
+  description: 'bootstrap brokers, HOST[:PORT][,HOST[:PORT]...] (port 9092 if none; also --bootstrap-server as Kafka\'s tools say; default: bootstrap.servers of the client properties, else the profile from `cluster up`, else 127.0.0.1:9092)',
 });
 
 /** Flag or env var, then the profile, then the local default. */

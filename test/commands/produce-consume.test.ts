@@ -13,7 +13,7 @@ import {Compression, compressionOf} from '../../src/protocol/records/batch.js';
 import {decodeBatches} from '../../src/protocol/records/records.js';
 import type {RecordJson} from '../../src/services/record-format.js';
 import {startBroker} from '../helpers/broker.js';
-import {CLI, cliEnv, collect, expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
+import {CLI, cliEnv, collect, expectUserError, kcollect, kcollectJson, runCli} from '../helpers/cli.js';
 import {run} from '../helpers/run.js';
 
 const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
@@ -260,6 +260,9 @@ describe('kcollect produce and consume', () => {
     expect([fromEnv.code, fromEnv.stdout]).toEqual([0, 'one\ntwo\n']);
     const typed = await kcollect(bootstrap, ['consume', 'roundtrip', ...lastTwo], {env: {KCOLLECT_TOPIC: 'keyed'}});
     expect([typed.code, typed.stderr, typed.stdout]).toEqual([0, '', 'one\ntwo\n']);
+    // Kafka's tools name the brokers --bootstrap-server, and a PLAINTEXT:// prefix is theirs too.
+    const kafkaWords = await runCli(['consume', 'roundtrip', '--bootstrap-server', `PLAINTEXT://${bootstrap}`, ...lastTwo]);
+    expect([kafkaWords.code, kafkaWords.stderr, kafkaWords.stdout]).toEqual([0, '', 'one\ntwo\n']);
   });
 
   it('`produce -t TOPIC` takes piped lines as records, never as its missing argument', async () => {
