@@ -1,5 +1,6 @@
-import {Args, Flags} from '#oclif';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {addPartitions} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -9,15 +10,18 @@ export default class TopicAddPartitions extends KcollectCommand {
   static override description = 'Kafka cannot remove partitions. Keys hash to partitions by count, so adding partitions moves where new records of a key land.';
   static override examples = ['<%= config.bin %> topic add-partitions driving-logs --total 12'];
 
-  static override args = {name: Args.string({required: true, description: 'topic name'})};
+  static override args = {topic: topicArg};
   static override flags = {
     ...kafkaFlags,
+    topic: topicNameFlag,
     total: Flags.integer({char: 't', required: true, min: 1, env: 'KCOLLECT_PARTITIONS_TOTAL', description: 'the new total number of partitions'}),
   };
 
   async run(): Promise<{topic: string; before: number; after: number}> {
-    const {args, flags} = await this.parse(TopicAddPartitions);
-    const result = await addPartitions(resolveKafka(flags), args.name, flags.total);
+    const parsed = await this.parse(TopicAddPartitions);
+    const {flags} = parsed;
+    const topic = resolveTopic(parsed);
+    const result = await addPartitions(resolveKafka(flags), topic, flags.total);
     this.log(table(['TOPIC', 'PARTITIONS-BEFORE', 'PARTITIONS-AFTER', 'STATUS'], [[result.topic, result.before, result.after, 'OK']]));
     return result;
   }

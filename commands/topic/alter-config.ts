@@ -1,5 +1,6 @@
-import {Args, Flags} from '#oclif';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {alterTopicConfig, parseKeyValues} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -14,16 +15,19 @@ export default class TopicAlterConfig extends KcollectCommand {
     '<%= config.bin %> topic alter-config driving-logs --delete retention.ms',
   ];
 
-  static override args = {name: Args.string({required: true, description: 'topic name'})};
+  static override args = {topic: topicArg};
   static override flags = {
     ...kafkaFlags,
+    topic: topicNameFlag,
     set: Flags.string({char: 's', multiple: true, env: 'KCOLLECT_CONFIG_SET', description: 'override KEY=VALUE (repeatable)'}),
     delete: Flags.string({char: 'd', multiple: true, env: 'KCOLLECT_CONFIG_DELETE', description: 'remove the override KEY, back to the default (repeatable)'}),
   };
 
   async run(): Promise<AlterConfigResult> {
-    const {args, flags} = await this.parse(TopicAlterConfig);
-    const result = await alterTopicConfig(resolveKafka(flags), args.name, {
+    const parsed = await this.parse(TopicAlterConfig);
+    const {flags} = parsed;
+    const topic = resolveTopic(parsed);
+    const result = await alterTopicConfig(resolveKafka(flags), topic, {
       set: parseKeyValues(listValues(flags.set), '--set'),
       delete: listValues(flags.delete),
     });

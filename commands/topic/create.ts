@@ -1,5 +1,6 @@
-import {Args, Flags} from '#oclif';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {createTopic, parseKeyValues, type CreateTopicResult} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -12,19 +13,22 @@ export default class TopicCreate extends KcollectCommand {
     '<%= config.bin %> topic create car-status -p 3 -c retention.ms=86400000 -c max.message.bytes=2097152',
   ];
 
-  static override args = {name: Args.string({required: true, description: 'topic name'})};
+  static override args = {topic: topicArg};
 
   static override flags = {
     ...kafkaFlags,
+    topic: topicNameFlag,
     partitions: Flags.integer({char: 'p', min: 1, env: 'KCOLLECT_PARTITIONS', description: "number of partitions (default: the broker's num.partitions)"}),
     'replication-factor': Flags.integer({char: 'r', min: 1, env: 'KCOLLECT_REPLICATION_FACTOR', description: "replicas per partition (default: the broker's default)"}),
     config: Flags.string({char: 'c', multiple: true, env: 'KCOLLECT_TOPIC_CONFIG', description: 'topic config KEY=VALUE (repeatable; comma-separated in the env var), e.g. retention.ms=86400000'}),
   };
 
   async run(): Promise<CreateTopicResult> {
-    const {args, flags} = await this.parse(TopicCreate);
+    const parsed = await this.parse(TopicCreate);
+    const {flags} = parsed;
+    const topic = resolveTopic(parsed);
     const result = await createTopic(resolveKafka(flags), {
-      name: args.name,
+      name: topic,
       partitions: flags.partitions,
       replicationFactor: flags['replication-factor'],
       configs: parseKeyValues(listValues(flags.config), '--config'),

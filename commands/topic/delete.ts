@@ -1,5 +1,5 @@
-import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {deleteTopic} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -8,12 +8,14 @@ export default class TopicDelete extends KcollectCommand {
   static override summary = 'Delete a topic and its data';
   static override examples = ['<%= config.bin %> topic delete driving-logs'];
 
-  static override args = {name: Args.string({required: true, description: 'topic name'})};
-  static override flags = {...kafkaFlags};
+  static override args = {topic: topicArg};
+  static override flags = {...kafkaFlags, topic: topicNameFlag};
 
   async run(): Promise<{topic: string; deleted: true}> {
-    const {args, flags} = await this.parse(TopicDelete);
-    const result = await deleteTopic(resolveKafka(flags), args.name);
+    const parsed = await this.parse(TopicDelete);
+    const {flags} = parsed;
+    const topic = resolveTopic(parsed);
+    const result = await deleteTopic(resolveKafka(flags), topic);
     this.log(table(['TOPIC', 'STATUS'], [[result.topic, 'OK']]));
     return result;
   }

@@ -1,5 +1,5 @@
-import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeTopic} from '../../src/services/topic-service.js';
 import {keyValues, section, table} from '../../src/services/text-table.js';
@@ -11,12 +11,14 @@ export default class TopicDescribe extends KcollectCommand {
   static override summary = 'Show a topic: partitions (leader, replicas, ISR, offsets) and configs';
   static override examples = ['<%= config.bin %> topic describe driving-logs', '<%= config.bin %> topic describe driving-logs --json'];
 
-  static override args = {name: Args.string({required: true, description: 'topic name'})};
-  static override flags = {...kafkaFlags};
+  static override args = {topic: topicArg};
+  static override flags = {...kafkaFlags, topic: topicNameFlag};
 
   async run(): Promise<TopicDescription> {
-    const {args, flags} = await this.parse(TopicDescribe);
-    const d = await describeTopic(resolveKafka(flags), args.name);
+    const parsed = await this.parse(TopicDescribe);
+    const {flags} = parsed;
+    const topic = resolveTopic(parsed);
+    const d = await describeTopic(resolveKafka(flags), topic);
     const summary = keyValues([
       ['TOPIC', d.name],
       ['PARTITIONS', d.partitions.length],

@@ -6,6 +6,12 @@ export const topicArg = Args.string({required: false, description: 'the topic (o
 
 export const topicFlag = Flags.string({char: 't', env: 'KCOLLECT_TOPIC', description: 'the topic (or give it as the first argument)'});
 
+/**
+ * The topic a `topic` command works on, as kafka-topics.sh takes it (--topic NAME) or as the first
+ * argument; no environment variable: a delete must name its topic on the command line.
+ */
+export const topicNameFlag = Flags.string({char: 't', description: 'the topic (or give it as the first argument)'});
+
 /** What resolveTopic reads of a command's parse: the raw tokens tell -t from KCOLLECT_TOPIC. */
 export interface TopicInput {
   args: {topic?: string};
