@@ -1,7 +1,7 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {kafkaFlags, resolveClient} from '../src/cli/client-flags.js';
-import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/name-flags.js';
 import type {ClientSettings} from '../src/client/client-settings.js';
 import {UserError} from '../src/lib/errors.js';
 import {thousands} from '../src/lib/progress.js';

@@ -1,7 +1,7 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {kafkaFlags, resolveClient} from '../src/cli/client-flags.js';
-import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/name-flags.js';
 import {ACKS, COMPRESSIONS} from '../src/client/client-settings.js';
 import type {DeliveryReport} from '../src/client/producer.js';
 import {parseHeaders, produceLines} from '../src/services/produce-service.js';

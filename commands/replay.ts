@@ -2,7 +2,7 @@ import {Flags} from '#oclif';
 import {thousands} from '../src/lib/progress.js';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
-import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/name-flags.js';
 import {backoffFromFlags, sinkFlags, sinkSettingsFromFlags} from '../src/cli/sink-flags.js';
 import {valueFormatFlags, valueFormatFromFlags} from '../src/cli/registry-flags.js';
 import {statusIntervalMs, statusPrinter} from '../src/services/drain-service.js';

@@ -3,7 +3,7 @@ import {KcollectCommand} from '../src/cli/base-command.js';
 import {hbaseUrlFlag} from '../src/cli/flags.js';
 import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {regexFlag} from '../src/cli/collect-flags.js';
-import {resolveTopic, topicArg, topicFlag} from '../src/cli/topic-flag.js';
+import {resolveTopic, topicArg, topicFlag} from '../src/cli/name-flags.js';
 import {listValues} from '../src/services/list-values.js';
 import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, reconciliationTable, topicValues, type PipelineReconciliation} from '../src/services/reconcile.js';
 import {deadLetterTopicFor} from '../src/sinks/dead-letter.js';

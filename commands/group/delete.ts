@@ -1,5 +1,5 @@
-import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {groupArg, groupNameFlag, resolveGroup} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {deleteGroup} from '../../src/services/group-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -9,12 +9,14 @@ export default class GroupDelete extends KcollectCommand {
   static override description = 'The group must be Empty: the broker refuses a group with live members (NON_EMPTY_GROUP).';
   static override examples = ['<%= config.bin %> group delete hbase-drain'];
 
-  static override args = {group: Args.string({required: true, description: 'consumer group id'})};
-  static override flags = {...kafkaFlags};
+  static override args = {group: groupArg};
+  static override flags = {...kafkaFlags, group: groupNameFlag};
 
   async run(): Promise<{group: string; deleted: true}> {
-    const {args, flags} = await this.parse(GroupDelete);
-    const result = await deleteGroup(resolveKafka(flags), args.group);
+    const parsed = await this.parse(GroupDelete);
+    const {flags} = parsed;
+    const group = resolveGroup(parsed);
+    const result = await deleteGroup(resolveKafka(flags), group);
     this.log(table(['GROUP', 'STATUS'], [[result.group, 'OK']]));
     return result;
   }

@@ -1,5 +1,5 @@
-import {Args} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {groupArg, groupNameFlag, resolveGroup} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeGroup, type GroupDescription} from '../../src/services/group-service.js';
 import {keyValues, section, table} from '../../src/services/text-table.js';
@@ -9,12 +9,14 @@ export default class GroupDescribe extends KcollectCommand {
   static override description = `LAG is LOG-END minus COMMITTED; for a partition a member owns but the group never committed (COMMITTED "-") it is LOG-END minus LOG-START.`;
   static override examples = ['<%= config.bin %> group describe hbase-drain', '<%= config.bin %> group describe hbase-drain --json'];
 
-  static override args = {group: Args.string({required: true, description: 'consumer group id'})};
-  static override flags = {...kafkaFlags};
+  static override args = {group: groupArg};
+  static override flags = {...kafkaFlags, group: groupNameFlag};
 
   async run(): Promise<GroupDescription> {
-    const {args, flags} = await this.parse(GroupDescribe);
-    const d = await describeGroup(resolveKafka(flags), args.group);
+    const parsed = await this.parse(GroupDescribe);
+    const {flags} = parsed;
+    const group = resolveGroup(parsed);
+    const d = await describeGroup(resolveKafka(flags), group);
     const summary = keyValues([
       ['GROUP', d.group],
       ['STATE', d.state],

@@ -1,5 +1,6 @@
-import {Args, Flags} from '#oclif';
+import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
+import {groupArg, groupNameFlag, resolveGroup} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {parseResetMode, parseTopicSpecs, resetOffsets, type ResetOffsetsResult} from '../../src/services/group-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -28,10 +29,11 @@ The group must have no live members.`;
     '<%= config.bin %> group reset-offsets hbase-drain --topic car-status --to-datetime 2024-05-01T08:00:00Z --json',
   ];
 
-  static override args = {group: Args.string({required: true, description: 'consumer group id'})};
+  static override args = {group: groupArg};
 
   static override flags = {
     ...kafkaFlags,
+    group: groupNameFlag,
     topic: Flags.string({
       char: 't',
       multiple: true,
@@ -49,7 +51,9 @@ The group must have no live members.`;
   };
 
   async run(): Promise<ResetOffsetsResult> {
-    const {args, flags} = await this.parse(GroupResetOffsets);
+    const parsed = await this.parse(GroupResetOffsets);
+    const {flags} = parsed;
+    const group = resolveGroup(parsed);
     const mode = parseResetMode({
       toEarliest: flags['to-earliest'],
       toLatest: flags['to-latest'],
@@ -61,7 +65,7 @@ The group must have no live members.`;
     const topics = parseTopicSpecs(flags.topic);
     if (flags['all-topics'] && topics.length > 0) throw new UserError('pass either --topic or --all-topics, not both', 'drop --all-topics to reset only the named topics');
     const result = await resetOffsets(resolveKafka(flags), {
-      group: args.group,
+      group: group,
       topics: flags['all-topics'] ? 'all' : topics,
       mode,
       execute: flags.execute,

@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {addPartitions} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';

@@ -1,5 +1,5 @@
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/topic-flag.js';
+import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeTopic} from '../../src/services/topic-service.js';
 import {keyValues, section, table} from '../../src/services/text-table.js';

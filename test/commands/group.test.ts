@@ -151,6 +151,10 @@ describe('kcollect group', () => {
     member = undefined;
     const d = await json('group', 'describe', 'drainer');
     expect(d).toMatchObject({group: 'drainer', state: 'Empty', members: [], totalLag: 4});
+    // As kafka-consumer-groups.sh takes it: --group G (or -g) instead of the argument.
+    expect(await json('group', 'describe', '--group', 'drainer')).toEqual(d);
+    expectUserError(await cli('group', 'describe', 'drainer', '-g', 'other'), 'two groups given: drainer and -g other');
+    expectUserError(await cli('group', 'delete'), 'no group given', '-g GROUP');
     expect(d.offsets).toEqual([
       {topic: 'driving', partition: 0, committed: 5, logStart: 0, logEnd: 9, lag: 4, memberId: null, clientId: null, host: null},
       {topic: 'driving', partition: 1, committed: 3, logStart: 0, logEnd: 3, lag: 0, memberId: null, clientId: null, host: null},
