@@ -43,8 +43,9 @@ export default class Consume extends KcollectCommand {
   static override flags = {
     ...kafkaFlags,
     from: Flags.string({char: 'o', env: 'KCOLLECT_FROM', description: `where to start in each partition: ${FROM_HELP} (default: auto.offset.reset of the client properties, else beginning)`}),
+    'from-beginning': Flags.boolean({exclusive: ['from'], description: '-o beginning, as kafka-console-consumer.sh says it'}),
     partition: Flags.string({char: 'p', multiple: true, env: 'KCOLLECT_CONSUME_PARTITION', description: 'read only these partitions: -p 0 -p 2 or -p 0,2 (default: all)'}),
-    count: Flags.integer({char: 'c', min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records'}),
+    count: Flags.integer({char: 'c', aliases: ['max-messages'], min: 1, env: 'KCOLLECT_COUNT', description: 'stop after N records (also --max-messages, as kafka-console-consumer.sh)'}),
     exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop at the end of every partition instead of waiting for more'}),
     topic: topicFlag,
     format: Flags.string({char: 'f', default: DEFAULT_FORMAT, env: 'KCOLLECT_FORMAT', description: `kcat-style output format: ${FORMAT_HELP}`}),
@@ -63,7 +64,7 @@ export default class Consume extends KcollectCommand {
     // Where -g and -o are not given, the client properties' group.id and auto.offset.reset apply.
     const {brokers, settings} = resolveClient(flags);
     flags.group ??= settings.groupId;
-    flags.from ??= settings.offsetReset ?? 'beginning';
+    flags.from ??= flags['from-beginning'] ? 'beginning' : (settings.offsetReset ?? 'beginning');
     // --to kafka: the first argument is the topic read, --topic the one written.
     const copy = flags.to === 'kafka';
     if (copy && (args.topic === undefined || flags.topic === undefined)) throw new UserError('--to kafka needs the topic to read as the first argument and the one to write as --topic', 'e.g. kcollect consume IN --group G --to kafka --topic OUT --exactly-once');

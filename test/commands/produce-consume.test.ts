@@ -263,6 +263,14 @@ describe('kcollect produce and consume', () => {
     // Kafka's tools name the brokers --bootstrap-server, and a PLAINTEXT:// prefix is theirs too.
     const kafkaWords = await runCli(['consume', 'roundtrip', '--bootstrap-server', `PLAINTEXT://${bootstrap}`, ...lastTwo]);
     expect([kafkaWords.code, kafkaWords.stderr, kafkaWords.stdout]).toEqual([0, '', 'one\ntwo\n']);
+    // kafka-console-consumer.sh's --from-beginning and --max-messages (over auto.offset.reset=latest).
+    const [consoleWords, kcatWords] = await Promise.all([
+      cli(['consume', 'roundtrip', '--from-beginning', '--max-messages', '2', '-X', 'auto.offset.reset=latest']),
+      cli(['consume', 'roundtrip', '-o', 'beginning', '-c', '2']),
+    ]);
+    expect(consoleWords.code, consoleWords.stderr).toBe(0);
+    expect(consoleWords.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(consoleWords.stdout).toBe(kcatWords.stdout);
   });
 
   it('`produce -t TOPIC` takes piped lines as records, never as its missing argument', async () => {
