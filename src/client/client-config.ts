@@ -88,8 +88,8 @@ const USED_KEYS = [
 /**
  * Client properties found in ordinary client.properties, producer.properties and
  * consumer.properties files that change nothing kcollect guarantees (timeouts, buffer and batch
- * tuning, serializers of bytes it sends as they are): accepted, and named back to the user as
- * ignored. isolation.level: kcollect always reads committed records; enable.auto.commit: it
+ * tuning, serializers of bytes it sends as they are, librdkafka's diagnostics): accepted, and
+ * named back to the user as ignored. isolation.level: kcollect always reads committed records; enable.auto.commit: it
  * commits only what its sink confirmed.
  */
 const IGNORED_KEYS = new Set([
@@ -142,6 +142,18 @@ const IGNORED_KEYS = new Set([
   'ssl.cipher.suites',
   'ssl.truststore.password',
   'ssl.keystore.password',
+  // Diagnostics and metadata tuning kcat users pass out of habit (-X debug=broker,protocol).
+  'debug',
+  'log_level',
+  'log.connection.close',
+  'statistics.interval.ms',
+  'topic.metadata.refresh.interval.ms',
+  'socket.keepalive.enable',
+  'broker.address.family',
+  'enable.partition.eof',
+  'check.crcs',
+  'allow.auto.create.topics',
+  'partition.assignment.strategy',
 ]);
 
 export interface ParsedClientConfig {

@@ -21,6 +21,8 @@ describe('client config (librdkafka/Java property names)', () => {
 
   it('accepts and reports client properties that do not change how kcollect connects', () => {
     expect(parseClientConfig(props({'client.id': 'x', 'request.timeout.ms': '1000'})).ignored).toEqual(['client.id', 'request.timeout.ms']);
+    // kcat habits: librdkafka's debug output and metadata refresh are not errors.
+    expect(parseClientConfig(props({debug: 'broker,protocol', 'topic.metadata.refresh.interval.ms': '1000'})).ignored).toEqual(['debug', 'topic.metadata.refresh.interval.ms']);
   });
 
   it('takes the username and password from a JAAS line of PlainLoginModule or ScramLoginModule', () => {
