@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {editDistance} from '../lib/edit-distance.js';
 import {UserError} from '../lib/errors.js';
 import {resolveSecretReference} from '../lib/secret-reference.js';
 import {definedOnly} from '../lib/size.js';
@@ -205,17 +206,6 @@ function unknownKey(p: ClientProperty): UserError {
   const near = KNOWN_KEYS.find((k) => editDistance(k, typed) <= 2);
   const listed = KNOWN_KEYS.filter((k) => !k.includes('.pem') && !k.startsWith('ssl.keystore.') && k !== 'ssl.truststore.certificates');
   return new UserError(`${p.where}: unknown client property "${p.key}"${near ? ` (did you mean ${near}?)` : ''}`, `kcollect takes librdkafka/Java client properties: ${listed.join(', ')}`);
-}
-
-/** Levenshtein distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({length: b.length + 1}, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 type Get = (key: string) => ClientProperty | undefined;
