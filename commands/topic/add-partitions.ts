@@ -20,7 +20,7 @@ export default class TopicAddPartitions extends KcollectCommand {
   async run(): Promise<{topic: string; before: number; after: number}> {
     const parsed = await this.parse(TopicAddPartitions);
     const {flags} = parsed;
-    const topic = resolveTopic(parsed);
+    const topic = resolveTopic(parsed, '--topic');
     const result = await addPartitions(resolveKafka(flags), topic, flags.total);
     this.log(table(['TOPIC', 'PARTITIONS-BEFORE', 'PARTITIONS-AFTER', 'STATUS'], [[result.topic, result.before, result.after, 'OK']]));
     return result;

@@ -26,7 +26,7 @@ export default class TopicAlterConfig extends KcollectCommand {
   async run(): Promise<AlterConfigResult> {
     const parsed = await this.parse(TopicAlterConfig);
     const {flags} = parsed;
-    const topic = resolveTopic(parsed);
+    const topic = resolveTopic(parsed, '--topic');
     const result = await alterTopicConfig(resolveKafka(flags), topic, {
       set: parseKeyValues(listValues(flags.set), '--set'),
       delete: listValues(flags.delete),

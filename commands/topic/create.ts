@@ -26,7 +26,7 @@ export default class TopicCreate extends KcollectCommand {
   async run(): Promise<CreateTopicResult> {
     const parsed = await this.parse(TopicCreate);
     const {flags} = parsed;
-    const topic = resolveTopic(parsed);
+    const topic = resolveTopic(parsed, '--topic');
     const result = await createTopic(resolveKafka(flags), {
       name: topic,
       partitions: flags.partitions,

@@ -14,7 +14,7 @@ export default class TopicDelete extends KcollectCommand {
   async run(): Promise<{topic: string; deleted: true}> {
     const parsed = await this.parse(TopicDelete);
     const {flags} = parsed;
-    const topic = resolveTopic(parsed);
+    const topic = resolveTopic(parsed, '--topic');
     const result = await deleteTopic(resolveKafka(flags), topic);
     this.log(table(['TOPIC', 'STATUS'], [[result.topic, 'OK']]));
     return result;

@@ -17,7 +17,7 @@ export default class TopicDescribe extends KcollectCommand {
   async run(): Promise<TopicDescription> {
     const parsed = await this.parse(TopicDescribe);
     const {flags} = parsed;
-    const topic = resolveTopic(parsed);
+    const topic = resolveTopic(parsed, '--topic');
     const d = await describeTopic(resolveKafka(flags), topic);
     const summary = keyValues([
       ['TOPIC', d.name],

@@ -8,10 +8,11 @@ export const topicArg = Args.string({required: false, description: 'the topic (o
 export const topicFlag = Flags.string({char: 't', env: 'KCOLLECT_TOPIC', description: 'the topic (or give it as the first argument)'});
 
 /**
- * The topic a `topic` command works on, as kafka-topics.sh takes it (--topic NAME) or as the first
- * argument; no environment variable: a delete must name its topic on the command line.
+ * The topic a `topic` command works on, as kafka-topics.sh takes it (--topic NAME; no -t, which is
+ * add-partitions' --total) or as the first argument; no environment variable: a delete must name
+ * its topic on the command line.
  */
-export const topicNameFlag = Flags.string({char: 't', description: 'the topic (or give it as the first argument)'});
+export const topicNameFlag = Flags.string({description: 'the topic (or give it as the first argument)'});
 
 export const groupArg = Args.string({required: false, description: 'the consumer group id (or -g GROUP)'});
 
@@ -40,8 +41,8 @@ function argOrFlag({args, flags, raw}: ParsedNames, key: string, what: string, f
 }
 
 /** The topic from the argument or -t (KCOLLECT_TOPIC only when the command line names none). */
-export function resolveTopic(parsed: ParsedNames): string {
-  return argOrFlag(parsed, 'topic', 'topic', '-t');
+export function resolveTopic(parsed: ParsedNames, flagName = '-t'): string {
+  return argOrFlag(parsed, 'topic', 'topic', flagName);
 }
 
 /** The consumer group from the argument or -g/--group. */

@@ -148,11 +148,12 @@ describe('kcollect topic', () => {
     expectUserError(await cli('topic', 'add-partitions', 'driving-logs', '--total', '3'), 'already has 6 partitions', '--total 7');
   });
 
-  it("takes the topic as kafka-topics.sh does, --topic NAME (or -t), and never from KCOLLECT_TOPIC", async () => {
+  it('takes the topic as kafka-topics.sh does, --topic NAME, and never from KCOLLECT_TOPIC', async () => {
     expect(await json('topic', 'create', '--topic', 'named-by-flag', '-p', '2')).toMatchObject({topic: 'named-by-flag', partitions: 2});
-    expect((await json('topic', 'describe', '-t', 'named-by-flag')).name).toBe('named-by-flag');
-    expect(await json('topic', 'add-partitions', '--topic', 'named-by-flag', '--total', '3')).toEqual({topic: 'named-by-flag', before: 2, after: 3});
-    expectUserError(await cli('topic', 'create', 'one', '--topic', 'another'), 'two topics given: one and -t another');
+    expect((await json('topic', 'describe', '--topic', 'named-by-flag')).name).toBe('named-by-flag');
+    // -t stays add-partitions' --total.
+    expect(await json('topic', 'add-partitions', '--topic', 'named-by-flag', '-t', '3')).toEqual({topic: 'named-by-flag', before: 2, after: 3});
+    expectUserError(await cli('topic', 'create', 'one', '--topic', 'another'), 'two topics given: one and --topic another');
     // A delete names its topic on the command line: the environment's topic is not taken for it.
     expectUserError(await kcollect(bootstrap, ['topic', 'delete'], {env: {KCOLLECT_TOPIC: 'named-by-flag'}}), 'no topic given');
     expect((await json('topic', 'delete', '--topic', 'named-by-flag')).topic).toBe('named-by-flag');
