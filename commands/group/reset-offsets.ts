@@ -65,7 +65,7 @@ The group must have no live members.`;
     const topics = parseTopicSpecs(flags.topic);
     if (flags['all-topics'] && topics.length > 0) throw new UserError('pass either --topic or --all-topics, not both', 'drop --all-topics to reset only the named topics');
     const result = await resetOffsets(resolveKafka(flags), {
-      group: group,
+      group,
       topics: flags['all-topics'] ? 'all' : topics,
       mode,
       execute: flags.execute,

@@ -90,8 +90,8 @@ const USED_KEYS = [
  * Client properties found in ordinary client.properties, producer.properties and
  * consumer.properties files that change nothing kcollect guarantees (timeouts, buffer and batch
  * tuning, serializers of bytes it sends as they are, librdkafka's diagnostics): accepted, and
- * named back to the user as ignored. isolation.level: kcollect always reads committed records; enable.auto.commit: it
- * commits only what its sink confirmed.
+ * named back to the user as ignored. isolation.level: kcollect always reads committed records;
+ * enable.auto.commit: it commits only what its sink confirmed.
  */
 const IGNORED_KEYS = new Set([
   'client.id',

@@ -40,9 +40,10 @@ def read_all():
     # Idle is not the end: a consumer waiting out a failover reads nothing for a while.
     parts = c.assignment()
     if not parts: return False
-    for tp in c.position(parts):
-        if tp.offset < c.get_watermark_offsets(tp, 5, False)[1]: return False
-    return True
+    try:
+        return all(tp.offset >= c.get_watermark_offsets(tp, 5, False)[1] for tp in c.position(parts))
+    except KafkaException:
+        return False
 idle = 0
 while idle < 60 and not (idle >= 8 and read_all()):
     msgs = [m for m in c.consume(batch, 1) if not m.error()]
