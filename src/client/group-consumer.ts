@@ -54,7 +54,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
       await deliver(some);
       records += some.length;
       try {
-        await member.commit(partition, some[some.length - 1].offset + 1);
+        await member.commit(new Map([[partition, some[some.length - 1].offset + 1]]));
       } catch {
         // The group moved on: the next owner of the partition reads from the last commit.
         generation.abort();

@@ -97,20 +97,16 @@ export class GroupMember {
   }
 
   /**
-   * Commits `offset` (the next to read) for `partition` under this member's generation. Throws
-   * the Kafka error (e.g. ILLEGAL_GENERATION) when the group moved on: the partition may now be
-   * another member's, which re-reads from the last commit.
+   * Commits each partition's offset (the next to read) under this member's generation, in one
+   * request. Throws the Kafka error (e.g. ILLEGAL_GENERATION) when the group moved on: the
+   * partition may now be another member's, which re-reads from the last commit.
    */
-  async commit(partition: number, offset: number): Promise<void> {
+  async commit(offsets: ReadonlyMap<number, number>): Promise<void> {
     const {topic, groupId} = this.options;
     const conn = await this.connection();
-    const res = await conn.request(OffsetCommit, conn.pick(OffsetCommit, [2, 7]), {
-      groupId,
-      generationIdOrMemberEpoch: this.generationId,
-      memberId: this.memberId,
-      topics: [{name: topic, partitions: [{partitionIndex: partition, committedOffset: offset, committedMetadata: null}]}],
-    });
-    for (const t of res.topics) for (const p of t.partitions) check(p.errorCode, `commit ${topic}/${p.partitionIndex} offset ${offset} for group ${groupId}`);
+    const partitions = [...offsets].map(([partitionIndex, committedOffset]) => ({partitionIndex, committedOffset, committedMetadata: null}));
+    const res = await conn.request(OffsetCommit, conn.pick(OffsetCommit, [2, 7]), {groupId, generationIdOrMemberEpoch: this.generationId, memberId: this.memberId, topics: [{name: topic, partitions}]});
+    for (const t of res.topics) for (const p of t.partitions) check(p.errorCode, `commit ${topic}/${p.partitionIndex} offset ${offsets.get(p.partitionIndex)} for group ${groupId}`);
   }
 
   /** Leaves the group at once, so the others take this member's partitions without waiting for its session to expire. */

@@ -168,7 +168,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
           report();
         }
         // If the group moved on, the next owner reads from the last commit that went through.
-        if (!sink.commitTransaction) commits = commits.then(() => member.commit(oldest.partition, oldest.next)).catch(() => generation.abort());
+        if (!sink.commitTransaction) commitLater(oldest.partition, oldest.next);
         return true;
       }
       if (!(outcome.err instanceof SinkUnavailableError)) {
@@ -249,8 +249,35 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
   }
 
-  /** Offset commits of the current generation, in order. */
+  /** Settles once every offset of the current generation handed to commitLater() is committed. */
   let commits = Promise.resolve();
+  /** Offsets confirmed and not yet sent, per partition: only the newest of each is committed. */
+  const toCommit = new Map<number, number>();
+  let committing: Promise<void> | undefined;
+
+  /**
+   * One OffsetCommit in flight at a time, carrying the newest confirmed offset of each partition:
+   * a commit per write, queued behind the one before, fell further behind whenever commits took
+   * longer than writes (and a drain killed then wrote all of that again).
+   */
+  function commitLater(partition: number, next: number): void {
+    toCommit.set(partition, next);
+    commits = committing ??= (async () => {
+      try {
+        while (toCommit.size > 0) {
+          const offsets = new Map(toCommit);
+          toCommit.clear();
+          await member.commit(offsets);
+        }
+      } catch {
+        // The group moved on: the next owner of the partition reads from the last commit.
+        toCommit.clear();
+        generation.abort();
+      } finally {
+        committing = undefined;
+      }
+    })();
+  }
 
   /** Reads the partitions of one generation until it ends; the writes in hand and their commits finish first. */
   async function readGeneration(): Promise<void> {

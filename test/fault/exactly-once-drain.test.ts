@@ -64,9 +64,10 @@ describe('exactly-once topic-to-topic drain', () => {
 
     const values = (await readTopic(env.bootstrap, 'plain-out')).map((r) => r.value!.toString());
     expect(new Set(values).size).toBe(RECORDS);
-    // At least once: what was written and not yet committed when it died (one batch, its commit
-    // perhaps one more) comes again; a drain that committed nothing would copy all it had again.
-    expect(values.length - RECORDS).toBeLessThanOrEqual(100);
+    // At least once: what was written and not yet committed when it died comes again: the batch
+    // in hand, the one whose commit was in flight, and those confirmed meanwhile (a few batches of
+    // 50 on a busy machine). A drain that committed nothing would copy its 1,000+ again.
+    expect(values.length - RECORDS).toBeLessThanOrEqual(250);
     const lag = await runCli(['group', 'describe', 'plain-copier', '-b', env.bootstrap, '--json']);
     expect(JSON.parse(lag.stdout).totalLag).toBe(0);
   }, 240_000);
