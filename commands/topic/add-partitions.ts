@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
+import {resolveTopic, topicNameArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {addPartitions} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -10,7 +10,7 @@ export default class TopicAddPartitions extends KcollectCommand {
   static override description = 'Kafka cannot remove partitions. Keys hash to partitions by count, so adding partitions moves where new records of a key land.';
   static override examples = ['<%= config.bin %> topic add-partitions driving-logs --total 12'];
 
-  static override args = {topic: topicArg};
+  static override args = {topic: topicNameArg};
   static override flags = {
     ...kafkaFlags,
     topic: topicNameFlag,

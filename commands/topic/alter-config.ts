@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
+import {resolveTopic, topicNameArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {alterTopicConfig, parseKeyValues} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -15,7 +15,7 @@ export default class TopicAlterConfig extends KcollectCommand {
     '<%= config.bin %> topic alter-config driving-logs --delete retention.ms',
   ];
 
-  static override args = {topic: topicArg};
+  static override args = {topic: topicNameArg};
   static override flags = {
     ...kafkaFlags,
     topic: topicNameFlag,

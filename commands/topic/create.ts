@@ -1,6 +1,6 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
+import {resolveTopic, topicNameArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {createTopic, parseKeyValues, type CreateTopicResult} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -13,7 +13,7 @@ export default class TopicCreate extends KcollectCommand {
     '<%= config.bin %> topic create car-status -p 3 -c retention.ms=86400000 -c max.message.bytes=2097152',
   ];
 
-  static override args = {topic: topicArg};
+  static override args = {topic: topicNameArg};
 
   static override flags = {
     ...kafkaFlags,

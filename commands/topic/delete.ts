@@ -1,5 +1,5 @@
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
+import {resolveTopic, topicNameArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {deleteTopic} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
@@ -8,7 +8,7 @@ export default class TopicDelete extends KcollectCommand {
   static override summary = 'Delete a topic and its data';
   static override examples = ['<%= config.bin %> topic delete driving-logs'];
 
-  static override args = {topic: topicArg};
+  static override args = {topic: topicNameArg};
   static override flags = {...kafkaFlags, topic: topicNameFlag};
 
   async run(): Promise<{topic: string; deleted: true}> {

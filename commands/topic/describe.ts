@@ -1,5 +1,5 @@
 import {KcollectCommand} from '../../src/cli/base-command.js';
-import {resolveTopic, topicArg, topicNameFlag} from '../../src/cli/name-flags.js';
+import {resolveTopic, topicNameArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
 import {describeTopic} from '../../src/services/topic-service.js';
 import {keyValues, section, table} from '../../src/services/text-table.js';
@@ -11,7 +11,7 @@ export default class TopicDescribe extends KcollectCommand {
   static override summary = 'Show a topic: partitions (leader, replicas, ISR, offsets) and configs';
   static override examples = ['<%= config.bin %> topic describe driving-logs', '<%= config.bin %> topic describe driving-logs --json'];
 
-  static override args = {topic: topicArg};
+  static override args = {topic: topicNameArg};
   static override flags = {...kafkaFlags, topic: topicNameFlag};
 
   async run(): Promise<TopicDescription> {

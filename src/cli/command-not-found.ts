@@ -12,9 +12,9 @@ const commandNotFound: Hook.CommandNotFound = async ({id, config}) => {
   let best = 3;
   for (let n = words.length; n >= 1; n--) {
     const typed = words.slice(0, n).join(' ');
-    for (const command of config.commandIDs) {
-      const distance = editDistance(typed, command.replaceAll(':', ' '));
-      if (distance < best) [near, best] = [command.replaceAll(':', ' '), distance];
+    for (const command of config.commandIDs.map((id) => id.replaceAll(':', ' '))) {
+      const distance = editDistance(typed, command);
+      if (distance < best) [near, best] = [command, distance];
     }
   }
   const hint = near ? `did you mean \`${config.bin} ${near}\`?` : `\`${config.bin} help\` lists the commands`;

@@ -14,6 +14,8 @@ export const topicFlag = Flags.string({char: 't', env: 'KCOLLECT_TOPIC', descrip
  */
 export const topicNameFlag = Flags.string({description: 'the topic (or give it as the first argument)'});
 
+export const topicNameArg = Args.string({required: false, description: 'the topic (or --topic TOPIC)'});
+
 export const groupArg = Args.string({required: false, description: 'the consumer group id (or -g GROUP)'});
 
 /** As kafka-consumer-groups.sh takes it (--group G); no environment variable, as for topicNameFlag. */

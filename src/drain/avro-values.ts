@@ -73,12 +73,6 @@ export class AvroValueSink implements Sink {
     if (refused.length > 0) throw new SinkDataError(refused.sort((a, b) => a.index - b.index));
   }
 
-  abandon(events: readonly Event[]): void {
-    const batch = this.decodedBatches.get(events);
-    this.decodedBatches.delete(events);
-    if (batch) this.inner.abandon?.(batch.decoded);
-  }
-
   private async decode(events: readonly Event[]): Promise<DecodedBatch> {
     const batch: DecodedBatch = {decoded: [], at: [], refused: []};
     for (const [index, event] of events.entries()) {

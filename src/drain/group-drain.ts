@@ -249,10 +249,9 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
   }
 
-  /** Settles once every offset of the current generation handed to commitLater() is committed. */
-  let commits = Promise.resolve();
   /** Offsets confirmed and not yet sent, per partition: only the newest of each is committed. */
   const toCommit = new Map<number, number>();
+  /** The commits under way; settles once toCommit is empty. */
   let committing: Promise<void> | undefined;
 
   /**
@@ -262,21 +261,24 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
    */
   function commitLater(partition: number, next: number): void {
     toCommit.set(partition, next);
-    commits = committing ??= (async () => {
-      try {
-        while (toCommit.size > 0) {
-          const offsets = new Map(toCommit);
-          toCommit.clear();
-          await member.commit(offsets);
-        }
-      } catch {
-        // The group moved on: the next owner of the partition reads from the last commit.
+    committing ??= sendCommits();
+  }
+
+  async function sendCommits(): Promise<void> {
+    try {
+      while (toCommit.size > 0) {
+        const offsets = new Map(toCommit);
         toCommit.clear();
-        generation.abort();
-      } finally {
-        committing = undefined;
+        await member.commit(offsets);
       }
-    })();
+    } catch {
+      // The group moved on: the next owner of the partition reads from the last commit.
+      toCommit.clear();
+      generation.abort();
+    } finally {
+      // In the same step as the last look at toCommit: an offset set after it starts a new round.
+      committing = undefined;
+    }
   }
 
   /** Reads the partitions of one generation until it ends; the writes in hand and their commits finish first. */
@@ -298,7 +300,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
     } finally {
       await inHand.finally(confirmAll);
-      await commits;
+      await committing;
     }
   }
 
