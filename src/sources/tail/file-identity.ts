@@ -62,5 +62,15 @@ export function identify(handle: FileHandle): {identity: FileIdentity; size: num
 export function headMatches(handle: FileHandle, known: FileIdentity): boolean {
   if (known.fingerprintBytes === 0) return true;
   const head = readHead(handle, known.fingerprintBytes);
-  return head.length === known.fingerprintBytes && hashHead(head) === known.fingerprint;
+  const seen = matchedHeads.get(known);
+  if (seen) return head.equals(seen);
+  const matches = head.length === known.fingerprintBytes && hashHead(head) === known.fingerprint;
+  if (matches) matchedHeads.set(known, head);
+  return matches;
 }
+
+/**
+ * The bytes each identity's fingerprint was last matched against: the tail checks the head after
+ * every read, and comparing 256 bytes costs a small fraction of hashing them again.
+ */
+const matchedHeads = new WeakMap<FileIdentity, Buffer>();
