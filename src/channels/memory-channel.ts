@@ -87,15 +87,18 @@ export class MemoryChannel implements Channel {
   async take(max: number, waitMs: number, signal?: AbortSignal): Promise<Transaction | null> {
     if (this.queued === 0 && !this.closed && !signal?.aborted) {
       await new Promise<void>((resolve) => {
+        // A wait of 0 ends on the next turn of the event loop anyway: no abort listener for it
+        // (a sink with writes in flight takes that way after every batch).
+        const listen = waitMs > 0 ? signal : undefined;
         const wake = () => {
           clearTimeout(timer);
           this.waitingTakers.delete(wake);
-          signal?.removeEventListener('abort', wake);
+          listen?.removeEventListener('abort', wake);
           resolve();
         };
         const timer = setTimeout(wake, waitMs);
         this.waitingTakers.add(wake);
-        signal?.addEventListener('abort', wake, {once: true});
+        listen?.addEventListener('abort', wake, {once: true});
       });
     }
     if (this.queued === 0) return null;
