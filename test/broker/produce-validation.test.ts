@@ -21,6 +21,7 @@ let conn: WireConnection;
 beforeAll(async () => {
   ({broker, bootstrap} = await startBroker());
   await broker.createTopic('v', 1, {});
+  await broker.createTopic('bombs', 1, {'max.message.bytes': String(4 << 20)});
   const {host, port} = broker.advertised;
   conn = await WireConnection.connect(host, port);
 });
@@ -77,23 +78,27 @@ describe('record batch validation', () => {
     expect(end()).toBe(before);
   });
 
-  it('walks compressed batches too, and refuses one that decompresses past max.message.bytes', async () => {
+  it('walks compressed batches too: max.message.bytes bounds them compressed; one inflating past 64 MiB is MESSAGE_TOO_LARGE', async () => {
     const before = end();
     for (const compression of [Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd]) {
       const lying = lie(await encodeBatch([{value: 'one'}], {compression}), {recordsCount: 1000, lastOffsetDelta: 999});
       expect((await produce('v', lying)).errorCode, `codec ${compression}`).toBe(ErrorCode.INVALID_RECORD);
-      // 4 MB of zeros compress to far less than the 1 MB max.message.bytes.
-      const bomb = await encodeBatch([{value: Buffer.alloc(4 << 20)}], {compression});
-      expect(bomb.length).toBeLessThan(1 << 20);
-      const res = await produce('v', bomb);
-      expect(res.errorCode, `codec ${compression}`).toBe(ErrorCode.CORRUPT_MESSAGE);
-      expect(res.errorMessage).toMatch(/decompresses to more than 1048588 bytes/);
+      // 65 MiB of zeros compress to less than topic bombs' 4 MiB max.message.bytes (snappy to 3.2 MB).
+      const bomb = await encodeBatch([{value: Buffer.alloc(65 << 20)}], {compression});
+      expect(bomb.length).toBeLessThan(4 << 20);
+      const res = await produce('bombs', bomb);
+      expect(res.errorCode, `codec ${compression}`).toBe(ErrorCode.MESSAGE_TOO_LARGE);
+      expect(res.errorMessage).toMatch(/decompresses to .*the 67108864-byte limit/);
     }
     expect(end()).toBe(before);
+    // As in Kafka: 4,000 log lines (2 MB) compressed into a batch far under max.message.bytes are
+    // taken, and so is one record of 1.5 MB, though either is larger than it decompressed.
+    const lines = Array.from({length: 4000}, (_, i) => ({value: `${'x'.repeat(500)}${i}`}));
     for (const compression of [Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd]) {
-      expect((await produce('v', await encodeBatch([{value: 'fine'}, {value: 'too'}], {compression}))).errorCode).toBe(ErrorCode.NONE);
+      expect((await produce('v', await encodeBatch(lines, {compression}))).errorCode, `codec ${compression}`).toBe(ErrorCode.NONE);
+      expect((await produce('v', await encodeBatch([{value: 'y'.repeat(1_500_000)}], {compression}))).errorCode, `codec ${compression}`).toBe(ErrorCode.NONE);
     }
-    expect(end()).toBe(before + 8);
+    expect(end()).toBe(before + 4 * 4001);
   });
 
   it('keeps an idempotent producer\'s pipelined batches in order when a compressed one is checked first', async () => {

@@ -5,7 +5,7 @@ import {Produce} from '../../protocol/messages/00-produce.js';
 import {lastSequenceOf} from '../../coordinator/producer-state.js';
 import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
 import {errorMessage} from '../../lib/errors.js';
-import {decompressCapped} from '../../protocol/records/capped-decompress.js';
+import {DecompressedTooLargeError, DEFAULT_MAX_DECOMPRESSED_BYTES, decompress} from '../../protocol/records/compression.js';
 import {checkRecords, type RecordsProblem} from '../../protocol/records/validate.js';
 import {StorageError} from '../../storage/errors.js';
 import {INTERNAL_TOPICS, type TopicInfo} from '../../storage/log-manager.js';
@@ -128,7 +128,7 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   const badTimestamp = timestampError(h, topic.config, Date.now());
   if (badTimestamp) return refused(index, ErrorCode.INVALID_TIMESTAMP, badTimestamp);
   // Every record is checked before anything is stored; a compressed batch is decompressed for
-  // that (bounded by max.message.bytes), and its append waits in line behind earlier ones.
+  // that (see checkCompressedRecords), and its append waits in line behind earlier ones.
   const rules = {keyRequired: compacts(topic.config)};
   const problem = compressionOf(h.attributes) === Compression.none ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount, rules) : checkCompressedRecords(records!, h, topic.config.maxMessageBytes, rules);
   return broker.appendOrder.enqueue(`${topicName}\0${index}`, problem, (found) => {
@@ -141,13 +141,18 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   });
 }
 
-/** Decompresses (capped) and walks the records; an undecodable payload is CORRUPT_MESSAGE. */
+/**
+ * Decompresses and walks the records; an undecodable payload is CORRUPT_MESSAGE. max.message.bytes
+ * bounds the batch as sent, compressed (as in Kafka: a few KB of gzip may hold megabytes of log
+ * lines). Only a payload inflating past the larger of it and 64 MiB (consumers' limit too) is
+ * refused, before it is inflated where its framing tells its size: MESSAGE_TOO_LARGE, not retried.
+ */
 async function checkCompressedRecords(records: Buffer, h: BatchHeader, maxMessageBytes: number, rules: {keyRequired: boolean}): Promise<RecordsProblem | undefined> {
   let payload: Buffer;
   try {
-    payload = await decompressCapped(compressionOf(h.attributes), records.subarray(BATCH_HEADER_SIZE), maxMessageBytes);
+    payload = await decompress(compressionOf(h.attributes), records.subarray(BATCH_HEADER_SIZE), Math.max(maxMessageBytes, DEFAULT_MAX_DECOMPRESSED_BYTES));
   } catch (err) {
-    return {error: 'CORRUPT_MESSAGE', message: `${errorMessage(err)} (max.message.bytes=${maxMessageBytes})`};
+    return {error: err instanceof DecompressedTooLargeError ? 'MESSAGE_TOO_LARGE' : 'CORRUPT_MESSAGE', message: errorMessage(err)};
   }
   return checkRecords(payload, 0, payload.length, h.recordsCount, rules);
 }

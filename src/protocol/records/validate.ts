@@ -6,8 +6,11 @@
  */
 
 export interface RecordsProblem {
-  /** CORRUPT_MESSAGE: the bytes do not parse. INVALID_RECORD: they parse but contradict the header. */
-  error: 'CORRUPT_MESSAGE' | 'INVALID_RECORD';
+  /**
+   * CORRUPT_MESSAGE: the bytes do not parse. INVALID_RECORD: they parse but contradict the header.
+   * MESSAGE_TOO_LARGE: a compressed payload inflates past what the reader allows.
+   */
+  error: 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'MESSAGE_TOO_LARGE';
   message: string;
 }
 
