@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
+import {WireConnection} from '../../src/client/wire-connection.js';
 import {isFlexible} from '../../src/protocol/codec.js';
+import {ErrorCode} from '../../src/protocol/errors.js';
+import {Produce} from '../../src/protocol/messages/00-produce.js';
+import {Compression, compressionOf} from '../../src/protocol/records/batch.js';
+import {decodeBatches} from '../../src/protocol/records/records.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, requireTool} from '../helpers/system-deps.js';
@@ -73,8 +78,38 @@ describe.runIf(run)('kcat (librdkafka 2.0.2) against the broker', () => {
       const perKey = new Map<string, Set<number>>();
       for (const m of got) perKey.set(m.key, (perKey.get(m.key) ?? new Set()).add(m.partition));
       for (const parts of perKey.values()) expect(parts.size).toBe(1);
+      // Stored as sent: librdkafka compressed with the codec asked for (a batch that compression
+      // would not make smaller goes uncompressed).
+      const codes = new Set<number>();
+      for (let p = 0; p < 3; p++) {
+        const read = env.broker.logs.partition(topic, p)!.read(0, 1 << 24);
+        if (read === 'out-of-range') continue;
+        for (const batch of await decodeBatches(Buffer.concat(read))) codes.add(compressionOf(batch.header.attributes));
+      }
+      expect(codes.has(Compression[codec as keyof typeof Compression])).toBe(true);
+      expect(codes.size).toBeLessThanOrEqual(2);
     });
   }
+
+  it('a Produce v0-2 request (message format v0/v1) is answered UNSUPPORTED_VERSION, as Kafka 4 does; nothing is stored', async () => {
+    const [host, port] = b.split(':');
+    const conn = await WireConnection.connect(host, Number(port));
+    try {
+      // A message set v1 with one message: offset, size, then crc, magic 1, attributes, timestamp, key, value.
+      const message = Buffer.alloc(8 + 4 + 4 + 1 + 1 + 8 + 4 + 4 + 3);
+      message.writeInt32BE(message.length - 12, 8);
+      message[16] = 1;
+      message.writeInt32BE(-1, 26);
+      message.writeInt32BE(3, 30);
+      message.write('old', 34);
+      await env.broker.createTopic('old-format', 1, {});
+      const res = await conn.request(Produce, 2, {transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{name: 'old-format', partitionData: [{index: 0, records: message}]}]});
+      expect(res.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+      expect(env.broker.logs.partition('old-format', 0)!.logEndOffset).toBe(0);
+    } finally {
+      conn.close();
+    }
+  });
 
   it('-Q finds offsets for timestamps', async () => {
     const topic = 'times';

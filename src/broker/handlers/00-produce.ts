@@ -1,5 +1,8 @@
 // Produce 3-11 (RecordBatch v2 only). throttle_time_ms is the last field of the response.
-// acks=0 gets no response at all.
+// acks=0 gets no response at all. v0-2 (message format v0/v1) are advertised but answered
+// UNSUPPORTED_VERSION, as Kafka 4 does (KAFKA-18659): librdkafka before 2.10 compresses with gzip,
+// snappy or lz4 only when a broker's Produce range includes v0, and silently sends uncompressed
+// batches otherwise.
 import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
 import {lastSequenceOf} from '../../coordinator/producer-state.js';
@@ -18,10 +21,11 @@ import {errorCodeOf} from './topics.js';
 
 export const produceHandler: Handler = {
   api: Produce,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
   async handle(request, {broker, header, signal, session}) {
     const acks: number = request.acks;
+    if (header.apiVersion < 3) return acks === 0 ? undefined : {responses: request.topicData.map((t: any) => ({name: t.name, partitionResponses: t.partitionData.map((p: any) => failed(p.index, ErrorCode.UNSUPPORTED_VERSION))})), throttleTimeMs: 0};
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const responses = await everyOne(
       request.topicData.map(async (t: any) => ({

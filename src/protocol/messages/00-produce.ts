@@ -1,4 +1,5 @@
-// Produce: throttle_time_ms is the LAST response field; acks=0 gets no response at all; records is a raw RecordBatch v2.
+// Produce: throttle_time_ms is the LAST response field; acks=0 gets no response at all; records is a raw RecordBatch v2
+// (v0-2 carry message format v0/v1 instead, which the broker refuses: see its handler).
 import {type ApiSchema, array, field} from '../schema.js';
 import {leaderIdAndEpoch, nodeEndpoints} from './leader-hints.js';
 
@@ -6,7 +7,7 @@ export const Produce: ApiSchema = {
   apiKey: 0,
   name: 'Produce',
   request: {
-    versions: '3-11',
+    versions: '0-11',
     flexibleVersions: '9+',
     fields: [
       field('transactionalId', 'string', '3+', {nullableVersions: '3+', default: null}),
@@ -19,7 +20,7 @@ export const Produce: ApiSchema = {
     ],
   },
   response: {
-    versions: '3-11',
+    versions: '0-11',
     flexibleVersions: '9+',
     fields: [
       array('responses', [
