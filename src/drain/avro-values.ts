@@ -98,6 +98,10 @@ export class AvroValueSink implements Sink {
     await this.inner.probe?.();
   }
 
+  resumeFrom(topic: string, partition: number, committed: number): number {
+    return this.inner.resumeFrom?.(topic, partition, committed) ?? committed;
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -287,6 +287,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     if (stopping.signal.aborted) return;
     const offsets = await member.joinToRead(generation);
     if (!offsets) return;
+    if (sink.resumeFrom) for (const [partition, committed] of offsets) if (committed >= 0) offsets.set(partition, sink.resumeFrom(topic, partition, committed));
     const partitions = [...offsets.keys()];
     let inHand = Promise.resolve();
     // The fetcher fetches again once the returned promise settles: handing it the previous

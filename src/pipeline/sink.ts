@@ -26,6 +26,13 @@ export interface Sink {
    */
   commitTransaction?(offsets: TransactionOffsets): Promise<void>;
   /**
+   * Where a group drain resumes `partition` of `topic`, given to it with offset `committed`
+   * (default: there). A file sink whose killed predecessor left that partition's file half-written
+   * resumes at the file's first offset and writes it again whole: resumed at `committed`, it would
+   * write the uncommitted tail of that file a second time into a new one.
+   */
+  resumeFrom?(topic: string, partition: number, committed: number): number;
+  /**
    * The caller gave up a batch this sink failed to write (a sink group had another sink write
    * it): whatever the sink kept to write it again goes. A runner never calls it: it retries the batch.
    */

@@ -49,7 +49,11 @@ export async function replay(settings: ReplaySettings): Promise<ReplayResult> {
   if ((settings.fromMs === undefined) === (settings.fromOffset === undefined)) throw new UserError('replay needs exactly one of --from ISO_TIME and --from-offset N', 'e.g. --from 2024-05-01T08:00:00Z --until 2024-05-01T09:00:00Z');
   if (settings.untilMs !== undefined && settings.fromMs !== undefined && settings.untilMs <= settings.fromMs) throw new UserError('--until is not after --from: the range is empty', 'give an end time after the start');
   const start: StartPosition = settings.fromOffset !== undefined ? {kind: 'offset', offset: settings.fromOffset} : {kind: 'timestamp', ms: settings.fromMs!};
-  const sink = await withValueFormat(openSink(settings.sink), settings.valueFormat, settings.sink.kind === 'hbase' ? settings.sink.delimiter : undefined);
+  // A replay of one key or up to an end names its files as the drain did but holds fewer records:
+  // it never replaces a file (HBase cells are the same cells, only fewer are written).
+  const partial = settings.key !== undefined || settings.untilMs !== undefined || settings.untilOffset !== undefined;
+  const sinkSettings = settings.sink.kind === 'file' && partial ? {...settings.sink, keepExisting: true} : settings.sink;
+  const sink = await withValueFormat(openSink(sinkSettings), settings.valueFormat, settings.sink.kind === 'hbase' ? settings.sink.delimiter : undefined);
   const deadLetterTopic = settings.deadLetterTopic ?? deadLetterTopicFor(settings.topic);
   const deadLetters = new DeadLetterQueue(settings.brokers, deadLetterTopic, sink.name);
   try {

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {errorMessage} from '../lib/errors.js';
+import {errorMessage, UserError} from '../lib/errors.js';
 import {diskIo, fsyncDir, writeAll} from '../lib/fs.js';
 import {bodyLength, copyBody, type Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
@@ -33,10 +33,16 @@ export interface FileRollOptions {
   idleTimeoutMs?: number;
   /** Where the time of the path's date escapes comes from (see path-escapes). */
   timeFrom?: TimeFrom;
+  /**
+   * A file of the same name already there is an error instead of being written again: for a
+   * replay of part of a range (one key, an end), whose file would hold fewer records than the
+   * one it replaced.
+   */
+  keepExisting?: boolean;
   name?: string;
 }
 
-export const FILE_ROLL_DEFAULTS = {filePrefix: '', fileSuffix: '.log', inUsePrefix: '', inUseSuffix: '.tmp', rollSize: 64 * 1024 * 1024, rollCount: 0, rollIntervalMs: 0, idleTimeoutMs: 30_000, timeFrom: 'record' as TimeFrom};
+export const FILE_ROLL_DEFAULTS = {filePrefix: '', fileSuffix: '.log', inUsePrefix: '', inUseSuffix: '.tmp', rollSize: 64 * 1024 * 1024, rollCount: 0, rollIntervalMs: 0, idleTimeoutMs: 30_000, timeFrom: 'record' as TimeFrom, keepExisting: false};
 
 /** Errors of the disk rather than of the records: worth waiting for (space freed, disk back). */
 const TRANSIENT = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE']);
@@ -84,6 +90,26 @@ export class FileRollSink implements Sink {
 
   write(events: readonly Event[]): Promise<void> {
     return this.serialized(() => this.writeNow(events));
+  }
+
+  /**
+   * A drain killed while it wrote a file left it under its in-use name, holding records past the
+   * committed offset: resuming at that file's first offset (when it is not past the committed
+   * one) writes the file again whole under the same name, where resuming at the committed offset
+   * would write its uncommitted tail a second time. Only a directory and prefix without escapes
+   * can be searched (an escape needs a record to expand).
+   */
+  resumeFrom(topic: string, partition: number, committed: number): number {
+    const {dir, filePrefix, inUsePrefix, inUseSuffix, fileSuffix} = this.options;
+    if (dir.includes('%') || filePrefix.includes('%') || inUsePrefix + inUseSuffix === '') return committed;
+    const start = `${inUsePrefix}${filePrefix}${topic}-${partition}-`;
+    const end = fileSuffix + inUseSuffix;
+    let from = committed;
+    for (const name of listDir(dir)) {
+      const digits = name.startsWith(start) && name.endsWith(end) ? name.slice(start.length, name.length - end.length) : '';
+      if (/^\d{20}$/.test(digits)) from = Math.min(from, Number(digits));
+    }
+    return from;
   }
 
   async close(): Promise<void> {
@@ -208,10 +234,15 @@ export class FileRollSink implements Sink {
     const {fileSuffix, inUsePrefix, inUseSuffix} = this.options;
     fs.mkdirSync(dir, {recursive: true, mode: 0o700});
     const stem = first.kafka ? `${prefix}${first.kafka.topic}-${first.kafka.partition}-${String(first.kafka.offset).padStart(20, '0')}` : `${prefix}${Date.now()}-${this.sequence++}`;
-    if (first.kafka) this.finishLeftovers(dir, `${prefix}${first.kafka.topic}-${first.kafka.partition}-`);
     const finalName = stem + fileSuffix;
     const inUseName = inUsePrefix + finalName + inUseSuffix;
-    // 'w' truncates: a replay rewrites the file it wrote before.
+    if (this.options.keepExisting) {
+      for (const name of new Set([finalName, inUseName])) {
+        if (fs.existsSync(path.join(dir, name))) throw new UserError(`${path.join(dir, name)} exists: this replay writes part of its range (one key, or an end) and would replace it with fewer records`, 'replay into another --out-dir');
+      }
+    }
+    if (first.kafka) this.finishLeftovers(dir, `${prefix}${first.kafka.topic}-${first.kafka.partition}-`, inUseName);
+    // 'w' truncates: a replay, or a drain resumed at a killed one's file (resumeFrom), writes it again.
     const fd = fs.openSync(path.join(dir, inUseName), 'w', 0o600);
     const now = Date.now();
     const file: OpenFile = {dir, finalName, inUseName, fd, bytes: 0, count: 0, openedAt: now, lastWriteAt: now};
@@ -221,15 +252,16 @@ export class FileRollSink implements Sink {
 
   /**
    * A process killed while a file was open leaves it under its in-use name. Its records were
-   * committed (or will be read again into a later file), so it is finished under its final name.
+   * committed (or will be read again into a later file), so it is finished under its final name;
+   * except `rewritten`, the one about to be written again from its start (see resumeFrom).
    */
-  private finishLeftovers(dir: string, stemStart: string): void {
+  private finishLeftovers(dir: string, stemStart: string, rewritten: string): void {
     const marker = `${dir}\0${stemStart}`;
     if (this.recovered.has(marker)) return;
     this.recovered.add(marker);
     const {inUsePrefix, inUseSuffix, fileSuffix} = this.options;
     for (const name of fs.readdirSync(dir)) {
-      if (!name.startsWith(inUsePrefix + stemStart) || !name.endsWith(fileSuffix + inUseSuffix) || inUsePrefix + inUseSuffix === '') continue;
+      if (name === rewritten || !name.startsWith(inUsePrefix + stemStart) || !name.endsWith(fileSuffix + inUseSuffix) || inUsePrefix + inUseSuffix === '') continue;
       const finalName = name.slice(inUsePrefix.length, name.length - inUseSuffix.length);
       fs.renameSync(path.join(dir, name), path.join(dir, finalName));
     }
@@ -255,6 +287,14 @@ export class FileRollSink implements Sink {
     } catch {
       // Already gone with the disk.
     }
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
