@@ -104,9 +104,11 @@ export class FileRollSink implements Sink {
     if (dir.includes('%') || filePrefix.includes('%') || inUsePrefix + inUseSuffix === '') return committed;
     const start = `${inUsePrefix}${filePrefix}${topic}-${partition}-`;
     const end = fileSuffix + inUseSuffix;
+    // A file this sink has open is its own, not a killed predecessor's.
+    const mine = new Set([...this.open.values()].map((f) => f.inUseName));
     let from = committed;
     for (const name of listDir(dir)) {
-      const digits = name.startsWith(start) && name.endsWith(end) ? name.slice(start.length, name.length - end.length) : '';
+      const digits = name.startsWith(start) && name.endsWith(end) && !mine.has(name) ? name.slice(start.length, name.length - end.length) : '';
       if (/^\d{20}$/.test(digits)) from = Math.min(from, Number(digits));
     }
     return from;
