@@ -89,7 +89,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the start, then one Fetch long-poll loop per leader. `deliver` is awaited before that leader
  * fetches again, so a slow reader (a full stdout pipe) slows the fetching instead of buffering.
  */
-export async function fetchRecords(options: FetchOptions, deliver: (records: FetchedRecord[]) => Promise<void> | void): Promise<FetchSummary> {
+export async function fetchRecords(options: FetchOptions, deliver: (records: FetchedRecord[]) => Promise<unknown> | void): Promise<FetchSummary> {
   const {topic} = options;
   const cluster = new ClusterConnections(options.brokers, options.clientId, options.clientConfig);
   const warn = options.onWarning ?? (() => undefined);
@@ -210,7 +210,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
           delivered += out.length;
           await deliver(out);
         }
-        if (needRefresh) {
+        if (needRefresh && stoppedBy === undefined) {
           await sleep(200);
           await refreshLeaders();
         }
@@ -242,6 +242,9 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
       const leaderless = active.some((s) => s.leader < 0);
       await Promise.race([woken, ...(leaderless ? [sleep(500).then(refreshLeaders)] : [])]);
     }
+    // A deliver under way finishes first: a group member must not join its next generation (or a
+    // caller go on) while the records in hand are still being written and committed.
+    await Promise.allSettled(running.values());
     if (fatal !== undefined) throw fatal;
     return {
       records: delivered,

@@ -25,7 +25,7 @@ const END_CHECK_MS = 300;
  * commits each partition's records right after `deliver` returned, so the group's offsets say
  * what was actually printed: a crash reprints at most the records in hand, and never skips one.
  */
-export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver: (records: FetchedRecord[]) => Promise<void>): Promise<FetchSummary> {
+export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver: (records: FetchedRecord[]) => Promise<boolean>): Promise<FetchSummary> {
   const {brokers, topic, groupId} = options;
   await probeBrokers(brokers);
   const cluster = new ClusterConnections(brokers, 'kcollect-consume');
@@ -51,7 +51,8 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
       if (ended.aborted) return;
       const some = options.maxRecords === undefined ? all : all.slice(0, options.maxRecords - records);
       if (some.length === 0) return stop('count');
-      await deliver(some);
+      // Not printed (the reader went away, or the read stopped first): nothing to commit.
+      if (!(await deliver(some))) return;
       records += some.length;
       try {
         await member.commit(new Map([[partition, some[some.length - 1].offset + 1]]));

@@ -23,7 +23,8 @@ export function parseFrom(text: string): StartPosition {
 }
 
 /** Where records come from: a group-less read of chosen partitions, or a consumer group member. */
-export type RecordSource = (deliver: (records: FetchedRecord[]) => Promise<void>, signal: AbortSignal) => Promise<FetchSummary>;
+/** `deliver` resolves true once the records were written out, false if they were not (the output went away, or the read stopped first): then nothing of them is committed. */
+export type RecordSource = (deliver: (records: FetchedRecord[]) => Promise<boolean>, signal: AbortSignal) => Promise<FetchSummary>;
 
 export function groupLessSource(options: {
   brokers: string[];
@@ -89,8 +90,8 @@ export interface ConsumeResult extends FetchSummary {
 }
 
 /**
- * Streams records from `source` to `out` as they arrive: one write per fetched batch, waiting
- * for 'drain' when the stream is full, and stopping quietly when the reader closes the pipe.
+ * Streams records from `source` to `out` as they arrive: one write per fetched batch, the next
+ * once it left this process, stopping quietly when the reader closes the pipe.
  */
 export async function consumeTo(source: RecordSource, options: WriteOptions): Promise<ConsumeResult> {
   const {out} = options;
@@ -101,36 +102,31 @@ export async function consumeTo(source: RecordSource, options: WriteOptions): Pr
   if (options.signal?.aborted) stop.abort();
   let outputClosed = false;
   let outputError: Error | undefined;
-  let wakeWriter: (() => void) | undefined;
   const onError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') outputClosed = true;
     else outputError = err;
     stop.abort();
-    wakeWriter?.();
   };
-  const onDrain = () => wakeWriter?.();
   out.on('error', onError);
-  out.on('drain', onDrain);
-  out.on('close', onDrain);
 
-  const deliver = async (records: FetchedRecord[]) => {
-    if (stop.signal.aborted) return;
-    const ok = out.write(Buffer.concat(records.map(render)));
-    if (!ok && !stop.signal.aborted) {
-      await new Promise<void>((resolve) => {
-        wakeWriter = resolve;
+  // Settles once the bytes left this process (so a pipe's reader that went away, as `| head` does,
+  // is known before a group commits them), or the output failed, or the read was stopped.
+  const deliver = (records: FetchedRecord[]) =>
+    new Promise<boolean>((resolve) => {
+      if (stop.signal.aborted) return resolve(false);
+      const onStop = () => resolve(false);
+      stop.signal.addEventListener('abort', onStop, {once: true});
+      out.write(Buffer.concat(records.map(render)), (err) => {
+        stop.signal.removeEventListener('abort', onStop);
+        resolve(!err && !outputClosed);
       });
-      wakeWriter = undefined;
-    }
-  };
+    });
   try {
     const summary = await source(deliver, stop.signal);
     if (outputError) throw outputError;
     return {...summary, outputClosed};
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
-    out.off('drain', onDrain);
-    out.off('close', onDrain);
     // Keep swallowing EPIPE from writes still queued in the stream.
     if (!outputClosed) out.off('error', onError);
   }

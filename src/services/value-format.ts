@@ -48,7 +48,7 @@ export function decodedRecordSource(source: RecordSource, format: ValueFormat | 
     return source(async (records) => {
       const decoded: FetchedRecord[] = [];
       for (const r of records) decoded.push(await decode(r));
-      await deliver(decoded);
+      return deliver(decoded);
     }, signal);
   };
 }

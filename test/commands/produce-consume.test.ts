@@ -307,6 +307,14 @@ describe('kcollect produce and consume', () => {
     const piped = await run('bash', ['-c', `"${process.execPath}" "${CLI}" consume many | head -n 3; echo "consume exit \${PIPESTATUS[0]}" >&2`], {env, timeoutMs: 30_000});
     expect(piped.stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect(piped.stderr).toBe('consume exit 0\n');
+
+    // In a group only what left for the pipe may be committed, not the batches head never took
+    // (the pipe holds 64 KiB: some 1,600 of these lines).
+    const grouped = await run('bash', ['-c', `"${process.execPath}" "${CLI}" consume many -g head-group | head -n 3; echo "consume exit \${PIPESTATUS[0]}" >&2`], {env, timeoutMs: 30_000});
+    expect(grouped.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(grouped.stderr).toBe('consume exit 0\n');
+    const committed = broker.groups.fetchOffsets('head-group', null).offsets.reduce((n, o) => n + o.offset, 0);
+    expect(committed).toBeLessThan(5000);
   });
 
   it('a missing topic and an unreachable broker are one line with a hint, exit 1', async () => {
