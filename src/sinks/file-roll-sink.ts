@@ -102,7 +102,7 @@ export class FileRollSink implements Sink {
   resumeFrom(topic: string, partition: number, committed: number): number {
     const {dir, filePrefix, inUsePrefix, inUseSuffix, fileSuffix} = this.options;
     if (dir.includes('%') || filePrefix.includes('%') || inUsePrefix + inUseSuffix === '') return committed;
-    const start = `${inUsePrefix}${filePrefix}${topic}-${partition}-`;
+    const start = inUsePrefix + partitionStem(filePrefix, topic, partition);
     const end = fileSuffix + inUseSuffix;
     // A file this sink has open is its own, not a killed predecessor's.
     const mine = new Set([...this.open.values()].map((f) => f.inUseName));
@@ -235,7 +235,8 @@ export class FileRollSink implements Sink {
   private openFile(key: string, dir: string, prefix: string, first: Event): OpenFile {
     const {fileSuffix, inUsePrefix, inUseSuffix} = this.options;
     fs.mkdirSync(dir, {recursive: true, mode: 0o700});
-    const stem = first.kafka ? `${prefix}${first.kafka.topic}-${first.kafka.partition}-${String(first.kafka.offset).padStart(20, '0')}` : `${prefix}${Date.now()}-${this.sequence++}`;
+    const partitionStart = first.kafka && partitionStem(prefix, first.kafka.topic, first.kafka.partition);
+    const stem = partitionStart ? `${partitionStart}${String(first.kafka!.offset).padStart(20, '0')}` : `${prefix}${Date.now()}-${this.sequence++}`;
     const finalName = stem + fileSuffix;
     const inUseName = inUsePrefix + finalName + inUseSuffix;
     if (this.options.keepExisting) {
@@ -243,7 +244,7 @@ export class FileRollSink implements Sink {
         if (fs.existsSync(path.join(dir, name))) throw new UserError(`${path.join(dir, name)} exists: this replay writes part of its range (one key, or an end) and would replace it with fewer records`, 'replay into another --out-dir');
       }
     }
-    if (first.kafka) this.finishLeftovers(dir, `${prefix}${first.kafka.topic}-${first.kafka.partition}-`, inUseName);
+    if (partitionStart) this.finishLeftovers(dir, partitionStart, inUseName);
     // 'w' truncates: a replay, or a drain resumed at a killed one's file (resumeFrom), writes it again.
     const fd = fs.openSync(path.join(dir, inUseName), 'w', 0o600);
     const now = Date.now();
@@ -290,6 +291,11 @@ export class FileRollSink implements Sink {
       // Already gone with the disk.
     }
   }
+}
+
+/** How the names of a drained partition's files start; the 20-digit first offset follows. */
+function partitionStem(prefix: string, topic: string, partition: number): string {
+  return `${prefix}${topic}-${partition}-`;
 }
 
 function listDir(dir: string): string[] {
