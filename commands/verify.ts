@@ -5,7 +5,7 @@ import {kafkaFlags, resolveKafka} from '../src/cli/client-flags.js';
 import {regexFlag} from '../src/cli/collect-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/name-flags.js';
 import {listValues} from '../src/services/list-values.js';
-import {fileSinkLines, hbaseLines, readLogLines, reconcilePipeline, reconciliationTable, topicValues, type PipelineReconciliation} from '../src/services/reconcile.js';
+import {fileSinkLines, hbaseLines, readLogFiles, reconcilePipeline, reconciliationTable, topicValues, type PipelineReconciliation} from '../src/services/reconcile.js';
 import {deadLetterTopicFor} from '../src/sinks/dead-letter.js';
 import {BOOK_COLUMNS} from '../src/sinks/hbase-rows.js';
 import {UserError} from '../src/lib/errors.js';
@@ -41,14 +41,26 @@ export default class Verify extends KcollectCommand {
     const brokers = resolveKafka(flags);
     const include = regexFlag('--include', flags.include);
     const files = listValues(flags.lines);
+    const includeText = `--include '${flags.include}'`;
+    let read = 0;
     const readWritten = () => {
+      let found;
       try {
-        return readLogLines(files, include);
+        found = readLogFiles(files, include);
       } catch (err) {
         throw new UserError(`cannot read the source files: ${(err as Error).message}`, 'give the log files the collector read, with --lines FILE');
       }
+      // With no record line to look for, every record in Kafka would count as doubled.
+      if (found.records.length === 0) {
+        throw new UserError(
+          `read ${found.read.toLocaleString('en-US')} line(s) from ${files.join(', ')}, and none matched ${includeText}: nothing to look for`,
+          'give --include the regular expression of the lines the collector sent (--include . for every line), or --lines the files it read',
+        );
+      }
+      read = found.read;
+      return found.records;
     };
-    readWritten(); // a bad path fails before the slow reads
+    readWritten(); // a bad path, or a filter that keeps nothing, fails before the slow reads
     const step = (what: string) => this.jsonEnabled() || this.logToStderr(`kcollect: reading ${what}`);
     step(`topic ${topic}`);
     const kafka = await topicValues(brokers, topic);
@@ -65,6 +77,11 @@ export default class Verify extends KcollectCommand {
       ...sink,
     });
     this.log(reconciliationTable([result]));
+    // Records that are no line kept from the files are counted as DUPLICATED; when --include left
+    // lines out, a filter that keeps too few is the likelier cause than corruption: say so.
+    for (const s of result.stages) {
+      if (s.unexpected > 0 && result.written < read) this.log(`${s.unexpected.toLocaleString('en-US')} record(s) in ${s.stage} match none of the ${result.written.toLocaleString('en-US')} line(s) ${includeText} kept of the ${read.toLocaleString('en-US')} read (counted as DUPLICATED): if the collector sent them, change --include (--include . for every line) or --lines`);
+    }
     const ok = result.lost === 0 && result.duplicated === 0;
     if (!ok) this.log('NOT reconciled');
     else if (result.notYet > 0) this.log(`nothing lost or doubled so far; ${result.notYet.toLocaleString('en-US')} line(s) still on their way (run verify again once the pipeline is quiet)`);

@@ -28,6 +28,8 @@ export default class HBaseScan extends KcollectCommand {
   async run(): Promise<ScanResult> {
     const {args, flags} = await this.parse(HBaseScan);
     const result = await scanTable(flags['hbase-url'], args.table, {startRow: flags['start-row'], endRow: flags['end-row'], limit: flags.limit, batch: flags.batch}, httpClientSecurity('hbase', flags));
+    // --json prints only the result: no text table to build (one line per cell of the scan).
+    if (this.jsonEnabled()) return result;
     const lines = result.rows.flatMap((r) => r.cells.map((c) => [r.key, c.column, c.timestamp, displayBytes(Buffer.from(c.valueBase64, 'base64'))]));
     if (lines.length > 0) this.log(table(['ROW', 'COLUMN', 'TIMESTAMP', 'VALUE'], lines));
     this.log(`${result.count} row(s)${result.limited ? ` (stopped at --limit ${flags.limit})` : ''}`);

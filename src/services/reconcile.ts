@@ -69,11 +69,20 @@ export function compareStage(stage: string, writtenLines: string[], found: Itera
 
 /** Record lines of log files (what the `^\d{14}`-style filter keeps). */
 export function readLogLines(files: string[], keep: RegExp): string[] {
-  const out: string[] = [];
+  return readLogFiles(files, keep).records;
+}
+
+/** readLogLines, with how many lines the files had in all (to tell a filter that keeps nothing). */
+export function readLogFiles(files: string[], keep: RegExp): {records: string[]; read: number} {
+  const records: string[] = [];
+  let read = 0;
   for (const file of files) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (keep.test(line)) out.push(line.replace(/\r$/, ''));
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop(); // the final newline ends a line, it does not start one
+    read += lines.length;
+    for (const line of lines) if (keep.test(line)) records.push(line.replace(/\r$/, ''));
   }
-  return out;
+  return {records, read};
 }
 
 /** Every value of a topic, from the beginning to its current end; [] when it does not exist. */

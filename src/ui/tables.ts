@@ -187,7 +187,8 @@ export function znodeTable(z: ZnodeListing): Table {
 
 /** The columns padded to their widest cell; one string per line. */
 export function layoutTable(table: Table): {header: string; lines: string[]} {
-  const widths = table.headers.map((h, i) => Math.max(h.length, ...table.rows.map((r) => (r.cells[i] ?? '').length)));
+  // reduce, not Math.max(...rows): a znode's children are unbounded, and a spread of ~130k values overflows the stack.
+  const widths = table.headers.map((h, i) => table.rows.reduce((w, r) => Math.max(w, (r.cells[i] ?? '').length), h.length));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 && !table.right.includes(i) ? c : table.right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))

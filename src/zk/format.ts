@@ -5,7 +5,8 @@ import type {ZnodeWatchEvent} from './watch.js';
 /** rpk-style table: upper-case headers, columns padded to the widest cell, two spaces apart. */
 export function formatTable(headers: string[], rows: Array<Array<string | number | undefined>>): string[] {
   const cells = [headers.map((h) => h.toUpperCase()), ...rows.map((r) => r.map((c) => (c === undefined ? '-' : String(c))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  // reduce, not Math.max(...cells): spreading an unbounded list into a call overflows the stack.
+  const widths = headers.map((_, i) => cells.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startHBaseEmulator} from '../../src/hbase/emulator/server.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
-import {kcollect} from '../helpers/cli.js';
+import {expectUserError, kcollect} from '../helpers/cli.js';
 
 describe('kcollect verify', () => {
   it('reconciles a log file against its topic, and names what was lost, what is still on its way and what was doubled', async () => {
@@ -43,6 +43,36 @@ describe('kcollect verify', () => {
     expect(code).toBe(1);
     expect(result).toMatchObject({written: 5, lost: 0, notYet: 1, duplicated: 1});
     await broker.close();
+  });
+
+  // Lines that --include does not keep are not looked for: with none kept, every record in Kafka
+  // was reported as DUPLICATED ("written 0 / Kafka 3 ... NOT reconciled").
+  it('says so when no line of the files matches --include, rather than calling every record a duplicate', async () => {
+    const {broker, bootstrap} = await startBroker();
+    try {
+      await broker.createTopic('plain', 1, {});
+      const log = path.join(tempDir('verify-include'), 'plain.txt');
+      fs.writeFileSync(log, 'abc\ndef\nghi\n');
+      expect((await kcollect(bootstrap, ['produce', 'plain'], {input: 'abc\ndef\nghi\n'})).code).toBe(0);
+
+      for (const json of [[], ['--json']]) {
+        const r = await kcollect(bootstrap, ['verify', '--lines', log, '--topic', 'plain', ...json]);
+        expectUserError(r, `read 3 line(s) from ${log}, and none matched --include '^\\d{14}': nothing to look for`, '--include . for every line');
+      }
+
+      // Every line a record: all three arrived once.
+      let r = await kcollect(bootstrap, ['verify', '--lines', log, '--topic', 'plain', '--include', '.']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/reconciled: nothing lost, nothing doubled/);
+
+      // A filter that keeps too few lines: the records it dropped are named as such, not only counted as doubled.
+      r = await kcollect(bootstrap, ['verify', '--lines', log, '--topic', 'plain', '--include', '^a']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain("2 record(s) in Kafka match none of the 1 line(s) --include '^a' kept of the 3 read (counted as DUPLICATED): if the collector sent them, change --include (--include . for every line) or --lines");
+      expect(r.stdout).toMatch(/NOT reconciled\n$/);
+    } finally {
+      await broker.close();
+    }
   });
 
   it('--table looks for every line in the HBase table the drain wrote (the name consume --to hbase uses)', async () => {

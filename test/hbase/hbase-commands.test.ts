@@ -97,6 +97,32 @@ describe('kcollect hbase commands', () => {
     expect(limited.rows[0].cells).toEqual([{column: 'cf:v', timestamp: 7, value: 'value-a', valueBase64: Buffer.from('value-a').toString('base64')}]);
   });
 
+  // 20,000 rows x 8 columns print 160,000 lines: the table's widths once came from
+  // Math.max(...cells), which overflowed the stack ("Maximum call stack size exceeded"), and
+  // --json built that table too.
+  it('scans a table of 160,000 cells, as text and as --json', async () => {
+    await client.createTable('wide', ['cf']);
+    const columns = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    for (let start = 0; start < 20_000; start += 2_000) {
+      const rows = Array.from({length: 2_000}, (_, i) => ({
+        key: Buffer.from(`r${String(start + i).padStart(5, '0')}`),
+        cells: columns.map((c) => ({column: `cf:${c}`, value: Buffer.from(`${c}${start + i}`), timestamp: 7})),
+      }));
+      await client.putRows('wide', rows);
+    }
+    const human = await runCli(['hbase', 'scan', 'wide'], {env});
+    expect(human.code, human.stderr).toBe(0);
+    const lines = human.stdout.split('\n');
+    expect(lines).toHaveLength(160_003); // header, 160,000 cells, the count, and the final newline
+    expect(lines.slice(0, 3)).toEqual(['ROW     COLUMN  TIMESTAMP  VALUE', 'r00000  cf:a    7          a0', 'r00000  cf:b    7          b0']);
+    expect(lines.slice(-3)).toEqual(['r19999  cf:h    7          h19999', '20000 row(s)', '']);
+
+    const json = await runCliJson(['hbase', 'scan', 'wide'], {env});
+    expect(json).toMatchObject({count: 20_000, limited: false, table: 'wide'});
+    expect(json.rows.at(-1).key).toBe('r19999');
+    expect(json.rows.at(-1).cells.map((c: {value: string}) => c.value)).toEqual(columns.map((c) => `${c}19999`));
+  });
+
   it('names a missing table and how to create it', async () => {
     expectUserError(await runCli(['hbase', 'get', 'nope', 'r'], {env}), 'table nope does not exist', 'kcollect hbase create-table nope');
     expectUserError(await runCli(['hbase', 'scan', 'nope'], {env}), 'table nope does not exist', 'create-table');

@@ -111,8 +111,9 @@ export class SpoolDirSource implements Source {
         }
         const next = open.find((f) => f.stable);
         // Nothing to read, or a file that turned out to be still growing: wait for a change, the
-        // moment the next file becomes stable, or the next look.
-        if (!next || !(await this.ingest(next, ledger, ctx))) await changes.wait(Math.min(pollIntervalMs, ...open.map((f) => f.stableInMs || pollIntervalMs)), ctx.signal);
+        // moment the next file becomes stable, or the next look. (reduce, not Math.min(...open): a
+        // spool directory can hold more files than a call takes arguments.)
+        if (!next || !(await this.ingest(next, ledger, ctx))) await changes.wait(open.reduce((ms, f) => Math.min(ms, f.stableInMs || pollIntervalMs), pollIntervalMs), ctx.signal);
       }
     } finally {
       changes.close();
