@@ -6,6 +6,10 @@
  * again after a failure or a replay lands on the same cells. A gateway that does not answer
  * (refused, timeout, 5xx) is SinkUnavailableError; a 400 is the data of some row, found by
  * splitting the batch until the refused rows stand alone (they go to the dead-letter topic).
+ * A gateway that does not answer yet when the sink starts (services started in another order) is
+ * no error: the table is checked (and created) by the first write or probe instead, so the runner
+ * parks and probes as for an outage later on; an answer no wait mends (a missing table without
+ * createTable, a 401/403, a TLS failure) still fails start() at once.
  */
 import {HBaseRequestError, HBaseUnavailableError, type HBaseRestClient} from '../hbase/rest-client.js';
 import {CellSetWriter, cellSetBodyLength} from '../hbase/cellset-writer.js';
@@ -66,24 +70,56 @@ export class HBaseSink implements Sink {
   readonly name: string;
   /** CellSet bytes per event in the last write: sizes the next write's lanes and buffers before it is encoded. */
   private bytesPerEvent?: number;
+  /** The table was found (or created): set once, by start() or, if the gateway was down then, by a later write or probe. */
+  private tableReady = false;
+  /** The table check under way, shared by the writes in flight. */
+  private checkingTable?: Promise<void>;
 
   constructor(private readonly options: HBaseSinkOptions) {
     this.name = options.name ?? `hbase:${options.table}`;
   }
 
   async start(): Promise<void> {
+    try {
+      await this.ensureTable();
+    } catch (err) {
+      if (!(err instanceof SinkUnavailableError)) throw err;
+      const {cause} = err;
+      if (cause instanceof HBaseUnavailableError && isTlsFailure(cause.code)) throw new UserError(`TLS with the HBase REST gateway at ${this.options.url} failed (${cause.message})`, 'check the https address and the CA (--hbase-ca), client certificate and key (--hbase-cert, --hbase-key)');
+      // Down at start is handled as down later on: the first write (or probe) checks the table
+      // again and fails as unavailable, so the runner parks and probes until the gateway answers.
+    }
+  }
+
+  /** Resolves once the table exists (created first with createTable); SinkUnavailableError while the gateway does not answer. */
+  private ensureTable(): Promise<void> {
+    if (this.tableReady) return Promise.resolve();
+    this.checkingTable ??= this.checkTable().then(
+      () => {
+        this.tableReady = true;
+        this.checkingTable = undefined;
+      },
+      (err: unknown) => {
+        this.checkingTable = undefined;
+        throw err;
+      },
+    );
+    return this.checkingTable;
+  }
+
+  private async checkTable(): Promise<void> {
     const {client, table, family, url} = this.options;
     try {
       if (await client.tableExists(table)) return;
       if (!this.options.createTable) throw new UserError(`HBase table "${table}" does not exist (at ${url})`, `create it with --create-table, or in the HBase shell: create '${table}','${family}'`);
       await client.createTable(table, [family]);
     } catch (err) {
-      if (err instanceof HBaseUnavailableError) throw new UserError(`the HBase REST gateway at ${url} does not answer (${err.message})`, 'start it (`kcollect hbase serve`, or `hbase rest start` on a cluster) or point --hbase-url at it');
       throw this.fatal(err);
     }
   }
 
   async write(events: readonly Event[]): Promise<void> {
+    await this.ensureTable();
     // Each row is encoded as soon as it is mapped, into its lane's buffer, so its cells never
     // outlive this loop and a lane's PUTs send runs of that buffer as they lie.
     const estimate = this.bytesPerEvent === undefined ? events.reduce((sum, e) => sum + 2 * e.body.length, 0) : this.bytesPerEvent * events.length;
@@ -113,6 +149,7 @@ export class HBaseSink implements Sink {
   }
 
   async probe(): Promise<void> {
+    if (!this.tableReady) return this.ensureTable();
     try {
       await this.options.client.tableExists(this.options.table);
     } catch (err) {
@@ -181,5 +218,8 @@ function keyHash(key: Buffer): number {
   for (const byte of key) h = Math.imul(h ^ byte, 0x01000193);
   return h >>> 0;
 }
+
+/** Node's codes for a failed TLS handshake or certificate check: a gateway that answers, but not to us. */
+const isTlsFailure = (code: string | undefined) => code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|ERR_SSL|EPROTO|DEPTH_ZERO|ALTNAME/.test(code);
 
 const firstLine = (text: string) => text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';

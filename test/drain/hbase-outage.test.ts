@@ -82,4 +82,63 @@ describe('drain to HBase across an outage', () => {
     expect(statuses.at(-1)!.state).toBe('ok');
     await expectTableHoldsExactly(hbase.url, 'DriverCarInfo', records.map((r) => r.line));
   }, 120_000);
+
+  it('HBase down when the drain starts (503): it parks and probes, then creates the table and writes every record exactly once', async () => {
+    const records = drivingRecords(20, 100, 11);
+    expect(records).toHaveLength(2000);
+    await env.broker.createTopic('Late-HBase', 3, {});
+    await produceLines(env.bootstrap, 'Late-HBase', records);
+    const statuses: DrainStatus[] = [];
+    const waiters: Array<() => void> = [];
+    const onStatus = (s: DrainStatus) => {
+      statuses.push(s);
+      for (const w of waiters.splice(0)) w();
+    };
+    const until = async (what: (s: DrainStatus) => boolean) => {
+      while (!statuses.some(what)) await new Promise<void>((r) => waiters.push(r));
+    };
+    hbase.setDown(true);
+    const sink = openSink({kind: 'hbase', url: hbase.url, table: 'LateTable', family: 'cf1', columns: BOOK_COLUMNS, rowKey: '{date:reverse}-{car_number}', createTable: true});
+    const deadLetters = new DeadLetterQueue([env.bootstrap], 'Late-HBase.dlq', sink.name);
+    const stop = new AbortController();
+    const draining = drainGroup({
+      brokers: [env.bootstrap],
+      topic: 'Late-HBase',
+      groupId: 'late-loader',
+      sink,
+      deadLetters,
+      startAtBeginning: true,
+      batchSize: 250,
+      stopAtEnd: false,
+      signal: stop.signal,
+      backoff: {initialMs: 200, maxMs: 1000},
+      onStatus,
+      statusIntervalMs: 200,
+    });
+    // Failing at start ends the drain: race it against parking.
+    const failed = draining.then(
+      () => 'ended',
+      (err: unknown) => `failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    const parkedOrFailed = await Promise.race([until((s) => s.state === 'parked').then(() => 'parked'), failed]);
+    expect(parkedOrFailed).toBe('parked');
+    expect(statuses.find((s) => s.state === 'parked')!.error).toMatch(/HBase.*503/);
+    await until((s) => s.state === 'retrying');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(statuses.every((s) => s.written === 0)).toBe(true);
+    expect(env.broker.groups.describeGroup('late-loader').state).toBe('Stable');
+
+    hbase.setDown(false);
+    await until((s) => s.written === 2000 && s.backlog === 0);
+    stop.abort();
+    const summary = await draining;
+    await sink.close();
+    await deadLetters.close();
+
+    expect(summary.records).toBe(2000);
+    expect(summary.deadLettered).toBe(0);
+    expect(summary.partitions.reduce((n, p) => n + p.nextOffset, 0)).toBe(2000);
+    expect(statuses.at(-1)!.state).toBe('ok');
+    await expectTableHoldsExactly(hbase.url, 'LateTable', records.map((r) => r.line));
+  }, 60_000);
 });

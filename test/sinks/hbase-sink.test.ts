@@ -1,12 +1,14 @@
 /**
  * The HBase sink against the emulator: a batch large enough to be written as several PUTs side by
  * side lands whole, a row put twice in one batch keeps the later value, a refused row is singled
- * out, and a gateway that does not answer fails the whole write.
+ * out, and a gateway that does not answer fails the whole write; one that does not answer yet at
+ * start is checked (and the table created) by the first write or probe instead.
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {startHBaseEmulator, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
 import {HBaseRestClient, type HBaseRow} from '../../src/hbase/rest-client.js';
 import {makeEvent, type Event} from '../../src/pipeline/event.js';
+import {UserError} from '../../src/lib/errors.js';
 import {SinkDataError, SinkUnavailableError} from '../../src/pipeline/sink.js';
 import {HBaseSink, MAX_REQUEST_BYTES} from '../../src/sinks/hbase-sink.js';
 
@@ -70,5 +72,39 @@ describe('HBase sink', () => {
     emu.setDown(false);
     await sink.write(events);
     expect((await scanAll(client)).size).toBe(3000);
+  });
+
+  it('down at start: start() resolves, writes fail as unavailable, and once it is back the table is created and everything written', async () => {
+    const emu = await startHBaseEmulator();
+    const client = new HBaseRestClient(emu.url);
+    stops.push(() => emu.stop(), () => client.close());
+    emu.setDown(true);
+    const sink = new HBaseSink({client, url: emu.url, table: 'T', family: 'cf1', toRow, createTable: true});
+    await sink.start();
+    const events = Array.from({length: 100}, (_, i) => makeEvent(`row${i},x`));
+    await expect(sink.write(events)).rejects.toBeInstanceOf(SinkUnavailableError);
+    await expect(sink.probe()).rejects.toBeInstanceOf(SinkUnavailableError);
+    emu.setDown(false);
+    await sink.probe();
+    expect(await client.tableExists('T')).toBe(true);
+    await sink.write(events);
+    expect((await scanAll(client)).size).toBe(100);
+  });
+
+  it('a missing table without createTable fails at once when the gateway answers, and at the first probe once it is back when it did not', async () => {
+    const emu = await startHBaseEmulator();
+    const client = new HBaseRestClient(emu.url);
+    stops.push(() => emu.stop(), () => client.close());
+    const options = {client, url: emu.url, table: 'Missing', family: 'cf1', toRow, createTable: false};
+    await expect(new HBaseSink(options).start()).rejects.toThrow(UserError);
+    emu.setDown(true);
+    const sink = new HBaseSink(options);
+    await sink.start();
+    await expect(sink.probe()).rejects.toBeInstanceOf(SinkUnavailableError);
+    emu.setDown(false);
+    const err = await sink.probe().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).not.toBeInstanceOf(SinkUnavailableError);
+    expect((err as Error).message).toMatch(/"Missing" does not exist/);
   });
 });
