@@ -1,8 +1,9 @@
 import {Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {kafkaFlags, resolveClient} from '../src/cli/client-flags.js';
+import {DELIVERY_FIX} from '../src/cli/collect-flags.js';
 import {resolveTopic, topicArg, topicFlag} from '../src/cli/name-flags.js';
-import {ACKS, COMPRESSIONS} from '../src/client/client-settings.js';
+import {ACKS, COMPRESSIONS, producerDelivery, type Acks} from '../src/client/client-settings.js';
 import type {DeliveryReport} from '../src/client/producer.js';
 import {parseHeaders, produceLines} from '../src/services/produce-service.js';
 import {table} from '../src/services/text-table.js';
@@ -45,9 +46,8 @@ export default class Produce extends KcollectCommand {
       key: flags.key,
       headers: parseHeaders(listValues(flags.header)),
       partition: flags.partition,
-      acks: (flags.acks as DeliveryReport['acks'] | undefined) ?? settings.acks ?? 'all',
+      ...producerDelivery({acks: (flags.acks as Acks | undefined) ?? settings.acks, idempotent: flags.idempotent ?? settings.idempotent}, false, DELIVERY_FIX),
       compression: (flags.compression as DeliveryReport['compression'] | undefined) ?? settings.compression ?? 'none',
-      idempotent: flags.idempotent ?? settings.idempotent ?? false,
       transactionalId: flags['transactional-id'],
     });
     if (report.partitions.length > 0) {

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import path from 'node:path';
 import {Flags} from '#oclif';
-import {ACKS, COMPRESSIONS, type Acks, type CompressionName} from '../client/client-settings.js';
+import {ACKS, COMPRESSIONS, producerDelivery, type Acks, type CompressionName} from '../client/client-settings.js';
 import {createInterceptors} from '../interceptors/index.js';
 import type {InterceptorConfig} from '../interceptors/schema.js';
 import {UserError} from '../lib/errors.js';
@@ -94,13 +94,15 @@ export function collectOptionsFromFlags(flags: CollectFlagValues, client: Resolv
     channel: {type: flags.channel as 'memory' | 'file', dir: flags['channel-dir'], capacityEvents: flags['channel-capacity'], capacityBytes: parseSize(flags['channel-bytes'], '--channel-bytes')},
     key: {keyHeader: flags['key-header'], keyField: flags['key-field'], fieldSeparator: flags['field-separator']},
     dlqTopic: flags['dlq-topic'] ?? `${flags.topic}.dlq`,
-    acks: (flags.acks as Acks | undefined) ?? settings.acks ?? 'all',
+    ...producerDelivery({acks: (flags.acks as Acks | undefined) ?? settings.acks, idempotent: flags.idempotent ?? settings.idempotent}, true, DELIVERY_FIX),
     compression: (flags.compression as CompressionName | undefined) ?? settings.compression ?? 'none',
-    idempotent: flags.idempotent ?? settings.idempotent ?? true,
     batchSize: flags['batch-size'],
     log,
   };
 }
+
+/** What to say when the flags or client properties ask for weak acks and idempotence at once. */
+export const DELIVERY_FIX = {where: '', hint: 'drop the acks (--acks, -X acks) to keep idempotence with acks=all, or give --no-idempotent (-X enable.idempotence=false)'};
 
 /** A regex flag's value, or a UserError naming the flag. */
 export function regexFlag(flag: string, text: string): RegExp;

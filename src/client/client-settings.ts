@@ -51,6 +51,18 @@ const SETTINGS = new Map<string, Apply>([
   ['auto.offset.reset', (p, s) => (s.offsetReset = offsetReset(p))],
 ]);
 
+/**
+ * acks and idempotence as Kafka's Java producer settles them (KIP-679): idempotence needs acks=all,
+ * so acks 0 or 1 given without a word on idempotence turns it off, rather than being silently
+ * raised to all; both asked for together is an error naming the two settings.
+ */
+export function producerDelivery(given: {acks?: Acks; idempotent?: boolean}, defaultIdempotent: boolean, fix: {where: string; hint: string}): {acks: Acks; idempotent: boolean} {
+  const acks = given.acks ?? 'all';
+  const weak = acks === '0' || acks === '1';
+  if (weak && given.idempotent === true) throw new UserError(`${fix.where}acks=${acks} with idempotence: an idempotent producer waits for acks=all`, fix.hint);
+  return {acks, idempotent: given.idempotent ?? (weak ? false : defaultIdempotent)};
+}
+
 export const SETTING_KEYS: readonly string[] = [...SETTINGS.keys()];
 
 /**

@@ -17,7 +17,7 @@ import {COLLECTOR_WRITES_IN_FLIGHT, KafkaSink, type ValueEncoder} from '../sinks
 import {AvroLineEncoder} from '../registry/avro-encoder.js';
 import {loadAvroSchema} from '../registry/schema-source.js';
 import {parseClientConfig, type ClientConfig, type ParsedClientConfig} from '../client/client-config.js';
-import {refuseSettingsBesidesServers} from '../client/client-settings.js';
+import {producerDelivery, refuseSettingsBesidesServers} from '../client/client-settings.js';
 import {bootstrapList} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
 import {httpClientSecurityOf} from './http-client-config.js';
@@ -160,9 +160,8 @@ function buildSink(name: string, s: SinkConfig, kafka: SinkKafka, config: AgentC
           clientConfig: kafka.clientConfig,
           topic: s.topic,
           key: (event) => keyOf(event, key),
-          acks: s.acks,
+          ...producerDelivery(s, true, {where: `sinks.${name}: `, hint: `drop sinks.${name}.acks (idempotence keeps acks=all), or set sinks.${name}.idempotent: false`}),
           compression: s.compression,
-          idempotent: s.idempotent,
           valueEncoder: s.format.type === 'avro' ? avroValues(name, s.topic, s.format, context) : undefined,
           redeliveryWindow: rereadWindow(Math.max(0, ...Object.values(config.sources).map((source) => source.batchSize ?? 0))),
           writesInFlight: COLLECTOR_WRITES_IN_FLIGHT,

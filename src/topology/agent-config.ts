@@ -101,9 +101,10 @@ const kafkaSink = z.strictObject({
   /** This sink's own client properties (with its own brokers: another cluster); else the agent's. */
   properties: clientProperties.optional(),
   key: z.strictObject({header: z.string().optional(), field: count.optional(), separator: z.string().min(1).optional()}).optional(),
-  acks: z.enum(ACKS).default('all'),
+  // Settled together by producerDelivery (acks 0 or 1 turn the idempotent default off).
+  acks: z.enum(ACKS).optional(),
   compression: z.enum(COMPRESSIONS).default('none'),
-  idempotent: z.boolean().default(true),
+  idempotent: z.boolean().optional(),
   format: kafkaFormat.default({type: 'text'}),
   ...sinkCommon,
 });

@@ -43,7 +43,7 @@ describe('client properties beyond security', () => {
     expect(firstBatch('props-gzip')).toEqual({codec: 1, producerId: -1n});
 
     await runCli(['topic', 'create', 'props-flags', '--partitions', '1', '--command-config', props]);
-    const flagged = await runCli(['tail-produce', log, '-t', 'props-flags', '--command-config', props, '--exit', '--position-file', path.join(dir, 'b.json'), '--compression', 'none', '--idempotent']);
+    const flagged = await runCli(['tail-produce', log, '-t', 'props-flags', '--command-config', props, '--exit', '--position-file', path.join(dir, 'b.json'), '--compression', 'none', '--acks', 'all', '--idempotent']);
     expect(flagged.code, flagged.stderr).toBe(0);
     const batch = firstBatch('props-flags');
     expect(batch.codec).toBe(0);
@@ -64,6 +64,22 @@ describe('client properties beyond security', () => {
     expect(copied.code, copied.stderr).toBe(0);
     expect(firstBatch('props-copy').codec).toBe(1);
     expect(firstBatch('props-copy').producerId).toBeGreaterThanOrEqual(0n);
+  }, 60_000);
+
+  it('acks 1 or 0 turns the idempotent default off, as the Java producer does; asked for with idempotence, it is refused', async () => {
+    const dir = tempDir('client-acks');
+    const log = path.join(dir, 'driving.log');
+    fs.writeFileSync(log, 'one\ntwo\n');
+    await runCli(['topic', 'create', 'acks-one', '--partitions', '1', '-b', bootstrap]);
+    const weak = await runCli(['tail-produce', log, '-t', 'acks-one', '-b', bootstrap, '--acks', '1', '--exit', '--position-file', path.join(dir, 'a.json')]);
+    expect(weak.code, weak.stderr).toBe(0);
+    // Not raised to acks=all behind the user's back: a plain producer (no producer id) sent it.
+    expect(firstBatch('acks-one').producerId).toBe(-1n);
+    for (const asked of [['--acks', '1', '--idempotent'], ['-X', 'acks=0', '-X', 'enable.idempotence=true']]) {
+      const both = await runCli(['tail-produce', log, '-t', 'acks-one', '-b', bootstrap, ...asked, '--exit', '--position-file', path.join(dir, 'b.json')]);
+      expectUserError(both, /acks=[01] with idempotence: an idempotent producer waits for acks=all/, '--no-idempotent');
+    }
+    expectUserError(await runCli(['produce', 'acks-one', '-b', bootstrap, '--acks', '0', '--idempotent'], {input: 'a\n'}), /acks=0 with idempotence/, '--no-idempotent');
   }, 60_000);
 
   it('names the key of a bad value', async () => {

@@ -256,7 +256,8 @@ describe('importFlumeConfig: other configurations', () => {
     const result = importFlumeConfig(text);
     const config = agentConfigSchema.parse(result.config);
     expect(config.sources.s).toMatchObject({type: 'tail', paths: ['/logs/app-[0-9].log'], startAt: 'beginning', selector: {type: 'multiplexing', header: 'light', mapping: {L: ['c2'], R: ['c2']}, default: ['c1']}});
-    expect(config.sinks.k1).toMatchObject({topic: 't', brokers: 'b1:9092,b2:9092', acks: 'all', idempotent: true, batchSize: 50});
+    expect(config.sinks.k1).toMatchObject({topic: 't', brokers: 'b1:9092,b2:9092', acks: 'all', batchSize: 50});
+    expect(config.sinks.k1).not.toHaveProperty('idempotent', false); // acks=all keeps kcollect's idempotent default
     expect(config.sinks.k2).toMatchObject({type: 'file_roll', path: '/flume/%Y', filePrefix: 'FlumeData', rollSize: 1024, rollCount: 10, rollInterval: 30_000});
     expect(config.sinkGroups.g).toEqual({processor: 'failover', sinks: ['k2', 'k3'], priority: {k2: 10, k3: 5}, maxPenalty: 10000});
     expect(keysOf(result.unconverted)).toEqual(['a.sinks.k1.kafka.producer.linger.ms', 'a.sinks.k2.hdfs.round']);
