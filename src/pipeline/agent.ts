@@ -87,6 +87,8 @@ export class Agent {
         deliver: async (events: readonly Event[]) => {
           metrics.count('EventReceivedCount', events.length);
           const kept = applyInterceptors(interceptors, events);
+          // Counted now: a line the interceptors kept but a stop caught before the channel took it is not filtered.
+          if (kept.length < events.length) metrics.count('EventFilteredCount', events.length - kept.length);
           const required: Array<Promise<void>> = [];
           for (const {channel, events: some, optional} of route(kept, channels, selector)) {
             const put = channel.put(some);

@@ -104,6 +104,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
     const result = await outcome;
     if (!('done' in result) || !(await tx.commit().then(() => true, () => false))) break;
     metrics.count('EventDrainSuccessCount', result.done.written);
+    if (result.done.deadLettered > 0) metrics.count('DeadLetterCount', result.done.deadLettered);
     confirmed++;
   }
   for (const {tx, outcome} of writes.slice(confirmed).reverse()) {

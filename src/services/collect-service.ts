@@ -55,6 +55,8 @@ export interface CollectReport {
   filtered: number;
   /** Lines sent to the dead-letter topic instead (binary, too long, not fitting the Avro schema). */
   deadLettered: number;
+  /** Lines read that a stop caught before Kafka acknowledged them: the next run (same position file) sends them. */
+  notSent: number;
   state: string;
 }
 
@@ -64,6 +66,7 @@ export function collectSummary(r: CollectReport, dlqTopic?: string): string {
   if (r.alreadyInKafka > 0) parts.push(`${thousands(r.alreadyInKafka)} read again and already in Kafka (not sent twice)`);
   parts.push(`${thousands(r.filtered)} filtered out`);
   if (r.deadLettered > 0) parts.push(`${thousands(r.deadLettered)} sent to ${dlqTopic}`);
+  if (r.notSent > 0) parts.push(`${thousands(r.notSent)} read but not acknowledged by Kafka before the stop (the next run sends them)`);
   return parts.join('; ');
 }
 
@@ -120,15 +123,20 @@ export async function runCollector(options: CollectOptions, signal: AbortSignal)
   const counters = (kind: string) => agent.metrics.snapshot().find((c) => c.kind === kind)?.counters ?? {};
   const source = counters('SOURCE');
   const sinkCounters = counters('SINK');
+  const received = source.EventReceivedCount ?? 0;
+  const filtered = source.EventFilteredCount ?? 0;
+  const delivered = (sinkCounters.EventDrainSuccessCount ?? 0) - sink.redeliveredSkipped;
+  const deadLettered = sinkCounters.DeadLetterCount ?? 0;
   return {
     name: options.name,
     topic: options.topic,
-    received: source.EventReceivedCount ?? 0,
+    received,
     accepted: source.EventAcceptedCount ?? 0,
-    delivered: (sinkCounters.EventDrainSuccessCount ?? 0) - sink.redeliveredSkipped,
+    delivered,
     alreadyInKafka: sink.redeliveredSkipped,
-    filtered: (source.EventReceivedCount ?? 0) - (source.EventAcceptedCount ?? 0),
-    deadLettered: sinkCounters.DeadLetterCount ?? 0,
+    filtered,
+    deadLettered,
+    notSent: Math.max(0, received - filtered - delivered - sink.redeliveredSkipped - deadLettered),
     state: agent.metrics.snapshot().find((c) => c.kind === 'SINK')?.state ?? 'ok',
   };
 }

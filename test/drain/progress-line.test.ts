@@ -67,7 +67,7 @@ describe('collector progress and summary', () => {
   });
 
   it('the summary counts what was really sent, apart from lines read again that Kafka already held', () => {
-    const report = {name: 'n', topic: 'T', received: 1000, accepted: 1000, delivered: 0, alreadyInKafka: 1000, filtered: 0, deadLettered: 0, state: 'ok'};
+    const report = {name: 'n', topic: 'T', received: 1000, accepted: 1000, delivered: 0, alreadyInKafka: 1000, filtered: 0, deadLettered: 0, notSent: 0, state: 'ok'};
     expect(collectSummary(report)).toBe('sent 0 line(s) to T; 1,000 read again and already in Kafka (not sent twice); 0 filtered out');
   });
 });

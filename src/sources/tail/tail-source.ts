@@ -403,7 +403,8 @@ export class TailSource implements Source {
       const ok = await delivery.then(
         () => true,
         (err) => {
-          ctx.log(`delivery of ${events.length} events failed (${errorMessage(err)}); reading them again`);
+          // On a stop the position simply stays before them (the next run sends them): no alarm per batch.
+          if (!ctx.signal.aborted) ctx.log(`delivery of ${events.length} events failed (${errorMessage(err)}); reading them again`);
           this.deliveryFailed = true;
           return false;
         },
