@@ -11,6 +11,7 @@ export const FORMAT_HELP =
 type Part = Buffer | ((r: FetchedRecord) => Buffer);
 
 const EMPTY = Buffer.alloc(0);
+const NULL_TEXT = Buffer.from('NULL');
 const str = (s: string | number) => Buffer.from(String(s), 'utf8');
 
 const TOKENS: Record<string, (r: FetchedRecord) => Buffer> = {
@@ -27,7 +28,8 @@ const TOKENS: Record<string, (r: FetchedRecord) => Buffer> = {
     return length;
   },
   T: (r) => str(r.timestamp),
-  h: (r) => Buffer.concat(r.headers.flatMap((h, i) => [i ? str(',') : EMPTY, str(h.key), str('='), h.value ?? EMPTY])),
+  // A null header value prints as NULL, as kcat prints it (an empty value prints as nothing).
+  h: (r) => Buffer.concat(r.headers.flatMap((h, i) => [i ? str(',') : EMPTY, str(h.key), str('='), h.value ?? NULL_TEXT])),
 };
 
 const ESCAPES: Record<string, string> = {n: '\n', r: '\r', t: '\t', '\\': '\\', 0: '\0'};
