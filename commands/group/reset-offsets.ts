@@ -20,7 +20,7 @@ Pick the partitions with --topic (repeatable; T:0,1 for some partitions) or
   --shift-by N         the committed offset plus N (negative moves back)
 ISO is e.g. 2024-05-01T08:00:00Z (without a zone: local time); durations are
 ISO-8601: PT10M, PT1H30M, P1D.
-Targets are clamped to [log start, log end], as Kafka does.
+Targets are clamped to [log start, log end], as Kafka does (an offset moved so is said on stderr).
 The group must have no live members.`;
   static override examples = [
     '<%= config.bin %> group reset-offsets hbase-drain --topic driving-logs --to-earliest',
@@ -70,6 +70,12 @@ The group must have no live members.`;
       mode,
       execute: flags.execute,
     });
+    // As kafka-consumer-groups.sh says it: an offset outside the log was moved to its nearer end.
+    if (mode.kind === 'to-offset') {
+      for (const p of result.partitions.filter((r) => r.after !== mode.offset)) {
+        this.logToStderr(`kcollect: warning: offset ${mode.offset} is ${mode.offset > p.logEnd ? 'past the end' : 'before the start'} of ${p.topic}:${p.partition} [${p.logStart}, ${p.logEnd}]; it is set to ${p.after}`);
+      }
+    }
     const rows = table(
       ['TOPIC', 'PARTITION', 'LOG-START', 'LOG-END', 'BEFORE', 'AFTER'],
       result.partitions.map((p) => [p.topic, p.partition, p.logStart, p.logEnd, p.before, p.after]),

@@ -108,7 +108,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
 
   try {
     let leaders = selectPartitions(await cluster.topicLeaders(topic), options.partitions, topic);
-    const {offsets, bounds} = await resolveStart(cluster, topic, leaders, options.start);
+    const {offsets, bounds} = await resolveStart(cluster, topic, leaders, options.start, warn);
     const states: PartitionState[] = leaders.map(({partition, leader}) => ({
       partition,
       leader,

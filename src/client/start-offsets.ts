@@ -67,11 +67,18 @@ export async function resolveStart(
   topic: string,
   leaders: PartitionLeader[],
   start: StartPosition,
+  warn: (message: string) => void = () => undefined,
 ): Promise<{offsets: Map<number, number>; bounds: Map<number, PartitionBounds>}> {
   const bounds = await partitionBounds(cluster, topic, leaders);
   const clamp = (p: number, o: number) => {
     const b = bounds.get(p)!;
     return Math.min(Math.max(o, b.logStart), b.highWatermark);
+  };
+  // An offset asked for (or committed) outside the log starts at its nearer end, said as librdkafka says it.
+  const clampSaying = (p: number, o: number) => {
+    const to = clamp(p, o);
+    if (to !== o) warn(`partition ${p}: offset ${o} is out of range [${bounds.get(p)!.logStart}, ${bounds.get(p)!.highWatermark}]; starting at ${to}`);
+    return to;
   };
   const out = new Map<number, number>();
   if (start.kind === 'timestamp') {
@@ -92,14 +99,14 @@ export async function resolveStart(
         out.set(partition, b.highWatermark);
         break;
       case 'offset':
-        out.set(partition, clamp(partition, start.offset));
+        out.set(partition, clampSaying(partition, start.offset));
         break;
       case 'fromEnd':
         out.set(partition, clamp(partition, b.highWatermark - start.count));
         break;
       case 'committed': {
         const c = start.offsets.get(partition) ?? -1;
-        out.set(partition, c >= 0 ? clamp(partition, c) : start.otherwise === 'beginning' ? b.logStart : b.highWatermark);
+        out.set(partition, c >= 0 ? clampSaying(partition, c) : start.otherwise === 'beginning' ? b.logStart : b.highWatermark);
         break;
       }
     }

@@ -205,6 +205,9 @@ describe('kcollect group', () => {
       ].join('\n'),
     );
     expect(await committed('replay', 'resets')).toEqual({0: 4, 1: 1});
+    // An offset past a partition's end is moved to it, and said, as kafka-consumer-groups.sh says it.
+    const clamped = await cli('group', 'reset-offsets', 'replay', '--topic', 'resets', '--to-offset', '5');
+    expect(clamped.stderr).toBe('kcollect: warning: offset 5 is past the end of resets:1 [0, 4]; it is set to 4\n');
   });
 
   it('every reset mode with --execute commits the new offsets', async () => {

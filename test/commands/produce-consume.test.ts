@@ -200,6 +200,13 @@ describe('kcollect produce and consume', () => {
       for (const r of ms) expect(r.timestamp).toBeGreaterThanOrEqual(split);
     });
 
+    it('-o past the end starts at the end and says so, as kcat does', async () => {
+      const r = await cli(['consume', 'positions', '-o', '100000', '-p', '0', '--exit']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/warning: partition 0: offset 100000 is out of range \[0, \d+\]; starting at \d+/);
+    });
+
     it('--count stops after N records without --exit', async () => {
       const r = await cli(['consume', 'positions', '--count', '4', '-p', '0']);
       expect(r.code, r.stderr).toBe(0);
