@@ -173,8 +173,21 @@ class KafkajsAdmin implements AdminClient {
       }),
       spec.name,
       [CreateTopics],
-    );
+    ).catch((err: unknown) => this.nameCollision(err, spec.name));
     if (!created) throw new UserError(`create topic ${spec.name}: TOPIC_ALREADY_EXISTS (36)`, hintFor("TOPIC_ALREADY_EXISTS")!.replace("NAME", spec.name));
+  }
+
+  /**
+   * A valid name refused as INVALID_TOPIC_EXCEPTION collides with a topic whose name differs only
+   * in '.' and '_' (one metric name in Kafka): say which, since the broker's message does not reach us.
+   */
+  private async nameCollision(err: unknown, name: string): Promise<never> {
+    if (err instanceof UserError && err.message.includes('INVALID_TOPIC_EXCEPTION') && /^[\w.-]{1,249}$/.test(name)) {
+      const metricName = (n: string) => n.replaceAll('.', '_');
+      const other = (await this.listTopics().catch(() => [])).find((t) => t.name !== name && metricName(t.name) === metricName(name));
+      if (other) throw new UserError(`create topic ${name}: INVALID_TOPIC_EXCEPTION (17): it collides with topic ${other.name}`, "Kafka cannot hold two topics whose names differ only in '.' and '_' (their metrics share a name): pick another name");
+    }
+    throw err;
   }
 
   async describeTopic(name: string): Promise<TopicDescription> {

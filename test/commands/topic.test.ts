@@ -169,6 +169,11 @@ describe('kcollect topic', () => {
     expectUserError(exists, 'TOPIC_ALREADY_EXISTS (36)', 'kcollect topic delete car-status');
     expectUserError(badConfig, 'INVALID_CONFIG (40): invalid value "never" for topic config retention.ms');
     expectUserError(badFlag, '--config "retention.ms" is not KEY=VALUE');
+    // Names that differ only in '.' and '_' collide (one metric name in Kafka): say with which topic.
+    expect((await cli('topic', 'create', 'fleet_status')).code).toBe(0);
+    expectUserError(await cli('topic', 'create', 'fleet.status'), 'INVALID_TOPIC_EXCEPTION (17): it collides with topic fleet_status', "differ only in '.' and '_'");
+    expectUserError(await cli('topic', 'create', 'fleet status'), 'INVALID_TOPIC_EXCEPTION (17)', 'letters, digits');
+    expect((await cli('topic', 'delete', 'fleet_status')).code).toBe(0);
   });
 
   it('deletes a topic', async () => {
