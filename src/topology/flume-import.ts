@@ -59,8 +59,10 @@ export function importFlumeConfig(text: string, agent?: string, file = 'flume.co
 
   ledger.sweep(listed);
   if (Object.keys(sources).length === 0) {
-    const reasons = ledger.unconverted.slice(0, 3).map((u) => `${u.key}: ${u.reason}`).join('; ');
-    throw new UserError(`nothing of agent ${name} converts to a kcollect agent (no source left)${reasons ? `: ${reasons}` : ''}`, 'kcollect agents have tail, spooldir and network sources (Flume exec `tail -F`, TAILDIR, spooldir, netcat, syslogtcp, syslogudp, multiport_syslogtcp, http); see the README (Agents)');
+    // The causes first: a dropped component's other keys only point at the key that says why.
+    const causes = ledger.unconverted.filter((u) => !u.reason.startsWith('belongs to '));
+    const reasons = (causes.length > 0 ? causes : ledger.unconverted).slice(0, 3).map((u) => `${u.key}: ${u.reason}`).join('; ');
+    throw new UserError(`nothing of agent ${name} converts to a kcollect agent (no source left)${reasons ? `: ${reasons}` : ''}`, 'fix the keys named; kcollect agents have tail, spooldir and network sources (Flume exec `tail -F`, TAILDIR, spooldir, netcat, syslogtcp, syslogudp, multiport_syslogtcp, http); see the README (Agents)');
   }
   const config: AgentInput = {name: agentName(name), sources, channels, sinks, ...(Object.keys(sinkGroups).length > 0 ? {sinkGroups} : {})};
   const checked = agentConfigSchema.safeParse(config);

@@ -292,6 +292,18 @@ describe('importFlumeConfig: other configurations', () => {
     expect(() => importFlumeConfig(two, 'a2')).toThrow(/nothing of agent a2 converts.*a2\.sources\.s\.command: .*shell pipeline/);
     expect(() => importFlumeConfig('# empty\n')).toThrow(/defines no Flume agent/);
   });
+
+  it('a typo names its cause and what was meant: a sink on an undeclared channel, a misspelled option', () => {
+    const agent = (sink: string[]) =>
+      ['a.sources = r', 'a.channels = c', 'a.sinks = k', 'a.sources.r.type = TAILDIR', 'a.sources.r.filegroups = f', 'a.sources.r.filegroups.f = /var/log/app.log', 'a.sources.r.channels = c', 'a.channels.c.type = memory', 'a.sinks.k.type = org.apache.flume.sink.kafka.KafkaSink', ...sink].join('\n');
+    // The cause (k reads channel c9) is named, not the keys of the source it left without a path.
+    expect(() => importFlumeConfig(agent(['a.sinks.k.kafka.topic = t', 'a.sinks.k.channel = c9']))).toThrow(/no source left\): .*a\.sinks\.k\.channel: channel c9 was not converted/);
+    const typos = importFlumeConfig(agent(['a.sinks.k.kafka.topik = t', 'a.sinks.k.kafka.flumeBatchSize = 50', 'a.sinks.k.channel = c']));
+    expect(Object.fromEntries(typos.unconverted.map((u) => [u.key, u.reason]))).toEqual({
+      'a.sinks.k.kafka.topik': 'not an option kcollect converts for sink k (did you mean kafka.topic?)',
+      'a.sinks.k.kafka.flumeBatchSize': 'not an option kcollect converts for sink k (did you mean flumeBatchSize?)',
+    });
+  });
 });
 
 describe('importFlumeConfig: network sources', () => {

@@ -1,5 +1,6 @@
 /** What every converter works with: the agent's keys and what became of each (Ledger), one component's keys (Scope). Part of `kcollect agent import` (../flume-import.ts). */
 import type {z} from 'zod';
+import {editDistance} from '../../lib/edit-distance.js';
 import type {InterceptorConfig} from '../../interceptors/schema.js';
 import type {agentConfigSchema} from '../agent-config.js';
 import type {Property} from '../java-properties.js';
@@ -34,6 +35,8 @@ export function defined<T extends Record<string, unknown>>(o: T): T {
 export class Ledger {
   private readonly props: Map<string, Property>;
   private readonly used = new Set<string>();
+  /** Every key a converter looked for, there or not: the options it knows, for "did you mean". */
+  private readonly asked = new Set<string>();
   private readonly reasons = new Map<string, string>();
   private readonly noted: Array<{key: string; note: string}> = [];
   private readonly lists = new Map<string, string[]>();
@@ -56,6 +59,7 @@ export class Ledger {
   }
 
   has(key: string): boolean {
+    this.asked.add(key);
     return this.props.has(key);
   }
 
@@ -65,6 +69,7 @@ export class Ledger {
 
   /** The value as written (Flume does not trim), marking the key used. */
   raw(key: string): string | undefined {
+    this.asked.add(key);
     const p = this.props.get(key);
     if (p === undefined) return undefined;
     this.used.add(key);
@@ -134,7 +139,15 @@ export class Ledger {
       if (key.startsWith(`${prefix}.`) && prefix.length > owner.length) owner = prefix;
     }
     const what = this.scopes.get(owner);
-    return what ? `not an option kcollect converts for ${what}` : 'kcollect has no equivalent';
+    if (!what) return 'kcollect has no equivalent';
+    const near = this.nearestOption(owner, key.slice(owner.length + 1));
+    return `not an option kcollect converts for ${what}${near ? ` (did you mean ${near}?)` : ''}`;
+  }
+
+  /** The option of `owner` a converter looked for that `typed` most likely meant: a typo, or an extra prefix. */
+  private nearestOption(owner: string, typed: string): string | undefined {
+    const options = [...this.asked].filter((k) => k.startsWith(`${owner}.`)).map((k) => k.slice(owner.length + 1));
+    return options.find((o) => editDistance(o, typed) <= 2) ?? options.find((o) => typed.endsWith(`.${o}`));
   }
 }
 
