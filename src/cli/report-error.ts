@@ -1,4 +1,5 @@
 import {BugError, UserError} from '../lib/errors.js';
+import {hintFor} from '../client/error-hints.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
 
 /**
@@ -11,7 +12,7 @@ export function reportError(err: Error): void {
   setTimeout(() => process.exit(), 1000).unref();
   if (err instanceof UserError || err instanceof KafkaProtocolError) {
     process.stderr.write(`kcollect: ${err.message}\n`);
-    const hint = err instanceof UserError ? err.hint : undefined;
+    const hint = err instanceof UserError ? err.hint : hintFor(err.info.name);
     if (hint) process.stderr.write(`  hint: ${hint}\n`);
     process.exitCode = 1;
     return;

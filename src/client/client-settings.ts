@@ -20,6 +20,15 @@ export interface ClientSettings {
   groupId?: string;
   /** auto.offset.reset: where a consumer without committed offsets starts. */
   offsetReset?: 'beginning' | 'end';
+  /** session.timeout.ms, heartbeat.interval.ms and max.poll.interval.ms of a group member. */
+  group?: GroupTimings;
+}
+
+export interface GroupTimings {
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** max.poll.interval.ms: how long the coordinator waits for members to rejoin a rebalance. */
+  rebalanceTimeoutMs?: number;
 }
 
 interface Property {
@@ -49,6 +58,9 @@ const SETTINGS = new Map<string, Apply>([
   ['queue.buffering.max.ms', linger],
   ['group.id', (p, s) => (s.groupId = nonEmpty(p))],
   ['auto.offset.reset', (p, s) => (s.offsetReset = offsetReset(p))],
+  ['session.timeout.ms', (p, s) => ((s.group ??= {}).sessionTimeoutMs = milliseconds(p))],
+  ['heartbeat.interval.ms', (p, s) => ((s.group ??= {}).heartbeatIntervalMs = milliseconds(p))],
+  ['max.poll.interval.ms', (p, s) => ((s.group ??= {}).rebalanceTimeoutMs = milliseconds(p))],
 ]);
 
 /**

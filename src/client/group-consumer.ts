@@ -4,7 +4,8 @@ import {ClusterConnections} from './cluster-connections.js';
 import {byPartition, fetchRecords, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {createKafka, probeBrokers} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
-import {GroupMember} from './wire-group.js';
+import type {GroupTimings} from './client-settings.js';
+import {GroupMember, memberTimings} from './wire-group.js';
 
 export interface GroupConsumeOptions {
   brokers: string[];
@@ -12,6 +13,8 @@ export interface GroupConsumeOptions {
   groupId: string;
   /** Where a group with no committed offset starts (auto.offset.reset). */
   startAtBeginning: boolean;
+  /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms. */
+  timings?: GroupTimings;
   maxRecords?: number;
   /** Stop once the group's committed offsets reach every partition's end (kcat -G -e). */
   stopAtEnd: boolean;
@@ -29,7 +32,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   const {brokers, topic, groupId} = options;
   await probeBrokers(brokers);
   const cluster = new ClusterConnections(brokers, 'kcollect-consume');
-  const member = new GroupMember(cluster, {groupId, topic, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000});
+  const member = new GroupMember(cluster, {groupId, topic, ...memberTimings({sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000}, options.timings)});
   const admin = createKafka(brokers, 'kcollect-consume').admin();
   let records = 0;
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;

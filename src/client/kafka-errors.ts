@@ -1,5 +1,6 @@
 import {UserError} from '../lib/errors.js';
 import {ClientSecurityError} from './client-config.js';
+import {hintFor} from './error-hints.js';
 
 const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
 
@@ -17,26 +18,6 @@ interface KafkajsErrorLike {
   errors?: unknown[];
   cause?: unknown;
   originalError?: unknown;
-}
-
-/** Hints for the Kafka errors a user can do something about. */
-const HINTS: Record<string, string> = {
-  UNKNOWN_TOPIC_OR_PARTITION: 'list topics with `kcollect topic list`, or create it with `kcollect topic create NAME`',
-  TOPIC_ALREADY_EXISTS: 'pick another name, or delete it first with `kcollect topic delete NAME`',
-  INVALID_PARTITIONS: 'the partition count must be at least 1 (and larger than the current one when adding partitions)',
-  INVALID_REPLICATION_FACTOR: 'the replication factor cannot exceed the number of brokers',
-  INVALID_CONFIG: 'check the config keys and values: Kafka topic config names, e.g. retention.ms=86400000 (`kcollect topic describe` of any topic lists them all)',
-  INVALID_TOPIC_EXCEPTION: 'topic names use letters, digits, ".", "_" and "-", at most 249 characters',
-  POLICY_VIOLATION: 'the broker refused the request by policy',
-  MESSAGE_TOO_LARGE: 'the record exceeds max.message.bytes; raise it with `kcollect topic alter-config NAME --set max.message.bytes=N`',
-  RECORD_LIST_TOO_LARGE: 'send fewer or smaller records per batch',
-  NOT_ENOUGH_REPLICAS: 'fewer in-sync replicas than min.insync.replicas: bring brokers back or use --acks 1',
-  UNSUPPORTED_COMPRESSION_TYPE: 'the broker does not accept this codec; try --compression gzip or none',
-  TOPIC_DELETION_DISABLED: 'the broker has delete.topic.enable=false',
-};
-
-export function hintFor(errorName: string): string | undefined {
-  return HINTS[errorName];
 }
 
 function isConnectionError(e: KafkajsErrorLike): boolean {

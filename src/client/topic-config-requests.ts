@@ -5,7 +5,7 @@ import type {Message} from '../protocol/codec.js';
 import type {ApiSchema} from '../protocol/schema.js';
 import {UserError} from '../lib/errors.js';
 import {ClusterConnections} from './cluster-connections.js';
-import {hintFor} from './kafka-errors.js';
+import {hintFor} from './error-hints.js';
 
 /*
  * Topic config requests on our own wire client: kafkajs drops a response's error_message, and for

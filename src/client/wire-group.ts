@@ -7,6 +7,8 @@ import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
 import {OffsetFetch} from '../protocol/messages/09-offset-fetch.js';
 import {SyncGroup} from '../protocol/messages/14-sync-group.js';
 import {sleep} from '../lib/backoff.js';
+import {UserError} from '../lib/errors.js';
+import type {GroupTimings} from './client-settings.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
 import {check, type WireConnection} from './wire-connection.js';
@@ -20,6 +22,17 @@ export interface GroupMemberOptions {
   /** How long the coordinator waits for members to rejoin (max.poll.interval.ms's role). */
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
+}
+
+/**
+ * A member's timings: `defaults` where the client properties say nothing; a heartbeat left to its
+ * default beats at least three times per session, as the Java consumer's does.
+ */
+export function memberTimings(defaults: Required<GroupTimings>, given: GroupTimings = {}): Required<GroupTimings> {
+  const sessionTimeoutMs = given.sessionTimeoutMs ?? defaults.sessionTimeoutMs;
+  const heartbeatIntervalMs = given.heartbeatIntervalMs ?? Math.min(defaults.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3));
+  if (heartbeatIntervalMs >= sessionTimeoutMs) throw new UserError(`heartbeat.interval.ms ${heartbeatIntervalMs} is not below session.timeout.ms ${sessionTimeoutMs}`, 'a member beats several times per session: e.g. heartbeat.interval.ms at a third of session.timeout.ms');
+  return {sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: given.rebalanceTimeoutMs ?? defaults.rebalanceTimeoutMs};
 }
 
 /** The group moved on without this member's generation: rejoin, nothing is lost. */

@@ -6,7 +6,7 @@ import {Produce} from '../protocol/messages/00-produce.js';
 import {Compression} from '../protocol/records/batch.js';
 import {encodeBatch, valueBytes} from '../protocol/records/records.js';
 import {ClusterConnections} from './cluster-connections.js';
-import {hintFor} from './kafka-errors.js';
+import {hintFor} from './error-hints.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
 import {TransactionSession, type TransactionOffsets} from './transaction-session.js';
 import type {Acks, CompressionName} from './client-settings.js';

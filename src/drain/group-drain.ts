@@ -15,7 +15,8 @@ import {byPartition, fetchRecords} from '../client/fetcher.js';
 import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers} from '../client/kafka.js';
 import {translateKafkaError} from '../client/kafka-errors.js';
-import {GroupMember} from '../client/wire-group.js';
+import type {GroupTimings} from '../client/client-settings.js';
+import {GroupMember, memberTimings} from '../client/wire-group.js';
 import {errorMessage} from '../lib/errors.js';
 import {SinkUnavailableError, type Sink} from '../pipeline/sink.js';
 import {LatencyGauges} from '../telemetry/latency.js';
@@ -36,6 +37,8 @@ export interface GroupDrainOptions {
   deadLetters: DeadLetterQueue;
   /** Where a group with no committed offset starts. */
   startAtBeginning: boolean;
+  /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms. */
+  timings?: GroupTimings;
   /** Events per sink write (and per commit). */
   batchSize?: number;
   maxRecords?: number;
@@ -64,7 +67,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const metrics = options.metrics?.component('DRAIN', groupId, sink.type);
   await probeBrokers(brokers);
   const cluster = new ClusterConnections(brokers, 'kcollect-drain');
-  const member = new GroupMember(cluster, {groupId, topic, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000});
+  const member = new GroupMember(cluster, {groupId, topic, ...memberTimings({sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000}, options.timings)});
   const admin = createKafka(brokers, 'kcollect-drain').admin();
 
   let state: DrainState = 'ok';

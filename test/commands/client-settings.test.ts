@@ -82,6 +82,18 @@ describe('client properties beyond security', () => {
     expectUserError(await runCli(['produce', 'acks-one', '-b', bootstrap, '--acks', '0', '--idempotent'], {input: 'a\n'}), /acks=0 with idempotence/, '--no-idempotent');
   }, 60_000);
 
+  it('a group member takes session.timeout.ms and heartbeat.interval.ms from the client properties', async () => {
+    await runCli(['topic', 'create', 'timed', '--partitions', '1', '-b', bootstrap]);
+    await runCli(['produce', 'timed', '-b', bootstrap], {input: 'one\n'});
+    // Below the broker's group.min.session.timeout.ms: the coordinator's own answer, so the value reached it.
+    expectUserError(await runCli(['consume', 'timed', '-g', 'timed-readers', '--exit', '-b', bootstrap, '-X', 'session.timeout.ms=3000']), 'INVALID_SESSION_TIMEOUT (26): join group timed-readers', 'group.min.session.timeout.ms');
+    expectUserError(await runCli(['consume', 'timed', '-g', 'timed-drain', '--to', 'file', '--out-dir', tempDir('timed'), '--exit', '-b', bootstrap, '-X', 'session.timeout.ms=7000', '-X', 'heartbeat.interval.ms=9000']), 'heartbeat.interval.ms 9000 is not below session.timeout.ms 7000');
+    const read = await runCli(['consume', 'timed', '-g', 'timed-readers', '--exit', '-b', bootstrap, '-X', 'session.timeout.ms=6000']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toBe('one\n');
+    expect(read.stderr).not.toMatch(/ignored/);
+  }, 60_000);
+
   it('names the key of a bad value', async () => {
     expectUserError(await runCli(['produce', 'x', '-b', bootstrap, '-X', 'acks=2'], {input: 'a\n'}), '-X: acks "2" is not one of all, -1, 1, 0', 'acks=all');
     expectUserError(await runCli(['consume', 'x', '-b', bootstrap, '-X', 'auto.offset.reset=none', '--exit']), '-X: auto.offset.reset "none" is not earliest or latest');
