@@ -11,7 +11,7 @@ import {resolveConfigFile} from '../../src/topology/bundled.js';
 export default class AgentRun extends KcollectCommand {
   static override summary = 'Run a collection agent: its sources, interceptors, channels and sinks, from a YAML file';
   static override description =
-    'The YAML names sources (tail, spooldir), channels (memory, file) and sinks (kafka, hbase, file_roll, logger) the way a Flume agent file does; topology/agents/ ships the smart-car agents and `kcollect agent import` converts a Flume properties file. Every source moves its position only once its events are safe. Runs until Ctrl-C, then drains the channels and prints the counters.';
+    'The YAML names sources (tail, spooldir, netcat, syslogtcp, syslogudp, http, forward), channels (memory, file) and sinks (kafka, hbase, file_roll, logger, forward) the way a Flume agent file does; topology/agents/ ships the smart-car agents and `kcollect agent import` converts a Flume properties file. Every source moves its position only once its events are safe. Runs until Ctrl-C, then drains the channels and prints the counters.';
   static override examples = ['<%= config.bin %> agent run smartcar-driving', '<%= config.bin %> agent run topology/agents/smartcar-driving.yaml', '<%= config.bin %> agent run my-agent.yaml -b kafka1:9092,kafka2:9092'];
 
   static override args = {file: Args.string({required: true, description: 'agent YAML file, or the name of a shipped one (`kcollect topology list`)'})};

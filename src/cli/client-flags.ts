@@ -13,7 +13,7 @@ export const kafkaFlags = {
   'command-config': Flags.string({
     env: 'KCOLLECT_CLIENT_CONFIG',
     description:
-      'client properties file (Kafka CLI --command-config): security.protocol, sasl.mechanism, sasl.username, sasl.password or sasl.jaas.config, ssl.truststore.location, ssl.keystore.location, ...; bootstrap.servers, acks, compression.type, enable.idempotence, linger.ms, group.id and auto.offset.reset apply where their flags are not given',
+      'client properties file (Kafka CLI --command-config): security.protocol, sasl.mechanism, sasl.username, sasl.password or sasl.jaas.config, ssl.truststore.location, ssl.keystore.location, ...; bootstrap.servers, acks, compression.type, enable.idempotence, linger.ms, group.id, auto.offset.reset and session.timeout.ms apply where their flags are not given',
   }),
   property: Flags.string({
     char: 'X',
