@@ -59,18 +59,35 @@ export interface DeliveryReport {
   durationMs: number;
 }
 
+/** A record the topic refused for good (larger than its max.message.bytes): sending it again is no use. */
+export interface RefusedRecord {
+  record: OutgoingRecord;
+  /** Names the topic, its max.message.bytes and the Kafka error. */
+  reason: string;
+}
+
+/** What became of records sent with sendConfirmed(). */
+export interface SendOutcome {
+  /** Not acknowledged (a failure): flush(), then send them again in this order. */
+  unacknowledged: OutgoingRecord[];
+  refused: RefusedRecord[];
+}
+
 /**
  * A producer bound to one topic, with a delivery report. send() enqueues a batch and resolves
  * once there is room for another (several batches are in flight); flush() waits for all of
  * them and returns what Kafka acknowledged, or throws the first failure as a UserError naming
- * the Kafka error.
+ * the Kafka error (or, everything else written, the records the topic refused as too large).
  */
 export interface TopicProducer {
   readonly topic: string;
   readonly partitions: number;
+  /** The topic's max.message.bytes as the producer last read it (batches are built under it). */
+  readonly maxMessageBytes: number;
+  /** A record the topic refuses for its size is reported by the next flush(), after the rest was written. */
   send(records: OutgoingRecord[]): Promise<void>;
-  /** Sends and resolves once these records settled, with those Kafka did not acknowledge (see WireTopicProducer). */
-  sendConfirmed(records: OutgoingRecord[]): Promise<OutgoingRecord[]>;
+  /** Sends and resolves once these records settled, with those Kafka did not acknowledge and those the topic refused (see WireTopicProducer). */
+  sendConfirmed(records: OutgoingRecord[]): Promise<SendOutcome>;
   /** A transactional producer commits here, with the group offsets given (consume-transform-produce). */
   flush(offsets?: TransactionOffsets): Promise<DeliveryReport>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import type {ClientConfig} from '../client/client-config.js';
 import type {Acks, CompressionName} from '../client/client-settings.js';
-import {openProducer, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
+import {openProducer, type OutgoingRecord, type RefusedRecord, type SendOutcome, type TopicProducer} from '../client/producer.js';
 import {StickyPartitioner, partitionForKey} from '../client/partitioner.js';
 import type {TransactionOffsets} from '../client/transaction-session.js';
 import {ProduceError, headerBytesAtLeast} from '../client/wire-producer.js';
@@ -71,9 +71,10 @@ export interface ValueEncoder {
 /**
  * Sends events to a Kafka topic: headers become record headers, a numeric `timestamp` header
  * (Flume's timestamp interceptor) becomes the record timestamp. write() resolves once Kafka
- * acknowledged every record; rejected and oversized events (and lines the value encoder refuses,
- * e.g. a line that does not fit the Avro schema) are refused with a SinkDataError
- * once the rest is written, and the runner sends them to the dead-letter topic.
+ * acknowledged every record; rejected and oversized events (lines the value encoder refuses,
+ * e.g. a line that does not fit the Avro schema, and records the topic refuses as larger than its
+ * max.message.bytes) are refused with a SinkDataError once the rest is written, and the runner
+ * sends them to the dead-letter topic.
  */
 export class KafkaSink implements Sink {
   readonly type = 'kafka';
@@ -143,14 +144,24 @@ export class KafkaSink implements Sink {
     if (this.options.transactionalId) {
       const {records, refused} = this.prepare(events, producer, await this.recentRecords(events));
       // Sent within the open transaction; commitTransaction() decides.
-      if (records.length > 0) await producer.send(records).catch((err) => this.abort(err));
+      if (records.length > 0) {
+        const sent = await producer.sendConfirmed(records);
+        // flush() aborts the transaction and throws the failure.
+        if (sent.unacknowledged.length > 0) await this.abort();
+        refused.push(...sent.refused.map(rejected));
+      }
       if (refused.length > 0) throw new SinkDataError(refused);
       return;
     }
     const turn = this.sending.then(() => this.send(events, producer));
     this.sending = turn.catch(() => undefined);
-    const {prepared, unacknowledged: settled} = await turn;
-    const unacknowledged = await settled;
+    const {prepared, sent: settled} = await turn;
+    const {unacknowledged, refused} = await settled;
+    // Too large for the topic: dead letters, on this attempt or with the retry of the rest.
+    if (refused.length > 0) {
+      prepared.refused.push(...refused.map(rejected));
+      prepared.refused.sort((x, y) => x.index - y.index);
+    }
     if (unacknowledged.length > 0) {
       // Resend only what Kafka did not acknowledge: the rest is written already.
       this.failed.set(events, {records: unacknowledged, refused: prepared.refused});
@@ -165,7 +176,7 @@ export class KafkaSink implements Sink {
    * Hands a batch's records to the producer, after the previous write's; resolves once they are
    * queued there, with the promise of those Kafka did not acknowledge.
    */
-  private async send(events: readonly Event[], producer: TopicProducer): Promise<{prepared: Prepared; unacknowledged: Promise<OutgoingRecord[]>}> {
+  private async send(events: readonly Event[], producer: TopicProducer): Promise<{prepared: Prepared; sent: Promise<SendOutcome>}> {
     const retry = this.failed.get(events);
     if (retry === undefined && this.failed.size > 0) {
       if (this.maxWritesInFlight > 1) {
@@ -176,7 +187,7 @@ export class KafkaSink implements Sink {
       this.failed.clear();
     }
     const prepared = retry ?? this.prepare(events, producer, await this.recentRecords(events));
-    return {prepared, unacknowledged: prepared.records.length > 0 ? producer.sendConfirmed(prepared.records) : Promise.resolve([])};
+    return {prepared, sent: prepared.records.length > 0 ? producer.sendConfirmed(prepared.records) : Promise.resolve({unacknowledged: [], refused: []})};
   }
 
   /**
@@ -201,7 +212,7 @@ export class KafkaSink implements Sink {
       const event = encoder && !read.rejected ? encoder.encode(read) : read;
       if (event.rejected) refused.push({index, reason: event.rejected});
       else if (bodyLength(event) > maxBytes) refused.push({index, reason: `record of ${bodyLength(event)} bytes exceeds ${maxBytes} bytes`});
-      else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null));
+      else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null, index));
     }
     if (recent && recent.skipped > 0) {
       this.recheckSkipped += recent.skipped;
@@ -225,8 +236,12 @@ export class KafkaSink implements Sink {
    * The open transaction is aborted (flush() does that after a failure): nothing of it counts, the
    * drain reads again from its committed offsets. Fenced by a newer instance: nothing to retry.
    */
-  private async abort(err: unknown): Promise<never> {
-    await this.producer?.flush().catch(() => undefined);
+  private async abort(err?: unknown): Promise<never> {
+    const failure = await this.producer?.flush().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    err ??= failure;
     // A Kafka error no retry mends (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, an authorization) ends the drain.
     const kafkaError = err instanceof ProduceError ? err.kafkaError : err instanceof KafkaProtocolError ? err.info : undefined;
     if (kafkaError && !kafkaError.retriable) throw err;
@@ -249,10 +264,15 @@ function anyRedelivered(events: readonly Event[]): boolean {
   return false;
 }
 
-function toRecord(event: Event, key: Buffer | null): OutgoingRecord {
+function toRecord(event: Event, key: Buffer | null, index: number): OutgoingRecord {
   const header = headersOf(event).timestamp;
   const timestamp = header === undefined ? NaN : Number(header);
-  return new EventRecord(event, key, Number.isSafeInteger(timestamp) && timestamp > 0 ? timestamp : undefined);
+  return new EventRecord(event, key, Number.isSafeInteger(timestamp) && timestamp > 0 ? timestamp : undefined, index);
+}
+
+/** A record the topic refused, as the event of the batch it was made from (the sink sends only EventRecords). */
+function rejected({record, reason}: RefusedRecord): RejectedEvent {
+  return {index: (record as EventRecord).index, reason};
 }
 
 /**
@@ -268,6 +288,8 @@ class EventRecord implements OutgoingRecord {
     private readonly event: Event,
     readonly key: Buffer | null,
     readonly timestamp: number | undefined,
+    /** The event's place in the batch given to write() (a refused record's dead letter is that event). */
+    readonly index: number,
   ) {}
 
   get value(): Buffer {

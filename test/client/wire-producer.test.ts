@@ -51,6 +51,54 @@ describe('the wire producer', () => {
     expect(read.map((r) => [r.partition, r.key?.toString(), r.value?.length, r.value?.[0]])).toEqual(big.map((r, i) => [1, `k${i}`, 300_000, 97 + i]));
   });
 
+  it('a topic with max.message.bytes=2000: batches are built under it, idempotent, every record once and in order', async () => {
+    const {broker, bootstrap} = await startBroker();
+    cleanups.push(() => broker.close());
+    await runOk(process.execPath, [CLI, 'topic', 'create', 'small', '-b', bootstrap, '-c', 'max.message.bytes=2000']);
+    const producer = await WireTopicProducer.open('small', {brokers: [bootstrap], idempotent: true});
+    await producer.send(records(0, 1000, 0));
+    await producer.send(records(1000, 1000, 0));
+    const report = await producer.flush();
+    await producer.close();
+    expect(report.records).toBe(2000);
+    expect(await topicValues(bootstrap, 'small')).toEqual(records(0, 2000).map((r) => r.value!.toString()));
+    expect(producer.maxMessageBytes).toBe(2000);
+  });
+
+  it('max.message.bytes lowered while it runs: refused batches go again smaller; a record too large alone is refused and the rest arrive once, in order', async () => {
+    const {broker, bootstrap} = await startBroker();
+    cleanups.push(() => broker.close());
+    await runOk(process.execPath, [CLI, 'topic', 'create', 'lowered', '-b', bootstrap, '-p', '2']);
+    const producer = await WireTopicProducer.open('lowered', {brokers: [bootstrap], idempotent: true});
+    await producer.send(records(0, 100, 0));
+    await producer.flush();
+    await runOk(process.execPath, [CLI, 'topic', 'alter-config', 'lowered', '-b', bootstrap, '--set', 'max.message.bytes=2000']);
+    // Sized for the old limit: each batch is refused whole, then goes again in pieces; the large
+    // records are refused and the records after them (in this batch and the next) renumbered.
+    const big = (name: string, partition: number): OutgoingRecord => ({key: null, value: Buffer.alloc(3000, name), partition});
+    const batch = [...records(100, 300, 0), big('a', 0), ...records(400, 300, 0), big('b', 1), ...records(700, 300, 1), big('c', 0)];
+    const [first, second] = await Promise.all([producer.sendConfirmed(batch), producer.sendConfirmed(records(1000, 500, 0))]);
+    expect(first.unacknowledged).toEqual([]);
+    expect(second).toEqual({unacknowledged: [], refused: []});
+    expect(first.refused.map((r) => r.record.value![0]).sort()).toEqual([97, 98, 99]);
+    expect(first.refused[0].reason).toMatch(/^record of 3000 bytes refused by topic lowered: MESSAGE_TOO_LARGE \(10\): .*max.message.bytes=2000/);
+    expect(producer.maxMessageBytes).toBe(2000);
+    // The same producer goes on: its sequence numbers are still the broker's.
+    await producer.send(records(1500, 100, 0));
+    await producer.send([big('d', 1), ...records(1600, 100, 1)]);
+    const err = await producer.flush().catch((e: unknown) => e);
+    await producer.close();
+    expect(err).toBeInstanceOf(ProduceError);
+    expect((err as ProduceError).message).toMatch(/produce to lowered: 1 record\(s\) too large, 1700 acknowledged/);
+    expect((err as ProduceError).refused.map((r) => r.record.value![0])).toEqual([100]);
+    expect((err as ProduceError).unacknowledged).toEqual([]);
+    const read = await readTopic(bootstrap, 'lowered');
+    const inPartition = (p: number) => read.filter((r) => r.partition === p).sort((x, y) => x.offset - y.offset).map((r) => r.value!.toString());
+    const values = (from: number, to: number) => records(from, to - from).map((r) => r.value!.toString());
+    expect(inPartition(0)).toEqual([...values(0, 700), ...values(1000, 1600)]);
+    expect(inPartition(1)).toEqual([...values(700, 1000), ...values(1600, 1700)]);
+  });
+
   it('a produce response lost on the way: the batch is sent again with its sequence and written once', async () => {
     let target = {host: '127.0.0.1', port: 0};
     const proxy = await droppingProxy(() => target, PRODUCE);
