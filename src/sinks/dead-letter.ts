@@ -1,9 +1,7 @@
 import type {ClientConfig} from '../client/client-config.js';
 import {openProducer, type OutgoingRecord, type TopicProducer} from '../client/producer.js';
+import {oneRecordBatchBytes} from '../client/wire-producer.js';
 import type {Event} from '../pipeline/event.js';
-
-/** Kafka's default message.max.bytes: a dead letter's body is cut to fit under it. */
-const MAX_DEAD_LETTER_BODY = 1_000_000;
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'dlq.reason',
@@ -45,7 +43,8 @@ export class DeadLetterQueue {
   async send(letters: DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     this.producer ??= await this.open();
-    await this.producer.send(letters.map((l) => deadLetterRecord(l, this.sinkName)));
+    const limit = this.producer.maxMessageBytes;
+    await this.producer.send(letters.map((l) => deadLetterRecord(l, this.sinkName, limit)));
     await this.producer.flush();
   }
 
@@ -63,7 +62,11 @@ export class DeadLetterQueue {
   }
 }
 
-function deadLetterRecord({event, reason}: DeadLetter, sinkName?: string): OutgoingRecord {
+/**
+ * The letter as a record; a body the dead-letter topic cannot hold whole (its max.message.bytes,
+ * with the key and headers) keeps its first bytes. The reason says how long the event was.
+ */
+function deadLetterRecord({event, reason}: DeadLetter, sinkName: string | undefined, maxMessageBytes: number): OutgoingRecord {
   const h = DEAD_LETTER_HEADERS;
   const headers: Record<string, string> = {...event.headers, [h.reason]: reason};
   if (sinkName !== undefined) headers[h.sink] = sinkName;
@@ -76,9 +79,7 @@ function deadLetterRecord({event, reason}: DeadLetter, sinkName?: string): Outgo
     headers[h.partition] = String(kafka.partition);
     headers[h.offset] = String(kafka.offset);
   }
-  return {
-    key: kafka?.key ?? null,
-    value: event.body.subarray(0, MAX_DEAD_LETTER_BODY),
-    headers: Object.entries(headers).map(([key, value]) => ({key, value: Buffer.from(value)})),
-  };
+  const record: OutgoingRecord = {key: kafka?.key ?? null, value: null, headers: Object.entries(headers).map(([key, value]) => ({key, value: Buffer.from(value)}))};
+  record.value = event.body.subarray(0, Math.max(0, maxMessageBytes - oneRecordBatchBytes(record)));
+  return record;
 }

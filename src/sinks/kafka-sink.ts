@@ -27,8 +27,6 @@ export interface KafkaSinkOptions {
    * transactional.id, and commitTransaction() commits it with the drain's offsets.
    */
   transactionalId?: string;
-  /** Bodies over this size go to the dead-letter topic (Kafka's max.message.bytes, ~1 MB). */
-  maxRecordBytes?: number;
   /**
    * Records per partition read back on start to recognise lines a killed collector reads again,
    * and before writing a batch with events marked redelivered (see redelivery-filter.ts); 0
@@ -71,10 +69,10 @@ export interface ValueEncoder {
 /**
  * Sends events to a Kafka topic: headers become record headers, a numeric `timestamp` header
  * (Flume's timestamp interceptor) becomes the record timestamp. write() resolves once Kafka
- * acknowledged every record; rejected and oversized events (lines the value encoder refuses,
- * e.g. a line that does not fit the Avro schema, and records the topic refuses as larger than its
- * max.message.bytes) are refused with a SinkDataError once the rest is written, and the runner
- * sends them to the dead-letter topic.
+ * acknowledged every record; rejected events, lines the value encoder refuses (e.g. a line that
+ * does not fit the Avro schema) and records the topic refuses as larger than its
+ * max.message.bytes (the producer's one limit: the sink keeps none of its own) are refused with a
+ * SinkDataError once the rest is written, and the runner sends them to the dead-letter topic.
  */
 export class KafkaSink implements Sink {
   readonly type = 'kafka';
@@ -202,7 +200,6 @@ export class KafkaSink implements Sink {
 
   /** Records with their partitions fixed now (a retry must send the same), and what is refused. */
   private prepare(events: readonly Event[], producer: TopicProducer, recent?: RedeliveryFilter): {records: OutgoingRecord[]; refused: RejectedEvent[]} {
-    const maxBytes = this.options.maxRecordBytes ?? 1_000_000;
     const records: OutgoingRecord[] = [];
     const refused: RejectedEvent[] = [];
     const encoder = this.encoder;
@@ -211,7 +208,6 @@ export class KafkaSink implements Sink {
       const read = events[index];
       const event = encoder && !read.rejected ? encoder.encode(read) : read;
       if (event.rejected) refused.push({index, reason: event.rejected});
-      else if (bodyLength(event) > maxBytes) refused.push({index, reason: `record of ${bodyLength(event)} bytes exceeds ${maxBytes} bytes`});
       else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null, index));
     }
     if (recent && recent.skipped > 0) {

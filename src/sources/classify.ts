@@ -21,9 +21,13 @@ export function rejectReason(body: Buffer, start = 0, end = body.length): 'binar
   return high < 0x80 || isUtf8(body.subarray(start, end)) ? undefined : 'invalid UTF-8';
 }
 
-/** The reason for a line cut to `maxLineBytes` from its `length` bytes. */
+/**
+ * The reason for a line cut to `maxLineBytes` (`--max-line-bytes`, an agent source's
+ * `maxLineBytes`) from its `length` bytes. A line within it may still be too large for the topic:
+ * the Kafka sink's reason then names the topic's max.message.bytes.
+ */
 export function tooLongReason(maxLineBytes: number, length: number): string {
-  return `line of ${length} bytes exceeds ${maxLineBytes} bytes`;
+  return `line of ${length} bytes exceeds --max-line-bytes (${maxLineBytes} bytes)`;
 }
 
 /**

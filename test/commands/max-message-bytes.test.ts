@@ -2,6 +2,8 @@
  * A topic's max.message.bytes, as a collector meets it: batches fit under any limit (2000 here),
  * also one lowered while the collector runs; a line too large for the topic goes to the
  * dead-letter topic with its origin and the rest arrive once, in order, and the command exits.
+ * The line limit of the sink is the topic's, the source's is --max-line-bytes, and each reason
+ * names its own.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +27,8 @@ afterAll(async () => {
 
 const lines = (prefix: string, from: number, to: number) => Array.from({length: to - from}, (_, i) => `${prefix}-${String(from + i).padStart(4, '0')} ${'x'.repeat(40)}`);
 const text = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
+/** A value as its first character and length: a failed comparison of megabyte lines stays readable. */
+const brief = (v: string) => (v.length > 100 ? `${v[0]} x ${v.length}` : v);
 
 async function createTopic(name: string, ...configs: string[]): Promise<void> {
   const r = await kcollect(bootstrap, ['topic', 'create', name, '-p', '1', ...configs.flatMap((c) => ['-c', c])]);
@@ -122,4 +126,42 @@ describe('a topic with max.message.bytes=2000', () => {
     expect(letters.map((l) => [l.value!.toString(), header(l, 'dlq.topic'), header(l, 'dlq.offset')])).toEqual([[big, 'copy-in', '300']]);
     expect(header(letters[0], 'dlq.reason')).toMatch(/refused by topic copy-out: MESSAGE_TOO_LARGE \(10\): .*max\.message\.bytes=2000/);
   }, 90_000);
+});
+
+describe("the line limit: --max-line-bytes at the source, the topic's max.message.bytes at the sink", () => {
+  it('a line the topic takes arrives whole; a line over --max-line-bytes is dead-lettered with its first --max-line-bytes bytes; each reason names its limit', async () => {
+    await createTopic('roomy', 'max.message.bytes=5000000');
+    // Raised so the dead letter can hold what --max-line-bytes kept.
+    await createTopic('roomy.dlq', 'max.message.bytes=5000000');
+    const cwd = tempDir('msgsize-roomy');
+    const file = path.join(cwd, 'a.log');
+    const fits = 'f'.repeat(1_500_000);
+    const tooLong = 'g'.repeat(3_000_000);
+    fs.writeFileSync(file, text(['first', fits, tooLong, 'last']));
+    const r = await collect(spawnCli(['tail-produce', 'a.log', '--exit', '--topic', 'roomy', '--max-line-bytes', '2MiB', '-b', bootstrap], {cwd}), 30_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await topicValues(bootstrap, 'roomy')).map(brief)).toEqual(['first', 'f x 1500000', 'last']);
+    const letter = await deadLetterFrom('roomy', file, Buffer.byteLength(text(['first', fits])));
+    expect(header(letter, 'dlq.reason')).toBe('line of 3000000 bytes exceeds --max-line-bytes (2097152 bytes)');
+    expect(brief(letter.value!.toString())).toBe('g x 2097152');
+  }, 60_000);
+
+  it("with the defaults, a line the topic takes arrives; one within --max-line-bytes but over the topic's limit is dead-lettered, cut to what the dead-letter topic holds", async () => {
+    await createTopic('plain');
+    const cwd = tempDir('msgsize-plain');
+    const file = path.join(cwd, 'a.log');
+    const fits = 'f'.repeat(1_040_000);
+    const over = 'o'.repeat(1_048_500);
+    fs.writeFileSync(file, text(['first', fits, over, 'last']));
+    const r = await collect(spawnCli(['tail-produce', 'a.log', '--exit', '--topic', 'plain', '-b', bootstrap], {cwd}), 30_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await topicValues(bootstrap, 'plain')).map(brief)).toEqual(['first', 'f x 1040000', 'last']);
+    const letter = await deadLetterFrom('plain', file, Buffer.byteLength(text(['first', fits])));
+    expect(header(letter, 'dlq.reason')).toMatch(/^record of 1048500 bytes refused by topic plain: MESSAGE_TOO_LARGE \(10\): batch of \d+ bytes exceeds max\.message\.bytes=1048588$/);
+    // The dead-letter topic has the default limit too: the line keeps what fits with its headers.
+    const kept = letter.value!.toString();
+    expect(kept.length).toBeGreaterThan(1_048_000);
+    expect(brief(kept)).toBe(`o x ${kept.length}`);
+    expect(kept).toBe(over.slice(0, kept.length));
+  }, 60_000);
 });

@@ -166,7 +166,7 @@ describe('spooldir source', () => {
     await eventually(() => exists(dir, 'mixed.log.COMPLETED'), 'file renamed');
     ctx.stop();
     await running;
-    expect(ctx.events.map((e) => e.rejected)).toEqual([undefined, 'invalid UTF-8', 'line of 100 bytes exceeds 50 bytes', 'binary data', undefined]);
+    expect(ctx.events.map((e) => e.rejected)).toEqual([undefined, 'invalid UTF-8', 'line of 100 bytes exceeds --max-line-bytes (50 bytes)', 'binary data', undefined]);
     expect(ctx.events[1].body).toEqual(bad);
     expect(ctx.events[2].body.toString()).toBe('x'.repeat(50));
     expect(ctx.events[2].origin).toMatchObject({file: path.join(dir, 'mixed.log'), offset: 7});

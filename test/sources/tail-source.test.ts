@@ -387,7 +387,7 @@ describe('TailSource: content', () => {
     await until('5 events', () => tail.ctx.delivered.length === 5, tail.ctx);
     await tail.stop();
     const events = tail.ctx.delivered;
-    expect(events.map((e) => e.rejected)).toEqual([undefined, 'binary data', 'invalid UTF-8', 'line of 5000 bytes exceeds 1000 bytes', undefined]);
+    expect(events.map((e) => e.rejected)).toEqual([undefined, 'binary data', 'invalid UTF-8', 'line of 5000 bytes exceeds --max-line-bytes (1000 bytes)', undefined]);
     expect(events[3].body).toEqual(Buffer.from('x'.repeat(1000)));
     expect(events.map((e) => e.origin!.offset)).toEqual([0, 7, 13, 18, 5020]);
     expect(events[4].body.toString()).toBe('tab\tis fine, ünïcödé too');
