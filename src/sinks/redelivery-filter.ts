@@ -1,20 +1,10 @@
 import type {ClientConfig} from '../client/client-config.js';
 import {crc32c} from '@node-rs/crc32';
 import {fetchRecords} from '../client/fetcher.js';
-import {HOST, LineEvent, type Event} from '../pipeline/event.js';
+import type {Event} from '../pipeline/event.js';
+import {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
 
-/** Record header naming where a collected line came from: `host:inode:byteOffset` (or the origin's own id). */
-export const ORIGIN_HEADER = 'kcollect.origin';
-
-/** The host is the one that read the file (set when the event was forwarded), else this one. */
-export function originHeader(event: Event): string | undefined {
-  // A line nobody gave another origin: no origin object made for it.
-  if (event instanceof LineEvent && event.plainOrigin) return event.from.idPrefix + event.offset;
-  const {origin} = event;
-  if (origin?.id !== undefined) return origin.id;
-  if (origin?.inode === undefined || origin.offset === undefined) return undefined;
-  return `${origin.host ?? HOST}:${origin.inode}:${origin.offset}`;
-}
+export {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
 
 const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;
 
