@@ -5,6 +5,7 @@ import {eventSize, type Event} from '../pipeline/event.js';
 import {acquirePidLock} from '../lib/pid-lock.js';
 import {WriteAheadLog} from './file/wal.js';
 import {encodeCommit, encodePut, toRanges} from './file/wal-records.js';
+import {ReplayedLines} from './file/replayed-lines.js';
 
 export interface FileChannelOptions {
   name: string;
@@ -15,6 +16,8 @@ export interface FileChannelOptions {
   capacityBytes: number;
   /** A segment rolls before a record would take it past this size; 64 MiB by default. */
   maxSegmentBytes?: number;
+  /** Says when lines read again after a restart were already in the log (and not put twice). */
+  log?: (line: string) => void;
 }
 
 /** An event and its place in the log. */
@@ -43,7 +46,8 @@ const EMPTY = Buffer.alloc(0);
  * Flume's file channel: a write-ahead log, so a kill -9 of the agent loses nothing a put resolved
  * for. Every put is a record with consecutive sequence numbers; every commit a record naming the
  * sequences it took for good. Opening replays the log: events put and never committed come back,
- * in order. put() resolves once its record is fsynced (concurrent puts share fsyncs), waits while
+ * in order, and a line of a file among them that its source reads again is not put twice.
+ * put() resolves once its record is fsynced (concurrent puts share fsyncs), waits while
  * the channel is full, and resolves in call order; a put bigger than the whole capacity gets in
  * when the channel is empty, as in the memory channel. Events not yet taken are also kept in
  * memory, which the capacity bounds.
@@ -58,6 +62,7 @@ export class FileChannel implements Channel {
   private readonly capacityBytes: number;
   private readonly dir: string;
   private readonly maxSegmentBytes: number;
+  private readonly say: (line: string) => void;
   private log: WriteAheadLog | null = null;
   private unlock: (() => void) | null = null;
   /** Events on disk and not taken, by sequence; `head` is the first one still here. */
@@ -73,6 +78,8 @@ export class FileChannel implements Channel {
   private events = 0;
   private bytes = 0;
   private closed = false;
+  /** After a restart: lines of files the log gave back, until their sources read past them. */
+  private replayedLines?: ReplayedLines;
 
   constructor(options: FileChannelOptions) {
     this.name = options.name;
@@ -80,6 +87,7 @@ export class FileChannel implements Channel {
     this.capacityEvents = options.capacityEvents;
     this.capacityBytes = options.capacityBytes;
     this.maxSegmentBytes = options.maxSegmentBytes ?? 64 * 1024 * 1024;
+    this.say = options.log ?? (() => undefined);
   }
 
   static async open(options: FileChannelOptions): Promise<FileChannel> {
@@ -97,6 +105,7 @@ export class FileChannel implements Channel {
       const replayed = await WriteAheadLog.open(this.dir, this.maxSegmentBytes);
       this.log = replayed.log;
       this.nextSeq = this.durableSeq = replayed.nextSeq;
+      const lines = new ReplayedLines();
       for (const {seq, event} of replayed.events) {
         // A sink may have written it before the crash: sinks that can check, check first.
         event.redelivered = true;
@@ -104,7 +113,9 @@ export class FileChannel implements Channel {
         this.queue.push({seq, event, size});
         this.events += 1;
         this.bytes += size;
+        lines.add(event);
       }
+      if (!lines.empty) this.replayedLines = lines;
     } catch (err) {
       unlock();
       throw err;
@@ -115,10 +126,26 @@ export class FileChannel implements Channel {
 
   put(events: readonly Event[]): Promise<void> {
     if (this.closed || !this.log) return Promise.reject(new Error(`channel ${this.name} is ${this.closed ? 'closed' : 'not open'}`));
+    const fresh = this.replayedLines ? this.withoutReplayed(events) : [...events];
     return new Promise<void>((resolve, reject) => {
-      this.waitingPuts.push({events: [...events], size: events.reduce((n, e) => n + eventSize(e), 0), resolve, reject});
+      // Also a put left empty waits for its turn: puts resolve in call order.
+      this.waitingPuts.push({events: fresh, size: fresh.reduce((n, e) => n + eventSize(e), 0), resolve, reject});
       this.admit();
     });
+  }
+
+  /**
+   * The events without the lines the log gave back on opening: a file source whose saved position
+   * was behind the log reads them again after a restart (see ReplayedLines). They are in the
+   * channel already, so the put that brings them again is safe as far as they are concerned.
+   */
+  private withoutReplayed(events: readonly Event[]): Event[] {
+    const lines = this.replayedLines!;
+    const fresh = events.filter((event) => !lines.holds(event));
+    if (lines.empty) this.replayedLines = undefined;
+    const skipped = events.length - fresh.length;
+    if (skipped > 0) this.say(`channel ${this.name}: ${skipped} event(s) read again were in its log already; not put twice`);
+    return fresh;
   }
 
   /** Writes waiting puts, in order, while they fit; resolves each once its record is on disk. */

@@ -70,9 +70,9 @@ export function collectSummary(r: CollectReport, dlqTopic?: string): string {
   return parts.join('; ');
 }
 
-export async function openChannel(name: string, choice: ChannelChoice): Promise<Channel> {
+export async function openChannel(name: string, choice: ChannelChoice, log?: (line: string) => void): Promise<Channel> {
   if (choice.type === 'memory') return new MemoryChannel({name, capacityEvents: choice.capacityEvents, capacityBytes: choice.capacityBytes});
-  return FileChannel.open({name, dir: choice.dir ?? path.join('.kcollect', 'channels', name), capacityEvents: choice.capacityEvents, capacityBytes: choice.capacityBytes});
+  return FileChannel.open({name, dir: choice.dir ?? path.join('.kcollect', 'channels', name), capacityEvents: choice.capacityEvents, capacityBytes: choice.capacityBytes, log});
 }
 
 /**
@@ -80,7 +80,7 @@ export async function openChannel(name: string, choice: ChannelChoice): Promise<
  * run. Returns when the source ends by itself or the signal aborts, after the channel drained.
  */
 export async function runCollector(options: CollectOptions, signal: AbortSignal): Promise<CollectReport> {
-  const channel = await openChannel(`${options.name}-channel`, options.channel);
+  const channel = await openChannel(`${options.name}-channel`, options.channel, options.log);
   const sink = new KafkaSink(
     {
       name: 'kafka',

@@ -42,7 +42,7 @@ const DEFAULT_MAX_LINE = 1024 * 1024;
 /** Turns a validated agent file into running parts (not started). */
 export async function buildAgent(config: AgentConfig, context: BuildContext): Promise<AgentSpec> {
   const channels = new Map<string, Channel>();
-  for (const [name, c] of Object.entries(config.channels)) channels.set(name, await buildChannel(name, c));
+  for (const [name, c] of Object.entries(config.channels)) channels.set(name, await buildChannel(name, c, context.log));
   const channel = (c: string) => channels.get(c)!;
   const sources: SourceBinding[] = Object.entries(config.sources).map(([name, s]) => ({
     source: buildSource(name, s, config, context),
@@ -80,9 +80,9 @@ function buildSelector(s: NonNullable<SourceConfig['selector']>, channel: (name:
   return {type: 'multiplexing', header: s.header, mapping: new Map(Object.entries(s.mapping).map(([v, list]) => [v, list.map(channel)])), default: s.default.map(channel), optional};
 }
 
-async function buildChannel(name: string, c: ChannelConfig): Promise<Channel> {
+async function buildChannel(name: string, c: ChannelConfig, log: (line: string) => void): Promise<Channel> {
   if (c.type === 'memory') return new MemoryChannel({name, capacityEvents: c.capacity, capacityBytes: c.byteCapacity});
-  return FileChannel.open({name, dir: c.dir, capacityEvents: c.capacity, capacityBytes: c.byteCapacity});
+  return FileChannel.open({name, dir: c.dir, capacityEvents: c.capacity, capacityBytes: c.byteCapacity, log});
 }
 
 function buildSource(name: string, s: SourceConfig, config: AgentConfig, context: BuildContext): Source {

@@ -5,7 +5,8 @@ import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {FileChannel, type FileChannelOptions} from '../../src/channels/file-channel.js';
 import {UserError} from '../../src/lib/errors.js';
-import type {Event} from '../../src/pipeline/event.js';
+import {Line} from '../../src/lib/line.js';
+import {LineEvent, lineOrigin, type Event} from '../../src/pipeline/event.js';
 import {tempDir} from '../helpers/broker.js';
 import {collect} from '../helpers/run.js';
 
@@ -219,6 +220,40 @@ describe('file channel', () => {
     expect(channel.fill().events).toBe(0);
     await channel.put([ev(20)]);
     expect(await drain(channel)).toEqual([20]);
+    await channel.close();
+  });
+
+  it('after a restart, does not put again the lines of a file it gave back (a source whose position was behind its log reads them again)', async () => {
+    const dir = tempDir('fch');
+    const file = '/var/log/drive.log';
+    const text = (n: number) => `drive line ${n}`.padEnd(9, '.');
+    // As the tail source makes them: lines of one read, each a range of the bytes read.
+    const read = (from: number, to: number, inode = 99) => {
+      const origin = lineOrigin(file, inode);
+      return range(from, to).map((n) => {
+        const bytes = Buffer.from(`${text(n)}\n`);
+        return LineEvent.of(origin, new Line(n * 100, n * 100 + bytes.length, bytes.length - 1, bytes, 0, bytes.length - 1));
+      });
+    };
+    const bodies = (events: readonly Event[]) => events.map((e) => e.body.toString());
+    let channel = await FileChannel.open(options(dir));
+    await channel.put(read(0, 10));
+    await (await channel.take(3, 0))!.commit();
+    // Killed: lines 3-9 were put and not committed, and the position says 2.
+    await channel.close();
+
+    const said: string[] = [];
+    channel = await FileChannel.open(options(dir, {log: (line) => said.push(line)}));
+    // Another file on the same host, and a line at a held offset with other content (the file was rewritten): both new.
+    const rewritten = read(3, 4)[0];
+    rewritten.body = Buffer.from('rewritten');
+    await channel.put([...read(4, 5, 98), rewritten]);
+    // The source reads again from its position: 2 (committed: the Kafka sink checks it), 3-9 (held), then new lines.
+    await channel.put(read(2, 13));
+    // Once the source read past what the log held of the file, its lines are new, whatever their offset.
+    await channel.put(read(5, 6));
+    expect(bodies((await channel.take(1000, 0))!.events)).toEqual([...range(3, 10).map(text), text(4), 'rewritten', text(2), ...range(10, 13).map(text), text(5)]);
+    expect(said).toEqual(['channel c1: 7 event(s) read again were in its log already; not put twice']);
     await channel.close();
   });
 
