@@ -208,7 +208,7 @@ export class KafkaSink implements Sink {
       const read = events[index];
       const event = encoder && !read.rejected ? encoder.encode(read) : read;
       if (event.rejected) refused.push({index, reason: event.rejected});
-      else if (!this.redelivery?.alreadyWritten(event) && !(event.redelivered && recent?.holds(event))) records.push(toRecord(event, this.options.key?.(read) ?? null, index));
+      else if (!this.inKafka(event, recent)) records.push(toRecord(event, this.options.key?.(read) ?? null, index));
     }
     if (recent && recent.skipped > 0) {
       this.recheckSkipped += recent.skipped;
@@ -217,6 +217,17 @@ export class KafkaSink implements Sink {
     const unkeyed = (this.sticky ??= new StickyPartitioner(producer.partitions)).nextBatch();
     for (const r of records) r.partition = r.key ? partitionForKey(r.key, producer.partitions) : unkeyed;
     return {records, refused};
+  }
+
+  /**
+   * Whether Kafka holds the event already: a line read again after a restart, found among the
+   * records read back on start, or a redelivered one, found there or in `recent`. Redelivered
+   * events (a file channel's replay comes first after a restart) do not use up the start-up
+   * check's budget: the lines read again come behind them.
+   */
+  private inKafka(event: Event, recent?: RedeliveryFilter): boolean {
+    if (event.redelivered) return (this.redelivery?.holds(event) ?? false) || (recent?.holds(event) ?? false);
+    return this.redelivery?.alreadyWritten(event) ?? false;
   }
 
   private async commitInTransaction(offsets: TransactionOffsets): Promise<void> {
