@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {collect, kcollect, spawnCli} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
@@ -9,8 +10,15 @@ const LINES = 300_000;
 const lineOf = (n: number) => `line ${String(n).padStart(7, '0')}`;
 
 describe('tail-produce --channel file killed with SIGKILL while sending a big file', () => {
+  let broker: Broker | undefined;
+  afterAll(async () => {
+    await broker?.close();
+  });
+
   it('after the kills and a last run, Kafka holds every line of the file exactly once', async () => {
-    const {bootstrap} = await startBroker();
+    const started = await startBroker();
+    broker = started.broker;
+    const {bootstrap} = started;
     const dir = tempDir('fch-tail-kill');
     const log = path.join(dir, 'big.log');
     fs.writeFileSync(log, Array.from({length: LINES}, (_, i) => `${lineOf(i + 1)}\n`).join(''));
