@@ -36,7 +36,7 @@ export const LATEST_TIMESTAMP = -1;
 export const EARLIEST_TIMESTAMP = -2;
 
 export interface PartitionLogOptions {
-  /** Kafka's index.interval.bytes; smaller values only make tests exercise the index. */
+  /** Overrides the topic's index.interval.bytes (tests use small values to exercise the index). */
   indexIntervalBytes?: number;
 }
 
@@ -69,14 +69,19 @@ export class PartitionLog {
   /** Set on a replicated leader's log: its followers' next fetches are served from memory. */
   private recent: RecentBatches | undefined;
 
+  /** index.interval.bytes of the segments created from now on (Kafka's, too, applies to new segments). */
+  private interval: number;
+
   private constructor(
     readonly dir: string,
     private config: TopicConfig,
-    private readonly interval: number,
-  ) {}
+    private readonly fixedInterval: number | undefined,
+  ) {
+    this.interval = fixedInterval ?? config.indexIntervalBytes ?? DEFAULT_INDEX_INTERVAL_BYTES;
+  }
 
   static open(dir: string, config: TopicConfig, options: PartitionLogOptions = {}): PartitionLog {
-    const log = new PartitionLog(dir, config, options.indexIntervalBytes ?? DEFAULT_INDEX_INTERVAL_BYTES);
+    const log = new PartitionLog(dir, config, options.indexIntervalBytes);
     fs.mkdirSync(dir, {recursive: true});
     finishSwaps(dir);
     const files = fs.readdirSync(dir);
@@ -501,6 +506,7 @@ export class PartitionLog {
 
   updateConfig(config: TopicConfig): void {
     this.config = config;
+    this.interval = this.fixedInterval ?? config.indexIntervalBytes;
   }
 
   /** fdatasync of everything appended since the last flush. */

@@ -120,6 +120,52 @@ describe('record batch validation', () => {
   });
 });
 
+describe("a topic's compression.type (or the broker's)", () => {
+  const storedBatches = async (topic: string) => {
+    const log = broker.logs.partition(topic, 0)!;
+    const stored = log.read(0, 1 << 22, log.logEndOffset);
+    if (stored === 'out-of-range') throw new Error('out of range');
+    return decodeBatches(Buffer.concat(stored));
+  };
+
+  it('stores every batch in its codec, keeping producer ids, sequences, transactional bits and order', async () => {
+    await broker.createTopic('as-zstd', 1, {'compression.type': 'zstd', 'compression.zstd.level': '19'});
+    const pid = {producerId: 4343, producerEpoch: 0};
+    const sent = await Promise.all([
+      encodeBatch([{value: 'first', timestamp: 1_000}], {...pid, baseSequence: 0}),
+      encodeBatch([{value: 'second'}, {value: 'third'}], {...pid, baseSequence: 1, compression: Compression.gzip}),
+      encodeBatch([{value: 'fourth'}], {...pid, baseSequence: 3, compression: Compression.zstd}),
+      encodeBatch([{value: 'fifth'}], {...pid, baseSequence: 4, compression: Compression.lz4}),
+    ]);
+    const answers = await Promise.all(sent.map((b) => produce('as-zstd', b)));
+    expect(answers.map((a) => [a.errorCode, a.baseOffset])).toEqual([[0, 0], [0, 1], [0, 3], [0, 4]]);
+    const batches = await storedBatches('as-zstd');
+    expect(batches.map((b) => [b.header.attributes & 0x07, b.header.producerId, b.header.baseSequence, b.header.baseOffset])).toEqual([
+      [Compression.zstd, 4343, 0, 0],
+      [Compression.zstd, 4343, 1, 1],
+      [Compression.zstd, 4343, 3, 3],
+      [Compression.zstd, 4343, 4, 4],
+    ]);
+    expect(batches.flatMap((b) => b.records.map((r) => String(r.value)))).toEqual(['first', 'second', 'third', 'fourth', 'fifth']);
+    expect(batches[0].records[0].timestamp).toBe(1_000);
+    // A retried batch is still recognised: answered with its first offsets, not stored again.
+    expect(await produce('as-zstd', sent[1])).toMatchObject({errorCode: ErrorCode.NONE, baseOffset: 1});
+    expect(broker.logs.partition('as-zstd', 0)!.logEndOffset).toBe(5);
+  });
+
+  it('uncompressed: a batch small compressed but over max.message.bytes as stored is MESSAGE_TOO_LARGE, stored nothing', async () => {
+    await broker.createTopic('as-plain', 1, {'compression.type': 'uncompressed', 'max.message.bytes': '20000'});
+    const big = await encodeBatch([{value: 'a'.repeat(30_000)}], {compression: Compression.gzip});
+    expect(big.length).toBeLessThan(20_000);
+    const res = await produce('as-plain', big);
+    expect(res.errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
+    expect(res.errorMessage).toMatch(/once stored as compression\.type=uncompressed exceeds max\.message\.bytes=20000/);
+    expect(await produce('as-plain', await encodeBatch([{value: 'small'}], {compression: Compression.snappy}))).toMatchObject({errorCode: ErrorCode.NONE, baseOffset: 0});
+    const batches = await storedBatches('as-plain');
+    expect(batches.map((b) => [b.header.attributes & 0x07, String(b.records[0].value)])).toEqual([[Compression.none, 'small']]);
+  });
+});
+
 describe('compacted topics', () => {
   it('refuse records without a key (plain and compressed), as Kafka does, and take keyed ones', async () => {
     await broker.createTopic('table', 1, {'cleanup.policy': 'compact'});

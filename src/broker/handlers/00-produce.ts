@@ -6,14 +6,14 @@
 import {ErrorCode} from '../../protocol/errors.js';
 import {Produce} from '../../protocol/messages/00-produce.js';
 import {lastSequenceOf} from '../../coordinator/producer-state.js';
-import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader} from '../../protocol/records/batch.js';
+import {Attr, BATCH_HEADER_SIZE, Compression, type BatchHeader, batchCrcValid, compressionOf, readBatchHeader, withPayload} from '../../protocol/records/batch.js';
 import {errorMessage} from '../../lib/errors.js';
-import {DecompressedTooLargeError, DEFAULT_MAX_DECOMPRESSED_BYTES, decompress} from '../../protocol/records/compression.js';
+import {compress, DecompressedTooLargeError, DEFAULT_MAX_DECOMPRESSED_BYTES, decompress} from '../../protocol/records/compression.js';
 import {checkRecords, type RecordsProblem} from '../../protocol/records/validate.js';
 import {StorageError} from '../../storage/errors.js';
 import {INTERNAL_TOPICS, type TopicInfo} from '../../storage/log-manager.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
-import {compacts, timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
+import {compacts, type CompressionType, timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -132,17 +132,72 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
   const badTimestamp = timestampError(h, topic.config, Date.now());
   if (badTimestamp) return refused(index, ErrorCode.INVALID_TIMESTAMP, badTimestamp);
   // Every record is checked before anything is stored; a compressed batch is decompressed for
-  // that (see checkCompressedRecords), and its append waits in line behind earlier ones.
+  // that (see checkCompressedRecords), and its append waits in line behind earlier ones. A topic
+  // whose compression.type names a codec gets the batch in that codec (see recompressed).
   const rules = {keyRequired: compacts(topic.config)};
-  const problem = compressionOf(h.attributes) === Compression.none ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount, rules) : checkCompressedRecords(records!, h, topic.config.maxMessageBytes, rules);
-  return broker.appendOrder.enqueue(`${topicName}\0${index}`, problem, (found) => {
-    if (found) return refused(index, ErrorCode[found.error], `invalid record batch: ${found.message}`);
+  const codec = storedCodec(topic.config.compressionType, compressionOf(h.attributes));
+  const checked: Checked | Promise<Checked> =
+    codec !== undefined
+      ? recompressed(records!, h, codec, topic.config, rules)
+      : compressionOf(h.attributes) === Compression.none
+        ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount, rules)
+        : checkCompressedRecords(records!, h, topic.config.maxMessageBytes, rules);
+  return broker.appendOrder.enqueue(`${topicName}\0${index}`, checked, (found) => {
+    if (found && 'tooLarge' in found) return refused(index, ErrorCode.MESSAGE_TOO_LARGE, found.tooLarge);
+    if (found && 'error' in found) return refused(index, ErrorCode[found.error], `invalid record batch: ${found.message}`);
     // Things may have moved while this batch waited in line.
     if (log.isClosed) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const moved = cluster?.leaderError(topicName, index) ?? ErrorCode.NONE;
     if (moved !== ErrorCode.NONE) return failed(index, moved);
-    return appendChecked(broker, topic, log, index, records!, h);
+    return appendChecked(broker, topic, log, index, found?.batch ?? records!, h);
   });
+}
+
+/** What the check of a batch found: a problem, the batch in the topic's codec (or too large in it), or nothing to say. */
+type Checked = RecordsProblem | {batch: Buffer} | {tooLarge: string} | undefined;
+
+const CODECS: Record<Exclude<CompressionType, 'producer'>, Compression> = {
+  uncompressed: Compression.none,
+  gzip: Compression.gzip,
+  snappy: Compression.snappy,
+  lz4: Compression.lz4,
+  zstd: Compression.zstd,
+};
+
+/** The codec a batch is stored in when it is not the producer's (compression.type), else undefined. */
+function storedCodec(type: CompressionType, producers: Compression): Compression | undefined {
+  if (type === 'producer') return undefined;
+  const codec = CODECS[type];
+  return codec === producers ? undefined : codec;
+}
+
+/**
+ * Kafka's LogValidator for a topic whose compression.type differs from the batch's codec: the
+ * records are checked, then stored in the topic's codec (at its compression.gzip/zstd.level). The
+ * records themselves are unchanged (their offset deltas are already 0..n-1), and so is every
+ * header field (producer id, epoch and sequence, transactional bit, timestamps) but the codec,
+ * length and CRC. The batch as stored must still fit max.message.bytes: MESSAGE_TOO_LARGE.
+ */
+async function recompressed(records: Buffer, h: BatchHeader, codec: Compression, config: TopicConfig, rules: {keyRequired: boolean}): Promise<Checked> {
+  const source = compressionOf(h.attributes);
+  let payload: Buffer;
+  if (source === Compression.none) {
+    const problem = checkRecords(records, BATCH_HEADER_SIZE, records.length, h.recordsCount, rules);
+    if (problem) return problem;
+    payload = records.subarray(BATCH_HEADER_SIZE);
+  } else {
+    const inflated = await inflate(records, h, config.maxMessageBytes);
+    if ('error' in inflated) return inflated;
+    payload = inflated.payload;
+    const problem = checkRecords(payload, 0, payload.length, h.recordsCount, rules);
+    if (problem) return problem;
+  }
+  const level = codec === Compression.gzip ? config.compressionGzipLevel : codec === Compression.zstd ? config.compressionZstdLevel : undefined;
+  const batch = withPayload(records, codec, await compress(codec, payload, level));
+  if (batch.length > config.maxMessageBytes) {
+    return {tooLarge: `batch of ${batch.length} bytes once stored as compression.type=${config.compressionType} exceeds max.message.bytes=${config.maxMessageBytes}`};
+  }
+  return {batch};
 }
 
 /**
@@ -152,13 +207,18 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
  * refused, before it is inflated where its framing tells its size: MESSAGE_TOO_LARGE, not retried.
  */
 async function checkCompressedRecords(records: Buffer, h: BatchHeader, maxMessageBytes: number, rules: {keyRequired: boolean}): Promise<RecordsProblem | undefined> {
-  let payload: Buffer;
+  const inflated = await inflate(records, h, maxMessageBytes);
+  if ('error' in inflated) return inflated;
+  return checkRecords(inflated.payload, 0, inflated.payload.length, h.recordsCount, rules);
+}
+
+/** A compressed batch's records, or why they cannot be had. */
+async function inflate(records: Buffer, h: BatchHeader, maxMessageBytes: number): Promise<RecordsProblem | {payload: Buffer}> {
   try {
-    payload = await decompress(compressionOf(h.attributes), records.subarray(BATCH_HEADER_SIZE), Math.max(maxMessageBytes, DEFAULT_MAX_DECOMPRESSED_BYTES));
+    return {payload: await decompress(compressionOf(h.attributes), records.subarray(BATCH_HEADER_SIZE), Math.max(maxMessageBytes, DEFAULT_MAX_DECOMPRESSED_BYTES))};
   } catch (err) {
     return {error: err instanceof DecompressedTooLargeError ? 'MESSAGE_TOO_LARGE' : 'CORRUPT_MESSAGE', message: errorMessage(err)};
   }
-  return checkRecords(payload, 0, payload.length, h.recordsCount, rules);
 }
 
 function refused(index: number, errorCode: number, message: string): PartitionResponse {

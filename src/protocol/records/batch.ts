@@ -2,7 +2,8 @@ import {crc32c} from './crc32c.js';
 
 /**
  * RecordBatch v2 header accessors (DefaultRecordBatch.java). The broker reads and patches only
- * the 61-byte header, never the records, so every codec passes through untouched.
+ * the 61-byte header, never the records, so every codec passes through untouched (unless a
+ * topic's compression.type names another codec: see withPayload).
  */
 export const BATCH_HEADER_SIZE = 61;
 /** baseOffset + batchLength: the bytes before batchLength's count starts. */
@@ -106,6 +107,21 @@ export function setLogAppendTime(batch: Buffer, now: number): void {
   batch.writeInt16BE(batch.readInt16BE(Off.attributes) | Attr.logAppendTime, Off.attributes);
   writeInt64(batch, Off.maxTimestamp, now);
   batch.writeUInt32BE(computeBatchCrc(batch), Off.crc);
+}
+
+/**
+ * A copy of `batch` holding `payload` as its records, written with `codec` (none: the records
+ * themselves): every header field is kept but the length, the codec bits and the CRC. For a broker
+ * that stores batches in its topic's compression.type.
+ */
+export function withPayload(batch: Buffer, codec: Compression, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
+  batch.copy(out, 0, 0, BATCH_HEADER_SIZE);
+  payload.copy(out, BATCH_HEADER_SIZE);
+  out.writeInt32BE(out.length - LOG_OVERHEAD, Off.batchLength);
+  out.writeInt16BE((out.readInt16BE(Off.attributes) & ~Attr.compressionMask) | codec, Off.attributes);
+  out.writeUInt32BE(computeBatchCrc(out), Off.crc);
+  return out;
 }
 
 export function compressionOf(attributes: number): Compression {

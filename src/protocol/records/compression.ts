@@ -32,7 +32,8 @@ const lz4Codec = lazy(() => import('lz4-napi').then((m) => m.default));
 const snappyCodec = lazy(() => import('snappy').then((m) => m.default));
 
 const zlibCodec = lazy(() => import('node:zlib').then(({default: zlib}) => ({gzip: promisify(zlib.gzip), gunzip: promisify(zlib.gunzip)})));
-const gzipAsync = async (data: Buffer) => (await zlibCodec()).gzip(data);
+/** gzip at `level` (-1: zlib's default, 6, which Java's GZIPOutputStream uses too). */
+const gzipAsync = async (data: Buffer, level = -1) => (await zlibCodec()).gzip(data, {level});
 /** gunzip; `options.maxOutputLength` caps what it may produce (ERR_BUFFER_TOO_LARGE past it). */
 export const gunzipAsync = async (data: Buffer, options: ZlibOptions = {}) => (await zlibCodec()).gunzip(data, options);
 
@@ -42,18 +43,22 @@ export function compressionName(codec: Compression): string {
   return CODEC_NAMES[codec] ?? `unknown(${codec})`;
 }
 
-export async function compress(codec: Compression, data: Buffer): Promise<Buffer> {
+/**
+ * `level` is the codec's (gzip -1 or 1-9, zstd -131072 to 22: the broker's compression.gzip.level
+ * and compression.zstd.level); snappy and lz4 have one level here.
+ */
+export async function compress(codec: Compression, data: Buffer, level?: number): Promise<Buffer> {
   switch (codec) {
     case Compression.none:
       return data;
     case Compression.gzip:
-      return gzipAsync(data);
+      return gzipAsync(data, level);
     case Compression.snappy:
       return xerialCompress(data);
     case Compression.lz4:
       return lz4FrameCompress(data);
     case Compression.zstd:
-      return (await zstdCodec()).compress(data, ZSTD_LEVEL);
+      return (await zstdCodec()).compress(data, level ?? ZSTD_LEVEL);
     default:
       throw new Error(`unknown compression codec ${codec}`);
   }
