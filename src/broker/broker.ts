@@ -21,6 +21,7 @@ import {randomBytes} from '../lib/random-bytes.js';
 import {StorageError} from '../storage/errors.js';
 import {DEFAULT_LOG_CLEANER_CONFIG} from '../storage/log-cleaner.js';
 import {LogManager, type TopicInfo} from '../storage/log-manager.js';
+import {brokerTopicDefaults} from '../storage/topic-config.js';
 import type {ClientConfig} from '../client/client-config.js';
 import type {ClusterLink} from './cluster-link.js';
 import {AppendOrder} from './append-order.js';
@@ -100,6 +101,15 @@ export interface BrokerOptions {
   transactionMaxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often expired transactions are aborted. */
   transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  /** log.retention.check.interval.ms: how often segments past retention.ms/bytes are deleted. */
+  logRetentionCheckIntervalMs: number;
+  /**
+   * The broker's static config as given (server.properties keys, trimmed values): DescribeConfigs
+   * reports these as STATIC_BROKER_CONFIG, and those that are topic config synonyms
+   * (log.retention.hours, log.segment.bytes, message.max.bytes, compression.type, ...) are the
+   * defaults of every topic that does not set its own.
+   */
+  staticConfig: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -128,6 +138,8 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   transactionStateLogReplicationFactor: 3,
   transactionMaxTimeoutMs: 900_000,
   transactionAbortTimedOutTransactionCleanupIntervalMs: 10_000,
+  logRetentionCheckIntervalMs: 300_000,
+  staticConfig: {},
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -178,10 +190,12 @@ export class Broker {
 
   static async start(overrides: Partial<BrokerOptions> = {}): Promise<Broker> {
     const options = {...DEFAULT_BROKER_OPTIONS, ...overrides};
+    // Checked before anything is created: a bad log.retention.hours stops the start, naming the key.
+    const topicDefaults = brokerTopicDefaults(options.staticConfig);
     fs.mkdirSync(options.dataDir, {recursive: true});
     const clusterId = loadOrCreateClusterId(options.dataDir, options.nodeId);
-    const logs = LogManager.open(options.dataDir);
-    logs.startRetention();
+    const logs = LogManager.open(options.dataDir, {topicDefaults});
+    logs.startRetention(options.logRetentionCheckIntervalMs);
     if (options.logCleanerEnable) {
       logs.startCleaner({
         backoffMs: options.logCleanerBackoffMs,

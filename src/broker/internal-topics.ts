@@ -5,9 +5,13 @@ import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {TRANSACTION_STATE_TOPIC} from '../protocol/transaction-log.js';
 import type {Broker} from './broker.js';
 
-/** Both are compacted (the last record per key is the state), 100 MiB segments. */
+/**
+ * Both are compacted (the last record per key is the state), 100 MiB segments. The broker writes
+ * their records itself, uncompressed: a server.properties compression.type is not theirs (Kafka
+ * too sets compression.type on them).
+ */
 export function internalTopicOverrides(): Record<string, string> {
-  return {'cleanup.policy': 'compact', 'segment.bytes': '104857600'};
+  return {'cleanup.policy': 'compact', 'segment.bytes': '104857600', 'compression.type': 'producer'};
 }
 
 function settingsOf(broker: Broker, name: string): {partitions: number; replicationFactor: number; prefix: string} {

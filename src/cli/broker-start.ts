@@ -77,6 +77,8 @@ export async function runBrokerStart(flags: BrokerStartFlags): Promise<void> {
   set('queuedMaxRequestBytes', flags['queued-max-request-bytes'], size('--queued-max-request-bytes'));
   set('connectionsMaxIdleMs', flags['connections-max-idle'], duration('--connections-max-idle'));
   set('maxConnections', flags['max-connections'], same);
-  if (file.noEffect.length > 0) process.stderr.write(`${flags.config}: ${file.noEffect.join(', ')} accepted but without effect (one event loop, no thread pools or socket buffer sizes)\n`);
-  await runBrokerUntilSignal(options, flags.zookeeper ?? file.zookeeper);
+  if (file.noEffect.length > 0) process.stderr.write(`${flags.config}: ${file.noEffect.join(', ')} accepted but without effect in kcollect's broker (one event loop: no thread pools or socket buffer sizes; see the README for the others)\n`);
+  const zookeeper = flags.zookeeper ?? file.zookeeper;
+  if (zookeeper !== undefined) options.staticConfig = {...options.staticConfig, 'zookeeper.connect': zookeeper};
+  await runBrokerUntilSignal(options, zookeeper);
 }

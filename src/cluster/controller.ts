@@ -21,6 +21,8 @@ export class Controller {
     /** This controller's epoch and the /controller_epoch version it wrote: every write checks that version. */
     private readonly controllerEpoch: () => {epoch: number; zkVersion: number},
     private readonly log: (line: string) => void,
+    /** unclean.leader.election.enable of a topic that does not set it: this broker's server.properties, else false. */
+    private readonly uncleanDefault: () => boolean = () => false,
   ) {}
 
   activate(): void {
@@ -115,9 +117,10 @@ export class Controller {
 
   private async uncleanAllowed(topic: string): Promise<boolean> {
     try {
-      return parseTopicConfig((await this.zk().get(ZkPaths.topicConfig(topic))).data.toString())['unclean.leader.election.enable'] === 'true';
+      const own = parseTopicConfig((await this.zk().get(ZkPaths.topicConfig(topic))).data.toString())['unclean.leader.election.enable'];
+      return own === undefined ? this.uncleanDefault() : own.trim().toLowerCase() === 'true';
     } catch (err) {
-      if (isZkError(err, 'NONODE')) return false;
+      if (isZkError(err, 'NONODE')) return this.uncleanDefault();
       throw err;
     }
   }

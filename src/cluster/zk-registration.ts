@@ -82,7 +82,7 @@ export class ZkRegistration implements ClusterLink {
       (line) => broker.log(line),
     );
     this.replicas = new ReplicaManager(broker, this.view, () => this.zk);
-    this.controller = new Controller(() => this.zk, () => ({epoch: this.controllerEpoch, zkVersion: this.controllerEpochZkVersion}), (line) => broker.log(line));
+    this.controller = new Controller(() => this.zk, () => ({epoch: this.controllerEpoch, zkVersion: this.controllerEpochZkVersion}), (line) => broker.log(line), () => broker.logs.topicDefaults.config.uncleanLeaderElectionEnable);
     this.producerIds = new ZkProducerIds(() => this.zk, broker.nodeId);
     this.security = new ZkSecurityStore(() => this.zk, (line) => broker.log(line));
     this.peers = new PeerWatch({nodeId: broker.nodeId, localHost: broker.localHost, zk: () => this.zk, liveBrokers: () => this.view.liveBrokers(), log: (line) => broker.log(line)});

@@ -20,11 +20,13 @@ import {
   type TlsSettings,
 } from '../security/listener.js';
 import {parseProperties} from '../topology/java-properties.js';
+import {StorageError} from '../storage/errors.js';
+import {brokerTopicDefaults, topicConfigOfBrokerKey} from '../storage/topic-config.js';
 
 export interface ServerProperties {
   options: Partial<BrokerOptions>;
   zookeeper?: string;
-  /** Keys accepted that change nothing here (thread pools, socket buffers): told once at start. */
+  /** Keys accepted that change nothing here (thread pools, socket buffers, log.preallocate, ...): told once at start. */
   noEffect: string[];
 }
 
@@ -39,15 +41,12 @@ const NO_EFFECT = new Set([
   'socket.receive.buffer.bytes',
   'queued.max.requests',
   'zookeeper.connection.timeout.ms',
-  'log.retention.check.interval.ms',
 ]);
 
 /** Kafka keys whose behaviour is fixed here: accepted only with the value we behave as. */
 const FIXED: Record<string, {ok: (v: string) => boolean; behaviour: string}> = {
   'transaction.state.log.replication.factor': {ok: () => true, behaviour: ''},
   'transaction.state.log.min.isr': {ok: () => true, behaviour: ''},
-  'log.retention.hours': {ok: (v) => v === '168', behaviour: 'the broker-wide retention is 7 days; set retention.ms per topic instead'},
-  'log.segment.bytes': {ok: (v) => v === '1073741824', behaviour: 'the broker-wide segment size is 1 GiB; set segment.bytes per topic instead'},
   'delete.topic.enable': {ok: (v) => v === 'true', behaviour: 'topics can always be deleted'},
   'ssl.principal.mapping.rules': {ok: (v) => v.trim() === 'DEFAULT', behaviour: 'the principal is the certificate subject (DEFAULT); custom RULE: mappings are not supported'},
   'ssl.endpoint.identification.algorithm': {ok: () => true, behaviour: ''},
@@ -82,6 +81,7 @@ const BROKER_KEYS = new Set([
   'log.cleaner.backoff.ms',
   'log.cleaner.dedupe.buffer.size',
   'log.cleaner.io.max.bytes.per.second',
+  'log.retention.check.interval.ms',
   'queued.max.request.bytes',
   'connections.max.idle.ms',
   'max.connections',
@@ -125,6 +125,12 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
       continue;
     }
     if (BROKER_KEYS.has(key) || SSL_KEYS.includes(key)) continue;
+    // Topic defaults (log.retention.hours, message.max.bytes, compression.type, ...) are checked together below.
+    const topicConfig = topicConfigOfBrokerKey(key);
+    if (topicConfig) {
+      if (topicConfig.noEffect) noEffect.push(key);
+      continue;
+    }
     if (NO_EFFECT.has(key)) {
       noEffect.push(key);
       continue;
@@ -137,7 +143,14 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
     throw new UserError(`${where(key)} is not supported by kcollect's broker`, `remove ${key} from ${file} (see the README's list of server.properties keys)`);
   }
 
-  const options: Partial<BrokerOptions> = {};
+  // Kept as given: DescribeConfigs shows them as STATIC_BROKER_CONFIG, and the broker reads its topic defaults from them.
+  const options: Partial<BrokerOptions> = {staticConfig: Object.fromEntries(props)};
+  try {
+    brokerTopicDefaults(options.staticConfig!);
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    throw new UserError(`${file}: ${err.message}`, err.hint ? `${err.hint} in ${file}` : `fix it in ${file}`);
+  }
   const int = (key: string, min: number): number | undefined => {
     const v = props.get(key);
     if (v === undefined) return undefined;
@@ -179,6 +192,7 @@ export function interpretServerProperties(props: Map<string, string>, file: stri
   setIf(options, 'queuedMaxRequestBytes', int('queued.max.request.bytes', -1));
   setIf(options, 'connectionsMaxIdleMs', int('connections.max.idle.ms', 1));
   setIf(options, 'maxConnections', int('max.connections', 1));
+  setIf(options, 'logRetentionCheckIntervalMs', int('log.retention.check.interval.ms', 1));
 
   const listeners = props.has('listeners') ? parseListeners(props, listenerKeys, file, base) : undefined;
   if (listeners) {

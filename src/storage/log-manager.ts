@@ -5,7 +5,7 @@ import {writeFileAtomic} from '../lib/fs.js';
 import {StorageError, storageFailure} from './errors.js';
 import {type CleanablePartition, LogCleaner, type LogCleanerConfig} from './log-cleaner.js';
 import {DELETED_DIR_SUFFIX, PartitionLog, type PartitionLogOptions} from './partition-log.js';
-import {validateTopicConfig, type TopicConfig} from './topic-config.js';
+import {type BrokerTopicDefaults, KAFKA_TOPIC_DEFAULTS, validateTopicConfig, type TopicConfig} from './topic-config.js';
 
 /**
  * Owns a data directory: topic metadata in `__topics/<topic>.json` (the commit point of every
@@ -19,8 +19,13 @@ export interface TopicInfo {
   partitions: number;
   /** Exactly what the user set; DescribeConfigs reports these as source "topic". */
   overrides: Record<string, string>;
-  /** Defaults with the overrides applied. */
+  /** The broker's defaults with the overrides applied. */
   config: TopicConfig;
+}
+
+export interface LogManagerOptions extends PartitionLogOptions {
+  /** What topics that do not set a config get (server.properties' log.retention.hours, message.max.bytes, ...). */
+  topicDefaults?: BrokerTopicDefaults;
 }
 
 interface TopicState {
@@ -49,20 +54,26 @@ export class LogManager {
   private retentionTimer: NodeJS.Timeout | undefined;
   private cleaner: LogCleaner | undefined;
 
+  /** The broker-wide topic defaults every topic's config is resolved over. */
+  readonly topicDefaults: BrokerTopicDefaults;
+
   private constructor(
     readonly dataDir: string,
     private readonly options: PartitionLogOptions,
-  ) {}
+    topicDefaults: BrokerTopicDefaults,
+  ) {
+    this.topicDefaults = topicDefaults;
+  }
 
-  static open(dataDir: string, options: PartitionLogOptions = {}): LogManager {
-    const mgr = new LogManager(dataDir, options);
+  static open(dataDir: string, {topicDefaults = KAFKA_TOPIC_DEFAULTS, ...options}: LogManagerOptions = {}): LogManager {
+    const mgr = new LogManager(dataDir, options, topicDefaults);
     const metaDir = path.join(dataDir, META_DIR);
     fs.mkdirSync(metaDir, {recursive: true});
     for (const file of fs.readdirSync(metaDir).sort()) {
       const full = path.join(metaDir, file);
       if (file.endsWith('.tmp')) fs.rmSync(full, {force: true});
       if (!file.endsWith('.json')) continue;
-      const info = loadTopicFile(full);
+      const info = loadTopicFile(full, topicDefaults);
       const logs = Array.from({length: info.partitions}, (_, p) => mgr.openPartition(info, p));
       mgr.topicsByName.set(info.name, {info, logs});
     }
@@ -95,7 +106,12 @@ export class LogManager {
       throw new StorageError('INVALID_PARTITIONS', `Number of partitions must be larger than 0 (got ${partitions}).`, 'use --partitions 1 or more');
     }
     checkPartitionCount(partitions);
-    return validateTopicConfig(overrides);
+    return this.resolveConfig(overrides);
+  }
+
+  /** Validates overrides and resolves them over this broker's topic defaults (AlterConfigs validate_only too). */
+  resolveConfig(overrides: Record<string, string>): TopicConfig {
+    return validateTopicConfig(overrides, this.topicDefaults);
   }
 
   /** `id`: the topic id the cluster gave it (a new one otherwise). */
@@ -139,7 +155,7 @@ export class LogManager {
   /** Replaces the topic's overrides as a whole (AlterConfigs semantics), after validating them. */
   alterConfig(name: string, overrides: Record<string, string>): TopicInfo {
     const t = this.mustGet(name);
-    const config = validateTopicConfig(overrides);
+    const config = this.resolveConfig(overrides);
     const info = {...t.info, overrides: {...overrides}, config};
     this.writeTopicFile(info);
     t.info = info;
@@ -288,7 +304,7 @@ export function validateTopicName(name: string): void {
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) throw bad("it contains a character other than ASCII alphanumerics, '.', '_' and '-'");
 }
 
-function loadTopicFile(file: string): TopicInfo {
+function loadTopicFile(file: string, defaults: BrokerTopicDefaults): TopicInfo {
   let raw: {name?: unknown; id?: unknown; partitions?: unknown; config?: unknown};
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -302,7 +318,7 @@ function loadTopicFile(file: string): TopicInfo {
   const overrides = config as Record<string, string>;
   let resolved: TopicConfig;
   try {
-    resolved = validateTopicConfig(overrides);
+    resolved = validateTopicConfig(overrides, defaults);
   } catch (err) {
     throw new UserError(`topic metadata ${file}: ${errorMessage(err)}`, 'fix the "config" entry in that file');
   }

@@ -68,9 +68,27 @@ describe('server.properties', () => {
     expect(options.authorizer).toEqual({enabled: true, superUsers: ['User:admin', 'User:CN=broker'], allowEveryoneIfNoAclFound: false});
   });
 
+  it("takes Kafka's topic defaults (log.retention.*, log.segment.bytes, message.max.bytes, compression.type, ...) and keeps every key as given", () => {
+    const {read} = load(['log.retention.hours=24', 'log.segment.bytes=10485760', 'message.max.bytes=2000000', 'compression.type=gzip', 'log.retention.check.interval.ms=1000', 'log.preallocate=true', 'num.io.threads=8'].join('\n'));
+    const {options, noEffect} = read();
+    expect(options.staticConfig).toEqual({
+      'log.retention.hours': '24',
+      'log.segment.bytes': '10485760',
+      'message.max.bytes': '2000000',
+      'compression.type': 'gzip',
+      'log.retention.check.interval.ms': '1000',
+      'log.preallocate': 'true',
+      'num.io.threads': '8',
+    });
+    expect(options.logRetentionCheckIntervalMs).toBe(1000);
+    expect(noEffect).toEqual(['log.preallocate', 'num.io.threads']);
+  });
+
   it('names each key it cannot honour, with the fix', () => {
     expect(refusal('log.cleaner.threads=2')).toMatch(/log\.cleaner\.threads is not supported .*\| remove log\.cleaner\.threads/);
-    expect(refusal('log.retention.hours=24')).toMatch(/log\.retention\.hours=24 cannot be honoured.*retention\.ms per topic/);
+    expect(refusal('log.retention.hours=a day')).toMatch(/server\.properties: invalid value "a day" for log\.retention\.hours \(the broker default of topic config retention\.ms\).*\| use a whole number.*in .*server\.properties/);
+    expect(refusal('message.max.bytes=-1')).toMatch(/message\.max\.bytes.*between 0/);
+    expect(refusal('compression.type=brotli')).toMatch(/compression\.type/);
     expect(refusal('log.dirs=/a,/b')).toMatch(/exactly one directory/);
     expect(refusal('listeners=SSL://127.0.0.1:1\nssl.keystore.type=JKS\nssl.keystore.location=ca.pem')).toMatch(/ssl\.keystore\.type=JKS: only PEM/);
     expect(refusal('listeners=SSL://127.0.0.1:1')).toMatch(/ssl\.keystore\.location is not set/);

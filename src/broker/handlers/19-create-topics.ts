@@ -5,7 +5,7 @@ import {errorMessage} from '../../lib/errors.js';
 import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {describeTopicConfig} from '../../storage/topic-config.js';
-import {CONFIG_SOURCE} from './32-describe-configs.js';
+import {configSource} from './32-describe-configs.js';
 import {topicIdBytes} from './topics.js';
 import {refuseInternalTopic} from '../../storage/log-manager.js';
 import {errorCodeOf} from './topics.js';
@@ -42,7 +42,7 @@ export const createTopicsHandler: Handler = {
           if (!assignment) broker.assignReplicas(partitions, rf);
         } else topicId = topicIdBytes((await broker.createTopic(t.name, partitions, overrides, replication, assignment)).id);
         // v5+ tells what was created: the partitions, replication factor and every config with its source.
-        const configs = describeTopicConfig(overrides).map((e) => ({name: e.name, value: e.value, readOnly: e.readOnly, configSource: e.source === 'topic' ? CONFIG_SOURCE.topic : CONFIG_SOURCE.default, isSensitive: false}));
+        const configs = describeTopicConfig(overrides, broker.logs.topicDefaults).map((e) => ({name: e.name, value: e.value, readOnly: e.readOnly, configSource: configSource(e.source), isSensitive: false}));
         return {name: t.name, topicId, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: partitions, replicationFactor: rf, configs};
       } catch (err) {
         return fail(errorCodeOf(err), errorMessage(err));

@@ -1,7 +1,8 @@
-// DescribeConfigs 0-4: every config with its value and source (v0: is_default; v1+: config_source).
+// DescribeConfigs 0-4: every config with its value and source (v0: is_default; v1+: config_source
+// and synonyms; v3+: config_type and documentation).
 import {ErrorCode} from '../../protocol/errors.js';
 import {DescribeConfigs} from '../../protocol/messages/32-describe-configs.js';
-import {describeTopicConfig} from '../../storage/topic-config.js';
+import {type ConfigSourceKind, type ConfigType, describeTopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
 import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -11,6 +12,14 @@ export const RESOURCE_BROKER = 4;
 /** DescribeConfigs (and CreateTopics v5+) config_source values. */
 export const CONFIG_SOURCE = {topic: 1, staticBroker: 4, default: 5} as const;
 const SOURCE = CONFIG_SOURCE;
+
+/** Our source kinds as config_source: a topic's override, the broker's server.properties, Kafka's default. */
+export function configSource(kind: ConfigSourceKind): number {
+  return kind === 'topic' ? SOURCE.topic : kind === 'broker' ? SOURCE.staticBroker : SOURCE.default;
+}
+
+/** KIP-569 config_type values. */
+const CONFIG_TYPE: Record<ConfigType, number> = {BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, DOUBLE: 6, LIST: 7};
 
 export const describeConfigsHandler: Handler = {
   api: DescribeConfigs,
@@ -34,8 +43,10 @@ export const describeConfigsHandler: Handler = {
           readOnly: e.readOnly,
           isDefault: e.source === SOURCE.default,
           configSource: e.source,
-          isSensitive: false,
-          synonyms: request.includeSynonyms ? [{name: e.name, value: e.value, source: e.source}] : [],
+          isSensitive: e.sensitive,
+          synonyms: request.includeSynonyms ? e.synonyms : [],
+          configType: CONFIG_TYPE[e.type],
+          documentation: request.includeDocumentation ? e.doc : null,
         }));
       return {...base, errorCode: ErrorCode.NONE, errorMessage: null, configs};
     });
@@ -43,13 +54,31 @@ export const describeConfigsHandler: Handler = {
   },
 };
 
-type Entry = {name: string; value: string; readOnly: boolean; source: number};
+type Entry = {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  source: number;
+  sensitive: boolean;
+  type: ConfigType;
+  doc: string | null;
+  synonyms: Array<{name: string; value: string | null; source: number}>;
+};
 
 function configEntries(broker: Broker, type: number, name: string): Entry[] | string {
   if (type === RESOURCE_TOPIC) {
     const topic = broker.logs.topic(name);
     if (!topic) return 'unknown-topic';
-    return describeTopicConfig(topic.overrides).map((e) => ({name: e.name, value: e.value, readOnly: e.readOnly, source: e.source === 'topic' ? SOURCE.topic : SOURCE.default}));
+    return describeTopicConfig(topic.overrides, broker.logs.topicDefaults).map((e) => ({
+      name: e.name,
+      value: e.value,
+      readOnly: e.readOnly,
+      source: configSource(e.source),
+      sensitive: false,
+      type: e.type,
+      doc: e.doc,
+      synonyms: e.synonyms.map((s) => ({name: s.name, value: s.value, source: configSource(s.source)})),
+    }));
   }
   if (type === RESOURCE_BROKER) {
     if (name !== '' && name !== String(broker.nodeId)) return `unknown broker ${name}`;
@@ -67,7 +96,7 @@ function configEntries(broker: Broker, type: number, name: string): Entry[] | st
       'advertised.listeners': broker.advertisedListeners().map((l) => `${l.name}://${l.host}:${l.port}`).join(','),
       'listener.security.protocol.map': broker.advertisedListeners().map((l) => `${l.name}:${l.securityProtocol}`).join(','),
     };
-    return Object.entries(staticConfig).map(([k, v]) => ({name: k, value: v, readOnly: true, source: SOURCE.staticBroker}));
+    return Object.entries(staticConfig).map(([k, v]) => ({name: k, value: v, readOnly: true, source: SOURCE.staticBroker, sensitive: false, type: 'STRING' as const, doc: null, synonyms: []}));
   }
   return `unsupported resource type ${type}`;
 }

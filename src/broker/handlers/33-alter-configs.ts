@@ -2,7 +2,6 @@
 import {ErrorCode} from '../../protocol/errors.js';
 import {AlterConfigs} from '../../protocol/messages/33-alter-configs.js';
 import {errorMessage} from '../../lib/errors.js';
-import {validateTopicConfig} from '../../storage/topic-config.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {RESOURCE_TOPIC} from './32-describe-configs.js';
@@ -27,7 +26,7 @@ export const alterConfigsHandler: Handler = {
       const overrides: Record<string, string> = {};
       for (const c of r.configs) if (c.value !== null) overrides[c.name] = c.value;
       try {
-        if (request.validateOnly) validateTopicConfig(overrides);
+        if (request.validateOnly) broker.logs.resolveConfig(overrides);
         else await broker.alterTopicConfig(r.resourceName, overrides);
         return {...base, errorCode: ErrorCode.NONE, errorMessage: null};
       } catch (err) {

@@ -2,7 +2,7 @@
 import {ErrorCode} from '../../protocol/errors.js';
 import {IncrementalAlterConfigs} from '../../protocol/messages/44-incremental-alter-configs.js';
 import {errorMessage} from '../../lib/errors.js';
-import {TOPIC_CONFIGS, validateTopicConfig} from '../../storage/topic-config.js';
+import {TOPIC_CONFIGS} from '../../storage/topic-config.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {RESOURCE_TOPIC} from './32-describe-configs.js';
@@ -71,7 +71,7 @@ export const incrementalAlterConfigsHandler: Handler = {
       const next = applied(topic.overrides, r.configs);
       if (Array.isArray(next)) return {...base, errorCode: next[0], errorMessage: next[1]};
       try {
-        if (request.validateOnly) validateTopicConfig(next);
+        if (request.validateOnly) broker.logs.resolveConfig(next);
         else await broker.alterTopicConfig(r.resourceName, next);
         return {...base, errorCode: ErrorCode.NONE, errorMessage: null};
       } catch (err) {
