@@ -136,6 +136,30 @@ describe('kcollect broker start --config: the topic defaults of server.propertie
     expect(segments('aging')).toEqual(['00000000000000000003.log']);
     expect((await admin.fetchTopicOffsets('aging'))[0]).toMatchObject({low: '3', high: '5'});
   });
+
+  it('DescribeConfigs of the broker lists its settings: the server.properties keys as STATIC_BROKER_CONFIG, the others as DEFAULT_CONFIG', async () => {
+    const res = await admin.describeConfigs({includeSynonyms: false, resources: [{type: ConfigResourceTypes.BROKER, name: '0'}]});
+    const entries = res.resources[0].configEntries;
+    const byName = Object.fromEntries(entries.map((c) => [c.configName, {value: c.configValue, source: c.configSource}]));
+    const [STATIC, DEFAULT] = [4, 5];
+    expect(byName).toMatchObject({
+      'message.max.bytes': {value: '20000', source: STATIC},
+      'log.segment.bytes': {value: '1024', source: STATIC},
+      'compression.type': {value: 'gzip', source: STATIC},
+      'log.retention.hours': {value: '1', source: STATIC},
+      'log.retention.check.interval.ms': {value: '200', source: STATIC},
+      'num.io.threads': {value: '8', source: STATIC},
+      'auto.create.topics.enable': {value: 'false', source: STATIC},
+      'log.dirs': {value: path.join(dir, 'data'), source: STATIC},
+      'num.partitions': {value: '1', source: DEFAULT},
+      'log.roll.hours': {value: '168', source: DEFAULT},
+      'min.insync.replicas': {value: '1', source: DEFAULT},
+    });
+    expect(byName['log.retention.ms']).toEqual({value: null, source: DEFAULT});
+    expect(entries.every((c) => c.readOnly)).toBe(true);
+    const names = entries.map((c) => c.configName);
+    expect(new Set(names).size).toBe(names.length);
+  });
 });
 
 describe('kcollect broker start --config: a bad topic default', () => {

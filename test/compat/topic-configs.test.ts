@@ -145,4 +145,16 @@ describe("Kafka's topic configs from real clusters' scripts", () => {
     expect(configs['local.retention.ms']).toEqual({value: '86400000', source: 'DYNAMIC_TOPIC_CONFIG'});
     expect(configs['segment.bytes']).toEqual({value: '1073741824', source: 'DEFAULT_CONFIG'});
   });
+
+  it.skipIf(!runConfluent)("DescribeConfigs of the broker lists the broker's settings with their sources, not 11 of them", async () => {
+    const configs = JSON.parse(await runOk('/usr/bin/python3', ['-c', PY_DESCRIBE, bootstrap, 'BROKER', String(broker.nodeId)]));
+    expect(Object.keys(configs).length).toBeGreaterThan(80);
+    expect(configs['auto.create.topics.enable']).toEqual({value: 'false', source: 'STATIC_BROKER_CONFIG'});
+    expect(configs['message.max.bytes']).toEqual({value: '1048588', source: 'DEFAULT_CONFIG'});
+    expect(configs['log.retention.hours']).toEqual({value: '168', source: 'DEFAULT_CONFIG'});
+    expect(configs['log.segment.bytes']).toEqual({value: '1073741824', source: 'DEFAULT_CONFIG'});
+    expect(configs['compression.type']).toEqual({value: 'producer', source: 'DEFAULT_CONFIG'});
+    expect(configs['num.partitions']).toEqual({value: '1', source: 'DEFAULT_CONFIG'});
+    expect(configs['log.retention.ms']).toEqual({value: null, source: 'DEFAULT_CONFIG'});
+  });
 });

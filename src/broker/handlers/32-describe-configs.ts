@@ -2,7 +2,8 @@
 // and synonyms; v3+: config_type and documentation).
 import {ErrorCode} from '../../protocol/errors.js';
 import {DescribeConfigs} from '../../protocol/messages/32-describe-configs.js';
-import {type ConfigSourceKind, type ConfigType, describeTopicConfig} from '../../storage/topic-config.js';
+import {type ConfigSourceKind, describeTopicConfig} from '../../storage/topic-config.js';
+import {type BrokerConfigType, describeBrokerConfig} from '../broker-config.js';
 import type {Broker} from '../broker.js';
 import {CLUSTER_NAME, Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
@@ -19,7 +20,7 @@ export function configSource(kind: ConfigSourceKind): number {
 }
 
 /** KIP-569 config_type values. */
-const CONFIG_TYPE: Record<ConfigType, number> = {BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, DOUBLE: 6, LIST: 7};
+const CONFIG_TYPE: Record<BrokerConfigType, number> = {BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, PASSWORD: 9};
 
 export const describeConfigsHandler: Handler = {
   api: DescribeConfigs,
@@ -60,7 +61,7 @@ type Entry = {
   readOnly: boolean;
   source: number;
   sensitive: boolean;
-  type: ConfigType;
+  type: BrokerConfigType;
   doc: string | null;
   synonyms: Array<{name: string; value: string | null; source: number}>;
 };
@@ -82,21 +83,17 @@ function configEntries(broker: Broker, type: number, name: string): Entry[] | st
   }
   if (type === RESOURCE_BROKER) {
     if (name !== '' && name !== String(broker.nodeId)) return `unknown broker ${name}`;
-    const o = broker.options;
-    const staticConfig: Record<string, string> = {
-      'broker.id': String(o.nodeId),
-      'log.dirs': o.dataDir,
-      'auto.create.topics.enable': String(o.autoCreateTopics),
-      'num.partitions': String(o.numPartitions),
-      'socket.request.max.bytes': String(o.socketRequestMaxBytes),
-      'queued.max.request.bytes': String(o.queuedMaxRequestBytes),
-      'connections.max.idle.ms': String(o.connectionsMaxIdleMs),
-      'max.connections': String(o.maxConnections),
-      'group.initial.rebalance.delay.ms': String(o.groupInitialRebalanceDelayMs),
-      'advertised.listeners': broker.advertisedListeners().map((l) => `${l.name}://${l.host}:${l.port}`).join(','),
-      'listener.security.protocol.map': broker.advertisedListeners().map((l) => `${l.name}:${l.securityProtocol}`).join(','),
-    };
-    return Object.entries(staticConfig).map(([k, v]) => ({name: k, value: v, readOnly: true, source: SOURCE.staticBroker, sensitive: false, type: 'STRING' as const, doc: null, synonyms: []}));
+    // Broker configs are static: none can be altered, as Kafka's read-only ones.
+    return describeBrokerConfig(broker).map((e) => ({
+      name: e.name,
+      value: e.value,
+      readOnly: true,
+      source: configSource(e.source),
+      sensitive: e.sensitive,
+      type: e.type,
+      doc: null,
+      synonyms: e.synonyms.map((s) => ({name: s.name, value: s.value, source: configSource(s.source)})),
+    }));
   }
   return `unsupported resource type ${type}`;
 }
