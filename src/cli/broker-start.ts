@@ -20,7 +20,7 @@ export interface BrokerFlagSpec {
 }
 
 export const BROKER_START_FLAGS = {
-  config: {type: 'string', env: 'KCOLLECT_BROKER_CONFIG', description: 'a Kafka server.properties file (broker.id, log.dirs, listeners, ssl.*, sasl.*, authorizer.class.name, ...)'},
+  config: {type: 'string', env: 'KCOLLECT_BROKER_CONFIG', description: 'a Kafka server.properties file (broker.id, log.dirs, listeners, ssl.*, sasl.*, authorizer.class.name, and the topic defaults log.retention.hours, log.segment.bytes, message.max.bytes, compression.type, ...)'},
   listen: {type: 'string', env: 'KCOLLECT_LISTEN', description: 'HOST:PORT of a PLAINTEXT listener (port 0 picks a free port) [default: 127.0.0.1:9092]'},
   'data-dir': {type: 'string', env: 'KCOLLECT_DATA_DIR', description: 'where partition logs are kept (log.dirs) [default: .kcollect/broker-0]'},
   id: {type: 'integer', min: 0, env: 'KCOLLECT_BROKER_ID', description: 'broker id (broker.id) [default: 0]'},
