@@ -156,6 +156,26 @@ describe('spooldir source', () => {
     expect(ctx.logs.some((l) => l.includes('changed while being read'))).toBe(true);
   });
 
+  it.each(['never', 'immediate'] as const)('deletePolicy %s: a file that grows while its last lines are on their way is completed only with the new lines sent too, each once', async (deletePolicy) => {
+    const dir = tempDir('spool');
+    const file = drop(dir, 'late.log', 'l1\nl2\n');
+    let appended = false;
+    const ctx = new RecordingContext({
+      onDeliver: () => {
+        // The last batch was read and handed over; before Kafka acknowledges it the writer adds two lines.
+        if (!appended) fs.appendFileSync(file, 'l3\nl4\n');
+        appended = true;
+      },
+    });
+    const running = spool(dir, {deletePolicy}).run(ctx);
+    await eventually(() => (deletePolicy === 'never' ? exists(dir, 'late.log.COMPLETED') : !exists(dir, 'late.log')), 'file completed');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['l1', 'l2', 'l3', 'l4']);
+    expect(ctx.logs.filter((l) => l.includes(`${file} changed while being read (grew from 6 to 12 bytes)`))).toHaveLength(1);
+    expect(ctx.counts.get('FileChangedWhileReadCount')).toBe(1);
+  });
+
   it('delivers binary, invalid UTF-8 and over-long lines marked rejected, with their origin', async () => {
     const dir = tempDir('spool');
     const bad = Buffer.from([0x66, 0xff, 0xfe]);

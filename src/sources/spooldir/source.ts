@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {UserError} from '../../lib/errors.js';
+import {UserError, errorMessage} from '../../lib/errors.js';
 import {LineEvent, eventSize, lineOrigin, type Event, type LineOrigin} from '../../pipeline/event.js';
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {FINGERPRINT_BYTES, fingerprint} from './identity.js';
@@ -62,6 +62,8 @@ export class SpoolDirSource implements Source {
   private readonly picker: FilePicker;
   /** Names whose rename failed: warned once, retried every poll. */
   private readonly rollFailed = new Set<string>();
+  /** Files (dev:ino) said to have changed after they were taken: said once each. */
+  private readonly saidChanged = new Set<string>();
 
   constructor(options: SpoolDirOptions) {
     this.name = options.name;
@@ -242,25 +244,88 @@ export class SpoolDirSource implements Source {
       }
     }
 
-    // Did the writer touch the file while it was read? Then it was not finished after all.
-    const now = await fh.stat({bigint: true});
-    const byName = await fs.promises.stat(file.path, {bigint: true}).catch(() => undefined);
-    if (Number(now.size) !== size || now.mtimeNs !== file.mtimeNs || byName?.ino !== file.ino) {
-      ctx.log(`${file.path} changed while being read (${size} -> ${now.size} bytes): delivered up to byte ${batchEnd}, the rest is read once it stays unchanged`);
-      await flush(true);
-      this.picker.unsettle(file.name);
-      return false;
+    // Did the writer touch the file while it was read? Then it was not finished after all: what
+    // was read goes out (a last line without a newline waits: the writer may be in the middle of
+    // it), and the rest is read, from the ledger's offset, once the file stays unchanged.
+    let change = changeOf(fh, file);
+    if (change) {
+      if (!(await flush(true))) return false;
+      return this.changed(file, change, entry.offset, false, ctx);
     }
     if (tail) {
       batch.push(this.toEvent(tail as LineEvent, from ?? lineOrigin(file.path, Number(file.ino), headers)));
       batchEnd = tail.end;
     }
     if (!(await flush(true))) return false;
+    // Lines were on their way to Kafka until now, maybe for seconds: look again, for what was
+    // written meanwhile. From this look to the rename nothing is awaited, so no write of this
+    // process's making comes between them.
+    change = changeOf(fh, file);
+    if (change) return this.changed(file, change, entry.offset, tail !== undefined, ctx);
     // Done in the ledger before the rename: a crash between the two renames it on restart.
     ledger.set(file.name, {...entry, size, offset: size, done: true});
     reportSaveError(ledger, ctx);
     this.roll(file, ledger, ctx);
+    // A writer still holding the file may have written as it was renamed or deleted: the handle
+    // still reaches those bytes (after a delete, nothing else does), so they are sent too.
+    await this.sendLateBytes(fh, file, ctx);
     return true;
+  }
+
+  /**
+   * A file that changed after it was taken: not completed; watched again and, once it stays
+   * unchanged, read on from the ledger's offset (`sent`: how far that is). Said once per file.
+   * `tailSent`: its last line had no newline and was sent as it was.
+   */
+  private changed(file: SpoolFile, change: Change, sent: number, tailSent: boolean, ctx: SourceContext): false {
+    ctx.count('FileChangedWhileReadCount');
+    const id = `${file.dev}:${file.ino}`;
+    if (!this.saidChanged.has(id)) {
+      this.saidChanged.add(id);
+      const after = {
+        grew: `the rest is sent once it stays unchanged, each line once${tailSent ? ' (its last line, which had no newline, was sent as it was)' : ''}`,
+        shrank: 'it is read again from its start once it stays unchanged (lines already sent are sent again)',
+        modified: 'lines already sent are not sent again; lines added to it are, once it stays unchanged',
+        moved: 'what is left of it is read if it comes back under its name',
+      }[change.kind];
+      ctx.log(
+        `${file.path} changed while being read (${change.text}): it was not complete when it was put into the spool directory. ` +
+          `Lines up to byte ${sent} are sent; ${after}. Write files elsewhere (or as NAME.tmp) and mv them into the spool directory once complete`,
+      );
+    }
+    this.picker.unsettle(file.name);
+    return false;
+  }
+
+  /**
+   * After the rename (or delete): bytes a writer added between the last look and then, read
+   * through the handle and sent. Only a writer racing the rename gets here; what it writes after
+   * this no one can see (a file must be complete when it is put into the directory).
+   */
+  private async sendLateBytes(fh: fs.promises.FileHandle, file: SpoolFile, ctx: SourceContext): Promise<void> {
+    const st = fs.fstatSync(fh.fd, {bigint: true});
+    const size = Number(st.size);
+    if (size === file.size && st.mtimeNs === file.mtimeNs) return;
+    ctx.count('FileChangedWhileReadCount');
+    if (size <= file.size) {
+      ctx.log(`${file.path} was modified as it was ${this.o.deletePolicy === 'immediate' ? 'deleted' : 'renamed'} (now ${size} bytes, ${file.size} were sent): it was not complete when it was put into the spool directory; lines already sent are not sent again`);
+      return;
+    }
+    const headers = this.fileHeaders(file);
+    const where = this.o.deletePolicy === 'immediate' ? 'deleted' : 'renamed';
+    let lines = 0;
+    try {
+      for await (const read of readLines(fh, file.size, size, this.o.maxLineBytes, LineEvent)) {
+        const from = lineOrigin(file.path, Number(file.ino), headers);
+        const events = read.lines.map((line) => this.toEvent(line as LineEvent, from, line.offset >= read.acceptedFrom));
+        await ctx.deliver(events);
+        lines += events.length;
+      }
+    } catch (err) {
+      ctx.log(`${file.path} grew from ${file.size} to ${size} bytes as it was ${where}, and sending those bytes failed after ${lines} line(s) (${errorMessage(err)})${where === 'renamed' ? `: the rest is in the renamed file from byte ${file.size} on` : ''}`);
+      return;
+    }
+    ctx.log(`${file.path} grew from ${file.size} to ${size} bytes as it was ${where}: sent those ${lines} line(s) too; what is written to it from now on cannot be seen. It was not complete when it was put into the spool directory: write files elsewhere (or as NAME.tmp) and mv them in once complete`);
   }
 
   /** The headers every line of the file starts with (Flume's fileHeader and basenameHeader). */
@@ -281,6 +346,28 @@ export class SpoolDirSource implements Source {
     if (rejected) event.rejected = rejected;
     return event;
   }
+}
+
+interface Change {
+  kind: 'grew' | 'shrank' | 'modified' | 'moved';
+  text: string;
+}
+
+/** How `file` changed since the scan that took it (its handle, and where its name leads), or undefined. */
+function changeOf(fh: fs.promises.FileHandle, file: SpoolFile): Change | undefined {
+  const now = fs.fstatSync(fh.fd, {bigint: true});
+  const size = Number(now.size);
+  if (size > file.size) return {kind: 'grew', text: `grew from ${file.size} to ${size} bytes`};
+  if (size < file.size) return {kind: 'shrank', text: `shrank from ${file.size} to ${size} bytes`};
+  if (now.mtimeNs !== file.mtimeNs) return {kind: 'modified', text: `modified in place, its size unchanged`};
+  let byName: fs.BigIntStats | undefined;
+  try {
+    byName = fs.statSync(file.path, {bigint: true});
+  } catch {
+    // renamed away or deleted
+  }
+  if (byName?.ino !== file.ino) return {kind: 'moved', text: byName ? 'its name now leads to another file' : 'it was renamed away or deleted'};
+  return undefined;
 }
 
 /** A ledger save that failed is said once (and counted); reading goes on and the next save catches up. */

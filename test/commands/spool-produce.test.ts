@@ -1,0 +1,112 @@
+/**
+ * spool-produce as a user runs it, against a real broker: a file that grows after it was taken
+ * loses no line.
+ */
+import {spawn, type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
+import {CLI, cliEnv, collect, kcollect, spawnCli} from '../helpers/cli.js';
+import {freezableProxy} from '../helpers/freezable-proxy.js';
+import {topicValues} from '../helpers/kafka.js';
+import {until} from '../helpers/poll.js';
+
+let broker: Broker;
+let bootstrap: string;
+/** Every connection goes through this proxy (the broker advertises it), so Kafka's replies can be held. */
+let proxy: Awaited<ReturnType<typeof freezableProxy>>;
+beforeAll(async () => {
+  const target = {host: '127.0.0.1', port: 0};
+  proxy = await freezableProxy(target);
+  ({broker, bootstrap} = await startBroker({advertisedPort: proxy.port}));
+  target.port = broker.listening.port;
+});
+afterAll(async () => {
+  proxy?.close();
+  await broker?.close();
+});
+
+const lines = (prefix: string, from: number, to: number) => Array.from({length: to - from}, (_, i) => `${prefix}-${from + i}`);
+const text = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
+/** Records in the topic's partition 0, read from the broker's log (no client: its replies may be held). */
+const stored = (topic: string) => broker.logs.partition(topic, 0)?.highWatermark ?? 0;
+
+/** root reads every file: the CLI then runs as nobody, for whom a root file of mode 000 is unreadable. */
+const asNobody = process.getuid?.() === 0;
+function canRunAsNobody(): boolean {
+  try {
+    return (fs.statSync(CLI).mode & 0o004) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A working directory (holding the spool directory) the CLI's user owns. */
+function workDir(prefix: string): {cwd: string; spool: string} {
+  const cwd = tempDir(prefix);
+  const spool = path.join(cwd, 'spool');
+  fs.mkdirSync(spool);
+  if (asNobody) for (const d of [cwd, spool]) fs.chownSync(d, 65534, 65534);
+  return {cwd, spool};
+}
+
+/** A file of the CLI's user in the spool directory (written elsewhere and moved in, as it should be). */
+function dropFile(spool: string, name: string, content: string, ageS = 0): string {
+  const file = path.join(spool, name);
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, content);
+  if (asNobody) fs.chownSync(tmp, 65534, 65534);
+  if (ageS) fs.utimesSync(tmp, new Date(Date.now() - ageS * 1000), new Date(Date.now() - ageS * 1000));
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+/** `kcollect spool-produce ARGS` in `cwd`, as nobody when the tests run as root. */
+function spool(cwd: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [CLI, 'spool-produce', ...args, '-b', `127.0.0.1:${proxy.port}`], {
+    cwd,
+    env: cliEnv({HOME: cwd}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(asNobody ? {uid: 65534, gid: 65534} : {}),
+  });
+}
+
+const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+describe('spool-produce: a file that changes after it was taken', () => {
+  it('lines appended while Kafka had not yet acknowledged the file are sent too, each once, before the file is completed', async () => {
+    expect((await kcollect(bootstrap, ['topic', 'create', 'grown'])).code).toBe(0);
+    const {cwd, spool: dir} = workDir('spool-grown');
+    const child = spawnCli(['spool-produce', 'spool', '--topic', 'grown', '-b', bootstrap, '--stable-for', '300ms', '--poll-interval', '50ms'], {cwd});
+    const done = collect(child);
+    try {
+      // A first file through, so the producer is connected before Kafka's replies are held.
+      dropFile(dir, 'first.log', text(lines('first', 0, 3)), 3600);
+      await until(() => fs.existsSync(path.join(dir, 'first.log.COMPLETED')), 'first.log completed');
+
+      // Kafka takes the file's lines but its acknowledgement is slow to come back...
+      proxy.holdReplies();
+      const file = dropFile(dir, 'trip.log', text(lines('trip', 0, 2)));
+      await until(() => stored('grown') === 5, 'trip.log sent, not yet acknowledged', 20_000);
+      // ...and meanwhile the writer, which was not done with the file after all, adds two lines.
+      fs.appendFileSync(file, text(lines('trip', 2, 4)));
+      await new Promise((r) => setTimeout(r, 300));
+      proxy.releaseReplies();
+
+      await until(() => fs.existsSync(path.join(dir, 'trip.log.COMPLETED')), 'trip.log completed');
+      expect(fs.readFileSync(path.join(dir, 'trip.log.COMPLETED'), 'utf8')).toBe(text(lines('trip', 0, 4)));
+      await until(() => stored('grown') >= 7, 'the added lines in Kafka', 20_000);
+    } finally {
+      proxy.releaseReplies();
+      child.kill('SIGINT');
+    }
+    const {code, stderr} = await done;
+    expect(code, stderr).toBe(0);
+    expect(await topicValues(bootstrap, 'grown')).toEqual([...lines('first', 0, 3), ...lines('trip', 0, 4)]);
+    // Said once, naming the file, what happened and what to do.
+    expect(occurrences(stderr, 'trip.log changed while being read (grew from 14 to 28 bytes)'), stderr).toBe(1);
+    expect(stderr).toMatch(/it was not complete when it was put into the spool directory.*mv them into the spool directory once complete/);
+  });
+});
