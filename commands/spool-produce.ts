@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {Args, Flags} from '#oclif';
 import {KcollectCommand} from '../src/cli/base-command.js';
 import {resolveClient} from '../src/cli/client-flags.js';
@@ -27,7 +28,7 @@ export default class SpoolProduce extends KcollectCommand {
     'poll-interval': Flags.string({default: '500ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often the directory is listed when idle'}),
   };
 
-  async run(): Promise<CollectReport> {
+  async run(): Promise<CollectReport & {unreadableFiles: string[]}> {
     const {args, flags} = await this.parse(SpoolProduce);
     const log = (line: string) => this.logToStderr(`kcollect: ${line}`);
     checkSpoolDir(args.dir);
@@ -50,6 +51,8 @@ export default class SpoolProduce extends KcollectCommand {
     log(`ingesting files dropped into ${args.dir} into ${options.topic} on ${options.brokers.join(',')} (Ctrl-C to stop)`);
     const report = await untilInterrupted((signal) => runCollector({...options, source, valueEncoder, progress: this.jsonEnabled() ? undefined : process.stderr}, signal));
     this.log(collectSummary(report, options.dlqTopic));
-    return report;
+    const unreadable = source.unreadableFiles();
+    if (unreadable.length > 0) log(`${unreadable.length} file(s) left unread in ${args.dir}: ${unreadable.map((u) => `${path.basename(u.file)} ${u.reason}`).join('; ')}`);
+    return {...report, unreadableFiles: unreadable.map((u) => u.file)};
   }
 }

@@ -40,3 +40,8 @@ export function unreadableFile(file: string, err: unknown, hint: string): Error 
   const why = UNREADABLE[(err as NodeJS.ErrnoException).code ?? ''];
   return why ? new UserError(`${file} ${why}`, hint) : (err as Error);
 }
+
+/** Why a file cannot be read, to follow its name: "cannot be read (permission denied)", else the error's message. */
+export function whyUnreadable(err: unknown): string {
+  return UNREADABLE[(err as NodeJS.ErrnoException).code ?? ''] ?? `cannot be read: ${errorMessage(err)}`;
+}

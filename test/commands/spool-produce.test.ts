@@ -1,6 +1,6 @@
 /**
  * spool-produce as a user runs it, against a real broker: a file that grows after it was taken
- * loses no line.
+ * loses no line, and a file it may not read is named once and left where it is.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
@@ -108,5 +108,43 @@ describe('spool-produce: a file that changes after it was taken', () => {
     // Said once, naming the file, what happened and what to do.
     expect(occurrences(stderr, 'trip.log changed while being read (grew from 14 to 28 bytes)'), stderr).toBe(1);
     expect(stderr).toMatch(/it was not complete when it was put into the spool directory.*mv them into the spool directory once complete/);
+  });
+});
+
+describe('spool-produce: a file it may not read', () => {
+  it('is named once, left where it is (not renamed), does not hold up newer files, and is sent once it can be read', async (ctx) => {
+    if (asNobody && !canRunAsNobody()) ctx.skip();
+    expect((await kcollect(bootstrap, ['topic', 'create', 'unread'])).code).toBe(0);
+    const {cwd, spool: dir} = workDir('spool-unreadable');
+    // The oldest file, first in line, is one the collector's user may not read.
+    const locked = path.join(dir, 'locked.log');
+    fs.writeFileSync(locked, text(lines('locked', 0, 2)));
+    fs.chmodSync(locked, 0o000);
+    fs.utimesSync(locked, new Date(Date.now() - 7200_000), new Date(Date.now() - 7200_000));
+    dropFile(dir, 'fine.log', text(lines('fine', 0, 3)), 3600);
+
+    const child = spool(cwd, ['spool', '--topic', 'unread', '--stable-for', '200ms', '--poll-interval', '50ms']);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const done = collect(child);
+    try {
+      await until(() => fs.existsSync(path.join(dir, 'fine.log.COMPLETED')), 'fine.log completed past the unreadable file', 20_000);
+      // Many looks at the directory later: still said once, and the file is where it was.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(occurrences(stderr, `${locked} cannot be read (permission denied)`), stderr).toBe(1);
+      expect(stderr).toContain('left in the spool directory as it is (not renamed, not deleted)');
+      expect(fs.existsSync(locked)).toBe(true);
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith('locked'))).toEqual(['locked.log']);
+
+      // Made readable: taken like any other file.
+      fs.chmodSync(locked, 0o644);
+      await until(() => fs.existsSync(path.join(dir, 'locked.log.COMPLETED')), 'locked.log completed once readable', 20_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const result = await done;
+    expect(result.code, result.stderr).toBe(0);
+    expect((await topicValues(bootstrap, 'unread')).sort()).toEqual([...lines('fine', 0, 3), ...lines('locked', 0, 2)].sort());
+    expect(result.stderr).toContain(`${locked} can be read now: reading it`);
   });
 });

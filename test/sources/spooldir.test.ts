@@ -176,6 +176,36 @@ describe('spooldir source', () => {
     expect(ctx.counts.get('FileChangedWhileReadCount')).toBe(1);
   });
 
+  it('an unreadable file (an open that fails) is said once, passed over and left in place; it is read once it can be', async () => {
+    const dir = tempDir('spool');
+    drop(dir, 'fine.log', 'f1\n', 10);
+    const locked = drop(dir, 'locked.log', 'x1\n', 20);
+    // Root opens any file whatever its mode: the open of this one is refused as for a user without read permission.
+    const realOpen = fs.promises.open;
+    let refuse = true;
+    fs.promises.open = ((file: fs.PathLike, ...rest: Parameters<typeof realOpen> extends [unknown, ...infer R] ? R : never) => {
+      // Refused on the thread pool's time, as a real open is (not at once, in the same turn).
+      if (refuse && String(file) === locked) return new Promise((_, reject) => setImmediate(() => reject(Object.assign(new Error(`EACCES: permission denied, open '${locked}'`), {code: 'EACCES'}))));
+      return realOpen(file, ...rest);
+    }) as typeof realOpen;
+    try {
+      const ctx = new RecordingContext();
+      const running = spool(dir).run(ctx);
+      await eventually(() => exists(dir, 'fine.log.COMPLETED'), 'the readable file completed past the older unreadable one');
+      await new Promise((r) => setTimeout(r, 200)); // many looks, 10 ms apart
+      expect(ctx.logs.filter((l) => l.includes(`${locked} cannot be read (permission denied)`))).toHaveLength(1);
+      expect(ctx.counts.get('FileReadErrorCount')).toBe(1);
+      expect(exists(dir, 'locked.log')).toBe(true);
+      refuse = false;
+      await eventually(() => exists(dir, 'locked.log.COMPLETED'), 'the file read once readable');
+      ctx.stop();
+      await running;
+      expect(ctx.bodies()).toEqual(['f1', 'x1']);
+    } finally {
+      fs.promises.open = realOpen;
+    }
+  });
+
   it('delivers binary, invalid UTF-8 and over-long lines marked rejected, with their origin', async () => {
     const dir = tempDir('spool');
     const bad = Buffer.from([0x66, 0xff, 0xfe]);

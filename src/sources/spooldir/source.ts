@@ -11,6 +11,7 @@ import {ChangeWatcher} from '../change-watcher.js';
 import {FilePicker, type SpoolFile} from './picker.js';
 import {rollFile, type DeletePolicy} from './roll.js';
 import {rejectReason, tooLongReason} from '../classify.js';
+import {UnreadableFiles, readableHint} from '../unreadable.js';
 
 export interface SpoolDirOptions {
   name: string;
@@ -47,6 +48,9 @@ export interface SpoolDirOptions {
 
 type OptionalOptions = 'includePattern' | 'ignorePattern' | 'fileHeaderKey' | 'basenameHeaderKey';
 
+/** What became of a file the source took: see SpoolDirSource.ingest. */
+type Ingested = 'done' | 'gone' | 'changed' | 'unreadable' | 'stopped';
+
 const MiB = 1024 * 1024;
 
 /**
@@ -62,6 +66,8 @@ export class SpoolDirSource implements Source {
   private readonly picker: FilePicker;
   /** Names whose rename failed: warned once, retried every poll. */
   private readonly rollFailed = new Set<string>();
+  /** Files that cannot be opened: said once each, left where they are, tried again at each look. */
+  private readonly unreadable = new UnreadableFiles();
   /** Files (dev:ino) said to have changed after they were taken: said once each. */
   private readonly saidChanged = new Set<string>();
 
@@ -111,11 +117,24 @@ export class SpoolDirSource implements Source {
           if (ledger.get(file.name)?.done && (await this.rollIfDone(file, ledger, ctx))) continue;
           open.push(file);
         }
-        const next = open.find((f) => f.stable);
+        // Files that vanished take their "cannot be read" with them.
+        const present = new Set(open.map((f) => f.path));
+        for (const {file} of this.unreadable.list()) if (!present.has(file)) this.unreadable.forget(file);
+        // The oldest stable file that can be read: one that cannot is passed over (and tried again
+        // at the next look), never marked done, and never holds up the files after it.
+        let outcome: Ingested | undefined;
+        for (const file of open) {
+          if (!file.stable) continue;
+          outcome = await this.ingest(file, ledger, ctx);
+          if (outcome !== 'unreadable') break;
+        }
         // Nothing to read, or a file that turned out to be still growing: wait for a change, the
         // moment the next file becomes stable, or the next look. (reduce, not Math.min(...open): a
         // spool directory can hold more files than a call takes arguments.)
-        if (!next || !(await this.ingest(next, ledger, ctx))) await changes.wait(open.reduce((ms, f) => Math.min(ms, f.stableInMs || pollIntervalMs), pollIntervalMs), ctx.signal);
+        if (outcome !== 'done' && outcome !== 'gone') {
+          const waitMs = open.reduce((ms, f) => (this.unreadable.has(f.path) ? ms : Math.min(ms, f.stableInMs || pollIntervalMs)), pollIntervalMs);
+          await changes.wait(waitMs, ctx.signal);
+        }
       }
     } finally {
       changes.close();
@@ -154,18 +173,36 @@ export class SpoolDirSource implements Source {
     if (dest && path.basename(dest) !== file.name + this.o.fileSuffix) ctx.log(`file name ${file.name} was re-used: ${file.name + this.o.fileSuffix} exists, so this file was renamed to ${path.basename(dest)}`);
   }
 
+  /** The files that could not be read (and were left in the directory), with why. */
+  unreadableFiles(): Array<{file: string; reason: string}> {
+    return this.unreadable.list();
+  }
+
   /**
-   * Reads one stable file from where the ledger left it, to its end (or until the agent stops).
-   * True when the file was finished.
+   * Reads one stable file from where the ledger left it, to its end (or until the agent stops):
+   * 'done' when it was sent whole and renamed (or deleted); 'changed' when it turned out to be
+   * still written (read again once stable); 'unreadable' when it cannot be opened (said once,
+   * left as it is); 'gone' when it vanished since the scan; 'stopped' when the agent stops.
    */
-  private async ingest(file: SpoolFile, ledger: Ledger, ctx: SourceContext): Promise<boolean> {
-    const fh = await fs.promises.open(file.path, 'r').catch(() => undefined);
-    if (!fh) return true; // gone since the scan
+  private async ingest(file: SpoolFile, ledger: Ledger, ctx: SourceContext): Promise<Ingested> {
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fs.promises.open(file.path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+      const reason = this.unreadable.note(file.path, err);
+      if (reason !== undefined) {
+        ctx.count('FileReadErrorCount');
+        ctx.log(`${file.path} ${reason}: left in the spool directory as it is (not renamed, not deleted) and passed over; it is read once it can be; ${readableHint()}`);
+      }
+      return 'unreadable';
+    }
+    if (this.unreadable.forget(file.path)) ctx.log(`${file.path} can be read now: reading it`);
     try {
       const st = await fh.stat({bigint: true});
       if (st.ino !== file.ino || Number(st.size) !== file.size) {
         this.picker.unsettle(file.name);
-        return false;
+        return 'changed';
       }
       const size = file.size;
       const dev = String(file.dev);
@@ -187,7 +224,7 @@ export class SpoolDirSource implements Source {
     }
   }
 
-  private async readFile(fh: fs.promises.FileHandle, file: SpoolFile, entry: LedgerEntry, ledger: Ledger, ctx: SourceContext): Promise<boolean> {
+  private async readFile(fh: fs.promises.FileHandle, file: SpoolFile, entry: LedgerEntry, ledger: Ledger, ctx: SourceContext): Promise<Ingested> {
     const {batchMaxEvents, batchMaxBytes, maxLineBytes} = this.o;
     const size = file.size;
     // Written whole once per file; each batch then only advances its offset.
@@ -240,7 +277,7 @@ export class SpoolDirSource implements Source {
         batch.push(event);
         batchBytes += eventSize(event);
         batchEnd = lines[i].end;
-        if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return false;
+        if ((batch.length >= batchMaxEvents || batchBytes >= batchMaxBytes) && !(await flush())) return 'stopped';
       }
     }
 
@@ -249,14 +286,14 @@ export class SpoolDirSource implements Source {
     // it), and the rest is read, from the ledger's offset, once the file stays unchanged.
     let change = changeOf(fh, file);
     if (change) {
-      if (!(await flush(true))) return false;
+      if (!(await flush(true))) return 'stopped';
       return this.changed(file, change, entry.offset, false, ctx);
     }
     if (tail) {
       batch.push(this.toEvent(tail as LineEvent, from ?? lineOrigin(file.path, Number(file.ino), headers)));
       batchEnd = tail.end;
     }
-    if (!(await flush(true))) return false;
+    if (!(await flush(true))) return 'stopped';
     // Lines were on their way to Kafka until now, maybe for seconds: look again, for what was
     // written meanwhile. From this look to the rename nothing is awaited, so no write of this
     // process's making comes between them.
@@ -269,7 +306,7 @@ export class SpoolDirSource implements Source {
     // A writer still holding the file may have written as it was renamed or deleted: the handle
     // still reaches those bytes (after a delete, nothing else does), so they are sent too.
     await this.sendLateBytes(fh, file, ctx);
-    return true;
+    return 'done';
   }
 
   /**
@@ -277,7 +314,7 @@ export class SpoolDirSource implements Source {
    * unchanged, read on from the ledger's offset (`sent`: how far that is). Said once per file.
    * `tailSent`: its last line had no newline and was sent as it was.
    */
-  private changed(file: SpoolFile, change: Change, sent: number, tailSent: boolean, ctx: SourceContext): false {
+  private changed(file: SpoolFile, change: Change, sent: number, tailSent: boolean, ctx: SourceContext): Ingested {
     ctx.count('FileChangedWhileReadCount');
     const id = `${file.dev}:${file.ino}`;
     if (!this.saidChanged.has(id)) {
@@ -294,7 +331,7 @@ export class SpoolDirSource implements Source {
       );
     }
     this.picker.unsettle(file.name);
-    return false;
+    return 'changed';
   }
 
   /**
