@@ -1,6 +1,7 @@
 /**
  * spool-produce as a user runs it, against a real broker: a file that grows after it was taken
- * loses no line, and a file it may not read is named once and left where it is.
+ * loses no line, a file it may not read is named once and left where it is, and --exit sends what
+ * the directory holds and exits.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
@@ -146,5 +147,39 @@ describe('spool-produce: a file it may not read', () => {
     expect(result.code, result.stderr).toBe(0);
     expect((await topicValues(bootstrap, 'unread')).sort()).toEqual([...lines('fine', 0, 3), ...lines('locked', 0, 2)].sort());
     expect(result.stderr).toContain(`${locked} can be read now: reading it`);
+  });
+});
+
+describe('spool-produce --exit', () => {
+  it('sends every file in the directory, renames them and exits 0; a file it may not read makes it exit 1 naming it', async (ctx) => {
+    if (asNobody && !canRunAsNobody()) ctx.skip();
+    expect((await kcollect(bootstrap, ['topic', 'create', 'once'])).code).toBe(0);
+    const {cwd, spool: dir} = workDir('spool-exit');
+    dropFile(dir, 'a.log', text(lines('a', 0, 2500)), 60);
+    dropFile(dir, 'b.log', 'b-0\nb-1 without a newline', 30);
+    // Still being written (fresh): waited for, not left behind.
+    dropFile(dir, 'c.log', text(lines('c', 0, 2)));
+    const first = await collect(spool(cwd, ['spool', '--topic', 'once', '--exit', '--stable-for', '500ms']));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('sent 2,504 line(s) to once');
+    expect(await topicValues(bootstrap, 'once')).toEqual([...lines('a', 0, 2500), 'b-0', 'b-1 without a newline', ...lines('c', 0, 2)]);
+    expect(fs.readdirSync(dir).filter((n) => !n.startsWith('.')).sort()).toEqual(['a.log.COMPLETED', 'b.log.COMPLETED', 'c.log.COMPLETED']);
+
+    // An empty directory: nothing to do, exit 0 at once.
+    const empty = await collect(spool(cwd, ['spool', '--topic', 'once', '--exit']));
+    expect(empty.code, empty.stderr).toBe(0);
+
+    // A file it may not read: the others are sent, that one is named and left, exit 1.
+    const locked = path.join(dir, 'locked.log');
+    fs.writeFileSync(locked, 'secret\n');
+    fs.chmodSync(locked, 0o000);
+    dropFile(dir, 'd.log', text(lines('d', 0, 2)), 60);
+    const second = await collect(spool(cwd, ['spool', '--topic', 'once', '--exit', '--stable-for', '200ms']));
+    expect(second.code, second.stderr).toBe(1);
+    expect(occurrences(second.stderr, `${locked} cannot be read (permission denied)`)).toBe(1);
+    expect(second.stderr).toMatch(/^kcollect: 1 file\(s\) left unread in spool: locked\.log cannot be read \(permission denied\)\n {2}hint: make it readable to user \S+, which kcollect runs as/m);
+    expect(fs.existsSync(locked)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'd.log.COMPLETED'))).toBe(true);
+    expect((await topicValues(bootstrap, 'once')).slice(2504)).toEqual(lines('d', 0, 2));
   });
 });

@@ -44,6 +44,12 @@ export interface SpoolDirOptions {
   fileHeaderKey?: string;
   /** Header that receives the file's name (Flume's basenameHeaderKey, when basenameHeader=true). */
   basenameHeaderKey?: string;
+  /**
+   * End once the directory holds no file left to read (a catch-up run, `spool-produce --exit`):
+   * every file in it was sent and renamed (or deleted), or cannot be read. Files still being
+   * written are waited for. Default false: watch the directory until stopped.
+   */
+  exitWhenEmpty?: boolean;
 }
 
 type OptionalOptions = 'includePattern' | 'ignorePattern' | 'fileHeaderKey' | 'basenameHeaderKey';
@@ -84,6 +90,7 @@ export class SpoolDirSource implements Source {
       batchMaxBytes: MiB,
       maxPendingBatches: PENDING_BATCHES,
       maxLineBytes: MiB,
+      exitWhenEmpty: false,
       // An option given as undefined (an unset flag) keeps its default.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SpoolDirOptions),
       dir,
@@ -120,6 +127,8 @@ export class SpoolDirSource implements Source {
         // Files that vanished take their "cannot be read" with them.
         const present = new Set(open.map((f) => f.path));
         for (const {file} of this.unreadable.list()) if (!present.has(file)) this.unreadable.forget(file);
+        // A catch-up run ends once nothing is left but files it cannot read (named once each above).
+        if (this.o.exitWhenEmpty && open.every((f) => this.unreadable.has(f.path))) return;
         // The oldest stable file that can be read: one that cannot is passed over (and tried again
         // at the next look), never marked done, and never holds up the files after it.
         let outcome: Ingested | undefined;
