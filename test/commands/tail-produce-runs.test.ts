@@ -68,6 +68,31 @@ describe('tail-produce --exit', () => {
   });
 });
 
+describe('tail-produce globs', () => {
+  it("'DIR/**/*.log' follows the files at every depth below DIR, as bash's globstar; not hidden directories", async () => {
+    const cwd = tempDir('tail-globstar');
+    expect((await kcollect(bootstrap, ['topic', 'create', 'globstar'])).code).toBe(0);
+    for (const [file, prefix] of [
+      ['logs/top.log', 'top'],
+      ['logs/a/one.log', 'one'],
+      ['logs/a/b/c/deep.log', 'deep'],
+      ['logs/.hidden/no.log', 'hidden'],
+      ['logs/a/not-a-log.txt', 'txt'],
+    ]) {
+      fs.mkdirSync(path.dirname(path.join(cwd, file)), {recursive: true});
+      append(path.join(cwd, file), lines(prefix, 0, 2));
+    }
+    const sent = await collect(spawnCli(['tail-produce', 'logs/**/*.log', '--exit', '--topic', 'globstar', '-b', bootstrap], {cwd}));
+    expect(sent.code, sent.stderr).toBe(0);
+    expect((await topicValues(bootstrap, 'globstar')).sort()).toEqual([...lines('deep', 0, 2), ...lines('one', 0, 2), ...lines('top', 0, 2)]);
+    // A trailing ** names every file below (the .txt too); a second run sends only what it had not.
+    const all = await collect(spawnCli(['tail-produce', 'logs/**', '--exit', '--topic', 'globstar', '-b', bootstrap, '--position-file', 'all.json'], {cwd}));
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toContain('logs/a/not-a-log.txt: new file');
+    expect(all.stderr).not.toContain('.hidden');
+  });
+});
+
 describe('tail-produce and its position file', () => {
   it('a second run on the same position file exits 1 naming the first; after a SIGKILL the next run takes it over', async () => {
     const cwd = tempDir('tail-lock');

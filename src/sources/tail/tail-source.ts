@@ -15,7 +15,7 @@ import {TailedFile} from './tailed-file.js';
 
 export interface TailSourceOptions {
   name: string;
-  /** Paths or globs (`*`, `?`, `[...]` in any segment, not recursive). */
+  /** Paths or globs (`*`, `?`, `[...]` in any segment; a `**` segment: any number of directories, as bash's globstar). */
   patterns: string[];
   positionFile: string;
   /**
