@@ -47,6 +47,22 @@ describe('user errors of sources and inputs', () => {
     expectUserError(r, `${file} cannot be read (permission denied)`, '--file');
   });
 
+  it('tail-produce of a directory: says it is one and gives a glob, instead of waiting for it to appear', async () => {
+    const cwd = tempDir('tail-dir');
+    fs.mkdirSync(path.join(cwd, 'logs'));
+    for (const extra of [[], ['--exit']]) {
+      const r = await kcollect(bootstrap, ['tail-produce', 'logs', '--topic', 'errors', ...extra], {cwd, timeoutMs: 20_000});
+      expect(r.code, r.stderr).toBe(1);
+      // The "following" line, then the error and its hint: nothing else, no stack.
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines.slice(-2)).toEqual([
+        'kcollect: source tail: logs is a directory, not a file: a tail follows files',
+        `  hint: to follow the files in it, give a glob such as 'logs/*.log' (quoted, so that the shell leaves it to kcollect), or 'logs/**/*.log' for files at any depth`,
+      ]);
+      expect(lines).toHaveLength(3);
+    }
+  });
+
   it('spool-produce of a directory that does not exist', async () => {
     const r = await kcollect(bootstrap, ['spool-produce', '/nonexistent-spool-dir', '--topic', 'errors'], {cwd: tempDir('spool-missing')});
     expectUserError(r, 'spool directory /nonexistent-spool-dir does not exist', 'create it');

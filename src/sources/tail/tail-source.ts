@@ -125,6 +125,7 @@ export class TailSource implements Source {
   }
 
   private async follow(ctx: SourceContext): Promise<void> {
+    await this.refuseNonFiles();
     this.store = PositionStore.load(this.o.positionFile);
     const known = this.store.existed || this.adoptLegacyPositions(ctx);
     const changes = new ChangeWatcher((file) => this.concerns(file), ctx.log);
@@ -165,6 +166,25 @@ export class TailSource implements Source {
       await this.store.close();
       for (const file of this.files.values()) await file.handle.close().catch(() => {});
       this.files.clear();
+    }
+  }
+
+  /**
+   * A path without wildcards that names a directory (or a pipe, a device) can never be followed:
+   * said at once, instead of waiting for it to appear as a file.
+   */
+  private async refuseNonFiles(): Promise<void> {
+    for (const pattern of this.o.patterns) {
+      if (hasGlob(pattern)) continue;
+      const st = await fs.stat(pattern).catch(() => null);
+      if (!st || st.isFile()) continue;
+      if (st.isDirectory()) {
+        throw new UserError(
+          `${pattern} is a directory, not a file: a tail follows files`,
+          `to follow the files in it, give a glob such as '${path.join(pattern, '*.log')}' (quoted, so that the shell leaves it to kcollect), or '${path.join(pattern, '**', '*.log')}' for files at any depth`,
+        );
+      }
+      throw new UserError(`${pattern} is not a regular file: a tail follows files`, 'to send what a pipe or a device gives, use `kcollect produce TOPIC` with it on stdin');
     }
   }
 
