@@ -3,13 +3,13 @@
  * runs with other files and topics never send each other's lines, and a position file kept from
  * before (shared by every unnamed run) still resumes the files it is given, and only those.
  */
-import type {ChildProcess} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
-import {collect, kcollect, spawnCli} from '../helpers/cli.js';
+import {CLI, cliEnv, collect, kcollect, spawnCli} from '../helpers/cli.js';
 import {topicValues} from '../helpers/kafka.js';
 import {until} from '../helpers/poll.js';
 
@@ -90,6 +90,46 @@ describe('tail-produce globs', () => {
     expect(all.code, all.stderr).toBe(0);
     expect(all.stderr).toContain('logs/a/not-a-log.txt: new file');
     expect(all.stderr).not.toContain('.hidden');
+  });
+});
+
+describe('tail-produce and a file it may not read', () => {
+  it('says so once (not at every look), follows the others, and follows it once it can be read', async (ctx) => {
+    // root reads every file: the CLI then runs as nobody, for whom a root file of mode 000 is unreadable.
+    const asNobody = process.getuid?.() === 0;
+    if (asNobody && !(fs.statSync(CLI).mode & 0o004)) ctx.skip();
+    const cwd = tempDir('tail-unreadable');
+    expect((await kcollect(bootstrap, ['topic', 'create', 'unreadable'])).code).toBe(0);
+    append(path.join(cwd, 'ok.log'), lines('ok', 0, 2));
+    const locked = path.join(cwd, 'locked.log');
+    append(locked, lines('locked', 0, 2));
+    fs.chmodSync(locked, 0o000);
+    if (asNobody) for (const p of [cwd, path.join(cwd, 'ok.log')]) fs.chownSync(p, 65534, 65534);
+    const child = spawn(process.execPath, [CLI, 'tail-produce', '*.log', '--topic', 'unreadable', '-b', bootstrap, '--poll-interval', '20ms'], {
+      cwd,
+      env: cliEnv({HOME: cwd}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asNobody ? {uid: 65534, gid: 65534} : {}),
+    });
+    const done = collect(child);
+    try {
+      await until(async () => (await topicValues(bootstrap, 'unreadable')).length >= 2, 'ok.log sent');
+      // The locked file is written to meanwhile: the same file, still unreadable, not worth saying again.
+      for (let i = 0; i < 5; i++) {
+        append(locked, lines('more', i, i + 1));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      fs.chmodSync(locked, 0o644);
+      await until(async () => (await topicValues(bootstrap, 'unreadable')).length >= 9, 'locked.log sent once readable');
+    } finally {
+      child.kill('SIGINT');
+    }
+    const {code, stderr} = await done;
+    expect(code, stderr).toBe(0);
+    const said = stderr.split('\n').filter((l) => l.includes(locked) && l.includes('permission denied'));
+    expect(said, stderr).toHaveLength(1);
+    expect(said[0]).toMatch(/^kcollect: source tail: \S+locked\.log cannot be read \(permission denied\): not followed until it can be read .*; make it readable to user \S+, which kcollect runs as/);
+    expect((await topicValues(bootstrap, 'unreadable')).sort()).toEqual([...lines('locked', 0, 2), ...lines('more', 0, 5), ...lines('ok', 0, 2)].sort());
   });
 });
 

@@ -12,6 +12,7 @@ import {headMatches, identify, inodeKey} from './file-identity.js';
 import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
 import {TailedFile} from './tailed-file.js';
+import {UnreadableFiles, readableHint} from '../unreadable.js';
 
 export interface TailSourceOptions {
   name: string;
@@ -71,6 +72,8 @@ export class TailSource implements Source {
   private store!: PositionStore;
   private roundRobin = 0;
   private readonly announcedMissing = new Set<string>();
+  /** Files that cannot be opened: said once each (again when they change), tried at each look. */
+  private readonly unreadable = new UnreadableFiles();
   /** Whether the patterns name a path (see concerns). */
   private readonly patternVerdicts = new Map<string, boolean>();
   /** The position file as an absolute path: it, its lock and its temp file are never followed. */
@@ -195,7 +198,11 @@ export class TailSource implements Source {
    */
   private async discover(ctx: SourceContext, startNew: 'beginning' | 'end'): Promise<void> {
     const seen = new Set<string>();
-    for (const filePath of await this.expandPatterns(ctx)) {
+    const matched = await this.expandPatterns(ctx);
+    // A file no pattern leads to any more takes its "cannot be read" with it.
+    const present = new Set(matched);
+    for (const {file} of this.unreadable.list()) if (!present.has(file)) this.unreadable.forget(file);
+    for (const filePath of matched) {
       const st = await fs.stat(filePath, {bigint: true}).catch(() => null);
       if (!st) continue;
       const key = inodeKey(st.dev, st.ino);
@@ -276,9 +283,16 @@ export class TailSource implements Source {
     try {
       handle = await fs.open(filePath, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') ctx.log(`cannot open ${filePath}: ${errorMessage(err)}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      // Tried again at each look, said once (and again only when the file or the error changes).
+      const reason = this.unreadable.note(filePath, err);
+      if (reason !== undefined) {
+        ctx.count('FileReadErrorCount');
+        ctx.log(`${filePath} ${reason}: not followed until it can be read (tried again at each look); ${readableHint()}`);
+      }
       return null;
     }
+    this.unreadable.forget(filePath);
     // The identity comes from the handle: the name may point at another file by now.
     const {identity, size} = identify(handle);
     const key = inodeKey(identity.dev, identity.ino);
