@@ -143,6 +143,8 @@ describe('tail-produce and its position file', () => {
     const firstDone = collect(first);
     try {
       await until(async () => (await topicValues(bootstrap, 'lock-a')).length >= 5, '5 lines in lock-a');
+      // Like the position file it guards: the owner's alone.
+      expect(fs.statSync(path.join(cwd, 'pos.json.lock')).mode & 0o777).toBe(0o600);
       const second = await collect(spawnCli(['tail-produce', ...args, '--exit'], {cwd}));
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(`position file pos.json is already in use by process ${first.pid}`);
@@ -157,6 +159,35 @@ describe('tail-produce and its position file', () => {
     expect(third.code, third.stderr).toBe(0);
     expect(await topicValues(bootstrap, 'lock-a')).toEqual(lines('a', 0, 7));
     expect(fs.existsSync(path.join(cwd, 'pos.json.lock'))).toBe(false);
+  });
+});
+
+describe('tail-produce and a position file another user holds', () => {
+  it('a run as another user exits 1 saying it is locked by another user (the 0600 lock is not readable to it)', async (ctx) => {
+    if (process.getuid?.() !== 0 || !(fs.statSync(CLI).mode & 0o004)) ctx.skip();
+    // The position file's directory is open to all; each run has its own working directory.
+    const shared = tempDir('tail-lock-shared');
+    fs.chmodSync(shared, 0o777);
+    const own = tempDir('tail-lock-own');
+    fs.chownSync(own, 65534, 65534);
+    expect((await kcollect(bootstrap, ['topic', 'create', 'lock-user'])).code).toBe(0);
+    const log = path.join(shared, 'a.log');
+    append(log, lines('a', 0, 2));
+    const positions = path.join(shared, 'pos.json');
+    const args = ['tail-produce', log, '--position-file', positions, '--topic', 'lock-user', '-b', bootstrap];
+    const first = spawnCli([...args, '--poll-interval', '50ms'], {cwd: shared});
+    const firstDone = collect(first);
+    try {
+      await until(() => fs.existsSync(`${positions}.lock`), 'the first run holds the lock');
+      const other = spawn(process.execPath, [CLI, ...args, '--exit'], {cwd: own, env: cliEnv({HOME: own}), stdio: ['ignore', 'pipe', 'pipe'], uid: 65534, gid: 65534});
+      const r = await collect(other);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`the position file ${positions} is locked by another user (its lock ${positions}.lock cannot be read)`);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      first.kill('SIGINT');
+    }
+    expect((await firstDone).code).toBe(0);
   });
 });
 
