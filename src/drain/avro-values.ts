@@ -40,10 +40,14 @@ export class AvroValueSink implements Sink {
     this.decoder = new AvroDecoder(registryUrl, security);
     this.registry = new RegistryRestClient(registryUrl, undefined, security);
     if (inner.commitTransaction) this.commitTransaction = (offsets) => inner.commitTransaction!(offsets);
+    if (inner.committable) this.committable = (topic, partition, confirmed) => inner.committable!(topic, partition, confirmed);
+    if (inner.closePartitions) this.closePartitions = (topic, partitions) => inner.closePartitions!(topic, partitions);
     this.maxWritesInFlight = inner.maxWritesInFlight;
   }
 
   commitTransaction?: Sink['commitTransaction'];
+  committable?: Sink['committable'];
+  closePartitions?: Sink['closePartitions'];
   readonly maxWritesInFlight?: number;
 
   /** Like a sink that is down at start, a registry that does not answer is the user's to fix. */

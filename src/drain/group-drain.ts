@@ -4,11 +4,13 @@
  * committed in order, each only after the sink confirmed its write and every earlier one (and
  * refused records reached the dead-letter topic), so a crash or a kill rewrites at most the batches
  * in hand (a sink may take a few writes at once: Sink.maxWritesInFlight), which the sinks tolerate
- * (same cells, same files). When the sink stops answering, the drain holds the batches and stops
- * fetching but stays in its group (the heartbeat runs on), probes the sink with capped exponential
- * backoff, and writes the failed batches again, in order, once it answers. A rebalance ends the
- * generation: the writes in hand finish and are committed, then the member joins again and reads
- * from the committed offsets.
+ * (same cells, same files). A sink may hold a commit back to its own boundaries (Sink.committable:
+ * a file sink commits up to its in-use file's start; the drain asks again every half second, as
+ * files close without a write, and has a partition's files closed when it stops writing it). When
+ * the sink stops answering, the drain holds the batches and stops fetching but stays in its group
+ * (the heartbeat runs on), probes the sink with capped exponential backoff, and writes the failed
+ * batches again, in order, once it answers. A rebalance ends the generation: the writes in hand
+ * finish and are committed, then the member joins again and reads from the committed offsets.
  */
 import type {FetchedRecord, FetchSummary} from '../client/fetcher.js';
 import {byPartition, fetchRecords} from '../client/fetcher.js';
@@ -59,6 +61,8 @@ export interface DrainSummary extends FetchSummary {
 
 export const DEFAULT_BATCH_SIZE = 500;
 const END_CHECK_MS = 300;
+/** How often a sink that commits at its own boundaries (Sink.committable) is asked again: files close without a write too. */
+const COMMITTABLE_CHECK_MS = 500;
 
 export async function drainGroup(options: GroupDrainOptions): Promise<DrainSummary> {
   const {brokers, topic, groupId, sink, deadLetters} = options;
@@ -171,7 +175,10 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
           report();
         }
         // If the group moved on, the next owner reads from the last commit that went through.
-        if (!sink.commitTransaction) commitLater(oldest.partition, oldest.next);
+        if (reading) {
+          reading.confirmed.set(oldest.partition, oldest.next);
+          if (!sink.commitTransaction) commitConfirmed(reading, oldest.partition);
+        }
         return true;
       }
       if (!(outcome.err instanceof SinkUnavailableError)) {
@@ -252,6 +259,30 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
   }
 
+  /** The generation being read: what it confirmed and committed per partition. */
+  interface Reading {
+    partitions: number[];
+    /** The offset after the newest confirmed write. */
+    confirmed: Map<number, number>;
+    /** The offset last handed to commitLater, or where the generation started. */
+    committed: Map<number, number>;
+  }
+  /** Set while a generation reads and commits; cleared before the member may join another. */
+  let reading: Reading | undefined;
+
+  /**
+   * Commits what the sink says is safe of the partition's confirmed records (Sink.committable: a
+   * file sink commits at its files' boundaries), when that moved on since the last commit.
+   */
+  function commitConfirmed(gen: Reading, partition: number): void {
+    const confirmed = gen.confirmed.get(partition);
+    if (confirmed === undefined || gen !== reading) return;
+    const offset = Math.min(confirmed, sink.committable?.(topic, partition, confirmed) ?? confirmed);
+    if (offset <= (gen.committed.get(partition) ?? -1)) return;
+    gen.committed.set(partition, offset);
+    commitLater(partition, offset);
+  }
+
   /** Offsets confirmed and not yet sent, per partition: only the newest of each is committed. */
   const toCommit = new Map<number, number>();
   /** The commits under way; settles once toCommit is empty. */
@@ -292,6 +323,9 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     if (!offsets) return;
     if (sink.resumeFrom) for (const [partition, committed] of offsets) if (committed >= 0) offsets.set(partition, sink.resumeFrom(topic, partition, committed));
     const partitions = [...offsets.keys()];
+    const gen: Reading = (reading = {partitions, confirmed: new Map(), committed: new Map([...offsets].filter(([, offset]) => offset >= 0))});
+    // A sink committing at its own boundaries has some to commit when a file closes without a write.
+    const check = sink.committable && !sink.commitTransaction ? setInterval(() => partitions.forEach((p) => commitConfirmed(gen, p)), COMMITTABLE_CHECK_MS) : undefined;
     let inHand = Promise.resolve();
     // The fetcher fetches again once the returned promise settles: handing it the previous
     // response's write lets the next fetch overlap this one's write (one response waits, no more).
@@ -303,8 +337,17 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     try {
       await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
     } finally {
-      await inHand.finally(confirmAll);
-      await committing;
+      clearInterval(check);
+      try {
+        await inHand.finally(confirmAll);
+      } finally {
+        // The partitions' in-use files are finished, so that the last commit reaches all that was
+        // written: the next owner (this drain again, or another member) starts there.
+        await sink.closePartitions?.(topic, partitions).catch(() => undefined);
+        if (!sink.commitTransaction) for (const p of partitions) commitConfirmed(gen, p);
+        reading = undefined;
+        await committing;
+      }
     }
   }
 
@@ -366,15 +409,32 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     });
   }
 
+  /** Records not written yet: past what this drain confirmed (a file sink commits less: see Sink.committable), or past the commit. */
   async function backlogNow(): Promise<number> {
-    return (await positions()).reduce((n, p) => n + Math.max(0, p.highWatermark - p.nextOffset), 0);
+    const written = reading?.confirmed;
+    return (await positions()).reduce((n, p) => n + Math.max(0, p.highWatermark - Math.max(p.nextOffset, written?.get(p.partition) ?? -1)), 0);
   }
 
   async function watchForEnd(): Promise<void> {
     while (stoppedBy === undefined) {
       const ps = state === 'ok' ? await positions().catch(() => []) : [];
       if (ps.length > 0 && ps.every((p) => p.nextOffset >= p.highWatermark)) return stop('end');
+      await finishWritten(ps);
       await sleep(END_CHECK_MS, stopping.signal);
     }
+  }
+
+  /**
+   * --exit with a sink that commits at its own boundaries (a file sink: an in-use file's start):
+   * the partitions this member wrote to their end have their files closed, so that their commits
+   * reach the end (the group's other members do the same with theirs).
+   */
+  async function finishWritten(ps: FetchSummary['partitions']): Promise<void> {
+    const gen = reading;
+    if (!gen || !sink.closePartitions || sink.commitTransaction || unconfirmed.length > 0) return;
+    const done = ps.filter((p) => gen.partitions.includes(p.partition) && p.nextOffset < p.highWatermark && (gen.confirmed.get(p.partition) ?? -1) >= p.highWatermark).map((p) => p.partition);
+    if (done.length === 0) return;
+    await sink.closePartitions(topic, done).catch(() => undefined);
+    for (const p of done) commitConfirmed(gen, p);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * What a drain reports while it runs: `ok` (writing), `parked` (the sink failed; partitions
  * paused, waiting before the next probe), `retrying` (probing the sink). backlog = records in
- * Kafka not yet committed by the drain (log end - committed), null when it could not be read.
+ * Kafka the drain has not written yet (log end - the offset after its last confirmed write, or
+ * the group's commit where that is further: a file drain commits only up to its in-use file),
+ * null when it could not be read.
  */
 export type DrainState = 'ok' | 'parked' | 'retrying';
 

@@ -33,6 +33,20 @@ export interface Sink {
    */
   resumeFrom?(topic: string, partition: number, committed: number): number;
   /**
+   * What a group drain may commit for `partition` of `topic` once the records before `confirmed`
+   * were confirmed (default: `confirmed`; never more). A file sink answers the first offset of the
+   * partition's in-use file: a drain killed later then starts again at a file's start (resumeFrom
+   * writes that file again whole) and never writes a closed file's records into a second one.
+   * Files also close without a write (idle, time rolls): a drain asks again from time to time.
+   */
+  committable?(topic: string, partition: number, confirmed: number): number;
+  /**
+   * A group drain stops writing these partitions (it stops, or its group takes them away): the
+   * sink finishes what it holds open for them (in-use files), so that committable() reaches every
+   * record written.
+   */
+  closePartitions?(topic: string, partitions: readonly number[]): Promise<void>;
+  /**
    * The caller gave up a batch this sink failed to write (a sink group had another sink write
    * it): whatever the sink kept to write it again goes. A runner never calls it: it retries the batch.
    */

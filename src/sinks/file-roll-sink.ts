@@ -5,7 +5,8 @@
  * sink closes. A drained event's file is named after where it starts in Kafka:
  * `<prefix><topic>-<partition>-<first offset, 20 digits><suffix>`, so a replay of the same range
  * with the same roll settings writes the same files again instead of adding copies. Size and
- * count rolls depend only on the records; age and idle rolls depend on when records arrive.
+ * count rolls depend only on the records; age and idle rolls depend on when records arrive. A
+ * group drain commits a partition at its files' boundaries (committable).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,6 +57,19 @@ interface OpenFile {
   count: number;
   openedAt: number;
   lastWriteAt: number;
+  /** A drained partition's file: the offsets of its first and last records. */
+  kafka?: {
+    topic: string;
+    partition: number;
+    first: number;
+    last: number;
+    /**
+     * Another file of the partition closed holding records past this one's first (escapes spread
+     * one partition's records over several directories or prefixes): started again at this
+     * file's start, a drain would write that closed file's records again (see committable).
+     */
+    overtaken: boolean;
+  };
 }
 
 export class FileRollSink implements Sink {
@@ -66,6 +80,8 @@ export class FileRollSink implements Sink {
   private readonly prefixOf: (e: Event) => string;
   /** Open files by bucket: directory, prefix and Kafka partition. */
   private readonly open = new Map<string, OpenFile>();
+  /** Files opened and not closed yet: the open ones, and those a batch rolled and closes once it is on disk. */
+  private readonly unfinished = new Set<OpenFile>();
   /** Directories already searched for files a crash left in use. */
   private readonly recovered = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -114,6 +130,29 @@ export class FileRollSink implements Sink {
     return from;
   }
 
+  /**
+   * A drained partition is committed at its files' boundaries, as Kafka Connect's HDFS and S3
+   * sinks do: up to the first offset of its in-use file, or all that was confirmed when none is
+   * open. Everything before is in closed files, and a drain killed at any moment starts again at
+   * the in-use file's start and writes that file again whole under its name (resumeFrom); where
+   * the commit followed the writes instead, a file that rolled before its records' commit held
+   * records the next drain wrote again into a new file. Where escapes spread a partition over
+   * several directories or prefixes, a file may close holding records past the oldest in-use
+   * file's start: then no offset splits closed from in-use files, and the commit follows the writes.
+   */
+  committable(topic: string, partition: number, confirmed: number): number {
+    let oldest: OpenFile['kafka'];
+    for (const {kafka} of this.unfinished) if (kafka && kafka.topic === topic && kafka.partition === partition && (!oldest || kafka.first < oldest.first)) oldest = kafka;
+    return !oldest || oldest.overtaken ? confirmed : Math.min(oldest.first, confirmed);
+  }
+
+  /** Closes the partitions' in-use files (a drain stops writing them): their commit reaches all that was written. */
+  closePartitions(topic: string, partitions: readonly number[]): Promise<void> {
+    return this.serialized(async () => {
+      for (const file of [...this.open.values()]) if (file.kafka?.topic === topic && partitions.includes(file.kafka.partition)) this.closeFile(file);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.serialized(async () => {
@@ -131,7 +170,7 @@ export class FileRollSink implements Sink {
   private async writeNow(events: readonly Event[]): Promise<void> {
     const rejected: RejectedEvent[] = [];
     // This batch's lines per file, written with one call per file once the batch is gathered.
-    const touched = new Map<OpenFile, {bytesBefore: number; countBefore: number; events: Event[]}>();
+    const touched = new Map<OpenFile, {bytesBefore: number; countBefore: number; lastBefore?: number; events: Event[]}>();
     // Files that filled up: closed only once the whole batch is on disk, so a failed batch can
     // be taken back from every file it touched (a closed file would keep its part: duplicates).
     const rolled: Array<{key: string; file: OpenFile}> = [];
@@ -167,10 +206,11 @@ export class FileRollSink implements Sink {
           openedHere.add(file);
         }
         let t = touched.get(file);
-        if (!t) touched.set(file, (t = {bytesBefore: file.bytes, countBefore: file.count, events: []}));
+        if (!t) touched.set(file, (t = {bytesBefore: file.bytes, countBefore: file.count, lastBefore: file.kafka?.last, events: []}));
         t.events.push(event);
         file.bytes += bodyLength(event) + 1;
         file.count++;
+        if (file.kafka) file.kafka.last = event.kafka!.offset;
       });
       // The write is confirmed once it is on disk: only then may the drain commit it. Each file
       // gets the batch's lines at the batch's own place, so nothing a failed try left is kept.
@@ -196,9 +236,10 @@ export class FileRollSink implements Sink {
    * Undoes a failed batch: files it opened go, files it rolled are open again, and every other
    * file it touched is cut back to where the batch began, so the retry writes each line once.
    */
-  private takeBack(touched: Map<OpenFile, {bytesBefore: number; countBefore: number}>, rolled: Array<{key: string; file: OpenFile}>, openedHere: Set<OpenFile>): void {
+  private takeBack(touched: Map<OpenFile, {bytesBefore: number; countBefore: number; lastBefore?: number}>, rolled: Array<{key: string; file: OpenFile}>, openedHere: Set<OpenFile>): void {
     for (const file of openedHere) {
       for (const [key, open] of this.open) if (open === file) this.open.delete(key);
+      this.unfinished.delete(file);
       try {
         fs.closeSync(file.fd);
         fs.rmSync(path.join(file.dir, file.inUseName), {force: true});
@@ -213,6 +254,7 @@ export class FileRollSink implements Sink {
         fs.ftruncateSync(file.fd, t.bytesBefore);
         file.bytes = t.bytesBefore;
         file.count = t.countBefore;
+        if (file.kafka && t.lastBefore !== undefined) file.kafka.last = t.lastBefore;
       } catch {
         this.discard(file);
       }
@@ -249,7 +291,12 @@ export class FileRollSink implements Sink {
     const fd = fs.openSync(path.join(dir, inUseName), 'w', 0o600);
     const now = Date.now();
     const file: OpenFile = {dir, finalName, inUseName, fd, bytes: 0, count: 0, openedAt: now, lastWriteAt: now};
+    if (partitionStart) {
+      const {topic, partition, offset} = first.kafka!;
+      file.kafka = {topic, partition, first: offset, last: offset, overtaken: false};
+    }
     this.open.set(key, file);
+    this.unfinished.add(file);
     return file;
   }
 
@@ -271,7 +318,7 @@ export class FileRollSink implements Sink {
   }
 
   private closeFile(file: OpenFile): void {
-    for (const [key, open] of this.open) if (open === file) this.open.delete(key);
+    this.finished(file);
     diskIo.fsync(file.fd);
     fs.closeSync(file.fd);
     if (file.inUseName !== file.finalName) fs.renameSync(path.join(file.dir, file.inUseName), path.join(file.dir, file.finalName));
@@ -283,13 +330,22 @@ export class FileRollSink implements Sink {
    * holds committed records) and finished by the next open of its bucket.
    */
   private discard(file: OpenFile): void {
-    for (const [key, open] of this.open) if (open === file) this.open.delete(key);
+    this.finished(file);
     this.recovered.clear();
     try {
       fs.closeSync(file.fd);
     } catch {
       // Already gone with the disk.
     }
+  }
+
+  /** The file leaves this sink's hands (it is closed, or left for the next open of its bucket to finish). */
+  private finished(file: OpenFile): void {
+    for (const [key, open] of this.open) if (open === file) this.open.delete(key);
+    this.unfinished.delete(file);
+    const k = file.kafka;
+    if (!k) return;
+    for (const {kafka: other} of this.unfinished) if (other && other.topic === k.topic && other.partition === k.partition && other.first < k.last) other.overtaken = true;
   }
 }
 

@@ -167,4 +167,28 @@ describe('rolling file sink on a full disk', () => {
     expect(fs.statSync(path.join(dir, 'out', 'driving')).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(dir, 'out', 'driving', 't-0-00000000000000000000.log')).mode & 0o777).toBe(0o600);
   });
+
+  it("lets a drain commit a partition up to its in-use file's start; files of one partition that overlap commit what was written", async () => {
+    const dir = tempDir('roll-committable');
+    const sink = new FileRollSink({dir, rollCount: 3});
+    expect(sink.committable('t', 0, 2)).toBe(2);
+    await sink.write([at(0, 'a'), at(1, 'b')]);
+    expect(sink.committable('t', 0, 2)).toBe(0);
+    await sink.write([at(2, 'c'), at(3, 'd'), at(4, 'e')]);
+    // 0-2 closed on the write that reached 3: the partition is committed up to 3, not to 5.
+    expect(sink.committable('t', 0, 5)).toBe(3);
+    expect(sink.committable('t', 1, 9)).toBe(9);
+    await sink.closePartitions('t', [0]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['t-0-00000000000000000000.log', 't-0-00000000000000000003.log']);
+    expect(sink.committable('t', 0, 5)).toBe(5);
+
+    // A header spreads one partition's records over two directories: b's 1-2 closed holding
+    // records past a's start (0): no offset splits closed from in-use files, so the commit
+    // follows the writes.
+    const typed = (offset: number, logType: string) => ({...at(offset, `${logType}-${offset}`), headers: {logType}});
+    const spread = new FileRollSink({dir: path.join(tempDir('roll-spread'), '%{logType}'), rollCount: 2});
+    await spread.write([typed(0, 'a'), typed(1, 'b'), typed(2, 'b'), typed(3, 'b')]);
+    expect(spread.committable('t', 0, 4)).toBe(4);
+    for (const s of [sink, spread]) await s.close();
+  });
 });
