@@ -5,8 +5,9 @@
  * sink closes. A drained event's file is named after where it starts in Kafka:
  * `<prefix><topic>-<partition>-<first offset, 20 digits><suffix>`, so a replay of the same range
  * with the same roll settings writes the same files again instead of adding copies. Size and
- * count rolls depend only on the records; age and idle rolls depend on when records arrive. A
- * group drain commits a partition at its files' boundaries (committable).
+ * count rolls depend only on the records; age and idle rolls depend on when records arrive, so a
+ * file written again ends where the one already there did (nextOnDisk). A group drain commits a
+ * partition at its files' boundaries (committable).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,9 +65,15 @@ interface OpenFile {
     first: number;
     last: number;
     /**
-     * Another file of the partition closed holding records past this one's first (escapes spread
-     * one partition's records over several directories or prefixes): started again at this
-     * file's start, a drain would write that closed file's records again (see committable).
+     * The first offset of the bucket's next file on disk (closed, or left in use by a killed
+     * drain): a file written again ends before it, where it ended the first time.
+     */
+    until?: number;
+    /**
+     * A file of the partition closed holding records from before and after this one's first
+     * (escapes spread one partition's records over several directories or prefixes): started
+     * again at this file's start, a drain would write part of that closed file again into a new
+     * one (see committable).
      */
     overtaken: boolean;
   };
@@ -84,6 +91,12 @@ export class FileRollSink implements Sink {
   private readonly unfinished = new Set<OpenFile>();
   /** Directories already searched for files a crash left in use. */
   private readonly recovered = new Set<string>();
+  /**
+   * Per bucket (directory and file-name start of a drained partition), the first offsets of its
+   * files on disk when it was first opened, highest first; listed again once a drain gave its
+   * partitions up (it may then start again before its own files).
+   */
+  private readonly onDisk = new Map<string, number[]>();
   private timer?: NodeJS.Timeout;
   private lock: Promise<unknown> = Promise.resolve();
   private sequence = 0;
@@ -134,11 +147,12 @@ export class FileRollSink implements Sink {
    * A drained partition is committed at its files' boundaries, as Kafka Connect's HDFS and S3
    * sinks do: up to the first offset of its in-use file, or all that was confirmed when none is
    * open. Everything before is in closed files, and a drain killed at any moment starts again at
-   * the in-use file's start and writes that file again whole under its name (resumeFrom); where
-   * the commit followed the writes instead, a file that rolled before its records' commit held
-   * records the next drain wrote again into a new file. Where escapes spread a partition over
-   * several directories or prefixes, a file may close holding records past the oldest in-use
-   * file's start: then no offset splits closed from in-use files, and the commit follows the writes.
+   * the in-use file's start and writes that file again whole under its name (resumeFrom), and
+   * any later file already there as it was (nextOnDisk); where the commit followed the writes
+   * instead, a file that rolled before its records' commit held records the next drain wrote
+   * again into a new file. Where escapes spread a partition over several directories or prefixes,
+   * a closed file may hold records from both sides of the oldest in-use file's start: then no
+   * offset splits closed from in-use files, and the commit follows the writes.
    */
   committable(topic: string, partition: number, confirmed: number): number {
     let oldest: OpenFile['kafka'];
@@ -150,6 +164,7 @@ export class FileRollSink implements Sink {
   closePartitions(topic: string, partitions: readonly number[]): Promise<void> {
     return this.serialized(async () => {
       for (const file of [...this.open.values()]) if (file.kafka?.topic === topic && partitions.includes(file.kafka.partition)) this.closeFile(file);
+      this.onDisk.clear();
     });
   }
 
@@ -196,7 +211,7 @@ export class FileRollSink implements Sink {
         }
         const key = last.key;
         let file = this.open.get(key);
-        if (file && this.full(file)) {
+        if (file && (this.full(file) || (file.kafka?.until !== undefined && event.kafka!.offset >= file.kafka.until))) {
           rolled.push({key, file});
           this.open.delete(key);
           file = undefined;
@@ -286,6 +301,7 @@ export class FileRollSink implements Sink {
         if (fs.existsSync(path.join(dir, name))) throw new UserError(`${path.join(dir, name)} exists: this replay writes part of its range (one key, or an end) and would replace it with fewer records`, 'replay into another --out-dir');
       }
     }
+    const until = partitionStart ? this.nextOnDisk(dir, partitionStart, first.kafka!.offset) : undefined;
     if (partitionStart) this.finishLeftovers(dir, partitionStart, inUseName);
     // 'w' truncates: a replay, or a drain resumed at a killed one's file (resumeFrom), writes it again.
     const fd = fs.openSync(path.join(dir, inUseName), 'w', 0o600);
@@ -293,11 +309,33 @@ export class FileRollSink implements Sink {
     const file: OpenFile = {dir, finalName, inUseName, fd, bytes: 0, count: 0, openedAt: now, lastWriteAt: now};
     if (partitionStart) {
       const {topic, partition, offset} = first.kafka!;
-      file.kafka = {topic, partition, first: offset, last: offset, overtaken: false};
+      file.kafka = {topic, partition, first: offset, last: offset, until, overtaken: false};
     }
     this.open.set(key, file);
     this.unfinished.add(file);
     return file;
+  }
+
+  /**
+   * The first offset of the bucket's next file on disk after `first`: a drain that starts again at
+   * a file's start (the group's commit, resumeFrom) may write again files that are already there,
+   * closed or left in use, and a file's end may have depended on time (age, idle rolls). Ending
+   * each before the next one's start writes them again as they were, each record in one file.
+   */
+  private nextOnDisk(dir: string, stemStart: string, first: number): number | undefined {
+    const marker = `${dir}\0${stemStart}`;
+    let starts = this.onDisk.get(marker);
+    if (!starts) {
+      const {inUsePrefix, inUseSuffix, fileSuffix} = this.options;
+      starts = [];
+      for (const name of listDir(dir)) {
+        const at = firstOffsetIn(name, stemStart, fileSuffix) ?? (name.startsWith(inUsePrefix) && name.endsWith(inUseSuffix) ? firstOffsetIn(name.slice(inUsePrefix.length, name.length - inUseSuffix.length), stemStart, fileSuffix) : undefined);
+        if (at !== undefined) starts.push(at);
+      }
+      this.onDisk.set(marker, starts.sort((a, b) => b - a));
+    }
+    while (starts.length > 0 && starts[starts.length - 1] <= first) starts.pop();
+    return starts.at(-1);
   }
 
   /**
@@ -332,6 +370,7 @@ export class FileRollSink implements Sink {
   private discard(file: OpenFile): void {
     this.finished(file);
     this.recovered.clear();
+    this.onDisk.clear();
     try {
       fs.closeSync(file.fd);
     } catch {
@@ -345,13 +384,19 @@ export class FileRollSink implements Sink {
     this.unfinished.delete(file);
     const k = file.kafka;
     if (!k) return;
-    for (const {kafka: other} of this.unfinished) if (other && other.topic === k.topic && other.partition === k.partition && other.first < k.last) other.overtaken = true;
+    for (const {kafka: other} of this.unfinished) if (other && other.topic === k.topic && other.partition === k.partition && k.first < other.first && other.first < k.last) other.overtaken = true;
   }
 }
 
 /** How the names of a drained partition's files start; the 20-digit first offset follows. */
 function partitionStem(prefix: string, topic: string, partition: number): string {
   return `${prefix}${topic}-${partition}-`;
+}
+
+/** The first offset in a drained partition's (final) file name, `<stem start><20 digits><suffix>`. */
+function firstOffsetIn(name: string, stemStart: string, suffix: string): number | undefined {
+  const digits = name.startsWith(stemStart) && name.endsWith(suffix) ? name.slice(stemStart.length, name.length - suffix.length) : '';
+  return /^\d{20}$/.test(digits) ? Number(digits) : undefined;
 }
 
 function listDir(dir: string): string[] {

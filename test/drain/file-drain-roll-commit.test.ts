@@ -106,6 +106,39 @@ describe('file drain killed while its commit lagged behind a roll', () => {
     expect(committed(group)).toBe(2500);
   }, 90_000);
 
+  it('a file closed by its roll interval before its commit arrived: the next drain writes it again as it was', async () => {
+    const topic = 'stamped';
+    const group = 'interval-lag';
+    const dir = tempDir('interval-lag');
+    const roll = ['--roll-interval', '3s', '--idle-timeout', '0'];
+    const file = (first: number) => path.join(dir, `${topic}-0-${String(first).padStart(20, '0')}.log`);
+    await env.broker.createTopic(topic, 1, {});
+    await produce(records(0, 1000), topic);
+    // None of the drain's commits arrive: the one after the roll is the one that matters.
+    const undo = dropCommits(group);
+    const drain = spawnCli(['consume', topic, '-g', group, '--to', 'file', '--out-dir', dir, ...roll, '--batch-size', '200', '-b', env.bootstrap, '-X', 'session.timeout.ms=6000']);
+    const done = collect(drain);
+    try {
+      await until(() => lineCount(file(0)) === 1000, 'the drain to write 0-999 and close the file 3 s after it opened it');
+      await produce(records(1000, 1500), topic);
+      await until(() => lineCount(`${file(1000)}.tmp`) === 500 || lineCount(file(1000)) === 500, 'the drain to write 1000-1499');
+    } finally {
+      drain.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+      undo();
+    }
+
+    // Starts again at 0, where the written files begin; in one go, the interval would not end 0-999.
+    const again = await kcollect(env.bootstrap, ['consume', topic, '-g', group, '--to', 'file', '--out-dir', dir, ...roll, '--exit']);
+    expect(again.code, again.stderr).toBe(0);
+    const {names, lines} = linesIn(dir);
+    expect(lines.length - new Set(lines).size).toBe(0);
+    expect(lines.sort()).toEqual(records(0, 1500).sort());
+    expect(names).toEqual([file(0), file(1000)].map((f) => path.basename(f)));
+    expect(lineCount(file(0))).toBe(1000);
+    expect(committed(group)).toBe(1500);
+  }, 90_000);
+
   /** A file drain of the topic `timed` in this process, until `stop` is aborted. */
   function drainTimed(group: string, dir: string, roll: Partial<FileRollOptions>, statuses: DrainStatus[], stop: AbortController): Promise<DrainSummary> {
     const sink = new FileRollSink({dir, ...roll});

@@ -182,13 +182,32 @@ describe('rolling file sink on a full disk', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['t-0-00000000000000000000.log', 't-0-00000000000000000003.log']);
     expect(sink.committable('t', 0, 5)).toBe(5);
 
-    // A header spreads one partition's records over two directories: b's 1-2 closed holding
-    // records past a's start (0): no offset splits closed from in-use files, so the commit
-    // follows the writes.
+    // A header spreads one partition's records over two directories.
     const typed = (offset: number, logType: string) => ({...at(offset, `${logType}-${offset}`), headers: {logType}});
     const spread = new FileRollSink({dir: path.join(tempDir('roll-spread'), '%{logType}'), rollCount: 2});
     await spread.write([typed(0, 'a'), typed(1, 'b'), typed(2, 'b'), typed(3, 'b')]);
-    expect(spread.committable('t', 0, 4)).toBe(4);
-    for (const s of [sink, spread]) await s.close();
+    // b's 1-2 closed, after a's start: started again at 0, a drain writes it again as it was.
+    expect(spread.committable('t', 0, 4)).toBe(0);
+    const straddled = new FileRollSink({dir: path.join(tempDir('roll-straddled'), '%{logType}'), rollCount: 2});
+    await straddled.write([typed(0, 'b'), typed(1, 'a'), typed(2, 'b'), typed(3, 'b')]);
+    // b's 0-2 closed holding records from both sides of a's start (1): no offset splits closed
+    // from in-use files, so the commit follows the writes.
+    expect(straddled.committable('t', 0, 4)).toBe(4);
+    for (const s of [sink, spread, straddled]) await s.close();
+  });
+
+  it("written again from a file's start, ends each file where the file already there ended", async () => {
+    const dir = tempDir('roll-again');
+    // An earlier drain's files: 0-2 closed by time, 3-4 left in use by a kill.
+    fs.writeFileSync(path.join(dir, 't-0-00000000000000000000.log'), 'a\nb\nc\n');
+    fs.writeFileSync(path.join(dir, 't-0-00000000000000000003.log.tmp'), 'd\ne\n');
+    const sink = new FileRollSink({dir});
+    await sink.write([at(0, 'a'), at(1, 'b'), at(2, 'c'), at(3, 'd'), at(4, 'e'), at(5, 'f')]);
+    expect(sink.committable('t', 0, 6)).toBe(3);
+    await sink.close();
+    const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
+    expect(fs.readdirSync(dir).sort()).toEqual(['t-0-00000000000000000000.log', 't-0-00000000000000000003.log']);
+    expect(read('t-0-00000000000000000000.log')).toBe('a\nb\nc\n');
+    expect(read('t-0-00000000000000000003.log')).toBe('d\ne\nf\n');
   });
 });
