@@ -2,8 +2,8 @@
  * A file drain killed after a file rolled but before the group's commit caught up with the roll
  * (the commit lagged behind the write that closed the file). The group's offset then pointed
  * inside a closed file, and the next drain wrote that file's tail a second time into a new one.
- * A file drain now commits at its files' boundaries: what that means for the commit, the backlog
- * and files closed without a write.
+ * A file drain now commits at its files' boundaries: what that means for the commit, the
+ * backlog, files closed without a write, and --exit in a group of two.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -140,10 +140,10 @@ describe('file drain killed while its commit lagged behind a roll', () => {
   }, 90_000);
 
   /** A file drain of the topic `timed` in this process, until `stop` is aborted. */
-  function drainTimed(group: string, dir: string, roll: Partial<FileRollOptions>, statuses: DrainStatus[], stop: AbortController): Promise<DrainSummary> {
+  function drainTimed(group: string, dir: string, roll: Partial<FileRollOptions>, statuses: DrainStatus[], stop: AbortController, {topic = 'timed', stopAtEnd = false} = {}): Promise<DrainSummary> {
     const sink = new FileRollSink({dir, ...roll});
-    const deadLetters = new DeadLetterQueue([env.bootstrap], 'timed.dlq', sink.name);
-    return drainGroup({brokers: [env.bootstrap], topic: 'timed', groupId: group, sink, deadLetters, startAtBeginning: true, stopAtEnd: false, signal: stop.signal, onStatus: (st) => statuses.push(st), statusIntervalMs: 100}).finally(async () => {
+    const deadLetters = new DeadLetterQueue([env.bootstrap], `${topic}.dlq`, sink.name);
+    return drainGroup({brokers: [env.bootstrap], topic, groupId: group, sink, deadLetters, startAtBeginning: true, stopAtEnd, signal: stop.signal, onStatus: (st) => statuses.push(st), statusIntervalMs: 100}).finally(async () => {
       await sink.close();
       await deadLetters.close();
     });
@@ -180,5 +180,41 @@ describe('file drain killed while its commit lagged behind a roll', () => {
       stop.abort();
       await draining;
     }
+  }, 60_000);
+
+  it('two members with --exit and files that never idle out: each closes its files at the end, and both stop', async () => {
+    const topic = 'shared';
+    await env.broker.createTopic(topic, 2, {});
+    const producer = await openProducer(topic, {brokers: [env.bootstrap], acks: 'all'});
+    await producer.send(records(0, 2000).map((v, i) => ({key: null, value: Buffer.from(v), partition: i % 2})));
+    await producer.flush();
+    await producer.close();
+    /** A file sink taking its time, so that the first member still has work when the second joins. */
+    class SlowFileSink extends FileRollSink {
+      override async write(events: Parameters<FileRollSink['write']>[0]): Promise<void> {
+        await new Promise((r) => setTimeout(r, 50));
+        return super.write(events);
+      }
+    }
+    const dirs = [tempDir('shared-a'), tempDir('shared-b')];
+    const member = (dir: string) => {
+      const sink = new SlowFileSink({dir, idleTimeoutMs: 0});
+      const deadLetters = new DeadLetterQueue([env.bootstrap], `${topic}.dlq`, sink.name);
+      const timings = {sessionTimeoutMs: 6000, heartbeatIntervalMs: 300};
+      return drainGroup({brokers: [env.bootstrap], topic, groupId: 'sharing', sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: true, timings, signal: new AbortController().signal}).finally(async () => {
+        await sink.close();
+        await deadLetters.close();
+      });
+    };
+    const first = member(dirs[0]);
+    await until(() => fs.readdirSync(dirs[0]).length > 0, 'the first member to write');
+    const summaries = await Promise.all([first, member(dirs[1])]);
+    expect(summaries.map((s) => s.stoppedBy)).toEqual(['end', 'end']);
+    expect(env.broker.groups.fetchOffsets('sharing', null).offsets.map((o) => o.offset)).toEqual([1000, 1000]);
+    // The second member wrote a share of its own: the partitions were split between them.
+    expect(fs.readdirSync(dirs[1]).length).toBeGreaterThan(0);
+    const lines = dirs.flatMap((dir) => linesIn(dir).lines);
+    expect(lines.length - new Set(lines).size).toBe(0);
+    expect(lines.sort()).toEqual(records(0, 2000).sort());
   }, 60_000);
 });
