@@ -59,14 +59,14 @@ describe('file drain resumed after a kill; partial replays', () => {
 
   it('a drain killed -9 mid-file and started again writes every record once', async () => {
     const dir = tempDir('file-kill');
-    const drain = spawnCli(['consume', 'fk', '-g', 'killed', '--to', 'file', '--out-dir', dir, '--batch-size', '200', '-b', env.bootstrap]);
+    const drain = spawnCli(['consume', 'fk', '-g', 'killed', '--to', 'file', '--out-dir', dir, '--batch-size', '200', '-b', env.bootstrap, '-X', 'session.timeout.ms=6000']);
     const done = collect(drain);
     const inUse = path.join(dir, 'fk-0-00000000000000000000.log.tmp');
     await until(() => fs.existsSync(inUse) && fs.readFileSync(inUse, 'utf8').split('\n').length > 4000, 'the drain to write 4,000 lines');
     drain.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
 
-    const again = await kcollect(env.bootstrap, ['consume', 'fk', '-g', 'killed', '--to', 'file', '--out-dir', dir, '--exit']);
+    const again = await kcollect(env.bootstrap, ['consume', 'fk', '-g', 'killed', '--to', 'file', '--out-dir', dir, '--exit', '-X', 'session.timeout.ms=6000']);
     expect(again.code, again.stderr).toBe(0);
     const {lines} = linesIn(dir);
     expect(duplicates(lines)).toBe(0);
