@@ -4,9 +4,16 @@ import {hintFor} from './error-hints.js';
 
 const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
 
+/** A broker that refused or did not answer a connection (it may be restarting: callers that wait for one retry). */
+export class BrokerUnreachableError extends UserError {
+  constructor(message: string) {
+    super(message, UNREACHABLE_HINT);
+  }
+}
+
 /** The one-line error every command gives when no bootstrap broker accepts a connection. */
 export function unreachable(brokers: string[]): UserError {
-  return new UserError(`no Kafka broker answers at ${brokers.join(',')}`, UNREACHABLE_HINT);
+  return new BrokerUnreachableError(`no Kafka broker answers at ${brokers.join(',')}`);
 }
 
 /** What kafkajs puts on its errors; every field is optional because causes nest. */

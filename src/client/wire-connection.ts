@@ -9,6 +9,7 @@ import {Writer} from '../protocol/writer.js';
 import {UserError} from '../lib/errors.js';
 import {nodeTls} from '../lib/lazy-builtins.js';
 import {defaultClientConfig, type ClientConfig} from './client-config.js';
+import {BrokerUnreachableError} from './kafka-errors.js';
 import {ResponseFrames} from './response-frames.js';
 import {saslLogin} from './sasl.js';
 import {isTlsFailure, tlsFailure, tlsOptions} from './tls-options.js';
@@ -63,7 +64,7 @@ export class WireConnection {
       const s = config.tls ? nodeTls().connect({...tlsOptions(host, port, config.tls), localAddress} as tls.ConnectionOptions) : net.connect({host, port, localAddress, onread: frames.onread()});
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new UserError(`no Kafka broker answers at ${address} (timed out${config.tls ? ' during the TLS handshake' : ''})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
+        reject(new BrokerUnreachableError(`no Kafka broker answers at ${address} (timed out${config.tls ? ' during the TLS handshake' : ''})`));
       }, timeoutMs);
       s.once(config.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
@@ -71,7 +72,7 @@ export class WireConnection {
       });
       s.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(config.tls && isTlsFailure(e) ? tlsFailure(address, e) : new UserError(`no Kafka broker answers at ${address} (${e.code ?? e.message})`, 'start one with `kcollect broker start`, or pass -b HOST:PORT'));
+        reject(config.tls && isTlsFailure(e) ? tlsFailure(address, e) : new BrokerUnreachableError(`no Kafka broker answers at ${address} (${e.code ?? e.message})`));
       });
     });
     socket.setNoDelay(true);

@@ -11,6 +11,7 @@ import {UserError} from '../lib/errors.js';
 import type {GroupTimings} from './client-settings.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
+import {BrokerUnreachableError} from './kafka-errors.js';
 import {check, type WireConnection} from './wire-connection.js';
 
 const {AssignerProtocol} = kafkajs;
@@ -33,6 +34,16 @@ export function memberTimings(defaults: Required<GroupTimings>, given: GroupTimi
   const heartbeatIntervalMs = given.heartbeatIntervalMs ?? Math.min(defaults.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3));
   if (heartbeatIntervalMs >= sessionTimeoutMs) throw new UserError(`heartbeat.interval.ms ${heartbeatIntervalMs} is not below session.timeout.ms ${sessionTimeoutMs}`, 'a member beats several times per session: e.g. heartbeat.interval.ms at a third of session.timeout.ms');
   return {sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: given.rebalanceTimeoutMs ?? defaults.rebalanceTimeoutMs};
+}
+
+/**
+ * A failed join worth trying again: the group rebalancing or the coordinator moving (Kafka's
+ * answers), or a broker that does not answer or closed the connection (restarting). A refused
+ * login or an API the broker lacks is the user's to fix.
+ */
+function joinRetriable(err: unknown): boolean {
+  if (err instanceof KafkaProtocolError) return REJOIN_ERRORS.has(err.info.code) || COORDINATOR_ERRORS.has(err.info.code);
+  return err instanceof BrokerUnreachableError || (err instanceof Error && /^connection to \S+ closed/.test(err.message));
 }
 
 /** The group moved on without this member's generation: rejoin, nothing is lost. */
@@ -64,7 +75,7 @@ export class GroupMember {
    * `onRebalance` is called once when the heartbeat learns the group is rebalancing (or dropped
    * this member): the caller finishes and commits what it has in hand, then joins again.
    */
-  async join(onRebalance: () => void): Promise<number[]> {
+  async join(onRebalance: () => void, signal?: AbortSignal): Promise<number[]> {
     await this.stopHeartbeating();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -72,11 +83,14 @@ export class GroupMember {
         this.startHeartbeating(onRebalance);
         return partitions;
       } catch (err) {
+        // As Kafka's consumers do, a member retries for as long as it runs while the coordinator
+        // moves, restarts or loads its groups (a broker restart can take longer than any fixed
+        // number of tries): only an answer no retry mends, or a stop, ends the join.
+        if (signal?.aborted || !joinRetriable(err)) throw err;
         const code = err instanceof KafkaProtocolError ? err.info.code : undefined;
-        if (attempt >= 30 || code === undefined || !(REJOIN_ERRORS.has(code) || COORDINATOR_ERRORS.has(code))) throw err;
         if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) this.memberId = '';
-        if (COORDINATOR_ERRORS.has(code)) this.dropCoordinator();
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
+        if (code === undefined || COORDINATOR_ERRORS.has(code)) this.dropCoordinator();
+        await sleep(Math.min(50 * 2 ** attempt, 1000), signal);
       }
     }
   }
@@ -87,7 +101,7 @@ export class GroupMember {
    * rebalance may give it work) and returns undefined.
    */
   async joinToRead(ended: AbortController): Promise<Map<number, number> | undefined> {
-    const partitions = await this.join(() => ended.abort());
+    const partitions = await this.join(() => ended.abort(), ended.signal);
     if (partitions.length > 0) return this.committed(partitions);
     await new Promise<void>((resolve) => (ended.signal.aborted ? resolve() : ended.signal.addEventListener('abort', () => resolve(), {once: true})));
     return undefined;

@@ -1,0 +1,37 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {ClusterConnections} from '../../src/client/cluster-connections.js';
+import {GroupMember} from '../../src/client/wire-group.js';
+import {sleep} from '../../src/lib/backoff.js';
+import {startBroker} from '../helpers/broker.js';
+
+let brokers: Broker[] = [];
+afterEach(async () => {
+  for (const b of brokers) await b.close();
+  brokers = [];
+});
+
+describe('a consumer group member (kcollect wire client)', () => {
+  it('keeps trying to join while its coordinator is down (a broker restart), and joins once it is back', async () => {
+    const first = await startBroker();
+    await first.broker.createTopic('rejoin', 2, {});
+    const {port} = first.broker.advertised;
+    const cluster = new ClusterConnections([first.bootstrap], 'test-rejoin');
+    const member = new GroupMember(cluster, {groupId: 'restarts', topic: 'rejoin', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 1000});
+    try {
+      await first.broker.close();
+      const joining = member.join(() => undefined);
+      let failure: unknown;
+      joining.catch((err: unknown) => (failure = err));
+      // Down for a while: refused connections are tried again, not the end of the member.
+      await sleep(1500);
+      expect(failure).toBeUndefined();
+      const again = await startBroker({port, dataDir: first.dataDir});
+      brokers.push(again.broker);
+      expect(await joining).toEqual([0, 1]);
+      await member.leave();
+    } finally {
+      cluster.close();
+    }
+  }, 60_000);
+});
