@@ -23,9 +23,9 @@ export default class Replay extends KcollectCommand {
   static override flags = {
     ...kafkaFlags,
     topic: topicFlag,
-    from: Flags.string({env: 'KCOLLECT_REPLAY_FROM', exactlyOne: ['from', 'from-offset'], description: 'first record time: ISO time (2024-05-01T08:00:00Z) or ms since the epoch'}),
+    from: Flags.string({env: 'KCOLLECT_REPLAY_FROM', exactlyOne: ['from', 'from-offset'], description: 'first Kafka record timestamp to replay, ISO time (2024-05-01T08:00:00Z) or ms since the epoch (a collector\'s records carry the time the line was read, not the time written in the line)'}),
     'from-offset': Flags.integer({min: 0, env: 'KCOLLECT_REPLAY_FROM_OFFSET', description: 'first offset, in every partition'}),
-    until: Flags.string({env: 'KCOLLECT_REPLAY_UNTIL', description: 'stop before records at or after this time (ISO or ms)'}),
+    until: Flags.string({env: 'KCOLLECT_REPLAY_UNTIL', description: 'stop before records whose Kafka timestamp is at or after this time (ISO or ms)'}),
     'until-offset': Flags.integer({min: 0, env: 'KCOLLECT_REPLAY_UNTIL_OFFSET', description: 'stop before this offset, in every partition'}),
     key: Flags.string({char: 'k', env: 'KCOLLECT_REPLAY_KEY', description: 'only records with this key (e.g. a car number)'}),
     to: Flags.string({required: true, env: 'KCOLLECT_TO', options: ['stdout', 'file', 'hbase'], description: 'the sink'}),
