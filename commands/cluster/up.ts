@@ -15,19 +15,23 @@ export default class ClusterUp extends KcollectCommand {
     '<%= config.bin %> cluster up my-topology.yaml',
     '<%= config.bin %> cluster up --broker-count 3',
     '<%= config.bin %> cluster up --broker-count 1 --zookeeper',
+    '<%= config.bin %> cluster up --broker-count 3 --port 19092 --zookeeper-port 12181',
   ];
   static override args = {file: Args.string({required: false, description: 'topology YAML file, or the name of a shipped one (`kcollect topology list`)'})};
   static override flags = {
     // Not --brokers: everywhere else that is -b HOST:PORT,...
-    'broker-count': Flags.integer({min: 1, max: 9, env: 'KCOLLECT_CLUSTER_BROKERS', description: 'instead of a file: this many brokers on 127.0.0.1:9092..'}),
+    'broker-count': Flags.integer({min: 1, max: 9, env: 'KCOLLECT_CLUSTER_BROKERS', description: 'instead of a file: this many brokers on 127.0.0.1 from --port (9092) on'}),
     zookeeper: Flags.boolean({default: false, description: 'with --broker-count 1: also start ZooKeeper (always started for more brokers)'}),
+    port: Flags.integer({min: 1, max: 65_535, env: 'KCOLLECT_CLUSTER_PORT', description: 'with --broker-count: the first broker\'s port, the others on the next ones [default: 9092]'}),
+    'zookeeper-port': Flags.integer({min: 1, max: 65_535, env: 'KCOLLECT_CLUSTER_ZOOKEEPER_PORT', description: 'with --broker-count: ZooKeeper\'s client port [default: 2181]'}),
     detach: Flags.boolean({default: false, env: 'KCOLLECT_CLUSTER_DETACH', description: 'return once everything is up, leaving it running'}),
   };
 
   async run(): Promise<ClusterUpResult> {
     const {args, flags} = await this.parse(ClusterUp);
     if (args.file && flags['broker-count']) throw new UserError('give a topology file or --broker-count, not both', 'e.g. `kcollect cluster up multi-broker-single-node` or `kcollect cluster up --broker-count 3`');
-    const topology = args.file ? loadTopology(resolveConfigFile(args.file, 'topology')) : generatedTopology(flags['broker-count'] ?? 1, flags.zookeeper);
+    if (args.file && (flags.port !== undefined || flags['zookeeper-port'] !== undefined)) throw new UserError('--port and --zookeeper-port go with --broker-count: a topology file names its own ports', 'change the ports in the file, or drop the file and give --broker-count');
+    const topology = args.file ? loadTopology(resolveConfigFile(args.file, 'topology')) : generatedTopology(flags['broker-count'] ?? 1, flags.zookeeper, flags.port, flags['zookeeper-port']);
     const result = await clusterUp(topology);
     if (!this.jsonEnabled()) {
       this.log(`cluster ${result.name} (${result.type}) is up\n`);

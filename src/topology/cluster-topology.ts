@@ -192,12 +192,13 @@ function hintFor(path: string, code: string): string {
   return 'see topology/multi-broker-single-node.yaml for a working example';
 }
 
-/** The topology of `cluster up --broker-count N [--zookeeper]`: N brokers on 127.0.0.1 from port 9092. */
-export function generatedTopology(brokers: number, zookeeper: boolean, basePort = 9092): Topology {
+/** The topology of `cluster up --broker-count N [--zookeeper]`: N brokers on 127.0.0.1 from `basePort` (9092) on. */
+export function generatedTopology(brokers: number, zookeeper: boolean, basePort = 9092, zookeeperPort = 2181): Topology {
+  if (basePort + brokers - 1 > 65_535) throw new UserError(`--port ${basePort}: ${brokers} brokers need ports up to ${basePort + brokers - 1}`, 'give a lower --port');
   const text = [
     `type: ${brokers === 1 ? 'single-broker' : 'multi-broker-single-node'}`,
     `name: generated-${brokers}`,
-    ...(zookeeper || brokers > 1 ? ['zookeeper:', '  ensemble: 1', '  port: 2181', '  sessionTimeout: 3s'] : []),
+    ...(zookeeper || brokers > 1 ? ['zookeeper:', '  ensemble: 1', `  port: ${zookeeperPort}`, '  sessionTimeout: 3s'] : []),
     'brokers:',
     ...Array.from({length: brokers}, (_, i) => `  - {id: ${i + 1}, host: 127.0.0.1, port: ${basePort + i}}`),
     'defaults:',
