@@ -137,8 +137,8 @@ export class FileRollSink implements Sink {
     const mine = new Set([...this.open.values()].map((f) => f.inUseName));
     let from = committed;
     for (const name of listDir(dir)) {
-      const digits = name.startsWith(start) && name.endsWith(end) && !mine.has(name) ? name.slice(start.length, name.length - end.length) : '';
-      if (/^\d{20}$/.test(digits)) from = Math.min(from, Number(digits));
+      const first = mine.has(name) ? undefined : firstOffsetIn(name, start, end);
+      if (first !== undefined) from = Math.min(from, first);
     }
     return from;
   }

@@ -8,7 +8,8 @@ import {KafkaProtocolError} from '../protocol/errors.js';
 import {LineEvent, bodyLength, copyBody, headersOf, type Event, type LineOrigin} from '../pipeline/event.js';
 import type {NumberedHeader} from '../protocol/records/records.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
-import {ORIGIN_HEADER, RedeliveryFilter, originHeader} from './redelivery-filter.js';
+import {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
+import {RedeliveryFilter} from './redelivery-filter.js';
 
 export interface KafkaSinkOptions {
   /** TLS and SASL settings (default: the command's). */

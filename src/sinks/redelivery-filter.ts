@@ -4,7 +4,6 @@ import {fetchRecords} from '../client/fetcher.js';
 import type {Event} from '../pipeline/event.js';
 import {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
 
-export {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
 
 const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;
 

@@ -11,7 +11,7 @@ import {SinkGroup} from '../../src/pipeline/sink-group.js';
 import {SinkUnavailableError} from '../../src/pipeline/sink.js';
 import type {Source, SourceContext} from '../../src/pipeline/source.js';
 import {KafkaSink} from '../../src/sinks/kafka-sink.js';
-import {ORIGIN_HEADER} from '../../src/sinks/redelivery-filter.js';
+import {ORIGIN_HEADER} from '../../src/pipeline/origin.js';
 import {startBroker} from '../helpers/broker.js';
 import {header, readTopic} from '../helpers/kafka.js';
 

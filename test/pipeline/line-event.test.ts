@@ -5,7 +5,7 @@ import {Line} from '../../src/lib/line.js';
 import {EventReader, encodedEventSize, writeEvent} from '../../src/pipeline/event-codec.js';
 import {LineEvent, eventSize, lineOrigin, withChanges} from '../../src/pipeline/event.js';
 import {applyInterceptors} from '../../src/pipeline/interceptor.js';
-import {originHeader} from '../../src/sinks/redelivery-filter.js';
+import {originHeader} from '../../src/pipeline/origin.js';
 
 const FILE = '/var/log/cars/status.txt';
 const lines = ['20160101000004,K0001,87', 'no timestamp here', '20160101000005,K0002,91'];

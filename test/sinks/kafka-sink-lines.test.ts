@@ -6,7 +6,7 @@ import {LineEvent, lineOrigin, type LineOrigin} from '../../src/pipeline/event.j
 import {applyInterceptors} from '../../src/pipeline/interceptor.js';
 import {SinkDataError} from '../../src/pipeline/sink.js';
 import {KafkaSink} from '../../src/sinks/kafka-sink.js';
-import {ORIGIN_HEADER} from '../../src/sinks/redelivery-filter.js';
+import {ORIGIN_HEADER} from '../../src/pipeline/origin.js';
 import {startBroker} from '../helpers/broker.js';
 import {header, readTopic} from '../helpers/kafka.js';
 
