@@ -89,6 +89,8 @@ export class KafkaSink implements Sink {
   private opening?: Promise<TopicProducer>;
   private sticky?: StickyPartitioner;
   private redelivery?: RedeliveryFilter;
+  /** The topic's recent records, kept up to date for batches that hold redelivered events. */
+  private recent?: RedeliveryFilter;
   /**
    * Batches whose write failed, with the records Kafka did not acknowledge (null: refused before
    * sending), to be written again in their order. While there are any, new batches are refused
@@ -98,8 +100,6 @@ export class KafkaSink implements Sink {
   /** The previous write's turn to hand its records to the producer: writes send in call order. */
   private sending: Promise<unknown> = Promise.resolve();
   private encoder?: ValueEncoder;
-  /** Redelivered events found already in Kafka and skipped. */
-  private recheckSkipped = 0;
 
   constructor(
     private readonly options: KafkaSinkOptions,
@@ -120,7 +120,7 @@ export class KafkaSink implements Sink {
 
   /** Lines skipped because Kafka already held them (after a restart, or marked redelivered). */
   get redeliveredSkipped(): number {
-    return (this.redelivery?.skipped ?? 0) + this.recheckSkipped;
+    return (this.redelivery?.skipped ?? 0) + (this.recent?.skipped ?? 0);
   }
 
   private async makeEncoder(): Promise<void> {
@@ -196,7 +196,10 @@ export class KafkaSink implements Sink {
   private async recentRecords(events: readonly Event[]): Promise<RedeliveryFilter | undefined> {
     const window = this.options.redeliveryWindow ?? 10_000;
     if (window === 0 || !anyRedelivered(events)) return undefined;
-    return RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
+    // A replay of many batches reads each record once, not the whole window again per batch.
+    if (this.recent) await this.recent.catchUp();
+    else this.recent = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
+    return this.recent;
   }
 
   /** Records with their partitions fixed now (a retry must send the same), and what is refused. */
@@ -204,6 +207,7 @@ export class KafkaSink implements Sink {
     const records: OutgoingRecord[] = [];
     const refused: RejectedEvent[] = [];
     const encoder = this.encoder;
+    const skippedBefore = recent?.skipped ?? 0;
     for (let index = 0; index < events.length; index++) {
       // The key is cut from the line as read; the value (and the redelivery check) is what is sent.
       const read = events[index];
@@ -211,10 +215,8 @@ export class KafkaSink implements Sink {
       if (event.rejected) refused.push({index, reason: event.rejected});
       else if (!this.inKafka(event, recent)) records.push(toRecord(event, this.options.key?.(read) ?? null, index));
     }
-    if (recent && recent.skipped > 0) {
-      this.recheckSkipped += recent.skipped;
-      this.log(`sink ${this.name}: ${recent.skipped} redelivered event(s) were already in topic ${this.options.topic}; skipped`);
-    }
+    const skipped = (recent?.skipped ?? 0) - skippedBefore;
+    if (skipped > 0) this.log(`sink ${this.name}: ${skipped} redelivered event(s) were already in topic ${this.options.topic}; skipped`);
     const unkeyed = (this.sticky ??= new StickyPartitioner(producer.partitions)).nextBatch();
     for (const r of records) r.partition = r.key ? partitionForKey(r.key, producer.partitions) : unkeyed;
     return {records, refused};

@@ -1,6 +1,6 @@
 import type {ClientConfig} from '../client/client-config.js';
 import {crc32c} from '@node-rs/crc32';
-import {fetchRecords} from '../client/fetcher.js';
+import {fetchRecords, type StartPosition} from '../client/fetcher.js';
 import type {Event} from '../pipeline/event.js';
 import {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
 
@@ -12,25 +12,55 @@ const identity = (origin: string, body: Buffer) => `${origin}|${crc32c(body)}`;
  * after Kafka acknowledged a batch but before its file position was saved reads those lines
  * again. On start the sink reads back the last records of each partition; a line whose origin
  * (host, inode, byte offset) and content match one of them is already in Kafka and is skipped.
- * The Kafka sink also loads one for each batch holding events a forwarding agent marked as
- * redelivered (an aggregator may have written them before it died), and skips those it holds.
+ * Events marked redelivered (a file channel's replay, lines a tail reads again after a failed
+ * delivery, a forwarding agent's resend) are checked against the topic as it is when they come:
+ * the sink keeps one filter for them and reads only the records appended since its last look.
  */
 export class RedeliveryFilter {
   private seen = new Set<string>();
+  /** Records matched since the last look at the topic. */
+  private matched = new Set<string>();
   /** Events still to check: a re-read can only cover what was recently written. */
   private budget = 0;
+  /** Per partition, the offset after the last record read: where catchUp() goes on. */
+  private next = new Map<number, number>();
+  /** Identities kept: the window's worth of each partition (the oldest go first). */
+  private capacity = 0;
   skipped = 0;
 
+  private constructor(
+    private readonly brokers: string[],
+    private readonly topic: string,
+    private readonly clientConfig?: ClientConfig,
+  ) {}
+
   static async load(brokers: string[], topic: string, window: number, clientConfig?: ClientConfig): Promise<RedeliveryFilter> {
-    const filter = new RedeliveryFilter();
-    await fetchRecords({brokers, clientConfig, topic, start: {kind: 'fromEnd', count: window}, stopAtEnd: true, maxWaitMs: 100, clientId: 'kcollect-redelivery-check'}, (records) => {
-      for (const r of records) {
-        const origin = r.headers.find((h) => h.key === ORIGIN_HEADER)?.value;
-        if (origin && r.value) filter.seen.add(identity(origin.toString(), r.value));
-      }
-    });
+    const filter = new RedeliveryFilter(brokers, topic, clientConfig);
+    await filter.read({kind: 'fromEnd', count: window});
+    filter.capacity = window * Math.max(1, filter.next.size);
     filter.budget = filter.seen.size * 2;
     return filter;
+  }
+
+  /** Adds the records appended since the last read (a partition added since: all of it). */
+  catchUp(): Promise<void> {
+    this.matched.clear();
+    return this.read({kind: 'committed', offsets: this.next, otherwise: 'beginning'});
+  }
+
+  private async read(start: StartPosition): Promise<void> {
+    const {partitions} = await fetchRecords({brokers: this.brokers, clientConfig: this.clientConfig, topic: this.topic, start, stopAtEnd: true, maxWaitMs: 100, clientId: 'kcollect-redelivery-check'}, (records) => {
+      for (const r of records) {
+        const origin = r.headers.find((h) => h.key === ORIGIN_HEADER)?.value;
+        if (origin && r.value) this.seen.add(identity(origin.toString(), r.value));
+      }
+    });
+    for (const {partition, nextOffset} of partitions) this.next.set(partition, nextOffset);
+    if (this.capacity > 0) for (const oldest of this.seen) {
+      if (this.seen.size <= this.capacity) break;
+      this.seen.delete(oldest);
+      this.matched.delete(oldest);
+    }
   }
 
   /** True when this event was already written before the restart. */
@@ -40,10 +70,17 @@ export class RedeliveryFilter {
     return this.holds(event);
   }
 
-  /** True when a record read back has this event's origin and content (each record matches once). */
+  /**
+   * True when a record read back has this event's origin and content. Each record matches one
+   * event per look at the topic (a file truncated and written again may hold the same line at the
+   * same offset twice); a later look lets it match again, as a line may be resent more than once.
+   */
   holds(event: Event): boolean {
     const origin = originHeader(event);
-    if (origin === undefined || !this.seen.delete(identity(origin, event.body))) return false;
+    if (origin === undefined) return false;
+    const id = identity(origin, event.body);
+    if (!this.seen.has(id) || this.matched.has(id)) return false;
+    this.matched.add(id);
     this.skipped += 1;
     return true;
   }

@@ -39,4 +39,31 @@ describe('Kafka sink after a restart', () => {
       await broker.close();
     }
   });
+
+  it('checks each redelivered batch against what was written since its last one, also by another writer', async () => {
+    const {broker, bootstrap} = await startBroker();
+    try {
+      await broker.createTopic('resent', 2, {});
+      const sink = new KafkaSink({name: 'aggregator-1', brokers: [bootstrap], topic: 'resent'});
+      const other = new KafkaSink({name: 'aggregator-2', brokers: [bootstrap], topic: 'resent'});
+      await sink.start();
+      await other.start();
+      // A forwarding agent resends lines 0-499 to this aggregator: none is in Kafka yet.
+      await sink.write(lines(0, 500, true));
+      // Another aggregator wrote lines 500-999 before dying; the agent resends them here too.
+      await other.write(lines(500, 1000));
+      await sink.write(lines(500, 1000, true));
+      // And lines this aggregator wrote itself come again.
+      await sink.write(lines(250, 750, true));
+      await sink.close();
+      await other.close();
+
+      const values = await topicValues(bootstrap, 'resent');
+      expect(values.length - new Set(values).size).toBe(0);
+      expect(values).toHaveLength(1000);
+      expect(sink.redeliveredSkipped).toBe(1000);
+    } finally {
+      await broker.close();
+    }
+  });
 });
