@@ -50,7 +50,9 @@ const EMPTY = Buffer.alloc(0);
  * put() resolves once its record is fsynced (concurrent puts share fsyncs), waits while
  * the channel is full, and resolves in call order; a put bigger than the whole capacity gets in
  * when the channel is empty, as in the memory channel. Events not yet taken are also kept in
- * memory, which the capacity bounds.
+ * memory, which the capacity bounds. A commit resolves once its record is written, without
+ * waiting for the fsync of the puts queued before it: a commit lost with the machine only makes
+ * its events replay, and the Kafka sink recognises them (they are marked redelivered).
  *
  * Several transactions may be open at once and each commits or rolls back on its own; a rolled
  * back event goes back to its place by sequence, so takes stay in put order. Ordering across
@@ -240,7 +242,7 @@ export class FileChannel implements Channel {
     if (this.closed) throw new Error(`channel ${this.name} is closed: the transaction's events will be replayed when it opens again`);
     tx.state = 'committing';
     try {
-      await this.log!.append(encodeCommit(toRanges(tx.entries.map((e) => e.seq))));
+      await this.log!.appendWritten(encodeCommit(toRanges(tx.entries.map((e) => e.seq))));
     } catch (err) {
       tx.state = 'open';
       tx.committing = undefined;

@@ -1,4 +1,4 @@
-import {headersOf, type Event, type EventOrigin, type KafkaPosition} from './event.js';
+import {LineEvent, bodyLength, copyBody, headersOf, type Event, type EventOrigin, type KafkaPosition} from './event.js';
 
 /**
  * A whole Event as bytes (the forwarding wire, the file channel's log), big-endian: flags u8, headers (u32 count, then
@@ -27,11 +27,27 @@ export class WireFormatError extends Error {
 
 const stringSize = (s: string) => 4 + Buffer.byteLength(s, 'utf8');
 
+/**
+ * An event's origin as its fields. A line of a file nobody gave another origin answers from its
+ * read's shared origin: encoding a line must not make the origin object and body view it does
+ * not have yet (a file channel holds up to its capacity of such lines in memory).
+ */
+function originOf(event: Event): EventOrigin | undefined {
+  if (!(event instanceof LineEvent) || !event.plainOrigin) return event.origin;
+  scratchOrigin.file = event.from.file;
+  scratchOrigin.inode = event.from.inode;
+  scratchOrigin.offset = event.offset;
+  return scratchOrigin;
+}
+/** originOf's answer for a line: filled on each call, read before the next. */
+const scratchOrigin: EventOrigin = {file: '', inode: 0, offset: 0};
+
 export function encodedEventSize(event: Event): number {
-  let size = 1 + 4 + 4 + event.body.length;
+  let size = 1 + 4 + 4 + bodyLength(event);
   const headers = headersOf(event);
   for (const key in headers) size += stringSize(key) + stringSize(headers[key]);
-  const {origin, kafka, rejected} = event;
+  const {kafka, rejected} = event;
+  const origin = originOf(event);
   if (origin) {
     size += 1;
     if (origin.file !== undefined) size += stringSize(origin.file);
@@ -47,7 +63,8 @@ export function encodedEventSize(event: Event): number {
 
 /** Writes `event` at `at` into a buffer sized with encodedEventSize; returns the end. */
 export function writeEvent(buf: Buffer, at: number, event: Event): number {
-  const {origin, kafka, rejected} = event;
+  const {kafka, rejected} = event;
+  const origin = originOf(event);
   buf[at++] = (origin ? HAS_ORIGIN : 0) | (kafka ? HAS_KAFKA : 0) | (rejected !== undefined ? HAS_REJECTED : 0) | (event.redelivered ? REDELIVERED : 0);
   const headers = headersOf(event);
   const keys = Object.keys(headers);
@@ -56,7 +73,8 @@ export function writeEvent(buf: Buffer, at: number, event: Event): number {
     at = writeString(buf, at, key);
     at = writeString(buf, at, headers[key]);
   }
-  at = writeBytes(buf, at, event.body);
+  at = buf.writeUInt32BE(bodyLength(event), at);
+  at += copyBody(event, buf, at);
   if (origin) {
     buf[at++] =
       (origin.file !== undefined ? ORIGIN_FILE : 0) |

@@ -36,7 +36,8 @@ function segmentFile(dir: string, id: number): string {
 /**
  * The file channel's log: numbered segment files of records (wal-records). Appends are written
  * and fdatasync'ed in batches: whatever queued up while one fsync ran goes out with the next one
- * (group commit), and every append resolves, in order, only once its record is on disk.
+ * (group commit), and every append resolves, in order, only once its record is on disk; records
+ * that only spare a replay (commits, appendWritten) resolve once written.
  * Segments roll at maxSegmentBytes; sealed segments are deleted oldest first once every event in
  * them was committed. A write that fails (a full disk) is cut back off the segment and rejects
  * the appends it carried, and later appends are tried again, so the channel goes on once there
@@ -47,6 +48,9 @@ function segmentFile(dir: string, id: number): string {
 export class WriteAheadLog {
   private queue: Append[] = [];
   private writing: Promise<void> | null = null;
+  private rolling = false;
+  /** Records written by appendWritten() that no fdatasync covered yet. */
+  private unsynced = false;
   private failure: Error | null = null;
 
   private constructor(
@@ -124,12 +128,36 @@ export class WriteAheadLog {
     });
   }
 
+  /**
+   * Appends a record that only spares work after a crash (a commit: without it, events replay and
+   * the sink recognises them): resolves once written, which a killed process keeps. It does not
+   * wait behind the fdatasync of the puts before it (tens of ms under load); the next fdatasync,
+   * or one started when the log falls idle, takes it to disk.
+   */
+  appendWritten(record: Buffer): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    // Ahead of puts still queued is fine: a commit names only events whose puts are on disk.
+    if (this.rolling) return this.append(record);
+    const active = this.segments[this.segments.length - 1];
+    if (active.size > 0 && active.size + record.length > this.maxSegmentBytes) return this.append(record);
+    try {
+      appendWhole(this.handle.fd, record, active.size);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    active.size += record.length;
+    this.unsynced = true;
+    this.writing ??= this.drain();
+    return Promise.resolve();
+  }
+
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.unsynced) {
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.writeBatch(batch);
+        if (batch.length > 0) await this.writeBatch(batch);
+        else await this.sync();
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         // Appends already on disk were resolved; rejecting them again changes nothing.
@@ -167,29 +195,42 @@ export class WriteAheadLog {
     const active = this.segments[this.segments.length - 1];
     const data = chunk.length === 1 ? chunk[0].record : Buffer.concat(chunk.map((a) => a.record), bytes);
     appendWhole(this.handle.fd, data, active.size);
-    try {
-      await this.handle.datasync();
-    } catch (err) {
-      this.failure = err instanceof Error ? err : new Error(String(err));
-      throw err;
-    }
+    // Counted at once: appendWritten() may write after these bytes while they sync.
     active.size += bytes;
+    await this.sync();
     for (const append of chunk) {
       if (append.lastSeq !== undefined) active.lastSeq = append.lastSeq;
       append.resolve();
     }
   }
 
+  /** An fdatasync error poisons the log: the kernel may have dropped the pages it could not write. */
+  private async sync(): Promise<void> {
+    this.unsynced = false;
+    try {
+      await this.handle.datasync();
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+  }
+
   private async roll(): Promise<void> {
     const previous = this.segments[this.segments.length - 1];
     const next: Segment = {id: previous.id + 1, file: segmentFile(this.dir, previous.id + 1), size: 0, lastSeq: previous.lastSeq};
-    // A sealed segment must end in a whole record: cut what a failed write could not take back.
-    await this.handle.truncate(previous.size);
-    const handle = await fs.promises.open(next.file, 'wx', 0o600);
-    fsyncDir(this.dir);
-    await this.handle.close();
-    this.handle = handle;
-    this.segments.push(next);
+    this.rolling = true;
+    try {
+      // A sealed segment must end in a whole record: cut what a failed write could not take back.
+      await this.handle.truncate(previous.size);
+      if (this.unsynced) await this.sync();
+      const handle = await fs.promises.open(next.file, 'wx', 0o600);
+      fsyncDir(this.dir);
+      await this.handle.close();
+      this.handle = handle;
+      this.segments.push(next);
+    } finally {
+      this.rolling = false;
+    }
   }
 
   /** Deletes sealed segments, oldest first, while every event in them is below `lowestLiveSeq`. */
