@@ -141,9 +141,9 @@ async function main(): Promise<void> {
       // Each side runs once untimed first (the broker compiles the produce path of each client,
       // idempotent for tail-produce, while serving its first requests), then TAIL_REPS pairs in
       // alternating order, each into a new topic: one run is too noisy on this machine.
-      const tailOnce = async (topic: string): Promise<number> => {
+      const tailOnce = async (topic: string, extra: string[] = []): Promise<number> => {
         await createTopic(b, topic);
-        const run = await runTimed(process.execPath, [RUN, 'tail-produce', log, '-t', topic, '-b', b, '--position-file', path.join(tmp, `${topic}.pos.json`), '--exit'], {cwd: tmp, stdout: 'ignore'});
+        const run = await runTimed(process.execPath, [RUN, 'tail-produce', log, '-t', topic, '-b', b, '--position-file', path.join(tmp, `${topic}.pos.json`), '--exit', ...extra], {cwd: tmp, stdout: 'ignore'});
         if (run.code !== 0) throw new Error(`tail-produce --exit exited with ${run.code}: ${run.stderr}`);
         const inTopic = await recordsIn(b, topic);
         if (inTopic !== lines) throw new Error(`tail-produce --exit left ${inTopic} records in ${topic}, expected ${lines}`);
@@ -168,6 +168,11 @@ async function main(): Promise<void> {
       const pairRatios = ours.map((t, i) => kcats[i] / t).sort((x, y) => x - y);
       const spread = `${pairRatios[0].toFixed(2)}-${pairRatios[pairRatios.length - 1].toFixed(2)}`;
       rows.push(['tail-produce, catching up', `${lines.toLocaleString('en')} driving lines (${(driving.bytes / 1e6).toFixed(1)} MB), median of ${TAIL_REPS} alternating runs`, `${tailK.toFixed(2)} s (${rate(lines, tailK)})`, `kcat -P -l: ${tailP.toFixed(2)} s (${rate(lines, tailP)})`, `${(tailP / tailK).toFixed(2)} (pairs ${spread})`]);
+      // The durable file channel (a write-ahead log fdatasync'ed before a line counts as read), against the same kcat runs.
+      const fileChannel: number[] = [];
+      for (let rep = 1; rep <= 3; rep++) fileChannel.push(await tailOnce(`tail-file-channel-${rep}`, ['--channel', 'file', '--channel-dir', path.join(tmp, `channel-${rep}`)]));
+      const tailF = median(fileChannel);
+      rows.push(['tail-produce --channel file, catching up', `the same file, median of 3 runs (${fileChannel.map((t) => t.toFixed(2)).join(', ')} s)`, `${tailF.toFixed(2)} s (${rate(lines, tailF)})`, `kcat -P -l: ${tailP.toFixed(2)} s`, (tailP / tailF).toFixed(2)]);
       const tailPeers = [
         {name: 'rsyslog', version: rsyslogVersion(), what: 'imfile -> omkafka', install: RSYSLOG_INSTALL, start: startRsyslog},
         {name: 'syslog-ng', version: syslogNgVersion(), what: 'file() -> kafka-c()', install: SYSLOG_NG_INSTALL, start: startSyslogNg},
