@@ -1,4 +1,4 @@
-import {BugError, UserError} from '../lib/errors.js';
+import {BugError, UserError, permissionDenied} from '../lib/errors.js';
 import {hintFor} from '../client/error-hints.js';
 import {KafkaProtocolError} from '../protocol/errors.js';
 
@@ -6,7 +6,8 @@ import {KafkaProtocolError} from '../protocol/errors.js';
  * How a command that failed says so: a UserError (or a Kafka error answer) is one line and a
  * hint, exit 1; anything else is ours, with its stack, exit 2.
  */
-export function reportError(err: Error): void {
+export function reportError(error: Error): void {
+  const err = permissionDenied(error) ?? error;
   // The command is over: a connection a client library left open (kafkajs after a consumer
   // crash) must not keep the process alive. Unref'd, so it fires only if something still would.
   setTimeout(() => process.exit(), 1000).unref();

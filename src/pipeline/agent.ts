@@ -1,5 +1,5 @@
 import {settlesWithin, sleep} from '../lib/backoff.js';
-import {UserError, errorMessage} from '../lib/errors.js';
+import {UserError, errorMessage, permissionDenied} from '../lib/errors.js';
 import {Metrics} from '../telemetry/metrics.js';
 import type {Channel} from './channel.js';
 import type {Event} from './event.js';
@@ -104,11 +104,13 @@ export class Agent {
     } catch (err) {
       metrics.state = 'failed';
       if (!this.sourcesStop.signal.aborted) {
-        const failure = err instanceof UserError ? new UserError(`source ${source.name}: ${err.message}`, err.hint) : new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
+        const usersToFix = err instanceof UserError ? err : permissionDenied(err);
+        const failure = usersToFix ? new UserError(`source ${source.name}: ${usersToFix.message}`, usersToFix.hint) : new Error(`source ${source.name} failed: ${errorMessage(err)}`, {cause: err});
         this.failure ??= failure;
-        // A source the user has to fix (a port in use, a missing directory) stops the agent at
-        // once and the command says why; any other failure stops only that source, said here.
-        if (err instanceof UserError) void this.stop();
+        // A source the user has to fix (a port in use, a missing directory, a directory of another
+        // user's) stops the agent at once and the command says why; any other failure stops only
+        // that source, said here.
+        if (usersToFix) void this.stop();
         else this.log(failure.message);
       }
     }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import {whyUnreadable} from '../lib/errors.js';
+import {userName, whyUnreadable} from '../lib/errors.js';
 
 /**
  * Files a source could not open (no read permission, mostly), each said once. A source tries
@@ -39,13 +38,7 @@ export class UnreadableFiles {
 
 /** What to do about a file this process may not read: names the user it runs as. */
 export function readableHint(): string {
-  let user: string;
-  try {
-    user = os.userInfo().username;
-  } catch {
-    user = `uid ${process.getuid?.()}`;
-  }
-  return `make it readable to user ${user}, which kcollect runs as (chmod/chown)`;
+  return `make it readable to user ${userName()}, which kcollect runs as (chmod/chown)`;
 }
 
 function statSignature(file: string): string {
