@@ -2,15 +2,15 @@
  * `--value-format avro` on drains: record values in the Confluent wire format are decoded to the
  * delimited line the collector was given, before the sink sees them, so HBase rows and files
  * are the same as for text. A value that can never be decoded is refused like any poison record
- * (dead-letter topic, the rest go on); a registry that does not answer is a sink that does not
- * answer (park, probe, nothing committed).
+ * (dead-letter topic, the rest go on); a registry that does not answer, also at start, is a sink
+ * that does not answer (park, probe, nothing committed).
  */
 import {errorMessage} from '../lib/errors.js';
 import type {HttpClientSecurity} from '../lib/http-security.js';
 import {withChanges, type Event} from '../pipeline/event.js';
 import {SinkDataError, SinkUnavailableError, type RejectedEvent, type Sink} from '../pipeline/sink.js';
 import {AvroDecodeError, AvroDecoder, registryUserError} from '../registry/avro-encoder.js';
-import {RegistryRestClient, RegistryUnavailableError} from '../registry/rest-client.js';
+import {RegistryRestClient, RegistryTlsError, RegistryUnavailableError} from '../registry/rest-client.js';
 
 /** A batch's values decoded: what the inner sink writes, and the events refused before it. */
 interface DecodedBatch {
@@ -50,12 +50,16 @@ export class AvroValueSink implements Sink {
   closePartitions?: Sink['closePartitions'];
   readonly maxWritesInFlight?: number;
 
-  /** Like a sink that is down at start, a registry that does not answer is the user's to fix. */
+  /**
+   * A registry that does not answer yet (services started in another order) is no error, as for
+   * the sink itself: the first batch to decode parks the drain, which probes until it answers. An
+   * answer no wait mends (a refused login, a TLS failure) fails at once.
+   */
   async start(): Promise<void> {
     try {
       await this.registry.subjects();
     } catch (err) {
-      throw registryUserError(err, this.registry.url, 'reading Avro record values');
+      if (!(err instanceof RegistryUnavailableError) || err instanceof RegistryTlsError) throw registryUserError(err, this.registry.url, 'reading Avro record values');
     }
     await this.inner.start?.();
   }

@@ -149,6 +149,9 @@ export class AvroDecoder {
     } catch (err) {
       const status = (err as {status?: number}).status;
       if (status === 404) throw new AvroDecodeError(`schema ${id} is not in the registry at ${this.registryUrl}`);
+      // The client reports a refused connection as "status 400": said as what it is.
+      const noAnswer = /^Confluent_Schema_Registry - Error, status \d+: ((connect|read|write) E[A-Z]+.*|socket hang up.*|.*timed? ?out.*)$/i.exec((err as Error).message)?.[1];
+      if (noAnswer) throw new RegistryUnavailableError(`no answer from the schema registry at ${this.registryUrl} (${noAnswer})`, {cause: err});
       throw new RegistryUnavailableError(`schema registry at ${this.registryUrl}: ${(err as Error).message}`, {cause: err});
     }
     if (!(schema instanceof avro.Type)) throw new AvroDecodeError(`schema ${id} is not an Avro schema`);
