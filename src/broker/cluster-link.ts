@@ -53,8 +53,8 @@ export interface ClusterLink {
   /** acks=all: resolves with an error code once every ISR member has `offset` (HW > offset), or on timeout. */
   awaitReplication(topic: string, index: number, offset: number, minIsr: number, timeoutMs: number, signal: AbortSignal): Promise<number>;
   isrSize(topic: string, index: number): number;
-  /** A follower fetched from fetchOffset: its log end for the ISR and high-watermark computation. */
-  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number;
+  /** A follower fetched from fetchOffset: its log end for the ISR and high-watermark computation; currentLeaderEpoch as it named it (v9+). */
+  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number, currentLeaderEpoch?: number): number;
 
   /** The leader of the group's __consumer_offsets partition, undefined while there is none. */
   coordinatorFor(groupId: string): BrokerEndpoint | undefined;

@@ -35,6 +35,8 @@ interface FollowerState {
   lastCaughtUp: number;
   lastFetchTime: number;
   leaderLeoAtLastFetch: number;
+  /** When it last fetched naming this leader's current epoch (0: never): it had heard of no newer leader then. */
+  lastFetchAtEpoch: number;
 }
 
 type Role = 'leader' | 'follower' | 'offline' | 'none';
@@ -62,6 +64,8 @@ interface Partition {
   epochs: LeaderEpochCache;
   /** A follower of a new leader first asks it where its own last epoch ends (KIP-101), then fetches. */
   validateEpoch: boolean;
+  /** When ZooKeeper last named this broker the leader (a read of the state znode, or our own ISR write). */
+  confirmedAt: number;
 }
 
 /**
@@ -81,6 +85,9 @@ export class ReplicaManager implements FetcherHost {
   private readonly checkpoint: Record<string, number>;
   private readonly shrinkTimer: NodeJS.Timeout;
   private readonly checkpointTimer: NodeJS.Timeout;
+  /** Set while ZooKeeper has been out of reach for a session timeout: when that began (see lostZooKeeper). */
+  private zkLostAt?: number;
+  private leadershipCheckTimer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -127,7 +134,7 @@ export class ReplicaManager implements FetcherHost {
       // A log we have not managed yet: the high watermark comes from the checkpoint, never from the log end.
       log.autoHighWatermark = false;
       log.highWatermark = Math.min(this.checkpoint[checkpointKey(topic, index)] ?? 0, log.logEndOffset);
-      part = {topic, index, log, role: 'none', leader: -1, epoch: -1, controllerEpoch: 0, isr: [], replicas: [], zkVersion: -1, followers: new Map(), isrWriting: false, epochs: LeaderEpochCache.open(log), validateEpoch: false};
+      part = {topic, index, log, role: 'none', leader: -1, epoch: -1, controllerEpoch: 0, isr: [], replicas: [], zkVersion: -1, followers: new Map(), isrWriting: false, epochs: LeaderEpochCache.open(log), validateEpoch: false, confirmedAt: 0};
       this.partitions.set(key, part);
     }
     const {leader, leaderEpoch, isr, controllerEpoch} = record.state;
@@ -138,6 +145,7 @@ export class ReplicaManager implements FetcherHost {
     if (!replicas.includes(me)) {
       this.setRole(part, 'none', leader, leaderEpoch);
     } else if (leader === me) {
+      part.confirmedAt = Date.now();
       if (!wasLeader || changed) this.becomeLeader(part, leaderEpoch);
       this.maybeAdvanceHighWatermark(part);
     } else if (leader < 0) {
@@ -163,7 +171,7 @@ export class ReplicaManager implements FetcherHost {
   private becomeLeader(part: Partition, epoch: number): void {
     this.unfollow(part);
     const now = Date.now();
-    part.followers = new Map(part.replicas.filter((id) => id !== this.nodeId).map((id) => [id, {leo: -1, lastCaughtUp: now, lastFetchTime: now, leaderLeoAtLastFetch: -1}]));
+    part.followers = new Map(part.replicas.filter((id) => id !== this.nodeId).map((id) => [id, {leo: -1, lastCaughtUp: now, lastFetchTime: now, leaderLeoAtLastFetch: -1, lastFetchAtEpoch: 0}]));
     // Idempotence state is rebuilt from the log as it now is (it may hold batches replicated from the old leader).
     this.broker.producerStates.forget(part.log);
     part.role = 'leader';
@@ -213,19 +221,58 @@ export class ReplicaManager implements FetcherHost {
   }
 
   /**
-   * ZooKeeper has been out of reach for a whole session timeout: the session is surely gone and
-   * another broker may lead by now. Stop acting as leader (produce and fetch get
-   * NOT_LEADER_OR_FOLLOWER, acks=all waits end) until the partition states are read again.
+   * ZooKeeper has been out of reach for a whole session timeout: our session may be gone and the
+   * controller may have elected other leaders, or (the whole ensemble down) nobody could elect
+   * anyone. Stepping down everywhere would turn a ZooKeeper outage into a total one, so each
+   * partition is kept while there is evidence that no other broker leads it (see
+   * silentCandidates), checked again every moment until ZooKeeper is back. A partition given up
+   * stays given up until then: only ZooKeeper can say it is ours again.
    */
-  stepDown(): void {
+  lostZooKeeper(): void {
+    if (this.zkLostAt !== undefined || this.closed) return;
+    this.zkLostAt = Date.now();
+    this.stepDownChallenged();
+    const every = Math.max(100, Math.min(1000, this.broker.options.zookeeperSessionTimeoutMs / 4));
+    this.leadershipCheckTimer = setInterval(() => this.stepDownChallenged(), every).unref();
+  }
+
+  /** The partition states were read again: roles follow ZooKeeper as usual. */
+  zooKeeperBack(): void {
+    this.zkLostAt = undefined;
+    clearInterval(this.leadershipCheckTimer);
+    this.leadershipCheckTimer = undefined;
+  }
+
+  private stepDownChallenged(): void {
+    const now = Date.now();
     for (const part of this.partitions.values()) {
       if (part.role !== 'leader') continue;
+      const silent = this.silentCandidates(part, now);
+      if (silent.length === 0) continue;
       part.role = 'none';
       part.log.holdRecentBatches(undefined);
-      this.log(`${part.topic}-${part.index}: no longer leader (epoch ${part.epoch}): ZooKeeper out of reach, another broker may lead`);
+      this.log(`${part.topic}-${part.index}: no longer leader (epoch ${part.epoch}): ZooKeeper out of reach and broker(s) ${silent.join(',')} stopped fetching from this one, another broker may lead`);
       this.hwWaiters.recheck(PartitionWaiters.key(part.topic, part.index));
       this.broker.waiters.notify(part.topic, part.index);
     }
+  }
+
+  /**
+   * Without ZooKeeper, the replicas that could lead the partition instead of us and have not
+   * shown lately that they do not: none means we surely still lead. The controller elects only
+   * an ISR member (any replica with unclean election), and a broker that becomes leader stops
+   * fetching the partition; so while every such candidate keeps fetching from us at our epoch,
+   * none of them leads, and with no candidate at all (RF=1, ISR=[us]) nobody else can. Our ISR
+   * holds every member ZooKeeper's may hold: only the leader adds (an addition whose write was
+   * lost counts, see writeIsr), the controller only removes. "Lately": within a session
+   * timeout, the patience ZooKeeper itself has with a broker.
+   */
+  private silentCandidates(part: Partition, now: number): number[] {
+    // Named leader by a fresh read since (between reconnecting and zooKeeperBack): ZooKeeper's word.
+    if (this.zkLostAt !== undefined && part.confirmedAt > this.zkLostAt) return [];
+    const unclean = this.broker.logs.topic(part.topic)?.config.uncleanLeaderElectionEnable ?? false;
+    const since = now - this.broker.options.zookeeperSessionTimeoutMs;
+    return (unclean ? part.replicas : part.isr).filter((id) => id !== this.nodeId && (part.followers.get(id)?.lastFetchAtEpoch ?? 0) < since);
   }
 
   // ------------------------------------------------------------------ follower side
@@ -347,12 +394,15 @@ export class ReplicaManager implements FetcherHost {
     }
   }
 
-  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number {
+  /** currentLeaderEpoch: the epoch the follower names (KIP-320), -1 when its Fetch version has none. */
+  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number, currentLeaderEpoch = -1): number {
     const part = this.leaderPart(topic, index);
     if (!part) return this.leaderError(topic, index);
     const f = part.followers.get(replicaId);
     if (!f) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
     const now = Date.now();
+    // It follows us at this epoch: it has not heard of a newer leader (see silentCandidates).
+    if (currentLeaderEpoch === part.epoch || currentLeaderEpoch < 0) f.lastFetchAtEpoch = now;
     const leo = part.log.logEndOffset;
     // Caught up: at our log end now, or at least where our log ended when it last fetched (Kafka's rule under steady writes).
     if (fetchOffset >= leo) f.lastCaughtUp = now;
@@ -421,7 +471,12 @@ export class ReplicaManager implements FetcherHost {
           this.view.recordWrite(part.topic, part.index, {state, zkVersion: stat.version});
           return;
         } catch (err) {
-          if (!isZkError(err, 'BADVERSION')) throw err;
+          if (!isZkError(err, 'BADVERSION')) {
+            // Lost with the connection, the write may still have landed: until ZooKeeper is read
+            // again, count both ISRs (for the high watermark, and as who could be elected).
+            part.isr = [...new Set([...part.isr, ...isr])];
+            throw err;
+          }
           const {data, stat} = await this.zk().get(statePath);
           this.view.recordWrite(part.topic, part.index, {state: parsePartitionState(data.toString()), zkVersion: stat.version});
         }
@@ -451,6 +506,7 @@ export class ReplicaManager implements FetcherHost {
     this.closed = true;
     clearInterval(this.shrinkTimer);
     clearInterval(this.checkpointTimer);
+    clearInterval(this.leadershipCheckTimer);
     this.hwWaiters.recheckAll();
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
     this.fetchers.clear();

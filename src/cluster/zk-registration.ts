@@ -114,6 +114,8 @@ export class ZkRegistration implements ClusterLink {
       this.view.detach();
       this.security.detach();
       this.controller.deactivate();
+      // Other leaders may be elected before we are registered again: lead on only where nobody else can.
+      this.replicas.lostZooKeeper();
       void this.reregister();
     });
     for (const p of PERSISTENT_PATHS) await this.zk.ensurePath(p);
@@ -122,6 +124,7 @@ export class ZkRegistration implements ClusterLink {
     await this.checkClusterId();
     await this.publishLocalTopics();
     await this.view.attach(this.zk);
+    this.replicas.zooKeeperBack();
     await this.registerBroker();
     await this.view.refreshBrokers();
     await this.elect();
@@ -129,9 +132,12 @@ export class ZkRegistration implements ClusterLink {
 
   /**
    * A broker that cannot reach ZooKeeper cannot know whether it still leads: once a whole session
-   * timeout has passed since the server last answered, its session is gone on the server's side
-   * and the controller may have elected other leaders, so it steps down. Back in touch with the
-   * same session, it reads the partition states again and takes back what is still its own.
+   * timeout has passed since the server last answered, its session may be gone on the server's
+   * side and the controller may have elected other leaders. It stops acting as controller, and
+   * as leader wherever a replica that could have taken over stopped fetching from it (see
+   * ReplicaManager.lostZooKeeper): a broker cut off alone steps down, while with the whole
+   * ensemble down (nobody can elect anyone) produce and fetch go on. Back in touch with the same
+   * session, it reads the partition states again and takes back what is still its own.
    */
   private watchConnection(zk: ZkClient): void {
     zk.on('state', (state) => {
@@ -142,9 +148,9 @@ export class ZkRegistration implements ClusterLink {
           this.stepDownTimer = undefined;
           if (zk !== this.zk || this.closed || zk.state === 'connected') return;
           this.steppedDown = true;
-          this.broker.log(`ZooKeeper out of reach for the session timeout (${this.sessionTimeoutMs} ms): stepping down as leader${this.controller.isActive ? ' and controller' : ''}`);
+          this.broker.log(`ZooKeeper out of reach for the session timeout (${this.sessionTimeoutMs} ms): ${this.controller.isActive ? 'stepping down as controller; ' : ''}leading on only where every replica that could take over still follows this broker`);
           this.controller.deactivate();
-          this.replicas.stepDown();
+          this.replicas.lostZooKeeper();
         }, left);
         this.stepDownTimer.unref();
       } else if (state === 'connected') {
@@ -168,6 +174,7 @@ export class ZkRegistration implements ClusterLink {
     for (let attempt = 1; zk === this.zk && !this.closed && zk.state === 'connected'; attempt++) {
       try {
         await this.view.attach(zk);
+        this.replicas.zooKeeperBack();
         await this.elect();
         this.steppedDown = false;
         return;
@@ -351,7 +358,27 @@ export class ZkRegistration implements ClusterLink {
     return Array.from({length: count}, (_, p) => Array.from({length: replicationFactor}, (_, r) => live[(start + p + r) % live.length]));
   }
 
-  async topicCreated(info: TopicInfo, assignment: number[][]): Promise<void> {
+  /**
+   * Topic changes are ZooKeeper writes. Without ZooKeeper they fail with REQUEST_TIMED_OUT, a
+   * retriable Kafka error whose message says why: at once when it has been out of reach for a
+   * session timeout (nothing is changed, not even locally), else once the operation timed out.
+   */
+  private async zkWrite<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const outOfReach = () => new StorageError('REQUEST_TIMED_OUT', `ZooKeeper ${this.connectString} is out of reach: cannot ${what} until it is back`, 'start ZooKeeper again, or check the network between this broker and ZooKeeper');
+    if (this.steppedDown && this.zk.state !== 'connected') throw outOfReach();
+    try {
+      return await fn();
+    } catch (err) {
+      if (isZkError(err, 'CONNECTIONLOSS') || isZkError(err, 'OPERATIONTIMEOUT') || isZkError(err, 'SESSIONEXPIRED')) throw outOfReach();
+      throw err;
+    }
+  }
+
+  topicCreated(info: TopicInfo, assignment: number[][]): Promise<void> {
+    return this.zkWrite(`create topic ${info.name}`, () => this.createTopicInZk(info, assignment));
+  }
+
+  private async createTopicInZk(info: TopicInfo, assignment: number[][]): Promise<void> {
     const alreadyExists = () => new StorageError('TOPIC_ALREADY_EXISTS', `Topic '${info.name}' already exists.`);
     // Checked before the config is written, so a topic another broker created keeps its config.
     if (await this.zk.exists(ZkPaths.topic(info.name))) throw alreadyExists();
@@ -399,13 +426,19 @@ export class ZkRegistration implements ClusterLink {
     ]);
   }
 
-  async topicDeleted(name: string): Promise<void> {
-    this.replicas.topicRemoved(name);
-    await this.zk.remove(ZkPaths.topic(name), {recursive: true}).catch(ignore('NONODE'));
-    await this.zk.remove(ZkPaths.topicConfig(name)).catch(ignore('NONODE'));
+  topicDeleted(name: string): Promise<void> {
+    return this.zkWrite(`delete topic ${name}`, async () => {
+      this.replicas.topicRemoved(name);
+      await this.zk.remove(ZkPaths.topic(name), {recursive: true}).catch(ignore('NONODE'));
+      await this.zk.remove(ZkPaths.topicConfig(name)).catch(ignore('NONODE'));
+    });
   }
 
-  async topicChanged(info: TopicInfo): Promise<void> {
+  topicChanged(info: TopicInfo): Promise<void> {
+    return this.zkWrite(`change topic ${info.name}`, () => this.changeTopicInZk(info));
+  }
+
+  private async changeTopicInZk(info: TopicInfo): Promise<void> {
     const current = parseTopicAssignment((await this.zk.get(ZkPaths.topic(info.name))).data.toString()).replicas;
     const added = info.partitions > current.length ? this.assignReplicas(info.partitions - current.length, current[0]?.length ?? 1) : [];
     const assignment = [...current, ...added];
@@ -449,8 +482,8 @@ export class ZkRegistration implements ClusterLink {
     return this.replicas.isrSize(topic, index);
   }
 
-  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number): number {
-    return this.replicas.followerFetched(topic, index, replicaId, fetchOffset);
+  followerFetched(topic: string, index: number, replicaId: number, fetchOffset: number, currentLeaderEpoch?: number): number {
+    return this.replicas.followerFetched(topic, index, replicaId, fetchOffset, currentLeaderEpoch);
   }
 
   /** Kafka's rule: the leader of the group's __consumer_offsets partition. */

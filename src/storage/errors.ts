@@ -10,7 +10,8 @@ export type StorageErrorCode =
   | 'OFFSET_OUT_OF_RANGE'
   | 'INVALID_REPLICATION_FACTOR'
   | 'INVALID_REPLICA_ASSIGNMENT'
-  | 'KAFKA_STORAGE_ERROR';
+  | 'KAFKA_STORAGE_ERROR'
+  | 'REQUEST_TIMED_OUT';
 
 /**
  * A request the user can fix, carrying the Kafka error name so a handler answers with the same

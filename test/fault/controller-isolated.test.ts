@@ -64,10 +64,12 @@ describe.runIf(haveZk && haveConfluent && canCut)('network partition: the contro
         if (seen.some((m) => m.leader === isolated.id || m.leader < 0)) throw new Error(`leader still ${seen.map((m) => m.leader)}`);
       }, 30_000);
       await ackedAtLeast(producer.acked().length + 30);
-      // The isolated broker said so in its log when it gave up the controller role.
+      // The isolated broker said so in its log when it gave up the controller role, and the
+      // leadership of seq-0 (its followers stopped fetching from it).
       await eventually(async () => {
         const log = fs.readFileSync(path.join(isolated.dataDir, 'broker.log'), 'utf8');
-        if (!/stepping down as leader and controller/.test(log)) throw new Error('the isolated controller did not step down');
+        if (!/stepping down as controller/.test(log)) throw new Error('the isolated controller did not step down');
+        if (!/seq-0: no longer leader/.test(log)) throw new Error('the isolated leader of seq-0 did not step down');
       }, 30_000);
     } finally {
       cut.heal();

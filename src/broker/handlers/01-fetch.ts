@@ -38,7 +38,7 @@ export const fetchHandler: Handler = {
     const replicaErrors = new Map<string, number>();
     if (request.replicaId >= 0 && broker.cluster) {
       for (const t of request.topics.filter((t: any) => t.topic !== null)) {
-        for (const p of t.partitions as PartitionRequest[]) replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset));
+        for (const p of t.partitions as PartitionRequest[]) replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset, p.currentLeaderEpoch));
       }
     }
     // Followers need ClusterAction on the cluster; consumers Read on each topic.
