@@ -442,7 +442,7 @@ export class Broker {
 
   /**
    * Graceful stop: no new connections, wait (bounded) for requests being answered, wake
-   * long-polling fetches, then close sockets and the logs.
+   * long-polling fetches, then close sockets, leave the cluster and close the logs.
    */
   close(graceMs = 5000): Promise<void> {
     this.closing ??= (async () => {
@@ -458,11 +458,13 @@ export class Broker {
         this.connectionIdle();
       });
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      // No request is answered from here on. A broker that has left its cluster would answer as a
+      // single broker of its own (leader of every partition, acks=all met by itself alone).
+      for (const c of [...this.connections]) c.close();
       await this.cluster?.close().catch((err) => this.log(`leaving the cluster: ${String(err)}`));
       this.transactions.close();
       this.groups.close();
       this.producerStates.close();
-      for (const c of [...this.connections]) c.close();
       this.logs.close();
     })();
     return this.closing;
