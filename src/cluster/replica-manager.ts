@@ -404,10 +404,13 @@ export class ReplicaManager implements FetcherHost {
     // It follows us at this epoch: it has not heard of a newer leader (see silentCandidates).
     if (currentLeaderEpoch === part.epoch || currentLeaderEpoch < 0) f.lastFetchAtEpoch = now;
     const leo = part.log.logEndOffset;
+    // Past our log end its log is not ours (another leader's records): it gets OFFSET_OUT_OF_RANGE
+    // and counts for nothing until it fetches from within our log.
+    if (fetchOffset > leo) return ErrorCode.NONE;
     // Caught up: at our log end now, or at least where our log ended when it last fetched (Kafka's rule under steady writes).
     if (fetchOffset >= leo) f.lastCaughtUp = now;
     else if (fetchOffset >= f.leaderLeoAtLastFetch && f.leaderLeoAtLastFetch >= 0) f.lastCaughtUp = Math.max(f.lastCaughtUp, f.lastFetchTime);
-    f.leo = Math.min(fetchOffset, leo);
+    f.leo = fetchOffset;
     f.lastFetchTime = now;
     f.leaderLeoAtLastFetch = leo;
     // Only a registered broker joins the ISR: one in controlled shutdown has withdrawn its

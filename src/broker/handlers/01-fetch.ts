@@ -34,11 +34,16 @@ export const fetchHandler: Handler = {
     if (header.apiVersion >= 15) request.replicaId = request.replicaState?.replicaId ?? -1;
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const keys = request.topics.filter((t: any) => t.topic !== null).flatMap((t: any) => t.partitions.map((p: PartitionRequest) => PartitionWaiters.key(t.topic, p.partition)));
-    // A follower's fetch offset is its log end: the leader counts it for the ISR and high watermark.
+    // A follower's fetch offset is its log end: the leader counts it for the ISR and high watermark,
+    // but not from a follower that names another leader epoch (its log may hold another leader's
+    // records there): readPartition fences it (as Kafka counts only fetches it serves).
     const replicaErrors = new Map<string, number>();
     if (request.replicaId >= 0 && broker.cluster) {
       for (const t of request.topics.filter((t: any) => t.topic !== null)) {
-        for (const p of t.partitions as PartitionRequest[]) replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset, p.currentLeaderEpoch));
+        for (const p of t.partitions as PartitionRequest[]) {
+          if (leaderEpochError(broker, t.topic, p.partition, p.currentLeaderEpoch ?? -1) !== ErrorCode.NONE) continue;
+          replicaErrors.set(PartitionWaiters.key(t.topic, p.partition), broker.cluster.followerFetched(t.topic, p.partition, request.replicaId, p.fetchOffset, p.currentLeaderEpoch));
+        }
       }
     }
     // Followers need ClusterAction on the cluster; consumers Read on each topic.
