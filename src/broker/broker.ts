@@ -144,6 +144,14 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
 };
 
 
+/** A listener's server; `bound` is where it listens, kept for answers given while it closes. */
+interface ListeningServer {
+  listener: ListenerConfig;
+  server: net.Server;
+  reloader?: CertificateReloader;
+  bound?: net.AddressInfo;
+}
+
 /** A single-node Kafka-compatible broker: the embedded default behind every kcollect command. */
 export class Broker {
   readonly router = new Router().register(...eagerHandlers).registerLazy(...lazyHandlers);
@@ -175,7 +183,7 @@ export class Broker {
     private identity: {id: string; fresh: boolean},
     readonly groups: GroupCoordinator,
     readonly producerIds: ProducerIdManager,
-    private readonly servers: Array<{listener: ListenerConfig; server: net.Server; reloader?: CertificateReloader}>,
+    private readonly servers: ListeningServer[],
     readonly offsetsStore: OffsetsTopicStore,
   ) {
     this.authFailures = new RateLimitedLog(options.log);
@@ -240,7 +248,7 @@ export class Broker {
     }
     return broker;
   }
-  private async listen(s: {listener: ListenerConfig; server: net.Server; reloader?: CertificateReloader}): Promise<void> {
+  private async listen(s: ListeningServer): Promise<void> {
     const {listener, server} = s;
     if (isTls(listener.securityProtocol)) {
       const {CertificateReloader, certificatePrincipal} = await import('../security/tls.js');
@@ -255,6 +263,7 @@ export class Broker {
       server.once('error', reject);
       server.listen(listener.port, listener.host, () => {
         server.off('error', reject);
+        s.bound = server.address() as net.AddressInfo;
         resolve();
       });
     });
@@ -287,7 +296,7 @@ export class Broker {
   }
 
   /** The inter-broker listener: what ZooKeeper registers and what a single node advertises by default. */
-  private get interBroker(): {listener: ListenerConfig; server: net.Server} {
+  private get interBroker(): ListeningServer {
     const name = this.options.interBrokerListener;
     return this.servers.find((s) => s.listener.name === name) ?? this.servers[0];
   }
@@ -305,8 +314,7 @@ export class Broker {
   /** A listener's advertised address (Metadata answers each client with its own listener's). */
   advertisedOf(name: string): {host: string; port: number} {
     const s = this.servers.find((x) => x.listener.name === name) ?? this.interBroker;
-    const bound = s.server.address() as net.AddressInfo;
-    return {host: s.listener.advertisedHost ?? s.listener.host, port: s.listener.advertisedPort ?? bound.port};
+    return {host: s.listener.advertisedHost ?? s.listener.host, port: s.listener.advertisedPort ?? s.bound!.port};
   }
 
   /** Every listener's advertised address, for the ZooKeeper registration. */
@@ -322,8 +330,7 @@ export class Broker {
   listeningOn(name: string): {host: string; port: number} {
     const s = this.servers.find((x) => x.listener.name === name);
     if (!s) throw new Error(`no listener named ${name}`);
-    const bound = s.server.address() as net.AddressInfo;
-    return {host: bound.address, port: bound.port};
+    return {host: s.bound!.address, port: s.bound!.port};
   }
 
   get clusterId(): string {
