@@ -19,6 +19,8 @@ export interface GroupConsumeOptions {
   /** Stop once the group's committed offsets reach every partition's end (kcat -G -e). */
   stopAtEnd: boolean;
   signal: AbortSignal;
+  /** Said while the group cannot be joined (Kafka out of reach), and once it is joined again. */
+  onWarning?: (message: string) => void;
 }
 
 const END_CHECK_MS = 300;
@@ -32,7 +34,12 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   const {brokers, topic, groupId} = options;
   await probeBrokers(brokers);
   const cluster = new ClusterConnections(brokers, 'kcollect-consume');
-  const member = new GroupMember(cluster, {groupId, topic, ...memberTimings({sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000}, options.timings)});
+  const member = new GroupMember(cluster, {
+    groupId,
+    topic,
+    ...memberTimings({sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000}, options.timings),
+    onJoinTrouble: (reason) => options.onWarning?.(reason === undefined ? `joined group ${groupId} again` : `cannot join group ${groupId} yet: ${reason}; trying until Kafka answers`),
+  });
   const admin = createKafka(brokers, 'kcollect-consume').admin();
   let records = 0;
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;

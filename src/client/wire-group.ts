@@ -7,7 +7,7 @@ import {OffsetCommit} from '../protocol/messages/08-offset-commit.js';
 import {OffsetFetch} from '../protocol/messages/09-offset-fetch.js';
 import {SyncGroup} from '../protocol/messages/14-sync-group.js';
 import {sleep} from '../lib/backoff.js';
-import {UserError} from '../lib/errors.js';
+import {UserError, errorMessage} from '../lib/errors.js';
 import type {GroupTimings} from './client-settings.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
@@ -23,7 +23,15 @@ export interface GroupMemberOptions {
   /** How long the coordinator waits for members to rejoin (max.poll.interval.ms's role). */
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /**
+   * Said when joining keeps failing for a while (the coordinator's broker down or moving): the
+   * reason, then undefined once the member joined. A member keeps trying for as long as it runs.
+   */
+  onJoinTrouble?: (reason: string | undefined) => void;
 }
+
+/** How long joins may fail before onJoinTrouble says so: a coordinator move takes a moment. */
+const JOIN_TROUBLE_AFTER_MS = 3000;
 
 /**
  * A member's timings: `defaults` where the client properties say nothing; a heartbeat left to its
@@ -77,9 +85,12 @@ export class GroupMember {
    */
   async join(onRebalance: () => void, signal?: AbortSignal): Promise<number[]> {
     await this.stopHeartbeating();
+    const since = Date.now();
+    let troubled = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const partitions = await this.joinOnce();
+        if (troubled) this.options.onJoinTrouble?.(undefined);
         this.startHeartbeating(onRebalance);
         return partitions;
       } catch (err) {
@@ -87,6 +98,10 @@ export class GroupMember {
         // moves, restarts or loads its groups (a broker restart can take longer than any fixed
         // number of tries): only an answer no retry mends, or a stop, ends the join.
         if (signal?.aborted || !joinRetriable(err)) throw err;
+        if (!troubled && Date.now() - since >= JOIN_TROUBLE_AFTER_MS) {
+          troubled = true;
+          this.options.onJoinTrouble?.(errorMessage(err));
+        }
         const code = err instanceof KafkaProtocolError ? err.info.code : undefined;
         if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) this.memberId = '';
         if (code === undefined || COORDINATOR_ERRORS.has(code)) this.dropCoordinator();

@@ -71,7 +71,17 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const metrics = options.metrics?.component('DRAIN', groupId, sink.type);
   await probeBrokers(brokers);
   const cluster = new ClusterConnections(brokers, 'kcollect-drain');
-  const member = new GroupMember(cluster, {groupId, topic, ...memberTimings({sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000}, options.timings)});
+  const member = new GroupMember(cluster, {
+    groupId,
+    topic,
+    ...memberTimings({sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000}, options.timings),
+    // Kafka out of reach between two generations: said in the status, not only waited out.
+    onJoinTrouble: (reason) => {
+      state = reason === undefined ? 'ok' : 'waiting';
+      lastError = reason === undefined ? undefined : `cannot join group ${groupId} yet: ${reason}`;
+      report();
+    },
+  });
   const admin = createKafka(brokers, 'kcollect-drain').admin();
 
   let state: DrainState = 'ok';

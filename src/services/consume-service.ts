@@ -56,7 +56,7 @@ export function groupLessSource(options: {
  * `consume --group G`: joins G and commits what was printed. --from only says where a group with
  * no committed offsets starts; moving a group is `group reset-offsets`.
  */
-export function groupSource(options: {brokers: string[]; topic: string; groupId: string; from: StartPosition; count?: number; exitAtEnd: boolean; timings?: GroupTimings}): RecordSource {
+export function groupSource(options: {brokers: string[]; topic: string; groupId: string; from: StartPosition; count?: number; exitAtEnd: boolean; timings?: GroupTimings; onWarning?: (message: string) => void}): RecordSource {
   if (options.from.kind !== 'beginning' && options.from.kind !== 'end') {
     throw new UserError('with --group, --from takes beginning or end: where a group without committed offsets starts', 'move a group with `kcollect group reset-offsets`');
   }
@@ -71,6 +71,7 @@ export function groupSource(options: {brokers: string[]; topic: string; groupId:
         maxRecords: options.count,
         stopAtEnd: options.exitAtEnd,
         signal,
+        onWarning: options.onWarning,
       },
       deliver,
     );

@@ -17,18 +17,24 @@ describe('a consumer group member (kcollect wire client)', () => {
     await first.broker.createTopic('rejoin', 2, {});
     const {port} = first.broker.advertised;
     const cluster = new ClusterConnections([first.bootstrap], 'test-rejoin');
-    const member = new GroupMember(cluster, {groupId: 'restarts', topic: 'rejoin', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 1000});
+    const said: Array<string | undefined> = [];
+    const member = new GroupMember(cluster, {groupId: 'restarts', topic: 'rejoin', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 1000, onJoinTrouble: (reason) => said.push(reason)});
     try {
       await first.broker.close();
       const joining = member.join(() => undefined);
       let failure: unknown;
       joining.catch((err: unknown) => (failure = err));
-      // Down for a while: refused connections are tried again, not the end of the member.
-      await sleep(1500);
+      // Down for a while: refused connections are tried again, not the end of the member, and it
+      // says why it has not joined yet (once).
+      await sleep(5000);
       expect(failure).toBeUndefined();
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/no Kafka broker answers at 127\.0\.0\.1:/);
       const again = await startBroker({port, dataDir: first.dataDir});
       brokers.push(again.broker);
       expect(await joining).toEqual([0, 1]);
+      // ... and that it joined.
+      expect(said).toEqual([said[0], undefined]);
       await member.leave();
     } finally {
       cluster.close();
