@@ -30,8 +30,13 @@ export interface FetchOptions {
   /** TLS and SASL settings (default: the command's). */
   clientConfig?: ClientConfig;
   topic: string;
-  /** Only these partitions (default: all). */
+  /** Only these partitions (default: all; with `live`: none). */
   partitions?: number[];
+  /**
+   * Partitions added and removed while the fetch runs (a cooperative group member's): the fetch
+   * reads `partitions` (none if omitted) and runs until `signal` aborts, even with none to read.
+   */
+  live?: LivePartitions;
   start: StartPosition;
   /** Stop once every partition has reached its end (kcat -e): the last stable offset, read_committed being the default as in librdkafka. */
   stopAtEnd?: boolean;
@@ -68,6 +73,42 @@ interface PartitionState {
   position: number;
   highWatermark: number;
   done: boolean;
+  /** Taken out of a live fetch: a response under way delivers nothing more of it. */
+  removed?: boolean;
+}
+
+type PartitionChange = {add: number[]; start: StartPosition} | {remove: number[]};
+
+/**
+ * The partitions of a running fetch, changed while it runs: those added start at `start` (their
+ * leaders' fetches take them up), those removed are fetched and delivered no more (a deliver
+ * already under way may still hold some of their records). Changes apply in the order asked.
+ */
+export class LivePartitions {
+  private chain: Promise<unknown> = Promise.resolve();
+  private apply?: (change: PartitionChange) => Promise<void>;
+  private attached!: () => void;
+  private readonly ready = new Promise<void>((resolve) => (this.attached = resolve));
+
+  add(partitions: number[], start: StartPosition): Promise<void> {
+    return this.enqueue({add: partitions, start});
+  }
+
+  remove(partitions: number[]): Promise<void> {
+    return this.enqueue({remove: partitions});
+  }
+
+  /** fetchRecords: where changes go from now on (a no-op once the fetch is over). */
+  attach(apply: (change: PartitionChange) => Promise<void>): void {
+    this.apply = apply;
+    this.attached();
+  }
+
+  private enqueue(change: PartitionChange): Promise<void> {
+    const done = this.chain.then(() => this.ready).then(() => this.apply!(change));
+    this.chain = done.catch(() => undefined);
+    return done;
+  }
 }
 
 const RETRIABLE_PARTITION_ERRORS = new Set<number>([
@@ -107,22 +148,39 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
   let delivered = 0;
 
   try {
-    let leaders = selectPartitions(await cluster.topicLeaders(topic), options.partitions, topic);
-    const {offsets, bounds} = await resolveStart(cluster, topic, leaders, options.start, warn);
-    const states: PartitionState[] = leaders.map(({partition, leader}) => ({
-      partition,
-      leader,
-      position: offsets.get(partition)!,
-      highWatermark: bounds.get(partition)!.highWatermark,
-      done: false,
-    }));
+    const {live} = options;
+    const wanted = async () => {
+      const all = await cluster.topicLeaders(topic);
+      return live ? all : selectPartitions(all, options.partitions, topic);
+    };
+    let leaders = await wanted();
+    const startStates = async (chosen: PartitionLeader[], start: StartPosition): Promise<PartitionState[]> => {
+      const {offsets, bounds} = await resolveStart(cluster, topic, chosen, start, warn);
+      return chosen.map(({partition, leader}) => ({partition, leader, position: offsets.get(partition)!, highWatermark: bounds.get(partition)!.highWatermark, done: false}));
+    };
+    const states: PartitionState[] = await startStates(live && !options.partitions?.length ? [] : leaders, options.start);
+    live?.attach(async (change) => {
+      if (stoppedBy !== undefined) return;
+      if ('remove' in change) {
+        for (const s of states.filter((x) => change.remove.includes(x.partition))) {
+          s.removed = true;
+          states.splice(states.indexOf(s), 1);
+        }
+        return;
+      }
+      const fresh = change.add.filter((p) => !states.some((s) => s.partition === p));
+      if (fresh.length === 0) return;
+      leaders = await cluster.topicLeaders(topic);
+      states.push(...(await startStates(selectPartitions(leaders, fresh, topic), change.start)));
+      wake();
+    });
     if (options.stopAtEnd) for (const s of states) s.done = s.position >= s.highWatermark;
     if (options.maxRecords !== undefined && options.maxRecords <= 0) stop('count');
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, {once: true});
 
     const refreshLeaders = async () => {
-      leaders = selectPartitions(await cluster.topicLeaders(topic), options.partitions, topic);
+      leaders = await wanted();
       for (const s of states) {
         const l = leaders.find((x) => x.partition === s.partition);
         if (l && l.leader !== s.leader) {
@@ -172,11 +230,11 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
         failures = 0;
         if (res.errorCode) check(res.errorCode, `fetch from broker ${node}`);
         let needRefresh = false;
-        const batch: FetchedRecord[] = [];
+        const fetched: Array<{s: PartitionState; records: FetchedRecord[]}> = [];
         for (const t of res.responses) {
           for (const p of t.partitions) {
             const s = mine.find((x) => x.partition === p.partitionIndex);
-            if (!s) continue;
+            if (!s || s.removed) continue;
             if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
               await resetOutOfRange(s);
               continue;
@@ -188,6 +246,8 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
             check(p.errorCode, `fetch ${topic}/${s.partition}`);
             if (p.lastStableOffset >= 0) s.highWatermark = p.lastStableOffset;
             if (p.records && p.records.length > 0) {
+              const batch: FetchedRecord[] = [];
+              fetched.push({s, records: batch});
               const aborted = new AbortedTransactions(p.abortedTransactions);
               for (const b of await decodeOrExplain(p.records, topic, s.partition, s.position)) {
                 if (!aborted.skip(b.header)) for (const r of b.records) {
@@ -201,6 +261,8 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
             if (options.stopAtEnd && s.position >= s.highWatermark) s.done = true;
           }
         }
+        // A partition removed while its records were decoded delivers none of them.
+        const batch = fetched.filter((f) => !f.s.removed).flatMap((f) => f.records);
         if (batch.length > 0 && stoppedBy === undefined) {
           let out = batch;
           if (options.maxRecords !== undefined && delivered + batch.length >= options.maxRecords) {
@@ -220,7 +282,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
     const running = new Map<number, Promise<void>>();
     while (stoppedBy === undefined && fatal === undefined) {
       const active = states.filter((s) => !s.done);
-      if (active.length === 0) {
+      if (active.length === 0 && !live) {
         stop('end');
         break;
       }
@@ -254,6 +316,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     stoppedBy ??= 'signal';
+    options.live?.attach(async () => undefined);
     cluster.close();
   }
 }

@@ -1,7 +1,8 @@
 import {errorMessage, UserError} from '../lib/errors.js';
 import {sleep} from '../lib/backoff.js';
 import {ClusterConnections} from './cluster-connections.js';
-import {byPartition, fetchRecords, type FetchedRecord, type FetchSummary} from './fetcher.js';
+import {byPartition, type FetchedRecord, type FetchSummary} from './fetcher.js';
+import {readOwnedPartitions} from './group-reading.js';
 import {createKafka, probeBrokers} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
 import type {GroupTimings} from './client-settings.js';
@@ -55,10 +56,14 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   options.signal.addEventListener('abort', onAbort, {once: true});
   if (options.signal.aborted) onAbort();
 
+  /** The partitions being printed; a partition revoked (cooperative rebalancing) is printed no more. */
+  const owned = new Set<number>();
+
   /** Prints and commits one fetched response, partition by partition. */
   async function printAndCommit(fetched: FetchedRecord[], ended: AbortSignal): Promise<void> {
     for (const [partition, all] of byPartition(fetched)) {
       if (ended.aborted) return;
+      if (!owned.has(partition)) continue;
       const some = options.maxRecords === undefined ? all : all.slice(0, options.maxRecords - records);
       if (some.length === 0) return stop('count');
       // Not printed (the reader went away, or the read stopped first): nothing to commit.
@@ -75,14 +80,27 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
     }
   }
 
+  /** Reads what the member owns until the reading ends (eager: one generation; cooperative: until stopped). */
   async function readGeneration(): Promise<void> {
     const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
-    const offsets = await member.joinToRead(generation);
-    if (!offsets) return;
-    const start = {kind: 'committed' as const, offsets, otherwise: options.startAtBeginning ? ('beginning' as const) : ('end' as const)};
-    await fetchRecords({brokers, clientId: 'kcollect-consume', topic, partitions: [...offsets.keys()], start, signal: ended}, (fetched) => printAndCommit(fetched, ended)).catch((err) => {
-      throw stoppedReading(err);
+    owned.clear();
+    let inHand: Promise<unknown> = Promise.resolve();
+    await readOwnedPartitions({
+      member,
+      brokers,
+      clientId: 'kcollect-consume',
+      topic,
+      otherwise: options.startAtBeginning ? 'beginning' : 'end',
+      ended: generation,
+      onAssigned: (offsets) => offsets.forEach((_, p) => owned.add(p)),
+      // Each record is committed as soon as it is printed: the print in hand finishes, and that is all.
+      onRevoked: async (partitions) => {
+        for (const p of partitions) owned.delete(p);
+        await inHand.catch(() => undefined);
+      },
+      deliver: (fetched) => (inHand = printAndCommit(fetched, ended)),
+      fetchFailed: stoppedReading,
     });
   }
 

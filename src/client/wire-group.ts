@@ -11,6 +11,8 @@ import {UserError, errorMessage} from '../lib/errors.js';
 import type {GroupTimings} from './client-settings.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
+import {decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitions} from '../protocol/consumer-protocol.js';
+import {assignCooperativeSticky} from './sticky-assignor.js';
 import {BrokerUnreachableError} from './kafka-errors.js';
 import {check, type WireConnection} from './wire-connection.js';
 
@@ -32,6 +34,8 @@ export interface GroupMemberOptions {
 
 /** How long joins may fail before onJoinTrouble says so: a coordinator move takes a moment. */
 const JOIN_TROUBLE_AFTER_MS = 3000;
+/** How many times a commit that met a join in progress is sent again (each after that join). */
+const MAX_COMMITS_ACROSS_JOINS = 5;
 
 /**
  * A member's timings: `defaults` where the client properties say nothing; a heartbeat left to its
@@ -58,18 +62,46 @@ function joinRetriable(err: unknown): boolean {
 const REJOIN_ERRORS = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]);
 /** The coordinator moved or is loading: find it again. */
 const COORDINATOR_ERRORS = new Set<number>([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
-const PROTOCOL = 'range';
+/**
+ * The assignors offered, most preferred first. The coordinator picks one every member supports
+ * (each votes for its most preferred): a group of kcollect members (or Kafka/librdkafka consumers
+ * configured for it) rebalances cooperatively; one with a kafkajs consumer falls back to range.
+ */
+export const COOPERATIVE_STICKY = 'cooperative-sticky';
+export const RANGE = 'range';
+export type AssignorName = typeof COOPERATIVE_STICKY | typeof RANGE;
+
+/** This member's partitions were given away (it was fenced or expired): stop them without committing, and join anew. */
+export class PartitionsLostError extends Error {
+  constructor(cause: unknown) {
+    super(`partitions lost: ${errorMessage(cause)}`, {cause});
+  }
+}
 
 /**
- * One member of a consumer group on our own wire client (the "consumer" protocol, range
- * assignor): FindCoordinator, JoinGroup/SyncGroup, a background Heartbeat, OffsetFetch,
- * OffsetCommit with the member's generation, and LeaveGroup. It does not fetch: the caller reads
- * the assigned partitions and commits what its sink confirmed.
+ * How the member learns of a rebalance between joins: `lost` when the coordinator no longer
+ * knows it or its generation (its partitions may already be another member's).
+ */
+export type OnRebalance = (lost: boolean) => void;
+
+/**
+ * One member of a consumer group on our own wire client (the "consumer" protocol, with the
+ * cooperative-sticky and range assignors): FindCoordinator, JoinGroup/SyncGroup, a background
+ * Heartbeat, OffsetFetch, OffsetCommit with the member's generation, and LeaveGroup. It does not
+ * fetch: the caller reads the assigned partitions and commits what its sink confirmed.
+ *
+ * Under range (eager) the caller stops every partition before joining again. Under
+ * cooperative-sticky (KIP-429) it joins again while reading, passing what it owns; the new
+ * assignment may lack some of those (the caller revokes them, then joins at once so that they are
+ * handed on) and may add partitions nobody owns any more.
  */
 export class GroupMember {
   private coordinator?: WireConnection;
   private memberId = '';
   private generationId = -1;
+  /** The assignor of the current generation. */
+  private chosen: AssignorName | undefined;
+  private joining?: Promise<unknown>;
   private heartbeating?: Promise<void>;
   private stopHeartbeat = new AbortController();
 
@@ -83,13 +115,37 @@ export class GroupMember {
    * `onRebalance` is called once when the heartbeat learns the group is rebalancing (or dropped
    * this member): the caller finishes and commits what it has in hand, then joins again.
    */
-  async join(onRebalance: () => void, signal?: AbortSignal): Promise<number[]> {
+  async join(onRebalance: OnRebalance, signal?: AbortSignal, owned: readonly number[] = []): Promise<number[]> {
+    const joining = this.joinRetrying(onRebalance, signal, owned);
+    this.joining = joining;
+    try {
+      return await joining;
+    } finally {
+      if (this.joining === joining) this.joining = undefined;
+    }
+  }
+
+  /** The assignor the group chose in the current generation (undefined before the first join). */
+  get protocol(): AssignorName | undefined {
+    return this.chosen;
+  }
+
+  /** True when the group rebalances cooperatively: the caller keeps reading what it owns while joining again. */
+  get cooperative(): boolean {
+    return this.chosen === COOPERATIVE_STICKY;
+  }
+
+  get generation(): number {
+    return this.generationId;
+  }
+
+  private async joinRetrying(onRebalance: OnRebalance, signal: AbortSignal | undefined, owned: readonly number[]): Promise<number[]> {
     await this.stopHeartbeating();
     const since = Date.now();
     let troubled = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        const partitions = await this.joinOnce();
+        const partitions = await this.joinOnce(owned);
         if (troubled) this.options.onJoinTrouble?.(undefined);
         this.startHeartbeating(onRebalance);
         return partitions;
@@ -103,23 +159,15 @@ export class GroupMember {
           this.options.onJoinTrouble?.(errorMessage(err));
         }
         const code = err instanceof KafkaProtocolError ? err.info.code : undefined;
-        if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) this.memberId = '';
+        if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.ILLEGAL_GENERATION) {
+          this.memberId = '';
+          // What it owned may be another member's already: the caller stops it, uncommitted.
+          if (owned.length > 0) throw new PartitionsLostError(err);
+        }
         if (code === undefined || COORDINATOR_ERRORS.has(code)) this.dropCoordinator();
         await sleep(Math.min(50 * 2 ** attempt, 1000), signal);
       }
     }
-  }
-
-  /**
-   * Joins for one generation of reading: the owned partitions with their committed offsets. With
-   * none owned (more members than partitions), stays in the group until `ended` aborts (a
-   * rebalance may give it work) and returns undefined.
-   */
-  async joinToRead(ended: AbortController): Promise<Map<number, number> | undefined> {
-    const partitions = await this.join(() => ended.abort(), ended.signal);
-    if (partitions.length > 0) return this.committed(partitions);
-    await new Promise<void>((resolve) => (ended.signal.aborted ? resolve() : ended.signal.addEventListener('abort', () => resolve(), {once: true})));
-    return undefined;
   }
 
   /** The committed offsets of `partitions` (-1 where the group has none). */
@@ -144,6 +192,26 @@ export class GroupMember {
    * partition may now be another member's, which re-reads from the last commit.
    */
   async commit(offsets: ReadonlyMap<number, number>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const generation = this.generationId;
+      const joining = this.joining;
+      try {
+        return await this.commitOnce(offsets);
+      } catch (err) {
+        // Cooperative: the member joins again while it reads, so a commit may meet the group
+        // between generations (REBALANCE_IN_PROGRESS until the assignment is out) or cross the
+        // join (ILLEGAL_GENERATION): its partitions are still its own, so it commits again once
+        // joined, under the new generation. Eager members never commit while joining.
+        const code = err instanceof KafkaProtocolError ? err.info.code : undefined;
+        const between = code === ErrorCode.REBALANCE_IN_PROGRESS || code === ErrorCode.ILLEGAL_GENERATION;
+        const pending = this.joining ?? joining;
+        if (!between || attempt >= MAX_COMMITS_ACROSS_JOINS || (pending === undefined && this.generationId === generation)) throw err;
+        await pending?.catch(() => undefined);
+      }
+    }
+  }
+
+  private async commitOnce(offsets: ReadonlyMap<number, number>): Promise<void> {
     const {topic, groupId} = this.options;
     const conn = await this.connection();
     const partitions = [...offsets].map(([partitionIndex, committedOffset]) => ({partitionIndex, committedOffset, committedMetadata: null}));
@@ -163,7 +231,7 @@ export class GroupMember {
     this.dropCoordinator();
   }
 
-  private async joinOnce(): Promise<number[]> {
+  private async joinOnce(owned: readonly number[]): Promise<number[]> {
     const {groupId, topic} = this.options;
     const conn = await this.connection();
     const joinVersion = conn.pick(JoinGroup, [1, 5]);
@@ -175,7 +243,10 @@ export class GroupMember {
         memberId: this.memberId,
         groupInstanceId: null,
         protocolType: 'consumer',
-        protocols: [{name: PROTOCOL, metadata: AssignerProtocol.MemberMetadata.encode({version: 0, topics: [topic], userData: Buffer.alloc(0)})}],
+        protocols: [
+          {name: COOPERATIVE_STICKY, metadata: encodeSubscription({topics: [topic], ownedPartitions: owned.length > 0 ? [{topic, partitions: [...owned]}] : [], generationId: owned.length > 0 ? this.generationId : -1})},
+          {name: RANGE, metadata: AssignerProtocol.MemberMetadata.encode({version: 0, topics: [topic], userData: Buffer.alloc(0)})},
+        ],
       });
     let res = await join();
     // JoinGroup v4+: the first join only hands out a member id.
@@ -186,7 +257,10 @@ export class GroupMember {
     check(res.errorCode, `join group ${groupId}`);
     this.memberId = res.memberId;
     this.generationId = res.generationId;
-    const assignments = res.leader === res.memberId ? await this.assign(res.members.map((m: {memberId: string}) => m.memberId)) : [];
+    this.chosen = res.protocolName === COOPERATIVE_STICKY ? COOPERATIVE_STICKY : RANGE;
+    const members: Array<{memberId: string; metadata: Buffer}> = res.members;
+    let assignments: Array<{memberId: string; assignment: Buffer}> = [];
+    if (res.leader === res.memberId) assignments = this.cooperative ? await this.assignSticky(members) : await this.assign(members.map((m) => m.memberId));
     const sync = await conn.request(SyncGroup, conn.pick(SyncGroup, [0, 3]), {groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null, assignments});
     check(sync.errorCode, `sync group ${groupId}`);
     return decodeAssignment(sync.assignment).find((a) => a.topic === topic)?.partitions ?? [];
@@ -206,7 +280,29 @@ export class GroupMember {
     });
   }
 
-  private startHeartbeating(onRebalance: () => void): void {
+  /**
+   * The cooperative-sticky assignor over every topic the members subscribe to (a Kafka or
+   * librdkafka member may read others), each topic among its subscribers.
+   */
+  private async assignSticky(members: Array<{memberId: string; metadata: Buffer}>): Promise<Array<{memberId: string; assignment: Buffer}>> {
+    const subscriptions = members.map((m) => ({memberId: m.memberId, ...decodeSubscription(m.metadata)}));
+    const out = new Map<string, TopicPartitions[]>(members.map((m) => [m.memberId, []]));
+    for (const topic of [...new Set(subscriptions.flatMap((s) => s.topics))].sort()) {
+      const partitions = await this.cluster.topicLeaders(topic).then(
+        (leaders) => leaders.map((l) => l.partition),
+        // A topic that does not exist (yet) has nothing to assign; the others still do.
+        () => [],
+      );
+      if (partitions.length === 0) continue;
+      const subscribers = subscriptions
+        .filter((s) => s.topics.includes(topic))
+        .map((s) => ({memberId: s.memberId, owned: s.ownedPartitions.filter((o) => o.topic === topic).flatMap((o) => o.partitions), generation: s.generationId}));
+      for (const [memberId, mine] of assignCooperativeSticky(partitions, subscribers).assignment) if (mine.length > 0) out.get(memberId)!.push({topic, partitions: mine});
+    }
+    return [...out].map(([memberId, assigned]) => ({memberId, assignment: encodeAssignment(assigned)}));
+  }
+
+  private startHeartbeating(onRebalance: OnRebalance): void {
     const stop = (this.stopHeartbeat = new AbortController());
     const {groupId} = this.options;
     this.heartbeating = (async () => {
@@ -218,12 +314,12 @@ export class GroupMember {
           const res = await conn.request(Heartbeat, conn.pick(Heartbeat, [0, 3]), {groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: null});
           if (REJOIN_ERRORS.has(res.errorCode) || COORDINATOR_ERRORS.has(res.errorCode)) {
             if (COORDINATOR_ERRORS.has(res.errorCode)) this.dropCoordinator();
-            return onRebalance();
+            return onRebalance(res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || res.errorCode === ErrorCode.ILLEGAL_GENERATION);
           }
         } catch {
           // The coordinator went away: rejoining finds the new one.
           this.dropCoordinator();
-          return onRebalance();
+          return onRebalance(false);
         }
       }
     })();

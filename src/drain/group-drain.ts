@@ -11,9 +11,13 @@
  * (the heartbeat runs on), probes the sink with capped exponential backoff, and writes the failed
  * batches again, in order, once it answers. A rebalance ends the generation: the writes in hand
  * finish and are committed, then the member joins again and reads from the committed offsets.
+ * That is under the range assignor (eager); under cooperative-sticky, which kcollect members prefer,
+ * the drain goes on writing the partitions it keeps while the group rebalances, and finishes and
+ * commits (and closes the files of) only the partitions taken from it (src/client/group-reading.ts).
  */
 import type {FetchedRecord, FetchSummary} from '../client/fetcher.js';
-import {byPartition, fetchRecords} from '../client/fetcher.js';
+import {byPartition} from '../client/fetcher.js';
+import {readOwnedPartitions, type RebalanceChange} from '../client/group-reading.js';
 import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers} from '../client/kafka.js';
 import {translateKafkaError} from '../client/kafka-errors.js';
@@ -53,6 +57,8 @@ export interface GroupDrainOptions {
   onStatus?: (status: DrainStatus) => void;
   statusIntervalMs?: number;
   metrics?: Metrics;
+  /** Each generation the member joined: its partitions, and those it revoked (finished and committed) or was given. */
+  onRebalance?: (change: RebalanceChange) => void;
 }
 
 export interface DrainSummary extends FetchSummary {
@@ -255,11 +261,14 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     for (const [partition, list] of byPartition(records)) {
       for (let i = 0; i < list.length; i += batchSize) {
         if (ended.aborted) return;
+        // Revoked (cooperative rebalancing): the partition's next owner reads the rest from the last commit.
+        if (!reading?.partitions.has(partition)) break;
         let chunk = list.slice(i, i + batchSize);
         if (options.maxRecords !== undefined) chunk = chunk.slice(0, options.maxRecords - written - deadLettered - unconfirmedRecords);
         if (chunk.length === 0) return stop('count');
         const pending = {events: chunk.map(recordToEvent), partition, next: chunk[chunk.length - 1].offset + 1};
         while (unconfirmed.length >= writesInFlight) if (!(await unconfirmed[0].confirmed)) return;
+        if (!reading?.partitions.has(partition)) break;
         startConfirmed(pending, ended);
         if (options.maxRecords !== undefined && written + deadLettered + unconfirmedRecords >= options.maxRecords) {
           await confirming;
@@ -269,15 +278,15 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
   }
 
-  /** The generation being read: what it confirmed and committed per partition. */
+  /** The partitions being read (one generation, or several under cooperative rebalancing): what each confirmed and committed. */
   interface Reading {
-    partitions: number[];
+    partitions: Set<number>;
     /** The offset after the newest confirmed write. */
     confirmed: Map<number, number>;
     /** The offset last handed to commitLater, or where the generation started. */
     committed: Map<number, number>;
   }
-  /** Set while a generation reads and commits; cleared before the member may join another. */
+  /** Set while the member reads and commits; cleared before it may join anew. */
   let reading: Reading | undefined;
 
   /**
@@ -325,17 +334,16 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     }
   }
 
-  /** Reads the partitions of one generation until it ends; the writes in hand and their commits finish first. */
+  /**
+   * Reads the partitions the member owns until the reading ends (eager: one generation; see
+   * readOwnedPartitions); the writes in hand and their commits finish first.
+   */
   async function readGeneration(): Promise<void> {
     const ended = (generation = new AbortController()).signal;
     if (stopping.signal.aborted) return;
-    const offsets = await member.joinToRead(generation);
-    if (!offsets) return;
-    if (sink.resumeFrom) for (const [partition, committed] of offsets) if (committed >= 0) offsets.set(partition, sink.resumeFrom(topic, partition, committed));
-    const partitions = [...offsets.keys()];
-    const gen: Reading = (reading = {partitions, confirmed: new Map(), committed: new Map([...offsets].filter(([, offset]) => offset >= 0))});
+    const gen: Reading = (reading = {partitions: new Set(), confirmed: new Map(), committed: new Map()});
     // A sink committing at its own boundaries has some to commit when a file closes without a write.
-    const check = sink.committable && !sink.commitTransaction ? setInterval(() => partitions.forEach((p) => commitConfirmed(gen, p)), COMMITTABLE_CHECK_MS) : undefined;
+    const check = sink.committable && !sink.commitTransaction ? setInterval(() => gen.partitions.forEach((p) => commitConfirmed(gen, p)), COMMITTABLE_CHECK_MS) : undefined;
     let inHand = Promise.resolve();
     // The fetcher fetches again once the returned promise settles: handing it the previous
     // response's write lets the next fetch overlap this one's write (one response waits, no more).
@@ -344,17 +352,48 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       inHand = previous.then(() => deliver(records, ended));
       return previous;
     };
+    /**
+     * Partitions this drain stops writing: the writes in hand are confirmed, their in-use files
+     * finished, so that the last commit reaches all that was written: the next owner (this drain
+     * again, or another member) starts there.
+     */
+    const finish = async (partitions: number[]) => {
+      await sink.closePartitions?.(topic, partitions).catch(() => undefined);
+      if (!sink.commitTransaction) for (const p of partitions) commitConfirmed(gen, p);
+      for (const p of partitions) gen.partitions.delete(p);
+    };
     try {
-      await fetchRecords({brokers, clientId: 'kcollect-drain', topic, partitions, start: {kind: 'committed', offsets, otherwise: options.startAtBeginning ? 'beginning' : 'end'}, signal: ended}, handOver);
+      await readOwnedPartitions({
+        member,
+        brokers,
+        clientId: 'kcollect-drain',
+        topic,
+        otherwise: options.startAtBeginning ? 'beginning' : 'end',
+        ended: generation,
+        resumeFrom: sink.resumeFrom ? (partition, committed) => sink.resumeFrom!(topic, partition, committed) : undefined,
+        onAssigned: (offsets) => {
+          for (const [p, offset] of offsets) {
+            gen.partitions.add(p);
+            if (offset >= 0) gen.committed.set(p, offset);
+          }
+        },
+        // Cooperative: the partitions kept go on being written meanwhile. No write of these starts
+        // any more (deliver looks before each); those started are confirmed and committed.
+        onRevoked: async (partitions) => {
+          for (const p of partitions) gen.partitions.delete(p);
+          await Promise.all(unconfirmed.filter((c) => partitions.includes(c.partition)).map((c) => c.confirmed));
+          await finish(partitions);
+          await committing;
+        },
+        onRebalance: options.onRebalance,
+        deliver: handOver,
+      });
     } finally {
       clearInterval(check);
       try {
         await inHand.finally(confirmAll);
       } finally {
-        // The partitions' in-use files are finished, so that the last commit reaches all that was
-        // written: the next owner (this drain again, or another member) starts there.
-        await sink.closePartitions?.(topic, partitions).catch(() => undefined);
-        if (!sink.commitTransaction) for (const p of partitions) commitConfirmed(gen, p);
+        await finish([...gen.partitions]);
         reading = undefined;
         await committing;
       }
@@ -442,7 +481,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   async function finishWritten(ps: FetchSummary['partitions']): Promise<void> {
     const gen = reading;
     if (!gen || !sink.closePartitions || sink.commitTransaction || unconfirmed.length > 0) return;
-    const done = ps.filter((p) => gen.partitions.includes(p.partition) && p.nextOffset < p.highWatermark && (gen.confirmed.get(p.partition) ?? -1) >= p.highWatermark).map((p) => p.partition);
+    const done = ps.filter((p) => gen.partitions.has(p.partition) && p.nextOffset < p.highWatermark && (gen.confirmed.get(p.partition) ?? -1) >= p.highWatermark).map((p) => p.partition);
     if (done.length === 0) return;
     await sink.closePartitions(topic, done).catch(() => undefined);
     for (const p of done) commitConfirmed(gen, p);

@@ -1,0 +1,105 @@
+/**
+ * A kcollect group drain (which prefers cooperative-sticky) and a kafkajs consumer (kafkajs has no
+ * cooperative assignor; here it offers "range") in one group: the group falls back to range and
+ * both read; once the kafkajs consumer leaves, the drain's group is cooperative-sticky again.
+ */
+import kafkajs from 'kafkajs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {openProducer} from '../../src/client/producer.js';
+import {drainGroup} from '../../src/drain/group-drain.js';
+import type {Event} from '../../src/pipeline/event.js';
+import type {Sink} from '../../src/pipeline/sink.js';
+import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
+import {startBroker} from '../helpers/broker.js';
+import {until} from '../helpers/poll.js';
+
+const {Kafka, logLevel, AssignerProtocol} = kafkajs;
+const TOPIC = 'mixed';
+const GROUP = 'mixed-group';
+
+/** Kafka's range assignor for kafkajs (which ships round-robin only), under Kafka's name. */
+const rangeAssigner: kafkajs.PartitionAssigner = ({cluster}) => ({
+  name: 'range',
+  version: 0,
+  async assign({members, topics}) {
+    const sorted = members.map((m) => m.memberId).sort();
+    const out = new Map<string, Record<string, number[]>>(sorted.map((id) => [id, {}]));
+    for (const topic of topics) {
+      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
+      const each = Math.floor(partitions.length / sorted.length);
+      const extra = partitions.length % sorted.length;
+      sorted.forEach((id, i) => {
+        const from = i * each + Math.min(i, extra);
+        out.get(id)![topic] = partitions.slice(from, from + each + (i < extra ? 1 : 0));
+      });
+    }
+    return sorted.map((memberId) => ({memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({version: 0, assignment: out.get(memberId)!, userData: Buffer.alloc(0)})}));
+  },
+  protocol({topics}) {
+    return {name: 'range', metadata: AssignerProtocol.MemberMetadata.encode({version: 0, topics, userData: Buffer.alloc(0)})};
+  },
+});
+
+describe('a group of a kcollect drain and a kafkajs consumer', () => {
+  let env: Awaited<ReturnType<typeof startBroker>>;
+  beforeAll(async () => {
+    env = await startBroker({numPartitions: 6});
+    await env.broker.createTopic(TOPIC, 6, {});
+  });
+  afterAll(async () => {
+    await env.broker.close();
+  });
+
+  async function produce(from: number, to: number): Promise<void> {
+    const producer = await openProducer(TOPIC, {brokers: [env.bootstrap], acks: 'all'});
+    await producer.send(Array.from({length: to - from}, (_, i) => ({key: Buffer.from(`k${(from + i) % 60}`), value: Buffer.from(`rec-${from + i}`)})));
+    await producer.flush();
+    await producer.close();
+  }
+  const protocol = () => {
+    const g = env.broker.groups.describeGroup(GROUP);
+    return g.state === 'Stable' ? `${g.protocol}/${g.members.length}` : undefined;
+  };
+
+  it('falls back to range while the kafkajs consumer is in, reads every record, and is cooperative again once it left', async () => {
+    const seen = new Set<string>();
+    let slow = true;
+    const sink: Sink = {
+      name: 'memory',
+      type: 'memory',
+      async write(events: Event[]) {
+        for (const e of events) seen.add(e.body.toString());
+        if (slow) await new Promise((r) => setTimeout(r, 30));
+      },
+      async close() {},
+    };
+    await produce(0, 3000);
+    const stop = new AbortController();
+    const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
+    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, timings: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}});
+    const kafka = new Kafka({clientId: 'kafkajs-member', brokers: [env.bootstrap], logLevel: logLevel.NOTHING});
+    const consumer = kafka.consumer({groupId: GROUP, partitionAssigners: [rangeAssigner], sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200});
+    const byKafkajs: string[] = [];
+    try {
+      await until(() => protocol() === 'cooperative-sticky/1' && seen.size > 0, 'the drain alone, cooperative-sticky');
+
+      await consumer.connect();
+      await consumer.subscribe({topic: TOPIC, fromBeginning: true});
+      await consumer.run({eachMessage: async ({message}) => void byKafkajs.push(message.value!.toString())});
+      await until(() => protocol() === 'range/2', 'the group falls back to range with both members');
+      await produce(3000, 6000);
+      await until(() => byKafkajs.length > 0, 'the kafkajs consumer reads its share');
+      slow = false;
+      await until(() => Array.from({length: 6000}, (_, i) => `rec-${i}`).every((v) => seen.has(v) || byKafkajs.includes(v)), 'every record read by one of them', 90_000);
+      expect(protocol()).toBe('range/2');
+    } finally {
+      await consumer.disconnect();
+    }
+    await until(() => protocol() === 'cooperative-sticky/1', 'the drain alone again, cooperative-sticky');
+    await produce(6000, 7000);
+    await until(() => Array.from({length: 1000}, (_, i) => `rec-${6000 + i}`).every((v) => seen.has(v)), 'the drain reads all partitions again');
+    stop.abort();
+    await draining;
+    await deadLetters.close();
+  }, 150_000);
+});

@@ -1,0 +1,130 @@
+/**
+ * Two file drains in one group (cooperative-sticky) on a topic written to all along: when the
+ * second joins, the first keeps writing the partitions it keeps (their files stay open, nothing is
+ * read again) and revokes only those that move; when the second leaves, the first takes its
+ * partitions back without revoking any. In the end the files hold every record exactly once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {openProducer} from '../../src/client/producer.js';
+import type {RebalanceChange} from '../../src/client/group-reading.js';
+import {drainGroup, type DrainSummary} from '../../src/drain/group-drain.js';
+import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
+import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
+import {startBroker, tempDir} from '../helpers/broker.js';
+import {kcollectJson} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
+
+const TOPIC = 'coop-topic';
+const GROUP = 'coop-drains';
+const PARTITIONS = 6;
+
+/** Every line of every file under `dir` (in-use ones too). */
+function linesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, {recursive: true, withFileTypes: true})
+    .filter((e) => e.isFile())
+    .flatMap((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8').split('\n').filter((l) => l !== ''));
+}
+
+/** The files of `partition` under `dir` (closed and in use). */
+function filesOf(dir: string, partition: number): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith(`${TOPIC}-${partition}-`)) : [];
+}
+
+describe('group drains rebalancing cooperatively (cooperative-sticky)', () => {
+  let env: Awaited<ReturnType<typeof startBroker>>;
+
+  beforeAll(async () => {
+    env = await startBroker({numPartitions: PARTITIONS});
+    await env.broker.createTopic(TOPIC, PARTITIONS, {});
+  });
+  afterAll(async () => {
+    await env.broker.close();
+  });
+
+  function drain(dir: string, changes: RebalanceChange[], stop: AbortController): Promise<DrainSummary> {
+    // Files close only when the drain stops writing a partition: a file closed by a rebalance shows.
+    const sink = new FileRollSink({dir, idleTimeoutMs: 0, rollSize: 0});
+    const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
+    return drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 100, stopAtEnd: false, signal: stop.signal, onRebalance: (c) => changes.push(c)}).finally(async () => {
+      await sink.close();
+      await deadLetters.close();
+    });
+  }
+
+  it('keeps the partitions a member keeps, moves only the others, and writes every record once', async () => {
+    const producer = await openProducer(TOPIC, {brokers: [env.bootstrap], acks: 'all'});
+    let produced = 0;
+    let producing = true;
+    const writing = (async () => {
+      while (producing) {
+        await producer.send(Array.from({length: 60}, (_, i) => ({key: Buffer.from(`k${(produced + i) % 60}`), value: Buffer.from(`rec-${produced + i}`)})));
+        await producer.flush();
+        produced += 60;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+
+    const base = tempDir('coop');
+    const [dir1, dir2] = [path.join(base, 'one'), path.join(base, 'two')];
+    const [changes1, changes2] = [[] as RebalanceChange[], [] as RebalanceChange[]];
+    const [stop1, stop2] = [new AbortController(), new AbortController()];
+    const one = drain(dir1, changes1, stop1);
+    let two: Promise<DrainSummary> | undefined;
+    try {
+      await until(() => changes1.at(-1)?.assigned.length === PARTITIONS && linesUnder(dir1).length > 0, 'the first drain writes all six partitions');
+
+      two = drain(dir2, changes2, stop2);
+      await until(() => (changes2.at(-1)?.assigned.length ?? 0) === 3 && linesUnder(dir2).length > 0, 'the second drain writes its three partitions');
+      const kept = changes1.at(-1)!.assigned;
+      const moved = changes2.at(-1)!.assigned;
+      expect(kept).toHaveLength(3);
+      expect([...kept, ...moved].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      // The first drain revoked exactly what moved, never what it kept.
+      expect(changes1.flatMap((c) => c.revoked).sort()).toEqual(moved);
+      expect(changes1.every((c) => c.protocol === 'cooperative-sticky')).toBe(true);
+      // ... and kept reading the others: never handed them again (which a restarted reading would be).
+      expect(changes1.slice(1).flatMap((c) => c.added)).toEqual([]);
+      const described = await kcollectJson(env.bootstrap, ['group', 'describe', GROUP]);
+      expect(described.protocol).toBe('cooperative-sticky');
+      expect(described.members).toHaveLength(2);
+
+      // Still writing what it kept, into the files it had open: nothing was closed, nothing read again.
+      const before = linesUnder(dir1).length;
+      await until(() => linesUnder(dir1).length > before + 600, 'the first drain goes on writing');
+      for (const p of kept) expect(filesOf(dir1, p), `partition ${p}`).toHaveLength(1);
+      for (const p of moved) expect(filesOf(dir1, p).every((n) => !n.endsWith('.tmp')), `partition ${p} closed`).toBe(true);
+
+      // The second drain leaves: the first takes its partitions back, revoking none.
+      const seen1 = changes1.length;
+      stop2.abort();
+      await two;
+      await until(() => changes1.at(-1)?.assigned.length === PARTITIONS, 'the first drain owns all six again');
+      expect(changes1.slice(seen1).flatMap((c) => c.revoked)).toEqual([]);
+      expect(changes1.slice(seen1).flatMap((c) => c.added).sort()).toEqual(moved);
+      for (const p of kept) expect(filesOf(dir1, p), `partition ${p}`).toHaveLength(1);
+    } finally {
+      producing = false;
+      await writing;
+      await producer.close();
+    }
+    const total = produced;
+    await until(() => linesUnder(dir1).length + linesUnder(dir2).length >= total, 'every record written');
+    stop1.abort();
+    stop2.abort();
+    await one;
+    await two;
+
+    const lines = [...linesUnder(dir1), ...linesUnder(dir2)];
+    const counts = new Map<string, number>();
+    for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
+    expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
+    expect(Array.from({length: total}, (_, i) => `rec-${i}`).filter((v) => !counts.has(v))).toEqual([]);
+    expect(lines).toHaveLength(total);
+    const committed = env.broker.groups.fetchOffsets(GROUP, null).offsets;
+    expect(committed.reduce((n, o) => n + o.offset, 0)).toBe(total);
+  }, 150_000);
+});
