@@ -11,7 +11,7 @@ import {UserError, errorMessage} from '../lib/errors.js';
 import type {GroupTimings} from './client-settings.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
-import {decodeSubscription, encodeAssignment, encodeSubscription, type TopicPartitions} from '../protocol/consumer-protocol.js';
+import {decodeSubscription, encodeAssignment, encodeSubscription, type Subscription, type TopicPartitions} from '../protocol/consumer-protocol.js';
 import {assignCooperativeSticky} from './sticky-assignor.js';
 import {BrokerUnreachableError} from './kafka-errors.js';
 import {check, type WireConnection} from './wire-connection.js';
@@ -75,6 +75,15 @@ export type AssignorName = typeof COOPERATIVE_STICKY | typeof RANGE;
 export class PartitionsLostError extends Error {
   constructor(cause: unknown) {
     super(`partitions lost: ${errorMessage(cause)}`, {cause});
+  }
+}
+
+/** A member's subscription; one that cannot be read subscribes to nothing (it gets no partitions) rather than failing the join. */
+function readSubscription(metadata: Buffer): Pick<Subscription, 'topics' | 'ownedPartitions' | 'generationId'> {
+  try {
+    return decodeSubscription(metadata);
+  } catch {
+    return {topics: [], ownedPartitions: [], generationId: -1};
   }
 }
 
@@ -285,7 +294,7 @@ export class GroupMember {
    * librdkafka member may read others), each topic among its subscribers.
    */
   private async assignSticky(members: Array<{memberId: string; metadata: Buffer}>): Promise<Array<{memberId: string; assignment: Buffer}>> {
-    const subscriptions = members.map((m) => ({memberId: m.memberId, ...decodeSubscription(m.metadata)}));
+    const subscriptions = members.map((m) => ({memberId: m.memberId, ...readSubscription(m.metadata)}));
     const out = new Map<string, TopicPartitions[]>(members.map((m) => [m.memberId, []]));
     for (const topic of [...new Set(subscriptions.flatMap((s) => s.topics))].sort()) {
       const partitions = await this.cluster.topicLeaders(topic).then(

@@ -355,6 +355,20 @@ describe('GroupCoordinator: rejoin, leave, errors', () => {
     expect(ra.members.map((m) => m.metadata.toString())).toEqual(['a', 'b', 'c']);
   });
 
+  it('members preferring cooperative-sticky get it; one that lacks it (kafkajs) makes the group fall back to range', async () => {
+    const {gc} = setup();
+    const kcollect = () => protocols(['cooperative-sticky', 'k'], ['range', 'k']);
+    const a = await gc.join(joinRequest({protocols: kcollect()}));
+    expect(a.protocolName).toBe('cooperative-sticky');
+    await gc.sync({groupId: 'g', memberId: a.memberId, generationId: a.generationId, assignments: []});
+    const b = track(gc.join(joinRequest({protocols: protocols(['range', 'j'])})));
+    const ra = await gc.join(joinRequest({memberId: a.memberId, protocols: kcollect()}));
+    await flush();
+    expect(b.done).toBe(true);
+    expect(ra.protocolName).toBe('range');
+    expect(ra.members.map((m) => m.metadata.toString())).toEqual(['k', 'j']);
+  });
+
   it('answers parked requests with NOT_COORDINATOR on close', async () => {
     const {gc, clock} = setup();
     const {ids} = await stableGroup(gc, 1);
