@@ -121,8 +121,11 @@ export class GroupMember {
 
   /**
    * Joins (or rejoins) the group and returns the partitions of the topic this member now owns.
-   * `onRebalance` is called once when the heartbeat learns the group is rebalancing (or dropped
-   * this member): the caller finishes and commits what it has in hand, then joins again.
+   * `owned`: what the caller still reads (cooperative; [] when it stopped everything), told to the
+   * leader so that it stays there; if the group dropped this member meanwhile, the join throws
+   * PartitionsLostError. `onRebalance` is called once when the heartbeat learns the group is
+   * rebalancing (or dropped this member): eager, the caller finishes and commits what it has in
+   * hand, then joins again; cooperative, it joins again at once and reads on.
    */
   async join(onRebalance: OnRebalance, signal?: AbortSignal, owned: readonly number[] = []): Promise<number[]> {
     const joining = this.joinRetrying(onRebalance, signal, owned);

@@ -1,8 +1,10 @@
 /**
- * Two file drains in one group (cooperative-sticky) on a topic written to all along: when the
- * second joins, the first keeps writing the partitions it keeps (their files stay open, nothing is
- * read again) and revokes only those that move; when the second leaves, the first takes its
- * partitions back without revoking any. In the end the files hold every record exactly once.
+ * File drains of one group (cooperative-sticky) writing into one directory, on a topic written to
+ * all along. When a second drain joins, the first keeps writing the partitions it keeps (their
+ * files stay open, nothing is read again) and revokes only those that move; when the second
+ * leaves, the first takes them back without revoking any; a third (a `consume --group` process)
+ * joins and is killed -9, and the first takes its partitions over from their last commit. In the
+ * end the files hold every record exactly once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,26 +12,25 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openProducer} from '../../src/client/producer.js';
 import type {RebalanceChange} from '../../src/client/group-reading.js';
 import {drainGroup, type DrainSummary} from '../../src/drain/group-drain.js';
+import type {DrainStatus} from '../../src/drain/status.js';
 import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
-import {kcollectJson} from '../helpers/cli.js';
+import {collect, kcollectJson, spawnCli} from '../helpers/cli.js';
 import {until} from '../helpers/poll.js';
 
 const TOPIC = 'coop-topic';
 const GROUP = 'coop-drains';
 const PARTITIONS = 6;
+const ALL = [0, 1, 2, 3, 4, 5];
 
-/** Every line of every file under `dir` (in-use ones too). */
-function linesUnder(dir: string): string[] {
+/** Every line of every file in `dir` (in-use ones too). */
+function linesIn(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, {recursive: true, withFileTypes: true})
-    .filter((e) => e.isFile())
-    .flatMap((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8').split('\n').filter((l) => l !== ''));
+  return fs.readdirSync(dir).flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
 }
 
-/** The files of `partition` under `dir` (closed and in use). */
+/** The files of `partition` in `dir` (closed and in use). */
 function filesOf(dir: string, partition: number): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.startsWith(`${TOPIC}-${partition}-`)) : [];
 }
@@ -45,11 +46,24 @@ describe('group drains rebalancing cooperatively (cooperative-sticky)', () => {
     await env.broker.close();
   });
 
-  function drain(dir: string, changes: RebalanceChange[], stop: AbortController): Promise<DrainSummary> {
+  function drain(dir: string, changes: RebalanceChange[], stop: AbortController, statuses: DrainStatus[] = []): Promise<DrainSummary> {
     // Files close only when the drain stops writing a partition: a file closed by a rebalance shows.
     const sink = new FileRollSink({dir, idleTimeoutMs: 0, rollSize: 0});
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
-    return drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 100, stopAtEnd: false, signal: stop.signal, onRebalance: (c) => changes.push(c)}).finally(async () => {
+    return drainGroup({
+      brokers: [env.bootstrap],
+      topic: TOPIC,
+      groupId: GROUP,
+      sink,
+      deadLetters,
+      startAtBeginning: true,
+      batchSize: 100,
+      stopAtEnd: false,
+      signal: stop.signal,
+      onRebalance: (c) => changes.push(c),
+      onStatus: (s) => statuses.push(s),
+      statusIntervalMs: 200,
+    }).finally(async () => {
       await sink.close();
       await deadLetters.close();
     });
@@ -68,22 +82,22 @@ describe('group drains rebalancing cooperatively (cooperative-sticky)', () => {
       }
     })();
 
-    const base = tempDir('coop');
-    const [dir1, dir2] = [path.join(base, 'one'), path.join(base, 'two')];
+    const dir = tempDir('coop');
     const [changes1, changes2] = [[] as RebalanceChange[], [] as RebalanceChange[]];
+    const statuses1: DrainStatus[] = [];
     const [stop1, stop2] = [new AbortController(), new AbortController()];
-    const one = drain(dir1, changes1, stop1);
+    const one = drain(dir, changes1, stop1, statuses1);
     let two: Promise<DrainSummary> | undefined;
     try {
-      await until(() => changes1.at(-1)?.assigned.length === PARTITIONS && linesUnder(dir1).length > 0, 'the first drain writes all six partitions');
+      await until(() => changes1.at(-1)?.assigned.length === PARTITIONS && linesIn(dir).length > 0, 'the first drain writes all six partitions');
 
-      two = drain(dir2, changes2, stop2);
-      await until(() => (changes2.at(-1)?.assigned.length ?? 0) === 3 && linesUnder(dir2).length > 0, 'the second drain writes its three partitions');
+      two = drain(dir, changes2, stop2);
+      await until(() => changes2.at(-1)?.assigned.length === 3 && changes2.at(-1)!.assigned.every((p) => filesOf(dir, p).some((n) => n.endsWith('.tmp'))), 'the second drain writes its three partitions');
       const kept = changes1.at(-1)!.assigned;
       const moved = changes2.at(-1)!.assigned;
       expect(kept).toHaveLength(3);
-      expect([...kept, ...moved].sort()).toEqual([0, 1, 2, 3, 4, 5]);
-      // The first drain revoked exactly what moved, never what it kept.
+      expect([...kept, ...moved].sort()).toEqual(ALL);
+      // The first drain revoked exactly what moved, never what it kept...
       expect(changes1.flatMap((c) => c.revoked).sort()).toEqual(moved);
       expect(changes1.every((c) => c.protocol === 'cooperative-sticky')).toBe(true);
       // ... and kept reading the others: never handed them again (which a restarted reading would be).
@@ -93,32 +107,52 @@ describe('group drains rebalancing cooperatively (cooperative-sticky)', () => {
       expect(described.members).toHaveLength(2);
 
       // Still writing what it kept, into the files it had open: nothing was closed, nothing read again.
-      const before = linesUnder(dir1).length;
-      await until(() => linesUnder(dir1).length > before + 600, 'the first drain goes on writing');
-      for (const p of kept) expect(filesOf(dir1, p), `partition ${p}`).toHaveLength(1);
-      for (const p of moved) expect(filesOf(dir1, p).every((n) => !n.endsWith('.tmp')), `partition ${p} closed`).toBe(true);
+      const before = linesIn(dir).length;
+      await until(() => linesIn(dir).length > before + 600, 'the drains go on writing');
+      for (const p of kept) expect(filesOf(dir, p), `partition ${p}`).toEqual([expect.stringMatching(/^coop-topic-\d-0+\.log\.tmp$/)]);
 
       // The second drain leaves: the first takes its partitions back, revoking none.
-      const seen1 = changes1.length;
+      let seen1 = changes1.length;
       stop2.abort();
       await two;
       await until(() => changes1.at(-1)?.assigned.length === PARTITIONS, 'the first drain owns all six again');
       expect(changes1.slice(seen1).flatMap((c) => c.revoked)).toEqual([]);
       expect(changes1.slice(seen1).flatMap((c) => c.added).sort()).toEqual(moved);
-      for (const p of kept) expect(filesOf(dir1, p), `partition ${p}`).toHaveLength(1);
+      for (const p of kept) expect(filesOf(dir, p), `partition ${p}`).toHaveLength(1);
+
+      // A third member, a `consume --group` process, joins and is killed -9: its partitions come
+      // back to the first drain from their last commit (its in-use files are written again).
+      seen1 = changes1.length;
+      const third = spawnCli(['consume', TOPIC, '--group', GROUP, '--to', 'file', '--out-dir', dir, '--batch-size', '100', '-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=500'], {env: {KCOLLECT_BROKERS: env.bootstrap}});
+      const thirdDone = collect(third);
+      await until(() => {
+        const mine = changes1.at(-1)!.assigned;
+        const theirs = ALL.filter((p) => !mine.includes(p));
+        return mine.length === 3 && theirs.every((p) => filesOf(dir, p).some((n) => n.endsWith('.tmp')));
+      }, 'the third member writes its three partitions');
+      const movedToThird = ALL.filter((p) => !changes1.at(-1)!.assigned.includes(p));
+      expect(changes1.slice(seen1).flatMap((c) => c.revoked).sort()).toEqual(movedToThird);
+      third.kill('SIGKILL');
+      expect((await thirdDone).signal).toBe('SIGKILL');
+      seen1 = changes1.length;
+      await until(() => changes1.at(-1)?.assigned.length === PARTITIONS, 'the first drain owns all six once the third one expired');
+      expect(changes1.slice(seen1).flatMap((c) => c.revoked)).toEqual([]);
+      expect(changes1.slice(seen1).flatMap((c) => c.added).sort()).toEqual(movedToThird);
+      expect(changes1.every((c) => c.protocol === 'cooperative-sticky')).toBe(true);
     } finally {
       producing = false;
       await writing;
       await producer.close();
+      stop2.abort();
+      await two;
     }
     const total = produced;
-    await until(() => linesUnder(dir1).length + linesUnder(dir2).length >= total, 'every record written');
+    const stoppedProducing = Date.now();
+    await until(() => statuses1.some((s) => Date.parse(s.time) > stoppedProducing && s.backlog === 0), 'the first drain wrote everything');
     stop1.abort();
-    stop2.abort();
     await one;
-    await two;
 
-    const lines = [...linesUnder(dir1), ...linesUnder(dir2)];
+    const lines = linesIn(dir);
     const counts = new Map<string, number>();
     for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
     expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
