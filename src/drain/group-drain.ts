@@ -81,10 +81,16 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     groupId,
     topic,
     ...memberTimings({sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000}, options.timings),
-    // Kafka out of reach between two generations: said in the status, not only waited out.
+    // Kafka out of reach while joining: said in the status, not only waited out. A cooperative
+    // member joins while it writes: a parked sink's state is left as it is (it says more).
     onJoinTrouble: (reason) => {
-      state = reason === undefined ? 'ok' : 'waiting';
-      lastError = reason === undefined ? undefined : `cannot join group ${groupId} yet: ${reason}`;
+      if (reason !== undefined && state === 'ok') {
+        state = 'waiting';
+        lastError = `cannot join group ${groupId} yet: ${reason}`;
+      } else if (reason === undefined && state === 'waiting') {
+        state = 'ok';
+        lastError = undefined;
+      } else return;
       report();
     },
   });

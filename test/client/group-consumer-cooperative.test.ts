@@ -5,8 +5,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {consumeAsGroupMember} from '../../src/client/group-consumer.js';
 import {decodeAssignment} from '../../src/client/groups.js';
-import {openProducer} from '../../src/client/producer.js';
 import {startBroker} from '../helpers/broker.js';
+import {produceNumbered} from '../helpers/numbered-records.js';
 import {until} from '../helpers/poll.js';
 
 const TOPIC = 'printed';
@@ -22,12 +22,7 @@ describe('consume -g members rebalancing cooperatively', () => {
     await env.broker.close();
   });
 
-  async function produce(from: number, to: number): Promise<void> {
-    const producer = await openProducer(TOPIC, {brokers: [env.bootstrap], acks: 'all'});
-    await producer.send(Array.from({length: to - from}, (_, i) => ({key: Buffer.from(`k${(from + i) % 60}`), value: Buffer.from(`rec-${from + i}`)})));
-    await producer.flush();
-    await producer.close();
-  }
+  const produce = (from: number, to: number) => produceNumbered(env.bootstrap, TOPIC, from, to);
 
   it('prints every record once across the two, the first keeping its partitions while the second joins', async () => {
     await produce(0, 3000);

@@ -5,12 +5,10 @@
  */
 import kafkajs from 'kafkajs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {openProducer} from '../../src/client/producer.js';
 import {drainGroup} from '../../src/drain/group-drain.js';
-import type {Event} from '../../src/pipeline/event.js';
-import type {Sink} from '../../src/pipeline/sink.js';
 import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {startBroker} from '../helpers/broker.js';
+import {numberedValues, produceNumbered, recordingSink} from '../helpers/numbered-records.js';
 import {until} from '../helpers/poll.js';
 
 const {Kafka, logLevel, AssignerProtocol} = kafkajs;
@@ -50,29 +48,14 @@ describe('a group of a kcollect drain and a kafkajs consumer', () => {
     await env.broker.close();
   });
 
-  async function produce(from: number, to: number): Promise<void> {
-    const producer = await openProducer(TOPIC, {brokers: [env.bootstrap], acks: 'all'});
-    await producer.send(Array.from({length: to - from}, (_, i) => ({key: Buffer.from(`k${(from + i) % 60}`), value: Buffer.from(`rec-${from + i}`)})));
-    await producer.flush();
-    await producer.close();
-  }
+  const produce = (from: number, to: number) => produceNumbered(env.bootstrap, TOPIC, from, to);
   const protocol = () => {
     const g = env.broker.groups.describeGroup(GROUP);
     return g.state === 'Stable' ? `${g.protocol}/${g.members.length}` : undefined;
   };
 
   it('falls back to range while the kafkajs consumer is in, reads every record, and is cooperative again once it left', async () => {
-    const seen = new Set<string>();
-    let slow = true;
-    const sink: Sink = {
-      name: 'memory',
-      type: 'memory',
-      async write(events: Event[]) {
-        for (const e of events) seen.add(e.body.toString());
-        if (slow) await new Promise((r) => setTimeout(r, 30));
-      },
-      async close() {},
-    };
+    const {sink, seen, fast} = recordingSink(30);
     await produce(0, 3000);
     const stop = new AbortController();
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
@@ -89,15 +72,15 @@ describe('a group of a kcollect drain and a kafkajs consumer', () => {
       await until(() => protocol() === 'range/2', 'the group falls back to range with both members');
       await produce(3000, 6000);
       await until(() => byKafkajs.length > 0, 'the kafkajs consumer reads its share');
-      slow = false;
-      await until(() => Array.from({length: 6000}, (_, i) => `rec-${i}`).every((v) => seen.has(v) || byKafkajs.includes(v)), 'every record read by one of them', 90_000);
+      fast();
+      await until(() => numberedValues(0, 6000).every((v) => seen.has(v) || byKafkajs.includes(v)), 'every record read by one of them', 90_000);
       expect(protocol()).toBe('range/2');
     } finally {
       await consumer.disconnect();
     }
     await until(() => protocol() === 'cooperative-sticky/1', 'the drain alone again, cooperative-sticky');
     await produce(6000, 7000);
-    await until(() => Array.from({length: 1000}, (_, i) => `rec-${6000 + i}`).every((v) => seen.has(v)), 'the drain reads all partitions again');
+    await until(() => numberedValues(6000, 7000).every((v) => seen.has(v)), 'the drain reads all partitions again');
     stop.abort();
     await draining;
     await deadLetters.close();

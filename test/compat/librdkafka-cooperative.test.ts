@@ -6,13 +6,11 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {openProducer} from '../../src/client/producer.js';
 import type {RebalanceChange} from '../../src/client/group-reading.js';
 import {drainGroup} from '../../src/drain/group-drain.js';
-import type {Event} from '../../src/pipeline/event.js';
-import type {Sink} from '../../src/pipeline/sink.js';
 import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {startBroker} from '../helpers/broker.js';
+import {numberedValues, produceNumbered, recordingSink} from '../helpers/numbered-records.js';
 import {until} from '../helpers/poll.js';
 import {hasPythonModule, requireTool} from '../helpers/system-deps.js';
 
@@ -66,22 +64,8 @@ describe.runIf(runConfluent)('a group of a kcollect drain and a librdkafka consu
   });
 
   it('moves only the partitions the librdkafka consumer takes, and gives them back when it leaves', async () => {
-    const producer = await openProducer(TOPIC, {brokers: [env.bootstrap], acks: 'all'});
-    await producer.send(Array.from({length: 6000}, (_, i) => ({key: Buffer.from(`k${i % 60}`), value: Buffer.from(`rec-${i}`)})));
-    await producer.flush();
-    await producer.close();
-
-    const seen = new Set<string>();
-    let slow = true;
-    const sink: Sink = {
-      name: 'memory',
-      type: 'memory',
-      async write(events: Event[]) {
-        for (const e of events) seen.add(e.body.toString());
-        if (slow) await new Promise((r) => setTimeout(r, 50));
-      },
-      async close() {},
-    };
+    await produceNumbered(env.bootstrap, TOPIC, 0, 6000);
+    const {sink, seen, fast} = recordingSink(50);
     const changes: RebalanceChange[] = [];
     const stop = new AbortController();
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
@@ -100,12 +84,12 @@ describe.runIf(runConfluent)('a group of a kcollect drain and a librdkafka consu
     // The drain revoked exactly what moved, and was never handed again what it kept.
     expect(changes.flatMap((c) => c.revoked).sort()).toEqual(moved);
     expect(changes.slice(1).flatMap((c) => c.added)).toEqual([]);
-    slow = false;
+    fast();
 
     const byPython = () => new Set(lines.filter((l) => l.startsWith('msg ')).map((l) => l.slice(4)));
     await until(() => {
       const other = byPython();
-      return Array.from({length: 6000}, (_, i) => `rec-${i}`).every((v) => seen.has(v) || other.has(v));
+      return numberedValues(0, 6000).every((v) => seen.has(v) || other.has(v));
     }, 'every record read by one of them');
 
     const seenChanges = changes.length;
@@ -124,15 +108,7 @@ describe.runIf(runConfluent)('a group of a kcollect drain and a librdkafka consu
     pythons.push(python);
     await until(() => partitionsSaid(lines, 'assigned').length === 6, 'the librdkafka consumer alone owns all six');
     const changes: RebalanceChange[] = [];
-    const seen = new Set<string>();
-    const sink: Sink = {
-      name: 'memory',
-      type: 'memory',
-      async write(events: Event[]) {
-        for (const e of events) seen.add(e.body.toString());
-      },
-      async close() {},
-    };
+    const {sink, seen} = recordingSink();
     const stop = new AbortController();
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
     const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: group, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, timings: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}, onRebalance: (c) => changes.push(c)});
@@ -144,7 +120,7 @@ describe.runIf(runConfluent)('a group of a kcollect drain and a librdkafka consu
       const byPython = () => new Set(lines.filter((l) => l.startsWith('msg ')).map((l) => l.slice(4)));
       await until(() => {
         const other = byPython();
-        return Array.from({length: 6000}, (_, i) => `rec-${i}`).every((v) => seen.has(v) || other.has(v));
+        return numberedValues(0, 6000).every((v) => seen.has(v) || other.has(v));
       }, 'every record read by one of them');
     } finally {
       stop.abort();

@@ -17,6 +17,7 @@ import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
 import {FileRollSink} from '../../src/sinks/file-roll-sink.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
 import {collect, kcollectJson, spawnCli} from '../helpers/cli.js';
+import {numberedValues} from '../helpers/numbered-records.js';
 import {until} from '../helpers/poll.js';
 
 const TOPIC = 'coop-topic';
@@ -156,7 +157,7 @@ describe('group drains rebalancing cooperatively (cooperative-sticky)', () => {
     const counts = new Map<string, number>();
     for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
     expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
-    expect(Array.from({length: total}, (_, i) => `rec-${i}`).filter((v) => !counts.has(v))).toEqual([]);
+    expect(numberedValues(0, total).filter((v) => !counts.has(v))).toEqual([]);
     expect(lines).toHaveLength(total);
     const committed = env.broker.groups.fetchOffsets(GROUP, null).offsets;
     expect(committed.reduce((n, o) => n + o.offset, 0)).toBe(total);
