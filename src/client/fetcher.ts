@@ -29,6 +29,8 @@ export interface FetchOptions {
   brokers: string[];
   /** TLS and SASL settings (default: the command's). */
   clientConfig?: ClientConfig;
+  /** Connections the caller keeps open across reads and closes itself (default: this read's own). */
+  cluster?: ClusterConnections;
   topic: string;
   /** Only these partitions (default: all; with `live`: none). */
   partitions?: number[];
@@ -132,7 +134,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function fetchRecords(options: FetchOptions, deliver: (records: FetchedRecord[]) => Promise<unknown> | void): Promise<FetchSummary> {
   const {topic} = options;
-  const cluster = new ClusterConnections(options.brokers, options.clientId, options.clientConfig);
+  const own = options.cluster === undefined;
+  const cluster = options.cluster ?? new ClusterConnections(options.brokers, options.clientId, options.clientConfig);
   const warn = options.onWarning ?? (() => undefined);
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;
   let fatal: unknown;
@@ -143,7 +146,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
   };
   const onAbort = () => {
     stop('signal');
-    cluster.close();
+    if (own) cluster.close();
   };
   let delivered = 0;
 
@@ -317,7 +320,7 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
     options.signal?.removeEventListener('abort', onAbort);
     stoppedBy ??= 'signal';
     options.live?.attach(async () => undefined);
-    cluster.close();
+    if (own) cluster.close();
   }
 }
 

@@ -115,7 +115,11 @@ export class KafkaSink implements Sink {
     this.producer = await this.openProducer();
     // A transaction never leaves records behind to recognise: nothing to read back.
     const window = this.options.transactionalId ? 0 : (this.options.redeliveryWindow ?? 10_000);
-    if (window > 0) this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
+    if (window > 0) {
+      this.redelivery = await RedeliveryFilter.load(this.options.brokers, this.options.topic, window, this.options.clientConfig);
+      // Read once, at start: its connections are not needed again.
+      this.redelivery.close();
+    }
   }
 
   /** Lines skipped because Kafka already held them (after a restart, or marked redelivered). */
@@ -264,6 +268,7 @@ export class KafkaSink implements Sink {
   }
 
   async close(): Promise<void> {
+    this.recent?.close();
     await this.producer?.close();
   }
 }

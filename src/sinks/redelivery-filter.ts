@@ -1,5 +1,6 @@
 import type {ClientConfig} from '../client/client-config.js';
 import {crc32c} from '@node-rs/crc32';
+import {ClusterConnections} from '../client/cluster-connections.js';
 import {fetchRecords, type StartPosition} from '../client/fetcher.js';
 import type {Event} from '../pipeline/event.js';
 import {ORIGIN_HEADER, originHeader} from '../pipeline/origin.js';
@@ -28,15 +29,25 @@ export class RedeliveryFilter {
   private capacity = 0;
   skipped = 0;
 
+  /** Kept open between looks: a replay looks once per batch. */
+  private readonly cluster: ClusterConnections;
+
   private constructor(
     private readonly brokers: string[],
     private readonly topic: string,
-    private readonly clientConfig?: ClientConfig,
-  ) {}
+    clientConfig?: ClientConfig,
+  ) {
+    this.cluster = new ClusterConnections(brokers, 'kcollect-redelivery-check', clientConfig);
+  }
 
   static async load(brokers: string[], topic: string, window: number, clientConfig?: ClientConfig): Promise<RedeliveryFilter> {
     const filter = new RedeliveryFilter(brokers, topic, clientConfig);
-    await filter.read({kind: 'fromEnd', count: window});
+    try {
+      await filter.read({kind: 'fromEnd', count: window});
+    } catch (err) {
+      filter.close();
+      throw err;
+    }
     filter.capacity = window * Math.max(1, filter.next.size);
     filter.budget = filter.seen.size * 2;
     return filter;
@@ -49,7 +60,7 @@ export class RedeliveryFilter {
   }
 
   private async read(start: StartPosition): Promise<void> {
-    const {partitions} = await fetchRecords({brokers: this.brokers, clientConfig: this.clientConfig, topic: this.topic, start, stopAtEnd: true, maxWaitMs: 100, clientId: 'kcollect-redelivery-check'}, (records) => {
+    const {partitions} = await fetchRecords({brokers: this.brokers, cluster: this.cluster, topic: this.topic, start, stopAtEnd: true, maxWaitMs: 100}, (records) => {
       for (const r of records) {
         const origin = r.headers.find((h) => h.key === ORIGIN_HEADER)?.value;
         if (origin && r.value) this.seen.add(identity(origin.toString(), r.value));
@@ -61,6 +72,11 @@ export class RedeliveryFilter {
       this.seen.delete(oldest);
       this.matched.delete(oldest);
     }
+  }
+
+  /** Closes its connections; a later catchUp() fails. */
+  close(): void {
+    this.cluster.close();
   }
 
   /** True when this event was already written before the restart. */
