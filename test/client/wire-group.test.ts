@@ -4,6 +4,7 @@ import {ClusterConnections} from '../../src/client/cluster-connections.js';
 import {GroupMember} from '../../src/client/wire-group.js';
 import {sleep} from '../../src/lib/backoff.js';
 import {startBroker} from '../helpers/broker.js';
+import {until} from '../helpers/poll.js';
 
 let brokers: Broker[] = [];
 afterEach(async () => {
@@ -25,8 +26,9 @@ describe('a consumer group member (kcollect wire client)', () => {
       let failure: unknown;
       joining.catch((err: unknown) => (failure = err));
       // Down for a while: refused connections are tried again, not the end of the member, and it
-      // says why it has not joined yet (once).
-      await sleep(5000);
+      // says why it has not joined yet (once, however many tries fail).
+      await until(() => said.length > 0 || failure !== undefined, 'the member to say why it has not joined');
+      await sleep(1500);
       expect(failure).toBeUndefined();
       expect(said).toHaveLength(1);
       expect(said[0]).toMatch(/no Kafka broker answers at 127\.0\.0\.1:/);
