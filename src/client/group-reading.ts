@@ -82,6 +82,8 @@ export async function readOwnedPartitions(options: OwnedReadingOptions): Promise
       try {
         assigned = await member.join(onRebalance, ended.signal, [...owned].sort((a, b) => a - b));
       } catch (err) {
+        // Stopped while joining: the join's failure (a connection closed on the way) is not the caller's.
+        if (ended.signal.aborted) break;
         if (!(err instanceof PartitionsLostError)) throw err;
         owned.clear();
         ended.abort();
@@ -95,7 +97,10 @@ export async function readOwnedPartitions(options: OwnedReadingOptions): Promise
         await options.onRevoked(revoked);
       }
       if (added.length > 0 && !ended.signal.aborted) {
-        const offsets = await member.committed(added);
+        const offsets = await member.committed(added, ended.signal).catch((err: unknown) => {
+          if (!ended.signal.aborted) throw err;
+        });
+        if (!offsets) break;
         if (options.resumeFrom) for (const [p, committed] of offsets) if (committed >= 0) offsets.set(p, options.resumeFrom(p, committed));
         options.onAssigned(offsets);
         for (const p of added) owned.add(p);

@@ -36,6 +36,8 @@ export interface GroupMemberOptions {
 const JOIN_TROUBLE_AFTER_MS = 3000;
 /** How many times a commit that met a join in progress is sent again (each after that join). */
 const MAX_COMMITS_ACROSS_JOINS = 5;
+/** OffsetFetch tries while the coordinator moves (about 8 s with the backoff). */
+const MAX_OFFSET_FETCHES = 12;
 
 /**
  * A member's timings: `defaults` where the client properties say nothing; a heartbeat left to its
@@ -182,8 +184,25 @@ export class GroupMember {
     }
   }
 
-  /** The committed offsets of `partitions` (-1 where the group has none). */
-  async committed(partitions: number[]): Promise<Map<number, number>> {
+  /**
+   * The committed offsets of `partitions` (-1 where the group has none). Asked again, of the
+   * coordinator found anew, while it moves or its connection closed, as Kafka's consumers do.
+   */
+  async committed(partitions: number[], signal?: AbortSignal): Promise<Map<number, number>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.committedOnce(partitions);
+      } catch (err) {
+        const code = err instanceof KafkaProtocolError ? err.info.code : undefined;
+        const moved = code === undefined ? joinRetriable(err) : COORDINATOR_ERRORS.has(code);
+        if (signal?.aborted || !moved || attempt >= MAX_OFFSET_FETCHES) throw err;
+        this.dropCoordinator();
+        await sleep(Math.min(50 * 2 ** attempt, 1000), signal);
+      }
+    }
+  }
+
+  private async committedOnce(partitions: number[]): Promise<Map<number, number>> {
     const {topic, groupId} = this.options;
     const conn = await this.connection();
     const res = await conn.request(OffsetFetch, conn.pick(OffsetFetch, [1, 5]), {groupId, topics: [{name: topic, partitionIndexes: partitions}]});

@@ -11,6 +11,7 @@ const tempDirs: string[] = [];
 
 /** Called after each test file (test/helpers/setup.ts), once its brokers and servers stopped. */
 export function removeTempDirs(): void {
+  brokerLogs.length = 0;
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, {recursive: true, force: true});
 }
 
@@ -20,12 +21,20 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/** The logs of this file's in-process brokers, printed when a test fails (test/helpers/setup.ts). */
+const brokerLogs: Array<{bootstrap: string; logs: string[]}> = [];
+
+export function printBrokerLogs(): void {
+  for (const {bootstrap, logs} of brokerLogs) console.error(`broker ${bootstrap}, its last log lines:\n${logs.slice(-40).join('\n')}`);
+}
+
 /** An in-process broker on a free port with its own data dir. */
 export async function startBroker(options: Partial<BrokerOptions> = {}): Promise<{broker: Broker; bootstrap: string; dataDir: string; logs: string[]}> {
   const logs: string[] = [];
   const dataDir = options.dataDir ?? tempDir('broker');
   const broker = await Broker.start({port: 0, dataDir, groupInitialRebalanceDelayMs: 0, log: (l) => logs.push(l), ...options});
   const {host, port} = broker.advertised;
+  if (!options.log) brokerLogs.push({bootstrap: `${host}:${port}`, logs});
   return {broker, bootstrap: `${host}:${port}`, dataDir, logs};
 }
 

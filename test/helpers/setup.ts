@@ -1,4 +1,6 @@
-import {afterAll} from 'vitest';
-import {removeTempDirs} from './broker.js';
+import {afterAll, beforeEach} from 'vitest';
+import {printBrokerLogs, removeTempDirs} from './broker.js';
 
+// A failed test shows what its brokers said (a closed connection is explained there).
+beforeEach(({onTestFailed}) => onTestFailed(printBrokerLogs));
 afterAll(removeTempDirs);
