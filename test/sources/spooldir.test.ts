@@ -283,6 +283,32 @@ describe('spooldir source', () => {
     expect(second.bodies()).toEqual(lines.slice(3));
   });
 
+  it('a file renamed within the directory while it is read, or while the agent is stopped, is read on from where it was: every line once', async () => {
+    const dir = tempDir('spool-renamed');
+    const lines = Array.from({length: 10}, (_, i) => `r${i}`);
+    drop(dir, 'cars.log', lines.join('\n') + '\n');
+    // Renamed by hand as its first batch is delivered.
+    const ctx = new RecordingContext({onDeliver: () => void (exists(dir, 'cars.log') && fs.renameSync(path.join(dir, 'cars.log'), path.join(dir, 'cars-day1.log')))});
+    const running = spool(dir, {batchMaxEvents: 3}).run(ctx);
+    await eventually(() => exists(dir, 'cars-day1.log.COMPLETED'), 'the renamed file ingested');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(lines);
+    expect(ctx.logs.join('\n')).toMatch(/cars\.log changed while being read \(it was renamed away or deleted\)/);
+
+    drop(dir, 'trip.log', lines.join('\n') + '\n');
+    const first = new RecordingContext({onDeliver: (_e, c) => c.stop()});
+    await spool(dir, {batchMaxEvents: 3}).run(first);
+    fs.renameSync(path.join(dir, 'trip.log'), path.join(dir, 'trip-day1.log'));
+    const second = new RecordingContext();
+    const again = spool(dir, {batchMaxEvents: 3}).run(second);
+    await eventually(() => exists(dir, 'trip-day1.log.COMPLETED'), 'the file renamed while stopped ingested');
+    second.stop();
+    await again;
+    expect([...first.bodies(), ...second.bodies()]).toEqual(lines);
+    expect(ledgerFiles(dir)).toEqual([]);
+  });
+
   it('refuses a second reader of the same directory, a missing directory and a zero batch size', async () => {
     const dir = tempDir('spool');
     const ctx = new RecordingContext();

@@ -110,6 +110,20 @@ export class Ledger {
     this.save(entry.done);
   }
 
+  /** The name of another entry for the file with this device and inode, if any. */
+  nameOf(dev: string, ino: string): string | undefined {
+    for (const [name, entry] of this.files) if (entry.dev === dev && entry.ino === ino) return name;
+    return undefined;
+  }
+
+  /** The file of `from` is now called `to`: its entry (how far it was sent, whether it is done) goes with it. */
+  rename(from: string, to: string): void {
+    const entry = this.files.get(from);
+    if (!entry) return;
+    this.files.delete(from);
+    this.set(to, entry);
+  }
+
   remove(name: string): void {
     if (this.files.delete(name)) this.save(false);
   }

@@ -113,7 +113,9 @@ export class SpoolDirSource implements Source {
     // One reader per spool directory: two would both ingest every file.
     const unlock = acquirePidLock(ledgerDir, {what: `the spool directory ${dir}`, use: 'being read', hint: 'run one spool source per directory (stop the other one first)'});
     try {
-      // Entries of files renamed just before a crash (the ledger had not been told yet).
+      // Files renamed within the directory while the agent was stopped keep their entries; the
+      // others gone are files rolled just before a crash (the ledger had not been told yet).
+      for (const file of this.picker.scan()) this.followRename(file, ledger);
       for (const name of ledger.names()) if (!fs.existsSync(path.join(dir, name))) ledger.remove(name);
       // A file written into the directory is seen at once; it is still read only once stable.
       changes.watchDirectories([dir]);
@@ -121,6 +123,7 @@ export class SpoolDirSource implements Source {
         const files = this.picker.scan();
         const open: SpoolFile[] = [];
         for (const file of files) {
+          this.followRename(file, ledger);
           if (ledger.get(file.name)?.done && (await this.rollIfDone(file, ledger, ctx))) continue;
           open.push(file);
         }
@@ -150,6 +153,17 @@ export class SpoolDirSource implements Source {
       await ledger.close();
       unlock();
     }
+  }
+
+  /**
+   * A file renamed within the spool directory (by hand, while it was read or while the agent was
+   * stopped) takes the entry of its old name, which is gone: what was sent of it is not sent
+   * again. Its content is still checked against the entry (fingerprint) before the entry counts.
+   */
+  private followRename(file: SpoolFile, ledger: Ledger): void {
+    if (ledger.get(file.name)) return;
+    const old = ledger.nameOf(String(file.dev), String(file.ino));
+    if (old !== undefined && !fs.existsSync(path.join(this.o.dir, old))) ledger.rename(old, file.name);
   }
 
   /** A file the ledger says is done (a crash came before its rename): rename it, never read it again. */
@@ -332,7 +346,7 @@ export class SpoolDirSource implements Source {
         grew: `the rest is sent once it stays unchanged, each line once${tailSent ? ' (its last line, which had no newline, was sent as it was)' : ''}`,
         shrank: 'it is read again from its start once it stays unchanged (lines already sent are sent again)',
         modified: 'lines already sent are not sent again; lines added to it are, once it stays unchanged',
-        moved: 'what is left of it is read if it comes back under its name',
+        moved: 'what is left of it is read if it comes back, under its name or another one in the spool directory',
       }[change.kind];
       ctx.log(
         `${file.path} changed while being read (${change.text}): it was not complete when it was put into the spool directory. ` +
