@@ -101,6 +101,11 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   let lastError: string | undefined;
   let retryInMs: number | undefined;
   let written = 0;
+  /**
+   * Per partition, the offset after the last record a confirmed write held: records read and
+   * written again after a rejoin (from an older commit) count once in `written`.
+   */
+  const writtenThrough = new Map<number, number>();
   /** Records fetched from Kafka (the drain's "in"; written and dead-lettered are its "out"). */
   let received = 0;
   /** Record timestamp (appended to Kafka) -> confirmed by the sink. */
@@ -174,6 +179,15 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       .catch((err: unknown) => ({err}));
   }
 
+  /** How many of a confirmed chunk's records an earlier confirmed write held already. */
+  function writtenBefore({events, partition, next}: Unconfirmed): number {
+    const through = writtenThrough.get(partition) ?? 0;
+    writtenThrough.set(partition, Math.max(through, next));
+    let again = 0;
+    for (const e of events) if (e.kafka!.offset < through) again++;
+    return again;
+  }
+
   /**
    * Waits for the oldest write and commits its offset (after every earlier one, in order). A sink
    * that does not answer parks the drain: once no write is in flight any more, it waits, probes,
@@ -189,7 +203,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
         unconfirmed.shift();
         unconfirmedRecords -= oldest.events.length;
         latency.record(oldest.events, (e) => e.kafka?.timestamp);
-        written += outcome.done.written;
+        written += Math.max(0, outcome.done.written - writtenBefore(oldest));
         deadLettered += outcome.done.deadLettered;
         if (attempt > 0) {
           attempt = 0;
