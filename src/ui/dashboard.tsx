@@ -11,6 +11,7 @@ import {
   partitionsTable,
   pipelinesTable,
   topicsTable,
+  zookeeperHealth,
   zookeeperTable,
   znodeTable,
   type Table,
@@ -82,13 +83,14 @@ function useSnapshot(feed: SnapshotFeed): ClusterSnapshot | undefined {
 
 function overviewTables(s: ClusterSnapshot, filter: string): Record<PanelName, {table: Table; error?: string; empty: string; title: string}> {
   const zk = s.zookeeper;
+  const zkHealth = zookeeperHealth(zk);
   return {
     brokers: {title: `BROKERS${s.brokers.controller === null ? '' : `  controller ${s.brokers.controller}`}`, table: brokersTable(s), error: s.brokers.error, empty: '(none)'},
     topics: {title: 'TOPICS', table: topicsTable(s, {filter}), error: s.topics.error, empty: filter ? '(no topic matches the filter)' : '(no topics)'},
     groups: {title: 'CONSUMER GROUPS', table: groupsTable(s, {filter}), error: s.groups.error, empty: filter ? '(no group matches the filter)' : '(no groups)'},
     pipelines: {title: 'PIPELINES', table: pipelinesTable(s, {filter}), error: s.pipelines.error, empty: '(no agent or drain publishes a status in .kcollect/status)'},
     zookeeper: {
-      title: zk.connectString === null ? 'ZOOKEEPER' : `ZOOKEEPER ${zk.connectString}${zk.quorum === null ? '' : zk.quorum ? '  quorum' : '  NO QUORUM'}`,
+      title: zk.connectString === null ? 'ZOOKEEPER' : `ZOOKEEPER ${zk.connectString}${zkHealth && `  ${zkHealth}`}`,
       table: zookeeperTable(s),
       error: zk.error,
       empty: zk.connectString === null ? '(none configured: pass --zookeeper)' : '(no nodes)',

@@ -1,6 +1,6 @@
 import type {ClusterSnapshot, Panel} from '../telemetry/cluster-snapshot.js';
 import {formatTime} from './format.js';
-import {brokersTable, groupsTable, layoutTable, pipelinesTable, topicsTable, zookeeperTable, type Table} from './tables.js';
+import {brokersTable, groupsTable, layoutTable, pipelinesTable, topicsTable, zookeeperHealth, zookeeperTable, type Table} from './tables.js';
 
 function section(title: string, panel: Panel<unknown>, table: Table, empty: string): string {
   const out = [title];
@@ -17,7 +17,8 @@ function section(title: string, panel: Panel<unknown>, table: Table, empty: stri
 /** The whole snapshot as plain lines: `kcollect status`, and the dashboard off a TTY or with --once. */
 export function renderPlain(s: ClusterSnapshot): string {
   const zk = s.zookeeper;
-  const zkTitle = zk.connectString === null ? 'ZOOKEEPER' : `ZOOKEEPER ${zk.connectString}${zk.quorum === null ? '' : zk.quorum ? ' (quorum)' : ' (NO QUORUM)'}`;
+  const health = zookeeperHealth(zk);
+  const zkTitle = zk.connectString === null ? 'ZOOKEEPER' : `ZOOKEEPER ${zk.connectString}${health && ` (${health})`}`;
   return [
     `kcollect status at ${formatTime(s.takenAt)}, brokers ${s.bootstrap.join(',')}`,
     section('BROKERS', s.brokers, brokersTable(s), '(none)'),

@@ -1,4 +1,4 @@
-import type {ClusterSnapshot, GroupInfo, PipelineInfo, TopicInfo, ZnodeListing} from '../telemetry/cluster-snapshot.js';
+import type {ClusterSnapshot, GroupInfo, PipelineInfo, TopicInfo, ZnodeListing, ZookeeperPanel} from '../telemetry/cluster-snapshot.js';
 import {formatBytes, formatCatchUp, formatCount, formatRate, sparkline} from './format.js';
 
 /**
@@ -167,6 +167,13 @@ export function componentsTable(p: PipelineInfo): Table {
       tone: c.state && !['ok', 'running'].includes(c.state) ? 'bad' : undefined,
     })),
   };
+}
+
+/** How ZooKeeper stands, for its title: a standalone server, or whether a majority of the ensemble serves. */
+export function zookeeperHealth(zk: ZookeeperPanel): string {
+  if (zk.quorum === null) return '';
+  if (zk.items.length === 1 && zk.items[0].mode === 'standalone') return 'standalone';
+  return zk.quorum ? 'quorum' : 'NO QUORUM';
 }
 
 export function zookeeperTable(s: ClusterSnapshot): Table {

@@ -57,7 +57,7 @@ describe('Dashboard', () => {
     expect(frame).toMatch(/hbase-loader\s+Stable\s+1\s+120\s+40\.0\/s.*12s/);
     expect(frame).toMatch(/drain-hbase-loader\s+drain\s+parked\s+-\s+0\.0\/s/);
     expect(frame).toMatch(/tail-produce\s+agent\s+running\s+12\.5\/s\s+11\.0\/s.*3%\s+kafka:ok/);
-    expect(frame).toMatch(/ZOOKEEPER 127\.0\.0\.1:2181\s+quorum/);
+    expect(frame).toMatch(/ZOOKEEPER 127\.0\.0\.1:2181\s+standalone/);
     expect(frame).toMatch(/1\s+127\.0\.0\.1:2181\s+standalone\s+5/);
   });
 

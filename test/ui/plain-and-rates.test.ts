@@ -12,8 +12,14 @@ describe('renderPlain', () => {
     expect(text).toMatch(/SmartCar-Topic\s+2\s+30\.0\/s\s+1200\s+1200\s+117\.2 KiB\s+1/);
     expect(text).toMatch(/hbase-loader\s+Stable\s+1\s+120\s+40\.0\/s\s+12s/);
     expect(text).toMatch(/drain-hbase-loader\s+drain\s+parked\s+-\s+0\.0\/s\s+-\s+hbase-loader:parked backlog 390/);
-    expect(text).toMatch(/ZOOKEEPER 127\.0\.0\.1:2181 \(quorum\)\n\s+ID\s+ADDRESS\s+MODE\s+ZNODES\n\s+1\s+127\.0\.0\.1:2181\s+standalone\s+5/);
+    expect(text).toMatch(/ZOOKEEPER 127\.0\.0\.1:2181 \(standalone\)\n\s+ID\s+ADDRESS\s+MODE\s+ZNODES\n\s+1\s+127\.0\.0\.1:2181\s+standalone\s+5/);
     expect(text).not.toMatch(/TREND|[▁█]/);
+  });
+
+  it('says whether a majority of a ZooKeeper ensemble serves', () => {
+    const ensemble = (modes: string[]) => ({connectString: 'zk1:2181,zk2:2181,zk3:2181', quorum: modes.filter((m) => m !== 'down').length > 1, items: modes.map((mode, i) => ({id: i + 1, address: `zk${i + 1}:2181`, mode}))});
+    expect(renderPlain(snapshot({zookeeper: ensemble(['leader', 'follower', 'down'])}))).toContain('ZOOKEEPER zk1:2181,zk2:2181,zk3:2181 (quorum)\n');
+    expect(renderPlain(snapshot({zookeeper: ensemble(['down', 'not serving', 'down'])}))).toContain('ZOOKEEPER zk1:2181,zk2:2181,zk3:2181 (NO QUORUM)\n');
   });
 
   it('a panel that failed says why; ZooKeeper not configured says how to add it', () => {
