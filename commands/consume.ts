@@ -84,7 +84,7 @@ export default class Consume extends KcollectCommand {
       }
       if (flags.group && flags.partition) throw new UserError('--partition cannot be used with --group: the group assigns partitions', 'drop --partition, or drop --group to read chosen partitions');
       const records = flags.group
-        ? groupSource({brokers, topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit, timings: settings.group, onWarning: (m) => process.stderr.write(`kcollect: warning: ${m}\n`)})
+        ? groupSource({brokers, topic, groupId: flags.group, from, count: flags.count, exitAtEnd: flags.exit, member: settings.group, onWarning: (m) => process.stderr.write(`kcollect: warning: ${m}\n`)})
         : groupLessSource({
             brokers,
             topic,
@@ -125,7 +125,7 @@ export default class Consume extends KcollectCommand {
       valueFormat: valueFormatFromFlags(flags),
       deadLetterTopic: flags['dlq-topic'],
       startAtBeginning: from.kind === 'beginning',
-      timings: settings.group,
+      member: settings.group,
       batchSize: flags['batch-size'],
       count: flags.count,
       exitAtEnd: flags.exit,

@@ -151,7 +151,6 @@ const IGNORED_KEYS = new Set([
   'enable.partition.eof',
   'check.crcs',
   'allow.auto.create.topics',
-  'partition.assignment.strategy',
 ]);
 
 export interface ParsedClientConfig {

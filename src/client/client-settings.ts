@@ -20,15 +20,21 @@ export interface ClientSettings {
   groupId?: string;
   /** auto.offset.reset: where a consumer without committed offsets starts. */
   offsetReset?: 'beginning' | 'end';
-  /** session.timeout.ms, heartbeat.interval.ms and max.poll.interval.ms of a group member. */
-  group?: GroupTimings;
+  /** session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms and partition.assignment.strategy of a group member. */
+  group?: GroupMemberSettings;
 }
 
-export interface GroupTimings {
+export const COOPERATIVE_STICKY = 'cooperative-sticky';
+export const RANGE = 'range';
+export type AssignorName = typeof COOPERATIVE_STICKY | typeof RANGE;
+
+export interface GroupMemberSettings {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** max.poll.interval.ms: how long the coordinator waits for members to rejoin a rebalance. */
   rebalanceTimeoutMs?: number;
+  /** partition.assignment.strategy: the assignors offered, most preferred first. */
+  assignors?: AssignorName[];
 }
 
 interface Property {
@@ -61,7 +67,27 @@ const SETTINGS = new Map<string, Apply>([
   ['session.timeout.ms', (p, s) => ((s.group ??= {}).sessionTimeoutMs = milliseconds(p))],
   ['heartbeat.interval.ms', (p, s) => ((s.group ??= {}).heartbeatIntervalMs = milliseconds(p))],
   ['max.poll.interval.ms', (p, s) => ((s.group ??= {}).rebalanceTimeoutMs = milliseconds(p))],
+  ['partition.assignment.strategy', (p, s) => ((s.group ??= {}).assignors = assignors(p))],
 ]);
+
+/** Kafka's Java class names of the assignors kcollect's members have, and librdkafka's names. */
+const ASSIGNOR_NAMES = new Map<string, AssignorName>([
+  [RANGE, RANGE],
+  ['org.apache.kafka.clients.consumer.RangeAssignor', RANGE],
+  [COOPERATIVE_STICKY, COOPERATIVE_STICKY],
+  ['org.apache.kafka.clients.consumer.CooperativeStickyAssignor', COOPERATIVE_STICKY],
+]);
+
+/** A list of assignors, as librdkafka and the Java consumer take it (comma-separated, most preferred first). */
+function assignors(p: Property): AssignorName[] {
+  const out: AssignorName[] = [];
+  for (const given of nonEmpty(p).split(',').map((a) => a.trim()).filter(Boolean)) {
+    const name = ASSIGNOR_NAMES.get(given);
+    if (name === undefined) throw new UserError(`${p.where}: ${p.key} ${given} is not an assignor kcollect's group members have`, `use range, cooperative-sticky or both, e.g. ${p.key}=cooperative-sticky`);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
 
 /**
  * acks and idempotence as Kafka's Java producer settles them (KIP-679): idempotence needs acks=all,

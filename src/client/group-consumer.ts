@@ -5,8 +5,8 @@ import {byPartition, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {readOwnedPartitions} from './group-reading.js';
 import {createKafka, probeBrokers} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
-import type {GroupTimings} from './client-settings.js';
-import {GroupMember, memberTimings} from './wire-group.js';
+import type {GroupMemberSettings} from './client-settings.js';
+import {GroupMember, memberSettings} from './wire-group.js';
 
 export interface GroupConsumeOptions {
   brokers: string[];
@@ -15,7 +15,7 @@ export interface GroupConsumeOptions {
   /** Where a group with no committed offset starts (auto.offset.reset). */
   startAtBeginning: boolean;
   /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms. */
-  timings?: GroupTimings;
+  member?: GroupMemberSettings;
   maxRecords?: number;
   /** Stop once the group's committed offsets reach every partition's end (kcat -G -e). */
   stopAtEnd: boolean;
@@ -38,7 +38,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   const member = new GroupMember(cluster, {
     groupId,
     topic,
-    ...memberTimings({sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000}, options.timings),
+    ...memberSettings({sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000}, options.member),
     onJoinTrouble: (reason) => options.onWarning?.(reason === undefined ? `joined group ${groupId} again` : `cannot join group ${groupId} yet: ${reason}; trying until Kafka answers`),
   });
   const admin = createKafka(brokers, 'kcollect-consume').admin();

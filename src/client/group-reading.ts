@@ -12,7 +12,8 @@
  *   failed) or the member lost its partitions (fenced: they may be another member's already).
  */
 import {type FetchedRecord, fetchRecords, LivePartitions} from './fetcher.js';
-import {type AssignorName, type GroupMember, type OnRebalance, PartitionsLostError} from './wire-group.js';
+import type {AssignorName} from './client-settings.js';
+import {type GroupMember, type OnRebalance, PartitionsLostError} from './wire-group.js';
 
 export interface RebalanceChange {
   generation: number;

@@ -8,7 +8,7 @@ import {OffsetFetch} from '../protocol/messages/09-offset-fetch.js';
 import {SyncGroup} from '../protocol/messages/14-sync-group.js';
 import {sleep} from '../lib/backoff.js';
 import {UserError, errorMessage} from '../lib/errors.js';
-import type {GroupTimings} from './client-settings.js';
+import {COOPERATIVE_STICKY, RANGE, type AssignorName, type GroupMemberSettings} from './client-settings.js';
 import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
 import {decodeSubscription, encodeAssignment, encodeSubscription, type Subscription, type TopicPartitions} from '../protocol/consumer-protocol.js';
@@ -25,6 +25,8 @@ export interface GroupMemberOptions {
   /** How long the coordinator waits for members to rejoin (max.poll.interval.ms's role). */
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** The assignors offered, most preferred first (partition.assignment.strategy; default DEFAULT_ASSIGNORS). */
+  assignors?: readonly AssignorName[];
   /**
    * Said when joining keeps failing for a while (the coordinator's broker down or moving): the
    * reason, then undefined once the member joined. A member keeps trying for as long as it runs.
@@ -40,14 +42,24 @@ const MAX_COMMITS_ACROSS_JOINS = 5;
 const MAX_OFFSET_FETCHES = 12;
 
 /**
- * A member's timings: `defaults` where the client properties say nothing; a heartbeat left to its
+ * The assignors offered unless partition.assignment.strategy says otherwise, most preferred first.
+ * The coordinator picks one every member supports (each votes for its most preferred): a group of
+ * kcollect members (or Kafka/librdkafka consumers configured for it) rebalances cooperatively; one
+ * with a kafkajs consumer falls back to range.
+ */
+const DEFAULT_ASSIGNORS: readonly AssignorName[] = [COOPERATIVE_STICKY, RANGE];
+
+type MemberTimings = Required<Omit<GroupMemberSettings, 'assignors'>>;
+
+/**
+ * A member's settings: `timings` where the client properties say nothing; a heartbeat left to its
  * default beats at least three times per session, as the Java consumer's does.
  */
-export function memberTimings(defaults: Required<GroupTimings>, given: GroupTimings = {}): Required<GroupTimings> {
-  const sessionTimeoutMs = given.sessionTimeoutMs ?? defaults.sessionTimeoutMs;
-  const heartbeatIntervalMs = given.heartbeatIntervalMs ?? Math.min(defaults.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3));
+export function memberSettings(timings: MemberTimings, given: GroupMemberSettings = {}): MemberTimings & Pick<GroupMemberSettings, 'assignors'> {
+  const sessionTimeoutMs = given.sessionTimeoutMs ?? timings.sessionTimeoutMs;
+  const heartbeatIntervalMs = given.heartbeatIntervalMs ?? Math.min(timings.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3));
   if (heartbeatIntervalMs >= sessionTimeoutMs) throw new UserError(`heartbeat.interval.ms ${heartbeatIntervalMs} is not below session.timeout.ms ${sessionTimeoutMs}`, 'a member beats several times per session: e.g. heartbeat.interval.ms at a third of session.timeout.ms');
-  return {sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: given.rebalanceTimeoutMs ?? defaults.rebalanceTimeoutMs};
+  return {sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs: given.rebalanceTimeoutMs ?? timings.rebalanceTimeoutMs, assignors: given.assignors};
 }
 
 /**
@@ -64,15 +76,6 @@ function joinRetriable(err: unknown): boolean {
 const REJOIN_ERRORS = new Set<number>([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]);
 /** The coordinator moved or is loading: find it again. */
 const COORDINATOR_ERRORS = new Set<number>([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
-/**
- * The assignors offered, most preferred first. The coordinator picks one every member supports
- * (each votes for its most preferred): a group of kcollect members (or Kafka/librdkafka consumers
- * configured for it) rebalances cooperatively; one with a kafkajs consumer falls back to range.
- */
-export const COOPERATIVE_STICKY = 'cooperative-sticky';
-export const RANGE = 'range';
-export type AssignorName = typeof COOPERATIVE_STICKY | typeof RANGE;
-
 /** This member's partitions were given away (it was fenced or expired): stop them without committing, and join anew. */
 export class PartitionsLostError extends Error {
   constructor(cause: unknown) {
@@ -274,10 +277,13 @@ export class GroupMember {
         memberId: this.memberId,
         groupInstanceId: null,
         protocolType: 'consumer',
-        protocols: [
-          {name: COOPERATIVE_STICKY, metadata: encodeSubscription({topics: [topic], ownedPartitions: owned.length > 0 ? [{topic, partitions: [...owned]}] : [], generationId: owned.length > 0 ? this.generationId : -1})},
-          {name: RANGE, metadata: AssignerProtocol.MemberMetadata.encode({version: 0, topics: [topic], userData: Buffer.alloc(0)})},
-        ],
+        protocols: (this.options.assignors ?? DEFAULT_ASSIGNORS).map((name) => ({
+          name,
+          metadata:
+            name === COOPERATIVE_STICKY
+              ? encodeSubscription({topics: [topic], ownedPartitions: owned.length > 0 ? [{topic, partitions: [...owned]}] : [], generationId: owned.length > 0 ? this.generationId : -1})
+              : AssignerProtocol.MemberMetadata.encode({version: 0, topics: [topic], userData: Buffer.alloc(0)}),
+        })),
       });
     let res = await join();
     // JoinGroup v4+: the first join only hands out a member id.

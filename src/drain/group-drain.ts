@@ -21,8 +21,8 @@ import {readOwnedPartitions, type RebalanceChange} from '../client/group-reading
 import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers} from '../client/kafka.js';
 import {translateKafkaError} from '../client/kafka-errors.js';
-import type {GroupTimings} from '../client/client-settings.js';
-import {GroupMember, memberTimings} from '../client/wire-group.js';
+import type {GroupMemberSettings} from '../client/client-settings.js';
+import {GroupMember, memberSettings} from '../client/wire-group.js';
 import {errorMessage} from '../lib/errors.js';
 import {SinkUnavailableError, type Sink} from '../pipeline/sink.js';
 import {LatencyGauges} from '../telemetry/latency.js';
@@ -44,7 +44,7 @@ export interface GroupDrainOptions {
   /** Where a group with no committed offset starts. */
   startAtBeginning: boolean;
   /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms. */
-  timings?: GroupTimings;
+  member?: GroupMemberSettings;
   /** Events per sink write (and per commit). */
   batchSize?: number;
   maxRecords?: number;
@@ -80,7 +80,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const member = new GroupMember(cluster, {
     groupId,
     topic,
-    ...memberTimings({sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000}, options.timings),
+    ...memberSettings({sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, heartbeatIntervalMs: 3000}, options.member),
     // Kafka out of reach while joining: said in the status, not only waited out. A cooperative
     // member joins while it writes: a parked sink's state is left as it is (it says more).
     onJoinTrouble: (reason) => {

@@ -1,5 +1,5 @@
 import {fetchRecords, type FetchSummary, type FetchedRecord, type StartPosition} from '../client/fetcher.js';
-import type {GroupTimings} from '../client/client-settings.js';
+import type {GroupMemberSettings} from '../client/client-settings.js';
 import {consumeAsGroupMember} from '../client/group-consumer.js';
 import {UserError} from '../lib/errors.js';
 import {DEFAULT_FORMAT, compileFormat, recordToJson} from './record-format.js';
@@ -56,7 +56,7 @@ export function groupLessSource(options: {
  * `consume --group G`: joins G and commits what was printed. --from only says where a group with
  * no committed offsets starts; moving a group is `group reset-offsets`.
  */
-export function groupSource(options: {brokers: string[]; topic: string; groupId: string; from: StartPosition; count?: number; exitAtEnd: boolean; timings?: GroupTimings; onWarning?: (message: string) => void}): RecordSource {
+export function groupSource(options: {brokers: string[]; topic: string; groupId: string; from: StartPosition; count?: number; exitAtEnd: boolean; member?: GroupMemberSettings; onWarning?: (message: string) => void}): RecordSource {
   if (options.from.kind !== 'beginning' && options.from.kind !== 'end') {
     throw new UserError('with --group, --from takes beginning or end: where a group without committed offsets starts', 'move a group with `kcollect group reset-offsets`');
   }
@@ -67,7 +67,7 @@ export function groupSource(options: {brokers: string[]; topic: string; groupId:
         topic: options.topic,
         groupId: options.groupId,
         startAtBeginning: options.from.kind === 'beginning',
-        timings: options.timings,
+        member: options.member,
         maxRecords: options.count,
         stopAtEnd: options.exitAtEnd,
         signal,

@@ -14,7 +14,7 @@ import {OutputClosedError} from '../sinks/stdout-sink.js';
 import {Metrics} from '../telemetry/metrics.js';
 import {StatusPublisher} from '../telemetry/status-file.js';
 import type {FetchedRecord} from '../client/fetcher.js';
-import type {GroupTimings} from '../client/client-settings.js';
+import type {GroupMemberSettings} from '../client/client-settings.js';
 
 /** A consumed event seen as a record again, for kcat-style --format on `--to stdout`. */
 export function eventAsRecord(event: Event): FetchedRecord {
@@ -70,8 +70,8 @@ export interface GroupDrainSettings {
   valueFormat?: ValueFormat;
   deadLetterTopic?: string;
   startAtBeginning: boolean;
-  /** The client properties' group member timings (session.timeout.ms ...). */
-  timings?: GroupTimings;
+  /** The client properties' group member settings (session.timeout.ms, partition.assignment.strategy ...). */
+  member?: GroupMemberSettings;
   batchSize?: number;
   count?: number;
   exitAtEnd: boolean;
@@ -105,7 +105,7 @@ export async function runGroupDrain(settings: GroupDrainSettings): Promise<Group
       sink,
       deadLetters,
       startAtBeginning: settings.startAtBeginning,
-      timings: settings.timings,
+      member: settings.member,
       batchSize: settings.batchSize,
       maxRecords: settings.count,
       stopAtEnd: settings.exitAtEnd,

@@ -28,7 +28,7 @@ describe('consume -g members rebalancing cooperatively', () => {
     await produce(0, 3000);
     const printed: Array<{member: number; partition: number; value: string}> = [];
     const member = (n: number, stop: AbortController) =>
-      consumeAsGroupMember({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, startAtBeginning: true, stopAtEnd: false, signal: stop.signal, timings: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}}, async (records) => {
+      consumeAsGroupMember({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, startAtBeginning: true, stopAtEnd: false, signal: stop.signal, member: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}}, async (records) => {
         for (const r of records) printed.push({member: n, partition: r.partition, value: r.value!.toString()});
         // A slow reader: the first one still has records in hand when the second one joins.
         await new Promise((r) => setTimeout(r, 20));

@@ -8,7 +8,8 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
-import {expectUserError, runCli} from '../helpers/cli.js';
+import {collect, expectUserError, runCli, spawnCli} from '../helpers/cli.js';
+import {until} from '../helpers/poll.js';
 
 let broker: Broker;
 let bootstrap: string;
@@ -92,6 +93,26 @@ describe('client properties beyond security', () => {
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout).toBe('one\n');
     expect(read.stderr).not.toMatch(/ignored/);
+  }, 60_000);
+
+  it('a group member offers the assignors of partition.assignment.strategy, under librdkafka\'s or Java\'s names', async () => {
+    await runCli(['topic', 'create', 'assigned', '--partitions', '2', '-b', bootstrap]);
+    const member = spawnCli(['consume', 'assigned', '-g', 'ranged', '-b', bootstrap, '-X', 'partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor']);
+    const done = collect(member);
+    try {
+      await until(() => broker.groups.describeGroup('ranged').state === 'Stable', 'the consumer to join');
+      const described = await runCli(['group', 'describe', 'ranged', '--json', '-b', bootstrap]);
+      expect(described.code, described.stderr).toBe(0);
+      expect(JSON.parse(described.stdout)).toMatchObject({group: 'ranged', protocol: 'range'});
+    } finally {
+      member.kill('SIGINT');
+      await done;
+    }
+    expectUserError(
+      await runCli(['consume', 'assigned', '-g', 'robin', '--exit', '-b', bootstrap, '-X', 'partition.assignment.strategy=cooperative-sticky,roundrobin']),
+      "-X: partition.assignment.strategy roundrobin is not an assignor kcollect's group members have",
+      'partition.assignment.strategy=cooperative-sticky',
+    );
   }, 60_000);
 
   it('names the key of a bad value', async () => {

@@ -59,7 +59,7 @@ describe('a group of a kcollect drain and a kafkajs consumer', () => {
     await produce(0, 3000);
     const stop = new AbortController();
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
-    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, timings: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}});
+    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, member: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}});
     const kafka = new Kafka({clientId: 'kafkajs-member', brokers: [env.bootstrap], logLevel: logLevel.NOTHING});
     const consumer = kafka.consumer({groupId: GROUP, partitionAssigners: [rangeAssigner], sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200});
     const byKafkajs: string[] = [];
@@ -85,4 +85,33 @@ describe('a group of a kcollect drain and a kafkajs consumer', () => {
     await draining;
     await deadLetters.close();
   }, 150_000);
+
+  it('with partition.assignment.strategy=cooperative-sticky alone, the group stays cooperative: the range-only consumer is refused (INCONSISTENT_GROUP_PROTOCOL), as Kafka refuses it', async () => {
+    const group = 'cooperative-only';
+    const {sink, seen} = recordingSink();
+    const stop = new AbortController();
+    const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
+    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: group, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, member: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, assignors: ['cooperative-sticky']}});
+    const kafka = new Kafka({clientId: 'kafkajs-member', brokers: [env.bootstrap], logLevel: logLevel.NOTHING, retry: {retries: 0}});
+    const consumer = kafka.consumer({groupId: group, partitionAssigners: [rangeAssigner], sessionTimeout: 6000, heartbeatInterval: 500, retry: {retries: 0}});
+    try {
+      await until(() => env.broker.groups.describeGroup(group).state === 'Stable', 'the drain to join');
+      await consumer.connect();
+      await consumer.subscribe({topic: TOPIC, fromBeginning: true});
+      let refused: unknown;
+      consumer.on(consumer.events.CRASH, ({payload}) => (refused = payload.error));
+      await consumer.run({eachMessage: async () => undefined});
+      await until(() => refused !== undefined, 'the kafkajs consumer to be refused');
+      expect(String((refused as Error).message)).toMatch(/protocol/i);
+      const g = env.broker.groups.describeGroup(group);
+      expect([g.protocol, g.members.length]).toEqual(['cooperative-sticky', 1]);
+      await produce(7000, 7600);
+      await until(() => numberedValues(7000, 7600).every((v) => seen.has(v)), 'the drain reads on, alone');
+    } finally {
+      await consumer.disconnect();
+      stop.abort();
+      await draining;
+      await deadLetters.close();
+    }
+  }, 90_000);
 });

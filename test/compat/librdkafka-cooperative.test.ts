@@ -69,7 +69,7 @@ describe.runIf(runConfluent)('a group of a kcollect drain and a librdkafka consu
     const changes: RebalanceChange[] = [];
     const stop = new AbortController();
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
-    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, timings: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}, onRebalance: (c) => changes.push(c)});
+    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: GROUP, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, member: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}, onRebalance: (c) => changes.push(c)});
     await until(() => changes.at(-1)?.assigned.length === 6 && seen.size > 0, 'the drain alone reads all six partitions');
 
     const {proc: python, lines} = spawnConsumer(env.bootstrap, GROUP);
@@ -111,7 +111,7 @@ describe.runIf(runConfluent)('a group of a kcollect drain and a librdkafka consu
     const {sink, seen} = recordingSink();
     const stop = new AbortController();
     const deadLetters = new DeadLetterQueue([env.bootstrap], `${TOPIC}.dlq`, sink.name);
-    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: group, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, timings: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}, onRebalance: (c) => changes.push(c)});
+    const draining = drainGroup({brokers: [env.bootstrap], topic: TOPIC, groupId: group, sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: false, signal: stop.signal, member: {sessionTimeoutMs: 6000, heartbeatIntervalMs: 500}, onRebalance: (c) => changes.push(c)});
     try {
       await until(() => changes.at(-1)?.assigned.length === 3, 'the drain gets three partitions');
       expect(env.broker.groups.describeGroup(group).protocol).toBe('cooperative-sticky');

@@ -200,8 +200,8 @@ describe('file drain killed while its commit lagged behind a roll', () => {
     const member = (dir: string) => {
       const sink = new SlowFileSink({dir, idleTimeoutMs: 0});
       const deadLetters = new DeadLetterQueue([env.bootstrap], `${topic}.dlq`, sink.name);
-      const timings = {sessionTimeoutMs: 6000, heartbeatIntervalMs: 300};
-      return drainGroup({brokers: [env.bootstrap], topic, groupId: 'sharing', sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: true, timings, signal: new AbortController().signal}).finally(async () => {
+      const member = {sessionTimeoutMs: 6000, heartbeatIntervalMs: 300};
+      return drainGroup({brokers: [env.bootstrap], topic, groupId: 'sharing', sink, deadLetters, startAtBeginning: true, batchSize: 50, stopAtEnd: true, member, signal: new AbortController().signal}).finally(async () => {
         await sink.close();
         await deadLetters.close();
       });
