@@ -12,6 +12,7 @@ const HINTS: Record<string, string> = {
   NOT_ENOUGH_REPLICAS: 'fewer in-sync replicas than min.insync.replicas: bring brokers back or use --acks 1',
   UNSUPPORTED_COMPRESSION_TYPE: 'the broker does not accept this codec; try --compression gzip or none',
   TOPIC_DELETION_DISABLED: 'the broker has delete.topic.enable=false',
+  INCONSISTENT_GROUP_PROTOCOL: 'the group\'s members have no assignor in common: `kcollect group describe GROUP` shows the one they use (PROTOCOL); offer it too with -X partition.assignment.strategy',
   INVALID_SESSION_TIMEOUT: 'the broker takes session.timeout.ms between its group.min.session.timeout.ms and group.max.session.timeout.ms (6 s and 30 min by default)',
 };
 

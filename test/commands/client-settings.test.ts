@@ -104,6 +104,8 @@ describe('client properties beyond security', () => {
       const described = await runCli(['group', 'describe', 'ranged', '--json', '-b', bootstrap]);
       expect(described.code, described.stderr).toBe(0);
       expect(JSON.parse(described.stdout)).toMatchObject({group: 'ranged', protocol: 'range'});
+      // A member that offers none of the group's assignors is refused, and told what to do.
+      expectUserError(await runCli(['consume', 'assigned', '-g', 'ranged', '--exit', '-b', bootstrap, '-X', 'partition.assignment.strategy=cooperative-sticky']), 'INCONSISTENT_GROUP_PROTOCOL (23): join group ranged', 'partition.assignment.strategy');
     } finally {
       member.kill('SIGINT');
       await done;
