@@ -1,5 +1,6 @@
 import {LineCounter, parseDocument} from 'yaml';
-import type {z} from 'zod';
+import {z} from 'zod';
+import {editDistance} from '../lib/edit-distance.js';
 import {UserError} from '../lib/errors.js';
 
 /**
@@ -23,7 +24,9 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys;
       path = [path, keys[0]].filter(Boolean).join('.');
-      message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+      const known = keysAt(schema, issue.path);
+      const meant = keys.map((k) => known.find((m) => editDistance(m, k) <= 2)).filter((m) => m !== undefined);
+      message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${meant.length > 0 ? ` (did you mean ${meant.join(', ')}?)` : ''}`;
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
       message = 'is missing';
     }
@@ -37,4 +40,26 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
   const first = problems[0];
   const rest = problems.length > 1 ? `\n${problems.slice(1).map((p) => `  ${p.where}: ${p.path}: ${p.message}`).join('\n')}` : '';
   throw new UserError(`${first.where}: ${first.path}: ${first.message}${rest}`, hintFor(first.path, first.code));
+}
+
+/** The keys the schema knows for the object at `path` (of every type a union allows there): what a misspelt key was meant to be. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let at = variants(schema);
+  for (const step of path) {
+    at = at.flatMap((s) => {
+      if (s instanceof z.ZodObject) return typeof step === 'string' && step in s.shape ? variants(s.shape[step] as z.ZodType) : [];
+      if (s instanceof z.ZodRecord) return variants(s.valueType as z.ZodType);
+      if (s instanceof z.ZodArray) return variants(s.element as z.ZodType);
+      return [];
+    });
+  }
+  return at.flatMap((s) => (s instanceof z.ZodObject ? Object.keys(s.shape) : []));
+}
+
+/** A schema without its optional, default, transform and union wrappers: the shapes a value may take. */
+function variants(schema: z.ZodType): z.ZodType[] {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) return variants(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodPipe) return variants(schema.in as z.ZodType);
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(variants);
+  return [schema];
 }

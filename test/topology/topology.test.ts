@@ -22,7 +22,7 @@ describe('topology files', () => {
 
   it('names the file, line and key of a mistake, and how to fix it', () => {
     const text = ['type: multi-broker-single-node', 'zookeeper:', '  prot: 2181', 'brokers:', '  - {id: 1, port: 9092}', '  - {id: 1, port: 9093}'].join('\n');
-    expect(() => parseTopology(text, 'my.yaml')).toThrow(/^my\.yaml:3: zookeeper\.prot: unknown key "prot"/);
+    expect(() => parseTopology(text, 'my.yaml')).toThrow(/^my\.yaml:3: zookeeper\.prot: unknown key "prot" \(did you mean port\?\)/);
     expect(() => parseTopology(text, 'my.yaml')).toThrow(/my\.yaml:6: brokers\[1\]\.id: broker id 1 is used twice/);
     expect(() => parseTopology('type: three-brokers\nbrokers: []', 'x.yaml')).toThrow(/x\.yaml:1: type: type must be one of single-broker, multi-broker-single-node, multi-broker-multi-node/);
     expect(() => parseTopology('type: multi-broker-multi-node\nzookeeper: {}\nbrokers:\n  - {id: 1, host: 127.0.0.2, port: 9092}\n  - {id: 2, host: 127.0.0.2, port: 9093}\n', 'x.yaml')).toThrow(/brokers: on several nodes every broker has its own host/);
