@@ -14,7 +14,7 @@ export interface GroupConsumeOptions {
   groupId: string;
   /** Where a group with no committed offset starts (auto.offset.reset). */
   startAtBeginning: boolean;
-  /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms. */
+  /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms, partition.assignment.strategy. */
   member?: GroupMemberSettings;
   maxRecords?: number;
   /** Stop once the group's committed offsets reach every partition's end (kcat -G -e). */

@@ -43,7 +43,7 @@ export interface GroupDrainOptions {
   deadLetters: DeadLetterQueue;
   /** Where a group with no committed offset starts. */
   startAtBeginning: boolean;
-  /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms. */
+  /** The client properties' session.timeout.ms, heartbeat.interval.ms, max.poll.interval.ms, partition.assignment.strategy. */
   member?: GroupMemberSettings;
   /** Events per sink write (and per commit). */
   batchSize?: number;
