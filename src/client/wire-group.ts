@@ -111,6 +111,7 @@ export type OnRebalance = (lost: boolean) => void;
  */
 export class GroupMember {
   private coordinator?: WireConnection;
+  private connecting?: Promise<WireConnection>;
   private memberId = '';
   private generationId = -1;
   /** The assignor of the current generation. */
@@ -370,8 +371,12 @@ export class GroupMember {
   private async connection(): Promise<WireConnection> {
     if (this.coordinator && !this.coordinator.closed) return this.coordinator;
     // Its own connection: a JoinGroup that waits for the other members must not hold up fetches.
-    this.coordinator = await this.cluster.dedicated(await this.cluster.coordinator(0, this.options.groupId));
-    return this.coordinator;
+    // Callers at the same moment (a commit, a heartbeat) share it: a second would be left open.
+    this.connecting ??= this.cluster
+      .coordinator(0, this.options.groupId)
+      .then((node) => this.cluster.dedicated(node))
+      .finally(() => (this.connecting = undefined));
+    return (this.coordinator = await this.connecting);
   }
 
   private dropCoordinator(): void {

@@ -2,6 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {ClusterConnections} from '../../src/client/cluster-connections.js';
 import {GroupMember} from '../../src/client/wire-group.js';
+import type {WireConnection} from '../../src/client/wire-connection.js';
 import {sleep} from '../../src/lib/backoff.js';
 import {startBroker} from '../helpers/broker.js';
 import {until} from '../helpers/poll.js';
@@ -42,4 +43,28 @@ describe('a consumer group member (kcollect wire client)', () => {
       cluster.close();
     }
   }, 60_000);
+
+  it('callers at the same moment share one coordinator connection: none is left open after it leaves', async () => {
+    const env = await startBroker();
+    brokers.push(env.broker);
+    await env.broker.createTopic('shared', 1, {});
+    const cluster = new ClusterConnections([env.bootstrap], 'test-shared');
+    const opened: WireConnection[] = [];
+    const dedicated = cluster.dedicated.bind(cluster);
+    cluster.dedicated = async (nodeId) => {
+      const conn = await dedicated(nodeId);
+      opened.push(conn);
+      return conn;
+    };
+    const member = new GroupMember(cluster, {groupId: 'shared', topic: 'shared', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 1000});
+    try {
+      expect(await Promise.all([member.committed([0]), member.committed([0])])).toEqual([new Map([[0, -1]]), new Map([[0, -1]])]);
+      await member.leave();
+      // One connection, closed: one left open would keep a command from exiting.
+      expect(opened).toHaveLength(1);
+      await until(() => opened[0].closed, 'the coordinator connection closed');
+    } finally {
+      cluster.close();
+    }
+  });
 });
