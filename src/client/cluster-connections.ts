@@ -45,6 +45,7 @@ export class ClusterConnections {
   private readonly open = new Map<number, Promise<WireConnection>>();
   private readonly coordinators = new Map<string, number>();
   private bootstrap?: WireConnection;
+  private bootstrapping?: Promise<WireConnection>;
   private closed = false;
 
   constructor(
@@ -57,17 +58,28 @@ export class ClusterConnections {
   /** A live connection to any bootstrap broker, for Metadata. */
   async anyBroker(): Promise<WireConnection> {
     if (this.bootstrap && !this.bootstrap.closed) return this.bootstrap;
+    // Callers at the same moment share one: a second would be left open.
+    this.bootstrapping ??= this.connectAnyBroker().finally(() => (this.bootstrapping = undefined));
+    return this.bootstrapping;
+  }
+
+  private async connectAnyBroker(): Promise<WireConnection> {
     for (const b of this.brokers) {
       const {host, port} = parseHostPort(b, '127.0.0.1', '--brokers');
+      let c: WireConnection;
       try {
-        const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
-        await c.negotiate(ApiVersions);
-        this.bootstrap = c;
-        return c;
+        c = await this.connect({host, port});
       } catch (err) {
         // A refused login or certificate is the same on every broker: say so, not "unreachable".
         if (err instanceof ClientSecurityError) throw err;
+        continue;
       }
+      // Closed meanwhile: this one would be left open.
+      if (this.closed) {
+        c.close();
+        throw new Error('connections closed');
+      }
+      return (this.bootstrap = c);
     }
     throw unreachable(this.brokers);
   }
@@ -132,11 +144,7 @@ export class ClusterConnections {
     }
     const addr = this.nodes.get(nodeId);
     if (!addr) throw new UserError(`broker ${nodeId} is not in the cluster metadata`, 'the cluster is changing; retry');
-    const p = (async () => {
-      const c = await WireConnection.connect(addr.host, addr.port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
-      await c.negotiate(ApiVersions);
-      return c;
-    })();
+    const p = this.connect(addr);
     this.open.set(nodeId, p);
     try {
       return await p;
@@ -156,8 +164,18 @@ export class ClusterConnections {
   async dedicated(nodeId: number): Promise<WireConnection> {
     const addr = this.nodes.get(nodeId);
     if (!addr) throw new UserError(`broker ${nodeId} is not in the cluster metadata`, 'the cluster is changing; retry');
-    const c = await WireConnection.connect(addr.host, addr.port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
-    await c.negotiate(ApiVersions);
+    return this.connect(addr);
+  }
+
+  /** A connection that knows the broker's API versions; closed again when asking for them fails. */
+  private async connect({host, port}: {host: string; port: number}): Promise<WireConnection> {
+    const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
+    try {
+      await c.negotiate(ApiVersions);
+    } catch (err) {
+      c.close();
+      throw err;
+    }
     return c;
   }
 
