@@ -25,7 +25,11 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
       const keys = issue.keys;
       path = [path, keys[0]].filter(Boolean).join('.');
       const known = keysAt(schema, issue.path);
-      const meant = keys.map((k) => known.find((m) => editDistance(m, k) <= 2)).filter((m) => m !== undefined);
+      // A typo, or a Flume name with its prefix (kafka.topic, sink.rollInterval).
+      const meant = keys.flatMap((k) => {
+        const m = known.find((o) => editDistance(o, k) <= 2) ?? known.find((o) => k.endsWith(`.${o}`));
+        return m === undefined ? [] : [keys.length > 1 ? `${m} for "${k}"` : m];
+      });
       message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${meant.length > 0 ? ` (did you mean ${meant.join(', ')}?)` : ''}`;
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
       message = 'is missing';

@@ -66,12 +66,14 @@ describe('kcollect agent run (the shipped smart-car agents)', () => {
       fs.writeFileSync(path.join(dir, name), lines.join('\n'));
       return path.join(dir, name);
     };
-    const misspelt = write('misspelt.yaml', ['name: a1', 'sources:', '  s1: {type: tail, paths: [x.log], channels: [c1]}', 'channels:', '  c1: {type: memory, capacty: 10}', 'sinks:', '  k1: {type: kafka, channel: c1, topik: t}']);
+    const misspelt = write('misspelt.yaml', ['name: a1', 'sources:', '  s1: {type: tail, paths: [x.log], channels: [c1]}', 'channels:', '  c1: {type: memory, capacty: 10}', 'sinks:', '  k1: {type: kafka, channel: c1, topik: t}', '  k2: {type: file_roll, channel: c1, sink.directory: out, sink.rollInterval: 30s}']);
     let r = await runCli(['agent', 'run', misspelt]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^kcollect: .*misspelt\.yaml:5: channels\.c1\.capacty: unknown key "capacty" \(did you mean capacity\?\)$/m);
     expect(r.stderr).toMatch(/misspelt\.yaml:7: sinks\.k1\.topic: is missing$/m);
     expect(r.stderr).toMatch(/misspelt\.yaml:7: sinks\.k1\.topik: unknown key "topik" \(did you mean topic\?\)$/m);
+    // Flume's names with their prefix.
+    expect(r.stderr).toMatch(/misspelt\.yaml:8: sinks\.k2\.sink\.directory: unknown keys "sink\.directory", "sink\.rollInterval" \(did you mean rollInterval for "sink\.rollInterval"\?\)$/m);
     expect(r.stderr).toMatch(/^ {2}hint: remove or rename that key/m);
     const dangling = write('dangling.yaml', ['name: a1', 'sources:', '  s1: {type: tail, paths: [x.log], channels: [c9]}', 'channels:', '  c1: {type: memory}', 'sinks:', '  k1: {type: kafka, channel: c1, topic: t}']);
     r = await runCli(['agent', 'run', dangling]);
