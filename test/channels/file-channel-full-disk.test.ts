@@ -63,4 +63,30 @@ describe('file channel on a full disk', () => {
     await channel.close();
     for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.wal'))) expect(fs.statSync(`${dir}/${name}`).mode & 0o777).toBe(0o600);
   });
+
+  it('a commit refused part-way through its record fails, commits once space returns, and a reopen reads every record after it', async () => {
+    const dir = tempDir('fch-commit-short');
+    const open = () => FileChannel.open({name: 'c1', dir, capacityEvents: 1000, capacityBytes: 1 << 20, maxSegmentBytes: 1 << 20});
+    let channel = await open();
+    await channel.put(range(0, 10).map(ev));
+    const tx = (await channel.take(4, 0))!;
+    // Room for a few bytes of the commit record, not for all of it.
+    disk = fillDisk({allowBytes: 3});
+    await expect(tx.commit()).rejects.toThrow(/ENOSPC/);
+    expect(disk.refused).toBeGreaterThan(0);
+    disk.free();
+    await tx.commit();
+    // Written after the refused commit: only readable if nothing torn lies before it.
+    await channel.put(range(10, 12).map(ev));
+    await channel.close();
+
+    channel = await open();
+    const replayed: number[] = [];
+    for (let t = await channel.take(1000, 0); t; t = await channel.take(1000, 0)) {
+      replayed.push(...t.events.map(num));
+      await t.commit();
+    }
+    expect(replayed).toEqual(range(4, 12));
+    await channel.close();
+  });
 });
