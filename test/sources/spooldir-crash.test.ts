@@ -9,7 +9,8 @@ import {RecordingContext, eventually} from './spooldir-context.js';
 
 const child = fileURLToPath(new URL('./spooldir-crash-child.ts', import.meta.url));
 
-it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothing lost, only the unacknowledged batches again', async () => {
+/** A 100-line status file whose agent was SIGKILLed holding its third batch of 10 (two acknowledged). */
+async function killedMidFile(): Promise<{dir: string; lines: string[]}> {
   const dir = tempDir('spool');
   const out = path.join(tempDir('spool-out'), 'delivered.txt');
   const lines = Array.from({length: 100}, (_, i) => `20160101${String(i * 4).padStart(6, '0')},K0001,${i}`);
@@ -32,12 +33,27 @@ it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothi
   expect(handed.length).toBeGreaterThanOrEqual(30);
   expect(handed).toEqual(lines.slice(0, handed.length));
   expect(fs.existsSync(path.join(dir, 'status.txt'))).toBe(true);
+  return {dir, lines};
+}
 
-  // The restarted agent takes over the dead one's lock and starts at the unacknowledged batch.
+/** A restarted agent's deliveries, until `done` is in the directory. */
+async function restart(dir: string, done: string): Promise<string[]> {
   const ctx = new RecordingContext();
   const running = new SpoolDirSource({name: 'spool', dir, stableMs: 0, pollIntervalMs: 10, batchMaxEvents: 10}).run(ctx);
-  await eventually(() => fs.existsSync(path.join(dir, 'status.txt.COMPLETED')), 'file renamed');
+  await eventually(() => fs.existsSync(path.join(dir, done)), `${done} renamed`);
   ctx.stop();
   await running;
-  expect(ctx.bodies()).toEqual(lines.slice(20));
+  return ctx.bodies();
+}
+
+it('an agent SIGKILLed mid-file resumes after the last acknowledged batch: nothing lost, only the unacknowledged batches again', async () => {
+  const {dir, lines} = await killedMidFile();
+  // The restarted agent takes over the dead one's lock and starts at the unacknowledged batch.
+  expect(await restart(dir, 'status.txt.COMPLETED')).toEqual(lines.slice(20));
+});
+
+it('a file renamed within the directory after the agent was SIGKILLed mid-file resumes there too, under its new name', async () => {
+  const {dir, lines} = await killedMidFile();
+  fs.renameSync(path.join(dir, 'status.txt'), path.join(dir, 'status-day1.txt'));
+  expect(await restart(dir, 'status-day1.txt.COMPLETED')).toEqual(lines.slice(20));
 });
