@@ -161,6 +161,17 @@ export function readProcStat(pid: number): ProcStat | undefined {
   }
 }
 
+/**
+ * CPU seconds (user + system) of this process's children that have exited and been waited for:
+ * what a finished kcat spent, read as the difference across its run.
+ */
+export function exitedChildrenCpuSeconds(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // cutime is field 16 -> index 13, cstime index 14 (see readProcStat).
+  return (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
+}
+
 /** Samples VmRSS every `intervalMs` and CPU time at start and stop. */
 export class ProcSampler {
   private timer?: NodeJS.Timeout;

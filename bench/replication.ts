@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import kafkajs from 'kafkajs';
@@ -8,9 +9,9 @@ import {Metadata} from '../src/protocol/messages/03-metadata.js';
 import {startZookeeper} from '../src/zk/server/index.js';
 import {kcatProduce} from './load.js';
 import {KcollectPeer, MockPeer, repoRoot, type Peer} from './peers.js';
-import {freePort, median, readProcStat, sleep} from './proc.js';
+import {exitedChildrenCpuSeconds, freePort, median, readProcStat, sleep} from './proc.js';
 import {summarizeProfile} from './profile.js';
-import {alternate, type BenchContext, type FactRow, type Row, type Scenario} from './scenario.js';
+import {alternate, type BenchContext, type FactRow, type Measure, type Row, type Scenario} from './scenario.js';
 import {LoopbackCut} from '../test/helpers/loopback-cut.js';
 import {startPythonProducer} from '../test/helpers/python-producer.js';
 
@@ -66,20 +67,21 @@ export const acksAllRf3: Scenario = {
       ctx.log(`acks-all-rf3 ${load.name}: kcollect cluster ${cluster.bootstrap}, mock ${mock3.bootstrap}`);
       const allAcks = ['-X', 'acks=all'];
       const topicOf = (rep: number) => `acks-all-${load.id}-${rep + 1}`;
+      const cpu = {rf3: [] as number[], rf1: [] as number[]};
       const res = await alternate(ctx, 'acks=all', [
         {
           key: 'rf3',
           peer: cluster,
           run: async (rep) => {
             await createLedByBroker1(cluster, topicOf(rep));
-            return withCpu(ctx, 'per broker', cluster.brokers.map((b) => b.pid), () => kcatProduce(cluster, topicOf(rep), load, allAcks));
+            return withCpu(ctx, 'per broker', cluster.brokers.map((b) => b.pid), cpu.rf3, () => kcatProduce(cluster, topicOf(rep), load, allAcks));
           },
         },
         {key: 'mock3', peer: mock3, run: (rep) => kcatProduce(mock3, topicOf(rep), load, allAcks)},
-        {key: 'rf1', peer: ctx.kcollect, run: (rep) => withCpu(ctx, 'RF=1 broker', [ctx.kcollect.pid], () => kcatProduce(ctx.kcollect, `rf1-${topicOf(rep)}`, load, allAcks))},
+        {key: 'rf1', peer: ctx.kcollect, run: (rep) => withCpu(ctx, 'RF=1 broker', [ctx.kcollect.pid], cpu.rf1, () => kcatProduce(ctx.kcollect, `rf1-${topicOf(rep)}`, load, allAcks))},
       ]);
       rows.push({kind: 'compare', scenario: 'acks-all-rf3', load: `${load.name}, acks=all, RF=3 on 3 brokers`, ours: res.rf3, peer: res.mock3, peerName: 'mock (3 brokers)'});
-      rows.push({kind: 'compare', scenario: 'acks-all-rf3', load: `${load.name}, acks=all: RF=3 on 3 kcollect brokers vs RF=1 on 1`, ours: res.rf3, peer: res.rf1, peerName: 'kcollect RF=1', noRatio: false});
+      rows.push({kind: 'compare', scenario: 'acks-all-rf3', load: `${load.name}, acks=all: RF=3 on 3 kcollect brokers vs RF=1 on 1`, ours: res.rf3, peer: res.rf1, peerName: 'kcollect RF=1', noRatio: false, note: cpuBound(cpu, res.rf1)});
     } finally {
       await mock3.stop();
       await cluster.stop();
@@ -111,19 +113,38 @@ async function createLedByBroker1(cluster: ClusterPeer, topic: string): Promise<
 /**
  * The sample's CPU share is broker 1's only; this logs what each process spent on the run (the
  * leader's and the followers', or the RF=1 broker's): CPU seconds, the kernel's part of them and
- * minor page faults, so a leader's cost beyond an RF=1 broker's shows where it lies.
+ * minor page faults, so a leader's cost beyond an RF=1 broker's shows where it lies. The run's
+ * whole CPU (brokers and kcat) goes to `totals`.
  */
-async function withCpu<T>(ctx: BenchContext, label: string, pids: number[], run: () => Promise<T>): Promise<T> {
+async function withCpu<T>(ctx: BenchContext, label: string, pids: number[], totals: number[], run: () => Promise<T>): Promise<T> {
   const before = pids.map(readProcStat);
+  const kcatBefore = exitedChildrenCpuSeconds();
   const result = await run();
+  const kcat = exitedChildrenCpuSeconds() - kcatBefore;
+  let total = kcat;
   const spent = pids.map((pid, i) => {
     const a = readProcStat(pid);
     const b = before[i];
     if (!a || !b) return `${i + 1}: ?`;
+    total += a.cpuSeconds - b.cpuSeconds;
     return `${i + 1}: ${(a.cpuSeconds - b.cpuSeconds).toFixed(2)} (sys ${(a.systemSeconds - b.systemSeconds).toFixed(2)}, ${a.minorFaults - b.minorFaults} faults)`;
   });
-  ctx.log(`    ${label} CPU seconds: ${spent.join(', ')}`);
+  totals.push(total);
+  ctx.log(`    ${label} CPU seconds: ${spent.join(', ')}; kcat ${kcat.toFixed(2)}; all ${total.toFixed(2)}`);
   return result;
+}
+
+/**
+ * What the machine allows: an RF=3 run cannot take less wall time than its CPU seconds (three
+ * brokers and kcat) spread over every core, so against RF=1 as measured the ratio cannot exceed
+ * RF=1's time over that floor. A ratio near the bound is set by the cores, not by waiting.
+ */
+function cpuBound(cpu: {rf3: number[]; rf1: number[]}, rf1: Measure): string | undefined {
+  if (cpu.rf3.length === 0 || cpu.rf1.length === 0 || rf1.samples.length === 0) return undefined;
+  const cores = os.availableParallelism();
+  const floor = median(cpu.rf3) / cores;
+  const rf1Seconds = median(rf1.samples.map((s) => s.seconds));
+  return `CPU seconds per run, brokers and kcat (median): RF=3 ${median(cpu.rf3).toFixed(2)}, RF=1 ${median(cpu.rf1).toFixed(2)}; on ${cores} cores an RF=3 run takes at least ${floor.toFixed(2)} s, so against RF=1's ${rf1Seconds.toFixed(2)} s the ratio cannot exceed ${(rf1Seconds / floor).toFixed(2)} here`;
 }
 
 function logClusterProfiles(ctx: BenchContext, profDir: string): void {
