@@ -2,7 +2,7 @@ import {Flags} from '#oclif';
 import {KcollectCommand} from '../../src/cli/base-command.js';
 import {resolveTopic, topicNameArg, topicNameFlag} from '../../src/cli/name-flags.js';
 import {kafkaFlags, resolveKafka} from '../../src/cli/client-flags.js';
-import {createTopic, parseKeyValues, type CreateTopicResult} from '../../src/services/topic-service.js';
+import {createTopic, parseKeyValues, parseReplicaAssignment, type CreateTopicResult} from '../../src/services/topic-service.js';
 import {table} from '../../src/services/text-table.js';
 import {listValues} from '../../src/services/list-values.js';
 
@@ -11,6 +11,7 @@ export default class TopicCreate extends KcollectCommand {
   static override examples = [
     '<%= config.bin %> topic create driving-logs --partitions 6',
     '<%= config.bin %> topic create car-status -p 3 -c retention.ms=86400000 -c max.message.bytes=2097152',
+    '<%= config.bin %> topic create driving-logs --replica-assignment 1:2:3,2:3:1',
   ];
 
   static override args = {topic: topicNameArg};
@@ -20,6 +21,11 @@ export default class TopicCreate extends KcollectCommand {
     topic: topicNameFlag,
     partitions: Flags.integer({char: 'p', min: 1, env: 'KCOLLECT_PARTITIONS', description: "number of partitions (default: the broker's num.partitions)"}),
     'replication-factor': Flags.integer({char: 'r', min: 1, env: 'KCOLLECT_REPLICATION_FACTOR', description: "replicas per partition (default: the broker's default)"}),
+    'replica-assignment': Flags.string({
+      exclusive: ['partitions', 'replication-factor'],
+      env: 'KCOLLECT_REPLICA_ASSIGNMENT',
+      description: "each partition's replicas, as kafka-topics.sh: partitions separated by \",\", broker ids by \":\", the first the preferred leader, e.g. 1:2:3,2:3:1 (instead of --partitions and --replication-factor)",
+    }),
     config: Flags.string({char: 'c', multiple: true, env: 'KCOLLECT_TOPIC_CONFIG', description: 'topic config KEY=VALUE (repeatable; comma-separated in the env var), e.g. retention.ms=86400000'}),
   };
 
@@ -31,6 +37,7 @@ export default class TopicCreate extends KcollectCommand {
       name: topic,
       partitions: flags.partitions,
       replicationFactor: flags['replication-factor'],
+      replicaAssignment: flags['replica-assignment'] === undefined ? undefined : parseReplicaAssignment(flags['replica-assignment']),
       configs: parseKeyValues(listValues(flags.config), '--config'),
     });
     this.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS', 'STATUS'], [[result.topic, result.partitions, result.replicationFactor, 'OK']]));

@@ -74,6 +74,8 @@ export interface CreateTopicSpec {
   partitions?: number;
   /** -1 or undefined: the broker's default.replication.factor. */
   replicationFactor?: number;
+  /** Each partition's replicas (broker ids, preferred leader first); instead of partitions and replicationFactor. */
+  replicaAssignment?: number[][];
   configs?: Record<string, string>;
 }
 
@@ -168,6 +170,7 @@ class KafkajsAdmin implements AdminClient {
             topic: spec.name,
             numPartitions: spec.partitions ?? -1,
             replicationFactor: spec.replicationFactor ?? -1,
+            replicaAssignment: spec.replicaAssignment?.map((replicas, partition) => ({partition, replicas})),
             configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({name, value})),
           },
         ],

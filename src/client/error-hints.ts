@@ -4,6 +4,7 @@ const HINTS: Record<string, string> = {
   TOPIC_ALREADY_EXISTS: 'pick another name, or delete it first with `kcollect topic delete NAME`',
   INVALID_PARTITIONS: 'the partition count must be at least 1 (and larger than the current one when adding partitions)',
   INVALID_REPLICATION_FACTOR: 'the replication factor cannot exceed the number of brokers',
+  INVALID_REPLICA_ASSIGNMENT: 'every broker id of a replica assignment must be a live broker, once per partition, and every partition needs the same number of replicas',
   INVALID_CONFIG: 'check the config keys and values: Kafka topic config names, e.g. retention.ms=86400000 (`kcollect topic describe` of any topic lists them all)',
   INVALID_TOPIC_EXCEPTION: 'topic names use letters, digits, ".", "_" and "-", at most 249 characters',
   POLICY_VIOLATION: 'the broker refused the request by policy',

@@ -12,6 +12,27 @@ export function parseKeyValues(items: string[] | undefined, flag: string): Recor
   return out;
 }
 
+/**
+ * kafka-topics.sh's --replica-assignment: partitions comma-separated, each one's broker ids
+ * colon-separated (the first is the preferred leader), e.g. 1:2:3,2:3:1. Checked as kafka-topics.sh
+ * checks it, so a typo is named before the broker sees it.
+ */
+export function parseReplicaAssignment(text: string): number[][] {
+  const flag = '--replica-assignment';
+  const partitions = text.split(',').map((part, partition) => {
+    const ids = part.split(':').map((id) => id.trim());
+    if (ids.some((id) => !/^\d+$/.test(id))) throw new UserError(`${flag} "${text}": partition ${partition} "${part}" is not broker ids separated by ":"`, `e.g. ${flag} 1:2:3,2:3:1 (partitions separated by ",")`);
+    const brokers = ids.map(Number);
+    if (new Set(brokers).size !== brokers.length) throw new UserError(`${flag} "${text}": partition ${partition} lists a broker twice (${part})`, 'each replica of a partition is on a different broker');
+    return brokers;
+  });
+  const uneven = partitions.findIndex((p) => p.length !== partitions[0].length);
+  if (uneven > 0) {
+    throw new UserError(`${flag} "${text}": partition ${uneven} has ${partitions[uneven].length} replicas, partition 0 has ${partitions[0].length}`, 'every partition of a topic has the same replication factor');
+  }
+  return partitions;
+}
+
 export interface CreateTopicResult {
   topic: string;
   partitions: number;
@@ -21,7 +42,7 @@ export interface CreateTopicResult {
 
 export async function createTopic(
   brokers: string[],
-  spec: {name: string; partitions?: number; replicationFactor?: number; configs?: Record<string, string>},
+  spec: {name: string; partitions?: number; replicationFactor?: number; replicaAssignment?: number[][]; configs?: Record<string, string>},
 ): Promise<CreateTopicResult> {
   return withAdmin(brokers, async (admin) => {
     await admin.createTopic(spec);

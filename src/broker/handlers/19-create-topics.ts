@@ -32,6 +32,10 @@ export const createTopicsHandler: Handler = {
       if (assignment?.some((ids) => ids.length === 0 || new Set(ids).size !== ids.length || ids.some((id) => !live.has(id)))) {
         return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `replicas must be distinct live brokers (${[...live].join(', ')})`);
       }
+      // The topic has one replication factor, which Metadata reports from partition 0.
+      if (assignment?.some((ids) => ids.length !== assignment[0].length)) {
+        return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'all partitions must have the same number of replicas');
+      }
       const overrides = Object.fromEntries(t.configs.map((c: any) => [c.name, c.value]));
       try {
         refuseInternalTopic(t.name);

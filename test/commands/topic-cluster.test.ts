@@ -1,0 +1,66 @@
+import kafkajs from 'kafkajs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Broker} from '../../src/broker/broker.js';
+import {startBroker} from '../../src/services/broker-service.js';
+import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../src/zk/server/index.js';
+import {tempDir} from '../helpers/broker.js';
+import {expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
+import {requireTool} from '../helpers/system-deps.js';
+import {pickZkPort} from '../zk/helpers.js';
+
+const {Kafka, logLevel} = kafkajs;
+const haveZk = requireTool('zookeeper', zookeeperInstalled());
+
+/** The topic and group commands on three brokers (ids 1, 2, 3), as an operator of a Kafka cluster uses them. */
+describe.runIf(haveZk)('kcollect topic and group on a three-broker cluster', () => {
+  let server: ZookeeperHandle;
+  const brokers = new Map<number, Broker>();
+  // Broker 1, which stays up.
+  let bootstrap: string;
+  const cli = (...args: string[]) => kcollect(bootstrap, args);
+  const json = <T = any>(...args: string[]) => kcollectJson<T>(bootstrap, args);
+
+  beforeAll(async () => {
+    server = await startZookeeper({port: await pickZkPort(1), dataDir: tempDir('topic-cluster-zk')});
+    for (const id of [1, 2, 3]) {
+      const b = await startBroker({port: 0, nodeId: id, dataDir: tempDir(`topic-cluster-b${id}`), groupInitialRebalanceDelayMs: 0, log: () => {}}, `${server.connectString}/kafka`);
+      brokers.set(id, b);
+    }
+    bootstrap = `${brokers.get(1)!.advertised.host}:${brokers.get(1)!.advertised.port}`;
+  }, 60_000);
+  afterAll(async () => {
+    for (const b of brokers.values()) await b.close();
+    await server?.stop();
+  });
+
+  it('creates a topic with --replica-assignment as kafka-topics.sh: each partition on the brokers given, the first its leader', async () => {
+    const created = await json('topic', 'create', 'placed', '--replica-assignment', '1:2:3,2:3:1');
+    expect(created).toMatchObject({topic: 'placed', partitions: 2, replicationFactor: 3});
+    const d = await json('topic', 'describe', 'placed');
+    expect(d.partitions.map((p: {partition: number; leader: number; replicas: number[]}) => [p.partition, p.leader, p.replicas])).toEqual([
+      [0, 1, [1, 2, 3]],
+      [1, 2, [2, 3, 1]],
+    ]);
+
+    // Kafka's rules, said before anything is sent.
+    const both = await cli('topic', 'create', 'x', '--replica-assignment', '1:2', '--partitions', '2');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--partitions=2 cannot also be provided when using --replica-assignment/);
+    expectUserError(await cli('topic', 'create', 'x', '--replica-assignment', '1:2,3'), '--replica-assignment "1:2,3": partition 1 has 1 replicas, partition 0 has 2');
+    expectUserError(await cli('topic', 'create', 'x', '--replica-assignment', '1:1'), 'partition 0 lists a broker twice');
+    expectUserError(await cli('topic', 'create', 'x', '--replica-assignment', '1,b'), 'partition 1 "b" is not broker ids');
+    // The broker's: no broker 9.
+    expectUserError(await cli('topic', 'create', 'x', '--replica-assignment', '1:9'), 'create topic x: INVALID_REPLICA_ASSIGNMENT (39)', 'live broker');
+    // Another client's uneven assignment: the broker refuses it as Kafka does (one replication factor per topic).
+    const admin = new Kafka({clientId: 'uneven', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: {retries: 0}}).admin();
+    await admin.connect();
+    try {
+      await expect(admin.createTopics({topics: [{topic: 'x', replicaAssignment: [{partition: 0, replicas: [1, 2]}, {partition: 1, replicas: [3]}]}]})).rejects.toMatchObject({
+        errors: [expect.objectContaining({type: 'INVALID_REPLICA_ASSIGNMENT'})],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    expect((await json('topic', 'list')).topics.map((t: {name: string}) => t.name)).not.toContain('x');
+  }, 60_000);
+});
