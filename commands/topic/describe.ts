@@ -27,7 +27,8 @@ export default class TopicDescribe extends KcollectCommand {
     ]);
     const partitions = table(
       ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK'],
-      d.partitions.map((p) => [p.partition, p.leader, list(p.replicas), list(p.isr), p.logStartOffset, p.highWatermark]),
+      // As kafka-topics.sh shows a partition whose replicas are all down; it has no offsets to ask for.
+      d.partitions.map((p) => (p.leader < 0 ? [p.partition, 'none', list(p.replicas), list(p.isr), '-', '-'] : [p.partition, p.leader, list(p.replicas), list(p.isr), p.logStartOffset, p.highWatermark])),
     );
     const configs = table(['KEY', 'VALUE', 'SOURCE'], d.configs.map((c) => [c.key, c.sensitive ? '(sensitive)' : c.value ?? '', c.source]));
     this.log([section('SUMMARY', summary), section('PARTITIONS', partitions), section('CONFIGS', configs)].join('\n\n'));

@@ -6,7 +6,8 @@ import {connectKafkaAdmin} from './kafka.js';
 import {alterTopicConfigs, checkNewTopicConfigs} from './topic-config-requests.js';
 import {hintFor} from './error-hints.js';
 import {missingTopic, translateKafkaError} from './kafka-errors.js';
-import {requireApis} from './cluster-connections.js';
+import {ClusterConnections, requireApis} from './cluster-connections.js';
+import {partitionBounds, type PartitionBounds} from './start-offsets.js';
 import {ListOffsets} from '../protocol/messages/02-list-offsets.js';
 import {CreateTopics} from '../protocol/messages/19-create-topics.js';
 import {DeleteTopics} from '../protocol/messages/20-delete-topics.js';
@@ -197,22 +198,20 @@ class KafkajsAdmin implements AdminClient {
   async describeTopic(name: string): Promise<TopicDescription> {
     await this.requireTopic(name);
     const what = `describe topic ${name}`;
-    const [{topics}, offsets, configs] = await Promise.all([
-      this.call(what, () => this.admin.fetchTopicMetadata({topics: [name]})),
-      this.call(what, () => this.admin.fetchTopicOffsets(name), name, [ListOffsets]),
-      this.configs(name),
-    ]);
+    // Metadata of all topics: for one named topic kafkajs throws while a partition has no leader.
+    const [{topics}, configs] = await Promise.all([this.call(what, () => this.admin.fetchTopicMetadata()), this.configs(name)]);
     const meta = topics.find((t) => t.name === name);
     if (!meta) throw missingTopic(name);
-    const byPartition = new Map(offsets.map((o) => [o.partition, o]));
+    const bounds = await this.call(what, () => ledPartitionBounds(this.brokers, name), name, [ListOffsets]);
     const partitions = meta.partitions
       .map((p) => ({
         partition: p.partitionId,
         leader: p.leader,
         replicas: [...p.replicas],
         isr: [...p.isr],
-        logStartOffset: Number(byPartition.get(p.partitionId)?.low ?? -1),
-        highWatermark: Number(byPartition.get(p.partitionId)?.high ?? -1),
+        // -1: no leader to ask.
+        logStartOffset: bounds.get(p.partitionId)?.logStart ?? -1,
+        highWatermark: bounds.get(p.partitionId)?.highWatermark ?? -1,
       }))
       .sort((a, b) => a.partition - b.partition);
     return {name, internal: name.startsWith('__'), partitions, replicationFactor: partitions[0]?.replicas.length ?? 0, configs};
@@ -285,5 +284,17 @@ class KafkajsAdmin implements AdminClient {
 
   async close(): Promise<void> {
     await this.admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Log start and high watermark of each partition that has a leader, asked of that leader. */
+async function ledPartitionBounds(brokers: string[], topic: string): Promise<Map<number, PartitionBounds>> {
+  const cluster = new ClusterConnections(brokers);
+  try {
+    // Our Metadata, so the connections know where each leader is.
+    const leaders = (await cluster.topicLeaders(topic)).filter((p) => p.leader >= 0);
+    return await partitionBounds(cluster, topic, leaders);
+  } finally {
+    cluster.close();
   }
 }

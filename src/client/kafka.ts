@@ -5,6 +5,7 @@ import type {Admin, Kafka as KafkaInstance, KafkaConfig, SASLOptions} from 'kafk
 import {parseHostPort} from '../lib/address.js';
 import {translateKafkaError, unreachable} from './kafka-errors.js';
 import {registerCodecs} from './codecs.js';
+import {tolerateLeaderlessPartitions} from './kafkajs-metadata.js';
 import {defaultClientConfig, type ClientConfig} from './client-config.js';
 
 const {Kafka, logLevel} = kafkajs;
@@ -47,6 +48,7 @@ export async function probeBrokers(brokers: string[], timeoutMs = 2500): Promise
  */
 export function createKafka(brokers: string[], clientId = 'kcollect', config: ClientConfig = defaultClientConfig()): KafkaInstance {
   registerCodecs();
+  tolerateLeaderlessPartitions();
   return new Kafka({
     clientId,
     brokers,

@@ -6,7 +6,8 @@ import {startZookeeper, zookeeperInstalled, type ZookeeperHandle} from '../../sr
 import {tempDir} from '../helpers/broker.js';
 import {expectUserError, kcollect, kcollectJson} from '../helpers/cli.js';
 import {requireTool} from '../helpers/system-deps.js';
-import {pickZkPort} from '../zk/helpers.js';
+import {metadataFrom} from '../helpers/topology.js';
+import {eventually, pickZkPort} from '../zk/helpers.js';
 
 const {Kafka, logLevel} = kafkajs;
 const haveZk = requireTool('zookeeper', zookeeperInstalled());
@@ -62,5 +63,29 @@ describe.runIf(haveZk)('kcollect topic and group on a three-broker cluster', () 
       await admin.disconnect();
     }
     expect((await json('topic', 'list')).topics.map((t: {name: string}) => t.name)).not.toContain('x');
+  }, 60_000);
+
+  it('lists and describes topics and groups while a partition has no leader (its one broker stopped), showing it as kafka-topics.sh does', async () => {
+    await json('topic', 'create', 'on-3', '--replica-assignment', '3');
+    await json('topic', 'create', 'kept', '--replica-assignment', '1:2');
+    expect((await kcollect(bootstrap, ['produce', 'kept'], {input: 'a\nb\nc\n'})).code).toBe(0);
+    expect((await cli('consume', 'kept', '--group', 'readers', '-e')).code).toBe(0);
+
+    await brokers.get(3)!.close();
+    brokers.delete(3);
+    await eventually(async () => {
+      if ((await metadataFrom(bootstrap, 'on-3')).leader !== -1) throw new Error('on-3 still has a leader');
+    });
+
+    expect((await json('topic', 'list')).topics).toContainEqual({name: 'on-3', partitions: 1, replicationFactor: 1, internal: false});
+    const offline = await json('topic', 'describe', 'on-3');
+    expect(offline.partitions).toEqual([{partition: 0, leader: -1, replicas: [3], isr: [3], logStartOffset: -1, highWatermark: -1}]);
+    expect((await cli('topic', 'describe', 'on-3')).stdout).toMatch(/^0\s+none\s+\[3\]\s+\[3\]\s+-\s+-$/m);
+    expect((await json('topic', 'describe', 'kept')).partitions[0]).toMatchObject({leader: 1, highWatermark: 3});
+
+    expect((await json('group', 'list')).groups.map((g: {group: string}) => g.group)).toContain('readers');
+    expect((await json('group', 'describe', 'readers')).offsets).toMatchObject([{topic: 'kept', partition: 0, committed: 3, lag: 0}]);
+    expect(await json('topic', 'create', 'while-down', '--partitions', '2', '--replication-factor', '2')).toMatchObject({partitions: 2, replicationFactor: 2});
+    expect((await json('topic', 'alter-config', 'kept', '--set', 'retention.ms=3600000')).changes).toEqual([{key: 'retention.ms', from: null, to: '3600000'}]);
   }, 60_000);
 });
