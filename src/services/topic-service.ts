@@ -1,5 +1,23 @@
 import {withAdmin, type AlterConfigResult, type TopicDescription, type TopicSummary} from '../client/admin.js';
 import {UserError} from '../lib/errors.js';
+import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
+import {TRANSACTION_STATE_TOPIC} from '../protocol/transaction-log.js';
+
+/** Kafka's internal topics and what they hold. */
+const INTERNAL_TOPICS = new Map([
+  [OFFSETS_TOPIC, "every consumer group's committed offsets"],
+  [TRANSACTION_STATE_TOPIC, "every transactional producer's state"],
+]);
+
+/**
+ * The broker deletes or grows an internal topic when asked, as Kafka's does; kafka-topics.sh
+ * refuses to ask, and so does kcollect: either loses what the topic holds (a group's or
+ * transactional id's partition is its hash modulo the partition count).
+ */
+function refuseInternalTopic(name: string, action: 'delete' | 'add partitions to'): void {
+  const holds = INTERNAL_TOPICS.get(name);
+  if (holds !== undefined) throw new UserError(`${name} is a Kafka internal topic: kcollect does not ${action} it, as kafka-topics.sh does not`, `it holds ${holds}, which would be lost`);
+}
 
 /** Parses repeated `k=v` flags into a map; the flag name goes into the error. */
 export function parseKeyValues(items: string[] | undefined, flag: string): Record<string, string> {
@@ -61,6 +79,7 @@ export async function describeTopic(brokers: string[], name: string): Promise<To
 }
 
 export async function deleteTopic(brokers: string[], name: string): Promise<{topic: string; deleted: true}> {
+  refuseInternalTopic(name, 'delete');
   return withAdmin(brokers, async (admin) => {
     await admin.deleteTopic(name);
     return {topic: name, deleted: true as const};
@@ -77,5 +96,6 @@ export async function alterTopicConfig(brokers: string[], name: string, change: 
 }
 
 export async function addPartitions(brokers: string[], name: string, total: number): Promise<{topic: string; before: number; after: number}> {
+  refuseInternalTopic(name, 'add partitions to');
   return withAdmin(brokers, async (admin) => ({topic: name, ...(await admin.addPartitions(name, total))}));
 }

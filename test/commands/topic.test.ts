@@ -185,6 +185,17 @@ describe('kcollect topic', () => {
     expect(topics.map((t: {name: string}) => t.name)).toEqual(['car-status']);
   });
 
+  it("refuses to delete or add partitions to Kafka's internal topics, as kafka-topics.sh does (the broker would)", async () => {
+    // A group's commit creates __consumer_offsets.
+    expect((await cli('consume', 'car-status', '--group', 'keepers', '-e')).code).toBe(0);
+    const before = (await json('topic', 'describe', '__consumer_offsets')).partitions.length;
+    expectUserError(await cli('topic', 'delete', '__consumer_offsets'), '__consumer_offsets is a Kafka internal topic', "every consumer group's committed offsets");
+    expectUserError(await cli('topic', 'delete', '--topic', '__transaction_state'), '__transaction_state is a Kafka internal topic');
+    expectUserError(await cli('topic', 'add-partitions', '__consumer_offsets', '--total', String(before + 1)), 'does not add partitions to it');
+    expect((await json('topic', 'describe', '__consumer_offsets')).partitions).toHaveLength(before);
+    expect((await json('group', 'describe', 'keepers')).offsets).toContainEqual(expect.objectContaining({topic: 'car-status', partition: 1, committed: 3}));
+  });
+
   it('a missing topic is one line naming UNKNOWN_TOPIC_OR_PARTITION with a hint, exit 1', async () => {
     const results = await Promise.all(
       [
