@@ -218,6 +218,38 @@ describe('TailSource: rotation', () => {
     expect(tail.ctx.counts.FileTruncatedCount).toBe(1);
   });
 
+  it('copytruncate with a glob that also matches the copy: the copy is read on from where the file was read, also when first seen half-written', async () => {
+    const dir = tempDir('tail');
+    const {log, rotated, positions} = paths(dir);
+    append(log, numbered('a', 1, 50));
+    const tail = startTail({patterns: [path.join(dir, 'a.log*')], positionFile: positions});
+    await until('old lines', () => tail.ctx.lines().length === 50, tail.ctx);
+    // logrotate's copy as the tail finds it while it is written: the marker is found in the same look.
+    fs.writeFileSync(rotated, fs.readFileSync(log).subarray(0, 100));
+    append(path.join(dir, 'a.log.marker'), ['marker']);
+    await until('the marker', () => tail.ctx.lines().includes('marker'), tail.ctx);
+    append(log, numbered('a', 51, 60));
+    fs.appendFileSync(rotated, fs.readFileSync(log).subarray(100));
+    fs.truncateSync(log, 0);
+    append(log, numbered('b', 1, 5));
+    await until('the copy read to its end', () => readPositions(positions).some((p) => p.path === rotated && p.offset === fs.statSync(rotated).size), tail.ctx);
+    await until('new lines', () => tail.ctx.lines().includes('b line 5'), tail.ctx);
+    await tail.stop();
+    expect([...tail.ctx.lines()].sort()).toEqual([...numbered('a', 1, 60), 'marker', ...numbered('b', 1, 5)].sort());
+  });
+
+  it('a new file that only begins like a followed one is read whole', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 50));
+    const tail = startTail({patterns: [path.join(dir, 'a.log*')], positionFile: positions});
+    await until('old lines', () => tail.ctx.lines().length === 50, tail.ctx);
+    append(path.join(dir, 'a.log.2'), [...numbered('a', 1, 30), ...numbered('c', 1, 30)]);
+    await until('the new file', () => tail.ctx.lines().length === 110, tail.ctx);
+    await tail.stop();
+    expect([...tail.ctx.lines()].sort()).toEqual([...numbered('a', 1, 50), ...numbered('a', 1, 30), ...numbered('c', 1, 30)].sort());
+  });
+
   it('copytruncate followed by more bytes than were read: the changed first bytes give it away', async () => {
     const dir = tempDir('tail');
     const {log, positions} = paths(dir);

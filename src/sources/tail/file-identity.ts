@@ -33,10 +33,15 @@ export function hashHead(head: Buffer): string {
 
 /** The first `length` bytes of an open file (fewer if it is shorter now). */
 export function readHead(handle: FileHandle, length: number): Buffer {
+  return readAt(handle, 0, length);
+}
+
+/** `length` bytes at `position` of an open file (fewer if it is shorter now). */
+export function readAt(handle: FileHandle, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
   let got = 0;
   while (got < length) {
-    const bytesRead = fs.readSync(handle.fd, buf, got, length - got, got);
+    const bytesRead = fs.readSync(handle.fd, buf, got, length - got, position + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }
@@ -67,6 +72,11 @@ export function headMatches(handle: FileHandle, known: FileIdentity): boolean {
   const matches = head.length === known.fingerprintBytes && hashHead(head) === known.fingerprint;
   if (matches) matchedHeads.set(known, head);
   return matches;
+}
+
+/** The first bytes of `known`'s file as last matched, when this process matched them. */
+export function knownHead(known: FileIdentity): Buffer | undefined {
+  return matchedHeads.get(known);
 }
 
 /**

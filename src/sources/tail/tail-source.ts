@@ -8,7 +8,7 @@ import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {ChangeWatcher} from '../change-watcher.js';
-import {headMatches, identify, inodeKey} from './file-identity.js';
+import {headMatches, identify, inodeKey, knownHead, readAt, readHead} from './file-identity.js';
 import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
 import {TailedFile} from './tailed-file.js';
@@ -95,6 +95,8 @@ export class TailSource implements Source {
   private readLines = 0;
   private settledLines = 0;
   private durableLines = 0;
+  /** A new file was left for now as it may be a copy still being written (see copyOf). */
+  private copyPending = false;
   /** Settles once the last position save is in the file. */
   private landing: Promise<unknown> = Promise.resolve();
   private readonly o: Required<Omit<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>> & Pick<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>;
@@ -159,6 +161,8 @@ export class TailSource implements Source {
         if (await changes.wait(this.o.pollIntervalMs, ctx.signal)) {
           // Lines written while a batch is on its way go out together once it is acknowledged (linger.ms at most).
           if (this.unsettled > 0) await Promise.race([this.lastDelivery, sleep(this.o.lingerMs, ctx.signal)]);
+          // A file left as a possible copy being written is looked at again when something changed.
+          if (this.copyPending) await this.discover(ctx, 'beginning');
           await this.refreshAll(ctx, Date.now(), 'size');
         }
       }
@@ -198,6 +202,7 @@ export class TailSource implements Source {
    */
   private async discover(ctx: SourceContext, startNew: 'beginning' | 'end'): Promise<void> {
     const seen = new Set<string>();
+    this.copyPending = false;
     const matched = await this.expandPatterns(ctx);
     // A file no pattern leads to any more takes its "cannot be read" with it.
     const present = new Set(matched);
@@ -302,11 +307,20 @@ export class TailSource implements Source {
     }
     const stored = known ?? this.store.get(identity.dev, identity.ino);
     const resumed = stored !== undefined && stored.offset <= size && headMatches(handle, stored);
+    const copy = resumed || startNew === 'end' ? undefined : this.copyOf(handle, size, key);
+    if (copy === 'wait') {
+      await handle.close();
+      this.copyPending = true;
+      return null;
+    }
     let offset: number;
     let how: string;
     if (resumed) {
       offset = stored.offset;
       how = 'resuming';
+    } else if (copy) {
+      offset = copy.offset;
+      how = `a copy of ${copy.of} (copytruncate), whose lines up to here were read there: reading on`;
     } else {
       offset = startNew === 'end' ? await lastLineStart(handle, size) : 0;
       how = stored ? 'a new file on a reused inode or rewritten while we were down: reading' : 'new file: reading';
@@ -321,6 +335,35 @@ export class TailSource implements Source {
     ctx.count('FileOpenedCount');
     ctx.log(`${filePath}: ${how} from offset ${offset}`);
     return {key, resumed};
+  }
+
+  /**
+   * copytruncate copies a followed file to a new one (driving.log.1) and empties it: when a new
+   * file starts with the first bytes of content this run read (a followed file's, or what a
+   * truncation replaced) and shows the bytes that content had where its lines were read to, it
+   * is a copy: read on from there, not again. 'wait': it shows a beginning of such content but
+   * is shorter than what was read, so it may be a copy still being written; looked at again
+   * when it changes.
+   */
+  private copyOf(handle: fs.FileHandle, size: number, key: string): {offset: number; of: string} | 'wait' | undefined {
+    let wait = false;
+    for (const [otherKey, file] of this.files) {
+      if (otherKey === key) continue;
+      for (const content of file.contents()) {
+        const n = content.identity.fingerprintBytes;
+        if (n === 0) continue;
+        if (size >= n) {
+          if (!headMatches(handle, content.identity)) continue;
+        } else {
+          const head = knownHead(content.identity);
+          if (!head?.subarray(0, size).equals(readHead(handle, size))) continue;
+        }
+        if (size < content.end) wait = true;
+        else if (readAt(handle, content.end - content.tail.length, content.tail.length).equals(content.tail)) return {offset: content.end, of: file.path};
+      }
+    }
+    // A catch-up run reads what is there: nothing is being written to wait for.
+    return wait && !this.o.exitAtEnd ? 'wait' : undefined;
   }
 
   /** Takes over the legacy position file's entries for files this run follows; true when there were any. */

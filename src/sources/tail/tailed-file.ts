@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
-import {FINGERPRINT_MAX_BYTES, headMatches, identify, type FileIdentity} from './file-identity.js';
+import {FINGERPRINT_MAX_BYTES, headMatches, identify, readAt, type FileIdentity} from './file-identity.js';
 import {ChunkReader} from '../chunk-reader.js';
 import {Line} from '../../lib/line.js';
 import {LineSplitter} from '../line-splitter.js';
@@ -9,6 +9,19 @@ import {MultilineGrouper} from './multiline.js';
 import type {FilePosition} from './position-store.js';
 
 const CHUNK_BYTES = 64 * 1024;
+/** Bytes kept from before the end of what was read: a copy must show them there too. */
+const TAIL_BYTES = 64;
+
+export interface ReadTo {
+  end: number;
+  /** The bytes just before `end` (up to TAIL_BYTES). */
+  tail: Buffer;
+}
+
+/** Content a file held (its identity) and how far its lines were read. */
+export interface ReadContent extends ReadTo {
+  identity: FileIdentity;
+}
 
 export interface LineOptions {
   maxLineBytes: number;
@@ -40,6 +53,13 @@ export class TailedFile {
   followedAs: string;
   atEof = false;
   lastGrowthAt: number;
+  /** Where the last complete line read ends (it is delivered or on its way), and the bytes before. */
+  readTo?: ReadTo;
+  /**
+   * The content before the last restart from 0 and how far its lines were read: a copy of it
+   * (copytruncate's) is read on from there, not again (see TailSource.copyOf).
+   */
+  previous?: ReadContent;
   /** The generation the line next() returned last was read in. */
   lineGeneration = 0;
   /** Lines ready to go out from `readyAt` on. */
@@ -70,6 +90,7 @@ export class TailedFile {
     this.lastGrowthAt = now;
     this.splitter = this.newSplitter(offset);
     this.grouper = this.newGrouper();
+    if (offset > 0) this.readTo = {end: offset, tail: readAt(handle, Math.max(0, offset - TAIL_BYTES), Math.min(offset, TAIL_BYTES))};
   }
 
   position(): FilePosition {
@@ -122,6 +143,7 @@ export class TailedFile {
       if (this.readOffset > this.size) (this.size = this.readOffset), (this.lastGrowthAt = now);
       this.clearReady();
       const lines = this.splitter.push(chunk, true);
+      if (lines.length > 0) this.noteReadTo(lines[lines.length - 1].end, chunk, this.readOffset - bytesRead);
       // Without multiline grouping the chunk's lines are the ready lines, all of this generation.
       if (this.grouper) for (const line of lines) this.queue(line, now);
       else this.ready = lines;
@@ -140,6 +162,12 @@ export class TailedFile {
     const last = this.splitter.flushPending();
     if (last) this.queue(last, this.lastGrowthAt);
     this.flushGroup();
+  }
+
+  /** The contents this file held (now and before its last restart from 0) and how far they were read. */
+  contents(): ReadContent[] {
+    const now = this.readTo && {identity: this.identity, ...this.readTo};
+    return [now, this.previous].filter((c) => c !== undefined);
   }
 
   /** Everything read has been delivered and nothing is held back. */
@@ -163,6 +191,8 @@ export class TailedFile {
     this.flushGroup();
     // Lines still queued keep the generation they were read in; the next ones get the new one.
     this.readyGenerations ??= this.ready.map(() => this.generation);
+    if (this.readTo) this.previous = {identity: this.identity, ...this.readTo};
+    this.readTo = undefined;
     this.generation++;
     this.identity = identity;
     this.rereadUntil = 0;
@@ -177,6 +207,11 @@ export class TailedFile {
     this.splitter = this.newSplitter(offset);
     this.grouper = this.newGrouper();
     this.atEof = false;
+  }
+
+  private noteReadTo(end: number, chunk: Buffer, chunkStart: number): void {
+    const inChunk = end - chunkStart;
+    this.readTo = {end, tail: Buffer.from(chunk.subarray(Math.max(0, inChunk - TAIL_BYTES), inChunk))};
   }
 
   private queue(line: Line, now: number): void {
