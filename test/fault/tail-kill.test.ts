@@ -85,3 +85,38 @@ describe('tail-produce killed with SIGKILL at random moments', () => {
     expect({code, signal}, stderr).toEqual({code: 0, signal: null});
   }, 240_000);
 });
+
+describe('tail-produce killed before its position moved, then copytruncate while it is down', () => {
+  it('the lines Kafka acknowledged are not sent again from the copy; the rest of the copy and the emptied file come once', async () => {
+    const {bootstrap} = await startBroker();
+    const dir = tempDir('tail-kill-copytruncate');
+    const log = path.join(dir, 'driving.log');
+    const positions = path.join(dir, 'positions.json');
+    const topic = 'tail-kill-copytruncate';
+    expect((await kcollect(bootstrap, ['topic', 'create', topic])).code).toBe(0);
+    const args = ['tail-produce', log, '--topic', topic, '-b', bootstrap, '--position-file', positions, '--poll-interval', '20ms'];
+    const lines = (from: number, to: number, tag = 'a') => Array.from({length: to - from + 1}, (_, i) => `${tag} line ${from + i}`);
+    const append = (ls: string[]) => fs.appendFileSync(log, ls.map((l) => `${l}\n`).join(''));
+
+    append(lines(1, 20));
+    expect((await kcollect(bootstrap, [...args, '--exit'])).code).toBe(0);
+    const saved = fs.readFileSync(positions);
+    append(lines(21, 30));
+    const child = spawnCli(args);
+    const result = collect(child);
+    while ((await topicValues(bootstrap, topic)).length < 30) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    expect((await result).signal).toBe('SIGKILL');
+    // What a kill between Kafka's acknowledgement and the position write leaves.
+    fs.writeFileSync(positions, saved);
+    fs.rmSync(`${positions}.progress`, {force: true});
+
+    append(lines(31, 35));
+    fs.copyFileSync(log, `${log}.1`);
+    fs.truncateSync(log, 0);
+    append(lines(1, 5, 'b'));
+    const last = await kcollect(bootstrap, [...args, '--exit']);
+    expect(last.code, last.stderr).toBe(0);
+    expect((await topicValues(bootstrap, topic)).sort()).toEqual([...lines(1, 35), ...lines(1, 5, 'b')].sort());
+  }, 60_000);
+});

@@ -318,6 +318,26 @@ describe('TailSource: restart from the position file', () => {
     expect([...first.ctx.lines(), ...second.ctx.lines()].sort()).toEqual([...numbered('a', 1, 15), ...numbered('b', 1, 10)].sort());
   });
 
+  it('copytruncate while down: the lines not read yet come from the copy beside it (named by the pattern or not), the emptied file from 0', async () => {
+    for (const glob of [false, true]) {
+      const dir = tempDir('tail');
+      const {log, rotated, positions} = paths(dir);
+      const patterns = [glob ? path.join(dir, 'a.log*') : log];
+      append(log, numbered('a', 1, 20));
+      let tail = startTail({patterns, positionFile: positions});
+      await until('first lines', () => tail.ctx.lines().length === 20, tail.ctx);
+      await tail.stop();
+      append(log, numbered('a', 21, 30));
+      fs.copyFileSync(log, rotated);
+      fs.truncateSync(log, 0);
+      append(log, numbered('b', 1, 5));
+      tail = startTail({patterns, positionFile: positions});
+      await until('the copy and the emptied file read', () => ['a line 30', 'b line 5'].every((l) => tail.ctx.lines().includes(l)), tail.ctx);
+      await tail.stop();
+      expect([...tail.ctx.lines()].sort(), glob ? 'with a.log*' : 'with a.log').toEqual([...numbered('a', 21, 30), ...numbered('b', 1, 5)].sort());
+    }
+  });
+
   it('a rotated file resumed after a restart stays followed across the next restart', async () => {
     const dir = tempDir('tail');
     const {log, rotated, positions} = paths(dir);

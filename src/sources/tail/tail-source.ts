@@ -330,11 +330,34 @@ export class TailSource implements Source {
     file.detached = detached;
     // Found under its rotated name: it stays under the name it was followed as.
     if (known) file.followedAs = known.path;
+    // A copy read on where the file it copies was: lines read again after a kill are recognised.
+    if (known && known.ino !== identity.ino) file.originIno = known.ino;
     this.files.set(key, file);
     this.store.set(file.position());
     ctx.count('FileOpenedCount');
     ctx.log(`${filePath}: ${how} from offset ${offset}`);
+    if (stored && !resumed && !known) await this.resumeCopy(ctx, stored);
     return {key, resumed};
+  }
+
+  /**
+   * A file of ours rewritten while we were down, as copytruncate does: what was not read of it
+   * is in its copy beside it (driving.log.1, driving.log-20240101), which starts with the same
+   * bytes and is at least as long as what was read. That copy is read on from the stored offset.
+   */
+  private async resumeCopy(ctx: SourceContext, stored: FilePosition): Promise<void> {
+    const dir = path.dirname(stored.path);
+    const base = path.basename(stored.path);
+    for (const name of (await fs.readdir(dir).catch(() => [] as string[])).sort()) {
+      const candidate = path.join(dir, name);
+      if (!name.startsWith(base) || name === base || this.isOwnFile(candidate)) continue;
+      const handle = await fs.open(candidate, 'r').catch(() => null);
+      if (!handle) continue;
+      const {identity, size} = identify(handle);
+      const copy = !this.files.has(inodeKey(identity.dev, identity.ino)) && !this.store.get(identity.dev, identity.ino) && size >= stored.offset && headMatches(handle, stored);
+      await handle.close();
+      if (copy && (await this.open(ctx, candidate, 'beginning', true, stored))?.resumed) return;
+    }
   }
 
   /**
@@ -459,7 +482,7 @@ export class TailSource implements Source {
           file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
           const line = file.next(now);
           if (!line) break;
-          events.push(this.toEvent(ctx, (from ??= lineOrigin(file.path, Number(file.identity.ino))), file, line));
+          events.push(this.toEvent(ctx, (from ??= lineOrigin(file.path, Number(file.originIno ?? file.identity.ino))), file, line));
           bytes += line.stop - line.start;
           last = line;
           lastGeneration = file.lineGeneration;

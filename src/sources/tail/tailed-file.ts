@@ -53,6 +53,12 @@ export class TailedFile {
   followedAs: string;
   atEof = false;
   lastGrowthAt: number;
+  /**
+   * The inode its lines' origin names, when not its own: a copy resumed where the file it copies
+   * was (its bytes are that file's bytes at the same offsets), so the Kafka sink recognises the
+   * lines sent from that file before a kill.
+   */
+  originIno?: string;
   /** Where the last complete line read ends (it is delivered or on its way), and the bytes before. */
   readTo?: ReadTo;
   /**
