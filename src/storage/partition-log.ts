@@ -4,7 +4,8 @@ import {BugError} from '../lib/errors.js';
 import {fsyncDir, writeFileAtomic} from '../lib/fs.js';
 import {isLent} from '../lib/lent-buffers.js';
 import {Reader} from '../protocol/reader.js';
-import {Attr, BATCH_HEADER_SIZE, type BatchHeader, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
+import {decompress} from '../protocol/records/compression.js';
+import {Attr, BATCH_HEADER_SIZE, type BatchHeader, Compression, compressionOf, iterateBatches, LOG_OVERHEAD, Off, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch} from '../protocol/records/batch.js';
 import {StorageError, storageFailure} from './errors.js';
 import {type RecentBatchBudget, RecentBatches} from './recent-batches.js';
 import {DEFAULT_INDEX_INTERVAL_BYTES, readFully, readInt64, Segment} from './segment.js';
@@ -361,37 +362,26 @@ export class PartitionLog {
     return out;
   }
 
-  /** Kafka ListOffsets by timestamp: the first offset whose record timestamp is >= ts. */
-  offsetForTimestamp(ts: number): {offset: number; timestamp: number} | null {
-    this.assertOpen();
-    for (let i = 0; i < this.segments.length; i++) {
-      const seg = this.segments[i];
-      const segEnd = i + 1 < this.segments.length ? this.segments[i + 1].base : this.logEndOffset;
-      if (seg.maxTimestamp < ts || segEnd <= this.startOffset) continue;
-      // Everything up to a time entry's offset is no newer than its timestamp.
-      const k = seg.time.lastBelow(ts);
-      const from = Math.max(k >= 0 ? seg.base + seg.time.rel[k] + 1 : seg.base, this.startOffset);
-      let pos = this.locate(seg, from);
-      while (pos + BATCH_HEADER_SIZE <= seg.size) {
-        const at = this.headerAt(seg, pos);
-        const h = this.scratch;
-        const size = h.readInt32BE(at + Off.batchLength) + LOG_OVERHEAD;
-        const base = readInt64(h, at);
-        const last = base + h.readInt32BE(at + Off.lastOffsetDelta);
-        const maxTs = readInt64(h, at + Off.maxTimestamp);
-        if (maxTs >= ts && last >= from) {
-          const attributes = h.readInt16BE(at + Off.attributes);
-          const exact = (attributes & (Attr.compressionMask | Attr.logAppendTime)) === 0 ? this.recordAtOrAfter(seg, pos, size, ts, from) : null;
-          return exact ?? {offset: Math.max(base, from), timestamp: maxTs};
-        }
-        pos += size;
-      }
+  /**
+   * Kafka ListOffsets by timestamp: the first record at or after the log start whose timestamp
+   * is >= ts (FileRecords.searchForTimestamp). A compressed batch is decompressed to find it:
+   * its first record may be far older than ts.
+   */
+  async offsetForTimestamp(ts: number): Promise<{offset: number; timestamp: number} | null> {
+    for (let from = this.startOffset; ; ) {
+      const batch = this.batchReaching(ts, from);
+      if (!batch) return null;
+      const found = await recordReaching(batch, ts, from);
+      if (found) return found;
+      // A log deleted meanwhile has nothing more to answer with.
+      if (this.closed) return null;
+      // Its newer records all lie below `from`: look on from the next batch, as Kafka does.
+      from = readInt64(batch, Off.baseOffset) + batch.readInt32BE(Off.lastOffsetDelta) + 1;
     }
-    return null;
   }
 
   /** KIP-734 (ListOffsets -3): the first record with the largest timestamp in the log. */
-  offsetOfMaxTimestamp(): {offset: number; timestamp: number} | null {
+  async offsetOfMaxTimestamp(): Promise<{offset: number; timestamp: number} | null> {
     this.assertOpen();
     let max = -1;
     for (let i = 0; i < this.segments.length; i++) {
@@ -401,25 +391,25 @@ export class PartitionLog {
     return max < 0 ? null : this.offsetForTimestamp(max);
   }
 
-  /** Walks an uncompressed CreateTime batch's records for the exact first match. */
-  private recordAtOrAfter(seg: Segment, pos: number, size: number, ts: number, from: number): {offset: number; timestamp: number} | null {
-    const buf = readBatchAt(seg, pos, size);
-    const base = readInt64(buf, Off.baseOffset);
-    const baseTs = readInt64(buf, Off.baseTimestamp);
-    const count = buf.readInt32BE(Off.recordsCount);
-    try {
-      const r = new Reader(buf, BATCH_HEADER_SIZE);
-      for (let n = 0; n < count; n++) {
-        const len = r.varint();
-        const next = r.offset + len;
-        r.int8();
-        const timestamp = baseTs + r.varlong();
-        const offset = base + r.varint();
-        if (offset >= from && timestamp >= ts) return {offset, timestamp};
-        r.offset = next;
+  /** The first batch ending at or after `from` whose max timestamp is >= ts (a copy), or null. */
+  private batchReaching(ts: number, from: number): Buffer | null {
+    this.assertOpen();
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i];
+      const segEnd = i + 1 < this.segments.length ? this.segments[i + 1].base : this.logEndOffset;
+      if (seg.maxTimestamp < ts || segEnd <= from) continue;
+      // Everything up to a time entry's offset is no newer than its timestamp.
+      const k = seg.time.lastBelow(ts);
+      const start = Math.max(k >= 0 ? seg.base + seg.time.rel[k] + 1 : seg.base, from);
+      let pos = this.locate(seg, start);
+      while (pos + BATCH_HEADER_SIZE <= seg.size) {
+        const at = this.headerAt(seg, pos);
+        const h = this.scratch;
+        const size = h.readInt32BE(at + Off.batchLength) + LOG_OVERHEAD;
+        const last = readInt64(h, at) + h.readInt32BE(at + Off.lastOffsetDelta);
+        if (readInt64(h, at + Off.maxTimestamp) >= ts && last >= start) return readBatchAt(seg, pos, size);
+        pos += size;
       }
-    } catch {
-      // A batch we cannot walk still answers at batch granularity.
     }
     return null;
   }
@@ -721,6 +711,37 @@ function readBatchAt(seg: Segment, pos: number, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
   if (readFully(seg.fd, buf, 0, size, pos) < size) throw new BugError(`${seg.logPath}: short read at ${pos}`);
   return buf;
+}
+
+/**
+ * The first record of `batch` at or after `from` with a timestamp >= ts, or null. A LogAppendTime
+ * batch's records all carry its max timestamp; a batch that cannot be walked answers as a whole.
+ */
+async function recordReaching(batch: Buffer, ts: number, from: number): Promise<{offset: number; timestamp: number} | null> {
+  const base = readInt64(batch, Off.baseOffset);
+  const maxTimestamp = readInt64(batch, Off.maxTimestamp);
+  const attributes = batch.readInt16BE(Off.attributes);
+  const whole = {offset: Math.max(base, from), timestamp: maxTimestamp};
+  if (attributes & Attr.logAppendTime) return whole;
+  const baseTs = readInt64(batch, Off.baseTimestamp);
+  const count = batch.readInt32BE(Off.recordsCount);
+  try {
+    const codec = compressionOf(attributes);
+    const records = codec === Compression.none ? batch.subarray(BATCH_HEADER_SIZE) : await decompress(codec, batch.subarray(BATCH_HEADER_SIZE));
+    const r = new Reader(records);
+    for (let n = 0; n < count; n++) {
+      const len = r.varint();
+      const next = r.offset + len;
+      r.int8();
+      const timestamp = baseTs + r.varlong();
+      const offset = base + r.varint();
+      if (offset >= from && timestamp >= ts) return {offset, timestamp};
+      r.offset = next;
+    }
+    return null;
+  } catch {
+    return whole;
+  }
 }
 
 function readCheckpoint(file: string): number {

@@ -42,7 +42,7 @@ describe('partition log on a full disk', () => {
   // A small index interval makes every append also write an offset and a time index entry.
   const open = (dir: string, overrides: Record<string, string> = {}) => PartitionLog.open(dir, validateTopicConfig(overrides), {indexIntervalBytes: 1});
 
-  it('refuses an append cut anywhere (log bytes, index entry, time index entry) without a trace, and takes the retry', () => {
+  it('refuses an append cut anywhere (log bytes, index entry, time index entry) without a trace, and takes the retry', async () => {
     const batch = makeBatch(3, {valueSize: 40});
     // Each cut point: inside the batch, right after it (index write fails), inside each index entry.
     for (const allowBytes of [0, 1, 60, batch.length - 1, batch.length, batch.length + 4, batch.length + 12, batch.length + 16]) {
@@ -71,7 +71,7 @@ describe('partition log on a full disk', () => {
       log = open(dir);
       expect(log.logEndOffset).toBe(12);
       expect(offsetsIn(log)).toEqual(Array.from({length: 12}, (_, i) => i));
-      expect(log.offsetForTimestamp(1_700_000_000_200)?.offset).toBe(9);
+      expect((await log.offsetForTimestamp(1_700_000_000_200))?.offset).toBe(9);
       log.close();
       disk.restore();
     }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {BugError} from '../../src/lib/errors.js';
 import {diskIo} from '../../src/lib/fs.js';
-import {batchCrcValid, readBatchHeader} from '../../src/protocol/records/batch.js';
+import {BATCH_HEADER_SIZE, batchCrcValid, Compression, readBatchHeader, withPayload} from '../../src/protocol/records/batch.js';
+import {compress} from '../../src/protocol/records/compression.js';
 import {PartitionLog} from '../../src/storage/partition-log.js';
 import {validateTopicConfig} from '../../src/storage/topic-config.js';
 import {baseOffsetOf, lastOffsetOf, makeBatch} from './batches.js';
@@ -194,7 +195,7 @@ describe('PartitionLog segments', () => {
     expect(batches(log).length).toBe(12);
   });
 
-  it('keeps everything across a reopen, with or without a clean close', () => {
+  it('keeps everything across a reopen, with or without a clean close', async () => {
     let log = openLog({'segment.bytes': '1500'}, 100);
     for (let i = 0; i < 30; i++) log.append(makeBatch(3, {timestamp: 1000 + i}), {leaderEpoch: 1});
     const before = batches(log).map((b) => Buffer.from(b));
@@ -206,7 +207,7 @@ describe('PartitionLog segments', () => {
     expect(log.highWatermark).toBe(90);
     expect(log.segmentBaseOffsets()).toEqual(segments);
     expect(batches(log)).toEqual(before);
-    expect(log.offsetForTimestamp(1010)).toEqual({offset: 30, timestamp: 1010});
+    expect(await log.offsetForTimestamp(1010)).toEqual({offset: 30, timestamp: 1010});
     // No close this time: the next instance must cope with what a crashed process leaves.
     log.append(makeBatch(2), {leaderEpoch: 1});
     const crashed = log;
@@ -300,7 +301,7 @@ describe('PartitionLog recovery', () => {
 });
 
 describe('PartitionLog offsets by timestamp', () => {
-  it('finds the first record with a timestamp >= the target', () => {
+  it('finds the first record with a timestamp >= the target', async () => {
     const log = openLog({'segment.bytes': '300'}, 100);
     // Batches of 3 records at t = 1000 + 10 * offset.
     for (let b = 0; b < 10; b++) {
@@ -308,32 +309,49 @@ describe('PartitionLog offsets by timestamp', () => {
       log.append(makeBatch(3, {timestamps: ts}), {leaderEpoch: 0});
     }
     expect(log.segmentBaseOffsets().length).toBeGreaterThan(2);
-    expect(log.offsetForTimestamp(0)).toEqual({offset: 0, timestamp: 1000});
-    expect(log.offsetForTimestamp(1000)).toEqual({offset: 0, timestamp: 1000});
-    expect(log.offsetForTimestamp(1001)).toEqual({offset: 1, timestamp: 1010});
-    expect(log.offsetForTimestamp(1130)).toEqual({offset: 13, timestamp: 1130});
-    expect(log.offsetForTimestamp(1125)).toEqual({offset: 13, timestamp: 1130});
-    expect(log.offsetForTimestamp(1290)).toEqual({offset: 29, timestamp: 1290});
-    expect(log.offsetForTimestamp(1291)).toBeNull();
+    expect(await log.offsetForTimestamp(0)).toEqual({offset: 0, timestamp: 1000});
+    expect(await log.offsetForTimestamp(1000)).toEqual({offset: 0, timestamp: 1000});
+    expect(await log.offsetForTimestamp(1001)).toEqual({offset: 1, timestamp: 1010});
+    expect(await log.offsetForTimestamp(1130)).toEqual({offset: 13, timestamp: 1130});
+    expect(await log.offsetForTimestamp(1125)).toEqual({offset: 13, timestamp: 1130});
+    expect(await log.offsetForTimestamp(1290)).toEqual({offset: 29, timestamp: 1290});
+    expect(await log.offsetForTimestamp(1291)).toBeNull();
   });
 
-  it('handles timestamps that are not monotonic across batches', () => {
+  it('handles timestamps that are not monotonic across batches', async () => {
     const log = openLog({}, 0);
     log.append(makeBatch(1, {timestamp: 500}), {leaderEpoch: 0});
     log.append(makeBatch(1, {timestamp: 100}), {leaderEpoch: 0});
     log.append(makeBatch(1, {timestamp: 900}), {leaderEpoch: 0});
     log.append(makeBatch(1, {timestamp: 200}), {leaderEpoch: 0});
-    expect(log.offsetForTimestamp(150)).toEqual({offset: 0, timestamp: 500});
-    expect(log.offsetForTimestamp(600)).toEqual({offset: 2, timestamp: 900});
-    expect(log.offsetForTimestamp(901)).toBeNull();
+    expect(await log.offsetForTimestamp(150)).toEqual({offset: 0, timestamp: 500});
+    expect(await log.offsetForTimestamp(600)).toEqual({offset: 2, timestamp: 900});
+    expect(await log.offsetForTimestamp(901)).toBeNull();
   });
 
-  it('skips records below the log start offset', () => {
+  it('skips records below the log start offset', async () => {
     const log = openLog();
     log.append(makeBatch(4, {timestamps: [10, 20, 30, 40]}), {leaderEpoch: 0});
     log.append(makeBatch(1, {timestamp: 50}), {leaderEpoch: 0});
     log.deleteRecordsBefore(2);
-    expect(log.offsetForTimestamp(0)).toEqual({offset: 2, timestamp: 30});
+    expect(await log.offsetForTimestamp(0)).toEqual({offset: 2, timestamp: 30});
+  });
+
+  it('looks on in the next batch when the newer records of a batch lie below the log start', async () => {
+    const log = openLog();
+    log.append(makeBatch(4, {timestamps: [40, 10, 10, 10]}), {leaderEpoch: 0});
+    log.append(makeBatch(1, {timestamp: 50}), {leaderEpoch: 0});
+    log.deleteRecordsBefore(1);
+    expect(await log.offsetForTimestamp(35)).toEqual({offset: 4, timestamp: 50});
+  });
+
+  it('finds the record inside a compressed batch, and the largest timestamp\'s own record', async () => {
+    const log = openLog();
+    const plain = makeBatch(10, {timestamps: [100, 110, 120, 130, 140, 190, 150, 160, 170, 180]});
+    log.append(withPayload(plain, Compression.gzip, await compress(Compression.gzip, plain.subarray(BATCH_HEADER_SIZE))), {leaderEpoch: 0});
+    expect(await log.offsetForTimestamp(125)).toEqual({offset: 3, timestamp: 130});
+    expect(await log.offsetForTimestamp(185)).toEqual({offset: 5, timestamp: 190});
+    expect(await log.offsetOfMaxTimestamp()).toEqual({offset: 5, timestamp: 190});
   });
 });
 
@@ -389,7 +407,7 @@ describe('PartitionLog deletion and retention', () => {
 });
 
 describe('PartitionLog truncation', () => {
-  it('truncateTo drops everything from the offset on, across segments', () => {
+  it('truncateTo drops everything from the offset on, across segments', async () => {
     let log = openLog({'segment.bytes': '400'}, 50);
     for (let i = 0; i < 12; i++) log.append(makeBatch(3, {timestamp: 100 + i, valueSize: 40}), {leaderEpoch: 0});
     const kept = batches(log).filter((b) => baseOffsetOf(b) < 15).map((b) => Buffer.from(b));
@@ -397,7 +415,7 @@ describe('PartitionLog truncation', () => {
     expect(log.logEndOffset).toBe(15);
     expect(log.highWatermark).toBe(15);
     expect(batches(log)).toEqual(kept);
-    expect(log.offsetForTimestamp(105)).toBeNull();
+    expect(await log.offsetForTimestamp(105)).toBeNull();
     expect(log.append(makeBatch(1, {timestamp: 200}), {leaderEpoch: 1}).baseOffset).toBe(15);
     log.truncateTo(13); // inside batch 12..14: the whole batch goes
     expect(log.logEndOffset).toBe(12);

@@ -23,39 +23,43 @@ export const listOffsetsHandler: Handler = {
   api: ListOffsets,
   minVersion: 0,
   maxVersion: 8,
-  handle(request, {broker, header, session}) {
+  async handle(request, {broker, header, session}) {
     const v0 = header.apiVersion === 0;
     const failed = (partitionIndex: number, errorCode: number) => ({partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1, offset: -1});
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t: any) => ({
-        name: t.name,
-        partitions: t.partitions.map((p: any) => {
-          if (!broker.authorize(session, Operation.DESCRIBE, ResourceType.TOPIC, t.name)) return failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
-          const log = broker.logs.partition(t.name, p.partitionIndex);
-          if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-          const notLeader = broker.cluster?.leaderError(t.name, p.partitionIndex) ?? ErrorCode.NONE;
-          if (notLeader !== ErrorCode.NONE) return failed(p.partitionIndex, notLeader);
-          const epochError = leaderEpochError(broker, t.name, p.partitionIndex, p.currentLeaderEpoch ?? -1);
-          if (epochError !== ErrorCode.NONE) return failed(p.partitionIndex, epochError);
-          if (v0) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: oldStyleOffsets(log, p.timestamp, p.maxNumOffsets)};
-          const found = lookUp(broker, log, p.timestamp, request.isolationLevel === 1);
-          // v4+: the leader epoch of the answer (KIP-320 clients validate their position with it); a single broker's is 0.
-          const epochOf = (offset: number | 'latest') => (broker.cluster ? broker.cluster.epochAt(t.name, p.partitionIndex, offset) : 0);
-          const leaderEpoch = found.offset < 0 ? -1 : p.timestamp === LATEST ? epochOf('latest') : epochOf(found.offset);
-          return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...found, leaderEpoch};
-        }),
-      })),
+      topics: await Promise.all(
+        request.topics.map(async (t: any) => ({
+          name: t.name,
+          partitions: await Promise.all(
+            t.partitions.map(async (p: any) => {
+              if (!broker.authorize(session, Operation.DESCRIBE, ResourceType.TOPIC, t.name)) return failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+              const log = broker.logs.partition(t.name, p.partitionIndex);
+              if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+              const notLeader = broker.cluster?.leaderError(t.name, p.partitionIndex) ?? ErrorCode.NONE;
+              if (notLeader !== ErrorCode.NONE) return failed(p.partitionIndex, notLeader);
+              const epochError = leaderEpochError(broker, t.name, p.partitionIndex, p.currentLeaderEpoch ?? -1);
+              if (epochError !== ErrorCode.NONE) return failed(p.partitionIndex, epochError);
+              if (v0) return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: await oldStyleOffsets(log, p.timestamp, p.maxNumOffsets)};
+              const found = await lookUp(broker, log, p.timestamp, request.isolationLevel === 1);
+              // v4+: the leader epoch of the answer (KIP-320 clients validate their position with it); a single broker's is 0.
+              const epochOf = (offset: number | 'latest') => (broker.cluster ? broker.cluster.epochAt(t.name, p.partitionIndex, offset) : 0);
+              const leaderEpoch = found.offset < 0 ? -1 : p.timestamp === LATEST ? epochOf('latest') : epochOf(found.offset);
+              return {partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, ...found, leaderEpoch};
+            }),
+          ),
+        })),
+      ),
     };
   },
 };
 
 /** The offset (and timestamp) a ListOffsets v1+ timestamp asks for. */
-function lookUp(broker: Broker, log: PartitionLog, timestamp: number, readCommitted: boolean): {timestamp: number; offset: number} {
+async function lookUp(broker: Broker, log: PartitionLog, timestamp: number, readCommitted: boolean): Promise<{timestamp: number; offset: number}> {
   if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return {timestamp: -1, offset: log.logStartOffset};
   if (timestamp === LATEST) return {timestamp: -1, offset: readCommitted ? broker.producerStates.lastStableOffset(log) : log.highWatermark};
   if (timestamp === LATEST_TIERED) return {timestamp: -1, offset: -1};
-  const found = timestamp === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(timestamp);
+  const found = await (timestamp === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(timestamp));
   return {timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1};
 }
 
@@ -64,10 +68,10 @@ function lookUp(broker: Broker, log: PartitionLog, timestamp: number, readCommit
  * offsets, for earliest the log start offset, for a time the start of the first record at or
  * after it (the high watermark when there is none).
  */
-function oldStyleOffsets(log: PartitionLog, timestamp: number, max: number): number[] {
+async function oldStyleOffsets(log: PartitionLog, timestamp: number, max: number): Promise<number[]> {
   let offsets: number[];
   if (timestamp === EARLIEST) offsets = [log.logStartOffset];
   else if (timestamp === LATEST) offsets = [log.highWatermark, ...log.segmentBaseOffsets().filter((o) => o < log.highWatermark && o >= log.logStartOffset).reverse()];
-  else offsets = [log.offsetForTimestamp(timestamp)?.offset ?? log.highWatermark];
+  else offsets = [(await log.offsetForTimestamp(timestamp))?.offset ?? log.highWatermark];
   return offsets.slice(0, Math.max(0, max));
 }
