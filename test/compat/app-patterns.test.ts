@@ -4,7 +4,7 @@ import {startBroker} from '../helpers/broker.js';
 import {runOk} from '../helpers/run.js';
 import {hasCommand, hasPythonModule, requireTool} from '../helpers/system-deps.js';
 
-/** What applications do beyond produce and consume: seek by time, ... */
+/** What applications do beyond produce and consume: seeking by time, in compressed batches and open transactions. */
 
 const {Kafka, logLevel, CompressionTypes} = kafkajs;
 const haveKcat = requireTool('kcat', hasCommand('kcat'), 'apt-get install -y kcat');
@@ -23,6 +23,27 @@ p.flush(30)
 c = Consumer({'bootstrap.servers': boot, 'group.id': 'unused'})
 print(json.dumps([c.offsets_for_times([TopicPartition(topic, 0, t0 + d)], timeout=10)[0].offset for d in (4500, 9000, 9001)]))
 c.close()
+`;
+
+/** offsets_for_times while a transaction is open: p0 at T0, the open transaction's t0 at T0+1s, then p1 at T0+2s. */
+const TIMES_IN_OPEN_TRANSACTION = `
+import sys, json
+from confluent_kafka import Producer, Consumer, TopicPartition
+boot, topic, t0 = sys.argv[1], sys.argv[2], int(sys.argv[3])
+plain = Producer({'bootstrap.servers': boot, 'linger.ms': 0})
+plain.produce(topic, value=b'p0', partition=0, timestamp=t0); plain.flush(30)
+tx = Producer({'bootstrap.servers': boot, 'transactional.id': 'times-' + topic, 'linger.ms': 0})
+tx.init_transactions(30)
+tx.begin_transaction()
+tx.produce(topic, value=b't0', partition=0, timestamp=t0 + 1000); tx.flush(30)
+plain.produce(topic, value=b'p1', partition=0, timestamp=t0 + 2000); plain.flush(30)
+out = {}
+for iso in ('read_committed', 'read_uncommitted'):
+    c = Consumer({'bootstrap.servers': boot, 'group.id': 'unused', 'isolation.level': iso})
+    out[iso] = [c.offsets_for_times([TopicPartition(topic, 0, t0 + d)], timeout=10)[0].offset for d in (0, 500, 1500)]
+    c.close()
+tx.abort_transaction(30)
+print(json.dumps(out))
 `;
 
 describe('application patterns against the broker', () => {
@@ -64,5 +85,11 @@ describe('application patterns against the broker', () => {
     if (haveConfluent) {
       expect(JSON.parse(await runOk('/usr/bin/python3', ['-c', CONFLUENT_TIMES, env.bootstrap, 'by-time-lz4', String(T0)]))).toEqual([5, 9, -1]);
     }
+  });
+
+  it.runIf(haveConfluent)('a read_committed consumer seeking by time is never sent into an open transaction', async () => {
+    const out = JSON.parse(await runOk('/usr/bin/python3', ['-c', TIMES_IN_OPEN_TRANSACTION, env.bootstrap, 'times-open-tx', String(T0)]));
+    // Kafka answers only offsets the consumer may fetch: below the last stable offset (1) for read_committed.
+    expect(out).toEqual({read_committed: [0, -1, -1], read_uncommitted: [0, 1, 2]});
   });
 });

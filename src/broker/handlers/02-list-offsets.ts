@@ -1,6 +1,7 @@
 // ListOffsets 0-8: timestamp -2 = earliest, -1 = latest, else the first offset with a
-// timestamp >= T (or -1/-1 when there is none). v0 (Sarama's default, so Burrow) answers a list
-// of at most max_num_offsets offsets instead of one offset and timestamp. With isolation_level 1
+// timestamp >= T below the high watermark (the last stable offset for read_committed), or -1/-1
+// when there is none. v0 (Sarama's default, so Burrow) answers a list of at most max_num_offsets
+// offsets instead of one offset and timestamp. With isolation_level 1
 // (read_committed, v2+) latest is the last stable offset. current_leader_epoch (v4+) is fenced as
 // in Fetch; the answer carries the leader epoch that wrote the offset (the latest one for the end).
 import {ErrorCode} from '../../protocol/errors.js';
@@ -60,7 +61,11 @@ async function lookUp(broker: Broker, log: PartitionLog, timestamp: number, read
   if (timestamp === LATEST) return {timestamp: -1, offset: readCommitted ? broker.producerStates.lastStableOffset(log) : log.highWatermark};
   if (timestamp === LATEST_TIERED) return {timestamp: -1, offset: -1};
   const found = await (timestamp === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(timestamp));
-  return {timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1};
+  // As Kafka's Partition.fetchOffsetForTimestamp: only an offset the consumer may fetch, below
+  // the high watermark or, for read_committed, below the last stable offset (an open transaction's).
+  const fetchable = readCommitted ? broker.producerStates.lastStableOffset(log) : log.highWatermark;
+  if (!found || found.offset >= fetchable) return {timestamp: -1, offset: -1};
+  return found;
 }
 
 /**
