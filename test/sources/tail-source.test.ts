@@ -250,6 +250,18 @@ describe('TailSource: rotation', () => {
     expect([...tail.ctx.lines()].sort()).toEqual([...numbered('a', 1, 50), ...numbered('a', 1, 30), ...numbered('c', 1, 30)].sort());
   });
 
+  it('a new file that begins like a followed one but stays shorter (a shared header) is read whole once the wait for a copy ends', async () => {
+    const dir = tempDir('tail');
+    const {log, positions} = paths(dir);
+    append(log, numbered('a', 1, 50));
+    const tail = startTail({patterns: [path.join(dir, 'a.log*')], positionFile: positions, copyWaitMs: 300});
+    await until('old lines', () => tail.ctx.lines().length === 50, tail.ctx);
+    append(path.join(dir, 'a.log.2'), numbered('a', 1, 2));
+    await until('the new file', () => tail.ctx.lines().length === 52, tail.ctx);
+    await tail.stop();
+    expect([...tail.ctx.lines()].sort()).toEqual([...numbered('a', 1, 50), ...numbered('a', 1, 2)].sort());
+  });
+
   it('copytruncate followed by more bytes than were read: the changed first bytes give it away', async () => {
     const dir = tempDir('tail');
     const {log, positions} = paths(dir);

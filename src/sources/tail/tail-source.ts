@@ -50,6 +50,11 @@ export interface TailSourceOptions {
   batchMaxBytes?: number;
   /** Keep a rotated-away or deleted file open this long after it stopped growing (default 5000). */
   rotateWaitMs?: number;
+  /**
+   * A new file that begins like content already read but is shorter may be copytruncate's copy
+   * still being written: it is left this long at most (default 60000), then read as a new file.
+   */
+  copyWaitMs?: number;
   /** Batches handed to the channel and not yet safe, while reading goes on (default 8). */
   maxPendingBatches?: number;
   /**
@@ -97,6 +102,8 @@ export class TailSource implements Source {
   private durableLines = 0;
   /** A new file was left for now as it may be a copy still being written (see copyOf). */
   private copyPending = false;
+  /** Since when each such file has been left. */
+  private readonly copyWaitSince = new Map<string, number>();
   /** Settles once the last position save is in the file. */
   private landing: Promise<unknown> = Promise.resolve();
   private readonly o: Required<Omit<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>> & Pick<TailSourceOptions, 'multilineStart' | 'legacyPositionFile'>;
@@ -110,6 +117,7 @@ export class TailSource implements Source {
       batchMaxEvents: 500,
       batchMaxBytes: 1024 * 1024,
       rotateWaitMs: 5000,
+      copyWaitMs: 60_000,
       maxPendingBatches: PENDING_BATCHES,
       exitAtEnd: false,
       ...options,
@@ -382,11 +390,21 @@ export class TailSource implements Source {
           if (!head?.subarray(0, size).equals(readHead(handle, size))) continue;
         }
         if (size < content.end) wait = true;
-        else if (readAt(handle, content.end - content.tail.length, content.tail.length).equals(content.tail)) return {offset: content.end, of: file.path};
+        else if (readAt(handle, content.end - content.tail.length, content.tail.length).equals(content.tail)) {
+          this.copyWaitSince.delete(key);
+          return {offset: content.end, of: file.path};
+        }
       }
     }
-    // A catch-up run reads what is there: nothing is being written to wait for.
-    return wait && !this.o.exitAtEnd ? 'wait' : undefined;
+    // A catch-up run reads what is there: nothing is being written to wait for. Nor is a file
+    // that stays shorter: one that only begins like another (a common header) is read in the end.
+    const since = this.copyWaitSince.get(key) ?? Date.now();
+    if (wait && !this.o.exitAtEnd && Date.now() - since < this.o.copyWaitMs) {
+      this.copyWaitSince.set(key, since);
+      return 'wait';
+    }
+    this.copyWaitSince.delete(key);
+    return undefined;
   }
 
   /** Takes over the legacy position file's entries for files this run follows; true when there were any. */
