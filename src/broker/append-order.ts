@@ -1,18 +1,17 @@
 /**
- * Keeps the appends to each partition in arrival order when some of them wait: for an
- * asynchronous check (decompressing a compressed batch to validate it), or for their own write
- * (a large batch is written on the thread pool, and the log takes nothing else meanwhile). An
- * idempotent producer's pipelined batches must land in the order it sent them. With nothing
- * waiting, an append runs synchronously, as before.
+ * Keeps the appends to each partition in arrival order when some of them first wait for an
+ * asynchronous check (decompressing a compressed batch to validate it): an idempotent producer's
+ * pipelined batches must land in the order it sent them. With nothing waiting, an append runs
+ * synchronously, as before.
  */
 export class AppendOrder {
   private readonly tails = new Map<string, Promise<void>>();
 
-  /** Runs `append(checked)` once `check` settled and every earlier append of `key` ended. */
-  enqueue<C, T>(key: string, check: C | Promise<C>, append: (checked: C) => T | Promise<T>): T | Promise<T> {
+  /** Runs `append(checked)` once `check` settled and every earlier append of `key` ran. */
+  enqueue<C, T>(key: string, check: C | Promise<C>, append: (checked: C) => T): T | Promise<T> {
     const tail = this.tails.get(key);
-    const result = !tail && !(check instanceof Promise) ? append(check) : Promise.all([check, tail]).then(([checked]) => append(checked));
-    if (!(result instanceof Promise)) return result;
+    if (!tail && !(check instanceof Promise)) return append(check);
+    const result = Promise.all([check, tail]).then(([checked]) => append(checked));
     const settled = result.then(
       () => undefined,
       () => undefined,

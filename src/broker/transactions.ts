@@ -13,7 +13,6 @@ import {StorageError} from '../storage/errors.js';
 import type {Broker} from './broker.js';
 import {type BrokerEndpoint, endpointOn} from './cluster-link.js';
 import {ensureTransactionStateTopic} from './internal-topics.js';
-import {PartitionWaiters} from './partition-waiters.js';
 
 /** How long the markers of a decided transaction are retried before the request fails (a later load retries again). */
 const MARKER_RETRY_MS = 30_000;
@@ -174,22 +173,9 @@ export class BrokerTransactions {
    * itself): the producer's transaction ends there, and on __consumer_offsets its offsets commit or vanish.
    */
   async appendMarker(topic: string, partition: number, producerId: number, producerEpoch: number, marker: Marker): Promise<number> {
-    // In line behind the partition's Produce appends: one may still be on its way to the page cache.
-    const written = await this.broker.appendOrder.enqueue(PartitionWaiters.key(topic, partition), undefined, () => this.writeMarker(topic, partition, producerId, producerEpoch, marker));
-    if (written !== ErrorCode.NONE) return written;
-    try {
-      await this.replicated(topic, partition);
-    } catch (err) {
-      this.broker.log(`${marker} marker on ${topic}-${partition}: ${errorMessage(err)}`);
-      return ErrorCode.NOT_ENOUGH_REPLICAS;
-    }
-    return ErrorCode.NONE;
-  }
-
-  private writeMarker(topic: string, partition: number, producerId: number, producerEpoch: number, marker: Marker): number {
     const broker = this.broker;
     const log = broker.logs.partition(topic, partition);
-    if (!log || log.isClosed) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    if (!log) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     const notLeader = broker.cluster?.leaderError(topic, partition) ?? ErrorCode.NONE;
     if (notLeader !== ErrorCode.NONE) return notLeader;
     const producers = broker.producerStates.forLog(log);
@@ -207,6 +193,12 @@ export class BrokerTransactions {
     if (topic === OFFSETS_TOPIC) broker.groups.completeTransactionalOffsets(producerId, marker === 'COMMIT', (groupId) => broker.offsetsStore.partitionFor(groupId) === partition);
     broker.cluster?.appended(topic, partition);
     broker.waiters.notify(topic, partition);
+    try {
+      await this.replicated(topic, partition);
+    } catch (err) {
+      broker.log(`${marker} marker on ${topic}-${partition}: ${errorMessage(err)}`);
+      return ErrorCode.NOT_ENOUGH_REPLICAS;
+    }
     return ErrorCode.NONE;
   }
 

@@ -178,9 +178,8 @@ export class ReplicaManager implements FetcherHost {
     part.leader = this.nodeId;
     part.epoch = epoch;
     part.log.holdRecentBatches(part.followers.size > 0 ? this.recentBatches : undefined);
-    // What this broker appends from now on is the new epoch's, from the current log end (past a
-    // batch of the last epoch still being written, when it leads already).
-    part.epochs.assign(epoch, part.log.nextAppendOffset);
+    // What this broker appends from now on is the new epoch's, from the current log end.
+    part.epochs.assign(epoch, part.log.logEndOffset);
     this.log(`${part.topic}-${part.index}: leader (epoch ${epoch}, isr [${part.isr.join(',')}], log end ${part.log.logEndOffset})`);
   }
 
@@ -293,8 +292,7 @@ export class ReplicaManager implements FetcherHost {
    */
   truncateToLeader(leaderId: number, topic: string, index: number, answer: {epoch: number; endOffset: number} | undefined): void {
     const part = this.partitions.get(PartitionWaiters.key(topic, index));
-    // A write from our last turn as leader still in flight: the next round asks again.
-    if (!part || part.role !== 'follower' || part.leader !== leaderId || !part.validateEpoch || part.log.isClosed || part.log.isWriting) return;
+    if (!part || part.role !== 'follower' || part.leader !== leaderId || !part.validateEpoch || part.log.isClosed) return;
     const log = part.log;
     let to: number;
     if (!answer || answer.epoch < 0) to = log.highWatermark;
@@ -324,8 +322,7 @@ export class ReplicaManager implements FetcherHost {
 
   fetched(leaderId: number, topic: string, r: Message): void {
     const part = this.partitions.get(PartitionWaiters.key(topic, r.partitionIndex));
-    // A write from our last turn as leader still in flight: this answer is dropped, the next fetch asks again.
-    if (!part || part.role !== 'follower' || part.leader !== leaderId || part.log.isClosed || part.log.isWriting) return;
+    if (!part || part.role !== 'follower' || part.leader !== leaderId || part.log.isClosed) return;
     const log = part.log;
     if (r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
       // Below the leader's log start: start over there. Beyond its log end: drop our excess.

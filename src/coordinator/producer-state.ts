@@ -237,8 +237,7 @@ export class ProducerStateTable {
    * batch's max timestamp (the broker's append time on LogAppendTime topics).
    */
   record(producerId: number, producerEpoch: number, baseSequence: number, lastSequence: number, baseOffset: number, lastOffset: number, timestamp: number, transactional = false): void {
-    // Below nextOffset: already read from the log (a table rebuilt while the batch was written).
-    if (producerId < 0 || baseOffset < this.nextOffset) return;
+    if (producerId < 0) return;
     if (transactional && !this.ongoing.has(producerId)) this.ongoing.set(producerId, baseOffset);
     let entry = this.producers.get(producerId);
     if (!entry) {

@@ -14,9 +14,7 @@ import {deletes, type TopicConfig} from './topic-config.js';
 /**
  * The log of one partition: a directory of segments in Kafka's on-disk layout, plus a
  * `log-start-offset` checkpoint for DeleteRecords. Synchronous on purpose: every call finishes
- * its file I/O before returning, so callers never see a half-applied append or truncation. The
- * one exception, appendInBackground (Produce), shows nothing of its batch until it is written and
- * lets no other change in meanwhile.
+ * its file I/O before returning, so callers never see a half-applied append or truncation.
  */
 
 const LOG_START_FILE = 'log-start-offset';
@@ -28,11 +26,6 @@ export const CLEANED_SUFFIX = '.cleaned';
 const SWAP_SUFFIX = '.swap';
 /** Header walks read this much at a time: a sparse index gap is ~4 KB of batches. */
 const HEADER_CHUNK = 16 * 1024;
-/**
- * appendInBackground writes smaller batches at once: below this the thread pool's round trip
- * costs more than the copy it would take off the event loop.
- */
-const BACKGROUND_WRITE_MIN_BYTES = 64 * 1024;
 /** flush.ms values at or above this mean "never"; spares a clock read per append. */
 const FLUSH_NEVER_MS = 2 ** 52;
 
@@ -48,12 +41,6 @@ export interface PartitionLogOptions {
   indexIntervalBytes?: number;
 }
 
-export interface AppendOptions {
-  leaderEpoch: number;
-  logAppendTime?: number;
-  asFollower?: boolean;
-}
-
 export interface AppendResult {
   baseOffset: number;
   lastOffset: number;
@@ -67,9 +54,6 @@ export class PartitionLog {
   private hw = 0;
   private totalBytes = 0;
   private closed = false;
-  /** The background append in flight (appendInBackground), if any, and the offset after it. */
-  private writing: Promise<void> | undefined;
-  private writingEnd: number | undefined;
   private unflushed = new Set<Segment>();
   private messagesSinceFlush = 0;
   private lastFlush = Date.now();
@@ -164,65 +148,12 @@ export class PartitionLog {
    * Appends one already validated batch: assigns its offsets and leader epoch in place (and the
    * append time for LogAppendTime topics), rolls a segment if needed and writes it synchronously.
    */
-  append(batch: Buffer, opts: AppendOptions): AppendResult {
-    this.assertIdle();
-    const {seg, stamped} = this.place(batch, opts);
-    try {
-      seg.append(batch, stamped.lastOffset, stamped.maxTimestamp);
-    } catch (err) {
-      // Nothing of the batch is left in the log (Segment.append undoes itself): safe to retry.
-      throw storageFailure(err, `cannot append to ${this.dir}`);
-    }
-    return this.published(batch, seg, stamped);
-  }
-
-  /**
-   * append with the copy into the page cache on the thread pool, so the event loop reads and
-   * checks the next requests meanwhile (on a VM whose fresh pages cost a host fault, that copy is
-   * most of an append). Small batches are written at once. Until it resolves the batch is nowhere
-   * (log end, indexes, high watermark, the followers' copy), and the log takes no other change:
-   * callers queue their appends to a partition (AppendOrder).
-   */
-  async appendInBackground(batch: Buffer, opts: AppendOptions): Promise<AppendResult> {
-    if (batch.length < BACKGROUND_WRITE_MIN_BYTES) return this.append(batch, opts);
-    this.assertIdle();
-    const {seg, stamped} = this.place(batch, opts);
-    const written = seg.appendInBackground(batch, stamped.lastOffset, stamped.maxTimestamp);
-    this.writing = written;
-    this.writingEnd = stamped.lastOffset + 1;
-    try {
-      await written;
-    } catch (err) {
-      throw storageFailure(err, `cannot append to ${this.dir}`);
-    } finally {
-      this.writing = this.writingEnd = undefined;
-      // close() or delete() came meanwhile and left the files open for this write.
-      if (this.closed) this.closeSegmentsAfterWrite();
-    }
-    const {baseOffset, lastOffset, logAppendTime} = stamped;
-    return this.closed ? {baseOffset, lastOffset, logAppendTime} : this.published(batch, seg, stamped);
-  }
-
-  /** True while a background append is in flight: the log takes no other change until it ends. */
-  get isWriting(): boolean {
-    return this.writing !== undefined;
-  }
-
-  /** Where the next append lands: the log end, or past the batch still being written. */
-  get nextAppendOffset(): number {
-    return this.writingEnd ?? this.logEndOffset;
-  }
-
-  private assertIdle(): void {
+  append(batch: Buffer, opts: {leaderEpoch: number; logAppendTime?: number; asFollower?: boolean}): AppendResult {
     this.assertOpen();
-    if (this.writing) throw new BugError(`${this.dir}: changed while an append was in flight`);
-  }
-
-  /** Stamps offsets, leader epoch and append time into the batch and picks its segment (rolling if due). */
-  private place(batch: Buffer, opts: AppendOptions): {seg: Segment; stamped: AppendResult & {maxTimestamp: number}} {
     // A follower keeps the leader's offsets, which a compacted log may leave gaps between.
     const baseOffset = opts.asFollower ? Math.max(readInt64(batch, Off.baseOffset), this.logEndOffset) : this.logEndOffset;
-    const lastOffset = baseOffset + batch.readInt32BE(Off.lastOffsetDelta);
+    const count = batch.readInt32BE(Off.lastOffsetDelta) + 1;
+    const lastOffset = baseOffset + count - 1;
     setBaseOffset(batch, baseOffset);
     setPartitionLeaderEpoch(batch, opts.leaderEpoch);
     let logAppendTime = -1;
@@ -234,20 +165,17 @@ export class PartitionLog {
     let seg = this.active;
     try {
       if (this.shouldRoll(seg, batch.length, maxTimestamp, lastOffset)) seg = this.roll(baseOffset);
+      seg.append(batch, lastOffset, maxTimestamp);
     } catch (err) {
+      // Nothing of the batch is left in the log (Segment.append undoes itself): safe to retry.
       throw storageFailure(err, `cannot append to ${this.dir}`);
     }
-    return {seg, stamped: {baseOffset, lastOffset, logAppendTime, maxTimestamp}};
-  }
-
-  /** What follows a written batch: counters, the followers' copy, the high watermark, flush.messages/flush.ms. */
-  private published(batch: Buffer, seg: Segment, {baseOffset, lastOffset, logAppendTime}: AppendResult): AppendResult {
     this.totalBytes += batch.length;
     // A lent batch (a connection's reused Produce frame) is overwritten after this call.
     this.recent?.add(isLent(batch) ? Buffer.from(batch) : batch, baseOffset, lastOffset + 1);
     if (this.autoHighWatermark) this.hw = lastOffset + 1;
     this.unflushed.add(seg);
-    this.messagesSinceFlush += lastOffset - baseOffset + 1;
+    this.messagesSinceFlush += count;
     if (this.messagesSinceFlush >= this.config.flushMessages || (this.config.flushMs < FLUSH_NEVER_MS && Date.now() - this.lastFlush >= this.config.flushMs)) {
       this.flush();
     }
@@ -462,7 +390,7 @@ export class PartitionLog {
    * whole batch goes and the log ends below offset. Used by followers to match their leader.
    */
   truncateTo(offset: number): void {
-    this.assertIdle();
+    this.assertOpen();
     if (offset >= this.logEndOffset) return;
     this.scratchSeg = undefined;
     this.recent?.clear();
@@ -486,7 +414,6 @@ export class PartitionLog {
 
   /** Empties the log and restarts it at offset (a follower below its leader's log start). */
   truncateFullyAndStartAt(offset: number): void {
-    this.assertIdle();
     this.recent?.clear();
     for (const seg of this.segments) seg.remove();
     this.unflushed.clear();
@@ -584,24 +511,8 @@ export class PartitionLog {
     if (this.closed) return;
     this.holdRecentBatches(undefined);
     this.flush();
-    this.closed = true;
-    if (!this.writing) this.closeSegments();
-  }
-
-  /**
-   * Closes the segments' files; with a background append in flight, once it ended: its write
-   * still holds a file descriptor, and a closed number can be handed to the next file opened.
-   */
-  private closeSegments(): void {
     for (const seg of this.segments) seg.close();
-  }
-
-  private closeSegmentsAfterWrite(): void {
-    try {
-      this.closeSegments();
-    } catch {
-      // A time index left without its closing entry (a full disk) is rebuilt when the log opens.
-    }
+    this.closed = true;
   }
 
   /**
@@ -612,8 +523,8 @@ export class PartitionLog {
   delete(): void {
     this.holdRecentBatches(undefined);
     if (!this.closed) {
+      for (const seg of this.segments) seg.close();
       this.closed = true;
-      if (!this.writing) this.closeSegments();
     }
     const doomed = `${this.dir}.${crypto.randomUUID().replaceAll('-', '')}${DELETED_DIR_SUFFIX}`;
     try {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {appendWhole, writeAllInBackground} from '../lib/fs.js';
+import {appendWhole} from '../lib/fs.js';
 import {BATCH_HEADER_SIZE, batchCrcValid, LOG_OVERHEAD, Off} from '../protocol/records/batch.js';
 
 /**
@@ -205,24 +205,6 @@ export class Segment {
     const before = this.mark();
     try {
       appendWhole(this.fd, batch, before.size);
-      this.size = before.size + batch.length;
-      this.track(before.size, batch.length, lastOffset, maxTimestamp, true);
-    } catch (err) {
-      this.rollBack(before);
-      throw err;
-    }
-  }
-
-  /**
-   * append with the copy into the page cache on the thread pool. Nothing of the batch (size,
-   * indexes, offsets) is visible until it resolves; the caller lets nothing else change this
-   * segment meanwhile.
-   */
-  async appendInBackground(batch: Buffer, lastOffset: number, maxTimestamp: number): Promise<void> {
-    const before = this.mark();
-    try {
-      // A part written before a failure is cut off by rollBack.
-      await writeAllInBackground(this.fd, batch, before.size);
       this.size = before.size + batch.length;
       this.track(before.size, batch.length, lastOffset, maxTimestamp, true);
     } catch (err) {

@@ -18,28 +18,27 @@ export function fillDisk({allowBytes = 0, shortWrites = true}: {allowBytes?: num
   let left = allowBytes;
   let full = true;
   let refused = 0;
-  const realInBackground = diskIo.writeInBackground;
-  /** How much of a write of `length` the disk takes; throws ENOSPC when it takes none. */
-  const take = (length: number): number => {
-    if (!full) return length;
+  diskIo.write = (fd, buffer, offset, length, position) => {
+    if (!full) return real(fd, buffer, offset, length, position);
+    if (left <= 0) {
+      refused++;
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'});
+    }
     // A full disk first takes part of a write (a short write), then refuses.
-    const n = left <= 0 ? 0 : Math.min(length, shortWrites ? left : length <= left ? length : 0);
+    const n = Math.min(length, shortWrites ? left : length <= left ? length : 0);
     if (n === 0) {
       refused++;
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'});
     }
     left -= n;
-    return n;
+    return real(fd, buffer, offset, n, position);
   };
-  diskIo.write = (fd, buffer, offset, length, position) => real(fd, buffer, offset, take(length), position);
-  diskIo.writeInBackground = async (fd, buffer, offset, length, position) => realInBackground(fd, buffer, offset, take(length), position);
   return {
     free: () => {
       full = false;
     },
     restore: () => {
       diskIo.write = real;
-      diskIo.writeInBackground = realInBackground;
     },
     get refused() {
       return refused;

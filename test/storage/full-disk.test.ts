@@ -77,37 +77,6 @@ describe('partition log on a full disk', () => {
     }
   });
 
-  it('refuses an append written on the thread pool, cut inside the batch or at its index entry, without a trace', async () => {
-    const batch = () => makeBatch(4, {valueSize: 40_000, timestamp: 1_700_000_000_000});
-    const size = batch().length;
-    for (const allowBytes of [0, 70_000, size, size + 4]) {
-      const dir = path.join(tempDir('full-log-bg'), 't-0');
-      let log = open(dir);
-      log.append(makeBatch(3, {valueSize: 40}), {leaderEpoch: 0});
-      const before = fileSizes(dir);
-      const bytes = log.sizeBytes;
-
-      disk = fillDisk({allowBytes});
-      const err = await log.appendInBackground(batch(), {leaderEpoch: 0}).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(StorageError);
-      expect((err as StorageError).code).toBe('KAFKA_STORAGE_ERROR');
-      expect(log.logEndOffset).toBe(3);
-      expect(log.sizeBytes).toBe(bytes);
-      expect(fileSizes(dir)).toEqual(before);
-
-      disk.free();
-      expect((await log.appendInBackground(batch(), {leaderEpoch: 0})).baseOffset).toBe(3);
-      log.close();
-      log = open(dir);
-      expect(offsetsIn(log)).toEqual(Array.from({length: 7}, (_, i) => i));
-      log.close();
-      disk.restore();
-    }
-  });
-
   it('refuses an append whose segment roll cannot seal the full segment, and rolls on the retry', () => {
     const dir = path.join(tempDir('full-roll'), 't-0');
     const batch = () => makeBatch(2, {valueSize: 100, timestamp: Date.now()});

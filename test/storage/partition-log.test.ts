@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {BugError} from '../../src/lib/errors.js';
-import {diskIo} from '../../src/lib/fs.js';
 import {BATCH_HEADER_SIZE, batchCrcValid, Compression, readBatchHeader, withPayload} from '../../src/protocol/records/batch.js';
 import {compress} from '../../src/protocol/records/compression.js';
 import {PartitionLog} from '../../src/storage/partition-log.js';
@@ -431,73 +429,5 @@ describe('PartitionLog truncation', () => {
     log.append(makeBatch(1), {leaderEpoch: 0});
     log.delete();
     expect(fs.existsSync(dir)).toBe(false);
-  });
-});
-
-describe('PartitionLog appends written on the thread pool', () => {
-  // Above the size appendInBackground writes at once.
-  const large = () => makeBatch(4, {valueSize: 40_000});
-  const openFds = () => fs.readdirSync('/proc/self/fd').length;
-  /** Holds the thread pool's writes until the returned function is called. */
-  function holdWrites(): () => void {
-    const real = diskIo.writeInBackground;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    vi.spyOn(diskIo, 'writeInBackground').mockImplementation(async (...args) => {
-      await held;
-      return real(...args);
-    });
-    return release;
-  }
-
-  it('shows a batch nowhere until it is written, then everywhere, in order with the appends after it', async () => {
-    const log = openLog();
-    log.append(makeBatch(2), {leaderEpoch: 0});
-    const writing = log.appendInBackground(large(), {leaderEpoch: 0});
-    expect(log.isWriting).toBe(true);
-    expect(log.logEndOffset).toBe(2);
-    expect(log.highWatermark).toBe(2);
-    expect(batches(log).length).toBe(1);
-    expect(await writing).toMatchObject({baseOffset: 2, lastOffset: 5});
-    expect(log.isWriting).toBe(false);
-    expect(log.logEndOffset).toBe(6);
-    expect(log.highWatermark).toBe(6);
-    expect(log.append(makeBatch(1), {leaderEpoch: 0}).baseOffset).toBe(6);
-    expect(batches(log).map((b) => [baseOffsetOf(b), lastOffsetOf(b)])).toEqual([[0, 1], [2, 5], [6, 6]]);
-  });
-
-  it('refuses any other change to the log while a write is in flight', async () => {
-    const log = openLog();
-    const writing = log.appendInBackground(large(), {leaderEpoch: 0});
-    expect(() => log.append(makeBatch(1), {leaderEpoch: 0})).toThrow(BugError);
-    await expect(log.appendInBackground(large(), {leaderEpoch: 0})).rejects.toThrow(BugError);
-    expect(() => log.truncateTo(0)).toThrow(BugError);
-    await writing;
-    expect(log.logEndOffset).toBe(4);
-  });
-
-  it('closed meanwhile, it closes its files once the write ended, and the written batch is there on reopen', async () => {
-    const fds = openFds();
-    const log = openLog();
-    const release = holdWrites();
-    const writing = log.appendInBackground(large(), {leaderEpoch: 0});
-    log.close();
-    expect(log.isClosed).toBe(true);
-    release();
-    await writing;
-    expect(openFds()).toBe(fds);
-    expect(openLog().logEndOffset).toBe(4);
-  });
-
-  it('deleted meanwhile, the directory goes at once and the files once the write ended', async () => {
-    const fds = openFds();
-    const log = openLog();
-    const release = holdWrites();
-    const writing = log.appendInBackground(large(), {leaderEpoch: 0});
-    log.delete();
-    expect(fs.existsSync(dir)).toBe(false);
-    release();
-    await writing;
-    expect(openFds()).toBe(fds);
   });
 });

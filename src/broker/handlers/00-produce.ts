@@ -15,7 +15,6 @@ import {INTERNAL_TOPICS, type TopicInfo} from '../../storage/log-manager.js';
 import type {PartitionLog} from '../../storage/partition-log.js';
 import {compacts, type CompressionType, timestampBounds, type TopicConfig} from '../../storage/topic-config.js';
 import type {Broker} from '../broker.js';
-import {PartitionWaiters} from '../partition-waiters.js';
 import {Operation, ResourceType} from '../../security/acl.js';
 import type {Handler} from '../handler.js';
 import {errorCodeOf} from './topics.js';
@@ -143,7 +142,7 @@ function appendPartition(broker: Broker, topicName: string, index: number, recor
       : compressionOf(h.attributes) === Compression.none
         ? checkRecords(records!, BATCH_HEADER_SIZE, records!.length, h.recordsCount, rules)
         : checkCompressedRecords(records!, h, topic.config.maxMessageBytes, rules);
-  return broker.appendOrder.enqueue(PartitionWaiters.key(topicName, index), checked, (found) => {
+  return broker.appendOrder.enqueue(`${topicName}\0${index}`, checked, (found) => {
     if (found && 'tooLarge' in found) return refused(index, ErrorCode.MESSAGE_TOO_LARGE, found.tooLarge);
     if (found && 'error' in found) return refused(index, ErrorCode[found.error], `invalid record batch: ${found.message}`);
     // Things may have moved while this batch waited in line.
@@ -227,7 +226,7 @@ function refused(index: number, errorCode: number, message: string): PartitionRe
 }
 
 /** A valid batch's turn: idempotence check, append, producer state, waiters. */
-async function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, index: number, records: Buffer, h: BatchHeader): Promise<PartitionResponse> {
+function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog, index: number, records: Buffer, h: BatchHeader): PartitionResponse {
   const topicName = topic.name;
   const cluster = broker.cluster;
   const logAppendTime = topic.config.messageTimestampType === 'LogAppendTime' ? Date.now() : undefined;
@@ -244,7 +243,7 @@ async function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog
   let appended;
   const partition = `${topicName}-${index}`;
   try {
-    appended = await log.appendInBackground(records, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
+    appended = log.append(records, {leaderEpoch: cluster?.leaderEpoch(topicName, index) ?? 0, logAppendTime});
   } catch (err) {
     // A full disk fails this partition only, and nothing of the batch was kept: the client retries.
     if (!(err instanceof StorageError)) throw err;
@@ -252,11 +251,8 @@ async function appendChecked(broker: Broker, topic: TopicInfo, log: PartitionLog
     broker.refusingWrites.add(partition);
     return failed(index, errorCodeOf(err), err.message);
   }
-  // Deleted (or the broker stopping) while the batch was written: it is in no log.
-  if (log.isClosed) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (broker.refusingWrites.delete(partition)) broker.log(`${partition} takes writes again`);
-  // Asked again: a leader change while the batch was written starts the table afresh from the log.
-  broker.producerStates.forLog(log).record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp, (h.attributes & Attr.transactional) !== 0);
+  producers.record(h.producerId, h.producerEpoch, h.baseSequence, lastSequence, appended.baseOffset, appended.lastOffset, logAppendTime ?? h.maxTimestamp, (h.attributes & Attr.transactional) !== 0);
   cluster?.appended(topicName, index);
   broker.waiters.notify(topicName, index);
   return {
