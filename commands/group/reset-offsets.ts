@@ -9,6 +9,7 @@ import {UserError} from '../../src/lib/errors.js';
 export default class GroupResetOffsets extends KcollectCommand {
   static override summary = "Move a consumer group's committed offsets (a dry run unless --execute)";
   static override description = `Prints each partition's committed offset before and after. Nothing changes without --execute, which has no environment variable on purpose.
+--dry-run says the default out loud, as kafka-consumer-groups.sh takes it; it cannot go with --execute.
 
 Pick the partitions with --topic (repeatable; T:0,1 for some partitions) or
 --all-topics, and exactly one target:
@@ -48,6 +49,8 @@ The group must have no live members.`;
     'by-duration': Flags.string({env: 'KCOLLECT_RESET_BY_DURATION', description: 'reset to the first record at or after now minus an ISO-8601 duration, e.g. PT10M'}),
     'shift-by': Flags.integer({env: 'KCOLLECT_RESET_SHIFT_BY', description: 'move each committed offset by N (negative allowed: --shift-by=-10)'}),
     execute: Flags.boolean({default: false, description: 'commit the new offsets (default: dry run). No environment variable, on purpose'}),
+    // kafka-consumer-groups.sh asks scripts to say --dry-run, since it may one day prompt instead.
+    'dry-run': Flags.boolean({default: false, exclusive: ['execute'], env: 'KCOLLECT_RESET_DRY_RUN', description: 'only show the new offsets, as without --execute (as kafka-consumer-groups.sh takes it)'}),
   };
 
   async run(): Promise<ResetOffsetsResult> {

@@ -208,6 +208,17 @@ describe('kcollect group', () => {
     // An offset past a partition's end is moved to it, and said, as kafka-consumer-groups.sh says it.
     const clamped = await cli('group', 'reset-offsets', 'replay', '--topic', 'resets', '--to-offset', '5');
     expect(clamped.stderr).toBe('kcollect: warning: offset 5 is past the end of resets:1 [0, 4]; it is set to 4\n');
+
+    // kafka-consumer-groups.sh's --dry-run: the default, said out loud; never with --execute.
+    const [dryRun, both] = await Promise.all([
+      cli('group', 'reset-offsets', 'replay', '--topic', 'resets', '--to-earliest', '--dry-run'),
+      cli('group', 'reset-offsets', 'replay', '--topic', 'resets', '--to-earliest', '--dry-run', '--execute'),
+    ]);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toBe(human.stdout);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--execute=true cannot also be provided when using --dry-run/);
+    expect(await committed('replay', 'resets')).toEqual({0: 4, 1: 1});
   });
 
   it('every reset mode with --execute commits the new offsets', async () => {
