@@ -12,6 +12,7 @@ export default class TopicCreate extends KcollectCommand {
     '<%= config.bin %> topic create driving-logs --partitions 6',
     '<%= config.bin %> topic create car-status -p 3 -c retention.ms=86400000 -c max.message.bytes=2097152',
     '<%= config.bin %> topic create driving-logs --replica-assignment 1:2:3,2:3:1',
+    '<%= config.bin %> topic create driving-logs -p 6 --if-not-exists',
   ];
 
   static override args = {topic: topicNameArg};
@@ -26,6 +27,11 @@ export default class TopicCreate extends KcollectCommand {
       env: 'KCOLLECT_REPLICA_ASSIGNMENT',
       description: "each partition's replicas, as kafka-topics.sh: partitions separated by \",\", broker ids by \":\", the first the preferred leader, e.g. 1:2:3,2:3:1 (instead of --partitions and --replication-factor)",
     }),
+    'if-not-exists': Flags.boolean({
+      default: false,
+      env: 'KCOLLECT_IF_NOT_EXISTS',
+      description: 'an existing topic is no error: say so (its partitions and replicas as they are) and exit 0, as kafka-topics.sh --create --if-not-exists',
+    }),
     config: Flags.string({char: 'c', multiple: true, env: 'KCOLLECT_TOPIC_CONFIG', description: 'topic config KEY=VALUE (repeatable; comma-separated in the env var), e.g. retention.ms=86400000'}),
   };
 
@@ -39,8 +45,8 @@ export default class TopicCreate extends KcollectCommand {
       replicationFactor: flags['replication-factor'],
       replicaAssignment: flags['replica-assignment'] === undefined ? undefined : parseReplicaAssignment(flags['replica-assignment']),
       configs: parseKeyValues(listValues(flags.config), '--config'),
-    });
-    this.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS', 'STATUS'], [[result.topic, result.partitions, result.replicationFactor, 'OK']]));
+    }, flags['if-not-exists']);
+    this.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS', 'STATUS'], [[result.topic, result.partitions, result.replicationFactor, result.created ? 'OK' : 'EXISTS']]));
     return result;
   }
 }

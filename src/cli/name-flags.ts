@@ -32,22 +32,30 @@ export interface ParsedNames {
  * A name given as the first argument or as its flag: one of them, or both the same. A flag filled
  * from its environment variable is only a default: a name typed as the argument wins over it.
  */
-function argOrFlag({args, flags, raw}: ParsedNames, key: string, what: string, flagName: string): string {
+function argOrFlag({args, flags, raw}: ParsedNames, key: string, what: string, flagName: string): string | undefined {
   const typed = raw.some((t) => t.type === 'flag' && t.flag === key);
   const arg = args[key] as string | undefined;
   const flag = typed || arg === undefined ? (flags[key] as string | undefined) : undefined;
   if (arg !== undefined && flag !== undefined && arg !== flag) throw new UserError(`two ${what}s given: ${arg} and ${flagName} ${flag}`, `give the ${what} once, as the first argument or with ${flagName}`);
-  const name = arg ?? flag;
+  return arg ?? flag;
+}
+
+function required(name: string | undefined, what: string, flagName: string): string {
   if (name === undefined) throw new UserError(`no ${what} given`, `give the ${what} as the first argument or with ${flagName} ${what.toUpperCase()}`);
   return name;
 }
 
 /** The topic from the argument or -t (KCOLLECT_TOPIC only when the command line names none). */
 export function resolveTopic(parsed: ParsedNames, flagName = '-t'): string {
+  return required(argOrFlag(parsed, 'topic', 'topic', flagName), 'topic', flagName);
+}
+
+/** The topic if one is named (a command that otherwise works on every topic). */
+export function resolveOptionalTopic(parsed: ParsedNames, flagName = '-t'): string | undefined {
   return argOrFlag(parsed, 'topic', 'topic', flagName);
 }
 
 /** The consumer group from the argument or -g/--group. */
 export function resolveGroup(parsed: ParsedNames): string {
-  return argOrFlag(parsed, 'group', 'group', '-g');
+  return required(argOrFlag(parsed, 'group', 'group', '-g'), 'group', '-g');
 }

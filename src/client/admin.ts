@@ -14,8 +14,16 @@ import {DeleteTopics} from '../protocol/messages/20-delete-topics.js';
 import {DescribeConfigs} from '../protocol/messages/32-describe-configs.js';
 import {CreatePartitions} from '../protocol/messages/37-create-partitions.js';
 import type {ApiSchema} from '../protocol/schema.js';
+import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
+import {TRANSACTION_STATE_TOPIC} from '../protocol/transaction-log.js';
 
 const {ConfigResourceTypes} = kafkajs;
+
+/**
+ * Kafka's internal topics (its Topic.isInternal, what Metadata marks is_internal and
+ * kafka-topics.sh --exclude-internal leaves out): these two, not every name starting with "__".
+ */
+export const isInternalTopic = (name: string): boolean => name === OFFSETS_TOPIC || name === TRANSACTION_STATE_TOPIC;
 
 export interface TopicSummary {
   name: string;
@@ -100,8 +108,13 @@ export interface AlterConfigResult {
  */
 export interface AdminClient {
   listTopics(): Promise<TopicSummary[]>;
-  createTopic(spec: CreateTopicSpec): Promise<void>;
+  /** False when the topic already exists and `ifNotExists` (kafka-topics.sh --if-not-exists); else that is an error. */
+  createTopic(spec: CreateTopicSpec, ifNotExists?: boolean): Promise<boolean>;
   describeTopic(name: string): Promise<TopicDescription>;
+  /** Every topic, by name. */
+  describeTopics(): Promise<TopicDescription[]>;
+  /** The ids of the brokers in the cluster now. */
+  liveBrokers(): Promise<number[]>;
   deleteTopic(name: string): Promise<void>;
   /** Topic overrides only (DYNAMIC_TOPIC_CONFIG). */
   topicOverrides(name: string): Promise<Record<string, string>>;
@@ -145,7 +158,7 @@ class KafkajsAdmin implements AdminClient {
         name: t.name,
         partitions: t.partitions.length,
         replicationFactor: t.partitions[0]?.replicas.length ?? 0,
-        internal: t.name.startsWith('__'),
+        internal: isInternalTopic(t.name),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -159,7 +172,7 @@ class KafkajsAdmin implements AdminClient {
     if (!(await this.exists(name))) throw missingTopic(name);
   }
 
-  async createTopic(spec: CreateTopicSpec): Promise<void> {
+  async createTopic(spec: CreateTopicSpec, ifNotExists = false): Promise<boolean> {
     const configs = Object.entries(spec.configs ?? {}).map(([k, v]) => `${k}=${v}`);
     const what = `create topic ${spec.name}${configs.length ? ` (${configs.join(', ')})` : ''}`;
     if (configs.length) await checkNewTopicConfigs(this.brokers, spec.name, spec.configs!, what);
@@ -179,7 +192,8 @@ class KafkajsAdmin implements AdminClient {
       spec.name,
       [CreateTopics],
     ).catch((err: unknown) => this.nameCollision(err, spec.name));
-    if (!created) throw new UserError(`create topic ${spec.name}: TOPIC_ALREADY_EXISTS (36)`, hintFor("TOPIC_ALREADY_EXISTS")!.replace("NAME", spec.name));
+    if (!created && !ifNotExists) throw new UserError(`create topic ${spec.name}: TOPIC_ALREADY_EXISTS (36)`, hintFor("TOPIC_ALREADY_EXISTS")!.replace("NAME", spec.name));
+    return created;
   }
 
   /**
@@ -197,43 +211,69 @@ class KafkajsAdmin implements AdminClient {
 
   async describeTopic(name: string): Promise<TopicDescription> {
     await this.requireTopic(name);
-    const what = `describe topic ${name}`;
-    // Metadata of all topics: for one named topic kafkajs throws while a partition has no leader.
-    const [{topics}, configs] = await Promise.all([this.call(what, () => this.admin.fetchTopicMetadata()), this.configs(name)]);
-    const meta = topics.find((t) => t.name === name);
-    if (!meta) throw missingTopic(name);
-    const bounds = await this.call(what, () => ledPartitionBounds(this.brokers, name), name, [ListOffsets]);
-    const partitions = meta.partitions
-      .map((p) => ({
-        partition: p.partitionId,
-        leader: p.leader,
-        replicas: [...p.replicas],
-        isr: [...p.isr],
-        // -1: no leader to ask.
-        logStartOffset: bounds.get(p.partitionId)?.logStart ?? -1,
-        highWatermark: bounds.get(p.partitionId)?.highWatermark ?? -1,
-      }))
-      .sort((a, b) => a.partition - b.partition);
-    return {name, internal: name.startsWith('__'), partitions, replicationFactor: partitions[0]?.replicas.length ?? 0, configs};
+    const [d] = await this.describe(`describe topic ${name}`, [name]);
+    if (!d) throw missingTopic(name);
+    return d;
   }
 
-  private async configs(name: string): Promise<ConfigEntry[]> {
-    const res = await this.call(`describe configs of topic ${name}`, () =>
-      this.admin.describeConfigs({includeSynonyms: false, resources: [{type: ConfigResourceTypes.TOPIC, name}]}),
-      name,
+  describeTopics(): Promise<TopicDescription[]> {
+    return this.describe('describe topics');
+  }
+
+  async liveBrokers(): Promise<number[]> {
+    const {brokers} = await this.call('describe cluster', () => this.admin.describeCluster());
+    return brokers.map((b) => b.nodeId);
+  }
+
+  /** The named topics (undefined: all), with one Metadata, one DescribeConfigs and one set of connections for the offsets. */
+  private async describe(what: string, names?: string[]): Promise<TopicDescription[]> {
+    const topic = names?.length === 1 ? names[0] : undefined;
+    // Metadata of all topics: for one named topic kafkajs throws while a partition has no leader.
+    const {topics} = await this.call(what, () => this.admin.fetchTopicMetadata());
+    const metas = topics.filter((t) => names === undefined || names.includes(t.name)).sort((a, b) => a.name.localeCompare(b.name));
+    if (metas.length === 0) return [];
+    const [configs, bounds] = await Promise.all([
+      this.configs(metas.map((t) => t.name)),
+      this.call(what, () => ledPartitionBounds(this.brokers, metas.map((t) => t.name)), topic, [ListOffsets]),
+    ]);
+    return metas.map((meta) => {
+      const partitions = meta.partitions
+        .map((p) => ({
+          partition: p.partitionId,
+          leader: p.leader,
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+          // -1: no leader to ask.
+          logStartOffset: bounds.get(meta.name)?.get(p.partitionId)?.logStart ?? -1,
+          highWatermark: bounds.get(meta.name)?.get(p.partitionId)?.highWatermark ?? -1,
+        }))
+        .sort((a, b) => a.partition - b.partition);
+      return {name: meta.name, internal: isInternalTopic(meta.name), partitions, replicationFactor: partitions[0]?.replicas.length ?? 0, configs: configs.get(meta.name) ?? []};
+    });
+  }
+
+  private async configs(names: string[]): Promise<Map<string, ConfigEntry[]>> {
+    const topic = names.length === 1 ? names[0] : undefined;
+    const res = await this.call(topic ? `describe configs of topic ${topic}` : 'describe configs of topics', () =>
+      this.admin.describeConfigs({includeSynonyms: false, resources: names.map((name) => ({type: ConfigResourceTypes.TOPIC, name}))}),
+      topic,
       [DescribeConfigs],
     );
-    const resource = res.resources.find((r) => r.resourceName === name) ?? res.resources[0];
-    return (resource?.configEntries ?? [])
-      .map((c) => ({
-        key: c.configName,
-        value: c.configValue ?? null,
-        // v0 has no source, only is_default.
-        source: SOURCE_NAMES[c.configSource] ?? (c.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG'),
-        readOnly: c.readOnly,
-        sensitive: c.isSensitive,
-      }))
-      .sort((a, b) => a.key.localeCompare(b.key));
+    const byName = new Map<string, ConfigEntry[]>();
+    for (const resource of res.resources) {
+      const entries = resource.configEntries
+        .map((c) => ({
+          key: c.configName,
+          value: c.configValue ?? null,
+          // v0 has no source, only is_default.
+          source: SOURCE_NAMES[c.configSource] ?? (c.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG'),
+          readOnly: c.readOnly,
+          sensitive: c.isSensitive,
+        }))
+        .sort((a, b) => a.key.localeCompare(b.key));
+      byName.set(resource.resourceName, entries);
+    }
+    return byName;
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -244,7 +284,7 @@ class KafkajsAdmin implements AdminClient {
   async topicOverrides(name: string): Promise<Record<string, string>> {
     await this.requireTopic(name);
     const overrides: Record<string, string> = {};
-    for (const c of await this.configs(name)) {
+    for (const c of (await this.configs([name])).get(name) ?? []) {
       if (c.source === 'DYNAMIC_TOPIC_CONFIG' && c.value !== null) overrides[c.key] = c.value;
     }
     return overrides;
@@ -287,13 +327,17 @@ class KafkajsAdmin implements AdminClient {
   }
 }
 
-/** Log start and high watermark of each partition that has a leader, asked of that leader. */
-async function ledPartitionBounds(brokers: string[], topic: string): Promise<Map<number, PartitionBounds>> {
+/** Log start and high watermark of each partition that has a leader, asked of that leader; by topic. */
+async function ledPartitionBounds(brokers: string[], topics: string[]): Promise<Map<string, Map<number, PartitionBounds>>> {
   const cluster = new ClusterConnections(brokers);
   try {
-    // Our Metadata, so the connections know where each leader is.
-    const leaders = (await cluster.topicLeaders(topic)).filter((p) => p.leader >= 0);
-    return await partitionBounds(cluster, topic, leaders);
+    const out = new Map<string, Map<number, PartitionBounds>>();
+    for (const topic of topics) {
+      // Our Metadata, so the connections know where each leader is.
+      const leaders = (await cluster.topicLeaders(topic)).filter((p) => p.leader >= 0);
+      out.set(topic, await partitionBounds(cluster, topic, leaders));
+    }
+    return out;
   } finally {
     cluster.close();
   }

@@ -1,7 +1,7 @@
 /** Hints for the Kafka errors a user can do something about. */
 const HINTS: Record<string, string> = {
   UNKNOWN_TOPIC_OR_PARTITION: 'list topics with `kcollect topic list`, or create it with `kcollect topic create NAME`',
-  TOPIC_ALREADY_EXISTS: 'pick another name, or delete it first with `kcollect topic delete NAME`',
+  TOPIC_ALREADY_EXISTS: 'pick another name, or delete it first with `kcollect topic delete NAME`; --if-not-exists takes an existing topic as done',
   INVALID_PARTITIONS: 'the partition count must be at least 1 (and larger than the current one when adding partitions)',
   INVALID_REPLICATION_FACTOR: 'the replication factor cannot exceed the number of brokers',
   INVALID_REPLICA_ASSIGNMENT: 'every broker id of a replica assignment must be a live broker, once per partition, and every partition needs the same number of replicas',

@@ -59,9 +59,12 @@ function unwrap(err: unknown): KafkajsErrorLike {
   return e;
 }
 
+/** A topic that does not exist; its own class so that --if-exists can tell it from other errors. */
+export class MissingTopicError extends UserError {}
+
 /** In its own place (not admin.ts) so the wire clients need not load kafkajs. */
 export const missingTopic = (name: string) =>
-  new UserError(`topic "${name}" does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, hintFor('UNKNOWN_TOPIC_OR_PARTITION')!.replace('NAME', name));
+  new MissingTopicError(`topic "${name}" does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, hintFor('UNKNOWN_TOPIC_OR_PARTITION')!.replace('NAME', name));
 
 /**
  * Turns a kafkajs error into a one-line UserError that keeps the Kafka protocol name and code

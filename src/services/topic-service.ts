@@ -1,4 +1,5 @@
-import {withAdmin, type AlterConfigResult, type TopicDescription, type TopicSummary} from '../client/admin.js';
+import {withAdmin, type AlterConfigResult, type PartitionDescription, type TopicDescription, type TopicSummary} from '../client/admin.js';
+import {MissingTopicError} from '../client/kafka-errors.js';
 import {UserError} from '../lib/errors.js';
 import {OFFSETS_TOPIC} from '../protocol/consumer-offsets.js';
 import {TRANSACTION_STATE_TOPIC} from '../protocol/transaction-log.js';
@@ -53,6 +54,8 @@ export function parseReplicaAssignment(text: string): number[][] {
 
 export interface CreateTopicResult {
   topic: string;
+  /** false: it existed already (--if-not-exists); the rest is then the existing topic's. */
+  created: boolean;
   partitions: number;
   replicationFactor: number;
   configs: Record<string, string>;
@@ -61,38 +64,89 @@ export interface CreateTopicResult {
 export async function createTopic(
   brokers: string[],
   spec: {name: string; partitions?: number; replicationFactor?: number; replicaAssignment?: number[][]; configs?: Record<string, string>},
+  ifNotExists = false,
 ): Promise<CreateTopicResult> {
   return withAdmin(brokers, async (admin) => {
-    await admin.createTopic(spec);
-    // Report what the broker made of the defaults (-1).
+    const created = await admin.createTopic(spec, ifNotExists);
+    // Report what the broker made of the defaults (-1), or what the existing topic is.
     const d = await admin.describeTopic(spec.name);
-    return {topic: spec.name, partitions: d.partitions.length, replicationFactor: d.replicationFactor, configs: spec.configs ?? {}};
+    const configs = created ? spec.configs ?? {} : await admin.topicOverrides(spec.name);
+    return {topic: spec.name, created, partitions: d.partitions.length, replicationFactor: d.replicationFactor, configs};
   });
 }
 
-export async function listTopics(brokers: string[]): Promise<{topics: TopicSummary[]}> {
-  return withAdmin(brokers, async (admin) => ({topics: await admin.listTopics()}));
+/** kafka-topics.sh's --if-exists: a missing topic is no error; `run` then gives undefined. */
+async function ifExists<T>(ifExists: boolean, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    if (ifExists && err instanceof MissingTopicError) return undefined;
+    throw err;
+  }
+}
+
+export async function listTopics(brokers: string[], {excludeInternal = false} = {}): Promise<{topics: TopicSummary[]}> {
+  return withAdmin(brokers, async (admin) => ({topics: (await admin.listTopics()).filter((t) => !(excludeInternal && t.internal))}));
 }
 
 export async function describeTopic(brokers: string[], name: string): Promise<TopicDescription> {
   return withAdmin(brokers, (admin) => admin.describeTopic(name));
 }
 
-export async function deleteTopic(brokers: string[], name: string): Promise<{topic: string; deleted: true}> {
-  refuseInternalTopic(name, 'delete');
+/** kafka-topics.sh --describe's partition filters. */
+export type PartitionFilter = 'under-replicated' | 'unavailable';
+
+/**
+ * As kafka-topics.sh --describe with no --topic: every topic (without Kafka's internal ones when
+ * `excludeInternal`); with a filter, only the partitions it matches, and only topics with one.
+ */
+export async function describeTopics(brokers: string[], opts: {names?: string[]; excludeInternal?: boolean; filter?: PartitionFilter}): Promise<TopicDescription[]> {
   return withAdmin(brokers, async (admin) => {
-    await admin.deleteTopic(name);
-    return {topic: name, deleted: true as const};
+    const all = opts.names ? await Promise.all(opts.names.map((n) => admin.describeTopic(n))) : await admin.describeTopics();
+    const topics = opts.names ? all : all.filter((t) => !(opts.excludeInternal && t.internal));
+    if (!opts.filter) return topics;
+    let keep: (p: PartitionDescription) => boolean;
+    if (opts.filter === 'under-replicated') keep = (p) => p.isr.length < p.replicas.length;
+    else {
+      // kafka-topics.sh's test: no leader, or a leader that is not a live broker.
+      const live = new Set(await admin.liveBrokers());
+      keep = (p) => p.leader < 0 || !live.has(p.leader);
+    }
+    const filtered = topics.map((t) => ({...t, partitions: t.partitions.filter(keep)}));
+    return opts.names ? filtered : filtered.filter((t) => t.partitions.length > 0);
   });
 }
 
-export async function alterTopicConfig(brokers: string[], name: string, change: {set: Record<string, string>; delete: string[]}): Promise<AlterConfigResult> {
+export async function deleteTopic(brokers: string[], name: string, {ifExists: absentIsFine = false} = {}): Promise<{topic: string; deleted: boolean}> {
+  refuseInternalTopic(name, 'delete');
+  return withAdmin(brokers, async (admin) => {
+    const deleted = await ifExists(absentIsFine, async () => {
+      await admin.deleteTopic(name);
+      return true;
+    });
+    return {topic: name, deleted: deleted ?? false};
+  });
+}
+
+/** What alter-config --if-exists gives for a missing topic. */
+export interface AbsentTopic {
+  topic: string;
+  exists: false;
+}
+
+export async function alterTopicConfig(
+  brokers: string[],
+  name: string,
+  change: {set: Record<string, string>; delete: string[]},
+  {ifExists: absentIsFine = false} = {},
+): Promise<AlterConfigResult | AbsentTopic> {
   if (Object.keys(change.set).length === 0 && change.delete.length === 0) {
     throw new UserError('nothing to change', 'pass --set KEY=VALUE and/or --delete KEY');
   }
   const both = change.delete.filter((k) => k in change.set);
   if (both.length) throw new UserError(`${both.join(', ')} is both set and deleted`, 'pass each key to either --set or --delete');
-  return withAdmin(brokers, (admin) => admin.alterTopicConfig(name, change));
+  const result = await withAdmin(brokers, (admin) => ifExists(absentIsFine, () => admin.alterTopicConfig(name, change)));
+  return result ?? {topic: name, exists: false};
 }
 
 export async function addPartitions(brokers: string[], name: string, total: number): Promise<{topic: string; before: number; after: number}> {

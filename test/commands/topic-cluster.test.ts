@@ -68,6 +68,7 @@ describe.runIf(haveZk)('kcollect topic and group on a three-broker cluster', () 
   it('lists and describes topics and groups while a partition has no leader (its one broker stopped), showing it as kafka-topics.sh does', async () => {
     await json('topic', 'create', 'on-3', '--replica-assignment', '3');
     await json('topic', 'create', 'kept', '--replica-assignment', '1:2');
+    await json('topic', 'create', 'spread', '--replica-assignment', '1:3,2:1');
     expect((await kcollect(bootstrap, ['produce', 'kept'], {input: 'a\nb\nc\n'})).code).toBe(0);
     expect((await cli('consume', 'kept', '--group', 'readers', '-e')).code).toBe(0);
 
@@ -86,6 +87,21 @@ describe.runIf(haveZk)('kcollect topic and group on a three-broker cluster', () 
     expect((await json('group', 'list')).groups.map((g: {group: string}) => g.group)).toContain('readers');
     expect((await json('group', 'describe', 'readers')).offsets).toMatchObject([{topic: 'kept', partition: 0, committed: 3, lag: 0}]);
     expect(await json('topic', 'create', 'while-down', '--partitions', '2', '--replication-factor', '2')).toMatchObject({partitions: 2, replicationFactor: 2});
+
+    // kafka-topics.sh --describe's filters, over every topic: only the partitions they match.
+    await eventually(async () => {
+      if ((await json('topic', 'describe', 'spread')).partitions[0].isr.length !== 1) throw new Error('spread/0 still has broker 3 in its ISR');
+    });
+    const unavailable = await cli('topic', 'describe', '--unavailable-partitions');
+    expect(unavailable.stdout).toMatch(/^TOPIC\s+PARTITION\s+LEADER\s+REPLICAS\s+ISR\s+LOG-START\s+HIGH-WATERMARK\non-3\s+0\s+none\s+\[3\]\s+\[3\]\s+-\s+-\n$/);
+    const names = (r: {topics: Array<{name: string}>}) => r.topics.map((t) => t.name);
+    const under = await json('topic', 'describe', '--under-replicated-partitions');
+    // Every topic with a replica on broker 3 (__consumer_offsets too), and only its partitions there.
+    expect(names(under)).toEqual(['__consumer_offsets', 'placed', 'spread']);
+    expect(under.topics[2].partitions.map((p: {partition: number; replicas: number[]; isr: number[]}) => [p.partition, p.replicas, p.isr])).toEqual([[0, [1, 3], [1]]]);
+    expect(names(await json('topic', 'describe', '--under-replicated-partitions', '--exclude-internal'))).toEqual(['placed', 'spread']);
+    expect((await cli('topic', 'describe', 'kept', '--under-replicated-partitions')).stdout).toBe('');
+    expect((await json('topic', 'describe', 'on-3', '--unavailable-partitions')).partitions).toHaveLength(1);
     expect((await json('topic', 'alter-config', 'kept', '--set', 'retention.ms=3600000')).changes).toEqual([{key: 'retention.ms', from: null, to: '3600000'}]);
   }, 60_000);
 });

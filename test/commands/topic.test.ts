@@ -36,12 +36,12 @@ describe('kcollect topic', () => {
     expect(human.stdout).toMatch(/^car-status\s+3\s+1\s+OK$/m);
 
     const created = await json('topic', 'create', 'driving-logs', '-p', '2');
-    expect(created).toEqual({topic: 'driving-logs', partitions: 2, replicationFactor: 1, configs: {}});
+    expect(created).toEqual({topic: 'driving-logs', created: true, partitions: 2, replicationFactor: 1, configs: {}});
   });
 
   it('takes repeatable flags from KCOLLECT_* env vars', async () => {
     const created = await kcollectJson(bootstrap, ['topic', 'create', 'from-env'], {env: {KCOLLECT_PARTITIONS: '2', KCOLLECT_TOPIC_CONFIG: 'retention.ms=1000,segment.ms=60000'}});
-    expect(created).toEqual({topic: 'from-env', partitions: 2, replicationFactor: 1, configs: {'retention.ms': '1000', 'segment.ms': '60000'}});
+    expect(created).toEqual({topic: 'from-env', created: true, partitions: 2, replicationFactor: 1, configs: {'retention.ms': '1000', 'segment.ms': '60000'}});
   });
 
   it('lists topics', async () => {
@@ -146,6 +146,12 @@ describe('kcollect topic', () => {
     const human = await cli('topic', 'add-partitions', 'driving-logs', '--total', '6');
     expect(human.stdout).toMatch(/^driving-logs\s+5\s+6\s+OK$/m);
     expectUserError(await cli('topic', 'add-partitions', 'driving-logs', '--total', '3'), 'already has 6 partitions', '--total 7');
+    // kafka-topics.sh --alter --partitions N: N is the new total, as --total's; one or the other.
+    expect(await json('topic', 'add-partitions', '--topic', 'driving-logs', '--partitions', '7')).toEqual({topic: 'driving-logs', before: 6, after: 7});
+    const both = await cli('topic', 'add-partitions', 'driving-logs', '--partitions', '8', '--total', '8');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--total can only be specified once/);
+    expect((await json('topic', 'describe', 'driving-logs')).partitions).toHaveLength(7);
   });
 
   it('takes the topic as kafka-topics.sh does, --topic NAME, and never from KCOLLECT_TOPIC', async () => {
@@ -176,6 +182,36 @@ describe('kcollect topic', () => {
     expect((await cli('topic', 'delete', 'fleet_status')).code).toBe(0);
   });
 
+  it('--if-not-exists and --if-exists let a provisioning script rerun, as kafka-topics.sh (exit 0, saying so)', async () => {
+    const created = await cli('topic', 'create', 'provisioned', '-p', '2', '-c', 'retention.ms=3600000', '--if-not-exists');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^provisioned\s+2\s+1\s+OK$/m);
+    // Again, asking for other partitions: the topic is left as it is, and reported as it is.
+    const again = await cli('topic', 'create', 'provisioned', '-p', '3', '--if-not-exists');
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^provisioned\s+2\s+1\s+EXISTS$/m);
+    expect(await json('topic', 'create', 'provisioned', '--if-not-exists')).toEqual({topic: 'provisioned', created: false, partitions: 2, replicationFactor: 1, configs: {'retention.ms': '3600000'}});
+    expectUserError(await cli('topic', 'create', 'provisioned'), 'TOPIC_ALREADY_EXISTS (36)', '--if-not-exists');
+
+    // alter-config --if-exists: an existing topic is altered; a missing one is no error.
+    expect((await json('topic', 'alter-config', 'provisioned', '--set', 'retention.ms=60000', '--if-exists')).changes).toEqual([{key: 'retention.ms', from: '3600000', to: '60000'}]);
+    const alterMissing = await cli('topic', 'alter-config', 'never-made', '--set', 'retention.ms=1', '--if-exists');
+    expect(alterMissing.code).toBe(0);
+    expect(alterMissing.stdout).toBe('topic never-made does not exist: nothing changed (--if-exists)\n');
+    expect(await json('topic', 'alter-config', 'never-made', '--set', 'retention.ms=1', '--if-exists')).toEqual({topic: 'never-made', exists: false});
+
+    // delete --if-exists: deletes it once, then says it is not there.
+    expect(await json('topic', 'delete', 'provisioned', '--if-exists')).toEqual({topic: 'provisioned', deleted: true});
+    const deleteMissing = await cli('topic', 'delete', 'provisioned', '--if-exists');
+    expect(deleteMissing.code).toBe(0);
+    expect(deleteMissing.stdout).toMatch(/^provisioned\s+DOES-NOT-EXIST$/m);
+    expect(await json('topic', 'delete', '--topic', 'provisioned', '--if-exists')).toEqual({topic: 'provisioned', deleted: false});
+    expectUserError(await cli('topic', 'delete', 'provisioned'), 'topic "provisioned" does not exist (UNKNOWN_TOPIC_OR_PARTITION)');
+    // Kafka's internal topics stay refused.
+    expectUserError(await cli('topic', 'delete', '__transaction_state', '--if-exists'), '__transaction_state is a Kafka internal topic');
+  });
+
   it('deletes a topic', async () => {
     const human = await cli('topic', 'delete', 'from-env');
     expect(human.code).toBe(0);
@@ -194,6 +230,34 @@ describe('kcollect topic', () => {
     expectUserError(await cli('topic', 'add-partitions', '__consumer_offsets', '--total', String(before + 1)), 'does not add partitions to it');
     expect((await json('topic', 'describe', '__consumer_offsets')).partitions).toHaveLength(before);
     expect((await json('group', 'describe', 'keepers')).offsets).toContainEqual(expect.objectContaining({topic: 'car-status', partition: 1, committed: 3}));
+  });
+
+  it('describe with no topic describes every topic; --exclude-internal leaves out only Kafka\'s two internal topics', async () => {
+    // A user topic named like an internal one is not internal (Kafka's Topic.isInternal).
+    expect((await cli('topic', 'create', '__audit')).code).toBe(0);
+    const names = (r: {topics: Array<{name: string}>}) => r.topics.map((t) => t.name);
+    const all = await json('topic', 'describe');
+    expect(names(all)).toEqual(['__audit', '__consumer_offsets', 'car-status']);
+    expect(all.topics.map((t: {internal: boolean}) => t.internal)).toEqual([false, true, false]);
+    expect(all.topics[2]).toEqual(await json('topic', 'describe', 'car-status'));
+    expect(names(await json('topic', 'describe', '--exclude-internal'))).toEqual(['__audit', 'car-status']);
+    const human = await cli('topic', 'describe', '--exclude-internal');
+    expect(human.code).toBe(0);
+    expect(human.stdout.match(/^TOPIC\s+\S+$/gm)).toEqual(['TOPIC       __audit', 'TOPIC       car-status']);
+    expect(human.stdout).toMatch(/^1\s+0\s+\[0\]\s+\[0\]\s+0\s+3$/m);
+
+    expect(names(await json('topic', 'list', '--exclude-internal'))).toEqual(['__audit', 'car-status']);
+    expect((await json('topic', 'list')).topics).toContainEqual({name: '__audit', partitions: 1, replicationFactor: 1, internal: false});
+
+    // One healthy broker: no partition is under-replicated or unavailable, and nothing is printed.
+    for (const filter of ['--under-replicated-partitions', '--unavailable-partitions']) {
+      const r = await cli('topic', 'describe', filter);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(await json('topic', 'describe', filter)).toEqual({topics: []});
+    }
+    expect((await cli('topic', 'describe', '--under-replicated-partitions', '--unavailable-partitions')).code).toBe(2);
+    expect((await cli('topic', 'delete', '__audit')).code).toBe(0);
   });
 
   it('a missing topic is one line naming UNKNOWN_TOPIC_OR_PARTITION with a hint, exit 1', async () => {
