@@ -350,6 +350,49 @@ describe('TailSource: restart from the position file', () => {
     }
   });
 
+  it('a symbolic link switched to a file in another directory while down: the old target is read to its end, then the new one from 0', async () => {
+    const dir = tempDir('tail');
+    const positions = path.join(dir, 'state', 'positions.json');
+    const link = path.join(dir, 'current.log');
+    const [v1, v2] = ['v1', 'v2'].map((v) => path.join(dir, 'releases', v, 'app.log'));
+    for (const file of [v1, v2]) fs.mkdirSync(path.dirname(file), {recursive: true});
+    append(v1, numbered('v1', 1, 10));
+    fs.symlinkSync(v1, link);
+    const first = startTail({patterns: [link], positionFile: positions});
+    await until('10 lines', () => first.ctx.lines().length === 10, first.ctx);
+    await first.stop();
+    append(v1, numbered('v1', 11, 15));
+    append(v2, numbered('v2', 1, 5));
+    fs.symlinkSync(v2, `${link}.new`);
+    fs.renameSync(`${link}.new`, link);
+    const second = startTail({patterns: [link], positionFile: positions});
+    await until('the rest of v1 and v2', () => second.ctx.lines().length === 10, second.ctx);
+    await until('the old target closed', () => readPositions(positions).length === 1, second.ctx);
+    await second.stop();
+    expect([...first.ctx.lines(), ...second.ctx.lines()]).toEqual([...numbered('v1', 1, 15), ...numbered('v2', 1, 5)]);
+  });
+
+  it('copytruncate while down of a file followed through a symbolic link: the copy beside the target is read on', async () => {
+    const dir = tempDir('tail');
+    const positions = path.join(dir, 'state', 'positions.json');
+    const link = path.join(dir, 'current.log');
+    const target = path.join(dir, 'logs', 'app.log');
+    fs.mkdirSync(path.dirname(target));
+    append(target, numbered('a', 1, 10));
+    fs.symlinkSync(target, link);
+    let tail = startTail({patterns: [link], positionFile: positions});
+    await until('10 lines', () => tail.ctx.lines().length === 10, tail.ctx);
+    await tail.stop();
+    append(target, numbered('a', 11, 15));
+    fs.copyFileSync(target, `${target}.1`);
+    fs.truncateSync(target, 0);
+    append(target, numbered('b', 1, 5));
+    tail = startTail({patterns: [link], positionFile: positions});
+    await until('the copy and the emptied file read', () => ['a line 15', 'b line 5'].every((l) => tail.ctx.lines().includes(l)), tail.ctx);
+    await tail.stop();
+    expect([...tail.ctx.lines()].sort()).toEqual([...numbered('a', 11, 15), ...numbered('b', 1, 5)].sort());
+  });
+
   it('a rotated file resumed after a restart stays followed across the next restart', async () => {
     const dir = tempDir('tail');
     const {log, rotated, positions} = paths(dir);

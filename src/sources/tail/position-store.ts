@@ -9,6 +9,11 @@ import {inodeKey, type FileIdentity} from './file-identity.js';
 export interface FilePosition extends FileIdentity {
   path: string;
   offset: number;
+  /**
+   * The file's real path, when `path` led to it through a symbolic link (or it was found under
+   * another name): a restart looks for a file gone from `path` in that directory too.
+   */
+  target?: string;
 }
 
 interface PositionFileContent {
@@ -167,7 +172,7 @@ const WHOLE_SAVE_MS = 10_000;
 
 /** The same file under the same name: only its offset may differ. */
 function sameFile(a: FilePosition, b: FilePosition): boolean {
-  return a.path === b.path && a.fingerprint === b.fingerprint && a.fingerprintBytes === b.fingerprintBytes;
+  return a.path === b.path && a.fingerprint === b.fingerprint && a.fingerprintBytes === b.fingerprintBytes && a.target === b.target;
 }
 
 function parse(file: string, text: string): PositionFileContent {
@@ -190,7 +195,8 @@ function parse(file: string, text: string): PositionFileContent {
         Number.isSafeInteger(f.fingerprintBytes) &&
         typeof f.path === 'string' &&
         Number.isSafeInteger(f.offset) &&
-        f.offset >= 0,
+        f.offset >= 0 &&
+        (f.target === undefined || typeof f.target === 'string'),
     );
   if (!valid) throw new UserError(`position file ${file} has an unexpected layout`, hint);
   return content;

@@ -338,6 +338,9 @@ export class TailSource implements Source {
     file.detached = detached;
     // Found under its rotated name: it stays under the name it was followed as.
     if (known) file.followedAs = known.path;
+    // A symbolic link may lead elsewhere by the next start: where it led now is where to look then.
+    const real = await fs.realpath(filePath).catch(() => undefined);
+    if (real !== undefined && real !== path.resolve(file.followedAs)) file.target = real;
     // A copy read on where the file it copies was: lines read again after a kill are recognised.
     if (known && known.ino !== identity.ino) file.originIno = known.ino;
     this.files.set(key, file);
@@ -354,17 +357,19 @@ export class TailSource implements Source {
    * bytes and is at least as long as what was read. That copy is read on from the stored offset.
    */
   private async resumeCopy(ctx: SourceContext, stored: FilePosition): Promise<void> {
-    const dir = path.dirname(stored.path);
-    const base = path.basename(stored.path);
-    for (const name of (await fs.readdir(dir).catch(() => [] as string[])).sort()) {
-      const candidate = path.join(dir, name);
-      if (!name.startsWith(base) || name === base || this.isOwnFile(candidate)) continue;
-      const handle = await fs.open(candidate, 'r').catch(() => null);
-      if (!handle) continue;
-      const {identity, size} = identify(handle);
-      const copy = !this.files.has(inodeKey(identity.dev, identity.ino)) && !this.store.get(identity.dev, identity.ino) && size >= stored.offset && headMatches(handle, stored);
-      await handle.close();
-      if (copy && (await this.open(ctx, candidate, 'beginning', true, stored))?.resumed) return;
+    for (const place of placesOf(stored)) {
+      const dir = path.dirname(place);
+      const base = path.basename(place);
+      for (const name of (await fs.readdir(dir).catch(() => [] as string[])).sort()) {
+        const candidate = path.join(dir, name);
+        if (!name.startsWith(base) || name === base || this.isOwnFile(candidate)) continue;
+        const handle = await fs.open(candidate, 'r').catch(() => null);
+        if (!handle) continue;
+        const {identity, size} = identify(handle);
+        const copy = !this.files.has(inodeKey(identity.dev, identity.ino)) && !this.store.get(identity.dev, identity.ino) && size >= stored.offset && headMatches(handle, stored);
+        await handle.close();
+        if (copy && (await this.open(ctx, candidate, 'beginning', true, stored))?.resumed) return;
+      }
     }
   }
 
@@ -442,11 +447,12 @@ export class TailSource implements Source {
   private async resumeRotatedAway(ctx: SourceContext): Promise<void> {
     for (const stored of this.store.all()) {
       if (this.files.has(inodeKey(stored.dev, stored.ino)) || !this.follows(stored)) continue;
-      const dir = path.dirname(stored.path);
       let found: string | null = null;
-      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-        const st = await fs.stat(path.join(dir, name), {bigint: true}).catch(() => null);
-        if (st?.isFile() && String(st.dev) === stored.dev && String(st.ino) === stored.ino) found = path.join(dir, name);
+      for (const dir of new Set(placesOf(stored).map((p) => path.dirname(p)))) {
+        for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+          const st = await fs.stat(path.join(dir, name), {bigint: true}).catch(() => null);
+          if (st?.isFile() && String(st.dev) === stored.dev && String(st.ino) === stored.ino) found = path.join(dir, name);
+        }
       }
       const opened = found ? await this.open(ctx, found, 'beginning', true, stored) : null;
       if (opened?.resumed) continue;
@@ -627,6 +633,11 @@ export class TailSource implements Source {
     }
   }
 
+}
+
+/** Where a stored file was followed, and where the symbolic link it was followed through led. */
+function placesOf(stored: FilePosition): string[] {
+  return stored.target === undefined ? [stored.path] : [stored.path, stored.target];
 }
 
 /** Start of the last line (after the last newline), so `--from-end` never starts mid-line. */

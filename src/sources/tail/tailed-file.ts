@@ -51,6 +51,8 @@ export class TailedFile {
    * name must stay this run's after another restart (see TailSource.follows).
    */
   followedAs: string;
+  /** Its real path, when not followedAs (followed through a symbolic link): kept in the position file. */
+  target?: string;
   atEof = false;
   lastGrowthAt: number;
   /**
@@ -100,7 +102,9 @@ export class TailedFile {
   }
 
   position(): FilePosition {
-    return {...this.identity, path: this.followedAs, offset: this.committed};
+    const position: FilePosition = {...this.identity, path: this.followedAs, offset: this.committed};
+    if (this.target !== undefined) position.target = this.target;
+    return position;
   }
 
   /**
