@@ -16,6 +16,7 @@ const ORIGIN_INODE = 2;
 const ORIGIN_OFFSET = 4;
 const ORIGIN_HOST = 8;
 const ORIGIN_ID = 16;
+const ORIGIN_GENERATION = 32;
 
 /** The bytes do not hold together: a peer that is not kcollect's, or a bug on one side. */
 export class WireFormatError extends Error {
@@ -37,6 +38,7 @@ function originOf(event: Event): EventOrigin | undefined {
   scratchOrigin.file = event.from.file;
   scratchOrigin.inode = event.from.inode;
   scratchOrigin.offset = event.offset;
+  scratchOrigin.generation = event.from.generation > 0 ? event.from.generation : undefined;
   return scratchOrigin;
 }
 /** originOf's answer for a line: filled on each call, read before the next. */
@@ -55,6 +57,7 @@ export function encodedEventSize(event: Event): number {
     if (origin.offset !== undefined) size += 8;
     if (origin.host !== undefined) size += stringSize(origin.host);
     if (origin.id !== undefined) size += stringSize(origin.id);
+    if (origin.generation !== undefined) size += 8;
   }
   if (kafka) size += stringSize(kafka.topic) + 4 + 8 + 8 + 4 + (kafka.key?.length ?? 0);
   if (rejected !== undefined) size += stringSize(rejected);
@@ -81,12 +84,14 @@ export function writeEvent(buf: Buffer, at: number, event: Event): number {
       (origin.inode !== undefined ? ORIGIN_INODE : 0) |
       (origin.offset !== undefined ? ORIGIN_OFFSET : 0) |
       (origin.host !== undefined ? ORIGIN_HOST : 0) |
-      (origin.id !== undefined ? ORIGIN_ID : 0);
+      (origin.id !== undefined ? ORIGIN_ID : 0) |
+      (origin.generation !== undefined ? ORIGIN_GENERATION : 0);
     if (origin.file !== undefined) at = writeString(buf, at, origin.file);
     if (origin.inode !== undefined) at = buf.writeDoubleBE(origin.inode, at);
     if (origin.offset !== undefined) at = buf.writeDoubleBE(origin.offset, at);
     if (origin.host !== undefined) at = writeString(buf, at, origin.host);
     if (origin.id !== undefined) at = writeString(buf, at, origin.id);
+    if (origin.generation !== undefined) at = buf.writeDoubleBE(origin.generation, at);
   }
   if (kafka) {
     at = writeString(buf, at, kafka.topic);
@@ -144,6 +149,7 @@ export class EventReader {
     if (flags & ORIGIN_OFFSET) origin.offset = this.f64();
     if (flags & ORIGIN_HOST) origin.host = this.string();
     if (flags & ORIGIN_ID) origin.id = this.string();
+    if (flags & ORIGIN_GENERATION) origin.generation = this.f64();
     return origin;
   }
 

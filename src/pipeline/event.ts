@@ -8,6 +8,8 @@ export interface EventOrigin {
   inode?: number;
   /** Byte offset of the event's first byte in the file. */
   offset?: number;
+  /** The file's content was restarted from 0 (truncated, rewritten) this many times before: absent, 0. */
+  generation?: number;
   /** The host that read the file: set when the event leaves it (agent-to-agent forwarding). */
   host?: string;
   /** An identity chosen by whoever made the event, used instead of host:inode:offset. */
@@ -83,12 +85,14 @@ function headersSize(headers: Readonly<Record<string, string>>): number {
 export interface LineOrigin {
   readonly file: string;
   readonly inode: number;
+  /** Which version of the file's content (EventOrigin.generation); 0 for the first. */
+  readonly generation: number;
   readonly readAt: number;
   /** Shared by the lines until one's headers are touched: that line then gets its own copy. */
   readonly headers: Readonly<Record<string, string>>;
   /** Their part of eventSize. */
   readonly headersSize: number;
-  /** `host:inode:`, the start of each line's origin id (the offset follows): made once per read. */
+  /** `host:inode:` (`host:inode.generation:` after a restart from 0), the start of each line's origin id (the offset follows): made once per read. */
   readonly idPrefix: string;
   /** idPrefix as UTF-8, for the batch encoder. */
   readonly idPrefixBytes: Buffer;
@@ -101,9 +105,18 @@ export interface LineOrigin {
 export const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 /** What one read's lines share; they start with `headers` (none unless the source adds some). */
-export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS): LineOrigin {
-  const idPrefix = `${HOST}:${inode}:`;
-  return {file, inode, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix, idPrefixBytes: Buffer.from(idPrefix)};
+export function lineOrigin(file: string, inode: number, headers: Readonly<Record<string, string>> = NO_HEADERS, generation = 0): LineOrigin {
+  const idPrefix = filePrefix(HOST, inode, generation);
+  return {file, inode, generation, readAt: Date.now(), headers, headersSize: headersSize(headers), idPrefix, idPrefixBytes: Buffer.from(idPrefix)};
+}
+
+/**
+ * `host:inode:`, the start of a line's origin id. A file truncated or rewritten holds new lines
+ * at the offsets of the old ones, maybe the same text (a banner): `host:inode.generation:` then,
+ * so the Kafka sink's re-read check does not take them for lines already sent.
+ */
+export function filePrefix(host: string, inode: number, generation = 0): string {
+  return generation > 0 ? `${host}:${inode}.${generation}:` : `${host}:${inode}:`;
 }
 
 /** The host that reads the files: the first part of an origin id. */
@@ -186,7 +199,8 @@ export class LineEvent extends Line implements Event {
   }
 
   get origin(): EventOrigin {
-    return (this.own.origin ??= {file: this.from.file, inode: this.from.inode, offset: this.offset});
+    const {file, inode, generation} = this.from;
+    return (this.own.origin ??= generation > 0 ? {file, inode, generation, offset: this.offset} : {file, inode, offset: this.offset});
   }
 
   set origin(origin: EventOrigin) {

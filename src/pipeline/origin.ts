@@ -1,4 +1,4 @@
-import {HOST, LineEvent, type Event} from './event.js';
+import {HOST, LineEvent, filePrefix, type Event} from './event.js';
 
 /** Record header naming where a collected line came from: `host:inode:byteOffset` (or the origin's own id). */
 export const ORIGIN_HEADER = 'kcollect.origin';
@@ -20,5 +20,5 @@ export function placeInFile(event: Event): {file: string; offset: number} | unde
   if (event instanceof LineEvent && event.plainOrigin) return {file: event.from.idPrefix, offset: event.offset};
   const {origin} = event;
   if (origin?.id !== undefined || origin?.inode === undefined || origin.offset === undefined) return undefined;
-  return {file: `${origin.host ?? HOST}:${origin.inode}:`, offset: origin.offset};
+  return {file: filePrefix(origin.host ?? HOST, origin.inode, origin.generation), offset: origin.offset};
 }

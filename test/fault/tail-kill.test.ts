@@ -120,3 +120,51 @@ describe('tail-produce killed before its position moved, then copytruncate while
     expect((await topicValues(bootstrap, topic)).sort()).toEqual([...lines(1, 35), ...lines(1, 5, 'b')].sort());
   }, 60_000);
 });
+
+describe('tail-produce: a file rewritten from 0 with the same first line (an app opening its log with O_TRUNC)', () => {
+  it('the same line at the same offset of the new content is sent; lines Kafka acknowledged before a kill are still sent once', async () => {
+    const {bootstrap} = await startBroker();
+    const dir = tempDir('tail-kill-rewrite');
+    const log = path.join(dir, 'app.log');
+    const positions = path.join(dir, 'positions.json');
+    const topic = 'tail-kill-rewrite';
+    expect((await kcollect(bootstrap, ['topic', 'create', topic])).code).toBe(0);
+    const args = ['tail-produce', log, '--topic', topic, '-b', bootstrap, '--position-file', positions, '--poll-interval', '20ms'];
+    const inKafka = async (line: string) => {
+      while (!(await topicValues(bootstrap, topic)).includes(line)) await new Promise((r) => setTimeout(r, 50));
+    };
+    // Runs tail-produce (`meanwhile` once it follows the file) until Kafka holds `line`, kills it,
+    // and leaves the position file as it was before: what a kill between Kafka's acknowledgement
+    // and the position write leaves.
+    const killedBeforePositionWrite = async (line: string, meanwhile: () => void = () => {}) => {
+      const saved = fs.readFileSync(positions);
+      const child = spawnCli(args);
+      const result = collect(child);
+      let said = '';
+      child.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+      while (!said.includes(' from offset ')) await new Promise((r) => setTimeout(r, 20));
+      meanwhile();
+      await inKafka(line);
+      child.kill('SIGKILL');
+      expect((await result).signal).toBe('SIGKILL');
+      fs.writeFileSync(positions, saved);
+      fs.rmSync(`${positions}.progress`, {force: true});
+      return said;
+    };
+
+    fs.writeFileSync(log, 'BANNER\na line 1\na line 2\n');
+    expect((await kcollect(bootstrap, [...args, '--exit'])).code).toBe(0);
+    // Rewritten while kcollect is down.
+    fs.writeFileSync(log, 'BANNER\nb line 1\n');
+    await killedBeforePositionWrite('b line 1');
+    let last = await kcollect(bootstrap, [...args, '--exit']);
+    expect(last.code, last.stderr).toBe(0);
+    expect((await topicValues(bootstrap, topic)).sort()).toEqual(['BANNER', 'a line 1', 'a line 2', 'BANNER', 'b line 1'].sort());
+
+    // Rewritten while kcollect runs.
+    expect(await killedBeforePositionWrite('c line 1', () => fs.writeFileSync(log, 'BANNER\nc line 1\n'))).toContain('was truncated or rewritten');
+    last = await kcollect(bootstrap, [...args, '--exit']);
+    expect(last.code, last.stderr).toBe(0);
+    expect((await topicValues(bootstrap, topic)).sort()).toEqual(['BANNER', 'a line 1', 'a line 2', 'BANNER', 'b line 1', 'BANNER', 'c line 1'].sort());
+  }, 60_000);
+});

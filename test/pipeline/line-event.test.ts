@@ -91,6 +91,19 @@ describe('LineEvent: lines sharing one origin', () => {
     expect(originHeader(events[0])).toBe(`${os.hostname()}:4242:0`);
   });
 
+  it('a line of a file rewritten from 0 names the version of its content: same offset and text, another origin, also after the codec', () => {
+    const line = (generation: number) => LineEvent.of(lineOrigin(FILE, 4242, undefined, generation), new Line(0, 7, 6, Buffer.from('BANNER\n'), 0, 6));
+    expect([0, 1, 2].map((g) => originHeader(line(g)))).toEqual([`${os.hostname()}:4242:0`, `${os.hostname()}:4242.1:0`, `${os.hostname()}:4242.2:0`]);
+    const rewritten = line(1);
+    const buf = Buffer.alloc(encodedEventSize(rewritten));
+    writeEvent(buf, 0, rewritten);
+    const back = new EventReader(buf).event();
+    expect(back.origin).toEqual({file: FILE, inode: 4242, offset: 0, generation: 1});
+    expect(originHeader(back)).toBe(originHeader(rewritten));
+    rewritten.origin.host ??= 'edge-7';
+    expect(originHeader(rewritten)).toBe('edge-7:4242.1:0');
+  });
+
   it('keeps headers, origin and rejection through the file channel codec and through a copy with a new body', () => {
     const {events} = read();
     events[1].rejected = 'binary data';

@@ -14,6 +14,8 @@ export interface FilePosition extends FileIdentity {
    * another name): a restart looks for a file gone from `path` in that directory too.
    */
   target?: string;
+  /** Which version of the file's content (see TailedFile.generation); absent: 0. */
+  generation?: number;
 }
 
 interface PositionFileContent {
@@ -172,7 +174,7 @@ const WHOLE_SAVE_MS = 10_000;
 
 /** The same file under the same name: only its offset may differ. */
 function sameFile(a: FilePosition, b: FilePosition): boolean {
-  return a.path === b.path && a.fingerprint === b.fingerprint && a.fingerprintBytes === b.fingerprintBytes && a.target === b.target;
+  return a.path === b.path && a.fingerprint === b.fingerprint && a.fingerprintBytes === b.fingerprintBytes && a.target === b.target && a.generation === b.generation;
 }
 
 function parse(file: string, text: string): PositionFileContent {
@@ -196,7 +198,8 @@ function parse(file: string, text: string): PositionFileContent {
         typeof f.path === 'string' &&
         Number.isSafeInteger(f.offset) &&
         f.offset >= 0 &&
-        (f.target === undefined || typeof f.target === 'string'),
+        (f.target === undefined || typeof f.target === 'string') &&
+        (f.generation === undefined || (Number.isSafeInteger(f.generation) && f.generation >= 0)),
     );
   if (!valid) throw new UserError(`position file ${file} has an unexpected layout`, hint);
   return content;

@@ -341,6 +341,8 @@ export class TailSource implements Source {
     // A symbolic link may lead elsewhere by the next start: where it led now is where to look then.
     const real = await fs.realpath(filePath).catch(() => undefined);
     if (real !== undefined && real !== path.resolve(file.followedAs)) file.target = real;
+    // Resumed: the same content as stored; rewritten while we were down: its next version.
+    if (stored) file.generation = (stored.generation ?? 0) + (resumed ? 0 : 1);
     // A copy read on where the file it copies was: lines read again after a kill are recognised.
     if (known && known.ino !== identity.ino) file.originIno = known.ino;
     this.files.set(key, file);
@@ -499,14 +501,15 @@ export class TailSource implements Source {
     for (const [key, file] of ordered) {
       let last: Line | undefined;
       let lastGeneration = 0;
-      // One shared origin per file and batch: its lines carry only their offsets.
+      // One shared origin per file, version of its content and batch: its lines carry only their offsets.
       let from: LineOrigin | undefined;
       try {
         while (events.length < this.o.batchMaxEvents && bytes < this.o.batchMaxBytes) {
           file.flushGroupIfIdle(now, this.o.multilineTimeoutMs);
           const line = file.next(now);
           if (!line) break;
-          events.push(this.toEvent(ctx, (from ??= lineOrigin(file.path, Number(file.originIno ?? file.identity.ino))), file, line));
+          if (from?.generation !== file.lineGeneration) from = lineOrigin(file.path, Number(file.originIno ?? file.identity.ino), undefined, file.lineGeneration);
+          events.push(this.toEvent(ctx, from, file, line));
           bytes += line.stop - line.start;
           last = line;
           lastGeneration = file.lineGeneration;

@@ -40,6 +40,11 @@ export interface LineOptions {
 export class TailedFile {
   readOffset: number;
   committed: number;
+  /**
+   * Which version of the file's content this is: restarts from 0, counted across runs (kept in
+   * the position file). Lines' origins carry it, so a line of rewritten content is not taken for
+   * the same line at the same offset sent from the content before.
+   */
   generation = 0;
   /** After a rewind: lines before this offset may have reached the channel already. */
   rereadUntil = 0;
@@ -104,6 +109,7 @@ export class TailedFile {
   position(): FilePosition {
     const position: FilePosition = {...this.identity, path: this.followedAs, offset: this.committed};
     if (this.target !== undefined) position.target = this.target;
+    if (this.generation > 0) position.generation = this.generation;
     return position;
   }
 
