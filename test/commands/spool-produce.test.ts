@@ -183,3 +183,50 @@ describe('spool-produce --exit', () => {
     expect((await topicValues(bootstrap, 'once')).slice(2504)).toEqual(lines('d', 0, 2));
   });
 });
+
+describe('spool-produce: a file rewritten in place from its start (the job that wrote it ran again)', () => {
+  it('the same line at the same offset of the new content is sent; lines Kafka took before a kill are sent once', async () => {
+    const topic = 'rewritten';
+    expect((await kcollect(bootstrap, ['topic', 'create', topic])).code).toBe(0);
+    const {cwd, spool: dir} = workDir('spool-rewritten');
+    const args = ['spool-produce', 'spool', '--topic', topic, '-b', bootstrap, '--stable-for', '200ms', '--poll-interval', '50ms'];
+    const status = path.join(dir, 'status.txt');
+    const ledgerDir = path.join(dir, '.kcollect-spool');
+
+    // Killed mid-file: Kafka stored status.txt's lines, its acknowledgement never came back.
+    const child = spawnCli(args, {cwd});
+    const killed = collect(child);
+    try {
+      // A first file through, so the producer is connected before Kafka's replies are held.
+      dropFile(dir, 'first.log', text(lines('first', 0, 1)), 3600);
+      await until(() => fs.existsSync(path.join(dir, 'first.log.COMPLETED')), 'first.log completed');
+      proxy.holdReplies();
+      dropFile(dir, 'status.txt', 'BANNER\na line 1\na line 2\n', 3600);
+      await until(() => stored(topic) === 4, 'status.txt stored, not yet acknowledged', 20_000);
+      child.kill('SIGKILL');
+      expect((await killed).signal).toBe('SIGKILL');
+    } finally {
+      proxy.releaseReplies();
+    }
+
+    // While kcollect is down the job runs again and rewrites status.txt in place (same inode), shorter.
+    const ino = fs.statSync(status).ino;
+    fs.writeFileSync(status, 'BANNER\nb line 1\n');
+    expect(fs.statSync(status).ino).toBe(ino);
+    const before = new Map(fs.readdirSync(ledgerDir).filter((n) => n !== 'lock').map((n) => [n, fs.readFileSync(path.join(ledgerDir, n))]));
+    let run = await kcollect(bootstrap, [...args, '--exit'], {cwd});
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`${status} is not the file of that name read before: reading it from the start`);
+    expect(await topicValues(bootstrap, topic)).toEqual(['first-0', 'BANNER', 'a line 1', 'a line 2', 'BANNER', 'b line 1']);
+
+    // What a kill between Kafka's acknowledgement and the ledger's write leaves: the file under its
+    // name and the ledger of before. The lines read again are recognised as already in Kafka.
+    fs.renameSync(`${status}.COMPLETED`, status);
+    for (const n of fs.readdirSync(ledgerDir)) if (n !== 'lock') fs.rmSync(path.join(ledgerDir, n));
+    for (const [n, content] of before) fs.writeFileSync(path.join(ledgerDir, n), content);
+    run = await kcollect(bootstrap, [...args, '--exit'], {cwd});
+    expect(run.code, run.stderr).toBe(0);
+    expect(await topicValues(bootstrap, topic)).toEqual(['first-0', 'BANNER', 'a line 1', 'a line 2', 'BANNER', 'b line 1']);
+    expect(fs.existsSync(`${status}.COMPLETED`)).toBe(true);
+  });
+});

@@ -18,12 +18,20 @@ export interface LedgerEntry {
   offset: number;
   /** Fully delivered; only the rename (or delete) may be left to do. */
   done: boolean;
+  /**
+   * Which file taken this is (Ledger.take()), named in its lines' origins (`host:INODE.N:offset`):
+   * another file on a freed inode, or this one rewritten from 0, is never taken for lines already
+   * in Kafka. Absent: 0 (ledgers from before).
+   */
+  generation?: number;
 }
 
 interface LedgerFile {
   version: 1;
   /** Counts whole saves: a progress record counts only for the ledger.json it was written after. */
   seq?: number;
+  /** Files taken so far: the next one's generation. */
+  taken?: number;
   files: Record<string, LedgerEntry>;
 }
 
@@ -55,6 +63,7 @@ export class Ledger {
     readonly file: string,
     private readonly files: Map<string, LedgerEntry>,
     private seq: number,
+    private taken: number,
   ) {
     this.progress = new InPlaceRecord(progressFile(file), PROGRESS_BYTES);
   }
@@ -80,7 +89,7 @@ export class Ledger {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot read the spool ledger ${file}: ${(err as Error).message}`, 'make it readable');
       // A ledger moved away to start over: a progress record left behind must not count for the new one.
       fs.rmSync(progressFile(file), {force: true});
-      return new Ledger(file, new Map(), 0);
+      return new Ledger(file, new Map(), 0, 0);
     }
     let parsed: LedgerFile;
     try {
@@ -94,7 +103,12 @@ export class Ledger {
     const progress = readProgress(progressFile(file));
     const entry = progress?.seq === seq ? files.get(progress.name) : undefined;
     if (entry && !entry.done && progress!.offset > entry.offset) files.set(progress!.name, {...entry, offset: progress!.offset});
-    return new Ledger(file, files, seq);
+    return new Ledger(file, files, seq, Number.isSafeInteger(parsed.taken) && parsed.taken! > 0 ? parsed.taken! : 0);
+  }
+
+  /** A number for a file taken from its start, never given before (saved with the entry set() next). */
+  take(): number {
+    return this.taken++;
   }
 
   get(name: string): LedgerEntry | undefined {
@@ -157,7 +171,7 @@ export class Ledger {
    * goes on, and a crash before that only means lines read again.
    */
   private save(fsync: boolean): void {
-    const content: LedgerFile = {version: 1, seq: this.seq + 1, files: Object.fromEntries(this.files)};
+    const content: LedgerFile = {version: 1, seq: this.seq + 1, taken: this.taken, files: Object.fromEntries(this.files)};
     try {
       writeFileAtomic(this.file, JSON.stringify(content, null, 1) + '\n', {fsync});
       this.seq += 1;

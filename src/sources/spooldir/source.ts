@@ -239,7 +239,9 @@ export class SpoolDirSource implements Source {
       }
       if (!entry || !known || entry.offset > size) {
         const fingerprintBytes = Math.min(size, FINGERPRINT_BYTES);
-        entry = {dev, ino, size, fingerprint: fingerprint(fh, fingerprintBytes), fingerprintBytes, offset: 0, done: false};
+        // A number of its own: the same text at the same offset as a line of another file (on a
+        // re-used inode) or of this file's content before, is not taken for that line.
+        entry = {dev, ino, size, fingerprint: fingerprint(fh, fingerprintBytes), fingerprintBytes, offset: 0, done: false, generation: ledger.take()};
       }
       return await this.readFile(fh, file, entry, ledger, ctx);
     } finally {
@@ -293,7 +295,7 @@ export class SpoolDirSource implements Source {
     let from: LineOrigin | undefined;
     for await (const {lines, acceptedFrom} of readLines(fh, entry.offset, size, maxLineBytes, LineEvent)) {
       // One shared origin per chunk: its lines carry only their offsets.
-      from = lineOrigin(file.path, Number(file.ino), headers);
+      from = lineOrigin(file.path, Number(file.ino), headers, entry.generation);
       if (lines[lines.length - 1].unterminated) tail = lines.pop();
       for (let i = 0; i < lines.length; i++) {
         const event = this.toEvent(lines[i] as LineEvent, from, lines[i].offset >= acceptedFrom);
@@ -313,7 +315,7 @@ export class SpoolDirSource implements Source {
       return this.changed(file, change, entry.offset, false, ctx);
     }
     if (tail) {
-      batch.push(this.toEvent(tail as LineEvent, from ?? lineOrigin(file.path, Number(file.ino), headers)));
+      batch.push(this.toEvent(tail as LineEvent, from ?? lineOrigin(file.path, Number(file.ino), headers, entry.generation)));
       batchEnd = tail.end;
     }
     if (!(await flush(true))) return 'stopped';
@@ -328,7 +330,7 @@ export class SpoolDirSource implements Source {
     this.roll(file, ledger, ctx);
     // A writer still holding the file may have written as it was renamed or deleted: the handle
     // still reaches those bytes (after a delete, nothing else does), so they are sent too.
-    await this.sendLateBytes(fh, file, ctx);
+    await this.sendLateBytes(fh, file, entry.generation, ctx);
     return 'done';
   }
 
@@ -362,7 +364,7 @@ export class SpoolDirSource implements Source {
    * through the handle and sent. Only a writer racing the rename gets here; what it writes after
    * this no one can see (a file must be complete when it is put into the directory).
    */
-  private async sendLateBytes(fh: fs.promises.FileHandle, file: SpoolFile, ctx: SourceContext): Promise<void> {
+  private async sendLateBytes(fh: fs.promises.FileHandle, file: SpoolFile, generation: number | undefined, ctx: SourceContext): Promise<void> {
     const st = fs.fstatSync(fh.fd, {bigint: true});
     const size = Number(st.size);
     if (size === file.size && st.mtimeNs === file.mtimeNs) return;
@@ -376,7 +378,7 @@ export class SpoolDirSource implements Source {
     let lines = 0;
     try {
       for await (const read of readLines(fh, file.size, size, this.o.maxLineBytes, LineEvent)) {
-        const from = lineOrigin(file.path, Number(file.ino), headers);
+        const from = lineOrigin(file.path, Number(file.ino), headers, generation);
         const events = read.lines.map((line) => this.toEvent(line as LineEvent, from, line.offset >= read.acceptedFrom));
         await ctx.deliver(events);
         lines += events.length;
