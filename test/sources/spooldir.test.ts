@@ -309,6 +309,33 @@ describe('spooldir source', () => {
     expect(ledgerFiles(dir)).toEqual([]);
   });
 
+  it('a spool directory removed and created again (a clean-up, a redeploy) is waited for and read again, with its ledger and lock', async () => {
+    const dir = path.join(tempDir('spool-gone'), 'spool');
+    fs.mkdirSync(dir);
+    drop(dir, 'a.log', 'a1\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir).run(ctx);
+    await eventually(() => exists(dir, 'a.log.COMPLETED'), 'a.log ingested');
+    fs.rmSync(dir, {recursive: true});
+    await eventually(() => ctx.logs.some((l) => l.includes(`spool directory ${dir} is gone: waiting for it to be created again`)), 'the removal noticed');
+    fs.mkdirSync(dir);
+    drop(dir, 'b.log', 'b1\n');
+    await eventually(() => exists(dir, 'b.log.COMPLETED'), 'b.log ingested from the new directory');
+    expect(ledgerFiles(dir)).toEqual([]);
+    expect(exists(dir, '.kcollect-spool/lock')).toBe(true);
+    // Removed and created again between two looks, maybe: the same.
+    fs.rmSync(dir, {recursive: true});
+    fs.mkdirSync(dir);
+    drop(dir, 'c.log', 'c1\n');
+    await eventually(() => exists(dir, 'c.log.COMPLETED'), 'c.log ingested');
+    expect(exists(dir, '.kcollect-spool/lock')).toBe(true);
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['a1', 'b1', 'c1']);
+    expect(ctx.logs.filter((l) => l.includes('cannot write the spool ledger'))).toEqual([]);
+    expect(exists(dir, '.kcollect-spool/lock')).toBe(false);
+  });
+
   it('refuses a second reader of the same directory, a missing directory and a zero batch size', async () => {
     const dir = tempDir('spool');
     const ctx = new RecordingContext();

@@ -165,6 +165,16 @@ export class Ledger {
   }
 
   /**
+   * The ledger's directory was removed (with the spool directory that held it): made again and
+   * written whole from memory, so what it knew (and the numbers given to files) is not forgotten.
+   */
+  async recreate(): Promise<void> {
+    await this.progress.close();
+    fs.mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700});
+    this.save(false);
+  }
+
+  /**
    * Written whole when a file starts, ends or goes (progress within it: advance()). A finished
    * file is fsynced, so it is never ingested twice. A save that fails (a
    * full disk) leaves the previous ledger whole; the next save writes everything, so reading

@@ -111,7 +111,10 @@ export class SpoolDirSource implements Source {
     const ledger = Ledger.open(ledgerDir);
     const changes = new ChangeWatcher(() => true, ctx.log);
     // One reader per spool directory: two would both ingest every file.
-    const unlock = acquirePidLock(ledgerDir, {what: `the spool directory ${dir}`, use: 'being read', hint: 'run one spool source per directory (stop the other one first)'});
+    const lock = () => acquirePidLock(ledgerDir, {what: `the spool directory ${dir}`, use: 'being read', hint: 'run one spool source per directory (stop the other one first)'});
+    let unlock = lock();
+    /** The directory's inode, to tell it was removed and created again (a clean-up, a redeploy); undefined while it is gone. */
+    let dirIno: bigint | undefined = fs.statSync(dir, {bigint: true}).ino;
     try {
       // Files renamed within the directory while the agent was stopped keep their entries; the
       // others gone are files rolled just before a crash (the ledger had not been told yet).
@@ -120,7 +123,36 @@ export class SpoolDirSource implements Source {
       // A file written into the directory is seen at once; it is still read only once stable.
       changes.watchDirectories([dir]);
       while (!ctx.signal.aborted) {
-        const files = this.picker.scan();
+        let files: SpoolFile[] | undefined;
+        let ino: bigint | undefined;
+        try {
+          ino = fs.statSync(dir, {bigint: true}).ino;
+          files = this.picker.scan();
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+        if (!files) {
+          // Removed: waited for, not a reason to stop (a catch-up run has nothing left to send).
+          if (this.o.exitWhenEmpty) return;
+          if (dirIno !== undefined) ctx.log(`spool directory ${dir} is gone: waiting for it to be created again`);
+          dirIno = undefined;
+          await changes.wait(pollIntervalMs, ctx.signal);
+          continue;
+        }
+        if (ino !== dirIno) {
+          dirIno = ino;
+          ctx.log(`spool directory ${dir} was created again: reading it`);
+          // The old watch ended with the directory it watched.
+          changes.watchDirectories([]);
+          changes.watchDirectories([dir]);
+          if (!fs.existsSync(ledgerDir)) {
+            // Its ledger went with it: written again from memory, and the lock taken again.
+            await ledger.recreate();
+            unlock();
+            unlock = lock();
+          }
+          for (const name of ledger.names()) if (!fs.existsSync(path.join(dir, name))) ledger.remove(name);
+        }
         const open: SpoolFile[] = [];
         for (const file of files) {
           this.followRename(file, ledger);
