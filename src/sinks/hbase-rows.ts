@@ -35,8 +35,21 @@ const KAFKA_TOKENS: Record<string, (e: Event) => string> = {
   topic: (e) => kafkaOf(e).topic,
   partition: (e) => String(kafkaOf(e).partition),
   offset: (e) => String(kafkaOf(e).offset),
-  key: (e) => kafkaOf(e).key?.toString('utf8') ?? '',
+  key: (e) => {
+    const key = kafkaOf(e).key;
+    if (key === null || key.length === 0) throw new RowMappingError('the row key names the Kafka key, but the record has none');
+    return key.toString('utf8');
+  },
 };
+
+/**
+ * A field the row key names. An empty one is refused: its key would be one every such record
+ * shares ("-" for the book's), each record overwriting the one before at the same version.
+ */
+function keyField(fields: string[], index: number, name: string): string {
+  if (fields[index] === '') throw new RowMappingError(`the row key's field ${name} is empty`);
+  return fields[index];
+}
 
 function kafkaOf(e: Event) {
   if (!e.kafka) throw new RowMappingError('the row key names a Kafka position, but the event was not read from Kafka');
@@ -57,7 +70,7 @@ export function compileRowKey(template: string, columns: string[]): {key: (field
     if (modifier !== undefined && modifier !== 'reverse') throw new UserError(`unknown modifier "${modifier}" in row key token ${token}`, 'the one modifier is :reverse, e.g. {date:reverse}');
     if (index >= 0) {
       used.push(index);
-      parts.push(modifier ? (f) => reverse(f[index]) : (f) => f[index]);
+      parts.push(modifier ? (f) => reverse(keyField(f, index, name)) : (f) => keyField(f, index, name));
     } else if (name in KAFKA_TOKENS && !modifier) {
       const get = KAFKA_TOKENS[name];
       parts.push((_, e) => get(e));

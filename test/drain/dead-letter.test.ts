@@ -41,4 +41,23 @@ describe('consume --to hbase with a poison record', () => {
     expect(headers).toMatchObject({'dlq.topic': 'SmartCar-Topic', 'dlq.partition': '0', 'dlq.offset': '100'});
     expect(headers['dlq.reason']).toMatch(/3 field\(s\) where the columns name 8/);
   }, 90_000);
+
+  it('dead-letters records whose row key field is empty instead of writing them all into one shared row', async () => {
+    await env.broker.createTopic('EmptyKeys', 1, {});
+    const records = drivingRecords(3, 20);
+    // No car number, no time: the book's key would be "20000010106102-" and "-", rows such records share.
+    const blanks = ['20160101000002,,3,0,F,N,45,C07', ',,3,0,F,N,45,C07', ',,1,0,F,N,90,A01'];
+    await produceLines(env.bootstrap, 'EmptyKeys', [...records.slice(0, 30), ...blanks.map((line) => ({car: 'none', line})), ...records.slice(30)]);
+
+    const r = await kcollect(env.bootstrap, ['consume', 'EmptyKeys', '--group', 'loader', '--to', 'hbase', '--hbase-url', hbase.url, '--table', 'EmptyKeys', '--create-table', '--exit', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({type: 'summary', records: 60, deadLettered: 3});
+    await expectTableHoldsExactly(hbase.url, 'EmptyKeys', records.map((x) => x.line));
+
+    const dlq = await kcollect(env.bootstrap, ['consume', 'EmptyKeys.dlq', '--exit', '--json']);
+    const letters = dlq.stdout.trim().split('\n').map((l) => JSON.parse(l) as RecordJson);
+    expect(letters.map((l) => l.value)).toEqual(blanks);
+    const reasons = letters.map((l) => l.headers.find((h) => h.key === 'dlq.reason')?.value);
+    expect(reasons).toEqual([expect.stringMatching(/row key's field car_number is empty/), expect.stringMatching(/row key's field date is empty/), expect.stringMatching(/row key's field date is empty/)]);
+  }, 90_000);
 });

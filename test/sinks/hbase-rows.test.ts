@@ -38,6 +38,10 @@ describe('HBase row mapping', () => {
   it('takes Kafka positions in templates and rejects tokens that name nothing', () => {
     const byOffset = compileRowMapping({family: 'f', columns: ['a', 'b'], rowKey: '{b}#{partition}-{offset}'});
     expect(byOffset({...makeEvent('x,y'), kafka}).key.toString()).toBe('y#2-41');
+    // An empty key part would put every such record into one row: refused (dead-lettered) instead.
+    expect(() => byOffset({...makeEvent('x,'), kafka})).toThrow(/row key's field b is empty/);
+    const byKey = compileRowMapping({family: 'f', columns: ['a'], rowKey: '{key}-{a}'});
+    expect(() => byKey({...makeEvent('x'), kafka: {...kafka, key: null}})).toThrow(/names the Kafka key, but the record has none/);
     expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: '{nope}'})).toThrow(/names no column/);
     expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: 'fixed'})).toThrow(/uses no field/);
     expect(() => compileRowMapping({family: 'f', columns: ['a'], rowKey: '{a}', delimiter: ''})).toThrow(/delimiter is empty/);
