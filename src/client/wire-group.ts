@@ -117,6 +117,11 @@ export class GroupMember {
   /** The assignor of the current generation. */
   private chosen: AssignorName | undefined;
   private joining?: Promise<unknown>;
+  /**
+   * onJoinTrouble said joins fail; the member's next successful join says it is over. Kept across
+   * joins: one that gave up (its partitions lost) is followed by a fresh one, not by a success.
+   */
+  private troubled = false;
   private heartbeating?: Promise<void>;
   private stopHeartbeat = new AbortController();
 
@@ -160,11 +165,13 @@ export class GroupMember {
   private async joinRetrying(onRebalance: OnRebalance, signal: AbortSignal | undefined, owned: readonly number[]): Promise<number[]> {
     await this.stopHeartbeating();
     const since = Date.now();
-    let troubled = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const partitions = await this.joinOnce(owned);
-        if (troubled) this.options.onJoinTrouble?.(undefined);
+        if (this.troubled) {
+          this.troubled = false;
+          this.options.onJoinTrouble?.(undefined);
+        }
         this.startHeartbeating(onRebalance);
         return partitions;
       } catch (err) {
@@ -172,8 +179,8 @@ export class GroupMember {
         // moves, restarts or loads its groups (a broker restart can take longer than any fixed
         // number of tries): only an answer no retry mends, or a stop, ends the join.
         if (signal?.aborted || !joinRetriable(err)) throw err;
-        if (!troubled && Date.now() - since >= JOIN_TROUBLE_AFTER_MS) {
-          troubled = true;
+        if (!this.troubled && Date.now() - since >= JOIN_TROUBLE_AFTER_MS) {
+          this.troubled = true;
           this.options.onJoinTrouble?.(errorMessage(err));
         }
         const code = err instanceof KafkaProtocolError ? err.info.code : undefined;
