@@ -18,7 +18,7 @@ export const sinkFlags = {
   'column-family': Flags.string({env: 'KCOLLECT_HBASE_FAMILY', default: 'cf1', helpGroup: 'HBASE', description: 'column family of every cell'}),
   columns: Flags.string({env: 'KCOLLECT_HBASE_COLUMNS', default: BOOK_COLUMNS.join(','), helpGroup: 'HBASE', description: 'qualifier of each comma-separated field of a record, in order'}),
   'row-key': Flags.string({env: 'KCOLLECT_HBASE_ROW_KEY', default: BOOK_ROW_KEY, helpGroup: 'HBASE', description: `row key template: ${ROW_KEY_HELP}`}),
-  'create-table': Flags.boolean({env: 'KCOLLECT_HBASE_CREATE_TABLE', default: false, helpGroup: 'HBASE', description: 'create the table (with the column family) when it does not exist'}),
+  'create-table': Flags.boolean({env: 'KCOLLECT_HBASE_CREATE_TABLE', default: false, helpGroup: 'HBASE', description: 'create the table (with the column family) when it does not exist, or add the column family to a table without it'}),
   'out-dir': Flags.string({env: 'KCOLLECT_OUT_DIR', helpGroup: 'FILE', description: `directory of the files, with path escapes: ${PATH_ESCAPES_HELP}`}),
   'file-prefix': Flags.string({env: 'KCOLLECT_FILE_PREFIX', default: FILE_ROLL_DEFAULTS.filePrefix, helpGroup: 'FILE', description: 'start of every file name (escapes allowed); the name goes on with TOPIC-PARTITION-FIRSTOFFSET'}),
   'file-suffix': Flags.string({env: 'KCOLLECT_FILE_SUFFIX', default: FILE_ROLL_DEFAULTS.fileSuffix, helpGroup: 'FILE', description: 'end of every file name'}),

@@ -110,8 +110,13 @@ export class HBaseSink implements Sink {
   private async checkTable(): Promise<void> {
     const {client, table, family, url} = this.options;
     try {
-      if (await client.tableExists(table)) return;
-      if (!this.options.createTable) throw new UserError(`HBase table "${table}" does not exist (at ${url})`, `create it with --create-table, or in the HBase shell: create '${table}','${family}'`);
+      const families = await client.tableSchema(table);
+      if (families?.some((f) => f.name === family)) return;
+      if (!this.options.createTable) {
+        if (families === null) throw new UserError(`HBase table "${table}" does not exist (at ${url})`, `create it with --create-table, or in the HBase shell: create '${table}','${family}'`);
+        throw new UserError(`HBase table "${table}" has no column family "${family}" (it has ${families.map((f) => f.name).join(', ') || 'none'}; at ${url})`, `add it with --create-table, or in the HBase shell: alter '${table}', NAME => '${family}'; or name one it has with --column-family`);
+      }
+      // Creates the table, or adds the family to the one there (its other families are kept).
       await client.createTable(table, [family]);
     } catch (err) {
       throw this.fatal(err);
@@ -203,7 +208,11 @@ export class HBaseSink implements Sink {
     const {table, family, url} = this.options;
     if (err instanceof HBaseUnavailableError) return new SinkUnavailableError(`HBase at ${url}: ${err.message}`, {cause: err});
     if (err instanceof HBaseRequestError) {
-      if (err.status === 404) return new UserError(`HBase table "${table}" or its column family "${family}" does not exist (404 at ${url})`, `pass --create-table, or in the HBase shell: create '${table}','${family}'`);
+      if (err.status === 404) {
+        // With createTable it was there at start: dropped while the drain ran.
+        const hint = this.options.createTable ? `it went away while the drain ran; start the drain again to create it (--create-table), or in the HBase shell: create '${table}','${family}'` : `pass --create-table, or in the HBase shell: create '${table}','${family}'`;
+        return new UserError(`HBase table "${table}" or its column family "${family}" does not exist (404 at ${url})`, hint);
+      }
       if (err.status === 401) return new UserError(`the HBase REST gateway at ${url} refused our credentials (401 Unauthorized)`, 'give them as --hbase-url https://USER:PASSWORD@HOST:PORT or --hbase-user with KCOLLECT_HBASE_PASSWORD (agent files: user:password@ in url, from ${ENV})');
       if (err.status === 403) return new UserError(`the HBase REST gateway at ${url} refuses writes (403: read-only?)`, 'set hbase.rest.readonly=false on the gateway');
       return new UserError(`HBase at ${url} answered ${err.status}: ${firstLine(err.body)}`, 'check --table, --column-family and the gateway');

@@ -107,4 +107,26 @@ describe('HBase sink', () => {
     expect(err).not.toBeInstanceOf(SinkUnavailableError);
     expect((err as Error).message).toMatch(/"Missing" does not exist/);
   });
+
+  it('a table without the column family: named at start (not a 404 at the first write); createTable adds the family and keeps the others', async () => {
+    const emu = await startHBaseEmulator();
+    const client = new HBaseRestClient(emu.url);
+    stops.push(() => emu.stop(), () => client.close());
+    await client.createTable('T', ['other']);
+    const options = {client, url: emu.url, table: 'T', family: 'cf1', toRow, createTable: false};
+    const err = await new HBaseSink(options).start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/"T" has no column family "cf1" \(it has other/);
+
+    const sink = new HBaseSink({...options, createTable: true});
+    await sink.start();
+    expect((await client.tableSchema('T'))?.map((f) => f.name).sort()).toEqual(['cf1', 'other']);
+    await sink.write([makeEvent('row1,x')]);
+    expect((await scanAll(client)).get('row1')).toEqual(COLUMNS.map((c) => `cf1:${c}=x`));
+    // Dropped while the drain runs: --create-table was given, so the hint does not ask for it.
+    await client.deleteTable('T');
+    const dropped = await sink.write([makeEvent('row2,x')]).catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(UserError);
+    expect((dropped as UserError).hint).toMatch(/went away while the drain ran/);
+  });
 });
