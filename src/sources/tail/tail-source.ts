@@ -1,3 +1,4 @@
+import {fstatSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {sleep} from '../../lib/backoff.js';
@@ -8,7 +9,8 @@ import {LineEvent, lineOrigin, type Event, type LineOrigin} from '../../pipeline
 import {PENDING_BATCHES, type Source, type SourceContext} from '../../pipeline/source.js';
 import {rejectReason, tooLongReason} from '../classify.js';
 import {ChangeWatcher} from '../change-watcher.js';
-import {headMatches, identify, inodeKey, knownHead, readAt, readHead} from './file-identity.js';
+import {COMPRESSION_MAGIC_BYTES, compressionOf} from '../compressed.js';
+import {headMatches, identify, inodeKey, knownHead, readAt, readHead, type FileIdentity} from './file-identity.js';
 import {expandPattern, hasGlob, matchesAnyPattern} from './glob.js';
 import {PositionStore, type FilePosition} from './position-store.js';
 import {TailedFile} from './tailed-file.js';
@@ -79,6 +81,11 @@ export class TailSource implements Source {
   private readonly announcedMissing = new Set<string>();
   /** Files that cannot be opened: said once each (again when they change), tried at each look. */
   private readonly unreadable = new UnreadableFiles();
+  /**
+   * Compressed files the patterns match (logrotate's driving.log.2.gz), by dev:ino, with their
+   * ctime when seen: said once each, looked at again only when changed (the inode may be reused).
+   */
+  private readonly compressed = new Map<string, bigint>();
   /** Whether the patterns name a path (see concerns). */
   private readonly patternVerdicts = new Map<string, boolean>();
   /** The position file as an absolute path: it, its lock and its temp file are never followed. */
@@ -146,7 +153,10 @@ export class TailSource implements Source {
       await this.discover(ctx, known ? 'beginning' : this.o.startAt);
       await this.resumeRotatedAway(ctx);
       // Reading what there is to its end, with nothing there: a wrong path, not a success (as cat, kcat -l).
-      if (this.o.exitAtEnd && this.files.size === 0) throw new UserError(`no file matches ${this.o.patterns.join(' ')}`, 'check the path; without --exit, tail-produce waits for files to appear');
+      if (this.o.exitAtEnd && this.files.size === 0) {
+        const what = this.compressed.size > 0 ? `no file to read (only compressed ones, skipped)` : 'no file';
+        throw new UserError(`${what} matches ${this.o.patterns.join(' ')}`, 'check the path; without --exit, tail-produce waits for files to appear');
+      }
       changes.watchDirectories(this.directoriesToWatch());
       this.savePositions(ctx);
       let lastScan = Date.now();
@@ -220,6 +230,7 @@ export class TailSource implements Source {
       if (!st) continue;
       const key = inodeKey(st.dev, st.ino);
       seen.add(key);
+      if (this.compressed.get(key) === st.ctimeNs) continue;
       const followed = this.files.get(key);
       if (followed) {
         if (followed.path !== filePath) ctx.log(`${followed.path} is now ${filePath}; following it`);
@@ -230,6 +241,7 @@ export class TailSource implements Source {
       const opened = await this.open(ctx, filePath, startNew, false);
       if (opened) seen.add(opened.key);
     }
+    for (const key of this.compressed.keys()) if (!seen.has(key)) this.compressed.delete(key);
     for (const [key, file] of this.files) {
       if (seen.has(key) || file.detached) continue;
       file.detached = true;
@@ -312,6 +324,12 @@ export class TailSource implements Source {
     if (this.files.has(key)) {
       await handle.close();
       return {key, resumed: false};
+    }
+    const format = compressionOf(readHead(handle, COMPRESSION_MAGIC_BYTES));
+    if (format) {
+      this.skipCompressed(ctx, filePath, identity, format, fstatSync(handle.fd, {bigint: true}).ctimeNs);
+      await handle.close();
+      return null;
     }
     const stored = known ?? this.store.get(identity.dev, identity.ino);
     const resumed = stored !== undefined && stored.offset <= size && headMatches(handle, stored);
@@ -520,6 +538,12 @@ export class TailSource implements Source {
       }
       // One mark per file: the end of its last line in this batch (also when a read failed after it).
       if (last) marks.set(file, {generation: lastGeneration, end: last.end});
+      // Found empty, then written compressed (logrotate creates the .gz before compressing into it).
+      if (file.compressed && this.files.get(key) === file) {
+        this.files.delete(key);
+        this.skipCompressed(ctx, file.path, file.identity, file.compressed, fstatSync(file.handle.fd, {bigint: true}).ctimeNs);
+        await file.handle.close().catch(() => {});
+      }
     }
     if (events.length === 0) return false;
     this.readLines += events.length;
@@ -605,6 +629,20 @@ export class TailSource implements Source {
       await file.handle.close().catch(() => {});
       ctx.log(`${file.path}: read to its end; closed`);
     }
+  }
+
+  /**
+   * A compressed file (a rotated log the glob matches too) would only fill the dead-letter topic
+   * with binary: it is not read, said once, counted, and left until it changes.
+   */
+  private skipCompressed(ctx: SourceContext, filePath: string, identity: FileIdentity, format: string, ctimeNs: bigint): void {
+    const key = inodeKey(identity.dev, identity.ino);
+    const said = this.compressed.has(key);
+    this.compressed.set(key, ctimeNs);
+    this.store.delete(identity.dev, identity.ino);
+    if (said) return;
+    ctx.count('FileSkippedCount');
+    ctx.log(`${filePath} is ${format}-compressed: not read (a rotated log? exclude it from the pattern to silence this)`);
   }
 
   /** A read failed: close the file but keep its position, so the next scan resumes it. */

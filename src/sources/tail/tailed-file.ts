@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
 import {FINGERPRINT_MAX_BYTES, headMatches, identify, readAt, type FileIdentity} from './file-identity.js';
 import {ChunkReader} from '../chunk-reader.js';
+import {compressionOf} from '../compressed.js';
 import {Line} from '../../lib/line.js';
 import {LineSplitter} from '../line-splitter.js';
 import {LineEvent} from '../../pipeline/event.js';
@@ -75,6 +76,11 @@ export class TailedFile {
   previous?: ReadContent;
   /** The generation the line next() returned last was read in. */
   lineGeneration = 0;
+  /**
+   * The compression format its content turned out to be in (it was empty when opened: logrotate
+   * creates `driving.log.2.gz`, then its compressor writes it): nothing is read from it.
+   */
+  compressed?: string;
   /** Lines ready to go out from `readyAt` on. */
   private ready: Line[] = [];
   /**
@@ -145,6 +151,10 @@ export class TailedFile {
       const chunk = this.reader.readSync(this.handle.fd, this.readOffset);
       const bytesRead = chunk.length;
       if (bytesRead === 0) {
+        this.atEof = true;
+        return null;
+      }
+      if (this.readOffset === 0 && (this.compressed = compressionOf(chunk))) {
         this.atEof = true;
         return null;
       }
