@@ -8,7 +8,7 @@ import {avroEncoderFromFlags, avroProduceFlags} from '../src/cli/registry-flags.
 import {definedOnly, parseDuration, parseSize} from '../src/lib/size.js';
 import {collectSummary, runCollector, type CollectReport} from '../src/services/collect-service.js';
 import {UserError} from '../src/lib/errors.js';
-import {SpoolDirSource, checkSpoolDir} from '../src/sources/spooldir/source.js';
+import {SpoolDirSource, checkSpoolDir, compressedHint} from '../src/sources/spooldir/source.js';
 import {readableHint} from '../src/sources/unreadable.js';
 
 export default class SpoolProduce extends KcollectCommand {
@@ -28,10 +28,10 @@ export default class SpoolProduce extends KcollectCommand {
     'file-suffix': Flags.string({default: '.COMPLETED', env: 'KCOLLECT_FILE_SUFFIX', description: 'appended to the name of an ingested file'}),
     'ignore-pattern': Flags.string({env: 'KCOLLECT_IGNORE_PATTERN', description: 'file names matching this regex are never read'}),
     'include-pattern': Flags.string({env: 'KCOLLECT_INCLUDE_PATTERN', description: 'only file names matching this regex are read'}),
-    'temp-suffix': Flags.string({multiple: true, env: 'KCOLLECT_TEMP_SUFFIX', description: 'names ending so are still being written (default .tmp; repeatable)'}),
+    'temp-suffix': Flags.string({multiple: true, env: 'KCOLLECT_TEMP_SUFFIX', description: 'names ending so are still being written, never read (default .tmp .part .crdownload .partial and ~; repeatable, replaces the default)'}),
     'stable-for': Flags.string({default: '2s', env: 'KCOLLECT_STABLE_FOR', description: 'a file is read once its size and mtime stayed unchanged this long'}),
     'poll-interval': Flags.string({default: '500ms', env: 'KCOLLECT_POLL_INTERVAL', description: 'how often the directory is listed when idle'}),
-    exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop once no file is left to send (each sent, acknowledged by Kafka and renamed or deleted), instead of watching DIR; files still being written are waited for; exit 1 if a file could not be read'}),
+    exit: Flags.boolean({char: 'e', default: false, env: 'KCOLLECT_EXIT', description: 'stop once no file is left to send (each sent, acknowledged by Kafka and renamed or deleted), instead of watching DIR; files still being written are waited for; exit 1 if a file could not be read or is compressed'}),
   };
 
   async run(): Promise<CollectReport & {unreadableFiles: string[]}> {
@@ -62,8 +62,9 @@ export default class SpoolProduce extends KcollectCommand {
     if (unreadable.length > 0) {
       const which = unreadable.map((u) => `${path.basename(u.file)} ${u.reason}`).join('; ');
       const message = `${unreadable.length} file(s) left unread in ${args.dir}: ${which}`;
+      const hints = [...(unreadable.some((u) => !u.compressed) ? [readableHint()] : []), ...(unreadable.some((u) => u.compressed) ? [compressedHint()] : [])];
       // A catch-up run that left files behind did not do its job: a script must see it.
-      if (flags.exit) throw new UserError(message, `${readableHint()}, then run again`);
+      if (flags.exit) throw new UserError(message, `${hints.join('; ')}, then run again`);
       log(message);
     }
     return {...report, unreadableFiles: unreadable.map((u) => u.file)};

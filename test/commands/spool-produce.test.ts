@@ -6,6 +6,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Broker} from '../../src/broker/broker.js';
 import {startBroker, tempDir} from '../helpers/broker.js';
@@ -54,7 +55,7 @@ function workDir(prefix: string): {cwd: string; spool: string} {
 }
 
 /** A file of the CLI's user in the spool directory (written elsewhere and moved in, as it should be). */
-function dropFile(spool: string, name: string, content: string, ageS = 0): string {
+function dropFile(spool: string, name: string, content: string | Buffer, ageS = 0): string {
   const file = path.join(spool, name);
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, content);
@@ -181,6 +182,16 @@ describe('spool-produce --exit', () => {
     expect(fs.existsSync(locked)).toBe(true);
     expect(fs.existsSync(path.join(dir, 'd.log.COMPLETED'))).toBe(true);
     expect((await topicValues(bootstrap, 'once')).slice(2504)).toEqual(lines('d', 0, 2));
+
+    // A compressed file: not sent as binary, named once and left, exit 1 with what to do about it.
+    fs.chmodSync(locked, 0o644);
+    dropFile(dir, 'archive.log.gz', zlib.gzipSync('e-0\n'), 60);
+    const third = await collect(spool(cwd, ['spool', '--topic', 'once', '--exit', '--stable-for', '200ms']));
+    expect(third.code, third.stderr).toBe(1);
+    expect(occurrences(third.stderr, 'archive.log.gz is gzip-compressed: left in the spool directory')).toBe(1);
+    expect(third.stderr).toMatch(/^kcollect: 1 file\(s\) left unread in spool: archive\.log\.gz is gzip-compressed\n {2}hint: decompress it outside the spool directory and mv the text in, or keep such files out with --ignore-pattern, then run again/m);
+    expect(fs.existsSync(path.join(dir, 'archive.log.gz'))).toBe(true);
+    expect((await topicValues(bootstrap, 'once')).slice(2506)).toEqual(['secret']);
   });
 });
 

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import {describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/broker.js';
 import {UserError} from '../../src/lib/errors.js';
@@ -107,6 +108,91 @@ describe('spooldir source', () => {
     ctx.stop();
     await running;
     expect(ctx.bodies()).toEqual(['now', 'late']);
+  });
+
+  it('leaves downloads in progress (.part, .crdownload, .partial), editor backups (~) and .tmp files alone by default; tempSuffixes replaces that list', async () => {
+    const dir = tempDir('spool-temp');
+    const partial = ['report.csv.part', 'report.csv.crdownload', 'report.csv.partial', 'notes.txt~', 'batch.log.tmp'];
+    // All older than the file that is read, so they would have come first.
+    for (const name of partial) drop(dir, name, `${name}\n`, 50);
+    drop(dir, 'now.log', 'now\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir).run(ctx);
+    await eventually(() => exists(dir, 'now.log.COMPLETED'), 'now.log renamed');
+    // The download completes: renamed to its final name, it is taken.
+    fs.renameSync(path.join(dir, 'report.csv.part'), path.join(dir, 'report.csv'));
+    await eventually(() => exists(dir, 'report.csv.COMPLETED'), 'the completed download taken');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['now', 'report.csv.part']);
+    expect(partial.slice(1).every((n) => exists(dir, n))).toBe(true);
+
+    // The user's own list replaces the default one.
+    const own = new RecordingContext();
+    const again = spool(dir, {tempSuffixes: ['.tmp', '.writing']}).run(own);
+    await eventually(() => ['notes.txt~', 'report.csv.crdownload', 'report.csv.partial'].every((n) => exists(dir, `${n}.COMPLETED`)), 'the names the own list does not name taken');
+    own.stop();
+    await again;
+    expect(exists(dir, 'batch.log.tmp')).toBe(true);
+    expect(own.bodies().sort()).toEqual(['notes.txt~', 'report.csv.crdownload', 'report.csv.partial']);
+  });
+
+  it('says once that a subdirectory is not read, and reads on', async () => {
+    const dir = tempDir('spool-subdirs');
+    fs.mkdirSync(path.join(dir, 'day1'));
+    drop(path.join(dir, 'day1'), 'inner.log', 'inner\n');
+    fs.mkdirSync(path.join(dir, '.cache')); // hidden, as the ledger's directory: not said
+    drop(dir, 'top.log', 'top\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir).run(ctx);
+    await eventually(() => exists(dir, 'top.log.COMPLETED'), 'top.log renamed');
+    fs.mkdirSync(path.join(dir, 'day2'));
+    drop(dir, 'next.log', 'next\n');
+    await eventually(() => exists(dir, 'next.log.COMPLETED'), 'next.log renamed');
+    drop(dir, 'last.log', 'last\n');
+    await eventually(() => exists(dir, 'last.log.COMPLETED'), 'last.log renamed');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['top', 'next', 'last']);
+    expect(exists(dir, 'day1/inner.log')).toBe(true);
+    const said = ctx.logs.filter((l) => l.includes('is a directory: not read'));
+    expect(said).toHaveLength(2);
+    expect(said[0]).toBe(`${path.join(dir, 'day1')} is a directory: not read (a spool source reads the files of ${dir} only, not of its subdirectories; give a directory its own spool source, or move its files up)`);
+    expect(said[1]).toMatch(new RegExp(`^${path.join(dir, 'day2')} is a directory`));
+  });
+
+  it('leaves a compressed file (gzip, bzip2, zstd, xz) where it is, said once each and counted, instead of sending it as binary; a catch-up run ends naming it', async () => {
+    const dir = tempDir('spool-compressed');
+    const noise = Buffer.from('\x00\x1b\xff binary\n', 'latin1');
+    drop(dir, 'day1.log.gz', zlib.gzipSync('d1\nd2\n'), 50);
+    drop(dir, 'day2.log.bz2', Buffer.concat([Buffer.from('BZh91AY&SY'), noise]), 50);
+    drop(dir, 'day3.log.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), noise]), 50);
+    drop(dir, 'day4.xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), noise]), 50);
+    drop(dir, 'day5.log', 'd5\n');
+    const ctx = new RecordingContext();
+    const running = spool(dir).run(ctx);
+    await eventually(() => exists(dir, 'day5.log.COMPLETED'), 'the text file read past the compressed ones');
+    // Another look at the compressed files (older, so looked at first) before the next file is read.
+    drop(dir, 'day6.log', 'd6\n');
+    await eventually(() => exists(dir, 'day6.log.COMPLETED'), 'day6.log renamed');
+    ctx.stop();
+    await running;
+    expect(ctx.bodies()).toEqual(['d5', 'd6']);
+    expect(ctx.events.filter((e) => e.rejected)).toEqual([]);
+    const said = ctx.logs.filter((l) => l.includes('-compressed: left in the spool directory as it is'));
+    expect(said.map((l) => path.basename(l.split(' ')[0]))).toEqual(['day1.log.gz', 'day2.log.bz2', 'day3.log.zst', 'day4.xz']);
+    expect(said[0]).toBe(`${path.join(dir, 'day1.log.gz')} is gzip-compressed: left in the spool directory as it is and passed over (lines are read from text files only); decompress it outside the spool directory and mv the text in, or keep such files out with --ignore-pattern`);
+    expect(ctx.counts.get('FileSkippedCount')).toBe(4);
+    expect(['day1.log.gz', 'day2.log.bz2', 'day3.log.zst', 'day4.xz'].every((n) => exists(dir, n))).toBe(true);
+
+    const catchUp = spool(dir, {exitWhenEmpty: true});
+    await catchUp.run(new RecordingContext());
+    expect(catchUp.unreadableFiles().map((u) => [path.basename(u.file), u.reason])).toEqual([
+      ['day1.log.gz', 'is gzip-compressed'],
+      ['day2.log.bz2', 'is bzip2-compressed'],
+      ['day3.log.zst', 'is zstd-compressed'],
+      ['day4.xz', 'is xz-compressed'],
+    ]);
   });
 
   it('does not take a file while it is still being written', async () => {

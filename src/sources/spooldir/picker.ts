@@ -42,6 +42,9 @@ interface Seen {
  */
 export class FilePicker {
   private readonly seen = new Map<string, Seen>();
+  /** Subdirectories present at the last scan, and those not yet told (see takeNewDirectories). */
+  private dirs = new Set<string>();
+  private newDirs: string[] = [];
 
   constructor(
     private readonly dir: string,
@@ -65,6 +68,7 @@ export class FilePicker {
     const now = this.now();
     const files: SpoolFile[] = [];
     const present = new Set<string>();
+    const dirs = new Set<string>();
     for (const name of fs.readdirSync(this.dir)) {
       if (!this.eligible(name)) continue;
       const file = path.join(this.dir, name);
@@ -74,6 +78,7 @@ export class FilePicker {
       } catch {
         continue; // gone since readdir
       }
+      if (st.isDirectory()) dirs.add(name);
       if (!st.isFile()) continue;
       present.add(name);
       const size = Number(st.size);
@@ -88,7 +93,19 @@ export class FilePicker {
       files.push({name, path: file, size, mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs, dev: st.dev, ino: st.ino, stable: now - seen.since >= this.options.stableMs, stableInMs: Math.max(0, this.options.stableMs - (now - seen.since))});
     }
     for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
+    for (const name of dirs) if (!this.dirs.has(name)) this.newDirs.push(path.join(this.dir, name));
+    this.dirs = dirs;
     return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Subdirectories (not hidden, not filtered out) that appeared since the last call: they are
+   * not read (Flume's recursiveDirectorySearch has no equivalent), which the source says once.
+   */
+  takeNewDirectories(): string[] {
+    const dirs = this.newDirs;
+    this.newDirs = [];
+    return dirs;
   }
 
   /** The file changed while being read: it has to be seen stable again, watched from now whatever its mtime says. */

@@ -11,6 +11,8 @@ import {ChangeWatcher} from '../change-watcher.js';
 import {FilePicker, type SpoolFile} from './picker.js';
 import {rollFile, type DeletePolicy} from './roll.js';
 import {rejectReason, tooLongReason} from '../classify.js';
+import {COMPRESSION_MAGIC_BYTES, compressionOf} from '../compressed.js';
+import {readHead} from '../tail/file-identity.js';
 import {UnreadableFiles, readableHint} from '../unreadable.js';
 
 export interface SpoolDirOptions {
@@ -24,7 +26,10 @@ export interface SpoolDirOptions {
   includePattern?: RegExp;
   /** Names matching this are never read (Flume's ignorePattern). */
   ignorePattern?: RegExp;
-  /** Names ending in one of these are still being written. Default ['.tmp']. Dot-files are always skipped. */
+  /**
+   * Names ending in one of these are still being written (or are an editor's backup): never read.
+   * Default TEMP_SUFFIXES; giving some replaces them. Dot-files are always skipped.
+   */
   tempSuffixes?: readonly string[];
   /** A file is taken once its size, mtime and inode stayed the same this long. Default 2000. */
   stableMs?: number;
@@ -55,9 +60,16 @@ export interface SpoolDirOptions {
 type OptionalOptions = 'includePattern' | 'ignorePattern' | 'fileHeaderKey' | 'basenameHeaderKey';
 
 /** What became of a file the source took: see SpoolDirSource.ingest. */
-type Ingested = 'done' | 'gone' | 'changed' | 'unreadable' | 'stopped';
+type Ingested = 'done' | 'gone' | 'changed' | 'unreadable' | 'compressed' | 'stopped';
 
 const MiB = 1024 * 1024;
+
+/**
+ * Names of files not complete yet: written as NAME.tmp and renamed, or a download in progress
+ * (Firefox's .part, Chrome's .crdownload, .partial), which a stalled download would otherwise be
+ * taken as complete with; and editors' backups (NAME~), a copy of another file.
+ */
+export const TEMP_SUFFIXES: readonly string[] = ['.tmp', '.part', '.crdownload', '.partial', '~'];
 
 /**
  * Flume's spooling-directory source: reads complete, immutable files dropped into a directory,
@@ -74,6 +86,8 @@ export class SpoolDirSource implements Source {
   private readonly rollFailed = new Set<string>();
   /** Files that cannot be opened: said once each, left where they are, tried again at each look. */
   private readonly unreadable = new UnreadableFiles();
+  /** Compressed files (path -> dev:ino and format): said once each, left where they are, passed over. */
+  private readonly compressed = new Map<string, {id: string; format: string}>();
   /** Files (dev:ino) said to have changed after they were taken: said once each. */
   private readonly saidChanged = new Set<string>();
 
@@ -83,7 +97,7 @@ export class SpoolDirSource implements Source {
     this.o = {
       fileSuffix: '.COMPLETED',
       deletePolicy: 'never',
-      tempSuffixes: ['.tmp'],
+      tempSuffixes: TEMP_SUFFIXES,
       stableMs: 2000,
       pollIntervalMs: 500,
       batchMaxEvents: 1000,
@@ -153,6 +167,8 @@ export class SpoolDirSource implements Source {
           }
           for (const name of ledger.names()) if (!fs.existsSync(path.join(dir, name))) ledger.remove(name);
         }
+        // Said once each (the ledger's own directory, when placed inside, goes without saying).
+        for (const sub of this.picker.takeNewDirectories()) if (sub !== ledgerDir) ctx.log(`${sub} is a directory: not read (a spool source reads the files of ${dir} only, not of its subdirectories; give a directory its own spool source, or move its files up)`);
         const open: SpoolFile[] = [];
         for (const file of files) {
           this.followRename(file, ledger);
@@ -162,21 +178,23 @@ export class SpoolDirSource implements Source {
         // Files that vanished take their "cannot be read" with them.
         const present = new Set(open.map((f) => f.path));
         for (const {file} of this.unreadable.list()) if (!present.has(file)) this.unreadable.forget(file);
+        for (const file of this.compressed.keys()) if (!present.has(file)) this.compressed.delete(file);
+        const passedOver = (file: SpoolFile) => this.unreadable.has(file.path) || this.compressed.has(file.path);
         // A catch-up run ends once nothing is left but files it cannot read (named once each above).
-        if (this.o.exitWhenEmpty && open.every((f) => this.unreadable.has(f.path))) return;
+        if (this.o.exitWhenEmpty && open.every(passedOver)) return;
         // The oldest stable file that can be read: one that cannot is passed over (and tried again
         // at the next look), never marked done, and never holds up the files after it.
         let outcome: Ingested | undefined;
         for (const file of open) {
           if (!file.stable) continue;
           outcome = await this.ingest(file, ledger, ctx);
-          if (outcome !== 'unreadable') break;
+          if (outcome !== 'unreadable' && outcome !== 'compressed') break;
         }
         // Nothing to read, or a file that turned out to be still growing: wait for a change, the
         // moment the next file becomes stable, or the next look. (reduce, not Math.min(...open): a
         // spool directory can hold more files than a call takes arguments.)
         if (outcome !== 'done' && outcome !== 'gone') {
-          const waitMs = open.reduce((ms, f) => (this.unreadable.has(f.path) ? ms : Math.min(ms, f.stableInMs || pollIntervalMs)), pollIntervalMs);
+          const waitMs = open.reduce((ms, f) => (passedOver(f) ? ms : Math.min(ms, f.stableInMs || pollIntervalMs)), pollIntervalMs);
           await changes.wait(waitMs, ctx.signal);
         }
       }
@@ -228,16 +246,17 @@ export class SpoolDirSource implements Source {
     if (dest && path.basename(dest) !== file.name + this.o.fileSuffix) ctx.log(`file name ${file.name} was re-used: ${file.name + this.o.fileSuffix} exists, so this file was renamed to ${path.basename(dest)}`);
   }
 
-  /** The files that could not be read (and were left in the directory), with why. */
-  unreadableFiles(): Array<{file: string; reason: string}> {
-    return this.unreadable.list();
+  /** The files that could not be read, or were not as they are compressed (left in the directory), with why. */
+  unreadableFiles(): Array<{file: string; reason: string; compressed?: true}> {
+    return [...this.unreadable.list(), ...[...this.compressed].map(([file, {format}]) => ({file, reason: `is ${format}-compressed`, compressed: true as const}))];
   }
 
   /**
    * Reads one stable file from where the ledger left it, to its end (or until the agent stops):
    * 'done' when it was sent whole and renamed (or deleted); 'changed' when it turned out to be
    * still written (read again once stable); 'unreadable' when it cannot be opened (said once,
-   * left as it is); 'gone' when it vanished since the scan; 'stopped' when the agent stops.
+   * left as it is); 'compressed' when it is gzip, zstd, bzip2 or xz (said once, left as it is);
+   * 'gone' when it vanished since the scan; 'stopped' when the agent stops.
    */
   private async ingest(file: SpoolFile, ledger: Ledger, ctx: SourceContext): Promise<Ingested> {
     let fh: fs.promises.FileHandle;
@@ -259,6 +278,18 @@ export class SpoolDirSource implements Source {
         this.picker.unsettle(file.name);
         return 'changed';
       }
+      // Read as lines, a compressed batch file would go whole to the dead-letter topic as binary.
+      const format = compressionOf(readHead(fh, COMPRESSION_MAGIC_BYTES));
+      if (format) {
+        const id = `${file.dev}:${file.ino}`;
+        if (this.compressed.get(file.path)?.id !== id) {
+          ctx.count('FileSkippedCount');
+          ctx.log(`${file.path} is ${format}-compressed: left in the spool directory as it is and passed over (lines are read from text files only); ${compressedHint()}`);
+        }
+        this.compressed.set(file.path, {id, format});
+        return 'compressed';
+      }
+      this.compressed.delete(file.path);
       const size = file.size;
       const dev = String(file.dev);
       const ino = String(file.ino);
@@ -462,6 +493,11 @@ function changeOf(fh: fs.promises.FileHandle, file: SpoolFile): Change | undefin
   }
   if (byName?.ino !== file.ino) return {kind: 'moved', text: byName ? 'its name now leads to another file' : 'it was renamed away or deleted'};
   return undefined;
+}
+
+/** What to do about a compressed file in the spool directory. */
+export function compressedHint(): string {
+  return 'decompress it outside the spool directory and mv the text in, or keep such files out with --ignore-pattern';
 }
 
 /** A ledger save that failed is said once (and counted); reading goes on and the next save catches up. */
