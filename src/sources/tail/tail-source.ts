@@ -154,8 +154,9 @@ export class TailSource implements Source {
       await this.resumeRotatedAway(ctx);
       // Reading what there is to its end, with nothing there: a wrong path, not a success (as cat, kcat -l).
       if (this.o.exitAtEnd && this.files.size === 0) {
-        const what = this.compressed.size > 0 ? `no file to read (only compressed ones, skipped)` : 'no file';
-        throw new UserError(`${what} matches ${this.o.patterns.join(' ')}`, 'check the path; without --exit, tail-produce waits for files to appear');
+        const patterns = this.o.patterns.join(' ');
+        const what = this.compressed.size > 0 ? `${patterns} matches only compressed files (skipped): nothing to read` : `no file matches ${patterns}`;
+        throw new UserError(what, 'check the path; without --exit, tail-produce waits for files to appear');
       }
       changes.watchDirectories(this.directoriesToWatch());
       this.savePositions(ctx);
