@@ -7,6 +7,7 @@ import {groupBy} from '../lib/group-by.js';
 import type {ClientConfig} from './client-config.js';
 import {ClusterConnections, type PartitionLeader} from './cluster-connections.js';
 import {EARLIEST, LATEST, listOffsets, resolveStart, type StartPosition} from './start-offsets.js';
+import {BrokerUnreachableError} from './kafka-errors.js';
 import {check} from './wire-connection.js';
 
 export type {StartPosition} from './start-offsets.js';
@@ -352,6 +353,7 @@ async function decodeOrExplain(records: Buffer, topic: string, partition: number
 function connectionLost(node: number, err: unknown): Error {
   if (err instanceof UserError) return err;
   if (err instanceof KafkaProtocolError) return new UserError(`fetch from broker ${node}: ${err.message}`);
-  return new UserError(`lost the connection to broker ${node} (${(err as Error).message})`, 'check that the broker is running (`kcollect status`), then consume again from the last printed offset');
+  // Still "unreachable": a group drain waits for the broker and reads again from its last commit.
+  return new BrokerUnreachableError(`lost the connection to broker ${node} (${(err as Error).message})`, 'check that the broker is running (`kcollect status`), then consume again from the last printed offset');
 }
 

@@ -6,9 +6,21 @@ const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOS
 
 /** A broker that refused or did not answer a connection (it may be restarting: callers that wait for one retry). */
 export class BrokerUnreachableError extends UserError {
-  constructor(message: string) {
-    super(message, UNREACHABLE_HINT);
+  constructor(message: string, hint = UNREACHABLE_HINT) {
+    super(message, hint);
   }
+}
+
+/**
+ * Kafka did not answer: no broker accepted a connection, or one closed or reset it (a broker
+ * restarting). Whoever waits for Kafka (a group member, a drain) tries again; anything else
+ * (a refused login, a Kafka error answer) is not mended by waiting.
+ */
+export function kafkaOutOfReach(err: unknown): boolean {
+  if (err instanceof BrokerUnreachableError) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return /^connection to \S+ closed/.test(err.message) || (code !== undefined && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code));
 }
 
 /** The one-line error every command gives when no bootstrap broker accepts a connection. */

@@ -13,7 +13,7 @@ import type {ClusterConnections} from './cluster-connections.js';
 import {decodeAssignment} from './groups.js';
 import {decodeSubscription, encodeAssignment, encodeSubscription, type Subscription, type TopicPartitions} from '../protocol/consumer-protocol.js';
 import {assignCooperativeSticky} from './sticky-assignor.js';
-import {BrokerUnreachableError} from './kafka-errors.js';
+import {kafkaOutOfReach} from './kafka-errors.js';
 import {check, type WireConnection} from './wire-connection.js';
 
 const {AssignerProtocol} = kafkajs;
@@ -69,7 +69,7 @@ export function memberSettings(timings: MemberTimings, given: GroupMemberSetting
  */
 function joinRetriable(err: unknown): boolean {
   if (err instanceof KafkaProtocolError) return REJOIN_ERRORS.has(err.info.code) || COORDINATOR_ERRORS.has(err.info.code);
-  return err instanceof BrokerUnreachableError || (err instanceof Error && /^connection to \S+ closed/.test(err.message));
+  return kafkaOutOfReach(err);
 }
 
 /** The group moved on without this member's generation: rejoin, nothing is lost. */

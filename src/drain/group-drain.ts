@@ -20,7 +20,7 @@ import {byPartition} from '../client/fetcher.js';
 import {readOwnedPartitions, type RebalanceChange} from '../client/group-reading.js';
 import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers} from '../client/kafka.js';
-import {translateKafkaError} from '../client/kafka-errors.js';
+import {kafkaOutOfReach, translateKafkaError} from '../client/kafka-errors.js';
 import type {GroupMemberSettings} from '../client/client-settings.js';
 import {GroupMember, memberSettings} from '../client/wire-group.js';
 import {errorMessage} from '../lib/errors.js';
@@ -69,6 +69,8 @@ export const DEFAULT_BATCH_SIZE = 500;
 const END_CHECK_MS = 300;
 /** How often a sink that commits at its own boundaries (Sink.committable) is asked again: files close without a write too. */
 const COMMITTABLE_CHECK_MS = 500;
+/** The longest wait before reading again after Kafka went out of reach (as a join's retries, a little longer). */
+const KAFKA_RETRY_MAX_MS = 2000;
 
 export async function drainGroup(options: GroupDrainOptions): Promise<DrainSummary> {
   const {brokers, topic, groupId, sink, deadLetters} = options;
@@ -114,6 +116,8 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   const skippedBatches: UndecodableBatch[] = [];
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;
   let fatal: unknown;
+  /** Readings in a row that ended because Kafka did not answer. */
+  let kafkaRetries = 0;
   /** Ends the reading of the current generation (a rebalance, or the drain stopping). */
   let generation = new AbortController();
   const stopping = new AbortController();
@@ -405,7 +409,10 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
           await finish(partitions);
           await committing;
         },
-        onRebalance: options.onRebalance,
+        onRebalance: (change) => {
+          kafkaAnswers();
+          options.onRebalance?.(change);
+        },
         deliver: handOver,
       });
     } finally {
@@ -430,7 +437,8 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
         await readGeneration();
       } catch (err) {
         if (stoppedBy !== undefined) break;
-        await recoverFromFetchError(err);
+        if (kafkaOutOfReach(err)) await waitForKafka(err);
+        else await recoverFromFetchError(err);
       }
     }
     await member.leave();
@@ -448,6 +456,31 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     await member.leave().catch(() => undefined);
     cluster.close();
     await admin.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Kafka went out of reach under the reading (a broker restarting: a commit refused, so the
+   * generation ended and the next one's Metadata found no broker; a fetch that kept failing):
+   * the drain says so and reads again, as its member joins again, for as long as it runs. What
+   * was not committed is read again from the last commit (the sinks take a write again).
+   */
+  async function waitForKafka(err: unknown): Promise<void> {
+    // A parked sink's state is left as it is; a join's trouble gives way to this (it says more).
+    if (state === 'ok' || state === 'waiting') {
+      state = 'waiting';
+      lastError = errorMessage(err);
+      report();
+    }
+    await sleep(Math.min(KAFKA_RETRY_MAX_MS, 100 * 2 ** kafkaRetries++), stopping.signal);
+  }
+
+  /** Joined again: a wait for Kafka is over. */
+  function kafkaAnswers(): void {
+    kafkaRetries = 0;
+    if (state !== 'waiting') return;
+    state = 'ok';
+    lastError = undefined;
+    report();
   }
 
   /**

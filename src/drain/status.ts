@@ -1,7 +1,8 @@
 /**
  * What a drain reports while it runs: `ok` (writing), `parked` (the sink failed; partitions
  * paused, waiting before the next probe), `retrying` (probing the sink), `waiting` (Kafka: the
- * group cannot be joined yet, its coordinator down or moving; it keeps trying). backlog = records in
+ * group cannot be joined yet, its coordinator down or moving, or no broker answers the reading;
+ * it keeps trying). backlog = records in
  * Kafka the drain has not written yet (log end - the offset after its last confirmed write, or
  * the group's commit where that is further: a file drain commits only up to its in-use file),
  * null when it could not be read.
