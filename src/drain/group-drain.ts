@@ -101,6 +101,8 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   let state: DrainState = 'ok';
   let attempt = 0;
   let lastError: string | undefined;
+  /** The wait the sink's last failure asked for (HTTP Retry-After): the next one, capped, instead of the doubling. */
+  let retryAfterMs: number | undefined;
   let retryInMs: number | undefined;
   let written = 0;
   /**
@@ -228,6 +230,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       if (state === 'ok') metrics?.count('SinkFailureCount');
       attempt++;
       lastError = errorMessage(outcome.err);
+      retryAfterMs = outcome.err.retryAfterMs;
       state = 'parked';
       await Promise.all(unconfirmed.map((c) => c.outcome));
       if (!(await probeUntilAnswered(ended))) return false;
@@ -253,7 +256,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
 
   async function probeUntilAnswered(ended: AbortSignal): Promise<boolean> {
     while (!ended.aborted) {
-      retryInMs = backoffDelay(attempt - 1, backoff);
+      retryInMs = backoffDelay(attempt - 1, backoff, retryAfterMs);
       report();
       await sleep(retryInMs, ended);
       if (ended.aborted) return false;
@@ -269,6 +272,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
         }
         attempt++;
         lastError = errorMessage(err);
+        retryAfterMs = err.retryAfterMs;
         state = 'parked';
       }
     }

@@ -77,7 +77,7 @@ export async function drainRange(options: RangeDrainOptions): Promise<RangeSumma
         return true;
       } catch (err) {
         if (!(err instanceof SinkUnavailableError)) throw err;
-        const retryInMs = backoffDelay(attempt, backoff);
+        const retryInMs = backoffDelay(attempt, backoff, err.retryAfterMs);
         status({state: 'parked', attempt: attempt + 1, retryInMs, error: errorMessage(err)});
         await sleep(retryInMs, signal);
         if (!signal.aborted) status({state: 'retrying', attempt: attempt + 1});

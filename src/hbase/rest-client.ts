@@ -4,7 +4,8 @@
  * kcollect's emulator (src/hbase/emulator/).
  *
  * Errors come in two kinds, so a sink knows what to do:
- * - HBaseUnavailableError: refused/reset connections, timeouts, 5xx. Retriable: the store is down.
+ * - HBaseUnavailableError: refused/reset connections, timeouts, 5xx, 408 and 429. Retriable: the
+ *   store is down or busy (a Retry-After it sent comes along as retryAfterMs).
  * - HBaseRequestError: any other unexpected status (400, 403, 404 outside gets, ...). Retrying
  *   the same request will not help: the data or the configuration is wrong.
  */
@@ -16,18 +17,34 @@ import {decodeCellSet, encodeCellSet, encodeSegment, b64, type HBaseCell, type H
 
 export type {HBaseCell, HBaseRow} from './wire.js';
 
-/** The store cannot be reached or answered 5xx: retry later. */
+/** The store cannot be reached, or answered 5xx, 408 or 429: retry later. */
 export class HBaseUnavailableError extends Error {
   /** errno code of a network failure (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...), when there was one. */
   readonly code?: string;
-  /** the HTTP status of a 5xx answer, when there was one. */
+  /** the HTTP status of a 5xx, 408 or 429 answer, when there was one. */
   readonly status?: number;
-  constructor(message: string, details: {code?: string; status?: number; cause?: unknown} = {}) {
+  /** How long the answer's Retry-After asked to wait, when it had one. */
+  readonly retryAfterMs?: number;
+  constructor(message: string, details: {code?: string; status?: number; retryAfterMs?: number; cause?: unknown} = {}) {
     super(message, {cause: details.cause});
     this.name = 'HBaseUnavailableError';
     this.code = details.code;
     this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
   }
+}
+
+/** 408 Request Timeout and 429 Too Many Requests: the gateway is busy, the request was fine. */
+const RETRIABLE_STATUSES = new Set([408, 429]);
+
+/** A Retry-After header (delay-seconds or an HTTP date) as a wait in ms; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its month ("Fri, 01 Jan 2016 ..."); Date.parse alone takes "1.5" for a date too.
+  const at = /[a-z]{3}/i.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** The gateway refused the request itself (4xx): a data or configuration error, not retriable. */
@@ -276,7 +293,9 @@ export class HBaseRestClient {
     if (ok.includes(reply.status)) return;
     const body = reply.body.toString('utf8');
     const summary = body.split(/\r?\n/)[0].slice(0, 200);
-    if (reply.status >= 500) throw new HBaseUnavailableError(`${what}: ${this.baseUrl} answered ${reply.status}${summary ? ` (${summary})` : ''}`, {status: reply.status});
+    if (reply.status >= 500 || RETRIABLE_STATUSES.has(reply.status)) {
+      throw new HBaseUnavailableError(`${what}: ${this.baseUrl} answered ${reply.status}${summary ? ` (${summary})` : ''}`, {status: reply.status, retryAfterMs: retryAfterMs(reply.headers['retry-after'])});
+    }
     throw new HBaseRequestError(`${what}: ${this.baseUrl} answered ${reply.status}${summary ? ` (${summary})` : ''}`, reply.status, body);
   }
 

@@ -6,9 +6,12 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = {initialMs: 500, maxMs: 30_000};
 
-/** The wait before retry number `attempt` (0-based). */
-export function backoffDelay(attempt: number, {initialMs, maxMs}: BackoffPolicy): number {
-  return Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+/**
+ * The wait before retry number `attempt` (0-based); `askedMs`, the wait the other side asked for
+ * (an HTTP Retry-After), replaces the doubling, still capped at max.
+ */
+export function backoffDelay(attempt: number, {initialMs, maxMs}: BackoffPolicy, askedMs?: number): number {
+  return Math.min(maxMs, askedMs ?? initialMs * 2 ** Math.min(attempt, 30));
 }
 
 /** Resolves after ms, or at once when the signal aborts. */

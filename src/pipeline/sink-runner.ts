@@ -4,7 +4,7 @@ import {errorMessage} from '../lib/errors.js';
 import type {ComponentMetrics} from '../telemetry/metrics.js';
 import type {Channel, Transaction} from './channel.js';
 import type {Event} from './event.js';
-import {SinkDataError, type DeadLetters, type Sink} from './sink.js';
+import {SinkDataError, retryAfterOf, type DeadLetters, type Sink} from './sink.js';
 
 export interface SinkRunnerOptions {
   batchSize: number;
@@ -65,7 +65,7 @@ export async function runSink(sink: Sink, channel: Channel, signal: AbortSignal,
         }
       }
       held = true;
-      const wait = backoffDelay(failures++, backoff);
+      const wait = backoffDelay(failures++, backoff, retryAfterOf(result.err));
       if (metrics.state === 'ok') log(`sink ${sink.name}: ${errorMessage(result.err)}; retrying in ${wait} ms, events wait in channel ${channel.name}`);
       metrics.state = 'retrying';
       metrics.count('WriteFailedCount');

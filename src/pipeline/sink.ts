@@ -59,11 +59,17 @@ export interface Sink {
  * events. The runner keeps them, backs off and probes until the destination answers again.
  */
 export class SinkUnavailableError extends Error {
-  constructor(message: string, options?: {cause?: unknown}) {
+  /** The wait the destination asked for before the next try (an HTTP Retry-After), if it did. */
+  readonly retryAfterMs?: number;
+  constructor(message: string, options?: {cause?: unknown; retryAfterMs?: number}) {
     super(message, options);
     this.name = 'SinkUnavailableError';
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
+
+/** The wait a failed write's destination asked for (SinkUnavailableError.retryAfterMs), for backoffDelay. */
+export const retryAfterOf = (err: unknown): number | undefined => (err instanceof SinkUnavailableError ? err.retryAfterMs : undefined);
 
 /** One event the destination refused for what it holds (a 4xx, a record that does not map). */
 export interface RejectedEvent {

@@ -4,7 +4,7 @@
  * MAX_REQUEST_BYTES: a row's puts stay in order in its lane, and the write resolves only once every
  * PUT of the batch is confirmed, so the drain commits no offset ahead of HBase. Cells carry the record's time as their version (hbase-rows.ts), so a batch written
  * again after a failure or a replay lands on the same cells. A gateway that does not answer
- * (refused, timeout, 5xx) is SinkUnavailableError; a 400 is the data of some row, found by
+ * (refused, timeout, 5xx, 408, 429) is SinkUnavailableError, carrying its Retry-After; a 400 is the data of some row, found by
  * splitting the batch until the refused rows stand alone (they go to the dead-letter topic).
  * A gateway that does not answer yet when the sink starts (services started in another order) is
  * no error: the table is checked (and created) by the first write or probe instead, so the runner
@@ -206,7 +206,7 @@ export class HBaseSink implements Sink {
   /** What the runner must see: unavailable (retry), or a configuration error the user fixes. */
   private fatal(err: unknown): Error {
     const {table, family, url} = this.options;
-    if (err instanceof HBaseUnavailableError) return new SinkUnavailableError(`HBase at ${url}: ${err.message}`, {cause: err});
+    if (err instanceof HBaseUnavailableError) return new SinkUnavailableError(`HBase at ${url}: ${err.message}`, {cause: err, retryAfterMs: err.retryAfterMs});
     if (err instanceof HBaseRequestError) {
       if (err.status === 404) {
         // With createTable it was there at start: dropped while the drain ran.

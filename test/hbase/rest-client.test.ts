@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {HBaseRequestError, HBaseRestClient, HBaseUnavailableError, type HBaseRow} from '../../src/hbase/rest-client.js';
+import {HBaseRequestError, HBaseRestClient, HBaseUnavailableError, retryAfterMs, type HBaseRow} from '../../src/hbase/rest-client.js';
 import {startHBaseEmulator, type EmulatorOptions, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
 import {LOG_FILE} from '../../src/hbase/emulator/log.js';
 import {tempDir} from '../helpers/broker.js';
@@ -344,5 +344,16 @@ describe('HBase REST client and emulator', () => {
     const err = await client.getRow('t', 'r').catch((e) => e);
     expect(err).toBeInstanceOf(HBaseUnavailableError);
     expect(err.code).toBe('ETIMEDOUT');
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads delay-seconds and HTTP dates (a past one: no wait); anything else is no ask', () => {
+    const now = Date.parse('Fri, 01 Jan 2016 00:00:00 GMT');
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs(' 0 ', now)).toBe(0);
+    expect(retryAfterMs('Fri, 01 Jan 2016 00:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Thu, 31 Dec 2015 23:00:00 GMT', now)).toBe(0);
+    for (const bad of [undefined, '', '-5', '1.5', 'soon']) expect(retryAfterMs(bad, now)).toBeUndefined();
   });
 });
