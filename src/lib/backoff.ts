@@ -7,11 +7,12 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = {initialMs: 500, maxMs: 30_000};
 
 /**
- * The wait before retry number `attempt` (0-based); `askedMs`, the wait the other side asked for
- * (an HTTP Retry-After), replaces the doubling, still capped at max.
+ * The wait before retry number `attempt` (0-based), at least `askedMs`, the wait the other side
+ * asked for (an HTTP Retry-After), capped at max. The doubling stays the floor: a gateway that
+ * always says "Retry-After: 0" is not probed in a tight loop.
  */
-export function backoffDelay(attempt: number, {initialMs, maxMs}: BackoffPolicy, askedMs?: number): number {
-  return Math.min(maxMs, askedMs ?? initialMs * 2 ** Math.min(attempt, 30));
+export function backoffDelay(attempt: number, {initialMs, maxMs}: BackoffPolicy, askedMs = 0): number {
+  return Math.min(maxMs, Math.max(askedMs, initialMs * 2 ** Math.min(attempt, 30)));
 }
 
 /** Resolves after ms, or at once when the signal aborts. */
