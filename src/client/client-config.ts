@@ -43,7 +43,12 @@ export interface ClientConfig {
   securityProtocol: SecurityProtocol;
   sasl?: SaslSettings;
   tls?: TlsSettings;
+  /** request.timeout.ms: how long a request waits for its answer (default DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
+
+/** Kafka's Java clients' request.timeout.ms. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** TLS or SASL refused the connection: the broker is there, the settings are wrong. */
 export class ClientSecurityError extends UserError {}
@@ -84,6 +89,7 @@ const USED_KEYS = [
   'ssl.keystore.key',
   'ssl.endpoint.identification.algorithm',
   'enable.ssl.certificate.verification',
+  'request.timeout.ms',
 ] as const;
 
 /**
@@ -124,7 +130,6 @@ const IGNORED_KEYS = new Set([
   'send.buffer.bytes',
   'receive.buffer.bytes',
   'client.dns.lookup',
-  'request.timeout.ms',
   'socket.timeout.ms',
   'socket.connection.setup.timeout.ms',
   'default.api.timeout.ms',
@@ -192,6 +197,8 @@ export function parseClientConfig(properties: readonly ClientProperty[]): Parsed
     if (stray) throw new UserError(`${stray.where}: ${stray.key} is set but security.protocol is ${securityProtocol}, so no SASL login would happen`, 'set security.protocol=SASL_SSL (or SASL_PLAINTEXT)');
   }
   if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') config.tls = tlsSettings(get, value);
+  const timeout = get('request.timeout.ms');
+  if (timeout) config.requestTimeoutMs = positiveMilliseconds(timeout);
   return {config, settings: parseClientSettings(byKey.values()), ignored};
 }
 
@@ -205,6 +212,12 @@ function unknownKey(p: ClientProperty): UserError {
 }
 
 type Get = (key: string) => ClientProperty | undefined;
+
+function positiveMilliseconds(p: ClientProperty): number {
+  const ms = Number(p.value.trim());
+  if (!Number.isInteger(ms) || ms <= 0) throw new UserError(`${p.where}: ${p.key} "${p.value}" is not a positive number of milliseconds`, `e.g. ${p.key}=30000 (Kafka's default)`);
+  return ms;
+}
 
 function saslSettings(get: Get): SaslSettings {
   // librdkafka says sasl.mechanisms, Java sasl.mechanism: the same setting.

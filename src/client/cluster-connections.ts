@@ -5,7 +5,7 @@ import {Metadata} from '../protocol/messages/03-metadata.js';
 import type {ApiSchema} from '../protocol/schema.js';
 import {parseHostPort} from '../lib/address.js';
 import {UserError} from '../lib/errors.js';
-import {ClientSecurityError, defaultClientConfig, type ClientConfig} from './client-config.js';
+import {ClientSecurityError, DEFAULT_REQUEST_TIMEOUT_MS, defaultClientConfig, type ClientConfig} from './client-config.js';
 import {missingTopic, unreachable} from './kafka-errors.js';
 import {WireConnection, check} from './wire-connection.js';
 
@@ -167,9 +167,12 @@ export class ClusterConnections {
     return this.connect(addr);
   }
 
-  /** A connection that knows the broker's API versions; closed again when asking for them fails. */
+  /**
+   * A connection that knows the broker's API versions; closed again when asking for them fails.
+   * Its requests are bounded by request.timeout.ms: a broker that stops answering closes it.
+   */
   private async connect({host, port}: {host: string; port: number}): Promise<WireConnection> {
-    const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500, config: this.config});
+    const c = await WireConnection.connect(host, port, {clientId: this.clientId, timeoutMs: 2500, config: this.config, requestTimeoutMs: this.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS});
     try {
       await c.negotiate(ApiVersions);
     } catch (err) {

@@ -210,9 +210,10 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
         let res: any;
         try {
           const {conn, version} = await cluster.pick(node, Fetch, [4, 11]);
-          res = await conn.request(Fetch, version, {
+          const maxWaitMs = options.maxWaitMs ?? 500;
+          const body = {
             replicaId: -1,
-            maxWaitMs: options.maxWaitMs ?? 500,
+            maxWaitMs,
             minBytes: 1,
             maxBytes: 50 * 1024 * 1024,
             // read_committed: records of open transactions are not served, aborted ones are dropped below.
@@ -222,7 +223,9 @@ export async function fetchRecords(options: FetchOptions, deliver: (records: Fet
             topics: [{topic, partitions: mine.map((s) => ({partition: s.partition, fetchOffset: s.position, partitionMaxBytes: PARTITION_MAX_BYTES}))}],
             forgottenTopicsData: [],
             rackId: '',
-          });
+          };
+          // The broker holds a long poll up to its max wait: the request timeout runs on top of that.
+          res = await conn.request(Fetch, version, body, {waitsMs: maxWaitMs});
         } catch (err) {
           if (stoppedBy !== undefined) return;
           if (err instanceof KafkaProtocolError || ++failures > MAX_CONSECUTIVE_FAILURES) throw connectionLost(node, err);

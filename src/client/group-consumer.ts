@@ -3,7 +3,7 @@ import {sleep} from '../lib/backoff.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {byPartition, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {readOwnedPartitions} from './group-reading.js';
-import {createKafka, probeBrokers} from './kafka.js';
+import {createKafka, probeBrokers, renewingAdmin} from './kafka.js';
 import {translateKafkaError} from './kafka-errors.js';
 import type {GroupMemberSettings} from './client-settings.js';
 import {GroupMember, memberSettings} from './wire-group.js';
@@ -42,6 +42,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
     onJoinTrouble: (reason) => options.onWarning?.(reason === undefined ? `joined group ${groupId} again` : `cannot join group ${groupId} yet: ${reason}; trying until Kafka answers`),
   });
   const admin = createKafka(brokers, 'kcollect-consume').admin();
+  const adminCall = renewingAdmin(admin);
   let records = 0;
   let stoppedBy: FetchSummary['stoppedBy'] | undefined;
   /** Ends the reading of the current generation (a rebalance, or the end of the read). */
@@ -128,7 +129,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   }
 
   async function positions(): Promise<FetchSummary['partitions']> {
-    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({groupId, topics: [topic]})]);
+    const [ends, [committed]] = await adminCall((a) => Promise.all([a.fetchTopicOffsets(topic), a.fetchOffsets({groupId, topics: [topic]})]));
     return ends.map((e) => {
       const c = Number(committed.partitions.find((p) => p.partition === e.partition)?.offset ?? -1);
       return {partition: e.partition, nextOffset: c >= 0 ? c : Number(e.low), highWatermark: Number(e.high)};

@@ -6,7 +6,7 @@ import {parseHostPort} from '../lib/address.js';
 import {translateKafkaError, unreachable} from './kafka-errors.js';
 import {registerCodecs} from './codecs.js';
 import {tolerateLeaderlessPartitions} from './kafkajs-metadata.js';
-import {defaultClientConfig, type ClientConfig} from './client-config.js';
+import {DEFAULT_REQUEST_TIMEOUT_MS, defaultClientConfig, type ClientConfig} from './client-config.js';
 
 const {Kafka, logLevel} = kafkajs;
 
@@ -54,10 +54,32 @@ export function createKafka(brokers: string[], clientId = 'kcollect', config: Cl
     brokers,
     ...kafkajsSecurity(config),
     connectionTimeout: 2000,
-    requestTimeout: 30_000,
+    requestTimeout: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     retry: {retries: 2, initialRetryTime: 100, maxRetryTime: 1000},
     logLevel: process.env.KCOLLECT_DEBUG ? logLevel.DEBUG : logLevel.NOTHING,
   });
+}
+
+/**
+ * Calls on a long-lived kafkajs admin (a drain's offsets and lag): when one fails, the admin's
+ * connections are dropped and opened again. kafkajs keeps a connection whose requests timed out,
+ * so a broker gone silent (or replaced behind its address) would fail every later call on it.
+ */
+export function renewingAdmin(admin: Admin): <T>(call: (admin: Admin) => Promise<T>) => Promise<T> {
+  let renewing: Promise<void> | undefined;
+  return async (call) => {
+    try {
+      return await call(admin);
+    } catch (err) {
+      renewing ??= admin
+        .disconnect()
+        .then(() => admin.connect())
+        .catch(() => undefined)
+        .finally(() => (renewing = undefined));
+      await renewing;
+      throw err;
+    }
+  };
 }
 
 /** kafkajs' `ssl` and `sasl` options for a client config. */

@@ -19,6 +19,7 @@ interface Pending {
   version: number;
   resolve(m: Message): void;
   reject(e: Error): void;
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -38,6 +39,8 @@ export class WireConnection {
     private readonly clientId: string,
     frames: ResponseFrames,
     secure: boolean,
+    /** How long a request waits for its answer; undefined: for as long as the connection is open. */
+    private readonly requestTimeoutMs: number | undefined,
   ) {
     socket.on('data', (c) => frames.push(c));
     // TLS 1.3 refuses a missing client certificate only after the handshake: still a TLS failure.
@@ -51,11 +54,12 @@ export class WireConnection {
    * `config` defaults to the command's (defaultClientConfig()). `reuseResponseBuffers`: large
    * responses are read into one buffer, again and again (see ResponseFrames), for a caller with
    * one request at a time that is done with each response before its next request.
+   * `requestTimeoutMs`: a request unanswered that long closes the connection (see request()).
    */
   static async connect(
     host: string,
     port: number,
-    {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig(), localAddress, reuseResponseBuffers = false}: {clientId?: string; timeoutMs?: number; config?: ClientConfig; localAddress?: string; reuseResponseBuffers?: boolean} = {},
+    {clientId = 'kcollect', timeoutMs = 5000, config = defaultClientConfig(), localAddress, reuseResponseBuffers = false, requestTimeoutMs}: {clientId?: string; timeoutMs?: number; config?: ClientConfig; localAddress?: string; reuseResponseBuffers?: boolean; requestTimeoutMs?: number} = {},
   ): Promise<WireConnection> {
     const address = `${host}:${port}`;
     let conn: WireConnection | undefined;
@@ -76,7 +80,7 @@ export class WireConnection {
       });
     });
     socket.setNoDelay(true);
-    conn = new WireConnection(socket, address, clientId, frames, config.tls !== undefined);
+    conn = new WireConnection(socket, address, clientId, frames, config.tls !== undefined, requestTimeoutMs);
     if (config.sasl) {
       try {
         await saslLogin(conn, config.sasl);
@@ -109,9 +113,21 @@ export class WireConnection {
     return v;
   }
 
-  request(api: ApiSchema, version: number, body: Message): Promise<Message> {
+  /**
+   * Sends a request and waits for its answer. With a request timeout, a broker that accepted the
+   * connection but does not answer (a network partition, a frozen process) fails it after that
+   * long plus `waitsMs` (how long the broker may rightly hold it: a Fetch's max wait, a
+   * JoinGroup's rebalance), and the connection is closed with every request on it, as Kafka's
+   * clients do: its callers' next try opens a new one.
+   */
+  request(api: ApiSchema, version: number, body: Message, {waitsMs = 0}: {waitsMs?: number} = {}): Promise<Message> {
     return new Promise((resolve, reject) => {
-      this.sendRaw(api, version, body, {api, version, resolve, reject});
+      const pending: Pending = {api, version, resolve, reject};
+      this.sendRaw(api, version, body, pending);
+      if (this.requestTimeoutMs !== undefined && !this.error) {
+        const ms = this.requestTimeoutMs + waitsMs;
+        pending.timer = setTimeout(() => this.timedOut(api, ms), ms);
+      }
     });
   }
 
@@ -150,8 +166,16 @@ export class WireConnection {
   private fail(e: Error): void {
     if (this.error) return;
     this.error = e;
-    for (const p of this.pending.values()) p.reject(e);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(e);
+    }
     this.pending.clear();
+  }
+
+  private timedOut(api: ApiSchema, ms: number): void {
+    this.fail(new BrokerUnreachableError(`no answer from the broker at ${this.address} to ${api.name} in ${ms} ms (request.timeout.ms)`, 'check that the broker is running and reachable (`kcollect status`); a broker that is only slow needs a larger request.timeout.ms'));
+    this.socket.destroy();
   }
 
   private onFrame(frame: Buffer): void {
@@ -159,6 +183,7 @@ export class WireConnection {
     const p = this.pending.get(correlationId);
     if (!p) return;
     this.pending.delete(correlationId);
+    clearTimeout(p.timer);
     try {
       const r = new Reader(frame);
       readResponseHeader(r, p.api.apiKey, isFlexible(p.api.response, p.version));

@@ -277,6 +277,7 @@ export class GroupMember {
     const {groupId, topic} = this.options;
     const conn = await this.connection();
     const joinVersion = conn.pick(JoinGroup, [1, 5]);
+    // The coordinator holds a join until the group's members joined, up to the rebalance timeout.
     const join = async () =>
       conn.request(JoinGroup, joinVersion, {
         groupId,
@@ -292,7 +293,7 @@ export class GroupMember {
               ? encodeSubscription({topics: [topic], ownedPartitions: owned.length > 0 ? [{topic, partitions: [...owned]}] : [], generationId: owned.length > 0 ? this.generationId : -1})
               : AssignerProtocol.MemberMetadata.encode({version: 0, topics: [topic], userData: Buffer.alloc(0)}),
         })),
-      });
+      }, {waitsMs: this.options.rebalanceTimeoutMs});
     let res = await join();
     // JoinGroup v4+: the first join only hands out a member id.
     if (res.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {

@@ -6,6 +6,7 @@ import {DescribeConfigs} from '../protocol/messages/32-describe-configs.js';
 import {Produce} from '../protocol/messages/00-produce.js';
 import {BATCH_HEADER_SIZE, Compression} from '../protocol/records/batch.js';
 import {encodeBatch, valueBytes} from '../protocol/records/records.js';
+import {defaultClientConfig} from './client-config.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {hintFor} from './error-hints.js';
 import {StickyPartitioner, partitionForKey} from './partitioner.js';
@@ -27,7 +28,7 @@ const SEQUENCE_SPAN = 2 ** 31;
 export interface WireProducerTimeouts {
   /** How long one batch is retried (leader moves, broker restarts) before it fails. Default 15 s. */
   deliveryTimeoutMs?: number;
-  /** How long a request waits for its answer before it is sent again. Default 10 s. */
+  /** How long a request waits for its answer before it is sent again. Default: the client config's request.timeout.ms, else 10 s. */
   requestTimeoutMs?: number;
 }
 const RETRY_BACKOFF = {initialMs: 100, maxMs: 2000};
@@ -132,7 +133,7 @@ export class WireTopicProducer implements TopicProducer {
       enough.abort();
       const acks: Acks = idempotent ? 'all' : options.acks ?? 'all';
       const maxMessageBytes = (await limit) ?? DEFAULT_MAX_MESSAGE_BYTES;
-      return new WireTopicProducer(cluster, topic, leaders, producer, {...options, deliveryTimeoutMs: options.deliveryTimeoutMs ?? 15_000, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, acks}, maxMessageBytes, transaction);
+      return new WireTopicProducer(cluster, topic, leaders, producer, {...options, deliveryTimeoutMs: options.deliveryTimeoutMs ?? 15_000, requestTimeoutMs: options.requestTimeoutMs ?? (options.clientConfig ?? defaultClientConfig()).requestTimeoutMs ?? 10_000, acks}, maxMessageBytes, transaction);
     } catch (err) {
       cluster.close();
       throw err;

@@ -19,7 +19,7 @@ import type {FetchedRecord, FetchSummary} from '../client/fetcher.js';
 import {byPartition} from '../client/fetcher.js';
 import {readOwnedPartitions, type RebalanceChange} from '../client/group-reading.js';
 import {ClusterConnections} from '../client/cluster-connections.js';
-import {createKafka, probeBrokers} from '../client/kafka.js';
+import {createKafka, probeBrokers, renewingAdmin} from '../client/kafka.js';
 import {kafkaOutOfReach, translateKafkaError} from '../client/kafka-errors.js';
 import type {GroupMemberSettings} from '../client/client-settings.js';
 import {GroupMember, memberSettings} from '../client/wire-group.js';
@@ -97,6 +97,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
     },
   });
   const admin = createKafka(brokers, 'kcollect-drain').admin();
+  const adminCall = renewingAdmin(admin);
 
   let state: DrainState = 'ok';
   let attempt = 0;
@@ -508,7 +509,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
   }
 
   async function positions(): Promise<FetchSummary['partitions']> {
-    const [ends, [offsets]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({groupId, topics: [topic]})]);
+    const [ends, [offsets]] = await adminCall((a) => Promise.all([a.fetchTopicOffsets(topic), a.fetchOffsets({groupId, topics: [topic]})]));
     return ends.map((e) => {
       const c = Number(offsets.partitions.find((p) => p.partition === e.partition)?.offset ?? -1);
       return {partition: e.partition, nextOffset: c >= 0 ? c : Number(e.low), highWatermark: Number(e.high)};

@@ -20,9 +20,16 @@ describe('client config (librdkafka/Java property names)', () => {
   });
 
   it('accepts and reports client properties that do not change how kcollect connects', () => {
-    expect(parseClientConfig(props({'client.id': 'x', 'request.timeout.ms': '1000'})).ignored).toEqual(['client.id', 'request.timeout.ms']);
+    expect(parseClientConfig(props({'client.id': 'x', 'socket.timeout.ms': '1000'})).ignored).toEqual(['client.id', 'socket.timeout.ms']);
     // kcat habits: librdkafka's debug output and metadata refresh are not errors.
     expect(parseClientConfig(props({debug: 'broker,protocol', 'topic.metadata.refresh.interval.ms': '1000'})).ignored).toEqual(['debug', 'topic.metadata.refresh.interval.ms']);
+  });
+
+  it('takes request.timeout.ms, the bound on every request of the connection, as a positive number of milliseconds', () => {
+    expect(parse({'request.timeout.ms': '1500'}).requestTimeoutMs).toBe(1500);
+    expect(parse({}).requestTimeoutMs).toBeUndefined();
+    expect(() => parse({'request.timeout.ms': '0'})).toThrow(/request.timeout.ms "0" is not a positive number of milliseconds/);
+    expect(() => parse({'request.timeout.ms': '30s'})).toThrow(/is not a positive number of milliseconds/);
   });
 
   it('takes the username and password from a JAAS line of PlainLoginModule or ScramLoginModule', () => {
