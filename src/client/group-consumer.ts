@@ -4,7 +4,7 @@ import {ClusterConnections} from './cluster-connections.js';
 import {byPartition, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {readOwnedPartitions} from './group-reading.js';
 import {createKafka, probeBrokers, renewingAdmin} from './kafka.js';
-import {translateKafkaError} from './kafka-errors.js';
+import {kafkaOutOfReach, translateKafkaError} from './kafka-errors.js';
 import type {GroupMemberSettings} from './client-settings.js';
 import {GroupMember, memberSettings} from './wire-group.js';
 
@@ -25,6 +25,8 @@ export interface GroupConsumeOptions {
 }
 
 const END_CHECK_MS = 300;
+/** The longest wait before reading again after Kafka went out of reach (as the drains). */
+const KAFKA_RETRY_MAX_MS = 2000;
 
 /**
  * Reads a topic as a member of a consumer group (kcollect's own group member and fetcher) and
@@ -35,11 +37,20 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   const {brokers, topic, groupId} = options;
   await probeBrokers(brokers);
   const cluster = new ClusterConnections(brokers, 'kcollect-consume');
+  /** A warning said the group cannot be joined, or the reading waits for Kafka: the next join says it is over. */
+  let joinTrouble = false;
+  let waiting = false;
+  /** Readings in a row that ended because Kafka did not answer. */
+  let kafkaRetries = 0;
   const member = new GroupMember(cluster, {
     groupId,
     topic,
     ...memberSettings({sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1000}, options.member),
-    onJoinTrouble: (reason) => options.onWarning?.(reason === undefined ? `joined group ${groupId} again` : `cannot join group ${groupId} yet: ${reason}; trying until Kafka answers`),
+    onJoinTrouble: (reason) => {
+      if (reason === undefined) return kafkaAnswers();
+      joinTrouble = true;
+      options.onWarning?.(`cannot join group ${groupId} yet: ${reason}; trying until Kafka answers`);
+    },
   });
   const admin = createKafka(brokers, 'kcollect-consume').admin();
   const adminCall = renewingAdmin(admin);
@@ -100,15 +111,44 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
         for (const p of partitions) owned.delete(p);
         await inHand.catch(() => undefined);
       },
+      onRebalance: kafkaAnswers,
       deliver: (fetched) => (inHand = printAndCommit(fetched, ended)),
-      fetchFailed: stoppedReading,
+      // Kafka out of reach is waited for (below), not a damaged batch.
+      fetchFailed: (err) => (kafkaOutOfReach(err) ? err : stoppedReading(err)),
     });
+  }
+
+  /** Joined again: a wait for Kafka is over. */
+  function kafkaAnswers(): void {
+    kafkaRetries = 0;
+    if (!joinTrouble && !waiting) return;
+    joinTrouble = waiting = false;
+    options.onWarning?.(`joined group ${groupId} again`);
+  }
+
+  /**
+   * Kafka went out of reach under the reading (a broker restarting: a commit refused, so the
+   * generation ended and the next one's Metadata found no broker; a fetch that kept failing): as
+   * the drains do, it says so and reads again, from the last commit, for as long as it runs.
+   */
+  async function waitForKafka(err: unknown): Promise<void> {
+    if (!waiting) options.onWarning?.(`Kafka is out of reach (${errorMessage(err)}); reading group ${groupId} again from its last commit once a broker answers`);
+    waiting = true;
+    await sleep(Math.min(KAFKA_RETRY_MAX_MS, 100 * 2 ** kafkaRetries++), stopping.signal);
   }
 
   try {
     await admin.connect();
     if (options.stopAtEnd) void watchForEnd();
-    while (stoppedBy === undefined) await readGeneration();
+    while (stoppedBy === undefined) {
+      try {
+        await readGeneration();
+      } catch (err) {
+        if (stoppedBy !== undefined) break;
+        if (!kafkaOutOfReach(err)) throw err;
+        await waitForKafka(err);
+      }
+    }
     await member.leave();
     return {records, stoppedBy, partitions: await positions()};
   } catch (err) {
