@@ -47,6 +47,11 @@ describe.runIf(haveZk)('an ISR expansion under way', () => {
 
   it('acks=all waits for the follower being added, while the leader has not heard back from ZooKeeper', async () => {
     const kafka = new Kafka({clientId: 'isr-expansion', brokers: [...brokers.values()].map((b) => `${b.advertised.host}:${b.advertised.port}`), logLevel: logLevel.NOTHING});
+    // Two replicas need both brokers in the controller's view (either may be the controller):
+    // a broker's registration reaches the others through a ZooKeeper watch, after it started.
+    await eventually(async () => {
+      if ([...brokers.values()].some((b) => b.cluster!.liveBrokers().length < 2)) throw new Error('not every broker registered yet');
+    });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({topics: [{topic: 'joining', numPartitions: 1, replicationFactor: 2}], waitForLeaders: true});
