@@ -1,10 +1,10 @@
 import {errorMessage, UserError} from '../lib/errors.js';
-import {sleep} from '../lib/backoff.js';
+import {backoffDelay, sleep} from '../lib/backoff.js';
 import {ClusterConnections} from './cluster-connections.js';
 import {byPartition, type FetchedRecord, type FetchSummary} from './fetcher.js';
 import {readOwnedPartitions} from './group-reading.js';
 import {createKafka, probeBrokers, renewingAdmin} from './kafka.js';
-import {kafkaOutOfReach, translateKafkaError} from './kafka-errors.js';
+import {KAFKA_RETRY_BACKOFF, kafkaOutOfReach, translateKafkaError} from './kafka-errors.js';
 import type {GroupMemberSettings} from './client-settings.js';
 import {GroupMember, memberSettings} from './wire-group.js';
 
@@ -25,8 +25,6 @@ export interface GroupConsumeOptions {
 }
 
 const END_CHECK_MS = 300;
-/** The longest wait before reading again after Kafka went out of reach (as the drains). */
-const KAFKA_RETRY_MAX_MS = 2000;
 
 /**
  * Reads a topic as a member of a consumer group (kcollect's own group member and fetcher) and
@@ -134,7 +132,7 @@ export async function consumeAsGroupMember(options: GroupConsumeOptions, deliver
   async function waitForKafka(err: unknown): Promise<void> {
     if (!waiting) options.onWarning?.(`Kafka is out of reach (${errorMessage(err)}); reading group ${groupId} again from its last commit once a broker answers`);
     waiting = true;
-    await sleep(Math.min(KAFKA_RETRY_MAX_MS, 100 * 2 ** kafkaRetries++), stopping.signal);
+    await sleep(backoffDelay(kafkaRetries++, KAFKA_RETRY_BACKOFF), stopping.signal);
   }
 
   try {

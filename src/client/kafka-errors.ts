@@ -1,6 +1,7 @@
 import {UserError} from '../lib/errors.js';
 import {ClientSecurityError} from './client-config.js';
 import {hintFor} from './error-hints.js';
+import type {BackoffPolicy} from '../lib/backoff.js';
 
 const UNREACHABLE_HINT = 'start one with `kcollect broker start`, or pass -b HOST:PORT';
 
@@ -10,6 +11,9 @@ export class BrokerUnreachableError extends UserError {
     super(message, hint);
   }
 }
+
+/** Between readings that ended because Kafka was out of reach (a join's retries are alike). */
+export const KAFKA_RETRY_BACKOFF: BackoffPolicy = {initialMs: 100, maxMs: 2000};
 
 /**
  * Kafka did not answer: no broker accepted a connection, or one closed or reset it (a broker

@@ -20,7 +20,7 @@ import {byPartition} from '../client/fetcher.js';
 import {readOwnedPartitions, type RebalanceChange} from '../client/group-reading.js';
 import {ClusterConnections} from '../client/cluster-connections.js';
 import {createKafka, probeBrokers, renewingAdmin} from '../client/kafka.js';
-import {kafkaOutOfReach, translateKafkaError} from '../client/kafka-errors.js';
+import {KAFKA_RETRY_BACKOFF, kafkaOutOfReach, translateKafkaError} from '../client/kafka-errors.js';
 import type {GroupMemberSettings} from '../client/client-settings.js';
 import {GroupMember, memberSettings} from '../client/wire-group.js';
 import {errorMessage} from '../lib/errors.js';
@@ -69,8 +69,6 @@ export const DEFAULT_BATCH_SIZE = 500;
 const END_CHECK_MS = 300;
 /** How often a sink that commits at its own boundaries (Sink.committable) is asked again: files close without a write too. */
 const COMMITTABLE_CHECK_MS = 500;
-/** The longest wait before reading again after Kafka went out of reach (as a join's retries, a little longer). */
-const KAFKA_RETRY_MAX_MS = 2000;
 
 export async function drainGroup(options: GroupDrainOptions): Promise<DrainSummary> {
   const {brokers, topic, groupId, sink, deadLetters} = options;
@@ -476,7 +474,7 @@ export async function drainGroup(options: GroupDrainOptions): Promise<DrainSumma
       lastError = errorMessage(err);
       report();
     }
-    await sleep(Math.min(KAFKA_RETRY_MAX_MS, 100 * 2 ** kafkaRetries++), stopping.signal);
+    await sleep(backoffDelay(kafkaRetries++, KAFKA_RETRY_BACKOFF), stopping.signal);
   }
 
   /** Joined again: a wait for Kafka is over. */

@@ -53,11 +53,7 @@ describe('file channel on a full disk', () => {
     await channel.close();
 
     channel = await open();
-    const replayed: number[] = [];
-    for (let t = await channel.take(1000, 0); t; t = await channel.take(1000, 0)) {
-      replayed.push(...t.events.map(num));
-      await t.commit();
-    }
+    const replayed = await drainAll(channel);
     expect(replayed).toEqual(accepted.filter((n) => n >= 10));
     expect(accepted).toEqual(range(0, 40));
     await channel.close();
@@ -81,12 +77,18 @@ describe('file channel on a full disk', () => {
     await channel.close();
 
     channel = await open();
-    const replayed: number[] = [];
-    for (let t = await channel.take(1000, 0); t; t = await channel.take(1000, 0)) {
-      replayed.push(...t.events.map(num));
-      await t.commit();
-    }
+    const replayed = await drainAll(channel);
     expect(replayed).toEqual(range(4, 12));
     await channel.close();
   });
 });
+
+/** Everything a reopened channel gives back, each take committed. */
+async function drainAll(channel: FileChannel): Promise<number[]> {
+  const events: number[] = [];
+  for (let t = await channel.take(1000, 0); t; t = await channel.take(1000, 0)) {
+    events.push(...t.events.map(num));
+    await t.commit();
+  }
+  return events;
+}

@@ -5,16 +5,12 @@
  * is back, instead of ending with "no Kafka broker answers".
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
-import {drainGroup} from '../../src/drain/group-drain.js';
-import type {DrainStatus} from '../../src/drain/status.js';
 import {startHBaseEmulator, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
-import {HBaseRestClient} from '../../src/hbase/rest-client.js';
-import {openSink} from '../../src/sinks/open-sink.js';
 import {startBroker} from '../helpers/broker.js';
 import {freezableProxy} from '../helpers/freezable-proxy.js';
 import {until as poll} from '../helpers/poll.js';
-import {BOOK_COLUMNS, drivingRecords, produceLines} from './driving-records.js';
+import {drivingRecords, produceLines} from './driving-records.js';
+import {hbaseRowCount, startHBaseDrain} from './hbase-drain-run.js';
 import {expectTableHoldsExactly} from './hbase-check.js';
 
 describe('drain whose broker goes down under its reading', () => {
@@ -33,45 +29,7 @@ describe('drain whose broker goes down under its reading', () => {
     await env.broker.close();
   });
 
-  /** A drain of `topic` into `table` at `hbaseUrl`, its statuses, and how it ended (undefined while it runs). */
-  function startDrain(topic: string, table: string, hbaseUrl: string) {
-    const statuses: DrainStatus[] = [];
-    const waiters: Array<() => void> = [];
-    const until = async (what: (s: DrainStatus) => boolean) => {
-      while (!statuses.some(what)) await new Promise<void>((r) => waiters.push(r));
-    };
-    const sink = openSink({kind: 'hbase', url: hbaseUrl, table, family: 'cf1', columns: BOOK_COLUMNS, rowKey: '{date:reverse}-{car_number}', createTable: true});
-    const deadLetters = new DeadLetterQueue([env.bootstrap], `${topic}.dlq`, sink.name);
-    const stop = new AbortController();
-    const draining = drainGroup({
-      brokers: [env.bootstrap],
-      topic,
-      groupId: `${table}-loader`,
-      sink,
-      deadLetters,
-      startAtBeginning: true,
-      stopAtEnd: false,
-      signal: stop.signal,
-      onStatus: (s) => {
-        statuses.push(s);
-        for (const w of waiters.splice(0)) w();
-      },
-      statusIntervalMs: 200,
-    });
-    const run = {statuses, until, ended: undefined as string | undefined, failed: Promise.resolve('')};
-    run.failed = draining.then(
-      () => (run.ended = 'ended'),
-      (err: unknown) => (run.ended = `failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
-    const finish = async () => {
-      stop.abort();
-      const summary = await draining;
-      await sink.close();
-      await deadLetters.close();
-      return summary;
-    };
-    return {...run, run, finish};
-  }
+  const startDrain = (topic: string, table: string, hbaseUrl: string) => startHBaseDrain(env.bootstrap, topic, table, hbaseUrl);
 
   async function restartBroker(): Promise<void> {
     env = await startBroker({port: Number(env.bootstrap.split(':')[1]), dataDir: env.dataDir});
@@ -89,13 +47,7 @@ describe('drain whose broker goes down under its reading', () => {
     // answers: the drain commits those records while no broker answers.
     proxy.holdReplies();
     await produceLines(env.bootstrap, 'SmartCar-Topic', records.slice(100, 200));
-    const direct = new HBaseRestClient(hbase.url);
-    await poll(async () => {
-      let rows = 0;
-      for await (const _ of direct.scan('DriverCarInfo')) rows++;
-      return rows === 200;
-    }, 'HBase to hold the second 100 records');
-    direct.close();
+    await poll(async () => (await hbaseRowCount(hbase.url, 'DriverCarInfo')) === 200, 'HBase to hold the second 100 records');
     await env.broker.close();
     proxy.releaseReplies();
 

@@ -4,13 +4,10 @@
  * no longer knows its member id (UNKNOWN_MEMBER_ID: its partitions are lost and it joins anew).
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
-import {drainGroup} from '../../src/drain/group-drain.js';
-import type {DrainStatus} from '../../src/drain/status.js';
 import {startHBaseEmulator, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
-import {openSink} from '../../src/sinks/open-sink.js';
 import {startBroker} from '../helpers/broker.js';
-import {BOOK_COLUMNS, drivingRecords, produceLines} from './driving-records.js';
+import {drivingRecords, produceLines} from './driving-records.js';
+import {startHBaseDrain} from './hbase-drain-run.js';
 import {expectTableHoldsExactly} from './hbase-check.js';
 
 describe('drain across a broker restart', () => {
@@ -29,31 +26,9 @@ describe('drain across a broker restart', () => {
 
   it('is "waiting" while the broker is down and "ok" again once it joined the restarted one', async () => {
     const records = drivingRecords(10, 20);
-    const statuses: DrainStatus[] = [];
-    const waiters: Array<() => void> = [];
-    const onStatus = (s: DrainStatus) => {
-      statuses.push(s);
-      for (const w of waiters.splice(0)) w();
-    };
-    const until = async (what: (s: DrainStatus) => boolean) => {
-      while (!statuses.some(what)) await new Promise<void>((r) => waiters.push(r));
-    };
-    const sink = openSink({kind: 'hbase', url: hbase.url, table: 'DriverCarInfo', family: 'cf1', columns: BOOK_COLUMNS, rowKey: '{date:reverse}-{car_number}', createTable: true});
-    const deadLetters = new DeadLetterQueue([env.bootstrap], 'SmartCar-Topic.dlq', sink.name);
-    const stop = new AbortController();
     await produceLines(env.bootstrap, 'SmartCar-Topic', records.slice(0, 100));
-    const draining = drainGroup({
-      brokers: [env.bootstrap],
-      topic: 'SmartCar-Topic',
-      groupId: 'hbase-loader',
-      sink,
-      deadLetters,
-      startAtBeginning: true,
-      stopAtEnd: false,
-      signal: stop.signal,
-      onStatus,
-      statusIntervalMs: 200,
-    });
+    const drain = startHBaseDrain(env.bootstrap, 'SmartCar-Topic', 'DriverCarInfo', hbase.url);
+    const {statuses, until} = drain;
     await until((s) => s.written === 100 && s.backlog === 0);
 
     // The broker goes away long enough for the drain to say so, then comes back on the same port.
@@ -67,10 +42,7 @@ describe('drain across a broker restart', () => {
     // Writing again means joined again: no status from then on may say it cannot join.
     const after = statuses.slice(statuses.findIndex((s) => s.written === 200));
     expect(after.map((s) => [s.state, s.error])).toEqual(after.map(() => ['ok', undefined]));
-    stop.abort();
-    const summary = await draining;
-    await sink.close();
-    await deadLetters.close();
+    const summary = await drain.finish();
     expect(summary.records).toBe(200);
     await expectTableHoldsExactly(hbase.url, 'DriverCarInfo', records.map((r) => r.line));
   }, 120_000);

@@ -7,16 +7,12 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {defaultClientConfig, parseClientConfig, setDefaultClientConfig} from '../../src/client/client-config.js';
-import {DeadLetterQueue} from '../../src/sinks/dead-letter.js';
-import {drainGroup} from '../../src/drain/group-drain.js';
-import type {DrainStatus} from '../../src/drain/status.js';
 import {startHBaseEmulator, type HBaseEmulator} from '../../src/hbase/emulator/index.js';
-import {HBaseRestClient} from '../../src/hbase/rest-client.js';
-import {openSink} from '../../src/sinks/open-sink.js';
 import {startBroker} from '../helpers/broker.js';
 import {freezableProxy} from '../helpers/freezable-proxy.js';
 import {until as poll} from '../helpers/poll.js';
-import {BOOK_COLUMNS, drivingRecords, produceLines} from './driving-records.js';
+import {drivingRecords, produceLines} from './driving-records.js';
+import {hbaseRowCount, startHBaseDrain} from './hbase-drain-run.js';
 import {expectTableHoldsExactly} from './hbase-check.js';
 
 describe('drain whose broker goes silent', () => {
@@ -48,45 +44,7 @@ describe('drain whose broker goes silent', () => {
   /** What the group committed, summed over the partitions (what `group describe` shows). */
   const committed = (groupId: string) => env.broker.groups.fetchOffsets(groupId, null).offsets.reduce((n, o) => n + o.offset, 0);
 
-  /** A drain of `topic` into `table` at `hbaseUrl`, its statuses, and how it ended (undefined while it runs). */
-  function startDrain(topic: string, table: string, hbaseUrl: string) {
-    const statuses: DrainStatus[] = [];
-    const waiters: Array<() => void> = [];
-    const until = async (what: (s: DrainStatus) => boolean) => {
-      while (!statuses.some(what)) await new Promise<void>((r) => waiters.push(r));
-    };
-    const sink = openSink({kind: 'hbase', url: hbaseUrl, table, family: 'cf1', columns: BOOK_COLUMNS, rowKey: '{date:reverse}-{car_number}', createTable: true});
-    const deadLetters = new DeadLetterQueue([env.bootstrap], `${topic}.dlq`, sink.name);
-    const stop = new AbortController();
-    const draining = drainGroup({
-      brokers: [env.bootstrap],
-      topic,
-      groupId: `${table}-loader`,
-      sink,
-      deadLetters,
-      startAtBeginning: true,
-      stopAtEnd: false,
-      signal: stop.signal,
-      onStatus: (s) => {
-        statuses.push(s);
-        for (const w of waiters.splice(0)) w();
-      },
-      statusIntervalMs: 200,
-    });
-    const run = {ended: undefined as string | undefined};
-    const failed = draining.then(
-      () => (run.ended = 'ended'),
-      (err: unknown) => (run.ended = `failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
-    const finish = async () => {
-      stop.abort();
-      const summary = await draining;
-      await sink.close();
-      await deadLetters.close();
-      return summary;
-    };
-    return {until, failed, run, finish};
-  }
+  const startDrain = (topic: string, table: string, hbaseUrl: string) => startHBaseDrain(env.bootstrap, topic, table, hbaseUrl);
 
   it('a commit meets the broker silent: the drain says it waits, and once the broker answers again reads on from the last commit; every record once, offsets committed', async () => {
     await env.broker.createTopic('Silent-Topic', 2, {});
@@ -99,13 +57,7 @@ describe('drain whose broker goes silent', () => {
     // the drain commits those records to a broker that never answers.
     hbaseProxy.holdReplies();
     await produceLines(env.bootstrap, 'Silent-Topic', records.slice(100, 200));
-    const direct = new HBaseRestClient(hbase.url);
-    await poll(async () => {
-      let rows = 0;
-      for await (const _ of direct.scan('SilentCarInfo')) rows++;
-      return rows === 200;
-    }, 'HBase to hold the second 100 records');
-    direct.close();
+    await poll(async () => (await hbaseRowCount(hbase.url, 'SilentCarInfo')) === 200, 'HBase to hold the second 100 records');
     kafkaProxy.freeze();
     hbaseProxy.releaseReplies();
 
